@@ -1,0 +1,213 @@
+//! Measurement: latency histograms, time-averaged levels, and the per-window
+//! and whole-run records the UI and the CLI show.
+
+use hdrhistogram::Histogram;
+use serde::{Deserialize, Serialize};
+
+use crate::time::{SimDuration, SimTime};
+
+/// The longest latency recorded exactly: one simulated hour. Longer ones are
+/// recorded as an hour (and `max` says so).
+const HISTOGRAM_MAX_NANOS: u64 = 3_600_000_000_000;
+
+/// Latencies in nanoseconds, to three significant digits (0.1% error),
+/// in constant memory however many are recorded.
+#[derive(Clone, Debug)]
+pub struct LatencyHistogram {
+    hist: Histogram<u64>,
+    sum_nanos: u128,
+}
+
+impl Default for LatencyHistogram {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl LatencyHistogram {
+    /// An empty histogram.
+    pub fn new() -> Self {
+        let hist = Histogram::new_with_bounds(1, HISTOGRAM_MAX_NANOS, 3)
+            .expect("constant histogram bounds are valid");
+        LatencyHistogram { hist, sum_nanos: 0 }
+    }
+
+    /// Records one latency.
+    #[inline]
+    pub fn record(&mut self, latency: SimDuration) {
+        let nanos = latency.as_nanos();
+        self.sum_nanos += nanos as u128;
+        self.hist.saturating_record(nanos.max(1));
+    }
+
+    /// How many latencies were recorded.
+    pub fn count(&self) -> u64 {
+        self.hist.len()
+    }
+
+    /// Forgets everything recorded.
+    pub fn clear(&mut self) {
+        self.hist.reset();
+        self.sum_nanos = 0;
+    }
+
+    /// The exact mean (kept beside the histogram, not estimated from it).
+    pub fn mean_ms(&self) -> f64 {
+        match self.count() {
+            0 => 0.0,
+            n => self.sum_nanos as f64 / n as f64 / 1e6,
+        }
+    }
+
+    /// The latency at quantile `q` (0.99 for p99), in milliseconds.
+    pub fn quantile_ms(&self, q: f64) -> f64 {
+        if self.count() == 0 {
+            return 0.0;
+        }
+        self.hist.value_at_quantile(q) as f64 / 1e6
+    }
+
+    /// The summary the CLI and the UI report.
+    pub fn stats(&self) -> LatencyStats {
+        LatencyStats {
+            count: self.count(),
+            mean: self.mean_ms(),
+            p50: self.quantile_ms(0.50),
+            p90: self.quantile_ms(0.90),
+            p99: self.quantile_ms(0.99),
+            p999: self.quantile_ms(0.999),
+            max: if self.count() == 0 { 0.0 } else { self.hist.max() as f64 / 1e6 },
+        }
+    }
+}
+
+/// Latency percentiles in milliseconds (`latency_ms` in the CLI's JSON).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct LatencyStats {
+    /// How many requests these figures describe.
+    pub count: u64,
+    pub mean: f64,
+    pub p50: f64,
+    pub p90: f64,
+    pub p99: f64,
+    pub p999: f64,
+    pub max: f64,
+}
+
+/// A level that changes at instants (queue length, busy workers), integrated
+/// over time to give its time-average, with its maximum.
+#[derive(Clone, Debug, Default)]
+pub struct TimeWeighted {
+    level: u64,
+    since: SimTime,
+    area: u128,
+    max: u64,
+}
+
+impl TimeWeighted {
+    /// Starts measuring at `now` with the current `level`.
+    pub fn new(now: SimTime, level: u64) -> Self {
+        TimeWeighted { level, since: now, area: 0, max: level }
+    }
+
+    /// The level changes to `level` at `now`.
+    #[inline]
+    pub fn set(&mut self, now: SimTime, level: u64) {
+        self.area += self.level as u128 * now.since(self.since).as_nanos() as u128;
+        self.since = now;
+        self.level = level;
+        self.max = self.max.max(level);
+    }
+
+    /// The time-average from `start` to `now`, then restarts measuring at `now`.
+    pub fn take(&mut self, start: SimTime, now: SimTime) -> (f64, u64) {
+        self.set(now, self.level);
+        let span = now.since(start).as_nanos();
+        let mean = if span == 0 { self.level as f64 } else { self.area as f64 / span as f64 };
+        let max = self.max;
+        self.area = 0;
+        self.max = self.level;
+        (mean, max)
+    }
+}
+
+/// What happened in one window of simulated time: the unit the worker
+/// streams to the page and `--windows` prints.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct WindowMetrics {
+    /// 0 for the first window.
+    pub index: u64,
+    /// Window start, seconds of simulated time.
+    pub start_s: f64,
+    /// Window end, seconds of simulated time.
+    pub end_s: f64,
+    /// Requests that arrived in the window.
+    pub arrivals: u64,
+    /// Requests that finished in the window.
+    pub completed: u64,
+    /// Latency of the requests that finished in the window.
+    pub latency_ms: LatencyStats,
+    /// Time-average number of requests waiting.
+    pub mean_queue: f64,
+    /// Most requests waiting at once.
+    pub max_queue: u64,
+    /// Busy worker-time over available worker-time.
+    pub utilization: f64,
+}
+
+/// The whole run after warm-up.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    /// Simulated seconds covered by the run (including warm-up).
+    pub sim_time_s: f64,
+    /// Events processed, warm-up included.
+    pub events: u64,
+    /// Requests that arrived after warm-up.
+    pub offered: u64,
+    /// Requests that finished after warm-up.
+    pub completed: u64,
+    /// Requests still in the system at the end.
+    pub in_flight: u64,
+    /// Latency of the requests that finished after warm-up.
+    pub latency_ms: LatencyStats,
+    /// Completions per simulated second after warm-up.
+    pub throughput_rps: f64,
+    /// Time-average number of requests waiting after warm-up.
+    pub mean_queue: f64,
+    /// Most requests waiting at once after warm-up.
+    pub max_queue: u64,
+    /// Busy worker-time over available worker-time after warm-up.
+    pub utilization: f64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn histogram_percentiles_and_exact_mean() {
+        let mut h = LatencyHistogram::new();
+        for ms in 1..=100 {
+            h.record(SimDuration::from_millis(ms));
+        }
+        let s = h.stats();
+        assert_eq!(s.count, 100);
+        assert!((s.mean - 50.5).abs() < 1e-9);
+        assert!((s.p50 - 50.0).abs() < 0.1, "{s:?}");
+        assert!((s.p99 - 99.0).abs() < 0.1, "{s:?}");
+        assert!((s.max - 100.0).abs() < 0.1, "{s:?}");
+    }
+
+    #[test]
+    fn time_weighted_average() {
+        let t = SimTime::from_nanos;
+        let mut q = TimeWeighted::new(t(0), 0);
+        q.set(t(10), 2); // 0 for 10 ns
+        q.set(t(20), 1); // 2 for 10 ns
+        let (mean, max) = q.take(t(0), t(40)); // 1 for 20 ns
+        assert!((mean - 1.0).abs() < 1e-12, "{mean}");
+        assert_eq!(max, 2);
+        let (mean, max) = q.take(t(40), t(50));
+        assert_eq!((mean, max), (1.0, 1));
+    }
+}

@@ -1,0 +1,283 @@
+//! The simulation driver: the event loop, window boundaries, warm-up, and the
+//! incremental `advance_until` API the worker and the CLI drive.
+
+use std::collections::VecDeque;
+
+use crate::event_queue::EventQueue;
+use crate::metrics::{LatencyHistogram, Summary, TimeWeighted, WindowMetrics};
+use crate::rng::Rng;
+use crate::station::{ConfigError, StationConfig};
+use crate::time::{SimDuration, SimTime};
+
+/// What can happen at an instant.
+#[derive(Clone, Copy, Debug)]
+enum Event {
+    /// A new request arrives. Stale generations (from before a rate change)
+    /// are ignored, which is how a pending arrival is cancelled.
+    Arrival { generation: u32 },
+    /// A worker finishes the request that arrived at `arrived`.
+    Departure { arrived: SimTime },
+}
+
+/// Counters and levels over one span of time (a window, or the run after
+/// warm-up).
+#[derive(Clone, Debug)]
+struct Tally {
+    start: SimTime,
+    arrivals: u64,
+    completed: u64,
+    latency: LatencyHistogram,
+    queue: TimeWeighted,
+    busy: TimeWeighted,
+}
+
+impl Tally {
+    fn new(start: SimTime, queued: u64, busy: u64) -> Self {
+        Tally {
+            start,
+            arrivals: 0,
+            completed: 0,
+            latency: LatencyHistogram::new(),
+            queue: TimeWeighted::new(start, queued),
+            busy: TimeWeighted::new(start, busy),
+        }
+    }
+}
+
+/// A running single-station simulation. Deterministic: the same config
+/// (seed included) and the same calls give the same numbers, natively and
+/// in Wasm.
+#[derive(Debug)]
+pub struct Simulation {
+    config: StationConfig,
+    arrival_rng: Rng,
+    service_rng: Rng,
+    events: EventQueue<Event>,
+    now: SimTime,
+    event_count: u64,
+    arrival_generation: u32,
+    arrival_rate: f64,
+    /// Arrival instants of the requests waiting, oldest first.
+    waiting: VecDeque<SimTime>,
+    busy: u32,
+    window_index: u64,
+    window: Tally,
+    warmup_end: SimTime,
+    run: Tally,
+    closed: Vec<WindowMetrics>,
+}
+
+impl Simulation {
+    /// A simulation at time zero, or every reason the config cannot run.
+    pub fn new(config: StationConfig) -> Result<Self, ConfigError> {
+        let problems = config.problems();
+        if !problems.is_empty() {
+            return Err(ConfigError { problems });
+        }
+        let mut root = Rng::seeded(config.seed);
+        let arrival_rng = root.fork(1);
+        let service_rng = root.fork(2);
+        let mut sim = Simulation {
+            arrival_rate: config.arrival_rate,
+            warmup_end: SimTime::ZERO + config.warmup,
+            config,
+            arrival_rng,
+            service_rng,
+            events: EventQueue::new(),
+            now: SimTime::ZERO,
+            event_count: 0,
+            arrival_generation: 0,
+            waiting: VecDeque::new(),
+            busy: 0,
+            window_index: 0,
+            window: Tally::new(SimTime::ZERO, 0, 0),
+            run: Tally::new(SimTime::ZERO, 0, 0),
+            closed: Vec::new(),
+        };
+        sim.schedule_arrival();
+        Ok(sim)
+    }
+
+    /// The configuration this run started from.
+    pub fn config(&self) -> &StationConfig {
+        &self.config
+    }
+
+    /// Current simulated time.
+    pub fn now(&self) -> SimTime {
+        self.now
+    }
+
+    /// Events processed so far.
+    pub fn event_count(&self) -> u64 {
+        self.event_count
+    }
+
+    /// The arrival rate now in force (requests per second).
+    pub fn arrival_rate(&self) -> f64 {
+        self.arrival_rate
+    }
+
+    /// Changes the arrival rate from now on, live. Arrivals are Poisson, so
+    /// the pending arrival is simply redrawn at the new rate.
+    pub fn set_arrival_rate(&mut self, rate: f64) -> Result<(), ConfigError> {
+        if !(rate.is_finite() && rate > 0.0) {
+            return Err(ConfigError {
+                problems: vec![format!("arrival rate must be a positive number, got {rate}")],
+            });
+        }
+        self.arrival_rate = rate;
+        self.arrival_generation = self.arrival_generation.wrapping_add(1);
+        self.schedule_arrival();
+        Ok(())
+    }
+
+    /// Runs every event up to and including `until`, closing the windows that
+    /// end on the way, and returns those windows.
+    pub fn advance_until(&mut self, until: SimTime) -> Vec<WindowMetrics> {
+        loop {
+            let window_end = self.window.start + self.config.window;
+            let boundary = if self.now < self.warmup_end && self.warmup_end < window_end {
+                self.warmup_end
+            } else {
+                window_end
+            };
+            match self.events.peek_time() {
+                Some(at) if at < boundary && at <= until => {
+                    if let Some((at, event)) = self.events.pop() {
+                        self.now = at;
+                        self.event_count += 1;
+                        self.handle(event);
+                    }
+                }
+                _ if boundary <= until => {
+                    self.now = boundary;
+                    if boundary == self.warmup_end && boundary != window_end {
+                        self.end_warmup();
+                    } else {
+                        self.close_window();
+                        if boundary == self.warmup_end {
+                            self.end_warmup();
+                        }
+                    }
+                }
+                _ => break,
+            }
+        }
+        self.now = self.now.max(until);
+        std::mem::take(&mut self.closed)
+    }
+
+    /// Runs for `span` more simulated time.
+    pub fn advance_by(&mut self, span: SimDuration) -> Vec<WindowMetrics> {
+        self.advance_until(self.now + span)
+    }
+
+    /// The run so far, after warm-up.
+    pub fn summary(&self) -> Summary {
+        let start = self.run.start.min(self.now);
+        let span = self.now.since(start);
+        let (mean_queue, max_queue) = self.run.queue.clone().take(start, self.now);
+        let (mean_busy, _) = self.run.busy.clone().take(start, self.now);
+        let in_flight = self.waiting.len() as u64 + u64::from(self.busy);
+        Summary {
+            sim_time_s: self.now.as_secs_f64(),
+            events: self.event_count,
+            offered: self.run.arrivals,
+            completed: self.run.completed,
+            in_flight,
+            latency_ms: self.run.latency.stats(),
+            throughput_rps: per_second(self.run.completed, span),
+            mean_queue,
+            max_queue,
+            utilization: mean_busy / f64::from(self.config.workers),
+        }
+    }
+
+    fn handle(&mut self, event: Event) {
+        match event {
+            Event::Arrival { generation } => {
+                if generation != self.arrival_generation {
+                    return;
+                }
+                self.schedule_arrival();
+                self.window.arrivals += 1;
+                self.run.arrivals += 1;
+                if self.busy < self.config.workers {
+                    self.start_service(self.now);
+                } else {
+                    self.waiting.push_back(self.now);
+                    self.queue_changed();
+                }
+            }
+            Event::Departure { arrived } => {
+                let latency = self.now.since(arrived);
+                self.window.completed += 1;
+                self.window.latency.record(latency);
+                self.run.completed += 1;
+                self.run.latency.record(latency);
+                self.busy -= 1;
+                match self.waiting.pop_front() {
+                    Some(next) => {
+                        self.queue_changed();
+                        self.start_service(next);
+                    }
+                    None => self.busy_changed(),
+                }
+            }
+        }
+    }
+
+    fn schedule_arrival(&mut self) {
+        let mean_gap = 1e9 / self.arrival_rate;
+        let gap = -mean_gap * libm::log(self.arrival_rng.next_f64_open0());
+        let at = self.now + SimDuration::from_nanos(libm::round(gap) as u64);
+        self.events.schedule(at, Event::Arrival { generation: self.arrival_generation });
+    }
+
+    fn start_service(&mut self, arrived: SimTime) {
+        self.busy += 1;
+        self.busy_changed();
+        let service = self.config.service.sample(&mut self.service_rng);
+        self.events.schedule(self.now + service, Event::Departure { arrived });
+    }
+
+    fn queue_changed(&mut self) {
+        let level = self.waiting.len() as u64;
+        self.window.queue.set(self.now, level);
+        self.run.queue.set(self.now, level);
+    }
+
+    fn busy_changed(&mut self) {
+        let level = u64::from(self.busy);
+        self.window.busy.set(self.now, level);
+        self.run.busy.set(self.now, level);
+    }
+
+    fn close_window(&mut self) {
+        let start = self.window.start;
+        let (mean_queue, max_queue) = self.window.queue.take(start, self.now);
+        let (mean_busy, _) = self.window.busy.take(start, self.now);
+        self.closed.push(WindowMetrics {
+            index: self.window_index,
+            start_s: start.as_secs_f64(),
+            end_s: self.now.as_secs_f64(),
+            arrivals: self.window.arrivals,
+            completed: self.window.completed,
+            latency_ms: self.window.latency.stats(),
+            mean_queue,
+            max_queue,
+            utilization: mean_busy / f64::from(self.config.workers),
+        });
+        self.window_index += 1;
+        self.window = Tally::new(self.now, self.waiting.len() as u64, u64::from(self.busy));
+    }
+
+    fn end_warmup(&mut self) {
+        self.run = Tally::new(self.now, self.waiting.len() as u64, u64::from(self.busy));
+    }
+}
+
+fn per_second(count: u64, span: SimDuration) -> f64 {
+    if span == SimDuration::ZERO { 0.0 } else { count as f64 / span.as_secs_f64() }
+}

@@ -1,0 +1,234 @@
+//! Simulated time: integer nanoseconds, as newtypes so an instant and a span
+//! can never be confused.
+
+use std::fmt;
+use std::ops::{Add, AddAssign, Sub};
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+const NANOS_PER_SEC: f64 = 1e9;
+
+/// An instant of simulated time, in nanoseconds since the run started.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct SimTime(u64);
+
+/// A span of simulated time, in nanoseconds.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct SimDuration(u64);
+
+impl SimTime {
+    /// The start of every run.
+    pub const ZERO: SimTime = SimTime(0);
+
+    /// An instant `nanos` nanoseconds after the start.
+    pub const fn from_nanos(nanos: u64) -> Self {
+        SimTime(nanos)
+    }
+
+    /// Nanoseconds since the start.
+    pub const fn as_nanos(self) -> u64 {
+        self.0
+    }
+
+    /// Seconds since the start, for display and rates.
+    pub fn as_secs_f64(self) -> f64 {
+        self.0 as f64 / NANOS_PER_SEC
+    }
+
+    /// The span since an earlier instant (zero if `earlier` is later).
+    pub fn since(self, earlier: SimTime) -> SimDuration {
+        SimDuration(self.0.saturating_sub(earlier.0))
+    }
+}
+
+impl SimDuration {
+    /// No time at all.
+    pub const ZERO: SimDuration = SimDuration(0);
+
+    /// A span of `nanos` nanoseconds.
+    pub const fn from_nanos(nanos: u64) -> Self {
+        SimDuration(nanos)
+    }
+
+    /// A span of `millis` milliseconds.
+    pub const fn from_millis(millis: u64) -> Self {
+        SimDuration(millis * 1_000_000)
+    }
+
+    /// A span of `secs` seconds.
+    pub const fn from_secs(secs: u64) -> Self {
+        SimDuration(secs * 1_000_000_000)
+    }
+
+    /// A span of `secs` seconds, rounded to the nearest nanosecond; negative
+    /// and NaN become zero, values past `u64::MAX` ns saturate.
+    pub fn from_secs_f64(secs: f64) -> Self {
+        SimDuration((secs * NANOS_PER_SEC).round() as u64)
+    }
+
+    /// Nanoseconds in this span.
+    pub const fn as_nanos(self) -> u64 {
+        self.0
+    }
+
+    /// Seconds in this span.
+    pub fn as_secs_f64(self) -> f64 {
+        self.0 as f64 / NANOS_PER_SEC
+    }
+
+    /// Milliseconds in this span, the unit the UI and the CLI report.
+    pub fn as_millis_f64(self) -> f64 {
+        self.0 as f64 / 1e6
+    }
+
+    /// Parses a duration with a unit: `"250us"`, `"8ms"`, `"2s"`, `"5m"`,
+    /// `"1h"`, `"1.5s"`, `"100ns"`. A bare number is refused: the unit is the
+    /// point of writing the value down.
+    pub fn parse(text: &str) -> Result<Self, DurationError> {
+        let text = text.trim();
+        let split = text
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .ok_or_else(|| DurationError::MissingUnit(text.to_owned()))?;
+        let (number, unit) = text.split_at(split);
+        let value: f64 = number
+            .parse()
+            .map_err(|_| DurationError::BadNumber(text.to_owned()))?;
+        let scale = match unit.trim() {
+            "ns" => 1.0,
+            "us" | "µs" => 1e3,
+            "ms" => 1e6,
+            "s" => 1e9,
+            "m" | "min" => 60e9,
+            "h" => 3600e9,
+            other => {
+                return Err(DurationError::UnknownUnit {
+                    text: text.to_owned(),
+                    unit: other.to_owned(),
+                });
+            }
+        };
+        let nanos = value * scale;
+        if !nanos.is_finite() || nanos >= u64::MAX as f64 {
+            return Err(DurationError::TooLong(text.to_owned()));
+        }
+        Ok(SimDuration(nanos.round() as u64))
+    }
+}
+
+/// Why a duration string was refused.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DurationError {
+    /// A number without a unit, such as `"250"`.
+    MissingUnit(String),
+    /// The part before the unit is not a number.
+    BadNumber(String),
+    /// The unit is none of ns, us, ms, s, m, h.
+    UnknownUnit { text: String, unit: String },
+    /// Longer than simulated time can count (about 584 years).
+    TooLong(String),
+}
+
+impl fmt::Display for DurationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DurationError::MissingUnit(t) => {
+                write!(f, "`{t}` has no unit; write it as e.g. \"250us\", \"8ms\", \"2s\" or \"5m\"")
+            }
+            DurationError::BadNumber(t) => write!(f, "`{t}` does not start with a number"),
+            DurationError::UnknownUnit { text, unit } => write!(
+                f,
+                "`{text}` has unknown unit `{unit}`; expected one of ns, us, ms, s, m, h"
+            ),
+            DurationError::TooLong(t) => write!(f, "`{t}` is longer than a simulation can run"),
+        }
+    }
+}
+
+impl std::error::Error for DurationError {}
+
+impl fmt::Display for SimDuration {
+    /// The shortest exact form with a unit, e.g. `8ms`, `250us`, `2s`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let n = self.0;
+        let units = [(3_600_000_000_000, "h"), (60_000_000_000, "m"), (1_000_000_000, "s"), (1_000_000, "ms"), (1_000, "us")];
+        for (size, unit) in units {
+            if n >= size && n % size == 0 {
+                return write!(f, "{}{unit}", n / size);
+            }
+        }
+        write!(f, "{n}ns")
+    }
+}
+
+impl Serialize for SimDuration {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for SimDuration {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        SimDuration::parse(&text).map_err(serde::de::Error::custom)
+    }
+}
+
+impl Add<SimDuration> for SimTime {
+    type Output = SimTime;
+    fn add(self, rhs: SimDuration) -> SimTime {
+        SimTime(self.0.saturating_add(rhs.0))
+    }
+}
+
+impl AddAssign<SimDuration> for SimTime {
+    fn add_assign(&mut self, rhs: SimDuration) {
+        *self = *self + rhs;
+    }
+}
+
+impl Sub for SimTime {
+    type Output = SimDuration;
+    fn sub(self, rhs: SimTime) -> SimDuration {
+        self.since(rhs)
+    }
+}
+
+impl Add for SimDuration {
+    type Output = SimDuration;
+    fn add(self, rhs: SimDuration) -> SimDuration {
+        SimDuration(self.0.saturating_add(rhs.0))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_every_unit() {
+        assert_eq!(SimDuration::parse("100ns"), Ok(SimDuration::from_nanos(100)));
+        assert_eq!(SimDuration::parse("250us"), Ok(SimDuration::from_nanos(250_000)));
+        assert_eq!(SimDuration::parse("8ms"), Ok(SimDuration::from_millis(8)));
+        assert_eq!(SimDuration::parse("1.5s"), Ok(SimDuration::from_millis(1500)));
+        assert_eq!(SimDuration::parse("5m"), Ok(SimDuration::from_secs(300)));
+        assert_eq!(SimDuration::parse("1h"), Ok(SimDuration::from_secs(3600)));
+    }
+
+    #[test]
+    fn refuses_bad_durations_with_a_reason() {
+        assert!(matches!(SimDuration::parse("250"), Err(DurationError::MissingUnit(_))));
+        assert!(matches!(SimDuration::parse("ms"), Err(DurationError::BadNumber(_))));
+        assert!(matches!(SimDuration::parse("3 weeks"), Err(DurationError::UnknownUnit { .. })));
+        assert!(matches!(SimDuration::parse("-1s"), Err(DurationError::BadNumber(_))));
+        assert!(matches!(SimDuration::parse("1e30h"), Err(_)));
+    }
+
+    #[test]
+    fn displays_round_trip() {
+        for text in ["8ms", "250us", "2s", "5m", "1h", "7ns", "1500us"] {
+            let d = SimDuration::parse(text).unwrap();
+            assert_eq!(SimDuration::parse(&d.to_string()), Ok(d));
+        }
+        assert_eq!(SimDuration::from_millis(1500).to_string(), "1500ms");
+    }
+}
