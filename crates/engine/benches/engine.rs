@@ -18,7 +18,9 @@ const CUSTOMERS: u64 = 1_000_000;
 fn mm1_config() -> StationConfig {
     StationConfig {
         arrival_rate: 900.0,
-        service: Distribution::Exp { mean: SimDuration::from_millis(1) },
+        service: Distribution::Exp {
+            mean: SimDuration::from_millis(1),
+        },
         workers: 1,
         window: SimDuration::from_secs(1),
         warmup: SimDuration::ZERO,

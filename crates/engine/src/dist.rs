@@ -53,12 +53,17 @@ mod tests {
 
     fn sample_mean(d: &Distribution, n: u32) -> f64 {
         let mut rng = Rng::seeded(11);
-        (0..n).map(|_| d.sample(&mut rng).as_nanos() as f64).sum::<f64>() / n as f64
+        (0..n)
+            .map(|_| d.sample(&mut rng).as_nanos() as f64)
+            .sum::<f64>()
+            / n as f64
     }
 
     #[test]
     fn exponential_mean_matches() {
-        let d = Distribution::Exp { mean: SimDuration::from_millis(8) };
+        let d = Distribution::Exp {
+            mean: SimDuration::from_millis(8),
+        };
         // Standard error of the mean is mean/sqrt(n) = 0.22%; allow 5 of them.
         let m = sample_mean(&d, 200_000);
         assert!((m / 8e6 - 1.0).abs() < 0.011, "mean {m}");
@@ -80,7 +85,9 @@ mod tests {
 
     #[test]
     fn constant_is_constant() {
-        let d = Distribution::Const { value: SimDuration::from_millis(3) };
+        let d = Distribution::Const {
+            value: SimDuration::from_millis(3),
+        };
         assert_eq!(sample_mean(&d, 10), 3e6);
     }
 }

@@ -18,6 +18,6 @@ pub mod time;
 
 pub use dist::Distribution;
 pub use metrics::{LatencyStats, Summary, WindowMetrics};
-pub use sim::Simulation;
+pub use sim::{Run, Simulation};
 pub use station::{ConfigError, StationConfig};
 pub use time::{SimDuration, SimTime};

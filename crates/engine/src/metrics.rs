@@ -76,7 +76,11 @@ impl LatencyHistogram {
             p90: self.quantile_ms(0.90),
             p99: self.quantile_ms(0.99),
             p999: self.quantile_ms(0.999),
-            max: if self.count() == 0 { 0.0 } else { self.hist.max() as f64 / 1e6 },
+            max: if self.count() == 0 {
+                0.0
+            } else {
+                self.hist.max() as f64 / 1e6
+            },
         }
     }
 }
@@ -107,7 +111,12 @@ pub struct TimeWeighted {
 impl TimeWeighted {
     /// Starts measuring at `now` with the current `level`.
     pub fn new(now: SimTime, level: u64) -> Self {
-        TimeWeighted { level, since: now, area: 0, max: level }
+        TimeWeighted {
+            level,
+            since: now,
+            area: 0,
+            max: level,
+        }
     }
 
     /// The level changes to `level` at `now`.
@@ -123,7 +132,11 @@ impl TimeWeighted {
     pub fn take(&mut self, start: SimTime, now: SimTime) -> (f64, u64) {
         self.set(now, self.level);
         let span = now.since(start).as_nanos();
-        let mean = if span == 0 { self.level as f64 } else { self.area as f64 / span as f64 };
+        let mean = if span == 0 {
+            self.level as f64
+        } else {
+            self.area as f64 / span as f64
+        };
         let max = self.max;
         self.area = 0;
         self.max = self.level;

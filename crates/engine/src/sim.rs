@@ -123,7 +123,9 @@ impl Simulation {
     pub fn set_arrival_rate(&mut self, rate: f64) -> Result<(), ConfigError> {
         if !(rate.is_finite() && rate > 0.0) {
             return Err(ConfigError {
-                problems: vec![format!("arrival rate must be a positive number, got {rate}")],
+                problems: vec![format!(
+                    "arrival rate must be a positive number, got {rate}"
+                )],
             });
         }
         self.arrival_rate = rate;
@@ -232,14 +234,20 @@ impl Simulation {
         let mean_gap = 1e9 / self.arrival_rate;
         let gap = -mean_gap * libm::log(self.arrival_rng.next_f64_open0());
         let at = self.now + SimDuration::from_nanos(libm::round(gap) as u64);
-        self.events.schedule(at, Event::Arrival { generation: self.arrival_generation });
+        self.events.schedule(
+            at,
+            Event::Arrival {
+                generation: self.arrival_generation,
+            },
+        );
     }
 
     fn start_service(&mut self, arrived: SimTime) {
         self.busy += 1;
         self.busy_changed();
         let service = self.config.service.sample(&mut self.service_rng);
-        self.events.schedule(self.now + service, Event::Departure { arrived });
+        self.events
+            .schedule(self.now + service, Event::Departure { arrived });
     }
 
     fn queue_changed(&mut self) {
@@ -279,5 +287,37 @@ impl Simulation {
 }
 
 fn per_second(count: u64, span: SimDuration) -> f64 {
-    if span == SimDuration::ZERO { 0.0 } else { count as f64 / span.as_secs_f64() }
+    if span == SimDuration::ZERO {
+        0.0
+    } else {
+        count as f64 / span.as_secs_f64()
+    }
+}
+
+/// A finished run: every window and the summary, what the CLI prints and
+/// what determinism is checked on.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Run {
+    /// Every closed window, in order.
+    pub windows: Vec<WindowMetrics>,
+    /// The run after warm-up.
+    pub summary: Summary,
+}
+
+impl Simulation {
+    /// Runs `config` from zero to `duration`, one window at a time.
+    pub fn run(config: StationConfig, duration: SimDuration) -> Result<Run, ConfigError> {
+        let window = config.window;
+        let mut sim = Simulation::new(config)?;
+        let end = SimTime::ZERO + duration;
+        let mut windows = Vec::new();
+        while sim.now() < end {
+            let step = (sim.now() + window).min(end);
+            windows.extend(sim.advance_until(step));
+        }
+        Ok(Run {
+            windows,
+            summary: sim.summary(),
+        })
+    }
 }

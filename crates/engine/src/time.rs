@@ -132,7 +132,10 @@ impl fmt::Display for DurationError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             DurationError::MissingUnit(t) => {
-                write!(f, "`{t}` has no unit; write it as e.g. \"250us\", \"8ms\", \"2s\" or \"5m\"")
+                write!(
+                    f,
+                    "`{t}` has no unit; write it as e.g. \"250us\", \"8ms\", \"2s\" or \"5m\""
+                )
             }
             DurationError::BadNumber(t) => write!(f, "`{t}` does not start with a number"),
             DurationError::UnknownUnit { text, unit } => write!(
@@ -150,9 +153,15 @@ impl fmt::Display for SimDuration {
     /// The shortest exact form with a unit, e.g. `8ms`, `250us`, `2s`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let n = self.0;
-        let units = [(3_600_000_000_000, "h"), (60_000_000_000, "m"), (1_000_000_000, "s"), (1_000_000, "ms"), (1_000, "us")];
+        let units = [
+            (3_600_000_000_000, "h"),
+            (60_000_000_000, "m"),
+            (1_000_000_000, "s"),
+            (1_000_000, "ms"),
+            (1_000, "us"),
+        ];
         for (size, unit) in units {
-            if n >= size && n % size == 0 {
+            if n >= size && n.is_multiple_of(size) {
                 return write!(f, "{}{unit}", n / size);
             }
         }
@@ -206,21 +215,46 @@ mod tests {
 
     #[test]
     fn parses_every_unit() {
-        assert_eq!(SimDuration::parse("100ns"), Ok(SimDuration::from_nanos(100)));
-        assert_eq!(SimDuration::parse("250us"), Ok(SimDuration::from_nanos(250_000)));
+        assert_eq!(
+            SimDuration::parse("100ns"),
+            Ok(SimDuration::from_nanos(100))
+        );
+        assert_eq!(
+            SimDuration::parse("250us"),
+            Ok(SimDuration::from_nanos(250_000))
+        );
         assert_eq!(SimDuration::parse("8ms"), Ok(SimDuration::from_millis(8)));
-        assert_eq!(SimDuration::parse("1.5s"), Ok(SimDuration::from_millis(1500)));
+        assert_eq!(
+            SimDuration::parse("1.5s"),
+            Ok(SimDuration::from_millis(1500))
+        );
         assert_eq!(SimDuration::parse("5m"), Ok(SimDuration::from_secs(300)));
         assert_eq!(SimDuration::parse("1h"), Ok(SimDuration::from_secs(3600)));
     }
 
     #[test]
     fn refuses_bad_durations_with_a_reason() {
-        assert!(matches!(SimDuration::parse("250"), Err(DurationError::MissingUnit(_))));
-        assert!(matches!(SimDuration::parse("ms"), Err(DurationError::BadNumber(_))));
-        assert!(matches!(SimDuration::parse("3 weeks"), Err(DurationError::UnknownUnit { .. })));
-        assert!(matches!(SimDuration::parse("-1s"), Err(DurationError::BadNumber(_))));
-        assert!(matches!(SimDuration::parse("1e30h"), Err(_)));
+        assert!(matches!(
+            SimDuration::parse("250"),
+            Err(DurationError::MissingUnit(_))
+        ));
+        assert!(matches!(
+            SimDuration::parse("ms"),
+            Err(DurationError::BadNumber(_))
+        ));
+        assert!(matches!(
+            SimDuration::parse("3 weeks"),
+            Err(DurationError::UnknownUnit { .. })
+        ));
+        assert!(matches!(
+            SimDuration::parse("-1s"),
+            Err(DurationError::BadNumber(_))
+        ));
+        assert!(SimDuration::parse("1e30h").is_err());
+        assert!(matches!(
+            SimDuration::parse("1000000000000h"),
+            Err(DurationError::TooLong(_))
+        ));
     }
 
     #[test]

@@ -11,7 +11,9 @@ use scalesim_engine::{Distribution, SimDuration, SimTime, Simulation, StationCon
 fn run_mm1(lambda: f64, mu: f64, customers: f64, seed: u64) -> scalesim_engine::Summary {
     let config = StationConfig {
         arrival_rate: lambda,
-        service: Distribution::Exp { mean: SimDuration::from_secs_f64(1.0 / mu) },
+        service: Distribution::Exp {
+            mean: SimDuration::from_secs_f64(1.0 / mu),
+        },
         workers: 1,
         window: SimDuration::from_secs(10),
         warmup: SimDuration::from_secs_f64(1000.0 / mu),
@@ -43,7 +45,12 @@ fn mm1_at_half_load() {
     assert_close("mean response (ms)", s.latency_ms.mean, mean, 0.02);
     assert_close("p99 response (ms)", s.latency_ms.p99, p99, 0.03);
     assert_close("utilization", s.utilization, 0.5, 0.01);
-    assert_close("mean queue", s.mean_queue, mm1_mean_queue(lambda, mu).unwrap(), 0.04);
+    assert_close(
+        "mean queue",
+        s.mean_queue,
+        mm1_mean_queue(lambda, mu).unwrap(),
+        0.04,
+    );
     assert_close("throughput (1/s)", s.throughput_rps, lambda, 0.01);
 }
 
@@ -66,7 +73,9 @@ fn mm1_at_high_load() {
 fn nothing_is_lost() {
     let config = StationConfig {
         arrival_rate: 2000.0,
-        service: Distribution::Exp { mean: SimDuration::from_millis(1) },
+        service: Distribution::Exp {
+            mean: SimDuration::from_millis(1),
+        },
         workers: 3,
         window: SimDuration::from_secs(1),
         warmup: SimDuration::ZERO,
@@ -83,7 +92,9 @@ fn nothing_is_lost() {
 fn bad_config_lists_every_problem() {
     let config = StationConfig {
         arrival_rate: f64::NAN,
-        service: Distribution::Exp { mean: SimDuration::from_millis(1) },
+        service: Distribution::Exp {
+            mean: SimDuration::from_millis(1),
+        },
         workers: 0,
         window: SimDuration::ZERO,
         warmup: SimDuration::ZERO,

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Installs what is missing, then runs every check and test: formatting and
+# lints, native tests, wasm-bindgen tests in headless Chromium, the release
+# build, and the end-to-end tests that drive the built site in Chromium.
+# Ends with one line: "N passed, M failed".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh --browser || { echo "0 passed, 1 failed"; exit 1; }
+export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
+
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+failed_steps=()
+
+step() {
+  local name=$1; shift
+  echo "=== $name: $*"
+  local start=$SECONDS
+  if "$@" 2>&1 | tee -a "$log"; then
+    echo "=== $name: ok ($((SECONDS - start)) s)"
+  else
+    echo "=== $name: FAILED ($((SECONDS - start)) s)"
+    failed_steps+=("$name")
+  fi
+}
+
+step "format" cargo fmt --all --check
+step "lint (native)" cargo clippy --workspace --all-targets --quiet -- -D warnings
+step "lint (wasm)" cargo clippy -p scalesim-web --target wasm32-unknown-unknown --all-targets --quiet -- -D warnings
+step "native tests" cargo test --workspace
+step "browser tests (wasm-bindgen, headless Chromium)" cargo test -p scalesim-web --target wasm32-unknown-unknown
+step "release build" trunk build --release --public-url ./
+step "end-to-end tests (Playwright, headless Chromium)" node --test tests/e2e/
+
+# One closing count over every runner: cargo's "test result:" lines and
+# node's "# pass"/"# fail" lines; a failed step with no count adds a failure.
+passed=$(awk '/^test result:/ { for (i = 1; i <= NF; i++) if ($(i+1) ~ /^passed;?$/) p += $i } /^# pass / { p += $3 } END { print p + 0 }' "$log")
+failed=$(awk '/^test result:/ { for (i = 1; i <= NF; i++) if ($(i+1) ~ /^failed;?$/) f += $i } /^# fail / { f += $3 } END { print f + 0 }' "$log")
+if [ ${#failed_steps[@]} -gt 0 ]; then
+  echo "failed steps: ${failed_steps[*]}"
+  [ "$failed" -gt 0 ] || failed=${#failed_steps[@]}
+fi
+echo "$passed passed, $failed failed"
+[ ${#failed_steps[@]} -eq 0 ]

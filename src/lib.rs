@@ -1,0 +1,19 @@
+//! The scalesim browser app: a Yew page (`src/main.rs`) and the Web Worker
+//! that runs the engine (`src/bin/worker.rs`), sharing this library.
+//!
+//! The page never touches engine internals: it sends [`protocol::ToWorker`]
+//! commands and draws the [`protocol::FromWorker`] frames it gets back.
+
+//! Only [`protocol`] builds natively (and is tested there); everything that
+//! touches the browser is wasm32-only.
+
+pub mod protocol;
+
+#[cfg(target_arch = "wasm32")]
+pub mod app;
+#[cfg(target_arch = "wasm32")]
+pub mod latency_chart;
+#[cfg(target_arch = "wasm32")]
+pub mod worker_client;
+#[cfg(target_arch = "wasm32")]
+pub mod worker_runtime;

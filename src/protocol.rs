@@ -1,0 +1,137 @@
+//! The typed messages between the page and the simulation worker.
+//!
+//! Both sides are this crate, so one definition serves both; messages travel
+//! as JSON strings through `postMessage`, which keeps them readable in the
+//! browser's devtools and needs no structured-clone mapping.
+
+use scalesim_engine::{StationConfig, WindowMetrics};
+use serde::{Deserialize, Serialize};
+
+/// How fast simulated time runs against the wall clock.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Speed {
+    /// One simulated second per second.
+    #[default]
+    X1,
+    /// Ten simulated seconds per second.
+    X10,
+    /// A hundred simulated seconds per second.
+    X100,
+    /// As fast as the worker can go.
+    Max,
+}
+
+impl Speed {
+    /// Every speed, slowest first, as the speed selector lists them.
+    pub const ALL: [Speed; 4] = [Speed::X1, Speed::X10, Speed::X100, Speed::Max];
+
+    /// Simulated seconds per wall second; `None` for as fast as it goes.
+    pub fn factor(self) -> Option<f64> {
+        match self {
+            Speed::X1 => Some(1.0),
+            Speed::X10 => Some(10.0),
+            Speed::X100 => Some(100.0),
+            Speed::Max => None,
+        }
+    }
+
+    /// The label the controls show.
+    pub fn label(self) -> &'static str {
+        match self {
+            Speed::X1 => "1×",
+            Speed::X10 => "10×",
+            Speed::X100 => "100×",
+            Speed::Max => "max",
+        }
+    }
+}
+
+/// A command from the page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ToWorker {
+    /// Replace the simulation with a fresh one at time zero (paused).
+    Load { config: StationConfig },
+    /// Start or resume.
+    Play,
+    /// Stop advancing; state is kept.
+    Pause,
+    /// Change how fast simulated time runs.
+    SetSpeed { speed: Speed },
+    /// Scale the configured arrival rate, live.
+    SetLoadMultiplier { multiplier: f64 },
+}
+
+/// A report to the page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum FromWorker {
+    /// The worker has started and waits for a `Load`.
+    Ready,
+    /// Progress since the last frame; sent at most once a display frame.
+    Frame(Frame),
+    /// Something went wrong, in words for the user.
+    Error { message: String },
+}
+
+/// What changed since the previous frame. Bounded: at most the windows that
+/// closed in one tick, never the whole history.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Frame {
+    /// Simulated seconds now.
+    pub sim_time_s: f64,
+    /// Events processed so far.
+    pub events: u64,
+    /// Whether the simulation is advancing.
+    pub playing: bool,
+    /// The arrival rate now in force, requests per second.
+    pub arrival_rate: f64,
+    /// Windows that closed since the last frame.
+    pub windows: Vec<WindowMetrics>,
+}
+
+/// Encodes a message for `postMessage`.
+pub fn encode<T: Serialize>(message: &T) -> String {
+    serde_json::to_string(message).unwrap_or_else(|e| {
+        serde_json::to_string(&FromWorker::Error {
+            message: format!("cannot encode a message: {e}"),
+        })
+        .unwrap_or_default()
+    })
+}
+
+/// Decodes a message received from `postMessage`.
+pub fn decode<'a, T: Deserialize<'a>>(text: &'a str) -> Result<T, String> {
+    serde_json::from_str(text).map_err(|e| format!("unreadable message ({e}): {text:.120}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn frames_round_trip_natively() {
+        let frame = FromWorker::Frame(Frame {
+            sim_time_s: 1.5,
+            events: 10,
+            playing: true,
+            arrival_rate: 100.0,
+            windows: Vec::new(),
+        });
+        assert_eq!(decode::<FromWorker>(&encode(&frame)), Ok(frame));
+    }
+
+    #[test]
+    fn speeds_are_ordered_and_labelled() {
+        let factors: Vec<_> = Speed::ALL.iter().map(|s| s.factor()).collect();
+        assert_eq!(factors, [Some(1.0), Some(10.0), Some(100.0), None]);
+        assert!(Speed::ALL.iter().all(|s| !s.label().is_empty()));
+    }
+
+    #[test]
+    fn unknown_commands_are_refused() {
+        assert!(decode::<ToWorker>("{\"type\":\"format_disk\"}").is_err());
+        assert!(decode::<ToWorker>("not json").is_err());
+    }
+}

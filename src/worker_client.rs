@@ -1,0 +1,61 @@
+//! The page side of the worker: spawns it, sends commands, and turns its
+//! messages (and its crashes) into [`FromWorker`] values for the UI.
+
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+use web_sys::{ErrorEvent, MessageEvent, Worker};
+use yew::Callback;
+
+use crate::protocol::{FromWorker, ToWorker, decode, encode};
+
+/// Trunk's loader shim for the `worker` binary, relative to the page so the
+/// app works from any sub-path.
+const WORKER_URL: &str = "./worker_loader.js";
+
+/// A running simulation worker. Dropping it terminates the worker.
+pub struct SimWorker {
+    worker: Worker,
+    _on_message: Closure<dyn FnMut(MessageEvent)>,
+    _on_error: Closure<dyn FnMut(ErrorEvent)>,
+}
+
+impl SimWorker {
+    /// Starts a worker whose every report goes to `on_report`.
+    pub fn spawn(on_report: Callback<FromWorker>) -> Result<SimWorker, String> {
+        let worker = Worker::new(WORKER_URL)
+            .map_err(|e| format!("cannot start the simulation worker: {e:?}"))?;
+        let report = on_report.clone();
+        let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+            let text = event.data().as_string().unwrap_or_default();
+            report.emit(
+                decode::<FromWorker>(&text).unwrap_or_else(|message| FromWorker::Error { message }),
+            );
+        });
+        let on_error = Closure::<dyn FnMut(ErrorEvent)>::new(move |event: ErrorEvent| {
+            event.prevent_default();
+            on_report.emit(FromWorker::Error {
+                message: format!("the simulation worker failed: {}", event.message()),
+            });
+        });
+        worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        Ok(SimWorker {
+            worker,
+            _on_message: on_message,
+            _on_error: on_error,
+        })
+    }
+
+    /// Sends one command.
+    pub fn send(&self, command: &ToWorker) {
+        let _ = self
+            .worker
+            .post_message(&JsValue::from_str(&encode(command)));
+    }
+}
+
+impl Drop for SimWorker {
+    fn drop(&mut self) {
+        self.worker.terminate();
+    }
+}

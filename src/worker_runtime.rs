@@ -1,0 +1,184 @@
+//! The Web Worker side: owns the engine, advances it on a timer at the
+//! chosen speed, and posts a [`Frame`] per tick.
+//!
+//! Runs in the worker's global scope only (`src/bin/worker.rs` calls
+//! [`start`]). The page's main thread never runs the engine, so it never
+//! freezes.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use scalesim_engine::{SimDuration, Simulation};
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
+
+use crate::protocol::{Frame, FromWorker, Speed, ToWorker, decode, encode};
+
+/// Wall milliseconds between ticks: about one display frame.
+const TICK_MS: i32 = 16;
+/// Wall milliseconds one tick may spend simulating at `Speed::Max`, leaving
+/// the worker free to read the next command.
+const MAX_SPEED_BUDGET_MS: f64 = 12.0;
+/// A tick that comes late (a throttled tab) never simulates more than this
+/// much wall time's worth, so the page catches up smoothly.
+const MAX_TICK_GAP_MS: f64 = 100.0;
+
+struct Runner {
+    scope: DedicatedWorkerGlobalScope,
+    sim: Option<Simulation>,
+    base_rate: f64,
+    playing: bool,
+    speed: Speed,
+    last_tick_ms: f64,
+    tick: Option<Closure<dyn FnMut()>>,
+    tick_pending: bool,
+}
+
+/// Installs the message handler and the panic reporter, then says `Ready`.
+pub fn start() {
+    let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+    install_panic_reporter(scope.clone());
+    let runner = Rc::new(RefCell::new(Runner {
+        scope: scope.clone(),
+        sim: None,
+        base_rate: 0.0,
+        playing: false,
+        speed: Speed::default(),
+        last_tick_ms: 0.0,
+        tick: None,
+        tick_pending: false,
+    }));
+    // The tick closure and the runner hold each other: both live as long as
+    // the worker does, which is the intent.
+    let tick_runner = Rc::clone(&runner);
+    runner.borrow_mut().tick = Some(Closure::new(move || Runner::on_tick(&tick_runner)));
+
+    let message_runner = Rc::clone(&runner);
+    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+        let text = event.data().as_string().unwrap_or_default();
+        match decode::<ToWorker>(&text) {
+            Ok(command) => Runner::on_command(&message_runner, command),
+            Err(message) => message_runner.borrow().post(&FromWorker::Error { message }),
+        }
+    });
+    scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    // The handler lives as long as the worker: hand it to JS for good.
+    on_message.forget();
+    runner.borrow().post(&FromWorker::Ready);
+}
+
+/// A panic in the worker traps the Wasm instance; before it does, tell the
+/// page in words so it can show the message and start a fresh worker.
+fn install_panic_reporter(scope: DedicatedWorkerGlobalScope) {
+    std::panic::set_hook(Box::new(move |info| {
+        let message = format!("the simulation stopped on an internal error: {info}");
+        let _ = scope.post_message(&JsValue::from_str(&encode(&FromWorker::Error { message })));
+    }));
+}
+
+impl Runner {
+    fn post(&self, message: &FromWorker) {
+        let _ = self
+            .scope
+            .post_message(&JsValue::from_str(&encode(message)));
+    }
+
+    fn on_command(this: &Rc<RefCell<Runner>>, command: ToWorker) {
+        let mut runner = this.borrow_mut();
+        match command {
+            ToWorker::Load { config } => {
+                runner.base_rate = config.arrival_rate;
+                match Simulation::new(config) {
+                    Ok(sim) => {
+                        runner.sim = Some(sim);
+                        runner.playing = false;
+                        runner.post_frame(Vec::new());
+                    }
+                    Err(e) => runner.post(&FromWorker::Error {
+                        message: e.to_string(),
+                    }),
+                }
+            }
+            ToWorker::Play => {
+                if runner.sim.is_some() {
+                    runner.playing = true;
+                    runner.last_tick_ms = js_sys::Date::now();
+                    runner.schedule_tick();
+                    runner.post_frame(Vec::new());
+                }
+            }
+            ToWorker::Pause => {
+                runner.playing = false;
+                runner.post_frame(Vec::new());
+            }
+            ToWorker::SetSpeed { speed } => runner.speed = speed,
+            ToWorker::SetLoadMultiplier { multiplier } => {
+                let rate = runner.base_rate * multiplier;
+                if let Some(Err(e)) = runner.sim.as_mut().map(|sim| sim.set_arrival_rate(rate)) {
+                    runner.post(&FromWorker::Error {
+                        message: e.to_string(),
+                    });
+                }
+            }
+        }
+    }
+
+    fn schedule_tick(&mut self) {
+        if self.tick_pending {
+            return;
+        }
+        if let Some(tick) = &self.tick {
+            let callback = tick.as_ref().unchecked_ref();
+            if self
+                .scope
+                .set_timeout_with_callback_and_timeout_and_arguments_0(callback, TICK_MS)
+                .is_ok()
+            {
+                self.tick_pending = true;
+            }
+        }
+    }
+
+    fn on_tick(this: &Rc<RefCell<Runner>>) {
+        let mut runner = this.borrow_mut();
+        runner.tick_pending = false;
+        if !runner.playing {
+            return;
+        }
+        let now_ms = js_sys::Date::now();
+        let wall_ms = (now_ms - runner.last_tick_ms).clamp(0.0, MAX_TICK_GAP_MS);
+        runner.last_tick_ms = now_ms;
+        let speed = runner.speed;
+        let Some(sim) = runner.sim.as_mut() else {
+            return;
+        };
+        let mut windows = Vec::new();
+        match speed.factor() {
+            Some(factor) => {
+                windows = sim.advance_by(SimDuration::from_secs_f64(wall_ms / 1e3 * factor));
+            }
+            None => {
+                let window = sim.config().window;
+                let started = js_sys::Date::now();
+                while js_sys::Date::now() - started < MAX_SPEED_BUDGET_MS {
+                    windows.extend(sim.advance_by(window));
+                }
+            }
+        }
+        runner.post_frame(windows);
+        runner.schedule_tick();
+    }
+
+    fn post_frame(&self, windows: Vec<scalesim_engine::WindowMetrics>) {
+        if let Some(sim) = &self.sim {
+            self.post(&FromWorker::Frame(Frame {
+                sim_time_s: sim.now().as_secs_f64(),
+                events: sim.event_count(),
+                playing: self.playing,
+                arrival_rate: sim.arrival_rate(),
+                windows,
+            }));
+        }
+    }
+}

@@ -1,0 +1,58 @@
+//! The page ↔ worker protocol, exercised in the browser: messages survive a
+//! real `postMessage` round trip through a `MessageChannel`.
+
+#![cfg(target_arch = "wasm32")]
+
+use scalesim_web::app::demo_config;
+use scalesim_web::protocol::{FromWorker, Speed, ToWorker, decode, encode};
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// Posts `text` through a real MessageChannel and resolves with what arrives.
+async fn through_message_channel(text: String) -> String {
+    let channel = web_sys::MessageChannel::new().unwrap();
+    let received = js_sys::Promise::new(&mut |resolve, _reject| {
+        let on_message = Closure::once_into_js(move |event: web_sys::MessageEvent| {
+            resolve.call1(&JsValue::NULL, &event.data()).unwrap();
+        });
+        channel
+            .port2()
+            .set_onmessage(Some(on_message.unchecked_ref()));
+    });
+    channel
+        .port1()
+        .post_message(&JsValue::from_str(&text))
+        .unwrap();
+    wasm_bindgen_futures::JsFuture::from(received)
+        .await
+        .unwrap()
+        .as_string()
+        .unwrap()
+}
+
+#[wasm_bindgen_test]
+async fn commands_round_trip() {
+    let commands = [
+        ToWorker::Load {
+            config: demo_config(),
+        },
+        ToWorker::Play,
+        ToWorker::Pause,
+        ToWorker::SetSpeed { speed: Speed::Max },
+        ToWorker::SetLoadMultiplier { multiplier: 12.5 },
+    ];
+    for command in commands {
+        let back: ToWorker = decode(&through_message_channel(encode(&command)).await).unwrap();
+        assert_eq!(back, command);
+    }
+}
+
+#[wasm_bindgen_test]
+async fn garbage_is_refused_with_a_reason() {
+    let text = through_message_channel("{\"type\":\"launch_missiles\"}".to_owned()).await;
+    let err = decode::<FromWorker>(&text).unwrap_err();
+    assert!(err.contains("unknown variant"), "{err}");
+}
