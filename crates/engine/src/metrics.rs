@@ -45,10 +45,11 @@ impl LatencyHistogram {
         self.hist.len()
     }
 
-    /// Forgets everything recorded.
-    pub fn clear(&mut self) {
-        self.hist.reset();
-        self.sum_nanos = 0;
+    /// Adds everything `other` recorded.
+    pub fn merge(&mut self, other: &LatencyHistogram) {
+        // Both share the same bounds, so adding cannot fail.
+        let _ = self.hist.add(&other.hist);
+        self.sum_nanos += other.sum_nanos;
     }
 
     /// The exact mean (kept beside the histogram, not estimated from it).
@@ -99,7 +100,7 @@ pub struct LatencyStats {
 }
 
 /// A level that changes at instants (queue length, busy workers), integrated
-/// over time to give its time-average, with its maximum.
+/// over time.
 #[derive(Clone, Debug, Default)]
 pub struct TimeWeighted {
     level: u64,
@@ -111,12 +112,7 @@ pub struct TimeWeighted {
 impl TimeWeighted {
     /// Starts measuring at `now` with the current `level`.
     pub fn new(now: SimTime, level: u64) -> Self {
-        TimeWeighted {
-            level,
-            since: now,
-            area: 0,
-            max: level,
-        }
+        TimeWeighted { level, since: now, area: 0, max: level }
     }
 
     /// The level changes to `level` at `now`.
@@ -128,19 +124,39 @@ impl TimeWeighted {
         self.max = self.max.max(level);
     }
 
-    /// The time-average from `start` to `now`, then restarts measuring at `now`.
-    pub fn take(&mut self, start: SimTime, now: SimTime) -> (f64, u64) {
+    /// What was measured from `start` to `now`; measuring restarts at `now`.
+    pub fn take(&mut self, start: SimTime, now: SimTime) -> LevelStats {
         self.set(now, self.level);
-        let span = now.since(start).as_nanos();
-        let mean = if span == 0 {
-            self.level as f64
-        } else {
-            self.area as f64 / span as f64
-        };
-        let max = self.max;
+        let stats = LevelStats { area: self.area, span_nanos: now.since(start).as_nanos(), max: self.max };
         self.area = 0;
         self.max = self.level;
-        (mean, max)
+        stats
+    }
+}
+
+/// A level's integral over a span: its time-average and maximum, and
+/// mergeable, so a run's figures are the sum of its windows'.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct LevelStats {
+    /// Level × nanoseconds.
+    pub area: u128,
+    /// Nanoseconds covered.
+    pub span_nanos: u64,
+    /// The highest level seen.
+    pub max: u64,
+}
+
+impl LevelStats {
+    /// The time-average level (0 over an empty span).
+    pub fn mean(&self) -> f64 {
+        if self.span_nanos == 0 { 0.0 } else { self.area as f64 / self.span_nanos as f64 }
+    }
+
+    /// Adds an adjacent span.
+    pub fn merge(&mut self, other: &LevelStats) {
+        self.area += other.area;
+        self.span_nanos += other.span_nanos;
+        self.max = self.max.max(other.max);
     }
 }
 
@@ -217,10 +233,13 @@ mod tests {
         let mut q = TimeWeighted::new(t(0), 0);
         q.set(t(10), 2); // 0 for 10 ns
         q.set(t(20), 1); // 2 for 10 ns
-        let (mean, max) = q.take(t(0), t(40)); // 1 for 20 ns
-        assert!((mean - 1.0).abs() < 1e-12, "{mean}");
-        assert_eq!(max, 2);
-        let (mean, max) = q.take(t(40), t(50));
-        assert_eq!((mean, max), (1.0, 1));
+        let first = q.take(t(0), t(40)); // 1 for 20 ns
+        assert!((first.mean() - 1.0).abs() < 1e-12, "{first:?}");
+        assert_eq!(first.max, 2);
+        let second = q.take(t(40), t(50));
+        assert_eq!((second.mean(), second.max), (1.0, 1));
+        let mut both = first;
+        both.merge(&second);
+        assert_eq!((both.mean(), both.max, both.span_nanos), (1.0, 2, 50));
     }
 }

@@ -4,7 +4,7 @@
 use std::collections::VecDeque;
 
 use crate::event_queue::EventQueue;
-use crate::metrics::{LatencyHistogram, Summary, TimeWeighted, WindowMetrics};
+use crate::metrics::{LatencyHistogram, LevelStats, Summary, TimeWeighted, WindowMetrics};
 use crate::rng::Rng;
 use crate::station::{ConfigError, StationConfig};
 use crate::time::{SimDuration, SimTime};
@@ -19,10 +19,9 @@ enum Event {
     Departure { arrived: SimTime },
 }
 
-/// Counters and levels over one span of time (a window, or the run after
-/// warm-up).
+/// The window being measured: counters and levels since `start`.
 #[derive(Clone, Debug)]
-struct Tally {
+struct OpenWindow {
     start: SimTime,
     arrivals: u64,
     completed: u64,
@@ -31,9 +30,9 @@ struct Tally {
     busy: TimeWeighted,
 }
 
-impl Tally {
+impl OpenWindow {
     fn new(start: SimTime, queued: u64, busy: u64) -> Self {
-        Tally {
+        OpenWindow {
             start,
             arrivals: 0,
             completed: 0,
@@ -41,6 +40,27 @@ impl Tally {
             queue: TimeWeighted::new(start, queued),
             busy: TimeWeighted::new(start, busy),
         }
+    }
+}
+
+/// The run after warm-up: the sum of its closed windows, so the event loop
+/// measures everything once.
+#[derive(Clone, Debug, Default)]
+struct RunTotals {
+    arrivals: u64,
+    completed: u64,
+    latency: LatencyHistogram,
+    queue: LevelStats,
+    busy: LevelStats,
+}
+
+impl RunTotals {
+    fn add(&mut self, window: &OpenWindow, queue: &LevelStats, busy: &LevelStats) {
+        self.arrivals += window.arrivals;
+        self.completed += window.completed;
+        self.latency.merge(&window.latency);
+        self.queue.merge(queue);
+        self.busy.merge(busy);
     }
 }
 
@@ -61,9 +81,11 @@ pub struct Simulation {
     waiting: VecDeque<SimTime>,
     busy: u32,
     window_index: u64,
-    window: Tally,
+    window: OpenWindow,
+    /// The first window boundary at or after the configured warm-up: the
+    /// summary covers whole windows only.
     warmup_end: SimTime,
-    run: Tally,
+    run: RunTotals,
     closed: Vec<WindowMetrics>,
 }
 
@@ -77,9 +99,11 @@ impl Simulation {
         let mut root = Rng::seeded(config.seed);
         let arrival_rng = root.fork(1);
         let service_rng = root.fork(2);
+        let windows_in_warmup = config.warmup.as_nanos().div_ceil(config.window.as_nanos());
+        let warmup_end = SimTime::from_nanos(windows_in_warmup.saturating_mul(config.window.as_nanos()));
         let mut sim = Simulation {
             arrival_rate: config.arrival_rate,
-            warmup_end: SimTime::ZERO + config.warmup,
+            warmup_end,
             config,
             arrival_rng,
             service_rng,
@@ -90,8 +114,8 @@ impl Simulation {
             waiting: VecDeque::new(),
             busy: 0,
             window_index: 0,
-            window: Tally::new(SimTime::ZERO, 0, 0),
-            run: Tally::new(SimTime::ZERO, 0, 0),
+            window: OpenWindow::new(SimTime::ZERO, 0, 0),
+            run: RunTotals::default(),
             closed: Vec::new(),
         };
         sim.schedule_arrival();
@@ -139,29 +163,17 @@ impl Simulation {
     pub fn advance_until(&mut self, until: SimTime) -> Vec<WindowMetrics> {
         loop {
             let window_end = self.window.start + self.config.window;
-            let boundary = if self.now < self.warmup_end && self.warmup_end < window_end {
-                self.warmup_end
-            } else {
-                window_end
-            };
             match self.events.peek_time() {
-                Some(at) if at < boundary && at <= until => {
+                Some(at) if at < window_end && at <= until => {
                     if let Some((at, event)) = self.events.pop() {
                         self.now = at;
                         self.event_count += 1;
                         self.handle(event);
                     }
                 }
-                _ if boundary <= until => {
-                    self.now = boundary;
-                    if boundary == self.warmup_end && boundary != window_end {
-                        self.end_warmup();
-                    } else {
-                        self.close_window();
-                        if boundary == self.warmup_end {
-                            self.end_warmup();
-                        }
-                    }
+                _ if window_end <= until => {
+                    self.now = window_end;
+                    self.close_window();
                 }
                 _ => break,
             }
@@ -175,24 +187,27 @@ impl Simulation {
         self.advance_until(self.now + span)
     }
 
-    /// The run so far, after warm-up.
+    /// The run so far, after warm-up (the open window included).
     pub fn summary(&self) -> Summary {
-        let start = self.run.start.min(self.now);
-        let span = self.now.since(start);
-        let (mean_queue, max_queue) = self.run.queue.clone().take(start, self.now);
-        let (mean_busy, _) = self.run.busy.clone().take(start, self.now);
-        let in_flight = self.waiting.len() as u64 + u64::from(self.busy);
+        let mut run = self.run.clone();
+        if self.window.start >= self.warmup_end {
+            let mut open = self.window.clone();
+            let queue = open.queue.take(open.start, self.now);
+            let busy = open.busy.take(open.start, self.now);
+            run.add(&open, &queue, &busy);
+        }
+        let span = SimDuration::from_nanos(run.queue.span_nanos);
         Summary {
             sim_time_s: self.now.as_secs_f64(),
             events: self.event_count,
-            offered: self.run.arrivals,
-            completed: self.run.completed,
-            in_flight,
-            latency_ms: self.run.latency.stats(),
-            throughput_rps: per_second(self.run.completed, span),
-            mean_queue,
-            max_queue,
-            utilization: mean_busy / f64::from(self.config.workers),
+            offered: run.arrivals,
+            completed: run.completed,
+            in_flight: self.waiting.len() as u64 + u64::from(self.busy),
+            latency_ms: run.latency.stats(),
+            throughput_rps: per_second(run.completed, span),
+            mean_queue: run.queue.mean(),
+            max_queue: run.queue.max,
+            utilization: run.busy.mean() / f64::from(self.config.workers),
         }
     }
 
@@ -204,7 +219,6 @@ impl Simulation {
                 }
                 self.schedule_arrival();
                 self.window.arrivals += 1;
-                self.run.arrivals += 1;
                 if self.busy < self.config.workers {
                     self.start_service(self.now);
                 } else {
@@ -216,8 +230,6 @@ impl Simulation {
                 let latency = self.now.since(arrived);
                 self.window.completed += 1;
                 self.window.latency.record(latency);
-                self.run.completed += 1;
-                self.run.latency.record(latency);
                 self.busy -= 1;
                 match self.waiting.pop_front() {
                     Some(next) => {
@@ -253,19 +265,17 @@ impl Simulation {
     fn queue_changed(&mut self) {
         let level = self.waiting.len() as u64;
         self.window.queue.set(self.now, level);
-        self.run.queue.set(self.now, level);
     }
 
     fn busy_changed(&mut self) {
         let level = u64::from(self.busy);
         self.window.busy.set(self.now, level);
-        self.run.busy.set(self.now, level);
     }
 
     fn close_window(&mut self) {
         let start = self.window.start;
-        let (mean_queue, max_queue) = self.window.queue.take(start, self.now);
-        let (mean_busy, _) = self.window.busy.take(start, self.now);
+        let queue = self.window.queue.take(start, self.now);
+        let busy = self.window.busy.take(start, self.now);
         self.closed.push(WindowMetrics {
             index: self.window_index,
             start_s: start.as_secs_f64(),
@@ -273,16 +283,15 @@ impl Simulation {
             arrivals: self.window.arrivals,
             completed: self.window.completed,
             latency_ms: self.window.latency.stats(),
-            mean_queue,
-            max_queue,
-            utilization: mean_busy / f64::from(self.config.workers),
+            mean_queue: queue.mean(),
+            max_queue: queue.max,
+            utilization: busy.mean() / f64::from(self.config.workers),
         });
+        if start >= self.warmup_end {
+            self.run.add(&self.window, &queue, &busy);
+        }
         self.window_index += 1;
-        self.window = Tally::new(self.now, self.waiting.len() as u64, u64::from(self.busy));
-    }
-
-    fn end_warmup(&mut self) {
-        self.run = Tally::new(self.now, self.waiting.len() as u64, u64::from(self.busy));
+        self.window = OpenWindow::new(self.now, self.waiting.len() as u64, u64::from(self.busy));
     }
 }
 

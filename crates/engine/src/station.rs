@@ -19,7 +19,8 @@ pub struct StationConfig {
     pub workers: u32,
     /// Time-series resolution.
     pub window: SimDuration,
-    /// Leading span excluded from the summary.
+    /// Leading span excluded from the summary, rounded up to whole windows
+    /// (the summary is the sum of the windows after it).
     pub warmup: SimDuration,
     /// Fixes the whole run.
     pub seed: u64,
