@@ -112,7 +112,12 @@ pub struct TimeWeighted {
 impl TimeWeighted {
     /// Starts measuring at `now` with the current `level`.
     pub fn new(now: SimTime, level: u64) -> Self {
-        TimeWeighted { level, since: now, area: 0, max: level }
+        TimeWeighted {
+            level,
+            since: now,
+            area: 0,
+            max: level,
+        }
     }
 
     /// The level changes to `level` at `now`.
@@ -127,7 +132,11 @@ impl TimeWeighted {
     /// What was measured from `start` to `now`; measuring restarts at `now`.
     pub fn take(&mut self, start: SimTime, now: SimTime) -> LevelStats {
         self.set(now, self.level);
-        let stats = LevelStats { area: self.area, span_nanos: now.since(start).as_nanos(), max: self.max };
+        let stats = LevelStats {
+            area: self.area,
+            span_nanos: now.since(start).as_nanos(),
+            max: self.max,
+        };
         self.area = 0;
         self.max = self.level;
         stats
@@ -149,7 +158,11 @@ pub struct LevelStats {
 impl LevelStats {
     /// The time-average level (0 over an empty span).
     pub fn mean(&self) -> f64 {
-        if self.span_nanos == 0 { 0.0 } else { self.area as f64 / self.span_nanos as f64 }
+        if self.span_nanos == 0 {
+            0.0
+        } else {
+            self.area as f64 / self.span_nanos as f64
+        }
     }
 
     /// Adds an adjacent span.

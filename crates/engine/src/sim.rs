@@ -100,7 +100,8 @@ impl Simulation {
         let arrival_rng = root.fork(1);
         let service_rng = root.fork(2);
         let windows_in_warmup = config.warmup.as_nanos().div_ceil(config.window.as_nanos());
-        let warmup_end = SimTime::from_nanos(windows_in_warmup.saturating_mul(config.window.as_nanos()));
+        let warmup_end =
+            SimTime::from_nanos(windows_in_warmup.saturating_mul(config.window.as_nanos()));
         let mut sim = Simulation {
             arrival_rate: config.arrival_rate,
             warmup_end,
