@@ -7,11 +7,18 @@
 //! Start reading at [`sim::Simulation`]: `new`, then `advance_until` in steps,
 //! collecting [`metrics::WindowMetrics`], then `summary`.
 
+pub mod arrival;
+pub mod balancer;
 pub mod dist;
 pub mod event_queue;
+pub mod limits;
 pub mod metrics;
+pub mod outcome;
+pub mod retry;
 pub mod rng;
+pub mod scenario;
 pub mod sim;
+pub mod slab;
 pub mod station;
 pub mod theory;
 pub mod time;

@@ -1,0 +1,23 @@
+//! Hard limits on what a scenario may ask for, so a hostile or mistaken file
+//! is refused with a reason instead of freezing a tab or exhausting memory.
+
+use crate::time::SimDuration;
+
+/// Components in one scenario.
+pub const MAX_NODES: usize = 2_000;
+/// Replicas of one node.
+pub const MAX_REPLICAS: u32 = 10_000;
+/// Workers per replica.
+pub const MAX_WORKERS: u32 = 100_000;
+/// Parallel copies of one call.
+pub const MAX_FANOUT: u32 = 10_000;
+/// Tries of one call.
+pub const MAX_ATTEMPTS: u32 = 100;
+/// Requests per second of one load.
+pub const MAX_RATE: f64 = 10_000_000.0;
+/// Users of one closed-loop load.
+pub const MAX_USERS: u32 = 10_000_000;
+/// Simulated time of one run: a year.
+pub const MAX_DURATION: SimDuration = SimDuration::from_secs(366 * 24 * 3600);
+/// Windows in one run.
+pub const MAX_WINDOWS: u64 = 1_000_000;

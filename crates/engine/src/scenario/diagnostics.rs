@@ -1,0 +1,462 @@
+//! Reading a scenario file with messages a user can act on: each names the
+//! file, the line and the key, says what was expected, and suggests the
+//! nearest valid key for a typo. Every problem is listed, not just the first.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::ops::Range;
+
+use serde::Deserialize;
+use serde::de::{self, Visitor};
+use toml::de::{DeTable, DeValue};
+
+use super::{
+    BurstSpec, CallSpec, Diurnal, FaultSpec, LoadSpec, Meta, NodeSpec, Pattern, QueueSpec, Ramp,
+    RetrySpec, Scenario, Spike, Step,
+};
+
+/// One problem in a scenario file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// The file, as the caller named it.
+    pub file: String,
+    /// 1-based line, 0 when the problem has no single place.
+    pub line: usize,
+    /// The key path, e.g. `node[1].call[0].timeout` (empty for syntax errors).
+    pub key: String,
+    /// What is wrong and what was expected.
+    pub message: String,
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self.line, self.key.is_empty()) {
+            (0, true) => write!(f, "{}: {}", self.file, self.message),
+            (0, false) => write!(f, "{}: `{}`: {}", self.file, self.key, self.message),
+            (line, true) => write!(f, "{}:{line}: {}", self.file, self.message),
+            (line, false) => write!(f, "{}:{line}: `{}`: {}", self.file, self.key, self.message),
+        }
+    }
+}
+
+/// A scenario that cannot run, with every reason.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ScenarioError {
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl fmt::Display for ScenarioError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let n = self.diagnostics.len();
+        write!(
+            f,
+            "{} problem{} in the scenario:",
+            n,
+            if n == 1 { "" } else { "s" }
+        )?;
+        for d in &self.diagnostics {
+            write!(f, "\n  {d}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ScenarioError {}
+
+/// Where each key of a parsed file is, for pointing at it later.
+#[derive(Debug, Default)]
+pub struct Locations {
+    spans: BTreeMap<String, Range<usize>>,
+    line_starts: Vec<usize>,
+}
+
+impl Locations {
+    fn new(text: &str) -> Self {
+        let mut line_starts = vec![0];
+        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        Locations {
+            spans: BTreeMap::new(),
+            line_starts,
+        }
+    }
+
+    /// The 1-based line of a byte offset.
+    fn line_of(&self, offset: usize) -> usize {
+        self.line_starts.partition_point(|&start| start <= offset)
+    }
+
+    /// The line of `path`, or of its nearest recorded ancestor.
+    pub fn line(&self, path: &str) -> usize {
+        let mut p = path;
+        loop {
+            if let Some(span) = self.spans.get(p) {
+                return self.line_of(span.start);
+            }
+            match p.rfind(['.', '[']) {
+                Some(i) => p = &p[..i],
+                None => return 0,
+            }
+        }
+    }
+
+    /// The innermost key whose value spans `offset`.
+    fn key_at(&self, offset: usize) -> String {
+        self.spans
+            .iter()
+            .filter(|(_, span)| span.contains(&offset))
+            .max_by_key(|(path, span)| (path.len(), std::cmp::Reverse(span.len())))
+            .map(|(path, _)| path.clone())
+            .unwrap_or_default()
+    }
+}
+
+/// Parses and validates a scenario: syntax, unknown keys, types, meaning.
+pub fn parse(file: &str, text: &str) -> Result<Scenario, ScenarioError> {
+    let mut locations = Locations::new(text);
+    let diag = |line, key: &str, message: String| Diagnostic {
+        file: file.to_owned(),
+        line,
+        key: key.to_owned(),
+        message,
+    };
+
+    let table = match DeTable::parse(text) {
+        Ok(table) => table,
+        Err(e) => {
+            let line = e.span().map_or(0, |s| locations.line_of(s.start));
+            let message = format!("not valid TOML: {}", e.message().trim());
+            return Err(ScenarioError {
+                diagnostics: vec![diag(line, "", message)],
+            });
+        }
+    };
+    let mut problems = Vec::new();
+    check_table(
+        &mut locations,
+        "",
+        Shape::Root,
+        table.get_ref(),
+        &mut problems,
+    );
+    if !problems.is_empty() {
+        let diagnostics = problems
+            .into_iter()
+            .map(|(key, message)| diag(locations.line(&key), &key, message))
+            .collect();
+        return Err(ScenarioError { diagnostics });
+    }
+
+    let scenario: Scenario = toml::from_str(text).map_err(|e| {
+        let offset = e.span().map_or(0, |s| s.start);
+        let key = locations.key_at(offset);
+        let line = e.span().map_or(0, |_| locations.line_of(offset));
+        ScenarioError {
+            diagnostics: vec![diag(line, &key, explain_type_error(e.message()))],
+        }
+    })?;
+
+    let problems = super::validate::problems(&scenario);
+    if problems.is_empty() {
+        Ok(scenario)
+    } else {
+        let diagnostics = problems
+            .into_iter()
+            .map(|p| diag(locations.line(&p.key), &p.key, p.message))
+            .collect();
+        Err(ScenarioError { diagnostics })
+    }
+}
+
+/// serde's wording, with the hint a user needs for the common case.
+fn explain_type_error(message: &str) -> String {
+    let message = message.trim();
+    if message.contains("has no unit") || message.contains("unknown unit") {
+        format!("{message} (a duration)")
+    } else {
+        message.to_owned()
+    }
+}
+
+/// What a table in the file is, for knowing its keys.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Shape {
+    Root,
+    Meta,
+    Load,
+    Burst,
+    Pattern,
+    Step,
+    Ramp,
+    Spike,
+    Diurnal,
+    Node,
+    Queue,
+    Call,
+    Retry,
+    Distribution,
+    Fault,
+    /// Keys not checked here (fault effects and expectations have their own
+    /// vocabularies, checked where they are used).
+    Free,
+}
+
+impl Shape {
+    /// The keys this table accepts.
+    fn keys(self) -> Vec<&'static str> {
+        match self {
+            Shape::Root => vec!["scenario", "load", "node", "fault", "expect"],
+            Shape::Meta => fields_of::<Meta>(),
+            Shape::Load => fields_of::<LoadSpec>(),
+            Shape::Burst => fields_of::<BurstSpec>(),
+            Shape::Pattern => fields_of::<Pattern>(),
+            Shape::Step => fields_of::<Step>(),
+            Shape::Ramp => fields_of::<Ramp>(),
+            Shape::Spike => fields_of::<Spike>(),
+            Shape::Diurnal => fields_of::<Diurnal>(),
+            Shape::Node => fields_of::<NodeSpec>(),
+            Shape::Queue => fields_of::<QueueSpec>(),
+            Shape::Call => fields_of::<CallSpec>(),
+            Shape::Retry => fields_of::<RetrySpec>(),
+            Shape::Fault => fields_of::<FaultSpec>(),
+            Shape::Distribution | Shape::Free => Vec::new(),
+        }
+    }
+
+    /// The shape of the table (or array of tables) under `key`.
+    fn child(self, key: &str) -> Shape {
+        match (self, key) {
+            (Shape::Root, "scenario") => Shape::Meta,
+            (Shape::Root, "load") => Shape::Load,
+            (Shape::Root, "node") => Shape::Node,
+            (Shape::Root, "fault") => Shape::Fault,
+            (Shape::Load, "burst") => Shape::Burst,
+            (Shape::Load, "pattern") => Shape::Pattern,
+            (Shape::Load | Shape::Call, "retry") => Shape::Retry,
+            (Shape::Load, "think_time") | (Shape::Node, "service_time" | "latency") => {
+                Shape::Distribution
+            }
+            (Shape::Pattern, "steps") => Shape::Step,
+            (Shape::Pattern, "ramp") => Shape::Ramp,
+            (Shape::Pattern, "spike") => Shape::Spike,
+            (Shape::Pattern, "diurnal") => Shape::Diurnal,
+            (Shape::Node, "queue") => Shape::Queue,
+            (Shape::Node, "call") => Shape::Call,
+            _ => Shape::Free,
+        }
+    }
+}
+
+/// The keys of each distribution, by its `dist`.
+fn distribution_keys(dist: &str) -> Option<&'static [&'static str]> {
+    Some(match dist {
+        "const" => &["dist", "value"],
+        "exp" => &["dist", "mean"],
+        "uniform" => &["dist", "min", "max"],
+        "lognormal" => &["dist", "p50", "p99"],
+        "bimodal" => &["dist", "fast", "slow", "slow_share"],
+        "pareto" => &["dist", "scale", "shape", "max"],
+        _ => return None,
+    })
+}
+
+const DISTRIBUTIONS: [&str; 6] = ["const", "exp", "uniform", "lognormal", "bimodal", "pareto"];
+
+fn check_table(
+    locations: &mut Locations,
+    path: &str,
+    shape: Shape,
+    table: &DeTable<'_>,
+    problems: &mut Vec<(String, String)>,
+) {
+    let mut keys = shape.keys();
+    if shape == Shape::Distribution {
+        let dist = table.iter().find(|(k, _)| k.get_ref().as_ref() == "dist");
+        match dist.map(|(_, v)| v.get_ref()) {
+            Some(DeValue::String(name)) => match distribution_keys(name) {
+                Some(k) => keys = k.to_vec(),
+                None => {
+                    let hint = suggest(name, &DISTRIBUTIONS);
+                    problems.push((
+                        join(path, "dist"),
+                        format!(
+                            "unknown distribution `{name}`{hint}; expected one of {}",
+                            list(&DISTRIBUTIONS)
+                        ),
+                    ));
+                    return;
+                }
+            },
+            _ => {
+                problems.push((
+                    path.to_owned(),
+                    format!("a distribution needs `dist`, one of {}, e.g. {{ dist = \"exp\", mean = \"8ms\" }}", list(&DISTRIBUTIONS)),
+                ));
+                return;
+            }
+        }
+    }
+    for (key, value) in table.iter() {
+        let name = key.get_ref().as_ref();
+        let child_path = join(path, name);
+        locations
+            .spans
+            .insert(child_path.clone(), key.span().start..value.span().end);
+        if shape != Shape::Free && !keys.contains(&name) {
+            let hint = suggest(name, &keys);
+            problems.push((
+                child_path,
+                format!("unknown key{hint}; expected one of {}", list(&keys)),
+            ));
+            continue;
+        }
+        let child = shape.child(name);
+        if child == Shape::Free {
+            continue;
+        }
+        match value.get_ref() {
+            DeValue::Table(t) => check_table(locations, &child_path, child, t, problems),
+            DeValue::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    let item_path = format!("{child_path}[{i}]");
+                    locations.spans.insert(item_path.clone(), item.span());
+                    if let DeValue::Table(t) = item.get_ref() {
+                        check_table(locations, &item_path, child, t, problems);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn join(path: &str, key: &str) -> String {
+    if path.is_empty() {
+        key.to_owned()
+    } else {
+        format!("{path}.{key}")
+    }
+}
+
+fn list(keys: &[&str]) -> String {
+    keys.iter()
+        .map(|k| format!("`{k}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `"; did you mean `x`?"` for the nearest candidate within a small edit
+/// distance, or nothing.
+pub fn suggest(word: &str, candidates: &[&str]) -> String {
+    candidates
+        .iter()
+        .map(|c| (edit_distance(word, c), *c))
+        .filter(|&(d, c)| d <= 2.max(c.len() / 3))
+        .min()
+        .map(|(_, c)| format!("; did you mean `{c}`?"))
+        .unwrap_or_default()
+}
+
+/// Levenshtein distance, with a swap of neighbours counted as one edit.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for j in 0..=b.len() {
+        d[0][j] = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            d[i][j] = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
+            }
+        }
+    }
+    d[a.len()][b.len()]
+}
+
+/// The field names serde's derive gives a struct: asked of the type itself,
+/// so the list of valid keys can never drift from what deserializes.
+fn fields_of<'de, T: Deserialize<'de>>() -> Vec<&'static str> {
+    let mut probe = FieldProbe(None);
+    let _ = T::deserialize(&mut probe);
+    probe.0.map(<[_]>::to_vec).unwrap_or_default()
+}
+
+struct FieldProbe(Option<&'static [&'static str]>);
+
+#[derive(Debug)]
+struct ProbeDone;
+
+impl fmt::Display for ProbeDone {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("probe")
+    }
+}
+
+impl std::error::Error for ProbeDone {}
+
+impl de::Error for ProbeDone {
+    fn custom<M: fmt::Display>(_: M) -> Self {
+        ProbeDone
+    }
+}
+
+impl<'de> de::Deserializer<'de> for &mut FieldProbe {
+    type Error = ProbeDone;
+
+    fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, ProbeDone> {
+        Err(ProbeDone)
+    }
+
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        _: &'static str,
+        fields: &'static [&'static str],
+        _: V,
+    ) -> Result<V::Value, ProbeDone> {
+        self.0 = Some(fields);
+        Err(ProbeDone)
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+        bytes byte_buf option unit unit_struct newtype_struct seq tuple
+        tuple_struct map enum identifier ignored_any
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn field_probe_reads_serde_field_names() {
+        let keys = fields_of::<CallSpec>();
+        assert!(keys.contains(&"timeout") && keys.contains(&"wait_for") && keys.contains(&"to"));
+    }
+
+    #[test]
+    fn suggestions_find_typos() {
+        assert_eq!(
+            suggest("tiemout", &["to", "timeout", "mode"]),
+            "; did you mean `timeout`?"
+        );
+        assert_eq!(
+            suggest("replcias", &["replicas", "workers"]),
+            "; did you mean `replicas`?"
+        );
+        assert_eq!(suggest("banana", &["to", "timeout"]), "");
+    }
+
+    #[test]
+    fn lines_are_one_based() {
+        let l = Locations::new("a\nb\nc");
+        assert_eq!((l.line_of(0), l.line_of(2), l.line_of(4)), (1, 2, 3));
+    }
+}

@@ -1,0 +1,454 @@
+//! Scenario files (SPEC §2): the TOML a user writes, reviews, shares and
+//! embeds, as typed Rust values.
+//!
+//! Reading a file is three passes, each reporting every problem it finds:
+//! syntax and unknown keys with suggestions ([`diagnostics`]), types (serde),
+//! then meaning: unknown targets, sync cycles, impossible numbers
+//! ([`validate`]). Only a scenario that passes all three reaches the engine.
+
+pub mod diagnostics;
+pub mod validate;
+
+use serde::{Deserialize, Serialize};
+
+use crate::dist::Distribution;
+use crate::outcome::Outcome;
+use crate::time::SimDuration;
+
+pub use diagnostics::{Diagnostic, ScenarioError};
+
+/// One scenario file.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    /// Name, seed, duration and the text shown beside it.
+    pub scenario: Meta,
+    /// The traffic: one entry a tenant.
+    #[serde(default, rename = "load", skip_serializing_if = "Vec::is_empty")]
+    pub loads: Vec<LoadSpec>,
+    /// The components.
+    #[serde(default, rename = "node", skip_serializing_if = "Vec::is_empty")]
+    pub nodes: Vec<NodeSpec>,
+    /// Things that go wrong on a timeline (simulated from the mechanics issue on).
+    #[serde(default, rename = "fault", skip_serializing_if = "Vec::is_empty")]
+    pub faults: Vec<FaultSpec>,
+    /// Assertions `scalesim check` runs.
+    #[serde(default, rename = "expect", skip_serializing_if = "Vec::is_empty")]
+    pub expects: Vec<ExpectSpec>,
+}
+
+/// `[scenario]`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Meta {
+    pub name: String,
+    #[serde(default = "default_seed")]
+    pub seed: u64,
+    #[serde(default = "default_duration")]
+    pub duration: SimDuration,
+    /// Excluded from the summary; rounded up to whole windows.
+    #[serde(default)]
+    pub warmup: SimDuration,
+    /// Time-series resolution.
+    #[serde(default = "default_window")]
+    pub window: SimDuration,
+    /// What assumption breaks here, and why (shown beside a built-in scenario).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Which chart and which node to look at.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub watch: Option<String>,
+    /// The one change that shows the cure.
+    #[serde(default, rename = "try", skip_serializing_if = "Option::is_none")]
+    pub try_this: Option<String>,
+}
+
+fn default_seed() -> u64 {
+    1
+}
+fn default_duration() -> SimDuration {
+    SimDuration::from_secs(60)
+}
+fn default_window() -> SimDuration {
+    SimDuration::from_secs(1)
+}
+fn one() -> u32 {
+    1
+}
+fn one_f() -> f64 {
+    1.0
+}
+
+/// `[[load]]`: a source of user requests.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LoadSpec {
+    pub id: String,
+    /// The node the users call.
+    pub target: String,
+    /// Requests per second (open loop).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rate: Option<f64>,
+    /// How arrivals are spaced (open loop).
+    #[serde(default)]
+    pub arrival: ArrivalKind,
+    /// Correlated bursts, with `arrival = "bursty"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub burst: Option<BurstSpec>,
+    /// Closed loop: this many users, each waiting for an answer (and
+    /// `think_time`) before the next request. Replaces `rate`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub users: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub think_time: Option<Distribution>,
+    /// How the rate changes over time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pattern: Option<Pattern>,
+    /// The user gives up after this long.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeout: Option<SimDuration>,
+    /// Users and SDKs retry too.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry: Option<RetrySpec>,
+    /// Service-time multiplier for this tenant's requests, everywhere.
+    #[serde(default = "one_f")]
+    pub work: f64,
+}
+
+/// `arrival = ...`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ArrivalKind {
+    /// Independent arrivals (exponential gaps).
+    #[default]
+    Poisson,
+    /// Evenly spaced arrivals.
+    Uniform,
+    /// A two-state modulated Poisson process: bursts at a multiple of the
+    /// rate, quieter in between, same mean.
+    Bursty,
+}
+
+/// `burst = { multiplier, share, length }` for bursty arrivals.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BurstSpec {
+    /// Rate during a burst, as a multiple of the mean rate.
+    #[serde(default = "default_burst_multiplier")]
+    pub multiplier: f64,
+    /// Share of time spent in bursts.
+    #[serde(default = "default_burst_share")]
+    pub share: f64,
+    /// Mean length of a burst.
+    #[serde(default = "default_burst_length")]
+    pub length: SimDuration,
+}
+
+fn default_burst_multiplier() -> f64 {
+    4.0
+}
+fn default_burst_share() -> f64 {
+    0.1
+}
+fn default_burst_length() -> SimDuration {
+    SimDuration::from_secs(1)
+}
+
+impl Default for BurstSpec {
+    fn default() -> Self {
+        BurstSpec {
+            multiplier: default_burst_multiplier(),
+            share: default_burst_share(),
+            length: default_burst_length(),
+        }
+    }
+}
+
+/// `pattern = { ... }`: the rate over time. Steps or a ramp set the base
+/// rate; a spike and a diurnal wave multiply it.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Pattern {
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub steps: Vec<Step>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ramp: Option<Ramp>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub spike: Option<Spike>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub diurnal: Option<Diurnal>,
+}
+
+/// From `at` on, the rate is `rate`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Step {
+    pub at: SimDuration,
+    pub rate: f64,
+}
+
+/// The rate moves linearly from `from` to `to` over the first `over`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Ramp {
+    pub from: f64,
+    pub to: f64,
+    pub over: SimDuration,
+}
+
+/// For `for` from `at`, the rate is multiplied by `multiplier`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Spike {
+    pub at: SimDuration,
+    #[serde(rename = "for")]
+    pub length: SimDuration,
+    pub multiplier: f64,
+}
+
+/// The rate is multiplied by 1 + amplitude·sin(2πt/period).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Diurnal {
+    pub period: SimDuration,
+    pub amplitude: f64,
+}
+
+/// `kind = ...`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NodeKind {
+    Service,
+    External,
+    Database,
+    Cache,
+    Queue,
+}
+
+/// `[[node]]`: one component. Which keys apply depends on `kind`
+/// (validation says so when one is misplaced).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NodeSpec {
+    pub id: String,
+    pub kind: NodeKind,
+    #[serde(default = "one")]
+    pub replicas: u32,
+    /// Concurrency per replica.
+    #[serde(default = "one")]
+    pub workers: u32,
+    #[serde(default)]
+    pub queue: QueueSpec,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_time: Option<Distribution>,
+    #[serde(default)]
+    pub balancer: Balancer,
+    #[serde(default)]
+    pub io: Io,
+    /// External nodes: how long the third party takes to answer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latency: Option<Distribution>,
+    /// Share of answers that are errors.
+    #[serde(default)]
+    pub error_rate: f64,
+    /// Downstream calls made after the node's own service time, in order.
+    #[serde(default, rename = "call", skip_serializing_if = "Vec::is_empty")]
+    pub calls: Vec<CallSpec>,
+    /// Where the topology canvas draws it (kept when the user edits).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub position: Option<[f64; 2]>,
+}
+
+/// `queue = { capacity, discipline, max_wait }` (per replica).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QueueSpec {
+    /// Most requests waiting; more are rejected. Unbounded when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capacity: Option<u64>,
+    #[serde(default)]
+    pub discipline: Discipline,
+    /// A request that waited longer is shed (rejected) instead of served.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_wait: Option<SimDuration>,
+}
+
+/// Which waiting request a free worker takes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Discipline {
+    #[default]
+    Fifo,
+    Lifo,
+}
+
+/// How a node spreads requests across its replicas.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Balancer {
+    #[default]
+    RoundRobin,
+    Random,
+    LeastOutstanding,
+    /// Power of two choices: the less loaded of two random replicas.
+    P2c,
+}
+
+/// Whether a worker is held while its request waits on a sync call.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Io {
+    /// Thread-per-request: the worker waits with the request.
+    #[default]
+    Blocking,
+    /// Event loop: the worker is free while the request waits.
+    Nonblocking,
+}
+
+/// `[[node.call]]`: a downstream call.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CallSpec {
+    pub to: String,
+    #[serde(default)]
+    pub mode: Mode,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeout: Option<SimDuration>,
+    /// Stop the callee's work when the caller times out.
+    #[serde(default)]
+    pub cancel_on_timeout: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry: Option<RetrySpec>,
+    /// Share of requests that make this call.
+    #[serde(default = "one_f")]
+    pub probability: f64,
+    /// Parallel copies of the call.
+    #[serde(default = "one")]
+    pub fanout: u32,
+    /// Copies that must answer; all of them when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wait_for: Option<u32>,
+    /// Calls with the same group are issued together; groups run in order.
+    /// A call without a group is a group of its own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<u32>,
+    #[serde(default)]
+    pub fallback: Fallback,
+}
+
+/// `mode = ...`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Mode {
+    /// The caller waits for the answer.
+    #[default]
+    Sync,
+    /// The caller hands the message over and goes on.
+    Async,
+}
+
+/// What a failed sync call does to its caller.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Fallback {
+    /// The caller fails with the call's outcome.
+    #[default]
+    Fail,
+    /// The caller goes on; its outcome becomes `degraded`.
+    Degrade,
+}
+
+/// `retry = { ... }`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RetrySpec {
+    /// Total tries, the first included (1 = no retry).
+    #[serde(default = "one")]
+    pub attempts: u32,
+    #[serde(default)]
+    pub backoff: Backoff,
+    #[serde(default = "default_retry_base")]
+    pub base: SimDuration,
+    #[serde(default = "default_retry_max")]
+    pub max: SimDuration,
+    #[serde(default)]
+    pub jitter: Jitter,
+    /// Retries may be at most this share of calls (a token bucket).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub budget: Option<f64>,
+    /// Which outcomes are retried.
+    #[serde(default = "default_retry_on")]
+    pub on: Vec<Outcome>,
+}
+
+fn default_retry_base() -> SimDuration {
+    SimDuration::from_millis(10)
+}
+fn default_retry_max() -> SimDuration {
+    SimDuration::from_secs(1)
+}
+fn default_retry_on() -> Vec<Outcome> {
+    vec![Outcome::Error, Outcome::Timeout, Outcome::Rejected]
+}
+
+/// How the wait before retry `k` grows.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Backoff {
+    /// Retry at once.
+    None,
+    /// Wait `base` every time.
+    Constant,
+    /// Wait base·2^(k−1), at most `max`.
+    #[default]
+    Exponential,
+}
+
+/// How the backoff is randomised (the AWS architecture blog's names).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Jitter {
+    #[default]
+    None,
+    /// Uniform in [0, backoff].
+    Full,
+    /// backoff/2 + uniform in [0, backoff/2].
+    Equal,
+    /// min(max, uniform in [base, 3·previous]).
+    Decorrelated,
+}
+
+/// `[[fault]]`: parsed and kept; simulated from the scale-mechanics issue on.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FaultSpec {
+    pub at: SimDuration,
+    pub duration: SimDuration,
+    pub target: String,
+    pub effect: toml::Table,
+}
+
+/// `[[expect]]`: parsed and kept; checked by `scalesim check`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ExpectSpec {
+    pub metric: String,
+    #[serde(flatten)]
+    pub rest: toml::Table,
+}
+
+impl Scenario {
+    /// Reads a scenario from TOML text. `file` names it in messages.
+    pub fn from_toml(file: &str, text: &str) -> Result<Scenario, ScenarioError> {
+        diagnostics::parse(file, text)
+    }
+
+    /// The scenario as TOML, readable by [`Scenario::from_toml`].
+    pub fn to_toml(&self) -> String {
+        toml::to_string(self).unwrap_or_default()
+    }
+
+    /// The index of the node called `id`.
+    pub fn node_index(&self, id: &str) -> Option<usize> {
+        self.nodes.iter().position(|n| n.id == id)
+    }
+}

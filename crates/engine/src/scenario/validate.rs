@@ -1,0 +1,435 @@
+//! The meaning pass: a scenario that parses may still be impossible to run.
+//! Every problem is collected, each with the key it is about.
+
+use std::collections::{BTreeSet, HashMap};
+
+use super::diagnostics::suggest;
+use super::{LoadSpec, Mode, NodeKind, NodeSpec, RetrySpec, Scenario};
+use crate::dist::Distribution;
+use crate::limits;
+
+/// One problem, at a key path such as `node[1].call[0].to`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    pub key: String,
+    pub message: String,
+}
+
+struct Problems(Vec<Problem>);
+
+impl Problems {
+    fn push(&mut self, key: impl Into<String>, message: impl Into<String>) {
+        self.0.push(Problem {
+            key: key.into(),
+            message: message.into(),
+        });
+    }
+
+    fn positive(&mut self, key: String, value: f64, what: &str) {
+        if !(value.is_finite() && value > 0.0) {
+            self.push(
+                key,
+                format!("expected a positive number ({what}), got {value}"),
+            );
+        }
+    }
+
+    fn share(&mut self, key: String, value: f64) {
+        if !(0.0..=1.0).contains(&value) {
+            self.push(
+                key,
+                format!("expected a share between 0 and 1, got {value}"),
+            );
+        }
+    }
+}
+
+/// Every reason `scenario` cannot run; empty when it can.
+pub fn problems(scenario: &Scenario) -> Vec<Problem> {
+    let mut p = Problems(Vec::new());
+    let meta = &scenario.scenario;
+    if meta.duration.as_nanos() == 0 {
+        p.push(
+            "scenario.duration",
+            "expected a positive duration such as \"60s\"",
+        );
+    }
+    if meta.duration > limits::MAX_DURATION {
+        p.push(
+            "scenario.duration",
+            format!("at most {} of simulated time", limits::MAX_DURATION),
+        );
+    }
+    if meta.window.as_nanos() == 0 {
+        p.push(
+            "scenario.window",
+            "expected a positive duration such as \"1s\"",
+        );
+    } else if meta.duration.as_nanos() / meta.window.as_nanos() > limits::MAX_WINDOWS {
+        p.push(
+            "scenario.window",
+            format!(
+                "{} windows is too many for {}; use a longer window",
+                limits::MAX_WINDOWS,
+                meta.duration
+            ),
+        );
+    }
+    if meta.warmup >= meta.duration && meta.duration.as_nanos() > 0 {
+        p.push(
+            "scenario.warmup",
+            "the warm-up must end before the run does",
+        );
+    }
+
+    let ids: Vec<&str> = scenario.nodes.iter().map(|n| n.id.as_str()).collect();
+    let mut seen = BTreeSet::new();
+    for (i, id) in ids.iter().enumerate() {
+        if id.is_empty() {
+            p.push(format!("node[{i}].id"), "a node needs a non-empty id");
+        } else if !seen.insert(*id) {
+            p.push(
+                format!("node[{i}].id"),
+                format!("node `{id}` is defined twice"),
+            );
+        }
+    }
+    if scenario.nodes.len() > limits::MAX_NODES {
+        p.push("node", format!("at most {} nodes", limits::MAX_NODES));
+    }
+    if scenario.loads.is_empty() {
+        p.push(
+            "load",
+            "a scenario needs at least one [[load]] to send requests",
+        );
+    }
+    let mut load_ids = BTreeSet::new();
+    for (i, load) in scenario.loads.iter().enumerate() {
+        if !load_ids.insert(load.id.as_str()) {
+            p.push(
+                format!("load[{i}].id"),
+                format!("load `{}` is defined twice", load.id),
+            );
+        }
+        check_load(&mut p, i, load, &ids);
+    }
+    for (i, node) in scenario.nodes.iter().enumerate() {
+        check_node(&mut p, i, node, &ids);
+    }
+    for (i, fault) in scenario.faults.iter().enumerate() {
+        check_target(&mut p, format!("fault[{i}].target"), &fault.target, &ids);
+    }
+    check_sync_cycles(&mut p, scenario);
+    p.0
+}
+
+fn check_target(p: &mut Problems, key: String, target: &str, ids: &[&str]) {
+    if !ids.contains(&target) {
+        let hint = suggest(target, ids);
+        p.push(key, format!("no node is called `{target}`{hint}"));
+    }
+}
+
+fn check_load(p: &mut Problems, i: usize, load: &LoadSpec, ids: &[&str]) {
+    let key = |k: &str| format!("load[{i}].{k}");
+    check_target(p, key("target"), &load.target, ids);
+    match (load.rate, load.users) {
+        (Some(_), Some(_)) => p.push(
+            key("users"),
+            "give either `rate` (open loop) or `users` (closed loop), not both",
+        ),
+        (None, None) => p.push(
+            key("rate"),
+            "a load needs `rate` (requests/s) or `users` (a closed loop)",
+        ),
+        (Some(rate), None) => {
+            p.positive(key("rate"), rate, "requests per second");
+            if rate > limits::MAX_RATE {
+                p.push(
+                    key("rate"),
+                    format!("at most {} requests/s", limits::MAX_RATE),
+                );
+            }
+        }
+        (None, Some(users)) => {
+            if users == 0 || users > limits::MAX_USERS {
+                p.push(
+                    key("users"),
+                    format!("expected 1 to {} users, got {users}", limits::MAX_USERS),
+                );
+            }
+        }
+    }
+    if let Some(think) = &load.think_time {
+        check_distribution(p, key("think_time"), think);
+    }
+    if let Some(burst) = &load.burst {
+        if !(burst.multiplier > 1.0 && burst.multiplier.is_finite()) {
+            p.push(
+                key("burst.multiplier"),
+                format!("expected more than 1, got {}", burst.multiplier),
+            );
+        }
+        if !(burst.share > 0.0 && burst.share < 1.0) {
+            p.push(
+                key("burst.share"),
+                format!(
+                    "expected a share strictly between 0 and 1, got {}",
+                    burst.share
+                ),
+            );
+        } else if burst.multiplier * burst.share >= 1.0 {
+            p.push(key("burst"), "multiplier × share must stay below 1 (bursts cannot carry more than all the traffic)");
+        }
+        if burst.length.as_nanos() == 0 {
+            p.push(key("burst.length"), "expected a positive duration");
+        }
+    }
+    if let Some(pattern) = &load.pattern {
+        for (s, step) in pattern.steps.iter().enumerate() {
+            if !(step.rate.is_finite() && step.rate >= 0.0) {
+                p.push(
+                    key(&format!("pattern.steps[{s}].rate")),
+                    format!("expected a rate of 0 or more, got {}", step.rate),
+                );
+            }
+        }
+        if let Some(ramp) = &pattern.ramp {
+            for (k, v) in [("from", ramp.from), ("to", ramp.to)] {
+                if !(v.is_finite() && v >= 0.0) {
+                    p.push(
+                        key(&format!("pattern.ramp.{k}")),
+                        format!("expected a rate of 0 or more, got {v}"),
+                    );
+                }
+            }
+        }
+        if let Some(spike) = &pattern.spike
+            && !(spike.multiplier.is_finite() && spike.multiplier >= 0.0)
+        {
+            p.push(
+                key("pattern.spike.multiplier"),
+                format!("expected 0 or more, got {}", spike.multiplier),
+            );
+        }
+        if let Some(d) = &pattern.diurnal {
+            p.share(key("pattern.diurnal.amplitude"), d.amplitude);
+            if d.period.as_nanos() == 0 {
+                p.push(
+                    key("pattern.diurnal.period"),
+                    "expected a positive duration such as \"24h\"",
+                );
+            }
+        }
+    }
+    if let Some(retry) = &load.retry {
+        check_retry(p, &key("retry"), retry);
+    }
+    p.positive(key("work"), load.work, "a service-time multiplier");
+}
+
+fn check_node(p: &mut Problems, i: usize, node: &NodeSpec, ids: &[&str]) {
+    let key = |k: &str| format!("node[{i}].{k}");
+    match node.kind {
+        NodeKind::Service | NodeKind::Database => {
+            match &node.service_time {
+                Some(d) => check_distribution(p, key("service_time"), d),
+                None => p.push(
+                    key("service_time"),
+                    format!(
+                        "a {} needs `service_time`, e.g. {{ dist = \"exp\", mean = \"5ms\" }}",
+                        if node.kind == NodeKind::Service {
+                            "service"
+                        } else {
+                            "database"
+                        }
+                    ),
+                ),
+            }
+            if node.latency.is_some() {
+                p.push(
+                    key("latency"),
+                    "`latency` is for `external` nodes; a service has `service_time`",
+                );
+            }
+        }
+        NodeKind::External => {
+            match &node.latency {
+                Some(d) => check_distribution(p, key("latency"), d),
+                None => p.push(
+                    key("latency"),
+                    "an external node needs `latency`, e.g. { dist = \"exp\", mean = \"50ms\" }",
+                ),
+            }
+            if node.service_time.is_some() {
+                p.push(
+                    key("service_time"),
+                    "`service_time` is for services; an external node has `latency`",
+                );
+            }
+            if !node.calls.is_empty() {
+                p.push(
+                    key("call"),
+                    "an external node is a third party: it makes no calls you can model",
+                );
+            }
+        }
+        NodeKind::Cache | NodeKind::Queue => p.push(
+            key("kind"),
+            format!(
+                "kind = \"{}\" is not simulated yet (it arrives with the scale mechanics)",
+                kind_name(node.kind)
+            ),
+        ),
+    }
+    if node.replicas == 0 || node.replicas > limits::MAX_REPLICAS {
+        p.push(
+            key("replicas"),
+            format!(
+                "expected 1 to {} replicas, got {}",
+                limits::MAX_REPLICAS,
+                node.replicas
+            ),
+        );
+    }
+    if node.workers == 0 || node.workers > limits::MAX_WORKERS {
+        p.push(
+            key("workers"),
+            format!(
+                "expected 1 to {} workers, got {}",
+                limits::MAX_WORKERS,
+                node.workers
+            ),
+        );
+    }
+    p.share(key("error_rate"), node.error_rate);
+    for (c, call) in node.calls.iter().enumerate() {
+        let ckey = |k: &str| format!("node[{i}].call[{c}].{k}");
+        check_target(p, ckey("to"), &call.to, ids);
+        p.share(ckey("probability"), call.probability);
+        if call.fanout == 0 || call.fanout > limits::MAX_FANOUT {
+            p.push(
+                ckey("fanout"),
+                format!("expected 1 to {}, got {}", limits::MAX_FANOUT, call.fanout),
+            );
+        }
+        if let Some(w) = call.wait_for
+            && (w == 0 || w > call.fanout)
+        {
+            p.push(
+                ckey("wait_for"),
+                format!("expected 1 to fanout ({}), got {w}", call.fanout),
+            );
+        }
+        if call.timeout == Some(crate::time::SimDuration::ZERO) {
+            p.push(
+                ckey("timeout"),
+                "a zero timeout fails every call; remove it to wait for ever",
+            );
+        }
+        if let Some(retry) = &call.retry {
+            check_retry(p, &ckey("retry"), retry);
+        }
+    }
+}
+
+fn kind_name(kind: NodeKind) -> &'static str {
+    match kind {
+        NodeKind::Service => "service",
+        NodeKind::External => "external",
+        NodeKind::Database => "database",
+        NodeKind::Cache => "cache",
+        NodeKind::Queue => "queue",
+    }
+}
+
+fn check_retry(p: &mut Problems, key: &str, retry: &RetrySpec) {
+    if retry.attempts == 0 || retry.attempts > limits::MAX_ATTEMPTS {
+        p.push(
+            format!("{key}.attempts"),
+            format!(
+                "expected 1 to {} (1 = no retry), got {}",
+                limits::MAX_ATTEMPTS,
+                retry.attempts
+            ),
+        );
+    }
+    if retry.max < retry.base {
+        p.push(
+            format!("{key}.max"),
+            "the longest backoff cannot be shorter than `base`",
+        );
+    }
+    if let Some(budget) = retry.budget {
+        p.share(format!("{key}.budget"), budget);
+    }
+}
+
+fn check_distribution(p: &mut Problems, key: String, d: &Distribution) {
+    if let Err(message) = d.check() {
+        p.push(key, message);
+    }
+}
+
+/// A cycle of sync calls never answers: each request waits on itself.
+fn check_sync_cycles(p: &mut Problems, scenario: &Scenario) {
+    let index: HashMap<&str, usize> = scenario
+        .nodes
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.id.as_str(), i))
+        .collect();
+    let edges: Vec<Vec<(usize, usize)>> = scenario
+        .nodes
+        .iter()
+        .map(|n| {
+            n.calls
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| c.mode == Mode::Sync)
+                .filter_map(|(ci, c)| index.get(c.to.as_str()).map(|&t| (t, ci)))
+                .collect()
+        })
+        .collect();
+    // Iterative DFS with colours; each cycle reported once, at its first call.
+    let mut colour = vec![0u8; edges.len()];
+    let mut reported = BTreeSet::new();
+    for start in 0..edges.len() {
+        if colour[start] != 0 {
+            continue;
+        }
+        let mut stack = vec![(start, 0usize)];
+        colour[start] = 1;
+        while let Some(&mut (node, ref mut next)) = stack.last_mut() {
+            if let Some(&(to, call)) = edges[node].get(*next) {
+                *next += 1;
+                match colour[to] {
+                    0 => {
+                        colour[to] = 1;
+                        stack.push((to, 0));
+                    }
+                    1 => {
+                        let from = stack.iter().position(|&(n, _)| n == to).unwrap_or(0);
+                        let mut cycle: Vec<&str> = stack[from..]
+                            .iter()
+                            .map(|&(n, _)| scenario.nodes[n].id.as_str())
+                            .collect();
+                        cycle.push(&scenario.nodes[to].id);
+                        let members: BTreeSet<usize> =
+                            stack[from..].iter().map(|&(n, _)| n).collect();
+                        if reported.insert(members) {
+                            p.push(
+                                format!("node[{node}].call[{call}].to"),
+                                format!("sync calls form a cycle ({}): a request would wait on itself; make one call async", cycle.join(" → ")),
+                            );
+                        }
+                    }
+                    _ => {}
+                }
+            } else {
+                colour[node] = 2;
+                stack.pop();
+            }
+        }
+    }
+}
