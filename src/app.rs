@@ -3,7 +3,7 @@
 
 use std::rc::Rc;
 
-use scalesim_engine::{Distribution, SimDuration, StationConfig, WindowMetrics};
+use scalesim_engine::{Scenario, WindowReport};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -14,19 +14,14 @@ use crate::worker_client::SimWorker;
 /// Windows kept for the chart; older ones scroll off.
 const MAX_WINDOWS: usize = 3_600;
 
-/// The demo station: two workers, 1 ms exponential service, 1 500 req/s
-/// (75% utilization). Raising the load past about 1.33× saturates it.
-pub fn demo_config() -> StationConfig {
-    StationConfig {
-        arrival_rate: 1_500.0,
-        service: Distribution::Exp {
-            mean: SimDuration::from_millis(1),
-        },
-        workers: 2,
-        window: SimDuration::from_secs(1),
-        warmup: SimDuration::ZERO,
-        seed: 42,
-    }
+/// The scenario the page opens with (`scenarios/station.toml`): one service,
+/// two workers, 75% busy; past about 1.33× the load it saturates.
+const DEMO: &str = include_str!("../scenarios/station.toml");
+
+/// The demo scenario, parsed. It is a checked-in file that a native test
+/// also parses, so a failure here is a build defect, reported in words.
+pub fn demo_scenario() -> Result<Scenario, String> {
+    Scenario::from_toml("scenarios/station.toml", DEMO).map_err(|e| e.to_string())
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -35,7 +30,7 @@ struct AppState {
     playing: bool,
     sim_time_s: f64,
     events: u64,
-    arrival_rate: f64,
+    load_multiplier: f64,
     history: History,
     error: Option<String>,
 }
@@ -56,16 +51,14 @@ impl Reducible for AppState {
                 next.playing = frame.playing;
                 next.sim_time_s = frame.sim_time_s;
                 next.events = frame.events;
-                next.arrival_rate = frame.arrival_rate;
+                next.load_multiplier = frame.load_multiplier;
                 if !frame.windows.is_empty() {
-                    let mut windows: Vec<WindowMetrics> = (*next.history.windows).clone();
+                    let mut windows: Vec<WindowReport> = (*next.history.windows).clone();
                     windows.extend(frame.windows);
                     let excess = windows.len().saturating_sub(MAX_WINDOWS);
                     windows.drain(..excess);
-                    next.history = History {
-                        version: next.history.version + 1,
-                        windows: Rc::new(windows),
-                    };
+                    next.history =
+                        History { version: next.history.version + 1, windows: Rc::new(windows) };
                 }
             }
             Action::Report(FromWorker::Error { message }) => {
@@ -73,10 +66,7 @@ impl Reducible for AppState {
                 next.playing = false;
             }
             Action::Restarted => {
-                next = AppState {
-                    error: next.error,
-                    ..AppState::default()
-                };
+                next = AppState { error: next.error, ..AppState::default() };
             }
         }
         Rc::new(next)
@@ -111,13 +101,7 @@ pub fn app() -> Html {
     let on_play = {
         let send = send.clone();
         let playing = state.playing;
-        Callback::from(move |_| {
-            send(if playing {
-                ToWorker::Pause
-            } else {
-                ToWorker::Play
-            })
-        })
+        Callback::from(move |_| send(if playing { ToWorker::Pause } else { ToWorker::Play }))
     };
     let on_reset = {
         let (worker, dispatch, multiplier) =
@@ -179,11 +163,11 @@ pub fn app() -> Html {
                 { stat("sim-time", "simulated time", format!("{:.1} s", state.sim_time_s)) }
                 { stat("events", "events", state.events.to_string()) }
                 { stat("windows", "windows", state.history.windows.len().to_string()) }
-                { stat("rate", "arrival rate", format!("{:.0} req/s", state.arrival_rate)) }
+                { stat("rate", "offered", last.map_or("–".into(), |w| format!("{:.0} req/s", w.requests.offered as f64 / (w.end_s - w.start_s)))) }
                 { stat("p50", "p50 (last window)", last.map_or("–".into(), |w| format!("{:.2} ms", w.latency_ms.p50))) }
                 { stat("p99", "p99 (last window)", last.map_or("–".into(), |w| format!("{:.2} ms", w.latency_ms.p99))) }
-                { stat("throughput", "throughput", last.map_or("–".into(), |w| format!("{:.0} req/s", w.completed as f64 / (w.end_s - w.start_s)))) }
-                { stat("utilization", "utilization", last.map_or("–".into(), |w| format!("{:.0}%", w.utilization * 100.0))) }
+                { stat("throughput", "throughput", last.map_or("–".into(), |w| format!("{:.0} req/s", w.throughput_rps))) }
+                { stat("utilization", "utilization", last.and_then(|w| w.nodes.first()).map_or("–".into(), |n| format!("{:.0}%", n.utilization * 100.0))) }
             </section>
             <section class="chart">
                 <LatencyChart history={state.history.clone()} />
@@ -205,13 +189,17 @@ fn spawn_worker(
     let on_report = Callback::from(move |report: FromWorker| {
         let Some(slot) = weak.upgrade() else { return };
         match &report {
-            FromWorker::Ready => {
-                if let Some(w) = slot.borrow().as_ref() {
-                    w.send(&ToWorker::Load {
-                        config: demo_config(),
-                    });
+            FromWorker::Ready => match demo_scenario() {
+                Ok(scenario) => {
+                    if let Some(w) = slot.borrow().as_ref() {
+                        w.send(&ToWorker::Load { scenario: Box::new(scenario) });
+                    }
                 }
-            }
+                Err(message) => {
+                    dispatch.dispatch(Action::Report(FromWorker::Error { message }));
+                    return;
+                }
+            },
             FromWorker::Error { message }
                 if message.starts_with("the simulation worker failed") =>
             {

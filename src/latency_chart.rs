@@ -5,7 +5,7 @@ use std::rc::Rc;
 
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
-use scalesim_engine::WindowMetrics;
+use scalesim_engine::WindowReport;
 use web_sys::HtmlCanvasElement;
 use yew::prelude::*;
 
@@ -16,7 +16,7 @@ pub struct History {
     /// Bumped whenever `windows` changes.
     pub version: u64,
     /// Closed windows, oldest first.
-    pub windows: Rc<Vec<WindowMetrics>>,
+    pub windows: Rc<Vec<WindowReport>>,
 }
 
 impl PartialEq for History {
@@ -50,7 +50,7 @@ pub fn latency_chart(props: &LatencyChartProps) -> Html {
     }
 }
 
-fn draw(canvas: HtmlCanvasElement, windows: &[WindowMetrics]) -> Result<(), String> {
+fn draw(canvas: HtmlCanvasElement, windows: &[WindowReport]) -> Result<(), String> {
     let backend = CanvasBackend::with_canvas_object(canvas).ok_or("no 2d context")?;
     let root = backend.into_drawing_area();
     root.fill(&WHITE).map_err(|e| e.to_string())?;
@@ -72,12 +72,8 @@ fn draw(canvas: HtmlCanvasElement, windows: &[WindowMetrics]) -> Result<(), Stri
         .map_err(|e| e.to_string())?;
     let series = [("p50", BLUE, 0.50), ("p99", RED, 0.99)];
     for (label, color, q) in series {
-        let points = windows.iter().filter(|w| w.completed > 0).map(|w| {
-            let y = if q < 0.9 {
-                w.latency_ms.p50
-            } else {
-                w.latency_ms.p99
-            };
+        let points = windows.iter().filter(|w| w.latency_ms.count > 0).map(|w| {
+            let y = if q < 0.9 { w.latency_ms.p50 } else { w.latency_ms.p99 };
             (w.end_s, y)
         });
         chart

@@ -4,7 +4,7 @@
 //! as JSON strings through `postMessage`, which keeps them readable in the
 //! browser's devtools and needs no structured-clone mapping.
 
-use scalesim_engine::{StationConfig, WindowMetrics};
+use scalesim_engine::{Scenario, WindowReport};
 use serde::{Deserialize, Serialize};
 
 /// How fast simulated time runs against the wall clock.
@@ -51,15 +51,16 @@ impl Speed {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ToWorker {
-    /// Replace the simulation with a fresh one at time zero (paused).
-    Load { config: StationConfig },
+    /// Replace the simulation with a fresh one of this scenario at time
+    /// zero (paused).
+    Load { scenario: Box<Scenario> },
     /// Start or resume.
     Play,
     /// Stop advancing; state is kept.
     Pause,
     /// Change how fast simulated time runs.
     SetSpeed { speed: Speed },
-    /// Scale the configured arrival rate, live.
+    /// Scale every load's configured rate, live.
     SetLoadMultiplier { multiplier: f64 },
 }
 
@@ -85,10 +86,10 @@ pub struct Frame {
     pub events: u64,
     /// Whether the simulation is advancing.
     pub playing: bool,
-    /// The arrival rate now in force, requests per second.
-    pub arrival_rate: f64,
+    /// The load multiplier now in force.
+    pub load_multiplier: f64,
     /// Windows that closed since the last frame.
-    pub windows: Vec<WindowMetrics>,
+    pub windows: Vec<WindowReport>,
 }
 
 /// Encodes a message for `postMessage`.
@@ -116,7 +117,7 @@ mod tests {
             sim_time_s: 1.5,
             events: 10,
             playing: true,
-            arrival_rate: 100.0,
+            load_multiplier: 1.0,
             windows: Vec::new(),
         });
         assert_eq!(decode::<FromWorker>(&encode(&frame)), Ok(frame));

@@ -39,18 +39,12 @@ impl SimWorker {
         });
         worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-        Ok(SimWorker {
-            worker,
-            _on_message: on_message,
-            _on_error: on_error,
-        })
+        Ok(SimWorker { worker, _on_message: on_message, _on_error: on_error })
     }
 
     /// Sends one command.
     pub fn send(&self, command: &ToWorker) {
-        let _ = self
-            .worker
-            .post_message(&JsValue::from_str(&encode(command)));
+        let _ = self.worker.post_message(&JsValue::from_str(&encode(command)));
     }
 }
 

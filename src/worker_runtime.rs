@@ -8,7 +8,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use scalesim_engine::{SimDuration, Simulation};
+use scalesim_engine::{Change, SimDuration, Simulation, WindowReport};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
@@ -27,7 +27,7 @@ const MAX_TICK_GAP_MS: f64 = 100.0;
 struct Runner {
     scope: DedicatedWorkerGlobalScope,
     sim: Option<Simulation>,
-    base_rate: f64,
+    multiplier: f64,
     playing: bool,
     speed: Speed,
     last_tick_ms: f64,
@@ -42,7 +42,7 @@ pub fn start() {
     let runner = Rc::new(RefCell::new(Runner {
         scope: scope.clone(),
         sim: None,
-        base_rate: 0.0,
+        multiplier: 1.0,
         playing: false,
         speed: Speed::default(),
         last_tick_ms: 0.0,
@@ -79,27 +79,21 @@ fn install_panic_reporter(scope: DedicatedWorkerGlobalScope) {
 
 impl Runner {
     fn post(&self, message: &FromWorker) {
-        let _ = self
-            .scope
-            .post_message(&JsValue::from_str(&encode(message)));
+        let _ = self.scope.post_message(&JsValue::from_str(&encode(message)));
     }
 
     fn on_command(this: &Rc<RefCell<Runner>>, command: ToWorker) {
         let mut runner = this.borrow_mut();
         match command {
-            ToWorker::Load { config } => {
-                runner.base_rate = config.arrival_rate;
-                match Simulation::new(config) {
-                    Ok(sim) => {
-                        runner.sim = Some(sim);
-                        runner.playing = false;
-                        runner.post_frame(Vec::new());
-                    }
-                    Err(e) => runner.post(&FromWorker::Error {
-                        message: e.to_string(),
-                    }),
+            ToWorker::Load { scenario } => match Simulation::new(*scenario) {
+                Ok(sim) => {
+                    runner.sim = Some(sim);
+                    runner.multiplier = 1.0;
+                    runner.playing = false;
+                    runner.post_frame(Vec::new());
                 }
-            }
+                Err(e) => runner.post(&FromWorker::Error { message: e.to_string() }),
+            },
             ToWorker::Play => {
                 if runner.sim.is_some() {
                     runner.playing = true;
@@ -114,11 +108,11 @@ impl Runner {
             }
             ToWorker::SetSpeed { speed } => runner.speed = speed,
             ToWorker::SetLoadMultiplier { multiplier } => {
-                let rate = runner.base_rate * multiplier;
-                if let Some(Err(e)) = runner.sim.as_mut().map(|sim| sim.set_arrival_rate(rate)) {
-                    runner.post(&FromWorker::Error {
-                        message: e.to_string(),
-                    });
+                let change = Change::LoadMultiplier { multiplier };
+                match runner.sim.as_mut().map(|sim| sim.apply(change)) {
+                    Some(Err(e)) => runner.post(&FromWorker::Error { message: e.to_string() }),
+                    Some(Ok(())) => runner.multiplier = multiplier,
+                    None => {}
                 }
             }
         }
@@ -159,7 +153,7 @@ impl Runner {
                 windows = sim.advance_by(SimDuration::from_secs_f64(wall_ms / 1e3 * factor));
             }
             None => {
-                let window = sim.config().window;
+                let window = sim.scenario().scenario.window;
                 let started = js_sys::Date::now();
                 while js_sys::Date::now() - started < MAX_SPEED_BUDGET_MS {
                     windows.extend(sim.advance_by(window));
@@ -170,13 +164,13 @@ impl Runner {
         runner.schedule_tick();
     }
 
-    fn post_frame(&self, windows: Vec<scalesim_engine::WindowMetrics>) {
+    fn post_frame(&self, windows: Vec<WindowReport>) {
         if let Some(sim) = &self.sim {
             self.post(&FromWorker::Frame(Frame {
                 sim_time_s: sim.now().as_secs_f64(),
                 events: sim.event_count(),
                 playing: self.playing,
-                arrival_rate: sim.arrival_rate(),
+                load_multiplier: self.multiplier,
                 windows,
             }));
         }

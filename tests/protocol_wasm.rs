@@ -3,7 +3,7 @@
 
 #![cfg(target_arch = "wasm32")]
 
-use scalesim_web::app::demo_config;
+use scalesim_web::app::demo_scenario;
 use scalesim_web::protocol::{FromWorker, Speed, ToWorker, decode, encode};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
@@ -18,27 +18,16 @@ async fn through_message_channel(text: String) -> String {
         let on_message = Closure::once_into_js(move |event: web_sys::MessageEvent| {
             resolve.call1(&JsValue::NULL, &event.data()).unwrap();
         });
-        channel
-            .port2()
-            .set_onmessage(Some(on_message.unchecked_ref()));
+        channel.port2().set_onmessage(Some(on_message.unchecked_ref()));
     });
-    channel
-        .port1()
-        .post_message(&JsValue::from_str(&text))
-        .unwrap();
-    wasm_bindgen_futures::JsFuture::from(received)
-        .await
-        .unwrap()
-        .as_string()
-        .unwrap()
+    channel.port1().post_message(&JsValue::from_str(&text)).unwrap();
+    wasm_bindgen_futures::JsFuture::from(received).await.unwrap().as_string().unwrap()
 }
 
 #[wasm_bindgen_test]
 async fn commands_round_trip() {
     let commands = [
-        ToWorker::Load {
-            config: demo_config(),
-        },
+        ToWorker::Load { scenario: Box::new(demo_scenario().unwrap()) },
         ToWorker::Play,
         ToWorker::Pause,
         ToWorker::SetSpeed { speed: Speed::Max },

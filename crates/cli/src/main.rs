@@ -1,17 +1,17 @@
 //! `scalesim`: the engine on the command line, for CI and for runs bigger
-//! than a browser tab. A thin shell: parse arguments, call the engine, print.
+//! than a browser tab. A thin shell: read files, parse arguments, call the
+//! engine, print.
 
+mod report;
+
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use scalesim_engine::{Distribution, Run, SimDuration, Simulation, StationConfig};
+use scalesim_engine::{Scenario, SimDuration, Simulation, set};
 
 #[derive(Parser)]
-#[command(
-    name = "scalesim",
-    version,
-    about = "Show how a system's design breaks under scale."
-)]
+#[command(name = "scalesim", version, about = "Show how a system's design breaks under scale.")]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -19,34 +19,24 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Simulate one station: Poisson arrivals, exponential service, N workers
-    /// behind one FIFO queue (M/M/c), and print the summary.
-    Station {
-        /// Arrivals per second.
-        #[arg(long, default_value_t = 1500.0)]
-        rate: f64,
-        /// Mean service time, with a unit ("1ms", "250us").
-        #[arg(long, default_value = "1ms", value_parser = parse_duration)]
-        service: SimDuration,
-        /// Parallel workers.
-        #[arg(long, default_value_t = 2)]
-        workers: u32,
-        /// Simulated time to run.
-        #[arg(long, default_value = "60s", value_parser = parse_duration)]
-        duration: SimDuration,
-        /// Leading span excluded from the summary.
-        #[arg(long, default_value = "5s", value_parser = parse_duration)]
-        warmup: SimDuration,
-        /// Time-series resolution.
-        #[arg(long, default_value = "1s", value_parser = parse_duration)]
-        window: SimDuration,
-        /// Fixes the whole run.
-        #[arg(long, default_value_t = 42)]
-        seed: u64,
-        /// Print JSON instead of a human summary.
+    /// Run a scenario file and print its summary.
+    Run {
+        /// The scenario (TOML, SPEC §2).
+        file: PathBuf,
+        /// Override the scenario's seed.
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Override the scenario's duration ("120s", "5m").
+        #[arg(long, value_parser = parse_duration)]
+        duration: Option<SimDuration>,
+        /// Set a parameter: `api.replicas=4`, `load.shoppers.rate=2000`,
+        /// `node.api.call.0.mode=async`, `scenario.warmup=20s`. Repeatable.
+        #[arg(long = "set", value_name = "PATH=VALUE")]
+        sets: Vec<String>,
+        /// Print the JSON object of SPEC §3 instead of a human summary.
         #[arg(long)]
         json: bool,
-        /// Include every window (with --json) or a line a window.
+        /// Include every window (in the JSON, or as a table).
         #[arg(long)]
         windows: bool,
     },
@@ -58,89 +48,62 @@ fn parse_duration(text: &str) -> Result<SimDuration, String> {
 
 fn main() -> ExitCode {
     match Cli::parse().command {
-        Command::Station {
-            rate,
-            service,
-            workers,
-            duration,
-            warmup,
-            window,
-            seed,
-            json,
-            windows,
-        } => {
-            let config = StationConfig {
-                arrival_rate: rate,
-                service: Distribution::Exp { mean: service },
-                workers,
-                window,
-                warmup,
-                seed,
-            };
-            match Simulation::run(config.clone(), duration) {
-                Ok(run) if json => print_json(&config, &run, windows),
-                Ok(run) => print_human(&config, &run, windows),
-                Err(e) => {
-                    eprintln!("scalesim: {e}");
-                    return ExitCode::from(2);
+        Command::Run { file, seed, duration, sets, json, windows } => {
+            match run(&file, seed, duration, &sets, json, windows) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(message) => {
+                    eprintln!("scalesim: {message}");
+                    ExitCode::from(2)
                 }
             }
         }
     }
-    ExitCode::SUCCESS
 }
 
-fn print_json(config: &StationConfig, run: &Run, with_windows: bool) {
-    let mut out =
-        serde_json::json!({ "config": config, "seed": config.seed, "summary": run.summary });
-    if with_windows {
-        out["windows"] = serde_json::json!(run.windows);
+/// Reads a scenario file with its overrides applied.
+fn load(
+    file: &PathBuf,
+    seed: Option<u64>,
+    duration: Option<SimDuration>,
+    sets: &[String],
+) -> Result<Scenario, String> {
+    let name = file.display().to_string();
+    let text = std::fs::read_to_string(file).map_err(|e| format!("cannot read {name}: {e}"))?;
+    let mut scenario = Scenario::from_toml(&name, &text).map_err(|e| e.to_string())?;
+    if let Some(seed) = seed {
+        scenario.scenario.seed = seed;
     }
-    println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+    if let Some(duration) = duration {
+        scenario.scenario.duration = duration;
+    }
+    for assignment in sets {
+        let (path, value) = assignment.split_once('=').ok_or_else(|| {
+            format!("--set {assignment}: expected PATH=VALUE, e.g. api.replicas=4")
+        })?;
+        set::apply(&mut scenario, path.trim(), value.trim())
+            .map_err(|e| format!("--set {assignment}: {e}"))?;
+    }
+    Ok(scenario)
 }
 
-fn print_human(config: &StationConfig, run: &Run, with_windows: bool) {
-    let s = &run.summary;
-    let l = &s.latency_ms;
-    println!(
-        "station: {} req/s into {} worker(s), mean service {} (utilization {:.0}% offered), seed {}",
-        config.arrival_rate,
-        config.workers,
-        config.service.mean(),
-        config.utilization() * 100.0,
-        config.seed
-    );
-    println!("simulated {:.1} s, {} events", s.sim_time_s, s.events);
-    println!(
-        "requests: {} offered, {} completed, {} in flight",
-        s.offered, s.completed, s.in_flight
-    );
-    println!(
-        "latency (ms): mean {:.3}  p50 {:.3}  p90 {:.3}  p99 {:.3}  p99.9 {:.3}  max {:.3}",
-        l.mean, l.p50, l.p90, l.p99, l.p999, l.max
-    );
-    println!(
-        "throughput {:.1} req/s, utilization {:.1}%, mean queue {:.2} (max {})",
-        s.throughput_rps,
-        s.utilization * 100.0,
-        s.mean_queue,
-        s.max_queue
-    );
-    if with_windows {
-        println!(
-            "{:>8} {:>9} {:>9} {:>10} {:>10} {:>6}",
-            "end_s", "arrivals", "done", "p50_ms", "p99_ms", "util"
-        );
-        for w in &run.windows {
-            println!(
-                "{:>8.1} {:>9} {:>9} {:>10.3} {:>10.3} {:>5.0}%",
-                w.end_s,
-                w.arrivals,
-                w.completed,
-                w.latency_ms.p50,
-                w.latency_ms.p99,
-                w.utilization * 100.0
-            );
+fn run(
+    file: &PathBuf,
+    seed: Option<u64>,
+    duration: Option<SimDuration>,
+    sets: &[String],
+    json: bool,
+    windows: bool,
+) -> Result<(), String> {
+    let scenario = load(file, seed, duration, sets)?;
+    let run = Simulation::run(scenario.clone()).map_err(|e| e.to_string())?;
+    if json {
+        let mut out = serde_json::to_value(&run.summary).map_err(|e| e.to_string())?;
+        if windows {
+            out["windows"] = serde_json::to_value(&run.windows).map_err(|e| e.to_string())?;
         }
+        println!("{}", serde_json::to_string_pretty(&out).map_err(|e| e.to_string())?);
+    } else {
+        print!("{}", report::human(&scenario, &run, windows));
     }
+    Ok(())
 }

@@ -1,47 +1,205 @@
 //! The CLI as a user runs it: the real binary, its output and exit codes.
 
+use std::io::Write;
 use std::process::Command;
 
+const STATION: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../scenarios/station.toml");
+
 fn scalesim(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_scalesim"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
+    Command::new(env!("CARGO_BIN_EXE_scalesim")).args(args).output().expect("the binary runs")
+}
+
+fn temp_file(name: &str, text: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("scalesim-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::File::create(&path).unwrap().write_all(text.as_bytes()).unwrap();
+    path
 }
 
 #[test]
-fn station_json_is_deterministic_and_plausible() {
-    let args = [
-        "station",
-        "--rate",
-        "500",
-        "--service",
-        "1ms",
-        "--workers",
-        "1",
-        "--duration",
-        "200s",
-        "--json",
-    ];
+fn run_json_has_the_spec_keys_and_is_deterministic() {
+    let args = ["run", STATION, "--json", "--duration", "30s"];
     let a = scalesim(&args);
     assert!(a.status.success(), "{}", String::from_utf8_lossy(&a.stderr));
     assert_eq!(a.stdout, scalesim(&args).stdout, "same seed, same output");
     let v: serde_json::Value = serde_json::from_slice(&a.stdout).unwrap();
-    let mean = v["summary"]["latency_ms"]["mean"].as_f64().unwrap();
-    // M/M/1 at ρ = 0.5: mean response 2 ms (≈1% standard error at 10⁵ requests).
-    assert!((mean - 2.0).abs() < 0.1, "mean {mean}");
+    for key in [
+        "scenario",
+        "seed",
+        "sim_time_s",
+        "events",
+        "requests",
+        "latency_ms",
+        "throughput_rps",
+        "loads",
+        "nodes",
+        "cost_per_million",
+    ] {
+        assert!(v.get(key).is_some(), "missing `{key}`");
+    }
+    for key in ["offered", "ok", "degraded", "error", "timeout", "rejected", "in_flight"] {
+        assert!(v["requests"].get(key).is_some(), "missing requests.{key}");
+    }
+    for key in ["mean", "p50", "p90", "p99", "p999", "max"] {
+        assert!(v["latency_ms"].get(key).is_some(), "missing latency_ms.{key}");
+    }
+    for key in [
+        "arrivals",
+        "completed",
+        "rejected",
+        "utilization",
+        "mean_queue",
+        "max_queue",
+        "latency_ms",
+        "calls",
+        "retries",
+    ] {
+        assert!(v["nodes"]["api"].get(key).is_some(), "missing nodes.api.{key}");
+    }
+    assert!(v["loads"]["users"]["requests"]["offered"].as_u64().unwrap() > 40_000);
+    // M/M/2 at ρ = 0.75: 2.29 ms mean.
+    let mean = v["latency_ms"]["mean"].as_f64().unwrap();
+    assert!((mean - 2.29).abs() < 0.15, "mean {mean}");
 }
 
 #[test]
-fn bad_input_gets_a_clear_message_and_nonzero_exit() {
-    let out = scalesim(&["station", "--service", "5"]);
-    assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("has no unit"));
-    let out = scalesim(&["station", "--rate=-3", "--workers", "0"]);
+fn overrides_change_the_run() {
+    let base = scalesim(&["run", STATION, "--json", "--duration", "20s"]);
+    let more = scalesim(&[
+        "run",
+        STATION,
+        "--json",
+        "--duration",
+        "20s",
+        "--set",
+        "api.workers=4",
+        "--seed",
+        "7",
+    ]);
+    assert!(more.status.success(), "{}", String::from_utf8_lossy(&more.stderr));
+    let (a, b): (serde_json::Value, serde_json::Value) = (
+        serde_json::from_slice(&base.stdout).unwrap(),
+        serde_json::from_slice(&more.stdout).unwrap(),
+    );
+    assert_eq!(b["seed"], 7);
+    assert!(
+        b["nodes"]["api"]["utilization"].as_f64().unwrap()
+            < a["nodes"]["api"]["utilization"].as_f64().unwrap() * 0.6
+    );
+}
+
+#[test]
+fn human_summary_and_windows() {
+    let out = scalesim(&["run", STATION, "--duration", "5s", "--windows"]);
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("One service, two workers")
+            && text.contains("latency ms")
+            && text.contains("windows"),
+        "{text}"
+    );
+    assert_eq!(
+        text.lines().filter(|l| l.trim_start().starts_with(|c: char| c.is_ascii_digit())).count(),
+        5,
+        "{text}"
+    );
+}
+
+#[test]
+fn a_bad_file_lists_every_problem_with_line_key_and_suggestion() {
+    let path = temp_file(
+        "bad.toml",
+        r#"[scenario]
+name = "bad"
+
+[[load]]
+id = "users"
+target = "apii"
+rate = -5
+
+[[node]]
+id = "api"
+kind = "service"
+replcias = 2
+service_time = { dist = "exp", mean = "1ms" }
+  [[node.call]]
+  to = "db"
+  tiemout = "1s"
+"#,
+    );
+    let out = scalesim(&["run", path.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
-        err.contains("arrival_rate") && err.contains("workers"),
+        err.contains("bad.toml:12: `node[0].replcias`") && err.contains("did you mean `replicas`?"),
         "{err}"
+    );
+    assert!(
+        err.contains("bad.toml:16: `node[0].call[0].tiemout`")
+            && err.contains("did you mean `timeout`?"),
+        "{err}"
+    );
+}
+
+#[test]
+fn meaning_problems_are_all_listed() {
+    let path = temp_file(
+        "cycle.toml",
+        r#"[scenario]
+name = "cycle"
+
+[[load]]
+id = "users"
+target = "apii"
+rate = -5
+
+[[node]]
+id = "api"
+kind = "service"
+service_time = { dist = "exp", mean = "1ms" }
+  [[node.call]]
+  to = "db"
+
+[[node]]
+id = "db"
+kind = "service"
+service_time = { dist = "lognormal", p50 = "5ms", p99 = "1ms" }
+  [[node.call]]
+  to = "api"
+"#,
+    );
+    let out = scalesim(&["run", path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("4 problems"), "{err}");
+    assert!(
+        err.contains(
+            "cycle.toml:6: `load[0].target`: no node is called `apii`; did you mean `api`?"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("cycle.toml:7: `load[0].rate`"), "{err}");
+    assert!(err.contains("lognormal"), "{err}");
+    assert!(err.contains("cycle (api → db → api)"), "{err}");
+}
+
+#[test]
+fn bad_arguments_get_clear_messages() {
+    let out = scalesim(&["run", STATION, "--duration", "5"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("has no unit"));
+    let out = scalesim(&["run", STATION, "--set", "apx.workers=3"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("did you mean `api`?"));
+    let out = scalesim(&["run", "/nonexistent.toml"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot read /nonexistent.toml"));
+    let out = scalesim(&["run", STATION, "--set", "api.workers=many"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("api.workers"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
     );
 }

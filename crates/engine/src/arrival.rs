@@ -64,18 +64,11 @@ impl Arrivals {
         let mut rate = self.base_rate;
         if let Some(ramp) = &p.ramp {
             let over = ramp.over.as_secs_f64();
-            let f = if over > 0.0 {
-                (secs / over).min(1.0)
-            } else {
-                1.0
-            };
+            let f = if over > 0.0 { (secs / over).min(1.0) } else { 1.0 };
             rate = ramp.from + (ramp.to - ramp.from) * f;
         }
-        if let Some(step) = p
-            .steps
-            .iter()
-            .filter(|s| s.at <= t.since(SimTime::ZERO))
-            .max_by_key(|s| s.at)
+        if let Some(step) =
+            p.steps.iter().filter(|s| s.at <= t.since(SimTime::ZERO)).max_by_key(|s| s.at)
         {
             rate = step.rate;
         }
@@ -124,20 +117,12 @@ impl Arrivals {
             let span = -mean * libm::log(rng.next_f64_open0());
             self.state_until += SimDuration::from_secs_f64(span.max(1e-9));
         }
-        if self.in_burst {
-            b.multiplier
-        } else {
-            (1.0 - b.share * b.multiplier) / (1.0 - b.share)
-        }
+        if self.in_burst { b.multiplier } else { (1.0 - b.share * b.multiplier) / (1.0 - b.share) }
     }
 
     /// The next arrival after `now`.
     pub fn next(&mut self, now: SimTime, rng: &mut Rng) -> Next {
-        let burst_peak = if self.kind == ArrivalKind::Bursty {
-            self.burst.multiplier
-        } else {
-            1.0
-        };
+        let burst_peak = if self.kind == ArrivalKind::Bursty { self.burst.multiplier } else { 1.0 };
         let peak = self.peak_rate() * burst_peak;
         if !(peak > 0.0 && peak.is_finite()) {
             return Next::Recheck(now + SimDuration::from_secs(1));
@@ -205,20 +190,14 @@ mod tests {
         ] {
             let n = count(&mut Arrivals::new(kind, 1000.0, None, None), seconds);
             let expected = 1000.0 * seconds as f64;
-            assert!(
-                (n as f64 / expected - 1.0).abs() < tolerance,
-                "{kind:?}: {n}"
-            );
+            assert!((n as f64 / expected - 1.0).abs() < tolerance, "{kind:?}: {n}");
         }
     }
 
     #[test]
     fn patterns_shape_the_rate() {
         let pattern = Pattern {
-            steps: vec![Step {
-                at: SimDuration::from_secs(10),
-                rate: 50.0,
-            }],
+            steps: vec![Step { at: SimDuration::from_secs(10), rate: 50.0 }],
             spike: Some(Spike {
                 at: SimDuration::from_secs(12),
                 length: SimDuration::from_secs(2),
@@ -230,11 +209,7 @@ mod tests {
         let at = |s: u64| a.rate_at(SimTime::ZERO + SimDuration::from_secs(s));
         assert_eq!((at(5), at(11), at(13), at(15)), (100.0, 50.0, 500.0, 50.0));
         let ramp = Pattern {
-            ramp: Some(Ramp {
-                from: 0.0,
-                to: 1000.0,
-                over: SimDuration::from_secs(100),
-            }),
+            ramp: Some(Ramp { from: 0.0, to: 1000.0, over: SimDuration::from_secs(100) }),
             ..Pattern::default()
         };
         let mut a = Arrivals::new(ArrivalKind::Poisson, 0.0, Some(ramp), None);
@@ -246,16 +221,10 @@ mod tests {
     #[test]
     fn a_silent_stretch_does_not_stall() {
         let pattern = Pattern {
-            steps: vec![Step {
-                at: SimDuration::ZERO,
-                rate: 0.0,
-            }],
+            steps: vec![Step { at: SimDuration::ZERO, rate: 0.0 }],
             ..Pattern::default()
         };
         let mut a = Arrivals::new(ArrivalKind::Poisson, 100.0, Some(pattern), None);
-        assert!(matches!(
-            a.next(SimTime::ZERO, &mut Rng::seeded(1)),
-            Next::Recheck(_)
-        ));
+        assert!(matches!(a.next(SimTime::ZERO, &mut Rng::seeded(1)), Next::Recheck(_)));
     }
 }

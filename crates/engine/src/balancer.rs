@@ -3,10 +3,15 @@
 use crate::rng::Rng;
 use crate::scenario::Balancer;
 
-/// Picks one of `replicas` (at least 1), given each replica's outstanding
+/// Picks one of `n` replicas (at least 1), given each replica's outstanding
 /// requests. `cursor` is the round-robin position, kept by the caller.
-pub fn pick(balancer: Balancer, outstanding: &[u32], cursor: &mut u32, rng: &mut Rng) -> usize {
-    let n = outstanding.len();
+pub fn pick(
+    balancer: Balancer,
+    n: usize,
+    outstanding: impl Fn(usize) -> u32,
+    cursor: &mut u32,
+    rng: &mut Rng,
+) -> usize {
     if n <= 1 {
         return 0;
     }
@@ -22,19 +27,12 @@ pub fn pick(balancer: Balancer, outstanding: &[u32], cursor: &mut u32, rng: &mut
             // system still spreads its work.
             let start = *cursor as usize % n;
             *cursor = cursor.wrapping_add(1);
-            (0..n)
-                .map(|k| (start + k) % n)
-                .min_by_key(|&i| outstanding[i])
-                .unwrap_or(0)
+            (0..n).map(|k| (start + k) % n).min_by_key(|&i| outstanding(i)).unwrap_or(0)
         }
         Balancer::P2c => {
             let a = rng.below(n as u64) as usize;
             let b = (a + 1 + rng.below(n as u64 - 1) as usize) % n;
-            if outstanding[b] < outstanding[a] {
-                b
-            } else {
-                a
-            }
+            if outstanding(b) < outstanding(a) { b } else { a }
         }
     }
 }
@@ -47,22 +45,14 @@ mod tests {
     fn each_balancer_spreads_or_prefers_the_idle() {
         let mut rng = Rng::seeded(1);
         let mut cursor = 0;
-        let picks: Vec<usize> = (0..4)
-            .map(|_| pick(Balancer::RoundRobin, &[0, 0, 0], &mut cursor, &mut rng))
-            .collect();
+        let picks: Vec<usize> =
+            (0..4).map(|_| pick(Balancer::RoundRobin, 3, |_| 0, &mut cursor, &mut rng)).collect();
         assert_eq!(picks, [0, 1, 2, 0]);
-        assert_eq!(
-            pick(
-                Balancer::LeastOutstanding,
-                &[3, 0, 5],
-                &mut cursor,
-                &mut rng
-            ),
-            1
-        );
+        let load = [3, 0, 5];
+        assert_eq!(pick(Balancer::LeastOutstanding, 3, |i| load[i], &mut cursor, &mut rng), 1);
         for _ in 0..100 {
-            assert_ne!(pick(Balancer::P2c, &[9, 0], &mut cursor, &mut rng), 0);
-            assert!(pick(Balancer::Random, &[0, 0, 0], &mut cursor, &mut rng) < 3);
+            assert_ne!(pick(Balancer::P2c, 2, |i| [9, 0][i], &mut cursor, &mut rng), 0);
+            assert!(pick(Balancer::Random, 3, |_| 0, &mut cursor, &mut rng) < 3);
         }
     }
 }

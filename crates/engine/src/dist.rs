@@ -21,18 +21,10 @@ pub enum Distribution {
     Lognormal { p50: SimDuration, p99: SimDuration },
     /// `fast` most of the time, `slow` for a `slow_share` of requests: the
     /// one slow leaf in a fan-out.
-    Bimodal {
-        fast: SimDuration,
-        slow: SimDuration,
-        slow_share: f64,
-    },
+    Bimodal { fast: SimDuration, slow: SimDuration, slow_share: f64 },
     /// Pareto with minimum `scale` and tail index `shape` (heavier below 2),
     /// capped at `max` (default one hour) so every draw is finite.
-    Pareto {
-        scale: SimDuration,
-        shape: f64,
-        max: Option<SimDuration>,
-    },
+    Pareto { scale: SimDuration, shape: f64, max: Option<SimDuration> },
 }
 
 /// z such that P(N(0,1) < z) = 0.99.
@@ -61,11 +53,7 @@ impl Distribution {
                 let z = libm::sqrt(-2.0 * libm::log(u1)) * libm::cos(std::f64::consts::TAU * u2);
                 nanos(libm::exp(mu + sigma * z))
             }
-            Distribution::Bimodal {
-                fast,
-                slow,
-                slow_share,
-            } => {
+            Distribution::Bimodal { fast, slow, slow_share } => {
                 if rng.next_f64() < slow_share {
                     slow
                 } else {
@@ -87,12 +75,12 @@ impl Distribution {
             Distribution::Uniform { min, max } if max < min => {
                 Err(format!("uniform: `max` ({max}) is below `min` ({min})"))
             }
-            Distribution::Lognormal { p50, p99 } if p50.as_nanos() == 0 || p99 < p50 => Err(
-                format!("lognormal: expected 0 < p50 ≤ p99, got p50 = {p50}, p99 = {p99}"),
-            ),
-            Distribution::Bimodal { slow_share, .. } if !(0.0..=1.0).contains(&slow_share) => Err(
-                format!("bimodal: `slow_share` must be between 0 and 1, got {slow_share}"),
-            ),
+            Distribution::Lognormal { p50, p99 } if p50.as_nanos() == 0 || p99 < p50 => {
+                Err(format!("lognormal: expected 0 < p50 ≤ p99, got p50 = {p50}, p99 = {p99}"))
+            }
+            Distribution::Bimodal { slow_share, .. } if !(0.0..=1.0).contains(&slow_share) => {
+                Err(format!("bimodal: `slow_share` must be between 0 and 1, got {slow_share}"))
+            }
             Distribution::Pareto { scale, shape, .. }
                 if scale.as_nanos() == 0 || !(shape.is_finite() && shape > 0.0) =>
             {
@@ -117,11 +105,7 @@ impl Distribution {
                     libm::log(p99.as_nanos().max(1) as f64 / p50.as_nanos().max(1) as f64) / Z99;
                 nanos(p50.as_nanos() as f64 * libm::exp(sigma * sigma / 2.0))
             }
-            Distribution::Bimodal {
-                fast,
-                slow,
-                slow_share,
-            } => nanos(
+            Distribution::Bimodal { fast, slow, slow_share } => nanos(
                 fast.as_nanos() as f64 * (1.0 - slow_share) + slow.as_nanos() as f64 * slow_share,
             ),
             Distribution::Pareto { scale, shape, .. } if shape > 1.0 => {
@@ -139,28 +123,18 @@ impl Distribution {
         match *self {
             Distribution::Const { value } => Distribution::Const { value: s(value) },
             Distribution::Exp { mean } => Distribution::Exp { mean: s(mean) },
-            Distribution::Uniform { min, max } => Distribution::Uniform {
-                min: s(min),
-                max: s(max),
-            },
-            Distribution::Lognormal { p50, p99 } => Distribution::Lognormal {
-                p50: s(p50),
-                p99: s(p99),
-            },
-            Distribution::Bimodal {
-                fast,
-                slow,
-                slow_share,
-            } => Distribution::Bimodal {
-                fast: s(fast),
-                slow: s(slow),
-                slow_share,
-            },
-            Distribution::Pareto { scale, shape, max } => Distribution::Pareto {
-                scale: s(scale),
-                shape,
-                max: max.map(s),
-            },
+            Distribution::Uniform { min, max } => {
+                Distribution::Uniform { min: s(min), max: s(max) }
+            }
+            Distribution::Lognormal { p50, p99 } => {
+                Distribution::Lognormal { p50: s(p50), p99: s(p99) }
+            }
+            Distribution::Bimodal { fast, slow, slow_share } => {
+                Distribution::Bimodal { fast: s(fast), slow: s(slow), slow_share }
+            }
+            Distribution::Pareto { scale, shape, max } => {
+                Distribution::Pareto { scale: s(scale), shape, max: max.map(s) }
+            }
         }
     }
 }
@@ -177,17 +151,12 @@ mod tests {
 
     fn sample_mean(d: &Distribution, n: u32) -> f64 {
         let mut rng = Rng::seeded(11);
-        (0..n)
-            .map(|_| d.sample(&mut rng).as_nanos() as f64)
-            .sum::<f64>()
-            / n as f64
+        (0..n).map(|_| d.sample(&mut rng).as_nanos() as f64).sum::<f64>() / n as f64
     }
 
     #[test]
     fn exponential_mean_matches() {
-        let d = Distribution::Exp {
-            mean: SimDuration::from_millis(8),
-        };
+        let d = Distribution::Exp { mean: SimDuration::from_millis(8) };
         // Standard error of the mean is mean/sqrt(n) = 0.22%; allow 5 of them.
         let m = sample_mean(&d, 200_000);
         assert!((m / 8e6 - 1.0).abs() < 0.011, "mean {m}");
@@ -214,9 +183,7 @@ mod tests {
             p99: SimDuration::from_millis(40),
         };
         let mut rng = Rng::seeded(3);
-        let mut xs: Vec<u64> = (0..200_000)
-            .map(|_| d.sample(&mut rng).as_nanos())
-            .collect();
+        let mut xs: Vec<u64> = (0..200_000).map(|_| d.sample(&mut rng).as_nanos()).collect();
         xs.sort_unstable();
         let p50 = xs[100_000] as f64 / 1e6;
         let p99 = xs[198_000] as f64 / 1e6;
@@ -234,28 +201,18 @@ mod tests {
             slow_share: 0.01,
         };
         assert!((sample_mean(&b, 400_000) / b.mean().as_nanos() as f64 - 1.0).abs() < 0.03);
-        let p = Distribution::Pareto {
-            scale: SimDuration::from_millis(1),
-            shape: 3.0,
-            max: None,
-        };
+        let p = Distribution::Pareto { scale: SimDuration::from_millis(1), shape: 3.0, max: None };
         assert!((sample_mean(&p, 400_000) / 1.5e6 - 1.0).abs() < 0.01);
         assert!(
-            Distribution::Pareto {
-                scale: SimDuration::ZERO,
-                shape: 1.0,
-                max: None
-            }
-            .check()
-            .is_err()
+            Distribution::Pareto { scale: SimDuration::ZERO, shape: 1.0, max: None }
+                .check()
+                .is_err()
         );
     }
 
     #[test]
     fn constant_is_constant() {
-        let d = Distribution::Const {
-            value: SimDuration::from_millis(3),
-        };
+        let d = Distribution::Const { value: SimDuration::from_millis(3) };
         assert_eq!(sample_mean(&d, 10), 3e6);
     }
 }

@@ -4,8 +4,8 @@
 //! Worker, the CLI, a test) owns time and output; the engine only turns a
 //! configuration and a seed into exact, repeatable numbers.
 //!
-//! Start reading at [`sim::Simulation`]: `new`, then `advance_until` in steps,
-//! collecting [`metrics::WindowMetrics`], then `summary`.
+//! Start reading at [`sim::Simulation`]: `new` with a [`Scenario`], then
+//! `advance_until` in steps, collecting [`WindowReport`]s, then `summary`.
 
 pub mod arrival;
 pub mod balancer;
@@ -13,18 +13,20 @@ pub mod dist;
 pub mod event_queue;
 pub mod limits;
 pub mod metrics;
+pub mod model;
 pub mod outcome;
 pub mod retry;
 pub mod rng;
 pub mod scenario;
+pub mod set;
 pub mod sim;
 pub mod slab;
-pub mod station;
 pub mod theory;
 pub mod time;
 
 pub use dist::Distribution;
-pub use metrics::{LatencyStats, Summary, WindowMetrics};
-pub use sim::{Run, Simulation};
-pub use station::{ConfigError, StationConfig};
+pub use metrics::{LatencyStats, LoadReport, NodeReport, RequestCounts, Summary, WindowReport};
+pub use outcome::Outcome;
+pub use scenario::{Scenario, ScenarioError};
+pub use sim::{Change, Run, Simulation, Snapshot};
 pub use time::{SimDuration, SimTime};

@@ -20,13 +20,8 @@ pub enum Outcome {
 
 impl Outcome {
     /// Every outcome, in report order.
-    pub const ALL: [Outcome; 5] = [
-        Outcome::Ok,
-        Outcome::Degraded,
-        Outcome::Error,
-        Outcome::Timeout,
-        Outcome::Rejected,
-    ];
+    pub const ALL: [Outcome; 5] =
+        [Outcome::Ok, Outcome::Degraded, Outcome::Error, Outcome::Timeout, Outcome::Rejected];
 
     /// An answer the user can use.
     pub fn is_success(self) -> bool {

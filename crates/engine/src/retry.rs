@@ -22,10 +22,7 @@ pub struct RetryBudget {
 impl RetryBudget {
     /// A budget allowing retries up to `ratio` of calls.
     pub fn new(ratio: f64) -> Self {
-        RetryBudget {
-            ratio,
-            tokens: BUDGET_RESERVE,
-        }
+        RetryBudget { ratio, tokens: BUDGET_RESERVE }
     }
 
     /// A call was made (its first attempt).
@@ -103,19 +100,11 @@ mod tests {
     fn jitter_stays_in_its_range() {
         let mut rng = Rng::seeded(2);
         for _ in 0..1000 {
-            let full = backoff(
-                &spec(Backoff::Constant, Jitter::Full),
-                1,
-                SimDuration::ZERO,
-                &mut rng,
-            );
+            let full =
+                backoff(&spec(Backoff::Constant, Jitter::Full), 1, SimDuration::ZERO, &mut rng);
             assert!(full <= SimDuration::from_millis(10));
-            let equal = backoff(
-                &spec(Backoff::Constant, Jitter::Equal),
-                1,
-                SimDuration::ZERO,
-                &mut rng,
-            );
+            let equal =
+                backoff(&spec(Backoff::Constant, Jitter::Equal), 1, SimDuration::ZERO, &mut rng);
             assert!(equal >= SimDuration::from_millis(5) && equal <= SimDuration::from_millis(10));
             let dec = backoff(
                 &spec(Backoff::Exponential, Jitter::Decorrelated),

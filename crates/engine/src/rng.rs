@@ -22,9 +22,7 @@ impl Rng {
             z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
             z ^ (z >> 31)
         };
-        Rng {
-            s: [next(), next(), next(), next()],
-        }
+        Rng { s: [next(), next(), next(), next()] }
     }
 
     /// An independent generator for a sub-stream (one per load, per node…),
@@ -105,9 +103,6 @@ mod tests {
         for _ in 0..50_000 {
             seen[r.below(5) as usize] += 1;
         }
-        assert!(
-            seen.iter().all(|&c| (9_000..11_000).contains(&c)),
-            "{seen:?}"
-        );
+        assert!(seen.iter().all(|&c| (9_000..11_000).contains(&c)), "{seen:?}");
     }
 }

@@ -12,14 +12,8 @@ pub struct Key {
 
 #[derive(Debug)]
 enum Slot<T> {
-    Occupied {
-        generation: u32,
-        value: T,
-    },
-    Free {
-        generation: u32,
-        next_free: Option<u32>,
-    },
+    Occupied { generation: u32, value: T },
+    Free { generation: u32, next_free: Option<u32> },
 }
 
 /// Values addressed by [`Key`].
@@ -32,11 +26,7 @@ pub struct Slab<T> {
 
 impl<T> Default for Slab<T> {
     fn default() -> Self {
-        Slab {
-            slots: Vec::new(),
-            free: None,
-            len: 0,
-        }
+        Slab { slots: Vec::new(), free: None, len: 0 }
     }
 }
 
@@ -48,10 +38,7 @@ impl<T> Slab<T> {
             Some(index) => {
                 let slot = &mut self.slots[index as usize];
                 let (generation, next_free) = match *slot {
-                    Slot::Free {
-                        generation,
-                        next_free,
-                    } => (generation, next_free),
+                    Slot::Free { generation, next_free } => (generation, next_free),
                     Slot::Occupied { .. } => unreachable!("free list points at an occupied slot"),
                 };
                 self.free = next_free;
@@ -60,14 +47,8 @@ impl<T> Slab<T> {
             }
             None => {
                 let index = self.slots.len() as u32;
-                self.slots.push(Slot::Occupied {
-                    generation: 0,
-                    value,
-                });
-                Key {
-                    index,
-                    generation: 0,
-                }
+                self.slots.push(Slot::Occupied { generation: 0, value });
+                Key { index, generation: 0 }
             }
         }
     }
@@ -99,10 +80,8 @@ impl<T> Slab<T> {
         let slot = self.slots.get_mut(key.index as usize)?;
         match slot {
             Slot::Occupied { generation, .. } if *generation == key.generation => {
-                let next = Slot::Free {
-                    generation: generation.wrapping_add(1),
-                    next_free: self.free,
-                };
+                let next =
+                    Slot::Free { generation: generation.wrapping_add(1), next_free: self.free };
                 let Slot::Occupied { value, .. } = std::mem::replace(slot, next) else {
                     unreachable!("checked occupied above")
                 };
@@ -127,13 +106,9 @@ impl<T> Slab<T> {
     /// Every live entry with its key, in slot order.
     pub fn iter(&self) -> impl Iterator<Item = (Key, &T)> {
         self.slots.iter().enumerate().filter_map(|(i, s)| match s {
-            Slot::Occupied { generation, value } => Some((
-                Key {
-                    index: i as u32,
-                    generation: *generation,
-                },
-                value,
-            )),
+            Slot::Occupied { generation, value } => {
+                Some((Key { index: i as u32, generation: *generation }, value))
+            }
             Slot::Free { .. } => None,
         })
     }
@@ -149,11 +124,7 @@ mod tests {
         let a = slab.insert("a");
         assert_eq!(slab.remove(a), Some("a"));
         let b = slab.insert("b");
-        assert_eq!(
-            slab.get(a),
-            None,
-            "a's key is stale although its slot is reused"
-        );
+        assert_eq!(slab.get(a), None, "a's key is stale although its slot is reused");
         assert_eq!(slab.get(b), Some(&"b"));
         assert_eq!(slab.remove(a), None);
         assert_eq!(slab.len(), 1);

@@ -90,9 +90,7 @@ impl SimDuration {
             .find(|c: char| !(c.is_ascii_digit() || c == '.'))
             .ok_or_else(|| DurationError::MissingUnit(text.to_owned()))?;
         let (number, unit) = text.split_at(split);
-        let value: f64 = number
-            .parse()
-            .map_err(|_| DurationError::BadNumber(text.to_owned()))?;
+        let value: f64 = number.parse().map_err(|_| DurationError::BadNumber(text.to_owned()))?;
         let scale = match unit.trim() {
             "ns" => 1.0,
             "us" | "µs" => 1e3,
@@ -138,10 +136,9 @@ impl fmt::Display for DurationError {
                 )
             }
             DurationError::BadNumber(t) => write!(f, "`{t}` does not start with a number"),
-            DurationError::UnknownUnit { text, unit } => write!(
-                f,
-                "`{text}` has unknown unit `{unit}`; expected one of ns, us, ms, s, m, h"
-            ),
+            DurationError::UnknownUnit { text, unit } => {
+                write!(f, "`{text}` has unknown unit `{unit}`; expected one of ns, us, ms, s, m, h")
+            }
             DurationError::TooLong(t) => write!(f, "`{t}` is longer than a simulation can run"),
         }
     }
@@ -215,46 +212,22 @@ mod tests {
 
     #[test]
     fn parses_every_unit() {
-        assert_eq!(
-            SimDuration::parse("100ns"),
-            Ok(SimDuration::from_nanos(100))
-        );
-        assert_eq!(
-            SimDuration::parse("250us"),
-            Ok(SimDuration::from_nanos(250_000))
-        );
+        assert_eq!(SimDuration::parse("100ns"), Ok(SimDuration::from_nanos(100)));
+        assert_eq!(SimDuration::parse("250us"), Ok(SimDuration::from_nanos(250_000)));
         assert_eq!(SimDuration::parse("8ms"), Ok(SimDuration::from_millis(8)));
-        assert_eq!(
-            SimDuration::parse("1.5s"),
-            Ok(SimDuration::from_millis(1500))
-        );
+        assert_eq!(SimDuration::parse("1.5s"), Ok(SimDuration::from_millis(1500)));
         assert_eq!(SimDuration::parse("5m"), Ok(SimDuration::from_secs(300)));
         assert_eq!(SimDuration::parse("1h"), Ok(SimDuration::from_secs(3600)));
     }
 
     #[test]
     fn refuses_bad_durations_with_a_reason() {
-        assert!(matches!(
-            SimDuration::parse("250"),
-            Err(DurationError::MissingUnit(_))
-        ));
-        assert!(matches!(
-            SimDuration::parse("ms"),
-            Err(DurationError::BadNumber(_))
-        ));
-        assert!(matches!(
-            SimDuration::parse("3 weeks"),
-            Err(DurationError::UnknownUnit { .. })
-        ));
-        assert!(matches!(
-            SimDuration::parse("-1s"),
-            Err(DurationError::BadNumber(_))
-        ));
+        assert!(matches!(SimDuration::parse("250"), Err(DurationError::MissingUnit(_))));
+        assert!(matches!(SimDuration::parse("ms"), Err(DurationError::BadNumber(_))));
+        assert!(matches!(SimDuration::parse("3 weeks"), Err(DurationError::UnknownUnit { .. })));
+        assert!(matches!(SimDuration::parse("-1s"), Err(DurationError::BadNumber(_))));
         assert!(SimDuration::parse("1e30h").is_err());
-        assert!(matches!(
-            SimDuration::parse("1000000000000h"),
-            Err(DurationError::TooLong(_))
-        ));
+        assert!(matches!(SimDuration::parse("1000000000000h"), Err(DurationError::TooLong(_))));
     }
 
     #[test]

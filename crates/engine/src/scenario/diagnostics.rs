@@ -48,12 +48,7 @@ pub struct ScenarioError {
 impl fmt::Display for ScenarioError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let n = self.diagnostics.len();
-        write!(
-            f,
-            "{} problem{} in the scenario:",
-            n,
-            if n == 1 { "" } else { "s" }
-        )?;
+        write!(f, "{} problem{} in the scenario:", n, if n == 1 { "" } else { "s" })?;
         for d in &self.diagnostics {
             write!(f, "\n  {d}")?;
         }
@@ -74,10 +69,7 @@ impl Locations {
     fn new(text: &str) -> Self {
         let mut line_starts = vec![0];
         line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        Locations {
-            spans: BTreeMap::new(),
-            line_starts,
-        }
+        Locations { spans: BTreeMap::new(), line_starts }
     }
 
     /// The 1-based line of a byte offset.
@@ -125,19 +117,11 @@ pub fn parse(file: &str, text: &str) -> Result<Scenario, ScenarioError> {
         Err(e) => {
             let line = e.span().map_or(0, |s| locations.line_of(s.start));
             let message = format!("not valid TOML: {}", e.message().trim());
-            return Err(ScenarioError {
-                diagnostics: vec![diag(line, "", message)],
-            });
+            return Err(ScenarioError { diagnostics: vec![diag(line, "", message)] });
         }
     };
     let mut problems = Vec::new();
-    check_table(
-        &mut locations,
-        "",
-        Shape::Root,
-        table.get_ref(),
-        &mut problems,
-    );
+    check_table(&mut locations, "", Shape::Root, table.get_ref(), &mut problems);
     if !problems.is_empty() {
         let diagnostics = problems
             .into_iter()
@@ -150,19 +134,15 @@ pub fn parse(file: &str, text: &str) -> Result<Scenario, ScenarioError> {
         let offset = e.span().map_or(0, |s| s.start);
         let key = locations.key_at(offset);
         let line = e.span().map_or(0, |_| locations.line_of(offset));
-        ScenarioError {
-            diagnostics: vec![diag(line, &key, explain_type_error(e.message()))],
-        }
+        ScenarioError { diagnostics: vec![diag(line, &key, explain_type_error(e.message()))] }
     })?;
 
     let problems = super::validate::problems(&scenario);
     if problems.is_empty() {
         Ok(scenario)
     } else {
-        let diagnostics = problems
-            .into_iter()
-            .map(|p| diag(locations.line(&p.key), &p.key, p.message))
-            .collect();
+        let diagnostics =
+            problems.into_iter().map(|p| diag(locations.line(&p.key), &p.key, p.message)).collect();
         Err(ScenarioError { diagnostics })
     }
 }
@@ -298,15 +278,11 @@ fn check_table(
     for (key, value) in table.iter() {
         let name = key.get_ref().as_ref();
         let child_path = join(path, name);
-        locations
-            .spans
-            .insert(child_path.clone(), key.span().start..value.span().end);
+        locations.spans.insert(child_path.clone(), key.span().start..value.span().end);
         if shape != Shape::Free && !keys.contains(&name) {
             let hint = suggest(name, &keys);
-            problems.push((
-                child_path,
-                format!("unknown key{hint}; expected one of {}", list(&keys)),
-            ));
+            problems
+                .push((child_path, format!("unknown key{hint}; expected one of {}", list(&keys))));
             continue;
         }
         let child = shape.child(name);
@@ -330,18 +306,11 @@ fn check_table(
 }
 
 fn join(path: &str, key: &str) -> String {
-    if path.is_empty() {
-        key.to_owned()
-    } else {
-        format!("{path}.{key}")
-    }
+    if path.is_empty() { key.to_owned() } else { format!("{path}.{key}") }
 }
 
 fn list(keys: &[&str]) -> String {
-    keys.iter()
-        .map(|k| format!("`{k}`"))
-        .collect::<Vec<_>>()
-        .join(", ")
+    keys.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
 }
 
 /// `"; did you mean `x`?"` for the nearest candidate within a small edit
@@ -363,15 +332,13 @@ fn edit_distance(a: &str, b: &str) -> usize {
     for (i, row) in d.iter_mut().enumerate() {
         row[0] = i;
     }
-    for j in 0..=b.len() {
-        d[0][j] = j;
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
     }
     for i in 1..=a.len() {
         for j in 1..=b.len() {
             let cost = usize::from(a[i - 1] != b[j - 1]);
-            d[i][j] = (d[i - 1][j] + 1)
-                .min(d[i][j - 1] + 1)
-                .min(d[i - 1][j - 1] + cost);
+            d[i][j] = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
                 d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
             }
@@ -443,14 +410,8 @@ mod tests {
 
     #[test]
     fn suggestions_find_typos() {
-        assert_eq!(
-            suggest("tiemout", &["to", "timeout", "mode"]),
-            "; did you mean `timeout`?"
-        );
-        assert_eq!(
-            suggest("replcias", &["replicas", "workers"]),
-            "; did you mean `replicas`?"
-        );
+        assert_eq!(suggest("tiemout", &["to", "timeout", "mode"]), "; did you mean `timeout`?");
+        assert_eq!(suggest("replcias", &["replicas", "workers"]), "; did you mean `replicas`?");
         assert_eq!(suggest("banana", &["to", "timeout"]), "");
     }
 

@@ -19,27 +19,18 @@ struct Problems(Vec<Problem>);
 
 impl Problems {
     fn push(&mut self, key: impl Into<String>, message: impl Into<String>) {
-        self.0.push(Problem {
-            key: key.into(),
-            message: message.into(),
-        });
+        self.0.push(Problem { key: key.into(), message: message.into() });
     }
 
     fn positive(&mut self, key: String, value: f64, what: &str) {
         if !(value.is_finite() && value > 0.0) {
-            self.push(
-                key,
-                format!("expected a positive number ({what}), got {value}"),
-            );
+            self.push(key, format!("expected a positive number ({what}), got {value}"));
         }
     }
 
     fn share(&mut self, key: String, value: f64) {
         if !(0.0..=1.0).contains(&value) {
-            self.push(
-                key,
-                format!("expected a share between 0 and 1, got {value}"),
-            );
+            self.push(key, format!("expected a share between 0 and 1, got {value}"));
         }
     }
 }
@@ -49,22 +40,13 @@ pub fn problems(scenario: &Scenario) -> Vec<Problem> {
     let mut p = Problems(Vec::new());
     let meta = &scenario.scenario;
     if meta.duration.as_nanos() == 0 {
-        p.push(
-            "scenario.duration",
-            "expected a positive duration such as \"60s\"",
-        );
+        p.push("scenario.duration", "expected a positive duration such as \"60s\"");
     }
     if meta.duration > limits::MAX_DURATION {
-        p.push(
-            "scenario.duration",
-            format!("at most {} of simulated time", limits::MAX_DURATION),
-        );
+        p.push("scenario.duration", format!("at most {} of simulated time", limits::MAX_DURATION));
     }
     if meta.window.as_nanos() == 0 {
-        p.push(
-            "scenario.window",
-            "expected a positive duration such as \"1s\"",
-        );
+        p.push("scenario.window", "expected a positive duration such as \"1s\"");
     } else if meta.duration.as_nanos() / meta.window.as_nanos() > limits::MAX_WINDOWS {
         p.push(
             "scenario.window",
@@ -76,10 +58,7 @@ pub fn problems(scenario: &Scenario) -> Vec<Problem> {
         );
     }
     if meta.warmup >= meta.duration && meta.duration.as_nanos() > 0 {
-        p.push(
-            "scenario.warmup",
-            "the warm-up must end before the run does",
-        );
+        p.push("scenario.warmup", "the warm-up must end before the run does");
     }
 
     let ids: Vec<&str> = scenario.nodes.iter().map(|n| n.id.as_str()).collect();
@@ -88,28 +67,19 @@ pub fn problems(scenario: &Scenario) -> Vec<Problem> {
         if id.is_empty() {
             p.push(format!("node[{i}].id"), "a node needs a non-empty id");
         } else if !seen.insert(*id) {
-            p.push(
-                format!("node[{i}].id"),
-                format!("node `{id}` is defined twice"),
-            );
+            p.push(format!("node[{i}].id"), format!("node `{id}` is defined twice"));
         }
     }
     if scenario.nodes.len() > limits::MAX_NODES {
         p.push("node", format!("at most {} nodes", limits::MAX_NODES));
     }
     if scenario.loads.is_empty() {
-        p.push(
-            "load",
-            "a scenario needs at least one [[load]] to send requests",
-        );
+        p.push("load", "a scenario needs at least one [[load]] to send requests");
     }
     let mut load_ids = BTreeSet::new();
     for (i, load) in scenario.loads.iter().enumerate() {
         if !load_ids.insert(load.id.as_str()) {
-            p.push(
-                format!("load[{i}].id"),
-                format!("load `{}` is defined twice", load.id),
-            );
+            p.push(format!("load[{i}].id"), format!("load `{}` is defined twice", load.id));
         }
         check_load(&mut p, i, load, &ids);
     }
@@ -138,17 +108,13 @@ fn check_load(p: &mut Problems, i: usize, load: &LoadSpec, ids: &[&str]) {
             key("users"),
             "give either `rate` (open loop) or `users` (closed loop), not both",
         ),
-        (None, None) => p.push(
-            key("rate"),
-            "a load needs `rate` (requests/s) or `users` (a closed loop)",
-        ),
+        (None, None) => {
+            p.push(key("rate"), "a load needs `rate` (requests/s) or `users` (a closed loop)")
+        }
         (Some(rate), None) => {
             p.positive(key("rate"), rate, "requests per second");
             if rate > limits::MAX_RATE {
-                p.push(
-                    key("rate"),
-                    format!("at most {} requests/s", limits::MAX_RATE),
-                );
+                p.push(key("rate"), format!("at most {} requests/s", limits::MAX_RATE));
             }
         }
         (None, Some(users)) => {
@@ -173,10 +139,7 @@ fn check_load(p: &mut Problems, i: usize, load: &LoadSpec, ids: &[&str]) {
         if !(burst.share > 0.0 && burst.share < 1.0) {
             p.push(
                 key("burst.share"),
-                format!(
-                    "expected a share strictly between 0 and 1, got {}",
-                    burst.share
-                ),
+                format!("expected a share strictly between 0 and 1, got {}", burst.share),
             );
         } else if burst.multiplier * burst.share >= 1.0 {
             p.push(key("burst"), "multiplier × share must stay below 1 (bursts cannot carry more than all the traffic)");
@@ -238,11 +201,7 @@ fn check_node(p: &mut Problems, i: usize, node: &NodeSpec, ids: &[&str]) {
                     key("service_time"),
                     format!(
                         "a {} needs `service_time`, e.g. {{ dist = \"exp\", mean = \"5ms\" }}",
-                        if node.kind == NodeKind::Service {
-                            "service"
-                        } else {
-                            "database"
-                        }
+                        if node.kind == NodeKind::Service { "service" } else { "database" }
                     ),
                 ),
             }
@@ -285,21 +244,13 @@ fn check_node(p: &mut Problems, i: usize, node: &NodeSpec, ids: &[&str]) {
     if node.replicas == 0 || node.replicas > limits::MAX_REPLICAS {
         p.push(
             key("replicas"),
-            format!(
-                "expected 1 to {} replicas, got {}",
-                limits::MAX_REPLICAS,
-                node.replicas
-            ),
+            format!("expected 1 to {} replicas, got {}", limits::MAX_REPLICAS, node.replicas),
         );
     }
     if node.workers == 0 || node.workers > limits::MAX_WORKERS {
         p.push(
             key("workers"),
-            format!(
-                "expected 1 to {} workers, got {}",
-                limits::MAX_WORKERS,
-                node.workers
-            ),
+            format!("expected 1 to {} workers, got {}", limits::MAX_WORKERS, node.workers),
         );
     }
     p.share(key("error_rate"), node.error_rate);
@@ -316,16 +267,10 @@ fn check_node(p: &mut Problems, i: usize, node: &NodeSpec, ids: &[&str]) {
         if let Some(w) = call.wait_for
             && (w == 0 || w > call.fanout)
         {
-            p.push(
-                ckey("wait_for"),
-                format!("expected 1 to fanout ({}), got {w}", call.fanout),
-            );
+            p.push(ckey("wait_for"), format!("expected 1 to fanout ({}), got {w}", call.fanout));
         }
         if call.timeout == Some(crate::time::SimDuration::ZERO) {
-            p.push(
-                ckey("timeout"),
-                "a zero timeout fails every call; remove it to wait for ever",
-            );
+            p.push(ckey("timeout"), "a zero timeout fails every call; remove it to wait for ever");
         }
         if let Some(retry) = &call.retry {
             check_retry(p, &ckey("retry"), retry);
@@ -355,10 +300,7 @@ fn check_retry(p: &mut Problems, key: &str, retry: &RetrySpec) {
         );
     }
     if retry.max < retry.base {
-        p.push(
-            format!("{key}.max"),
-            "the longest backoff cannot be shorter than `base`",
-        );
+        p.push(format!("{key}.max"), "the longest backoff cannot be shorter than `base`");
     }
     if let Some(budget) = retry.budget {
         p.share(format!("{key}.budget"), budget);
@@ -373,12 +315,8 @@ fn check_distribution(p: &mut Problems, key: String, d: &Distribution) {
 
 /// A cycle of sync calls never answers: each request waits on itself.
 fn check_sync_cycles(p: &mut Problems, scenario: &Scenario) {
-    let index: HashMap<&str, usize> = scenario
-        .nodes
-        .iter()
-        .enumerate()
-        .map(|(i, n)| (n.id.as_str(), i))
-        .collect();
+    let index: HashMap<&str, usize> =
+        scenario.nodes.iter().enumerate().map(|(i, n)| (n.id.as_str(), i)).collect();
     let edges: Vec<Vec<(usize, usize)>> = scenario
         .nodes
         .iter()

@@ -1,0 +1,99 @@
+//! The human summary `scalesim run` prints without `--json`.
+
+use std::fmt::Write;
+
+use scalesim_engine::{LatencyStats, RequestCounts, Run, Scenario};
+
+/// The run as a few aligned tables.
+pub fn human(scenario: &Scenario, run: &Run, with_windows: bool) -> String {
+    let s = &run.summary;
+    let mut out = String::new();
+    let _ = writeln!(out, "{} (seed {})", s.scenario, s.seed);
+    let _ = writeln!(
+        out,
+        "simulated {:.1} s ({:.1} s measured after warm-up), {} events",
+        s.sim_time_s, s.measured_s, s.events
+    );
+    let _ = writeln!(out, "\nusers");
+    let _ = writeln!(out, "  {:<16} {}", "all", requests(&s.requests));
+    let _ = writeln!(out, "  {:<16} {}", "", latency(&s.latency_ms));
+    if s.loads.len() > 1 {
+        for (id, load) in &s.loads {
+            let _ = writeln!(out, "  {:<16} {}", id, requests(&load.requests));
+            let _ = writeln!(out, "  {:<16} {}", "", latency(&load.latency_ms));
+        }
+    }
+    let _ = writeln!(
+        out,
+        "  throughput {:.1} req/s, amplification {:.2} node visits per request",
+        s.throughput_rps, s.amplification
+    );
+    let _ = writeln!(out, "\nnodes");
+    let _ = writeln!(
+        out,
+        "  {:<16} {:>10} {:>9} {:>6} {:>10} {:>9} {:>10} {:>10} {:>8}",
+        "node",
+        "arrivals",
+        "rejected",
+        "util",
+        "mean queue",
+        "max queue",
+        "mean ms",
+        "p99 ms",
+        "retries"
+    );
+    for node in &scenario.nodes {
+        if let Some(n) = s.nodes.get(&node.id) {
+            let _ = writeln!(
+                out,
+                "  {:<16} {:>10} {:>9} {:>5.0}% {:>10.2} {:>9} {:>10.2} {:>10.2} {:>8}",
+                node.id,
+                n.arrivals,
+                n.rejected,
+                n.utilization * 100.0,
+                n.mean_queue,
+                n.max_queue,
+                n.latency_ms.mean,
+                n.latency_ms.p99,
+                n.retries
+            );
+        }
+    }
+    if with_windows {
+        let _ = writeln!(out, "\nwindows");
+        let _ = writeln!(
+            out,
+            "  {:>8} {:>9} {:>9} {:>9} {:>10} {:>10} {:>7}",
+            "end s", "offered", "answered", "failed", "p50 ms", "p99 ms", "ampl"
+        );
+        for w in &run.windows {
+            let r = &w.requests;
+            let _ = writeln!(
+                out,
+                "  {:>8.1} {:>9} {:>9} {:>9} {:>10.2} {:>10.2} {:>7.2}",
+                w.end_s,
+                r.offered,
+                r.answered(),
+                r.error + r.timeout + r.rejected,
+                w.latency_ms.p50,
+                w.latency_ms.p99,
+                w.amplification
+            );
+        }
+    }
+    out
+}
+
+fn requests(r: &RequestCounts) -> String {
+    format!(
+        "{} offered: {} ok, {} degraded, {} error, {} timeout, {} rejected, {} in flight",
+        r.offered, r.ok, r.degraded, r.error, r.timeout, r.rejected, r.in_flight
+    )
+}
+
+fn latency(l: &LatencyStats) -> String {
+    format!(
+        "latency ms: mean {:.2}, p50 {:.2}, p90 {:.2}, p99 {:.2}, p99.9 {:.2}, max {:.2}",
+        l.mean, l.p50, l.p90, l.p99, l.p999, l.max
+    )
+}

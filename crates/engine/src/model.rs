@@ -1,0 +1,163 @@
+//! A validated scenario compiled for the event loop: names resolved to
+//! indices, calls grouped, defaults applied. Built only from a scenario that
+//! passed validation, so the engine never meets a dangling name.
+
+use crate::dist::Distribution;
+use crate::scenario::{
+    Balancer, Discipline, Fallback, Io, LoadSpec, Mode, NodeKind, NodeSpec, RetrySpec, Scenario,
+};
+use crate::time::SimDuration;
+
+/// How a node does its work.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Behaviour {
+    /// Workers behind per-replica queues (services, databases).
+    Queueing,
+    /// A third party: unlimited concurrency, a latency, some errors.
+    Remote,
+}
+
+/// One node, ready to simulate.
+#[derive(Clone, Debug)]
+pub struct NodeModel {
+    pub id: String,
+    pub behaviour: Behaviour,
+    pub replicas: u32,
+    pub workers: u32,
+    pub capacity: Option<u64>,
+    pub discipline: Discipline,
+    pub max_wait: Option<SimDuration>,
+    /// Service time, or an external's latency.
+    pub service: Distribution,
+    pub balancer: Balancer,
+    pub io: Io,
+    pub error_rate: f64,
+    pub calls: Vec<CallModel>,
+    /// Call indices, group by group, in the order groups first appear.
+    pub groups: Vec<Vec<usize>>,
+}
+
+/// One call site, ready to simulate (also a load's call into its target).
+#[derive(Clone, Debug)]
+pub struct CallModel {
+    pub to: usize,
+    pub mode: Mode,
+    pub timeout: Option<SimDuration>,
+    pub cancel_on_timeout: bool,
+    pub retry: Option<RetrySpec>,
+    pub probability: f64,
+    pub fanout: u32,
+    pub wait_for: u32,
+    pub fallback: Fallback,
+    /// Index of this call site's retry budget, if it has one.
+    pub budget: Option<usize>,
+}
+
+/// One load, ready to simulate.
+#[derive(Clone, Debug)]
+pub struct LoadModel {
+    pub id: String,
+    pub spec: LoadSpec,
+    /// The users' own call into the target.
+    pub call: CallModel,
+}
+
+/// The compiled scenario.
+#[derive(Clone, Debug)]
+pub struct Model {
+    pub loads: Vec<LoadModel>,
+    pub nodes: Vec<NodeModel>,
+    /// Budget ratio of each call site that has one.
+    pub budgets: Vec<f64>,
+}
+
+impl Model {
+    /// Compiles a validated scenario.
+    pub fn compile(scenario: &Scenario) -> Model {
+        let index = |id: &str| scenario.node_index(id).unwrap_or(0);
+        let mut budgets = Vec::new();
+        let mut budget_for = |retry: &Option<RetrySpec>| {
+            retry.as_ref().and_then(|r| r.budget).map(|ratio| {
+                budgets.push(ratio);
+                budgets.len() - 1
+            })
+        };
+        let loads = scenario
+            .loads
+            .iter()
+            .map(|l| LoadModel {
+                id: l.id.clone(),
+                spec: l.clone(),
+                call: CallModel {
+                    to: index(&l.target),
+                    mode: Mode::Sync,
+                    timeout: l.timeout,
+                    cancel_on_timeout: false,
+                    retry: l.retry.clone(),
+                    probability: 1.0,
+                    fanout: 1,
+                    wait_for: 1,
+                    fallback: Fallback::Fail,
+                    budget: budget_for(&l.retry),
+                },
+            })
+            .collect();
+        let nodes =
+            scenario.nodes.iter().map(|n| compile_node(n, &index, &mut budget_for)).collect();
+        Model { loads, nodes, budgets }
+    }
+}
+
+fn compile_node(
+    n: &NodeSpec,
+    index: &dyn Fn(&str) -> usize,
+    budget_for: &mut dyn FnMut(&Option<RetrySpec>) -> Option<usize>,
+) -> NodeModel {
+    let behaviour = match n.kind {
+        NodeKind::External => Behaviour::Remote,
+        _ => Behaviour::Queueing,
+    };
+    let service = match behaviour {
+        Behaviour::Remote => n.latency.clone(),
+        Behaviour::Queueing => n.service_time.clone(),
+    }
+    .unwrap_or(Distribution::Const { value: SimDuration::ZERO });
+    let calls: Vec<CallModel> = n
+        .calls
+        .iter()
+        .map(|c| CallModel {
+            to: index(&c.to),
+            mode: c.mode,
+            timeout: c.timeout,
+            cancel_on_timeout: c.cancel_on_timeout,
+            retry: c.retry.clone(),
+            probability: c.probability,
+            fanout: c.fanout,
+            wait_for: c.wait_for.unwrap_or(c.fanout),
+            fallback: c.fallback,
+            budget: budget_for(&c.retry),
+        })
+        .collect();
+    let mut groups: Vec<(Option<u32>, Vec<usize>)> = Vec::new();
+    for (i, c) in n.calls.iter().enumerate() {
+        match c.group.and_then(|g| groups.iter_mut().find(|(k, _)| *k == Some(g))) {
+            Some((_, members)) => members.push(i),
+            None => groups.push((c.group, vec![i])),
+        }
+    }
+    NodeModel {
+        id: n.id.clone(),
+        behaviour,
+        replicas: n.replicas,
+        workers: n.workers,
+        capacity: n.queue.capacity,
+        discipline: n.queue.discipline,
+        max_wait: n.queue.max_wait,
+        service,
+        balancer: n.balancer,
+        io: n.io,
+        error_rate: n.error_rate,
+        calls,
+        groups: groups.into_iter().map(|(_, m)| m).collect(),
+    }
+}
