@@ -735,7 +735,7 @@ impl Simulation {
             Event::ServiceDone { task } => self.service_done(task),
             Event::CallTimeout { call, attempt } => {
                 if self.calls.get(call).is_some_and(|c| c.attempt == attempt) {
-                    self.attempt_failed(call, Outcome::Timeout);
+                    self.attempt_failed(call, Outcome::Timeout, true);
                 }
             }
             Event::RetryFire { call } => {
@@ -818,15 +818,17 @@ impl Simulation {
             call.fails += 1;
             // The first failure that leaves fewer than `need` possible answers.
             if call.fails == fanout - need + 1 {
-                self.attempt_failed(key, outcome);
+                self.attempt_failed(key, outcome, false);
             }
         }
     }
 
     /// The current attempt failed: retry if the policy and budget allow,
     /// else the call ends with `outcome`. The attempt is retired first, so
-    /// late answers to it (and cancelled copies) are ignored.
-    fn attempt_failed(&mut self, key: Key, outcome: Outcome) {
+    /// late answers to it (and cancelled copies) are ignored. `timed_out` is
+    /// set when the caller's own timer fired: only then are the copies
+    /// cancelled (with `cancel_on_timeout`).
+    fn attempt_failed(&mut self, key: Key, outcome: Outcome, timed_out: bool) {
         let Some(call) = self.calls.get(key) else {
             return;
         };
@@ -835,7 +837,7 @@ impl Simulation {
             (model.retry.clone(), model.budget, model.cancel_on_timeout);
         let tries = call.attempt;
         let children = match self.calls.get_mut(key) {
-            Some(c) if cancel && outcome == Outcome::Timeout => std::mem::take(&mut c.children),
+            Some(c) if cancel && timed_out => std::mem::take(&mut c.children),
             _ => Vec::new(),
         };
         let retry =

@@ -35,8 +35,11 @@ fn setting_a_parameter_live_takes_effect() {
     let mut scenario = checkout();
     scenario.scenario.seed = 3;
     let mut sim = Simulation::new(scenario).unwrap();
-    sim.apply(Change::Set { path: "payments.latency".into(), value: r#"{ dist = "exp", mean = "5ms" }"#.into() })
-        .unwrap();
+    sim.apply(Change::Set {
+        path: "payments.latency".into(),
+        value: r#"{ dist = "exp", mean = "5ms" }"#.into(),
+    })
+    .unwrap();
     let w = sim.advance_by(SimDuration::from_secs(20));
     let busy = w.last().unwrap().nodes[0].utilization;
     sim.apply(Change::Set { path: "api.workers".into(), value: "64".into() }).unwrap();
@@ -63,7 +66,9 @@ fn bad_live_changes_are_refused_and_lose_nothing() {
     sim.advance_by(SimDuration::from_secs(2));
     let before = sim.scenario().clone();
     assert!(sim.apply(Change::LoadMultiplier { multiplier: f64::NAN }).is_err());
-    assert!(sim.apply(Change::CallMode { node: "nope".into(), call: 0, mode: Mode::Async }).is_err());
+    assert!(
+        sim.apply(Change::CallMode { node: "nope".into(), call: 0, mode: Mode::Async }).is_err()
+    );
     let err = sim.apply(Change::Set { path: "api.workers".into(), value: "0".into() }).unwrap_err();
     assert!(err.to_string().contains("workers"), "{err}");
     let mut fewer = before.clone();

@@ -18,14 +18,28 @@ fn distribution(rng: &mut Rng) -> String {
         0 => format!(r#"{{ dist = "const", value = "{ms}ms" }}"#),
         1 => format!(r#"{{ dist = "exp", mean = "{ms}ms" }}"#),
         2 => format!(r#"{{ dist = "uniform", min = "{}us", max = "{ms}ms" }}"#, 1 + rng.below(900)),
-        3 => format!(r#"{{ dist = "lognormal", p50 = "{ms}ms", p99 = "{}ms" }}"#, ms * (1 + rng.below(10))),
-        4 => format!(r#"{{ dist = "bimodal", fast = "{ms}ms", slow = "{}ms", slow_share = 0.0{} }}"#, ms * 20, 1 + rng.below(9)),
-        _ => format!(r#"{{ dist = "pareto", scale = "{ms}ms", shape = 1.{}, max = "2s" }}"#, 1 + rng.below(9)),
+        3 => format!(
+            r#"{{ dist = "lognormal", p50 = "{ms}ms", p99 = "{}ms" }}"#,
+            ms * (1 + rng.below(10))
+        ),
+        4 => format!(
+            r#"{{ dist = "bimodal", fast = "{ms}ms", slow = "{}ms", slow_share = 0.0{} }}"#,
+            ms * 20,
+            1 + rng.below(9)
+        ),
+        _ => format!(
+            r#"{{ dist = "pareto", scale = "{ms}ms", shape = 1.{}, max = "2s" }}"#,
+            1 + rng.below(9)
+        ),
     }
 }
 
 fn retry(rng: &mut Rng) -> String {
-    let budget = if rng.below(2) == 0 { String::new() } else { format!(", budget = 0.{}", 1 + rng.below(5)) };
+    let budget = if rng.below(2) == 0 {
+        String::new()
+    } else {
+        format!(", budget = 0.{}", 1 + rng.below(5))
+    };
     format!(
         r#"retry = {{ attempts = {}, backoff = "{}", base = "{}ms", jitter = "{}"{budget} }}"#,
         1 + rng.below(4),
@@ -40,15 +54,29 @@ fn retry(rng: &mut Rng) -> String {
 fn random_scenario(case: u64) -> String {
     let mut rng = Rng::seeded(case);
     let nodes = 1 + rng.below(6) as usize;
-    let mut toml = format!("[scenario]\nname = \"case {case}\"\nseed = {case}\nduration = \"{}s\"\nwindow = \"500ms\"\n", 2 + rng.below(4));
+    let mut toml = format!(
+        "[scenario]\nname = \"case {case}\"\nseed = {case}\nduration = \"{}s\"\nwindow = \"500ms\"\n",
+        2 + rng.below(4)
+    );
     for l in 0..1 + rng.below(2) {
         toml += &format!("\n[[load]]\nid = \"load{l}\"\ntarget = \"n0\"\n");
         if rng.below(4) == 0 {
-            toml += &format!("users = {}\nthink_time = {}\n", 1 + rng.below(50), distribution(&mut rng));
+            toml += &format!(
+                "users = {}\nthink_time = {}\n",
+                1 + rng.below(50),
+                distribution(&mut rng)
+            );
         } else {
-            toml += &format!("rate = {}\narrival = \"{}\"\n", 10 + rng.below(3000), pick(&mut rng, &["poisson", "uniform", "bursty"]));
+            toml += &format!(
+                "rate = {}\narrival = \"{}\"\n",
+                10 + rng.below(3000),
+                pick(&mut rng, &["poisson", "uniform", "bursty"])
+            );
             if rng.below(3) == 0 {
-                toml += &format!("pattern = {{ spike = {{ at = \"1s\", for = \"500ms\", multiplier = {} }} }}\n", 2 + rng.below(8));
+                toml += &format!(
+                    "pattern = {{ spike = {{ at = \"1s\", for = \"500ms\", multiplier = {} }} }}\n",
+                    2 + rng.below(8)
+                );
             }
         }
         if rng.below(2) == 0 {
@@ -62,7 +90,11 @@ fn random_scenario(case: u64) -> String {
         let external = n > 0 && rng.below(4) == 0;
         toml += &format!("\n[[node]]\nid = \"n{n}\"\n");
         if external {
-            toml += &format!("kind = \"external\"\nlatency = {}\nerror_rate = 0.{}\n", distribution(&mut rng), rng.below(5));
+            toml += &format!(
+                "kind = \"external\"\nlatency = {}\nerror_rate = 0.{}\n",
+                distribution(&mut rng),
+                rng.below(5)
+            );
             continue;
         }
         toml += &format!(
@@ -79,12 +111,20 @@ fn random_scenario(case: u64) -> String {
                 "queue = {{ capacity = {}, discipline = \"{}\"{} }}\n",
                 rng.below(50),
                 pick(&mut rng, &["fifo", "lifo"]),
-                if rng.below(2) == 0 { format!(", max_wait = \"{}ms\"", 1 + rng.below(100)) } else { String::new() }
+                if rng.below(2) == 0 {
+                    format!(", max_wait = \"{}ms\"", 1 + rng.below(100))
+                } else {
+                    String::new()
+                }
             );
         }
         for _ in 0..rng.below(4) {
             let sync = n + 1 < nodes && rng.below(4) != 0;
-            let to = if sync { n + 1 + rng.below((nodes - n - 1) as u64) as usize } else { rng.below(nodes as u64) as usize };
+            let to = if sync {
+                n + 1 + rng.below((nodes - n - 1) as u64) as usize
+            } else {
+                rng.below(nodes as u64) as usize
+            };
             let fanout = 1 + rng.below(4);
             toml += &format!(
                 "  [[node.call]]\n  to = \"n{to}\"\n  mode = \"{}\"\n  fanout = {fanout}\n  wait_for = {}\n  probability = 0.{}\n  group = {}\n  fallback = \"{}\"\n  cancel_on_timeout = {}\n",
@@ -96,7 +136,8 @@ fn random_scenario(case: u64) -> String {
                 rng.below(2) == 0,
             );
             if rng.below(2) == 0 {
-                toml += &format!("  timeout = \"{}ms\"\n  {}\n", 1 + rng.below(200), retry(&mut rng));
+                toml +=
+                    &format!("  timeout = \"{}ms\"\n  {}\n", 1 + rng.below(200), retry(&mut rng));
             }
         }
     }
@@ -125,7 +166,11 @@ fn random_valid_scenarios_keep_the_invariants() {
         }
         let s = sim.summary();
         let r = &s.requests;
-        assert_eq!(r.offered, r.ok + r.degraded + r.error + r.timeout + r.rejected + r.in_flight, "case {case}\n{text}");
+        assert_eq!(
+            r.offered,
+            r.ok + r.degraded + r.error + r.timeout + r.rejected + r.in_flight,
+            "case {case}\n{text}"
+        );
         let snapshot = sim.snapshot(50);
         assert!(snapshot.sample.len() <= 50);
     }

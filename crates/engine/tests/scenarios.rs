@@ -10,7 +10,12 @@ fn scenario_files() -> Vec<(String, String)> {
         .filter_map(Result::ok)
         .map(|e| e.path())
         .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-        .map(|p| (p.file_name().unwrap().to_string_lossy().into_owned(), std::fs::read_to_string(&p).unwrap()))
+        .map(|p| {
+            (
+                p.file_name().unwrap().to_string_lossy().into_owned(),
+                std::fs::read_to_string(&p).unwrap(),
+            )
+        })
         .collect();
     files.sort();
     assert!(!files.is_empty(), "no scenarios found in {dir}");
@@ -22,16 +27,27 @@ fn every_scenario_parses_runs_and_adds_up() {
     for (name, text) in scenario_files() {
         let mut scenario = Scenario::from_toml(&name, &text).unwrap_or_else(|e| panic!("{e}"));
         let meta = &scenario.scenario;
-        assert!(meta.description.as_deref().is_some_and(|d| d.len() > 40), "{name}: explain the lesson");
-        assert!(meta.watch.is_some() && meta.try_this.is_some(), "{name}: say what to watch and what to try");
+        assert!(
+            meta.description.as_deref().is_some_and(|d| d.len() > 40),
+            "{name}: explain the lesson"
+        );
+        assert!(
+            meta.watch.is_some() && meta.try_this.is_some(),
+            "{name}: say what to watch and what to try"
+        );
         // A shortened run keeps the test quick; the full runs are `scalesim check`'s.
         scenario.scenario.duration = scenario.scenario.duration.min(SimDuration::from_secs(30));
         scenario.scenario.warmup = SimDuration::ZERO;
         let run = Simulation::run(scenario.clone()).unwrap_or_else(|e| panic!("{name}: {e}"));
         let r = &run.summary.requests;
         assert!(r.offered > 0, "{name}: no traffic");
-        assert_eq!(r.offered, r.ok + r.degraded + r.error + r.timeout + r.rejected + r.in_flight, "{name}");
-        let again = Scenario::from_toml(&name, &scenario.to_toml()).unwrap_or_else(|e| panic!("{name} round trip: {e}"));
+        assert_eq!(
+            r.offered,
+            r.ok + r.degraded + r.error + r.timeout + r.rejected + r.in_flight,
+            "{name}"
+        );
+        let again = Scenario::from_toml(&name, &scenario.to_toml())
+            .unwrap_or_else(|e| panic!("{name} round trip: {e}"));
         assert_eq!(again, scenario, "{name}: TOML round trip");
     }
 }

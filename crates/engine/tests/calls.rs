@@ -1,0 +1,212 @@
+//! Call and queue mechanisms behave as a user of the real thing expects.
+
+use scalesim_engine::{Scenario, Simulation, Summary};
+
+fn run(toml: &str) -> Summary {
+    let scenario = Scenario::from_toml("test.toml", toml).unwrap_or_else(|e| panic!("{e}"));
+    Simulation::run(scenario).unwrap_or_else(|e| panic!("{e}")).summary
+}
+
+/// A front that calls a back-end of `back_ms` mean service with `call` keys.
+fn chain(rate: u32, back_ms: f64, call: &str, front_extra: &str) -> String {
+    format!(
+        r#"
+[scenario]
+name = "chain"
+seed = 11
+duration = "60s"
+warmup = "10s"
+
+[[load]]
+id = "users"
+target = "front"
+rate = {rate}
+
+[[node]]
+id = "front"
+kind = "service"
+workers = 1000
+service_time = {{ dist = "const", value = "1ms" }}
+{front_extra}
+  [[node.call]]
+  to = "back"
+  {call}
+
+[[node]]
+id = "back"
+kind = "service"
+workers = 4
+service_time = {{ dist = "exp", mean = "{back_ms}ms" }}
+
+[[node]]
+id = "other"
+kind = "service"
+workers = 100
+service_time = {{ dist = "const", value = "20ms" }}
+"#
+    )
+}
+
+#[test]
+fn cancel_on_timeout_stops_wasted_work() {
+    // 500/s into 4 workers of 10 ms: overloaded (125%). Without cancellation
+    // the back end works on requests nobody waits for.
+    let wasted = run(&chain(500, 10.0, r#"timeout = "50ms""#, ""));
+    let cancelled = run(&chain(500, 10.0, "timeout = \"50ms\"\n  cancel_on_timeout = true", ""));
+    // The back end is flat out either way; what differs is whether its
+    // answers reach anyone.
+    assert!(wasted.nodes["back"].utilization > 0.99 && cancelled.nodes["back"].utilization > 0.99);
+    let useful = |s: &Summary| s.requests.ok as f64 / s.nodes["back"].outcomes.ok as f64;
+    assert!(
+        useful(&wasted) < 0.05,
+        "without cancellation almost all work is wasted: {}",
+        useful(&wasted)
+    );
+    assert!(useful(&cancelled) > 0.95, "with it, almost none: {}", useful(&cancelled));
+    assert!(cancelled.requests.ok > 10 * wasted.requests.ok.max(1));
+}
+
+#[test]
+fn degrade_fallback_answers_instead_of_failing() {
+    let failing = "[[node]]\nid = \"flaky\"\nkind = \"external\"\nlatency = { dist = \"const\", value = \"1ms\" }\nerror_rate = 0.3\n";
+    let toml = |fallback: &str| {
+        format!(
+            "{}{failing}",
+            chain(
+                100,
+                1.0,
+                "",
+                &format!("  [[node.call]]\n  to = \"flaky\"\n  fallback = \"{fallback}\"\n")
+            )
+        )
+    };
+    let fail = run(&toml("fail"));
+    let degrade = run(&toml("degrade"));
+    let share = |n: u64, s: &Summary| n as f64 / s.requests.offered as f64;
+    assert!((share(fail.requests.error, &fail) - 0.3).abs() < 0.02, "{:?}", fail.requests);
+    assert!(
+        (share(degrade.requests.degraded, &degrade) - 0.3).abs() < 0.02,
+        "{:?}",
+        degrade.requests
+    );
+    assert_eq!(degrade.requests.error, 0);
+}
+
+#[test]
+fn async_calls_leave_the_users_latency() {
+    // 50/s into 4 workers of 50 ms: 62.5% busy.
+    let sync = run(&chain(50, 50.0, "", ""));
+    let asynchronous = run(&chain(50, 50.0, r#"mode = "async""#, ""));
+    assert!(sync.latency_ms.mean > 40.0);
+    assert!(asynchronous.latency_ms.mean < 1.1, "{}", asynchronous.latency_ms.mean);
+    // The work still happens, off the request path.
+    assert!(asynchronous.nodes["back"].outcomes.ok as f64 > 0.95 * asynchronous.requests.ok as f64);
+}
+
+#[test]
+fn groups_run_calls_in_parallel() {
+    let other = |group: &str| format!("  [[node.call]]\n  to = \"other\"\n  {group}\n");
+    // Sequential: 1 + 20 (other) + 20 (back, const-ish) ; parallel: 1 + max.
+    let sequential = run(&chain(50, 20.0, "", &other(""))
+        .replace("dist = \"exp\", mean = \"20ms\"", "dist = \"const\", value = \"20ms\""));
+    let parallel = run(&chain(50, 20.0, "group = 1", &other("group = 1"))
+        .replace("dist = \"exp\", mean = \"20ms\"", "dist = \"const\", value = \"20ms\""));
+    assert!((sequential.latency_ms.mean - 41.0).abs() < 1.0, "{}", sequential.latency_ms.mean);
+    assert!((parallel.latency_ms.mean - 21.0).abs() < 1.0, "{}", parallel.latency_ms.mean);
+}
+
+#[test]
+fn max_wait_sheds_old_requests_and_bounds_latency() {
+    let toml = chain(500, 10.0, "", "")
+        .replace("workers = 4\n", "workers = 4\nqueue = { max_wait = \"30ms\" }\n");
+    let s = run(&toml);
+    assert!(s.nodes["back"].rejected > 0);
+    assert!(
+        s.latency_ms.max < 31.0 + 1.0 + 200.0,
+        "served requests waited at most 30 ms: {}",
+        s.latency_ms.max
+    );
+    assert!(s.nodes["back"].latency_ms.p50 < 60.0);
+}
+
+#[test]
+fn blocking_io_lets_a_slow_dependency_exhaust_the_callers_workers() {
+    // The front has 20 workers and calls a 100 ms external at 150/s: 15
+    // workers held on average if blocking; the front's own CPU is 1 ms.
+    let toml = |io: &str| {
+        format!(
+            r#"
+[scenario]
+name = "pool"
+seed = 2
+duration = "60s"
+warmup = "10s"
+[[load]]
+id = "users"
+target = "front"
+rate = 250
+[[node]]
+id = "front"
+kind = "service"
+workers = 20
+io = "{io}"
+service_time = {{ dist = "const", value = "1ms" }}
+  [[node.call]]
+  to = "slow"
+[[node]]
+id = "slow"
+kind = "external"
+latency = {{ dist = "const", value = "100ms" }}
+"#
+        )
+    };
+    let blocking = run(&toml("blocking"));
+    let nonblocking = run(&toml("nonblocking"));
+    // 250/s × 101 ms = 25 workers needed > 20: the blocking front saturates.
+    assert!(blocking.nodes["front"].utilization > 0.99);
+    assert!(blocking.latency_ms.p50 > 1000.0, "queue grows: {}", blocking.latency_ms.p50);
+    assert!(nonblocking.nodes["front"].utilization < 0.02);
+    assert!((nonblocking.latency_ms.mean - 101.0).abs() < 1.0);
+}
+
+#[test]
+fn closed_loop_obeys_the_interactive_response_time_law() {
+    // X = N / (Z + R): 50 users, 100 ms think, R measured.
+    let s = run(r#"
+[scenario]
+name = "closed"
+seed = 4
+duration = "300s"
+warmup = "10s"
+[[load]]
+id = "users"
+target = "svc"
+users = 50
+think_time = { dist = "exp", mean = "100ms" }
+[[node]]
+id = "svc"
+kind = "service"
+workers = 2
+service_time = { dist = "exp", mean = "5ms" }
+"#);
+    let law = 50.0 / (0.100 + s.latency_ms.mean / 1e3);
+    assert!((s.throughput_rps / law - 1.0).abs() < 0.01, "X {} vs N/(Z+R) {law}", s.throughput_rps);
+    // Saturated: 2 workers / 5 ms = 400/s at most.
+    assert!(s.throughput_rps < 401.0 && s.nodes["svc"].utilization > 0.95);
+}
+
+#[test]
+fn lifo_serves_the_newest_first() {
+    // 350/s into 4 workers of 10 ms: 87.5% busy.
+    let fifo = run(&chain(350, 10.0, "", ""));
+    let lifo = run(&chain(350, 10.0, "", "")
+        .replace("workers = 4\n", "workers = 4\nqueue = { discipline = \"lifo\" }\n"));
+    // Same mean work, but LIFO moves waiting into a long tail.
+    assert!(
+        lifo.latency_ms.p50 < fifo.latency_ms.p50,
+        "{} vs {}",
+        lifo.latency_ms.p50,
+        fifo.latency_ms.p50
+    );
+    assert!(lifo.latency_ms.p999 > fifo.latency_ms.p999);
+}
