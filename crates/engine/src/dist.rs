@@ -37,8 +37,7 @@ impl Distribution {
         match *self {
             Distribution::Const { value } => value,
             Distribution::Exp { mean } => {
-                let x = -(mean.as_nanos() as f64) * libm::log(rng.next_f64_open0());
-                SimDuration::from_nanos(libm::round(x) as u64)
+                nanos(mean.as_nanos() as f64 * crate::ziggurat::standard_exponential(rng))
             }
             Distribution::Uniform { min, max } => {
                 let span = max.as_nanos().saturating_sub(min.as_nanos());
@@ -48,9 +47,7 @@ impl Distribution {
                 let mu = libm::log(p50.as_nanos().max(1) as f64);
                 let sigma =
                     libm::log(p99.as_nanos().max(1) as f64 / p50.as_nanos().max(1) as f64) / Z99;
-                // Box–Muller: one standard normal from two uniforms.
-                let (u1, u2) = (rng.next_f64_open0(), rng.next_f64());
-                let z = libm::sqrt(-2.0 * libm::log(u1)) * libm::cos(std::f64::consts::TAU * u2);
+                let z = crate::ziggurat::standard_normal(rng);
                 nanos(libm::exp(mu + sigma * z))
             }
             Distribution::Bimodal { fast, slow, slow_share } => {

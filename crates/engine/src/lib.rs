@@ -23,6 +23,7 @@ pub mod sim;
 pub mod slab;
 pub mod theory;
 pub mod time;
+pub mod ziggurat;
 
 pub use dist::Distribution;
 pub use metrics::{LatencyStats, LoadReport, NodeReport, RequestCounts, Summary, WindowReport};

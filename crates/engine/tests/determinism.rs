@@ -9,13 +9,15 @@ use scalesim_engine::{Scenario, SimDuration, SimTime, Simulation};
 use serde_json::{Value, json};
 
 const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
+const GOLDEN: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/golden/runs.json");
 
-fn golden() -> (String, Value) {
-    let path = format!("{ROOT}/tests/golden/checkout.json");
-    (path.clone(), serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap())
+/// The golden runs: each a scenario file, a duration, and (once recorded)
+/// the summary and every window.
+fn golden() -> Vec<Value> {
+    serde_json::from_str(&std::fs::read_to_string(GOLDEN).unwrap()).unwrap()
 }
 
-/// The golden file's scenario, with its duration.
+/// A golden run's scenario, with its duration.
 fn golden_scenario(golden: &Value) -> Scenario {
     let file = golden["scenario"].as_str().unwrap();
     let text = std::fs::read_to_string(format!("{ROOT}/{file}")).unwrap();
@@ -24,61 +26,53 @@ fn golden_scenario(golden: &Value) -> Scenario {
     scenario
 }
 
-fn recorded(golden: &Value, scenario: Scenario) -> Value {
-    let run = Simulation::run(scenario).unwrap();
+fn recorded(golden: &Value) -> Value {
+    let run = Simulation::run(golden_scenario(golden)).unwrap();
     json!({ "scenario": golden["scenario"], "duration": golden["duration"], "summary": run.summary, "windows": run.windows })
 }
 
 #[test]
 fn same_seed_same_numbers() {
-    let (path, golden) = golden();
-    let a = recorded(&golden, golden_scenario(&golden));
-    let b = recorded(&golden, golden_scenario(&golden));
-    assert_eq!(a, b);
+    let golden = golden();
+    let runs: Vec<Value> = golden.iter().map(recorded).collect();
+    assert_eq!(runs, golden.iter().map(recorded).collect::<Vec<_>>());
     if std::env::var_os("UPDATE_GOLDEN").is_some() {
-        std::fs::write(path, serde_json::to_string_pretty(&a).unwrap() + "\n").unwrap();
+        std::fs::write(GOLDEN, serde_json::to_string_pretty(&runs).unwrap() + "\n").unwrap();
         return;
     }
-    assert_eq!(
-        a["summary"], golden["summary"],
-        "the engine's numbers changed; if intended, regenerate (see module doc)"
-    );
-    assert_eq!(a, golden);
+    for (run, golden) in runs.iter().zip(&golden) {
+        assert_eq!(
+            run["summary"], golden["summary"],
+            "{}: the numbers changed; if intended, regenerate (see module doc)",
+            golden["scenario"]
+        );
+        assert_eq!(run, golden);
+    }
 }
 
 #[test]
 fn stepping_does_not_change_the_run() {
-    let (_, golden) = golden();
-    let scenario = golden_scenario(&golden);
-    let end = SimTime::ZERO + scenario.scenario.duration;
-    let mut one_go = Simulation::new(scenario.clone()).unwrap();
-    let w1 = one_go.advance_until(end);
-    let mut stepped = Simulation::new(scenario).unwrap();
-    let mut w2 = Vec::new();
-    let mut t = SimTime::ZERO;
-    while t < end {
-        t = (t + SimDuration::from_micros_f(3_700.0)).min(end);
-        w2.extend(stepped.advance_until(t));
+    for golden in golden() {
+        let scenario = golden_scenario(&golden);
+        let end = SimTime::ZERO + scenario.scenario.duration;
+        let mut one_go = Simulation::new(scenario.clone()).unwrap();
+        let w1 = one_go.advance_until(end);
+        let mut stepped = Simulation::new(scenario).unwrap();
+        let mut w2 = Vec::new();
+        let mut t = SimTime::ZERO;
+        while t < end {
+            t = (t + SimDuration::from_nanos(3_700_001)).min(end);
+            w2.extend(stepped.advance_until(t));
+        }
+        assert_eq!(w1, w2);
+        assert_eq!(one_go.summary(), stepped.summary());
     }
-    assert_eq!(w1, w2);
-    assert_eq!(one_go.summary(), stepped.summary());
 }
 
 #[test]
 fn different_seeds_differ() {
-    let (_, golden) = golden();
-    let mut scenario = golden_scenario(&golden);
+    let mut scenario = golden_scenario(&golden()[0]);
     let a = Simulation::run(scenario.clone()).unwrap().summary;
     scenario.scenario.seed += 1;
     assert_ne!(a, Simulation::run(scenario).unwrap().summary);
-}
-
-trait Micros {
-    fn from_micros_f(us: f64) -> SimDuration;
-}
-
-impl Micros for SimDuration {
-    fn from_micros_f(us: f64) -> SimDuration {
-        SimDuration::from_secs_f64(us / 1e6)
-    }
 }
