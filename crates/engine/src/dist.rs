@@ -139,7 +139,7 @@ impl Distribution {
 /// Rounds a non-negative nanosecond count (saturating).
 #[inline]
 fn nanos(x: f64) -> SimDuration {
-    SimDuration::from_nanos(libm::round(x) as u64)
+    SimDuration::from_nanos_f64(x)
 }
 
 #[cfg(test)]

@@ -67,7 +67,7 @@ pub fn backoff(spec: &RetrySpec, retry: u32, previous: SimDuration, rng: &mut Rn
             (base + rng.next_f64() * (upper - base)).min(max)
         }
     };
-    SimDuration::from_nanos(libm::round(jittered.max(0.0)) as u64)
+    SimDuration::from_nanos_f64(jittered)
 }
 
 #[cfg(test)]

@@ -69,9 +69,9 @@ struct Task {
     cancelled: bool,
     degraded: bool,
     next_group: u32,
+    /// Sync calls of the current group still awaited. (If the task ends
+    /// early, the others answer a stale key and are ignored.)
     pending: u32,
-    /// Sync calls in flight, detached if the task ends early.
-    active: Vec<Key>,
 }
 
 /// Who waits for a call's outcome.
@@ -452,9 +452,10 @@ impl Simulation {
             .all(|(t, l)| t.offered == t.outcomes.total() + l.run_in_flight)
     }
 
-    /// The run so far, after warm-up. User figures cover the requests that
-    /// started after warm-up (so they add up); node figures cover the time
-    /// after warm-up, the open window included.
+    /// The run so far, after warm-up. User counts cover the requests that
+    /// started after warm-up (so they add up); user latency covers the
+    /// answers that came after warm-up (SPEC §3); node figures cover the
+    /// time after warm-up. The open window is included.
     pub fn summary(&self) -> Summary {
         let mut nodes = self.node_run.clone();
         if self.window_start >= self.warmup_end {
@@ -466,7 +467,11 @@ impl Simulation {
         let mut all = LoadTally::default();
         let mut loads = std::collections::BTreeMap::new();
         for (i, t) in self.load_run.iter().enumerate() {
-            all.merge(t);
+            let mut t = t.clone();
+            if self.window_start >= self.warmup_end {
+                t.latency.merge(&self.load_window[i].latency);
+            }
+            all.merge(&t);
             loads.insert(self.model.loads[i].id.clone(), t.report(self.loads[i].run_in_flight));
         }
         let in_flight = self.loads.iter().map(|l| l.run_in_flight).sum();
@@ -702,11 +707,7 @@ impl Simulation {
         rt.in_flight -= 1;
         if started >= self.warmup_end {
             rt.run_in_flight -= 1;
-            let run = &mut self.load_run[load];
-            run.outcomes.add(outcome);
-            if outcome.is_success() {
-                run.latency.record(latency);
-            }
+            self.load_run[load].outcomes.add(outcome);
         }
         if let Some(user) = user {
             let think = match &self.model.loads[load].spec.think_time {
@@ -869,7 +870,7 @@ impl Simulation {
             }
             Parent::Task(task) => {
                 let fallback = self.call_model(call.site).fallback;
-                self.task_call_done(task, key, outcome, fallback);
+                self.task_call_done(task, outcome, fallback);
             }
             Parent::Detached => {}
         }
@@ -932,7 +933,6 @@ impl Simulation {
             degraded: false,
             next_group: 0,
             pending: 0,
-            active: Vec::new(),
         });
         let rt = &mut self.nodes[node];
         rt.in_flight += 1;
@@ -1052,9 +1052,6 @@ impl Simulation {
                 }
                 if sync {
                     pending += 1;
-                    if let Some(t) = self.tasks.get_mut(key) {
-                        t.active.push(call);
-                    }
                 }
                 self.issue_attempt(call);
             }
@@ -1068,11 +1065,10 @@ impl Simulation {
     }
 
     /// One of the task's sync calls ended.
-    fn task_call_done(&mut self, key: Key, call: Key, outcome: Outcome, fallback: Fallback) {
+    fn task_call_done(&mut self, key: Key, outcome: Outcome, fallback: Fallback) {
         let Some(task) = self.tasks.get_mut(key) else {
             return;
         };
-        task.active.retain(|&c| c != call);
         task.pending = task.pending.saturating_sub(1);
         match (outcome, fallback) {
             (Outcome::Ok, _) => {}
@@ -1168,12 +1164,6 @@ impl Simulation {
             }
             Behaviour::Queueing => rt.replicas[task.replica as usize].outstanding -= 1,
         }
-        // Calls still in flight have nobody to answer to now.
-        for call in task.active {
-            if let Some(c) = self.calls.get_mut(call) {
-                c.parent = Parent::Detached;
-            }
-        }
         if let Some((call, attempt)) = task.reply {
             self.on_reply(call, attempt, outcome);
         }
@@ -1223,6 +1213,9 @@ impl Simulation {
         for (i, t) in self.load_window.iter_mut().enumerate() {
             all.merge(t);
             loads.push(t.report(self.loads[i].in_flight));
+            if counted {
+                self.load_run[i].latency.merge(&t.latency);
+            }
             t.clear();
         }
         let span = self.now.since(self.window_start);

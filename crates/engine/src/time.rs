@@ -62,8 +62,18 @@ impl SimDuration {
 
     /// A span of `secs` seconds, rounded to the nearest nanosecond; negative
     /// and NaN become zero, values past `u64::MAX` ns saturate.
+    #[inline]
     pub fn from_secs_f64(secs: f64) -> Self {
-        SimDuration((secs * NANOS_PER_SEC).round() as u64)
+        SimDuration::from_nanos_f64(secs * NANOS_PER_SEC)
+    }
+
+    /// A span of `nanos` nanoseconds, rounded half up; negative and NaN
+    /// become zero, values past `u64::MAX` saturate. (Adding ½ and
+    /// truncating is exact IEEE arithmetic: the same on every platform, and
+    /// no call into a math library on the hot path.)
+    #[inline]
+    pub fn from_nanos_f64(nanos: f64) -> Self {
+        SimDuration((nanos + 0.5) as u64)
     }
 
     /// Nanoseconds in this span.
@@ -109,7 +119,7 @@ impl SimDuration {
         if !nanos.is_finite() || nanos >= u64::MAX as f64 {
             return Err(DurationError::TooLong(text.to_owned()));
         }
-        Ok(SimDuration(nanos.round() as u64))
+        Ok(SimDuration::from_nanos_f64(nanos))
     }
 }
 
