@@ -3,7 +3,7 @@
 
 use std::rc::Rc;
 
-use scalesim_engine::{Scenario, WindowReport};
+use scalesim_engine::WindowReport;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -15,14 +15,12 @@ use crate::worker_client::SimWorker;
 const MAX_WINDOWS: usize = 3_600;
 
 /// The scenario the page opens with (`scenarios/station.toml`): one service,
-/// two workers, 75% busy; past about 1.33× the load it saturates.
-const DEMO: &str = include_str!("../scenarios/station.toml");
-
-/// The demo scenario, parsed. It is a checked-in file that a native test
-/// also parses, so a failure here is a build defect, reported in words.
-pub fn demo_scenario() -> Result<Scenario, String> {
-    Scenario::from_toml("scenarios/station.toml", DEMO).map_err(|e| e.to_string())
-}
+/// two workers, 75% busy; past about 1.33× the load it saturates. The page
+/// hands the file's text to the worker, which parses it: the TOML parser
+/// lives in the worker's bundle only.
+pub const DEMO_FILE: &str = "scenarios/station.toml";
+/// The text of [`DEMO_FILE`].
+pub const DEMO_TOML: &str = include_str!("../scenarios/station.toml");
 
 #[derive(Clone, Debug, Default, PartialEq)]
 struct AppState {
@@ -189,17 +187,14 @@ fn spawn_worker(
     let on_report = Callback::from(move |report: FromWorker| {
         let Some(slot) = weak.upgrade() else { return };
         match &report {
-            FromWorker::Ready => match demo_scenario() {
-                Ok(scenario) => {
-                    if let Some(w) = slot.borrow().as_ref() {
-                        w.send(&ToWorker::Load { scenario: Box::new(scenario) });
-                    }
+            FromWorker::Ready => {
+                if let Some(w) = slot.borrow().as_ref() {
+                    w.send(&ToWorker::Load {
+                        file: DEMO_FILE.to_owned(),
+                        toml: DEMO_TOML.to_owned(),
+                    });
                 }
-                Err(message) => {
-                    dispatch.dispatch(Action::Report(FromWorker::Error { message }));
-                    return;
-                }
-            },
+            }
             FromWorker::Error { message }
                 if message.starts_with("the simulation worker failed") =>
             {

@@ -4,7 +4,7 @@
 //! as JSON strings through `postMessage`, which keeps them readable in the
 //! browser's devtools and needs no structured-clone mapping.
 
-use scalesim_engine::{Scenario, WindowReport};
+use scalesim_engine::WindowReport;
 use serde::{Deserialize, Serialize};
 
 /// How fast simulated time runs against the wall clock.
@@ -51,9 +51,11 @@ impl Speed {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ToWorker {
-    /// Replace the simulation with a fresh one of this scenario at time
-    /// zero (paused).
-    Load { scenario: Box<Scenario> },
+    /// Replace the simulation with a fresh one of this scenario file (its
+    /// name, for messages, and its TOML text) at time zero, paused. A file
+    /// that cannot run is answered with an `Error` listing every problem,
+    /// and the running simulation is kept.
+    Load { file: String, toml: String },
     /// Start or resume.
     Play,
     /// Stop advancing; state is kept.

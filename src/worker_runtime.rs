@@ -8,7 +8,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use scalesim_engine::{Change, SimDuration, Simulation, WindowReport};
+use scalesim_engine::{Change, Scenario, SimDuration, Simulation, WindowReport};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
@@ -85,15 +85,17 @@ impl Runner {
     fn on_command(this: &Rc<RefCell<Runner>>, command: ToWorker) {
         let mut runner = this.borrow_mut();
         match command {
-            ToWorker::Load { scenario } => match Simulation::new(*scenario) {
-                Ok(sim) => {
-                    runner.sim = Some(sim);
-                    runner.multiplier = 1.0;
-                    runner.playing = false;
-                    runner.post_frame(Vec::new());
+            ToWorker::Load { file, toml } => {
+                match Scenario::from_toml(&file, &toml).and_then(Simulation::new) {
+                    Ok(sim) => {
+                        runner.sim = Some(sim);
+                        runner.multiplier = 1.0;
+                        runner.playing = false;
+                        runner.post_frame(Vec::new());
+                    }
+                    Err(e) => runner.post(&FromWorker::Error { message: e.to_string() }),
                 }
-                Err(e) => runner.post(&FromWorker::Error { message: e.to_string() }),
-            },
+            }
             ToWorker::Play => {
                 if runner.sim.is_some() {
                     runner.playing = true;

@@ -3,7 +3,7 @@
 
 #![cfg(target_arch = "wasm32")]
 
-use scalesim_web::app::demo_scenario;
+use scalesim_web::app::{DEMO_FILE, DEMO_TOML};
 use scalesim_web::protocol::{FromWorker, Speed, ToWorker, decode, encode};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
@@ -27,7 +27,7 @@ async fn through_message_channel(text: String) -> String {
 #[wasm_bindgen_test]
 async fn commands_round_trip() {
     let commands = [
-        ToWorker::Load { scenario: Box::new(demo_scenario().unwrap()) },
+        ToWorker::Load { file: DEMO_FILE.to_owned(), toml: DEMO_TOML.to_owned() },
         ToWorker::Play,
         ToWorker::Pause,
         ToWorker::SetSpeed { speed: Speed::Max },
