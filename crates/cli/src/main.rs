@@ -40,6 +40,16 @@ enum Command {
         #[arg(long)]
         windows: bool,
     },
+    /// Run each scenario's `[[expect]]` assertions; exit 1 if any fails
+    /// (2 if a file cannot run).
+    Check {
+        /// Scenario files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Override every scenario's seed.
+        #[arg(long)]
+        seed: Option<u64>,
+    },
 }
 
 fn parse_duration(text: &str) -> Result<SimDuration, String> {
@@ -57,6 +67,52 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Command::Check { files, seed } => check(&files, seed),
+    }
+}
+
+/// Runs every file's expectations; 0 when all hold, 1 on a breach, 2 when a
+/// file cannot run (the others are still checked).
+fn check(files: &[PathBuf], seed: Option<u64>) -> ExitCode {
+    let (mut checked, mut failed, mut broken) = (0, 0, 0);
+    for file in files {
+        let scenario = match load(file, seed, None, &[]) {
+            Ok(s) => s,
+            Err(message) => {
+                eprintln!("scalesim: {message}");
+                broken += 1;
+                continue;
+            }
+        };
+        println!("{}: {}", file.display(), scenario.scenario.name);
+        if scenario.expects.is_empty() {
+            println!("  (no [[expect]] blocks)");
+            continue;
+        }
+        let summary = match Simulation::run(scenario.clone()) {
+            Ok(run) => run.summary,
+            Err(e) => {
+                eprintln!("scalesim: {e}");
+                broken += 1;
+                continue;
+            }
+        };
+        for expect in &scenario.expects {
+            let verdict = scalesim_engine::expect::check(expect, &summary);
+            checked += 1;
+            failed += usize::from(!verdict.passed);
+            let mark = if verdict.passed { "ok  " } else { "FAIL" };
+            println!("  {mark}  {}  (measured {:.4})", verdict.expectation, verdict.actual);
+        }
+    }
+    println!(
+        "{checked} expectations, {failed} failed{}",
+        if broken > 0 { format!(", {broken} files could not run") } else { String::new() }
+    );
+    match (broken, failed) {
+        (0, 0) => ExitCode::SUCCESS,
+        (0, _) => ExitCode::from(1),
+        _ => ExitCode::from(2),
     }
 }
 

@@ -203,3 +203,32 @@ fn bad_arguments_get_clear_messages() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn check_passes_holds_and_fails_breaches() {
+    let ok = scalesim(&["check", STATION]);
+    assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stdout));
+    assert!(String::from_utf8_lossy(&ok.stdout).contains("3 expectations, 0 failed"));
+
+    let text = std::fs::read_to_string(STATION).unwrap()
+        + "\n[[expect]]\nmetric = \"p99\"\nbelow = \"1ms\"\n\n[[expect]]\nmetric = \"throughput\"\nabove = 1000\n";
+    let breach = scalesim(&["check", temp_file("breach.toml", &text).to_str().unwrap()]);
+    assert_eq!(breach.status.code(), Some(1));
+    let out = String::from_utf8_lossy(&breach.stdout);
+    assert!(
+        out.contains("FAIL  p99 of all users < 1ms") && out.contains("5 expectations, 1 failed"),
+        "{out}"
+    );
+}
+
+#[test]
+fn check_refuses_a_bad_expectation_with_a_suggestion() {
+    let text = std::fs::read_to_string(STATION).unwrap()
+        + "\n[[expect]]\nmetric = \"pp99\"\nbelow = \"1ms\"\n\n[[expect]]\nmetric = \"utilization\"\nnode = \"apj\"\nbelow = \"1ms\"\n";
+    let out = scalesim(&["check", temp_file("bad-expect.toml", &text).to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("`expect[3].metric`: unknown metric `pp99`; did you mean `p99`?"), "{err}");
+    assert!(err.contains("no node is called `apj`; did you mean `api`?"), "{err}");
+    assert!(err.contains("is a number, not a duration"), "{err}");
+}

@@ -11,6 +11,7 @@ pub mod arrival;
 pub mod balancer;
 pub mod dist;
 pub mod event_queue;
+pub mod expect;
 pub mod limits;
 pub mod metrics;
 pub mod model;

@@ -51,3 +51,23 @@ fn every_scenario_parses_runs_and_adds_up() {
         assert_eq!(again, scenario, "{name}: TOML round trip");
     }
 }
+
+#[test]
+fn every_scenario_keeps_the_promises_its_expectations_make() {
+    for (name, text) in scenario_files() {
+        let scenario = Scenario::from_toml(&name, &text).unwrap_or_else(|e| panic!("{e}"));
+        assert!(
+            !scenario.expects.is_empty(),
+            "{name}: a built-in scenario asserts its lesson with [[expect]]"
+        );
+        let summary = Simulation::run(scenario.clone()).unwrap().summary;
+        for expect in &scenario.expects {
+            let verdict = scalesim_engine::expect::check(expect, &summary);
+            assert!(
+                verdict.passed,
+                "{name}: {} (measured {})",
+                verdict.expectation, verdict.actual
+            );
+        }
+    }
+}

@@ -11,8 +11,8 @@ use serde::de::{self, Visitor};
 use toml::de::{DeTable, DeValue};
 
 use super::{
-    BurstSpec, CallSpec, Diurnal, FaultSpec, LoadSpec, Meta, NodeSpec, Pattern, QueueSpec, Ramp,
-    RetrySpec, Scenario, Spike, Step,
+    BurstSpec, CallSpec, Diurnal, ExpectSpec, FaultSpec, LoadSpec, Meta, NodeSpec, Pattern,
+    QueueSpec, Ramp, RetrySpec, Scenario, Spike, Step,
 };
 
 /// One problem in a scenario file.
@@ -175,8 +175,9 @@ enum Shape {
     Retry,
     Distribution,
     Fault,
-    /// Keys not checked here (fault effects and expectations have their own
-    /// vocabularies, checked where they are used).
+    Expect,
+    /// Keys not checked here (fault effects have their own vocabulary,
+    /// checked where it is used).
     Free,
 }
 
@@ -198,6 +199,7 @@ impl Shape {
             Shape::Call => fields_of::<CallSpec>(),
             Shape::Retry => fields_of::<RetrySpec>(),
             Shape::Fault => fields_of::<FaultSpec>(),
+            Shape::Expect => fields_of::<ExpectSpec>(),
             Shape::Distribution | Shape::Free => Vec::new(),
         }
     }
@@ -209,6 +211,7 @@ impl Shape {
             (Shape::Root, "load") => Shape::Load,
             (Shape::Root, "node") => Shape::Node,
             (Shape::Root, "fault") => Shape::Fault,
+            (Shape::Root, "expect") => Shape::Expect,
             (Shape::Load, "burst") => Shape::Burst,
             (Shape::Load, "pattern") => Shape::Pattern,
             (Shape::Load | Shape::Call, "retry") => Shape::Retry,

@@ -428,13 +428,7 @@ pub struct FaultSpec {
     pub effect: toml::Table,
 }
 
-/// `[[expect]]`: parsed and kept; checked by `scalesim check`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct ExpectSpec {
-    pub metric: String,
-    #[serde(flatten)]
-    pub rest: toml::Table,
-}
+pub use crate::expect::ExpectSpec;
 
 impl Scenario {
     /// Reads a scenario from TOML text. `file` names it in messages.

@@ -76,9 +76,9 @@ pub fn problems(scenario: &Scenario) -> Vec<Problem> {
     if scenario.loads.is_empty() {
         p.push("load", "a scenario needs at least one [[load]] to send requests");
     }
-    let mut load_ids = BTreeSet::new();
+    let mut seen_loads = BTreeSet::new();
     for (i, load) in scenario.loads.iter().enumerate() {
-        if !load_ids.insert(load.id.as_str()) {
+        if !seen_loads.insert(load.id.as_str()) {
             p.push(format!("load[{i}].id"), format!("load `{}` is defined twice", load.id));
         }
         check_load(&mut p, i, load, &ids);
@@ -88,6 +88,12 @@ pub fn problems(scenario: &Scenario) -> Vec<Problem> {
     }
     for (i, fault) in scenario.faults.iter().enumerate() {
         check_target(&mut p, format!("fault[{i}].target"), &fault.target, &ids);
+    }
+    let load_ids: Vec<&str> = scenario.loads.iter().map(|l| l.id.as_str()).collect();
+    for (i, expect) in scenario.expects.iter().enumerate() {
+        for (key, message) in crate::expect::problems(expect, &load_ids, &ids) {
+            p.push(format!("expect[{i}].{key}"), message);
+        }
     }
     check_sync_cycles(&mut p, scenario);
     p.0
