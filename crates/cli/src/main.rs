@@ -3,6 +3,7 @@
 //! engine, print.
 
 mod report;
+mod sweep;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -40,6 +41,29 @@ enum Command {
         #[arg(long)]
         windows: bool,
     },
+    /// The scaling curve: step one parameter, run each step `--runs` times
+    /// (the same seeds at every step) on every core, and print offered load
+    /// against p99, goodput and errors, with 95% confidence intervals and
+    /// the knee marked.
+    Sweep {
+        /// The scenario (TOML, SPEC §2).
+        file: PathBuf,
+        /// `PATH=FROM..TO:STEPS`, e.g. `load.users.rate=100..5000:20`.
+        #[arg(long)]
+        param: String,
+        /// Independent replications a step.
+        #[arg(long, default_value_t = 3)]
+        runs: u32,
+        /// Override the scenario's duration.
+        #[arg(long, value_parser = parse_duration)]
+        duration: Option<SimDuration>,
+        /// Print JSON.
+        #[arg(long, conflicts_with = "csv")]
+        json: bool,
+        /// Print CSV.
+        #[arg(long)]
+        csv: bool,
+    },
     /// Run each scenario's `[[expect]]` assertions; exit 1 if any fails
     /// (2 if a file cannot run).
     Check {
@@ -68,6 +92,15 @@ fn main() -> ExitCode {
             }
         }
         Command::Check { files, seed } => check(&files, seed),
+        Command::Sweep { file, param, runs, duration, json, csv } => {
+            match sweep::run(&file, &param, runs, duration, json, csv) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(message) => {
+                    eprintln!("scalesim: {message}");
+                    ExitCode::from(2)
+                }
+            }
+        }
     }
 }
 

@@ -228,7 +228,74 @@ fn check_refuses_a_bad_expectation_with_a_suggestion() {
     let out = scalesim(&["check", temp_file("bad-expect.toml", &text).to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("`expect[3].metric`: unknown metric `pp99`; did you mean `p99`?"), "{err}");
+    assert!(
+        err.contains("`expect[3].metric`: unknown metric `pp99`; did you mean `p99`?"),
+        "{err}"
+    );
     assert!(err.contains("no node is called `apj`; did you mean `api`?"), "{err}");
     assert!(err.contains("is a number, not a duration"), "{err}");
+}
+
+#[test]
+fn sweep_draws_the_scaling_curve() {
+    let out = scalesim(&[
+        "sweep",
+        STATION,
+        "--param",
+        "load.users.rate=500..2200:6",
+        "--runs",
+        "3",
+        "--duration",
+        "20s",
+        "--json",
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let points = v["points"].as_array().unwrap();
+    assert_eq!(points.len(), 6);
+    let p99: Vec<f64> = points.iter().map(|p| p["p99_ms"]["mean"].as_f64().unwrap()).collect();
+    assert!(p99.windows(2).all(|w| w[1] > w[0]), "p99 rises with load: {p99:?}");
+    let goodput = points.last().unwrap()["goodput_rps"]["mean"].as_f64().unwrap();
+    assert!((goodput - 2000.0).abs() < 60.0, "saturates at 2 workers / 1 ms: {goodput}");
+    assert_eq!(points.iter().filter(|p| p["knee"] == true).count(), 1, "one knee");
+    assert!(points[0]["p99_ms"]["ci95"].as_f64().unwrap() > 0.0, "replications give an interval");
+    // Same seeds, same curve.
+    let again = scalesim(&[
+        "sweep",
+        STATION,
+        "--param",
+        "load.users.rate=500..2200:6",
+        "--runs",
+        "3",
+        "--duration",
+        "20s",
+        "--json",
+    ]);
+    assert_eq!(out.stdout, again.stdout);
+}
+
+#[test]
+fn sweep_csv_and_bad_ranges() {
+    let out = scalesim(&[
+        "sweep",
+        STATION,
+        "--param",
+        "api.workers=1..4:4",
+        "--runs",
+        "1",
+        "--duration",
+        "5s",
+        "--csv",
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines[0].starts_with("value,offered_rps,offered_rps_ci95,goodput_rps"), "{text}");
+    assert_eq!(lines.len(), 5);
+    assert!(lines[1].starts_with("1,"));
+    for bad in ["api.workers", "api.workers=1..4", "api.workerz=1..4:4", "api.workers=0..4:4"] {
+        let out = scalesim(&["sweep", STATION, "--param", bad, "--duration", "1s"]);
+        assert_eq!(out.status.code(), Some(2), "{bad}");
+        assert!(!out.stderr.is_empty());
+    }
 }

@@ -22,6 +22,7 @@ pub mod scenario;
 pub mod set;
 pub mod sim;
 pub mod slab;
+pub mod sweep;
 pub mod theory;
 pub mod time;
 pub mod ziggurat;

@@ -1,0 +1,132 @@
+//! `scalesim sweep`: plans with the engine's `sweep` module, runs the points
+//! on every core, prints the curve.
+
+use std::fmt::Write;
+use std::path::PathBuf;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use scalesim_engine::sweep::{self, SweepPoint, SweepSpec};
+use scalesim_engine::{SimDuration, Simulation, Summary};
+
+pub fn run(
+    file: &PathBuf,
+    param: &str,
+    runs: u32,
+    duration: Option<SimDuration>,
+    json: bool,
+    csv: bool,
+) -> Result<(), String> {
+    let base = crate::load(file, None, duration, &[])?;
+    let spec = SweepSpec::parse(param, runs)?;
+    let steps = spec.values().len();
+    // Plan every run first, so a bad value is reported before any work.
+    let mut jobs = Vec::with_capacity(steps * runs as usize);
+    for step in 0..steps {
+        for r in 0..runs {
+            jobs.push((step, spec.scenario_for(&base, step, r).map_err(|e| e.to_string())?));
+        }
+    }
+    let next = AtomicUsize::new(0);
+    let results: Mutex<Vec<(usize, usize, Summary)>> = Mutex::new(Vec::with_capacity(jobs.len()));
+    let failure: Mutex<Option<String>> = Mutex::new(None);
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(jobs.len());
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some((step, scenario)) = jobs.get(i) else { break };
+                    match Simulation::run(scenario.clone()) {
+                        Ok(run) => results.lock().unwrap_or_else(|p| p.into_inner()).push((
+                            *step,
+                            i,
+                            run.summary,
+                        )),
+                        Err(e) => {
+                            *failure.lock().unwrap_or_else(|p| p.into_inner()) = Some(e.to_string())
+                        }
+                    }
+                }
+            });
+        }
+    });
+    if let Some(message) = failure.into_inner().unwrap_or_else(|p| p.into_inner()) {
+        return Err(message);
+    }
+    let mut results = results.into_inner().unwrap_or_else(|p| p.into_inner());
+    results.sort_by_key(|(_, i, _)| *i);
+    let mut by_step: Vec<Vec<Summary>> = vec![Vec::new(); steps];
+    for (step, _, summary) in results {
+        by_step[step].push(summary);
+    }
+    let points = sweep::summarise(&spec, &by_step);
+    let out = if json {
+        let doc = serde_json::json!({
+            "scenario": base.scenario.name, "param": spec.path, "runs": runs, "points": points,
+        });
+        serde_json::to_string_pretty(&doc).map_err(|e| e.to_string())? + "\n"
+    } else if csv {
+        csv_table(&points)
+    } else {
+        human_table(&base.scenario.name, &spec, &points)
+    };
+    print!("{out}");
+    Ok(())
+}
+
+fn csv_table(points: &[SweepPoint]) -> String {
+    let mut out = String::from(
+        "value,offered_rps,offered_rps_ci95,goodput_rps,goodput_rps_ci95,p99_ms,p99_ms_ci95,error_share,error_share_ci95,cost_per_million,cost_per_million_ci95,knee\n",
+    );
+    for p in points {
+        let _ = writeln!(
+            out,
+            "{},{},{},{},{},{},{},{},{},{},{},{}",
+            p.value,
+            p.offered_rps.mean,
+            p.offered_rps.ci95,
+            p.goodput_rps.mean,
+            p.goodput_rps.ci95,
+            p.p99_ms.mean,
+            p.p99_ms.ci95,
+            p.error_share.mean,
+            p.error_share.ci95,
+            p.cost_per_million.mean,
+            p.cost_per_million.ci95,
+            p.knee
+        );
+    }
+    out
+}
+
+fn human_table(name: &str, spec: &SweepSpec, points: &[SweepPoint]) -> String {
+    let mut out = format!(
+        "{name}: sweeping {} over {} steps, {} runs each (± = 95% CI)\n",
+        spec.path,
+        points.len(),
+        spec.runs
+    );
+    let _ = writeln!(
+        out,
+        "{:>12} {:>18} {:>18} {:>20} {:>14}",
+        "value", "offered/s", "goodput/s", "p99 ms", "failed"
+    );
+    for p in points {
+        let _ = writeln!(
+            out,
+            "{:>12.4} {:>10.1} ±{:<7.1} {:>10.1} ±{:<7.1} {:>11.2} ±{:<8.2} {:>7.2}% ±{:<4.2}{}",
+            p.value,
+            p.offered_rps.mean,
+            p.offered_rps.ci95,
+            p.goodput_rps.mean,
+            p.goodput_rps.ci95,
+            p.p99_ms.mean,
+            p.p99_ms.ci95,
+            p.error_share.mean * 100.0,
+            p.error_share.ci95 * 100.0,
+            if p.knee { "  ← knee" } else { "" }
+        );
+    }
+    out
+}

@@ -1,0 +1,220 @@
+//! Sweeps: the scaling curve. One parameter is stepped over a range; at each
+//! step `runs` independent replications run with the same seeds as at every
+//! other step (so steps compare like with like), and each figure is reported
+//! as a mean with a 95% confidence interval. The knee is marked.
+//!
+//! The engine only plans and summarises; the caller runs the points (the
+//! CLI on every core, the worker in slices), so this stays sans-IO.
+
+use serde::{Deserialize, Serialize};
+
+use crate::metrics::Summary;
+use crate::scenario::{Scenario, ScenarioError};
+
+/// `PATH=FROM..TO:STEPS`, e.g. `load.shoppers.rate=100..5000:20`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SweepSpec {
+    /// A parameter path, as for `--set`.
+    pub path: String,
+    pub from: f64,
+    pub to: f64,
+    /// Points, both ends included (at least 2).
+    pub steps: u32,
+    /// Replications a point (at least 1).
+    pub runs: u32,
+}
+
+/// Most points times replications one sweep may ask for.
+pub const MAX_RUNS: u64 = 100_000;
+
+impl SweepSpec {
+    /// Parses `PATH=FROM..TO:STEPS`.
+    pub fn parse(text: &str, runs: u32) -> Result<SweepSpec, String> {
+        let usage =
+            || format!("`{text}`: expected PATH=FROM..TO:STEPS, e.g. load.users.rate=100..5000:20");
+        let (path, range) = text.split_once('=').ok_or_else(usage)?;
+        let (span, steps) = range.split_once(':').ok_or_else(usage)?;
+        let (from, to) = span.split_once("..").ok_or_else(usage)?;
+        let number = |s: &str| s.trim().parse::<f64>().ok().filter(|v| v.is_finite());
+        let spec = SweepSpec {
+            path: path.trim().to_owned(),
+            from: number(from).ok_or_else(usage)?,
+            to: number(to).ok_or_else(usage)?,
+            steps: steps.trim().parse().map_err(|_| usage())?,
+            runs,
+        };
+        if spec.steps < 2 {
+            return Err(format!("`{text}`: at least 2 steps"));
+        }
+        if spec.runs == 0 {
+            return Err("--runs: at least 1".to_owned());
+        }
+        if u64::from(spec.steps) * u64::from(spec.runs) > MAX_RUNS {
+            return Err(format!(
+                "{} steps × {} runs is over the limit of {MAX_RUNS} runs",
+                spec.steps, spec.runs
+            ));
+        }
+        Ok(spec)
+    }
+
+    /// The parameter's value at each step, evenly spaced.
+    pub fn values(&self) -> Vec<f64> {
+        let n = self.steps.max(2);
+        (0..n)
+            .map(|i| self.from + (self.to - self.from) * f64::from(i) / f64::from(n - 1))
+            .collect()
+    }
+
+    /// The scenario of step `step`, replication `run`: the value set, and the
+    /// seed the scenario's plus `run` (the same at every step). Integer
+    /// parameters (replicas, workers) are rounded.
+    pub fn scenario_for(
+        &self,
+        base: &Scenario,
+        step: usize,
+        run: u32,
+    ) -> Result<Scenario, ScenarioError> {
+        let mut scenario = base.clone();
+        let value = self.values()[step];
+        let text = if value.fract() == 0.0 { format!("{value:.0}") } else { value.to_string() };
+        let problem = |message: String| ScenarioError {
+            diagnostics: vec![crate::scenario::Diagnostic {
+                file: String::new(),
+                line: 0,
+                key: self.path.clone(),
+                message,
+            }],
+        };
+        crate::set::apply(&mut scenario, &self.path, &text)
+            .or_else(|_| {
+                crate::set::apply(&mut scenario, &self.path, &format!("{}", value.round()))
+            })
+            .map_err(problem)?;
+        scenario.scenario.seed = base.scenario.seed.wrapping_add(u64::from(run));
+        let problems = crate::scenario::validate::problems(&scenario);
+        if let Some(p) = problems.into_iter().next() {
+            return Err(problem(format!("at {} = {text}: {}", self.path, p.message)));
+        }
+        Ok(scenario)
+    }
+}
+
+/// A figure over a point's replications: mean and 95% confidence interval.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Estimate {
+    pub mean: f64,
+    /// Half-width of the 95% confidence interval (Student's t); 0 for one run.
+    pub ci95: f64,
+}
+
+impl Estimate {
+    /// The estimate from independent replications.
+    pub fn of(samples: &[f64]) -> Estimate {
+        let n = samples.len();
+        if n == 0 {
+            return Estimate::default();
+        }
+        let mean = samples.iter().sum::<f64>() / n as f64;
+        if n == 1 {
+            return Estimate { mean, ci95: 0.0 };
+        }
+        let var = samples.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / (n - 1) as f64;
+        Estimate { mean, ci95: t95(n - 1) * libm::sqrt(var / n as f64) }
+    }
+}
+
+/// Student's t quantile for a two-sided 95% interval.
+fn t95(degrees: usize) -> f64 {
+    const TABLE: [f64; 30] = [
+        12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160,
+        2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064, 2.060, 2.056,
+        2.052, 2.048, 2.045, 2.042,
+    ];
+    TABLE.get(degrees.saturating_sub(1)).copied().unwrap_or(1.96)
+}
+
+/// One point of the scaling curve.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SweepPoint {
+    /// The parameter's value.
+    pub value: f64,
+    /// Offered requests per second.
+    pub offered_rps: Estimate,
+    /// Answered (ok + degraded) requests per second.
+    pub goodput_rps: Estimate,
+    /// User p99, milliseconds.
+    pub p99_ms: Estimate,
+    /// Share of offered requests that failed (error, timeout, rejected).
+    pub error_share: Estimate,
+    pub cost_per_million: Estimate,
+    /// The first point past the knee.
+    pub knee: bool,
+}
+
+/// Summarises the runs of each point (`runs[step]` = that step's summaries)
+/// and marks the knee: the first point whose p99 exceeds three times the
+/// first point's, or whose goodput falls below 95% of what was offered.
+pub fn summarise(spec: &SweepSpec, runs: &[Vec<Summary>]) -> Vec<SweepPoint> {
+    let values = spec.values();
+    let mut points: Vec<SweepPoint> = runs
+        .iter()
+        .zip(values)
+        .map(|(summaries, value)| {
+            let figure = |f: &dyn Fn(&Summary) -> f64| {
+                Estimate::of(&summaries.iter().map(f).collect::<Vec<_>>())
+            };
+            let per_s = |count: u64, s: &Summary| {
+                if s.measured_s > 0.0 { count as f64 / s.measured_s } else { 0.0 }
+            };
+            SweepPoint {
+                value,
+                offered_rps: figure(&|s| per_s(s.requests.offered, s)),
+                goodput_rps: figure(&|s| s.throughput_rps),
+                p99_ms: figure(&|s| s.latency_ms.p99),
+                error_share: figure(&|s| {
+                    let r = &s.requests;
+                    if r.offered == 0 {
+                        0.0
+                    } else {
+                        (r.error + r.timeout + r.rejected) as f64 / r.offered as f64
+                    }
+                }),
+                cost_per_million: figure(&|s| s.cost_per_million),
+                knee: false,
+            }
+        })
+        .collect();
+    let base_p99 = points.first().map_or(0.0, |p| p.p99_ms.mean);
+    if let Some(knee) = points.iter_mut().find(|p| {
+        (base_p99 > 0.0 && p.p99_ms.mean > 3.0 * base_p99)
+            || p.goodput_rps.mean < 0.95 * p.offered_rps.mean
+    }) {
+        knee.knee = true;
+    }
+    points
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_ranges_and_refuses_nonsense() {
+        let s = SweepSpec::parse("load.users.rate=100..500:5", 3).unwrap();
+        assert_eq!(s.values(), [100.0, 200.0, 300.0, 400.0, 500.0]);
+        for bad in ["rate", "rate=1..2", "rate=a..2:3", "rate=1..2:1", "rate=1..NaN:3"] {
+            assert!(SweepSpec::parse(bad, 1).is_err(), "{bad}");
+        }
+        assert!(SweepSpec::parse("r=1..2:1000", 1000).is_err(), "over the run limit");
+    }
+
+    #[test]
+    fn confidence_interval_of_known_samples() {
+        let e = Estimate::of(&[1.0, 2.0, 3.0]);
+        assert_eq!(e.mean, 2.0);
+        // s = 1, n = 3, t(2) = 4.303: 4.303/√3.
+        assert!((e.ci95 - 4.303 / 3f64.sqrt()).abs() < 1e-9);
+        assert_eq!(Estimate::of(&[5.0]).ci95, 0.0);
+    }
+}
