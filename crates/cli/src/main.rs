@@ -64,6 +64,9 @@ enum Command {
         #[arg(long)]
         csv: bool,
     },
+    /// Print the JSON Schema of the scenario format, for editors (e.g. a
+    /// `#:schema ./scalesim.schema.json` line in a TOML file).
+    Schema,
     /// Run each scenario's `[[expect]]` assertions; exit 1 if any fails
     /// (2 if a file cannot run).
     Check {
@@ -92,6 +95,19 @@ fn main() -> ExitCode {
             }
         }
         Command::Check { files, seed } => check(&files, seed),
+        Command::Schema => {
+            let schema = scalesim_engine::schema::scenario_schema();
+            match serde_json::to_string_pretty(&schema) {
+                Ok(text) => {
+                    println!("{text}");
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("scalesim: {e}");
+                    ExitCode::from(2)
+                }
+            }
+        }
         Command::Sweep { file, param, runs, duration, json, csv } => {
             match sweep::run(&file, &param, runs, duration, json, csv) {
                 Ok(()) => ExitCode::SUCCESS,

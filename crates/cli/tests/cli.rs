@@ -299,3 +299,22 @@ fn sweep_csv_and_bad_ranges() {
         assert!(!out.stderr.is_empty());
     }
 }
+
+#[test]
+fn schema_describes_the_scenario_format() {
+    let out = scalesim(&["schema"]);
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["title"], "Scenario");
+    let text = v.to_string();
+    for word in [
+        "service_time",
+        "wait_for",
+        "cancel_on_timeout",
+        "decorrelated",
+        "think_time",
+        "least_outstanding",
+    ] {
+        assert!(text.contains(word), "schema lacks {word}");
+    }
+}

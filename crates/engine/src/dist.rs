@@ -1,5 +1,6 @@
 //! Service-time and latency distributions, sampled in integer nanoseconds.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::rng::Rng;
@@ -7,7 +8,7 @@ use crate::time::SimDuration;
 
 /// A distribution of durations, written in scenario files as
 /// `{ dist = "exp", mean = "8ms" }` and friends.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "dist", rename_all = "lowercase", deny_unknown_fields)]
 pub enum Distribution {
     /// Always `value`: a deterministic service (the "D" in M/D/1).

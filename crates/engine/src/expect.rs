@@ -13,13 +13,14 @@
 //! below = 0.9
 //! ```
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::metrics::{LatencyStats, Summary};
 use crate::time::SimDuration;
 
 /// A bound: a duration for latency metrics, a number for the others.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(untagged)]
 pub enum Bound {
     Number(f64),
@@ -27,7 +28,7 @@ pub enum Bound {
 }
 
 /// One `[[expect]]` block.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ExpectSpec {
     /// What to measure (see [`Metric`]).

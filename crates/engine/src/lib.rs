@@ -19,6 +19,7 @@ pub mod outcome;
 pub mod retry;
 pub mod rng;
 pub mod scenario;
+pub mod schema;
 pub mod set;
 pub mod sim;
 pub mod slab;

@@ -1,9 +1,10 @@
 //! How a request (or a call) ends.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// Every user request ends as exactly one of these (SPEC §1).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
     /// Answered in full.

@@ -9,6 +9,7 @@
 pub mod diagnostics;
 pub mod validate;
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::dist::Distribution;
@@ -18,7 +19,7 @@ use crate::time::SimDuration;
 pub use diagnostics::{Diagnostic, ScenarioError};
 
 /// One scenario file.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Scenario {
     /// Name, seed, duration and the text shown beside it.
@@ -38,7 +39,7 @@ pub struct Scenario {
 }
 
 /// `[scenario]`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Meta {
     pub name: String,
@@ -80,7 +81,7 @@ fn one_f() -> f64 {
 }
 
 /// `[[load]]`: a source of user requests.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LoadSpec {
     pub id: String,
@@ -116,7 +117,7 @@ pub struct LoadSpec {
 }
 
 /// `arrival = ...`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ArrivalKind {
     /// Independent arrivals (exponential gaps).
@@ -130,7 +131,7 @@ pub enum ArrivalKind {
 }
 
 /// `burst = { multiplier, share, length }` for bursty arrivals.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BurstSpec {
     /// Rate during a burst, as a multiple of the mean rate.
@@ -166,7 +167,7 @@ impl Default for BurstSpec {
 
 /// `pattern = { ... }`: the rate over time. Steps or a ramp set the base
 /// rate; a spike and a diurnal wave multiply it.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Pattern {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -180,7 +181,7 @@ pub struct Pattern {
 }
 
 /// From `at` on, the rate is `rate`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Step {
     pub at: SimDuration,
@@ -188,7 +189,7 @@ pub struct Step {
 }
 
 /// The rate moves linearly from `from` to `to` over the first `over`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Ramp {
     pub from: f64,
@@ -197,7 +198,7 @@ pub struct Ramp {
 }
 
 /// For `for` from `at`, the rate is multiplied by `multiplier`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Spike {
     pub at: SimDuration,
@@ -207,7 +208,7 @@ pub struct Spike {
 }
 
 /// The rate is multiplied by 1 + amplitude·sin(2πt/period).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Diurnal {
     pub period: SimDuration,
@@ -215,7 +216,7 @@ pub struct Diurnal {
 }
 
 /// `kind = ...`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum NodeKind {
     Service,
@@ -227,7 +228,7 @@ pub enum NodeKind {
 
 /// `[[node]]`: one component. Which keys apply depends on `kind`
 /// (validation says so when one is misplaced).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NodeSpec {
     pub id: String,
@@ -260,7 +261,7 @@ pub struct NodeSpec {
 }
 
 /// `queue = { capacity, discipline, max_wait }` (per replica).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct QueueSpec {
     /// Most requests waiting; more are rejected. Unbounded when absent.
@@ -274,7 +275,7 @@ pub struct QueueSpec {
 }
 
 /// Which waiting request a free worker takes.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Discipline {
     #[default]
@@ -283,7 +284,7 @@ pub enum Discipline {
 }
 
 /// How a node spreads requests across its replicas.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Balancer {
     #[default]
@@ -295,7 +296,7 @@ pub enum Balancer {
 }
 
 /// Whether a worker is held while its request waits on a sync call.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Io {
     /// Thread-per-request: the worker waits with the request.
@@ -306,7 +307,7 @@ pub enum Io {
 }
 
 /// `[[node.call]]`: a downstream call.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CallSpec {
     pub to: String,
@@ -337,7 +338,7 @@ pub struct CallSpec {
 }
 
 /// `mode = ...`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Mode {
     /// The caller waits for the answer.
@@ -348,7 +349,7 @@ pub enum Mode {
 }
 
 /// What a failed sync call does to its caller.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Fallback {
     /// The caller fails with the call's outcome.
@@ -359,7 +360,7 @@ pub enum Fallback {
 }
 
 /// `retry = { ... }`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RetrySpec {
     /// Total tries, the first included (1 = no retry).
@@ -392,7 +393,7 @@ fn default_retry_on() -> Vec<Outcome> {
 }
 
 /// How the wait before retry `k` grows.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Backoff {
     /// Retry at once.
@@ -405,7 +406,7 @@ pub enum Backoff {
 }
 
 /// How the backoff is randomised (the AWS architecture blog's names).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Jitter {
     #[default]
@@ -419,12 +420,13 @@ pub enum Jitter {
 }
 
 /// `[[fault]]`: parsed and kept; simulated from the scale-mechanics issue on.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FaultSpec {
     pub at: SimDuration,
     pub duration: SimDuration,
     pub target: String,
+    #[schemars(schema_with = "crate::schema::any_table")]
     pub effect: toml::Table,
 }
 
