@@ -16,6 +16,7 @@ pub mod limits;
 pub mod metrics;
 pub mod model;
 pub mod outcome;
+pub mod rate_limit;
 pub mod retry;
 pub mod rng;
 pub mod scenario;

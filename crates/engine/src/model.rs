@@ -32,6 +32,7 @@ pub struct NodeModel {
     pub balancer: Balancer,
     pub io: Io,
     pub error_rate: f64,
+    pub rate_limit: Option<crate::rate_limit::RateLimitSpec>,
     pub calls: Vec<CallModel>,
     /// Call indices, group by group, in the order groups first appear.
     pub groups: Vec<Vec<usize>>,
@@ -157,6 +158,7 @@ fn compile_node(
         balancer: n.balancer,
         io: n.io,
         error_rate: n.error_rate,
+        rate_limit: n.rate_limit.clone(),
         calls,
         groups: groups.into_iter().map(|(_, m)| m).collect(),
     }

@@ -16,6 +16,7 @@ use crate::metrics::{
 };
 use crate::model::{Behaviour, CallModel, Model};
 use crate::outcome::{Outcome, OutcomeCounts};
+use crate::rate_limit::TokenBucket;
 use crate::retry::{self, RetryBudget};
 use crate::rng::Rng;
 use crate::scenario::{Discipline, Fallback, Io, Mode, Scenario, ScenarioError};
@@ -120,6 +121,8 @@ struct Replica {
 #[derive(Clone, Debug, Default)]
 struct NodeRuntime {
     replicas: Vec<Replica>,
+    /// The node's `rate_limit`, if it has one.
+    limiter: Option<TokenBucket>,
     cursor: u32,
     queued: u64,
     busy: u64,
@@ -340,6 +343,7 @@ impl Simulation {
             .iter()
             .map(|n| NodeRuntime {
                 replicas: vec![Replica::default(); n.replicas as usize],
+                limiter: n.rate_limit.as_ref().map(TokenBucket::new),
                 ..NodeRuntime::default()
             })
             .collect();
@@ -595,6 +599,14 @@ impl Simulation {
             if rt.replicas.len() < n.replicas as usize {
                 rt.replicas.resize(n.replicas as usize, Replica::default());
             }
+            rt.limiter = match (rt.limiter.take(), &n.rate_limit) {
+                (Some(mut bucket), Some(spec)) => {
+                    bucket.reconfigure(spec);
+                    Some(bucket)
+                }
+                (None, Some(spec)) => Some(TokenBucket::new(spec)),
+                (_, None) => None,
+            };
         }
         if model.budgets.len() != self.budgets.len() {
             self.budgets = model.budgets.iter().map(|&r| RetryBudget::new(r)).collect();
@@ -888,6 +900,11 @@ impl Simulation {
         reply: Option<(Key, u32)>,
     ) -> Option<Key> {
         self.node_window[node].arrivals += 1;
+        let now = self.now;
+        if self.nodes[node].limiter.as_mut().is_some_and(|bucket| !bucket.try_take(now)) {
+            self.reject_at_door(node, reply);
+            return None;
+        }
         let model = &self.model.nodes[node];
         let rt = &mut self.nodes[node];
         let active = (model.replicas as usize).min(rt.replicas.len());
@@ -910,13 +927,7 @@ impl Simulation {
             let full = r.busy >= model.workers
                 && model.capacity.is_some_and(|cap| r.queue.len() as u64 >= cap);
             if full {
-                self.node_window[node].outcomes.add(Outcome::Rejected);
-                if let Some((call, attempt)) = reply {
-                    self.events.schedule(
-                        self.now,
-                        Event::Deliver { call, attempt, outcome: Outcome::Rejected },
-                    );
-                }
+                self.reject_at_door(node, reply);
                 return None;
             }
         }
@@ -958,6 +969,16 @@ impl Simulation {
             }
         }
         Some(task)
+    }
+
+    /// Turns a request away before it takes any resource (queue full, rate
+    /// limited); the answer travels through the event queue.
+    fn reject_at_door(&mut self, node: usize, reply: Option<(Key, u32)>) {
+        self.node_window[node].outcomes.add(Outcome::Rejected);
+        if let Some((call, attempt)) = reply {
+            self.events
+                .schedule(self.now, Event::Deliver { call, attempt, outcome: Outcome::Rejected });
+        }
     }
 
     fn start_service(&mut self, key: Key) {

@@ -106,6 +106,9 @@ fn random_scenario(case: u64) -> String {
             distribution(&mut rng),
             rng.below(3),
         );
+        if rng.below(4) == 0 {
+            toml += &format!("rate_limit = {{ rate = {}, burst = {} }}\n", 1 + rng.below(2000), 1 + rng.below(100));
+        }
         if rng.below(2) == 0 {
             toml += &format!(
                 "queue = {{ capacity = {}, discipline = \"{}\"{} }}\n",

@@ -176,6 +176,7 @@ enum Shape {
     Distribution,
     Fault,
     Expect,
+    RateLimit,
     /// Keys not checked here (fault effects have their own vocabulary,
     /// checked where it is used).
     Free,
@@ -200,6 +201,7 @@ impl Shape {
             Shape::Retry => fields_of::<RetrySpec>(),
             Shape::Fault => fields_of::<FaultSpec>(),
             Shape::Expect => fields_of::<ExpectSpec>(),
+            Shape::RateLimit => fields_of::<crate::rate_limit::RateLimitSpec>(),
             Shape::Distribution | Shape::Free => Vec::new(),
         }
     }
@@ -224,6 +226,7 @@ impl Shape {
             (Shape::Pattern, "diurnal") => Shape::Diurnal,
             (Shape::Node, "queue") => Shape::Queue,
             (Shape::Node, "call") => Shape::Call,
+            (Shape::Node, "rate_limit") => Shape::RateLimit,
             _ => Shape::Free,
         }
     }

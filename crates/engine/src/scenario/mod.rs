@@ -252,6 +252,9 @@ pub struct NodeSpec {
     /// Share of answers that are errors.
     #[serde(default)]
     pub error_rate: f64,
+    /// A token bucket in front of the node; over it, requests are rejected.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rate_limit: Option<crate::rate_limit::RateLimitSpec>,
     /// Downstream calls made after the node's own service time, in order.
     #[serde(default, rename = "call", skip_serializing_if = "Vec::is_empty")]
     pub calls: Vec<CallSpec>,

@@ -260,6 +260,9 @@ fn check_node(p: &mut Problems, i: usize, node: &NodeSpec, ids: &[&str]) {
         );
     }
     p.share(key("error_rate"), node.error_rate);
+    if let Some(Err(message)) = node.rate_limit.as_ref().map(|r| r.check()) {
+        p.push(key("rate_limit"), message);
+    }
     for (c, call) in node.calls.iter().enumerate() {
         let ckey = |k: &str| format!("node[{i}].call[{c}].{k}");
         check_target(p, ckey("to"), &call.to, ids);
