@@ -684,22 +684,7 @@ impl Simulation {
         }
         self.load_window[load].offered += 1;
         let work = self.model.loads[load].spec.work;
-        let call = self.calls.insert(Call {
-            site: Site::Load(load as u32),
-            parent: Parent::User { started, user },
-            load: load as u32,
-            work,
-            attempt: 1,
-            oks: 0,
-            fails: 0,
-            degraded: false,
-            last_backoff: SimDuration::ZERO,
-            children: Vec::new(),
-        });
-        if let Some(b) = self.model.loads[load].call.budget {
-            self.budgets[b].deposit();
-        }
-        self.issue_attempt(call);
+        self.start_call(Site::Load(load as u32), Parent::User { started, user }, load as u32, work);
     }
 
     fn finish_user_request(
@@ -761,6 +746,27 @@ impl Simulation {
     }
 
     // ----- calls -------------------------------------------------------------
+
+    /// Creates a call and sends its first attempt; the call site's retry
+    /// budget (if any) earns its deposit.
+    fn start_call(&mut self, site: Site, parent: Parent, load: u32, work: f64) {
+        let call = self.calls.insert(Call {
+            site,
+            parent,
+            load,
+            work,
+            attempt: 1,
+            oks: 0,
+            fails: 0,
+            degraded: false,
+            last_backoff: SimDuration::ZERO,
+            children: Vec::new(),
+        });
+        if let Some(b) = self.call_model(site).budget {
+            self.budgets[b].deposit();
+        }
+        self.issue_attempt(call);
+    }
 
     fn call_model(&self, site: Site) -> &CallModel {
         match site {
@@ -1055,26 +1061,12 @@ impl Simulation {
                     continue;
                 }
                 let sync = model.mode == Mode::Sync;
-                let budget = model.budget;
-                let call = self.calls.insert(Call {
-                    site: Site::Node { node: node as u32, call: index as u32 },
-                    parent: if sync { Parent::Task(key) } else { Parent::Detached },
-                    load,
-                    work,
-                    attempt: 1,
-                    oks: 0,
-                    fails: 0,
-                    degraded: false,
-                    last_backoff: SimDuration::ZERO,
-                    children: Vec::new(),
-                });
-                if let Some(b) = budget {
-                    self.budgets[b].deposit();
-                }
+                let site = Site::Node { node: node as u32, call: index as u32 };
+                let parent = if sync { Parent::Task(key) } else { Parent::Detached };
                 if sync {
                     pending += 1;
                 }
-                self.issue_attempt(call);
+                self.start_call(site, parent, load, work);
             }
             if pending > 0 {
                 if let Some(t) = self.tasks.get_mut(key) {

@@ -224,7 +224,12 @@ fn a_rate_limit_rejects_what_exceeds_it() {
     assert!((back.outcomes.ok as f64 / s.measured_s - 400.0).abs() < 5.0);
     // Every rejection reaches the user (node figures count by time after
     // warm-up, user figures by start time: a few differ at the boundary).
-    assert!(s.requests.rejected.abs_diff(back.rejected) < 10, "{} vs {}", s.requests.rejected, back.rejected);
+    assert!(
+        s.requests.rejected.abs_diff(back.rejected) < 10,
+        "{} vs {}",
+        s.requests.rejected,
+        back.rejected
+    );
     assert!(back.utilization < 0.06, "rejected requests cost no work: {}", back.utilization);
 }
 

@@ -107,7 +107,11 @@ fn random_scenario(case: u64) -> String {
             rng.below(3),
         );
         if rng.below(4) == 0 {
-            toml += &format!("rate_limit = {{ rate = {}, burst = {} }}\n", 1 + rng.below(2000), 1 + rng.below(100));
+            toml += &format!(
+                "rate_limit = {{ rate = {}, burst = {} }}\n",
+                1 + rng.below(2000),
+                1 + rng.below(100)
+            );
         }
         if rng.below(2) == 0 {
             toml += &format!(
