@@ -52,6 +52,9 @@ pub struct CallModel {
     pub fallback: Fallback,
     /// Index of this call site's retry budget, if it has one.
     pub budget: Option<usize>,
+    /// This call site's bulkhead: its slot in the in-flight counters and
+    /// its limit.
+    pub bulkhead: Option<(usize, u32)>,
 }
 
 /// One load, ready to simulate.
@@ -70,6 +73,8 @@ pub struct Model {
     pub nodes: Vec<NodeModel>,
     /// Budget ratio of each call site that has one.
     pub budgets: Vec<f64>,
+    /// How many call sites have a bulkhead.
+    pub bulkheads: usize,
 }
 
 impl Model {
@@ -100,12 +105,17 @@ impl Model {
                     wait_for: 1,
                     fallback: Fallback::Fail,
                     budget: budget_for(&l.retry),
+                    bulkhead: None,
                 },
             })
             .collect();
-        let nodes =
-            scenario.nodes.iter().map(|n| compile_node(n, &index, &mut budget_for)).collect();
-        Model { loads, nodes, budgets }
+        let mut bulkheads = 0;
+        let nodes = scenario
+            .nodes
+            .iter()
+            .map(|n| compile_node(n, &index, &mut budget_for, &mut bulkheads))
+            .collect();
+        Model { loads, nodes, budgets, bulkheads }
     }
 }
 
@@ -113,6 +123,7 @@ fn compile_node(
     n: &NodeSpec,
     index: &dyn Fn(&str) -> usize,
     budget_for: &mut dyn FnMut(&Option<RetrySpec>) -> Option<usize>,
+    bulkheads: &mut usize,
 ) -> NodeModel {
     let behaviour = match n.kind {
         NodeKind::External => Behaviour::Remote,
@@ -137,6 +148,11 @@ fn compile_node(
             wait_for: c.wait_for.unwrap_or(c.fanout),
             fallback: c.fallback,
             budget: budget_for(&c.retry),
+            bulkhead: c.bulkhead.map(|limit| {
+                let slot = *bulkheads;
+                *bulkheads += 1;
+                (slot, limit)
+            }),
         })
         .collect();
     let mut groups: Vec<(Option<u32>, Vec<usize>)> = Vec::new();

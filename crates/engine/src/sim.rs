@@ -41,6 +41,8 @@ enum Event {
     /// An answer that was known at once (a rejection), delivered through the
     /// event queue so no handler re-enters another.
     Deliver { call: Key, attempt: u32, outcome: Outcome },
+    /// A whole attempt turned away by its own call site's bulkhead.
+    AttemptRejected { call: Key, attempt: u32 },
 }
 
 /// Where a task is in its visit.
@@ -105,6 +107,8 @@ struct Call {
     fails: u32,
     degraded: bool,
     last_backoff: SimDuration,
+    /// Whether the current attempt holds a slot of its site's bulkhead.
+    admitted: bool,
     /// Copies of the current attempt, kept only to cancel them on timeout.
     children: Vec<Key>,
 }
@@ -294,6 +298,8 @@ pub struct Simulation {
     nodes: Vec<NodeRuntime>,
     loads: Vec<LoadRuntime>,
     budgets: Vec<RetryBudget>,
+    /// Attempts in flight at each bulkheaded call site.
+    bulkheads: Vec<u32>,
     window_start: SimTime,
     window_index: u64,
     /// The first window boundary at or after the configured warm-up.
@@ -366,6 +372,7 @@ impl Simulation {
             })
             .collect();
         let budgets = model.budgets.iter().map(|&r| RetryBudget::new(r)).collect();
+        let model_bulkheads = model.bulkheads;
         let mut sim = Simulation {
             load_window: vec![LoadTally::default(); model.loads.len()],
             node_window: vec![NodeTally::default(); model.nodes.len()],
@@ -384,6 +391,7 @@ impl Simulation {
             nodes,
             loads,
             budgets,
+            bulkheads: vec![0; model_bulkheads],
             window_start: SimTime::ZERO,
             window_index: 0,
             warmup_end,
@@ -611,6 +619,14 @@ impl Simulation {
         if model.budgets.len() != self.budgets.len() {
             self.budgets = model.budgets.iter().map(|&r| RetryBudget::new(r)).collect();
         }
+        if model.bulkheads != self.bulkheads.len() {
+            // Call sites changed: counting restarts (attempts admitted under
+            // the old sites release nothing, see `release_bulkhead`).
+            self.bulkheads = vec![0; model.bulkheads];
+            for (_, call) in self.calls.iter_mut() {
+                call.admitted = false;
+            }
+        }
         let rates_changed: Vec<bool> =
             scenario.loads.iter().zip(&self.scenario.loads).map(|(a, b)| a != b).collect();
         self.scenario = scenario;
@@ -742,6 +758,11 @@ impl Simulation {
                 }
             }
             Event::Deliver { call, attempt, outcome } => self.on_reply(call, attempt, outcome),
+            Event::AttemptRejected { call, attempt } => {
+                if self.calls.get(call).is_some_and(|c| c.attempt == attempt) {
+                    self.attempt_failed(call, Outcome::Rejected, false);
+                }
+            }
         }
     }
 
@@ -760,12 +781,22 @@ impl Simulation {
             fails: 0,
             degraded: false,
             last_backoff: SimDuration::ZERO,
+            admitted: false,
             children: Vec::new(),
         });
         if let Some(b) = self.call_model(site).budget {
             self.budgets[b].deposit();
         }
         self.issue_attempt(call);
+    }
+
+    /// The current attempt is over for its caller: free its bulkhead slot.
+    fn release_bulkhead(&mut self, key: Key) {
+        let Some(call) = self.calls.get_mut(key) else { return };
+        let (held, site) = (std::mem::take(&mut call.admitted), call.site);
+        if held && let Some((slot, _)) = self.call_model(site).bulkhead {
+            self.bulkheads[slot] = self.bulkheads[slot].saturating_sub(1);
+        }
     }
 
     fn call_model(&self, site: Site) -> &CallModel {
@@ -786,8 +817,8 @@ impl Simulation {
         call.children.clear();
         let (site, attempt, load, work) = (call.site, call.attempt, call.load, call.work);
         let model = self.call_model(site);
-        let (to, fanout, timeout, keep_children) =
-            (model.to, model.fanout, model.timeout, model.cancel_on_timeout);
+        let (to, fanout, timeout, keep_children, bulkhead) =
+            (model.to, model.fanout, model.timeout, model.cancel_on_timeout, model.bulkhead);
         if let Site::Node { node, .. } = site {
             let tally = &mut self.node_window[node as usize];
             tally.calls += u64::from(fanout);
@@ -800,6 +831,16 @@ impl Simulation {
                 |c| matches!(c.parent, Parent::User { started, .. } if started >= self.warmup_end),
             ) {
                 self.load_run[load as usize].retries += 1;
+            }
+        }
+        if let Some((slot, limit)) = bulkhead {
+            if self.bulkheads[slot] >= limit {
+                self.events.schedule(self.now, Event::AttemptRejected { call: key, attempt });
+                return;
+            }
+            self.bulkheads[slot] += 1;
+            if let Some(call) = self.calls.get_mut(key) {
+                call.admitted = true;
             }
         }
         if let Some(timeout) = timeout {
@@ -863,7 +904,9 @@ impl Simulation {
             retry_spec.as_ref().is_some_and(|spec| retry::should_retry(spec, outcome, tries))
                 && budget.is_none_or(|b| self.budgets[b].try_withdraw());
         match (retry, retry_spec, self.calls.get_mut(key)) {
-            (true, Some(spec), Some(call)) => {
+            (true, Some(spec), Some(_)) => {
+                self.release_bulkhead(key);
+                let Some(call) = self.calls.get_mut(key) else { return };
                 let wait =
                     retry::backoff(&spec, call.attempt, call.last_backoff, &mut self.call_rng);
                 call.last_backoff = wait;
@@ -879,6 +922,7 @@ impl Simulation {
 
     /// The call is over: tell whoever waits.
     fn complete_call(&mut self, key: Key, outcome: Outcome) {
+        self.release_bulkhead(key);
         let Some(call) = self.calls.remove(key) else {
             return;
         };

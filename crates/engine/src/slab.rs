@@ -103,6 +103,16 @@ impl<T> Slab<T> {
         self.len == 0
     }
 
+    /// Every live entry, mutably, with its key, in slot order.
+    pub fn iter_mut(&mut self) -> impl Iterator<Item = (Key, &mut T)> {
+        self.slots.iter_mut().enumerate().filter_map(|(i, s)| match s {
+            Slot::Occupied { generation, value } => {
+                Some((Key { index: i as u32, generation: *generation }, value))
+            }
+            Slot::Free { .. } => None,
+        })
+    }
+
     /// Every live entry with its key, in slot order.
     pub fn iter(&self) -> impl Iterator<Item = (Key, &T)> {
         self.slots.iter().enumerate().filter_map(|(i, s)| match s {

@@ -244,3 +244,54 @@ fn retries_against_a_rate_limit_are_rejected_too() {
     assert!(s.nodes["front"].retries > 0);
     assert!(s.amplification > 2.0);
 }
+
+#[test]
+fn a_bulkhead_contains_a_slow_dependency() {
+    // Half of 600 requests/s call a 200 ms dependency from a blocking pool of
+    // 50 workers: 60 workers' worth of waiting, so without a bulkhead the
+    // pool is exhausted and every request queues. A bulkhead of 10 (with a
+    // degrade fallback) caps the waiting at 10 workers.
+    let toml = |bulkhead: &str| {
+        format!(
+            r#"
+[scenario]
+name = "bulkhead"
+seed = 8
+duration = "60s"
+warmup = "10s"
+[[load]]
+id = "users"
+target = "front"
+rate = 600
+[[node]]
+id = "front"
+kind = "service"
+workers = 50
+service_time = {{ dist = "const", value = "1ms" }}
+  [[node.call]]
+  to = "slow"
+  probability = 0.5
+  fallback = "degrade"
+  {bulkhead}
+[[node]]
+id = "slow"
+kind = "external"
+latency = {{ dist = "const", value = "200ms" }}
+"#
+        )
+    };
+    let open = run(&toml(""));
+    let contained = run(&toml("bulkhead = 10"));
+    assert!(open.nodes["front"].utilization > 0.99);
+    assert!(open.latency_ms.p50 > 1000.0, "the whole pool is stuck: p50 {}", open.latency_ms.p50);
+    assert!(
+        contained.latency_ms.p50 < 2.0,
+        "calls that skip the dependency stay fast: {}",
+        contained.latency_ms.p50
+    );
+    // 10 slots / 200 ms = 50 slow calls a second get through; the other
+    // 250 of the 300 that want the dependency degrade.
+    let degraded = contained.requests.degraded as f64 / contained.requests.offered as f64;
+    assert!((degraded - 250.0 / 600.0).abs() < 0.02, "degraded share {degraded}");
+    assert!(contained.nodes["slow"].arrivals as f64 / contained.measured_s < 51.0);
+}

@@ -146,6 +146,9 @@ fn random_scenario(case: u64) -> String {
                 toml +=
                     &format!("  timeout = \"{}ms\"\n  {}\n", 1 + rng.below(200), retry(&mut rng));
             }
+            if rng.below(4) == 0 {
+                toml += &format!("  bulkhead = {}\n", 1 + rng.below(20));
+            }
         }
     }
     toml

@@ -338,6 +338,10 @@ pub struct CallSpec {
     pub group: Option<u32>,
     #[serde(default)]
     pub fallback: Fallback,
+    /// At most this many attempts of this call in flight at once; more are
+    /// rejected without reaching the target.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bulkhead: Option<u32>,
 }
 
 /// `mode = ...`.

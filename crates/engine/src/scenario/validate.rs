@@ -284,6 +284,12 @@ fn check_node(p: &mut Problems, i: usize, node: &NodeSpec, ids: &[&str]) {
         if let Some(retry) = &call.retry {
             check_retry(p, &ckey("retry"), retry);
         }
+        if call.bulkhead == Some(0) {
+            p.push(
+                ckey("bulkhead"),
+                "a bulkhead of 0 rejects every call; remove it, or allow at least 1",
+            );
+        }
     }
 }
 
