@@ -9,6 +9,7 @@
 
 pub mod arrival;
 pub mod balancer;
+pub mod breaker;
 pub mod dist;
 pub mod event_queue;
 pub mod expect;

@@ -55,6 +55,8 @@ pub struct CallModel {
     /// This call site's bulkhead: its slot in the in-flight counters and
     /// its limit.
     pub bulkhead: Option<(usize, u32)>,
+    /// This call site's breaker: its slot in the breaker list.
+    pub breaker: Option<usize>,
 }
 
 /// One load, ready to simulate.
@@ -75,6 +77,8 @@ pub struct Model {
     pub budgets: Vec<f64>,
     /// How many call sites have a bulkhead.
     pub bulkheads: usize,
+    /// Each breaker: its node, its call index, its settings.
+    pub breakers: Vec<(usize, usize, crate::breaker::BreakerSpec)>,
 }
 
 impl Model {
@@ -106,16 +110,26 @@ impl Model {
                     fallback: Fallback::Fail,
                     budget: budget_for(&l.retry),
                     bulkhead: None,
+                    breaker: None,
                 },
             })
             .collect();
         let mut bulkheads = 0;
-        let nodes = scenario
+        let mut nodes: Vec<NodeModel> = scenario
             .nodes
             .iter()
             .map(|n| compile_node(n, &index, &mut budget_for, &mut bulkheads))
             .collect();
-        Model { loads, nodes, budgets, bulkheads }
+        let mut breakers = Vec::new();
+        for (n, spec) in scenario.nodes.iter().enumerate() {
+            for (c, call) in spec.calls.iter().enumerate() {
+                if let Some(b) = &call.breaker {
+                    nodes[n].calls[c].breaker = Some(breakers.len());
+                    breakers.push((n, c, b.clone()));
+                }
+            }
+        }
+        Model { loads, nodes, budgets, bulkheads, breakers }
     }
 }
 
@@ -153,6 +167,7 @@ fn compile_node(
                 *bulkheads += 1;
                 (slot, limit)
             }),
+            breaker: None,
         })
         .collect();
     let mut groups: Vec<(Option<u32>, Vec<usize>)> = Vec::new();

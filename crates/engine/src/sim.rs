@@ -9,6 +9,7 @@
 
 use crate::arrival::{Arrivals, Next};
 use crate::balancer;
+use crate::breaker::{Breaker, BreakerState};
 use crate::event_queue::EventQueue;
 use crate::metrics::{
     LatencyHistogram, LevelStats, LoadReport, NodeReport, RequestCounts, Summary, TimeWeighted,
@@ -109,6 +110,9 @@ struct Call {
     last_backoff: SimDuration,
     /// Whether the current attempt holds a slot of its site's bulkhead.
     admitted: bool,
+    /// Whether the current attempt went through its site's breaker (and so
+    /// is counted by it when it ends).
+    through_breaker: bool,
     /// Copies of the current attempt, kept only to cancel them on timeout.
     children: Vec<Key>,
 }
@@ -265,6 +269,20 @@ pub struct Snapshot {
     pub nodes: Vec<NodeState>,
     /// At most the requested number, spread over the in-flight set.
     pub sample: Vec<InFlight>,
+    /// Every call's breaker, for drawing it on its edge.
+    pub breakers: Vec<BreakerView>,
+}
+
+/// A breaker's state now.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct BreakerView {
+    /// The calling node (scenario order).
+    pub node: usize,
+    /// The call's index in that node's calls.
+    pub call: usize,
+    pub state: BreakerState,
+    /// Times it opened so far.
+    pub trips: u64,
 }
 
 /// A live change to a running simulation.
@@ -300,6 +318,8 @@ pub struct Simulation {
     budgets: Vec<RetryBudget>,
     /// Attempts in flight at each bulkheaded call site.
     bulkheads: Vec<u32>,
+    /// One per call site with a breaker (`Model::breakers` order).
+    breakers: Vec<Breaker>,
     window_start: SimTime,
     window_index: u64,
     /// The first window boundary at or after the configured warm-up.
@@ -373,6 +393,7 @@ impl Simulation {
             .collect();
         let budgets = model.budgets.iter().map(|&r| RetryBudget::new(r)).collect();
         let model_bulkheads = model.bulkheads;
+        let model_breakers = model.breakers.iter().map(|(_, _, spec)| Breaker::new(spec)).collect();
         let mut sim = Simulation {
             load_window: vec![LoadTally::default(); model.loads.len()],
             node_window: vec![NodeTally::default(); model.nodes.len()],
@@ -392,6 +413,7 @@ impl Simulation {
             loads,
             budgets,
             bulkheads: vec![0; model_bulkheads],
+            breakers: model_breakers,
             window_start: SimTime::ZERO,
             window_index: 0,
             warmup_end,
@@ -538,7 +560,24 @@ impl Simulation {
                 age_ms: self.now.since(t.arrived).as_millis_f64(),
             })
             .collect();
-        Snapshot { sim_time_s: self.now.as_secs_f64(), events: self.event_count, nodes, sample }
+        let breakers = self
+            .breakers
+            .iter()
+            .zip(&self.model.breakers)
+            .map(|(b, (node, call, _))| BreakerView {
+                node: *node,
+                call: *call,
+                state: b.state_at(self.now),
+                trips: b.trips,
+            })
+            .collect();
+        Snapshot {
+            sim_time_s: self.now.as_secs_f64(),
+            events: self.event_count,
+            nodes,
+            sample,
+            breakers,
+        }
     }
 
     /// Applies a live change; the run goes on from the current state.
@@ -625,6 +664,16 @@ impl Simulation {
             self.bulkheads = vec![0; model.bulkheads];
             for (_, call) in self.calls.iter_mut() {
                 call.admitted = false;
+            }
+        }
+        if model.breakers.len() == self.breakers.len() {
+            for (breaker, (_, _, spec)) in self.breakers.iter_mut().zip(&model.breakers) {
+                breaker.reconfigure(spec);
+            }
+        } else {
+            self.breakers = model.breakers.iter().map(|(_, _, spec)| Breaker::new(spec)).collect();
+            for (_, call) in self.calls.iter_mut() {
+                call.through_breaker = false;
             }
         }
         let rates_changed: Vec<bool> =
@@ -782,6 +831,7 @@ impl Simulation {
             degraded: false,
             last_backoff: SimDuration::ZERO,
             admitted: false,
+            through_breaker: false,
             children: Vec::new(),
         });
         if let Some(b) = self.call_model(site).budget {
@@ -790,12 +840,20 @@ impl Simulation {
         self.issue_attempt(call);
     }
 
-    /// The current attempt is over for its caller: free its bulkhead slot.
-    fn release_bulkhead(&mut self, key: Key) {
+    /// The current attempt is over for its caller: free its bulkhead slot
+    /// and tell its breaker how it went.
+    fn end_attempt(&mut self, key: Key, failed: bool) {
         let Some(call) = self.calls.get_mut(key) else { return };
-        let (held, site) = (std::mem::take(&mut call.admitted), call.site);
-        if held && let Some((slot, _)) = self.call_model(site).bulkhead {
+        let held = std::mem::take(&mut call.admitted);
+        let counted = std::mem::take(&mut call.through_breaker);
+        let site = call.site;
+        let model = self.call_model(site);
+        let (bulkhead, breaker) = (model.bulkhead, model.breaker);
+        if held && let Some((slot, _)) = bulkhead {
             self.bulkheads[slot] = self.bulkheads[slot].saturating_sub(1);
+        }
+        if counted && let Some(b) = breaker {
+            self.breakers[b].record(self.now, failed);
         }
     }
 
@@ -817,8 +875,14 @@ impl Simulation {
         call.children.clear();
         let (site, attempt, load, work) = (call.site, call.attempt, call.load, call.work);
         let model = self.call_model(site);
-        let (to, fanout, timeout, keep_children, bulkhead) =
-            (model.to, model.fanout, model.timeout, model.cancel_on_timeout, model.bulkhead);
+        let (to, fanout, timeout, keep_children, bulkhead, breaker) = (
+            model.to,
+            model.fanout,
+            model.timeout,
+            model.cancel_on_timeout,
+            model.bulkhead,
+            model.breaker,
+        );
         if let Site::Node { node, .. } = site {
             let tally = &mut self.node_window[node as usize];
             tally.calls += u64::from(fanout);
@@ -833,15 +897,20 @@ impl Simulation {
                 self.load_run[load as usize].retries += 1;
             }
         }
-        if let Some((slot, limit)) = bulkhead {
-            if self.bulkheads[slot] >= limit {
-                self.events.schedule(self.now, Event::AttemptRejected { call: key, attempt });
-                return;
-            }
+        // Admission: a full bulkhead or an open breaker fails the attempt
+        // fast, without reaching the target.
+        let bulkhead_full = bulkhead.is_some_and(|(slot, limit)| self.bulkheads[slot] >= limit);
+        let now = self.now;
+        if bulkhead_full || breaker.is_some_and(|b| !self.breakers[b].admit(now)) {
+            self.events.schedule(self.now, Event::AttemptRejected { call: key, attempt });
+            return;
+        }
+        if let Some((slot, _)) = bulkhead {
             self.bulkheads[slot] += 1;
-            if let Some(call) = self.calls.get_mut(key) {
-                call.admitted = true;
-            }
+        }
+        if let Some(call) = self.calls.get_mut(key) {
+            call.admitted = bulkhead.is_some();
+            call.through_breaker = breaker.is_some();
         }
         if let Some(timeout) = timeout {
             self.events.schedule(self.now + timeout, Event::CallTimeout { call: key, attempt });
@@ -872,6 +941,7 @@ impl Simulation {
             call.degraded |= outcome == Outcome::Degraded;
             if call.oks == need {
                 let result = if call.degraded { Outcome::Degraded } else { Outcome::Ok };
+                self.end_attempt(key, false);
                 self.complete_call(key, result);
             }
         } else {
@@ -889,6 +959,7 @@ impl Simulation {
     /// set when the caller's own timer fired: only then are the copies
     /// cancelled (with `cancel_on_timeout`).
     fn attempt_failed(&mut self, key: Key, outcome: Outcome, timed_out: bool) {
+        self.end_attempt(key, true);
         let Some(call) = self.calls.get(key) else {
             return;
         };
@@ -905,7 +976,6 @@ impl Simulation {
                 && budget.is_none_or(|b| self.budgets[b].try_withdraw());
         match (retry, retry_spec, self.calls.get_mut(key)) {
             (true, Some(spec), Some(_)) => {
-                self.release_bulkhead(key);
                 let Some(call) = self.calls.get_mut(key) else { return };
                 let wait =
                     retry::backoff(&spec, call.attempt, call.last_backoff, &mut self.call_rng);
@@ -922,7 +992,6 @@ impl Simulation {
 
     /// The call is over: tell whoever waits.
     fn complete_call(&mut self, key: Key, outcome: Outcome) {
-        self.release_bulkhead(key);
         let Some(call) = self.calls.remove(key) else {
             return;
         };

@@ -295,3 +295,78 @@ latency = {{ dist = "const", value = "200ms" }}
     assert!((degraded - 250.0 / 600.0).abs() < 0.02, "degraded share {degraded}");
     assert!(contained.nodes["slow"].arrivals as f64 / contained.measured_s < 51.0);
 }
+
+/// A front whose call to a dead dependency times out after 200 ms, with a
+/// degrade fallback, and optionally a breaker.
+fn dead_dependency(breaker: &str) -> String {
+    format!(
+        r#"
+[scenario]
+name = "breaker"
+seed = 12
+duration = "60s"
+warmup = "5s"
+[[load]]
+id = "users"
+target = "front"
+rate = 200
+[[node]]
+id = "front"
+kind = "service"
+workers = 1000
+service_time = {{ dist = "const", value = "1ms" }}
+  [[node.call]]
+  to = "partner"
+  timeout = "200ms"
+  fallback = "degrade"
+  {breaker}
+[[node]]
+id = "partner"
+kind = "external"
+latency = {{ dist = "const", value = "5ms" }}
+error_rate = 1.0
+"#
+    )
+}
+
+const BREAKER: &str =
+    r#"breaker = { failure_rate = 0.5, window = "5s", min_calls = 20, open_for = "2s" }"#;
+
+#[test]
+fn a_breaker_fails_fast_while_the_dependency_is_down() {
+    // Errors come back in 5 ms; with a breaker they stop costing even that.
+    let open = run(&dead_dependency(""));
+    let guarded = run(&dead_dependency(BREAKER));
+    assert!(open.requests.degraded as f64 > 0.99 * open.requests.offered as f64);
+    assert!(
+        open.latency_ms.p50 >= 6.0,
+        "every request waits on the partner: {}",
+        open.latency_ms.p50
+    );
+    assert!(guarded.latency_ms.p50 < 1.5, "fail fast: {}", guarded.latency_ms.p50);
+    // One probe every 2 s reaches the partner while it stays down.
+    let probes_per_s = guarded.nodes["partner"].arrivals as f64 / guarded.measured_s;
+    assert!(probes_per_s < 1.0, "{probes_per_s} calls/s reach the partner");
+}
+
+#[test]
+fn a_breaker_closes_again_when_the_dependency_recovers() {
+    let scenario = Scenario::from_toml("b.toml", &dead_dependency(BREAKER)).unwrap();
+    let mut sim = Simulation::new(scenario).unwrap();
+    sim.advance_by(scalesim_engine::SimDuration::from_secs(20));
+    let snap = sim.snapshot(0);
+    assert_eq!(snap.breakers.len(), 1);
+    assert_ne!(snap.breakers[0].state, scalesim_engine::breaker::BreakerState::Closed);
+    let trips = snap.breakers[0].trips;
+    assert!(trips >= 5, "reopened after each failed probe: {trips}");
+
+    sim.apply(scalesim_engine::Change::Set {
+        path: "partner.error_rate".into(),
+        value: "0".into(),
+    })
+    .unwrap();
+    let windows = sim.advance_by(scalesim_engine::SimDuration::from_secs(10));
+    let last = windows.last().unwrap();
+    assert_eq!(last.requests.degraded, 0, "after the next probe succeeds, calls go through again");
+    assert_eq!(sim.snapshot(0).breakers[0].state, scalesim_engine::breaker::BreakerState::Closed);
+}

@@ -149,6 +149,15 @@ fn random_scenario(case: u64) -> String {
             if rng.below(4) == 0 {
                 toml += &format!("  bulkhead = {}\n", 1 + rng.below(20));
             }
+            if rng.below(4) == 0 {
+                toml += &format!(
+                    "  breaker = {{ failure_rate = 0.{}, window = \"{}ms\", min_calls = {}, open_for = \"{}ms\" }}\n",
+                    1 + rng.below(9),
+                    100 + rng.below(2000),
+                    1 + rng.below(30),
+                    10 + rng.below(1000)
+                );
+            }
         }
     }
     toml

@@ -177,6 +177,7 @@ enum Shape {
     Fault,
     Expect,
     RateLimit,
+    Breaker,
     /// Keys not checked here (fault effects have their own vocabulary,
     /// checked where it is used).
     Free,
@@ -202,6 +203,7 @@ impl Shape {
             Shape::Fault => fields_of::<FaultSpec>(),
             Shape::Expect => fields_of::<ExpectSpec>(),
             Shape::RateLimit => fields_of::<crate::rate_limit::RateLimitSpec>(),
+            Shape::Breaker => fields_of::<crate::breaker::BreakerSpec>(),
             Shape::Distribution | Shape::Free => Vec::new(),
         }
     }
@@ -227,6 +229,7 @@ impl Shape {
             (Shape::Node, "queue") => Shape::Queue,
             (Shape::Node, "call") => Shape::Call,
             (Shape::Node, "rate_limit") => Shape::RateLimit,
+            (Shape::Call, "breaker") => Shape::Breaker,
             _ => Shape::Free,
         }
     }

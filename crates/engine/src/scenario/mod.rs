@@ -342,6 +342,9 @@ pub struct CallSpec {
     /// rejected without reaching the target.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bulkhead: Option<u32>,
+    /// A circuit breaker on this call: fail fast while the target fails.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub breaker: Option<crate::breaker::BreakerSpec>,
 }
 
 /// `mode = ...`.

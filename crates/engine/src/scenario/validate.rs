@@ -284,6 +284,9 @@ fn check_node(p: &mut Problems, i: usize, node: &NodeSpec, ids: &[&str]) {
         if let Some(retry) = &call.retry {
             check_retry(p, &ckey("retry"), retry);
         }
+        if let Some(Err(message)) = call.breaker.as_ref().map(|b| b.check()) {
+            p.push(ckey("breaker"), message);
+        }
         if call.bulkhead == Some(0) {
             p.push(
                 ckey("bulkhead"),
