@@ -57,6 +57,8 @@ pub struct CallModel {
     pub bulkhead: Option<(usize, u32)>,
     /// This call site's breaker: its slot in the breaker list.
     pub breaker: Option<usize>,
+    /// Delay after which missing answers are hedged.
+    pub hedge: Option<SimDuration>,
 }
 
 /// One load, ready to simulate.
@@ -111,6 +113,7 @@ impl Model {
                     budget: budget_for(&l.retry),
                     bulkhead: None,
                     breaker: None,
+                    hedge: None,
                 },
             })
             .collect();
@@ -168,6 +171,7 @@ fn compile_node(
                 (slot, limit)
             }),
             breaker: None,
+            hedge: c.hedge,
         })
         .collect();
     let mut groups: Vec<(Option<u32>, Vec<usize>)> = Vec::new();

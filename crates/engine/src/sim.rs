@@ -44,6 +44,8 @@ enum Event {
     Deliver { call: Key, attempt: u32, outcome: Outcome },
     /// A whole attempt turned away by its own call site's bulkhead.
     AttemptRejected { call: Key, attempt: u32 },
+    /// An attempt's hedge delay is over: copy what is still unanswered.
+    Hedge { call: Key, attempt: u32 },
 }
 
 /// Where a task is in its visit.
@@ -106,6 +108,8 @@ struct Call {
     attempt: u32,
     oks: u32,
     fails: u32,
+    /// Copies of the current attempt sent in all (fan-out plus hedges).
+    sent: u32,
     degraded: bool,
     last_backoff: SimDuration,
     /// Whether the current attempt holds a slot of its site's bulkhead.
@@ -807,6 +811,7 @@ impl Simulation {
                 }
             }
             Event::Deliver { call, attempt, outcome } => self.on_reply(call, attempt, outcome),
+            Event::Hedge { call, attempt } => self.hedge(call, attempt),
             Event::AttemptRejected { call, attempt } => {
                 if self.calls.get(call).is_some_and(|c| c.attempt == attempt) {
                     self.attempt_failed(call, Outcome::Rejected, false);
@@ -828,6 +833,7 @@ impl Simulation {
             attempt: 1,
             oks: 0,
             fails: 0,
+            sent: 0,
             degraded: false,
             last_backoff: SimDuration::ZERO,
             admitted: false,
@@ -871,18 +877,13 @@ impl Simulation {
         };
         call.oks = 0;
         call.fails = 0;
+        call.sent = 0;
         call.degraded = false;
         call.children.clear();
-        let (site, attempt, load, work) = (call.site, call.attempt, call.load, call.work);
+        let (site, attempt, load) = (call.site, call.attempt, call.load);
         let model = self.call_model(site);
-        let (to, fanout, timeout, keep_children, bulkhead, breaker) = (
-            model.to,
-            model.fanout,
-            model.timeout,
-            model.cancel_on_timeout,
-            model.bulkhead,
-            model.breaker,
-        );
+        let (to, fanout, timeout, bulkhead, breaker, hedge) =
+            (model.to, model.fanout, model.timeout, model.bulkhead, model.breaker, model.hedge);
         if let Site::Node { node, .. } = site {
             let tally = &mut self.node_window[node as usize];
             tally.calls += u64::from(fanout);
@@ -915,12 +916,40 @@ impl Simulation {
         if let Some(timeout) = timeout {
             self.events.schedule(self.now + timeout, Event::CallTimeout { call: key, attempt });
         }
-        for _ in 0..fanout {
+        if let Some(delay) = hedge {
+            self.events.schedule(self.now + delay, Event::Hedge { call: key, attempt });
+        }
+        self.send_copies(key, to, fanout);
+    }
+
+    /// Sends `copies` more copies of the call's current attempt to `to`.
+    fn send_copies(&mut self, key: Key, to: usize, copies: u32) {
+        let Some(call) = self.calls.get_mut(key) else { return };
+        call.sent += copies;
+        let (site, attempt, load, work) = (call.site, call.attempt, call.load, call.work);
+        let keep_children = self.call_model(site).cancel_on_timeout;
+        for _ in 0..copies {
             let task = self.arrive(to, load, work, Some((key, attempt)));
             if keep_children && let (Some(task), Some(call)) = (task, self.calls.get_mut(key)) {
                 call.children.push(task);
             }
         }
+    }
+
+    /// The hedge delay of an attempt is over: one more copy for each answer
+    /// still missing (the slow copies keep running and still cost work).
+    fn hedge(&mut self, key: Key, attempt: u32) {
+        let Some(call) = self.calls.get(key) else { return };
+        if call.attempt != attempt {
+            return;
+        }
+        let model = self.call_model(call.site);
+        let (to, need) = (model.to, model.wait_for);
+        let missing = need.saturating_sub(call.oks);
+        if let Site::Node { node, .. } = call.site {
+            self.node_window[node as usize].calls += u64::from(missing);
+        }
+        self.send_copies(key, to, missing);
     }
 
     /// An answer from one copy of attempt `attempt`.
@@ -932,7 +961,7 @@ impl Simulation {
             return;
         }
         let model = self.call_model(call.site);
-        let (fanout, need) = (model.fanout, model.wait_for);
+        let need = model.wait_for;
         let Some(call) = self.calls.get_mut(key) else {
             return;
         };
@@ -946,8 +975,9 @@ impl Simulation {
             }
         } else {
             call.fails += 1;
-            // The first failure that leaves fewer than `need` possible answers.
-            if call.fails == fanout - need + 1 {
+            // The first failure that leaves fewer than `need` possible
+            // answers among the copies sent (hedges included).
+            if call.fails + need > call.sent {
                 self.attempt_failed(key, outcome, false);
             }
         }

@@ -150,6 +150,9 @@ fn random_scenario(case: u64) -> String {
                 toml += &format!("  bulkhead = {}\n", 1 + rng.below(20));
             }
             if rng.below(4) == 0 {
+                toml += &format!("  hedge = \"{}ms\"\n", 1 + rng.below(50));
+            }
+            if rng.below(4) == 0 {
                 toml += &format!(
                     "  breaker = {{ failure_rate = 0.{}, window = \"{}ms\", min_calls = {}, open_for = \"{}ms\" }}\n",
                     1 + rng.below(9),

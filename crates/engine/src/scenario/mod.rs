@@ -342,6 +342,10 @@ pub struct CallSpec {
     /// rejected without reaching the target.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bulkhead: Option<u32>,
+    /// Hedging: if answers are still missing this long after an attempt was
+    /// sent, send one more copy for each; the first answers win.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hedge: Option<SimDuration>,
     /// A circuit breaker on this call: fail fast while the target fails.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub breaker: Option<crate::breaker::BreakerSpec>,

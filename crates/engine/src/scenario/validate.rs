@@ -287,6 +287,12 @@ fn check_node(p: &mut Problems, i: usize, node: &NodeSpec, ids: &[&str]) {
         if let Some(Err(message)) = call.breaker.as_ref().map(|b| b.check()) {
             p.push(ckey("breaker"), message);
         }
+        if call.hedge == Some(crate::time::SimDuration::ZERO) {
+            p.push(
+                ckey("hedge"),
+                "a hedge after 0 doubles every call at once; give a delay such as \"20ms\"",
+            );
+        }
         if call.bulkhead == Some(0) {
             p.push(
                 ckey("bulkhead"),
