@@ -46,6 +46,8 @@ enum Event {
     AttemptRejected { call: Key, attempt: u32 },
     /// An attempt's hedge delay is over: copy what is still unanswered.
     Hedge { call: Key, attempt: u32 },
+    /// A `[[fault]]` begins (`active = true`) or ends.
+    Fault { index: u32, active: bool },
 }
 
 /// Where a task is in its visit.
@@ -135,10 +137,21 @@ struct NodeRuntime {
     replicas: Vec<Replica>,
     /// The node's `rate_limit`, if it has one.
     limiter: Option<TokenBucket>,
+    /// What active faults do to the node now.
+    fault: FaultState,
     cursor: u32,
     queued: u64,
     busy: u64,
     in_flight: u64,
+}
+
+/// The combined effect of the faults active on one node.
+#[derive(Clone, Debug, Default)]
+struct FaultState {
+    latency_add: SimDuration,
+    error_rate: f64,
+    outage: bool,
+    replicas: Option<u32>,
 }
 
 #[derive(Clone, Debug)]
@@ -332,6 +345,8 @@ pub struct Simulation {
     node_window: Vec<NodeTally>,
     load_run: Vec<LoadTally>,
     node_run: Vec<NodeClosed>,
+    /// Which `[[fault]]`s are in effect now.
+    faults_active: Vec<bool>,
     closed: Vec<WindowReport>,
 }
 
@@ -398,10 +413,16 @@ impl Simulation {
         let budgets = model.budgets.iter().map(|&r| RetryBudget::new(r)).collect();
         let model_bulkheads = model.bulkheads;
         let model_breakers = model.breakers.iter().map(|(_, _, spec)| Breaker::new(spec)).collect();
+        let fault_events: Vec<(SimTime, SimTime)> = scenario
+            .faults
+            .iter()
+            .map(|f| (SimTime::ZERO + f.at, SimTime::ZERO + f.at + f.duration))
+            .collect();
         let mut sim = Simulation {
             load_window: vec![LoadTally::default(); model.loads.len()],
             node_window: vec![NodeTally::default(); model.nodes.len()],
             load_run: vec![LoadTally::default(); model.loads.len()],
+            faults_active: vec![false; scenario.faults.len()],
             node_run: vec![NodeClosed::default(); model.nodes.len()],
             scenario,
             model,
@@ -423,6 +444,10 @@ impl Simulation {
             warmup_end,
             closed: Vec::new(),
         };
+        for (index, (start, end)) in fault_events.into_iter().enumerate() {
+            sim.events.schedule(start, Event::Fault { index: index as u32, active: true });
+            sim.events.schedule(end, Event::Fault { index: index as u32, active: false });
+        }
         sim.start_loads();
         Ok(sim)
     }
@@ -640,6 +665,12 @@ impl Simulation {
                 "adding or removing nodes or loads needs a restart".to_owned(),
             ));
         }
+        if scenario.faults != self.scenario.faults {
+            return Err(single_problem(
+                "fault",
+                "changing the fault timeline needs a restart".to_owned(),
+            ));
+        }
         let problems = crate::scenario::validate::problems(&scenario);
         if let Some(p) = problems.into_iter().next() {
             return Err(single_problem(&p.key, p.message));
@@ -812,6 +843,7 @@ impl Simulation {
             }
             Event::Deliver { call, attempt, outcome } => self.on_reply(call, attempt, outcome),
             Event::Hedge { call, attempt } => self.hedge(call, attempt),
+            Event::Fault { index, active } => self.set_fault(index as usize, active),
             Event::AttemptRejected { call, attempt } => {
                 if self.calls.get(call).is_some_and(|c| c.attempt == attempt) {
                     self.attempt_failed(call, Outcome::Rejected, false);
@@ -1050,13 +1082,18 @@ impl Simulation {
     ) -> Option<Key> {
         self.node_window[node].arrivals += 1;
         let now = self.now;
+        if self.nodes[node].fault.outage {
+            self.answer_at_door(node, reply, Outcome::Error);
+            return None;
+        }
         if self.nodes[node].limiter.as_mut().is_some_and(|bucket| !bucket.try_take(now)) {
-            self.reject_at_door(node, reply);
+            self.answer_at_door(node, reply, Outcome::Rejected);
             return None;
         }
         let model = &self.model.nodes[node];
         let rt = &mut self.nodes[node];
-        let active = (model.replicas as usize).min(rt.replicas.len());
+        let cap = rt.fault.replicas.unwrap_or(u32::MAX).min(model.replicas);
+        let active = (cap as usize).min(rt.replicas.len()).max(1);
         let replica = match model.behaviour {
             Behaviour::Remote => 0,
             Behaviour::Queueing => {
@@ -1076,7 +1113,7 @@ impl Simulation {
             let full = r.busy >= model.workers
                 && model.capacity.is_some_and(|cap| r.queue.len() as u64 >= cap);
             if full {
-                self.reject_at_door(node, reply);
+                self.answer_at_door(node, reply, Outcome::Rejected);
                 return None;
             }
         }
@@ -1100,7 +1137,8 @@ impl Simulation {
             Behaviour::Remote => {
                 rt.busy += 1;
                 self.node_window[node].busy.set(self.now, rt.busy);
-                let latency = self.model.nodes[node].service.sample(&mut self.node_rngs[node]);
+                let latency = self.model.nodes[node].service.sample(&mut self.node_rngs[node])
+                    + self.nodes[node].fault.latency_add;
                 if let Some(t) = self.tasks.get_mut(task) {
                     t.stage = Stage::Serving;
                 }
@@ -1120,14 +1158,40 @@ impl Simulation {
         Some(task)
     }
 
-    /// Turns a request away before it takes any resource (queue full, rate
-    /// limited); the answer travels through the event queue.
-    fn reject_at_door(&mut self, node: usize, reply: Option<(Key, u32)>) {
-        self.node_window[node].outcomes.add(Outcome::Rejected);
+    /// Answers a request before it takes any resource: `rejected` (queue
+    /// full, rate limited) or `error` (the node is down). The answer travels
+    /// through the event queue.
+    fn answer_at_door(&mut self, node: usize, reply: Option<(Key, u32)>, outcome: Outcome) {
+        self.node_window[node].outcomes.add(outcome);
         if let Some((call, attempt)) = reply {
-            self.events
-                .schedule(self.now, Event::Deliver { call, attempt, outcome: Outcome::Rejected });
+            self.events.schedule(self.now, Event::Deliver { call, attempt, outcome });
         }
+    }
+
+    /// A fault starts or ends: recompute what the active faults do to its
+    /// target (overlapping faults add their latency and compound their
+    /// error rates; the latest replica cap wins).
+    fn set_fault(&mut self, index: usize, active: bool) {
+        self.faults_active[index] = active;
+        let target = &self.scenario.faults[index].target;
+        let Some(node) = self.scenario.node_index(target) else { return };
+        let mut state = FaultState::default();
+        let active_here = self
+            .scenario
+            .faults
+            .iter()
+            .zip(&self.faults_active)
+            .filter(|(f, on)| **on && f.target == *target);
+        for (fault, _) in active_here {
+            let e = &fault.effect;
+            state.latency_add = state.latency_add + e.latency_add.unwrap_or_default();
+            if let Some(rate) = e.error_rate {
+                state.error_rate = 1.0 - (1.0 - state.error_rate) * (1.0 - rate);
+            }
+            state.outage |= e.outage.unwrap_or(false);
+            state.replicas = e.replicas.or(state.replicas);
+        }
+        self.nodes[node].fault = state;
     }
 
     fn start_service(&mut self, key: Key) {
@@ -1148,6 +1212,7 @@ impl Simulation {
         } else {
             SimDuration::from_secs_f64(service.as_secs_f64() * work)
         };
+        let service = service + self.nodes[node].fault.latency_add;
         self.events.schedule(self.now + service, Event::ServiceDone { task: key });
     }
 
@@ -1160,7 +1225,8 @@ impl Simulation {
             self.finish_task(key, Outcome::Timeout);
             return;
         }
-        let error_rate = self.model.nodes[node].error_rate;
+        let (own, fault) = (self.model.nodes[node].error_rate, self.nodes[node].fault.error_rate);
+        let error_rate = if fault > 0.0 { 1.0 - (1.0 - own) * (1.0 - fault) } else { own };
         if error_rate > 0.0 && self.node_rngs[node].next_f64() < error_rate {
             self.finish_task(key, Outcome::Error);
             return;

@@ -86,8 +86,10 @@ fn random_scenario(case: u64) -> String {
             toml += &format!("work = {}.5\n", rng.below(3));
         }
     }
+    let mut externals = Vec::with_capacity(nodes);
     for n in 0..nodes {
         let external = n > 0 && rng.below(4) == 0;
+        externals.push(external);
         toml += &format!("\n[[node]]\nid = \"n{n}\"\n");
         if external {
             toml += &format!(
@@ -162,6 +164,21 @@ fn random_scenario(case: u64) -> String {
                 );
             }
         }
+    }
+    for _ in 0..rng.below(3) {
+        let target = rng.below(nodes as u64) as usize;
+        let effect = match rng.below(4) {
+            0 => format!("{{ latency_add = \"{}ms\" }}", 1 + rng.below(100)),
+            1 => format!("{{ error_rate = 0.{} }}", rng.below(10)),
+            3 if !externals[target] => "{ replicas = 1 }".to_owned(),
+            _ => "{ outage = true }".to_owned(),
+        };
+        toml += &format!(
+            "\n[[fault]]\nat = \"{}ms\"\nduration = \"{}ms\"\ntarget = \"n{}\"\neffect = {effect}\n",
+            rng.below(3000),
+            1 + rng.below(2000),
+            target
+        );
     }
     toml
 }

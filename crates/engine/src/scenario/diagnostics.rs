@@ -178,8 +178,8 @@ enum Shape {
     Expect,
     RateLimit,
     Breaker,
-    /// Keys not checked here (fault effects have their own vocabulary,
-    /// checked where it is used).
+    FaultEffect,
+    /// Values, not tables: nothing below to check.
     Free,
 }
 
@@ -204,6 +204,7 @@ impl Shape {
             Shape::Expect => fields_of::<ExpectSpec>(),
             Shape::RateLimit => fields_of::<crate::rate_limit::RateLimitSpec>(),
             Shape::Breaker => fields_of::<crate::breaker::BreakerSpec>(),
+            Shape::FaultEffect => fields_of::<super::FaultEffect>(),
             Shape::Distribution | Shape::Free => Vec::new(),
         }
     }
@@ -230,6 +231,7 @@ impl Shape {
             (Shape::Node, "call") => Shape::Call,
             (Shape::Node, "rate_limit") => Shape::RateLimit,
             (Shape::Call, "breaker") => Shape::Breaker,
+            (Shape::Fault, "effect") => Shape::FaultEffect,
             _ => Shape::Free,
         }
     }

@@ -433,15 +433,37 @@ pub enum Jitter {
     Decorrelated,
 }
 
-/// `[[fault]]`: parsed and kept; simulated from the scale-mechanics issue on.
+/// `[[fault]]`: something that goes wrong with `target` from `at` for
+/// `duration`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FaultSpec {
     pub at: SimDuration,
     pub duration: SimDuration,
     pub target: String,
-    #[schemars(schema_with = "crate::schema::any_table")]
-    pub effect: toml::Table,
+    pub effect: FaultEffect,
+}
+
+/// What a fault does; several effects may be combined.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FaultEffect {
+    /// Added to every service time (or third-party latency) at the target.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latency_add: Option<SimDuration>,
+    /// The target fails this share of requests (at least; its own error
+    /// rate still applies).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_rate: Option<f64>,
+    /// The target is down: every request is answered `error` at once.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outage: Option<bool>,
+    /// Only this many replicas take new work.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replicas: Option<u32>,
+    /// A cache loses its contents (with caches, in the mechanics issue).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flush: Option<bool>,
 }
 
 pub use crate::expect::ExpectSpec;

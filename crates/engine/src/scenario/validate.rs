@@ -87,7 +87,7 @@ pub fn problems(scenario: &Scenario) -> Vec<Problem> {
         check_node(&mut p, i, node, &ids);
     }
     for (i, fault) in scenario.faults.iter().enumerate() {
-        check_target(&mut p, format!("fault[{i}].target"), &fault.target, &ids);
+        check_fault(&mut p, i, fault, scenario, &ids);
     }
     let load_ids: Vec<&str> = scenario.loads.iter().map(|l| l.id.as_str()).collect();
     for (i, expect) in scenario.expects.iter().enumerate() {
@@ -97,6 +97,46 @@ pub fn problems(scenario: &Scenario) -> Vec<Problem> {
     }
     check_sync_cycles(&mut p, scenario);
     p.0
+}
+
+fn check_fault(
+    p: &mut Problems,
+    i: usize,
+    fault: &super::FaultSpec,
+    scenario: &Scenario,
+    ids: &[&str],
+) {
+    let key = |k: &str| format!("fault[{i}].{k}");
+    check_target(p, key("target"), &fault.target, ids);
+    if fault.duration.as_nanos() == 0 {
+        p.push(key("duration"), "expected a positive duration such as \"30s\"");
+    }
+    let e = &fault.effect;
+    if *e == super::FaultEffect::default() {
+        p.push(
+            key("effect"),
+            "a fault needs an effect: latency_add, error_rate, outage, replicas or flush",
+        );
+    }
+    if let Some(rate) = e.error_rate {
+        p.share(key("effect.error_rate"), rate);
+    }
+    let target = scenario.nodes.iter().find(|n| n.id == fault.target);
+    if let (Some(n), Some(r)) = (target, e.replicas) {
+        if n.kind == NodeKind::External {
+            p.push(key("effect.replicas"), "an external node has no replicas you control");
+        } else if r == 0 {
+            p.push(
+                key("effect.replicas"),
+                "0 replicas: use `outage = true` for a node that is down",
+            );
+        } else if r > n.replicas {
+            p.push(key("effect.replicas"), format!("at most the node's {} replicas", n.replicas));
+        }
+    }
+    if e.flush.is_some() {
+        p.push(key("effect.flush"), "`flush` applies to caches, which are not simulated yet");
+    }
 }
 
 fn check_target(p: &mut Problems, key: String, target: &str, ids: &[&str]) {
