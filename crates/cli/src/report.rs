@@ -28,6 +28,9 @@ pub fn human(scenario: &Scenario, run: &Run, with_windows: bool) -> String {
         "  throughput {:.1} req/s, amplification {:.2} node visits per request",
         s.throughput_rps, s.amplification
     );
+    if s.cost_per_million > 0.0 {
+        let _ = writeln!(out, "  cost {:.4} per million requests", s.cost_per_million);
+    }
     let _ = writeln!(out, "\nnodes");
     let _ = writeln!(
         out,

@@ -10,6 +10,7 @@
 pub mod arrival;
 pub mod balancer;
 pub mod breaker;
+pub mod cost;
 pub mod dist;
 pub mod event_queue;
 pub mod expect;

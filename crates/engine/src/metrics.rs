@@ -230,6 +230,8 @@ pub struct NodeReport {
     pub calls: u64,
     /// Of which retries.
     pub retries: u64,
+    /// What the node cost over the span (its `cost` prices; 0 without).
+    pub cost: f64,
 }
 
 /// What happened in one window of simulated time: the unit the worker
@@ -251,6 +253,8 @@ pub struct WindowReport {
     pub throughput_rps: f64,
     /// Node visits per user request: the load the system really carries.
     pub amplification: f64,
+    /// The window's cost per million requests offered.
+    pub cost_per_million: f64,
     pub loads: Vec<LoadReport>,
     pub nodes: Vec<NodeReport>,
 }
@@ -273,7 +277,7 @@ pub struct Summary {
     pub amplification: f64,
     pub loads: std::collections::BTreeMap<String, LoadReport>,
     pub nodes: std::collections::BTreeMap<String, NodeReport>,
-    /// Cost per million requests (priced once `cost` is modelled).
+    /// What the nodes cost after warm-up, per million requests offered.
     pub cost_per_million: f64,
 }
 

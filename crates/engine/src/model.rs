@@ -33,6 +33,7 @@ pub struct NodeModel {
     pub io: Io,
     pub error_rate: f64,
     pub rate_limit: Option<crate::rate_limit::RateLimitSpec>,
+    pub cost: Option<crate::cost::CostSpec>,
     pub calls: Vec<CallModel>,
     /// Call indices, group by group, in the order groups first appear.
     pub groups: Vec<Vec<usize>>,
@@ -194,6 +195,7 @@ fn compile_node(
         io: n.io,
         error_rate: n.error_rate,
         rate_limit: n.rate_limit.clone(),
+        cost: n.cost.clone(),
         calls,
         groups: groups.into_iter().map(|(_, m)| m).collect(),
     }

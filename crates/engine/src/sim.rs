@@ -220,6 +220,7 @@ struct NodeClosed {
     capacity_time: f64,
     calls: u64,
     retries: u64,
+    cost: f64,
 }
 
 impl NodeClosed {
@@ -232,6 +233,7 @@ impl NodeClosed {
         self.capacity_time += o.capacity_time;
         self.calls += o.calls;
         self.retries += o.retries;
+        self.cost += o.cost;
     }
 
     fn report(&self) -> NodeReport {
@@ -250,6 +252,7 @@ impl NodeClosed {
             latency_ms: self.latency.stats(),
             calls: self.calls,
             retries: self.retries,
+            cost: self.cost,
         }
     }
 }
@@ -555,7 +558,10 @@ impl Simulation {
                 .enumerate()
                 .map(|(i, n)| (self.model.nodes[i].id.clone(), n.report()))
                 .collect(),
-            cost_per_million: 0.0,
+            cost_per_million: crate::cost::per_million(
+                nodes.iter().map(|n| n.cost).sum(),
+                all.offered,
+            ),
         }
     }
 
@@ -1410,6 +1416,10 @@ impl Simulation {
             capacity_time: capacity * busy.span_nanos as f64,
             calls: tally.calls,
             retries: tally.retries,
+            cost: m
+                .cost
+                .as_ref()
+                .map_or(0.0, |c| c.cost(m.replicas, busy.span_nanos as f64 / 1e9, tally.arrivals)),
         }
     }
 
@@ -1451,6 +1461,10 @@ impl Simulation {
             latency_ms: all.latency.stats(),
             throughput_rps: rate(all.outcomes.ok + all.outcomes.degraded, span),
             amplification: ratio(arrivals, all.offered),
+            cost_per_million: crate::cost::per_million(
+                nodes.iter().map(|n| n.cost).sum(),
+                all.offered,
+            ),
             loads,
             nodes,
         });

@@ -417,3 +417,44 @@ latency = {{ dist = "bimodal", fast = "2ms", slow = "300ms", slow_share = 0.01 }
     let extra = hedged.nodes["leaf"].arrivals as f64 / plain.nodes["leaf"].arrivals as f64 - 1.0;
     assert!((0.008..0.013).contains(&extra), "extra leaf work {extra}");
 }
+
+#[test]
+fn cost_per_million_adds_compute_requests_and_logs() {
+    // Two replicas at 0.36 an hour serve 1 000 requests/s, each logging
+    // 2 kB at 0.50 a GB: per second 0.0002 compute + 0.001 logs, so
+    // 1.2 per million requests; the external bills 0.4 per million calls.
+    let toml = r#"
+[scenario]
+name = "cost"
+seed = 3
+duration = "60s"
+warmup = "10s"
+[[load]]
+id = "users"
+target = "api"
+rate = 1000
+[[node]]
+id = "api"
+kind = "service"
+replicas = 2
+workers = 8
+service_time = { dist = "exp", mean = "1ms" }
+cost = { per_replica_hour = 0.36, log_bytes_per_request = 2000, per_gb_logged = 0.5 }
+  [[node.call]]
+  to = "sms"
+  probability = 0.5
+[[node]]
+id = "sms"
+kind = "external"
+latency = { dist = "const", value = "5ms" }
+cost = { per_request = 0.0000008 }
+"#;
+    let s = run(toml);
+    // Poisson arrivals: the offered count is within ~0.5% of 1 000/s.
+    assert!((s.cost_per_million - 1.6).abs() < 0.02, "{}", s.cost_per_million);
+    assert!(
+        (s.nodes["api"].cost - 0.0012 * 50.0).abs() < 0.0012 * 50.0 * 0.01,
+        "{}",
+        s.nodes["api"].cost
+    );
+}

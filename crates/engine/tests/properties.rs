@@ -115,6 +115,14 @@ fn random_scenario(case: u64) -> String {
                 1 + rng.below(100)
             );
         }
+        if rng.below(4) == 0 {
+            toml += &format!(
+                "cost = {{ per_replica_hour = 0.{}, per_request = 0.00000{}, log_bytes_per_request = {} }}\n",
+                rng.below(9),
+                rng.below(9),
+                rng.below(5000)
+            );
+        }
         if rng.below(2) == 0 {
             toml += &format!(
                 "queue = {{ capacity = {}, discipline = \"{}\"{} }}\n",

@@ -179,6 +179,7 @@ enum Shape {
     RateLimit,
     Breaker,
     FaultEffect,
+    Cost,
     /// Values, not tables: nothing below to check.
     Free,
 }
@@ -205,6 +206,7 @@ impl Shape {
             Shape::RateLimit => fields_of::<crate::rate_limit::RateLimitSpec>(),
             Shape::Breaker => fields_of::<crate::breaker::BreakerSpec>(),
             Shape::FaultEffect => fields_of::<super::FaultEffect>(),
+            Shape::Cost => fields_of::<crate::cost::CostSpec>(),
             Shape::Distribution | Shape::Free => Vec::new(),
         }
     }
@@ -232,6 +234,7 @@ impl Shape {
             (Shape::Node, "rate_limit") => Shape::RateLimit,
             (Shape::Call, "breaker") => Shape::Breaker,
             (Shape::Fault, "effect") => Shape::FaultEffect,
+            (Shape::Node, "cost") => Shape::Cost,
             _ => Shape::Free,
         }
     }

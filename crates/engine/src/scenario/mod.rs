@@ -252,6 +252,9 @@ pub struct NodeSpec {
     /// Share of answers that are errors.
     #[serde(default)]
     pub error_rate: f64,
+    /// What running the node costs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cost: Option<crate::cost::CostSpec>,
     /// A token bucket in front of the node; over it, requests are rejected.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rate_limit: Option<crate::rate_limit::RateLimitSpec>,

@@ -300,6 +300,9 @@ fn check_node(p: &mut Problems, i: usize, node: &NodeSpec, ids: &[&str]) {
         );
     }
     p.share(key("error_rate"), node.error_rate);
+    if let Some(Err(message)) = node.cost.as_ref().map(|c| c.check()) {
+        p.push(key("cost"), message);
+    }
     if let Some(Err(message)) = node.rate_limit.as_ref().map(|r| r.check()) {
         p.push(key("rate_limit"), message);
     }
