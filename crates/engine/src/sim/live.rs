@@ -1,0 +1,246 @@
+//! The incremental API's views and edits: snapshots for the topology
+//! view, and live changes applied to the running simulation.
+
+use super::*;
+
+/// A node's state now, for the topology view.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct NodeState {
+    /// Workers busy, all replicas together.
+    pub busy: u64,
+    /// Workers available (0 for externals: unlimited).
+    pub capacity: u64,
+    /// Requests waiting, all replicas together.
+    pub queued: u64,
+    /// Visits at the node, in any stage.
+    pub in_flight: u64,
+    pub replicas: u32,
+}
+
+/// One in-flight visit, for animating dots.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct InFlight {
+    pub node: usize,
+    pub load: usize,
+    pub stage: Stage,
+    /// Milliseconds since it arrived at the node.
+    pub age_ms: f64,
+}
+
+/// The state of the run now: what the topology view draws.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Snapshot {
+    pub sim_time_s: f64,
+    pub events: u64,
+    pub nodes: Vec<NodeState>,
+    /// At most the requested number, spread over the in-flight set.
+    pub sample: Vec<InFlight>,
+    /// Every call's breaker, for drawing it on its edge.
+    pub breakers: Vec<BreakerView>,
+}
+
+/// A breaker's state now.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct BreakerView {
+    /// The calling node (scenario order).
+    pub node: usize,
+    /// The call's index in that node's calls.
+    pub call: usize,
+    pub state: BreakerState,
+    /// Times it opened so far.
+    pub trips: u64,
+}
+
+/// A live change to a running simulation.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "change", rename_all = "snake_case")]
+pub enum Change {
+    /// Scale every open-loop load's rate (the UI's load slider).
+    LoadMultiplier { multiplier: f64 },
+    /// Switch a call between sync and async.
+    CallMode { node: String, call: usize, mode: Mode },
+    /// Set one parameter by path, as `scalesim run --set` does.
+    Set { path: String, value: String },
+    /// Replace the whole scenario, keeping what is in flight (the editor).
+    Replace { scenario: Box<Scenario> },
+}
+
+impl Simulation {
+    /// The state now: per-node levels and up to `sample` in-flight visits.
+    pub fn snapshot(&self, sample: usize) -> Snapshot {
+        let nodes = self
+            .nodes
+            .iter()
+            .zip(&self.model.nodes)
+            .map(|(rt, m)| NodeState {
+                busy: rt.busy,
+                capacity: match m.behaviour {
+                    Behaviour::Queueing => u64::from(m.replicas) * u64::from(m.workers),
+                    Behaviour::Remote => 0,
+                },
+                queued: rt.queued,
+                in_flight: rt.in_flight,
+                replicas: m.replicas,
+            })
+            .collect();
+        let step = (self.tasks.len() / sample.max(1)).max(1);
+        let sample = self
+            .tasks
+            .iter()
+            .step_by(step)
+            .take(sample)
+            .map(|(_, t)| InFlight {
+                node: t.node as usize,
+                load: t.load as usize,
+                stage: t.stage,
+                age_ms: self.now.since(t.arrived).as_millis_f64(),
+            })
+            .collect();
+        let breakers = self
+            .breakers
+            .iter()
+            .zip(&self.model.breakers)
+            .map(|(b, (node, call, _))| BreakerView {
+                node: *node,
+                call: *call,
+                state: b.state_at(self.now),
+                trips: b.trips,
+            })
+            .collect();
+        Snapshot {
+            sim_time_s: self.now.as_secs_f64(),
+            events: self.event_count,
+            nodes,
+            sample,
+            breakers,
+        }
+    }
+
+    /// Applies a live change; the run goes on from the current state.
+    pub fn apply(&mut self, change: Change) -> Result<(), ScenarioError> {
+        match change {
+            Change::LoadMultiplier { multiplier } => {
+                if !(multiplier.is_finite() && multiplier > 0.0) {
+                    return Err(single_problem(
+                        "load multiplier",
+                        format!("expected a positive number, got {multiplier}"),
+                    ));
+                }
+                for i in 0..self.loads.len() {
+                    self.loads[i].multiplier = multiplier;
+                    if let Some(a) = self.loads[i].arrivals.as_mut() {
+                        a.set_multiplier(multiplier);
+                        self.loads[i].generation = self.loads[i].generation.wrapping_add(1);
+                        self.schedule_arrival(i);
+                    }
+                }
+                Ok(())
+            }
+            Change::CallMode { node, call, mode } => {
+                let mut scenario = self.scenario.clone();
+                let target = scenario
+                    .nodes
+                    .iter_mut()
+                    .find(|n| n.id == node)
+                    .and_then(|n| n.calls.get_mut(call))
+                    .ok_or_else(|| {
+                        single_problem("call", format!("node `{node}` has no call {call}"))
+                    })?;
+                target.mode = mode;
+                self.replace(scenario)
+            }
+            Change::Set { path, value } => {
+                let mut scenario = self.scenario.clone();
+                crate::set::apply(&mut scenario, &path, &value)
+                    .map_err(|message| single_problem(&path, message))?;
+                self.replace(scenario)
+            }
+            Change::Replace { scenario } => self.replace(*scenario),
+        }
+    }
+
+    /// Swaps in an edited scenario with the same nodes and loads (by id and
+    /// order); in-flight work continues under the new parameters.
+    pub(super) fn replace(&mut self, scenario: Scenario) -> Result<(), ScenarioError> {
+        let same_nodes =
+            scenario.nodes.iter().map(|n| &n.id).eq(self.scenario.nodes.iter().map(|n| &n.id));
+        let same_loads =
+            scenario.loads.iter().map(|l| &l.id).eq(self.scenario.loads.iter().map(|l| &l.id));
+        if !(same_nodes && same_loads) {
+            return Err(single_problem(
+                "scenario",
+                "adding or removing nodes or loads needs a restart".to_owned(),
+            ));
+        }
+        if scenario.faults != self.scenario.faults {
+            return Err(single_problem(
+                "fault",
+                "changing the fault timeline needs a restart".to_owned(),
+            ));
+        }
+        let problems = crate::scenario::validate::problems(&scenario);
+        if let Some(p) = problems.into_iter().next() {
+            return Err(single_problem(&p.key, p.message));
+        }
+        let model = Model::compile(&scenario);
+        for (i, n) in model.nodes.iter().enumerate() {
+            let rt = &mut self.nodes[i];
+            if rt.replicas.len() < n.replicas as usize {
+                rt.replicas.resize(n.replicas as usize, Replica::default());
+            }
+            rt.limiter = match (rt.limiter.take(), &n.rate_limit) {
+                (Some(mut bucket), Some(spec)) => {
+                    bucket.reconfigure(spec);
+                    Some(bucket)
+                }
+                (None, Some(spec)) => Some(TokenBucket::new(spec)),
+                (_, None) => None,
+            };
+        }
+        if model.budgets.len() != self.budgets.len() {
+            self.budgets = model.budgets.iter().map(|&r| RetryBudget::new(r)).collect();
+        }
+        if model.bulkheads != self.bulkheads.len() {
+            // Call sites changed: counting restarts (attempts admitted under
+            // the old sites release nothing, see `release_bulkhead`).
+            self.bulkheads = vec![0; model.bulkheads];
+            for (_, call) in self.calls.iter_mut() {
+                call.admitted = false;
+            }
+        }
+        if model.breakers.len() == self.breakers.len() {
+            for (breaker, (_, _, spec)) in self.breakers.iter_mut().zip(&model.breakers) {
+                breaker.reconfigure(spec);
+            }
+        } else {
+            self.breakers = model.breakers.iter().map(|(_, _, spec)| Breaker::new(spec)).collect();
+            for (_, call) in self.calls.iter_mut() {
+                call.through_breaker = false;
+            }
+        }
+        let rates_changed: Vec<bool> =
+            scenario.loads.iter().zip(&self.scenario.loads).map(|(a, b)| a != b).collect();
+        self.scenario = scenario;
+        self.model = model;
+        for (i, changed) in rates_changed.into_iter().enumerate() {
+            if changed {
+                let spec = &self.model.loads[i].spec;
+                self.loads[i].arrivals = spec.rate.map(|rate| {
+                    let mut a =
+                        Arrivals::new(spec.arrival, rate, spec.pattern.clone(), spec.burst.clone());
+                    a.set_multiplier(self.loads[i].multiplier);
+                    a
+                });
+                self.loads[i].generation = self.loads[i].generation.wrapping_add(1);
+                self.schedule_arrival(i);
+            }
+        }
+        // More workers (or replicas) may now serve what is waiting.
+        for node in 0..self.nodes.len() {
+            for replica in 0..self.nodes[node].replicas.len() {
+                self.start_waiting(node, replica);
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,82 @@
+//! Loads: open-loop arrivals and closed-loop users start user requests,
+//! which end here with their outcome.
+
+use super::*;
+
+impl Simulation {
+    pub(super) fn start_loads(&mut self) {
+        for i in 0..self.model.loads.len() {
+            match self.model.loads[i].spec.users {
+                Some(users) => {
+                    let think = self.think_mean(i).max(SimDuration::from_millis(1));
+                    for user in 0..users {
+                        let offset = self.load_rngs[i].below(think.as_nanos() + 1);
+                        self.events.schedule(
+                            SimTime::from_nanos(offset),
+                            Event::UserStart { load: i as u32, user },
+                        );
+                    }
+                }
+                None => self.schedule_arrival(i),
+            }
+        }
+    }
+
+    pub(super) fn think_mean(&self, load: usize) -> SimDuration {
+        self.model.loads[load].spec.think_time.as_ref().map_or(SimDuration::ZERO, |d| d.mean())
+    }
+
+    pub(super) fn schedule_arrival(&mut self, load: usize) {
+        let generation = self.loads[load].generation;
+        let rng = &mut self.load_rngs[load];
+        if let Some(arrivals) = self.loads[load].arrivals.as_mut() {
+            let (at, real) = match arrivals.next(self.now, rng) {
+                Next::Arrival(at) => (at, true),
+                Next::Recheck(at) => (at, false),
+            };
+            self.events.schedule(at, Event::Arrival { load: load as u32, generation, real });
+        }
+    }
+
+    pub(super) fn start_user_request(&mut self, load: usize, user: Option<u32>) {
+        let started = self.now;
+        let counted = started >= self.warmup_end;
+        let rt = &mut self.loads[load];
+        rt.in_flight += 1;
+        if counted {
+            rt.run_in_flight += 1;
+            self.load_run[load].offered += 1;
+        }
+        self.load_window[load].offered += 1;
+        let work = self.model.loads[load].spec.work;
+        self.start_call(Site::Load(load as u32), Parent::User { started, user }, load as u32, work);
+    }
+
+    pub(super) fn finish_user_request(
+        &mut self,
+        load: usize,
+        started: SimTime,
+        user: Option<u32>,
+        outcome: Outcome,
+    ) {
+        let latency = self.now.since(started);
+        let window = &mut self.load_window[load];
+        window.outcomes.add(outcome);
+        if outcome.is_success() {
+            window.latency.record(latency);
+        }
+        let rt = &mut self.loads[load];
+        rt.in_flight -= 1;
+        if started >= self.warmup_end {
+            rt.run_in_flight -= 1;
+            self.load_run[load].outcomes.add(outcome);
+        }
+        if let Some(user) = user {
+            let think = match &self.model.loads[load].spec.think_time {
+                Some(d) => d.sample(&mut self.load_rngs[load]),
+                None => SimDuration::ZERO,
+            };
+            self.events.schedule(self.now + think, Event::UserStart { load: load as u32, user });
+        }
+    }
+}

@@ -1,0 +1,444 @@
+//! The simulation: the event loop over a whole topology, the incremental API
+//! the worker and the CLI drive (`advance_until`, `snapshot`, live changes),
+//! and the bookkeeping that turns events into windows and a summary.
+//!
+//! Entities: a user request is a [`Call`] from its load into the target; a
+//! visit of a request to a node is a [`Task`]; a task's downstream calls are
+//! further `Call`s, each owning its retries, timeout and fan-out copies.
+//! Both live in slabs and are freed the moment they finish.
+//!
+//! This file holds the state and the event loop; the handlers live beside
+//! it, one concern a file: `loads` (user requests start and end), `calls`
+//! (attempts, retries, hedges, admission), `tasks` (a visit to a node),
+//! `windows` (measurement and the summary), `live` (snapshots and live
+//! changes).
+
+use crate::arrival::{Arrivals, Next};
+use crate::balancer;
+use crate::breaker::{Breaker, BreakerState};
+use crate::event_queue::EventQueue;
+use crate::metrics::{
+    LatencyHistogram, LevelStats, LoadReport, NodeReport, RequestCounts, Summary, TimeWeighted,
+    WindowReport,
+};
+use crate::model::{Behaviour, CallModel, Model};
+use crate::outcome::{Outcome, OutcomeCounts};
+use crate::rate_limit::TokenBucket;
+use crate::retry::{self, RetryBudget};
+use crate::rng::Rng;
+use crate::scenario::{Discipline, Fallback, Io, Mode, Scenario, ScenarioError};
+use crate::slab::{Key, Slab};
+
+mod calls;
+mod live;
+mod loads;
+mod tasks;
+mod windows;
+
+use crate::time::{SimDuration, SimTime};
+pub use live::{BreakerView, Change, InFlight, NodeState, Snapshot};
+use windows::{LoadTally, NodeClosed, NodeTally};
+
+/// What can happen at an instant.
+#[derive(Clone, Copy, Debug)]
+enum Event {
+    /// An open-loop load's next arrival (or, `real = false`, a re-check
+    /// after a silent stretch). Stale generations are ignored: that is how a
+    /// pending arrival is cancelled when the rate changes.
+    Arrival { load: u32, generation: u32, real: bool },
+    /// A closed-loop user is done thinking and sends a request.
+    UserStart { load: u32, user: u32 },
+    /// A task's own service (or an external's latency) is over.
+    ServiceDone { task: Key },
+    /// A call's attempt waited too long.
+    CallTimeout { call: Key, attempt: u32 },
+    /// A call's backoff is over: try again.
+    RetryFire { call: Key },
+    /// An answer that was known at once (a rejection), delivered through the
+    /// event queue so no handler re-enters another.
+    Deliver { call: Key, attempt: u32, outcome: Outcome },
+    /// A whole attempt turned away by its own call site's bulkhead.
+    AttemptRejected { call: Key, attempt: u32 },
+    /// An attempt's hedge delay is over: copy what is still unanswered.
+    Hedge { call: Key, attempt: u32 },
+    /// A `[[fault]]` begins (`active = true`) or ends.
+    Fault { index: u32, active: bool },
+}
+
+/// Where a task is in its visit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stage {
+    /// Waiting for a worker.
+    Queued,
+    /// Being served (or, for an external, awaiting the third party).
+    Serving,
+    /// Waiting on its downstream sync calls.
+    Calling,
+}
+
+/// A visit of a request to a node.
+#[derive(Debug)]
+struct Task {
+    node: u32,
+    replica: u32,
+    load: u32,
+    work: f64,
+    arrived: SimTime,
+    /// The call attempt this visit answers, if anyone waits for it.
+    reply: Option<(Key, u32)>,
+    stage: Stage,
+    holds_worker: bool,
+    cancelled: bool,
+    degraded: bool,
+    next_group: u32,
+    /// Sync calls of the current group still awaited. (If the task ends
+    /// early, the others answer a stale key and are ignored.)
+    pending: u32,
+}
+
+/// Who waits for a call's outcome.
+#[derive(Clone, Copy, Debug)]
+enum Parent {
+    /// A user: the call is a user request.
+    User { started: SimTime, user: Option<u32> },
+    /// A task waiting on a sync call.
+    Task(Key),
+    /// Nobody (async calls, and calls whose caller has gone).
+    Detached,
+}
+
+/// Where a call's configuration lives.
+#[derive(Clone, Copy, Debug)]
+enum Site {
+    Load(u32),
+    Node { node: u32, call: u32 },
+}
+
+/// One logical call: its attempts, their fan-out copies, retries, timeout.
+#[derive(Debug)]
+struct Call {
+    site: Site,
+    parent: Parent,
+    load: u32,
+    work: f64,
+    attempt: u32,
+    oks: u32,
+    fails: u32,
+    /// Copies of the current attempt sent in all (fan-out plus hedges).
+    sent: u32,
+    degraded: bool,
+    last_backoff: SimDuration,
+    /// Whether the current attempt holds a slot of its site's bulkhead.
+    admitted: bool,
+    /// Whether the current attempt went through its site's breaker (and so
+    /// is counted by it when it ends).
+    through_breaker: bool,
+    /// Copies of the current attempt, kept only to cancel them on timeout.
+    children: Vec<Key>,
+}
+
+/// One replica of a queueing node.
+#[derive(Clone, Debug, Default)]
+struct Replica {
+    busy: u32,
+    queue: std::collections::VecDeque<Key>,
+    /// Tasks at this replica not yet finished (for the balancer).
+    outstanding: u32,
+}
+
+#[derive(Clone, Debug, Default)]
+struct NodeRuntime {
+    replicas: Vec<Replica>,
+    /// The node's `rate_limit`, if it has one.
+    limiter: Option<TokenBucket>,
+    /// What active faults do to the node now.
+    fault: FaultState,
+    cursor: u32,
+    queued: u64,
+    busy: u64,
+    in_flight: u64,
+}
+
+/// The combined effect of the faults active on one node.
+#[derive(Clone, Debug, Default)]
+struct FaultState {
+    latency_add: SimDuration,
+    error_rate: f64,
+    outage: bool,
+    replicas: Option<u32>,
+}
+
+#[derive(Clone, Debug)]
+struct LoadRuntime {
+    arrivals: Option<Arrivals>,
+    generation: u32,
+    multiplier: f64,
+    in_flight: u64,
+    /// In flight among the requests the summary counts (started after warm-up).
+    run_in_flight: u64,
+}
+
+/// A running simulation. Deterministic: the same scenario, seed and calls
+/// give the same numbers, natively and in Wasm.
+#[derive(Debug)]
+pub struct Simulation {
+    scenario: Scenario,
+    model: Model,
+    load_rngs: Vec<Rng>,
+    node_rngs: Vec<Rng>,
+    call_rng: Rng,
+    events: EventQueue<Event>,
+    now: SimTime,
+    event_count: u64,
+    tasks: Slab<Task>,
+    calls: Slab<Call>,
+    nodes: Vec<NodeRuntime>,
+    loads: Vec<LoadRuntime>,
+    budgets: Vec<RetryBudget>,
+    /// Attempts in flight at each bulkheaded call site.
+    bulkheads: Vec<u32>,
+    /// One per call site with a breaker (`Model::breakers` order).
+    breakers: Vec<Breaker>,
+    window_start: SimTime,
+    window_index: u64,
+    /// The first window boundary at or after the configured warm-up.
+    warmup_end: SimTime,
+    load_window: Vec<LoadTally>,
+    node_window: Vec<NodeTally>,
+    load_run: Vec<LoadTally>,
+    node_run: Vec<NodeClosed>,
+    /// Which `[[fault]]`s are in effect now.
+    faults_active: Vec<bool>,
+    closed: Vec<WindowReport>,
+}
+
+/// A finished run: every window and the summary.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Run {
+    pub windows: Vec<WindowReport>,
+    pub summary: Summary,
+}
+
+impl Simulation {
+    /// A simulation of `scenario` at time zero, or every reason it cannot run.
+    pub fn new(scenario: Scenario) -> Result<Self, ScenarioError> {
+        let problems = crate::scenario::validate::problems(&scenario);
+        if !problems.is_empty() {
+            return Err(ScenarioError {
+                diagnostics: problems
+                    .into_iter()
+                    .map(|p| crate::scenario::Diagnostic {
+                        file: scenario.scenario.name.clone(),
+                        line: 0,
+                        key: p.key,
+                        message: p.message,
+                    })
+                    .collect(),
+            });
+        }
+        let model = Model::compile(&scenario);
+        let meta = &scenario.scenario;
+        let window = meta.window.as_nanos();
+        let warmup_end =
+            SimTime::from_nanos(meta.warmup.as_nanos().div_ceil(window).saturating_mul(window));
+        let mut root = Rng::seeded(meta.seed);
+        let load_rngs = (0..model.loads.len() as u64).map(|i| root.fork(1 + i)).collect();
+        let node_rngs = (0..model.nodes.len() as u64).map(|i| root.fork(1_000_000 + i)).collect();
+        let call_rng = root.fork(u64::MAX);
+        let nodes = model
+            .nodes
+            .iter()
+            .map(|n| NodeRuntime {
+                replicas: vec![Replica::default(); n.replicas as usize],
+                limiter: n.rate_limit.as_ref().map(TokenBucket::new),
+                ..NodeRuntime::default()
+            })
+            .collect();
+        let loads = model
+            .loads
+            .iter()
+            .map(|l| LoadRuntime {
+                arrivals: l.spec.rate.map(|rate| {
+                    Arrivals::new(
+                        l.spec.arrival,
+                        rate,
+                        l.spec.pattern.clone(),
+                        l.spec.burst.clone(),
+                    )
+                }),
+                generation: 0,
+                multiplier: 1.0,
+                in_flight: 0,
+                run_in_flight: 0,
+            })
+            .collect();
+        let budgets = model.budgets.iter().map(|&r| RetryBudget::new(r)).collect();
+        let model_bulkheads = model.bulkheads;
+        let model_breakers = model.breakers.iter().map(|(_, _, spec)| Breaker::new(spec)).collect();
+        let fault_events: Vec<(SimTime, SimTime)> = scenario
+            .faults
+            .iter()
+            .map(|f| (SimTime::ZERO + f.at, SimTime::ZERO + f.at + f.duration))
+            .collect();
+        let mut sim = Simulation {
+            load_window: vec![LoadTally::default(); model.loads.len()],
+            node_window: vec![NodeTally::default(); model.nodes.len()],
+            load_run: vec![LoadTally::default(); model.loads.len()],
+            faults_active: vec![false; scenario.faults.len()],
+            node_run: vec![NodeClosed::default(); model.nodes.len()],
+            scenario,
+            model,
+            load_rngs,
+            node_rngs,
+            call_rng,
+            events: EventQueue::new(),
+            now: SimTime::ZERO,
+            event_count: 0,
+            tasks: Slab::default(),
+            calls: Slab::default(),
+            nodes,
+            loads,
+            budgets,
+            bulkheads: vec![0; model_bulkheads],
+            breakers: model_breakers,
+            window_start: SimTime::ZERO,
+            window_index: 0,
+            warmup_end,
+            closed: Vec::new(),
+        };
+        for (index, (start, end)) in fault_events.into_iter().enumerate() {
+            sim.events.schedule(start, Event::Fault { index: index as u32, active: true });
+            sim.events.schedule(end, Event::Fault { index: index as u32, active: false });
+        }
+        sim.start_loads();
+        Ok(sim)
+    }
+
+    /// Runs `scenario` to its configured duration, one window at a time.
+    pub fn run(scenario: Scenario) -> Result<Run, ScenarioError> {
+        let end = SimTime::ZERO + scenario.scenario.duration;
+        let mut sim = Simulation::new(scenario)?;
+        let windows = sim.advance_until(end);
+        let summary = sim.summary();
+        debug_assert!(sim.conserved(), "conservation violated: {summary:?}");
+        Ok(Run { windows, summary })
+    }
+
+    /// The scenario as it now stands (live changes included).
+    pub fn scenario(&self) -> &Scenario {
+        &self.scenario
+    }
+
+    /// Current simulated time.
+    pub fn now(&self) -> SimTime {
+        self.now
+    }
+
+    /// Events processed so far.
+    pub fn event_count(&self) -> u64 {
+        self.event_count
+    }
+
+    /// Runs every event up to and including `until`, and returns the windows
+    /// that closed on the way.
+    pub fn advance_until(&mut self, until: SimTime) -> Vec<WindowReport> {
+        loop {
+            let window_end = self.window_start + self.scenario.scenario.window;
+            match self.events.peek_time() {
+                Some(at) if at < window_end && at <= until => {
+                    if let Some((at, event)) = self.events.pop() {
+                        self.now = at;
+                        self.event_count += 1;
+                        self.handle(event);
+                    }
+                }
+                _ if window_end <= until => {
+                    self.now = window_end;
+                    self.close_window();
+                }
+                _ => break,
+            }
+        }
+        self.now = self.now.max(until);
+        std::mem::take(&mut self.closed)
+    }
+
+    /// Runs for `span` more simulated time.
+    pub fn advance_by(&mut self, span: SimDuration) -> Vec<WindowReport> {
+        self.advance_until(self.now + span)
+    }
+
+    /// Whether every load's requests add up: offered = outcomes + in flight
+    /// (over the requests the summary counts).
+    pub fn conserved(&self) -> bool {
+        self.load_run
+            .iter()
+            .zip(&self.loads)
+            .all(|(t, l)| t.offered == t.outcomes.total() + l.run_in_flight)
+    }
+
+    // ----- loads -------------------------------------------------------------
+
+    // ----- events ------------------------------------------------------------
+
+    fn handle(&mut self, event: Event) {
+        match event {
+            Event::Arrival { load, generation, real } => {
+                let load = load as usize;
+                if generation != self.loads[load].generation {
+                    return;
+                }
+                self.schedule_arrival(load);
+                if real {
+                    self.start_user_request(load, None);
+                }
+            }
+            Event::UserStart { load, user } => self.start_user_request(load as usize, Some(user)),
+            Event::ServiceDone { task } => self.service_done(task),
+            Event::CallTimeout { call, attempt } => {
+                if self.calls.get(call).is_some_and(|c| c.attempt == attempt) {
+                    self.attempt_failed(call, Outcome::Timeout, true);
+                }
+            }
+            Event::RetryFire { call } => {
+                if self.calls.get(call).is_some() {
+                    self.issue_attempt(call);
+                }
+            }
+            Event::Deliver { call, attempt, outcome } => self.on_reply(call, attempt, outcome),
+            Event::Hedge { call, attempt } => self.hedge(call, attempt),
+            Event::Fault { index, active } => self.set_fault(index as usize, active),
+            Event::AttemptRejected { call, attempt } => {
+                if self.calls.get(call).is_some_and(|c| c.attempt == attempt) {
+                    self.attempt_failed(call, Outcome::Rejected, false);
+                }
+            }
+        }
+    }
+
+    // ----- calls -------------------------------------------------------------
+
+    // ----- tasks -------------------------------------------------------------
+
+    // ----- windows -----------------------------------------------------------
+}
+
+fn rate(count: u64, span: SimDuration) -> f64 {
+    if span == SimDuration::ZERO { 0.0 } else { count as f64 / span.as_secs_f64() }
+}
+
+fn ratio(a: u64, b: u64) -> f64 {
+    if b == 0 { 0.0 } else { a as f64 / b as f64 }
+}
+
+fn single_problem(key: &str, message: String) -> ScenarioError {
+    ScenarioError {
+        diagnostics: vec![crate::scenario::Diagnostic {
+            file: String::new(),
+            line: 0,
+            key: key.to_owned(),
+            message,
+        }],
+    }
+}

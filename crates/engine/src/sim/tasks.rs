@@ -1,0 +1,332 @@
+//! Tasks: a request's visit to a node: admission (outage, rate limit,
+//! full queue), replica choice, queueing, service, its call groups, and
+//! the end of the visit. Also what active faults do to a node.
+
+use super::*;
+
+impl Simulation {
+    /// A request arrives at `node`. Returns the task, unless it was turned
+    /// away at the door (then the rejection is already on its way).
+    pub(super) fn arrive(
+        &mut self,
+        node: usize,
+        load: u32,
+        work: f64,
+        reply: Option<(Key, u32)>,
+    ) -> Option<Key> {
+        self.node_window[node].arrivals += 1;
+        let now = self.now;
+        if self.nodes[node].fault.outage {
+            self.answer_at_door(node, reply, Outcome::Error);
+            return None;
+        }
+        if self.nodes[node].limiter.as_mut().is_some_and(|bucket| !bucket.try_take(now)) {
+            self.answer_at_door(node, reply, Outcome::Rejected);
+            return None;
+        }
+        let model = &self.model.nodes[node];
+        let rt = &mut self.nodes[node];
+        let cap = rt.fault.replicas.unwrap_or(u32::MAX).min(model.replicas);
+        let active = (cap as usize).min(rt.replicas.len()).max(1);
+        let replica = match model.behaviour {
+            Behaviour::Remote => 0,
+            Behaviour::Queueing => {
+                let replicas = &rt.replicas[..active];
+                let outstanding = |i: usize| replicas[i].outstanding;
+                balancer::pick(
+                    model.balancer,
+                    active,
+                    outstanding,
+                    &mut rt.cursor,
+                    &mut self.node_rngs[node],
+                )
+            }
+        };
+        if model.behaviour == Behaviour::Queueing {
+            let r = &rt.replicas[replica];
+            let full = r.busy >= model.workers
+                && model.capacity.is_some_and(|cap| r.queue.len() as u64 >= cap);
+            if full {
+                self.answer_at_door(node, reply, Outcome::Rejected);
+                return None;
+            }
+        }
+        let task = self.tasks.insert(Task {
+            node: node as u32,
+            replica: replica as u32,
+            load,
+            work,
+            arrived: self.now,
+            reply,
+            stage: Stage::Queued,
+            holds_worker: false,
+            cancelled: false,
+            degraded: false,
+            next_group: 0,
+            pending: 0,
+        });
+        let rt = &mut self.nodes[node];
+        rt.in_flight += 1;
+        match model.behaviour {
+            Behaviour::Remote => {
+                rt.busy += 1;
+                self.node_window[node].busy.set(self.now, rt.busy);
+                let latency = self.model.nodes[node].service.sample(&mut self.node_rngs[node])
+                    + self.nodes[node].fault.latency_add;
+                if let Some(t) = self.tasks.get_mut(task) {
+                    t.stage = Stage::Serving;
+                }
+                self.events.schedule(self.now + latency, Event::ServiceDone { task });
+            }
+            Behaviour::Queueing => {
+                rt.replicas[replica].outstanding += 1;
+                if rt.replicas[replica].busy < model.workers {
+                    self.start_service(task);
+                } else {
+                    rt.replicas[replica].queue.push_back(task);
+                    rt.queued += 1;
+                    self.node_window[node].queue.set(self.now, rt.queued);
+                }
+            }
+        }
+        Some(task)
+    }
+
+    /// Answers a request before it takes any resource: `rejected` (queue
+    /// full, rate limited) or `error` (the node is down). The answer travels
+    /// through the event queue.
+    pub(super) fn answer_at_door(
+        &mut self,
+        node: usize,
+        reply: Option<(Key, u32)>,
+        outcome: Outcome,
+    ) {
+        self.node_window[node].outcomes.add(outcome);
+        if let Some((call, attempt)) = reply {
+            self.events.schedule(self.now, Event::Deliver { call, attempt, outcome });
+        }
+    }
+
+    /// A fault starts or ends: recompute what the active faults do to its
+    /// target (overlapping faults add their latency and compound their
+    /// error rates; the latest replica cap wins).
+    pub(super) fn set_fault(&mut self, index: usize, active: bool) {
+        self.faults_active[index] = active;
+        let target = &self.scenario.faults[index].target;
+        let Some(node) = self.scenario.node_index(target) else { return };
+        let mut state = FaultState::default();
+        let active_here = self
+            .scenario
+            .faults
+            .iter()
+            .zip(&self.faults_active)
+            .filter(|(f, on)| **on && f.target == *target);
+        for (fault, _) in active_here {
+            let e = &fault.effect;
+            state.latency_add = state.latency_add + e.latency_add.unwrap_or_default();
+            if let Some(rate) = e.error_rate {
+                state.error_rate = 1.0 - (1.0 - state.error_rate) * (1.0 - rate);
+            }
+            state.outage |= e.outage.unwrap_or(false);
+            state.replicas = e.replicas.or(state.replicas);
+        }
+        self.nodes[node].fault = state;
+    }
+
+    pub(super) fn start_service(&mut self, key: Key) {
+        let Some(task) = self.tasks.get_mut(key) else {
+            return;
+        };
+        let (node, replica) = (task.node as usize, task.replica as usize);
+        task.stage = Stage::Serving;
+        task.holds_worker = true;
+        let work = task.work;
+        let rt = &mut self.nodes[node];
+        rt.replicas[replica].busy += 1;
+        rt.busy += 1;
+        self.node_window[node].busy.set(self.now, rt.busy);
+        let service = self.model.nodes[node].service.sample(&mut self.node_rngs[node]);
+        let service = if work == 1.0 {
+            service
+        } else {
+            SimDuration::from_secs_f64(service.as_secs_f64() * work)
+        };
+        let service = service + self.nodes[node].fault.latency_add;
+        self.events.schedule(self.now + service, Event::ServiceDone { task: key });
+    }
+
+    pub(super) fn service_done(&mut self, key: Key) {
+        let Some(task) = self.tasks.get(key) else {
+            return;
+        };
+        let node = task.node as usize;
+        if task.cancelled {
+            self.finish_task(key, Outcome::Timeout);
+            return;
+        }
+        let (own, fault) = (self.model.nodes[node].error_rate, self.nodes[node].fault.error_rate);
+        let error_rate = if fault > 0.0 { 1.0 - (1.0 - own) * (1.0 - fault) } else { own };
+        if error_rate > 0.0 && self.node_rngs[node].next_f64() < error_rate {
+            self.finish_task(key, Outcome::Error);
+            return;
+        }
+        if self.model.nodes[node].behaviour == Behaviour::Remote {
+            self.finish_task(key, Outcome::Ok);
+            return;
+        }
+        if self.model.nodes[node].io == Io::Nonblocking {
+            self.release_worker(key);
+        }
+        if let Some(t) = self.tasks.get_mut(key) {
+            t.stage = Stage::Calling;
+        }
+        self.run_groups(key);
+    }
+
+    /// Issues the task's next call groups until one has sync calls to wait
+    /// for, or finishes the task when none is left.
+    pub(super) fn run_groups(&mut self, key: Key) {
+        loop {
+            let Some(task) = self.tasks.get(key) else {
+                return;
+            };
+            let node = task.node as usize;
+            let group = task.next_group as usize;
+            let Some(members) = self.model.nodes[node].groups.get(group).map(Vec::len) else {
+                let outcome = if task.degraded { Outcome::Degraded } else { Outcome::Ok };
+                self.finish_task(key, outcome);
+                return;
+            };
+            let (load, work) = (task.load, task.work);
+            if let Some(t) = self.tasks.get_mut(key) {
+                t.next_group += 1;
+            }
+            let mut pending = 0;
+            for member in 0..members {
+                let index = self.model.nodes[node].groups[group][member];
+                let model = &self.model.nodes[node].calls[index];
+                if model.probability < 1.0 && self.call_rng.next_f64() >= model.probability {
+                    continue;
+                }
+                let sync = model.mode == Mode::Sync;
+                let site = Site::Node { node: node as u32, call: index as u32 };
+                let parent = if sync { Parent::Task(key) } else { Parent::Detached };
+                if sync {
+                    pending += 1;
+                }
+                self.start_call(site, parent, load, work);
+            }
+            if pending > 0 {
+                if let Some(t) = self.tasks.get_mut(key) {
+                    t.pending = pending;
+                }
+                return;
+            }
+        }
+    }
+
+    /// One of the task's sync calls ended.
+    pub(super) fn task_call_done(&mut self, key: Key, outcome: Outcome, fallback: Fallback) {
+        let Some(task) = self.tasks.get_mut(key) else {
+            return;
+        };
+        task.pending = task.pending.saturating_sub(1);
+        match (outcome, fallback) {
+            (Outcome::Ok, _) => {}
+            (Outcome::Degraded, _) | (_, Fallback::Degrade) => task.degraded = true,
+            (failure, Fallback::Fail) => {
+                self.finish_task(key, failure);
+                return;
+            }
+        }
+        if task.pending == 0 {
+            self.run_groups(key);
+        }
+    }
+
+    pub(super) fn cancel_task(&mut self, key: Key) {
+        let Some(task) = self.tasks.get_mut(key) else {
+            return;
+        };
+        task.cancelled = true;
+        if task.stage == Stage::Calling {
+            self.finish_task(key, Outcome::Timeout);
+        }
+    }
+
+    pub(super) fn release_worker(&mut self, key: Key) {
+        let Some(task) = self.tasks.get_mut(key) else {
+            return;
+        };
+        if !task.holds_worker {
+            return;
+        }
+        task.holds_worker = false;
+        let (node, replica) = (task.node as usize, task.replica as usize);
+        let rt = &mut self.nodes[node];
+        rt.replicas[replica].busy -= 1;
+        rt.busy -= 1;
+        self.node_window[node].busy.set(self.now, rt.busy);
+        self.start_waiting(node, replica);
+    }
+
+    /// Hands free workers of a replica to waiting tasks, shedding those that
+    /// waited past `max_wait` and dropping cancelled ones.
+    pub(super) fn start_waiting(&mut self, node: usize, replica: usize) {
+        let model = &self.model.nodes[node];
+        if model.behaviour == Behaviour::Remote {
+            return;
+        }
+        let (workers, discipline, max_wait) = (model.workers, model.discipline, model.max_wait);
+        loop {
+            let rt = &mut self.nodes[node];
+            let r = &mut rt.replicas[replica];
+            if r.busy >= workers {
+                return;
+            }
+            let next = match discipline {
+                Discipline::Fifo => r.queue.pop_front(),
+                Discipline::Lifo => r.queue.pop_back(),
+            };
+            let Some(next) = next else { return };
+            rt.queued -= 1;
+            self.node_window[node].queue.set(self.now, rt.queued);
+            let Some(task) = self.tasks.get(next) else {
+                continue;
+            };
+            if task.cancelled {
+                self.finish_task(next, Outcome::Timeout);
+            } else if max_wait.is_some_and(|w| self.now.since(task.arrived) > w) {
+                self.finish_task(next, Outcome::Rejected);
+            } else {
+                self.start_service(next);
+            }
+        }
+    }
+
+    /// The visit is over: account for it, free its worker, answer the caller.
+    pub(super) fn finish_task(&mut self, key: Key, outcome: Outcome) {
+        self.release_worker(key);
+        let Some(task) = self.tasks.remove(key) else {
+            return;
+        };
+        let node = task.node as usize;
+        let tally = &mut self.node_window[node];
+        tally.outcomes.add(outcome);
+        if outcome.is_success() {
+            tally.latency.record(self.now.since(task.arrived));
+        }
+        let rt = &mut self.nodes[node];
+        rt.in_flight -= 1;
+        match self.model.nodes[node].behaviour {
+            Behaviour::Remote => {
+                rt.busy -= 1;
+                self.node_window[node].busy.set(self.now, rt.busy);
+            }
+            Behaviour::Queueing => rt.replicas[task.replica as usize].outstanding -= 1,
+        }
+        if let Some((call, attempt)) = task.reply {
+            self.on_reply(call, attempt, outcome);
+        }
+    }
+}

@@ -1,0 +1,219 @@
+//! Measurement: per-window tallies, the run's totals (the sum of the
+//! windows after warm-up) and the summary.
+
+use super::*;
+
+/// Counters of one load over a window.
+#[derive(Clone, Debug, Default)]
+pub(super) struct LoadTally {
+    pub(super) offered: u64,
+    pub(super) outcomes: OutcomeCounts,
+    pub(super) latency: LatencyHistogram,
+    pub(super) retries: u64,
+}
+
+impl LoadTally {
+    pub(super) fn clear(&mut self) {
+        self.offered = 0;
+        self.outcomes = OutcomeCounts::default();
+        self.latency.clear();
+        self.retries = 0;
+    }
+
+    pub(super) fn merge(&mut self, other: &LoadTally) {
+        self.offered += other.offered;
+        self.outcomes.merge(&other.outcomes);
+        self.latency.merge(&other.latency);
+        self.retries += other.retries;
+    }
+
+    pub(super) fn report(&self, in_flight: u64) -> LoadReport {
+        LoadReport {
+            requests: RequestCounts::new(self.offered, &self.outcomes, in_flight),
+            latency_ms: self.latency.stats(),
+            retries: self.retries,
+        }
+    }
+}
+
+/// Counters and levels of one node over a window.
+#[derive(Clone, Debug, Default)]
+pub(super) struct NodeTally {
+    pub(super) arrivals: u64,
+    pub(super) outcomes: OutcomeCounts,
+    pub(super) latency: LatencyHistogram,
+    pub(super) queue: TimeWeighted,
+    pub(super) busy: TimeWeighted,
+    pub(super) calls: u64,
+    pub(super) retries: u64,
+}
+
+/// A node's closed-window figures, mergeable into the run's.
+#[derive(Clone, Debug, Default)]
+pub(super) struct NodeClosed {
+    pub(super) arrivals: u64,
+    pub(super) outcomes: OutcomeCounts,
+    pub(super) latency: LatencyHistogram,
+    pub(super) queue: LevelStats,
+    pub(super) busy: LevelStats,
+    pub(super) capacity_time: f64,
+    pub(super) calls: u64,
+    pub(super) retries: u64,
+    pub(super) cost: f64,
+}
+
+impl NodeClosed {
+    pub(super) fn merge(&mut self, o: &NodeClosed) {
+        self.arrivals += o.arrivals;
+        self.outcomes.merge(&o.outcomes);
+        self.latency.merge(&o.latency);
+        self.queue.merge(&o.queue);
+        self.busy.merge(&o.busy);
+        self.capacity_time += o.capacity_time;
+        self.calls += o.calls;
+        self.retries += o.retries;
+        self.cost += o.cost;
+    }
+
+    pub(super) fn report(&self) -> NodeReport {
+        NodeReport {
+            arrivals: self.arrivals,
+            completed: self.outcomes.total(),
+            rejected: self.outcomes.rejected,
+            outcomes: self.outcomes,
+            utilization: if self.capacity_time > 0.0 {
+                self.busy.area as f64 / self.capacity_time
+            } else {
+                0.0
+            },
+            mean_queue: self.queue.mean(),
+            max_queue: self.queue.max,
+            latency_ms: self.latency.stats(),
+            calls: self.calls,
+            retries: self.retries,
+            cost: self.cost,
+        }
+    }
+}
+
+impl Simulation {
+    /// The run so far, after warm-up. User counts cover the requests that
+    /// started after warm-up (so they add up); user latency covers the
+    /// answers that came after warm-up (SPEC §3); node figures cover the
+    /// time after warm-up. The open window is included.
+    pub fn summary(&self) -> Summary {
+        let mut nodes = self.node_run.clone();
+        if self.window_start >= self.warmup_end {
+            for (i, n) in nodes.iter_mut().enumerate() {
+                n.merge(&self.node_window_closed(i, &mut self.node_window[i].clone()));
+            }
+        }
+        let measured = self.now.since(self.warmup_end.min(self.now));
+        let mut all = LoadTally::default();
+        let mut loads = std::collections::BTreeMap::new();
+        for (i, t) in self.load_run.iter().enumerate() {
+            let mut t = t.clone();
+            if self.window_start >= self.warmup_end {
+                t.latency.merge(&self.load_window[i].latency);
+            }
+            all.merge(&t);
+            loads.insert(self.model.loads[i].id.clone(), t.report(self.loads[i].run_in_flight));
+        }
+        let in_flight = self.loads.iter().map(|l| l.run_in_flight).sum();
+        let arrivals: u64 = nodes.iter().map(|n| n.arrivals).sum();
+        Summary {
+            scenario: self.scenario.scenario.name.clone(),
+            seed: self.scenario.scenario.seed,
+            sim_time_s: self.now.as_secs_f64(),
+            measured_s: measured.as_secs_f64(),
+            events: self.event_count,
+            requests: RequestCounts::new(all.offered, &all.outcomes, in_flight),
+            latency_ms: all.latency.stats(),
+            throughput_rps: rate(all.outcomes.ok + all.outcomes.degraded, measured),
+            amplification: ratio(arrivals, all.offered),
+            loads,
+            nodes: nodes
+                .iter()
+                .enumerate()
+                .map(|(i, n)| (self.model.nodes[i].id.clone(), n.report()))
+                .collect(),
+            cost_per_million: crate::cost::per_million(
+                nodes.iter().map(|n| n.cost).sum(),
+                all.offered,
+            ),
+        }
+    }
+
+    pub(super) fn node_window_closed(&self, i: usize, tally: &mut NodeTally) -> NodeClosed {
+        let queue = tally.queue.take(self.window_start, self.now);
+        let busy = tally.busy.take(self.window_start, self.now);
+        let m = &self.model.nodes[i];
+        let capacity = match m.behaviour {
+            Behaviour::Queueing => f64::from(m.replicas) * f64::from(m.workers),
+            Behaviour::Remote => 0.0,
+        };
+        NodeClosed {
+            arrivals: tally.arrivals,
+            outcomes: tally.outcomes,
+            latency: tally.latency.clone(),
+            queue,
+            busy,
+            capacity_time: capacity * busy.span_nanos as f64,
+            calls: tally.calls,
+            retries: tally.retries,
+            cost: m
+                .cost
+                .as_ref()
+                .map_or(0.0, |c| c.cost(m.replicas, busy.span_nanos as f64 / 1e9, tally.arrivals)),
+        }
+    }
+
+    pub(super) fn close_window(&mut self) {
+        let counted = self.window_start >= self.warmup_end;
+        let mut nodes = Vec::with_capacity(self.node_window.len());
+        for i in 0..self.node_window.len() {
+            let mut tally = std::mem::take(&mut self.node_window[i]);
+            let closed = self.node_window_closed(i, &mut tally);
+            nodes.push(closed.report());
+            if counted {
+                self.node_run[i].merge(&closed);
+            }
+            tally.arrivals = 0;
+            tally.outcomes = OutcomeCounts::default();
+            tally.latency.clear();
+            tally.calls = 0;
+            tally.retries = 0;
+            self.node_window[i] = tally;
+        }
+        let mut all = LoadTally::default();
+        let mut loads = Vec::with_capacity(self.load_window.len());
+        for (i, t) in self.load_window.iter_mut().enumerate() {
+            all.merge(t);
+            loads.push(t.report(self.loads[i].in_flight));
+            if counted {
+                self.load_run[i].latency.merge(&t.latency);
+            }
+            t.clear();
+        }
+        let span = self.now.since(self.window_start);
+        let in_flight = self.loads.iter().map(|l| l.in_flight).sum();
+        let arrivals: u64 = nodes.iter().map(|n| n.arrivals).sum();
+        self.closed.push(WindowReport {
+            index: self.window_index,
+            start_s: self.window_start.as_secs_f64(),
+            end_s: self.now.as_secs_f64(),
+            requests: RequestCounts::new(all.offered, &all.outcomes, in_flight),
+            latency_ms: all.latency.stats(),
+            throughput_rps: rate(all.outcomes.ok + all.outcomes.degraded, span),
+            amplification: ratio(arrivals, all.offered),
+            cost_per_million: crate::cost::per_million(
+                nodes.iter().map(|n| n.cost).sum(),
+                all.offered,
+            ),
+            loads,
+            nodes,
+        });
+        self.window_index += 1;
+        self.window_start = self.now;
+    }
+}
