@@ -30,7 +30,7 @@ pub struct Scenario {
     /// The components.
     #[serde(default, rename = "node", skip_serializing_if = "Vec::is_empty")]
     pub nodes: Vec<NodeSpec>,
-    /// Things that go wrong on a timeline (simulated from the mechanics issue on).
+    /// Things that go wrong on a timeline.
     #[serde(default, rename = "fault", skip_serializing_if = "Vec::is_empty")]
     pub faults: Vec<FaultSpec>,
     /// Assertions `scalesim check` runs.
