@@ -60,6 +60,24 @@ pub struct CallModel {
     pub breaker: Option<usize>,
     /// Delay after which missing answers are hedged.
     pub hedge: Option<SimDuration>,
+    /// No timeout, retry, fan-out, hedge, bulkhead or breaker: one attempt,
+    /// one copy, so the engine sends it without a call entity.
+    pub plain: bool,
+}
+
+impl CallModel {
+    /// Sets [`CallModel::plain`] from the other fields.
+    fn with_plain(mut self) -> Self {
+        self.plain = self.timeout.is_none()
+            && self.retry.is_none()
+            && self.fanout == 1
+            && self.wait_for == 1
+            && self.hedge.is_none()
+            && self.bulkhead.is_none()
+            && self.breaker.is_none()
+            && self.budget.is_none();
+        self
+    }
 }
 
 /// One load, ready to simulate.
@@ -115,7 +133,9 @@ impl Model {
                     bulkhead: None,
                     breaker: None,
                     hedge: None,
-                },
+                    plain: false,
+                }
+                .with_plain(),
             })
             .collect();
         let mut bulkheads = 0;
@@ -129,6 +149,7 @@ impl Model {
             for (c, call) in spec.calls.iter().enumerate() {
                 if let Some(b) = &call.breaker {
                     nodes[n].calls[c].breaker = Some(breakers.len());
+                    nodes[n].calls[c].plain = false;
                     breakers.push((n, c, b.clone()));
                 }
             }
@@ -155,24 +176,28 @@ fn compile_node(
     let calls: Vec<CallModel> = n
         .calls
         .iter()
-        .map(|c| CallModel {
-            to: index(&c.to),
-            mode: c.mode,
-            timeout: c.timeout,
-            cancel_on_timeout: c.cancel_on_timeout,
-            retry: c.retry.clone(),
-            probability: c.probability,
-            fanout: c.fanout,
-            wait_for: c.wait_for.unwrap_or(c.fanout),
-            fallback: c.fallback,
-            budget: budget_for(&c.retry),
-            bulkhead: c.bulkhead.map(|limit| {
-                let slot = *bulkheads;
-                *bulkheads += 1;
-                (slot, limit)
-            }),
-            breaker: None,
-            hedge: c.hedge,
+        .map(|c| {
+            CallModel {
+                to: index(&c.to),
+                mode: c.mode,
+                timeout: c.timeout,
+                cancel_on_timeout: c.cancel_on_timeout,
+                retry: c.retry.clone(),
+                probability: c.probability,
+                fanout: c.fanout,
+                wait_for: c.wait_for.unwrap_or(c.fanout),
+                fallback: c.fallback,
+                budget: budget_for(&c.retry),
+                bulkhead: c.bulkhead.map(|limit| {
+                    let slot = *bulkheads;
+                    *bulkheads += 1;
+                    (slot, limit)
+                }),
+                breaker: None,
+                hedge: c.hedge,
+                plain: false,
+            }
+            .with_plain()
         })
         .collect();
     let mut groups: Vec<(Option<u32>, Vec<usize>)> = Vec::new();

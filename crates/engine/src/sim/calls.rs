@@ -7,6 +7,20 @@ impl Simulation {
     /// Creates a call and sends its first attempt; the call site's retry
     /// budget (if any) earns its deposit.
     pub(super) fn start_call(&mut self, site: Site, parent: Parent, load: u32, work: f64) {
+        let model = self.call_model(site);
+        if model.plain {
+            let (to, fallback) = (model.to, model.fallback);
+            if let Site::Node { node, .. } = site {
+                self.node_window[node as usize].calls += 1;
+            }
+            let reply = match parent {
+                Parent::User { user, .. } => Reply::User { load, user },
+                Parent::Task(task) => Reply::Task { task, fallback },
+                Parent::Detached => Reply::Nobody,
+            };
+            self.arrive(to, load, work, reply);
+            return;
+        }
         let call = self.calls.insert(Call {
             site,
             parent,
@@ -111,7 +125,7 @@ impl Simulation {
         let (site, attempt, load, work) = (call.site, call.attempt, call.load, call.work);
         let keep_children = self.call_model(site).cancel_on_timeout;
         for _ in 0..copies {
-            let task = self.arrive(to, load, work, Some((key, attempt)));
+            let task = self.arrive(to, load, work, Reply::Attempt { call: key, attempt });
             if keep_children && let (Some(task), Some(call)) = (task, self.calls.get_mut(key)) {
                 call.children.push(task);
             }

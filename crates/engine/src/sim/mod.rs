@@ -56,7 +56,7 @@ enum Event {
     RetryFire { call: Key },
     /// An answer that was known at once (a rejection), delivered through the
     /// event queue so no handler re-enters another.
-    Deliver { call: Key, attempt: u32, outcome: Outcome },
+    Deliver { reply: Reply, outcome: Outcome },
     /// A whole attempt turned away by its own call site's bulkhead.
     AttemptRejected { call: Key, attempt: u32 },
     /// An attempt's hedge delay is over: copy what is still unanswered.
@@ -85,8 +85,8 @@ struct Task {
     load: u32,
     work: f64,
     arrived: SimTime,
-    /// The call attempt this visit answers, if anyone waits for it.
-    reply: Option<(Key, u32)>,
+    /// Who waits for this visit's answer.
+    reply: Reply,
     stage: Stage,
     holds_worker: bool,
     cancelled: bool,
@@ -106,6 +106,23 @@ enum Parent {
     Task(Key),
     /// Nobody (async calls, and calls whose caller has gone).
     Detached,
+}
+
+/// Who a visit answers. A plain call (no timeout, retry, fan-out, hedge,
+/// bulkhead or breaker: see [`CallModel::plain`]) needs no [`Call`] entity,
+/// so its visit answers the user or the calling task directly; that keeps
+/// the common case cheap.
+#[derive(Clone, Copy, Debug)]
+enum Reply {
+    /// Nobody (a plain async call).
+    Nobody,
+    /// One copy of a call's attempt.
+    Attempt { call: Key, attempt: u32 },
+    /// A user of `load` directly (a plain user request, which started when
+    /// the visit arrived).
+    User { load: u32, user: Option<u32> },
+    /// A task waiting on a plain sync call, with that call's fallback.
+    Task { task: Key, fallback: Fallback },
 }
 
 /// Where a call's configuration lives.
@@ -406,7 +423,7 @@ impl Simulation {
                     self.issue_attempt(call);
                 }
             }
-            Event::Deliver { call, attempt, outcome } => self.on_reply(call, attempt, outcome),
+            Event::Deliver { reply, outcome } => self.answer(reply, self.now, outcome),
             Event::Hedge { call, attempt } => self.hedge(call, attempt),
             Event::Fault { index, active } => self.set_fault(index as usize, active),
             Event::AttemptRejected { call, attempt } => {

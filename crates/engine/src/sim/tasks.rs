@@ -12,7 +12,7 @@ impl Simulation {
         node: usize,
         load: u32,
         work: f64,
-        reply: Option<(Key, u32)>,
+        reply: Reply,
     ) -> Option<Key> {
         self.node_window[node].arrivals += 1;
         let now = self.now;
@@ -95,15 +95,10 @@ impl Simulation {
     /// Answers a request before it takes any resource: `rejected` (queue
     /// full, rate limited) or `error` (the node is down). The answer travels
     /// through the event queue.
-    pub(super) fn answer_at_door(
-        &mut self,
-        node: usize,
-        reply: Option<(Key, u32)>,
-        outcome: Outcome,
-    ) {
+    pub(super) fn answer_at_door(&mut self, node: usize, reply: Reply, outcome: Outcome) {
         self.node_window[node].outcomes.add(outcome);
-        if let Some((call, attempt)) = reply {
-            self.events.schedule(self.now, Event::Deliver { call, attempt, outcome });
+        if !matches!(reply, Reply::Nobody) {
+            self.events.schedule(self.now, Event::Deliver { reply, outcome });
         }
     }
 
@@ -325,8 +320,19 @@ impl Simulation {
             }
             Behaviour::Queueing => rt.replicas[task.replica as usize].outstanding -= 1,
         }
-        if let Some((call, attempt)) = task.reply {
-            self.on_reply(call, attempt, outcome);
+        self.answer(task.reply, task.arrived, outcome);
+    }
+
+    /// Gives a visit's `outcome` to whoever waits for it; `arrived` is when
+    /// the visit began (a plain user request's start).
+    pub(super) fn answer(&mut self, reply: Reply, arrived: SimTime, outcome: Outcome) {
+        match reply {
+            Reply::Nobody => {}
+            Reply::Attempt { call, attempt } => self.on_reply(call, attempt, outcome),
+            Reply::User { load, user } => {
+                self.finish_user_request(load as usize, arrived, user, outcome)
+            }
+            Reply::Task { task, fallback } => self.task_call_done(task, outcome, fallback),
         }
     }
 }
