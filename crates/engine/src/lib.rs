@@ -10,6 +10,7 @@
 pub mod arrival;
 pub mod balancer;
 pub mod breaker;
+pub mod coordination;
 pub mod cost;
 pub mod dist;
 pub mod event_queue;
@@ -29,6 +30,7 @@ pub mod slab;
 pub mod sweep;
 pub mod theory;
 pub mod time;
+pub mod wait_queue;
 pub mod ziggurat;
 
 pub use dist::Distribution;

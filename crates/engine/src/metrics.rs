@@ -224,6 +224,10 @@ pub struct NodeReport {
     pub mean_queue: f64,
     /// Most waiting at once, all replicas together.
     pub max_queue: u64,
+    /// Mean time a visit waited for a worker (a database: for a
+    /// connection), over the visits that got one.
+    #[serde(default)]
+    pub mean_wait_ms: f64,
     /// Time in the node (queue + service + held waits) of visits that finished.
     pub latency_ms: LatencyStats,
     /// Downstream call attempts this node made (each fan-out copy counts).

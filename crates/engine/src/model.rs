@@ -27,6 +27,8 @@ pub struct NodeModel {
     pub capacity: Option<u64>,
     pub discipline: Discipline,
     pub max_wait: Option<SimDuration>,
+    /// `adaptive_lifo`'s overload threshold on the oldest request's wait.
+    pub lifo_after: SimDuration,
     /// Service time, or an external's latency.
     pub service: Distribution,
     pub balancer: Balancer,
@@ -34,6 +36,7 @@ pub struct NodeModel {
     pub error_rate: f64,
     pub rate_limit: Option<crate::rate_limit::RateLimitSpec>,
     pub cost: Option<crate::cost::CostSpec>,
+    pub coordination: Option<crate::coordination::CoordinationSpec>,
     pub calls: Vec<CallModel>,
     /// Call indices, group by group, in the order groups first appear.
     pub groups: Vec<Vec<usize>>,
@@ -87,6 +90,9 @@ pub struct LoadModel {
     pub spec: LoadSpec,
     /// The users' own call into the target.
     pub call: CallModel,
+    /// Its priority lane in `priority` queues: the rank of its `priority`
+    /// among the loads' distinct priorities (0 = lowest).
+    pub lane: usize,
 }
 
 /// The compiled scenario.
@@ -113,10 +119,14 @@ impl Model {
                 budgets.len() - 1
             })
         };
+        let mut priorities: Vec<u32> = scenario.loads.iter().map(|l| l.priority).collect();
+        priorities.sort_unstable();
+        priorities.dedup();
         let loads = scenario
             .loads
             .iter()
             .map(|l| LoadModel {
+                lane: priorities.partition_point(|&p| p < l.priority),
                 id: l.id.clone(),
                 spec: l.clone(),
                 call: CallModel {
@@ -211,16 +221,18 @@ fn compile_node(
         id: n.id.clone(),
         behaviour,
         replicas: n.replicas,
-        workers: n.workers,
+        workers: n.pool.unwrap_or(n.workers),
         capacity: n.queue.capacity,
         discipline: n.queue.discipline,
         max_wait: n.queue.max_wait,
+        lifo_after: n.queue.lifo_after.unwrap_or(SimDuration::from_millis(100)),
         service,
         balancer: n.balancer,
         io: n.io,
         error_rate: n.error_rate,
         rate_limit: n.rate_limit.clone(),
         cost: n.cost.clone(),
+        coordination: n.coordination.clone(),
         calls,
         groups: groups.into_iter().map(|(_, m)| m).collect(),
     }

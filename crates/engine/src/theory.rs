@@ -76,6 +76,30 @@ pub fn fanout_slow_share(p: f64, n: u32) -> f64 {
     1.0 - libm::pow(1.0 - p, f64::from(n))
 }
 
+/// M/M/1 with non-preemptive priority classes sharing one exponential
+/// server of rate `mu` (Cobham): class k (0 = highest) waits
+/// W₀ / ((1 − σₖ₋₁)(1 − σₖ)) with W₀ = ρ/μ and σₖ the load of classes 0..=k.
+/// Returns each class's mean time in system, in seconds; `None` if ρ ≥ 1.
+pub fn priority_mm1_mean_response(rates: &[f64], mu: f64) -> Option<Vec<f64>> {
+    let rho: f64 = rates.iter().sum::<f64>() / mu;
+    if rho >= 1.0 {
+        return None;
+    }
+    let w0 = rho / mu;
+    let mut above = 0.0;
+    Some(
+        rates
+            .iter()
+            .map(|&lambda| {
+                let with = above + lambda / mu;
+                let wait = w0 / ((1.0 - above) * (1.0 - with));
+                above = with;
+                wait + 1.0 / mu
+            })
+            .collect(),
+    )
+}
+
 #[cfg(test)]
 mod closed_form_tests {
     use super::*;
@@ -94,5 +118,16 @@ mod closed_form_tests {
         assert!((mm1k_blocking(1.0, 1.0, 3) - 0.25).abs() < 1e-12);
         assert!((md1_mean_response(0.5, 1.0).unwrap() - 1.5).abs() < 1e-12);
         assert!((fanout_slow_share(0.01, 100) - 0.633_967_658_726_77).abs() < 1e-9);
+    }
+
+    #[test]
+    fn one_priority_class_is_plain_mm1() {
+        let one = priority_mm1_mean_response(&[0.5], 1.0).unwrap();
+        assert!((one[0] - 2.0).abs() < 1e-12);
+        // Splitting one class in two keeps the load-weighted mean (work
+        // conservation), and the high class does better.
+        let two = priority_mm1_mean_response(&[0.2, 0.3], 1.0).unwrap();
+        assert!(((0.2 * two[0] + 0.3 * two[1]) / 0.5 - 2.0).abs() < 1e-12);
+        assert!(two[0] < two[1]);
     }
 }

@@ -180,6 +180,7 @@ enum Shape {
     Breaker,
     FaultEffect,
     Cost,
+    Coordination,
     /// Values, not tables: nothing below to check.
     Free,
 }
@@ -207,6 +208,7 @@ impl Shape {
             Shape::Breaker => fields_of::<crate::breaker::BreakerSpec>(),
             Shape::FaultEffect => fields_of::<super::FaultEffect>(),
             Shape::Cost => fields_of::<crate::cost::CostSpec>(),
+            Shape::Coordination => fields_of::<crate::coordination::CoordinationSpec>(),
             Shape::Distribution | Shape::Free => Vec::new(),
         }
     }
@@ -235,6 +237,7 @@ impl Shape {
             (Shape::Call, "breaker") => Shape::Breaker,
             (Shape::Fault, "effect") => Shape::FaultEffect,
             (Shape::Node, "cost") => Shape::Cost,
+            (Shape::Node, "coordination") => Shape::Coordination,
             _ => Shape::Free,
         }
     }

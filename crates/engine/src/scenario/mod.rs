@@ -114,6 +114,13 @@ pub struct LoadSpec {
     /// Service-time multiplier for this tenant's requests, everywhere.
     #[serde(default = "one_f")]
     pub work: f64,
+    /// Served first by queues with `discipline = "priority"`: higher first.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub priority: u32,
+}
+
+fn is_zero(v: &u32) -> bool {
+    *v == 0
 }
 
 /// `arrival = ...`.
@@ -258,6 +265,14 @@ pub struct NodeSpec {
     /// A token bucket in front of the node; over it, requests are rejected.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rate_limit: Option<crate::rate_limit::RateLimitSpec>,
+    /// Databases: connections per replica (the concurrency; waiting for a
+    /// connection shows as queueing). Replaces `workers`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pool: Option<u32>,
+    /// Universal Scalability Law: service time grows with replicas or
+    /// concurrency.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub coordination: Option<crate::coordination::CoordinationSpec>,
     /// Downstream calls made after the node's own service time, in order.
     #[serde(default, rename = "call", skip_serializing_if = "Vec::is_empty")]
     pub calls: Vec<CallSpec>,
@@ -278,6 +293,11 @@ pub struct QueueSpec {
     /// A request that waited longer is shed (rejected) instead of served.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_wait: Option<SimDuration>,
+    /// `adaptive_lifo`: the queue counts as overloaded (and serves newest
+    /// first) while its oldest request has waited longer than this.
+    /// Defaults to 100 ms.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lifo_after: Option<SimDuration>,
 }
 
 /// Which waiting request a free worker takes.
@@ -287,6 +307,11 @@ pub enum Discipline {
     #[default]
     Fifo,
     Lifo,
+    /// Higher-priority loads first (`priority` on `[[load]]`), FIFO within.
+    Priority,
+    /// FIFO normally; newest first while overloaded (see `lifo_after`), so
+    /// fresh requests still meet their deadlines when the backlog cannot.
+    AdaptiveLifo,
 }
 
 /// How a node spreads requests across its replicas.

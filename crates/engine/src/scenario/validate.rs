@@ -300,6 +300,30 @@ fn check_node(p: &mut Problems, i: usize, node: &NodeSpec, ids: &[&str]) {
         );
     }
     p.share(key("error_rate"), node.error_rate);
+    if let Some(pool) = node.pool {
+        if node.kind != NodeKind::Database {
+            p.push(key("pool"), "`pool` is a database's connections; a service has `workers`");
+        } else if node.workers != 1 {
+            p.push(key("pool"), "give `pool` (connections) or `workers`, not both");
+        }
+        if pool == 0 || pool > limits::MAX_WORKERS {
+            p.push(
+                key("pool"),
+                format!("expected 1 to {} connections, got {pool}", limits::MAX_WORKERS),
+            );
+        }
+    }
+    if let Some(c) = &node.coordination {
+        if node.kind == NodeKind::External {
+            p.push(key("coordination"), "an external node's scaling is not yours to model");
+        }
+        if let Err(message) = c.check() {
+            p.push(key("coordination"), message);
+        }
+    }
+    if node.queue.lifo_after.is_some() && node.queue.discipline != super::Discipline::AdaptiveLifo {
+        p.push(key("queue.lifo_after"), "`lifo_after` applies to `discipline = \"adaptive_lifo\"`");
+    }
     if let Some(Err(message)) = node.cost.as_ref().map(|c| c.check()) {
         p.push(key("cost"), message);
     }

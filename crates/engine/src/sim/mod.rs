@@ -16,6 +16,7 @@
 use crate::arrival::{Arrivals, Next};
 use crate::balancer;
 use crate::breaker::{Breaker, BreakerState};
+use crate::coordination::Scope;
 use crate::event_queue::EventQueue;
 use crate::metrics::{
     LatencyHistogram, LevelStats, LoadReport, NodeReport, RequestCounts, Summary, TimeWeighted,
@@ -36,6 +37,7 @@ mod tasks;
 mod windows;
 
 use crate::time::{SimDuration, SimTime};
+use crate::wait_queue::WaitQueue;
 pub use live::{BreakerView, Change, InFlight, NodeState, Snapshot};
 use windows::{LoadTally, NodeClosed, NodeTally};
 
@@ -159,7 +161,7 @@ struct Call {
 #[derive(Clone, Debug, Default)]
 struct Replica {
     busy: u32,
-    queue: std::collections::VecDeque<Key>,
+    queue: WaitQueue<Key>,
     /// Tasks at this replica not yet finished (for the balancer).
     outstanding: u32,
 }

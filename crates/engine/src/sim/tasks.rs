@@ -24,10 +24,9 @@ impl Simulation {
             self.answer_at_door(node, reply, Outcome::Rejected);
             return None;
         }
+        let active = self.active_replicas(node);
         let model = &self.model.nodes[node];
         let rt = &mut self.nodes[node];
-        let cap = rt.fault.replicas.unwrap_or(u32::MAX).min(model.replicas);
-        let active = (cap as usize).min(rt.replicas.len()).max(1);
         let replica = match model.behaviour {
             Behaviour::Remote => 0,
             Behaviour::Queueing => {
@@ -83,13 +82,24 @@ impl Simulation {
                 if rt.replicas[replica].busy < model.workers {
                     self.start_service(task);
                 } else {
-                    rt.replicas[replica].queue.push_back(task);
+                    let lane = match model.discipline {
+                        Discipline::Priority => self.model.loads[load as usize].lane,
+                        _ => 0,
+                    };
+                    rt.replicas[replica].queue.push(lane, task);
                     rt.queued += 1;
                     self.node_window[node].queue.set(self.now, rt.queued);
                 }
             }
         }
         Some(task)
+    }
+
+    /// Replicas taking new work: the configured count, capped by a fault.
+    pub(super) fn active_replicas(&self, node: usize) -> usize {
+        let rt = &self.nodes[node];
+        let cap = rt.fault.replicas.unwrap_or(u32::MAX).min(self.model.nodes[node].replicas);
+        (cap as usize).min(rt.replicas.len()).max(1)
     }
 
     /// Answers a request before it takes any resource: `rejected` (queue
@@ -135,12 +145,27 @@ impl Simulation {
         let (node, replica) = (task.node as usize, task.replica as usize);
         task.stage = Stage::Serving;
         task.holds_worker = true;
-        let work = task.work;
+        let (work, arrived) = (task.work, task.arrived);
         let rt = &mut self.nodes[node];
         rt.replicas[replica].busy += 1;
         rt.busy += 1;
-        self.node_window[node].busy.set(self.now, rt.busy);
-        let service = self.model.nodes[node].service.sample(&mut self.node_rngs[node]);
+        let in_service = rt.replicas[replica].busy;
+        let tally = &mut self.node_window[node];
+        tally.busy.set(self.now, rt.busy);
+        tally.waited += self.now.since(arrived).as_nanos();
+        tally.served += 1;
+        let model = &self.model.nodes[node];
+        let service = model.service.sample(&mut self.node_rngs[node]);
+        let work = match &model.coordination {
+            None => work,
+            Some(c) => {
+                let n = match c.scope {
+                    Scope::Replicas => self.active_replicas(node) as u32,
+                    Scope::Concurrency => in_service,
+                };
+                work * c.factor(n)
+            }
+        };
         let service = if work == 1.0 {
             service
         } else {
@@ -272,7 +297,8 @@ impl Simulation {
         if model.behaviour == Behaviour::Remote {
             return;
         }
-        let (workers, discipline, max_wait) = (model.workers, model.discipline, model.max_wait);
+        let (workers, discipline, max_wait, lifo_after) =
+            (model.workers, model.discipline, model.max_wait, model.lifo_after);
         loop {
             let rt = &mut self.nodes[node];
             let r = &mut rt.replicas[replica];
@@ -280,8 +306,16 @@ impl Simulation {
                 return;
             }
             let next = match discipline {
-                Discipline::Fifo => r.queue.pop_front(),
-                Discipline::Lifo => r.queue.pop_back(),
+                Discipline::Fifo | Discipline::Priority => r.queue.pop_oldest(),
+                Discipline::Lifo => r.queue.pop_newest(),
+                Discipline::AdaptiveLifo => {
+                    let overloaded = r
+                        .queue
+                        .front()
+                        .and_then(|k| self.tasks.get(k))
+                        .is_some_and(|t| self.now.since(t.arrived) > lifo_after);
+                    if overloaded { r.queue.pop_newest() } else { r.queue.pop_oldest() }
+                }
             };
             let Some(next) = next else { return };
             rt.queued -= 1;

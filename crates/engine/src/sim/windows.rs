@@ -46,6 +46,10 @@ pub(super) struct NodeTally {
     pub(super) busy: TimeWeighted,
     pub(super) calls: u64,
     pub(super) retries: u64,
+    /// Nanoseconds waited for a worker (or connection) by visits that got one.
+    pub(super) waited: u64,
+    /// Visits that got a worker.
+    pub(super) served: u64,
 }
 
 /// A node's closed-window figures, mergeable into the run's.
@@ -59,6 +63,8 @@ pub(super) struct NodeClosed {
     pub(super) capacity_time: f64,
     pub(super) calls: u64,
     pub(super) retries: u64,
+    pub(super) waited: u64,
+    pub(super) served: u64,
     pub(super) cost: f64,
 }
 
@@ -72,6 +78,8 @@ impl NodeClosed {
         self.capacity_time += o.capacity_time;
         self.calls += o.calls;
         self.retries += o.retries;
+        self.waited += o.waited;
+        self.served += o.served;
         self.cost += o.cost;
     }
 
@@ -87,6 +95,11 @@ impl NodeClosed {
                 0.0
             },
             mean_queue: self.queue.mean(),
+            mean_wait_ms: if self.served == 0 {
+                0.0
+            } else {
+                self.waited as f64 / self.served as f64 / 1e6
+            },
             max_queue: self.queue.max,
             latency_ms: self.latency.stats(),
             calls: self.calls,
@@ -161,6 +174,8 @@ impl Simulation {
             capacity_time: capacity * busy.span_nanos as f64,
             calls: tally.calls,
             retries: tally.retries,
+            waited: tally.waited,
+            served: tally.served,
             cost: m
                 .cost
                 .as_ref()
@@ -183,6 +198,8 @@ impl Simulation {
             tally.latency.clear();
             tally.calls = 0;
             tally.retries = 0;
+            tally.waited = 0;
+            tally.served = 0;
             self.node_window[i] = tally;
         }
         let mut all = LoadTally::default();

@@ -1,0 +1,84 @@
+//! `coordination = { contention, coherency, scope }`: the Universal
+//! Scalability Law. Work that must coordinate (locks, cache coherence,
+//! consensus) gets slower as more of it runs at once, so adding replicas or
+//! concurrency can *lower* throughput past a peak.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// What `n` counts in the law.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Scope {
+    /// The node's replicas taking work (cross-replica coordination).
+    #[default]
+    Replicas,
+    /// Requests in service at the replica, this one included (lock
+    /// contention inside one process or database).
+    Concurrency,
+}
+
+/// The law's coefficients, as written in a scenario.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CoordinationSpec {
+    /// σ: the share of work that serialises (queueing on a shared resource).
+    #[serde(default)]
+    pub contention: f64,
+    /// κ: the pairwise cost of keeping copies coherent (crosstalk).
+    #[serde(default)]
+    pub coherency: f64,
+    #[serde(default)]
+    pub scope: Scope,
+}
+
+impl CoordinationSpec {
+    /// The service-time multiplier at `n`: 1 + σ(n−1) + κ·n(n−1).
+    pub fn factor(&self, n: u32) -> f64 {
+        let n = f64::from(n.max(1));
+        1.0 + self.contention * (n - 1.0) + self.coherency * n * (n - 1.0)
+    }
+
+    /// Why these coefficients cannot work, if they cannot.
+    pub fn check(&self) -> Result<(), String> {
+        for (name, v) in [("contention", self.contention), ("coherency", self.coherency)] {
+            if !(v.is_finite() && (0.0..=1.0).contains(&v)) {
+                return Err(format!("`{name}` must be between 0 and 1, got {v}"));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The law's throughput at `n`, as a multiple of one unit's: X(n)/X(1) =
+/// n / (1 + σ(n−1) + κ·n(n−1)).
+pub fn relative_throughput(contention: f64, coherency: f64, n: f64) -> f64 {
+    n / (1.0 + contention * (n - 1.0) + coherency * n * (n - 1.0))
+}
+
+/// Where throughput peaks: N* = √((1−σ)/κ) (infinite without coherency cost).
+pub fn peak(contention: f64, coherency: f64) -> f64 {
+    if coherency > 0.0 { ((1.0 - contention) / coherency).sqrt() } else { f64::INFINITY }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn factor_is_one_alone_and_grows_quadratically() {
+        let spec = CoordinationSpec { contention: 0.1, coherency: 0.01, scope: Scope::Replicas };
+        assert_eq!(spec.factor(1), 1.0);
+        assert!((spec.factor(10) - (1.0 + 0.9 + 0.9)).abs() < 1e-12);
+    }
+
+    #[test]
+    fn throughput_peaks_at_n_star_then_falls() {
+        let (s, k) = (0.05, 0.01);
+        let n = peak(s, k);
+        assert!((n - 95f64.sqrt()).abs() < 1e-12);
+        let x = |n| relative_throughput(s, k, n);
+        assert!(x(n) > x(n - 1.0) && x(n) > x(n + 1.0));
+        assert!(x(30.0) < x(10.0));
+    }
+}

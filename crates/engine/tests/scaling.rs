@@ -1,0 +1,200 @@
+//! Scale mechanics against closed forms and expected behaviour: the
+//! Universal Scalability Law (`coordination`), queue disciplines
+//! (`priority`, `adaptive_lifo`), and a database's connection pool.
+//!
+//! As in `theory.rs`, tolerances are derived from run length and allow at
+//! least three standard errors; seeds are fixed.
+
+use scalesim_engine::coordination;
+use scalesim_engine::theory;
+use scalesim_engine::{Scenario, Simulation, Summary};
+
+fn run(toml: &str) -> Summary {
+    let scenario = Scenario::from_toml("test.toml", toml).unwrap_or_else(|e| panic!("{e}"));
+    let s = Simulation::run(scenario).unwrap_or_else(|e| panic!("{e}")).summary;
+    let r = &s.requests;
+    assert_eq!(
+        r.offered,
+        r.ok + r.degraded + r.error + r.timeout + r.rejected + r.in_flight,
+        "conservation"
+    );
+    s
+}
+
+fn assert_close(what: &str, simulated: f64, expected: f64, tolerance: f64) {
+    let error = (simulated / expected - 1.0).abs();
+    assert!(
+        error < tolerance,
+        "{what}: simulated {simulated:.4}, expected {expected:.4}, error {:.2}% ≥ {:.1}%",
+        error * 100.0,
+        tolerance * 100.0
+    );
+}
+
+/// A saturated service: far more offered than it can serve, a short queue
+/// per replica, so every worker is always busy and throughput is capacity.
+fn saturated(replicas: u32, workers: u32, scope: &str, sigma: f64, kappa: f64) -> String {
+    let capacity = f64::from(replicas * workers) * 100.0;
+    format!(
+        r#"
+[scenario]
+name = "usl"
+seed = 11
+duration = "210s"
+warmup = "10s"
+
+[[load]]
+id = "users"
+target = "svc"
+rate = {rate}
+
+[[node]]
+id = "svc"
+kind = "service"
+replicas = {replicas}
+workers = {workers}
+queue = {{ capacity = 8 }}
+service_time = {{ dist = "exp", mean = "10ms" }}
+coordination = {{ contention = {sigma}, coherency = {kappa}, scope = "{scope}" }}
+"#,
+        rate = capacity * 2.0 + 200.0,
+    )
+}
+
+/// X(N) = N·X₁ / (1 + σ(N−1) + κN(N−1)) with X₁ = 100/s, σ = 0.05,
+/// κ = 0.005 (peak at N* ≈ 13.8), through the retrograde region. Each point
+/// counts ≥ 2·10⁴ completions (≈0.7% standard error); tolerance 3%.
+#[test]
+fn saturated_throughput_follows_the_universal_scalability_law() {
+    let (sigma, kappa) = (0.05, 0.005);
+    let mut measured = Vec::new();
+    for n in [1u32, 2, 4, 8, 14, 24, 40] {
+        let s = run(&saturated(n, 1, "replicas", sigma, kappa));
+        let expected = 100.0 * coordination::relative_throughput(sigma, kappa, f64::from(n));
+        assert_close(&format!("X({n}) by replicas"), s.throughput_rps, expected, 0.03);
+        measured.push((n, s.throughput_rps));
+    }
+    let peak = coordination::peak(sigma, kappa);
+    assert!((13.0..15.0).contains(&peak));
+    let x = |n| measured.iter().find(|(m, _)| *m == n).map(|(_, x)| *x).unwrap_or(0.0);
+    assert!(
+        x(24) < x(14) && x(40) < x(24),
+        "past the peak, more replicas serve less: {measured:?}"
+    );
+}
+
+/// The same law with `scope = "concurrency"`: one replica, N workers
+/// contending inside it.
+#[test]
+fn concurrency_scope_contends_within_a_replica() {
+    let (sigma, kappa) = (0.1, 0.01);
+    for n in [1u32, 4, 10, 20] {
+        let s = run(&saturated(1, n, "concurrency", sigma, kappa));
+        let expected = 100.0 * coordination::relative_throughput(sigma, kappa, f64::from(n));
+        assert_close(&format!("X({n}) by concurrency"), s.throughput_rps, expected, 0.03);
+    }
+}
+
+/// Two tenants through one M/M/1 with `discipline = "priority"`: each
+/// class's mean follows Cobham's formula (ρ = 0.3 + 0.5). ≈1.5% standard
+/// error for the low class over 1.3·10⁶ requests; tolerances 3% and 6%.
+#[test]
+fn priority_queue_matches_cobham() {
+    let s = run(r#"
+[scenario]
+name = "priority"
+seed = 5
+duration = "1600s"
+warmup = "20s"
+
+[[load]]
+id = "gold"
+target = "svc"
+rate = 300
+priority = 1
+
+[[load]]
+id = "free"
+target = "svc"
+rate = 500
+
+[[node]]
+id = "svc"
+kind = "service"
+queue = { discipline = "priority" }
+service_time = { dist = "exp", mean = "1ms" }
+"#);
+    let expected = theory::priority_mm1_mean_response(&[300.0, 500.0], 1000.0).unwrap();
+    assert_close("gold mean (ms)", s.loads["gold"].latency_ms.mean, expected[0] * 1e3, 0.03);
+    assert_close("free mean (ms)", s.loads["free"].latency_ms.mean, expected[1] * 1e3, 0.06);
+}
+
+fn overloaded(discipline: &str, rate: f64) -> String {
+    format!(
+        r#"
+[scenario]
+name = "adaptive"
+seed = 9
+duration = "60s"
+
+[[load]]
+id = "users"
+target = "svc"
+rate = {rate}
+
+[[node]]
+id = "svc"
+kind = "service"
+queue = {{ discipline = "{discipline}" }}
+service_time = {{ dist = "exp", mean = "1ms" }}
+"#
+    )
+}
+
+/// Under overload (ρ = 1.1) FIFO makes everyone wait for the whole backlog;
+/// adaptive LIFO serves fresh requests first, so most answers stay fast
+/// while the backlog's oldest starve. Under light load it is plain FIFO.
+#[test]
+fn adaptive_lifo_keeps_most_answers_fast_under_overload() {
+    let fifo = run(&overloaded("fifo", 1100.0));
+    let adaptive = run(&overloaded("adaptive_lifo", 1100.0));
+    assert!(fifo.latency_ms.p50 > 1000.0, "FIFO backlog: p50 {}", fifo.latency_ms.p50);
+    assert!(
+        adaptive.latency_ms.p50 < 20.0,
+        "adaptive LIFO p50 {} (FIFO {})",
+        adaptive.latency_ms.p50,
+        fifo.latency_ms.p50
+    );
+    let light_fifo = run(&overloaded("fifo", 500.0));
+    let light_adaptive = run(&overloaded("adaptive_lifo", 500.0));
+    assert_eq!(light_fifo.latency_ms, light_adaptive.latency_ms, "no overload, no difference");
+}
+
+/// A database with a pool of 5 connections is an M/M/5 queue; the wait for
+/// a connection is reported and matches Erlang C: Wq = C(5, a)/(5μ − λ).
+/// ≈1% standard error; tolerance 5%.
+#[test]
+fn database_pool_wait_matches_erlang_c() {
+    let s = run(r#"
+[scenario]
+name = "pool"
+seed = 2
+duration = "1500s"
+warmup = "20s"
+
+[[load]]
+id = "users"
+target = "db"
+rate = 4000
+
+[[node]]
+id = "db"
+kind = "database"
+pool = 5
+service_time = { dist = "exp", mean = "1ms" }
+"#);
+    let (c, lambda, mu) = (5, 4000.0, 1000.0);
+    let wait = theory::erlang_c(c, lambda / mu).unwrap() / (f64::from(c) * mu - lambda) * 1e3;
+    assert_close("connection wait (ms)", s.nodes["db"].mean_wait_ms, wait, 0.05);
+    assert_close("utilization", s.nodes["db"].utilization, 0.8, 0.01);
+}
