@@ -38,10 +38,11 @@ impl CostSpec {
         }
     }
 
-    /// What the node cost over `seconds` with `replicas` running and
+    /// What the node cost for `replica_seconds` of running replicas (the
+    /// count integrated over time, so autoscaling shows in the bill) and
     /// `requests` handled.
-    pub fn cost(&self, replicas: u32, seconds: f64, requests: u64) -> f64 {
-        let compute = self.per_replica_hour * f64::from(replicas) * seconds / 3600.0;
+    pub fn cost(&self, replica_seconds: f64, requests: u64) -> f64 {
+        let compute = self.per_replica_hour * replica_seconds / 3600.0;
         let requests = requests as f64;
         compute
             + self.per_request * requests
@@ -67,7 +68,7 @@ mod tests {
             per_gb_logged: 0.5,
         };
         // 10 replicas for an hour: 3.6; 10⁶ requests: 1.0; 2 GB of logs: 1.0.
-        assert!((c.cost(10, 3600.0, 1_000_000) - 5.6).abs() < 1e-9);
+        assert!((c.cost(36_000.0, 1_000_000) - 5.6).abs() < 1e-9);
         assert!((per_million(5.6, 1_000_000) - 5.6).abs() < 1e-12);
         assert!(CostSpec { per_request: -1.0, ..CostSpec::default() }.check().is_err());
     }

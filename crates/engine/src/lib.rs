@@ -8,6 +8,7 @@
 //! `advance_until` in steps, collecting [`WindowReport`]s, then `summary`.
 
 pub mod arrival;
+pub mod autoscale;
 pub mod balancer;
 pub mod breaker;
 pub mod coordination;

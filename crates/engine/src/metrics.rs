@@ -228,6 +228,12 @@ pub struct NodeReport {
     /// connection), over the visits that got one.
     #[serde(default)]
     pub mean_wait_ms: f64,
+    /// Time-average replicas running (active and draining).
+    #[serde(default)]
+    pub replicas: f64,
+    /// Most replicas running at once.
+    #[serde(default)]
+    pub max_replicas: u64,
     /// Time in the node (queue + service + held waits) of visits that finished.
     pub latency_ms: LatencyStats,
     /// Downstream call attempts this node made (each fan-out copy counts).

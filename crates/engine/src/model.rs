@@ -37,6 +37,7 @@ pub struct NodeModel {
     pub rate_limit: Option<crate::rate_limit::RateLimitSpec>,
     pub cost: Option<crate::cost::CostSpec>,
     pub coordination: Option<crate::coordination::CoordinationSpec>,
+    pub autoscale: Option<crate::autoscale::AutoscaleSpec>,
     pub calls: Vec<CallModel>,
     /// Call indices, group by group, in the order groups first appear.
     pub groups: Vec<Vec<usize>>,
@@ -233,6 +234,7 @@ fn compile_node(
         rate_limit: n.rate_limit.clone(),
         cost: n.cost.clone(),
         coordination: n.coordination.clone(),
+        autoscale: n.autoscale.clone(),
         calls,
         groups: groups.into_iter().map(|(_, m)| m).collect(),
     }

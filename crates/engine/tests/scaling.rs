@@ -198,3 +198,83 @@ service_time = { dist = "exp", mean = "1ms" }
     assert_close("connection wait (ms)", s.nodes["db"].mean_wait_ms, wait, 0.05);
     assert_close("utilization", s.nodes["db"].utilization, 0.8, 0.01);
 }
+
+/// A step from 100 to 800 requests/s at 60 s on a service autoscaled from
+/// 2 replicas (100/s each) towards 60% utilization: nothing arrives before
+/// the provisioning delay, so the queue peaks first; the loop then climbs
+/// to about 800/(0.6·100) ≈ 14 replicas, and when the load falls back it
+/// drains down again. The bill follows the replicas that ran.
+#[test]
+fn autoscaler_reacts_late_then_converges_and_drains() {
+    let run = Simulation::run(
+        Scenario::from_toml(
+            "autoscale.toml",
+            r#"
+[scenario]
+name = "autoscale"
+seed = 4
+duration = "600s"
+window = "5s"
+
+[[load]]
+id = "users"
+target = "api"
+rate = 100
+pattern = { steps = [{ at = "60s", rate = 800 }, { at = "360s", rate = 100 }] }
+
+[[node]]
+id = "api"
+kind = "service"
+replicas = 2
+balancer = "least_outstanding"
+service_time = { dist = "exp", mean = "10ms" }
+autoscale = { min = 2, max = 20, target_utilization = 0.6, interval = "10s", provision_delay = "30s" }
+cost = { per_replica_hour = 3.6 }
+"#,
+        )
+        .unwrap_or_else(|e| panic!("{e}")),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let api = |w: &scalesim_engine::WindowReport| w.nodes[0].clone();
+    let at = |t: f64| run.windows.iter().find(|w| w.start_s >= t).map(api).unwrap();
+    // Before the step: the minimum.
+    assert_eq!(at(30.0).replicas, 2.0);
+    // The step lands; no new replica can be up for the provisioning delay.
+    for w in run.windows.iter().filter(|w| w.start_s >= 60.0 && w.end_s <= 90.0) {
+        assert_eq!(api(w).replicas, 2.0, "replicas arrived early at {}s", w.start_s);
+    }
+    let peak =
+        run.windows.iter().max_by_key(|w| api(w).max_queue).map(|w| w.start_s).unwrap_or_default();
+    let first_extra = run
+        .windows
+        .iter()
+        .find(|w| api(w).replicas > 2.0)
+        .map(|w| w.start_s)
+        .unwrap_or(f64::INFINITY);
+    assert!(first_extra >= 90.0, "first extra replica at {first_extra}s");
+    let enough = run
+        .windows
+        .iter()
+        .find(|w| api(w).replicas >= 8.0)
+        .map(|w| w.start_s)
+        .unwrap_or(f64::INFINITY);
+    assert!(
+        peak <= enough + 5.0 && peak > 60.0,
+        "the queue peaks ({peak}s) when capacity finally covers the load ({enough}s)"
+    );
+    let worst = run.windows.iter().map(|w| api(w).max_queue).max().unwrap_or_default();
+    assert!(worst > 5_000, "a backlog builds while the loop lags: {worst}");
+    // Converged under the high load.
+    let converged = at(330.0).replicas;
+    assert!((12.0..=17.0).contains(&converged), "replicas at 330s: {converged}");
+    let late_queue = at(330.0).mean_queue;
+    assert!(late_queue < 5.0, "queue once converged: {late_queue}");
+    // Drained after the load fell.
+    let after = run.windows.last().map(api).unwrap().replicas;
+    assert!(after <= 3.0, "replicas at the end: {after}");
+    // Cost: $3.60 a replica-hour = $0.001 a replica-second.
+    let api = &run.summary.nodes["api"];
+    let replica_seconds = api.replicas * run.summary.measured_s;
+    assert!((api.cost - replica_seconds * 0.001).abs() < 1e-6 * replica_seconds);
+    assert!(api.max_replicas >= 12);
+}

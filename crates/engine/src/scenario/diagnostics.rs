@@ -181,6 +181,7 @@ enum Shape {
     FaultEffect,
     Cost,
     Coordination,
+    Autoscale,
     /// Values, not tables: nothing below to check.
     Free,
 }
@@ -209,6 +210,7 @@ impl Shape {
             Shape::FaultEffect => fields_of::<super::FaultEffect>(),
             Shape::Cost => fields_of::<crate::cost::CostSpec>(),
             Shape::Coordination => fields_of::<crate::coordination::CoordinationSpec>(),
+            Shape::Autoscale => fields_of::<crate::autoscale::AutoscaleSpec>(),
             Shape::Distribution | Shape::Free => Vec::new(),
         }
     }
@@ -238,6 +240,7 @@ impl Shape {
             (Shape::Fault, "effect") => Shape::FaultEffect,
             (Shape::Node, "cost") => Shape::Cost,
             (Shape::Node, "coordination") => Shape::Coordination,
+            (Shape::Node, "autoscale") => Shape::Autoscale,
             _ => Shape::Free,
         }
     }

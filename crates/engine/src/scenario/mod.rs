@@ -269,6 +269,9 @@ pub struct NodeSpec {
     /// connection shows as queueing). Replaces `workers`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pool: Option<u32>,
+    /// A control loop that adds and removes replicas (late, as real ones do).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub autoscale: Option<crate::autoscale::AutoscaleSpec>,
     /// Universal Scalability Law: service time grows with replicas or
     /// concurrency.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -321,6 +321,25 @@ fn check_node(p: &mut Problems, i: usize, node: &NodeSpec, ids: &[&str]) {
             p.push(key("coordination"), message);
         }
     }
+    if let Some(a) = &node.autoscale {
+        if node.kind == NodeKind::External {
+            p.push(key("autoscale"), "an external node's replicas are not yours to scale");
+        }
+        match a.check() {
+            Err(message) => p.push(key("autoscale"), message),
+            Ok(()) if !(a.min..=a.max).contains(&node.replicas) => p.push(
+                key("replicas"),
+                format!(
+                    "the starting {} replicas must be within autoscale's min {} and max {}",
+                    node.replicas, a.min, a.max
+                ),
+            ),
+            Ok(()) if a.max > limits::MAX_REPLICAS => {
+                p.push(key("autoscale.max"), format!("at most {} replicas", limits::MAX_REPLICAS))
+            }
+            Ok(()) => {}
+        }
+    }
     if node.queue.lifo_after.is_some() && node.queue.discipline != super::Discipline::AdaptiveLifo {
         p.push(key("queue.lifo_after"), "`lifo_after` applies to `discipline = \"adaptive_lifo\"`");
     }

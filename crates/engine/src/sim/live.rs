@@ -75,12 +75,12 @@ impl Simulation {
             .map(|(rt, m)| NodeState {
                 busy: rt.busy,
                 capacity: match m.behaviour {
-                    Behaviour::Queueing => u64::from(m.replicas) * u64::from(m.workers),
+                    Behaviour::Queueing => u64::from(rt.active) * u64::from(m.workers),
                     Behaviour::Remote => 0,
                 },
                 queued: rt.queued,
                 in_flight: rt.in_flight,
-                replicas: m.replicas,
+                replicas: rt.active,
             })
             .collect();
         let step = (self.tasks.len() / sample.max(1)).max(1);
@@ -183,11 +183,9 @@ impl Simulation {
             return Err(single_problem(&p.key, p.message));
         }
         let model = Model::compile(&scenario);
+        let old_replicas: Vec<u32> = self.model.nodes.iter().map(|n| n.replicas).collect();
         for (i, n) in model.nodes.iter().enumerate() {
             let rt = &mut self.nodes[i];
-            if rt.replicas.len() < n.replicas as usize {
-                rt.replicas.resize(n.replicas as usize, Replica::default());
-            }
             rt.limiter = match (rt.limiter.take(), &n.rate_limit) {
                 (Some(mut bucket), Some(spec)) => {
                     bucket.reconfigure(spec);
@@ -222,6 +220,9 @@ impl Simulation {
             scenario.loads.iter().zip(&self.scenario.loads).map(|(a, b)| a != b).collect();
         self.scenario = scenario;
         self.model = model;
+        for (node, old) in old_replicas.into_iter().enumerate() {
+            self.rescale_after_edit(node, old);
+        }
         for (i, changed) in rates_changed.into_iter().enumerate() {
             if changed {
                 let spec = &self.model.loads[i].spec;

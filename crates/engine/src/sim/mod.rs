@@ -33,6 +33,7 @@ use crate::slab::{Key, Slab};
 mod calls;
 mod live;
 mod loads;
+mod scaling;
 mod tasks;
 mod windows;
 
@@ -65,6 +66,11 @@ enum Event {
     Hedge { call: Key, attempt: u32 },
     /// A `[[fault]]` begins (`active = true`) or ends.
     Fault { index: u32, active: bool },
+    /// A node's autoscaler measures and decides (stale epochs are ignored:
+    /// a live edit that restarts the loop bumps the epoch).
+    Autoscale { node: u32, epoch: u32 },
+    /// Replicas an autoscaler asked for are up.
+    ReplicasReady { node: u32, epoch: u32, count: u32 },
 }
 
 /// Where a task is in its visit.
@@ -169,6 +175,13 @@ struct Replica {
 #[derive(Clone, Debug, Default)]
 struct NodeRuntime {
     replicas: Vec<Replica>,
+    /// Replicas taking new work (the first `active` of `replicas`); the
+    /// others drain what they hold.
+    active: u32,
+    /// Replicas running (and billed): the active ones plus those draining.
+    provisioned: u32,
+    /// The autoscaler's state, if the node has one.
+    scaler: Option<scaling::Scaler>,
     /// The node's `rate_limit`, if it has one.
     limiter: Option<TokenBucket>,
     /// What active faults do to the node now.
@@ -270,6 +283,9 @@ impl Simulation {
             .iter()
             .map(|n| NodeRuntime {
                 replicas: vec![Replica::default(); n.replicas as usize],
+                active: n.replicas,
+                provisioned: n.replicas,
+                scaler: n.autoscale.as_ref().map(|_| scaling::Scaler::new(0, SimTime::ZERO, 0)),
                 limiter: n.rate_limit.as_ref().map(TokenBucket::new),
                 ..NodeRuntime::default()
             })
@@ -329,6 +345,12 @@ impl Simulation {
         for (index, (start, end)) in fault_events.into_iter().enumerate() {
             sim.events.schedule(start, Event::Fault { index: index as u32, active: true });
             sim.events.schedule(end, Event::Fault { index: index as u32, active: false });
+        }
+        for node in 0..sim.nodes.len() {
+            sim.node_window[node]
+                .replicas
+                .set(SimTime::ZERO, u64::from(sim.nodes[node].provisioned));
+            sim.schedule_autoscale(node);
         }
         sim.start_loads();
         Ok(sim)
@@ -428,6 +450,10 @@ impl Simulation {
             Event::Deliver { reply, outcome } => self.answer(reply, self.now, outcome),
             Event::Hedge { call, attempt } => self.hedge(call, attempt),
             Event::Fault { index, active } => self.set_fault(index as usize, active),
+            Event::Autoscale { node, epoch } => self.autoscale(node as usize, epoch),
+            Event::ReplicasReady { node, epoch, count } => {
+                self.replicas_ready(node as usize, epoch, count)
+            }
             Event::AttemptRejected { call, attempt } => {
                 if self.calls.get(call).is_some_and(|c| c.attempt == attempt) {
                     self.attempt_failed(call, Outcome::Rejected, false);

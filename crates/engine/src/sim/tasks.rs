@@ -69,7 +69,7 @@ impl Simulation {
         match model.behaviour {
             Behaviour::Remote => {
                 rt.busy += 1;
-                self.node_window[node].busy.set(self.now, rt.busy);
+                self.busy_changed(node);
                 let latency = self.model.nodes[node].service.sample(&mut self.node_rngs[node])
                     + self.nodes[node].fault.latency_add;
                 if let Some(t) = self.tasks.get_mut(task) {
@@ -98,7 +98,7 @@ impl Simulation {
     /// Replicas taking new work: the configured count, capped by a fault.
     pub(super) fn active_replicas(&self, node: usize) -> usize {
         let rt = &self.nodes[node];
-        let cap = rt.fault.replicas.unwrap_or(u32::MAX).min(self.model.nodes[node].replicas);
+        let cap = rt.fault.replicas.unwrap_or(u32::MAX).min(rt.active);
         (cap as usize).min(rt.replicas.len()).max(1)
     }
 
@@ -150,8 +150,8 @@ impl Simulation {
         rt.replicas[replica].busy += 1;
         rt.busy += 1;
         let in_service = rt.replicas[replica].busy;
+        self.busy_changed(node);
         let tally = &mut self.node_window[node];
-        tally.busy.set(self.now, rt.busy);
         tally.waited += self.now.since(arrived).as_nanos();
         tally.served += 1;
         let model = &self.model.nodes[node];
@@ -286,7 +286,7 @@ impl Simulation {
         let rt = &mut self.nodes[node];
         rt.replicas[replica].busy -= 1;
         rt.busy -= 1;
-        self.node_window[node].busy.set(self.now, rt.busy);
+        self.busy_changed(node);
         self.start_waiting(node, replica);
     }
 
@@ -350,9 +350,15 @@ impl Simulation {
         match self.model.nodes[node].behaviour {
             Behaviour::Remote => {
                 rt.busy -= 1;
-                self.node_window[node].busy.set(self.now, rt.busy);
+                self.busy_changed(node);
             }
-            Behaviour::Queueing => rt.replicas[task.replica as usize].outstanding -= 1,
+            Behaviour::Queueing => {
+                let replica = task.replica as usize;
+                rt.replicas[replica].outstanding -= 1;
+                if replica >= rt.active as usize && rt.replicas[replica].outstanding == 0 {
+                    self.update_provisioned(node);
+                }
+            }
         }
         self.answer(task.reply, task.arrived, outcome);
     }

@@ -44,6 +44,8 @@ pub(super) struct NodeTally {
     pub(super) latency: LatencyHistogram,
     pub(super) queue: TimeWeighted,
     pub(super) busy: TimeWeighted,
+    /// Replicas running (active and draining).
+    pub(super) replicas: TimeWeighted,
     pub(super) calls: u64,
     pub(super) retries: u64,
     /// Nanoseconds waited for a worker (or connection) by visits that got one.
@@ -60,6 +62,7 @@ pub(super) struct NodeClosed {
     pub(super) latency: LatencyHistogram,
     pub(super) queue: LevelStats,
     pub(super) busy: LevelStats,
+    pub(super) replicas: LevelStats,
     pub(super) capacity_time: f64,
     pub(super) calls: u64,
     pub(super) retries: u64,
@@ -75,6 +78,7 @@ impl NodeClosed {
         self.latency.merge(&o.latency);
         self.queue.merge(&o.queue);
         self.busy.merge(&o.busy);
+        self.replicas.merge(&o.replicas);
         self.capacity_time += o.capacity_time;
         self.calls += o.calls;
         self.retries += o.retries;
@@ -101,6 +105,8 @@ impl NodeClosed {
                 self.waited as f64 / self.served as f64 / 1e6
             },
             max_queue: self.queue.max,
+            replicas: self.replicas.mean(),
+            max_replicas: self.replicas.max,
             latency_ms: self.latency.stats(),
             calls: self.calls,
             retries: self.retries,
@@ -160,9 +166,10 @@ impl Simulation {
     pub(super) fn node_window_closed(&self, i: usize, tally: &mut NodeTally) -> NodeClosed {
         let queue = tally.queue.take(self.window_start, self.now);
         let busy = tally.busy.take(self.window_start, self.now);
+        let replicas = tally.replicas.take(self.window_start, self.now);
         let m = &self.model.nodes[i];
-        let capacity = match m.behaviour {
-            Behaviour::Queueing => f64::from(m.replicas) * f64::from(m.workers),
+        let capacity_time = match m.behaviour {
+            Behaviour::Queueing => replicas.area as f64 * f64::from(m.workers),
             Behaviour::Remote => 0.0,
         };
         NodeClosed {
@@ -171,7 +178,8 @@ impl Simulation {
             latency: tally.latency.clone(),
             queue,
             busy,
-            capacity_time: capacity * busy.span_nanos as f64,
+            capacity_time,
+            replicas,
             calls: tally.calls,
             retries: tally.retries,
             waited: tally.waited,
@@ -179,7 +187,7 @@ impl Simulation {
             cost: m
                 .cost
                 .as_ref()
-                .map_or(0.0, |c| c.cost(m.replicas, busy.span_nanos as f64 / 1e9, tally.arrivals)),
+                .map_or(0.0, |c| c.cost(replicas.area as f64 / 1e9, tally.arrivals)),
         }
     }
 
