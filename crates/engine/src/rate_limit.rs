@@ -5,7 +5,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::time::SimTime;
+use crate::time::{SimDuration, SimTime};
 
 /// The limiter's settings, as written in a scenario.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -17,6 +17,10 @@ pub struct RateLimitSpec {
     /// one second's worth of `rate`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub burst: Option<f64>,
+    /// The retry-after hint a rejection carries (as an HTTP 429's header).
+    /// Defaults to the time until the next token.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_after: Option<crate::time::SimDuration>,
 }
 
 impl RateLimitSpec {
@@ -48,6 +52,7 @@ pub struct TokenBucket {
     capacity: f64,
     tokens: f64,
     last: SimTime,
+    retry_after: Option<SimDuration>,
 }
 
 impl TokenBucket {
@@ -58,6 +63,7 @@ impl TokenBucket {
             capacity: spec.capacity(),
             tokens: spec.capacity(),
             last: SimTime::ZERO,
+            retry_after: spec.retry_after,
         }
     }
 
@@ -66,6 +72,16 @@ impl TokenBucket {
         self.rate = spec.rate;
         self.capacity = spec.capacity();
         self.tokens = self.tokens.min(self.capacity);
+        self.retry_after = spec.retry_after;
+    }
+
+    /// The hint a rejection at this moment carries: the configured
+    /// `retry_after`, or how long until the next token (as of the last
+    /// `try_take`).
+    pub fn retry_after(&self) -> SimDuration {
+        self.retry_after.unwrap_or_else(|| {
+            SimDuration::from_secs_f64(((1.0 - self.tokens) / self.rate).max(0.0))
+        })
     }
 
     /// Takes a token at `now`, if one is there.
@@ -85,11 +101,11 @@ impl TokenBucket {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::time::SimDuration;
 
     #[test]
     fn admits_the_burst_then_the_rate() {
-        let mut b = TokenBucket::new(&RateLimitSpec { rate: 100.0, burst: Some(10.0) });
+        let mut b =
+            TokenBucket::new(&RateLimitSpec { rate: 100.0, burst: Some(10.0), retry_after: None });
         let t0 = SimTime::ZERO;
         assert_eq!((0..20).filter(|_| b.try_take(t0)).count(), 10, "the burst");
         // One second later: 100 more tokens, capped at 10.
@@ -101,12 +117,16 @@ mod tests {
             passed += usize::from(b.try_take(t1 + SimDuration::from_millis(i)));
         }
         assert!((99..=101).contains(&passed), "{passed}");
+        // Empty now: the next token is 10 ms away at 100/s, at most.
+        assert!(!b.try_take(t1 + SimDuration::from_millis(1000)));
+        assert!(b.retry_after() <= SimDuration::from_millis(10));
+        assert!(b.retry_after() > SimDuration::ZERO);
     }
 
     #[test]
     fn refuses_impossible_settings() {
-        assert!(RateLimitSpec { rate: 0.0, burst: None }.check().is_err());
-        assert!(RateLimitSpec { rate: 5.0, burst: Some(0.5) }.check().is_err());
-        assert!(RateLimitSpec { rate: 5.0, burst: None }.check().is_ok());
+        assert!(RateLimitSpec { rate: 0.0, burst: None, retry_after: None }.check().is_err());
+        assert!(RateLimitSpec { rate: 5.0, burst: Some(0.5), retry_after: None }.check().is_err());
+        assert!(RateLimitSpec { rate: 5.0, burst: None, retry_after: None }.check().is_ok());
     }
 }

@@ -245,6 +245,39 @@ fn retries_against_a_rate_limit_are_rejected_too() {
     assert!(s.amplification > 2.0);
 }
 
+/// A rate limiter's rejection carries retry-after (here 1 s). Through a
+/// half-second spike, an impatient client's retries (1 ms backoff) meet the
+/// same empty bucket and fail; a polite client's land after the spike and
+/// mostly succeed, at the price of a slower answer for those requests.
+#[test]
+fn a_polite_client_honours_retry_after() {
+    let limited = |polite: bool| {
+        let call = format!(
+            r#"retry = {{ attempts = 3, backoff = "constant", base = "1ms", respect_retry_after = {polite} }}"#
+        );
+        chain(200, 0.5, &call, "")
+            .replace(
+                "workers = 4\n",
+                "workers = 4\nrate_limit = { rate = 400, burst = 20, retry_after = \"1s\" }\n",
+            )
+            .replace(
+                "rate = 200\n",
+                "rate = 200\npattern = { spike = { at = \"30s\", for = \"500ms\", multiplier = 4 } }\n",
+            )
+    };
+    let rude = run(&limited(false));
+    let polite = run(&limited(true));
+    assert!(rude.requests.rejected > 100, "the spike overflows: {}", rude.requests.rejected);
+    assert!(
+        polite.requests.rejected * 4 < rude.requests.rejected,
+        "polite {} vs rude {} rejected",
+        polite.requests.rejected,
+        rude.requests.rejected
+    );
+    assert!(polite.latency_ms.max >= 1000.0, "retries waited: max {}", polite.latency_ms.max);
+    assert!(rude.latency_ms.max < 100.0, "impatient retries: max {}", rude.latency_ms.max);
+}
+
 #[test]
 fn a_bulkhead_contains_a_slow_dependency() {
     // Half of 600 requests/s call a 200 ms dependency from a blocking pool of

@@ -425,6 +425,10 @@ pub struct RetrySpec {
     /// Which outcomes are retried.
     #[serde(default = "default_retry_on")]
     pub on: Vec<Outcome>,
+    /// A polite client: after a rejection that carries a retry-after hint
+    /// (a rate limiter's), wait at least that long before the retry.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub respect_retry_after: bool,
 }
 
 fn default_retry_base() -> SimDuration {

@@ -35,6 +35,7 @@ impl Simulation {
             admitted: false,
             through_breaker: false,
             children: Vec::new(),
+            retry_after: None,
         });
         if let Some(b) = self.call_model(site).budget {
             self.budgets[b].deposit();
@@ -206,6 +207,8 @@ impl Simulation {
                 let wait =
                     retry::backoff(&spec, call.attempt, call.last_backoff, &mut self.call_rng);
                 call.last_backoff = wait;
+                let hint = call.retry_after.take().filter(|_| spec.respect_retry_after);
+                let wait = hint.map_or(wait, |until| wait.max(until.since(self.now)));
                 call.attempt += 1;
                 self.events.schedule(self.now + wait, Event::RetryFire { call: key });
             }

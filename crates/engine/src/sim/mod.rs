@@ -161,6 +161,8 @@ struct Call {
     through_breaker: bool,
     /// Copies of the current attempt, kept only to cancel them on timeout.
     children: Vec<Key>,
+    /// Don't retry before this: the latest retry-after hint received.
+    retry_after: Option<SimTime>,
 }
 
 /// One replica of a queueing node.

@@ -20,7 +20,15 @@ impl Simulation {
             self.answer_at_door(node, reply, Outcome::Error);
             return None;
         }
-        if self.nodes[node].limiter.as_mut().is_some_and(|bucket| !bucket.try_take(now)) {
+        if let Some(bucket) = self.nodes[node].limiter.as_mut()
+            && !bucket.try_take(now)
+        {
+            let until = now + bucket.retry_after();
+            if let Reply::Attempt { call, .. } = reply
+                && let Some(call) = self.calls.get_mut(call)
+            {
+                call.retry_after = Some(until);
+            }
             self.answer_at_door(node, reply, Outcome::Rejected);
             return None;
         }
