@@ -83,6 +83,7 @@ mod tests {
             jitter,
             budget: None,
             on: vec![Outcome::Error, Outcome::Timeout],
+            respect_retry_after: false,
         }
     }
 
