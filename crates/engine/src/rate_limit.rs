@@ -81,6 +81,7 @@ impl TokenBucket {
     pub fn retry_after(&self) -> SimDuration {
         self.retry_after.unwrap_or_else(|| {
             SimDuration::from_secs_f64(((1.0 - self.tokens) / self.rate).max(0.0))
+                .max(SimDuration::from_nanos(1))
         })
     }
 
