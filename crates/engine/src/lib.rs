@@ -17,6 +17,7 @@ pub mod dist;
 pub mod event_queue;
 pub mod expect;
 pub mod limits;
+pub mod lru;
 pub mod metrics;
 pub mod model;
 pub mod outcome;
@@ -33,9 +34,12 @@ pub mod theory;
 pub mod time;
 pub mod wait_queue;
 pub mod ziggurat;
+pub mod zipf;
 
 pub use dist::Distribution;
-pub use metrics::{LatencyStats, LoadReport, NodeReport, RequestCounts, Summary, WindowReport};
+pub use metrics::{
+    LatencyStats, LoadReport, NodeCounters, NodeReport, RequestCounts, Summary, WindowReport,
+};
 pub use outcome::Outcome;
 pub use scenario::{Scenario, ScenarioError};
 pub use sim::{Change, Run, Simulation, Snapshot};

@@ -21,3 +21,7 @@ pub const MAX_USERS: u32 = 10_000_000;
 pub const MAX_DURATION: SimDuration = SimDuration::from_secs(366 * 24 * 3600);
 /// Windows in one run.
 pub const MAX_WINDOWS: u64 = 1_000_000;
+/// Distinct keys of one cache's key model.
+pub const MAX_CACHE_KEYS: u64 = 1_000_000_000_000;
+/// Keys one cache holds at once (each costs memory in the simulation).
+pub const MAX_CACHE_CAPACITY: u64 = 10_000_000;

@@ -242,6 +242,56 @@ pub struct NodeReport {
     pub retries: u64,
     /// What the node cost over the span (its `cost` prices; 0 without).
     pub cost: f64,
+    /// Broker and cache counters.
+    #[serde(flatten)]
+    pub counters: NodeCounters,
+    /// Caches: hits over lookups.
+    #[serde(default)]
+    pub hit_ratio: f64,
+}
+
+/// Counters of the mechanisms only some nodes have (0 elsewhere):
+/// brokers' redeliveries, duplicates and dead letters, caches' hits,
+/// misses and coalesced misses.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NodeCounters {
+    /// Broker deliveries after the first of their message.
+    #[serde(default)]
+    pub redelivered: u64,
+    /// Messages a consumer processed successfully more than once (each
+    /// extra run counts).
+    #[serde(default)]
+    pub duplicates: u64,
+    /// Messages given up after `max_deliveries`.
+    #[serde(default)]
+    pub dead_lettered: u64,
+    /// Cache lookups that found the key.
+    #[serde(default)]
+    pub hits: u64,
+    /// Cache lookups that missed.
+    #[serde(default)]
+    pub misses: u64,
+    /// Misses that waited for another visit's read instead of reading.
+    #[serde(default)]
+    pub coalesced: u64,
+}
+
+impl NodeCounters {
+    /// Adds another span's counts.
+    pub fn merge(&mut self, o: &NodeCounters) {
+        self.redelivered += o.redelivered;
+        self.duplicates += o.duplicates;
+        self.dead_lettered += o.dead_lettered;
+        self.hits += o.hits;
+        self.misses += o.misses;
+        self.coalesced += o.coalesced;
+    }
+
+    /// Hits over lookups (0 without lookups).
+    pub fn hit_ratio(&self) -> f64 {
+        let lookups = self.hits + self.misses;
+        if lookups == 0 { 0.0 } else { self.hits as f64 / lookups as f64 }
+    }
 }
 
 /// What happened in one window of simulated time: the unit the worker

@@ -4,7 +4,8 @@
 
 use crate::dist::Distribution;
 use crate::scenario::{
-    Balancer, Discipline, Fallback, Io, LoadSpec, Mode, NodeKind, NodeSpec, RetrySpec, Scenario,
+    Balancer, CallSpec, Discipline, Fallback, Io, LoadSpec, Mode, NodeKind, NodeSpec, RetrySpec,
+    Scenario,
 };
 use crate::time::SimDuration;
 
@@ -15,6 +16,33 @@ pub enum Behaviour {
     Queueing,
     /// A third party: unlimited concurrency, a latency, some errors.
     Remote,
+    /// A message broker: holds messages and delivers them to a consumer.
+    Broker,
+    /// A cache: a lookup (unlimited concurrency), then on a miss a read of
+    /// the backing node.
+    Cache,
+}
+
+/// A `queue` node's delivery settings.
+#[derive(Clone, Debug)]
+pub struct BrokerModel {
+    pub to: usize,
+    pub consumers: u32,
+    pub max_deliveries: u32,
+    pub delivery_timeout: SimDuration,
+    pub capacity: Option<u64>,
+}
+
+/// A `cache` node's settings.
+#[derive(Clone, Debug)]
+pub struct CacheModel {
+    /// A fixed hit ratio, or `None` for the key model.
+    pub hit_ratio: Option<f64>,
+    pub keys: u64,
+    pub skew: f64,
+    pub ttl: Option<SimDuration>,
+    pub capacity: Option<u64>,
+    pub coalesce: bool,
 }
 
 /// One node, ready to simulate.
@@ -38,6 +66,8 @@ pub struct NodeModel {
     pub cost: Option<crate::cost::CostSpec>,
     pub coordination: Option<crate::coordination::CoordinationSpec>,
     pub autoscale: Option<crate::autoscale::AutoscaleSpec>,
+    pub broker: Option<BrokerModel>,
+    pub cache: Option<CacheModel>,
     pub calls: Vec<CallModel>,
     /// Call indices, group by group, in the order groups first appear.
     pub groups: Vec<Vec<usize>>,
@@ -177,16 +207,47 @@ fn compile_node(
 ) -> NodeModel {
     let behaviour = match n.kind {
         NodeKind::External => Behaviour::Remote,
-        _ => Behaviour::Queueing,
+        NodeKind::Queue => Behaviour::Broker,
+        NodeKind::Cache => Behaviour::Cache,
+        NodeKind::Service | NodeKind::Database => Behaviour::Queueing,
     };
     let service = match behaviour {
         Behaviour::Remote => n.latency.clone(),
         Behaviour::Queueing => n.service_time.clone(),
+        Behaviour::Cache => Some(
+            n.hit_time
+                .clone()
+                .unwrap_or(Distribution::Const { value: SimDuration::from_micros(500) }),
+        ),
+        Behaviour::Broker => None,
     }
     .unwrap_or(Distribution::Const { value: SimDuration::ZERO });
+    let broker = (behaviour == Behaviour::Broker).then(|| BrokerModel {
+        to: n.to.as_deref().map_or(0, index),
+        consumers: n.consumers.unwrap_or(1),
+        max_deliveries: n.max_deliveries.unwrap_or(5),
+        delivery_timeout: n.delivery_timeout.unwrap_or(SimDuration::from_secs(30)),
+        capacity: n.capacity,
+    });
+    let cache = (behaviour == Behaviour::Cache).then(|| CacheModel {
+        hit_ratio: n.hit_ratio.filter(|_| n.keys.is_none()),
+        keys: n.keys.unwrap_or(1),
+        skew: n.skew.unwrap_or(1.0),
+        ttl: n.ttl,
+        capacity: n.capacity,
+        coalesce: n.coalesce,
+    });
+    // A cache's read of its backing node is a plain sync call, made only
+    // on a miss.
+    let miss_call = n
+        .on_miss
+        .as_deref()
+        .filter(|_| cache.is_some())
+        .map(|to| CallSpec { to: to.to_owned(), ..CallSpec::plain() });
     let calls: Vec<CallModel> = n
         .calls
         .iter()
+        .chain(miss_call.as_ref())
         .map(|c| {
             CallModel {
                 to: index(&c.to),
@@ -212,7 +273,7 @@ fn compile_node(
         })
         .collect();
     let mut groups: Vec<(Option<u32>, Vec<usize>)> = Vec::new();
-    for (i, c) in n.calls.iter().enumerate() {
+    for (i, c) in n.calls.iter().chain(miss_call.as_ref()).enumerate() {
         match c.group.and_then(|g| groups.iter_mut().find(|(k, _)| *k == Some(g))) {
             Some((_, members)) => members.push(i),
             None => groups.push((c.group, vec![i])),
@@ -222,7 +283,10 @@ fn compile_node(
         id: n.id.clone(),
         behaviour,
         replicas: n.replicas,
-        workers: n.pool.unwrap_or(n.workers),
+        workers: match behaviour {
+            Behaviour::Broker => n.consumers.unwrap_or(1),
+            _ => n.pool.unwrap_or(n.workers),
+        },
         capacity: n.queue.capacity,
         discipline: n.queue.discipline,
         max_wait: n.queue.max_wait,
@@ -235,6 +299,8 @@ fn compile_node(
         cost: n.cost.clone(),
         coordination: n.coordination.clone(),
         autoscale: n.autoscale.clone(),
+        broker,
+        cache,
         calls,
         groups: groups.into_iter().map(|(_, m)| m).collect(),
     }

@@ -51,6 +51,11 @@ impl SimDuration {
     }
 
     /// A span of `millis` milliseconds.
+    pub const fn from_micros(micros: u64) -> Self {
+        SimDuration(micros * 1_000)
+    }
+
+    /// `millis` milliseconds.
     pub const fn from_millis(millis: u64) -> Self {
         SimDuration(millis * 1_000_000)
     }

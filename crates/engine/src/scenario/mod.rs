@@ -265,6 +265,48 @@ pub struct NodeSpec {
     /// A token bucket in front of the node; over it, requests are rejected.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rate_limit: Option<crate::rate_limit::RateLimitSpec>,
+    /// Queues: the node deliveries go to. Caches use `on_miss` instead.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<String>,
+    /// Queues: the most messages waiting (more are rejected). Caches: the
+    /// most keys held (least recently used go first). Unbounded when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capacity: Option<u64>,
+    /// Queues: deliveries in flight at once. Defaults to 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consumers: Option<u32>,
+    /// Queues: deliveries of one message before it is dead-lettered.
+    /// Defaults to 5.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_deliveries: Option<u32>,
+    /// Queues: a delivery not answered within this is redelivered (the
+    /// visibility timeout); the consumer keeps working. Defaults to 30 s.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delivery_timeout: Option<SimDuration>,
+    /// Caches: the share of reads found, when there is no key model.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hit_ratio: Option<f64>,
+    /// Caches, key model: how many distinct keys are read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub keys: Option<u64>,
+    /// Caches, key model: Zipf skew of key popularity (0 = uniform; about
+    /// 1 for typical web traffic). Defaults to 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub skew: Option<f64>,
+    /// Caches, key model: how long a stored key stays fresh. For ever when
+    /// absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ttl: Option<SimDuration>,
+    /// Caches: how long a lookup takes (hit or miss). Defaults to 0.5 ms.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hit_time: Option<Distribution>,
+    /// Caches: the node read on a miss.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub on_miss: Option<String>,
+    /// Caches, key model: concurrent misses of one key wait for a single
+    /// read of the backing store (request coalescing).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub coalesce: bool,
     /// Databases: connections per replica (the concurrency; waiting for a
     /// connection shows as queueing). Replaces `workers`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -380,6 +422,27 @@ pub struct CallSpec {
     /// A circuit breaker on this call: fail fast while the target fails.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub breaker: Option<crate::breaker::BreakerSpec>,
+}
+
+impl CallSpec {
+    /// A sync call with every option at its default (its `to` empty).
+    pub fn plain() -> CallSpec {
+        CallSpec {
+            to: String::new(),
+            mode: Mode::Sync,
+            timeout: None,
+            cancel_on_timeout: false,
+            retry: None,
+            probability: 1.0,
+            fanout: 1,
+            wait_for: None,
+            group: None,
+            fallback: Fallback::Fail,
+            bulkhead: None,
+            hedge: None,
+            breaker: None,
+        }
+    }
 }
 
 /// `mode = ...`.

@@ -134,8 +134,13 @@ fn check_fault(
             p.push(key("effect.replicas"), format!("at most the node's {} replicas", n.replicas));
         }
     }
-    if e.flush.is_some() {
-        p.push(key("effect.flush"), "`flush` applies to caches, which are not simulated yet");
+    if e.flush == Some(true)
+        && !target.is_some_and(|n| n.kind == NodeKind::Cache && n.keys.is_some())
+    {
+        p.push(
+            key("effect.flush"),
+            "`flush` empties a cache with the key model (`keys`); the target is not one",
+        );
     }
 }
 
@@ -279,14 +284,10 @@ fn check_node(p: &mut Problems, i: usize, node: &NodeSpec, ids: &[&str]) {
                 );
             }
         }
-        NodeKind::Cache | NodeKind::Queue => p.push(
-            key("kind"),
-            format!(
-                "kind = \"{}\" is not simulated yet (it arrives with the scale mechanics)",
-                kind_name(node.kind)
-            ),
-        ),
+        NodeKind::Queue => check_broker(p, i, node, ids),
+        NodeKind::Cache => check_cache(p, i, node, ids),
     }
+    check_kind_keys(p, i, node);
     if node.replicas == 0 || node.replicas > limits::MAX_REPLICAS {
         p.push(
             key("replicas"),
@@ -388,6 +389,165 @@ fn check_node(p: &mut Problems, i: usize, node: &NodeSpec, ids: &[&str]) {
     }
 }
 
+/// Keys that belong to one kind of node only.
+fn check_kind_keys(p: &mut Problems, i: usize, node: &NodeSpec) {
+    let queue_keys = [
+        ("to", node.to.is_some()),
+        ("consumers", node.consumers.is_some()),
+        ("max_deliveries", node.max_deliveries.is_some()),
+        ("delivery_timeout", node.delivery_timeout.is_some()),
+    ];
+    let cache_keys = [
+        ("hit_ratio", node.hit_ratio.is_some()),
+        ("keys", node.keys.is_some()),
+        ("skew", node.skew.is_some()),
+        ("ttl", node.ttl.is_some()),
+        ("hit_time", node.hit_time.is_some()),
+        ("on_miss", node.on_miss.is_some()),
+        ("coalesce", node.coalesce),
+    ];
+    let kind = kind_name(node.kind);
+    if node.kind != NodeKind::Queue {
+        for (name, _) in queue_keys.iter().filter(|(_, set)| *set) {
+            p.push(
+                format!("node[{i}].{name}"),
+                format!("`{name}` applies to queues, not to a {kind}"),
+            );
+        }
+    }
+    if node.kind != NodeKind::Cache {
+        for (name, _) in cache_keys.iter().filter(|(_, set)| *set) {
+            p.push(
+                format!("node[{i}].{name}"),
+                format!("`{name}` applies to caches, not to a {kind}"),
+            );
+        }
+    }
+    if node.capacity.is_some() && !matches!(node.kind, NodeKind::Queue | NodeKind::Cache) {
+        p.push(
+            format!("node[{i}].capacity"),
+            format!(
+                "`capacity` applies to queues and caches; a {kind} has `queue = {{ capacity }}`"
+            ),
+        );
+    }
+}
+
+fn check_no_work_keys(p: &mut Problems, i: usize, node: &NodeSpec, instead: &str) {
+    let kind = kind_name(node.kind);
+    if node.service_time.is_some() {
+        p.push(
+            format!("node[{i}].service_time"),
+            format!("a {kind} has no `service_time`; {instead}"),
+        );
+    }
+    if node.latency.is_some() {
+        p.push(format!("node[{i}].latency"), format!("a {kind} has no `latency`; {instead}"));
+    }
+    if !node.calls.is_empty() {
+        p.push(format!("node[{i}].call"), format!("a {kind} makes no `[[node.call]]`s; {instead}"));
+    }
+}
+
+fn check_broker(p: &mut Problems, i: usize, node: &NodeSpec, ids: &[&str]) {
+    let key = |k: &str| format!("node[{i}].{k}");
+    check_no_work_keys(p, i, node, "it delivers each message to `to`");
+    match &node.to {
+        None => p.push(key("to"), "a queue needs `to`: the node its consumers deliver to"),
+        Some(to) if *to == node.id => p.push(key("to"), "a queue cannot deliver to itself"),
+        Some(to) => check_target(p, key("to"), to, ids),
+    }
+    if let Some(c) = node.consumers
+        && (c == 0 || c > limits::MAX_WORKERS)
+    {
+        p.push(
+            key("consumers"),
+            format!("expected 1 to {} consumers, got {c}", limits::MAX_WORKERS),
+        );
+    }
+    if let Some(d) = node.max_deliveries
+        && (d == 0 || d > limits::MAX_ATTEMPTS)
+    {
+        p.push(
+            key("max_deliveries"),
+            format!("expected 1 to {} deliveries, got {d}", limits::MAX_ATTEMPTS),
+        );
+    }
+    if node.delivery_timeout == Some(crate::time::SimDuration::ZERO) {
+        p.push(key("delivery_timeout"), "expected a positive duration such as \"30s\"");
+    }
+    if node.capacity == Some(0) {
+        p.push(key("capacity"), "a queue of capacity 0 refuses every message");
+    }
+}
+
+fn check_cache(p: &mut Problems, i: usize, node: &NodeSpec, ids: &[&str]) {
+    let key = |k: &str| format!("node[{i}].{k}");
+    check_no_work_keys(p, i, node, "it reads `on_miss` on a miss");
+    match &node.on_miss {
+        None => p.push(key("on_miss"), "a cache needs `on_miss`: the node read on a miss"),
+        Some(to) if *to == node.id => p.push(key("on_miss"), "a cache cannot read itself"),
+        Some(to) => check_target(p, key("on_miss"), to, ids),
+    }
+    match (node.hit_ratio, node.keys) {
+        (Some(_), Some(_)) => p.push(
+            key("hit_ratio"),
+            "give `hit_ratio` (a fixed share) or `keys` (the key model), not both",
+        ),
+        (None, None) => p.push(
+            key("hit_ratio"),
+            "a cache needs `hit_ratio`, or `keys` for the key model in which hits emerge",
+        ),
+        (Some(ratio), None) => {
+            p.share(key("hit_ratio"), ratio);
+            for (name, set) in [
+                ("skew", node.skew.is_some()),
+                ("ttl", node.ttl.is_some()),
+                ("capacity", node.capacity.is_some()),
+                ("coalesce", node.coalesce),
+            ] {
+                if set {
+                    p.push(
+                        key(name),
+                        format!(
+                            "`{name}` belongs to the key model: give `keys` instead of `hit_ratio`"
+                        ),
+                    );
+                }
+            }
+        }
+        (None, Some(keys)) => {
+            if keys == 0 || keys > limits::MAX_CACHE_KEYS {
+                p.push(
+                    key("keys"),
+                    format!("expected 1 to {} keys, got {keys}", limits::MAX_CACHE_KEYS),
+                );
+            }
+            let held = node.capacity.unwrap_or(keys);
+            if held == 0 || held > limits::MAX_CACHE_CAPACITY {
+                p.push(
+                    key("capacity"),
+                    format!(
+                        "a cache holds 1 to {} keys (set `capacity` when `keys` is larger), got {held}",
+                        limits::MAX_CACHE_CAPACITY
+                    ),
+                );
+            }
+        }
+    }
+    if let Some(skew) = node.skew
+        && !(skew.is_finite() && (0.0..=10.0).contains(&skew))
+    {
+        p.push(key("skew"), format!("expected a Zipf skew from 0 (uniform) to 10, got {skew}"));
+    }
+    if node.ttl == Some(crate::time::SimDuration::ZERO) {
+        p.push(key("ttl"), "a ttl of 0 keeps nothing; remove it to keep keys until evicted");
+    }
+    if let Some(d) = &node.hit_time {
+        check_distribution(p, key("hit_time"), d);
+    }
+}
+
 fn kind_name(kind: NodeKind) -> &'static str {
     match kind {
         NodeKind::Service => "service",
@@ -436,6 +596,14 @@ fn check_sync_cycles(p: &mut Problems, scenario: &Scenario) {
                 .enumerate()
                 .filter(|(_, c)| c.mode == Mode::Sync)
                 .filter_map(|(ci, c)| index.get(c.to.as_str()).map(|&t| (t, ci)))
+                .chain(
+                    // A cache's read on a miss is a sync call too.
+                    n.on_miss
+                        .as_deref()
+                        .filter(|_| n.kind == NodeKind::Cache)
+                        .and_then(|to| index.get(to))
+                        .map(|&t| (t, n.calls.len())),
+                )
                 .collect()
         })
         .collect();

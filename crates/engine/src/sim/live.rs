@@ -75,8 +75,10 @@ impl Simulation {
             .map(|(rt, m)| NodeState {
                 busy: rt.busy,
                 capacity: match m.behaviour {
-                    Behaviour::Queueing => u64::from(rt.active) * u64::from(m.workers),
-                    Behaviour::Remote => 0,
+                    Behaviour::Queueing | Behaviour::Broker => {
+                        u64::from(rt.active) * u64::from(m.workers)
+                    }
+                    Behaviour::Remote | Behaviour::Cache => 0,
                 },
                 queued: rt.queued,
                 in_flight: rt.in_flight,
@@ -182,10 +184,33 @@ impl Simulation {
         if let Some(p) = problems.into_iter().next() {
             return Err(single_problem(&p.key, p.message));
         }
+        if let Some((old, new)) =
+            self.scenario.nodes.iter().zip(&scenario.nodes).find(|(a, b)| a.kind != b.kind)
+        {
+            return Err(single_problem(
+                &format!("node.{}.kind", new.id),
+                format!(
+                    "changing `{}` from a {:?} to a {:?} needs a restart",
+                    new.id, old.kind, new.kind
+                )
+                .to_lowercase(),
+            ));
+        }
         let model = Model::compile(&scenario);
         let old_replicas: Vec<u32> = self.model.nodes.iter().map(|n| n.replicas).collect();
         for (i, n) in model.nodes.iter().enumerate() {
             let rt = &mut self.nodes[i];
+            if let (Some(new), Some(old)) = (&n.cache, &self.model.nodes[i].cache)
+                && (new.keys, new.skew, new.capacity, new.hit_ratio)
+                    != (old.keys, old.skew, old.capacity, old.hit_ratio)
+            {
+                // A different key space: start cold, keeping the reads in flight.
+                let fresh = cache::CacheState::new(new);
+                rt.cache = Some(match rt.cache.take() {
+                    Some(current) => current.rebuilt(fresh),
+                    None => fresh,
+                });
+            }
             rt.limiter = match (rt.limiter.take(), &n.rate_limit) {
                 (Some(mut bucket), Some(spec)) => {
                     bucket.reconfigure(spec);
@@ -236,8 +261,10 @@ impl Simulation {
                 self.schedule_arrival(i);
             }
         }
-        // More workers (or replicas) may now serve what is waiting.
+        // More workers (or replicas, or consumers) may now serve what is
+        // waiting.
         for node in 0..self.nodes.len() {
+            self.dispatch(node);
             for replica in 0..self.nodes[node].replicas.len() {
                 self.start_waiting(node, replica);
             }

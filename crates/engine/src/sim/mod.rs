@@ -19,8 +19,8 @@ use crate::breaker::{Breaker, BreakerState};
 use crate::coordination::Scope;
 use crate::event_queue::EventQueue;
 use crate::metrics::{
-    LatencyHistogram, LevelStats, LoadReport, NodeReport, RequestCounts, Summary, TimeWeighted,
-    WindowReport,
+    LatencyHistogram, LevelStats, LoadReport, NodeCounters, NodeReport, RequestCounts, Summary,
+    TimeWeighted, WindowReport,
 };
 use crate::model::{Behaviour, CallModel, Model};
 use crate::outcome::{Outcome, OutcomeCounts};
@@ -30,6 +30,8 @@ use crate::rng::Rng;
 use crate::scenario::{Discipline, Fallback, Io, Mode, Scenario, ScenarioError};
 use crate::slab::{Key, Slab};
 
+mod broker;
+mod cache;
 mod calls;
 mod live;
 mod loads;
@@ -69,6 +71,8 @@ enum Event {
     /// A node's autoscaler measures and decides (stale epochs are ignored:
     /// a live edit that restarts the loop bumps the epoch).
     Autoscale { node: u32, epoch: u32 },
+    /// A broker's delivery was not answered in time: redeliver.
+    DeliveryTimeout { message: Key, delivery: u32 },
     /// Replicas an autoscaler asked for are up.
     ReplicasReady { node: u32, epoch: u32, count: u32 },
 }
@@ -103,6 +107,11 @@ struct Task {
     /// Sync calls of the current group still awaited. (If the task ends
     /// early, the others answer a stale key and are ignored.)
     pending: u32,
+    /// Caches: the key looked up.
+    key: u64,
+    /// Caches: this visit reads the backing store for its key (others may
+    /// wait on it).
+    fill: bool,
 }
 
 /// Who waits for a call's outcome.
@@ -131,6 +140,8 @@ enum Reply {
     User { load: u32, user: Option<u32> },
     /// A task waiting on a plain sync call, with that call's fallback.
     Task { task: Key, fallback: Fallback },
+    /// A broker's delivery of a message to its consumer.
+    Delivery { message: Key, delivery: u32 },
 }
 
 /// Where a call's configuration lives.
@@ -184,6 +195,10 @@ struct NodeRuntime {
     provisioned: u32,
     /// The autoscaler's state, if the node has one.
     scaler: Option<scaling::Scaler>,
+    /// A broker's messages and deliveries.
+    broker: Option<broker::BrokerState>,
+    /// A cache's contents and fills in flight.
+    cache: Option<cache::CacheState>,
     /// The node's `rate_limit`, if it has one.
     limiter: Option<TokenBucket>,
     /// What active faults do to the node now.
@@ -201,6 +216,8 @@ struct FaultState {
     error_rate: f64,
     outage: bool,
     replicas: Option<u32>,
+    /// A cache stores nothing while a flush fault lasts.
+    flush: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -227,6 +244,9 @@ pub struct Simulation {
     event_count: u64,
     tasks: Slab<Task>,
     calls: Slab<Call>,
+    /// Messages held by brokers (until acknowledged or dead-lettered and
+    /// every delivery of them has answered).
+    messages: Slab<broker::Message>,
     nodes: Vec<NodeRuntime>,
     loads: Vec<LoadRuntime>,
     budgets: Vec<RetryBudget>,
@@ -288,6 +308,8 @@ impl Simulation {
                 active: n.replicas,
                 provisioned: n.replicas,
                 scaler: n.autoscale.as_ref().map(|_| scaling::Scaler::new(0, SimTime::ZERO, 0)),
+                broker: n.broker.as_ref().map(|_| broker::BrokerState::default()),
+                cache: n.cache.as_ref().map(cache::CacheState::new),
                 limiter: n.rate_limit.as_ref().map(TokenBucket::new),
                 ..NodeRuntime::default()
             })
@@ -334,6 +356,7 @@ impl Simulation {
             event_count: 0,
             tasks: Slab::default(),
             calls: Slab::default(),
+            messages: Slab::default(),
             nodes,
             loads,
             budgets,
@@ -452,6 +475,9 @@ impl Simulation {
             Event::Deliver { reply, outcome } => self.answer(reply, self.now, outcome),
             Event::Hedge { call, attempt } => self.hedge(call, attempt),
             Event::Fault { index, active } => self.set_fault(index as usize, active),
+            Event::DeliveryTimeout { message, delivery } => {
+                self.delivery_timed_out(message, delivery)
+            }
             Event::Autoscale { node, epoch } => self.autoscale(node as usize, epoch),
             Event::ReplicasReady { node, epoch, count } => {
                 self.replicas_ready(node as usize, epoch, count)

@@ -32,11 +32,15 @@ impl Simulation {
             self.answer_at_door(node, reply, Outcome::Rejected);
             return None;
         }
+        if self.model.nodes[node].behaviour == Behaviour::Broker {
+            self.enqueue(node, load, work, reply);
+            return None;
+        }
         let active = self.active_replicas(node);
         let model = &self.model.nodes[node];
         let rt = &mut self.nodes[node];
         let replica = match model.behaviour {
-            Behaviour::Remote => 0,
+            Behaviour::Remote | Behaviour::Cache | Behaviour::Broker => 0,
             Behaviour::Queueing => {
                 let replicas = &rt.replicas[..active];
                 let outstanding = |i: usize| replicas[i].outstanding;
@@ -71,11 +75,13 @@ impl Simulation {
             degraded: false,
             next_group: 0,
             pending: 0,
+            key: 0,
+            fill: false,
         });
         let rt = &mut self.nodes[node];
         rt.in_flight += 1;
         match model.behaviour {
-            Behaviour::Remote => {
+            Behaviour::Remote | Behaviour::Cache | Behaviour::Broker => {
                 rt.busy += 1;
                 self.busy_changed(node);
                 let latency = self.model.nodes[node].service.sample(&mut self.node_rngs[node])
@@ -142,8 +148,13 @@ impl Simulation {
             }
             state.outage |= e.outage.unwrap_or(false);
             state.replicas = e.replicas.or(state.replicas);
+            state.flush |= e.flush.unwrap_or(false);
         }
+        let flush_starts = active && self.scenario.faults[index].effect.flush == Some(true);
         self.nodes[node].fault = state;
+        if flush_starts {
+            self.flush_cache(node);
+        }
     }
 
     pub(super) fn start_service(&mut self, key: Key) {
@@ -198,9 +209,16 @@ impl Simulation {
             self.finish_task(key, Outcome::Error);
             return;
         }
-        if self.model.nodes[node].behaviour == Behaviour::Remote {
-            self.finish_task(key, Outcome::Ok);
-            return;
+        match self.model.nodes[node].behaviour {
+            Behaviour::Remote | Behaviour::Broker => {
+                self.finish_task(key, Outcome::Ok);
+                return;
+            }
+            Behaviour::Cache => {
+                self.cache_lookup(key);
+                return;
+            }
+            Behaviour::Queueing => {}
         }
         if self.model.nodes[node].io == Io::Nonblocking {
             self.release_worker(key);
@@ -302,7 +320,7 @@ impl Simulation {
     /// waited past `max_wait` and dropping cancelled ones.
     pub(super) fn start_waiting(&mut self, node: usize, replica: usize) {
         let model = &self.model.nodes[node];
-        if model.behaviour == Behaviour::Remote {
+        if model.behaviour != Behaviour::Queueing {
             return;
         }
         let (workers, discipline, max_wait, lifo_after) =
@@ -356,9 +374,14 @@ impl Simulation {
         let rt = &mut self.nodes[node];
         rt.in_flight -= 1;
         match self.model.nodes[node].behaviour {
-            Behaviour::Remote => {
+            Behaviour::Remote | Behaviour::Broker => {
                 rt.busy -= 1;
                 self.busy_changed(node);
+            }
+            Behaviour::Cache => {
+                rt.busy -= 1;
+                self.busy_changed(node);
+                self.cache_visit_done(node, &task, outcome);
             }
             Behaviour::Queueing => {
                 let replica = task.replica as usize;
@@ -381,6 +404,9 @@ impl Simulation {
                 self.finish_user_request(load as usize, arrived, user, outcome)
             }
             Reply::Task { task, fallback } => self.task_call_done(task, outcome, fallback),
+            Reply::Delivery { message, delivery } => {
+                self.delivery_answered(message, delivery, outcome)
+            }
         }
     }
 }

@@ -48,6 +48,7 @@ pub(super) struct NodeTally {
     pub(super) replicas: TimeWeighted,
     pub(super) calls: u64,
     pub(super) retries: u64,
+    pub(super) counters: NodeCounters,
     /// Nanoseconds waited for a worker (or connection) by visits that got one.
     pub(super) waited: u64,
     /// Visits that got a worker.
@@ -68,6 +69,7 @@ pub(super) struct NodeClosed {
     pub(super) retries: u64,
     pub(super) waited: u64,
     pub(super) served: u64,
+    pub(super) counters: NodeCounters,
     pub(super) cost: f64,
 }
 
@@ -84,6 +86,7 @@ impl NodeClosed {
         self.retries += o.retries;
         self.waited += o.waited;
         self.served += o.served;
+        self.counters.merge(&o.counters);
         self.cost += o.cost;
     }
 
@@ -111,6 +114,8 @@ impl NodeClosed {
             calls: self.calls,
             retries: self.retries,
             cost: self.cost,
+            counters: self.counters,
+            hit_ratio: self.counters.hit_ratio(),
         }
     }
 }
@@ -169,8 +174,8 @@ impl Simulation {
         let replicas = tally.replicas.take(self.window_start, self.now);
         let m = &self.model.nodes[i];
         let capacity_time = match m.behaviour {
-            Behaviour::Queueing => replicas.area as f64 * f64::from(m.workers),
-            Behaviour::Remote => 0.0,
+            Behaviour::Queueing | Behaviour::Broker => replicas.area as f64 * f64::from(m.workers),
+            Behaviour::Remote | Behaviour::Cache => 0.0,
         };
         NodeClosed {
             arrivals: tally.arrivals,
@@ -184,6 +189,7 @@ impl Simulation {
             retries: tally.retries,
             waited: tally.waited,
             served: tally.served,
+            counters: tally.counters,
             cost: m
                 .cost
                 .as_ref()
@@ -208,6 +214,7 @@ impl Simulation {
             tally.retries = 0;
             tally.waited = 0;
             tally.served = 0;
+            tally.counters = NodeCounters::default();
             self.node_window[i] = tally;
         }
         let mut all = LoadTally::default();
