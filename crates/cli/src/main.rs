@@ -138,16 +138,15 @@ fn check(files: &[PathBuf], seed: Option<u64>) -> ExitCode {
             println!("  (no [[expect]] blocks)");
             continue;
         }
-        let summary = match Simulation::run(scenario.clone()) {
-            Ok(run) => run.summary,
+        let verdicts = match scalesim_engine::expect::evaluate(&scenario) {
+            Ok((_, verdicts)) => verdicts,
             Err(e) => {
                 eprintln!("scalesim: {e}");
                 broken += 1;
                 continue;
             }
         };
-        for expect in &scenario.expects {
-            let verdict = scalesim_engine::expect::check(expect, &summary);
+        for verdict in verdicts {
             checked += 1;
             failed += usize::from(!verdict.passed);
             let mark = if verdict.passed { "ok  " } else { "FAIL" };

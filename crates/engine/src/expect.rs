@@ -11,12 +11,23 @@
 //! node = "api"
 //! above = 0.5
 //! below = 0.9
+//!
+//! [[expect]]
+//! metric = "throughput" # measured from 240 s to the end only
+//! from = "240s"
+//! above = 700
 //! ```
+//!
+//! A time range is measured exactly as a run whose warm-up ends at `from`
+//! and whose duration ends at `to` (the same seed gives the same run up to
+//! there), so ranged expectations cost one more run each distinct range.
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::metrics::{LatencyStats, Summary};
+use crate::scenario::{Scenario, ScenarioError};
+use crate::sim::Simulation;
 use crate::time::SimDuration;
 
 /// A bound: a duration for latency metrics, a number for the others.
@@ -45,6 +56,13 @@ pub struct ExpectSpec {
     /// The value must be above this.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub above: Option<Bound>,
+    /// Measure from this time on (rounded up to a whole window), instead
+    /// of from the end of the warm-up.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<SimDuration>,
+    /// Measure up to this time, instead of the end of the run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<SimDuration>,
 }
 
 /// The metrics an expectation can name.
@@ -69,6 +87,20 @@ pub enum Metric {
     MaxQueue,
     /// Node only: retries the node made.
     Retries,
+    /// Node only: mean wait for a worker or connection (a duration).
+    MeanWait,
+    /// Node only: time-average replicas running.
+    Replicas,
+    /// Node only: a cache's hits over lookups (0–1).
+    HitRatio,
+    /// Node only: a broker's redeliveries.
+    Redelivered,
+    /// Node only: messages a broker's consumer processed twice or more.
+    Duplicates,
+    /// Node only: messages a broker gave up on.
+    DeadLettered,
+    /// Cost per million user requests (all nodes).
+    CostPerMillion,
 }
 
 /// Which latency figure.
@@ -83,7 +115,7 @@ pub enum LatencyField {
 }
 
 /// Every metric name, for messages and suggestions.
-pub const METRICS: [&str; 16] = [
+pub const METRICS: [&str; 23] = [
     "mean",
     "p50",
     "p90",
@@ -100,6 +132,13 @@ pub const METRICS: [&str; 16] = [
     "mean_queue",
     "max_queue",
     "retries",
+    "mean_wait",
+    "replicas",
+    "hit_ratio",
+    "redelivered",
+    "duplicates",
+    "dead_lettered",
+    "cost_per_million",
 ];
 
 impl Metric {
@@ -123,13 +162,37 @@ impl Metric {
             "mean_queue" => Metric::MeanQueue,
             "max_queue" => Metric::MaxQueue,
             "retries" => Metric::Retries,
+            "mean_wait" => Metric::MeanWait,
+            "replicas" => Metric::Replicas,
+            "hit_ratio" => Metric::HitRatio,
+            "redelivered" => Metric::Redelivered,
+            "duplicates" => Metric::Duplicates,
+            "dead_lettered" => Metric::DeadLettered,
+            "cost_per_million" => Metric::CostPerMillion,
             _ => return None,
         })
     }
 
     /// Whether the metric belongs to a node (and needs `node`).
     pub fn is_node_only(self) -> bool {
-        matches!(self, Metric::Utilization | Metric::MeanQueue | Metric::MaxQueue | Metric::Retries)
+        matches!(
+            self,
+            Metric::Utilization
+                | Metric::MeanQueue
+                | Metric::MaxQueue
+                | Metric::Retries
+                | Metric::MeanWait
+                | Metric::Replicas
+                | Metric::HitRatio
+                | Metric::Redelivered
+                | Metric::Duplicates
+                | Metric::DeadLettered
+        )
+    }
+
+    /// Whether the metric is a time (bounds are durations, values ms).
+    pub fn is_duration(self) -> bool {
+        matches!(self, Metric::Latency(_) | Metric::MeanWait)
     }
 }
 
@@ -153,14 +216,14 @@ pub fn problems(spec: &ExpectSpec, loads: &[&str], nodes: &[&str]) -> Vec<(&'sta
     }
     for (key, bound) in [("below", &spec.below), ("above", &spec.above)] {
         match (metric, bound) {
-            (Metric::Latency(_), Some(Bound::Number(n))) => p.push((
+            (m, Some(Bound::Number(n))) if m.is_duration() => p.push((
                 key,
                 format!(
-                    "`{}` is a latency: write the bound as a duration, e.g. \"{n}ms\"",
+                    "`{}` is a time: write the bound as a duration, e.g. \"{n}ms\"",
                     spec.metric
                 ),
             )),
-            (m, Some(Bound::Duration(_))) if !matches!(m, Metric::Latency(_)) => {
+            (m, Some(Bound::Duration(_))) if !m.is_duration() => {
                 p.push((key, format!("`{}` is a number, not a duration", spec.metric)))
             }
             _ => {}
@@ -168,6 +231,11 @@ pub fn problems(spec: &ExpectSpec, loads: &[&str], nodes: &[&str]) -> Vec<(&'sta
     }
     if metric.is_node_only() && spec.node.is_none() {
         p.push(("node", format!("`{}` is measured per node: add `node = \"…\"`", spec.metric)));
+    }
+    if let (Some(from), Some(to)) = (spec.from, spec.to)
+        && from >= to
+    {
+        p.push(("to", format!("the range must end after it starts ({from} to {to})")));
     }
     if spec.node.is_some() && spec.load.is_some() {
         p.push(("load", "give `node` or `load`, not both".to_owned()));
@@ -213,6 +281,12 @@ pub fn check(spec: &ExpectSpec, summary: &Summary) -> Verdict {
         _ => "all users".to_owned(),
     };
     let mut words = format!("{} of {scope}", spec.metric);
+    match (spec.from, spec.to) {
+        (Some(from), Some(to)) => words += &format!(" from {from} to {to}"),
+        (Some(from), None) => words += &format!(" from {from}"),
+        (None, Some(to)) => words += &format!(" until {to}"),
+        (None, None) => {}
+    }
     if let Some(b) = &spec.above {
         words += &format!(" > {}", show(b));
     }
@@ -255,6 +329,13 @@ fn measure(metric: Metric, spec: &ExpectSpec, s: &Summary) -> Option<f64> {
             Metric::TimeoutRate => share(n.outcomes.timeout, n.arrivals),
             Metric::SuccessRate => share(n.outcomes.ok + n.outcomes.degraded, n.arrivals),
             Metric::Amplification => share(n.arrivals, s.requests.offered),
+            Metric::MeanWait => n.mean_wait_ms,
+            Metric::Replicas => n.replicas,
+            Metric::HitRatio => n.hit_ratio,
+            Metric::Redelivered => n.counters.redelivered as f64,
+            Metric::Duplicates => n.counters.duplicates as f64,
+            Metric::DeadLettered => n.counters.dead_lettered as f64,
+            Metric::CostPerMillion => s.cost_per_million,
         });
     }
     let (requests, latency_stats) = match &spec.load {
@@ -272,8 +353,41 @@ fn measure(metric: Metric, spec: &ExpectSpec, s: &Summary) -> Option<f64> {
         Metric::TimeoutRate => share(requests.timeout, requests.offered),
         Metric::RejectedRate => share(requests.rejected, requests.offered),
         Metric::Amplification => s.amplification,
+        Metric::CostPerMillion => s.cost_per_million,
         _ => return None,
     })
+}
+
+/// Runs `scenario` and measures every `[[expect]]`: those without a range
+/// against the run's summary, ranged ones against a run measured over
+/// their range. Returns the full run's summary and one verdict an
+/// expectation, in order.
+pub fn evaluate(scenario: &Scenario) -> Result<(Summary, Vec<Verdict>), ScenarioError> {
+    let summary = Simulation::run(scenario.clone())?.summary;
+    let mut ranged: Vec<((SimDuration, SimDuration), Summary)> = Vec::new();
+    let mut verdicts = Vec::with_capacity(scenario.expects.len());
+    for spec in &scenario.expects {
+        let verdict = match (spec.from, spec.to) {
+            (None, None) => check(spec, &summary),
+            (from, to) => {
+                let meta = &scenario.scenario;
+                let range = (from.unwrap_or(meta.warmup), to.unwrap_or(meta.duration));
+                let index = match ranged.iter().position(|(r, _)| *r == range) {
+                    Some(i) => i,
+                    None => {
+                        let mut part = scenario.clone();
+                        part.scenario.warmup = range.0;
+                        part.scenario.duration = range.1;
+                        ranged.push((range, Simulation::run(part)?.summary));
+                        ranged.len() - 1
+                    }
+                };
+                check(spec, &ranged[index].1)
+            }
+        };
+        verdicts.push(verdict);
+    }
+    Ok((summary, verdicts))
 }
 
 fn share(part: u64, whole: u64) -> f64 {

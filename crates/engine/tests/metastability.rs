@@ -5,10 +5,10 @@
 //! A retry budget caps the extra load below capacity, so the same system
 //! recovers.
 
-use scalesim_engine::{Scenario, Simulation, WindowReport};
+use scalesim_engine::{Scenario, Simulation, WindowReport, expect};
 
-fn system(retry: &str) -> Vec<WindowReport> {
-    let toml = format!(
+fn toml(retry: &str) -> String {
+    format!(
         r#"
 [scenario]
 name = "metastable"
@@ -29,8 +29,12 @@ kind = "service"
 workers = 10
 service_time = {{ dist = "exp", mean = "10ms" }}
 "#
-    );
-    let scenario = Scenario::from_toml("metastable.toml", &toml).unwrap_or_else(|e| panic!("{e}"));
+    )
+}
+
+fn system(retry: &str) -> Vec<WindowReport> {
+    let scenario =
+        Scenario::from_toml("metastable.toml", &toml(retry)).unwrap_or_else(|e| panic!("{e}"));
     Simulation::run(scenario).unwrap_or_else(|e| panic!("{e}")).windows
 }
 
@@ -58,4 +62,29 @@ fn retries_keep_a_spiked_system_down_and_a_budget_lets_it_recover() {
     // With a budget: recovered to the offered rate.
     let recovered = goodput(&budgeted, 240.0, 300.0);
     assert!((recovered - 800.0).abs() < 40.0, "with a budget it recovers: {recovered}/s");
+}
+
+/// The same claims as `[[expect]]` blocks with time ranges, as a scenario
+/// file states them for `scalesim check`.
+#[test]
+fn ranged_expectations_measure_only_their_range() {
+    let retries = r#"attempts = 3, backoff = "exponential", base = "10ms", jitter = "full""#;
+    let expects = r#"
+[[expect]]
+metric = "throughput"
+to = "30s"
+above = 760
+
+[[expect]]
+metric = "throughput"
+from = "240s"
+below = 40
+"#;
+    let scenario = Scenario::from_toml("metastable.toml", &(toml(retries) + expects))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let (summary, verdicts) = expect::evaluate(&scenario).unwrap_or_else(|e| panic!("{e}"));
+    assert!(verdicts.iter().all(|v| v.passed), "{verdicts:?}");
+    assert!(verdicts[1].expectation.contains("from 4m"), "{}", verdicts[1].expectation);
+    // Over the whole run the throughput is neither.
+    assert!(summary.throughput_rps > 40.0 && summary.throughput_rps < 760.0);
 }

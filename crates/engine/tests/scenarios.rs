@@ -60,9 +60,8 @@ fn every_scenario_keeps_the_promises_its_expectations_make() {
             !scenario.expects.is_empty(),
             "{name}: a built-in scenario asserts its lesson with [[expect]]"
         );
-        let summary = Simulation::run(scenario.clone()).unwrap().summary;
-        for expect in &scenario.expects {
-            let verdict = scalesim_engine::expect::check(expect, &summary);
+        let (_, verdicts) = scalesim_engine::expect::evaluate(&scenario).unwrap();
+        for verdict in verdicts {
             assert!(
                 verdict.passed,
                 "{name}: {} (measured {})",
