@@ -157,10 +157,18 @@ impl Runner {
             None => {
                 let window = sim.scenario().scenario.window;
                 let started = js_sys::Date::now();
-                while js_sys::Date::now() - started < MAX_SPEED_BUDGET_MS {
+                while js_sys::Date::now() - started < MAX_SPEED_BUDGET_MS && sim.stalled().is_none()
+                {
                     windows.extend(sim.advance_by(window));
                 }
             }
+        }
+        let stalled = sim.stalled().map(str::to_owned);
+        if let Some(message) = stalled {
+            runner.playing = false;
+            runner.post(&FromWorker::Error { message });
+            runner.post_frame(windows);
+            return;
         }
         runner.post_frame(windows);
         runner.schedule_tick();

@@ -27,6 +27,13 @@ pub fn run(
             jobs.push((step, spec.scenario_for(&base, step, r).map_err(|e| e.to_string())?));
         }
     }
+    // A progress bar on a terminal (indicatif draws nothing when stderr is
+    // piped, so CI logs and `--json` output stay clean).
+    let progress = indicatif::ProgressBar::new(jobs.len() as u64);
+    progress.set_style(
+        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} runs  {elapsed} (eta {eta})")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
     let next = AtomicUsize::new(0);
     let results: Mutex<Vec<(usize, usize, Summary)>> = Mutex::new(Vec::with_capacity(jobs.len()));
     let failure: Mutex<Option<String>> = Mutex::new(None);
@@ -37,7 +44,9 @@ pub fn run(
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some((step, scenario)) = jobs.get(i) else { break };
-                    match Simulation::run(scenario.clone()) {
+                    let outcome = Simulation::run(scenario.clone());
+                    progress.inc(1);
+                    match outcome {
                         Ok(run) => results.lock().unwrap_or_else(|p| p.into_inner()).push((
                             *step,
                             i,
@@ -51,6 +60,7 @@ pub fn run(
             });
         }
     });
+    progress.finish_and_clear();
     if let Some(message) = failure.into_inner().unwrap_or_else(|p| p.into_inner()) {
         return Err(message);
     }

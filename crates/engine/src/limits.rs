@@ -25,3 +25,7 @@ pub const MAX_WINDOWS: u64 = 1_000_000;
 pub const MAX_CACHE_KEYS: u64 = 1_000_000_000_000;
 /// Keys one cache holds at once (each costs memory in the simulation).
 pub const MAX_CACHE_CAPACITY: u64 = 10_000_000;
+/// Events at one instant of simulated time before the run is declared
+/// stuck: only a loop of zero-time steps (e.g. an async call back into a
+/// service whose service time is zero) gets there.
+pub const MAX_EVENTS_PER_INSTANT: u64 = 2_000_000;

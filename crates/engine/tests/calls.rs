@@ -491,3 +491,56 @@ cost = { per_request = 0.0000008 }
         s.nodes["api"].cost
     );
 }
+
+/// An async call back into a service that takes no time never lets
+/// simulated time move on: the run stops with a reason instead of hanging.
+#[test]
+fn a_zero_time_loop_is_reported_not_hung() {
+    let toml = r#"
+[scenario]
+name = "loop"
+duration = "10s"
+
+[[load]]
+id = "users"
+target = "echo"
+rate = 1
+
+[[node]]
+id = "echo"
+kind = "service"
+workers = 10
+service_time = { dist = "const", value = "0ms" }
+  [[node.call]]
+  to = "echo"
+  mode = "async"
+"#;
+    let scenario = Scenario::from_toml("loop.toml", toml).unwrap_or_else(|e| panic!("{e}"));
+    let message = Simulation::run(scenario).map(|_| ()).unwrap_err().to_string();
+    assert!(message.contains("stuck") && message.contains("zero-time"), "{message}");
+}
+
+#[test]
+fn a_queue_cannot_deliver_to_a_queue() {
+    let toml = r#"
+[scenario]
+name = "queues"
+
+[[load]]
+id = "users"
+target = "a"
+rate = 1
+
+[[node]]
+id = "a"
+kind = "queue"
+to = "b"
+
+[[node]]
+id = "b"
+kind = "queue"
+to = "a"
+"#;
+    let message = Scenario::from_toml("queues.toml", toml).map(|_| ()).unwrap_err().to_string();
+    assert!(message.contains("`b` is a queue too"), "{message}");
+}

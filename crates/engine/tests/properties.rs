@@ -41,11 +41,12 @@ fn retry(rng: &mut Rng) -> String {
         format!(", budget = 0.{}", 1 + rng.below(5))
     };
     format!(
-        r#"retry = {{ attempts = {}, backoff = "{}", base = "{}ms", jitter = "{}"{budget} }}"#,
+        r#"retry = {{ attempts = {}, backoff = "{}", base = "{}ms", jitter = "{}"{budget}, respect_retry_after = {} }}"#,
         1 + rng.below(4),
         pick(rng, &["none", "constant", "exponential"]),
         1 + rng.below(20),
         pick(rng, &["none", "full", "equal", "decorrelated"]),
+        rng.below(2) == 0,
     )
 }
 
@@ -85,29 +86,102 @@ fn random_scenario(case: u64) -> String {
         if rng.below(4) == 0 {
             toml += &format!("work = {}.5\n", rng.below(3));
         }
+        if rng.below(3) == 0 {
+            toml += &format!("priority = {}\n", rng.below(3));
+        }
     }
-    let mut externals = Vec::with_capacity(nodes);
+    // Kinds first, so a queue never delivers to another queue.
+    let externals: Vec<bool> = (0..nodes).map(|n| n > 0 && rng.below(4) == 0).collect();
+    let specials: Vec<u64> = (0..nodes).map(|_| rng.below(5)).collect();
+    let is_queue = |m: usize| !externals[m] && specials[m] == 0 && nodes > 1;
+    let mut key_caches = Vec::with_capacity(nodes);
     for n in 0..nodes {
-        let external = n > 0 && rng.below(4) == 0;
-        externals.push(external);
+        let external = externals[n];
         toml += &format!("\n[[node]]\nid = \"n{n}\"\n");
+        let later = |rng: &mut Rng| n + 1 + rng.below((nodes - n - 1) as u64) as usize;
+        let special = specials[n];
+        key_caches.push(false);
         if external {
             toml += &format!(
                 "kind = \"external\"\nlatency = {}\nerror_rate = 0.{}\n",
                 distribution(&mut rng),
                 rng.below(5)
             );
+            if rng.below(3) == 0 {
+                toml += &format!(
+                    "rate_limit = {{ rate = {}, retry_after = \"{}ms\" }}\n",
+                    1 + rng.below(500),
+                    1 + rng.below(300)
+                );
+            }
             continue;
         }
+        if is_queue(n) {
+            let Some(to) = (0..nodes).map(|k| (n + 1 + k) % nodes).find(|&m| !is_queue(m)) else {
+                toml += "kind = \"service\"\nservice_time = { dist = \"exp\", mean = \"1ms\" }\n";
+                continue;
+            };
+            toml += &format!(
+                "kind = \"queue\"\nto = \"n{to}\"\nconsumers = {}\nmax_deliveries = {}\ndelivery_timeout = \"{}ms\"\n",
+                1 + rng.below(8),
+                1 + rng.below(4),
+                5 + rng.below(500),
+            );
+            if rng.below(2) == 0 {
+                toml += &format!("capacity = {}\n", 1 + rng.below(100));
+            }
+            continue;
+        }
+        if special == 1 && n + 1 < nodes {
+            toml += &format!("kind = \"cache\"\non_miss = \"n{}\"\n", later(&mut rng));
+            if rng.below(3) == 0 {
+                toml += &format!("hit_ratio = 0.{}\n", rng.below(10));
+            } else {
+                key_caches[n] = true;
+                toml += &format!(
+                    "keys = {}\nskew = 0.{}\ncapacity = {}\ncoalesce = {}\n",
+                    1 + rng.below(500),
+                    rng.below(20),
+                    1 + rng.below(300),
+                    rng.below(2) == 0
+                );
+                if rng.below(2) == 0 {
+                    toml += &format!("ttl = \"{}ms\"\n", 1 + rng.below(1000));
+                }
+            }
+            continue;
+        }
+        let database = special == 2;
+        let (kind, concurrency) = if database {
+            ("database", format!("pool = {}", 1 + rng.below(16)))
+        } else {
+            ("service", format!("workers = {}", 1 + rng.below(16)))
+        };
+        let replicas = 1 + rng.below(3);
         toml += &format!(
-            "kind = \"service\"\nreplicas = {}\nworkers = {}\nbalancer = \"{}\"\nio = \"{}\"\nservice_time = {}\nerror_rate = 0.0{}\n",
-            1 + rng.below(3),
-            1 + rng.below(16),
+            "kind = \"{kind}\"\nreplicas = {replicas}\n{concurrency}\nbalancer = \"{}\"\nio = \"{}\"\nservice_time = {}\nerror_rate = 0.0{}\n",
             pick(&mut rng, &["round_robin", "random", "least_outstanding", "p2c"]),
             pick(&mut rng, &["blocking", "nonblocking"]),
             distribution(&mut rng),
             rng.below(3),
         );
+        if rng.below(4) == 0 {
+            toml += &format!(
+                "coordination = {{ contention = 0.{}, coherency = 0.0{}, scope = \"{}\" }}\n",
+                rng.below(5),
+                rng.below(5),
+                pick(&mut rng, &["replicas", "concurrency"])
+            );
+        }
+        if rng.below(4) == 0 {
+            toml += &format!(
+                "autoscale = {{ min = 1, max = {}, target_utilization = 0.{}, interval = \"{}ms\", provision_delay = \"{}ms\" }}\n",
+                replicas + rng.below(4),
+                3 + rng.below(6),
+                50 + rng.below(500),
+                rng.below(1000)
+            );
+        }
         if rng.below(4) == 0 {
             toml += &format!(
                 "rate_limit = {{ rate = {}, burst = {} }}\n",
@@ -127,7 +201,7 @@ fn random_scenario(case: u64) -> String {
             toml += &format!(
                 "queue = {{ capacity = {}, discipline = \"{}\"{} }}\n",
                 rng.below(50),
-                pick(&mut rng, &["fifo", "lifo"]),
+                pick(&mut rng, &["fifo", "lifo", "priority", "adaptive_lifo"]),
                 if rng.below(2) == 0 {
                     format!(", max_wait = \"{}ms\"", 1 + rng.below(100))
                 } else {
@@ -175,10 +249,11 @@ fn random_scenario(case: u64) -> String {
     }
     for _ in 0..rng.below(3) {
         let target = rng.below(nodes as u64) as usize;
-        let effect = match rng.below(4) {
+        let effect = match rng.below(5) {
             0 => format!("{{ latency_add = \"{}ms\" }}", 1 + rng.below(100)),
             1 => format!("{{ error_rate = 0.{} }}", rng.below(10)),
             3 if !externals[target] => "{ replicas = 1 }".to_owned(),
+            4 if key_caches[target] => "{ flush = true }".to_owned(),
             _ => "{ outage = true }".to_owned(),
         };
         toml += &format!(

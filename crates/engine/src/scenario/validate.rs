@@ -83,8 +83,10 @@ pub fn problems(scenario: &Scenario) -> Vec<Problem> {
         }
         check_load(&mut p, i, load, &ids);
     }
+    let kinds: HashMap<&str, NodeKind> =
+        scenario.nodes.iter().map(|n| (n.id.as_str(), n.kind)).collect();
     for (i, node) in scenario.nodes.iter().enumerate() {
-        check_node(&mut p, i, node, &ids);
+        check_node(&mut p, i, node, &ids, &kinds);
     }
     for (i, fault) in scenario.faults.iter().enumerate() {
         check_fault(&mut p, i, fault, scenario, &ids);
@@ -242,7 +244,13 @@ fn check_load(p: &mut Problems, i: usize, load: &LoadSpec, ids: &[&str]) {
     p.positive(key("work"), load.work, "a service-time multiplier");
 }
 
-fn check_node(p: &mut Problems, i: usize, node: &NodeSpec, ids: &[&str]) {
+fn check_node(
+    p: &mut Problems,
+    i: usize,
+    node: &NodeSpec,
+    ids: &[&str],
+    kinds: &HashMap<&str, NodeKind>,
+) {
     let key = |k: &str| format!("node[{i}].{k}");
     match node.kind {
         NodeKind::Service | NodeKind::Database => {
@@ -284,7 +292,7 @@ fn check_node(p: &mut Problems, i: usize, node: &NodeSpec, ids: &[&str]) {
                 );
             }
         }
-        NodeKind::Queue => check_broker(p, i, node, ids),
+        NodeKind::Queue => check_broker(p, i, node, ids, kinds),
         NodeKind::Cache => check_cache(p, i, node, ids),
     }
     check_kind_keys(p, i, node);
@@ -449,12 +457,24 @@ fn check_no_work_keys(p: &mut Problems, i: usize, node: &NodeSpec, instead: &str
     }
 }
 
-fn check_broker(p: &mut Problems, i: usize, node: &NodeSpec, ids: &[&str]) {
+fn check_broker(
+    p: &mut Problems,
+    i: usize,
+    node: &NodeSpec,
+    ids: &[&str],
+    kinds: &HashMap<&str, NodeKind>,
+) {
     let key = |k: &str| format!("node[{i}].{k}");
     check_no_work_keys(p, i, node, "it delivers each message to `to`");
     match &node.to {
         None => p.push(key("to"), "a queue needs `to`: the node its consumers deliver to"),
         Some(to) if *to == node.id => p.push(key("to"), "a queue cannot deliver to itself"),
+        Some(to) if kinds.get(to.as_str()) == Some(&NodeKind::Queue) => p.push(
+            key("to"),
+            format!(
+                "`{to}` is a queue too: a queue delivers to a consumer (put a service between them)"
+            ),
+        ),
         Some(to) => check_target(p, key("to"), to, ids),
     }
     if let Some(c) = node.consumers

@@ -265,6 +265,10 @@ pub struct Simulation {
     /// Which `[[fault]]`s are in effect now.
     faults_active: Vec<bool>,
     closed: Vec<WindowReport>,
+    /// Events processed at the current instant (a loop guard).
+    same_instant: u64,
+    /// Why the run stopped early, if it did.
+    stalled: Option<String>,
 }
 
 /// A finished run: every window and the summary.
@@ -366,6 +370,8 @@ impl Simulation {
             window_index: 0,
             warmup_end,
             closed: Vec::new(),
+            same_instant: 0,
+            stalled: None,
         };
         for (index, (start, end)) in fault_events.into_iter().enumerate() {
             sim.events.schedule(start, Event::Fault { index: index as u32, active: true });
@@ -386,6 +392,9 @@ impl Simulation {
         let end = SimTime::ZERO + scenario.scenario.duration;
         let mut sim = Simulation::new(scenario)?;
         let windows = sim.advance_until(end);
+        if let Some(reason) = sim.stalled() {
+            return Err(single_problem("scenario", reason.to_owned()));
+        }
         let summary = sim.summary();
         debug_assert!(sim.conserved(), "conservation violated: {summary:?}");
         Ok(Run { windows, summary })
@@ -409,11 +418,16 @@ impl Simulation {
     /// Runs every event up to and including `until`, and returns the windows
     /// that closed on the way.
     pub fn advance_until(&mut self, until: SimTime) -> Vec<WindowReport> {
-        loop {
+        while self.stalled.is_none() {
             let window_end = self.window_start + self.scenario.scenario.window;
             match self.events.peek_time() {
                 Some(at) if at < window_end && at <= until => {
                     if let Some((at, event)) = self.events.pop() {
+                        self.same_instant = if at == self.now { self.same_instant + 1 } else { 0 };
+                        if self.same_instant > crate::limits::MAX_EVENTS_PER_INSTANT {
+                            self.stall();
+                            break;
+                        }
                         self.now = at;
                         self.event_count += 1;
                         self.handle(event);
@@ -426,8 +440,26 @@ impl Simulation {
                 _ => break,
             }
         }
-        self.now = self.now.max(until);
+        if self.stalled.is_none() {
+            self.now = self.now.max(until);
+        }
         std::mem::take(&mut self.closed)
+    }
+
+    /// Why the run stopped early: a loop of zero-time steps that would never
+    /// let simulated time move on. `None` while it runs normally.
+    pub fn stalled(&self) -> Option<&str> {
+        self.stalled.as_deref()
+    }
+
+    fn stall(&mut self) {
+        self.stalled = Some(format!(
+            "the run is stuck at {:.3}s: more than {} events at one instant, so simulated time \
+             cannot advance (a loop of zero-time steps, e.g. an async call back into a service \
+             whose service time is 0); give the steps in the loop some time",
+            self.now.as_secs_f64(),
+            crate::limits::MAX_EVENTS_PER_INSTANT
+        ));
     }
 
     /// Runs for `span` more simulated time.
