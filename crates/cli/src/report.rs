@@ -60,6 +60,29 @@ pub fn human(scenario: &Scenario, run: &Run, with_windows: bool) -> String {
                 n.latency_ms.p99,
                 n.retries
             );
+            let mut notes = Vec::new();
+            if node.autoscale.is_some() || n.max_replicas != u64::from(node.replicas) {
+                notes.push(format!("replicas {:.1} (max {})", n.replicas, n.max_replicas));
+            }
+            if n.mean_wait_ms > 0.0 {
+                notes.push(format!("wait {:.2} ms", n.mean_wait_ms));
+            }
+            let c = &n.counters;
+            if c.hits + c.misses > 0 {
+                notes.push(format!("hit ratio {:.1}%", n.hit_ratio * 100.0));
+            }
+            if c.coalesced > 0 {
+                notes.push(format!("{} coalesced", c.coalesced));
+            }
+            if c.redelivered + c.duplicates + c.dead_lettered > 0 {
+                notes.push(format!(
+                    "{} redelivered, {} duplicates, {} dead-lettered",
+                    c.redelivered, c.duplicates, c.dead_lettered
+                ));
+            }
+            if !notes.is_empty() {
+                let _ = writeln!(out, "  {:<16} {}", "", notes.join(", "));
+            }
         }
     }
     if with_windows {
