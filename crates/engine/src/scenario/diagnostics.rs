@@ -235,7 +235,7 @@ impl Shape {
             (Shape::Pattern, "diurnal") => Shape::Diurnal,
             (Shape::Node, "queue") => Shape::Queue,
             (Shape::Node, "call") => Shape::Call,
-            (Shape::Node, "rate_limit") => Shape::RateLimit,
+            (Shape::Node | Shape::Load, "rate_limit") => Shape::RateLimit,
             (Shape::Call, "breaker") => Shape::Breaker,
             (Shape::Fault, "effect") => Shape::FaultEffect,
             (Shape::Node, "cost") => Shape::Cost,

@@ -117,6 +117,10 @@ pub struct LoadSpec {
     /// Served first by queues with `discipline = "priority"`: higher first.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub priority: u32,
+    /// A per-tenant limit at the front door: this load's requests over it
+    /// are rejected before they reach `target`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rate_limit: Option<crate::rate_limit::RateLimitSpec>,
 }
 
 fn is_zero(v: &u32) -> bool {

@@ -242,6 +242,9 @@ fn check_load(p: &mut Problems, i: usize, load: &LoadSpec, ids: &[&str]) {
         check_retry(p, &key("retry"), retry);
     }
     p.positive(key("work"), load.work, "a service-time multiplier");
+    if let Some(Err(message)) = load.rate_limit.as_ref().map(|r| r.check()) {
+        p.push(key("rate_limit"), message);
+    }
 }
 
 fn check_node(

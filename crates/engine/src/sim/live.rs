@@ -259,6 +259,15 @@ impl Simulation {
                 });
                 self.loads[i].generation = self.loads[i].generation.wrapping_add(1);
                 self.schedule_arrival(i);
+                let limit = self.model.loads[i].spec.rate_limit.clone();
+                self.loads[i].limiter = match (self.loads[i].limiter.take(), &limit) {
+                    (Some(mut bucket), Some(spec)) => {
+                        bucket.reconfigure(spec);
+                        Some(bucket)
+                    }
+                    (None, Some(spec)) => Some(TokenBucket::new(spec)),
+                    (_, None) => None,
+                };
             }
         }
         // More workers (or replicas, or consumers) may now serve what is

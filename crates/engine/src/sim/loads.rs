@@ -48,6 +48,10 @@ impl Simulation {
             self.load_run[load].offered += 1;
         }
         self.load_window[load].offered += 1;
+        if self.loads[load].limiter.as_mut().is_some_and(|bucket| !bucket.try_take(started)) {
+            self.finish_user_request(load, started, user, Outcome::Rejected);
+            return;
+        }
         let work = self.model.loads[load].spec.work;
         self.start_call(Site::Load(load as u32), Parent::User { started, user }, load as u32, work);
     }

@@ -228,6 +228,8 @@ struct LoadRuntime {
     in_flight: u64,
     /// In flight among the requests the summary counts (started after warm-up).
     run_in_flight: u64,
+    /// The load's own front-door limit, if it has one.
+    limiter: Option<TokenBucket>,
 }
 
 /// A running simulation. Deterministic: the same scenario, seed and calls
@@ -334,6 +336,7 @@ impl Simulation {
                 multiplier: 1.0,
                 in_flight: 0,
                 run_in_flight: 0,
+                limiter: l.spec.rate_limit.as_ref().map(TokenBucket::new),
             })
             .collect();
         let budgets = model.budgets.iter().map(|&r| RetryBudget::new(r)).collect();
