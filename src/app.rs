@@ -4,11 +4,15 @@
 use std::rc::Rc;
 
 use scalesim_engine::WindowReport;
-use web_sys::HtmlInputElement;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use crate::latency_chart::{History, LatencyChart};
-use crate::protocol::{FromWorker, Speed, ToWorker};
+use crate::library::{self, LESSONS};
+use crate::models_page::ModelsPage;
+use crate::protocol::{FromWorker, ScenarioInfo, Speed, ToWorker};
 use crate::worker_client::SimWorker;
 
 /// Windows kept for the chart; older ones scroll off.
@@ -18,7 +22,7 @@ const MAX_WINDOWS: usize = 3_600;
 /// two workers, 75% busy; past about 1.33× the load it saturates. The page
 /// hands the file's text to the worker, which parses it: the TOML parser
 /// lives in the worker's bundle only.
-pub const DEMO_FILE: &str = "scenarios/station.toml";
+pub const DEMO_FILE: &str = "station.toml";
 /// The text of [`DEMO_FILE`].
 pub const DEMO_TOML: &str = include_str!("../scenarios/station.toml");
 
@@ -31,11 +35,29 @@ struct AppState {
     load_multiplier: f64,
     history: History,
     error: Option<String>,
+    /// The loaded scenario's title and explanation.
+    scenario: Option<ScenarioInfo>,
 }
 
 enum Action {
     Report(FromWorker),
     Restarted,
+}
+
+/// The scenario the worker runs (or is asked to), kept so that a restarted
+/// worker gets the user's last good scenario back.
+#[derive(Clone, Debug)]
+struct Current {
+    /// Last loaded successfully: `(file, toml)`.
+    good: (String, String),
+    /// Sent, not yet confirmed.
+    pending: Option<(String, String)>,
+}
+
+impl Default for Current {
+    fn default() -> Self {
+        Current { good: (DEMO_FILE.to_owned(), DEMO_TOML.to_owned()), pending: None }
+    }
 }
 
 impl Reducible for AppState {
@@ -45,6 +67,9 @@ impl Reducible for AppState {
         let mut next = (*self).clone();
         match action {
             Action::Report(FromWorker::Ready) => next.ready = true,
+            Action::Report(FromWorker::Loaded(info)) => {
+                next = AppState { ready: next.ready, scenario: Some(info), ..AppState::default() };
+            }
             Action::Report(FromWorker::Frame(frame)) => {
                 next.playing = frame.playing;
                 next.sim_time_s = frame.sim_time_s;
@@ -64,7 +89,8 @@ impl Reducible for AppState {
                 next.playing = false;
             }
             Action::Restarted => {
-                next = AppState { error: next.error, ..AppState::default() };
+                next =
+                    AppState { error: next.error, scenario: next.scenario, ..AppState::default() };
             }
         }
         Rc::new(next)
@@ -76,14 +102,15 @@ impl Reducible for AppState {
 pub fn app() -> Html {
     let state = use_reducer(AppState::default);
     let worker = use_mut_ref(|| None::<SimWorker>);
+    let current = use_mut_ref(Current::default);
     let speed = use_state(Speed::default);
     let multiplier = use_state(|| 1.0_f64);
 
     {
-        let worker = worker.clone();
+        let (worker, current) = (worker.clone(), current.clone());
         let dispatch = state.dispatcher();
         use_effect_with((), move |_| {
-            spawn_worker(&worker, dispatch);
+            spawn_worker(&worker, &current, dispatch);
             move || drop(worker.borrow_mut().take())
         });
     }
@@ -102,14 +129,57 @@ pub fn app() -> Html {
         Callback::from(move |_| send(if playing { ToWorker::Pause } else { ToWorker::Play }))
     };
     let on_reset = {
-        let (worker, dispatch, multiplier) =
-            (worker.clone(), state.dispatcher(), multiplier.clone());
+        let (worker, current, dispatch, multiplier) =
+            (worker.clone(), current.clone(), state.dispatcher(), multiplier.clone());
         Callback::from(move |_| {
             multiplier.set(1.0);
             dispatch.dispatch(Action::Restarted);
-            spawn_worker(&worker, dispatch.clone());
+            spawn_worker(&worker, &current, dispatch.clone());
         })
     };
+    let open = {
+        let (worker, current, dispatch, multiplier) =
+            (worker.clone(), current.clone(), state.dispatcher(), multiplier.clone());
+        Callback::from(move |file: String| {
+            multiplier.set(1.0);
+            let (worker, current, dispatch) = (worker.clone(), current.clone(), dispatch.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                match fetch_text(&library::url(&file)).await {
+                    Ok(toml) => {
+                        current.borrow_mut().pending = Some((file.clone(), toml.clone()));
+                        if let Some(w) = worker.borrow().as_ref() {
+                            w.send(&ToWorker::Load { file, toml });
+                        }
+                    }
+                    Err(message) => dispatch.dispatch(Action::Report(FromWorker::Error {
+                        message: format!("could not open {file}: {message}"),
+                    })),
+                }
+            });
+        })
+    };
+    let on_pick = {
+        let open = open.clone();
+        Callback::from(move |e: Event| {
+            let select: HtmlSelectElement = e.target_unchecked_into();
+            open.emit(select.value());
+        })
+    };
+    let shown_file = state.scenario.as_ref().map_or(DEMO_FILE.to_owned(), |s| s.file.clone());
+    let options = LESSONS.iter().flat_map(|l| {
+        let problem = html! {
+            <option value={l.file} selected={shown_file == l.file}>{ l.title }</option>
+        };
+        let cure = l.cure.map(|c| html! {
+            <option value={c} selected={shown_file == c}>{ format!("{} (cured)", l.title) }</option>
+        });
+        std::iter::once(problem).chain(cure)
+    });
+    let partner = LESSONS.iter().find_map(|l| match l.cure {
+        Some(c) if l.file == shown_file => Some(("Open the cure", c)),
+        Some(c) if c == shown_file => Some(("Open the problem", l.file)),
+        _ => None,
+    });
     let speed_buttons = Speed::ALL.iter().map(|&s| {
         let pressed = if *speed == s { "true" } else { "false" };
         let (send, speed) = (send.clone(), speed.clone());
@@ -139,8 +209,33 @@ pub fn app() -> Html {
         <main>
             <header>
                 <h1>{"scalesim"}</h1>
-                <p class="tagline">{"Watch a system meet its load. Demo: one service, two workers, 1 ms exponential service time."}</p>
+                <p class="tagline">{"Watch a system meet its load, and see why designs break at scale."}</p>
+                <label class="library">
+                    {"Library "}
+                    <select id="library" aria-label="Scenario library" onchange={on_pick}>
+                        { for options }
+                    </select>
+                </label>
             </header>
+            if let Some(info) = &state.scenario {
+                <section class="lesson" aria-label="About this scenario">
+                    <h2 data-testid="scenario-name">{ info.name.clone() }</h2>
+                    if let Some(d) = &info.description {
+                        <p class="description">{ d.clone() }</p>
+                    }
+                    if let Some(w) = &info.watch {
+                        <p><strong>{"Watch: "}</strong>{ w.clone() }</p>
+                    }
+                    if let Some(t) = &info.try_this {
+                        <p><strong>{"Try: "}</strong>{ t.clone() }</p>
+                    }
+                    if let Some((label, file)) = partner {
+                        <button id="partner" onclick={ let open = open.clone(); Callback::from(move |_| open.emit(file.to_owned())) }>
+                            { label }
+                        </button>
+                    }
+                </section>
+            }
             if let Some(message) = &state.error {
                 <div class="error" role="alert">{ message.clone() }</div>
             }
@@ -170,39 +265,64 @@ pub fn app() -> Html {
             <section class="chart">
                 <LatencyChart history={state.history.clone()} />
             </section>
+            <ModelsPage />
         </main>
     }
 }
 
+/// Fetches a text file next to the page.
+async fn fetch_text(url: &str) -> Result<String, String> {
+    let window = web_sys::window().ok_or("no window")?;
+    let response =
+        JsFuture::from(window.fetch_with_str(url)).await.map_err(|e| format!("{e:?}"))?;
+    let response: web_sys::Response = response.dyn_into().map_err(|_| "not a response")?;
+    if !response.ok() {
+        return Err(format!("HTTP {}", response.status()));
+    }
+    let text = response.text().map_err(|e| format!("{e:?}"))?;
+    let text = JsFuture::from(text).await.map_err(|e| format!("{e:?}"))?;
+    text.as_string().ok_or_else(|| "not text".to_owned())
+}
+
+type CurrentSlot = Rc<std::cell::RefCell<Current>>;
+
 /// Starts a fresh worker (terminating any previous one); when it is ready it
-/// gets the demo config. A worker crash is reported, then a fresh worker
-/// takes over so the page keeps working.
+/// gets the last good scenario. A worker crash is reported, then a fresh
+/// worker takes over with that scenario, so nothing the user chose is lost.
 fn spawn_worker(
     slot: &Rc<std::cell::RefCell<Option<SimWorker>>>,
+    current: &CurrentSlot,
     dispatch: UseReducerDispatcher<AppState>,
 ) {
     drop(slot.borrow_mut().take());
     let weak = Rc::downgrade(slot);
+    let current = current.clone();
     let on_fail = dispatch.clone();
     let on_report = Callback::from(move |report: FromWorker| {
         let Some(slot) = weak.upgrade() else { return };
         match &report {
             FromWorker::Ready => {
+                let (file, toml) = current.borrow().good.clone();
                 if let Some(w) = slot.borrow().as_ref() {
-                    w.send(&ToWorker::Load {
-                        file: DEMO_FILE.to_owned(),
-                        toml: DEMO_TOML.to_owned(),
-                    });
+                    w.send(&ToWorker::Load { file, toml });
+                }
+            }
+            FromWorker::Loaded(info) => {
+                let mut c = current.borrow_mut();
+                if let Some(pending) = c.pending.take().filter(|(f, _)| *f == info.file) {
+                    c.good = pending;
                 }
             }
             FromWorker::Error { message }
                 if message.starts_with("the simulation worker failed") =>
             {
+                current.borrow_mut().pending = None;
                 dispatch.dispatch(Action::Report(report.clone()));
                 dispatch.dispatch(Action::Restarted);
-                spawn_worker(&slot, dispatch.clone());
+                spawn_worker(&slot, &current, dispatch.clone());
                 return;
             }
+            FromWorker::Error { .. } => current.borrow_mut().pending = None,
             _ => {}
         }
         dispatch.dispatch(Action::Report(report));

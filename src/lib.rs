@@ -4,15 +4,18 @@
 //! The page never touches engine internals: it sends [`protocol::ToWorker`]
 //! commands and draws the [`protocol::FromWorker`] frames it gets back.
 
-//! Only [`protocol`] builds natively (and is tested there); everything that
+//! Only [`protocol`] and [`library`] build natively (and is tested there); everything that
 //! touches the browser is wasm32-only.
 
+pub mod library;
 pub mod protocol;
 
 #[cfg(target_arch = "wasm32")]
 pub mod app;
 #[cfg(target_arch = "wasm32")]
 pub mod latency_chart;
+#[cfg(target_arch = "wasm32")]
+pub mod models_page;
 #[cfg(target_arch = "wasm32")]
 pub mod worker_client;
 #[cfg(target_arch = "wasm32")]

@@ -66,12 +66,29 @@ pub enum ToWorker {
     SetLoadMultiplier { multiplier: f64 },
 }
 
+/// What the page shows about the loaded scenario.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ScenarioInfo {
+    /// The file it came from.
+    pub file: String,
+    /// `scenario.name`.
+    pub name: String,
+    /// What assumption breaks, and why.
+    pub description: Option<String>,
+    /// Which chart and which node to look at.
+    pub watch: Option<String>,
+    /// The one change that shows the cure.
+    pub try_this: Option<String>,
+}
+
 /// A report to the page.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum FromWorker {
     /// The worker has started and waits for a `Load`.
     Ready,
+    /// A `Load` succeeded: the scenario's title and explanation.
+    Loaded(ScenarioInfo),
     /// Progress since the last frame; sent at most once a display frame.
     Frame(Frame),
     /// Something went wrong, in words for the user.

@@ -13,7 +13,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
-use crate::protocol::{Frame, FromWorker, Speed, ToWorker, decode, encode};
+use crate::protocol::{Frame, FromWorker, ScenarioInfo, Speed, ToWorker, decode, encode};
 
 /// Wall milliseconds between ticks: about one display frame.
 const TICK_MS: i32 = 16;
@@ -88,6 +88,14 @@ impl Runner {
             ToWorker::Load { file, toml } => {
                 match Scenario::from_toml(&file, &toml).and_then(Simulation::new) {
                     Ok(sim) => {
+                        let meta = &sim.scenario().scenario;
+                        runner.post(&FromWorker::Loaded(ScenarioInfo {
+                            file,
+                            name: meta.name.clone(),
+                            description: meta.description.clone(),
+                            watch: meta.watch.clone(),
+                            try_this: meta.try_this.clone(),
+                        }));
                         runner.sim = Some(sim);
                         runner.multiplier = 1.0;
                         runner.playing = false;
