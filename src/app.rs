@@ -1,4 +1,4 @@
-//! The page: playback controls, the live numbers, and the latency chart,
+//! The page: the library, playback controls, live numbers and charts,
 //! fed by frames from the simulation worker.
 
 use std::rc::Rc;
@@ -9,10 +9,11 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use crate::latency_chart::{History, LatencyChart};
+use crate::chart_data::{self, ChartData};
 use crate::library::{self, LESSONS};
 use crate::models_page::ModelsPage;
 use crate::protocol::{FromWorker, ScenarioInfo, Speed, ToWorker};
+use crate::time_chart::{History, TimeChart};
 use crate::worker_client::SimWorker;
 
 /// Windows kept for the chart; older ones scroll off.
@@ -104,6 +105,10 @@ pub fn app() -> Html {
     let worker = use_mut_ref(|| None::<SimWorker>);
     let current = use_mut_ref(Current::default);
     let speed = use_state(Speed::default);
+    // Nodes shown in the per-node charts (by index); `None` = the first four.
+    let chosen = use_state(|| None::<Vec<usize>>);
+    let seed_text = use_state(String::new);
+    let change_text = use_state(String::new);
     let multiplier = use_state(|| 1.0_f64);
 
     {
@@ -201,6 +206,89 @@ pub fn app() -> Html {
         })
     };
 
+    let on_step = {
+        let send = send.clone();
+        Callback::from(move |_| send(ToWorker::Step))
+    };
+    let on_restart = {
+        let (send, seed_text, multiplier) = (send.clone(), seed_text.clone(), multiplier.clone());
+        Callback::from(move |_| {
+            multiplier.set(1.0);
+            send(ToWorker::Restart { seed: seed_text.trim().parse().ok() });
+        })
+    };
+    let on_seed = {
+        let seed_text = seed_text.clone();
+        Callback::from(move |e: InputEvent| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            seed_text.set(input.value());
+        })
+    };
+    let on_change_text = {
+        let change_text = change_text.clone();
+        Callback::from(move |e: InputEvent| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            change_text.set(input.value());
+        })
+    };
+    let on_apply = {
+        let (send, change_text, dispatch) = (send.clone(), change_text.clone(), state.dispatcher());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            match change_text.split_once('=') {
+                Some((path, value)) => send(ToWorker::Apply {
+                    change: scalesim_engine::Change::Set {
+                        path: path.trim().to_owned(),
+                        value: value.trim().to_owned(),
+                    },
+                }),
+                None => dispatch.dispatch(Action::Report(FromWorker::Error {
+                    message: format!(
+                        "a change is PATH = VALUE, e.g. api.replicas = 4 (got `{}`)",
+                        *change_text
+                    ),
+                })),
+            }
+        })
+    };
+    let node_names = state.scenario.as_ref().map(|s| s.nodes.clone()).unwrap_or_default();
+    let shown: Vec<usize> =
+        (*chosen).clone().unwrap_or_else(|| (0..node_names.len().min(4)).collect());
+    let shown_nodes: Vec<(usize, String)> =
+        shown.iter().filter_map(|&i| node_names.get(i).map(|n| (i, n.clone()))).collect();
+    let node_boxes = node_names.iter().enumerate().map(|(i, name)| {
+        let checked = shown.contains(&i);
+        let (chosen, shown) = (chosen.clone(), shown.clone());
+        let onchange = Callback::from(move |_| {
+            let mut next = shown.clone();
+            if checked { next.retain(|&k| k != i) } else { next.push(i) }
+            next.sort_unstable();
+            chosen.set(Some(next));
+        });
+        html! {
+            <label class="node-choice"><input type="checkbox" {checked} {onchange} />{ name.clone() }</label>
+        }
+    });
+    let version = state.history.version;
+    let charts = {
+        let windows = state.history.windows.clone();
+        let nodes = shown_nodes.clone();
+        use_memo((version, nodes), move |(_, nodes)| {
+            let w = &windows[..];
+            [
+                Rc::new(chart_data::latency(w)),
+                Rc::new(chart_data::throughput(w)),
+                Rc::new(chart_data::utilization(w, nodes)),
+                Rc::new(chart_data::queue(w, nodes)),
+                Rc::new(chart_data::retries(w)),
+                Rc::new(chart_data::cost(w)),
+            ]
+        })
+    };
+    let chart = |i: usize, id: &'static str, title: &'static str, y: &'static str| {
+        let data: Rc<ChartData> = charts[i].clone();
+        html! { <TimeChart id={id} title={title} y_desc={y} {data} version={version} /> }
+    };
     let last = state.history.windows.last();
     let stat = |id: &'static str, label: &'static str, value: String| {
         html! { <div class="stat"><span class="label">{label}</span><span class="value" data-testid={id}>{value}</span></div> }
@@ -243,7 +331,15 @@ pub fn app() -> Html {
                 <button id="play" class="primary" onclick={on_play} disabled={!state.ready}>
                     { if state.playing { "Pause" } else { "Play" } }
                 </button>
-                <button id="reset" onclick={on_reset}>{"Reset"}</button>
+                <button id="step" onclick={on_step} disabled={!state.ready}>{"Step"}</button>
+                <button id="restart" onclick={on_restart} disabled={!state.ready}
+                    title="Start this scenario over at time zero, with the seed given">{"Restart"}</button>
+                <label class="seed">{"Seed "}
+                    <input id="seed" type="number" min="0" inputmode="numeric"
+                        placeholder={state.scenario.as_ref().map(|s| s.seed.to_string()).unwrap_or_default()}
+                        value={(*seed_text).clone()} oninput={on_seed} />
+                </label>
+                <button id="reset" onclick={on_reset} title="Restart the worker">{"Reset"}</button>
                 <span class="group" role="group" aria-label="Speed">{ for speed_buttons }</span>
                 <label class="load">
                     {"Load "}
@@ -262,8 +358,23 @@ pub fn app() -> Html {
                 { stat("throughput", "throughput", last.map_or("–".into(), |w| format!("{:.0} req/s", w.throughput_rps))) }
                 { stat("utilization", "utilization", last.and_then(|w| w.nodes.first()).map_or("–".into(), |n| format!("{:.0}%", n.utilization * 100.0))) }
             </section>
-            <section class="chart">
-                <LatencyChart history={state.history.clone()} />
+            <form class="change" onsubmit={on_apply} aria-label="Live change">
+                <label>{"Live change "}
+                    <input id="change" type="text" placeholder="api.replicas = 4"
+                        value={(*change_text).clone()} oninput={on_change_text} />
+                </label>
+                <button id="apply" type="submit" disabled={!state.ready}>{"Apply"}</button>
+            </form>
+            <section class="charts" aria-label="Live charts">
+                { chart(0, "latency-chart", "User latency per window", "latency (ms)") }
+                { chart(1, "throughput-chart", "Answers per second by outcome", "requests/s") }
+                <fieldset class="node-chooser"><legend>{"Nodes in the per-node charts"}</legend>
+                    { for node_boxes }
+                </fieldset>
+                { chart(2, "utilization-chart", "Utilization per node", "busy workers (%)") }
+                { chart(3, "queue-chart", "Queue length per node", "requests waiting") }
+                { chart(4, "retries-chart", "Retries and amplification", "per second / visits per request") }
+                { chart(5, "cost-chart", "Cost per million requests", "cost / 10⁶ requests") }
             </section>
             <ModelsPage />
         </main>

@@ -4,18 +4,19 @@
 //! The page never touches engine internals: it sends [`protocol::ToWorker`]
 //! commands and draws the [`protocol::FromWorker`] frames it gets back.
 
-//! Only [`protocol`] and [`library`] build natively (and is tested there); everything that
+//! Only [`protocol`], [`library`] and [`chart_data`] build natively (and is tested there); everything that
 //! touches the browser is wasm32-only.
 
+pub mod chart_data;
 pub mod library;
 pub mod protocol;
 
 #[cfg(target_arch = "wasm32")]
 pub mod app;
 #[cfg(target_arch = "wasm32")]
-pub mod latency_chart;
-#[cfg(target_arch = "wasm32")]
 pub mod models_page;
+#[cfg(target_arch = "wasm32")]
+pub mod time_chart;
 #[cfg(target_arch = "wasm32")]
 pub mod worker_client;
 #[cfg(target_arch = "wasm32")]

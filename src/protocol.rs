@@ -4,7 +4,7 @@
 //! as JSON strings through `postMessage`, which keeps them readable in the
 //! browser's devtools and needs no structured-clone mapping.
 
-use scalesim_engine::WindowReport;
+use scalesim_engine::{Change, WindowReport};
 use serde::{Deserialize, Serialize};
 
 /// How fast simulated time runs against the wall clock.
@@ -64,6 +64,15 @@ pub enum ToWorker {
     SetSpeed { speed: Speed },
     /// Scale every load's configured rate, live.
     SetLoadMultiplier { multiplier: f64 },
+    /// Advance exactly one window, then pause.
+    Step,
+    /// Start the loaded scenario over at time zero (as edited live), with
+    /// this seed if given.
+    Restart { seed: Option<u64> },
+    /// A live change to the running simulation (a parameter by path, a
+    /// call's mode, a whole edited scenario); refused changes are answered
+    /// with an `Error` and leave the run as it was.
+    Apply { change: Change },
 }
 
 /// What the page shows about the loaded scenario.
@@ -79,6 +88,10 @@ pub struct ScenarioInfo {
     pub watch: Option<String>,
     /// The one change that shows the cure.
     pub try_this: Option<String>,
+    /// Node ids, in the order windows report nodes.
+    pub nodes: Vec<String>,
+    /// The run's seed.
+    pub seed: u64,
 }
 
 /// A report to the page.

@@ -27,6 +27,8 @@ const MAX_TICK_GAP_MS: f64 = 100.0;
 struct Runner {
     scope: DedicatedWorkerGlobalScope,
     sim: Option<Simulation>,
+    /// The loaded scenario's file name.
+    file: String,
     multiplier: f64,
     playing: bool,
     speed: Speed,
@@ -42,6 +44,7 @@ pub fn start() {
     let runner = Rc::new(RefCell::new(Runner {
         scope: scope.clone(),
         sim: None,
+        file: String::new(),
         multiplier: 1.0,
         playing: false,
         speed: Speed::default(),
@@ -87,20 +90,7 @@ impl Runner {
         match command {
             ToWorker::Load { file, toml } => {
                 match Scenario::from_toml(&file, &toml).and_then(Simulation::new) {
-                    Ok(sim) => {
-                        let meta = &sim.scenario().scenario;
-                        runner.post(&FromWorker::Loaded(ScenarioInfo {
-                            file,
-                            name: meta.name.clone(),
-                            description: meta.description.clone(),
-                            watch: meta.watch.clone(),
-                            try_this: meta.try_this.clone(),
-                        }));
-                        runner.sim = Some(sim);
-                        runner.multiplier = 1.0;
-                        runner.playing = false;
-                        runner.post_frame(Vec::new());
-                    }
+                    Ok(sim) => runner.start(file, sim),
                     Err(e) => runner.post(&FromWorker::Error { message: e.to_string() }),
                 }
             }
@@ -117,6 +107,33 @@ impl Runner {
                 runner.post_frame(Vec::new());
             }
             ToWorker::SetSpeed { speed } => runner.speed = speed,
+            ToWorker::Step => {
+                runner.playing = false;
+                let windows = runner.sim.as_mut().map_or_else(Vec::new, |sim| {
+                    let window = sim.scenario().scenario.window;
+                    sim.advance_by(window)
+                });
+                runner.post_frame(windows);
+            }
+            ToWorker::Restart { seed } => {
+                let Some(sim) = runner.sim.as_ref() else { return };
+                let mut scenario = sim.scenario().clone();
+                if let Some(seed) = seed {
+                    scenario.scenario.seed = seed;
+                }
+                match Simulation::new(scenario) {
+                    Ok(sim) => {
+                        let file = runner.file.clone();
+                        runner.start(file, sim);
+                    }
+                    Err(e) => runner.post(&FromWorker::Error { message: e.to_string() }),
+                }
+            }
+            ToWorker::Apply { change } => {
+                if let Some(Err(e)) = runner.sim.as_mut().map(|sim| sim.apply(change)) {
+                    runner.post(&FromWorker::Error { message: e.to_string() });
+                }
+            }
             ToWorker::SetLoadMultiplier { multiplier } => {
                 let change = Change::LoadMultiplier { multiplier };
                 match runner.sim.as_mut().map(|sim| sim.apply(change)) {
@@ -126,6 +143,26 @@ impl Runner {
                 }
             }
         }
+    }
+
+    /// Runs `sim` from time zero, paused, and tells the page what it is.
+    fn start(&mut self, file: String, sim: Simulation) {
+        let scenario = sim.scenario();
+        let meta = &scenario.scenario;
+        self.post(&FromWorker::Loaded(ScenarioInfo {
+            file: file.clone(),
+            name: meta.name.clone(),
+            description: meta.description.clone(),
+            watch: meta.watch.clone(),
+            try_this: meta.try_this.clone(),
+            nodes: scenario.nodes.iter().map(|n| n.id.clone()).collect(),
+            seed: meta.seed,
+        }));
+        self.file = file;
+        self.sim = Some(sim);
+        self.multiplier = 1.0;
+        self.playing = false;
+        self.post_frame(Vec::new());
     }
 
     fn schedule_tick(&mut self) {

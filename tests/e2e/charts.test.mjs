@@ -1,0 +1,89 @@
+// The live charts and controls: every chart draws as the worker streams,
+// the hover read-out reports values, a live change moves the numbers,
+// Step advances one window, Restart starts over with a new seed.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { serveDist, launchBrowser, collectErrors, screenshot, readStat } from './harness.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await serveDist();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** Pixels near `rgb` on a canvas. */
+async function pixelsOf(page, selector, [r, g, b]) {
+  return page.$eval(selector, (canvas, [r, g, b]) => {
+    const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+    let n = 0;
+    for (let i = 0; i < data.length; i += 4) {
+      if (Math.abs(data[i] - r) < 40 && Math.abs(data[i + 1] - g) < 40 && Math.abs(data[i + 2] - b) < 40) n++;
+    }
+    return n;
+  }, [r, g, b]);
+}
+
+const windows = async (page) => Number(await readStat(page, 'windows'));
+
+test('every chart draws live, reads out on hover, and answers a live change', async () => {
+  const page = await browser.context.newPage();
+  const errors = collectErrors(page);
+  await page.goto(server.url);
+  await page.waitForFunction(() => !document.querySelector('#play').disabled, null, { timeout: 20000 });
+  await page.locator('button.speed', { hasText: '10×' }).click();
+  await page.locator('#play').click();
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid="windows"]').textContent) >= 6, null, { timeout: 30000 });
+
+  // Green "ok" band on the throughput chart; a line on each per-node chart.
+  assert.ok(await pixelsOf(page, '#throughput-chart', [22, 163, 74]) > 500, 'ok band drawn');
+  assert.ok(await pixelsOf(page, '#utilization-chart', [29, 78, 216]) > 100, 'utilization line drawn');
+  assert.ok(await pixelsOf(page, '#latency-chart', [124, 58, 237]) > 50, 'p99.9 line drawn');
+
+  // Hover read-out.
+  const chart = page.locator('#throughput-chart');
+  await chart.scrollIntoViewIfNeeded();
+  const box = await chart.boundingBox();
+  await chart.hover({ position: { x: box.width * 0.6, y: box.height * 0.5 } });
+  await page.waitForFunction(() => document.querySelector('[data-testid="readout-throughput-chart"]').textContent.startsWith('at '), null, { timeout: 5000 });
+  const readout = await readStat(page, 'readout-throughput-chart');
+  assert.match(readout, /^at [\d.]+ s: ok \d+/);
+
+  // Live change: twice the workers, half the utilization.
+  const before = parseFloat(await readStat(page, 'utilization'));
+  assert.ok(before > 60, `utilization before: ${before}%`);
+  await page.fill('#change', 'api.workers = 4');
+  await page.locator('#apply').click();
+  const appliedAt = await windows(page);
+  await page.waitForFunction((n) => Number(document.querySelector('[data-testid="windows"]').textContent) >= n + 3, appliedAt, { timeout: 30000 });
+  const after = parseFloat(await readStat(page, 'utilization'));
+  assert.ok(after < 45, `utilization after the change: ${after}%`);
+  await screenshot(page, 'charts');
+
+  // A bad change is refused in words and the run goes on.
+  await page.fill('#change', 'api.wrokers = 4');
+  await page.locator('#apply').click();
+  await page.locator('.error').waitFor({ timeout: 10000 });
+  assert.match(await page.locator('.error').textContent(), /wrokers/);
+
+  // Step: paused, exactly one more window.
+  await page.locator('#play').click();
+  await page.waitForFunction(() => document.querySelector('#play').textContent.includes('Play'));
+  const paused = await windows(page);
+  await page.locator('#step').click();
+  await page.waitForFunction((n) => Number(document.querySelector('[data-testid="windows"]').textContent) === n + 1, paused, { timeout: 10000 });
+
+  // Restart with another seed: back to time zero.
+  await page.fill('#seed', '99');
+  await page.locator('#restart').click();
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid="windows"]').textContent) === 0, null, { timeout: 10000 });
+  assert.equal(await readStat(page, 'sim-time'), '0.0 s');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
