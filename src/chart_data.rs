@@ -76,10 +76,13 @@ pub fn latency(windows: &[WindowReport]) -> ChartData {
     }
 }
 
+/// Reads one count off a window.
+type Count = fn(&WindowReport) -> u64;
+
 /// Answers per second by outcome, stacked: ok, degraded, error, timeout,
 /// rejected (each band's top is the sum of those below and itself).
 pub fn throughput(windows: &[WindowReport]) -> ChartData {
-    let bands: [(&str, fn(&WindowReport) -> u64); 5] = [
+    let bands: [(&str, Count); 5] = [
         ("ok", |w| w.requests.ok),
         ("degraded", |w| w.requests.degraded),
         ("error", |w| w.requests.error),
