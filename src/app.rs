@@ -12,7 +12,7 @@ use yew::prelude::*;
 use crate::chart_data::{self, ChartData};
 use crate::library::{self, LESSONS};
 use crate::models_page::ModelsPage;
-use crate::protocol::{FromWorker, ScenarioInfo, Speed, ToWorker};
+use crate::protocol::{FromWorker, LiveChange, ScenarioInfo, Speed, ToWorker};
 use crate::time_chart::{History, TimeChart};
 use crate::worker_client::SimWorker;
 
@@ -237,7 +237,7 @@ pub fn app() -> Html {
             e.prevent_default();
             match change_text.split_once('=') {
                 Some((path, value)) => send(ToWorker::Apply {
-                    change: scalesim_engine::Change::Set {
+                    change: LiveChange::Set {
                         path: path.trim().to_owned(),
                         value: value.trim().to_owned(),
                     },

@@ -4,7 +4,7 @@
 //! as JSON strings through `postMessage`, which keeps them readable in the
 //! browser's devtools and needs no structured-clone mapping.
 
-use scalesim_engine::{Change, WindowReport};
+use scalesim_engine::WindowReport;
 use serde::{Deserialize, Serialize};
 
 /// How fast simulated time runs against the wall clock.
@@ -69,10 +69,24 @@ pub enum ToWorker {
     /// Start the loaded scenario over at time zero (as edited live), with
     /// this seed if given.
     Restart { seed: Option<u64> },
-    /// A live change to the running simulation (a parameter by path, a
-    /// call's mode, a whole edited scenario); refused changes are answered
-    /// with an `Error` and leave the run as it was.
-    Apply { change: Change },
+    /// A live change to the running simulation; refused changes are
+    /// answered with an `Error` and leave the run as it was.
+    Apply { change: LiveChange },
+}
+
+/// A live change as the page sends it. (Scenarios travel as TOML text, so
+/// only the worker carries a scenario parser; the engine's `Change` with a
+/// whole `Scenario` would put a second, JSON, scenario reader in both
+/// bundles.)
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum LiveChange {
+    /// One parameter by path, as `scalesim run --set` takes it.
+    Set { path: String, value: String },
+    /// A call's mode: `mode` is `"sync"` or `"async"`.
+    CallMode { node: String, call: usize, mode: String },
+    /// The whole scenario, edited (same nodes and loads).
+    Replace { file: String, toml: String },
 }
 
 /// What the page shows about the loaded scenario.

@@ -8,12 +8,15 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use scalesim_engine::{Change, Scenario, SimDuration, Simulation, WindowReport};
+use scalesim_engine::set;
+use scalesim_engine::{Scenario, SimDuration, Simulation, WindowReport};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
-use crate::protocol::{Frame, FromWorker, ScenarioInfo, Speed, ToWorker, decode, encode};
+use crate::protocol::{
+    Frame, FromWorker, LiveChange, ScenarioInfo, Speed, ToWorker, decode, encode,
+};
 
 /// Wall milliseconds between ticks: about one display frame.
 const TICK_MS: i32 = 16;
@@ -29,6 +32,9 @@ struct Runner {
     sim: Option<Simulation>,
     /// The loaded scenario's file name.
     file: String,
+    /// Its text, with the live changes applied (edits are made on the text
+    /// and read back, so the worker needs no scenario serializer).
+    text: String,
     multiplier: f64,
     playing: bool,
     speed: Speed,
@@ -45,6 +51,7 @@ pub fn start() {
         scope: scope.clone(),
         sim: None,
         file: String::new(),
+        text: String::new(),
         multiplier: 1.0,
         playing: false,
         speed: Speed::default(),
@@ -90,7 +97,10 @@ impl Runner {
         match command {
             ToWorker::Load { file, toml } => {
                 match Scenario::from_toml(&file, &toml).and_then(Simulation::new) {
-                    Ok(sim) => runner.start(file, sim),
+                    Ok(sim) => {
+                        runner.text = toml;
+                        runner.start(file, sim);
+                    }
                     Err(e) => runner.post(&FromWorker::Error { message: e.to_string() }),
                 }
             }
@@ -130,19 +140,40 @@ impl Runner {
                 }
             }
             ToWorker::Apply { change } => {
-                if let Some(Err(e)) = runner.sim.as_mut().map(|sim| sim.apply(change)) {
-                    runner.post(&FromWorker::Error { message: e.to_string() });
+                if let Err(message) = runner.apply(change) {
+                    runner.post(&FromWorker::Error { message });
                 }
             }
             ToWorker::SetLoadMultiplier { multiplier } => {
-                let change = Change::LoadMultiplier { multiplier };
-                match runner.sim.as_mut().map(|sim| sim.apply(change)) {
+                match runner.sim.as_mut().map(|sim| sim.set_load_multiplier(multiplier)) {
                     Some(Err(e)) => runner.post(&FromWorker::Error { message: e.to_string() }),
                     Some(Ok(())) => runner.multiplier = multiplier,
                     None => {}
                 }
             }
         }
+    }
+
+    /// Applies a live change to the running simulation and the kept text.
+    fn apply(&mut self, change: LiveChange) -> Result<(), String> {
+        let (path, value, whole) = match change {
+            LiveChange::Set { path, value } => (path, value, None),
+            LiveChange::CallMode { node, call, mode } => {
+                (format!("node.{node}.call.{call}.mode"), format!("\"{mode}\""), None)
+            }
+            LiveChange::Replace { file, toml } => {
+                (String::new(), String::new(), Some((file, toml)))
+            }
+        };
+        let (file, text) = match whole {
+            Some(whole) => whole,
+            None => (self.file.clone(), set::apply_to_text(&self.text, &path, &value)?),
+        };
+        let scenario = Scenario::from_toml(&file, &text).map_err(|e| e.to_string())?;
+        let Some(sim) = self.sim.as_mut() else { return Ok(()) };
+        sim.replace_scenario(scenario).map_err(|e| e.to_string())?;
+        self.text = text;
+        Ok(())
     }
 
     /// Runs `sim` from time zero, paused, and tells the page what it is.

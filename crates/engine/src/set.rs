@@ -5,31 +5,52 @@
 //! `node.<id>.call.<n>.mode`, `node.<id>.queue.capacity`; the `node.` prefix
 //! may be left out (`api.replicas`), and a bare id may name a load.
 
-use toml::Value;
+use toml::{Table, Value};
 
 use crate::scenario::Scenario;
 
 /// Sets `path` to `value` (TOML syntax; a bare word is taken as a string).
 pub fn apply(scenario: &mut Scenario, path: &str, value: &str) -> Result<(), String> {
-    let parsed = parse_value(value);
     let mut doc = Value::try_from(&*scenario).map_err(|e| e.to_string())?;
+    let table = doc.as_table_mut().ok_or("scenario is not a table")?;
+    apply_to_table(table, path, value)?;
+    *scenario = doc
+        .try_into()
+        .map_err(|e: toml::de::Error| format!("`{path}` = {value}: {}", e.message().trim()))?;
+    Ok(())
+}
+
+/// The same edit on a scenario file's text, returning the new text (to be
+/// read with `Scenario::from_toml`, which reports what the edit broke).
+/// Works on the TOML document alone, so a caller that only reads scenarios
+/// (the worker) needs no scenario serializer.
+pub fn apply_to_text(text: &str, path: &str, value: &str) -> Result<String, String> {
+    let mut table: Table = text.parse().map_err(|e: toml::de::Error| e.message().to_owned())?;
+    apply_to_table(&mut table, path, value)?;
+    toml::to_string(&table).map_err(|e| e.to_string())
+}
+
+/// The ids of the `[[kind]]` entries of a scenario document.
+fn ids<'a>(root: &'a Table, kind: &str) -> Vec<&'a str> {
+    root.get(kind)
+        .and_then(Value::as_array)
+        .map(|items| items.iter().filter_map(|v| v.get("id").and_then(Value::as_str)).collect())
+        .unwrap_or_default()
+}
+
+fn apply_to_table(root: &mut Table, path: &str, value: &str) -> Result<(), String> {
+    let parsed = parse_value(value);
+    let (nodes, loads) = (ids(root, "node"), ids(root, "load"));
     let segments: Vec<&str> = path.split('.').collect();
     let (table, rest) = match segments.as_slice() {
         ["scenario", rest @ ..] => (Target::Meta, rest),
         ["node", id, rest @ ..] => (Target::Array("node", id), rest),
         ["load", id, rest @ ..] => (Target::Array("load", id), rest),
-        [id, rest @ ..] if scenario.node_index(id).is_some() => (Target::Array("node", id), rest),
-        [id, rest @ ..] if scenario.loads.iter().any(|l| l.id == *id) => {
-            (Target::Array("load", id), rest)
-        }
+        [id, rest @ ..] if nodes.contains(id) => (Target::Array("node", id), rest),
+        [id, rest @ ..] if loads.contains(id) => (Target::Array("load", id), rest),
         [id, ..] => {
-            let ids: Vec<&str> = scenario
-                .nodes
-                .iter()
-                .map(|n| n.id.as_str())
-                .chain(scenario.loads.iter().map(|l| l.id.as_str()))
-                .collect();
-            let hint = crate::scenario::diagnostics::suggest(id, &ids);
+            let all: Vec<&str> = nodes.iter().chain(&loads).copied().collect();
+            let hint = crate::scenario::diagnostics::suggest(id, &all);
             return Err(format!("no node or load is called `{id}`{hint}"));
         }
         [] => return Err("empty path".to_owned()),
@@ -39,7 +60,6 @@ pub fn apply(scenario: &mut Scenario, path: &str, value: &str) -> Result<(), Str
             "`{path}` names a whole table; set one of its keys, e.g. `{path}.replicas`"
         ));
     }
-    let root = doc.as_table_mut().ok_or("scenario is not a table")?;
     let mut cursor: &mut Value = match table {
         Target::Meta => root.get_mut("scenario").ok_or("no [scenario] table")?,
         Target::Array(kind, id) => root
@@ -78,9 +98,6 @@ pub fn apply(scenario: &mut Scenario, path: &str, value: &str) -> Result<(), Str
             *cursor = parsed.clone();
         }
     }
-    *scenario = doc
-        .try_into()
-        .map_err(|e: toml::de::Error| format!("`{path}` = {value}: {}", e.message().trim()))?;
     Ok(())
 }
 
@@ -94,4 +111,44 @@ fn parse_value(text: &str) -> Value {
         .ok()
         .and_then(|mut t| t.remove("v"))
         .unwrap_or_else(|| Value::String(text.to_owned()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TEXT: &str = r#"
+[scenario]
+name = "t"
+
+[[load]]
+id = "users"
+target = "api"
+rate = 10
+
+[[node]]
+id = "api"
+kind = "service"
+service_time = { dist = "exp", mean = "1ms" }
+  [[node.call]]
+  to = "db"
+
+[[node]]
+id = "db"
+kind = "service"
+service_time = { dist = "exp", mean = "1ms" }
+"#;
+
+    #[test]
+    fn edits_text_and_scenarios_alike() {
+        let text = apply_to_text(TEXT, "api.call.0.mode", "async").unwrap_or_default();
+        let edited = Scenario::from_toml("t", &text).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(edited.nodes[0].calls[0].mode, crate::scenario::Mode::Async);
+        let mut scenario = Scenario::from_toml("t", TEXT).unwrap_or_else(|e| panic!("{e}"));
+        apply(&mut scenario, "users.rate", "25").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(scenario.loads[0].rate, Some(25.0));
+        let text = apply_to_text(TEXT, "users.rate", "25").unwrap_or_default();
+        assert_eq!(Scenario::from_toml("t", &text).ok(), Some(scenario));
+        assert!(apply_to_text(TEXT, "apii.replicas", "2").is_err_and(|e| e.contains("`api`")));
+    }
 }

@@ -118,26 +118,35 @@ impl Simulation {
         }
     }
 
+    /// Scales every open-loop load's rate (the UI's load slider), live.
+    pub fn set_load_multiplier(&mut self, multiplier: f64) -> Result<(), ScenarioError> {
+        if !(multiplier.is_finite() && multiplier > 0.0) {
+            return Err(single_problem(
+                "load multiplier",
+                format!("expected a positive number, got {multiplier}"),
+            ));
+        }
+        for i in 0..self.loads.len() {
+            self.loads[i].multiplier = multiplier;
+            if let Some(a) = self.loads[i].arrivals.as_mut() {
+                a.set_multiplier(multiplier);
+                self.loads[i].generation = self.loads[i].generation.wrapping_add(1);
+                self.schedule_arrival(i);
+            }
+        }
+        Ok(())
+    }
+
+    /// Swaps in an edited scenario with the same nodes and loads; the run
+    /// goes on under the new parameters (what [`Change::Replace`] does).
+    pub fn replace_scenario(&mut self, scenario: Scenario) -> Result<(), ScenarioError> {
+        self.replace(scenario)
+    }
+
     /// Applies a live change; the run goes on from the current state.
     pub fn apply(&mut self, change: Change) -> Result<(), ScenarioError> {
         match change {
-            Change::LoadMultiplier { multiplier } => {
-                if !(multiplier.is_finite() && multiplier > 0.0) {
-                    return Err(single_problem(
-                        "load multiplier",
-                        format!("expected a positive number, got {multiplier}"),
-                    ));
-                }
-                for i in 0..self.loads.len() {
-                    self.loads[i].multiplier = multiplier;
-                    if let Some(a) = self.loads[i].arrivals.as_mut() {
-                        a.set_multiplier(multiplier);
-                        self.loads[i].generation = self.loads[i].generation.wrapping_add(1);
-                        self.schedule_arrival(i);
-                    }
-                }
-                Ok(())
-            }
+            Change::LoadMultiplier { multiplier } => self.set_load_multiplier(multiplier),
             Change::CallMode { node, call, mode } => {
                 let mut scenario = self.scenario.clone();
                 let target = scenario
