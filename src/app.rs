@@ -4,6 +4,7 @@
 use std::rc::Rc;
 
 use scalesim_engine::WindowReport;
+use scalesim_engine::formula::FormulaCheck;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
@@ -38,6 +39,8 @@ struct AppState {
     error: Option<String>,
     /// The loaded scenario's title and explanation.
     scenario: Option<ScenarioInfo>,
+    /// The latest formula check.
+    formulas: Vec<FormulaCheck>,
 }
 
 enum Action {
@@ -76,6 +79,9 @@ impl Reducible for AppState {
                 next.sim_time_s = frame.sim_time_s;
                 next.events = frame.events;
                 next.load_multiplier = frame.load_multiplier;
+                if let Some(formulas) = frame.formulas {
+                    next.formulas = formulas;
+                }
                 if !frame.windows.is_empty() {
                     let mut windows: Vec<WindowReport> = (*next.history.windows).clone();
                     windows.extend(frame.windows);
@@ -375,6 +381,27 @@ pub fn app() -> Html {
                 { chart(3, "queue-chart", "Queue length per node", "requests waiting") }
                 { chart(4, "retries-chart", "Retries and amplification", "per second / visits per request") }
                 { chart(5, "cost-chart", "Cost per million requests", "cost / 10⁶ requests") }
+            </section>
+            <section class="formulas" aria-label="Formula check">
+                <h2>{"Formula check"}</h2>
+                if state.formulas.is_empty() {
+                    <p class="muted">{"Closed forms appear here once the run is past its warm-up, for the nodes where one applies."}</p>
+                } else {
+                    <table data-testid="formulas">
+                        <thead><tr><th>{"node"}</th><th>{"formula"}</th><th>{"theory"}</th><th>{"simulated"}</th><th>{"difference"}</th></tr></thead>
+                        <tbody>
+                            { for state.formulas.iter().map(|f| html! {
+                                <tr>
+                                    <td>{ f.node.clone() }</td>
+                                    <td>{ f.formula.clone() }</td>
+                                    <td>{ format!("{:.4} {}", f.theory, f.unit) }</td>
+                                    <td>{ format!("{:.4} {}", f.simulated, f.unit) }</td>
+                                    <td>{ if f.theory != 0.0 { format!("{:+.1}%", (f.simulated / f.theory - 1.0) * 100.0) } else { "–".to_owned() } }</td>
+                                </tr>
+                            }) }
+                        </tbody>
+                    </table>
+                }
             </section>
             <ModelsPage />
         </main>

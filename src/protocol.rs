@@ -5,6 +5,7 @@
 //! browser's devtools and needs no structured-clone mapping.
 
 use scalesim_engine::WindowReport;
+use scalesim_engine::formula::FormulaCheck;
 use serde::{Deserialize, Serialize};
 
 /// How fast simulated time runs against the wall clock.
@@ -136,6 +137,11 @@ pub struct Frame {
     pub load_multiplier: f64,
     /// Windows that closed since the last frame.
     pub windows: Vec<WindowReport>,
+    /// The formula check over the run so far (closed forms beside the
+    /// simulated values), when it was recomputed for this frame (about once
+    /// a second of wall time); `None` keeps the last one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub formulas: Option<Vec<FormulaCheck>>,
 }
 
 /// Encodes a message for `postMessage`.

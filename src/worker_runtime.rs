@@ -8,8 +8,8 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use scalesim_engine::set;
 use scalesim_engine::{Scenario, SimDuration, Simulation, WindowReport};
+use scalesim_engine::{formula, set};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
@@ -23,6 +23,9 @@ const TICK_MS: i32 = 16;
 /// Wall milliseconds one tick may spend simulating at `Speed::Max`, leaving
 /// the worker free to read the next command.
 const MAX_SPEED_BUDGET_MS: f64 = 12.0;
+/// Wall milliseconds between formula checks while playing (each reads the
+/// run's summary).
+const FORMULA_EVERY_MS: f64 = 1000.0;
 /// A tick that comes late (a throttled tab) never simulates more than this
 /// much wall time's worth, so the page catches up smoothly.
 const MAX_TICK_GAP_MS: f64 = 100.0;
@@ -41,6 +44,8 @@ struct Runner {
     last_tick_ms: f64,
     tick: Option<Closure<dyn FnMut()>>,
     tick_pending: bool,
+    /// When the formula check was last sent.
+    formulas_at_ms: f64,
 }
 
 /// Installs the message handler and the panic reporter, then says `Ready`.
@@ -58,6 +63,7 @@ pub fn start() {
         last_tick_ms: 0.0,
         tick: None,
         tick_pending: false,
+        formulas_at_ms: 0.0,
     }));
     // The tick closure and the runner hold each other: both live as long as
     // the worker does, which is the intent.
@@ -250,14 +256,21 @@ impl Runner {
         runner.schedule_tick();
     }
 
-    fn post_frame(&self, windows: Vec<WindowReport>) {
+    fn post_frame(&mut self, windows: Vec<WindowReport>) {
+        let now_ms = js_sys::Date::now();
+        let due = !self.playing || now_ms - self.formulas_at_ms >= FORMULA_EVERY_MS;
         if let Some(sim) = &self.sim {
+            let formulas = due.then(|| formula::checks(sim.scenario(), &sim.summary()));
+            if due {
+                self.formulas_at_ms = now_ms;
+            }
             self.post(&FromWorker::Frame(Frame {
                 sim_time_s: sim.now().as_secs_f64(),
                 events: sim.event_count(),
                 playing: self.playing,
                 load_multiplier: self.multiplier,
                 windows,
+                formulas,
             }));
         }
     }

@@ -55,6 +55,12 @@ test('every chart draws live, reads out on hover, and answers a live change', as
   const readout = await readStat(page, 'readout-throughput-chart');
   assert.match(readout, /^at [\d.]+ s: ok \d+/);
 
+  // The formula check: the station is an M/M/2 queue.
+  await page.locator('[data-testid="formulas"]').waitFor({ timeout: 20000 });
+  const formulas = await page.locator('[data-testid="formulas"]').textContent();
+  assert.match(formulas, /Little's law/);
+  assert.match(formulas, /M\/M\/2 mean time in node/);
+
   // Live change: twice the workers, half the utilization.
   const before = parseFloat(await readStat(page, 'utilization'));
   assert.ok(before > 60, `utilization before: ${before}%`);

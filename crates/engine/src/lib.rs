@@ -16,6 +16,7 @@ pub mod cost;
 pub mod dist;
 pub mod event_queue;
 pub mod expect;
+pub mod formula;
 pub mod limits;
 pub mod lru;
 pub mod metrics;
