@@ -171,8 +171,23 @@ mod tests {
             playing: true,
             load_multiplier: 1.0,
             windows: Vec::new(),
+            formulas: Some(vec![FormulaCheck {
+                node: "api".to_owned(),
+                formula: "M/M/1 mean time in node (Erlang C)".to_owned(),
+                theory: 2.0,
+                simulated: 2.01,
+                unit: "ms".to_owned(),
+            }]),
         });
         assert_eq!(decode::<FromWorker>(&encode(&frame)), Ok(frame));
+    }
+
+    #[test]
+    fn live_changes_round_trip() {
+        let change = ToWorker::Apply {
+            change: LiveChange::CallMode { node: "api".into(), call: 1, mode: "async".into() },
+        };
+        assert_eq!(decode::<ToWorker>(&encode(&change)), Ok(change));
     }
 
     #[test]
