@@ -4,6 +4,7 @@
 use std::rc::Rc;
 
 use scalesim_engine::WindowReport;
+use scalesim_engine::coordination::UslFit;
 use scalesim_engine::formula::FormulaCheck;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -19,6 +20,8 @@ use crate::worker_client::SimWorker;
 
 /// Windows kept for the chart; older ones scroll off.
 const MAX_WINDOWS: usize = 3_600;
+/// Wall milliseconds between chart redraws while playing.
+const CHART_EVERY_MS: f64 = 250.0;
 
 /// The scenario the page opens with (`scenarios/station.toml`): one service,
 /// two workers, 75% busy; past about 1.33× the load it saturates. The page
@@ -41,11 +44,30 @@ struct AppState {
     scenario: Option<ScenarioInfo>,
     /// The latest formula check.
     formulas: Vec<FormulaCheck>,
+    /// A sweep's progress `(done, total)` while it runs.
+    sweep_progress: Option<(u32, u32)>,
+    /// The last sweep's curve.
+    sweep: Option<Rc<SweepResult>>,
+    /// The history version the charts show.
+    charted: u64,
+    /// When they were last redrawn.
+    charted_at_ms: f64,
+}
+
+/// A finished sweep, as the page keeps it.
+#[derive(Debug, PartialEq)]
+struct SweepResult {
+    param: String,
+    latency: Rc<ChartData>,
+    goodput: Rc<ChartData>,
+    knee: Option<f64>,
+    usl: Option<UslFit>,
 }
 
 enum Action {
     Report(FromWorker),
     Restarted,
+    SweepCancelled,
 }
 
 /// The scenario the worker runs (or is asked to), kept so that a restarted
@@ -83,18 +105,44 @@ impl Reducible for AppState {
                     next.formulas = formulas;
                 }
                 if !frame.windows.is_empty() {
-                    let mut windows: Vec<WindowReport> = (*next.history.windows).clone();
-                    windows.extend(frame.windows);
+                    let mut windows: Vec<Rc<WindowReport>> = (*next.history.windows).clone();
+                    windows.extend(frame.windows.into_iter().map(Rc::new));
                     let excess = windows.len().saturating_sub(MAX_WINDOWS);
                     windows.drain(..excess);
                     next.history =
                         History { version: next.history.version + 1, windows: Rc::new(windows) };
                 }
+                // Charts redraw at most a few times a second while playing
+                // (each redraw is several canvas paints), at once otherwise.
+                let now = js_sys::Date::now();
+                if next.history.version != next.charted
+                    && (!frame.playing || now - next.charted_at_ms >= CHART_EVERY_MS)
+                {
+                    next.charted = next.history.version;
+                    next.charted_at_ms = now;
+                }
             }
             Action::Report(FromWorker::Error { message }) => {
                 next.error = Some(message);
                 next.playing = false;
+                next.sweep_progress = None;
             }
+            Action::Report(FromWorker::SweepProgress { done, total }) => {
+                // `total == 0`: the worker confirms a cancel.
+                next.sweep_progress = (total > 0).then_some((done, total));
+                next.playing = false;
+            }
+            Action::Report(FromWorker::SweepDone { param, points, usl }) => {
+                next.sweep_progress = None;
+                next.sweep = Some(Rc::new(SweepResult {
+                    param,
+                    latency: Rc::new(chart_data::sweep_latency(&points)),
+                    goodput: Rc::new(chart_data::sweep_goodput(&points, usl.as_ref())),
+                    knee: points.iter().find(|p| p.knee).map(|p| p.value),
+                    usl,
+                }));
+            }
+            Action::SweepCancelled => next.sweep_progress = None,
             Action::Restarted => {
                 next =
                     AppState { error: next.error, scenario: next.scenario, ..AppState::default() };
@@ -115,6 +163,10 @@ pub fn app() -> Html {
     let chosen = use_state(|| None::<Vec<usize>>);
     let seed_text = use_state(String::new);
     let change_text = use_state(String::new);
+    // The sweep form: `None` = the scenario's suggestion.
+    let sweep_param = use_state(|| None::<String>);
+    let sweep_runs = use_state(|| "2".to_owned());
+    let sweep_secs = use_state(|| "20".to_owned());
     let multiplier = use_state(|| 1.0_f64);
 
     {
@@ -257,6 +309,62 @@ pub fn app() -> Html {
             }
         })
     };
+    let text_setter = |handle: UseStateHandle<String>| {
+        Callback::from(move |e: InputEvent| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            handle.set(input.value());
+        })
+    };
+    let param_value = (*sweep_param).clone().unwrap_or_else(|| {
+        state.scenario.as_ref().map(|s| s.sweep_hint.clone()).unwrap_or_default()
+    });
+    let on_sweep_param = {
+        let sweep_param = sweep_param.clone();
+        Callback::from(move |e: InputEvent| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            sweep_param.set(Some(input.value()));
+        })
+    };
+    let on_sweep = {
+        let (send, param, runs, secs) =
+            (send.clone(), param_value.clone(), sweep_runs.clone(), sweep_secs.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            send(ToWorker::Sweep {
+                param: param.trim().to_owned(),
+                runs: runs.trim().parse().unwrap_or(1),
+                duration_s: secs.trim().parse().ok(),
+            });
+        })
+    };
+    let on_cancel_sweep = {
+        let (send, dispatch) = (send.clone(), state.dispatcher());
+        Callback::from(move |_| {
+            send(ToWorker::CancelSweep);
+            dispatch.dispatch(Action::SweepCancelled);
+        })
+    };
+    let sweep_view = state.sweep.clone().map(|r| {
+        let x = r.param.split('=').next().unwrap_or_default().to_owned();
+        html! {
+            <>
+                <p data-testid="knee">{ match r.knee {
+                    Some(v) => format!("Knee at {x} = {v}: p99 past three times its first value, or goodput under 95% of offered."),
+                    None => "No knee in this range.".to_owned(),
+                } }</p>
+                if let Some(fit) = r.usl {
+                    <p data-testid="usl">{ format!(
+                        "Universal Scalability Law fit: contention σ = {:.3}, coherency κ = {:.4}, throughput peaks at N* = {:.1}, one unit serves {:.0} req/s.",
+                        fit.contention, fit.coherency, fit.peak, fit.x1
+                    ) }</p>
+                }
+                <TimeChart id="sweep-latency-chart" title="p99 along the sweep" y_desc="p99 (ms)"
+                    x_desc={x.clone()} data={r.latency.clone()} version={0} />
+                <TimeChart id="sweep-goodput-chart" title="Goodput along the sweep" y_desc="requests/s"
+                    x_desc={x} data={r.goodput.clone()} version={0} />
+            </>
+        }
+    });
     let node_names = state.scenario.as_ref().map(|s| s.nodes.clone()).unwrap_or_default();
     let shown: Vec<usize> =
         (*chosen).clone().unwrap_or_else(|| (0..node_names.len().min(4)).collect());
@@ -275,7 +383,7 @@ pub fn app() -> Html {
             <label class="node-choice"><input type="checkbox" {checked} {onchange} />{ name.clone() }</label>
         }
     });
-    let version = state.history.version;
+    let version = state.charted;
     let charts = {
         let windows = state.history.windows.clone();
         let nodes = shown_nodes.clone();
@@ -293,7 +401,8 @@ pub fn app() -> Html {
     };
     let chart = |i: usize, id: &'static str, title: &'static str, y: &'static str| {
         let data: Rc<ChartData> = charts[i].clone();
-        html! { <TimeChart id={id} title={title} y_desc={y} {data} version={version} /> }
+        let delay_ms = 20 * i as i32;
+        html! { <TimeChart id={id} title={title} y_desc={y} {data} version={version} {delay_ms} /> }
     };
     let last = state.history.windows.last();
     let stat = |id: &'static str, label: &'static str, value: String| {
@@ -381,6 +490,33 @@ pub fn app() -> Html {
                 { chart(3, "queue-chart", "Queue length per node", "requests waiting") }
                 { chart(4, "retries-chart", "Retries and amplification", "per second / visits per request") }
                 { chart(5, "cost-chart", "Cost per million requests", "cost / 10⁶ requests") }
+            </section>
+            <section class="sweep" aria-label="Scaling curve">
+                <h2>{"Scaling curve"}</h2>
+                <form onsubmit={on_sweep}>
+                    <label>{"Sweep "}
+                        <input id="sweep-param" type="text" value={param_value}
+                            oninput={on_sweep_param} placeholder="load.users.rate=100..2000:8" />
+                    </label>
+                    <label>{"runs a point "}
+                        <input id="sweep-runs" type="number" min="1" max="10" value={(*sweep_runs).clone()}
+                            oninput={text_setter(sweep_runs.clone())} />
+                    </label>
+                    <label>{"seconds a run "}
+                        <input id="sweep-seconds" type="number" min="1" value={(*sweep_secs).clone()}
+                            oninput={text_setter(sweep_secs.clone())} />
+                    </label>
+                    <button id="sweep-run" type="submit"
+                        disabled={!state.ready || state.sweep_progress.is_some()}>{"Run sweep"}</button>
+                </form>
+                if let Some((done, total)) = state.sweep_progress {
+                    <div class="sweep-progress">
+                        <progress id="sweep-progress" max={total.to_string()} value={done.to_string()}></progress>
+                        <span data-testid="sweep-progress">{ format!("{done} / {total} runs") }</span>
+                        <button id="sweep-cancel" onclick={on_cancel_sweep}>{"Cancel"}</button>
+                    </div>
+                }
+                { for sweep_view }
             </section>
             <section class="formulas" aria-label="Formula check">
                 <h2>{"Formula check"}</h2>

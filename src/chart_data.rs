@@ -3,7 +3,11 @@
 //! redraw stays within a frame however long the run. Pure data (no DOM),
 //! so it is tested natively.
 
+use std::borrow::Borrow;
+
 use scalesim_engine::WindowReport;
+use scalesim_engine::coordination::UslFit;
+use scalesim_engine::sweep::SweepPoint;
 
 /// Most points drawn for one series (SPEC: ≤ 10 k a series).
 pub const MAX_POINTS: usize = 2_000;
@@ -48,14 +52,14 @@ pub fn decimate(points: &[(f64, f64)], max: usize) -> Vec<(f64, f64)> {
     out
 }
 
-fn series(
+fn series<W: Borrow<WindowReport>>(
     label: &str,
     color: usize,
-    windows: &[WindowReport],
+    windows: &[W],
     value: impl Fn(&WindowReport) -> Option<f64>,
 ) -> Series {
     let points: Vec<(f64, f64)> =
-        windows.iter().filter_map(|w| value(w).map(|v| (w.end_s, v))).collect();
+        windows.iter().map(Borrow::borrow).filter_map(|w| value(w).map(|v| (w.end_s, v))).collect();
     Series { label: label.to_owned(), color, points: decimate(&points, MAX_POINTS) }
 }
 
@@ -64,7 +68,7 @@ fn span(w: &WindowReport) -> f64 {
 }
 
 /// User latency p50, p99 and p99.9 (ms), over the windows with answers.
-pub fn latency(windows: &[WindowReport]) -> ChartData {
+pub fn latency<W: Borrow<WindowReport>>(windows: &[W]) -> ChartData {
     let answered = |w: &WindowReport| w.latency_ms.count > 0;
     ChartData {
         series: vec![
@@ -81,7 +85,7 @@ type Count = fn(&WindowReport) -> u64;
 
 /// Answers per second by outcome, stacked: ok, degraded, error, timeout,
 /// rejected (each band's top is the sum of those below and itself).
-pub fn throughput(windows: &[WindowReport]) -> ChartData {
+pub fn throughput<W: Borrow<WindowReport>>(windows: &[W]) -> ChartData {
     let bands: [(&str, Count); 5] = [
         ("ok", |w| w.requests.ok),
         ("degraded", |w| w.requests.degraded),
@@ -100,17 +104,17 @@ pub fn throughput(windows: &[WindowReport]) -> ChartData {
 }
 
 /// Utilization (%) of the chosen nodes.
-pub fn utilization(windows: &[WindowReport], nodes: &[(usize, String)]) -> ChartData {
+pub fn utilization<W: Borrow<WindowReport>>(windows: &[W], nodes: &[(usize, String)]) -> ChartData {
     per_node(windows, nodes, |n| n.utilization * 100.0)
 }
 
 /// Mean queue length of the chosen nodes.
-pub fn queue(windows: &[WindowReport], nodes: &[(usize, String)]) -> ChartData {
+pub fn queue<W: Borrow<WindowReport>>(windows: &[W], nodes: &[(usize, String)]) -> ChartData {
     per_node(windows, nodes, |n| n.mean_queue)
 }
 
-fn per_node(
-    windows: &[WindowReport],
+fn per_node<W: Borrow<WindowReport>>(
+    windows: &[W],
     nodes: &[(usize, String)],
     value: impl Fn(&scalesim_engine::NodeReport) -> f64,
 ) -> ChartData {
@@ -124,7 +128,7 @@ fn per_node(
 
 /// Amplification (node visits per user request) and retries per second,
 /// all nodes together.
-pub fn retries(windows: &[WindowReport]) -> ChartData {
+pub fn retries<W: Borrow<WindowReport>>(windows: &[W]) -> ChartData {
     ChartData {
         series: vec![
             series("amplification (visits/request)", 0, windows, |w| {
@@ -141,13 +145,60 @@ pub fn retries(windows: &[WindowReport]) -> ChartData {
 }
 
 /// Cost per million requests, per window.
-pub fn cost(windows: &[WindowReport]) -> ChartData {
+pub fn cost<W: Borrow<WindowReport>>(windows: &[W]) -> ChartData {
     ChartData {
         series: vec![series("cost per million requests", 0, windows, |w| {
             (w.requests.offered > 0).then_some(w.cost_per_million)
         })],
         stacked: false,
     }
+}
+
+/// The scaling curve's p99 against the swept value, with the knee drawn
+/// as a vertical line.
+pub fn sweep_latency(points: &[SweepPoint]) -> ChartData {
+    let p99: Vec<(f64, f64)> = points.iter().map(|p| (p.value, p.p99_ms.mean)).collect();
+    let mut series = vec![Series { label: "p99 (ms)".to_owned(), color: 1, points: p99 }];
+    if let Some(knee) = points.iter().find(|p| p.knee) {
+        let top = points.iter().map(|p| p.p99_ms.mean).fold(0.0, f64::max);
+        series.push(Series {
+            label: format!("knee at {}", knee.value),
+            color: 7,
+            points: vec![(knee.value, 0.0), (knee.value, top)],
+        });
+    }
+    ChartData { series, stacked: false }
+}
+
+/// The scaling curve's goodput and offered load against the swept value,
+/// and the fitted Universal Scalability Law when there is one.
+pub fn sweep_goodput(points: &[SweepPoint], usl: Option<&UslFit>) -> ChartData {
+    let mut series = vec![
+        Series {
+            label: "goodput (req/s)".to_owned(),
+            color: 3,
+            points: points.iter().map(|p| (p.value, p.goodput_rps.mean)).collect(),
+        },
+        Series {
+            label: "offered (req/s)".to_owned(),
+            color: 7,
+            points: points.iter().map(|p| (p.value, p.offered_rps.mean)).collect(),
+        },
+    ];
+    if let (Some(fit), Some(first), Some(last)) = (usl, points.first(), points.last()) {
+        let (a, b) = (first.value.max(1.0), last.value);
+        let curve =
+            (0..=60).map(|i| a + (b - a) * f64::from(i) / 60.0).map(|n| (n, fit.throughput(n)));
+        series.push(Series {
+            label: format!(
+                "USL fit: σ = {:.3}, κ = {:.4}, peak at {:.1}",
+                fit.contention, fit.coherency, fit.peak
+            ),
+            color: 2,
+            points: curve.collect(),
+        });
+    }
+    ChartData { series, stacked: false }
 }
 
 /// The values of every series at the window ending nearest to `x` (for the

@@ -4,12 +4,13 @@
 //! The page never touches engine internals: it sends [`protocol::ToWorker`]
 //! commands and draws the [`protocol::FromWorker`] frames it gets back.
 
-//! Only [`protocol`], [`library`] and [`chart_data`] build natively (and is tested there); everything that
+//! Only [`protocol`], [`library`], [`chart_data`] and [`sweep_job`] build natively (and is tested there); everything that
 //! touches the browser is wasm32-only.
 
 pub mod chart_data;
 pub mod library;
 pub mod protocol;
+pub mod sweep_job;
 
 #[cfg(target_arch = "wasm32")]
 pub mod app;

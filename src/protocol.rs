@@ -5,7 +5,9 @@
 //! browser's devtools and needs no structured-clone mapping.
 
 use scalesim_engine::WindowReport;
+use scalesim_engine::coordination::UslFit;
 use scalesim_engine::formula::FormulaCheck;
+use scalesim_engine::sweep::SweepPoint;
 use serde::{Deserialize, Serialize};
 
 /// How fast simulated time runs against the wall clock.
@@ -73,6 +75,13 @@ pub enum ToWorker {
     /// A live change to the running simulation; refused changes are
     /// answered with an `Error` and leave the run as it was.
     Apply { change: LiveChange },
+    /// Sweep a parameter over the loaded scenario (as edited): `param` is
+    /// `PATH=FROM..TO:STEPS` as for `scalesim sweep`, `runs` replications a
+    /// point, each `duration_s` long (the scenario's own when absent).
+    /// Playback pauses; progress and the curve come back as reports.
+    Sweep { param: String, runs: u32, duration_s: Option<f64> },
+    /// Stop a sweep under way.
+    CancelSweep,
 }
 
 /// A live change as the page sends it. (Scenarios travel as TOML text, so
@@ -107,6 +116,9 @@ pub struct ScenarioInfo {
     pub nodes: Vec<String>,
     /// The run's seed.
     pub seed: u64,
+    /// A sweep worth trying first (the first load's rate from a quarter to
+    /// twice its value).
+    pub sweep_hint: String,
 }
 
 /// A report to the page.
@@ -121,6 +133,12 @@ pub enum FromWorker {
     Frame(Frame),
     /// Something went wrong, in words for the user.
     Error { message: String },
+    /// A sweep's runs done so far (`total = 0`: no sweep under way, e.g.
+    /// after a cancel).
+    SweepProgress { done: u32, total: u32 },
+    /// A sweep finished: its curve, and the Universal Scalability Law fitted
+    /// to the goodput when the swept parameter counts units.
+    SweepDone { param: String, points: Vec<SweepPoint>, usl: Option<UslFit> },
 }
 
 /// What changed since the previous frame. Bounded: at most the windows that

@@ -8,6 +8,7 @@ use std::rc::Rc;
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
 use scalesim_engine::WindowReport;
+use wasm_bindgen::JsCast;
 use web_sys::HtmlCanvasElement;
 use yew::prelude::*;
 
@@ -19,8 +20,9 @@ use crate::chart_data::{self, ChartData};
 pub struct History {
     /// Bumped whenever `windows` changes.
     pub version: u64,
-    /// Closed windows, oldest first.
-    pub windows: Rc<Vec<WindowReport>>,
+    /// Closed windows, oldest first (shared, so keeping history costs a
+    /// pointer a window per frame, not a copy).
+    pub windows: Rc<Vec<Rc<WindowReport>>>,
 }
 
 impl PartialEq for History {
@@ -56,9 +58,16 @@ pub struct TimeChartProps {
     pub title: AttrValue,
     /// The y axis, with its unit.
     pub y_desc: AttrValue,
+    /// The x axis, with its unit.
+    #[prop_or(AttrValue::Static("simulated time (s)"))]
+    pub x_desc: AttrValue,
     /// What to plot; redrawn when `version` changes.
     pub data: Rc<ChartData>,
     pub version: u64,
+    /// Milliseconds to wait before drawing, so the page's charts draw in
+    /// separate tasks instead of one long one.
+    #[prop_or(0)]
+    pub delay_ms: i32,
 }
 
 /// Where the last drawing put the x axis: data range and pixel range.
@@ -77,14 +86,30 @@ pub fn time_chart(props: &TimeChartProps) -> Html {
     let x_map = use_mut_ref(XMap::default);
     let read_out = use_state(String::new);
     {
-        let (canvas, x_map, title, y_desc) =
-            (canvas.clone(), x_map.clone(), props.title.clone(), props.y_desc.clone());
+        let (canvas, x_map, title, y_desc, x_desc) = (
+            canvas.clone(),
+            x_map.clone(),
+            props.title.clone(),
+            props.y_desc.clone(),
+            props.x_desc.clone(),
+        );
+        let delay = props.delay_ms;
         use_effect_with((props.version, props.data.clone()), move |(_, data)| {
-            if let Some(element) = canvas.cast::<HtmlCanvasElement>() {
-                match draw(element, data, &title, &y_desc) {
-                    Ok(map) => *x_map.borrow_mut() = map,
-                    Err(e) => web_sys::console::warn_1(&format!("{title}: {e}").into()),
+            let data = data.clone();
+            let draw_now = move || {
+                if let Some(element) = canvas.cast::<HtmlCanvasElement>() {
+                    match draw(element, &data, &title, &y_desc, &x_desc) {
+                        Ok(map) => *x_map.borrow_mut() = map,
+                        Err(e) => web_sys::console::warn_1(&format!("{title}: {e}").into()),
+                    }
                 }
+            };
+            let callback = wasm_bindgen::closure::Closure::once_into_js(draw_now);
+            if let Some(window) = web_sys::window() {
+                let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(
+                    callback.unchecked_ref(),
+                    delay,
+                );
             }
         });
     }
@@ -129,7 +154,7 @@ fn hover_text(
     let (at, values) = chart_data::read_out(data, x)?;
     let values: Vec<String> =
         values.iter().map(|(l, v)| format!("{l} {}", format_value(*v))).collect();
-    Some(format!("at {at:.1} s: {}", values.join(", ")))
+    Some(format!("at {}: {}", format_value(at), values.join(", ")))
 }
 
 fn format_value(v: f64) -> String {
@@ -141,6 +166,7 @@ fn draw(
     data: &ChartData,
     title: &str,
     y_desc: &str,
+    x_desc: &str,
 ) -> Result<XMap, String> {
     let backend = CanvasBackend::with_canvas_object(canvas).ok_or("no 2d context")?;
     let root = backend.into_drawing_area();
@@ -148,7 +174,8 @@ fn draw(
     let all = || data.series.iter().flat_map(|s| s.points.iter());
     let x_start = all().map(|p| p.0).fold(f64::INFINITY, f64::min);
     let x_start = if x_start.is_finite() { x_start } else { 0.0 };
-    let x_end = all().map(|p| p.0).fold(0.0, f64::max).max(x_start + 10.0);
+    let x_last = all().map(|p| p.0).fold(0.0, f64::max);
+    let x_end = if x_last > x_start { x_last } else { x_start + 10.0 };
     let highest = all().map(|p| p.1).fold(0.0, f64::max);
     let y_max = if highest > 0.0 { highest * 1.15 } else { 1.0 };
     let mut chart = ChartBuilder::on(&root)
@@ -158,12 +185,7 @@ fn draw(
         .y_label_area_size(64)
         .build_cartesian_2d(x_start..x_end, 0.0..y_max)
         .map_err(|e| e.to_string())?;
-    chart
-        .configure_mesh()
-        .x_desc("simulated time (s)")
-        .y_desc(y_desc)
-        .draw()
-        .map_err(|e| e.to_string())?;
+    chart.configure_mesh().x_desc(x_desc).y_desc(y_desc).draw().map_err(|e| e.to_string())?;
     // Stacked bands are drawn top band first, so each lower band covers the
     // part of the ones above that is not theirs.
     let order: Vec<usize> = if data.stacked {

@@ -10,6 +10,8 @@ use std::rc::Rc;
 
 use scalesim_engine::{Scenario, SimDuration, Simulation, WindowReport};
 use scalesim_engine::{formula, set};
+
+use crate::sweep_job::{SweepJob, SweepStatus};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
@@ -46,6 +48,10 @@ struct Runner {
     tick_pending: bool,
     /// When the formula check was last sent.
     formulas_at_ms: f64,
+    /// A sweep under way (playback is paused meanwhile).
+    sweep: Option<SweepJob>,
+    /// The sweep's parameter, for its report.
+    sweep_param: String,
 }
 
 /// Installs the message handler and the panic reporter, then says `Ready`.
@@ -64,6 +70,8 @@ pub fn start() {
         tick: None,
         tick_pending: false,
         formulas_at_ms: 0.0,
+        sweep: None,
+        sweep_param: String::new(),
     }));
     // The tick closure and the runner hold each other: both live as long as
     // the worker does, which is the intent.
@@ -145,6 +153,23 @@ impl Runner {
                     Err(e) => runner.post(&FromWorker::Error { message: e.to_string() }),
                 }
             }
+            ToWorker::Sweep { param, runs, duration_s } => {
+                match SweepJob::new(&param, runs, duration_s, &runner.file, &runner.text) {
+                    Ok(job) => {
+                        runner.playing = false;
+                        runner.post(&FromWorker::SweepProgress { done: 0, total: job.total() });
+                        runner.sweep = Some(job);
+                        runner.sweep_param = param;
+                        runner.schedule_tick();
+                    }
+                    Err(message) => runner.post(&FromWorker::Error { message }),
+                }
+            }
+            ToWorker::CancelSweep => {
+                runner.sweep = None;
+                // After any progress already posted: no sweep under way.
+                runner.post(&FromWorker::SweepProgress { done: 0, total: 0 });
+            }
             ToWorker::Apply { change } => {
                 if let Err(message) = runner.apply(change) {
                     runner.post(&FromWorker::Error { message });
@@ -194,6 +219,13 @@ impl Runner {
             try_this: meta.try_this.clone(),
             nodes: scenario.nodes.iter().map(|n| n.id.clone()).collect(),
             seed: meta.seed,
+            sweep_hint: scenario
+                .loads
+                .iter()
+                .find_map(|l| {
+                    l.rate.map(|r| format!("load.{}.rate={}..{}:8", l.id, r * 0.25, r * 2.0))
+                })
+                .unwrap_or_default(),
         }));
         self.file = file;
         self.sim = Some(sim);
@@ -221,6 +253,10 @@ impl Runner {
     fn on_tick(this: &Rc<RefCell<Runner>>) {
         let mut runner = this.borrow_mut();
         runner.tick_pending = false;
+        if runner.sweep.is_some() {
+            runner.sweep_slice();
+            return;
+        }
         if !runner.playing {
             return;
         }
@@ -254,6 +290,27 @@ impl Runner {
         }
         runner.post_frame(windows);
         runner.schedule_tick();
+    }
+
+    /// Runs the sweep for one tick's budget and reports where it stands.
+    fn sweep_slice(&mut self) {
+        let Some(job) = self.sweep.as_mut() else { return };
+        let started = js_sys::Date::now();
+        match job.slice(|| js_sys::Date::now() - started < MAX_SPEED_BUDGET_MS) {
+            Ok(SweepStatus::Running { done, total }) => {
+                self.post(&FromWorker::SweepProgress { done, total });
+                self.schedule_tick();
+            }
+            Ok(SweepStatus::Done { points, usl }) => {
+                self.sweep = None;
+                let param = std::mem::take(&mut self.sweep_param);
+                self.post(&FromWorker::SweepDone { param, points, usl });
+            }
+            Err(message) => {
+                self.sweep = None;
+                self.post(&FromWorker::Error { message: format!("the sweep stopped: {message}") });
+            }
+        }
     }
 
     fn post_frame(&mut self, windows: Vec<WindowReport>) {

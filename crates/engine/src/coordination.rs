@@ -61,6 +61,58 @@ pub fn peak(contention: f64, coherency: f64) -> f64 {
     if coherency > 0.0 { ((1.0 - contention) / coherency).sqrt() } else { f64::INFINITY }
 }
 
+/// The Universal Scalability Law fitted to measured throughput.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct UslFit {
+    /// σ, contention.
+    pub contention: f64,
+    /// κ, coherency.
+    pub coherency: f64,
+    /// X(1): throughput of one unit.
+    pub x1: f64,
+    /// N*, where throughput peaks (infinite without coherency cost).
+    pub peak: f64,
+}
+
+impl UslFit {
+    /// The fitted throughput at `n` units.
+    pub fn throughput(&self, n: f64) -> f64 {
+        self.x1 * relative_throughput(self.contention, self.coherency, n)
+    }
+}
+
+/// Fits σ and κ to `(n, throughput)` points by least squares on the law's
+/// linear form n/C(n) − 1 = σ(n−1) + κ·n(n−1), with C(n) = X(n)/X(1) and
+/// X(1) read at the smallest n (scaled to one unit if it is not 1).
+/// `None` without at least three points with n ≥ 1 and positive throughput.
+pub fn fit(points: &[(f64, f64)]) -> Option<UslFit> {
+    let mut pts: Vec<(f64, f64)> =
+        points.iter().copied().filter(|&(n, x)| n >= 1.0 && x > 0.0 && x.is_finite()).collect();
+    if pts.len() < 3 {
+        return None;
+    }
+    pts.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let (n0, x0) = pts[0];
+    let x1 = x0 / n0;
+    // Normal equations for y = σ·a + κ·b.
+    let (mut aa, mut ab, mut bb, mut ay, mut by) = (0.0, 0.0, 0.0, 0.0, 0.0);
+    for &(n, x) in &pts {
+        let (a, b, y) = (n - 1.0, n * (n - 1.0), n * x1 / x - 1.0);
+        aa += a * a;
+        ab += a * b;
+        bb += b * b;
+        ay += a * y;
+        by += b * y;
+    }
+    let det = aa * bb - ab * ab;
+    if det.abs() < 1e-12 {
+        return None;
+    }
+    let contention = ((ay * bb - by * ab) / det).clamp(0.0, 1.0);
+    let coherency = ((by * aa - ay * ab) / det).max(0.0);
+    Some(UslFit { contention, coherency, x1, peak: peak(contention, coherency) })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -70,6 +122,20 @@ mod tests {
         let spec = CoordinationSpec { contention: 0.1, coherency: 0.01, scope: Scope::Replicas };
         assert_eq!(spec.factor(1), 1.0);
         assert!((spec.factor(10) - (1.0 + 0.9 + 0.9)).abs() < 1e-12);
+    }
+
+    #[test]
+    fn fit_recovers_the_coefficients() {
+        let (s, k) = (0.05, 0.005);
+        let points: Vec<(f64, f64)> = [1.0, 2.0, 4.0, 8.0, 14.0, 24.0, 40.0]
+            .iter()
+            .map(|&n| (n, 100.0 * relative_throughput(s, k, n)))
+            .collect();
+        let fit = fit(&points).unwrap_or_else(|| panic!("no fit"));
+        assert!((fit.contention - s).abs() < 1e-9 && (fit.coherency - k).abs() < 1e-9, "{fit:?}");
+        assert!((fit.peak - peak(s, k)).abs() < 1e-6);
+        assert!((fit.throughput(8.0) - points[3].1).abs() < 1e-6);
+        assert_eq!(super::fit(&points[..2]), None);
     }
 
     #[test]

@@ -100,6 +100,24 @@ impl SweepSpec {
     }
 }
 
+impl SweepSpec {
+    /// Step `step`'s scenario file text, from the base file's text (for
+    /// callers that keep text, not a `Scenario`: the worker). The caller
+    /// reads it with `Scenario::from_toml` and sets the replication's seed.
+    pub fn text_for(&self, base: &str, step: usize) -> Result<String, String> {
+        let value = self.values()[step];
+        let text = if value.fract() == 0.0 { format!("{value:.0}") } else { value.to_string() };
+        crate::set::apply_to_text(base, &self.path, &text)
+            .or_else(|_| crate::set::apply_to_text(base, &self.path, &format!("{}", value.round())))
+    }
+
+    /// Whether the swept parameter is a unit count (replicas, workers, a
+    /// pool), so the Universal Scalability Law applies to the goodput.
+    pub fn is_scale_count(&self) -> bool {
+        ["replicas", "workers", "pool"].iter().any(|k| self.path.ends_with(k))
+    }
+}
+
 /// A figure over a point's replications: mean and 95% confidence interval.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Estimate {

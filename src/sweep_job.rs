@@ -1,0 +1,197 @@
+//! A sweep run inside the worker a slice at a time, so the worker keeps
+//! answering (a cancel, a new scenario) between slices. No clock of its own:
+//! the caller says when a slice's time is up. Native-testable.
+
+use scalesim_engine::coordination::{self, UslFit};
+use scalesim_engine::sweep::{self, SweepPoint, SweepSpec};
+use scalesim_engine::{Scenario, SimDuration, SimTime, Simulation, Summary};
+
+/// Where a sweep stands after a slice.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SweepStatus {
+    /// Runs done of all.
+    Running { done: u32, total: u32 },
+    /// The curve, and the USL fitted when the parameter counts units.
+    Done { points: Vec<SweepPoint>, usl: Option<UslFit> },
+}
+
+/// A sweep under way.
+pub struct SweepJob {
+    spec: SweepSpec,
+    file: String,
+    /// Each step's scenario text, prepared (and checked) up front.
+    texts: Vec<String>,
+    runs: u32,
+    duration: Option<SimDuration>,
+    /// The next run to start: step × runs + replication.
+    next: u32,
+    /// The run under way and when it ends.
+    current: Option<(Simulation, SimTime)>,
+    summaries: Vec<Vec<Summary>>,
+}
+
+impl SweepJob {
+    /// Plans a sweep of `param` (`PATH=FROM..TO:STEPS`) over the scenario
+    /// file `base`; every step's scenario is read now, so a bad value is
+    /// reported before any run.
+    pub fn new(
+        param: &str,
+        runs: u32,
+        duration_s: Option<f64>,
+        file: &str,
+        base: &str,
+    ) -> Result<SweepJob, String> {
+        let spec = SweepSpec::parse(param, runs)?;
+        let steps = spec.values().len();
+        let mut texts = Vec::with_capacity(steps);
+        for step in 0..steps {
+            let text = spec.text_for(base, step)?;
+            Scenario::from_toml(file, &text).map_err(|e| e.to_string())?;
+            texts.push(text);
+        }
+        let duration = match duration_s {
+            Some(s) if s.is_finite() && s > 0.0 && s <= 86_400.0 => {
+                Some(SimDuration::from_secs_f64(s))
+            }
+            Some(s) => return Err(format!("a sweep run lasts 0 to 86400 s, not {s}")),
+            None => None,
+        };
+        Ok(SweepJob {
+            spec,
+            file: file.to_owned(),
+            texts,
+            runs: runs.max(1),
+            duration,
+            next: 0,
+            current: None,
+            summaries: vec![Vec::new(); steps],
+        })
+    }
+
+    /// Runs in all.
+    pub fn total(&self) -> u32 {
+        self.texts.len() as u32 * self.runs
+    }
+
+    /// Works while `more()` says there is time, a window at a time.
+    pub fn slice(&mut self, mut more: impl FnMut() -> bool) -> Result<SweepStatus, String> {
+        while more() {
+            let Some((sim, end)) = self.current.as_mut() else {
+                if self.next >= self.total() {
+                    return Ok(self.finish());
+                }
+                self.current = Some(self.start(self.next)?);
+                continue;
+            };
+            let window = sim.scenario().scenario.window;
+            let until = (sim.now() + window).min(*end);
+            sim.advance_until(until);
+            if let Some(reason) = sim.stalled() {
+                return Err(reason.to_owned());
+            }
+            if sim.now() >= *end {
+                let step = (self.next / self.runs) as usize;
+                self.summaries[step].push(sim.summary());
+                self.current = None;
+                self.next += 1;
+            }
+        }
+        Ok(SweepStatus::Running { done: self.next, total: self.total() })
+    }
+
+    fn start(&self, job: u32) -> Result<(Simulation, SimTime), String> {
+        let (step, run) = ((job / self.runs) as usize, job % self.runs);
+        let mut scenario =
+            Scenario::from_toml(&self.file, &self.texts[step]).map_err(|e| e.to_string())?;
+        scenario.scenario.seed = scenario.scenario.seed.wrapping_add(u64::from(run));
+        if let Some(d) = self.duration {
+            scenario.scenario.duration = d;
+            if scenario.scenario.warmup >= d {
+                scenario.scenario.warmup = SimDuration::ZERO;
+            }
+        }
+        let end = SimTime::ZERO + scenario.scenario.duration;
+        Ok((Simulation::new(scenario).map_err(|e| e.to_string())?, end))
+    }
+
+    fn finish(&self) -> SweepStatus {
+        let points = sweep::summarise(&self.spec, &self.summaries);
+        let usl = if self.spec.is_scale_count() {
+            let xs: Vec<(f64, f64)> =
+                points.iter().map(|p| (p.value, p.goodput_rps.mean)).collect();
+            coordination::fit(&xs)
+        } else {
+            None
+        };
+        SweepStatus::Done { points, usl }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const STATION: &str = include_str!("../scenarios/station.toml");
+
+    fn run_to_end(job: &mut SweepJob) -> SweepStatus {
+        for _ in 0..100_000 {
+            let mut budget = 50;
+            match job.slice(|| {
+                budget -= 1;
+                budget > 0
+            }) {
+                Ok(SweepStatus::Running { .. }) => {}
+                other => return other.unwrap_or_else(|e| panic!("{e}")),
+            }
+        }
+        panic!("the sweep never finished")
+    }
+
+    #[test]
+    fn a_load_sweep_finds_the_knee_in_slices() {
+        let mut job =
+            SweepJob::new("load.users.rate=500..2500:5", 2, Some(20.0), "station.toml", STATION)
+                .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(job.total(), 10);
+        let SweepStatus::Done { points, usl } = run_to_end(&mut job) else { unreachable!() };
+        assert_eq!(points.len(), 5);
+        assert!(usl.is_none(), "a rate is not a unit count");
+        // Two 1 ms workers saturate at 2 000/s: the knee is at 2 000 or 2 500.
+        let knee = points.iter().find(|p| p.knee).map(|p| p.value);
+        assert!(matches!(knee, Some(v) if v >= 2000.0), "{knee:?}");
+    }
+
+    #[test]
+    fn a_replica_sweep_fits_the_usl() {
+        let base = r#"
+[scenario]
+name = "usl"
+duration = "30s"
+[[load]]
+id = "users"
+target = "svc"
+rate = 6000
+[[node]]
+id = "svc"
+kind = "service"
+queue = { capacity = 8 }
+service_time = { dist = "exp", mean = "10ms" }
+coordination = { contention = 0.05, coherency = 0.005 }
+"#;
+        let mut job = SweepJob::new("svc.replicas=1..31:7", 1, None, "usl.toml", base)
+            .unwrap_or_else(|e| panic!("{e}"));
+        let SweepStatus::Done { usl: Some(fit), .. } = run_to_end(&mut job) else {
+            panic!("no fit")
+        };
+        assert!((fit.contention - 0.05).abs() < 0.02, "{fit:?}");
+        assert!((fit.coherency - 0.005).abs() < 0.0015, "{fit:?}");
+        assert!((11.0..17.0).contains(&fit.peak), "{fit:?}");
+    }
+
+    #[test]
+    fn bad_sweeps_are_refused_up_front() {
+        assert!(SweepJob::new("load.users.rate=1..2", 1, None, "s", STATION).is_err());
+        assert!(SweepJob::new("api.wrokers=1..4:4", 1, None, "s", STATION).is_err());
+        assert!(SweepJob::new("api.workers=1..4:4", 1, Some(-1.0), "s", STATION).is_err());
+    }
+}

@@ -1,0 +1,85 @@
+// The scaling curve swept in the worker (progress bar, cancel, knee), and
+// the main thread staying free while the simulation plays at full speed.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { serveDist, launchBrowser, collectErrors, screenshot } from './harness.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await serveDist();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function ready(page) {
+  await page.goto(server.url);
+  await page.waitForFunction(() => !document.querySelector('#play').disabled, null, { timeout: 20000 });
+}
+
+test('a load sweep runs to completion through its progress bar and marks the knee', async () => {
+  const page = await browser.context.newPage();
+  const errors = collectErrors(page);
+  await ready(page);
+  assert.match(await page.inputValue('#sweep-param'), /^load\.users\.rate=/, 'the suggestion');
+  await page.fill('#sweep-param', 'load.users.rate=500..2500:5');
+  await page.fill('#sweep-runs', '1');
+  await page.fill('#sweep-seconds', '10');
+  await page.locator('#sweep-run').click();
+  await page.locator('#sweep-progress').waitFor({ timeout: 10000 });
+  await page.locator('[data-testid="knee"]').waitFor({ timeout: 60000 });
+  assert.equal(await page.locator('#sweep-progress').count(), 0, 'the progress bar is gone');
+  // Two 1 ms workers saturate at 2 000 requests/s.
+  assert.match(await page.locator('[data-testid="knee"]').textContent(), /Knee at load\.users\.rate = (2000|2500)/);
+  const inked = await page.$eval('#sweep-goodput-chart', (canvas) => {
+    const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+    let n = 0;
+    for (let i = 0; i < data.length; i += 4) if (data[i + 1] > 140 && data[i] < 60 && data[i + 2] < 110) n++;
+    return n;
+  });
+  assert.ok(inked > 100, `goodput line drawn: ${inked}`);
+  await page.locator('#sweep-latency-chart').scrollIntoViewIfNeeded();
+  await screenshot(page, 'sweep');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('a sweep can be cancelled, and the page is usable again', async () => {
+  const page = await browser.context.newPage();
+  await ready(page);
+  await page.fill('#sweep-param', 'load.users.rate=500..2500:9');
+  await page.fill('#sweep-runs', '5');
+  await page.fill('#sweep-seconds', '120');
+  await page.locator('#sweep-run').click();
+  await page.locator('#sweep-progress').waitFor({ timeout: 10000 });
+  await page.locator('#sweep-cancel').click();
+  await page.waitForFunction(() => !document.querySelector('#sweep-progress'), null, { timeout: 10000 });
+  assert.equal(await page.locator('#sweep-run').isDisabled(), false);
+  await page.waitForTimeout(500);
+  assert.equal(await page.locator('#sweep-progress').count(), 0, 'no late progress after the cancel');
+  await page.close();
+});
+
+test('no main-thread task over 50 ms while the simulation plays at full speed', async () => {
+  const page = await browser.context.newPage();
+  await ready(page);
+  await page.evaluate(() => {
+    window.__longTasks = [];
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) window.__longTasks.push(e.duration);
+    }).observe({ type: 'longtask', buffered: false });
+  });
+  await page.locator('button.speed', { hasText: 'max' }).click();
+  await page.locator('#play').click();
+  await page.waitForTimeout(6000);
+  const windows = Number(await page.locator('[data-testid="windows"]').textContent());
+  const longTasks = await page.evaluate(() => window.__longTasks);
+  assert.ok(windows > 20, `the simulation ran: ${windows} windows`);
+  assert.deepEqual(longTasks.filter((d) => d > 50), [], `long tasks: ${JSON.stringify(longTasks)}`);
+  await page.close();
+});
