@@ -3,9 +3,9 @@
 
 use std::rc::Rc;
 
-use scalesim_engine::WindowReport;
 use scalesim_engine::coordination::UslFit;
 use scalesim_engine::formula::FormulaCheck;
+use scalesim_engine::{Snapshot, WindowReport};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
@@ -48,6 +48,8 @@ struct AppState {
     sweep_progress: Option<(u32, u32)>,
     /// The last sweep's curve.
     sweep: Option<Rc<SweepResult>>,
+    /// Node states and in-flight sample, as of the last frame.
+    snapshot: Option<Rc<Snapshot>>,
     /// The history version the charts show.
     charted: u64,
     /// When they were last redrawn.
@@ -103,6 +105,9 @@ impl Reducible for AppState {
                 next.load_multiplier = frame.load_multiplier;
                 if let Some(formulas) = frame.formulas {
                     next.formulas = formulas;
+                }
+                if let Some(snapshot) = frame.snapshot {
+                    next.snapshot = Some(Rc::new(snapshot));
                 }
                 if !frame.windows.is_empty() {
                     let mut windows: Vec<Rc<WindowReport>> = (*next.history.windows).clone();
@@ -473,6 +478,18 @@ pub fn app() -> Html {
                 { stat("throughput", "throughput", last.map_or("–".into(), |w| format!("{:.0} req/s", w.throughput_rps))) }
                 { stat("utilization", "utilization", last.and_then(|w| w.nodes.first()).map_or("–".into(), |n| format!("{:.0}%", n.utilization * 100.0))) }
             </section>
+            if let Some(snap) = &state.snapshot {
+                <p class="node-states" data-testid="node-states">
+                    { format!("Now: {} requests in flight (sample of {}). ", snap.nodes.iter().map(|n| n.in_flight).sum::<u64>(), snap.sample.len()) }
+                    { for snap.nodes.iter().zip(&node_names).map(|(n, name)| html! {
+                        <span class="node-state">{ if n.capacity > 0 {
+                            format!("{name}: {}/{} busy, {} queued, {} replicas", n.busy, n.capacity, n.queued, n.replicas)
+                        } else {
+                            format!("{name}: {} in flight", n.in_flight)
+                        } }</span>
+                    }) }
+                </p>
+            }
             <form class="change" onsubmit={on_apply} aria-label="Live change">
                 <label>{"Live change "}
                     <input id="change" type="text" placeholder="api.replicas = 4"

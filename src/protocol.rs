@@ -4,10 +4,10 @@
 //! as JSON strings through `postMessage`, which keeps them readable in the
 //! browser's devtools and needs no structured-clone mapping.
 
-use scalesim_engine::WindowReport;
 use scalesim_engine::coordination::UslFit;
 use scalesim_engine::formula::FormulaCheck;
 use scalesim_engine::sweep::SweepPoint;
+use scalesim_engine::{Snapshot, WindowReport};
 use serde::{Deserialize, Serialize};
 
 /// How fast simulated time runs against the wall clock.
@@ -160,7 +160,14 @@ pub struct Frame {
     /// a second of wall time); `None` keeps the last one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub formulas: Option<Vec<FormulaCheck>>,
+    /// Each node's state now, and a bounded sample of the requests in
+    /// flight (at most [`SAMPLE`]) with where they are.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub snapshot: Option<Snapshot>,
 }
+
+/// The most in-flight requests a frame carries.
+pub const SAMPLE: usize = 200;
 
 /// Encodes a message for `postMessage`.
 pub fn encode<T: Serialize>(message: &T) -> String {
@@ -196,6 +203,7 @@ mod tests {
                 simulated: 2.01,
                 unit: "ms".to_owned(),
             }]),
+            snapshot: None,
         });
         assert_eq!(decode::<FromWorker>(&encode(&frame)), Ok(frame));
     }

@@ -17,7 +17,7 @@ use wasm_bindgen::prelude::*;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
 use crate::protocol::{
-    Frame, FromWorker, LiveChange, ScenarioInfo, Speed, ToWorker, decode, encode,
+    Frame, FromWorker, LiveChange, SAMPLE, ScenarioInfo, Speed, ToWorker, decode, encode,
 };
 
 /// Wall milliseconds between ticks: about one display frame.
@@ -317,7 +317,7 @@ impl Runner {
         let now_ms = js_sys::Date::now();
         let due = !self.playing || now_ms - self.formulas_at_ms >= FORMULA_EVERY_MS;
         if let Some(sim) = &self.sim {
-            let formulas = due.then(|| formula::checks(sim.scenario(), &sim.summary()));
+            let formulas = due.then(|| formula::checks_of(sim));
             if due {
                 self.formulas_at_ms = now_ms;
             }
@@ -328,6 +328,7 @@ impl Runner {
                 load_multiplier: self.multiplier,
                 windows,
                 formulas,
+                snapshot: Some(sim.snapshot(SAMPLE)),
             }));
         }
     }

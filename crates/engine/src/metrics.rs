@@ -75,6 +75,17 @@ impl LatencyHistogram {
         self.hist.value_at_quantile(q) as f64 / 1e6
     }
 
+    /// The share of recorded latencies above `threshold` (0 when empty).
+    pub fn share_above(&self, threshold: SimDuration) -> f64 {
+        match self.count() {
+            0 => 0.0,
+            n => {
+                self.hist.count_between(threshold.as_nanos().saturating_add(1), u64::MAX) as f64
+                    / n as f64
+            }
+        }
+    }
+
     /// The summary the CLI and the UI report.
     pub fn stats(&self) -> LatencyStats {
         LatencyStats {

@@ -168,6 +168,17 @@ impl Simulation {
         }
     }
 
+    /// The share of `node`'s finished visits (ok or degraded) since warm-up
+    /// that took longer than `threshold` (for the fan-out formula check).
+    pub fn node_share_slower_than(&self, node: usize, threshold: SimDuration) -> f64 {
+        let Some(run) = self.node_run.get(node) else { return 0.0 };
+        let mut latency = run.latency.clone();
+        if self.window_start >= self.warmup_end {
+            latency.merge(&self.node_window[node].latency);
+        }
+        latency.share_above(threshold)
+    }
+
     pub(super) fn node_window_closed(&self, i: usize, tally: &mut NodeTally) -> NodeClosed {
         let queue = tally.queue.take(self.window_start, self.now);
         let busy = tally.busy.take(self.window_start, self.now);
