@@ -148,6 +148,7 @@ impl Reducible for AppState {
                 }));
             }
             Action::SweepCancelled => next.sweep_progress = None,
+            Action::Report(FromWorker::Applied { .. }) => next.error = None,
             Action::Restarted => {
                 next =
                     AppState { error: next.error, scenario: next.scenario, ..AppState::default() };
@@ -613,6 +614,7 @@ fn spawn_worker(
                 spawn_worker(&slot, &current, dispatch.clone());
                 return;
             }
+            FromWorker::Applied { toml } => current.borrow_mut().good.1 = toml.clone(),
             FromWorker::Error { .. } => current.borrow_mut().pending = None,
             _ => {}
         }

@@ -133,6 +133,9 @@ pub enum FromWorker {
     Frame(Frame),
     /// Something went wrong, in words for the user.
     Error { message: String },
+    /// A live change took effect; `toml` is the scenario's text with it,
+    /// which the page keeps so a restarted worker loses no edit.
+    Applied { toml: String },
     /// A sweep's runs done so far (`total = 0`: no sweep under way, e.g.
     /// after a cancel).
     SweepProgress { done: u32, total: u32 },

@@ -170,11 +170,13 @@ impl Runner {
                 // After any progress already posted: no sweep under way.
                 runner.post(&FromWorker::SweepProgress { done: 0, total: 0 });
             }
-            ToWorker::Apply { change } => {
-                if let Err(message) = runner.apply(change) {
-                    runner.post(&FromWorker::Error { message });
+            ToWorker::Apply { change } => match runner.apply(change) {
+                Ok(()) => {
+                    let toml = runner.text.clone();
+                    runner.post(&FromWorker::Applied { toml });
                 }
-            }
+                Err(message) => runner.post(&FromWorker::Error { message }),
+            },
             ToWorker::SetLoadMultiplier { multiplier } => {
                 match runner.sim.as_mut().map(|sim| sim.set_load_multiplier(multiplier)) {
                     Some(Err(e)) => runner.post(&FromWorker::Error { message: e.to_string() }),

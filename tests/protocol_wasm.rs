@@ -4,7 +4,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use scalesim_web::app::{DEMO_FILE, DEMO_TOML};
-use scalesim_web::protocol::{FromWorker, Speed, ToWorker, decode, encode};
+use scalesim_web::protocol::{FromWorker, LiveChange, Speed, ToWorker, decode, encode};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::*;
@@ -32,6 +32,23 @@ async fn commands_round_trip() {
         ToWorker::Pause,
         ToWorker::SetSpeed { speed: Speed::Max },
         ToWorker::SetLoadMultiplier { multiplier: 12.5 },
+        ToWorker::Step,
+        ToWorker::Restart { seed: Some(7) },
+        ToWorker::Apply {
+            change: LiveChange::Set { path: "api.workers".into(), value: "4".into() },
+        },
+        ToWorker::Apply {
+            change: LiveChange::CallMode { node: "api".into(), call: 0, mode: "async".into() },
+        },
+        ToWorker::Apply {
+            change: LiveChange::Replace { file: DEMO_FILE.to_owned(), toml: DEMO_TOML.to_owned() },
+        },
+        ToWorker::Sweep {
+            param: "load.users.rate=100..2000:8".into(),
+            runs: 3,
+            duration_s: Some(20.0),
+        },
+        ToWorker::CancelSweep,
     ];
     for command in commands {
         let back: ToWorker = decode(&through_message_channel(encode(&command)).await).unwrap();
@@ -44,4 +61,23 @@ async fn garbage_is_refused_with_a_reason() {
     let text = through_message_channel("{\"type\":\"launch_missiles\"}".to_owned()).await;
     let err = decode::<FromWorker>(&text).unwrap_err();
     assert!(err.contains("unknown variant"), "{err}");
+}
+
+#[wasm_bindgen_test]
+async fn reports_round_trip() {
+    let reports = [
+        FromWorker::Ready,
+        FromWorker::Applied { toml: DEMO_TOML.to_owned() },
+        FromWorker::SweepProgress { done: 3, total: 16 },
+        FromWorker::SweepDone {
+            param: "svc.replicas=1..8:8".into(),
+            points: Vec::new(),
+            usl: None,
+        },
+        FromWorker::Error { message: "stuck".into() },
+    ];
+    for report in reports {
+        let back: FromWorker = decode(&through_message_channel(encode(&report)).await).unwrap();
+        assert_eq!(back, report);
+    }
 }
