@@ -22,9 +22,12 @@ use crate::protocol::{
 
 /// Wall milliseconds between ticks: about one display frame.
 const TICK_MS: i32 = 16;
-/// Wall milliseconds one tick may spend simulating at `Speed::Max`, leaving
-/// the worker free to read the next command.
+/// Wall milliseconds one tick may spend simulating, leaving the worker free
+/// to read the next command.
 const MAX_SPEED_BUDGET_MS: f64 = 12.0;
+/// Most windows one frame carries (a frame stays bounded whatever the
+/// scenario's window length).
+const MAX_WINDOWS_PER_FRAME: usize = 250;
 /// Wall milliseconds between formula checks while playing (each reads the
 /// run's summary).
 const FORMULA_EVERY_MS: f64 = 1000.0;
@@ -270,18 +273,25 @@ impl Runner {
             return;
         };
         let mut windows = Vec::new();
-        match speed.factor() {
-            Some(factor) => {
-                windows = sim.advance_by(SimDuration::from_secs_f64(wall_ms / 1e3 * factor));
-            }
-            None => {
-                let window = sim.scenario().scenario.window;
-                let started = js_sys::Date::now();
-                while js_sys::Date::now() - started < MAX_SPEED_BUDGET_MS && sim.stalled().is_none()
-                {
-                    windows.extend(sim.advance_by(window));
-                }
-            }
+        // A window at a time, until the simulated time this tick asks for
+        // (none at max speed), the tick's budget, or the frame's window cap:
+        // a scenario too heavy for its speed runs slower rather than
+        // stalling the worker, and a frame stays bounded.
+        let window = sim.scenario().scenario.window;
+        let target = speed
+            .factor()
+            .map(|factor| sim.now() + SimDuration::from_secs_f64(wall_ms / 1e3 * factor));
+        let started = js_sys::Date::now();
+        while sim.stalled().is_none()
+            && windows.len() < MAX_WINDOWS_PER_FRAME
+            && js_sys::Date::now() - started < MAX_SPEED_BUDGET_MS
+        {
+            let step_end = match target {
+                Some(t) if sim.now() >= t => break,
+                Some(t) => (sim.now() + window).min(t),
+                None => sim.now() + window,
+            };
+            windows.extend(sim.advance_until(step_end));
         }
         let stalled = sim.stalled().map(str::to_owned);
         if let Some(message) = stalled {
