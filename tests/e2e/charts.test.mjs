@@ -3,7 +3,7 @@
 // Step advances one window, Restart starts over with a new seed.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDist, launchBrowser, collectErrors, screenshot, readStat } from './harness.mjs';
+import { serveDist, launchBrowser, collectErrors, screenshot, readStat, pixelsNear } from './harness.mjs';
 
 let server;
 let browser;
@@ -18,18 +18,6 @@ after(async () => {
   await server?.close();
 });
 
-/** Pixels near `rgb` on a canvas. */
-async function pixelsOf(page, selector, [r, g, b]) {
-  return page.$eval(selector, (canvas, [r, g, b]) => {
-    const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
-    let n = 0;
-    for (let i = 0; i < data.length; i += 4) {
-      if (Math.abs(data[i] - r) < 40 && Math.abs(data[i + 1] - g) < 40 && Math.abs(data[i + 2] - b) < 40) n++;
-    }
-    return n;
-  }, [r, g, b]);
-}
-
 const windows = async (page) => Number(await readStat(page, 'windows'));
 
 test('every chart draws live, reads out on hover, and answers a live change', async () => {
@@ -42,9 +30,9 @@ test('every chart draws live, reads out on hover, and answers a live change', as
   await page.waitForFunction(() => Number(document.querySelector('[data-testid="windows"]').textContent) >= 6, null, { timeout: 30000 });
 
   // Green "ok" band on the throughput chart; a line on each per-node chart.
-  assert.ok(await pixelsOf(page, '#throughput-chart', [22, 163, 74]) > 500, 'ok band drawn');
-  assert.ok(await pixelsOf(page, '#utilization-chart', [29, 78, 216]) > 100, 'utilization line drawn');
-  assert.ok(await pixelsOf(page, '#latency-chart', [124, 58, 237]) > 50, 'p99.9 line drawn');
+  assert.ok(await pixelsNear(page, '#throughput-chart', [22, 163, 74]) > 500, 'ok band drawn');
+  assert.ok(await pixelsNear(page, '#utilization-chart', [29, 78, 216]) > 100, 'utilization line drawn');
+  assert.ok(await pixelsNear(page, '#latency-chart', [124, 58, 237]) > 50, 'p99.9 line drawn');
 
   // Hover read-out.
   const chart = page.locator('#throughput-chart');

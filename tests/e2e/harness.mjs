@@ -93,3 +93,15 @@ export async function screenshot(page, name) {
 export async function readStat(page, id) {
   return (await page.locator(`[data-testid="${id}"]`).textContent()).trim();
 }
+
+/** Counts a canvas's pixels within 40 of `rgb` in every channel. */
+export async function pixelsNear(page, selector, [r, g, b]) {
+  return page.$eval(selector, (canvas, [r, g, b]) => {
+    const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+    let n = 0;
+    for (let i = 0; i < data.length; i += 4) {
+      if (Math.abs(data[i] - r) < 40 && Math.abs(data[i + 1] - g) < 40 && Math.abs(data[i + 2] - b) < 40) n++;
+    }
+    return n;
+  }, [r, g, b]);
+}

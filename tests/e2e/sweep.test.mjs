@@ -2,7 +2,7 @@
 // the main thread staying free while the simulation plays at full speed.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDist, launchBrowser, collectErrors, screenshot } from './harness.mjs';
+import { serveDist, launchBrowser, collectErrors, screenshot, pixelsNear } from './harness.mjs';
 
 let server;
 let browser;
@@ -36,12 +36,8 @@ test('a load sweep runs to completion through its progress bar and marks the kne
   assert.equal(await page.locator('#sweep-progress').count(), 0, 'the progress bar is gone');
   // Two 1 ms workers saturate at 2 000 requests/s.
   assert.match(await page.locator('[data-testid="knee"]').textContent(), /Knee at load\.users\.rate = (2000|2500)/);
-  const inked = await page.$eval('#sweep-goodput-chart', (canvas) => {
-    const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
-    let n = 0;
-    for (let i = 0; i < data.length; i += 4) if (data[i + 1] > 140 && data[i] < 60 && data[i + 2] < 110) n++;
-    return n;
-  });
+  // The goodput line's green (palette colour 3, rgb(22, 163, 74)).
+  const inked = await pixelsNear(page, '#sweep-goodput-chart', [22, 163, 74]);
   assert.ok(inked > 100, `goodput line drawn: ${inked}`);
   await page.locator('#sweep-latency-chart').scrollIntoViewIfNeeded();
   await screenshot(page, 'sweep');

@@ -29,7 +29,8 @@ pub struct FormulaCheck {
 /// fan-out tail where a node fans a call out to a bimodal target.
 pub fn checks_of(sim: &crate::sim::Simulation) -> Vec<FormulaCheck> {
     let scenario = sim.scenario();
-    let mut out = checks(scenario, &sim.summary());
+    let summary = sim.summary();
+    let mut out = checks(scenario, &summary);
     for (i, node) in scenario.nodes.iter().enumerate() {
         let [call] = node.calls.as_slice() else { continue };
         let Some(target) = scenario.nodes.iter().find(|n| n.id == call.to) else { continue };
@@ -41,7 +42,7 @@ pub fn checks_of(sim: &crate::sim::Simulation) -> Vec<FormulaCheck> {
             && call.timeout.is_none()
             && call.probability == 1.0
             && call.mode == crate::scenario::Mode::Sync;
-        if !plain || sim.summary().nodes.get(&node.id).is_none_or(|r| r.completed == 0) {
+        if !plain || summary.nodes.get(&node.id).is_none_or(|r| r.completed == 0) {
             continue;
         }
         // A visit that met a slow leaf takes at least `slow`; one that did

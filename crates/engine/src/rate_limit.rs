@@ -67,6 +67,19 @@ impl TokenBucket {
         }
     }
 
+    /// The bucket for edited settings: `current` reconfigured (keeping its
+    /// tokens), a new full one if there was none, or none without settings.
+    pub fn reconfigured(current: Option<Self>, spec: Option<&RateLimitSpec>) -> Option<Self> {
+        match (current, spec) {
+            (Some(mut bucket), Some(spec)) => {
+                bucket.reconfigure(spec);
+                Some(bucket)
+            }
+            (None, Some(spec)) => Some(TokenBucket::new(spec)),
+            (_, None) => None,
+        }
+    }
+
     /// New settings, keeping the tokens held (capped to the new burst).
     pub fn reconfigure(&mut self, spec: &RateLimitSpec) {
         self.rate = spec.rate;

@@ -76,8 +76,7 @@ impl SweepSpec {
         run: u32,
     ) -> Result<Scenario, ScenarioError> {
         let mut scenario = base.clone();
-        let value = self.values()[step];
-        let text = if value.fract() == 0.0 { format!("{value:.0}") } else { value.to_string() };
+        let (text, rounded) = self.value_texts(step);
         let problem = |message: String| ScenarioError {
             diagnostics: vec![crate::scenario::Diagnostic {
                 file: String::new(),
@@ -87,9 +86,7 @@ impl SweepSpec {
             }],
         };
         crate::set::apply(&mut scenario, &self.path, &text)
-            .or_else(|_| {
-                crate::set::apply(&mut scenario, &self.path, &format!("{}", value.round()))
-            })
+            .or_else(|_| crate::set::apply(&mut scenario, &self.path, &rounded))
             .map_err(problem)?;
         scenario.scenario.seed = base.scenario.seed.wrapping_add(u64::from(run));
         let problems = crate::scenario::validate::problems(&scenario);
@@ -105,10 +102,17 @@ impl SweepSpec {
     /// callers that keep text, not a `Scenario`: the worker). The caller
     /// reads it with `Scenario::from_toml` and sets the replication's seed.
     pub fn text_for(&self, base: &str, step: usize) -> Result<String, String> {
+        let (text, rounded) = self.value_texts(step);
+        crate::set::apply_to_text(base, &self.path, &text)
+            .or_else(|_| crate::set::apply_to_text(base, &self.path, &rounded))
+    }
+
+    /// Step `step`'s value as written, and rounded (for integer parameters
+    /// such as replicas, which refuse `2.5`).
+    fn value_texts(&self, step: usize) -> (String, String) {
         let value = self.values()[step];
         let text = if value.fract() == 0.0 { format!("{value:.0}") } else { value.to_string() };
-        crate::set::apply_to_text(base, &self.path, &text)
-            .or_else(|_| crate::set::apply_to_text(base, &self.path, &format!("{}", value.round())))
+        (text, format!("{}", value.round()))
     }
 
     /// Whether the swept parameter is a unit count (replicas, workers, a

@@ -137,12 +137,6 @@ impl Simulation {
         Ok(())
     }
 
-    /// Swaps in an edited scenario with the same nodes and loads; the run
-    /// goes on under the new parameters (what [`Change::Replace`] does).
-    pub fn replace_scenario(&mut self, scenario: Scenario) -> Result<(), ScenarioError> {
-        self.replace(scenario)
-    }
-
     /// Applies a live change; the run goes on from the current state.
     pub fn apply(&mut self, change: Change) -> Result<(), ScenarioError> {
         match change {
@@ -158,21 +152,22 @@ impl Simulation {
                         single_problem("call", format!("node `{node}` has no call {call}"))
                     })?;
                 target.mode = mode;
-                self.replace(scenario)
+                self.replace_scenario(scenario)
             }
             Change::Set { path, value } => {
                 let mut scenario = self.scenario.clone();
                 crate::set::apply(&mut scenario, &path, &value)
                     .map_err(|message| single_problem(&path, message))?;
-                self.replace(scenario)
+                self.replace_scenario(scenario)
             }
-            Change::Replace { scenario } => self.replace(*scenario),
+            Change::Replace { scenario } => self.replace_scenario(*scenario),
         }
     }
 
     /// Swaps in an edited scenario with the same nodes and loads (by id and
-    /// order); in-flight work continues under the new parameters.
-    pub(super) fn replace(&mut self, scenario: Scenario) -> Result<(), ScenarioError> {
+    /// order); in-flight work continues under the new parameters (what
+    /// [`Change::Replace`] does).
+    pub fn replace_scenario(&mut self, scenario: Scenario) -> Result<(), ScenarioError> {
         let same_nodes =
             scenario.nodes.iter().map(|n| &n.id).eq(self.scenario.nodes.iter().map(|n| &n.id));
         let same_loads =
@@ -220,14 +215,7 @@ impl Simulation {
                     None => fresh,
                 });
             }
-            rt.limiter = match (rt.limiter.take(), &n.rate_limit) {
-                (Some(mut bucket), Some(spec)) => {
-                    bucket.reconfigure(spec);
-                    Some(bucket)
-                }
-                (None, Some(spec)) => Some(TokenBucket::new(spec)),
-                (_, None) => None,
-            };
+            rt.limiter = TokenBucket::reconfigured(rt.limiter.take(), n.rate_limit.as_ref());
         }
         if model.budgets.len() != self.budgets.len() {
             self.budgets = model.budgets.iter().map(|&r| RetryBudget::new(r)).collect();
@@ -268,15 +256,9 @@ impl Simulation {
                 });
                 self.loads[i].generation = self.loads[i].generation.wrapping_add(1);
                 self.schedule_arrival(i);
-                let limit = self.model.loads[i].spec.rate_limit.clone();
-                self.loads[i].limiter = match (self.loads[i].limiter.take(), &limit) {
-                    (Some(mut bucket), Some(spec)) => {
-                        bucket.reconfigure(spec);
-                        Some(bucket)
-                    }
-                    (None, Some(spec)) => Some(TokenBucket::new(spec)),
-                    (_, None) => None,
-                };
+                let limit = self.model.loads[i].spec.rate_limit.as_ref();
+                self.loads[i].limiter =
+                    TokenBucket::reconfigured(self.loads[i].limiter.take(), limit);
             }
         }
         // More workers (or replicas, or consumers) may now serve what is

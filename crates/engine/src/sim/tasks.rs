@@ -32,6 +32,9 @@ impl Simulation {
             self.answer_at_door(node, reply, Outcome::Rejected);
             return None;
         }
+        // A broker holds messages, never tasks (`sim/broker`): the
+        // `Behaviour::Broker` arms of the task code below only complete
+        // the matches.
         if self.model.nodes[node].behaviour == Behaviour::Broker {
             self.enqueue(node, load, work, reply);
             return None;
