@@ -69,8 +69,9 @@ pub fn checks_of(sim: &crate::sim::Simulation) -> Vec<FormulaCheck> {
 ///   distribution, so it checks the bookkeeping.
 /// - M/M/c (Erlang C), M/D/1 (Pollaczek–Khinchine) and M/M/1/K blocking at a
 ///   node whose only traffic is one steady Poisson load without timeouts
-///   or retries, with one replica, no downstream calls, no faults, and the
-///   matching service-time distribution.
+///   or retries (at the arrival rate measured), with one replica, no
+///   downstream calls, no faults, and the matching service-time
+///   distribution.
 pub fn checks(scenario: &Scenario, summary: &Summary) -> Vec<FormulaCheck> {
     let mut out = Vec::new();
     let span = summary.measured_s;
@@ -91,7 +92,12 @@ pub fn checks(scenario: &Scenario, summary: &Summary) -> Vec<FormulaCheck> {
             simulated: report.mean_queue,
             unit: "requests".to_owned(),
         });
-        let Some(lambda) = poisson_only_rate(scenario, &node.id) else { continue };
+        if !poisson_only(scenario, &node.id) {
+            continue;
+        }
+        // The arrival rate measured, not the configured one: the load
+        // multiplier and live edits move it.
+        let lambda = report.arrivals as f64 / span;
         let plain = node.replicas == 1
             && node.calls.is_empty()
             && node.coordination.is_none()
@@ -147,23 +153,23 @@ pub fn checks(scenario: &Scenario, summary: &Summary) -> Vec<FormulaCheck> {
     out
 }
 
-/// The rate of the one steady Poisson load that is `node`'s only traffic
-/// (no other load, no caller, no timeout, retry or rate limit).
-fn poisson_only_rate(scenario: &Scenario, node: &str) -> Option<f64> {
+/// Whether `node`'s only traffic is one steady Poisson load (no other
+/// load, no caller, no timeout, retry or rate limit).
+fn poisson_only(scenario: &Scenario, node: &str) -> bool {
     let called = scenario.nodes.iter().any(|n| {
         n.calls.iter().any(|c| c.to == node)
             || n.to.as_deref() == Some(node)
             || n.on_miss.as_deref() == Some(node)
     });
     let mut loads = scenario.loads.iter().filter(|l| l.target == node);
-    let load = loads.next()?;
+    let Some(load) = loads.next() else { return false };
     let steady = load.arrival == ArrivalKind::Poisson
         && load.pattern.is_none()
         && load.timeout.is_none()
         && load.retry.is_none()
         && load.rate_limit.is_none()
         && load.work == 1.0;
-    (!called && steady && loads.next().is_none()).then_some(load.rate).flatten()
+    !called && steady && load.rate.is_some() && loads.next().is_none()
 }
 
 #[cfg(test)]
