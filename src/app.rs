@@ -484,7 +484,7 @@ pub fn app() -> Html {
                     { format!("Now: {} requests in flight (sample of {}). ", snap.nodes.iter().map(|n| n.in_flight).sum::<u64>(), snap.sample.len()) }
                     { for snap.nodes.iter().zip(&node_names).map(|(n, name)| html! {
                         <span class="node-state">{ if n.capacity > 0 {
-                            format!("{name}: {}/{} busy, {} queued, {} replicas", n.busy, n.capacity, n.queued, n.replicas)
+                            format!("{name}: {}/{} busy, {} queued, {} replica{}", n.busy, n.capacity, n.queued, n.replicas, if n.replicas == 1 { "" } else { "s" })
                         } else {
                             format!("{name}: {} in flight", n.in_flight)
                         } }</span>
