@@ -4,13 +4,20 @@
 //! The page never touches engine internals: it sends [`protocol::ToWorker`]
 //! commands and draws the [`protocol::FromWorker`] frames it gets back.
 
-//! Only [`protocol`], [`library`], [`chart_data`] and [`sweep_job`] build natively (and is tested there); everything that
-//! touches the browser is wasm32-only.
+//! The pure modules (protocol, library, chart and compare data, the
+//! sweep job, the inspector's field catalogue, the topology layout, the
+//! dot pool and the edit history) build natively and are tested there;
+//! everything that touches the browser is wasm32-only.
 
 pub mod chart_data;
+pub mod compare_data;
+pub mod dots;
+pub mod edit_history;
+pub mod fields;
 pub mod library;
 pub mod protocol;
 pub mod sweep_job;
+pub mod topology_layout;
 
 #[cfg(target_arch = "wasm32")]
 pub mod app;

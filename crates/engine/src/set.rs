@@ -31,14 +31,14 @@ pub fn apply_to_text(text: &str, path: &str, value: &str) -> Result<String, Stri
 }
 
 /// The ids of the `[[kind]]` entries of a scenario document.
-fn ids<'a>(root: &'a Table, kind: &str) -> Vec<&'a str> {
+pub(crate) fn ids<'a>(root: &'a Table, kind: &str) -> Vec<&'a str> {
     root.get(kind)
         .and_then(Value::as_array)
         .map(|items| items.iter().filter_map(|v| v.get("id").and_then(Value::as_str)).collect())
         .unwrap_or_default()
 }
 
-fn apply_to_table(root: &mut Table, path: &str, value: &str) -> Result<(), String> {
+pub(crate) fn apply_to_table(root: &mut Table, path: &str, value: &str) -> Result<(), String> {
     let parsed = parse_value(value);
     let (nodes, loads) = (ids(root, "node"), ids(root, "load"));
     let segments: Vec<&str> = path.split('.').collect();

@@ -121,6 +121,9 @@ pub struct LoadSpec {
     /// are rejected before they reach `target`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rate_limit: Option<crate::rate_limit::RateLimitSpec>,
+    /// Where the topology canvas draws it (kept when the user edits).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub position: Option<[f64; 2]>,
 }
 
 fn is_zero(v: &u32) -> bool {

@@ -1,0 +1,123 @@
+//! Variant A against variant B: the overlaid charts' series and the table
+//! of differences, over the simulated time both have run. Pure, tested
+//! natively.
+
+use std::borrow::Borrow;
+
+use scalesim_engine::WindowReport;
+
+use crate::chart_data::{ChartData, MAX_POINTS, Series, decimate};
+
+/// Seconds of simulated time at the end of the common span that the table
+/// sums over.
+pub const TABLE_SPAN_S: f64 = 30.0;
+
+/// One variant's figures over a span.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Figures {
+    /// Mean of the windows' p99, weighted by answers (ms).
+    pub p99_ms: f64,
+    /// Answered ok or degraded, per second.
+    pub goodput: f64,
+    /// Errors, timeouts and rejections over requests offered.
+    pub errors: f64,
+    /// Cost per million requests offered.
+    pub cost_per_million: f64,
+}
+
+/// The figures of `windows` that end within `(from, to]`.
+pub fn figures<W: Borrow<WindowReport>>(windows: &[W], from: f64, to: f64) -> Figures {
+    let picked: Vec<&WindowReport> = windows
+        .iter()
+        .map(Borrow::borrow)
+        .filter(|w| w.end_s > from && w.end_s <= to + 1e-9)
+        .collect();
+    let span: f64 = picked.iter().map(|w| w.end_s - w.start_s).sum();
+    let answered: u64 = picked.iter().map(|w| w.latency_ms.count).sum();
+    let offered: u64 = picked.iter().map(|w| w.requests.offered).sum();
+    let good: u64 = picked.iter().map(|w| w.requests.ok + w.requests.degraded).sum();
+    let bad: u64 =
+        picked.iter().map(|w| w.requests.error + w.requests.timeout + w.requests.rejected).sum();
+    let weighted =
+        |f: &dyn Fn(&WindowReport) -> f64, weight: &dyn Fn(&WindowReport) -> u64, total: u64| {
+            if total == 0 {
+                0.0
+            } else {
+                picked.iter().map(|w| f(w) * weight(w) as f64).sum::<f64>() / total as f64
+            }
+        };
+    Figures {
+        p99_ms: weighted(&|w| w.latency_ms.p99, &|w| w.latency_ms.count, answered),
+        goodput: if span > 0.0 { good as f64 / span } else { 0.0 },
+        errors: if offered > 0 { bad as f64 / offered as f64 } else { 0.0 },
+        cost_per_million: weighted(&|w| w.cost_per_million, &|w| w.requests.offered, offered),
+    }
+}
+
+/// The span the table compares: the last [`TABLE_SPAN_S`] seconds that both
+/// variants have simulated.
+pub fn common_span<A: Borrow<WindowReport>, B: Borrow<WindowReport>>(
+    a: &[A],
+    b: &[B],
+) -> Option<(f64, f64)> {
+    let end = a.last()?.borrow().end_s.min(b.last()?.borrow().end_s);
+    Some(((end - TABLE_SPAN_S).max(0.0), end))
+}
+
+fn line<W: Borrow<WindowReport>>(
+    label: &str,
+    color: usize,
+    windows: &[W],
+    value: impl Fn(&WindowReport) -> Option<f64>,
+) -> Series {
+    let points: Vec<(f64, f64)> =
+        windows.iter().map(Borrow::borrow).filter_map(|w| value(w).map(|v| (w.end_s, v))).collect();
+    Series { label: label.to_owned(), color, points: decimate(&points, MAX_POINTS) }
+}
+
+/// User p99 of both variants, overlaid.
+pub fn latency<A: Borrow<WindowReport>, B: Borrow<WindowReport>>(a: &[A], b: &[B]) -> ChartData {
+    let p99 = |w: &WindowReport| (w.latency_ms.count > 0).then_some(w.latency_ms.p99);
+    ChartData { series: vec![line("A p99", 1, a, p99), line("B p99", 3, b, p99)], stacked: false }
+}
+
+/// Goodput of both variants, overlaid.
+pub fn goodput<A: Borrow<WindowReport>, B: Borrow<WindowReport>>(a: &[A], b: &[B]) -> ChartData {
+    let good = |w: &WindowReport| {
+        Some((w.requests.ok + w.requests.degraded) as f64 / (w.end_s - w.start_s).max(1e-9))
+    };
+    ChartData {
+        series: vec![line("A goodput", 0, a, good), line("B goodput", 3, b, good)],
+        stacked: false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use scalesim_engine::{Scenario, SimDuration, SimTime, Simulation};
+
+    fn windows(text: &str) -> Vec<WindowReport> {
+        let scenario = Scenario::from_toml("t", text).unwrap_or_else(|e| panic!("{e}"));
+        let mut sim = Simulation::new(scenario).unwrap_or_else(|e| panic!("{e}"));
+        sim.advance_until(SimTime::ZERO + SimDuration::from_secs(40))
+    }
+
+    #[test]
+    fn the_async_variant_wins_on_p99_over_the_same_span() {
+        let sync = include_str!("../scenarios/sync-chain.toml");
+        let a = windows(sync);
+        let b = windows(&sync.replace(
+            "  to = \"recommendations\"",
+            "  to = \"recommendations\"\n  mode = \"async\"",
+        ));
+        let (from, to) = common_span(&a, &b).unwrap_or_default();
+        assert_eq!((from, to), (10.0, 40.0));
+        let (fa, fb) = (figures(&a, from, to), figures(&b, from, to));
+        assert!(fa.p99_ms > 5.0 * fb.p99_ms, "{fa:?} {fb:?}");
+        assert!((fa.goodput - 200.0).abs() < 20.0 && (fb.goodput - 200.0).abs() < 20.0);
+        let chart = latency(&a, &b);
+        assert_eq!(chart.series.len(), 2);
+        assert_eq!(chart.series[0].points.len(), 40);
+    }
+}

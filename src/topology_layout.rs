@@ -1,0 +1,403 @@
+//! Where the topology canvas draws things: the two lanes (the synchronous
+//! request path above, the asynchronous background below), each component's
+//! lane as the calls into it decide, positions (saved, remembered, or laid
+//! out by depth), edges, and hit tests. Pure geometry in world units, tested
+//! natively; `topology_canvas` draws it.
+
+use std::collections::HashMap;
+
+use scalesim_engine::outline::Outline;
+use scalesim_engine::scenario::Mode;
+
+/// Height of each lane, world units.
+pub const LANE_HEIGHT: f64 = 360.0;
+/// A component's box.
+pub const NODE_W: f64 = 132.0;
+pub const NODE_H: f64 = 58.0;
+/// Radius of the connect handle on a box's right edge.
+pub const PORT_R: f64 = 9.0;
+/// Horizontal distance between depths.
+const COLUMN: f64 = 190.0;
+/// Vertical distance between boxes stacked in a lane.
+const ROW: f64 = 84.0;
+
+/// Which lane a component sits in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Lane {
+    /// Reached from a user through sync calls: the user waits for it.
+    Sync,
+    /// Reached only through async calls or a queue: the user does not wait.
+    Async,
+}
+
+impl Lane {
+    /// The lane a world `y` falls in.
+    pub fn at(y: f64) -> Lane {
+        if y < LANE_HEIGHT { Lane::Sync } else { Lane::Async }
+    }
+
+    fn top(self) -> f64 {
+        match self {
+            Lane::Sync => 0.0,
+            Lane::Async => LANE_HEIGHT,
+        }
+    }
+
+    /// `y` moved into this lane (by whole lanes, then clamped), so a
+    /// component keeps its place in the lane it moves to.
+    fn clamp(self, y: f64) -> f64 {
+        let y = if Lane::at(y) == self {
+            y
+        } else {
+            match self {
+                Lane::Sync => y - LANE_HEIGHT,
+                Lane::Async => y + LANE_HEIGHT,
+            }
+        };
+        y.clamp(self.top() + NODE_H / 2.0 + 24.0, self.top() + LANE_HEIGHT - NODE_H / 2.0 - 8.0)
+    }
+}
+
+/// What a drawn item is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ItemRef {
+    /// `outline.nodes[i]`, also the node's index in windows and snapshots.
+    Node(usize),
+    /// `outline.loads[i]`.
+    Load(usize),
+}
+
+/// One drawn item.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Placed {
+    pub item: ItemRef,
+    pub id: String,
+    pub lane: Lane,
+    /// The centre of its box, world units.
+    pub pos: [f64; 2],
+}
+
+/// What an edge stands for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EdgeRef {
+    /// A load's requests into its target.
+    Load(usize),
+    /// `outline.nodes[node].calls[call]`.
+    Call { node: usize, call: usize },
+    /// A queue's deliveries, or a cache's reads on a miss.
+    Feed(usize),
+}
+
+/// One drawn edge, between two placed items.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Edge {
+    pub what: EdgeRef,
+    /// Indexes into [`Layout::items`].
+    pub from: usize,
+    pub to: usize,
+    /// Async edges are drawn dashed through a queue.
+    pub mode: Mode,
+}
+
+/// The whole picture.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Layout {
+    pub items: Vec<Placed>,
+    pub edges: Vec<Edge>,
+}
+
+/// Each node's lane: sync when a user reaches it through sync calls (or
+/// when nothing reaches it yet), async when every way in is async.
+pub fn lanes(outline: &Outline) -> Vec<Lane> {
+    let index: HashMap<&str, usize> =
+        outline.nodes.iter().enumerate().map(|(i, n)| (n.id.as_str(), i)).collect();
+    let reach = |sync_only: bool| {
+        let mut seen = vec![false; outline.nodes.len()];
+        let mut stack: Vec<usize> =
+            outline.loads.iter().filter_map(|l| index.get(l.target.as_str()).copied()).collect();
+        while let Some(n) = stack.pop() {
+            if std::mem::replace(&mut seen[n], true) {
+                continue;
+            }
+            let node = &outline.nodes[n];
+            let calls = node.calls.iter().filter(|c| !sync_only || c.mode == Mode::Sync);
+            let feed = node.feeds.as_deref().filter(|_| !sync_only || node.kind == "cache");
+            for to in calls.map(|c| c.to.as_str()).chain(feed) {
+                if let Some(&t) = index.get(to) {
+                    stack.push(t);
+                }
+            }
+        }
+        seen
+    };
+    let (sync, any) = (reach(true), reach(false));
+    (0..outline.nodes.len())
+        .map(|i| if sync[i] || !any[i] { Lane::Sync } else { Lane::Async })
+        .collect()
+}
+
+/// Depth of each node from the users (1 = called by a load), along any call.
+fn depths(outline: &Outline) -> Vec<usize> {
+    let index: HashMap<&str, usize> =
+        outline.nodes.iter().enumerate().map(|(i, n)| (n.id.as_str(), i)).collect();
+    let mut depth = vec![usize::MAX; outline.nodes.len()];
+    let mut frontier: Vec<usize> =
+        outline.loads.iter().filter_map(|l| index.get(l.target.as_str()).copied()).collect();
+    let mut d = 1;
+    while !frontier.is_empty() {
+        let mut next = Vec::new();
+        for n in frontier {
+            if depth[n] != usize::MAX {
+                continue;
+            }
+            depth[n] = d;
+            let node = &outline.nodes[n];
+            for to in node.calls.iter().map(|c| c.to.as_str()).chain(node.feeds.as_deref()) {
+                if let Some(&t) = index.get(to) {
+                    next.push(t);
+                }
+            }
+        }
+        frontier = next;
+        d += 1;
+    }
+    depth.into_iter().map(|d| if d == usize::MAX { 1 } else { d }).collect()
+}
+
+/// Lays out an outline. A position saved in the scenario wins, then one in
+/// `remembered` (where the canvas drew the item before), then a place by
+/// depth; every node is then kept inside its lane. Callers remember the
+/// result, so items stay put when the user edits.
+pub fn layout(outline: &Outline, remembered: &HashMap<String, [f64; 2]>) -> Layout {
+    let lanes = lanes(outline);
+    let depths = depths(outline);
+    let mut items = Vec::with_capacity(outline.loads.len() + outline.nodes.len());
+    let mut used: HashMap<(Lane, usize), usize> = HashMap::new();
+    let mut auto = |lane: Lane, depth: usize| {
+        let k = used.entry((lane, depth)).or_default();
+        let row = *k;
+        *k += 1;
+        let per_lane = ((LANE_HEIGHT - 60.0) / ROW).floor().max(1.0) as usize;
+        let x = 90.0 + depth as f64 * COLUMN + (row / per_lane) as f64 * 40.0;
+        let y = lane.top() + 70.0 + (row % per_lane) as f64 * ROW;
+        [x, y]
+    };
+    for (i, load) in outline.loads.iter().enumerate() {
+        let pos = load
+            .position
+            .or_else(|| remembered.get(&load.id).copied())
+            .unwrap_or_else(|| auto(Lane::Sync, 0));
+        items.push(Placed {
+            item: ItemRef::Load(i),
+            id: load.id.clone(),
+            lane: Lane::Sync,
+            pos: [pos[0], Lane::Sync.clamp(pos[1])],
+        });
+    }
+    for (i, node) in outline.nodes.iter().enumerate() {
+        let lane = lanes[i];
+        let pos = node
+            .position
+            .or_else(|| remembered.get(&node.id).copied())
+            .unwrap_or_else(|| auto(lane, depths[i]));
+        items.push(Placed {
+            item: ItemRef::Node(i),
+            id: node.id.clone(),
+            lane,
+            pos: [pos[0], lane.clamp(pos[1])],
+        });
+    }
+    let first_node = outline.loads.len();
+    let node_at: HashMap<&str, usize> =
+        outline.nodes.iter().enumerate().map(|(i, n)| (n.id.as_str(), first_node + i)).collect();
+    let mut edges = Vec::new();
+    for (i, load) in outline.loads.iter().enumerate() {
+        if let Some(&to) = node_at.get(load.target.as_str()) {
+            edges.push(Edge { what: EdgeRef::Load(i), from: i, to, mode: Mode::Sync });
+        }
+    }
+    for (n, node) in outline.nodes.iter().enumerate() {
+        for (c, call) in node.calls.iter().enumerate() {
+            if let Some(&to) = node_at.get(call.to.as_str()) {
+                let what = EdgeRef::Call { node: n, call: c };
+                edges.push(Edge { what, from: first_node + n, to, mode: call.mode });
+            }
+        }
+        if let Some(&to) = node.feeds.as_deref().and_then(|f| node_at.get(f)) {
+            let mode = if node.kind == "queue" { Mode::Async } else { Mode::Sync };
+            edges.push(Edge { what: EdgeRef::Feed(n), from: first_node + n, to, mode });
+        }
+    }
+    Layout { items, edges }
+}
+
+impl Layout {
+    /// The item whose box holds world point `p`, topmost first.
+    pub fn item_at(&self, p: [f64; 2]) -> Option<usize> {
+        self.items.iter().rposition(|it| {
+            (p[0] - it.pos[0]).abs() <= NODE_W / 2.0 && (p[1] - it.pos[1]).abs() <= NODE_H / 2.0
+        })
+    }
+
+    /// Where an item's connect handle is.
+    pub fn port(&self, item: usize) -> [f64; 2] {
+        let p = self.items[item].pos;
+        [p[0] + NODE_W / 2.0, p[1]]
+    }
+
+    /// The item whose connect handle is at `p`.
+    pub fn port_at(&self, p: [f64; 2]) -> Option<usize> {
+        (0..self.items.len()).rev().find(|&i| {
+            let q = self.port(i);
+            (p[0] - q[0]).hypot(p[1] - q[1]) <= PORT_R + 3.0
+        })
+    }
+
+    /// An edge's end points: from the caller's right side to the callee's
+    /// left side.
+    pub fn segment(&self, edge: &Edge) -> ([f64; 2], [f64; 2]) {
+        let (a, b) = (self.items[edge.from].pos, self.items[edge.to].pos);
+        let dir = if b[0] >= a[0] { 1.0 } else { -1.0 };
+        ([a[0] + dir * NODE_W / 2.0, a[1]], [b[0] - dir * NODE_W / 2.0, b[1]])
+    }
+
+    /// The edge passing within `tolerance` of `p`, nearest first.
+    pub fn edge_at(&self, p: [f64; 2], tolerance: f64) -> Option<usize> {
+        self.edges
+            .iter()
+            .enumerate()
+            .map(|(i, e)| {
+                let (a, b) = self.segment(e);
+                (i, distance_to_segment(p, a, b))
+            })
+            .filter(|(_, d)| *d <= tolerance)
+            .min_by(|x, y| x.1.total_cmp(&y.1))
+            .map(|(i, _)| i)
+    }
+
+    /// The box around everything: `(min, max)` corners, world units.
+    pub fn bounds(&self) -> ([f64; 2], [f64; 2]) {
+        let mut lo = [0.0, 0.0];
+        let mut hi = [600.0, 2.0 * LANE_HEIGHT];
+        for it in &self.items {
+            lo[0] = f64::min(lo[0], it.pos[0] - NODE_W);
+            hi[0] = f64::max(hi[0], it.pos[0] + NODE_W);
+        }
+        (lo, hi)
+    }
+
+    /// The index of the item for node `i`.
+    pub fn node_item(&self, i: usize) -> Option<usize> {
+        self.items.iter().position(|it| it.item == ItemRef::Node(i))
+    }
+}
+
+fn distance_to_segment(p: [f64; 2], a: [f64; 2], b: [f64; 2]) -> f64 {
+    let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
+    let len2 = dx * dx + dy * dy;
+    let t = if len2 == 0.0 {
+        0.0
+    } else {
+        (((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / len2).clamp(0.0, 1.0)
+    };
+    (p[0] - (a[0] + t * dx)).hypot(p[1] - (a[1] + t * dy))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use scalesim_engine::outline::outline;
+
+    const CHAIN: &str = r#"
+[scenario]
+name = "t"
+[[load]]
+id = "users"
+target = "api"
+rate = 10
+[[node]]
+id = "api"
+kind = "service"
+service_time = { dist = "exp", mean = "1ms" }
+  [[node.call]]
+  to = "payments"
+  [[node.call]]
+  to = "email"
+  mode = "async"
+[[node]]
+id = "payments"
+kind = "service"
+service_time = { dist = "exp", mean = "1ms" }
+[[node]]
+id = "email"
+kind = "service"
+service_time = { dist = "exp", mean = "1ms" }
+  [[node.call]]
+  to = "smtp"
+[[node]]
+id = "smtp"
+kind = "external"
+latency = { dist = "exp", mean = "1ms" }
+[[node]]
+id = "spare"
+kind = "service"
+service_time = { dist = "exp", mean = "1ms" }
+"#;
+
+    fn outline_of(text: &str) -> Outline {
+        outline(text).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn lanes_follow_the_calls_in() {
+        let o = outline_of(CHAIN);
+        // api and payments are waited for; email and what it calls are not;
+        // an unconnected component sits on the request path until wired.
+        assert_eq!(lanes(&o), vec![Lane::Sync, Lane::Sync, Lane::Async, Lane::Async, Lane::Sync]);
+        let l = layout(&o, &HashMap::new());
+        for it in &l.items {
+            assert_eq!(Lane::at(it.pos[1]), it.lane, "{} drawn outside its lane", it.id);
+        }
+        assert_eq!(l.edges.len(), 4);
+        assert!(l.edges.iter().any(|e| e.mode == Mode::Async));
+    }
+
+    #[test]
+    fn positions_stay_put_and_lane_moves_keep_the_row() {
+        let o = outline_of(CHAIN);
+        let first = layout(&o, &HashMap::new());
+        let remembered: HashMap<String, [f64; 2]> =
+            first.items.iter().map(|it| (it.id.clone(), it.pos)).collect();
+        // A new component does not move the others.
+        let grown = CHAIN.to_owned()
+            + "[[node]]\nid = \"new\"\nkind = \"service\"\nservice_time = { dist = \"exp\", mean = \"1ms\" }\n";
+        let second = layout(&outline_of(&grown), &remembered);
+        for it in &first.items {
+            let again = second.items.iter().find(|x| x.id == it.id).map(|x| x.pos);
+            assert_eq!(again, Some(it.pos), "{} moved", it.id);
+        }
+        // payments made async: it drops into the background, same column.
+        let async_text =
+            CHAIN.replacen("to = \"payments\"", "to = \"payments\"\n  mode = \"async\"", 1);
+        let third = layout(&outline_of(&async_text), &remembered);
+        let before = first.items.iter().find(|x| x.id == "payments").map(|x| x.pos);
+        let after = third.items.iter().find(|x| x.id == "payments").map(|x| (x.lane, x.pos));
+        let (Some(before), Some((lane, after))) = (before, after) else { panic!("payments") };
+        assert_eq!(lane, Lane::Async);
+        assert_eq!(before[0], after[0]);
+        assert!((after[1] - before[1] - LANE_HEIGHT).abs() < 1e-9);
+    }
+
+    #[test]
+    fn hit_tests_find_boxes_ports_and_edges() {
+        let l = layout(&outline_of(CHAIN), &HashMap::new());
+        let api = l.node_item(0).unwrap_or_default();
+        let p = l.items[api].pos;
+        assert_eq!(l.item_at(p), Some(api));
+        assert_eq!(l.item_at([p[0], p[1] - NODE_H]), None);
+        assert_eq!(l.port_at(l.port(api)), Some(api));
+        let (a, b) = l.segment(&l.edges[0]);
+        let mid = [(a[0] + b[0]) / 2.0, (a[1] + b[1]) / 2.0 + 2.0];
+        assert_eq!(l.edge_at(mid, 6.0), Some(0));
+    }
+}
