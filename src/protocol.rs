@@ -5,7 +5,9 @@
 //! browser's devtools and needs no structured-clone mapping.
 
 use scalesim_engine::coordination::UslFit;
+use scalesim_engine::edit::Edit;
 use scalesim_engine::formula::FormulaCheck;
+use scalesim_engine::outline::Outline;
 use scalesim_engine::sweep::SweepPoint;
 use scalesim_engine::{Snapshot, WindowReport};
 use serde::{Deserialize, Serialize};
@@ -72,9 +74,16 @@ pub enum ToWorker {
     /// Start the loaded scenario over at time zero (as edited live), with
     /// this seed if given.
     Restart { seed: Option<u64> },
-    /// A live change to the running simulation; refused changes are
-    /// answered with an `Error` and leave the run as it was.
-    Apply { change: LiveChange },
+    /// A live change to the running simulation, answered with `Applied`,
+    /// or with `Refused` (`Error` when `id` is 0), leaving the run as it
+    /// was. A change that adds, removes or renames components starts the
+    /// run over with the edited scenario, playing on if it was.
+    Apply {
+        change: LiveChange,
+        /// The page's number for this change, echoed in the answer.
+        #[serde(default)]
+        id: u64,
+    },
     /// Sweep a parameter over the loaded scenario (as edited): `param` is
     /// `PATH=FROM..TO:STEPS` as for `scalesim sweep`, `runs` replications a
     /// point, each `duration_s` long (the scenario's own when absent).
@@ -95,8 +104,11 @@ pub enum LiveChange {
     Set { path: String, value: String },
     /// A call's mode: `mode` is `"sync"` or `"async"`.
     CallMode { node: String, call: usize, mode: String },
-    /// The whole scenario, edited (same nodes and loads).
+    /// The whole scenario, edited (undo and redo send the text to go back
+    /// to).
     Replace { file: String, toml: String },
+    /// An editor's edit: add, connect, rename, move, delete, switch lanes.
+    Edit { edit: Edit },
 }
 
 /// What the page shows about the loaded scenario.
@@ -119,6 +131,9 @@ pub struct ScenarioInfo {
     /// A sweep worth trying first (the first load's rate from a quarter to
     /// twice its value).
     pub sweep_hint: String,
+    /// Components, calls and loads, for the canvas and the inspector.
+    #[serde(default)]
+    pub outline: Outline,
 }
 
 /// A report to the page.
@@ -133,9 +148,22 @@ pub enum FromWorker {
     Frame(Frame),
     /// Something went wrong, in words for the user.
     Error { message: String },
-    /// A live change took effect; `toml` is the scenario's text with it,
+    /// Live change `id` took effect; `toml` is the scenario's text with it,
     /// which the page keeps so a restarted worker loses no edit.
-    Applied { toml: String },
+    Applied {
+        toml: String,
+        #[serde(default)]
+        id: u64,
+        /// The edited scenario's components, calls and loads.
+        #[serde(default)]
+        outline: Outline,
+        /// The change needed a fresh run (it was preceded by `Loaded`).
+        #[serde(default)]
+        restarted: bool,
+    },
+    /// Live change `id` was refused: why, in words, and the parameter it
+    /// concerns when there is one (for a message beside that field).
+    Refused { id: u64, message: String },
     /// A sweep's runs done so far (`total = 0`: no sweep under way, e.g.
     /// after a cancel).
     SweepProgress { done: u32, total: u32 },
@@ -215,8 +243,19 @@ mod tests {
     fn live_changes_round_trip() {
         let change = ToWorker::Apply {
             change: LiveChange::CallMode { node: "api".into(), call: 1, mode: "async".into() },
+            id: 3,
         };
         assert_eq!(decode::<ToWorker>(&encode(&change)), Ok(change));
+        let edit = ToWorker::Apply {
+            change: LiveChange::Edit {
+                edit: Edit::SetLane {
+                    id: "db".into(),
+                    mode: scalesim_engine::scenario::Mode::Async,
+                },
+            },
+            id: 4,
+        };
+        assert_eq!(decode::<ToWorker>(&encode(&edit)), Ok(edit));
     }
 
     #[test]

@@ -6,8 +6,11 @@
 
 use std::collections::HashMap;
 
+use scalesim_engine::WindowReport;
 use scalesim_engine::outline::Outline;
 use scalesim_engine::scenario::Mode;
+
+use crate::dots::EdgeTraffic;
 
 /// Height of each lane, world units.
 pub const LANE_HEIGHT: f64 = 360.0;
@@ -292,6 +295,99 @@ impl Layout {
     }
 }
 
+/// What the user has selected on the canvas (or in the component list).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Selection {
+    Node(String),
+    Load(String),
+    /// Call `call` of node `node`.
+    Call {
+        node: String,
+        call: usize,
+    },
+}
+
+impl Layout {
+    /// What selecting item `i` selects.
+    pub fn selection_of_item(&self, i: usize) -> Option<Selection> {
+        let it = self.items.get(i)?;
+        Some(match it.item {
+            ItemRef::Node(_) => Selection::Node(it.id.clone()),
+            ItemRef::Load(_) => Selection::Load(it.id.clone()),
+        })
+    }
+
+    /// What selecting edge `e` selects: a call, or the item it starts at.
+    pub fn selection_of_edge(&self, e: usize) -> Option<Selection> {
+        let edge = self.edges.get(e)?;
+        match edge.what {
+            EdgeRef::Call { call, .. } => {
+                Some(Selection::Call { node: self.items[edge.from].id.clone(), call })
+            }
+            _ => self.selection_of_item(edge.from),
+        }
+    }
+
+    /// Whether item `i` is what `selection` names.
+    pub fn is_selected(&self, i: usize, selection: Option<&Selection>) -> bool {
+        self.selection_of_item(i).as_ref() == selection
+    }
+}
+
+/// Each edge's traffic in `window`: a load's offered requests, a call's
+/// share of its caller's calls (by probability × fan-out), a queue's
+/// deliveries, a cache's misses; coloured by how the callee's visits (a
+/// load: its users' requests) ended.
+pub fn edge_traffic(layout: &Layout, outline: &Outline, window: &WindowReport) -> Vec<EdgeTraffic> {
+    let span = (window.end_s - window.start_s).max(1e-9);
+    let mix_of = |o: &scalesim_engine::outcome::OutcomeCounts| {
+        [o.ok as f64, o.degraded as f64, (o.error + o.timeout) as f64, o.rejected as f64]
+    };
+    let node_mix = |item: usize| match layout.items[item].item {
+        ItemRef::Node(n) => window.nodes.get(n).map_or([1.0, 0.0, 0.0, 0.0], |r| {
+            let mut m = mix_of(&r.outcomes);
+            m[3] += r.rejected as f64 - r.outcomes.rejected as f64;
+            m[3] = m[3].max(0.0);
+            m
+        }),
+        ItemRef::Load(_) => [1.0, 0.0, 0.0, 0.0],
+    };
+    layout
+        .edges
+        .iter()
+        .map(|e| match e.what {
+            EdgeRef::Load(l) => window.loads.get(l).map_or_else(EdgeTraffic::default, |r| {
+                let q = &r.requests;
+                EdgeTraffic {
+                    rate: q.offered as f64 / span,
+                    mix: [
+                        q.ok as f64,
+                        q.degraded as f64,
+                        (q.error + q.timeout) as f64,
+                        q.rejected as f64,
+                    ],
+                }
+            }),
+            EdgeRef::Call { node, call } => {
+                let calls = &outline.nodes[node].calls;
+                let total: f64 = calls.iter().map(|c| c.weight).sum();
+                let share = if total > 0.0 { calls[call].weight / total } else { 0.0 };
+                let made = window.nodes.get(node).map_or(0, |r| r.calls) as f64;
+                EdgeTraffic { rate: made * share / span, mix: node_mix(e.to) }
+            }
+            EdgeRef::Feed(node) => {
+                let r = window.nodes.get(node);
+                let count = if outline.nodes[node].kind == "cache" {
+                    r.map_or(0, |r| r.counters.misses)
+                } else {
+                    r.map_or(0, |r| r.completed)
+                };
+                EdgeTraffic { rate: count as f64 / span, mix: node_mix(e.to) }
+            }
+        })
+        .collect()
+}
+
 fn distance_to_segment(p: [f64; 2], a: [f64; 2], b: [f64; 2]) -> f64 {
     let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
     let len2 = dx * dx + dy * dy;
@@ -386,6 +482,25 @@ service_time = { dist = "exp", mean = "1ms" }
         assert_eq!(lane, Lane::Async);
         assert_eq!(before[0], after[0]);
         assert!((after[1] - before[1] - LANE_HEIGHT).abs() < 1e-9);
+    }
+
+    #[test]
+    fn traffic_splits_by_call_weight() {
+        use scalesim_engine::{Scenario, SimDuration, SimTime, Simulation};
+        let o = outline_of(CHAIN);
+        let l = layout(&o, &HashMap::new());
+        let scenario = Scenario::from_toml("t", CHAIN).unwrap_or_else(|e| panic!("{e}"));
+        let mut sim = Simulation::new(scenario).unwrap_or_else(|e| panic!("{e}"));
+        let windows = sim.advance_until(SimTime::ZERO + SimDuration::from_secs(20));
+        let t = edge_traffic(&l, &o, &windows[19]);
+        assert_eq!(t.len(), l.edges.len());
+        // users → api at 10/s; api → payments and api → email each 10/s.
+        for (edge, traffic) in l.edges.iter().zip(&t) {
+            if matches!(edge.what, EdgeRef::Load(_) | EdgeRef::Call { node: 0, .. }) {
+                assert!((traffic.rate - 10.0).abs() < 6.0, "{edge:?}: {traffic:?}");
+            }
+        }
+        assert_eq!(l.selection_of_edge(1), Some(Selection::Call { node: "api".into(), call: 0 }));
     }
 
     #[test]

@@ -9,7 +9,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use scalesim_engine::{Scenario, SimDuration, Simulation, WindowReport};
-use scalesim_engine::{formula, set};
+use scalesim_engine::{edit, formula, outline, set};
 
 use crate::sweep_job::{SweepJob, SweepStatus};
 use wasm_bindgen::JsCast;
@@ -173,12 +173,14 @@ impl Runner {
                 // After any progress already posted: no sweep under way.
                 runner.post(&FromWorker::SweepProgress { done: 0, total: 0 });
             }
-            ToWorker::Apply { change } => match runner.apply(change) {
-                Ok(()) => {
+            ToWorker::Apply { change, id } => match runner.apply(change) {
+                Ok(restarted) => {
                     let toml = runner.text.clone();
-                    runner.post(&FromWorker::Applied { toml });
+                    let outline = outline::outline(&toml).unwrap_or_default();
+                    runner.post(&FromWorker::Applied { toml, id, outline, restarted });
                 }
-                Err(message) => runner.post(&FromWorker::Error { message }),
+                Err(message) if id == 0 => runner.post(&FromWorker::Error { message }),
+                Err(message) => runner.post(&FromWorker::Refused { id, message }),
             },
             ToWorker::SetLoadMultiplier { multiplier } => {
                 match runner.sim.as_mut().map(|sim| sim.set_load_multiplier(multiplier)) {
@@ -190,26 +192,42 @@ impl Runner {
         }
     }
 
-    /// Applies a live change to the running simulation and the kept text.
-    fn apply(&mut self, change: LiveChange) -> Result<(), String> {
-        let (path, value, whole) = match change {
-            LiveChange::Set { path, value } => (path, value, None),
+    /// Applies a live change to the running simulation and the kept text;
+    /// `true` when it needed a fresh run (components added, removed or
+    /// renamed), which keeps playing if the old one was.
+    fn apply(&mut self, change: LiveChange) -> Result<bool, String> {
+        let (file, text) = match change {
+            LiveChange::Set { path, value } => {
+                (self.file.clone(), set::apply_to_text(&self.text, &path, &value)?)
+            }
             LiveChange::CallMode { node, call, mode } => {
-                (format!("node.{node}.call.{call}.mode"), format!("\"{mode}\""), None)
+                let path = format!("node.{node}.call.{call}.mode");
+                (self.file.clone(), set::apply_to_text(&self.text, &path, &format!("\"{mode}\""))?)
             }
-            LiveChange::Replace { file, toml } => {
-                (String::new(), String::new(), Some((file, toml)))
-            }
-        };
-        let (file, text) = match whole {
-            Some(whole) => whole,
-            None => (self.file.clone(), set::apply_to_text(&self.text, &path, &value)?),
+            LiveChange::Replace { file, toml } => (file, toml),
+            LiveChange::Edit { edit } => (self.file.clone(), edit::apply(&self.text, &edit)?),
         };
         let scenario = Scenario::from_toml(&file, &text).map_err(|e| e.to_string())?;
-        let Some(sim) = self.sim.as_mut() else { return Ok(()) };
-        sim.replace_scenario(scenario).map_err(|e| e.to_string())?;
+        let Some(sim) = self.sim.as_mut() else { return Ok(false) };
+        if sim.restart_needed(&scenario).is_none() {
+            sim.replace_scenario(scenario).map_err(|e| e.to_string())?;
+            self.text = text;
+            return Ok(false);
+        }
+        let mut fresh = Simulation::new(scenario).map_err(|e| e.to_string())?;
+        let (playing, multiplier) = (self.playing, self.multiplier);
+        if multiplier != 1.0 {
+            fresh.set_load_multiplier(multiplier).map_err(|e| e.to_string())?;
+        }
         self.text = text;
-        Ok(())
+        self.start(file, fresh);
+        self.multiplier = multiplier;
+        if playing {
+            self.playing = true;
+            self.last_tick_ms = js_sys::Date::now();
+            self.schedule_tick();
+        }
+        Ok(true)
     }
 
     /// Runs `sim` from time zero, paused, and tells the page what it is.
@@ -231,6 +249,7 @@ impl Runner {
                     l.rate.map(|r| format!("load.{}.rate={}..{}:8", l.id, r * 0.25, r * 2.0))
                 })
                 .unwrap_or_default(),
+            outline: outline::outline(&self.text).unwrap_or_default(),
         }));
         self.file = file;
         self.sim = Some(sim);

@@ -36,12 +36,25 @@ async fn commands_round_trip() {
         ToWorker::Restart { seed: Some(7) },
         ToWorker::Apply {
             change: LiveChange::Set { path: "api.workers".into(), value: "4".into() },
+            id: 1,
         },
         ToWorker::Apply {
             change: LiveChange::CallMode { node: "api".into(), call: 0, mode: "async".into() },
+            id: 2,
         },
         ToWorker::Apply {
             change: LiveChange::Replace { file: DEMO_FILE.to_owned(), toml: DEMO_TOML.to_owned() },
+            id: 3,
+        },
+        ToWorker::Apply {
+            change: LiveChange::Edit {
+                edit: scalesim_engine::edit::Edit::Connect {
+                    from: "api".into(),
+                    to: "db".into(),
+                    mode: scalesim_engine::scenario::Mode::Sync,
+                },
+            },
+            id: 4,
         },
         ToWorker::Sweep {
             param: "load.users.rate=100..2000:8".into(),
@@ -67,7 +80,13 @@ async fn garbage_is_refused_with_a_reason() {
 async fn reports_round_trip() {
     let reports = [
         FromWorker::Ready,
-        FromWorker::Applied { toml: DEMO_TOML.to_owned() },
+        FromWorker::Applied {
+            toml: DEMO_TOML.to_owned(),
+            id: 9,
+            outline: scalesim_engine::outline::outline(DEMO_TOML).unwrap(),
+            restarted: false,
+        },
+        FromWorker::Refused { id: 10, message: "no".into() },
         FromWorker::SweepProgress { done: 3, total: 16 },
         FromWorker::SweepDone {
             param: "svc.replicas=1..8:8".into(),

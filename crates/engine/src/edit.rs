@@ -43,6 +43,8 @@ pub enum Edit {
     /// Every call into `id` becomes `mode`: the drag between the request
     /// path (sync) and the background (async).
     SetLane { id: String, mode: Mode },
+    /// Several edits as one (one undo step): all or none.
+    Many { edits: Vec<Edit> },
 }
 
 /// Applies `edit` to a scenario file's text, returning the new text.
@@ -83,6 +85,7 @@ fn apply_to_table(root: &mut Table, edit: &Edit) -> Result<(), String> {
             Ok(())
         }
         Edit::SetLane { id, mode } => set_lane(root, id, *mode),
+        Edit::Many { edits } => edits.iter().try_for_each(|e| apply_to_table(root, e)),
     }
 }
 
@@ -478,6 +481,17 @@ service_time = { dist = "exp", mean = "1ms" }
         assert_eq!(s.nodes[0].calls[0].timeout, None);
         let s = run(TEXT, Edit::Disconnect { from: "api".into(), call: 0 });
         assert!(s.nodes[0].calls.is_empty());
+        let both = Edit::Many {
+            edits: vec![
+                Edit::SetLane { id: "db".into(), mode: Mode::Async },
+                Edit::Move { id: "db".into(), position: [1.0, 500.0] },
+            ],
+        };
+        let s = run(TEXT, both);
+        assert_eq!(
+            (s.nodes[0].calls[0].mode, s.nodes[1].position),
+            (Mode::Async, Some([1.0, 500.0]))
+        );
         let s = run(TEXT, Edit::AddLoad { target: "db".into(), position: None });
         assert_eq!(s.loads[1].id, "users-2");
     }

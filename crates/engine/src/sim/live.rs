@@ -164,41 +164,41 @@ impl Simulation {
         }
     }
 
-    /// Swaps in an edited scenario with the same nodes and loads (by id and
-    /// order); in-flight work continues under the new parameters (what
-    /// [`Change::Replace`] does).
-    pub fn replace_scenario(&mut self, scenario: Scenario) -> Result<(), ScenarioError> {
+    /// Why `scenario` cannot replace the running one live (different nodes
+    /// or loads, a node of another kind, another fault timeline), or
+    /// `None` when it can: the editor then starts a fresh run instead.
+    pub fn restart_needed(&self, scenario: &Scenario) -> Option<String> {
         let same_nodes =
             scenario.nodes.iter().map(|n| &n.id).eq(self.scenario.nodes.iter().map(|n| &n.id));
         let same_loads =
             scenario.loads.iter().map(|l| &l.id).eq(self.scenario.loads.iter().map(|l| &l.id));
         if !(same_nodes && same_loads) {
-            return Err(single_problem(
-                "scenario",
-                "adding or removing nodes or loads needs a restart".to_owned(),
-            ));
+            return Some("adding, removing or renaming nodes or loads needs a restart".to_owned());
         }
         if scenario.faults != self.scenario.faults {
-            return Err(single_problem(
-                "fault",
-                "changing the fault timeline needs a restart".to_owned(),
-            ));
+            return Some("changing the fault timeline needs a restart".to_owned());
         }
-        let problems = crate::scenario::validate::problems(&scenario);
-        if let Some(p) = problems.into_iter().next() {
-            return Err(single_problem(&p.key, p.message));
-        }
-        if let Some((old, new)) =
-            self.scenario.nodes.iter().zip(&scenario.nodes).find(|(a, b)| a.kind != b.kind)
-        {
-            return Err(single_problem(
-                &format!("node.{}.kind", new.id),
+        self.scenario.nodes.iter().zip(&scenario.nodes).find(|(a, b)| a.kind != b.kind).map(
+            |(old, new)| {
                 format!(
                     "changing `{}` from a {:?} to a {:?} needs a restart",
                     new.id, old.kind, new.kind
                 )
-                .to_lowercase(),
-            ));
+                .to_lowercase()
+            },
+        )
+    }
+
+    /// Swaps in an edited scenario with the same nodes and loads (by id and
+    /// order); in-flight work continues under the new parameters (what
+    /// [`Change::Replace`] does).
+    pub fn replace_scenario(&mut self, scenario: Scenario) -> Result<(), ScenarioError> {
+        if let Some(reason) = self.restart_needed(&scenario) {
+            return Err(single_problem("scenario", reason));
+        }
+        let problems = crate::scenario::validate::problems(&scenario);
+        if let Some(p) = problems.into_iter().next() {
+            return Err(single_problem(&p.key, p.message));
         }
         let model = Model::compile(&scenario);
         let old_replicas: Vec<u32> = self.model.nodes.iter().map(|n| n.replicas).collect();
