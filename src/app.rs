@@ -4,19 +4,26 @@
 use std::rc::Rc;
 
 use scalesim_engine::coordination::UslFit;
+use scalesim_engine::edit::Edit;
 use scalesim_engine::formula::FormulaCheck;
+use scalesim_engine::outline::Outline;
 use scalesim_engine::{Snapshot, WindowReport};
 use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use crate::chart_data::{self, ChartData};
+use crate::compare_view::CompareView;
+use crate::inspector::Inspector;
 use crate::library::{self, LESSONS};
 use crate::models_page::ModelsPage;
-use crate::protocol::{FromWorker, LiveChange, ScenarioInfo, Speed, ToWorker};
+use crate::protocol::{FromWorker, ScenarioInfo, Speed, ToWorker};
+use crate::side::{self, EditStatus, Side, SideEvent, SideSlot};
 use crate::time_chart::{History, TimeChart};
-use crate::worker_client::SimWorker;
+use crate::topology_canvas::TopologyCanvas;
+use crate::topology_layout::Selection;
 
 /// Windows kept for the chart; older ones scroll off.
 const MAX_WINDOWS: usize = 3_600;
@@ -31,8 +38,9 @@ pub const DEMO_FILE: &str = "station.toml";
 /// The text of [`DEMO_FILE`].
 pub const DEMO_TOML: &str = include_str!("../scenarios/station.toml");
 
+/// One variant's state as the page shows it (A always; B while comparing).
 #[derive(Clone, Debug, Default, PartialEq)]
-struct AppState {
+pub struct AppState {
     ready: bool,
     playing: bool,
     sim_time_s: f64,
@@ -54,6 +62,21 @@ struct AppState {
     charted: u64,
     /// When they were last redrawn.
     charted_at_ms: f64,
+    /// Components, calls and loads, as last loaded or edited.
+    pub outline: Rc<Outline>,
+    /// Changes when another scenario is opened (not when one is edited).
+    scenario_key: u64,
+    /// What the canvas and the inspector show.
+    selected: Option<Selection>,
+    /// Undo, redo and the last refusal.
+    edits: EditStatus,
+}
+
+impl AppState {
+    /// The windows so far.
+    pub fn windows(&self) -> &Rc<Vec<Rc<WindowReport>>> {
+        &self.history.windows
+    }
 }
 
 /// A finished sweep, as the page keeps it.
@@ -66,25 +89,21 @@ struct SweepResult {
     usl: Option<UslFit>,
 }
 
-enum Action {
+pub enum Action {
     Report(FromWorker),
     Restarted,
     SweepCancelled,
+    Edits(EditStatus),
+    Select(Option<Selection>),
 }
 
-/// The scenario the worker runs (or is asked to), kept so that a restarted
-/// worker gets the user's last good scenario back.
-#[derive(Clone, Debug)]
-struct Current {
-    /// Last loaded successfully: `(file, toml)`.
-    good: (String, String),
-    /// Sent, not yet confirmed.
-    pending: Option<(String, String)>,
-}
-
-impl Default for Current {
-    fn default() -> Self {
-        Current { good: (DEMO_FILE.to_owned(), DEMO_TOML.to_owned()), pending: None }
+impl From<SideEvent> for Action {
+    fn from(event: SideEvent) -> Action {
+        match event {
+            SideEvent::Report(r) => Action::Report(r),
+            SideEvent::Restarted => Action::Restarted,
+            SideEvent::Edits(status) => Action::Edits(status),
+        }
     }
 }
 
@@ -96,7 +115,18 @@ impl Reducible for AppState {
         match action {
             Action::Report(FromWorker::Ready) => next.ready = true,
             Action::Report(FromWorker::Loaded(info)) => {
-                next = AppState { ready: next.ready, scenario: Some(info), ..AppState::default() };
+                // An edit that added or removed components restarts the run
+                // but keeps the user's place; another scenario starts afresh.
+                let edited = info.edited;
+                next = AppState {
+                    ready: next.ready,
+                    outline: Rc::new(info.outline.clone()),
+                    scenario: Some(info),
+                    scenario_key: next.scenario_key + u64::from(!edited),
+                    selected: if edited { next.selected } else { None },
+                    edits: next.edits,
+                    ..AppState::default()
+                };
             }
             Action::Report(FromWorker::Frame(frame)) => {
                 next.playing = frame.playing;
@@ -148,10 +178,38 @@ impl Reducible for AppState {
                 }));
             }
             Action::SweepCancelled => next.sweep_progress = None,
-            Action::Report(FromWorker::Applied { .. }) => next.error = None,
+            Action::Report(FromWorker::Applied { outline, .. }) => {
+                next.error = None;
+                next.outline = Rc::new(outline);
+                next.edits.refusal = None;
+            }
+            Action::Report(FromWorker::Refused { message, .. }) => {
+                // Shown beside its field by the inspector (`edits.refusal`),
+                // or here when it concerns no one field.
+                if next.edits.refusal.as_ref().is_none_or(|(path, _)| path.is_empty()) {
+                    next.error = Some(message);
+                }
+            }
+            Action::Edits(status) => {
+                if status.refusal.as_ref().is_some_and(|(path, _)| !path.is_empty()) {
+                    next.error = None;
+                }
+                next.edits = status;
+            }
+            Action::Select(selection) => {
+                next.selected = selection;
+                next.edits.refusal = None;
+            }
             Action::Restarted => {
-                next =
-                    AppState { error: next.error, scenario: next.scenario, ..AppState::default() };
+                next = AppState {
+                    error: next.error,
+                    scenario: next.scenario,
+                    outline: next.outline,
+                    scenario_key: next.scenario_key,
+                    selected: next.selected,
+                    edits: next.edits,
+                    ..AppState::default()
+                };
             }
         }
         Rc::new(next)
@@ -162,8 +220,21 @@ impl Reducible for AppState {
 #[function_component(App)]
 pub fn app() -> Html {
     let state = use_reducer(AppState::default);
-    let worker = use_mut_ref(|| None::<SimWorker>);
-    let current = use_mut_ref(Current::default);
+    let state_b = use_reducer(AppState::default);
+    let side_a: SideSlot = {
+        let dispatch = state.dispatcher();
+        (*use_state(move || {
+            Side::new(
+                DEMO_FILE.to_owned(),
+                DEMO_TOML.to_owned(),
+                Callback::from(move |e: SideEvent| dispatch.dispatch(Action::from(e))),
+            )
+        }))
+        .clone()
+    };
+    // Variant B while comparing.
+    let side_b = use_mut_ref(|| None::<SideSlot>);
+    let editing_b = use_state(|| false);
     let speed = use_state(Speed::default);
     // Nodes shown in the per-node charts (by index); `None` = the first four.
     let chosen = use_state(|| None::<Vec<usize>>);
@@ -176,50 +247,181 @@ pub fn app() -> Html {
     let multiplier = use_state(|| 1.0_f64);
 
     {
-        let (worker, current) = (worker.clone(), current.clone());
-        let dispatch = state.dispatcher();
+        let (side_a, side_b) = (side_a.clone(), side_b.clone());
         use_effect_with((), move |_| {
-            spawn_worker(&worker, &current, dispatch);
-            move || drop(worker.borrow_mut().take())
+            side::spawn(&side_a);
+            move || {
+                side::stop(&side_a);
+                if let Some(b) = side_b.borrow_mut().take() {
+                    side::stop(&b);
+                }
+            }
         });
     }
 
+    // Commands about playback go to both variants, so they stay in step.
     let send = {
-        let worker = worker.clone();
+        let (side_a, side_b) = (side_a.clone(), side_b.clone());
         move |command: ToWorker| {
-            if let Some(w) = worker.borrow().as_ref() {
-                w.send(&command);
+            side_a.borrow().send(&command);
+            if let Some(b) = side_b.borrow().as_ref() {
+                b.borrow().send(&command);
             }
         }
     };
+    // The variant the canvas, the inspector and undo work on.
+    let edited_side = {
+        let (side_a, side_b, editing_b) = (side_a.clone(), side_b.clone(), editing_b.clone());
+        move || -> SideSlot {
+            match side_b.borrow().as_ref() {
+                Some(b) if *editing_b => b.clone(),
+                _ => side_a.clone(),
+            }
+        }
+    };
+    let edited_state = if *editing_b && side_b.borrow().is_some() { &state_b } else { &state };
+    let on_edit = {
+        let edited_side = edited_side.clone();
+        Callback::from(move |e: Edit| side::edit(&edited_side(), e))
+    };
+    let on_select = {
+        let dispatch = edited_state.dispatcher();
+        Callback::from(move |s: Option<Selection>| dispatch.dispatch(Action::Select(s)))
+    };
+    let on_undo = {
+        let edited_side = edited_side.clone();
+        Callback::from(move |_| side::undo(&edited_side()))
+    };
+    let on_redo = {
+        let edited_side = edited_side.clone();
+        Callback::from(move |_| side::redo(&edited_side()))
+    };
+    // Ctrl+Z / Ctrl+Shift+Z (and Ctrl+Y) anywhere but in a text field,
+    // where the browser's own undo applies.
+    {
+        let edited_side = edited_side.clone();
+        let editing = (*editing_b, side_b.borrow().is_some());
+        use_effect_with(editing, move |_| {
+            let listener = Closure::<dyn FnMut(web_sys::KeyboardEvent)>::new(
+                move |e: web_sys::KeyboardEvent| {
+                    if !(e.ctrl_key() || e.meta_key()) {
+                        return;
+                    }
+                    let in_text =
+                        e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).is_some_and(
+                            |el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"),
+                        );
+                    if in_text {
+                        return;
+                    }
+                    match (e.key().to_lowercase().as_str(), e.shift_key()) {
+                        ("z", false) => {
+                            e.prevent_default();
+                            side::undo(&edited_side());
+                        }
+                        ("z", true) | ("y", _) => {
+                            e.prevent_default();
+                            side::redo(&edited_side());
+                        }
+                        _ => {}
+                    }
+                },
+            );
+            let document = web_sys::window().and_then(|w| w.document());
+            if let Some(d) = &document {
+                let _ = d
+                    .add_event_listener_with_callback("keydown", listener.as_ref().unchecked_ref());
+            }
+            move || {
+                if let Some(d) = document {
+                    let _ = d.remove_event_listener_with_callback(
+                        "keydown",
+                        listener.as_ref().unchecked_ref(),
+                    );
+                }
+            }
+        });
+    }
     let on_play = {
         let send = send.clone();
         let playing = state.playing;
         Callback::from(move |_| send(if playing { ToWorker::Pause } else { ToWorker::Play }))
     };
     let on_reset = {
-        let (worker, current, dispatch, multiplier) =
-            (worker.clone(), current.clone(), state.dispatcher(), multiplier.clone());
+        let (side_a, side_b, dispatch, dispatch_b, multiplier) = (
+            side_a.clone(),
+            side_b.clone(),
+            state.dispatcher(),
+            state_b.dispatcher(),
+            multiplier.clone(),
+        );
         Callback::from(move |_| {
             multiplier.set(1.0);
             dispatch.dispatch(Action::Restarted);
-            spawn_worker(&worker, &current, dispatch.clone());
+            side::spawn(&side_a);
+            if let Some(b) = side_b.borrow().as_ref() {
+                dispatch_b.dispatch(Action::Restarted);
+                side::spawn(b);
+            }
         })
     };
+    let on_compare = {
+        let (side_a, side_b, editing_b, dispatch_b) =
+            (side_a.clone(), side_b.clone(), editing_b.clone(), state_b.dispatcher());
+        Callback::from(move |_| {
+            let (file, toml) = side_a.borrow().current.good.clone();
+            let dispatch = dispatch_b.clone();
+            let b = Side::new(
+                file,
+                toml,
+                Callback::from(move |e: SideEvent| dispatch.dispatch(Action::from(e))),
+            );
+            side::spawn(&b);
+            *side_b.borrow_mut() = Some(b);
+            editing_b.set(true);
+        })
+    };
+    let on_close_compare = {
+        let (side_b, editing_b) = (side_b.clone(), editing_b.clone());
+        Callback::from(move |_| {
+            if let Some(b) = side_b.borrow_mut().take() {
+                side::stop(&b);
+            }
+            editing_b.set(false);
+        })
+    };
+    // B's worker loads asynchronously: once it has, A starts over too, and
+    // both get the same speed, load and play state, so they run on one
+    // clock, one seed and one load.
+    {
+        let (side_a, side_b, speed, multiplier) =
+            (side_a.clone(), side_b.clone(), *speed, *multiplier);
+        let playing = state.playing;
+        let loaded = state_b.scenario.is_some();
+        use_effect_with(state_b.scenario_key, move |_| {
+            if let (true, Some(b)) = (loaded, side_b.borrow().as_ref()) {
+                let a = side_a.borrow();
+                let b = b.borrow();
+                a.send(&ToWorker::Restart { seed: None });
+                for side in [&*a, &*b] {
+                    side.send(&ToWorker::SetSpeed { speed });
+                    side.send(&ToWorker::SetLoadMultiplier { multiplier });
+                    if playing {
+                        side.send(&ToWorker::Play);
+                    }
+                }
+            }
+        });
+    }
     let open = {
-        let (worker, current, dispatch, multiplier) =
-            (worker.clone(), current.clone(), state.dispatcher(), multiplier.clone());
+        let (side_a, dispatch, multiplier) =
+            (side_a.clone(), state.dispatcher(), multiplier.clone());
         Callback::from(move |file: String| {
             multiplier.set(1.0);
-            let (worker, current, dispatch) = (worker.clone(), current.clone(), dispatch.clone());
+            let (side_a, dispatch) = (side_a.clone(), dispatch.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 match fetch_text(&library::url(&file)).await {
-                    Ok(toml) => {
-                        current.borrow_mut().pending = Some((file.clone(), toml.clone()));
-                        if let Some(w) = worker.borrow().as_ref() {
-                            w.send(&ToWorker::Load { file, toml });
-                        }
-                    }
+                    Ok(toml) => side::open(&side_a, file, toml),
                     Err(message) => dispatch.dispatch(Action::Report(FromWorker::Error {
                         message: format!("could not open {file}: {message}"),
                     })),
@@ -296,16 +498,14 @@ pub fn app() -> Html {
         })
     };
     let on_apply = {
-        let (send, change_text, dispatch) = (send.clone(), change_text.clone(), state.dispatcher());
+        let (edited_side, change_text, dispatch) =
+            (edited_side.clone(), change_text.clone(), state.dispatcher());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             match change_text.split_once('=') {
-                Some((path, value)) => send(ToWorker::Apply {
-                    change: LiveChange::Set {
-                        path: path.trim().to_owned(),
-                        value: value.trim().to_owned(),
-                    },
-                }),
+                Some((path, value)) => {
+                    side::set(&edited_side(), path.trim().to_owned(), value.trim().to_owned())
+                }
                 None => dispatch.dispatch(Action::Report(FromWorker::Error {
                     message: format!(
                         "a change is PATH = VALUE, e.g. api.replicas = 4 (got `{}`)",
@@ -387,6 +587,100 @@ pub fn app() -> Html {
         });
         html! {
             <label class="node-choice"><input type="checkbox" {checked} {onchange} />{ name.clone() }</label>
+        }
+    });
+    let comparing = side_b.borrow().is_some();
+    let selected_node = match &edited_state.selected {
+        Some(Selection::Node(id)) => Some(id.clone()),
+        Some(Selection::Call { node, .. }) => Some(node.clone()),
+        _ => None,
+    };
+    let palette = ["service", "database", "cache", "queue", "external"].map(|kind| {
+        let (on_edit, behind) = (on_edit.clone(), selected_node.clone());
+        let onclick = Callback::from(move |_| {
+            on_edit.emit(Edit::AddNode { kind: kind.to_owned(), position: None, behind: behind.clone() })
+        });
+        html! { <button class="palette-item" id={format!("add-{kind}")} {onclick} title={format!("Add a {kind}")}>{ format!("+ {kind}") }</button> }
+    });
+    let add_load = {
+        let on_edit = on_edit.clone();
+        let target = selected_node
+            .clone()
+            .or_else(|| edited_state.outline.nodes.first().map(|n| n.id.clone()));
+        let onclick = Callback::from(move |_| {
+            if let Some(target) = target.clone() {
+                on_edit.emit(Edit::AddLoad { target, position: None })
+            }
+        });
+        html! { <button class="palette-item" id="add-load" {onclick} title="Add a load into the selected component">{"+ load"}</button> }
+    };
+    let component_list = {
+        let outline = edited_state.outline.clone();
+        let items = outline
+            .loads
+            .iter()
+            .map(|l| (Selection::Load(l.id.clone()), format!("load {}", l.id)))
+            .chain(outline.nodes.iter().map(|n| (Selection::Node(n.id.clone()), format!("{} {}", n.kind, n.id))))
+            .map(|(sel, label)| {
+                let pressed = if edited_state.selected.as_ref() == Some(&sel) { "true" } else { "false" };
+                let on_select = on_select.clone();
+                html! { <li><button aria-pressed={pressed} onclick={Callback::from(move |_| on_select.emit(Some(sel.clone())))}>{ label }</button></li> }
+            });
+        html! { <ul class="component-list">{ for items }</ul> }
+    };
+    let last_window = edited_state.history.windows.last().cloned();
+    let variant_tabs = comparing.then(|| {
+        let tab = |b: bool, label: &'static str| {
+            let editing_b = editing_b.clone();
+            let pressed = if *editing_b == b { "true" } else { "false" };
+            html! { <button id={if b { "edit-b" } else { "edit-a" }} aria-pressed={pressed} onclick={Callback::from(move |_| editing_b.set(b))}>{ label }</button> }
+        };
+        html! {
+            <span class="group" role="group" aria-label="Variant being edited">
+                {"Editing "}{ tab(false, "A") }{ tab(true, "B") }
+                <button id="close-compare" onclick={on_close_compare.clone()}>{"Close compare"}</button>
+            </span>
+        }
+    });
+    let editor = html! {
+        <section class="editor" aria-label="Topology and editor">
+            <div class="editor-bar">
+                <span class="group palette" role="group" aria-label="Add a component">{ for palette }{ add_load }</span>
+                <span class="group" role="group" aria-label="History">
+                    <button id="undo" onclick={on_undo} disabled={!edited_state.edits.can_undo} title="Undo (Ctrl+Z)">{"Undo"}</button>
+                    <button id="redo" onclick={on_redo} disabled={!edited_state.edits.can_redo} title="Redo (Ctrl+Shift+Z)">{"Redo"}</button>
+                </span>
+                if comparing {
+                    { for variant_tabs }
+                } else {
+                    <button id="compare" onclick={on_compare} disabled={!state.ready}
+                        title="Duplicate this design as variant B and run both side by side">{"Compare: duplicate as B"}</button>
+                }
+            </div>
+            <div class="editor-main">
+                <TopologyCanvas
+                    outline={edited_state.outline.clone()}
+                    snapshot={edited_state.snapshot.clone()}
+                    window={last_window}
+                    playing={edited_state.playing}
+                    selected={edited_state.selected.clone()}
+                    on_select={on_select.clone()}
+                    on_edit={on_edit.clone()}
+                    scenario_key={edited_state.scenario_key * 2 + u64::from(*editing_b && comparing)} />
+                <Inspector
+                    outline={edited_state.outline.clone()}
+                    selected={edited_state.selected.clone()}
+                    on_edit={on_edit.clone()}
+                    on_select={on_select.clone()}
+                    refusal={edited_state.edits.refusal.clone()} />
+            </div>
+            <nav aria-label="Components">{ component_list }</nav>
+        </section>
+    };
+    let compare = comparing.then(|| {
+        html! {
+            <CompareView a={state.windows().clone()} b={state_b.windows().clone()}
+                version={state.charted + state_b.charted} error_b={state_b.error.clone()} />
         }
     });
     let version = state.charted;
@@ -491,6 +785,8 @@ pub fn app() -> Html {
                     }) }
                 </p>
             }
+            { editor }
+            { for compare }
             <form class="change" onsubmit={on_apply} aria-label="Live change">
                 <label>{"Live change "}
                     <input id="change" type="text" placeholder="api.replicas = 4"
@@ -574,54 +870,4 @@ async fn fetch_text(url: &str) -> Result<String, String> {
     let text = response.text().map_err(|e| format!("{e:?}"))?;
     let text = JsFuture::from(text).await.map_err(|e| format!("{e:?}"))?;
     text.as_string().ok_or_else(|| "not text".to_owned())
-}
-
-type CurrentSlot = Rc<std::cell::RefCell<Current>>;
-
-/// Starts a fresh worker (terminating any previous one); when it is ready it
-/// gets the last good scenario. A worker crash is reported, then a fresh
-/// worker takes over with that scenario, so nothing the user chose is lost.
-fn spawn_worker(
-    slot: &Rc<std::cell::RefCell<Option<SimWorker>>>,
-    current: &CurrentSlot,
-    dispatch: UseReducerDispatcher<AppState>,
-) {
-    drop(slot.borrow_mut().take());
-    let weak = Rc::downgrade(slot);
-    let current = current.clone();
-    let on_fail = dispatch.clone();
-    let on_report = Callback::from(move |report: FromWorker| {
-        let Some(slot) = weak.upgrade() else { return };
-        match &report {
-            FromWorker::Ready => {
-                let (file, toml) = current.borrow().good.clone();
-                if let Some(w) = slot.borrow().as_ref() {
-                    w.send(&ToWorker::Load { file, toml });
-                }
-            }
-            FromWorker::Loaded(info) => {
-                let mut c = current.borrow_mut();
-                if let Some(pending) = c.pending.take().filter(|(f, _)| *f == info.file) {
-                    c.good = pending;
-                }
-            }
-            FromWorker::Error { message }
-                if message.starts_with("the simulation worker failed") =>
-            {
-                current.borrow_mut().pending = None;
-                dispatch.dispatch(Action::Report(report.clone()));
-                dispatch.dispatch(Action::Restarted);
-                spawn_worker(&slot, &current, dispatch.clone());
-                return;
-            }
-            FromWorker::Applied { toml } => current.borrow_mut().good.1 = toml.clone(),
-            FromWorker::Error { .. } => current.borrow_mut().pending = None,
-            _ => {}
-        }
-        dispatch.dispatch(Action::Report(report));
-    });
-    match SimWorker::spawn(on_report) {
-        Ok(w) => *slot.borrow_mut() = Some(w),
-        Err(message) => on_fail.dispatch(Action::Report(FromWorker::Error { message })),
-    }
 }

@@ -186,8 +186,12 @@ pub fn load_fields() -> Vec<Field> {
     out
 }
 
-/// Distribution shapes and their parameters (`None` unit: a duration).
-pub const DISTS: [(&str, &[(&str, Option<&str>)]); 6] = [
+/// A distribution parameter: its key, and `None` for a duration or the
+/// unit of a plain number (`"share"` for a share).
+pub type DistParam = (&'static str, Option<&'static str>);
+
+/// Distribution shapes and their parameters.
+pub const DISTS: [(&str, &[DistParam]); 6] = [
     ("const", &[("value", None)]),
     ("exp", &[("mean", None)]),
     ("uniform", &[("min", None), ("max", None)]),

@@ -22,9 +22,17 @@ pub mod topology_layout;
 #[cfg(target_arch = "wasm32")]
 pub mod app;
 #[cfg(target_arch = "wasm32")]
+pub mod compare_view;
+#[cfg(target_arch = "wasm32")]
+pub mod inspector;
+#[cfg(target_arch = "wasm32")]
 pub mod models_page;
 #[cfg(target_arch = "wasm32")]
+pub mod side;
+#[cfg(target_arch = "wasm32")]
 pub mod time_chart;
+#[cfg(target_arch = "wasm32")]
+pub mod topology_canvas;
 #[cfg(target_arch = "wasm32")]
 pub mod worker_client;
 #[cfg(target_arch = "wasm32")]

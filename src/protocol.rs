@@ -134,6 +134,11 @@ pub struct ScenarioInfo {
     /// Components, calls and loads, for the canvas and the inspector.
     #[serde(default)]
     pub outline: Outline,
+    /// This is the same scenario started over because an edit added,
+    /// removed or renamed components (an `Applied` follows), not a newly
+    /// opened one.
+    #[serde(default)]
+    pub edited: bool,
 }
 
 /// A report to the page.

@@ -220,7 +220,7 @@ impl Runner {
             fresh.set_load_multiplier(multiplier).map_err(|e| e.to_string())?;
         }
         self.text = text;
-        self.start(file, fresh);
+        self.start_edited(file, fresh, true);
         self.multiplier = multiplier;
         if playing {
             self.playing = true;
@@ -232,6 +232,11 @@ impl Runner {
 
     /// Runs `sim` from time zero, paused, and tells the page what it is.
     fn start(&mut self, file: String, sim: Simulation) {
+        self.start_edited(file, sim, false);
+    }
+
+    /// [`Runner::start`], saying whether the run restarts an edited scenario.
+    fn start_edited(&mut self, file: String, sim: Simulation, edited: bool) {
         let scenario = sim.scenario();
         let meta = &scenario.scenario;
         self.post(&FromWorker::Loaded(ScenarioInfo {
@@ -250,6 +255,7 @@ impl Runner {
                 })
                 .unwrap_or_default(),
             outline: outline::outline(&self.text).unwrap_or_default(),
+            edited,
         }));
         self.file = file;
         self.sim = Some(sim);

@@ -1,0 +1,74 @@
+//! Variant A beside variant B: their p99 and goodput overlaid, and a short
+//! table of the differences over the last stretch both have simulated.
+
+use std::rc::Rc;
+
+use scalesim_engine::WindowReport;
+use yew::prelude::*;
+
+use crate::compare_data::{self, Figures, TABLE_SPAN_S};
+use crate::time_chart::TimeChart;
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub a: Rc<Vec<Rc<WindowReport>>>,
+    pub b: Rc<Vec<Rc<WindowReport>>>,
+    /// Redraw when this changes.
+    pub version: u64,
+    /// B's worker's last error, if any.
+    pub error_b: Option<String>,
+}
+
+/// The compare panel.
+#[function_component(CompareView)]
+pub fn compare_view(props: &Props) -> Html {
+    let charts = {
+        let (a, b) = (props.a.clone(), props.b.clone());
+        use_memo(props.version, move |_| {
+            (Rc::new(compare_data::latency(&a, &b)), Rc::new(compare_data::goodput(&a, &b)))
+        })
+    };
+    let span = compare_data::common_span(&props.a, &props.b);
+    let table = span.map(|(from, to)| {
+        let (fa, fb) = (compare_data::figures(&props.a, from, to), compare_data::figures(&props.b, from, to));
+        let row = |name: &'static str, id: &'static str, f: fn(&Figures) -> f64, fmt: fn(f64) -> String| {
+            let (va, vb) = (f(&fa), f(&fb));
+            let diff = if va != 0.0 { format!("{:+.0}%", (vb / va - 1.0) * 100.0) } else { "–".to_owned() };
+            html! {
+                <tr data-metric={id}>
+                    <th scope="row">{ name }</th>
+                    <td data-testid={format!("compare-{id}-a")}>{ fmt(va) }</td>
+                    <td data-testid={format!("compare-{id}-b")}>{ fmt(vb) }</td>
+                    <td>{ diff }</td>
+                </tr>
+            }
+        };
+        html! {
+            <>
+                <p class="muted">{ format!("Over simulated time {from:.0}–{to:.0} s (the last {TABLE_SPAN_S:.0} s both variants have run).") }</p>
+                <table class="compare-table" data-testid="compare-table">
+                    <thead><tr><th></th><th>{"A"}</th><th>{"B"}</th><th>{"B against A"}</th></tr></thead>
+                    <tbody>
+                        { row("p99", "p99", |f| f.p99_ms, |v| format!("{v:.1} ms")) }
+                        { row("goodput", "goodput", |f| f.goodput, |v| format!("{v:.0} req/s")) }
+                        { row("errors", "errors", |f| f.errors, |v| format!("{:.2}%", v * 100.0)) }
+                        { row("cost", "cost", |f| f.cost_per_million, |v| format!("{v:.2} / 10⁶")) }
+                    </tbody>
+                </table>
+            </>
+        }
+    });
+    html! {
+        <section class="compare" aria-label="Compare A and B">
+            <h2>{"A against B"}</h2>
+            if let Some(message) = &props.error_b {
+                <div class="error" role="alert">{ format!("B: {message}") }</div>
+            }
+            { table.unwrap_or_else(|| html! { <p class="muted">{"Play to compare: both variants run on the same seed and load."}</p> }) }
+            <TimeChart id="compare-latency-chart" title="User p99: A against B" y_desc="p99 (ms)"
+                data={charts.0.clone()} version={props.version} />
+            <TimeChart id="compare-goodput-chart" title="Goodput: A against B" y_desc="requests/s"
+                data={charts.1.clone()} version={props.version} delay_ms={30} />
+        </section>
+    }
+}

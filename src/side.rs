@@ -1,0 +1,213 @@
+//! One running variant as the page holds it: its worker, the scenario text
+//! it runs (kept so a crashed worker restarts with every edit), and its
+//! undo history. The app has one (A), and a second (B) while comparing.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use scalesim_engine::edit::Edit;
+use yew::Callback;
+
+use crate::edit_history::{EditHistory, Origin};
+use crate::protocol::{FromWorker, LiveChange, ToWorker};
+use crate::worker_client::SimWorker;
+
+/// The scenario a side runs (or is asked to).
+#[derive(Clone, Debug)]
+pub struct Current {
+    /// Last loaded or edited successfully: `(file, toml)`.
+    pub good: (String, String),
+    /// Sent, not yet confirmed.
+    pub pending: Option<(String, String)>,
+}
+
+/// Where undo and redo stand, and the worker's last refusal of an edit:
+/// `(path, message)`, the path empty when no one field is concerned.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct EditStatus {
+    pub can_undo: bool,
+    pub can_redo: bool,
+    pub refusal: Option<(String, String)>,
+}
+
+/// What a side tells its page.
+pub enum SideEvent {
+    /// A report from the worker.
+    Report(FromWorker),
+    /// The worker crashed and a fresh one took over.
+    Restarted,
+    /// Undo, redo or a refusal changed.
+    Edits(EditStatus),
+}
+
+/// One variant.
+pub struct Side {
+    worker: Option<SimWorker>,
+    pub current: Current,
+    history: EditHistory,
+    /// Edits sent and not answered: `(id, the parameter it concerns, the
+    /// text an undo or redo goes to)`.
+    sent: Vec<(u64, String, Option<String>)>,
+    sink: Callback<SideEvent>,
+}
+
+/// A shared handle on a side.
+pub type SideSlot = Rc<RefCell<Side>>;
+
+impl Side {
+    /// A side that will run `(file, toml)` once [`spawn`] starts its worker.
+    pub fn new(file: String, toml: String, sink: Callback<SideEvent>) -> SideSlot {
+        Rc::new(RefCell::new(Side {
+            worker: None,
+            current: Current { good: (file, toml), pending: None },
+            history: EditHistory::default(),
+            sent: Vec::new(),
+            sink,
+        }))
+    }
+
+    /// Sends a command to the worker, if it runs.
+    pub fn send(&self, command: &ToWorker) {
+        if let Some(w) = &self.worker {
+            w.send(command);
+        }
+    }
+
+    fn status(&self, refusal: Option<(String, String)>) -> EditStatus {
+        EditStatus { can_undo: self.history.can_undo(), can_redo: self.history.can_redo(), refusal }
+    }
+
+    fn send_change(
+        &mut self,
+        origin: Origin,
+        change: LiveChange,
+        path: String,
+        target: Option<String>,
+    ) {
+        let id = self.history.begin(origin, &self.current.good.1);
+        self.sent.push((id, path, target));
+        self.send(&ToWorker::Apply { change, id });
+    }
+}
+
+/// Opens another scenario: the history starts afresh.
+pub fn open(slot: &SideSlot, file: String, toml: String) {
+    let mut side = slot.borrow_mut();
+    side.current.pending = Some((file.clone(), toml.clone()));
+    side.history.clear();
+    side.sent.clear();
+    let status = side.status(None);
+    side.send(&ToWorker::Load { file, toml });
+    let sink = side.sink.clone();
+    drop(side);
+    sink.emit(SideEvent::Edits(status));
+}
+
+/// Sends an editor's edit (one undo step).
+pub fn edit(slot: &SideSlot, edit: Edit) {
+    let path = match &edit {
+        Edit::Set { path, .. } | Edit::Unset { path } => path.clone(),
+        Edit::Rename { .. } => "rename".to_owned(),
+        _ => String::new(),
+    };
+    slot.borrow_mut().send_change(Origin::Edit, LiveChange::Edit { edit }, path, None);
+}
+
+/// Sends a parameter change typed as `path = value` (one undo step); a
+/// refusal is reported for the page, not for a field.
+pub fn set(slot: &SideSlot, path: String, value: String) {
+    let change = LiveChange::Set { path, value };
+    slot.borrow_mut().send_change(Origin::Edit, change, String::new(), None);
+}
+
+/// Goes back one edit.
+pub fn undo(slot: &SideSlot) {
+    let mut side = slot.borrow_mut();
+    if let Some(text) = side.history.take_undo() {
+        let file = side.current.good.0.clone();
+        let change = LiveChange::Replace { file, toml: text.clone() };
+        side.send_change(Origin::Undo, change, String::new(), Some(text));
+    }
+}
+
+/// Goes forward one undone edit.
+pub fn redo(slot: &SideSlot) {
+    let mut side = slot.borrow_mut();
+    if let Some(text) = side.history.take_redo() {
+        let file = side.current.good.0.clone();
+        let change = LiveChange::Replace { file, toml: text.clone() };
+        side.send_change(Origin::Redo, change, String::new(), Some(text));
+    }
+}
+
+/// Starts a fresh worker for the side (terminating any previous one); when
+/// it is ready it gets the side's last good scenario. A worker crash is
+/// reported, then a fresh worker takes over with that scenario, so nothing
+/// the user did is lost.
+pub fn spawn(slot: &SideSlot) {
+    let sink = {
+        let mut side = slot.borrow_mut();
+        drop(side.worker.take());
+        side.sent.clear();
+        side.sink.clone()
+    };
+    let weak = Rc::downgrade(slot);
+    let on_fail = sink.clone();
+    let on_report = Callback::from(move |report: FromWorker| {
+        let Some(slot) = weak.upgrade() else { return };
+        let mut side = slot.borrow_mut();
+        let mut status = None;
+        match &report {
+            FromWorker::Ready => {
+                let (file, toml) = side.current.good.clone();
+                side.send(&ToWorker::Load { file, toml });
+            }
+            FromWorker::Loaded(info) => {
+                if let Some(pending) = side.current.pending.take().filter(|(f, _)| *f == info.file)
+                {
+                    side.current.good = pending;
+                }
+            }
+            FromWorker::Error { message }
+                if message.starts_with("the simulation worker failed") =>
+            {
+                side.current.pending = None;
+                let sink = side.sink.clone();
+                drop(side);
+                sink.emit(SideEvent::Report(report.clone()));
+                sink.emit(SideEvent::Restarted);
+                spawn(&slot);
+                return;
+            }
+            FromWorker::Applied { toml, id, .. } => {
+                side.current.good.1 = toml.clone();
+                side.history.applied(*id);
+                side.sent.retain(|s| s.0 != *id);
+                status = Some(side.status(None));
+            }
+            FromWorker::Refused { id, message } => {
+                let sent = side.sent.iter().position(|s| s.0 == *id).map(|at| side.sent.remove(at));
+                let (path, target) = sent.map(|(_, p, t)| (p, t)).unwrap_or_default();
+                side.history.refused(*id, target);
+                status = Some(side.status(Some((path, message.clone()))));
+            }
+            FromWorker::Error { .. } => side.current.pending = None,
+            _ => {}
+        }
+        let sink = side.sink.clone();
+        drop(side);
+        if let Some(status) = status {
+            sink.emit(SideEvent::Edits(status));
+        }
+        sink.emit(SideEvent::Report(report));
+    });
+    match SimWorker::spawn(on_report) {
+        Ok(w) => slot.borrow_mut().worker = Some(w),
+        Err(message) => on_fail.emit(SideEvent::Report(FromWorker::Error { message })),
+    }
+}
+
+/// Stops the side's worker.
+pub fn stop(slot: &SideSlot) {
+    drop(slot.borrow_mut().worker.take());
+}

@@ -1,0 +1,831 @@
+//! The animated topology: components in two lanes (the request path and the
+//! background), calls as edges (solid sync, dashed async through a queue,
+//! thickness by traffic), requests as dots, and the mouse gestures that edit
+//! it: select, move, drag across the lane boundary (switching the calls into
+//! a component between sync and async), connect by dragging from a
+//! component's handle to another, pan and zoom.
+//!
+//! Geometry, lanes, hit tests and traffic are `topology_layout`'s; the dots
+//! are `dots`'. This file draws them on a canvas every animation frame and
+//! turns pointer gestures into [`Edit`]s.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use scalesim_engine::breaker::BreakerState;
+use scalesim_engine::edit::Edit;
+use scalesim_engine::outline::Outline;
+use scalesim_engine::scenario::Mode;
+use scalesim_engine::{Snapshot, WindowReport};
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
+use yew::prelude::*;
+
+use crate::dots::{DotOutcome, DotPool, EdgeTraffic};
+use crate::topology_layout::{
+    self as tl, EdgeRef, ItemRef, LANE_HEIGHT, Lane, Layout, NODE_H, NODE_W, PORT_R, Selection,
+};
+
+/// Dots alive at most, and spawned a second: the drawing budget.
+const DOT_CAP: usize = 400;
+const DOTS_PER_SECOND: f64 = 150.0;
+/// Seconds a dot takes along an edge.
+const DOT_TRAVEL_S: f64 = 0.9;
+/// Frame times kept for the p95.
+const FRAME_SAMPLES: usize = 600;
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    /// What to draw.
+    pub outline: Rc<Outline>,
+    /// Node levels now (queue lengths, breakers).
+    pub snapshot: Option<Rc<Snapshot>>,
+    /// The last closed window (traffic and outcomes).
+    pub window: Option<Rc<WindowReport>>,
+    /// Dots move only while the run plays.
+    pub playing: bool,
+    pub selected: Option<Selection>,
+    pub on_select: Callback<Option<Selection>>,
+    pub on_edit: Callback<Edit>,
+    /// Changes when another scenario is opened: positions are forgotten and
+    /// the view fits the new one.
+    pub scenario_key: u64,
+    /// The canvas's id.
+    #[prop_or(AttrValue::Static("topology"))]
+    pub id: AttrValue,
+}
+
+/// A gesture under way.
+#[derive(Clone, Debug)]
+enum Drag {
+    Pan { from: [f64; 2], pan: [f64; 2] },
+    Move { item: usize, grab: [f64; 2], start: [f64; 2], moved: bool },
+    Connect { from: usize, to: [f64; 2] },
+}
+
+/// Everything the animation loop reads and the gestures change.
+struct Scene {
+    outline: Rc<Outline>,
+    layout: Layout,
+    remembered: HashMap<String, [f64; 2]>,
+    snapshot: Option<Rc<Snapshot>>,
+    window: Option<Rc<WindowReport>>,
+    traffic: Vec<EdgeTraffic>,
+    playing: bool,
+    selected: Option<Selection>,
+    on_select: Callback<Option<Selection>>,
+    on_edit: Callback<Edit>,
+    zoom: f64,
+    pan: [f64; 2],
+    fit_pending: bool,
+    drag: Option<Drag>,
+    pool: DotPool,
+    last_ts: Option<f64>,
+    draw_ms: Vec<f64>,
+    interval_ms: Vec<f64>,
+    frames: u64,
+    key: u64,
+}
+
+impl Scene {
+    fn new(props: &Props) -> Scene {
+        let mut scene = Scene {
+            outline: props.outline.clone(),
+            layout: Layout::default(),
+            remembered: HashMap::new(),
+            snapshot: None,
+            window: None,
+            traffic: Vec::new(),
+            playing: false,
+            selected: None,
+            on_select: props.on_select.clone(),
+            on_edit: props.on_edit.clone(),
+            zoom: 1.0,
+            pan: [0.0, 0.0],
+            fit_pending: true,
+            drag: None,
+            pool: DotPool::new(DOT_CAP, DOTS_PER_SECOND, DOT_TRAVEL_S),
+            last_ts: None,
+            draw_ms: Vec::with_capacity(FRAME_SAMPLES),
+            interval_ms: Vec::with_capacity(FRAME_SAMPLES),
+            frames: 0,
+            key: props.scenario_key,
+        };
+        scene.relayout();
+        scene
+    }
+
+    /// Lays the outline out again, keeping every known item where it was.
+    fn relayout(&mut self) {
+        self.layout = tl::layout(&self.outline, &self.remembered);
+        for it in &self.layout.items {
+            self.remembered.insert(it.id.clone(), it.pos);
+        }
+        self.pool.clear();
+        self.update_traffic();
+    }
+
+    fn update_traffic(&mut self) {
+        self.traffic = match &self.window {
+            Some(w) => tl::edge_traffic(&self.layout, &self.outline, w),
+            None => vec![EdgeTraffic::default(); self.layout.edges.len()],
+        };
+    }
+
+    fn to_world(&self, p: [f64; 2]) -> [f64; 2] {
+        [(p[0] - self.pan[0]) / self.zoom, (p[1] - self.pan[1]) / self.zoom]
+    }
+
+    /// Zooms by `factor` keeping screen point `at` still.
+    fn zoom_at(&mut self, factor: f64, at: [f64; 2]) {
+        let world = self.to_world(at);
+        self.zoom = (self.zoom * factor).clamp(0.15, 4.0);
+        self.pan = [at[0] - world[0] * self.zoom, at[1] - world[1] * self.zoom];
+    }
+
+    fn fit(&mut self, width: f64, height: f64) {
+        let (lo, hi) = self.layout.bounds();
+        let zoom = (width / (hi[0] - lo[0])).min(height / (hi[1] - lo[1])).clamp(0.15, 1.6);
+        self.zoom = zoom;
+        self.pan = [-lo[0] * zoom + (width - (hi[0] - lo[0]) * zoom) / 2.0, -lo[1] * zoom];
+    }
+}
+
+/// The canvas component.
+#[function_component(TopologyCanvas)]
+pub fn topology_canvas(props: &Props) -> Html {
+    let canvas_ref = use_node_ref();
+    let scene = use_mut_ref(|| Scene::new(props));
+    // Keep the scene in step with the props.
+    {
+        let scene = scene.clone();
+        let (outline, key) = (props.outline.clone(), props.scenario_key);
+        use_effect_with((outline, key), move |(outline, key)| {
+            let mut s = scene.borrow_mut();
+            if s.key != *key {
+                s.key = *key;
+                s.remembered.clear();
+                s.fit_pending = true;
+            }
+            if !Rc::ptr_eq(&s.outline, outline) || s.fit_pending {
+                s.outline = outline.clone();
+                s.relayout();
+            }
+        });
+    }
+    {
+        let mut s = scene.borrow_mut();
+        s.snapshot = props.snapshot.clone();
+        let window_changed = match (&s.window, &props.window) {
+            (Some(a), Some(b)) => !Rc::ptr_eq(a, b),
+            (None, None) => false,
+            _ => true,
+        };
+        s.window = props.window.clone();
+        if window_changed {
+            s.update_traffic();
+        }
+        s.playing = props.playing;
+        s.selected = props.selected.clone();
+        s.on_select = props.on_select.clone();
+        s.on_edit = props.on_edit.clone();
+    }
+    // The animation loop, and a wheel listener that may prevent scrolling.
+    {
+        let (scene, canvas_ref) = (scene.clone(), canvas_ref.clone());
+        use_effect_with((), move |_| {
+            let alive = Rc::new(std::cell::Cell::new(true));
+            start_loop(scene.clone(), canvas_ref.clone(), alive.clone());
+            let wheel = canvas_ref.cast::<HtmlCanvasElement>().map(|canvas| {
+                let scene = scene.clone();
+                let closure = Closure::<dyn FnMut(web_sys::WheelEvent)>::new(
+                    move |e: web_sys::WheelEvent| {
+                        e.prevent_default();
+                        let factor = if e.delta_y() < 0.0 { 1.1 } else { 1.0 / 1.1 };
+                        scene
+                            .borrow_mut()
+                            .zoom_at(factor, [f64::from(e.offset_x()), f64::from(e.offset_y())]);
+                    },
+                );
+                let options = web_sys::AddEventListenerOptions::new();
+                options.set_passive(false);
+                let _ = canvas.add_event_listener_with_callback_and_add_event_listener_options(
+                    "wheel",
+                    closure.as_ref().unchecked_ref(),
+                    &options,
+                );
+                (canvas, closure)
+            });
+            move || {
+                alive.set(false);
+                if let Some((canvas, closure)) = wheel {
+                    let _ = canvas.remove_event_listener_with_callback(
+                        "wheel",
+                        closure.as_ref().unchecked_ref(),
+                    );
+                }
+            }
+        });
+    }
+
+    let point = |e: &PointerEvent| [f64::from(e.offset_x()), f64::from(e.offset_y())];
+    let on_down = {
+        let scene = scene.clone();
+        Callback::from(move |e: PointerEvent| {
+            if e.button() != 0 {
+                return;
+            }
+            if let Some(target) = e.target_dyn_into::<web_sys::Element>() {
+                let _ = target.set_pointer_capture(e.pointer_id());
+            }
+            let mut s = scene.borrow_mut();
+            let screen = point(&e);
+            let w = s.to_world(screen);
+            let tolerance = 7.0 / s.zoom;
+            if let Some(from) = s.layout.port_at(w) {
+                s.drag = Some(Drag::Connect { from, to: w });
+            } else if let Some(item) = s.layout.item_at(w) {
+                let start = s.layout.items[item].pos;
+                s.drag = Some(Drag::Move {
+                    item,
+                    grab: [w[0] - start[0], w[1] - start[1]],
+                    start,
+                    moved: false,
+                });
+                let selection = s.layout.selection_of_item(item);
+                s.on_select.emit(selection);
+            } else if let Some(edge) = s.layout.edge_at(w, tolerance) {
+                let selection = s.layout.selection_of_edge(edge);
+                s.on_select.emit(selection);
+            } else {
+                s.drag = Some(Drag::Pan { from: screen, pan: s.pan });
+                s.on_select.emit(None);
+            }
+        })
+    };
+    let on_move = {
+        let scene = scene.clone();
+        Callback::from(move |e: PointerEvent| {
+            let mut s = scene.borrow_mut();
+            let screen = point(&e);
+            let w = s.to_world(screen);
+            match s.drag.clone() {
+                Some(Drag::Pan { from, pan }) => {
+                    s.pan = [pan[0] + screen[0] - from[0], pan[1] + screen[1] - from[1]];
+                }
+                Some(Drag::Move { item, grab, start, moved }) => {
+                    let pos = [w[0] - grab[0], w[1] - grab[1]];
+                    let moved =
+                        moved || (pos[0] - start[0]).hypot(pos[1] - start[1]) * s.zoom > 3.0;
+                    if moved {
+                        s.layout.items[item].pos = pos;
+                    }
+                    s.drag = Some(Drag::Move { item, grab, start, moved });
+                }
+                Some(Drag::Connect { from, .. }) => s.drag = Some(Drag::Connect { from, to: w }),
+                None => {}
+            }
+        })
+    };
+    let on_up = {
+        let scene = scene.clone();
+        Callback::from(move |e: PointerEvent| {
+            let mut s = scene.borrow_mut();
+            let w = s.to_world(point(&e));
+            match s.drag.take() {
+                Some(Drag::Move { item, moved: true, start, .. }) => {
+                    finish_move(&mut s, item, start)
+                }
+                Some(Drag::Connect { from, .. }) => {
+                    let target = s.layout.item_at(w).filter(|&t| t != from);
+                    if let Some(to) =
+                        target.filter(|&t| matches!(s.layout.items[t].item, ItemRef::Node(_)))
+                    {
+                        let mode = match s.layout.items[to].lane {
+                            Lane::Sync => Mode::Sync,
+                            Lane::Async => Mode::Async,
+                        };
+                        let edit = Edit::Connect {
+                            from: s.layout.items[from].id.clone(),
+                            to: s.layout.items[to].id.clone(),
+                            mode,
+                        };
+                        s.on_edit.emit(edit);
+                    }
+                }
+                _ => {}
+            }
+        })
+    };
+    let on_key = {
+        let scene = scene.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            let mut s = scene.borrow_mut();
+            let step = match e.key().as_str() {
+                "ArrowLeft" => Some([-20.0, 0.0]),
+                "ArrowRight" => Some([20.0, 0.0]),
+                "ArrowUp" => Some([0.0, -20.0]),
+                "ArrowDown" => Some([0.0, 20.0]),
+                "+" | "=" => {
+                    s.zoom_at(1.2, [300.0, 200.0]);
+                    None
+                }
+                "-" => {
+                    s.zoom_at(1.0 / 1.2, [300.0, 200.0]);
+                    None
+                }
+                "Delete" | "Backspace" => {
+                    if let Some(sel) = s.selected.clone() {
+                        e.prevent_default();
+                        s.on_edit.emit(match sel {
+                            Selection::Node(id) | Selection::Load(id) => Edit::Remove { id },
+                            Selection::Call { node, call } => Edit::Disconnect { from: node, call },
+                        });
+                    }
+                    None
+                }
+                _ => None,
+            };
+            let selected = s.selected.clone();
+            let item =
+                (0..s.layout.items.len()).find(|&i| s.layout.is_selected(i, selected.as_ref()));
+            if let (Some(step), Some(item)) = (step, item) {
+                e.prevent_default();
+                let start = s.layout.items[item].pos;
+                s.layout.items[item].pos = [start[0] + step[0], start[1] + step[1]];
+                finish_move(&mut s, item, start);
+            }
+        })
+    };
+    let zoom_button = |factor: f64| {
+        let scene = scene.clone();
+        Callback::from(move |_| scene.borrow_mut().zoom_at(factor, [300.0, 200.0]))
+    };
+    let on_fit = {
+        let scene = scene.clone();
+        Callback::from(move |_| scene.borrow_mut().fit_pending = true)
+    };
+    html! {
+        <div class="topology">
+            <canvas id={props.id.clone()} ref={canvas_ref} tabindex="0"
+                role="img"
+                aria-label="Topology: components on the request path above, the background below. Select a component with the list below; arrow keys move it, Delete removes it."
+                onpointerdown={on_down} onpointermove={on_move} onpointerup={on_up} onkeydown={on_key} />
+            <div class="topology-tools" role="group" aria-label="Zoom">
+                <button onclick={zoom_button(1.2)} aria-label="Zoom in">{"+"}</button>
+                <button onclick={zoom_button(1.0 / 1.2)} aria-label="Zoom out">{"−"}</button>
+                <button onclick={on_fit}>{"Fit"}</button>
+            </div>
+        </div>
+    }
+}
+
+/// A component was dropped at its new place: save it, and when it crossed
+/// the lane boundary, switch the calls into it (one undo step).
+fn finish_move(s: &mut Scene, item: usize, start: [f64; 2]) {
+    let placed = s.layout.items[item].clone();
+    let to_lane = Lane::at(placed.pos[1]);
+    let position = [placed.pos[0].round(), placed.pos[1].round()];
+    let mut edits = vec![Edit::Move { id: placed.id.clone(), position }];
+    if matches!(placed.item, ItemRef::Node(_)) && to_lane != placed.lane {
+        let mode = match to_lane {
+            Lane::Sync => Mode::Sync,
+            Lane::Async => Mode::Async,
+        };
+        edits.insert(0, Edit::SetLane { id: placed.id.clone(), mode });
+    } else if to_lane != placed.lane {
+        // Loads stay on the request path.
+        s.layout.items[item].pos = start;
+        return;
+    }
+    s.remembered.insert(placed.id.clone(), placed.pos);
+    let edit = if edits.len() == 1 { edits.remove(0) } else { Edit::Many { edits } };
+    s.on_edit.emit(edit);
+}
+
+type LoopSlot = Rc<RefCell<Option<Closure<dyn FnMut(f64)>>>>;
+
+fn start_loop(scene: Rc<RefCell<Scene>>, canvas: NodeRef, alive: Rc<std::cell::Cell<bool>>) {
+    let slot: LoopSlot = Rc::new(RefCell::new(None));
+    let next = slot.clone();
+    *slot.borrow_mut() = Some(Closure::new(move |ts: f64| {
+        if !alive.get() {
+            // Unmounted: drop the closure (and with it the scene).
+            next.borrow_mut().take();
+            return;
+        }
+        if let Some(canvas) = canvas.cast::<HtmlCanvasElement>() {
+            frame(&mut scene.borrow_mut(), &canvas, ts);
+        }
+        if let (Some(window), Some(cb)) = (web_sys::window(), next.borrow().as_ref()) {
+            let _ = window.request_animation_frame(cb.as_ref().unchecked_ref());
+        }
+    }));
+    if let (Some(window), Some(cb)) = (web_sys::window(), slot.borrow().as_ref()) {
+        let _ = window.request_animation_frame(cb.as_ref().unchecked_ref());
+    }
+}
+
+fn now_ms() -> f64 {
+    web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
+}
+
+/// One animation frame: advance the dots, draw, and keep frame times.
+fn frame(s: &mut Scene, canvas: &HtmlCanvasElement, ts: f64) {
+    let started = now_ms();
+    let dt = s.last_ts.map_or(0.0, |last| (ts - last) / 1000.0);
+    if let Some(last) = s.last_ts {
+        push_sample(&mut s.interval_ms, ts - last);
+    }
+    s.last_ts = Some(ts);
+    if s.playing {
+        let traffic = s.traffic.clone();
+        s.pool.step(dt, &traffic);
+    }
+    let dpr = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio());
+    let (css_w, css_h) = (f64::from(canvas.client_width()), f64::from(canvas.client_height()));
+    if css_w <= 0.0 || css_h <= 0.0 {
+        return;
+    }
+    let (px_w, px_h) = ((css_w * dpr).round() as u32, (css_h * dpr).round() as u32);
+    if canvas.width() != px_w || canvas.height() != px_h {
+        canvas.set_width(px_w);
+        canvas.set_height(px_h);
+    }
+    if std::mem::take(&mut s.fit_pending) {
+        s.fit(css_w, css_h);
+    }
+    let Some(ctx) = canvas
+        .get_context("2d")
+        .ok()
+        .flatten()
+        .and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok())
+    else {
+        return;
+    };
+    draw(s, &ctx, dpr, css_w, ts);
+    push_sample(&mut s.draw_ms, now_ms() - started);
+    s.frames += 1;
+    if s.frames.is_multiple_of(60) {
+        publish_frame_stats(canvas, &s.draw_ms, &s.interval_ms);
+    }
+}
+
+fn push_sample(samples: &mut Vec<f64>, v: f64) {
+    if samples.len() == FRAME_SAMPLES {
+        samples.remove(0);
+    }
+    samples.push(v);
+}
+
+fn p95(samples: &[f64]) -> f64 {
+    let mut sorted = samples.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    sorted.get((sorted.len() as f64 * 0.95) as usize).or(sorted.last()).copied().unwrap_or(0.0)
+}
+
+/// Frame-time figures on the canvas as data attributes, for the end-to-end
+/// measurement (and anyone curious in devtools).
+fn publish_frame_stats(canvas: &HtmlCanvasElement, draw: &[f64], interval: &[f64]) {
+    let _ = canvas.set_attribute("data-draw-p95-ms", &format!("{:.2}", p95(draw)));
+    let _ = canvas.set_attribute("data-frame-p95-ms", &format!("{:.2}", p95(interval)));
+    let _ = canvas.set_attribute("data-frames", &draw.len().to_string());
+}
+
+const KIND_COLOURS: [(&str, &str); 5] = [
+    ("service", "#2f6fde"),
+    ("database", "#8a4fd3"),
+    ("cache", "#0e9384"),
+    ("queue", "#c2710c"),
+    ("external", "#5b6472"),
+];
+
+fn kind_colour(kind: &str) -> &'static str {
+    KIND_COLOURS.iter().find(|(k, _)| *k == kind).map_or("#2f6fde", |(_, c)| c)
+}
+
+fn outcome_colour(o: DotOutcome) -> &'static str {
+    match o {
+        DotOutcome::Ok => "#1f9d55",
+        DotOutcome::Degraded => "#d9a400",
+        DotOutcome::Failed => "#d6322e",
+        DotOutcome::Rejected => "#7a7f87",
+    }
+}
+
+/// Green when idle, through amber, to red when saturated.
+fn utilization_colour(u: f64) -> String {
+    let u = u.clamp(0.0, 1.0);
+    let (r, g) =
+        if u < 0.5 { (60.0 + 390.0 * u, 180.0) } else { (255.0, 180.0 - 260.0 * (u - 0.5)) };
+    format!("rgba({:.0},{:.0},70,0.35)", r.min(255.0), g.max(40.0))
+}
+
+fn draw(s: &Scene, ctx: &CanvasRenderingContext2d, dpr: f64, css_w: f64, ts: f64) {
+    let _ = ctx.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0);
+    ctx.set_fill_style_str("#ffffff");
+    ctx.fill_rect(0.0, 0.0, css_w, 10_000.0);
+    let z = s.zoom;
+    let _ = ctx.set_transform(dpr * z, 0.0, 0.0, dpr * z, dpr * s.pan[0], dpr * s.pan[1]);
+    let left = -s.pan[0] / z;
+    let width = css_w / z;
+
+    // Lanes.
+    let dragging_lane = match &s.drag {
+        Some(Drag::Move { item, moved: true, .. }) => {
+            let it = &s.layout.items[*item];
+            let over = Lane::at(it.pos[1]);
+            (over != it.lane && matches!(it.item, ItemRef::Node(_))).then_some(over)
+        }
+        _ => None,
+    };
+    for (lane, top, fill, label) in [
+        (Lane::Sync, 0.0, "#f3f6fb", "REQUEST PATH (sync): the user waits for everything here"),
+        (
+            Lane::Async,
+            LANE_HEIGHT,
+            "#f7f3ec",
+            "BACKGROUND (async): handed over through a queue; the user does not wait",
+        ),
+    ] {
+        ctx.set_fill_style_str(if dragging_lane == Some(lane) { "#e3ecff" } else { fill });
+        ctx.fill_rect(left, top, width, LANE_HEIGHT);
+        ctx.set_fill_style_str("#6b7480");
+        ctx.set_font("600 12px system-ui, sans-serif");
+        ctx.set_text_align("left");
+        ctx.set_text_baseline("top");
+        let _ = ctx.fill_text(label, left + 12.0 / z, top + 8.0);
+    }
+    ctx.set_stroke_style_str("#9aa3ad");
+    ctx.set_line_width(1.5 / z);
+    set_dash(ctx, &[8.0, 6.0]);
+    ctx.begin_path();
+    ctx.move_to(left, LANE_HEIGHT);
+    ctx.line_to(left + width, LANE_HEIGHT);
+    ctx.stroke();
+    set_dash(ctx, &[]);
+
+    // Edges.
+    let max_rate = s.traffic.iter().map(|t| t.rate).fold(1.0, f64::max);
+    let breakers: HashMap<(usize, usize), BreakerState> = s
+        .snapshot
+        .iter()
+        .flat_map(|snap| snap.breakers.iter().map(|b| ((b.node, b.call), b.state)))
+        .collect();
+    for (i, edge) in s.layout.edges.iter().enumerate() {
+        let (a, b) = s.layout.segment(edge);
+        let rate = s.traffic.get(i).map_or(0.0, |t| t.rate);
+        let selected = match (&edge.what, &s.selected) {
+            (EdgeRef::Call { call, .. }, Some(Selection::Call { node, call: c })) => {
+                *call == *c && s.layout.items[edge.from].id == *node
+            }
+            _ => false,
+        };
+        ctx.set_stroke_style_str(if selected { "#1b5fd9" } else { "#7d8794" });
+        ctx.set_line_width(1.2 + 6.0 * (rate / max_rate).sqrt());
+        if edge.mode == Mode::Async {
+            set_dash(ctx, &[7.0, 5.0]);
+        }
+        ctx.begin_path();
+        ctx.move_to(a[0], a[1]);
+        ctx.line_to(b[0], b[1]);
+        ctx.stroke();
+        set_dash(ctx, &[]);
+        arrow_head(ctx, a, b);
+        if edge.mode == Mode::Async && !matches!(edge.what, EdgeRef::Feed(_)) {
+            // The queue an async call goes through: the callee's backlog.
+            let queued = match s.layout.items[edge.to].item {
+                ItemRef::Node(n) => {
+                    s.snapshot.as_ref().and_then(|x| x.nodes.get(n)).map_or(0, |n| n.queued)
+                }
+                ItemRef::Load(_) => 0,
+            };
+            queue_glyph(ctx, [(a[0] + b[0]) / 2.0, (a[1] + b[1]) / 2.0], queued);
+        }
+        if let EdgeRef::Call { node, call } = edge.what
+            && let Some(state) = breakers.get(&(node, call))
+        {
+            let p = [a[0] + (b[0] - a[0]) * 0.22, a[1] + (b[1] - a[1]) * 0.22];
+            let colour = match state {
+                BreakerState::Closed => "#1f9d55",
+                BreakerState::HalfOpen => "#d9a400",
+                BreakerState::Open => "#d6322e",
+            };
+            ctx.set_fill_style_str(colour);
+            ctx.begin_path();
+            let _ = ctx.arc(p[0], p[1], 6.0, 0.0, std::f64::consts::TAU);
+            ctx.fill();
+            ctx.set_fill_style_str("#ffffff");
+            ctx.set_font("bold 8px system-ui, sans-serif");
+            ctx.set_text_align("center");
+            ctx.set_text_baseline("middle");
+            let _ = ctx.fill_text("B", p[0], p[1]);
+        }
+    }
+
+    // Dots.
+    for dot in s.pool.dots() {
+        let Some(edge) = s.layout.edges.get(dot.edge) else { continue };
+        let (a, b) = s.layout.segment(edge);
+        let p = [a[0] + (b[0] - a[0]) * dot.t, a[1] + (b[1] - a[1]) * dot.t];
+        ctx.set_fill_style_str(outcome_colour(dot.outcome));
+        ctx.begin_path();
+        let _ = ctx.arc(p[0], p[1], 3.6, 0.0, std::f64::consts::TAU);
+        ctx.fill();
+    }
+
+    // Components and loads.
+    let pulse = 0.5 + 0.5 * (ts / 180.0).sin();
+    for (i, it) in s.layout.items.iter().enumerate() {
+        let (x, y) = (it.pos[0] - NODE_W / 2.0, it.pos[1] - NODE_H / 2.0);
+        let selected = s.layout.is_selected(i, s.selected.as_ref());
+        match it.item {
+            ItemRef::Load(l) => {
+                let rate = s.window.as_ref().and_then(|w| {
+                    w.loads
+                        .get(l)
+                        .map(|r| r.requests.offered as f64 / (w.end_s - w.start_s).max(1e-9))
+                });
+                ctx.set_fill_style_str("#eef1f5");
+                rounded(ctx, x, y, NODE_W, NODE_H, NODE_H / 2.0);
+                ctx.fill();
+                ctx.set_stroke_style_str(if selected { "#1b5fd9" } else { "#5b6472" });
+                ctx.set_line_width(if selected { 3.0 } else { 1.5 });
+                ctx.stroke();
+                label(ctx, &it.id, it.pos, -8.0, "600 13px system-ui, sans-serif", "#1d2330");
+                let text = rate.map_or_else(|| "users".to_owned(), |r| format!("users · {r:.0}/s"));
+                label(ctx, &text, it.pos, 10.0, "11px system-ui, sans-serif", "#5b6472");
+            }
+            ItemRef::Node(n) => {
+                let node = &s.outline.nodes[n];
+                let state = s.snapshot.as_ref().and_then(|x| x.nodes.get(n));
+                let report = s.window.as_ref().and_then(|w| w.nodes.get(n));
+                let utilization = report.map_or(0.0, |r| r.utilization);
+                ctx.set_fill_style_str("#ffffff");
+                rounded(ctx, x, y, NODE_W, NODE_H, 8.0);
+                ctx.fill();
+                // Utilization fills the box from the bottom.
+                if utilization > 0.0 {
+                    ctx.save();
+                    rounded(ctx, x, y, NODE_W, NODE_H, 8.0);
+                    ctx.clip();
+                    ctx.set_fill_style_str(&utilization_colour(utilization));
+                    let h = NODE_H * utilization.min(1.0);
+                    ctx.fill_rect(x, y + NODE_H - h, NODE_W, h);
+                    ctx.restore();
+                }
+                let failing = report.is_some_and(|r| {
+                    let bad = r.outcomes.error + r.outcomes.timeout + r.rejected;
+                    r.arrivals > 0 && bad as f64 > 0.02 * r.arrivals as f64
+                });
+                rounded(ctx, x, y, NODE_W, NODE_H, 8.0);
+                if failing {
+                    ctx.set_stroke_style_str(&format!(
+                        "rgba(214,50,46,{:.2})",
+                        0.45 + 0.55 * pulse
+                    ));
+                    ctx.set_line_width(3.5);
+                } else {
+                    ctx.set_stroke_style_str(if selected {
+                        "#1b5fd9"
+                    } else {
+                        kind_colour(&node.kind)
+                    });
+                    ctx.set_line_width(if selected { 3.5 } else { 2.0 });
+                }
+                ctx.stroke();
+                if selected && failing {
+                    ctx.set_stroke_style_str("#1b5fd9");
+                    ctx.set_line_width(1.5);
+                    rounded(ctx, x - 4.0, y - 4.0, NODE_W + 8.0, NODE_H + 8.0, 10.0);
+                    ctx.stroke();
+                }
+                // Kind stripe.
+                ctx.set_fill_style_str(kind_colour(&node.kind));
+                ctx.fill_rect(x + 1.0, y + 8.0, 4.0, NODE_H - 16.0);
+                label(
+                    ctx,
+                    &node.id,
+                    [it.pos[0] + 2.0, it.pos[1]],
+                    -10.0,
+                    "600 13px system-ui, sans-serif",
+                    "#1d2330",
+                );
+                let replicas = state.map_or(node.replicas, |s| s.replicas);
+                let mut detail = node.kind.clone();
+                if replicas > 1 || matches!(node.kind.as_str(), "service" | "database") {
+                    detail.push_str(&format!(" ×{replicas}"));
+                }
+                if report.is_some()
+                    && matches!(node.kind.as_str(), "service" | "database" | "queue")
+                {
+                    detail.push_str(&format!(" · {:.0}%", utilization * 100.0));
+                }
+                label(
+                    ctx,
+                    &detail,
+                    [it.pos[0] + 2.0, it.pos[1]],
+                    9.0,
+                    "11px system-ui, sans-serif",
+                    "#4a5260",
+                );
+                // Queue bar under the box.
+                let queued = state.map_or(0, |s| s.queued);
+                let fill = ((1.0 + queued as f64).ln() / (1.0 + 10_000f64).ln()).min(1.0);
+                ctx.set_fill_style_str("#e4e7ec");
+                ctx.fill_rect(x, y + NODE_H + 4.0, NODE_W, 5.0);
+                if queued > 0 {
+                    ctx.set_fill_style_str(if fill > 0.6 { "#d6322e" } else { "#c2710c" });
+                    ctx.fill_rect(x, y + NODE_H + 4.0, NODE_W * fill.max(0.04), 5.0);
+                    ctx.set_fill_style_str("#4a5260");
+                    ctx.set_font("10px system-ui, sans-serif");
+                    ctx.set_text_align("right");
+                    ctx.set_text_baseline("top");
+                    let _ =
+                        ctx.fill_text(&format!("{queued} queued"), x + NODE_W, y + NODE_H + 11.0);
+                }
+            }
+        }
+        // The connect handle.
+        if !matches!(it.item, ItemRef::Node(n) if s.outline.nodes[n].kind == "external") {
+            let p = s.layout.port(i);
+            ctx.set_fill_style_str("#ffffff");
+            ctx.set_stroke_style_str("#5b6472");
+            ctx.set_line_width(1.5);
+            ctx.begin_path();
+            let _ = ctx.arc(p[0], p[1], PORT_R - 3.0, 0.0, std::f64::consts::TAU);
+            ctx.fill();
+            ctx.stroke();
+        }
+    }
+
+    if let Some(Drag::Connect { from, to }) = &s.drag {
+        let a = s.layout.port(*from);
+        ctx.set_stroke_style_str("#1b5fd9");
+        ctx.set_line_width(2.0);
+        set_dash(ctx, &[4.0, 4.0]);
+        ctx.begin_path();
+        ctx.move_to(a[0], a[1]);
+        ctx.line_to(to[0], to[1]);
+        ctx.stroke();
+        set_dash(ctx, &[]);
+    }
+}
+
+fn set_dash(ctx: &CanvasRenderingContext2d, segments: &[f64]) {
+    let array = js_sys::Array::new();
+    for s in segments {
+        array.push(&JsValue::from_f64(*s));
+    }
+    let _ = ctx.set_line_dash(&array);
+}
+
+fn rounded(ctx: &CanvasRenderingContext2d, x: f64, y: f64, w: f64, h: f64, r: f64) {
+    ctx.begin_path();
+    let _ = ctx.round_rect_with_f64(x, y, w, h, r);
+}
+
+fn label(
+    ctx: &CanvasRenderingContext2d,
+    text: &str,
+    at: [f64; 2],
+    dy: f64,
+    font: &str,
+    colour: &str,
+) {
+    ctx.set_fill_style_str(colour);
+    ctx.set_font(font);
+    ctx.set_text_align("center");
+    ctx.set_text_baseline("middle");
+    let _ = ctx.fill_text_with_max_width(text, at[0], at[1] + dy, NODE_W - 14.0);
+}
+
+fn arrow_head(ctx: &CanvasRenderingContext2d, a: [f64; 2], b: [f64; 2]) {
+    let angle = (b[1] - a[1]).atan2(b[0] - a[0]);
+    let size = 9.0;
+    ctx.set_fill_style_str("#7d8794");
+    ctx.begin_path();
+    ctx.move_to(b[0], b[1]);
+    ctx.line_to(b[0] - size * (angle - 0.4).cos(), b[1] - size * (angle - 0.4).sin());
+    ctx.line_to(b[0] - size * (angle + 0.4).cos(), b[1] - size * (angle + 0.4).sin());
+    ctx.close_path();
+    ctx.fill();
+}
+
+/// A small queue drawn on an async edge: slots filling with its backlog.
+fn queue_glyph(ctx: &CanvasRenderingContext2d, at: [f64; 2], queued: u64) {
+    let (w, h) = (34.0, 14.0);
+    let (x, y) = (at[0] - w / 2.0, at[1] - h / 2.0);
+    ctx.set_fill_style_str("#fff7e8");
+    ctx.set_stroke_style_str("#c2710c");
+    ctx.set_line_width(1.5);
+    ctx.fill_rect(x, y, w, h);
+    ctx.stroke_rect(x, y, w, h);
+    let filled = if queued == 0 { 0 } else { (1.0 + (queued as f64).log10()).min(4.0) as usize };
+    ctx.set_fill_style_str("#c2710c");
+    for k in 0..filled {
+        ctx.fill_rect(x + w - 8.0 * (k as f64 + 1.0), y + 3.0, 6.0, h - 6.0);
+    }
+}
