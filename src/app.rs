@@ -19,6 +19,7 @@ use crate::compare_view::CompareView;
 use crate::inspector::Inspector;
 use crate::library::{self, LESSONS};
 use crate::models_page::ModelsPage;
+use crate::panels::{ComponentList, FormulaTable, NodeChooser, NodeStates};
 use crate::protocol::{FromWorker, ScenarioInfo, Speed, ToWorker};
 use crate::side::{self, EditStatus, Side, SideEvent, SideSlot};
 use crate::time_chart::{History, TimeChart};
@@ -51,7 +52,7 @@ pub struct AppState {
     /// The loaded scenario's title and explanation.
     scenario: Option<ScenarioInfo>,
     /// The latest formula check.
-    formulas: Vec<FormulaCheck>,
+    formulas: Rc<Vec<FormulaCheck>>,
     /// A sweep's progress `(done, total)` while it runs.
     sweep_progress: Option<(u32, u32)>,
     /// The last sweep's curve.
@@ -134,7 +135,7 @@ impl Reducible for AppState {
                 next.events = frame.events;
                 next.load_multiplier = frame.load_multiplier;
                 if let Some(formulas) = frame.formulas {
-                    next.formulas = formulas;
+                    next.formulas = Rc::new(formulas);
                 }
                 if let Some(snapshot) = frame.snapshot {
                     next.snapshot = Some(Rc::new(snapshot));
@@ -429,6 +430,29 @@ pub fn app() -> Html {
             });
         })
     };
+    // A scenario file from the user's disk: read, then run like a library
+    // file (a file that cannot run is refused with every problem listed,
+    // and the running scenario is kept).
+    let on_import = {
+        let (side_a, dispatch, multiplier) =
+            (side_a.clone(), state.dispatcher(), multiplier.clone());
+        Callback::from(move |e: Event| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
+            input.set_value("");
+            multiplier.set(1.0);
+            let (side_a, dispatch) = (side_a.clone(), dispatch.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                let name = file.name();
+                match JsFuture::from(file.text()).await.ok().and_then(|t| t.as_string()) {
+                    Some(toml) => side::open(&side_a, name, toml),
+                    None => dispatch.dispatch(Action::Report(FromWorker::Error {
+                        message: format!("could not read {name} as text"),
+                    })),
+                }
+            });
+        })
+    };
     let on_pick = {
         let open = open.clone();
         Callback::from(move |e: Event| {
@@ -571,24 +595,15 @@ pub fn app() -> Html {
             </>
         }
     });
-    let node_names = state.scenario.as_ref().map(|s| s.nodes.clone()).unwrap_or_default();
+    let node_names = Rc::new(state.scenario.as_ref().map(|s| s.nodes.clone()).unwrap_or_default());
     let shown: Vec<usize> =
         (*chosen).clone().unwrap_or_else(|| (0..node_names.len().min(4)).collect());
     let shown_nodes: Vec<(usize, String)> =
         shown.iter().filter_map(|&i| node_names.get(i).map(|n| (i, n.clone()))).collect();
-    let node_boxes = node_names.iter().enumerate().map(|(i, name)| {
-        let checked = shown.contains(&i);
-        let (chosen, shown) = (chosen.clone(), shown.clone());
-        let onchange = Callback::from(move |_| {
-            let mut next = shown.clone();
-            if checked { next.retain(|&k| k != i) } else { next.push(i) }
-            next.sort_unstable();
-            chosen.set(Some(next));
-        });
-        html! {
-            <label class="node-choice"><input type="checkbox" {checked} {onchange} />{ name.clone() }</label>
-        }
-    });
+    let on_choose = {
+        let chosen = chosen.clone();
+        Callback::from(move |next: Vec<usize>| chosen.set(Some(next)))
+    };
     let comparing = side_b.borrow().is_some();
     let selected_node = match &edited_state.selected {
         Some(Selection::Node(id)) => Some(id.clone()),
@@ -614,19 +629,9 @@ pub fn app() -> Html {
         });
         html! { <button class="palette-item" id="add-load" {onclick} title="Add a load into the selected component">{"+ load"}</button> }
     };
-    let component_list = {
-        let outline = edited_state.outline.clone();
-        let items = outline
-            .loads
-            .iter()
-            .map(|l| (Selection::Load(l.id.clone()), format!("load {}", l.id)))
-            .chain(outline.nodes.iter().map(|n| (Selection::Node(n.id.clone()), format!("{} {}", n.kind, n.id))))
-            .map(|(sel, label)| {
-                let pressed = if edited_state.selected.as_ref() == Some(&sel) { "true" } else { "false" };
-                let on_select = on_select.clone();
-                html! { <li><button aria-pressed={pressed} onclick={Callback::from(move |_| on_select.emit(Some(sel.clone())))}>{ label }</button></li> }
-            });
-        html! { <ul class="component-list">{ for items }</ul> }
+    let component_list = html! {
+        <ComponentList outline={edited_state.outline.clone()} selected={edited_state.selected.clone()}
+            on_select={on_select.clone()} />
     };
     let last_window = edited_state.history.windows.last().cloned();
     let variant_tabs = comparing.then(|| {
@@ -719,6 +724,9 @@ pub fn app() -> Html {
                         { for options }
                     </select>
                 </label>
+                <label class="import">{"Open a file "}
+                    <input id="import" type="file" accept=".toml,text/plain" onchange={on_import} />
+                </label>
             </header>
             if let Some(info) = &state.scenario {
                 <section class="lesson" aria-label="About this scenario">
@@ -774,16 +782,7 @@ pub fn app() -> Html {
                 { stat("utilization", "utilization", last.and_then(|w| w.nodes.first()).map_or("–".into(), |n| format!("{:.0}%", n.utilization * 100.0))) }
             </section>
             if let Some(snap) = &state.snapshot {
-                <p class="node-states" data-testid="node-states">
-                    { format!("Now: {} requests in flight (sample of {}). ", snap.nodes.iter().map(|n| n.in_flight).sum::<u64>(), snap.sample.len()) }
-                    { for snap.nodes.iter().zip(&node_names).map(|(n, name)| html! {
-                        <span class="node-state">{ if n.capacity > 0 {
-                            format!("{name}: {}/{} busy, {} queued, {} replica{}", n.busy, n.capacity, n.queued, n.replicas, if n.replicas == 1 { "" } else { "s" })
-                        } else {
-                            format!("{name}: {} in flight", n.in_flight)
-                        } }</span>
-                    }) }
-                </p>
+                <NodeStates snapshot={snap.clone()} names={node_names.clone()} />
             }
             { editor }
             { for compare }
@@ -797,9 +796,7 @@ pub fn app() -> Html {
             <section class="charts" aria-label="Live charts">
                 { chart(0, "latency-chart", "User latency per window", "latency (ms)") }
                 { chart(1, "throughput-chart", "Answers per second by outcome", "requests/s") }
-                <fieldset class="node-chooser"><legend>{"Nodes in the per-node charts"}</legend>
-                    { for node_boxes }
-                </fieldset>
+                <NodeChooser names={node_names.clone()} shown={shown.clone()} on_change={on_choose} />
                 { chart(2, "utilization-chart", "Utilization per node", "busy workers (%)") }
                 { chart(3, "queue-chart", "Queue length per node", "requests waiting") }
                 { chart(4, "retries-chart", "Retries and amplification", "per second / visits per request") }
@@ -834,24 +831,7 @@ pub fn app() -> Html {
             </section>
             <section class="formulas" aria-label="Formula check">
                 <h2>{"Formula check"}</h2>
-                if state.formulas.is_empty() {
-                    <p class="muted">{"Closed forms appear here once the run is past its warm-up, for the nodes where one applies."}</p>
-                } else {
-                    <table data-testid="formulas">
-                        <thead><tr><th>{"node"}</th><th>{"formula"}</th><th>{"theory"}</th><th>{"simulated"}</th><th>{"difference"}</th></tr></thead>
-                        <tbody>
-                            { for state.formulas.iter().map(|f| html! {
-                                <tr>
-                                    <td>{ f.node.clone() }</td>
-                                    <td>{ f.formula.clone() }</td>
-                                    <td>{ format!("{:.4} {}", f.theory, f.unit) }</td>
-                                    <td>{ format!("{:.4} {}", f.simulated, f.unit) }</td>
-                                    <td>{ if f.theory != 0.0 { format!("{:+.1}%", (f.simulated / f.theory - 1.0) * 100.0) } else { "–".to_owned() } }</td>
-                                </tr>
-                            }) }
-                        </tbody>
-                    </table>
-                }
+                <FormulaTable formulas={state.formulas.clone()} />
             </section>
             <ModelsPage />
         </main>

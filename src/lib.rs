@@ -28,6 +28,8 @@ pub mod inspector;
 #[cfg(target_arch = "wasm32")]
 pub mod models_page;
 #[cfg(target_arch = "wasm32")]
+pub mod panels;
+#[cfg(target_arch = "wasm32")]
 pub mod side;
 #[cfg(target_arch = "wasm32")]
 pub mod time_chart;

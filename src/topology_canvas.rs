@@ -471,6 +471,9 @@ fn frame(s: &mut Scene, canvas: &HtmlCanvasElement, ts: f64) {
     if s.frames.is_multiple_of(60) {
         publish_frame_stats(canvas, &s.draw_ms, &s.interval_ms);
     }
+    if s.frames.is_multiple_of(10) {
+        publish_layout(s, canvas);
+    }
 }
 
 fn push_sample(samples: &mut Vec<f64>, v: f64) {
@@ -492,6 +495,36 @@ fn publish_frame_stats(canvas: &HtmlCanvasElement, draw: &[f64], interval: &[f64
     let _ = canvas.set_attribute("data-draw-p95-ms", &format!("{:.2}", p95(draw)));
     let _ = canvas.set_attribute("data-frame-p95-ms", &format!("{:.2}", p95(interval)));
     let _ = canvas.set_attribute("data-frames", &draw.len().to_string());
+}
+
+/// Where each item is on screen (CSS pixels from the canvas's corner) and in
+/// which lane, as a data attribute: what end-to-end tests aim their drags
+/// at.
+fn publish_layout(s: &Scene, canvas: &HtmlCanvasElement) {
+    let items: Vec<String> = s
+        .layout
+        .items
+        .iter()
+        .map(|it| {
+            let x = it.pos[0] * s.zoom + s.pan[0];
+            let y = it.pos[1] * s.zoom + s.pan[1];
+            let lane = match it.lane {
+                Lane::Sync => "sync",
+                Lane::Async => "async",
+            };
+            format!("{{\"id\":{:?},\"x\":{x:.1},\"y\":{y:.1},\"lane\":\"{lane}\"}}", it.id)
+        })
+        .collect();
+    let boundary = LANE_HEIGHT * s.zoom + s.pan[1];
+    let port_dx = NODE_W / 2.0 * s.zoom;
+    let json = format!(
+        "{{\"boundary\":{boundary:.1},\"zoom\":{:.3},\"port_dx\":{port_dx:.1},\"items\":[{}]}}",
+        s.zoom,
+        items.join(",")
+    );
+    if canvas.get_attribute("data-layout").as_deref() != Some(json.as_str()) {
+        let _ = canvas.set_attribute("data-layout", &json);
+    }
 }
 
 const KIND_COLOURS: [(&str, &str); 5] = [
@@ -636,10 +669,19 @@ fn draw(s: &Scene, ctx: &CanvasRenderingContext2d, dpr: f64, css_w: f64, ts: f64
         ctx.fill();
     }
 
-    // Components and loads.
+    // Components and loads: shapes first, then every text grouped by font
+    // (changing the font is what costs most in a canvas).
     let pulse = 0.5 + 0.5 * (ts / 180.0).sin();
+    let detailed = z >= 0.45;
+    let mut titles: Vec<(String, [f64; 2])> = Vec::with_capacity(s.layout.items.len());
+    let mut details: Vec<(String, [f64; 2])> = Vec::with_capacity(s.layout.items.len());
+    let mut queue_labels: Vec<(String, [f64; 2])> = Vec::new();
     for (i, it) in s.layout.items.iter().enumerate() {
         let (x, y) = (it.pos[0] - NODE_W / 2.0, it.pos[1] - NODE_H / 2.0);
+        // Off screen: nothing to draw.
+        if x > left + width || x + NODE_W < left {
+            continue;
+        }
         let selected = s.layout.is_selected(i, s.selected.as_ref());
         match it.item {
             ItemRef::Load(l) => {
@@ -654,9 +696,9 @@ fn draw(s: &Scene, ctx: &CanvasRenderingContext2d, dpr: f64, css_w: f64, ts: f64
                 ctx.set_stroke_style_str(if selected { "#1b5fd9" } else { "#5b6472" });
                 ctx.set_line_width(if selected { 3.0 } else { 1.5 });
                 ctx.stroke();
-                label(ctx, &it.id, it.pos, -8.0, "600 13px system-ui, sans-serif", "#1d2330");
+                titles.push((it.id.clone(), [it.pos[0], it.pos[1] - 8.0]));
                 let text = rate.map_or_else(|| "users".to_owned(), |r| format!("users · {r:.0}/s"));
-                label(ctx, &text, it.pos, 10.0, "11px system-ui, sans-serif", "#5b6472");
+                details.push((text, [it.pos[0], it.pos[1] + 10.0]));
             }
             ItemRef::Node(n) => {
                 let node = &s.outline.nodes[n];
@@ -668,13 +710,9 @@ fn draw(s: &Scene, ctx: &CanvasRenderingContext2d, dpr: f64, css_w: f64, ts: f64
                 ctx.fill();
                 // Utilization fills the box from the bottom.
                 if utilization > 0.0 {
-                    ctx.save();
-                    rounded(ctx, x, y, NODE_W, NODE_H, 8.0);
-                    ctx.clip();
                     ctx.set_fill_style_str(&utilization_colour(utilization));
-                    let h = NODE_H * utilization.min(1.0);
-                    ctx.fill_rect(x, y + NODE_H - h, NODE_W, h);
-                    ctx.restore();
+                    let h = (NODE_H - 4.0) * utilization.min(1.0);
+                    ctx.fill_rect(x + 2.0, y + NODE_H - 2.0 - h, NODE_W - 4.0, h);
                 }
                 let failing = report.is_some_and(|r| {
                     let bad = r.outcomes.error + r.outcomes.timeout + r.rejected;
@@ -705,32 +743,20 @@ fn draw(s: &Scene, ctx: &CanvasRenderingContext2d, dpr: f64, css_w: f64, ts: f64
                 // Kind stripe.
                 ctx.set_fill_style_str(kind_colour(&node.kind));
                 ctx.fill_rect(x + 1.0, y + 8.0, 4.0, NODE_H - 16.0);
-                label(
-                    ctx,
-                    &node.id,
-                    [it.pos[0] + 2.0, it.pos[1]],
-                    -10.0,
-                    "600 13px system-ui, sans-serif",
-                    "#1d2330",
-                );
-                let replicas = state.map_or(node.replicas, |s| s.replicas);
-                let mut detail = node.kind.clone();
-                if replicas > 1 || matches!(node.kind.as_str(), "service" | "database") {
-                    detail.push_str(&format!(" ×{replicas}"));
+                titles.push((node.id.clone(), [it.pos[0] + 2.0, it.pos[1] - 10.0]));
+                if detailed {
+                    let replicas = state.map_or(node.replicas, |s| s.replicas);
+                    let mut detail = node.kind.clone();
+                    if replicas > 1 || matches!(node.kind.as_str(), "service" | "database") {
+                        detail.push_str(&format!(" ×{replicas}"));
+                    }
+                    if report.is_some()
+                        && matches!(node.kind.as_str(), "service" | "database" | "queue")
+                    {
+                        detail.push_str(&format!(" · {:.0}%", utilization * 100.0));
+                    }
+                    details.push((detail, [it.pos[0] + 2.0, it.pos[1] + 9.0]));
                 }
-                if report.is_some()
-                    && matches!(node.kind.as_str(), "service" | "database" | "queue")
-                {
-                    detail.push_str(&format!(" · {:.0}%", utilization * 100.0));
-                }
-                label(
-                    ctx,
-                    &detail,
-                    [it.pos[0] + 2.0, it.pos[1]],
-                    9.0,
-                    "11px system-ui, sans-serif",
-                    "#4a5260",
-                );
                 // Queue bar under the box.
                 let queued = state.map_or(0, |s| s.queued);
                 let fill = ((1.0 + queued as f64).ln() / (1.0 + 10_000f64).ln()).min(1.0);
@@ -739,12 +765,10 @@ fn draw(s: &Scene, ctx: &CanvasRenderingContext2d, dpr: f64, css_w: f64, ts: f64
                 if queued > 0 {
                     ctx.set_fill_style_str(if fill > 0.6 { "#d6322e" } else { "#c2710c" });
                     ctx.fill_rect(x, y + NODE_H + 4.0, NODE_W * fill.max(0.04), 5.0);
-                    ctx.set_fill_style_str("#4a5260");
-                    ctx.set_font("10px system-ui, sans-serif");
-                    ctx.set_text_align("right");
-                    ctx.set_text_baseline("top");
-                    let _ =
-                        ctx.fill_text(&format!("{queued} queued"), x + NODE_W, y + NODE_H + 11.0);
+                    if detailed {
+                        queue_labels
+                            .push((format!("{queued} queued"), [x + NODE_W, y + NODE_H + 11.0]));
+                    }
                 }
             }
         }
@@ -758,6 +782,26 @@ fn draw(s: &Scene, ctx: &CanvasRenderingContext2d, dpr: f64, css_w: f64, ts: f64
             let _ = ctx.arc(p[0], p[1], PORT_R - 3.0, 0.0, std::f64::consts::TAU);
             ctx.fill();
             ctx.stroke();
+        }
+    }
+    ctx.set_text_align("center");
+    ctx.set_text_baseline("middle");
+    ctx.set_fill_style_str("#1d2330");
+    ctx.set_font("600 13px system-ui, sans-serif");
+    for (text, at) in &titles {
+        let _ = ctx.fill_text_with_max_width(text, at[0], at[1], NODE_W - 14.0);
+    }
+    ctx.set_fill_style_str("#4a5260");
+    ctx.set_font("11px system-ui, sans-serif");
+    for (text, at) in &details {
+        let _ = ctx.fill_text_with_max_width(text, at[0], at[1], NODE_W - 14.0);
+    }
+    if !queue_labels.is_empty() {
+        ctx.set_font("10px system-ui, sans-serif");
+        ctx.set_text_align("right");
+        ctx.set_text_baseline("top");
+        for (text, at) in &queue_labels {
+            let _ = ctx.fill_text(text, at[0], at[1]);
         }
     }
 
@@ -785,21 +829,6 @@ fn set_dash(ctx: &CanvasRenderingContext2d, segments: &[f64]) {
 fn rounded(ctx: &CanvasRenderingContext2d, x: f64, y: f64, w: f64, h: f64, r: f64) {
     ctx.begin_path();
     let _ = ctx.round_rect_with_f64(x, y, w, h, r);
-}
-
-fn label(
-    ctx: &CanvasRenderingContext2d,
-    text: &str,
-    at: [f64; 2],
-    dy: f64,
-    font: &str,
-    colour: &str,
-) {
-    ctx.set_fill_style_str(colour);
-    ctx.set_font(font);
-    ctx.set_text_align("center");
-    ctx.set_text_baseline("middle");
-    let _ = ctx.fill_text_with_max_width(text, at[0], at[1] + dy, NODE_W - 14.0);
 }
 
 fn arrow_head(ctx: &CanvasRenderingContext2d, a: [f64; 2], b: [f64; 2]) {

@@ -13,14 +13,14 @@ use scalesim_engine::scenario::Mode;
 use crate::dots::EdgeTraffic;
 
 /// Height of each lane, world units.
-pub const LANE_HEIGHT: f64 = 360.0;
+pub const LANE_HEIGHT: f64 = 300.0;
 /// A component's box.
 pub const NODE_W: f64 = 132.0;
 pub const NODE_H: f64 = 58.0;
 /// Radius of the connect handle on a box's right edge.
 pub const PORT_R: f64 = 9.0;
-/// Horizontal distance between depths.
-const COLUMN: f64 = 190.0;
+/// Horizontal distance between columns.
+const COLUMN: f64 = 180.0;
 /// Vertical distance between boxes stacked in a lane.
 const ROW: f64 = 84.0;
 
@@ -175,15 +175,50 @@ pub fn layout(outline: &Outline, remembered: &HashMap<String, [f64; 2]>) -> Layo
     let lanes = lanes(outline);
     let depths = depths(outline);
     let mut items = Vec::with_capacity(outline.loads.len() + outline.nodes.len());
+    // Columns by depth; a depth with more boxes than a lane holds gets
+    // several sub-columns, and later depths move right to make room.
+    let per_lane = ((LANE_HEIGHT - 60.0) / ROW).floor().max(1.0) as usize;
+    let mut counts: HashMap<(Lane, usize), usize> = HashMap::new();
+    *counts.entry((Lane::Sync, 0)).or_default() += outline.loads.len();
+    for (lane, depth) in lanes.iter().zip(&depths) {
+        *counts.entry((*lane, *depth)).or_default() += 1;
+    }
+    let deepest = depths.iter().copied().max().unwrap_or(0);
+    let mut column_x = Vec::with_capacity(deepest + 1);
+    let mut x = 90.0;
+    for depth in 0..=deepest {
+        column_x.push(x);
+        let widest = [Lane::Sync, Lane::Async]
+            .iter()
+            .map(|lane| counts.get(&(*lane, depth)).copied().unwrap_or(0).div_ceil(per_lane))
+            .max()
+            .unwrap_or(1)
+            .max(1);
+        x += widest as f64 * COLUMN;
+    }
+    // Places already taken (saved or remembered) are skipped, so a new
+    // component never lands on an old one.
+    let mut taken: Vec<[f64; 2]> = outline
+        .loads
+        .iter()
+        .map(|l| l.position.or_else(|| remembered.get(&l.id).copied()))
+        .chain(outline.nodes.iter().map(|n| n.position.or_else(|| remembered.get(&n.id).copied())))
+        .flatten()
+        .collect();
     let mut used: HashMap<(Lane, usize), usize> = HashMap::new();
-    let mut auto = |lane: Lane, depth: usize| {
+    let mut auto = |lane: Lane, depth: usize| loop {
         let k = used.entry((lane, depth)).or_default();
         let row = *k;
         *k += 1;
-        let per_lane = ((LANE_HEIGHT - 60.0) / ROW).floor().max(1.0) as usize;
-        let x = 90.0 + depth as f64 * COLUMN + (row / per_lane) as f64 * 40.0;
+        let x = column_x.get(depth).copied().unwrap_or(90.0) + (row / per_lane) as f64 * COLUMN;
         let y = lane.top() + 70.0 + (row % per_lane) as f64 * ROW;
-        [x, y]
+        let free = taken
+            .iter()
+            .all(|p| (p[0] - x).abs() >= NODE_W || (lane.clamp(p[1]) - y).abs() >= NODE_H);
+        if free || row > 10_000 {
+            taken.push([x, y]);
+            break [x, y];
+        }
     };
     for (i, load) in outline.loads.iter().enumerate() {
         let pos = load
@@ -468,6 +503,12 @@ service_time = { dist = "exp", mean = "1ms" }
         let grown = CHAIN.to_owned()
             + "[[node]]\nid = \"new\"\nkind = \"service\"\nservice_time = { dist = \"exp\", mean = \"1ms\" }\n";
         let second = layout(&outline_of(&grown), &remembered);
+        let new = second.items.iter().find(|x| x.id == "new").map(|x| x.pos).unwrap_or_default();
+        for it in &first.items {
+            let apart =
+                (it.pos[0] - new[0]).abs() >= NODE_W || (it.pos[1] - new[1]).abs() >= NODE_H;
+            assert!(apart, "the new component covers {}", it.id);
+        }
         for it in &first.items {
             let again = second.items.iter().find(|x| x.id == it.id).map(|x| x.pos);
             assert_eq!(again, Some(it.pos), "{} moved", it.id);
@@ -501,6 +542,24 @@ service_time = { dist = "exp", mean = "1ms" }
             }
         }
         assert_eq!(l.selection_of_edge(1), Some(Selection::Call { node: "api".into(), call: 0 }));
+    }
+
+    #[test]
+    fn a_hundred_components_do_not_overlap() {
+        let mut text = CHAIN.to_owned();
+        for i in 0..100 {
+            text += &format!(
+                "[[node]]\nid = \"n{i}\"\nkind = \"service\"\nservice_time = {{ dist = \"exp\", mean = \"1ms\" }}\n"
+            );
+        }
+        let l = layout(&outline_of(&text), &HashMap::new());
+        for (i, a) in l.items.iter().enumerate() {
+            for b in &l.items[i + 1..] {
+                let apart =
+                    (a.pos[0] - b.pos[0]).abs() >= NODE_W || (a.pos[1] - b.pos[1]).abs() >= NODE_H;
+                assert!(apart, "{} and {} overlap", a.id, b.id);
+            }
+        }
     }
 
     #[test]

@@ -31,6 +31,10 @@ const MAX_WINDOWS_PER_FRAME: usize = 250;
 /// Wall milliseconds between formula checks while playing (each reads the
 /// run's summary).
 const FORMULA_EVERY_MS: f64 = 1000.0;
+/// Wall milliseconds between frames while playing: the page redraws its
+/// numbers at this rate (the canvas animates at the display's own), and
+/// decoding fewer frames leaves its main thread free for drawing.
+const FRAME_EVERY_MS: f64 = 33.0;
 /// A tick that comes late (a throttled tab) never simulates more than this
 /// much wall time's worth, so the page catches up smoothly.
 const MAX_TICK_GAP_MS: f64 = 100.0;
@@ -55,6 +59,10 @@ struct Runner {
     sweep: Option<SweepJob>,
     /// The sweep's parameter, for its report.
     sweep_param: String,
+    /// Windows closed since the last frame.
+    unsent: Vec<WindowReport>,
+    /// When the last frame was posted.
+    frame_at_ms: f64,
 }
 
 /// Installs the message handler and the panic reporter, then says `Ready`.
@@ -75,6 +83,8 @@ pub fn start() {
         formulas_at_ms: 0.0,
         sweep: None,
         sweep_param: String::new(),
+        unsent: Vec::new(),
+        frame_at_ms: 0.0,
     }));
     // The tick closure and the runner hold each other: both live as long as
     // the worker does, which is the intent.
@@ -178,6 +188,8 @@ impl Runner {
                     let toml = runner.text.clone();
                     let outline = outline::outline(&toml).unwrap_or_default();
                     runner.post(&FromWorker::Applied { toml, id, outline, restarted });
+                    // The new state shows at once, even while paused.
+                    runner.post_frame(Vec::new());
                 }
                 Err(message) if id == 0 => runner.post(&FromWorker::Error { message }),
                 Err(message) => runner.post(&FromWorker::Refused { id, message }),
@@ -259,6 +271,7 @@ impl Runner {
         }));
         self.file = file;
         self.sim = Some(sim);
+        self.unsent.clear();
         self.multiplier = 1.0;
         self.playing = false;
         self.post_frame(Vec::new());
@@ -294,10 +307,10 @@ impl Runner {
         let wall_ms = (now_ms - runner.last_tick_ms).clamp(0.0, MAX_TICK_GAP_MS);
         runner.last_tick_ms = now_ms;
         let speed = runner.speed;
+        let mut windows = std::mem::take(&mut runner.unsent);
         let Some(sim) = runner.sim.as_mut() else {
             return;
         };
-        let mut windows = Vec::new();
         // A window at a time, until the simulated time this tick asks for
         // (none at max speed), the tick's budget, or the frame's window cap:
         // a scenario too heavy for its speed runs slower rather than
@@ -325,7 +338,11 @@ impl Runner {
             runner.post_frame(windows);
             return;
         }
-        runner.post_frame(windows);
+        if now_ms - runner.frame_at_ms >= FRAME_EVERY_MS || windows.len() >= MAX_WINDOWS_PER_FRAME {
+            runner.post_frame(windows);
+        } else {
+            runner.unsent = windows;
+        }
         runner.schedule_tick();
     }
 
@@ -350,8 +367,12 @@ impl Runner {
         }
     }
 
-    fn post_frame(&mut self, windows: Vec<WindowReport>) {
+    fn post_frame(&mut self, mut windows: Vec<WindowReport>) {
         let now_ms = js_sys::Date::now();
+        self.frame_at_ms = now_ms;
+        if !self.unsent.is_empty() {
+            windows.splice(0..0, std::mem::take(&mut self.unsent));
+        }
         let due = !self.playing || now_ms - self.formulas_at_ms >= FORMULA_EVERY_MS;
         if let Some(sim) = &self.sim {
             let formulas = due.then(|| formula::checks_of(sim));

@@ -1,0 +1,275 @@
+// The topology canvas and the editor, driven with real mouse and keyboard
+// events: drag a component from the request path into the background and
+// watch p99 fall; connect, rename, delete; undo and redo; the inspector's
+// validation; A/B compare; and frame times with 100 components at
+// 100 000 requests/s.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFile, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { serveDist, launchBrowser, collectErrors, screenshot, readStat, ARTIFACTS } from './harness.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await serveDist();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const nameIs = (page, pattern) =>
+  page.waitForFunction(
+    (source) => new RegExp(source).test(document.querySelector('[data-testid="scenario-name"]')?.textContent ?? ''),
+    pattern.source,
+    { timeout: 20000 },
+  );
+
+const ready = (page) =>
+  page.waitForFunction(() => !document.querySelector('#play').disabled, null, { timeout: 20000 });
+
+/** The canvas's layout: screen positions (CSS px in the canvas) and lanes. */
+async function layoutOf(page) {
+  const text = await page.$eval('#topology', (c) => c.getAttribute('data-layout'));
+  return JSON.parse(text);
+}
+
+/** Waits until `check(layout)` holds. */
+async function layoutWhere(page, check, what) {
+  const deadline = Date.now() + 15000;
+  for (;;) {
+    const layout = await layoutOf(page).catch(() => null);
+    if (layout && check(layout)) return layout;
+    if (Date.now() > deadline) throw new Error(`the canvas never showed ${what}: ${JSON.stringify(layout)}`);
+    await page.waitForTimeout(100);
+  }
+}
+
+const item = (layout, id) => layout.items.find((i) => i.id === id);
+
+/** A real mouse drag on the canvas, from one canvas point to another. */
+async function drag(page, from, to) {
+  const canvas = page.locator('#topology');
+  await canvas.scrollIntoViewIfNeeded();
+  const box = await canvas.boundingBox();
+  await page.mouse.move(box.x + from.x, box.y + from.y);
+  await page.mouse.down();
+  for (let k = 1; k <= 12; k++) {
+    await page.mouse.move(box.x + from.x + ((to.x - from.x) * k) / 12, box.y + from.y + ((to.y - from.y) * k) / 12);
+  }
+  await page.mouse.up();
+}
+
+async function select(page, label) {
+  await page.locator('.component-list button', { hasText: label }).click();
+}
+
+const lastP99 = async (page) => parseFloat(await readStat(page, 'p99'));
+
+async function waitWindows(page, n) {
+  await page.waitForFunction(
+    (n) => Number(document.querySelector('[data-testid="windows"]').textContent) >= n,
+    n,
+    { timeout: 60000 },
+  );
+}
+
+test('dragging a component into the background makes its calls async, live, and p99 falls', async () => {
+  const page = await browser.context.newPage();
+  const errors = collectErrors(page);
+  await page.goto(server.url);
+  await ready(page);
+  await page.selectOption('#library', 'sync-chain.toml');
+  await nameIs(page, /synchronous chain: the slowest link/);
+  await ready(page);
+  let layout = await layoutWhere(page, (l) => item(l, 'recommendations'), 'recommendations');
+  assert.equal(item(layout, 'recommendations').lane, 'sync');
+
+  await page.locator('button.speed', { hasText: '10×' }).click();
+  await page.locator('#play').click();
+  await waitWindows(page, 12);
+  const before = await lastP99(page);
+  assert.ok(before > 150, `the sync chain's p99: ${before} ms`);
+
+  const rec = item(layout, 'recommendations');
+  await drag(page, rec, { x: rec.x, y: layout.boundary + 70 });
+  layout = await layoutWhere(page, (l) => item(l, 'recommendations')?.lane === 'async', 'recommendations in the background');
+
+  // The scenario changed: the api's call to recommendations is async now.
+  await select(page, 'service api');
+  await page.waitForFunction(() => document.querySelector('.inspector').textContent.includes('→ recommendations (async)'));
+  assert.match(await page.locator('.inspector').textContent(), /→ payments \(sync\)/);
+  await screenshot(page, 'editor-after-drag');
+
+  // The run went on, and the engine says p99 falls to the api's and
+  // payments' own few milliseconds (sync-chain-async: about 26 ms).
+  await page.waitForFunction(
+    () => parseFloat(document.querySelector('[data-testid="p99"]').textContent) < 60,
+    null,
+    { timeout: 30000 },
+  );
+  const after = await lastP99(page);
+  assert.ok(after < before / 3, `p99 ${before} → ${after} ms`);
+
+  // Undo puts it back on the request path; redo moves it out again.
+  await page.keyboard.press('Control+z');
+  await layoutWhere(page, (l) => item(l, 'recommendations')?.lane === 'sync', 'the undo');
+  await page.keyboard.press('Control+Shift+z');
+  await layoutWhere(page, (l) => item(l, 'recommendations')?.lane === 'async', 'the redo');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('the palette adds, a drag connects, and the inspector renames, validates and deletes; all undoable', async () => {
+  const page = await browser.context.newPage();
+  const errors = collectErrors(page);
+  await page.goto(server.url);
+  await ready(page);
+  await nameIs(page, /two workers/);
+
+  await page.locator('#add-service').click();
+  let layout = await layoutWhere(page, (l) => item(l, 'service'), 'the new service');
+  assert.equal(item(layout, 'service').lane, 'sync');
+  assert.ok(!(await page.locator('#undo').isDisabled()));
+
+  // Connect api → service by dragging from api's handle onto service.
+  const api = item(layout, 'api');
+  const target = item(layout, 'service');
+  await drag(page, { x: api.x + layout.port_dx, y: api.y }, target);
+  await select(page, 'service api');
+  await page.waitForFunction(() => document.querySelector('.inspector').textContent.includes('→ service (sync)'));
+
+  // The inspector checks what is typed, beside the field.
+  const workers = page.locator('#field-workers');
+  await workers.fill('many');
+  await workers.press('Enter');
+  await page.waitForFunction(() => /not a number/.test(document.querySelector('[data-path="node.api.workers"] .field-error')?.textContent ?? ''));
+  await workers.fill('0');
+  await workers.press('Enter');
+  await page.waitForFunction(() => /whole number from 1/.test(document.querySelector('[data-path="node.api.workers"] .field-error')?.textContent ?? ''));
+  await workers.fill('3');
+  await workers.press('Enter');
+  await page.waitForFunction(() => !document.querySelector('[data-path="node.api.workers"] .field-error'));
+  await page.waitForFunction(() => document.querySelector('#field-workers').value === '3');
+  assert.match(await readStat(page, 'node-states').catch(() => ''), /api: \d+\/3 busy/);
+
+  // What only the engine can judge is refused by it, and shown beside the field.
+  const min = page.locator('#field-autoscale-min');
+  await min.fill('2');
+  await min.press('Enter');
+  await page.waitForFunction(
+    () => (document.querySelector('[data-path="node.api.autoscale.min"] .field-error')?.textContent ?? '').length > 0,
+  );
+  assert.match(await page.locator('[data-path="node.api.autoscale.min"] .field-error').textContent(), /max/);
+
+  // Rename, then delete, then undo both.
+  await select(page, 'service service');
+  await page.locator('#rename').fill('audit');
+  await page.locator('#rename').press('Enter');
+  await page.locator('.component-list button', { hasText: 'service audit' }).waitFor();
+  await select(page, 'service audit');
+  await page.locator('#delete').click();
+  await layoutWhere(page, (l) => !item(l, 'audit'), 'audit deleted');
+  await page.locator('#undo').click();
+  await layoutWhere(page, (l) => item(l, 'audit'), 'audit back');
+  await page.locator('#undo').click();
+  await layoutWhere(page, (l) => item(l, 'service') && !item(l, 'audit'), 'the name back');
+  await page.locator('#redo').click();
+  await layoutWhere(page, (l) => item(l, 'audit'), 'the rename redone');
+  await screenshot(page, 'editor-connected');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('compare: B is the async design, both run on one seed and load, B wins on p99', async () => {
+  const page = await browser.context.newPage();
+  const errors = collectErrors(page);
+  await page.goto(server.url);
+  await ready(page);
+  await page.selectOption('#library', 'sync-chain.toml');
+  await nameIs(page, /synchronous chain/);
+  await ready(page);
+  await page.locator('#compare').click();
+  await page.locator('#edit-b[aria-pressed="true"]').waitFor();
+  // B is a copy: drag its recommendations into the background.
+  let layout = await layoutWhere(page, (l) => item(l, 'recommendations'), 'B');
+  const rec = item(layout, 'recommendations');
+  await drag(page, rec, { x: rec.x, y: layout.boundary + 70 });
+  await layoutWhere(page, (l) => item(l, 'recommendations')?.lane === 'async', "B's recommendations in the background");
+  // A is untouched.
+  await page.locator('#edit-a').click();
+  await layoutWhere(page, (l) => item(l, 'recommendations')?.lane === 'sync', 'A unchanged');
+
+  await page.locator('button.speed', { hasText: '10×' }).click();
+  await page.locator('#play').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="compare-p99-b"]'), null, { timeout: 30000 });
+  await waitWindows(page, 20);
+  const read = async (id) => parseFloat(await readStat(page, id));
+  const [a, b] = [await read('compare-p99-a'), await read('compare-p99-b')];
+  assert.ok(a > 150 && b < a / 3, `p99 A ${a} ms, B ${b} ms`);
+  const [ga, gb] = [await read('compare-goodput-a'), await read('compare-goodput-b')];
+  assert.ok(Math.abs(ga - gb) / ga < 0.1, `same load: goodput A ${ga}, B ${gb}`);
+  await page.locator('#compare-latency-chart').scrollIntoViewIfNeeded();
+  await page.waitForTimeout(600);
+  await screenshot(page, 'compare');
+  await page.locator('#close-compare').click();
+  await page.locator('#compare').waitFor();
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+/** 100 components: a gateway, and three tiers of 33 (the middle one async). */
+function hundredNodes() {
+  let t = `[scenario]\nname = "A hundred components at 100 000 requests/s"\nseed = 3\nduration = "600s"\n\n`;
+  t += `[[load]]\nid = "users"\ntarget = "gateway"\nrate = 100000\n\n`;
+  t += `[[node]]\nid = "gateway"\nkind = "service"\nreplicas = 16\nworkers = 256\nio = "nonblocking"\nservice_time = { dist = "exp", mean = "200us" }\n`;
+  for (let i = 0; i < 33; i++) t += `  [[node.call]]\n  to = "a${i}"\n  probability = 0.06\n`;
+  for (let i = 0; i < 33; i++) {
+    t += `\n[[node]]\nid = "a${i}"\nkind = "service"\nreplicas = 4\nworkers = 64\nio = "nonblocking"\nservice_time = { dist = "exp", mean = "1ms" }\n`;
+    t += `  [[node.call]]\n  to = "b${i}"\n  mode = "async"\n  probability = 0.5\n`;
+  }
+  for (let i = 0; i < 33; i++) {
+    t += `\n[[node]]\nid = "b${i}"\nkind = "service"\nreplicas = 2\nworkers = 64\nio = "nonblocking"\nservice_time = { dist = "exp", mean = "2ms" }\n`;
+    t += `  [[node.call]]\n  to = "c${i}"\n  probability = 0.5\n`;
+  }
+  for (let i = 0; i < 33; i++) {
+    t += `\n[[node]]\nid = "c${i}"\nkind = "database"\npool = 32\nservice_time = { dist = "exp", mean = "1ms" }\n`;
+  }
+  return t;
+}
+
+test('frame time with 100 components at 100 000 requests/s', async () => {
+  const page = await browser.context.newPage();
+  const errors = collectErrors(page);
+  await page.goto(server.url);
+  await ready(page);
+  const text = hundredNodes();
+  await page.locator('#import').setInputFiles({ name: 'hundred.toml', mimeType: 'text/plain', buffer: Buffer.from(text) });
+  await nameIs(page, /hundred components/);
+  await ready(page);
+  await layoutWhere(page, (l) => l.items.length === 101, 'a hundred components');
+  await page.locator('#play').click();
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid="windows"]').textContent) >= 2, null, { timeout: 60000 });
+  // Measure over a fresh stretch of frames while it plays.
+  await page.waitForTimeout(10000);
+  const stats = await page.$eval('#topology', (c) => ({
+    draw: parseFloat(c.getAttribute('data-draw-p95-ms')),
+    frame: parseFloat(c.getAttribute('data-frame-p95-ms')),
+    frames: Number(c.getAttribute('data-frames')),
+  }));
+  const rate = await readStat(page, 'rate');
+  await mkdir(ARTIFACTS, { recursive: true });
+  await writeFile(join(ARTIFACTS, 'frame-times.json'), JSON.stringify({ ...stats, offered: rate }, null, 2));
+  console.log(`# 100 components at ${rate}: canvas draw p95 ${stats.draw} ms, frame interval p95 ${stats.frame} ms over ${stats.frames} frames`);
+  assert.ok(stats.frames >= 300, `frames measured: ${stats.frames}`);
+  assert.ok(stats.draw < 16, `draw p95 ${stats.draw} ms`);
+  // 60 frames a second is 16.7 ms between frames; a dropped frame doubles it.
+  assert.ok(stats.frame < 25, `frame interval p95 ${stats.frame} ms`);
+  await screenshot(page, 'hundred-components');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
