@@ -405,6 +405,11 @@ fn finish_move(s: &mut Scene, item: usize, start: [f64; 2]) {
     s.on_edit.emit(edit);
 }
 
+/// A line from one point to another.
+type Segment = ([f64; 2], [f64; 2]);
+/// `(x, y, width, height, radius)`.
+type RoundRect = (f64, f64, f64, f64, f64);
+
 type LoopSlot = Rc<RefCell<Option<Closure<dyn FnMut(f64)>>>>;
 
 fn start_loop(scene: Rc<RefCell<Scene>>, canvas: NodeRef, alive: Rc<std::cell::Cell<bool>>) {
@@ -600,15 +605,26 @@ fn draw(s: &Scene, ctx: &CanvasRenderingContext2d, dpr: f64, css_w: f64, ts: f64
     ctx.stroke();
     set_dash(ctx, &[]);
 
-    // Edges.
+    // Everything below is batched: one path per style, one fill or stroke
+    // per path. A software canvas pays per call, not per shape.
+    let visible = |x: f64| x + NODE_W >= left && x - NODE_W <= left + width;
+
+    // Edges, bucketed by (async, width, selected).
     let max_rate = s.traffic.iter().map(|t| t.rate).fold(1.0, f64::max);
     let breakers: HashMap<(usize, usize), BreakerState> = s
         .snapshot
         .iter()
         .flat_map(|snap| snap.breakers.iter().map(|b| ((b.node, b.call), b.state)))
         .collect();
+    let mut edge_groups: HashMap<(bool, u8, bool), Vec<Segment>> = HashMap::new();
+    let mut heads = Vec::with_capacity(s.layout.edges.len());
+    let mut glyphs = Vec::new();
+    let mut breaker_dots: [Vec<[f64; 2]>; 3] = Default::default();
     for (i, edge) in s.layout.edges.iter().enumerate() {
         let (a, b) = s.layout.segment(edge);
+        if !visible(a[0]) && !visible(b[0]) {
+            continue;
+        }
         let rate = s.traffic.get(i).map_or(0.0, |t| t.rate);
         let selected = match (&edge.what, &s.selected) {
             (EdgeRef::Call { call, .. }, Some(Selection::Call { node, call: c })) => {
@@ -616,17 +632,9 @@ fn draw(s: &Scene, ctx: &CanvasRenderingContext2d, dpr: f64, css_w: f64, ts: f64
             }
             _ => false,
         };
-        ctx.set_stroke_style_str(if selected { "#1b5fd9" } else { "#7d8794" });
-        ctx.set_line_width(1.2 + 6.0 * (rate / max_rate).sqrt());
-        if edge.mode == Mode::Async {
-            set_dash(ctx, &[7.0, 5.0]);
-        }
-        ctx.begin_path();
-        ctx.move_to(a[0], a[1]);
-        ctx.line_to(b[0], b[1]);
-        ctx.stroke();
-        set_dash(ctx, &[]);
-        arrow_head(ctx, a, b);
+        let bucket = (6.0 * (rate / max_rate).sqrt()).round() as u8;
+        edge_groups.entry((edge.mode == Mode::Async, bucket, selected)).or_default().push((a, b));
+        heads.push((a, b));
         if edge.mode == Mode::Async && !matches!(edge.what, EdgeRef::Feed(_)) {
             // The queue an async call goes through: the callee's backlog.
             let queued = match s.layout.items[edge.to].item {
@@ -635,51 +643,106 @@ fn draw(s: &Scene, ctx: &CanvasRenderingContext2d, dpr: f64, css_w: f64, ts: f64
                 }
                 ItemRef::Load(_) => 0,
             };
-            queue_glyph(ctx, [(a[0] + b[0]) / 2.0, (a[1] + b[1]) / 2.0], queued);
+            glyphs.push(([(a[0] + b[0]) / 2.0, (a[1] + b[1]) / 2.0], queued));
         }
         if let EdgeRef::Call { node, call } = edge.what
             && let Some(state) = breakers.get(&(node, call))
         {
             let p = [a[0] + (b[0] - a[0]) * 0.22, a[1] + (b[1] - a[1]) * 0.22];
-            let colour = match state {
-                BreakerState::Closed => "#1f9d55",
-                BreakerState::HalfOpen => "#d9a400",
-                BreakerState::Open => "#d6322e",
+            let k = match state {
+                BreakerState::Closed => 0,
+                BreakerState::HalfOpen => 1,
+                BreakerState::Open => 2,
             };
-            ctx.set_fill_style_str(colour);
-            ctx.begin_path();
-            let _ = ctx.arc(p[0], p[1], 6.0, 0.0, std::f64::consts::TAU);
-            ctx.fill();
-            ctx.set_fill_style_str("#ffffff");
-            ctx.set_font("bold 8px system-ui, sans-serif");
-            ctx.set_text_align("center");
-            ctx.set_text_baseline("middle");
-            let _ = ctx.fill_text("B", p[0], p[1]);
+            breaker_dots[k].push(p);
         }
     }
+    for ((dashed, bucket, selected), segments) in &edge_groups {
+        ctx.set_stroke_style_str(if *selected { "#1b5fd9" } else { "#7d8794" });
+        ctx.set_line_width(1.2 + f64::from(*bucket));
+        if *dashed {
+            set_dash(ctx, &[7.0, 5.0]);
+        }
+        ctx.begin_path();
+        for (a, b) in segments {
+            ctx.move_to(a[0], a[1]);
+            ctx.line_to(b[0], b[1]);
+        }
+        ctx.stroke();
+        if *dashed {
+            set_dash(ctx, &[]);
+        }
+    }
+    ctx.set_fill_style_str("#7d8794");
+    ctx.begin_path();
+    for (a, b) in &heads {
+        arrow_head(ctx, *a, *b);
+    }
+    ctx.fill();
+    queue_glyphs(ctx, &glyphs);
+    for (points, colour) in breaker_dots.iter().zip(["#1f9d55", "#d9a400", "#d6322e"]) {
+        if points.is_empty() {
+            continue;
+        }
+        ctx.set_fill_style_str(colour);
+        ctx.begin_path();
+        for p in points {
+            ctx.move_to(p[0] + 6.0, p[1]);
+            let _ = ctx.arc(p[0], p[1], 6.0, 0.0, std::f64::consts::TAU);
+        }
+        ctx.fill();
+    }
 
-    // Dots.
+    // Dots, one path per outcome colour.
+    let mut dots: [Vec<[f64; 2]>; 4] = Default::default();
     for dot in s.pool.dots() {
         let Some(edge) = s.layout.edges.get(dot.edge) else { continue };
         let (a, b) = s.layout.segment(edge);
         let p = [a[0] + (b[0] - a[0]) * dot.t, a[1] + (b[1] - a[1]) * dot.t];
-        ctx.set_fill_style_str(outcome_colour(dot.outcome));
+        let k = match dot.outcome {
+            DotOutcome::Ok => 0,
+            DotOutcome::Degraded => 1,
+            DotOutcome::Failed => 2,
+            DotOutcome::Rejected => 3,
+        };
+        dots[k].push(p);
+    }
+    for (points, outcome) in dots.iter().zip([
+        DotOutcome::Ok,
+        DotOutcome::Degraded,
+        DotOutcome::Failed,
+        DotOutcome::Rejected,
+    ]) {
+        if points.is_empty() {
+            continue;
+        }
+        ctx.set_fill_style_str(outcome_colour(outcome));
         ctx.begin_path();
-        let _ = ctx.arc(p[0], p[1], 3.6, 0.0, std::f64::consts::TAU);
+        for p in points {
+            ctx.move_to(p[0] + 3.6, p[1]);
+            let _ = ctx.arc(p[0], p[1], 3.6, 0.0, std::f64::consts::TAU);
+        }
         ctx.fill();
     }
 
-    // Components and loads: shapes first, then every text grouped by font
-    // (changing the font is what costs most in a canvas).
+    // Components and loads.
     let pulse = 0.5 + 0.5 * (ts / 180.0).sin();
     let detailed = z >= 0.45;
     let mut titles: Vec<(String, [f64; 2])> = Vec::with_capacity(s.layout.items.len());
     let mut details: Vec<(String, [f64; 2])> = Vec::with_capacity(s.layout.items.len());
     let mut queue_labels: Vec<(String, [f64; 2])> = Vec::new();
+    let mut pills = Vec::new();
+    let mut boxes = Vec::new();
+    // Borders by style: (colour, width).
+    let mut borders: HashMap<(String, u8), Vec<RoundRect>> = HashMap::new();
+    let mut fills: [Vec<(f64, f64, f64, f64)>; 10] = Default::default();
+    let mut stripes: HashMap<&'static str, Vec<(f64, f64)>> = HashMap::new();
+    let mut queue_bars = Vec::new();
+    let mut queue_fills: [Vec<(f64, f64, f64)>; 2] = Default::default();
+    let mut ports = Vec::new();
     for (i, it) in s.layout.items.iter().enumerate() {
         let (x, y) = (it.pos[0] - NODE_W / 2.0, it.pos[1] - NODE_H / 2.0);
-        // Off screen: nothing to draw.
-        if x > left + width || x + NODE_W < left {
+        if !visible(it.pos[0]) {
             continue;
         }
         let selected = s.layout.is_selected(i, s.selected.as_ref());
@@ -690,12 +753,10 @@ fn draw(s: &Scene, ctx: &CanvasRenderingContext2d, dpr: f64, css_w: f64, ts: f64
                         .get(l)
                         .map(|r| r.requests.offered as f64 / (w.end_s - w.start_s).max(1e-9))
                 });
-                ctx.set_fill_style_str("#eef1f5");
-                rounded(ctx, x, y, NODE_W, NODE_H, NODE_H / 2.0);
-                ctx.fill();
-                ctx.set_stroke_style_str(if selected { "#1b5fd9" } else { "#5b6472" });
-                ctx.set_line_width(if selected { 3.0 } else { 1.5 });
-                ctx.stroke();
+                pills.push((x, y));
+                let style =
+                    if selected { ("#1b5fd9".to_owned(), 3) } else { ("#5b6472".to_owned(), 1) };
+                borders.entry(style).or_default().push((x, y, NODE_W, NODE_H, NODE_H / 2.0));
                 titles.push((it.id.clone(), [it.pos[0], it.pos[1] - 8.0]));
                 let text = rate.map_or_else(|| "users".to_owned(), |r| format!("users · {r:.0}/s"));
                 details.push((text, [it.pos[0], it.pos[1] + 10.0]));
@@ -705,44 +766,34 @@ fn draw(s: &Scene, ctx: &CanvasRenderingContext2d, dpr: f64, css_w: f64, ts: f64
                 let state = s.snapshot.as_ref().and_then(|x| x.nodes.get(n));
                 let report = s.window.as_ref().and_then(|w| w.nodes.get(n));
                 let utilization = report.map_or(0.0, |r| r.utilization);
-                ctx.set_fill_style_str("#ffffff");
-                rounded(ctx, x, y, NODE_W, NODE_H, 8.0);
-                ctx.fill();
-                // Utilization fills the box from the bottom.
+                boxes.push((x, y));
                 if utilization > 0.0 {
-                    ctx.set_fill_style_str(&utilization_colour(utilization));
                     let h = (NODE_H - 4.0) * utilization.min(1.0);
-                    ctx.fill_rect(x + 2.0, y + NODE_H - 2.0 - h, NODE_W - 4.0, h);
+                    let bucket = ((utilization * 10.0) as usize).min(9);
+                    fills[bucket].push((x + 2.0, y + NODE_H - 2.0 - h, NODE_W - 4.0, h));
                 }
                 let failing = report.is_some_and(|r| {
                     let bad = r.outcomes.error + r.outcomes.timeout + r.rejected;
                     r.arrivals > 0 && bad as f64 > 0.02 * r.arrivals as f64
                 });
-                rounded(ctx, x, y, NODE_W, NODE_H, 8.0);
-                if failing {
-                    ctx.set_stroke_style_str(&format!(
-                        "rgba(214,50,46,{:.2})",
-                        0.45 + 0.55 * pulse
-                    ));
-                    ctx.set_line_width(3.5);
+                let style = if failing {
+                    (format!("rgba(214,50,46,{:.2})", 0.45 + 0.55 * pulse), 4)
+                } else if selected {
+                    ("#1b5fd9".to_owned(), 4)
                 } else {
-                    ctx.set_stroke_style_str(if selected {
-                        "#1b5fd9"
-                    } else {
-                        kind_colour(&node.kind)
-                    });
-                    ctx.set_line_width(if selected { 3.5 } else { 2.0 });
-                }
-                ctx.stroke();
+                    (kind_colour(&node.kind).to_owned(), 2)
+                };
+                borders.entry(style).or_default().push((x, y, NODE_W, NODE_H, 8.0));
                 if selected && failing {
-                    ctx.set_stroke_style_str("#1b5fd9");
-                    ctx.set_line_width(1.5);
-                    rounded(ctx, x - 4.0, y - 4.0, NODE_W + 8.0, NODE_H + 8.0, 10.0);
-                    ctx.stroke();
+                    borders.entry(("#1b5fd9".to_owned(), 1)).or_default().push((
+                        x - 4.0,
+                        y - 4.0,
+                        NODE_W + 8.0,
+                        NODE_H + 8.0,
+                        10.0,
+                    ));
                 }
-                // Kind stripe.
-                ctx.set_fill_style_str(kind_colour(&node.kind));
-                ctx.fill_rect(x + 1.0, y + 8.0, 4.0, NODE_H - 16.0);
+                stripes.entry(kind_colour(&node.kind)).or_default().push((x + 1.0, y + 8.0));
                 titles.push((node.id.clone(), [it.pos[0] + 2.0, it.pos[1] - 10.0]));
                 if detailed {
                     let replicas = state.map_or(node.replicas, |s| s.replicas);
@@ -759,12 +810,14 @@ fn draw(s: &Scene, ctx: &CanvasRenderingContext2d, dpr: f64, css_w: f64, ts: f64
                 }
                 // Queue bar under the box.
                 let queued = state.map_or(0, |s| s.queued);
-                let fill = ((1.0 + queued as f64).ln() / (1.0 + 10_000f64).ln()).min(1.0);
-                ctx.set_fill_style_str("#e4e7ec");
-                ctx.fill_rect(x, y + NODE_H + 4.0, NODE_W, 5.0);
+                queue_bars.push((x, y + NODE_H + 4.0));
                 if queued > 0 {
-                    ctx.set_fill_style_str(if fill > 0.6 { "#d6322e" } else { "#c2710c" });
-                    ctx.fill_rect(x, y + NODE_H + 4.0, NODE_W * fill.max(0.04), 5.0);
+                    let fill = ((1.0 + queued as f64).ln() / (1.0 + 10_000f64).ln()).min(1.0);
+                    queue_fills[usize::from(fill > 0.6)].push((
+                        x,
+                        y + NODE_H + 4.0,
+                        NODE_W * fill.max(0.04),
+                    ));
                     if detailed {
                         queue_labels
                             .push((format!("{queued} queued"), [x + NODE_W, y + NODE_H + 11.0]));
@@ -772,18 +825,74 @@ fn draw(s: &Scene, ctx: &CanvasRenderingContext2d, dpr: f64, css_w: f64, ts: f64
                 }
             }
         }
-        // The connect handle.
         if !matches!(it.item, ItemRef::Node(n) if s.outline.nodes[n].kind == "external") {
-            let p = s.layout.port(i);
-            ctx.set_fill_style_str("#ffffff");
-            ctx.set_stroke_style_str("#5b6472");
-            ctx.set_line_width(1.5);
-            ctx.begin_path();
-            let _ = ctx.arc(p[0], p[1], PORT_R - 3.0, 0.0, std::f64::consts::TAU);
-            ctx.fill();
-            ctx.stroke();
+            ports.push(s.layout.port(i));
         }
     }
+    ctx.set_fill_style_str("#eef1f5");
+    ctx.begin_path();
+    for (x, y) in &pills {
+        let _ = ctx.round_rect_with_f64(*x, *y, NODE_W, NODE_H, NODE_H / 2.0);
+    }
+    ctx.fill();
+    ctx.set_fill_style_str("#ffffff");
+    ctx.begin_path();
+    for (x, y) in &boxes {
+        let _ = ctx.round_rect_with_f64(*x, *y, NODE_W, NODE_H, 8.0);
+    }
+    ctx.fill();
+    for (bucket, rects) in fills.iter().enumerate() {
+        if rects.is_empty() {
+            continue;
+        }
+        ctx.set_fill_style_str(&utilization_colour((bucket as f64 + 0.5) / 10.0));
+        ctx.begin_path();
+        for (x, y, w, h) in rects {
+            ctx.rect(*x, *y, *w, *h);
+        }
+        ctx.fill();
+    }
+    for ((colour, width), shapes) in &borders {
+        ctx.set_stroke_style_str(colour);
+        ctx.set_line_width(f64::from(*width));
+        ctx.begin_path();
+        for (x, y, w, h, r) in shapes {
+            let _ = ctx.round_rect_with_f64(*x, *y, *w, *h, *r);
+        }
+        ctx.stroke();
+    }
+    for (colour, at) in &stripes {
+        ctx.set_fill_style_str(colour);
+        ctx.begin_path();
+        for (x, y) in at {
+            ctx.rect(*x, *y, 4.0, NODE_H - 16.0);
+        }
+        ctx.fill();
+    }
+    ctx.set_fill_style_str("#e4e7ec");
+    ctx.begin_path();
+    for (x, y) in &queue_bars {
+        ctx.rect(*x, *y, NODE_W, 5.0);
+    }
+    ctx.fill();
+    for (bars, colour) in queue_fills.iter().zip(["#c2710c", "#d6322e"]) {
+        ctx.set_fill_style_str(colour);
+        ctx.begin_path();
+        for (x, y, w) in bars {
+            ctx.rect(*x, *y, *w, 5.0);
+        }
+        ctx.fill();
+    }
+    ctx.set_fill_style_str("#ffffff");
+    ctx.set_stroke_style_str("#5b6472");
+    ctx.set_line_width(1.5);
+    ctx.begin_path();
+    for p in &ports {
+        ctx.move_to(p[0] + PORT_R - 3.0, p[1]);
+        let _ = ctx.arc(p[0], p[1], PORT_R - 3.0, 0.0, std::f64::consts::TAU);
+    }
+    ctx.fill();
+    ctx.stroke();
     ctx.set_text_align("center");
     ctx.set_text_baseline("middle");
     ctx.set_fill_style_str("#1d2330");
@@ -826,35 +935,40 @@ fn set_dash(ctx: &CanvasRenderingContext2d, segments: &[f64]) {
     let _ = ctx.set_line_dash(&array);
 }
 
-fn rounded(ctx: &CanvasRenderingContext2d, x: f64, y: f64, w: f64, h: f64, r: f64) {
-    ctx.begin_path();
-    let _ = ctx.round_rect_with_f64(x, y, w, h, r);
-}
-
+/// Adds an arrow head at `b` (pointing from `a`) to the current path.
 fn arrow_head(ctx: &CanvasRenderingContext2d, a: [f64; 2], b: [f64; 2]) {
     let angle = (b[1] - a[1]).atan2(b[0] - a[0]);
     let size = 9.0;
-    ctx.set_fill_style_str("#7d8794");
-    ctx.begin_path();
     ctx.move_to(b[0], b[1]);
     ctx.line_to(b[0] - size * (angle - 0.4).cos(), b[1] - size * (angle - 0.4).sin());
     ctx.line_to(b[0] - size * (angle + 0.4).cos(), b[1] - size * (angle + 0.4).sin());
     ctx.close_path();
-    ctx.fill();
 }
 
-/// A small queue drawn on an async edge: slots filling with its backlog.
-fn queue_glyph(ctx: &CanvasRenderingContext2d, at: [f64; 2], queued: u64) {
+/// The queues async edges go through: small boxes whose slots fill with
+/// the callee's backlog (a slot a power of ten).
+fn queue_glyphs(ctx: &CanvasRenderingContext2d, glyphs: &[([f64; 2], u64)]) {
+    if glyphs.is_empty() {
+        return;
+    }
     let (w, h) = (34.0, 14.0);
-    let (x, y) = (at[0] - w / 2.0, at[1] - h / 2.0);
     ctx.set_fill_style_str("#fff7e8");
     ctx.set_stroke_style_str("#c2710c");
     ctx.set_line_width(1.5);
-    ctx.fill_rect(x, y, w, h);
-    ctx.stroke_rect(x, y, w, h);
-    let filled = if queued == 0 { 0 } else { (1.0 + (queued as f64).log10()).min(4.0) as usize };
-    ctx.set_fill_style_str("#c2710c");
-    for k in 0..filled {
-        ctx.fill_rect(x + w - 8.0 * (k as f64 + 1.0), y + 3.0, 6.0, h - 6.0);
+    ctx.begin_path();
+    for (at, _) in glyphs {
+        ctx.rect(at[0] - w / 2.0, at[1] - h / 2.0, w, h);
     }
+    ctx.fill();
+    ctx.stroke();
+    ctx.set_fill_style_str("#c2710c");
+    ctx.begin_path();
+    for (at, queued) in glyphs {
+        let filled =
+            if *queued == 0 { 0 } else { (1.0 + (*queued as f64).log10()).min(4.0) as usize };
+        for k in 0..filled {
+            ctx.rect(at[0] + w / 2.0 - 8.0 * (k as f64 + 1.0), at[1] - h / 2.0 + 3.0, 6.0, h - 6.0);
+        }
+    }
+    ctx.fill();
 }

@@ -89,6 +89,14 @@ export async function screenshot(page, name) {
   return path;
 }
 
+/** Saves a screenshot of one element under tests/artifacts/. */
+export async function screenshotOf(page, selector, name) {
+  await mkdir(ARTIFACTS, { recursive: true });
+  const path = join(ARTIFACTS, `${name}.png`);
+  await page.locator(selector).screenshot({ path });
+  return path;
+}
+
 /** Reads a `data-testid` element's text. */
 export async function readStat(page, id) {
   return (await page.locator(`[data-testid="${id}"]`).textContent()).trim();
