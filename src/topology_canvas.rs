@@ -25,7 +25,7 @@ use yew::prelude::*;
 
 use crate::dots::{DotOutcome, DotPool, EdgeTraffic};
 use crate::topology_layout::{
-    self as tl, EdgeRef, ItemRef, LANE_HEIGHT, Lane, Layout, NODE_H, NODE_W, PORT_R, Selection,
+    self as tl, EdgeRef, ItemRef, Lane, Layout, NODE_H, NODE_W, PORT_R, Selection,
 };
 
 /// Dots alive at most, and spawned a second: the drawing budget.
@@ -141,15 +141,18 @@ impl Scene {
     /// Zooms by `factor` keeping screen point `at` still.
     fn zoom_at(&mut self, factor: f64, at: [f64; 2]) {
         let world = self.to_world(at);
-        self.zoom = (self.zoom * factor).clamp(0.15, 4.0);
+        self.zoom = (self.zoom * factor).clamp(0.1, 4.0);
         self.pan = [at[0] - world[0] * self.zoom, at[1] - world[1] * self.zoom];
     }
 
     fn fit(&mut self, width: f64, height: f64) {
         let (lo, hi) = self.layout.bounds();
-        let zoom = (width / (hi[0] - lo[0])).min(height / (hi[1] - lo[1])).clamp(0.15, 1.6);
+        let zoom = (width / (hi[0] - lo[0])).min(height / (hi[1] - lo[1])).clamp(0.1, 1.6);
         self.zoom = zoom;
-        self.pan = [-lo[0] * zoom + (width - (hi[0] - lo[0]) * zoom) / 2.0, -lo[1] * zoom];
+        self.pan = [
+            -lo[0] * zoom + (width - (hi[0] - lo[0]) * zoom) / 2.0,
+            -lo[1] * zoom + (height - (hi[1] - lo[1]) * zoom) / 2.0,
+        ];
     }
 }
 
@@ -386,7 +389,7 @@ pub fn topology_canvas(props: &Props) -> Html {
 /// the lane boundary, switch the calls into it (one undo step).
 fn finish_move(s: &mut Scene, item: usize, start: [f64; 2]) {
     let placed = s.layout.items[item].clone();
-    let to_lane = Lane::at(placed.pos[1]);
+    let to_lane = Lane::at(placed.pos[1], s.layout.lane_height);
     let position = [placed.pos[0].round(), placed.pos[1].round()];
     let mut edits = vec![Edit::Move { id: placed.id.clone(), position }];
     if matches!(placed.item, ItemRef::Node(_)) && to_lane != placed.lane {
@@ -520,7 +523,7 @@ fn publish_layout(s: &Scene, canvas: &HtmlCanvasElement) {
             format!("{{\"id\":{:?},\"x\":{x:.1},\"y\":{y:.1},\"lane\":\"{lane}\"}}", it.id)
         })
         .collect();
-    let boundary = LANE_HEIGHT * s.zoom + s.pan[1];
+    let boundary = s.layout.lane_height * s.zoom + s.pan[1];
     let port_dx = NODE_W / 2.0 * s.zoom;
     let json = format!(
         "{{\"boundary\":{boundary:.1},\"zoom\":{:.3},\"port_dx\":{port_dx:.1},\"items\":[{}]}}",
@@ -574,7 +577,7 @@ fn draw(s: &Scene, ctx: &CanvasRenderingContext2d, dpr: f64, css_w: f64, ts: f64
     let dragging_lane = match &s.drag {
         Some(Drag::Move { item, moved: true, .. }) => {
             let it = &s.layout.items[*item];
-            let over = Lane::at(it.pos[1]);
+            let over = Lane::at(it.pos[1], s.layout.lane_height);
             (over != it.lane && matches!(it.item, ItemRef::Node(_))).then_some(over)
         }
         _ => None,
@@ -583,25 +586,28 @@ fn draw(s: &Scene, ctx: &CanvasRenderingContext2d, dpr: f64, css_w: f64, ts: f64
         (Lane::Sync, 0.0, "#f3f6fb", "REQUEST PATH (sync): the user waits for everything here"),
         (
             Lane::Async,
-            LANE_HEIGHT,
+            s.layout.lane_height,
             "#f7f3ec",
             "BACKGROUND (async): handed over through a queue; the user does not wait",
         ),
     ] {
         ctx.set_fill_style_str(if dragging_lane == Some(lane) { "#e3ecff" } else { fill });
-        ctx.fill_rect(left, top, width, LANE_HEIGHT);
+        ctx.fill_rect(left, top, width, s.layout.lane_height);
+        // Lane names in screen pixels, readable at any zoom.
+        let _ = ctx.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0);
         ctx.set_fill_style_str("#6b7480");
         ctx.set_font("600 12px system-ui, sans-serif");
         ctx.set_text_align("left");
         ctx.set_text_baseline("top");
-        let _ = ctx.fill_text(label, left + 12.0 / z, top + 8.0);
+        let _ = ctx.fill_text(label, 12.0, (top * z + s.pan[1]).max(0.0) + 8.0);
+        let _ = ctx.set_transform(dpr * z, 0.0, 0.0, dpr * z, dpr * s.pan[0], dpr * s.pan[1]);
     }
     ctx.set_stroke_style_str("#9aa3ad");
     ctx.set_line_width(1.5 / z);
     set_dash(ctx, &[8.0, 6.0]);
     ctx.begin_path();
-    ctx.move_to(left, LANE_HEIGHT);
-    ctx.line_to(left + width, LANE_HEIGHT);
+    ctx.move_to(left, s.layout.lane_height);
+    ctx.line_to(left + width, s.layout.lane_height);
     ctx.stroke();
     set_dash(ctx, &[]);
 

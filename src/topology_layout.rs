@@ -12,7 +12,8 @@ use scalesim_engine::scenario::Mode;
 
 use crate::dots::EdgeTraffic;
 
-/// Height of each lane, world units.
+/// Height of each lane, world units, for a small topology; lanes grow
+/// with the largest column (see [`Layout::lane_height`]).
 pub const LANE_HEIGHT: f64 = 300.0;
 /// A component's box.
 pub const NODE_W: f64 = 132.0;
@@ -34,30 +35,30 @@ pub enum Lane {
 }
 
 impl Lane {
-    /// The lane a world `y` falls in.
-    pub fn at(y: f64) -> Lane {
-        if y < LANE_HEIGHT { Lane::Sync } else { Lane::Async }
+    /// The lane a world `y` falls in, lanes `h` high.
+    pub fn at(y: f64, h: f64) -> Lane {
+        if y < h { Lane::Sync } else { Lane::Async }
     }
 
-    fn top(self) -> f64 {
+    fn top(self, h: f64) -> f64 {
         match self {
             Lane::Sync => 0.0,
-            Lane::Async => LANE_HEIGHT,
+            Lane::Async => h,
         }
     }
 
     /// `y` moved into this lane (by whole lanes, then clamped), so a
     /// component keeps its place in the lane it moves to.
-    fn clamp(self, y: f64) -> f64 {
-        let y = if Lane::at(y) == self {
+    fn clamp(self, y: f64, h: f64) -> f64 {
+        let y = if Lane::at(y, h) == self {
             y
         } else {
             match self {
-                Lane::Sync => y - LANE_HEIGHT,
-                Lane::Async => y + LANE_HEIGHT,
+                Lane::Sync => y - h,
+                Lane::Async => y + h,
             }
         };
-        y.clamp(self.top() + NODE_H / 2.0 + 24.0, self.top() + LANE_HEIGHT - NODE_H / 2.0 - 8.0)
+        y.clamp(self.top(h) + NODE_H / 2.0 + 24.0, self.top(h) + h - NODE_H / 2.0 - 8.0)
     }
 }
 
@@ -107,6 +108,9 @@ pub struct Edge {
 pub struct Layout {
     pub items: Vec<Placed>,
     pub edges: Vec<Edge>,
+    /// Each lane's height: enough rows that the largest column stays
+    /// about as tall as it is wide.
+    pub lane_height: f64,
 }
 
 /// Each node's lane: sync when a user reaches it through sync calls (or
@@ -177,12 +181,15 @@ pub fn layout(outline: &Outline, remembered: &HashMap<String, [f64; 2]>) -> Layo
     let mut items = Vec::with_capacity(outline.loads.len() + outline.nodes.len());
     // Columns by depth; a depth with more boxes than a lane holds gets
     // several sub-columns, and later depths move right to make room.
-    let per_lane = ((LANE_HEIGHT - 60.0) / ROW).floor().max(1.0) as usize;
     let mut counts: HashMap<(Lane, usize), usize> = HashMap::new();
     *counts.entry((Lane::Sync, 0)).or_default() += outline.loads.len();
     for (lane, depth) in lanes.iter().zip(&depths) {
         *counts.entry((*lane, *depth)).or_default() += 1;
     }
+    let biggest = counts.values().copied().max().unwrap_or(1) as f64;
+    let min_rows = ((LANE_HEIGHT - 60.0) / ROW).floor();
+    let per_lane = (biggest * COLUMN / ROW).sqrt().ceil().max(min_rows) as usize;
+    let h = 60.0 + per_lane as f64 * ROW;
     let deepest = depths.iter().copied().max().unwrap_or(0);
     let mut column_x = Vec::with_capacity(deepest + 1);
     let mut x = 90.0;
@@ -211,10 +218,10 @@ pub fn layout(outline: &Outline, remembered: &HashMap<String, [f64; 2]>) -> Layo
         let row = *k;
         *k += 1;
         let x = column_x.get(depth).copied().unwrap_or(90.0) + (row / per_lane) as f64 * COLUMN;
-        let y = lane.top() + 70.0 + (row % per_lane) as f64 * ROW;
+        let y = lane.top(h) + 70.0 + (row % per_lane) as f64 * ROW;
         let free = taken
             .iter()
-            .all(|p| (p[0] - x).abs() >= NODE_W || (lane.clamp(p[1]) - y).abs() >= NODE_H);
+            .all(|p| (p[0] - x).abs() >= NODE_W || (lane.clamp(p[1], h) - y).abs() >= NODE_H);
         if free || row > 10_000 {
             taken.push([x, y]);
             break [x, y];
@@ -229,7 +236,7 @@ pub fn layout(outline: &Outline, remembered: &HashMap<String, [f64; 2]>) -> Layo
             item: ItemRef::Load(i),
             id: load.id.clone(),
             lane: Lane::Sync,
-            pos: [pos[0], Lane::Sync.clamp(pos[1])],
+            pos: [pos[0], Lane::Sync.clamp(pos[1], h)],
         });
     }
     for (i, node) in outline.nodes.iter().enumerate() {
@@ -242,7 +249,7 @@ pub fn layout(outline: &Outline, remembered: &HashMap<String, [f64; 2]>) -> Layo
             item: ItemRef::Node(i),
             id: node.id.clone(),
             lane,
-            pos: [pos[0], lane.clamp(pos[1])],
+            pos: [pos[0], lane.clamp(pos[1], h)],
         });
     }
     let first_node = outline.loads.len();
@@ -266,7 +273,7 @@ pub fn layout(outline: &Outline, remembered: &HashMap<String, [f64; 2]>) -> Layo
             edges.push(Edge { what: EdgeRef::Feed(n), from: first_node + n, to, mode });
         }
     }
-    Layout { items, edges }
+    Layout { items, edges, lane_height: h }
 }
 
 impl Layout {
@@ -316,7 +323,7 @@ impl Layout {
     /// The box around everything: `(min, max)` corners, world units.
     pub fn bounds(&self) -> ([f64; 2], [f64; 2]) {
         let mut lo = [0.0, 0.0];
-        let mut hi = [600.0, 2.0 * LANE_HEIGHT];
+        let mut hi = [600.0, 2.0 * self.lane_height];
         for it in &self.items {
             lo[0] = f64::min(lo[0], it.pos[0] - NODE_W);
             hi[0] = f64::max(hi[0], it.pos[0] + NODE_W);
@@ -487,7 +494,7 @@ service_time = { dist = "exp", mean = "1ms" }
         assert_eq!(lanes(&o), vec![Lane::Sync, Lane::Sync, Lane::Async, Lane::Async, Lane::Sync]);
         let l = layout(&o, &HashMap::new());
         for it in &l.items {
-            assert_eq!(Lane::at(it.pos[1]), it.lane, "{} drawn outside its lane", it.id);
+            assert_eq!(Lane::at(it.pos[1], l.lane_height), it.lane, "{} outside its lane", it.id);
         }
         assert_eq!(l.edges.len(), 4);
         assert!(l.edges.iter().any(|e| e.mode == Mode::Async));
@@ -522,7 +529,7 @@ service_time = { dist = "exp", mean = "1ms" }
         let (Some(before), Some((lane, after))) = (before, after) else { panic!("payments") };
         assert_eq!(lane, Lane::Async);
         assert_eq!(before[0], after[0]);
-        assert!((after[1] - before[1] - LANE_HEIGHT).abs() < 1e-9);
+        assert!((after[1] - before[1] - third.lane_height).abs() < 1e-9);
     }
 
     #[test]
@@ -553,6 +560,9 @@ service_time = { dist = "exp", mean = "1ms" }
             );
         }
         let l = layout(&outline_of(&text), &HashMap::new());
+        let (lo, hi) = l.bounds();
+        let aspect = (hi[0] - lo[0]) / (hi[1] - lo[1]);
+        assert!(aspect < 4.0, "a hundred components laid out {aspect:.1} times wider than high");
         for (i, a) in l.items.iter().enumerate() {
             for b in &l.items[i + 1..] {
                 let apart =
