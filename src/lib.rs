@@ -16,6 +16,7 @@ pub mod edit_history;
 pub mod fields;
 pub mod library;
 pub mod protocol;
+pub mod share_link;
 pub mod sweep_job;
 pub mod topology_layout;
 
