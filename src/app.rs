@@ -25,6 +25,7 @@ use crate::side::{self, EditStatus, Side, SideEvent, SideSlot};
 use crate::time_chart::{History, TimeChart};
 use crate::topology_canvas::TopologyCanvas;
 use crate::topology_layout::Selection;
+use crate::{browser, export, keep, share_link};
 
 /// Windows kept for the chart; older ones scroll off.
 const MAX_WINDOWS: usize = 3_600;
@@ -45,6 +46,8 @@ pub struct AppState {
     ready: bool,
     playing: bool,
     sim_time_s: f64,
+    /// The same, exactly (for share links).
+    sim_time_ns: u64,
     events: u64,
     load_multiplier: f64,
     history: History,
@@ -71,6 +74,9 @@ pub struct AppState {
     selected: Option<Selection>,
     /// Undo, redo and the last refusal.
     edits: EditStatus,
+    /// Why what the URL (or a file) asked to open could not be opened;
+    /// kept while the user's own scenario loads instead.
+    open_error: Option<String>,
 }
 
 impl AppState {
@@ -96,6 +102,8 @@ pub enum Action {
     SweepCancelled,
     Edits(EditStatus),
     Select(Option<Selection>),
+    OpenFailed(String),
+    ClearOpenError,
 }
 
 impl From<SideEvent> for Action {
@@ -104,6 +112,7 @@ impl From<SideEvent> for Action {
             SideEvent::Report(r) => Action::Report(r),
             SideEvent::Restarted => Action::Restarted,
             SideEvent::Edits(status) => Action::Edits(status),
+            SideEvent::OpenFailed(message) => Action::OpenFailed(message),
         }
     }
 }
@@ -126,12 +135,14 @@ impl Reducible for AppState {
                     scenario_key: next.scenario_key + u64::from(!edited),
                     selected: if edited { next.selected } else { None },
                     edits: next.edits,
+                    open_error: next.open_error,
                     ..AppState::default()
                 };
             }
             Action::Report(FromWorker::Frame(frame)) => {
                 next.playing = frame.playing;
                 next.sim_time_s = frame.sim_time_s;
+                next.sim_time_ns = frame.sim_time_ns;
                 next.events = frame.events;
                 next.load_multiplier = frame.load_multiplier;
                 if let Some(formulas) = frame.formulas {
@@ -179,6 +190,8 @@ impl Reducible for AppState {
                 }));
             }
             Action::SweepCancelled => next.sweep_progress = None,
+            // Handled by the side (a download).
+            Action::Report(FromWorker::Summary { .. }) => {}
             Action::Report(FromWorker::Applied { outline, .. }) => {
                 next.error = None;
                 next.outline = Rc::new(outline);
@@ -197,6 +210,8 @@ impl Reducible for AppState {
                 }
                 next.edits = status;
             }
+            Action::OpenFailed(message) => next.open_error = Some(message),
+            Action::ClearOpenError => next.open_error = None,
             Action::Select(selection) => {
                 next.selected = selection;
                 next.edits.refusal = None;
@@ -209,6 +224,7 @@ impl Reducible for AppState {
                     scenario_key: next.scenario_key,
                     selected: next.selected,
                     edits: next.edits,
+                    open_error: next.open_error,
                     ..AppState::default()
                 };
             }
@@ -247,10 +263,33 @@ pub fn app() -> Html {
     let sweep_secs = use_state(|| "20".to_owned());
     let multiplier = use_state(|| 1.0_f64);
 
+    // Share, keep and export.
+    let embed = use_state(|| browser::query("embed").as_deref() == Some("1"));
+    let share_text = use_state(|| None::<(String, String)>);
+    let embed_snippet = use_state(|| None::<String>);
+    let save_name = use_state(String::new);
+    let saved = use_state(keep::saved);
+    let notice = use_state(|| None::<String>);
+
     {
-        let (side_a, side_b) = (side_a.clone(), side_b.clone());
+        let (side_a, side_b, dispatch) = (side_a.clone(), side_b.clone(), state.dispatcher());
         use_effect_with((), move |_| {
-            side::spawn(&side_a);
+            let starting = side_a.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                let start = keep::start_up().await;
+                {
+                    let mut a = starting.borrow_mut();
+                    a.current.good = start.own;
+                    a.autosave();
+                    if let Some((file, toml, after)) = start.open {
+                        a.open_when_ready(file, toml, after);
+                    }
+                }
+                if let Some(message) = start.message {
+                    dispatch.dispatch(Action::OpenFailed(message));
+                }
+                side::spawn(&starting);
+            });
             move || {
                 side::stop(&side_a);
                 if let Some(b) = side_b.borrow_mut().take() {
@@ -419,6 +458,7 @@ pub fn app() -> Html {
             (side_a.clone(), state.dispatcher(), multiplier.clone());
         Callback::from(move |file: String| {
             multiplier.set(1.0);
+            dispatch.dispatch(Action::ClearOpenError);
             let (side_a, dispatch) = (side_a.clone(), dispatch.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 match fetch_text(&library::url(&file)).await {
@@ -453,6 +493,188 @@ pub fn app() -> Html {
             });
         })
     };
+    // The link that reproduces this run: scenario as edited, seed, load,
+    // and the simulated time to run to.
+    let shared_now = {
+        let side_a = side_a.clone();
+        let seed = state.scenario.as_ref().map(|s| s.seed);
+        let (time_ns, load) = (state.sim_time_ns, *multiplier);
+        move || {
+            let (file, toml) = side_a.borrow().current.good.clone();
+            share_link::Shared { file, toml, seed, time_ns, load }
+        }
+    };
+    let on_share = {
+        let (shared_now, share_text, dispatch) =
+            (shared_now.clone(), share_text.clone(), state.dispatcher());
+        Callback::from(move |_| {
+            let (shared, share_text, dispatch) =
+                (shared_now(), share_text.clone(), dispatch.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                match keep::link_fragment(&shared).await {
+                    Ok(fragment) => {
+                        browser::replace_hash(&fragment);
+                        let url = format!("{}#{fragment}", browser::page_url());
+                        let status = if browser::copy(&url).await {
+                            "Link copied: it opens this scenario, seed and load, paused where you are now."
+                        } else {
+                            "Copy this link: it opens this scenario, seed and load, paused where you are now."
+                        };
+                        share_text.set(Some((url, status.to_owned())));
+                    }
+                    Err(message) => {
+                        dispatch.dispatch(Action::Report(FromWorker::Error { message }))
+                    }
+                }
+            });
+        })
+    };
+    let on_embed = {
+        let (shared_now, embed_snippet, dispatch) =
+            (shared_now.clone(), embed_snippet.clone(), state.dispatcher());
+        let name = state.scenario.as_ref().map(|s| s.name.clone()).unwrap_or_default();
+        Callback::from(move |_| {
+            let mut shared = shared_now();
+            // An embedded player starts at the beginning.
+            shared.time_ns = 0;
+            let (embed_snippet, dispatch, name) =
+                (embed_snippet.clone(), dispatch.clone(), name.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                match keep::link_fragment(&shared).await {
+                    Ok(fragment) => {
+                        let base = browser::page_url();
+                        let sep = if base.contains('?') { '&' } else { '?' };
+                        let title = name.replace('"', "&quot;").replace('<', "&lt;");
+                        embed_snippet.set(Some(format!(
+                            "<iframe src=\"{base}{sep}embed=1#{fragment}\" width=\"760\" height=\"560\" style=\"border:1px solid #ddd;border-radius:8px\" title=\"scalesim: {title}\" loading=\"lazy\"></iframe>"
+                        )));
+                    }
+                    Err(message) => {
+                        dispatch.dispatch(Action::Report(FromWorker::Error { message }))
+                    }
+                }
+            });
+        })
+    };
+    let on_save = {
+        let (side_a, save_name, saved, notice) =
+            (side_a.clone(), save_name.clone(), saved.clone(), notice.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let (file, toml) = side_a.borrow().current.good.clone();
+            match keep::save_as(&save_name, &file, &toml) {
+                Ok(()) => {
+                    notice.set(Some(format!("Saved as “{}”.", save_name.trim())));
+                    saved.set(keep::saved());
+                }
+                Err(message) => notice.set(Some(format!("Not saved: {message}."))),
+            }
+        })
+    };
+    let on_open_saved = {
+        let (side_a, saved) = (side_a.clone(), saved.clone());
+        Callback::from(move |e: Event| {
+            let select: HtmlSelectElement = e.target_unchecked_into();
+            if let Some(s) = saved.iter().find(|s| s.name == select.value()) {
+                side::open(&side_a, s.file.clone(), s.toml.clone());
+            }
+            select.set_value("");
+        })
+    };
+    let on_delete_saved = {
+        let (saved, save_name, notice) = (saved.clone(), save_name.clone(), notice.clone());
+        Callback::from(move |_| {
+            let name = save_name.trim().to_owned();
+            if saved.iter().any(|s| s.name == name) {
+                keep::delete(&name);
+                saved.set(keep::saved());
+                notice.set(Some(format!("Deleted “{name}”.")));
+            } else {
+                notice.set(Some("Type the name of a saved scenario to delete it.".to_owned()));
+            }
+        })
+    };
+    let report_error = {
+        let dispatch = state.dispatcher();
+        move |r: Result<(), String>| {
+            if let Err(message) = r {
+                dispatch.dispatch(Action::Report(FromWorker::Error { message }));
+            }
+        }
+    };
+    let on_export_toml = {
+        let (side_a, report_error) = (side_a.clone(), report_error.clone());
+        Callback::from(move |_| {
+            let (file, toml) = side_a.borrow().current.good.clone();
+            let name = if file.ends_with(".toml") { file } else { format!("{file}.toml") };
+            report_error(browser::download_bytes(&name, "application/toml", toml.as_bytes()));
+        })
+    };
+    let on_export_csv = {
+        let (side_a, report_error) = (side_a.clone(), report_error.clone());
+        let windows = state.history.windows.clone();
+        let nodes = state.scenario.as_ref().map(|s| s.nodes.clone()).unwrap_or_default();
+        Callback::from(move |_| {
+            let csv = export::windows_csv(&windows, &nodes);
+            let file = side_a.borrow().current.good.0.trim_end_matches(".toml").to_owned();
+            report_error(browser::download_bytes(
+                &format!("{file}-metrics.csv"),
+                "text/csv",
+                csv.as_bytes(),
+            ));
+        })
+    };
+    let on_export_summary = {
+        let side_a = side_a.clone();
+        Callback::from(move |_| side_a.borrow().send(&ToWorker::Summary))
+    };
+    let on_record = {
+        let (side_a, notice, dispatch) = (side_a.clone(), notice.clone(), state.dispatcher());
+        Callback::from(move |_| {
+            let Some(canvas) = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.get_element_by_id("topology"))
+                .and_then(|e| e.dyn_into::<web_sys::HtmlCanvasElement>().ok())
+            else {
+                return;
+            };
+            let name = side_a.borrow().current.good.0.trim_end_matches(".toml").to_owned()
+                + "-topology.webm";
+            let (notice, dispatch) = (notice.clone(), dispatch.clone());
+            notice.set(Some("Recording 5 seconds of the topology…".to_owned()));
+            wasm_bindgen_futures::spawn_local(async move {
+                match browser::record(&canvas, 5, &name).await {
+                    Ok(()) => notice.set(Some(format!("Recorded {name}."))),
+                    Err(message) => {
+                        notice.set(None);
+                        dispatch.dispatch(Action::Report(FromWorker::Error { message }));
+                    }
+                }
+            });
+        })
+    };
+    // A scenario file dropped anywhere on the page opens like "Open a file".
+    let on_drop = {
+        let (side_a, dispatch) = (side_a.clone(), state.dispatcher());
+        Callback::from(move |e: DragEvent| {
+            e.prevent_default();
+            let Some(file) = e.data_transfer().and_then(|d| d.files()).and_then(|f| f.get(0))
+            else {
+                return;
+            };
+            let (side_a, dispatch) = (side_a.clone(), dispatch.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                let name = file.name();
+                match JsFuture::from(file.text()).await.ok().and_then(|t| t.as_string()) {
+                    Some(toml) => side::open(&side_a, name, toml),
+                    None => dispatch.dispatch(Action::Report(FromWorker::Error {
+                        message: format!("could not read {name} as text"),
+                    })),
+                }
+            });
+        })
+    };
+    let on_drag_over = Callback::from(|e: DragEvent| e.prevent_default());
     let on_pick = {
         let open = open.clone();
         Callback::from(move |e: Event| {
@@ -713,8 +935,53 @@ pub fn app() -> Html {
     let stat = |id: &'static str, label: &'static str, value: String| {
         html! { <div class="stat"><span class="label">{label}</span><span class="value" data-testid={id}>{value}</span></div> }
     };
+    if *embed {
+        // The compact player for an <iframe>: topology, the main chart,
+        // play, the load slider, and the way to the full app.
+        let hash = browser::hash();
+        let open_href = if share_link::looks_like_link(&hash) {
+            format!("{}#{hash}", browser::page_url())
+        } else {
+            browser::page_url()
+        };
+        let last_window = state.history.windows.last().cloned();
+        return html! {
+            <main class="embed">
+                <header class="embed-head">
+                    <strong data-testid="scenario-name">{ state.scenario.as_ref().map(|s| s.name.clone()).unwrap_or_default() }</strong>
+                    <a id="open-full" href={open_href} target="_blank" rel="noopener">{"Open in scalesim ↗"}</a>
+                </header>
+                if let Some(message) = state.open_error.as_ref().or(state.error.as_ref()) {
+                    <div class="error" role="alert">{ message.clone() }</div>
+                }
+                <div class="embed-controls">
+                    <button id="play" class="primary" onclick={on_play} disabled={!state.ready}>
+                        { if state.playing { "Pause" } else { "Play" } }
+                    </button>
+                    <label class="load">{"Load "}
+                        <input id="load-multiplier" type="range" min="0" max="3" step="0.01"
+                            value={format!("{}", multiplier.log10())} oninput={on_load} />
+                        <span data-testid="load-multiplier">{ format!("{:.2}×", *multiplier) }</span>
+                    </label>
+                    <span class="embed-stat">{"p99 "}<span data-testid="p99">{ last.map_or("–".into(), |w| format!("{:.1} ms", w.latency_ms.p99)) }</span></span>
+                    <span class="embed-stat" data-testid="sim-time">{ format!("{:.1} s", state.sim_time_s) }</span>
+                </div>
+                <TopologyCanvas
+                    outline={state.outline.clone()}
+                    snapshot={state.snapshot.clone()}
+                    window={last_window}
+                    playing={state.playing}
+                    selected={state.selected.clone()}
+                    on_select={on_select.clone()}
+                    on_edit={on_edit.clone()}
+                    editable={false}
+                    scenario_key={state.scenario_key} />
+                { chart(0, "latency-chart", "User latency per window", "latency (ms)") }
+            </main>
+        };
+    }
     html! {
-        <main>
+        <main ondrop={on_drop.clone()} ondragover={on_drag_over.clone()}>
             <header>
                 <h1>{"scalesim"}</h1>
                 <p class="tagline">{"Watch a system meet its load, and see why designs break at scale."}</p>
@@ -747,6 +1014,9 @@ pub fn app() -> Html {
                     }
                 </section>
             }
+            if let Some(message) = &state.open_error {
+                <div class="error link-error" role="alert">{ message.clone() }</div>
+            }
             if let Some(message) = &state.error {
                 <div class="error" role="alert">{ message.clone() }</div>
             }
@@ -770,6 +1040,43 @@ pub fn app() -> Html {
                         value={format!("{}", multiplier.log10())} oninput={on_load} />
                     <span data-testid="load-multiplier">{ format!("{:.2}×", *multiplier) }</span>
                 </label>
+            </section>
+            <section class="keep" aria-label="Share, keep and export">
+                <button id="share" onclick={on_share} disabled={!state.ready}
+                    title="A link that opens this scenario, seed and load where you are now">{"Copy link"}</button>
+                <button id="embed-button" onclick={on_embed} disabled={!state.ready}
+                    title="An iframe snippet with a compact player of this scenario">{"Embed"}</button>
+                <form class="save" onsubmit={on_save}>
+                    <input id="save-name" type="text" placeholder="name" aria-label="Save as"
+                        value={(*save_name).clone()} oninput={text_setter(save_name.clone())} />
+                    <button id="save" type="submit">{"Save"}</button>
+                </form>
+                <select id="saved" aria-label="Saved scenarios" onchange={on_open_saved}>
+                    <option value="" selected=true>{ format!("Saved ({})…", saved.len()) }</option>
+                    { for saved.iter().map(|s| html! { <option value={s.name.clone()}>{ s.name.clone() }</option> }) }
+                </select>
+                <button id="delete-saved" onclick={on_delete_saved} title="Delete the saved scenario named in the box">{"Delete saved"}</button>
+                <span class="group" role="group" aria-label="Export">
+                    {"Export "}
+                    <button id="export-toml" onclick={on_export_toml} title="The scenario as edited, as the CLI reads it">{"TOML"}</button>
+                    <button id="export-csv" onclick={on_export_csv} title="Every window's numbers">{"CSV"}</button>
+                    <button id="export-summary" onclick={on_export_summary} disabled={!state.ready} title="The run so far, as scalesim run --json prints it">{"Summary JSON"}</button>
+                    <button id="record" onclick={on_record} title="Five seconds of the animated topology as a WebM clip">{"Clip (5 s)"}</button>
+                </span>
+                if let Some((url, status)) = &*share_text {
+                    <div class="share-link">
+                        <input id="share-url" type="text" readonly=true value={url.clone()} aria-label="Share link" />
+                        <span data-testid="share-status">{ status.clone() }</span>
+                    </div>
+                }
+                if let Some(snippet) = &*embed_snippet {
+                    <div class="share-link">
+                        <textarea id="embed-snippet" readonly=true rows="3" aria-label="Embed snippet" value={snippet.clone()} />
+                    </div>
+                }
+                if let Some(n) = &*notice {
+                    <p class="notice" role="status">{ n.clone() }</p>
+                }
             </section>
             <section class="stats" aria-label="Live numbers">
                 { stat("sim-time", "simulated time", format!("{:.1} s", state.sim_time_s)) }
@@ -839,7 +1146,7 @@ pub fn app() -> Html {
 }
 
 /// Fetches a text file next to the page.
-async fn fetch_text(url: &str) -> Result<String, String> {
+pub async fn fetch_text(url: &str) -> Result<String, String> {
     let window = web_sys::window().ok_or("no window")?;
     let response =
         JsFuture::from(window.fetch_with_str(url)).await.map_err(|e| format!("{e:?}"))?;

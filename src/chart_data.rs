@@ -12,6 +12,27 @@ use scalesim_engine::sweep::SweepPoint;
 /// Most points drawn for one series (SPEC: ≤ 10 k a series).
 pub const MAX_POINTS: usize = 2_000;
 
+/// Series colours by palette index: p50 blue, p99 red, p99.9 purple;
+/// outcomes green, amber, red, magenta, grey; then more for nodes. Shared by
+/// the canvas charts and their SVG export.
+pub const PALETTE: [(u8, u8, u8); 10] = [
+    (29, 78, 216),
+    (255, 0, 0),
+    (124, 58, 237),
+    (22, 163, 74),
+    (217, 119, 6),
+    (220, 38, 38),
+    (192, 38, 211),
+    (107, 114, 128),
+    (8, 145, 178),
+    (101, 163, 13),
+];
+
+/// The colour of palette index `index`.
+pub fn colour(index: usize) -> (u8, u8, u8) {
+    PALETTE[index % PALETTE.len()]
+}
+
 /// One plotted line (or, for stacked charts, one band's upper edge).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Series {

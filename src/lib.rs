@@ -13,6 +13,7 @@ pub mod chart_data;
 pub mod compare_data;
 pub mod dots;
 pub mod edit_history;
+pub mod export;
 pub mod fields;
 pub mod library;
 pub mod protocol;
@@ -23,9 +24,13 @@ pub mod topology_layout;
 #[cfg(target_arch = "wasm32")]
 pub mod app;
 #[cfg(target_arch = "wasm32")]
+pub mod browser;
+#[cfg(target_arch = "wasm32")]
 pub mod compare_view;
 #[cfg(target_arch = "wasm32")]
 pub mod inspector;
+#[cfg(target_arch = "wasm32")]
+pub mod keep;
 #[cfg(target_arch = "wasm32")]
 pub mod models_page;
 #[cfg(target_arch = "wasm32")]

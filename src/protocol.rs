@@ -91,6 +91,11 @@ pub enum ToWorker {
     Sweep { param: String, runs: u32, duration_s: Option<f64> },
     /// Stop a sweep under way.
     CancelSweep,
+    /// Run as fast as it goes to this simulated time (nanoseconds), then
+    /// pause: how a share link reproduces the run where its sharer was.
+    RunTo { time_ns: u64 },
+    /// Ask for the run's summary so far, as `scalesim run --json` prints it.
+    Summary,
 }
 
 /// A live change as the page sends it. (Scenarios travel as TOML text, so
@@ -175,6 +180,9 @@ pub enum FromWorker {
     /// A sweep finished: its curve, and the Universal Scalability Law fitted
     /// to the goodput when the swept parameter counts units.
     SweepDone { param: String, points: Vec<SweepPoint>, usl: Option<UslFit> },
+    /// The run's summary so far after warm-up: the JSON object
+    /// `scalesim run --json` prints.
+    Summary { json: String },
 }
 
 /// What changed since the previous frame. Bounded: at most the windows that
@@ -183,6 +191,9 @@ pub enum FromWorker {
 pub struct Frame {
     /// Simulated seconds now.
     pub sim_time_s: f64,
+    /// The same, exactly, in nanoseconds (what a share link records).
+    #[serde(default)]
+    pub sim_time_ns: u64,
     /// Events processed so far.
     pub events: u64,
     /// Whether the simulation is advancing.
@@ -228,6 +239,7 @@ mod tests {
     fn frames_round_trip_natively() {
         let frame = FromWorker::Frame(Frame {
             sim_time_s: 1.5,
+            sim_time_ns: 1_500_000_000,
             events: 10,
             playing: true,
             load_multiplier: 1.0,

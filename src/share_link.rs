@@ -25,8 +25,9 @@ pub struct Shared {
     pub toml: String,
     /// The seed to run with.
     pub seed: Option<u64>,
-    /// Simulated seconds to run to before pausing: where the sharer was.
-    pub time_s: f64,
+    /// Simulated nanoseconds to run to before pausing: where the sharer
+    /// was, exactly.
+    pub time_ns: u64,
     /// The load multiplier in force.
     #[serde(default = "one")]
     pub load: f64,
@@ -133,9 +134,6 @@ pub fn read_payload(bytes: &[u8]) -> Result<Shared, LinkError> {
         std::str::from_utf8(bytes).map_err(|_| LinkError::NotAScenario("not text".to_owned()))?;
     let shared: Shared =
         serde_json::from_str(text).map_err(|e| LinkError::NotAScenario(e.to_string()))?;
-    if !(shared.time_s.is_finite() && shared.time_s >= 0.0) {
-        return Err(LinkError::NotAScenario("its time is not a time".to_owned()));
-    }
     if !(shared.load.is_finite() && shared.load > 0.0 && shared.load <= 1000.0) {
         return Err(LinkError::NotAScenario("its load multiplier is out of range".to_owned()));
     }
@@ -217,12 +215,14 @@ mod tests {
             file: "../etc".into(),
             toml: String::new(),
             seed: None,
-            time_s: 0.0,
+            time_ns: 0,
             load: 1.0,
         };
         assert!(read_payload(&write_payload(&hostile)).is_err());
-        let nan = r#"{"file":"a.toml","toml":"","seed":1,"time_s":-1,"load":1}"#;
-        assert!(read_payload(nan.as_bytes()).is_err());
+        let negative = r#"{"file":"a.toml","toml":"","seed":1,"time_ns":-1,"load":1}"#;
+        assert!(read_payload(negative.as_bytes()).is_err());
+        let huge_load = r#"{"file":"a.toml","toml":"","seed":1,"time_ns":1,"load":1e9}"#;
+        assert!(read_payload(huge_load.as_bytes()).is_err());
         for e in [LinkError::NotALink, LinkError::Newer(7), LinkError::Truncated, LinkError::TooBig]
         {
             assert!(e.to_string().contains("Your own work is kept"));
@@ -240,7 +240,7 @@ mod tests {
             file: "sync-chain.toml".into(),
             toml: "[scenario]\nname = \"x\"\n".into(),
             seed: Some(9),
-            time_s: 42.5,
+            time_ns: 42_500_000_001,
             load: 2.0,
         };
         let bytes = write_payload(&shared);

@@ -38,6 +38,9 @@ pub enum SideEvent {
     Restarted,
     /// Undo, redo or a refusal changed.
     Edits(EditStatus),
+    /// What was being opened (a share link) was refused; the side's own
+    /// scenario loads instead.
+    OpenFailed(String),
 }
 
 /// One variant.
@@ -49,7 +52,20 @@ pub struct Side {
     /// text an undo or redo goes to)`.
     sent: Vec<(u64, String, Option<String>)>,
     sink: Callback<SideEvent>,
+    /// Commands to send once the scenario being opened has loaded (a share
+    /// link's seed, load and time).
+    after_load: Vec<ToWorker>,
+    /// Opened once the worker is ready, after the side's own scenario (a
+    /// share link, over the user's own work, which stays if it fails).
+    opening: Option<(String, String)>,
+    /// Keep every good text in local storage (variant A).
+    autosave: bool,
+    /// Whether any scenario has loaded yet.
+    loaded_once: bool,
 }
+
+/// Where variant A's work is kept between visits.
+pub const AUTOSAVE_KEY: &str = "scalesim.autosave.v1";
 
 /// A shared handle on a side.
 pub type SideSlot = Rc<RefCell<Side>>;
@@ -63,7 +79,31 @@ impl Side {
             history: EditHistory::default(),
             sent: Vec::new(),
             sink,
+            after_load: Vec::new(),
+            opening: None,
+            autosave: false,
+            loaded_once: false,
         }))
+    }
+
+    /// Keeps this side's work in local storage from now on.
+    pub fn autosave(&mut self) {
+        self.autosave = true;
+    }
+
+    /// Once the worker has loaded the side's own scenario, opens `(file,
+    /// toml)` and then sends `after` (a share link).
+    pub fn open_when_ready(&mut self, file: String, toml: String, after: Vec<ToWorker>) {
+        self.opening = Some((file, toml));
+        self.after_load = after;
+    }
+
+    fn keep(&self) {
+        if self.autosave {
+            let (file, toml) = &self.current.good;
+            let json = serde_json::json!({ "file": file, "toml": toml }).to_string();
+            crate::browser::save(AUTOSAVE_KEY, &json);
+        }
     }
 
     /// Sends a command to the worker, if it runs.
@@ -159,13 +199,37 @@ pub fn spawn(slot: &SideSlot) {
         let mut status = None;
         match &report {
             FromWorker::Ready => {
-                let (file, toml) = side.current.good.clone();
+                // A share link first; the side's own scenario if it fails.
+                let (file, toml) = match side.opening.take() {
+                    Some(opening) => {
+                        side.current.pending = Some(opening.clone());
+                        opening
+                    }
+                    None => side.current.good.clone(),
+                };
                 side.send(&ToWorker::Load { file, toml });
             }
             FromWorker::Loaded(info) => {
-                if let Some(pending) = side.current.pending.take().filter(|(f, _)| *f == info.file)
-                {
+                side.loaded_once = true;
+                let opened = side.current.pending.take().filter(|(f, _)| *f == info.file);
+                if let Some(pending) = opened {
                     side.current.good = pending;
+                    for command in std::mem::take(&mut side.after_load) {
+                        side.send(&command);
+                    }
+                }
+                side.keep();
+            }
+            FromWorker::Summary { json } => {
+                let name =
+                    side.current.good.0.trim_end_matches(".toml").to_owned() + "-summary.json";
+                if let Err(message) =
+                    crate::browser::download_bytes(&name, "application/json", json.as_bytes())
+                {
+                    let sink = side.sink.clone();
+                    drop(side);
+                    sink.emit(SideEvent::Report(FromWorker::Error { message }));
+                    return;
                 }
             }
             FromWorker::Error { message }
@@ -181,6 +245,7 @@ pub fn spawn(slot: &SideSlot) {
             }
             FromWorker::Applied { toml, id, .. } => {
                 side.current.good.1 = toml.clone();
+                side.keep();
                 side.history.applied(*id);
                 side.sent.retain(|s| s.0 != *id);
                 status = Some(side.status(None));
@@ -191,7 +256,36 @@ pub fn spawn(slot: &SideSlot) {
                 side.history.refused(*id, target);
                 status = Some(side.status(Some((path, message.clone()))));
             }
-            FromWorker::Error { .. } => side.current.pending = None,
+            FromWorker::Error { message } => {
+                let failed_open = side.current.pending.take().is_some();
+                side.after_load.clear();
+                if !side.loaded_once {
+                    // Nothing runs yet. A link that failed leaves the user's
+                    // own work to load; own work that fails (a stale
+                    // autosave) leaves the demo.
+                    let retry = if failed_open {
+                        true
+                    } else if side.current.good.0 != crate::app::DEMO_FILE {
+                        side.current.good =
+                            (crate::app::DEMO_FILE.to_owned(), crate::app::DEMO_TOML.to_owned());
+                        true
+                    } else {
+                        false
+                    };
+                    if retry {
+                        let (file, toml) = side.current.good.clone();
+                        side.send(&ToWorker::Load { file, toml });
+                    }
+                    if failed_open {
+                        let sink = side.sink.clone();
+                        drop(side);
+                        sink.emit(SideEvent::OpenFailed(format!(
+                            "This link's scenario cannot run: {message} Your own work is kept."
+                        )));
+                        return;
+                    }
+                }
+            }
             _ => {}
         }
         let sink = side.sink.clone();

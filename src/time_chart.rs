@@ -31,24 +31,9 @@ impl PartialEq for History {
     }
 }
 
-/// Series colours by palette index: p50 blue, p99 red (plotters' RED),
-/// p99.9 purple; outcomes green, amber, red, magenta, grey; then more for
-/// nodes.
-const PALETTE: [RGBColor; 10] = [
-    RGBColor(29, 78, 216),
-    RGBColor(255, 0, 0),
-    RGBColor(124, 58, 237),
-    RGBColor(22, 163, 74),
-    RGBColor(217, 119, 6),
-    RGBColor(220, 38, 38),
-    RGBColor(192, 38, 211),
-    RGBColor(107, 114, 128),
-    RGBColor(8, 145, 178),
-    RGBColor(101, 163, 13),
-];
-
 fn color(index: usize) -> RGBColor {
-    PALETTE[index % PALETTE.len()]
+    let (r, g, b) = chart_data::colour(index);
+    RGBColor(r, g, b)
 }
 
 #[derive(Properties, PartialEq)]
@@ -124,8 +109,34 @@ pub fn time_chart(props: &TimeChartProps) -> Html {
         let read_out = read_out.clone();
         Callback::from(move |_| read_out.set(String::new()))
     };
+    let slug = props.id.trim_end_matches("-chart").to_owned();
+    let on_png = {
+        let (canvas, slug) = (canvas.clone(), slug.clone());
+        Callback::from(move |_| {
+            if let Some(url) = canvas.cast::<HtmlCanvasElement>().and_then(|c| c.to_data_url().ok())
+            {
+                let _ = crate::browser::download_url(&format!("{slug}.png"), &url);
+            }
+        })
+    };
+    let on_svg = {
+        let (data, title, x, y) =
+            (props.data.clone(), props.title.clone(), props.x_desc.clone(), props.y_desc.clone());
+        Callback::from(move |_| {
+            let svg = crate::export::chart_svg(&data, &title, &x, &y);
+            let _ = crate::browser::download_bytes(
+                &format!("{slug}.svg"),
+                "image/svg+xml",
+                svg.as_bytes(),
+            );
+        })
+    };
     html! {
         <figure class="time-chart">
+            <div class="chart-export" role="group" aria-label={format!("Export {}", props.title)}>
+                <button class="png" onclick={on_png}>{"PNG"}</button>
+                <button class="svg" onclick={on_svg}>{"SVG"}</button>
+            </div>
             <canvas ref={canvas} id={props.id.clone()} width="880" height="300"
                 role="img" aria-label={props.title.clone()}
                 onmousemove={on_move} onmouseleave={on_leave}></canvas>

@@ -55,6 +55,10 @@ pub struct Props {
     /// The canvas's id.
     #[prop_or(AttrValue::Static("topology"))]
     pub id: AttrValue,
+    /// Whether gestures edit (the embedded player only selects, pans and
+    /// zooms).
+    #[prop_or(true)]
+    pub editable: bool,
 }
 
 /// A gesture under way.
@@ -77,6 +81,7 @@ struct Scene {
     selected: Option<Selection>,
     on_select: Callback<Option<Selection>>,
     on_edit: Callback<Edit>,
+    editable: bool,
     zoom: f64,
     pan: [f64; 2],
     fit_pending: bool,
@@ -102,6 +107,7 @@ impl Scene {
             selected: None,
             on_select: props.on_select.clone(),
             on_edit: props.on_edit.clone(),
+            editable: props.editable,
             zoom: 1.0,
             pan: [0.0, 0.0],
             fit_pending: true,
@@ -194,6 +200,7 @@ pub fn topology_canvas(props: &Props) -> Html {
         s.selected = props.selected.clone();
         s.on_select = props.on_select.clone();
         s.on_edit = props.on_edit.clone();
+        s.editable = props.editable;
     }
     // The animation loop, and a wheel listener that may prevent scrolling.
     {
@@ -326,6 +333,9 @@ pub fn topology_canvas(props: &Props) -> Html {
         let scene = scene.clone();
         Callback::from(move |e: KeyboardEvent| {
             let mut s = scene.borrow_mut();
+            if !s.editable && !matches!(e.key().as_str(), "+" | "=" | "-") {
+                return;
+            }
             let step = match e.key().as_str() {
                 "ArrowLeft" => Some([-20.0, 0.0]),
                 "ArrowRight" => Some([20.0, 0.0]),

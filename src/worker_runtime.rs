@@ -8,7 +8,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use scalesim_engine::{Scenario, SimDuration, Simulation, WindowReport};
+use scalesim_engine::{Scenario, SimDuration, SimTime, Simulation, WindowReport};
 use scalesim_engine::{edit, formula, outline, set};
 
 use crate::sweep_job::{SweepJob, SweepStatus};
@@ -63,6 +63,8 @@ struct Runner {
     unsent: Vec<WindowReport>,
     /// When the last frame was posted.
     frame_at_ms: f64,
+    /// Running as fast as it goes to this time, then pausing (`RunTo`).
+    run_to: Option<SimTime>,
 }
 
 /// Installs the message handler and the panic reporter, then says `Ready`.
@@ -85,6 +87,7 @@ pub fn start() {
         sweep_param: String::new(),
         unsent: Vec::new(),
         frame_at_ms: 0.0,
+        run_to: None,
     }));
     // The tick closure and the runner hold each other: both live as long as
     // the worker does, which is the intent.
@@ -132,6 +135,7 @@ impl Runner {
                 }
             }
             ToWorker::Play => {
+                runner.run_to = None;
                 if runner.sim.is_some() {
                     runner.playing = true;
                     runner.last_tick_ms = js_sys::Date::now();
@@ -139,7 +143,25 @@ impl Runner {
                     runner.post_frame(Vec::new());
                 }
             }
+            ToWorker::RunTo { time_ns } => {
+                if runner.sim.is_some() {
+                    runner.run_to = Some(SimTime::from_nanos(time_ns));
+                    runner.playing = true;
+                    runner.last_tick_ms = js_sys::Date::now();
+                    runner.schedule_tick();
+                }
+            }
+            ToWorker::Summary => {
+                let json = runner
+                    .sim
+                    .as_ref()
+                    .map(|sim| serde_json::to_string_pretty(&sim.summary()).unwrap_or_default());
+                if let Some(json) = json {
+                    runner.post(&FromWorker::Summary { json });
+                }
+            }
             ToWorker::Pause => {
+                runner.run_to = None;
                 runner.playing = false;
                 runner.post_frame(Vec::new());
             }
@@ -272,6 +294,7 @@ impl Runner {
         self.file = file;
         self.sim = Some(sim);
         self.unsent.clear();
+        self.run_to = None;
         self.multiplier = 1.0;
         self.playing = false;
         self.post_frame(Vec::new());
@@ -308,6 +331,7 @@ impl Runner {
         runner.last_tick_ms = now_ms;
         let speed = runner.speed;
         let mut windows = std::mem::take(&mut runner.unsent);
+        let run_to = runner.run_to;
         let Some(sim) = runner.sim.as_mut() else {
             return;
         };
@@ -316,9 +340,12 @@ impl Runner {
         // a scenario too heavy for its speed runs slower rather than
         // stalling the worker, and a frame stays bounded.
         let window = sim.scenario().scenario.window;
-        let target = speed
-            .factor()
-            .map(|factor| sim.now() + SimDuration::from_secs_f64(wall_ms / 1e3 * factor));
+        let target = match run_to {
+            Some(t) => Some(t),
+            None => speed
+                .factor()
+                .map(|factor| sim.now() + SimDuration::from_secs_f64(wall_ms / 1e3 * factor)),
+        };
         let started = js_sys::Date::now();
         while sim.stalled().is_none()
             && windows.len() < MAX_WINDOWS_PER_FRAME
@@ -332,9 +359,17 @@ impl Runner {
             windows.extend(sim.advance_until(step_end));
         }
         let stalled = sim.stalled().map(str::to_owned);
+        let arrived = run_to.is_some_and(|t| sim.now() >= t);
         if let Some(message) = stalled {
             runner.playing = false;
+            runner.run_to = None;
             runner.post(&FromWorker::Error { message });
+            runner.post_frame(windows);
+            return;
+        }
+        if arrived {
+            runner.run_to = None;
+            runner.playing = false;
             runner.post_frame(windows);
             return;
         }
@@ -381,6 +416,7 @@ impl Runner {
             }
             self.post(&FromWorker::Frame(Frame {
                 sim_time_s: sim.now().as_secs_f64(),
+                sim_time_ns: sim.now().as_nanos(),
                 events: sim.event_count(),
                 playing: self.playing,
                 load_multiplier: self.multiplier,

@@ -1,0 +1,242 @@
+//! What the page exports besides images: the windows as CSV, and a chart as
+//! a standalone SVG drawn from the same series the canvas chart plots.
+//! Pure text, tested natively.
+
+use std::borrow::Borrow;
+use std::fmt::Write;
+
+use scalesim_engine::WindowReport;
+
+use crate::chart_data::{self, ChartData};
+
+/// One row a window: the user's counts, latency and figures, then each
+/// node's utilization, mean queue and p99.
+pub fn windows_csv<W: Borrow<WindowReport>>(windows: &[W], nodes: &[String]) -> String {
+    let mut out = String::from(
+        "start_s,end_s,offered,ok,degraded,error,timeout,rejected,in_flight,throughput_rps,\
+         mean_ms,p50_ms,p90_ms,p99_ms,p999_ms,max_ms,amplification,cost_per_million",
+    );
+    for n in nodes {
+        let n = csv_field(n);
+        let _ = write!(out, ",{n}.utilization,{n}.mean_queue,{n}.p99_ms");
+    }
+    out.push('\n');
+    for w in windows.iter().map(Borrow::borrow) {
+        let r = &w.requests;
+        let l = &w.latency_ms;
+        let _ = write!(
+            out,
+            "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
+            w.start_s,
+            w.end_s,
+            r.offered,
+            r.ok,
+            r.degraded,
+            r.error,
+            r.timeout,
+            r.rejected,
+            r.in_flight,
+            w.throughput_rps,
+            l.mean,
+            l.p50,
+            l.p90,
+            l.p99,
+            l.p999,
+            l.max,
+            w.amplification,
+            w.cost_per_million
+        );
+        for i in 0..nodes.len() {
+            match w.nodes.get(i) {
+                Some(n) => {
+                    let _ = write!(out, ",{},{},{}", n.utilization, n.mean_queue, n.latency_ms.p99);
+                }
+                None => out.push_str(",,,"),
+            }
+        }
+        out.push('\n');
+    }
+    out
+}
+
+fn csv_field(text: &str) -> String {
+    if text.contains([',', '"', '\n']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text.to_owned()
+    }
+}
+
+/// Escapes text for XML.
+fn xml(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+/// A chart as a standalone SVG document: title, axes with ticks and labels,
+/// one polyline a series (stacked bands as filled polygons), and a legend.
+pub fn chart_svg(data: &ChartData, title: &str, x_desc: &str, y_desc: &str) -> String {
+    let (w, h) = (800.0, 420.0);
+    let (left, right, top, bottom) = (70.0, 20.0, 40.0, 50.0);
+    let points = data.series.iter().flat_map(|s| s.points.iter());
+    let (mut x0, mut x1, mut y1) = (f64::INFINITY, f64::NEG_INFINITY, 0.0_f64);
+    for &(x, y) in points {
+        x0 = x0.min(x);
+        x1 = x1.max(x);
+        y1 = y1.max(y);
+    }
+    if !x0.is_finite() {
+        (x0, x1) = (0.0, 1.0);
+    }
+    if x1 <= x0 {
+        x1 = x0 + 1.0;
+    }
+    if y1 <= 0.0 {
+        y1 = 1.0;
+    }
+    y1 *= 1.05;
+    let px = |x: f64| left + (x - x0) / (x1 - x0) * (w - left - right);
+    let py = |y: f64| h - bottom - y / y1 * (h - top - bottom);
+    let mut out = String::new();
+    let _ = write!(
+        out,
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\" font-family=\"sans-serif\" font-size=\"12\">\n\
+         <rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n\
+         <text x=\"{}\" y=\"24\" text-anchor=\"middle\" font-size=\"16\">{}</text>\n",
+        w / 2.0,
+        xml(title)
+    );
+    // Axes and ticks.
+    let _ = writeln!(
+        out,
+        "<path d=\"M{left},{top} V{} H{}\" stroke=\"#333\" fill=\"none\"/>",
+        h - bottom,
+        w - right
+    );
+    for k in 0..=5 {
+        let (xv, yv) = (x0 + (x1 - x0) * k as f64 / 5.0, y1 * k as f64 / 5.0);
+        let _ = writeln!(
+            out,
+            "<text x=\"{:.1}\" y=\"{}\" text-anchor=\"middle\">{}</text>\
+             <text x=\"{}\" y=\"{:.1}\" text-anchor=\"end\" dominant-baseline=\"middle\">{}</text>\
+             <path d=\"M{left},{:.1} H{}\" stroke=\"#e5e7eb\"/>",
+            px(xv),
+            h - bottom + 18.0,
+            tick(xv),
+            left - 6.0,
+            py(yv),
+            tick(yv),
+            py(yv),
+            w - right
+        );
+    }
+    let _ = writeln!(
+        out,
+        "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>\
+         <text transform=\"translate(16 {}) rotate(-90)\" text-anchor=\"middle\">{}</text>",
+        (left + w - right) / 2.0,
+        h - 12.0,
+        xml(x_desc),
+        (top + h - bottom) / 2.0,
+        xml(y_desc)
+    );
+    // Series; stacked bands are drawn top first so lower ones stay visible.
+    let order: Vec<usize> = if data.stacked {
+        (0..data.series.len()).rev().collect()
+    } else {
+        (0..data.series.len()).collect()
+    };
+    for i in order {
+        let s = &data.series[i];
+        if s.points.is_empty() {
+            continue;
+        }
+        let (r, g, b) = chart_data::colour(s.color);
+        let path: Vec<String> =
+            s.points.iter().map(|&(x, y)| format!("{:.1},{:.1}", px(x), py(y))).collect();
+        if data.stacked {
+            let (first, last) = (s.points[0].0, s.points[s.points.len() - 1].0);
+            let _ = writeln!(
+                out,
+                "<polygon points=\"{:.1},{:.1} {} {:.1},{:.1}\" fill=\"rgb({r},{g},{b})\" fill-opacity=\"0.85\"/>",
+                px(first),
+                py(0.0),
+                path.join(" "),
+                px(last),
+                py(0.0)
+            );
+        } else {
+            let _ = writeln!(
+                out,
+                "<polyline points=\"{}\" fill=\"none\" stroke=\"rgb({r},{g},{b})\" stroke-width=\"2\"/>",
+                path.join(" ")
+            );
+        }
+    }
+    for (k, s) in data.series.iter().enumerate() {
+        let (r, g, b) = chart_data::colour(s.color);
+        let y = top + 10.0 + 18.0 * k as f64;
+        let _ = writeln!(
+            out,
+            "<rect x=\"{}\" y=\"{}\" width=\"12\" height=\"12\" fill=\"rgb({r},{g},{b})\"/><text x=\"{}\" y=\"{}\">{}</text>",
+            left + 12.0,
+            y - 10.0,
+            left + 30.0,
+            y,
+            xml(&s.label)
+        );
+    }
+    out.push_str("</svg>\n");
+    out
+}
+
+fn tick(v: f64) -> String {
+    if v.abs() >= 100.0 || v == 0.0 {
+        format!("{v:.0}")
+    } else if v.abs() >= 1.0 {
+        format!("{v:.1}")
+    } else {
+        format!("{v:.3}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use scalesim_engine::{Scenario, SimDuration, SimTime, Simulation};
+
+    fn windows() -> Vec<WindowReport> {
+        let text = include_str!("../scenarios/station.toml");
+        let scenario = Scenario::from_toml("station.toml", text).unwrap_or_else(|e| panic!("{e}"));
+        let mut sim = Simulation::new(scenario).unwrap_or_else(|e| panic!("{e}"));
+        sim.advance_until(SimTime::ZERO + SimDuration::from_secs(5))
+    }
+
+    #[test]
+    fn csv_has_a_header_and_a_row_a_window() {
+        let csv = windows_csv(&windows(), &["api".to_owned()]);
+        let lines: Vec<&str> = csv.lines().collect();
+        assert_eq!(lines.len(), 6);
+        let columns = lines[0].split(',').count();
+        assert!(lines[0].starts_with("start_s,end_s,offered") && lines[0].ends_with("api.p99_ms"));
+        assert!(lines[1..].iter().all(|l| l.split(',').count() == columns));
+        assert!(lines[5].starts_with("4,5,"));
+        assert_eq!(csv_field("a,b"), "\"a,b\"");
+    }
+
+    #[test]
+    fn svg_is_well_formed_and_holds_every_series() {
+        let data = chart_data::latency(&windows());
+        let svg = chart_svg(&data, "Latency <ms> & more", "time (s)", "ms");
+        assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
+        assert_eq!(svg.matches("<polyline").count(), 3);
+        assert!(svg.contains("Latency &lt;ms&gt; &amp; more"));
+        // Every element is closed: as many `<` openings as `/>` or `</`.
+        let opened = svg.matches('<').count();
+        let closed = svg.matches("/>").count() + svg.matches("</").count() * 2;
+        assert_eq!(opened, closed);
+        let stacked = chart_svg(&chart_data::throughput(&windows()), "t", "x", "y");
+        assert!(stacked.contains("<polygon"));
+        let empty = chart_svg(&ChartData::default(), "t", "x", "y");
+        assert!(empty.ends_with("</svg>\n"));
+    }
+}

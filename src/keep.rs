@@ -1,0 +1,124 @@
+//! Keeping and passing on the user's work: what the page opens with (a
+//! share link, a library scenario named in the URL, the autosaved work, or
+//! the demo), share links themselves, and the personal list of saved
+//! scenarios in local storage.
+
+use serde::{Deserialize, Serialize};
+
+use crate::app::{DEMO_FILE, DEMO_TOML};
+use crate::browser;
+use crate::library;
+use crate::protocol::ToWorker;
+use crate::share_link::{self, LinkError, Shared};
+use crate::side::AUTOSAVE_KEY;
+
+/// Where the saved list lives.
+const SAVED_KEY: &str = "scalesim.saved.v1";
+
+/// What the page opens.
+pub struct StartUp {
+    /// The user's own scenario: autosaved work, else the demo.
+    pub own: (String, String),
+    /// A scenario to open over it, and what to send once it has loaded.
+    pub open: Option<(String, String, Vec<ToWorker>)>,
+    /// Why a link could not be opened.
+    pub message: Option<String>,
+}
+
+/// Decides what the page opens with.
+pub async fn start_up() -> StartUp {
+    let own = browser::load(AUTOSAVE_KEY)
+        .and_then(|json| serde_json::from_str::<serde_json::Value>(&json).ok())
+        .and_then(|v| Some((v["file"].as_str()?.to_owned(), v["toml"].as_str()?.to_owned())))
+        .unwrap_or_else(|| (DEMO_FILE.to_owned(), DEMO_TOML.to_owned()));
+    let hash = browser::hash();
+    if share_link::looks_like_link(&hash) {
+        return match open_link(&hash).await {
+            Ok(shared) => {
+                let mut after = vec![ToWorker::Restart { seed: shared.seed }];
+                if shared.load != 1.0 {
+                    after.push(ToWorker::SetLoadMultiplier { multiplier: shared.load });
+                }
+                if shared.time_ns > 0 {
+                    after.push(ToWorker::RunTo { time_ns: shared.time_ns });
+                }
+                StartUp { own, open: Some((shared.file, shared.toml, after)), message: None }
+            }
+            Err(e) => StartUp { own, open: None, message: Some(e.to_string()) },
+        };
+    }
+    if let Some(name) = browser::query("scenario") {
+        let known =
+            library::LESSONS.iter().any(|l| l.file == name || l.cure == Some(name.as_str()));
+        if known && let Ok(toml) = crate::app::fetch_text(&library::url(&name)).await {
+            return StartUp { own, open: Some((name, toml, Vec::new())), message: None };
+        }
+        return StartUp {
+            own,
+            open: None,
+            message: Some(format!(
+                "There is no built-in scenario called `{name}`; the library lists them."
+            )),
+        };
+    }
+    StartUp { own, open: None, message: None }
+}
+
+async fn open_link(hash: &str) -> Result<Shared, LinkError> {
+    let compressed = share_link::unwrap_fragment(hash)?;
+    let bytes = browser::decompress(&compressed, share_link::MAX_DECOMPRESSED).await.map_err(
+        |e| match e {
+            None => LinkError::TooBig,
+            Some(_) => LinkError::Truncated,
+        },
+    )?;
+    share_link::read_payload(&bytes)
+}
+
+/// The fragment (without `#`) of a link to `shared`.
+pub async fn link_fragment(shared: &Shared) -> Result<String, String> {
+    let compressed = browser::compress(&share_link::write_payload(shared)).await?;
+    Ok(share_link::fragment(&compressed))
+}
+
+/// A scenario in the personal list.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SavedScenario {
+    pub name: String,
+    pub file: String,
+    pub toml: String,
+}
+
+/// The personal list, newest first.
+pub fn saved() -> Vec<SavedScenario> {
+    browser::load(SAVED_KEY).and_then(|json| serde_json::from_str(&json).ok()).unwrap_or_default()
+}
+
+/// Saves (or replaces) `name` in the personal list.
+pub fn save_as(name: &str, file: &str, toml: &str) -> Result<(), String> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err("give the scenario a name to save it under".to_owned());
+    }
+    let mut list = saved();
+    list.retain(|s| s.name != name);
+    list.insert(
+        0,
+        SavedScenario { name: name.to_owned(), file: file.to_owned(), toml: toml.to_owned() },
+    );
+    let json = serde_json::to_string(&list).map_err(|e| e.to_string())?;
+    if browser::save(SAVED_KEY, &json) {
+        Ok(())
+    } else {
+        Err("the browser would not keep it (its storage is full or turned off)".to_owned())
+    }
+}
+
+/// Removes `name` from the personal list.
+pub fn delete(name: &str) {
+    let mut list = saved();
+    list.retain(|s| s.name != name);
+    if let Ok(json) = serde_json::to_string(&list) {
+        browser::save(SAVED_KEY, &json);
+    }
+}

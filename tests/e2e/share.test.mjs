@@ -1,0 +1,266 @@
+// Share, embed, keep and export, end to end: a link opened in a fresh
+// browser shows the same numbers; bad links are explained and the user's
+// work is kept; a reload keeps an edit; an exported file re-imports to the
+// same scenario; the embed example renders two players; exported files are
+// valid.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { serveDist, launchBrowser, collectErrors, screenshot, readStat } from './harness.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await serveDist();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const nameIs = (page, pattern) =>
+  page.waitForFunction(
+    (source) => new RegExp(source).test(document.querySelector('[data-testid="scenario-name"]')?.textContent ?? ''),
+    pattern.source,
+    { timeout: 20000 },
+  );
+
+const ready = (page) =>
+  page.waitForFunction(() => !document.querySelector('#play').disabled, null, { timeout: 20000 });
+
+const STATS = ['sim-time', 'events', 'windows', 'p50', 'p99', 'throughput', 'rate'];
+const readStats = async (page) =>
+  Object.fromEntries(await Promise.all(STATS.map(async (id) => [id, await readStat(page, id)])));
+
+/** Clicks `selector` and returns the downloaded file's name and bytes. */
+async function download(page, selector) {
+  const [file] = await Promise.all([page.waitForEvent('download', { timeout: 20000 }), page.locator(selector).first().click()]);
+  return { name: file.suggestedFilename(), bytes: await readFile(await file.path()) };
+}
+
+test('a share link opened in a fresh browser reproduces the run: the same numbers at the same time', async () => {
+  const page = await browser.context.newPage();
+  const errors = collectErrors(page);
+  await page.goto(server.url);
+  await ready(page);
+  await page.selectOption('#library', 'retry-storm.toml');
+  await nameIs(page, /.+/);
+  await ready(page);
+  await page.locator('#seed').fill('1234');
+  await page.locator('#restart').click();
+  await page.locator('button.speed', { hasText: '10×' }).click();
+  await page.locator('#play').click();
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid="windows"]').textContent) >= 8, null, { timeout: 30000 });
+  await page.locator('#play').click(); // pause
+  await page.waitForFunction(() => document.querySelector('#play').textContent.trim() === 'Play');
+  await page.waitForTimeout(300);
+  const shared = await readStats(page);
+  await page.locator('#share').click();
+  const url = await page.locator('#share-url').inputValue();
+  assert.match(url, /#v1\.[A-Za-z0-9_-]+$/);
+  assert.deepEqual(errors, []);
+
+  // A new browser: a fresh profile, nothing saved.
+  const fresh = await launchBrowser();
+  try {
+    const other = await fresh.context.newPage();
+    const otherErrors = collectErrors(other);
+    await other.goto(url);
+    await other.waitForFunction(
+      (t) => document.querySelector('[data-testid="sim-time"]')?.textContent.trim() === t
+        && document.querySelector('#play').textContent.trim() === 'Play',
+      shared['sim-time'],
+      { timeout: 60000 },
+    );
+    await other.waitForTimeout(300);
+    const opened = await readStats(other);
+    assert.deepEqual(opened, shared);
+    assert.equal(await other.locator('#seed').getAttribute('placeholder'), '1234');
+    assert.deepEqual(otherErrors, []);
+  } finally {
+    await fresh.close();
+  }
+  await page.close();
+});
+
+test('corrupt, truncated, newer and hostile links are explained, and the user\'s work is kept', async () => {
+  const page = await browser.context.newPage();
+  await page.goto(server.url);
+  await ready(page);
+  // The user's own work: the sync chain, with an edit (autosaved).
+  await page.selectOption('#library', 'sync-chain.toml');
+  await nameIs(page, /synchronous chain/);
+  await page.locator('#change').fill('api.workers = 123');
+  await page.locator('#apply').click();
+  await page.waitForFunction(() => !document.querySelector('#undo').disabled);
+  await page.locator('#share').click();
+  const good = await page.locator('#share-url').inputValue();
+  const base = good.split('#')[0];
+  const fragment = good.split('#')[1];
+
+  const cases = [
+    [`${base}#v1.${fragment.slice(3, 3 + Math.floor((fragment.length - 3) / 2))}`, /damaged or cut short/],
+    [`${base}#v1.not*base64!`, /damaged/],
+    [`${base}#v7.AAAA`, /newer scalesim/],
+    [`${base}#v1.${'A'.repeat(300000)}`, /characters long/],
+  ];
+  for (const [url, message] of cases) {
+    await page.goto('about:blank');
+    await page.goto(url);
+    await page.waitForFunction(() => document.querySelector('.error'), null, { timeout: 20000 });
+    assert.match(await page.locator('.error').textContent(), message);
+    assert.match(await page.locator('.error').textContent(), /Your own work is kept/);
+    await nameIs(page, /synchronous chain/);
+    await ready(page);
+    assert.match(await readStat(page, 'node-states'), /api: 0\/123 busy/);
+  }
+
+  // A hostile scenario inside a well-formed link: refused by validation.
+  const hostile = await page.evaluate(async () => {
+    const toml = '[scenario]\nname = "x"\n[[load]]\nid = "u"\ntarget = "a"\nrate = 1e12\n[[node]]\nid = "a"\nkind = "service"\nworkers = 1\nservice_time = { dist = "exp", mean = "1ms" }\n';
+    const json = JSON.stringify({ file: 'evil.toml', toml, seed: 1, time_ns: 0, load: 1 });
+    const stream = new Blob([json]).stream().pipeThrough(new CompressionStream('deflate-raw'));
+    const bytes = new Uint8Array(await new Response(stream).arrayBuffer());
+    let b = '';
+    for (const x of bytes) b += String.fromCharCode(x);
+    return btoa(b).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  });
+  await page.goto('about:blank');
+  await page.goto(`${base}#v1.${hostile}`);
+  await page.waitForFunction(() => document.querySelector('.error'), null, { timeout: 20000 });
+  assert.match(await page.locator('.error').textContent(), /rate/);
+  await nameIs(page, /synchronous chain/);
+  await screenshot(page, 'share-bad-link');
+  await page.close();
+});
+
+test('a reload keeps an edit; saved scenarios are listed and reopen', async () => {
+  const page = await browser.context.newPage();
+  await page.goto(server.url);
+  await ready(page);
+  await page.selectOption('#library', 'station.toml');
+  await nameIs(page, /two workers/);
+  await page.locator('#change').fill('api.workers = 7');
+  await page.locator('#apply').click();
+  await page.waitForFunction(() => /api: \d+\/7 busy/.test(document.querySelector('[data-testid="node-states"]')?.textContent ?? ''));
+  await page.locator('#save-name').fill('seven workers');
+  await page.locator('#save').click();
+  await page.locator('.notice', { hasText: 'Saved as' }).waitFor();
+
+  await page.reload();
+  await ready(page);
+  await page.waitForFunction(() => /api: \d+\/7 busy/.test(document.querySelector('[data-testid="node-states"]')?.textContent ?? ''), null, { timeout: 20000 });
+
+  // Open something else, then the saved one.
+  await page.selectOption('#library', 'sync-chain.toml');
+  await nameIs(page, /synchronous chain/);
+  await page.selectOption('#saved', 'seven workers');
+  await nameIs(page, /two workers/);
+  await page.waitForFunction(() => /api: \d+\/7 busy/.test(document.querySelector('[data-testid="node-states"]')?.textContent ?? ''), null, { timeout: 20000 });
+  await page.close();
+});
+
+test('exports are valid: TOML re-imports to the same scenario, PNG decodes, SVG parses, CSV and JSON read', async () => {
+  const page = await browser.context.newPage();
+  const errors = collectErrors(page);
+  await page.goto(server.url);
+  await ready(page);
+  await page.selectOption('#library', 'checkout.toml');
+  await nameIs(page, /.+/);
+  await ready(page);
+  await page.locator('#change').fill('api.replicas = 5');
+  await page.locator('#apply').click();
+  await page.waitForFunction(() => !document.querySelector('#undo').disabled);
+  await page.locator('button.speed', { hasText: '100×' }).click();
+  await page.locator('#play').click();
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid="windows"]').textContent) >= 15, null, { timeout: 30000 });
+  await page.locator('#play').click();
+
+  const toml = await download(page, '#export-toml');
+  assert.equal(toml.name, 'checkout.toml');
+  const text = toml.bytes.toString('utf8');
+  assert.match(text, /replicas = 5/);
+  // Re-import it: the same scenario comes back, and exports identically.
+  await page.selectOption('#library', 'station.toml');
+  await nameIs(page, /two workers/);
+  await page.locator('#import').setInputFiles({ name: 'checkout.toml', mimeType: 'text/plain', buffer: toml.bytes });
+  await nameIs(page, /checkout|Checkout/);
+  await ready(page);
+  const again = await download(page, '#export-toml');
+  assert.equal(again.bytes.toString('utf8'), text);
+
+  await page.locator('#play').click();
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid="windows"]').textContent) >= 5, null, { timeout: 30000 });
+  await page.locator('#play').click();
+  const png = await download(page, '#latency-chart ~ * .png, .time-chart:has(#latency-chart) .png');
+  assert.equal(png.name, 'latency.png');
+  assert.deepEqual([...png.bytes.subarray(0, 8)], [137, 80, 78, 71, 13, 10, 26, 10]);
+  const size = await page.evaluate(async (b64) => {
+    const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+    const bitmap = await createImageBitmap(new Blob([bytes], { type: 'image/png' }));
+    return [bitmap.width, bitmap.height];
+  }, png.bytes.toString('base64'));
+  assert.ok(size[0] > 100 && size[1] > 100, `PNG ${size}`);
+
+  const svg = await download(page, '.time-chart:has(#latency-chart) .svg');
+  const parsed = await page.evaluate((text) => {
+    const doc = new DOMParser().parseFromString(text, 'image/svg+xml');
+    return { error: !!doc.querySelector('parsererror'), lines: doc.querySelectorAll('polyline').length, root: doc.documentElement.nodeName };
+  }, svg.bytes.toString('utf8'));
+  assert.deepEqual(parsed, { error: false, lines: 3, root: 'svg' });
+
+  const csv = (await download(page, '#export-csv')).bytes.toString('utf8').trim().split('\n');
+  assert.match(csv[0], /^start_s,end_s,offered,ok,/);
+  const windows = Number(await readStat(page, 'windows'));
+  assert.equal(csv.length - 1, windows);
+  assert.ok(csv.slice(1).every((row) => row.split(',').length === csv[0].split(',').length));
+
+  const summary = JSON.parse((await download(page, '#export-summary')).bytes.toString('utf8'));
+  for (const key of ['scenario', 'seed', 'sim_time_s', 'events', 'requests', 'latency_ms', 'throughput_rps', 'loads', 'nodes', 'cost_per_million']) {
+    assert.ok(key in summary, `summary lacks ${key}`);
+  }
+
+  await page.locator('#play').click();
+  const clip = await download(page, '#record');
+  assert.match(clip.name, /\.webm$/);
+  assert.ok(clip.bytes.length > 1000, `clip of ${clip.bytes.length} bytes`);
+  // WebM (Matroska) files start with the EBML magic.
+  assert.deepEqual([...clip.bytes.subarray(0, 4)], [0x1a, 0x45, 0xdf, 0xa3]);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('the embed example renders two players, and the app offers the snippet', async () => {
+  const page = await browser.context.newPage();
+  const errors = collectErrors(page);
+  await page.goto(`${server.url}embed-example.html`);
+  for (const [id, name] of [['player-sync', /synchronous chain/], ['player-async', /made async/]]) {
+    const frame = page.frameLocator(`#${id}`);
+    await frame.locator('[data-testid="scenario-name"]').filter({ hasText: name }).waitFor({ timeout: 30000 });
+    await frame.locator('#topology[data-layout]').waitFor({ timeout: 20000 });
+    const layout = JSON.parse(await frame.locator('#topology').getAttribute('data-layout'));
+    assert.ok(layout.items.some((i) => i.id === 'recommendations'));
+    assert.equal(await frame.locator('#latency-chart').count(), 1);
+    assert.equal(await frame.locator('#open-full').count(), 1);
+    // Compact: no editor palette, no library.
+    assert.equal(await frame.locator('#library').count(), 0);
+  }
+  const player = page.frameLocator('#player-async');
+  await player.locator('#play').click();
+  await player.locator('#play', { hasText: 'Pause' }).waitFor();
+  await screenshot(page, 'embed-example');
+
+  // The app's Embed button gives an iframe snippet with embed=1.
+  const app = await browser.context.newPage();
+  await app.goto(server.url);
+  await ready(app);
+  await app.locator('#embed-button').click();
+  const snippet = await app.locator('#embed-snippet').inputValue();
+  assert.match(snippet, /^<iframe src="[^"]+[?&]embed=1#v1\.[A-Za-z0-9_-]+"/);
+  assert.deepEqual(errors, []);
+  await app.close();
+  await page.close();
+});
