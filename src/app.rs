@@ -546,7 +546,7 @@ pub fn app() -> Html {
                         let sep = if base.contains('?') { '&' } else { '?' };
                         let title = name.replace('"', "&quot;").replace('<', "&lt;");
                         embed_snippet.set(Some(format!(
-                            "<iframe src=\"{base}{sep}embed=1#{fragment}\" width=\"760\" height=\"560\" style=\"border:1px solid #ddd;border-radius:8px\" title=\"scalesim: {title}\" loading=\"lazy\"></iframe>"
+                            "<iframe src=\"{base}{sep}embed=1#{fragment}\" width=\"760\" height=\"640\" style=\"border:1px solid #ddd;border-radius:8px\" title=\"scalesim: {title}\" loading=\"lazy\"></iframe>"
                         )));
                     }
                     Err(message) => {
