@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { serveDist, launchBrowser, collectErrors, screenshot, screenshotOf, readStat, ARTIFACTS } from './harness.mjs';
+import { serveDist, launchBrowser, collectErrors, screenshot, screenshotOf, readStat, ARTIFACTS, gotoFresh } from './harness.mjs';
 
 let server;
 let browser;
@@ -128,7 +128,7 @@ test('dragging a component into the background makes its calls async, live, and 
 test('the palette adds, a drag connects, and the inspector renames, validates and deletes; all undoable', async () => {
   const page = await browser.context.newPage();
   const errors = collectErrors(page);
-  await page.goto(server.url);
+  await gotoFresh(page, server.url);
   await ready(page);
   await nameIs(page, /two workers/);
 

@@ -89,6 +89,14 @@ export async function screenshot(page, name) {
   return path;
 }
 
+/** Opens the app with nothing kept from earlier tests (autosaved work in
+ * local storage), so it starts on the demo. */
+export async function gotoFresh(page, url) {
+  await page.goto(url);
+  await page.evaluate(() => localStorage.clear());
+  await page.reload();
+}
+
 /** Saves a screenshot of one element under tests/artifacts/. */
 export async function screenshotOf(page, selector, name) {
   await mkdir(ARTIFACTS, { recursive: true });

@@ -2,7 +2,7 @@
 // open its cure, play it; and the "what scalesim models" page.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDist, launchBrowser, collectErrors, screenshot, readStat } from './harness.mjs';
+import { serveDist, launchBrowser, collectErrors, screenshot, readStat, gotoFresh } from './harness.mjs';
 
 let server;
 let browser;
@@ -69,7 +69,7 @@ test('a lesson opens from the library, explains itself, and its cure opens and p
 test('a library file that is missing is reported and the running scenario is kept', async () => {
   const page = await browser.context.newPage();
   await page.route('**/scenarios/retry-storm.toml', (route) => route.fulfill({ status: 404, body: 'gone' }));
-  await page.goto(server.url);
+  await gotoFresh(page, server.url);
   await nameIs(page, /two workers/);
   await page.selectOption('#library', 'retry-storm.toml');
   await page.locator('.error').waitFor({ timeout: 20000 });
