@@ -602,7 +602,12 @@ fn draw(s: &Scene, ctx: &CanvasRenderingContext2d, dpr: f64, css_w: f64, ts: f64
         ),
     ] {
         ctx.set_fill_style_str(if dragging_lane == Some(lane) { "#e3ecff" } else { fill });
-        ctx.fill_rect(left, top, width, s.layout.lane_height);
+        // Each band runs on past the view, so no edge of the world shows.
+        let (from, to) = match lane {
+            Lane::Sync => (-10_000.0, s.layout.lane_height),
+            Lane::Async => (top, top + 10_000.0),
+        };
+        ctx.fill_rect(left, from, width, to - from);
         // Lane names in screen pixels, readable at any zoom.
         let _ = ctx.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0);
         ctx.set_fill_style_str("#6b7480");
