@@ -264,3 +264,23 @@ test('the embed example renders two players, and the app offers the snippet', as
   await app.close();
   await page.close();
 });
+
+test('safety: the page has a Content-Security-Policy, and scenario text never becomes HTML', async () => {
+  const page = await browser.context.newPage();
+  const errors = collectErrors(page);
+  const response = await page.goto(server.url);
+  const html = await response.text();
+  const policy = html.match(/<meta http-equiv="Content-Security-Policy" content="([^"]+)"/)?.[1] ?? '';
+  assert.match(policy, /script-src 'self' 'wasm-unsafe-eval' 'sha256-[A-Za-z0-9+/=]+'/);
+  assert.match(policy, /object-src 'none'/);
+  await ready(page);
+  const evil = '<img src=x onerror="window.pwned=1">';
+  const toml = `[scenario]\nname = '${evil}'\ndescription = '<script>window.pwned=2</script>'\n\n[[load]]\nid = "u"\ntarget = "a"\nrate = 10\n\n[[node]]\nid = "a"\nkind = "service"\nservice_time = { dist = "exp", mean = "1ms" }\n`;
+  await page.locator('#import').setInputFiles({ name: 'evil.toml', mimeType: 'text/plain', buffer: Buffer.from(toml) });
+  await nameIs(page, /img src=x/);
+  assert.equal(await page.locator('[data-testid="scenario-name"]').textContent(), evil);
+  assert.equal(await page.locator('.lesson img, .lesson script').count(), 0);
+  assert.equal(await page.evaluate(() => window.pwned), undefined);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
