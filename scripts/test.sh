@@ -30,6 +30,7 @@ step "lint (wasm)" cargo clippy -p scalesim-web --target wasm32-unknown-unknown 
 step "native tests" cargo test --workspace
 step "browser tests (wasm-bindgen, headless Chromium)" cargo test -p scalesim-web --target wasm32-unknown-unknown
 step "release build" trunk build --release --public-url ./
+step "bundle size (first load, gzipped)" scripts/size.sh
 step "end-to-end tests (Playwright, headless Chromium)" node --test tests/e2e/
 
 # One closing count over every runner: cargo's "test result:" lines and

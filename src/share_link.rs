@@ -235,6 +235,38 @@ mod tests {
     }
 
     #[test]
+    fn fuzzed_links_are_refused_never_panic() {
+        // A link is hostile input: 20 000 rounds of random fragments,
+        // random base64 after a valid (or odd) prefix, and random payloads.
+        let mut state = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for case in 0..20_000 {
+            let len = (next() % 300) as usize;
+            let noise: Vec<u8> = (0..len).map(|_| (next() % 256) as u8).collect();
+            let text = String::from_utf8_lossy(&noise).into_owned();
+            let _ = unwrap_fragment(&text);
+            let _ = looks_like_link(&text);
+            let b64: String = noise.iter().map(|b| ALPHABET[(*b % 64) as usize] as char).collect();
+            let prefix = ["v1.", "#v1.", "v0.", "v99999999999999999999.", "v1"][case % 5];
+            let _ = unwrap_fragment(&format!("{prefix}{b64}"));
+            let _ = read_payload(&noise);
+            let json = format!(
+                "{{\"file\":\"{}\",\"toml\":\"\",\"seed\":{},\"time_ns\":{},\"load\":{}}}",
+                text.escape_default(),
+                next(),
+                next(),
+                f64::from_bits(next())
+            );
+            let _ = read_payload(json.as_bytes());
+        }
+    }
+
+    #[test]
     fn payloads_round_trip() {
         let shared = Shared {
             file: "sync-chain.toml".into(),

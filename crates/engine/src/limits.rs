@@ -29,3 +29,13 @@ pub const MAX_CACHE_CAPACITY: u64 = 10_000_000;
 /// stuck: only a loop of zero-time steps (e.g. an async call back into a
 /// service whose service time is zero) gets there.
 pub const MAX_EVENTS_PER_INSTANT: u64 = 2_000_000;
+/// Bytes of one scenario file: far more than any topology needs, little
+/// enough to read in a moment.
+pub const MAX_TEXT_BYTES: usize = 4 * 1024 * 1024;
+/// Node visits one user request may cause: fan-outs and retry attempts
+/// multiplied along the deepest path of calls.
+pub const MAX_VISITS_PER_REQUEST: f64 = 1_000_000.0;
+
+/// Why the limits exist, for the messages that cite one.
+pub const WHY: &str =
+    "a limit of scalesim's, so that no scenario can freeze the page or exhaust its memory";

@@ -112,6 +112,15 @@ pub fn parse(file: &str, text: &str) -> Result<Scenario, ScenarioError> {
         message,
     };
 
+    if text.len() > crate::limits::MAX_TEXT_BYTES {
+        let message = format!(
+            "the file is {} bytes; at most {} ({})",
+            text.len(),
+            crate::limits::MAX_TEXT_BYTES,
+            crate::limits::WHY
+        );
+        return Err(ScenarioError { diagnostics: vec![diag(0, "", message)] });
+    }
     let table = match DeTable::parse(text) {
         Ok(table) => table,
         Err(e) => {

@@ -43,7 +43,10 @@ pub fn problems(scenario: &Scenario) -> Vec<Problem> {
         p.push("scenario.duration", "expected a positive duration such as \"60s\"");
     }
     if meta.duration > limits::MAX_DURATION {
-        p.push("scenario.duration", format!("at most {} of simulated time", limits::MAX_DURATION));
+        p.push(
+            "scenario.duration",
+            format!("at most {} of simulated time ({})", limits::MAX_DURATION, limits::WHY),
+        );
     }
     if meta.window.as_nanos() == 0 {
         p.push("scenario.window", "expected a positive duration such as \"1s\"");
@@ -51,9 +54,10 @@ pub fn problems(scenario: &Scenario) -> Vec<Problem> {
         p.push(
             "scenario.window",
             format!(
-                "{} windows is too many for {}; use a longer window",
+                "{} windows is too many for {}; use a longer window ({})",
                 limits::MAX_WINDOWS,
-                meta.duration
+                meta.duration,
+                limits::WHY
             ),
         );
     }
@@ -71,7 +75,7 @@ pub fn problems(scenario: &Scenario) -> Vec<Problem> {
         }
     }
     if scenario.nodes.len() > limits::MAX_NODES {
-        p.push("node", format!("at most {} nodes", limits::MAX_NODES));
+        p.push("node", format!("at most {} nodes ({})", limits::MAX_NODES, limits::WHY));
     }
     if scenario.loads.is_empty() {
         p.push("load", "a scenario needs at least one [[load]] to send requests");
@@ -98,7 +102,71 @@ pub fn problems(scenario: &Scenario) -> Vec<Problem> {
         }
     }
     check_sync_cycles(&mut p, scenario);
+    if p.0.is_empty() {
+        check_amplification(&mut p, scenario);
+    }
     p.0
+}
+
+/// The most node visits one user request can cause: at each node, itself
+/// plus, for each call, its fan-out times its attempts times what the
+/// callee causes (a queue delivers up to `max_deliveries` times). A cycle
+/// (through async calls) is cut where it closes. Refused past
+/// [`limits::MAX_VISITS_PER_REQUEST`]: two fan-outs of 10 000, legal one by
+/// one, would otherwise start 10⁸ visits at one instant.
+fn check_amplification(p: &mut Problems, scenario: &Scenario) {
+    fn visits(
+        n: usize,
+        scenario: &Scenario,
+        memo: &mut [Option<f64>],
+        on_path: &mut [bool],
+    ) -> f64 {
+        if let Some(v) = memo[n] {
+            return v;
+        }
+        if on_path[n] {
+            return 1.0;
+        }
+        on_path[n] = true;
+        let node = &scenario.nodes[n];
+        // Every call made, every copy sent, every attempt failing and
+        // retried: a bound, not an estimate (probabilities are ignored).
+        let mut total: f64 = 1.0;
+        for call in &node.calls {
+            if let Some(to) = scenario.node_index(&call.to) {
+                let attempts = call.retry.as_ref().map_or(1, |r| r.attempts.max(1));
+                let copies = f64::from(call.fanout) * f64::from(attempts);
+                total += copies * visits(to, scenario, memo, on_path);
+            }
+        }
+        let feeds = [node.to.as_deref(), node.on_miss.as_deref()];
+        for to in feeds.into_iter().flatten().filter_map(|id| scenario.node_index(id)) {
+            let times = f64::from(node.max_deliveries.unwrap_or(5).max(1));
+            total += times * visits(to, scenario, memo, on_path);
+        }
+        on_path[n] = false;
+        let v = total.min(f64::MAX / 2.0);
+        memo[n] = Some(v);
+        v
+    }
+    let mut memo = vec![None; scenario.nodes.len()];
+    let mut on_path = vec![false; scenario.nodes.len()];
+    for (i, load) in scenario.loads.iter().enumerate() {
+        let Some(target) = scenario.node_index(&load.target) else { continue };
+        let attempts = load.retry.as_ref().map_or(1, |r| r.attempts.max(1));
+        let v = f64::from(attempts) * visits(target, scenario, &mut memo, &mut on_path);
+        if v > limits::MAX_VISITS_PER_REQUEST {
+            p.push(
+                format!("load[{i}]"),
+                format!(
+                    "one request of `{}` could cause up to {v:.3e} node visits (fan-outs and retries multiplied along its calls); at most {:.0e} ({})",
+                    load.id,
+                    limits::MAX_VISITS_PER_REQUEST,
+                    limits::WHY
+                ),
+            );
+        }
+    }
 }
 
 fn check_fault(
@@ -167,14 +235,21 @@ fn check_load(p: &mut Problems, i: usize, load: &LoadSpec, ids: &[&str]) {
         (Some(rate), None) => {
             p.positive(key("rate"), rate, "requests per second");
             if rate > limits::MAX_RATE {
-                p.push(key("rate"), format!("at most {} requests/s", limits::MAX_RATE));
+                p.push(
+                    key("rate"),
+                    format!("at most {} requests/s ({})", limits::MAX_RATE, limits::WHY),
+                );
             }
         }
         (None, Some(users)) => {
             if users == 0 || users > limits::MAX_USERS {
                 p.push(
                     key("users"),
-                    format!("expected 1 to {} users, got {users}", limits::MAX_USERS),
+                    format!(
+                        "expected 1 to {} users, got {users} ({})",
+                        limits::MAX_USERS,
+                        limits::WHY
+                    ),
                 );
             }
         }
@@ -302,13 +377,23 @@ fn check_node(
     if node.replicas == 0 || node.replicas > limits::MAX_REPLICAS {
         p.push(
             key("replicas"),
-            format!("expected 1 to {} replicas, got {}", limits::MAX_REPLICAS, node.replicas),
+            format!(
+                "expected 1 to {} replicas, got {} ({})",
+                limits::MAX_REPLICAS,
+                node.replicas,
+                limits::WHY
+            ),
         );
     }
     if node.workers == 0 || node.workers > limits::MAX_WORKERS {
         p.push(
             key("workers"),
-            format!("expected 1 to {} workers, got {}", limits::MAX_WORKERS, node.workers),
+            format!(
+                "expected 1 to {} workers, got {} ({})",
+                limits::MAX_WORKERS,
+                node.workers,
+                limits::WHY
+            ),
         );
     }
     p.share(key("error_rate"), node.error_rate);
@@ -321,7 +406,11 @@ fn check_node(
         if pool == 0 || pool > limits::MAX_WORKERS {
             p.push(
                 key("pool"),
-                format!("expected 1 to {} connections, got {pool}", limits::MAX_WORKERS),
+                format!(
+                    "expected 1 to {} connections, got {pool} ({})",
+                    limits::MAX_WORKERS,
+                    limits::WHY
+                ),
             );
         }
     }
@@ -346,9 +435,10 @@ fn check_node(
                     node.replicas, a.min, a.max
                 ),
             ),
-            Ok(()) if a.max > limits::MAX_REPLICAS => {
-                p.push(key("autoscale.max"), format!("at most {} replicas", limits::MAX_REPLICAS))
-            }
+            Ok(()) if a.max > limits::MAX_REPLICAS => p.push(
+                key("autoscale.max"),
+                format!("at most {} replicas ({})", limits::MAX_REPLICAS, limits::WHY),
+            ),
             Ok(()) => {}
         }
     }
@@ -368,7 +458,12 @@ fn check_node(
         if call.fanout == 0 || call.fanout > limits::MAX_FANOUT {
             p.push(
                 ckey("fanout"),
-                format!("expected 1 to {}, got {}", limits::MAX_FANOUT, call.fanout),
+                format!(
+                    "expected 1 to {}, got {} ({})",
+                    limits::MAX_FANOUT,
+                    call.fanout,
+                    limits::WHY
+                ),
             );
         }
         if let Some(w) = call.wait_for
@@ -485,7 +580,7 @@ fn check_broker(
     {
         p.push(
             key("consumers"),
-            format!("expected 1 to {} consumers, got {c}", limits::MAX_WORKERS),
+            format!("expected 1 to {} consumers, got {c} ({})", limits::MAX_WORKERS, limits::WHY),
         );
     }
     if let Some(d) = node.max_deliveries
@@ -493,7 +588,7 @@ fn check_broker(
     {
         p.push(
             key("max_deliveries"),
-            format!("expected 1 to {} deliveries, got {d}", limits::MAX_ATTEMPTS),
+            format!("expected 1 to {} deliveries, got {d} ({})", limits::MAX_ATTEMPTS, limits::WHY),
         );
     }
     if node.delivery_timeout == Some(crate::time::SimDuration::ZERO) {
@@ -543,7 +638,11 @@ fn check_cache(p: &mut Problems, i: usize, node: &NodeSpec, ids: &[&str]) {
             if keys == 0 || keys > limits::MAX_CACHE_KEYS {
                 p.push(
                     key("keys"),
-                    format!("expected 1 to {} keys, got {keys}", limits::MAX_CACHE_KEYS),
+                    format!(
+                        "expected 1 to {} keys, got {keys} ({})",
+                        limits::MAX_CACHE_KEYS,
+                        limits::WHY
+                    ),
                 );
             }
             let held = node.capacity.unwrap_or(keys);
@@ -551,9 +650,8 @@ fn check_cache(p: &mut Problems, i: usize, node: &NodeSpec, ids: &[&str]) {
                 p.push(
                     key("capacity"),
                     format!(
-                        "a cache holds 1 to {} keys (set `capacity` when `keys` is larger), got {held}",
-                        limits::MAX_CACHE_CAPACITY
-                    ),
+                        "a cache holds 1 to {} keys (set `capacity` when `keys` is larger), got {held} ({})",
+                        limits::MAX_CACHE_CAPACITY, limits::WHY),
                 );
             }
         }
@@ -586,9 +684,10 @@ fn check_retry(p: &mut Problems, key: &str, retry: &RetrySpec) {
         p.push(
             format!("{key}.attempts"),
             format!(
-                "expected 1 to {} (1 = no retry), got {}",
+                "expected 1 to {} (1 = no retry), got {} ({})",
                 limits::MAX_ATTEMPTS,
-                retry.attempts
+                retry.attempts,
+                limits::WHY
             ),
         );
     }
