@@ -191,7 +191,11 @@ impl Reducible for AppState {
             }
             Action::SweepCancelled => next.sweep_progress = None,
             // Handled by the side (a download).
-            Action::Report(FromWorker::Summary { .. }) => {}
+            Action::Report(
+                FromWorker::Summary { .. }
+                | FromWorker::BenchResult { .. }
+                | FromWorker::BenchDone { .. },
+            ) => {}
             Action::Report(FromWorker::Applied { outline, .. }) => {
                 next.error = None;
                 next.outline = Rc::new(outline);

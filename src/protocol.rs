@@ -96,6 +96,9 @@ pub enum ToWorker {
     RunTo { time_ns: u64 },
     /// Ask for the run's summary so far, as `scalesim run --json` prints it.
     Summary,
+    /// Run the engine's benchmark workloads (about `customers` user
+    /// requests each), then the long run for memory: the benchmark page.
+    Bench { customers: u64 },
 }
 
 /// A live change as the page sends it. (Scenarios travel as TOML text, so
@@ -183,6 +186,11 @@ pub enum FromWorker {
     /// The run's summary so far after warm-up: the JSON object
     /// `scalesim run --json` prints.
     Summary { json: String },
+    /// One benchmark workload's speed in the worker.
+    BenchResult { name: String, customers_per_s: f64 },
+    /// The benchmark is over: the worker's Wasm memory (bytes) at points of
+    /// the long run (simulated seconds).
+    BenchDone { memory: Vec<(f64, f64)> },
 }
 
 /// What changed since the previous frame. Bounded: at most the windows that

@@ -36,6 +36,7 @@ pub mod sweep;
 pub mod theory;
 pub mod time;
 pub mod wait_queue;
+pub mod workloads;
 pub mod ziggurat;
 pub mod zipf;
 

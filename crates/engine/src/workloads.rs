@@ -1,0 +1,197 @@
+//! The benchmark workloads, shared by the criterion benchmark (natively),
+//! the example that prints native figures, and the worker's benchmark
+//! page (in Wasm), so the same work is measured everywhere. Sans-IO: the
+//! callers own the clock.
+
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, VecDeque};
+
+use crate::rng::Rng;
+use crate::{Scenario, SimDuration, Simulation};
+
+/// Arrivals per second in every workload.
+const RATE: f64 = 900.0;
+
+/// M/M/1 at ρ = 0.9: λ = 900/s, mean service 1 ms.
+pub const MM1: &str = r#"
+[scenario]
+name = "bench: M/M/1"
+seed = 1
+[[load]]
+id = "users"
+target = "svc"
+rate = 900
+[[node]]
+id = "svc"
+kind = "service"
+service_time = { dist = "exp", mean = "1ms" }
+"#;
+
+/// Three services in a non-blocking chain at ρ = 0.9, 0.6, 0.45.
+pub const TANDEM: &str = r#"
+[scenario]
+name = "bench: tandem"
+seed = 1
+[[load]]
+id = "users"
+target = "a"
+rate = 900
+[[node]]
+id = "a"
+kind = "service"
+io = "nonblocking"
+service_time = { dist = "exp", mean = "1ms" }
+  [[node.call]]
+  to = "b"
+[[node]]
+id = "b"
+kind = "service"
+io = "nonblocking"
+service_time = { dist = "exp", mean = "666us" }
+  [[node.call]]
+  to = "c"
+[[node]]
+id = "c"
+kind = "service"
+service_time = { dist = "exp", mean = "500us" }
+"#;
+
+/// Five nodes: a gateway calling an api (sync, timeout, retries), which
+/// calls a database and, in parallel, a cache-like service and a flaky
+/// third party with retries and a fallback.
+pub const TOPOLOGY: &str = r#"
+[scenario]
+name = "bench: five nodes"
+seed = 1
+[[load]]
+id = "users"
+target = "gateway"
+rate = 900
+timeout = "2s"
+[[node]]
+id = "gateway"
+kind = "service"
+replicas = 2
+workers = 64
+service_time = { dist = "exp", mean = "200us" }
+  [[node.call]]
+  to = "api"
+  timeout = "500ms"
+  retry = { attempts = 2, backoff = "exponential", base = "10ms", jitter = "full" }
+[[node]]
+id = "api"
+kind = "service"
+replicas = 3
+workers = 32
+balancer = "p2c"
+service_time = { dist = "lognormal", p50 = "2ms", p99 = "10ms" }
+  [[node.call]]
+  to = "db"
+  group = 1
+  [[node.call]]
+  to = "profile"
+  group = 1
+  [[node.call]]
+  to = "partner"
+  timeout = "100ms"
+  retry = { attempts = 3, backoff = "constant", base = "5ms", budget = 0.2 }
+  fallback = "degrade"
+[[node]]
+id = "db"
+kind = "service"
+workers = 16
+service_time = { dist = "exp", mean = "1ms" }
+[[node]]
+id = "profile"
+kind = "service"
+workers = 8
+service_time = { dist = "exp", mean = "500us" }
+[[node]]
+id = "partner"
+kind = "external"
+latency = { dist = "exp", mean = "20ms" }
+error_rate = 0.02
+"#;
+
+/// The workloads by name, in the order reports list them (the bare loop
+/// is [`bare_loop_mm1`]).
+pub const ENGINE_WORKLOADS: [(&str, &str); 3] =
+    [("engine_mm1", MM1), ("engine_tandem3", TANDEM), ("engine_topology5", TOPOLOGY)];
+
+/// Runs `toml` for about `customers` user requests; returns how many were
+/// offered.
+pub fn engine(toml: &str, customers: u64) -> u64 {
+    let Ok(mut scenario) = Scenario::from_toml("bench.toml", toml) else { return 0 };
+    scenario.scenario.duration = SimDuration::from_secs_f64(customers as f64 / RATE);
+    scenario.scenario.window = SimDuration::from_secs(10);
+    Simulation::run(scenario).map_or(0, |run| run.summary.requests.offered)
+}
+
+/// The physical limit: an M/M/1 queue on a bare `BinaryHeap` of
+/// `(time, kind)` with no metrics beyond a latency sum. Returns the
+/// customers served and the latency sum (so nothing is optimised away).
+pub fn bare_loop_mm1(customers: u64) -> (u64, u64) {
+    let mut rng = Rng::seeded(1);
+    let mut exp = |mean: f64| (-mean * libm::log(rng.next_f64_open0())) as u64;
+    let (arrival_mean, service_mean) = (1e9 / RATE, 1e6);
+    let mut heap = BinaryHeap::new();
+    let mut waiting = VecDeque::new();
+    let mut busy = false;
+    let (mut done, mut latency_sum) = (0u64, 0u64);
+    heap.push(Reverse((exp(arrival_mean), 0u8, 0u64)));
+    while let Some(Reverse((now, kind, arrived))) = heap.pop() {
+        if kind == 0 {
+            if done + waiting.len() as u64 + u64::from(busy) < customers {
+                heap.push(Reverse((now + exp(arrival_mean), 0, 0)));
+            }
+            if busy {
+                waiting.push_back(now);
+            } else {
+                busy = true;
+                heap.push(Reverse((now + exp(service_mean), 1, now)));
+            }
+        } else {
+            done += 1;
+            latency_sum += now - arrived;
+            match waiting.pop_front() {
+                Some(a) => heap.push(Reverse((now + exp(service_mean), 1, a))),
+                None => busy = false,
+            }
+        }
+    }
+    (done, latency_sum)
+}
+
+/// The long run whose memory must stay flat: one service at 10 000
+/// requests/s, 80% busy, for an hour of simulated time.
+pub const LONG_RUN: &str = r#"
+[scenario]
+name = "bench: an hour at 10 000 requests/s"
+seed = 1
+duration = "3600s"
+window = "10s"
+[[load]]
+id = "users"
+target = "svc"
+rate = 10000
+[[node]]
+id = "svc"
+kind = "service"
+workers = 16
+service_time = { dist = "exp", mean = "1.28ms" }
+"#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_workload_runs_its_customers() {
+        for (name, toml) in ENGINE_WORKLOADS {
+            let n = engine(toml, 9_000);
+            assert!((8_000..10_000).contains(&n), "{name}: {n}");
+        }
+        assert!((5_000..=5_001).contains(&bare_loop_mm1(5_000).0));
+        assert!(Scenario::from_toml("long.toml", LONG_RUN).is_ok());
+    }
+}

@@ -1,0 +1,61 @@
+// The engine's speed in the browser, beside the native figure of the same
+// workloads measured in the same run, and the worker's memory over an hour
+// of simulated time at 10 000 requests/s. Figures go to
+// tests/artifacts/bench.json (see BENCHMARKS.md).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { writeFile, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { serveDist, launchBrowser, collectErrors, ARTIFACTS } from './harness.mjs';
+
+const CUSTOMERS = 300000;
+const WORKLOADS = ['bare_heap_loop_mm1', 'engine_mm1', 'engine_tandem3', 'engine_topology5'];
+
+let server;
+let browser;
+
+before(async () => {
+  server = await serveDist();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+test('the engine in the worker, against the native bare loop, and flat memory over a long run', { timeout: 900000 }, async () => {
+  // Native first (the same code, `scalesim_engine::workloads`), so the two
+  // runs do not compete for the cores.
+  const native = JSON.parse(execFileSync('cargo', [
+    'run', '--release', '--quiet', '-p', 'scalesim-engine', '--example', 'workloads', '--', String(CUSTOMERS),
+  ], { encoding: 'utf8', timeout: 600000 }));
+  for (const w of WORKLOADS) assert.ok(native[w] > 0, `native ${w}`);
+
+  const page = await browser.context.newPage();
+  const errors = collectErrors(page);
+  await page.goto(`${server.url}?bench=1&customers=${CUSTOMERS}`);
+  await page.waitForFunction(() => !document.querySelector('#bench-run').disabled, null, { timeout: 20000 });
+  await page.locator('#bench-run').click();
+  await page.locator('[data-testid="bench-done"]').waitFor({ timeout: 300000 });
+  const wasm = {};
+  for (const w of WORKLOADS) wasm[w] = parseFloat(await page.locator(`[data-testid="bench-${w}"]`).textContent());
+  const memory = await page.$$eval('[data-testid="bench-memory"] td[data-bytes]', (tds) => tds.map((td) => Number(td.dataset.bytes)));
+
+  const ratios = Object.fromEntries(WORKLOADS.map((w) => [w, wasm[w] / native.bare_heap_loop_mm1]));
+  const report = { customers: CUSTOMERS, native, wasm, wasm_over_native_bare_loop: ratios, memory_bytes: memory };
+  await mkdir(ARTIFACTS, { recursive: true });
+  await writeFile(join(ARTIFACTS, 'bench.json'), JSON.stringify(report, null, 2));
+  console.log(`# bench: ${JSON.stringify(report)}`);
+
+  for (const w of WORKLOADS) assert.ok(wasm[w] > 1000, `wasm ${w}: ${wasm[w]}`);
+  // Wasm runs the same work as native, slower but the same order.
+  assert.ok(wasm.bare_heap_loop_mm1 > native.bare_heap_loop_mm1 / 20, 'the Wasm bare loop is not absurdly slow');
+  // Memory: read every six simulated minutes of an hour at 10 000 req/s
+  // (36 million requests); from the first reading on it stays within 10%.
+  assert.equal(memory.length, 10);
+  assert.ok(memory[9] <= memory[0] * 1.1, `memory ${memory.map((b) => (b / 1e6).toFixed(1)).join(' → ')} MB`);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
