@@ -51,6 +51,18 @@ pub struct ChartData {
     pub stacked: bool,
 }
 
+impl ChartData {
+    /// The order to draw series in: stacked bands top band first, so each
+    /// lower band covers the part of the ones above that is not theirs.
+    pub fn draw_order(&self) -> Vec<usize> {
+        if self.stacked {
+            (0..self.series.len()).rev().collect()
+        } else {
+            (0..self.series.len()).collect()
+        }
+    }
+}
+
 /// Keeps at most `max` points: for each bucket of consecutive points, the
 /// first, the lowest and the highest, so spikes survive decimation.
 pub fn decimate(points: &[(f64, f64)], max: usize) -> Vec<(f64, f64)> {
@@ -73,7 +85,9 @@ pub fn decimate(points: &[(f64, f64)], max: usize) -> Vec<(f64, f64)> {
     out
 }
 
-fn series<W: Borrow<WindowReport>>(
+/// One series over the windows: `value` of each window that has one, at
+/// the window's end, decimated.
+pub fn series<W: Borrow<WindowReport>>(
     label: &str,
     color: usize,
     windows: &[W],

@@ -6,7 +6,7 @@ use std::borrow::Borrow;
 
 use scalesim_engine::WindowReport;
 
-use crate::chart_data::{ChartData, MAX_POINTS, Series, decimate};
+use crate::chart_data::{self, ChartData};
 
 /// Seconds of simulated time at the end of the common span that the table
 /// sums over.
@@ -64,21 +64,16 @@ pub fn common_span<A: Borrow<WindowReport>, B: Borrow<WindowReport>>(
     Some(((end - TABLE_SPAN_S).max(0.0), end))
 }
 
-fn line<W: Borrow<WindowReport>>(
-    label: &str,
-    color: usize,
-    windows: &[W],
-    value: impl Fn(&WindowReport) -> Option<f64>,
-) -> Series {
-    let points: Vec<(f64, f64)> =
-        windows.iter().map(Borrow::borrow).filter_map(|w| value(w).map(|v| (w.end_s, v))).collect();
-    Series { label: label.to_owned(), color, points: decimate(&points, MAX_POINTS) }
-}
-
 /// User p99 of both variants, overlaid.
 pub fn latency<A: Borrow<WindowReport>, B: Borrow<WindowReport>>(a: &[A], b: &[B]) -> ChartData {
     let p99 = |w: &WindowReport| (w.latency_ms.count > 0).then_some(w.latency_ms.p99);
-    ChartData { series: vec![line("A p99", 1, a, p99), line("B p99", 3, b, p99)], stacked: false }
+    ChartData {
+        series: vec![
+            chart_data::series("A p99", 1, a, p99),
+            chart_data::series("B p99", 3, b, p99),
+        ],
+        stacked: false,
+    }
 }
 
 /// Goodput of both variants, overlaid.
@@ -87,7 +82,10 @@ pub fn goodput<A: Borrow<WindowReport>, B: Borrow<WindowReport>>(a: &[A], b: &[B
         Some((w.requests.ok + w.requests.degraded) as f64 / (w.end_s - w.start_s).max(1e-9))
     };
     ChartData {
-        series: vec![line("A goodput", 0, a, good), line("B goodput", 3, b, good)],
+        series: vec![
+            chart_data::series("A goodput", 0, a, good),
+            chart_data::series("B goodput", 3, b, good),
+        ],
         stacked: false,
     }
 }

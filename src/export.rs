@@ -139,13 +139,7 @@ pub fn chart_svg(data: &ChartData, title: &str, x_desc: &str, y_desc: &str) -> S
         (top + h - bottom) / 2.0,
         xml(y_desc)
     );
-    // Series; stacked bands are drawn top first so lower ones stay visible.
-    let order: Vec<usize> = if data.stacked {
-        (0..data.series.len()).rev().collect()
-    } else {
-        (0..data.series.len()).collect()
-    };
-    for i in order {
+    for i in data.draw_order() {
         let s = &data.series[i];
         if s.points.is_empty() {
             continue;

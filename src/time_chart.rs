@@ -197,14 +197,7 @@ fn draw(
         .build_cartesian_2d(x_start..x_end, 0.0..y_max)
         .map_err(|e| e.to_string())?;
     chart.configure_mesh().x_desc(x_desc).y_desc(y_desc).draw().map_err(|e| e.to_string())?;
-    // Stacked bands are drawn top band first, so each lower band covers the
-    // part of the ones above that is not theirs.
-    let order: Vec<usize> = if data.stacked {
-        (0..data.series.len()).rev().collect()
-    } else {
-        (0..data.series.len()).collect()
-    };
-    for i in order {
+    for i in data.draw_order() {
         let s = &data.series[i];
         let c = color(s.color);
         let points = s.points.iter().copied();

@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { serveDist, launchBrowser, collectErrors, screenshot, screenshotOf, readStat, ARTIFACTS, gotoFresh } from './harness.mjs';
+import { serveDist, launchBrowser, collectErrors, screenshot, screenshotOf, readStat, ARTIFACTS, gotoFresh, nameIs, ready } from './harness.mjs';
 
 let server;
 let browser;
@@ -22,15 +22,7 @@ after(async () => {
   await server?.close();
 });
 
-const nameIs = (page, pattern) =>
-  page.waitForFunction(
-    (source) => new RegExp(source).test(document.querySelector('[data-testid="scenario-name"]')?.textContent ?? ''),
-    pattern.source,
-    { timeout: 20000 },
-  );
 
-const ready = (page) =>
-  page.waitForFunction(() => !document.querySelector('#play').disabled, null, { timeout: 20000 });
 
 /** The canvas's layout: screen positions (CSS px in the canvas) and lanes. */
 async function layoutOf(page) {

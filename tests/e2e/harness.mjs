@@ -89,6 +89,20 @@ export async function screenshot(page, name) {
   return path;
 }
 
+/** Waits until the scenario's title matches `pattern`. */
+export function nameIs(page, pattern) {
+  return page.waitForFunction(
+    (source) => new RegExp(source).test(document.querySelector('[data-testid="scenario-name"]')?.textContent ?? ''),
+    pattern.source,
+    { timeout: 20000 },
+  );
+}
+
+/** Waits until the worker has loaded a scenario (Play is enabled). */
+export function ready(page) {
+  return page.waitForFunction(() => !document.querySelector('#play').disabled, null, { timeout: 20000 });
+}
+
 /** Opens the app with nothing kept from earlier tests (autosaved work in
  * local storage), so it starts on the demo. */
 export async function gotoFresh(page, url) {

@@ -2,7 +2,7 @@
 // open its cure, play it; and the "what scalesim models" page.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDist, launchBrowser, collectErrors, screenshot, readStat, gotoFresh } from './harness.mjs';
+import { serveDist, launchBrowser, collectErrors, screenshot, readStat, gotoFresh, nameIs } from './harness.mjs';
 
 let server;
 let browser;
@@ -17,12 +17,6 @@ after(async () => {
   await server?.close();
 });
 
-const nameIs = (page, pattern) =>
-  page.waitForFunction(
-    (source) => new RegExp(source).test(document.querySelector('[data-testid="scenario-name"]')?.textContent ?? ''),
-    pattern.source,
-    { timeout: 20000 },
-  );
 
 test('a lesson opens from the library, explains itself, and its cure opens and plays', async () => {
   const page = await browser.context.newPage();

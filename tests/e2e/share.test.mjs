@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { serveDist, launchBrowser, collectErrors, screenshot, readStat } from './harness.mjs';
+import { serveDist, launchBrowser, collectErrors, screenshot, readStat, nameIs, ready } from './harness.mjs';
 
 let server;
 let browser;
@@ -21,15 +21,7 @@ after(async () => {
   await server?.close();
 });
 
-const nameIs = (page, pattern) =>
-  page.waitForFunction(
-    (source) => new RegExp(source).test(document.querySelector('[data-testid="scenario-name"]')?.textContent ?? ''),
-    pattern.source,
-    { timeout: 20000 },
-  );
 
-const ready = (page) =>
-  page.waitForFunction(() => !document.querySelector('#play').disabled, null, { timeout: 20000 });
 
 const STATS = ['sim-time', 'events', 'windows', 'p50', 'p99', 'throughput', 'rate'];
 const readStats = async (page) =>
