@@ -186,6 +186,35 @@ pub fn load_fields() -> Vec<Field> {
     out
 }
 
+/// What the engine uses when a key is not written, as the inspector shows
+/// it (durations in milliseconds); `None` where absence means "none" or
+/// "unbounded" and the field says so itself.
+pub fn default_of(key: &str) -> Option<&'static str> {
+    Some(match key {
+        "replicas" | "workers" | "consumers" | "retry.attempts" | "fanout" | "probability"
+        | "work" | "autoscale.min" | "skew" => "1",
+        "error_rate" | "priority" => "0",
+        "queue.discipline" => "fifo",
+        "queue.lifo_after" => "100",
+        "balancer" => "round_robin",
+        "io" => "blocking",
+        "mode" => "sync",
+        "cancel_on_timeout" | "coalesce" | "retry.respect_retry_after" => "false",
+        "retry.backoff" => "exponential",
+        "retry.base" => "10",
+        "retry.max" => "1000",
+        "retry.jitter" => "none",
+        "fallback" => "fail",
+        "arrival" => "poisson",
+        "max_deliveries" => "5",
+        "delivery_timeout" => "30000",
+        "autoscale.target_utilization" => "0.7",
+        "autoscale.interval" => "15000",
+        "autoscale.provision_delay" => "60000",
+        _ => return None,
+    })
+}
+
 /// A distribution parameter: its key, and `None` for a duration or the
 /// unit of a plain number (`"share"` for a share).
 pub type DistParam = (&'static str, Option<&'static str>);
@@ -372,6 +401,38 @@ mod tests {
         assert_eq!(duration_text(1500.0), "1500ms");
         assert_eq!(duration_text(2000.0), "2s");
         assert_eq!(duration_ms("1.5s"), Some(1500.0));
+    }
+
+    fn word<T: serde::Serialize>(v: &T) -> Option<String> {
+        serde_json::to_value(v).ok().and_then(|v| v.as_str().map(str::to_owned))
+    }
+
+    #[test]
+    fn shown_defaults_are_the_engines() {
+        use scalesim_engine::Scenario;
+        let text = "[scenario]\nname = \"d\"\n[[load]]\nid = \"u\"\ntarget = \"a\"\nrate = 1\nretry = {}\n\
+                    [[node]]\nid = \"a\"\nkind = \"service\"\nservice_time = { dist = \"exp\", mean = \"1ms\" }\n\
+                    [[node.call]]\nto = \"b\"\n[[node]]\nid = \"b\"\nkind = \"service\"\nservice_time = { dist = \"exp\", mean = \"1ms\" }\n";
+        let s = Scenario::from_toml("d", text).unwrap_or_else(|e| panic!("{e}"));
+        let (node, call, load) = (&s.nodes[0], &s.nodes[0].calls[0], &s.loads[0]);
+        let retry = load.retry.clone().unwrap_or_else(|| panic!("retry"));
+        let d = |k: &str| default_of(k).unwrap_or_else(|| panic!("{k}"));
+        assert_eq!(d("replicas"), node.replicas.to_string());
+        assert_eq!(d("workers"), node.workers.to_string());
+        assert_eq!(d("fanout"), call.fanout.to_string());
+        assert_eq!(d("probability").parse::<f64>().ok(), Some(call.probability));
+        assert_eq!(d("work").parse::<f64>().ok(), Some(load.work));
+        assert_eq!(d("retry.attempts"), retry.attempts.to_string());
+        assert_eq!(d("retry.base").parse::<f64>().ok(), Some(retry.base.as_millis_f64()));
+        assert_eq!(d("retry.max").parse::<f64>().ok(), Some(retry.max.as_millis_f64()));
+        assert_eq!(word(&node.balancer).as_deref(), Some(d("balancer")));
+        assert_eq!(word(&node.io).as_deref(), Some(d("io")));
+        assert_eq!(word(&node.queue.discipline).as_deref(), Some(d("queue.discipline")));
+        assert_eq!(word(&call.mode).as_deref(), Some(d("mode")));
+        assert_eq!(word(&call.fallback).as_deref(), Some(d("fallback")));
+        assert_eq!(word(&retry.backoff).as_deref(), Some(d("retry.backoff")));
+        assert_eq!(word(&retry.jitter).as_deref(), Some(d("retry.jitter")));
+        assert_eq!(word(&load.arrival).as_deref(), Some(d("arrival")));
     }
 
     #[test]

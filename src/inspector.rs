@@ -238,7 +238,7 @@ pub fn inspector(props: &Props) -> Html {
                 });
                 html! {
                     <select id={input_id.clone()} {onchange}>
-                        <option value="" selected={current.is_none()}>{"(default)"}</option>
+                        <option value="" selected={current.is_none()}>{ fields::default_of(field.key).map_or_else(|| "(default)".to_owned(), |d| format!("(default: {d})")) }</option>
                         { for options.iter().map(|o| html! { <option value={*o} selected={current.as_deref() == Some(*o)}>{ *o }</option> }) }
                     </select>
                 }
@@ -253,7 +253,8 @@ pub fn inspector(props: &Props) -> Html {
                 html! { <input type="checkbox" id={input_id.clone()} {checked} {onchange} /> }
             }
             kind => {
-                let number = shown.as_deref().and_then(|v| v.parse::<f64>().ok());
+                let placeholder = fields::default_of(field.key).map_or_else(|| "none".to_owned(), |d| format!("{d} (default)"));
+                let number = shown.as_deref().or(fields::default_of(field.key)).and_then(|v| v.parse::<f64>().ok());
                 let position = number.map_or(0.0, |v| fields::slider_position(kind, v));
                 let on_slide = {
                     let (setter, path) = (setter.clone(), path.clone());
@@ -280,7 +281,7 @@ pub fn inspector(props: &Props) -> Html {
                         <input type="range" min="0" max="1000" step="1" value={format!("{position}")}
                             aria-label={format!("{} slider", field.label)} onchange={on_slide} />
                         <input type="text" inputmode="decimal" class="num" id={input_id.clone()}
-                            value={shown.clone().unwrap_or_default()} placeholder="default" onchange={on_enter}
+                            value={shown.clone().unwrap_or_default()} placeholder={placeholder} onchange={on_enter}
                             aria-invalid={if error.is_some() { "true" } else { "false" }} />
                         <span class="unit">{ unit }</span>
                     </>
