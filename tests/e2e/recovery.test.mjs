@@ -1,0 +1,53 @@
+// The worker never takes the page down: when it fails (here an uncaught
+// error thrown inside it, as a Wasm trap would be), the page says so,
+// starts a fresh worker, and gives it the user's last good scenario, edits
+// included.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { serveDist, launchBrowser, gotoFresh, nameIs, ready, readStat } from './harness.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await serveDist();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+test('a failed worker is reported and replaced, and the edited scenario comes back', async () => {
+  const page = await browser.context.newPage();
+  const pageErrors = [];
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  await gotoFresh(page, server.url);
+  await ready(page);
+  await page.selectOption('#library', 'sync-chain.toml');
+  await nameIs(page, /synchronous chain/);
+  await page.locator('#change').fill('api.workers = 123');
+  await page.locator('#apply').click();
+  await page.waitForFunction(() => /api: \d+\/123 busy/.test(document.querySelector('[data-testid="node-states"]')?.textContent ?? ''));
+
+  const worker = page.workers().find((w) => w.url().includes('worker_loader.js'));
+  assert.ok(worker, 'the simulation worker is running');
+  await worker.evaluate(() => { setTimeout(() => { throw new Error('injected failure'); }, 0); });
+
+  await page.locator('.error', { hasText: 'the simulation worker failed' }).waitFor({ timeout: 20000 });
+  // A fresh worker runs the same scenario, with the edit.
+  await page.waitForFunction(
+    () => /api: \d+\/123 busy/.test(document.querySelector('[data-testid="node-states"]')?.textContent ?? ''),
+    null,
+    { timeout: 20000 },
+  );
+  await nameIs(page, /synchronous chain/);
+  await ready(page);
+  assert.ok(page.workers().some((w) => w !== worker && w.url().includes('worker_loader.js')), 'a new worker');
+  await page.locator('#play').click();
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid="windows"]').textContent) >= 2, null, { timeout: 20000 });
+  assert.ok(Number(await readStat(page, 'events')) > 0);
+  assert.deepEqual(pageErrors, []);
+  await page.close();
+});
