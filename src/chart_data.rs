@@ -9,8 +9,10 @@ use scalesim_engine::WindowReport;
 use scalesim_engine::coordination::UslFit;
 use scalesim_engine::sweep::SweepPoint;
 
-/// Most points drawn for one series (SPEC: ≤ 10 k a series).
-pub const MAX_POINTS: usize = 2_000;
+/// Most points drawn for one series (SPEC: ≤ 10 k a series): about one
+/// per pixel of a chart's 880-pixel width, each bucket keeping its lowest
+/// and highest, so spikes survive and a redraw stays short.
+pub const MAX_POINTS: usize = 1_000;
 
 /// Series colours by palette index: p50 blue, p99 red, p99.9 purple;
 /// outcomes green, amber, red, magenta, grey; then more for nodes. Shared by
