@@ -98,9 +98,15 @@ export function nameIs(page, pattern) {
   );
 }
 
-/** Waits until the worker has loaded a scenario (Play is enabled). */
+/** Waits until the worker has loaded a scenario: Play is enabled (the
+ * worker is up) and the scenario's title is shown (its load is done, so
+ * nothing later resets what a test starts). */
 export function ready(page) {
-  return page.waitForFunction(() => !document.querySelector('#play').disabled, null, { timeout: 20000 });
+  return page.waitForFunction(
+    () => !document.querySelector('#play').disabled && document.querySelector('[data-testid="scenario-name"]'),
+    null,
+    { timeout: 20000 },
+  );
 }
 
 /** Opens the app with nothing kept from earlier tests (autosaved work in

@@ -2,7 +2,7 @@
 // the main thread staying free while the simulation plays at full speed.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDist, launchBrowser, collectErrors, screenshot, pixelsNear } from './harness.mjs';
+import { serveDist, launchBrowser, collectErrors, screenshot, pixelsNear, ready as loaded } from './harness.mjs';
 
 let server;
 let browser;
@@ -19,7 +19,7 @@ after(async () => {
 
 async function ready(page) {
   await page.goto(server.url);
-  await page.waitForFunction(() => !document.querySelector('#play').disabled, null, { timeout: 20000 });
+  await loaded(page);
 }
 
 test('a load sweep runs to completion through its progress bar and marks the knee', async () => {
