@@ -45,8 +45,7 @@ pub const DEMO_TOML: &str = include_str!("../scenarios/station.toml");
 pub struct AppState {
     ready: bool,
     playing: bool,
-    sim_time_s: f64,
-    /// The same, exactly (for share links).
+    /// Simulated time now, exactly (share links record it).
     sim_time_ns: u64,
     events: u64,
     load_multiplier: f64,
@@ -141,7 +140,6 @@ impl Reducible for AppState {
             }
             Action::Report(FromWorker::Frame(frame)) => {
                 next.playing = frame.playing;
-                next.sim_time_s = frame.sim_time_s;
                 next.sim_time_ns = frame.sim_time_ns;
                 next.events = frame.events;
                 next.load_multiplier = frame.load_multiplier;
@@ -474,17 +472,15 @@ pub fn app() -> Html {
             });
         })
     };
-    // A scenario file from the user's disk: read, then run like a library
-    // file (a file that cannot run is refused with every problem listed,
-    // and the running scenario is kept).
-    let on_import = {
+    // A scenario file from the user's disk (picked or dropped): read, then
+    // run like a library file (a file that cannot run is refused with every
+    // problem listed, and the running scenario is kept).
+    let open_file = {
         let (side_a, dispatch, multiplier) =
             (side_a.clone(), state.dispatcher(), multiplier.clone());
-        Callback::from(move |e: Event| {
-            let input: HtmlInputElement = e.target_unchecked_into();
-            let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
-            input.set_value("");
+        Callback::from(move |file: web_sys::File| {
             multiplier.set(1.0);
+            dispatch.dispatch(Action::ClearOpenError);
             let (side_a, dispatch) = (side_a.clone(), dispatch.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 let name = file.name();
@@ -495,6 +491,16 @@ pub fn app() -> Html {
                     })),
                 }
             });
+        })
+    };
+    let on_import = {
+        let open_file = open_file.clone();
+        Callback::from(move |e: Event| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            if let Some(file) = input.files().and_then(|f| f.get(0)) {
+                input.set_value("");
+                open_file.emit(file);
+            }
         })
     };
     // The link that reproduces this run: scenario as edited, seed, load,
@@ -659,23 +665,12 @@ pub fn app() -> Html {
     };
     // A scenario file dropped anywhere on the page opens like "Open a file".
     let on_drop = {
-        let (side_a, dispatch) = (side_a.clone(), state.dispatcher());
+        let open_file = open_file.clone();
         Callback::from(move |e: DragEvent| {
             e.prevent_default();
-            let Some(file) = e.data_transfer().and_then(|d| d.files()).and_then(|f| f.get(0))
-            else {
-                return;
-            };
-            let (side_a, dispatch) = (side_a.clone(), dispatch.clone());
-            wasm_bindgen_futures::spawn_local(async move {
-                let name = file.name();
-                match JsFuture::from(file.text()).await.ok().and_then(|t| t.as_string()) {
-                    Some(toml) => side::open(&side_a, name, toml),
-                    None => dispatch.dispatch(Action::Report(FromWorker::Error {
-                        message: format!("could not read {name} as text"),
-                    })),
-                }
-            });
+            if let Some(file) = e.data_transfer().and_then(|d| d.files()).and_then(|f| f.get(0)) {
+                open_file.emit(file);
+            }
         })
     };
     let on_drag_over = Callback::from(|e: DragEvent| e.prevent_default());
@@ -968,7 +963,7 @@ pub fn app() -> Html {
                         <span data-testid="load-multiplier">{ format!("{:.2}×", *multiplier) }</span>
                     </label>
                     <span class="embed-stat">{"p99 "}<span data-testid="p99">{ last.map_or("–".into(), |w| format!("{:.1} ms", w.latency_ms.p99)) }</span></span>
-                    <span class="embed-stat" data-testid="sim-time">{ format!("{:.1} s", state.sim_time_s) }</span>
+                    <span class="embed-stat" data-testid="sim-time">{ format!("{:.1} s", state.sim_time_ns as f64 / 1e9) }</span>
                 </div>
                 <TopologyCanvas
                     outline={state.outline.clone()}
@@ -1083,7 +1078,7 @@ pub fn app() -> Html {
                 }
             </section>
             <section class="stats" aria-label="Live numbers">
-                { stat("sim-time", "simulated time", format!("{:.1} s", state.sim_time_s)) }
+                { stat("sim-time", "simulated time", format!("{:.1} s", state.sim_time_ns as f64 / 1e9)) }
                 { stat("events", "events", state.events.to_string()) }
                 { stat("windows", "windows", state.history.windows.len().to_string()) }
                 { stat("rate", "offered", last.map_or("–".into(), |w| format!("{:.0} req/s", w.requests.offered as f64 / (w.end_s - w.start_s)))) }

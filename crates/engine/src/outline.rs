@@ -120,22 +120,22 @@ fn str_of(t: &Table, key: &str) -> String {
     t.get(key).and_then(Value::as_str).unwrap_or_default().to_owned()
 }
 
-fn number(t: &Table, key: &str) -> Option<f64> {
-    match t.get(key)? {
+/// A TOML number (integer or float) as `f64`.
+fn as_number(v: &Value) -> Option<f64> {
+    match v {
         Value::Integer(i) => Some(*i as f64),
         Value::Float(f) => Some(*f),
         _ => None,
     }
 }
 
+fn number(t: &Table, key: &str) -> Option<f64> {
+    as_number(t.get(key)?)
+}
+
 fn position(t: &Table) -> Option<[f64; 2]> {
     let a = t.get("position")?.as_array()?;
-    let v = |i: usize| match a.get(i)? {
-        Value::Integer(n) => Some(*n as f64),
-        Value::Float(f) => Some(*f),
-        _ => None,
-    };
-    Some([v(0)?, v(1)?])
+    Some([as_number(a.first()?)?, as_number(a.get(1)?)?])
 }
 
 /// `key = value` pairs of a table, nested tables as `outer.inner`; strings
