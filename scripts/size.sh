@@ -5,10 +5,12 @@
 #
 # The budget is a ratchet: the size this code has now, plus a little, so it
 # can only shrink. The goal (issue 9) is 300 kB; see BENCHMARKS.md for where
-# the bytes go and what would close the gap.
+# the bytes go and what would close the gap. Raised once, from 640 to 695
+# kB, on purpose: the worker's engine is built at opt-level 3 (65 kB more,
+# 1.65x the speed in Wasm; BENCHMARKS.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-budget_kb=${BUNDLE_BUDGET_KB:-640}
+budget_kb=${BUNDLE_BUDGET_KB:-695}
 goal_kb=300
 total=0
 printf '%-40s %10s %10s\n' file bytes gzipped

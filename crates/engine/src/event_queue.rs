@@ -15,22 +15,32 @@ pub struct EventQueue<E> {
     next_seq: u64,
 }
 
+/// A pending event. Time and sequence number are one `u128` (time in the
+/// high half), so ordering is a single comparison and an entry stays small:
+/// the heap moves entries on every push and pop.
 #[derive(Debug)]
 struct Entry<E> {
-    at: SimTime,
-    seq: u64,
+    order: u128,
     event: E,
+}
+
+impl<E> Entry<E> {
+    #[inline]
+    fn at(&self) -> SimTime {
+        SimTime::from_nanos((self.order >> 64) as u64)
+    }
 }
 
 impl<E> PartialEq for Entry<E> {
     fn eq(&self, other: &Self) -> bool {
-        self.at == other.at && self.seq == other.seq
+        self.order == other.order
     }
 }
 
 impl<E> Eq for Entry<E> {}
 
 impl<E> PartialOrd for Entry<E> {
+    #[inline]
     fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
         Some(self.cmp(other))
     }
@@ -38,8 +48,9 @@ impl<E> PartialOrd for Entry<E> {
 
 impl<E> Ord for Entry<E> {
     /// Reversed, so that `BinaryHeap` (a max-heap) pops the earliest entry.
+    #[inline]
     fn cmp(&self, other: &Self) -> Ordering {
-        other.at.cmp(&self.at).then_with(|| other.seq.cmp(&self.seq))
+        other.order.cmp(&self.order)
     }
 }
 
@@ -60,19 +71,19 @@ impl<E> EventQueue<E> {
     pub fn schedule(&mut self, at: SimTime, event: E) {
         let seq = self.next_seq;
         self.next_seq += 1;
-        self.heap.push(Entry { at, seq, event });
+        self.heap.push(Entry { order: (u128::from(at.as_nanos()) << 64) | u128::from(seq), event });
     }
 
     /// When the next event happens, if any.
     #[inline]
     pub fn peek_time(&self) -> Option<SimTime> {
-        self.heap.peek().map(|e| e.at)
+        self.heap.peek().map(Entry::at)
     }
 
     /// Removes and returns the next event.
     #[inline]
     pub fn pop(&mut self) -> Option<(SimTime, E)> {
-        self.heap.pop().map(|e| (e.at, e.event))
+        self.heap.pop().map(|e| (e.at(), e.event))
     }
 
     /// How many events are pending.

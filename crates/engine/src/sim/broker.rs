@@ -64,7 +64,7 @@ impl Simulation {
         rt.queued += 1;
         self.node_window[node].queue.set(self.now, rt.queued);
         if !matches!(reply, Reply::Nobody) {
-            self.events.schedule(self.now, Event::Deliver { reply, outcome: Outcome::Ok });
+            self.deliver_now(reply, Outcome::Ok);
         }
         self.dispatch(node);
     }

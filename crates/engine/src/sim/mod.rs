@@ -60,8 +60,9 @@ enum Event {
     /// A call's backoff is over: try again.
     RetryFire { call: Key },
     /// An answer that was known at once (a rejection), delivered through the
-    /// event queue so no handler re-enters another.
-    Deliver { reply: Reply, outcome: Outcome },
+    /// event queue so no handler re-enters another. The answer waits in
+    /// `Simulation::answers`, which keeps this event small.
+    Deliver { answer: Key },
     /// A whole attempt turned away by its own call site's bulkhead.
     AttemptRejected { call: Key, attempt: u32 },
     /// An attempt's hedge delay is over: copy what is still unanswered.
@@ -76,6 +77,9 @@ enum Event {
     /// Replicas an autoscaler asked for are up.
     ReplicasReady { node: u32, epoch: u32, count: u32 },
 }
+
+// The event heap moves events on every push and pop: keep them small.
+const _: () = assert!(std::mem::size_of::<Event>() <= 16);
 
 /// Where a task is in its visit.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -249,6 +253,8 @@ pub struct Simulation {
     /// Messages held by brokers (until acknowledged or dead-lettered and
     /// every delivery of them has answered).
     messages: Slab<broker::Message>,
+    /// Answers known at once, waiting for their `Event::Deliver`.
+    answers: Slab<(Reply, Outcome)>,
     nodes: Vec<NodeRuntime>,
     loads: Vec<LoadRuntime>,
     budgets: Vec<RetryBudget>,
@@ -364,6 +370,7 @@ impl Simulation {
             tasks: Slab::default(),
             calls: Slab::default(),
             messages: Slab::default(),
+            answers: Slab::default(),
             nodes,
             loads,
             budgets,
@@ -455,6 +462,12 @@ impl Simulation {
         self.stalled.as_deref()
     }
 
+    /// Delivers `outcome` to `reply` now, through the event queue.
+    fn deliver_now(&mut self, reply: Reply, outcome: Outcome) {
+        let answer = self.answers.insert((reply, outcome));
+        self.events.schedule(self.now, Event::Deliver { answer });
+    }
+
     fn stall(&mut self) {
         self.stalled = Some(format!(
             "the run is stuck at {:.3}s: more than {} events at one instant, so simulated time \
@@ -507,7 +520,11 @@ impl Simulation {
                     self.issue_attempt(call);
                 }
             }
-            Event::Deliver { reply, outcome } => self.answer(reply, self.now, outcome),
+            Event::Deliver { answer } => {
+                if let Some((reply, outcome)) = self.answers.remove(answer) {
+                    self.answer(reply, self.now, outcome);
+                }
+            }
             Event::Hedge { call, attempt } => self.hedge(call, attempt),
             Event::Fault { index, active } => self.set_fault(index as usize, active),
             Event::DeliveryTimeout { message, delivery } => {

@@ -125,7 +125,7 @@ impl Simulation {
     pub(super) fn answer_at_door(&mut self, node: usize, reply: Reply, outcome: Outcome) {
         self.node_window[node].outcomes.add(outcome);
         if !matches!(reply, Reply::Nobody) {
-            self.events.schedule(self.now, Event::Deliver { reply, outcome });
+            self.deliver_now(reply, outcome);
         }
     }
 
