@@ -29,41 +29,13 @@ pub enum Distribution {
 }
 
 /// z such that P(N(0,1) < z) = 0.99.
-const Z99: f64 = 2.326_347_874_040_841;
+pub(crate) const Z99: f64 = 2.326_347_874_040_841;
 
 impl Distribution {
-    /// One draw.
-    #[inline]
+    /// One draw. (The engine compiles a distribution into a
+    /// [`Sampler`](crate::sampler::Sampler) once; this is for one-off draws.)
     pub fn sample(&self, rng: &mut Rng) -> SimDuration {
-        match *self {
-            Distribution::Const { value } => value,
-            Distribution::Exp { mean } => {
-                nanos(mean.as_nanos() as f64 * crate::ziggurat::standard_exponential(rng))
-            }
-            Distribution::Uniform { min, max } => {
-                let span = max.as_nanos().saturating_sub(min.as_nanos());
-                SimDuration::from_nanos(min.as_nanos() + rng.below(span + 1))
-            }
-            Distribution::Lognormal { p50, p99 } => {
-                let mu = libm::log(p50.as_nanos().max(1) as f64);
-                let sigma =
-                    libm::log(p99.as_nanos().max(1) as f64 / p50.as_nanos().max(1) as f64) / Z99;
-                let z = crate::ziggurat::standard_normal(rng);
-                nanos(libm::exp(mu + sigma * z))
-            }
-            Distribution::Bimodal { fast, slow, slow_share } => {
-                if rng.next_f64() < slow_share {
-                    slow
-                } else {
-                    fast
-                }
-            }
-            Distribution::Pareto { scale, shape, max } => {
-                let cap = max.unwrap_or(SimDuration::from_secs(3600)).as_nanos() as f64;
-                let x = scale.as_nanos() as f64 / libm::pow(rng.next_f64_open0(), 1.0 / shape);
-                nanos(x.min(cap))
-            }
-        }
+        crate::sampler::Sampler::from(self).sample(rng)
     }
 
     /// Why these parameters cannot be sampled, if they cannot.

@@ -27,6 +27,7 @@ pub mod outline;
 pub mod rate_limit;
 pub mod retry;
 pub mod rng;
+pub mod sampler;
 pub mod scenario;
 pub mod schema;
 pub mod set;

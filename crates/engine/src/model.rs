@@ -3,6 +3,7 @@
 //! passed validation, so the engine never meets a dangling name.
 
 use crate::dist::Distribution;
+use crate::sampler::Sampler;
 use crate::scenario::{
     Balancer, CallSpec, Discipline, Fallback, Io, LoadSpec, Mode, NodeKind, NodeSpec, RetrySpec,
     Scenario,
@@ -58,7 +59,7 @@ pub struct NodeModel {
     /// `adaptive_lifo`'s overload threshold on the oldest request's wait.
     pub lifo_after: SimDuration,
     /// Service time, or an external's latency.
-    pub service: Distribution,
+    pub service: Sampler,
     pub balancer: Balancer,
     pub io: Io,
     pub error_rate: f64,
@@ -119,6 +120,8 @@ impl CallModel {
 pub struct LoadModel {
     pub id: String,
     pub spec: LoadSpec,
+    /// Closed-loop users' think time, compiled.
+    pub think: Option<Sampler>,
     /// The users' own call into the target.
     pub call: CallModel,
     /// Its priority lane in `priority` queues: the rank of its `priority`
@@ -160,6 +163,7 @@ impl Model {
                 lane: priorities.partition_point(|&p| p < l.priority),
                 id: l.id.clone(),
                 spec: l.clone(),
+                think: l.think_time.as_ref().map(Sampler::from),
                 call: CallModel {
                     to: index(&l.target),
                     mode: Mode::Sync,
@@ -222,6 +226,7 @@ fn compile_node(
         Behaviour::Broker => None,
     }
     .unwrap_or(Distribution::Const { value: SimDuration::ZERO });
+    let service = Sampler::from(&service);
     let broker = (behaviour == Behaviour::Broker).then(|| BrokerModel {
         to: n.to.as_deref().map_or(0, index),
         consumers: n.consumers.unwrap_or(1),

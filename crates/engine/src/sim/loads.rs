@@ -76,7 +76,7 @@ impl Simulation {
             self.load_run[load].outcomes.add(outcome);
         }
         if let Some(user) = user {
-            let think = match &self.model.loads[load].spec.think_time {
+            let think = match &self.model.loads[load].think {
                 Some(d) => d.sample(&mut self.load_rngs[load]),
                 None => SimDuration::ZERO,
             };

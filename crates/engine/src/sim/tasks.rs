@@ -303,15 +303,20 @@ impl Simulation {
         }
     }
 
+    /// The task (a non-blocking one, done with its own work) gives back its
+    /// worker while it waits on its calls.
     pub(super) fn release_worker(&mut self, key: Key) {
         let Some(task) = self.tasks.get_mut(key) else {
             return;
         };
-        if !task.holds_worker {
-            return;
+        if std::mem::take(&mut task.holds_worker) {
+            let (node, replica) = (task.node as usize, task.replica as usize);
+            self.free_worker(node, replica);
         }
-        task.holds_worker = false;
-        let (node, replica) = (task.node as usize, task.replica as usize);
+    }
+
+    /// A worker of `replica` is free: the next waiting task may have it.
+    fn free_worker(&mut self, node: usize, replica: usize) {
         let rt = &mut self.nodes[node];
         rt.replicas[replica].busy -= 1;
         rt.busy -= 1;
@@ -364,11 +369,13 @@ impl Simulation {
 
     /// The visit is over: account for it, free its worker, answer the caller.
     pub(super) fn finish_task(&mut self, key: Key, outcome: Outcome) {
-        self.release_worker(key);
         let Some(task) = self.tasks.remove(key) else {
             return;
         };
         let node = task.node as usize;
+        if task.holds_worker {
+            self.free_worker(node, task.replica as usize);
+        }
         let tally = &mut self.node_window[node];
         tally.outcomes.add(outcome);
         if outcome.is_success() {
