@@ -28,6 +28,8 @@ pub mod bench_page;
 #[cfg(target_arch = "wasm32")]
 pub mod browser;
 #[cfg(target_arch = "wasm32")]
+pub mod chart_backend;
+#[cfg(target_arch = "wasm32")]
 pub mod compare_view;
 #[cfg(target_arch = "wasm32")]
 pub mod inspector;

@@ -6,12 +6,12 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use plotters::prelude::*;
-use plotters_canvas::CanvasBackend;
 use scalesim_engine::WindowReport;
 use wasm_bindgen::JsCast;
 use web_sys::HtmlCanvasElement;
 use yew::prelude::*;
 
+use crate::chart_backend::ChartBackend;
 use crate::chart_data::{self, ChartData};
 
 /// The windows received so far. Compared by `version` only, so a redraw
@@ -179,7 +179,7 @@ fn draw(
     y_desc: &str,
     x_desc: &str,
 ) -> Result<XMap, String> {
-    let backend = CanvasBackend::with_canvas_object(canvas).ok_or("no 2d context")?;
+    let backend = ChartBackend::new(canvas).ok_or("no 2d context")?;
     let root = backend.into_drawing_area();
     root.fill(&WHITE).map_err(|e| e.to_string())?;
     let all = || data.series.iter().flat_map(|s| s.points.iter());

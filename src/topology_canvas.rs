@@ -35,6 +35,12 @@ const DOTS_PER_SECOND: f64 = 150.0;
 const DOT_TRAVEL_S: f64 = 0.9;
 /// Frame times kept for the p95.
 const FRAME_SAMPLES: usize = 600;
+/// Wall milliseconds between drawn frames, except while a gesture is under
+/// way (then every animation frame is drawn). About 30 a second: the dots
+/// move as smoothly to the eye, and the main thread, which shares two cores
+/// with the simulation worker and the compositor, has half the canvas work
+/// (each drawn frame is a repaint and a commit of the whole canvas).
+const MIN_FRAME_MS: f64 = 30.0;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
@@ -452,6 +458,9 @@ fn now_ms() -> f64 {
 
 /// One animation frame: advance the dots, draw, and keep frame times.
 fn frame(s: &mut Scene, canvas: &HtmlCanvasElement, ts: f64) {
+    if s.drag.is_none() && s.last_ts.is_some_and(|last| ts - last < MIN_FRAME_MS) {
+        return;
+    }
     let started = now_ms();
     let dt = s.last_ts.map_or(0.0, |last| (ts - last) / 1000.0);
     if let Some(last) = s.last_ts {

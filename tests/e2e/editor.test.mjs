@@ -259,14 +259,15 @@ test('frame time with 100 components at 100 000 requests/s', async () => {
   await mkdir(ARTIFACTS, { recursive: true });
   await writeFile(join(ARTIFACTS, 'frame-times.json'), JSON.stringify({ ...stats, offered: rate }, null, 2));
   console.log(`# 100 components at ${rate}: canvas draw p95 ${stats.draw} ms, frame interval p95 ${stats.frame} ms over ${stats.frames} frames`);
-  assert.ok(stats.frames >= 300, `frames measured: ${stats.frames}`);
+  assert.ok(stats.frames >= 200, `frames measured: ${stats.frames}`);
   assert.ok(stats.draw < 16, `draw p95 ${stats.draw} ms`);
-  // 60 frames a second is 16.7 ms between frames; a dropped frame doubles
-  // it. On two cores, with the worker busy on one, the tab sometimes drops
-  // every other frame for reasons outside the page, so this only guards
-  // against stalls (more than two frames in a row); the draw time above is
-  // the page's own cost.
-  assert.ok(stats.frame < 70, `frame interval p95 ${stats.frame} ms`);
+  // The canvas draws about 30 frames a second (33 ms apart; every
+  // animation frame only during a gesture). On two cores, with the worker
+  // busy on one, the browser sometimes skips an animation frame for
+  // reasons outside the page, so this only guards against stalls (two
+  // drawn frames in a row missed); the draw time above is the page's own
+  // cost.
+  assert.ok(stats.frame < 100, `frame interval p95 ${stats.frame} ms`);
   await screenshotOf(page, '.editor', 'hundred-components');
   assert.deepEqual(errors, []);
   await page.close();

@@ -1,0 +1,124 @@
+//! The charts' drawing backend: plotters' canvas backend, except that text
+//! is measured by the canvas itself.
+//!
+//! On the web, plotters measures a label by adding a span to the document
+//! and reading its size, which makes the browser lay out the page again:
+//! a couple of dozen times a chart, so every redraw was a long main-thread
+//! task while the simulation played. The canvas's own `measureText` gives
+//! the width without touching the document.
+
+use plotters_backend::{
+    BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingBackend, DrawingErrorKind,
+};
+use plotters_canvas::CanvasBackend;
+use wasm_bindgen::JsCast;
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
+
+type CanvasError = <CanvasBackend as DrawingBackend>::ErrorType;
+type Drawn = Result<(), DrawingErrorKind<CanvasError>>;
+
+/// Line height as a multiple of the font size (the browser's `normal`).
+const LINE_HEIGHT: f64 = 1.15;
+
+/// A canvas to draw a chart on.
+pub struct ChartBackend {
+    canvas: CanvasBackend,
+    context: CanvasRenderingContext2d,
+}
+
+impl ChartBackend {
+    /// The backend for `canvas`, or `None` if it has no 2D context.
+    pub fn new(canvas: HtmlCanvasElement) -> Option<Self> {
+        let context = canvas.get_context("2d").ok()??.dyn_into().ok()?;
+        Some(ChartBackend { canvas: CanvasBackend::with_canvas_object(canvas)?, context })
+    }
+}
+
+impl DrawingBackend for ChartBackend {
+    type ErrorType = CanvasError;
+
+    fn get_size(&self) -> (u32, u32) {
+        self.canvas.get_size()
+    }
+
+    fn ensure_prepared(&mut self) -> Drawn {
+        self.canvas.ensure_prepared()
+    }
+
+    fn present(&mut self) -> Drawn {
+        self.canvas.present()
+    }
+
+    fn draw_pixel(&mut self, point: BackendCoord, color: BackendColor) -> Drawn {
+        self.canvas.draw_pixel(point, color)
+    }
+
+    fn draw_line<S: BackendStyle>(
+        &mut self,
+        from: BackendCoord,
+        to: BackendCoord,
+        style: &S,
+    ) -> Drawn {
+        self.canvas.draw_line(from, to, style)
+    }
+
+    fn draw_rect<S: BackendStyle>(
+        &mut self,
+        upper_left: BackendCoord,
+        bottom_right: BackendCoord,
+        style: &S,
+        fill: bool,
+    ) -> Drawn {
+        self.canvas.draw_rect(upper_left, bottom_right, style, fill)
+    }
+
+    fn draw_path<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(
+        &mut self,
+        path: I,
+        style: &S,
+    ) -> Drawn {
+        self.canvas.draw_path(path, style)
+    }
+
+    fn fill_polygon<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(
+        &mut self,
+        vert: I,
+        style: &S,
+    ) -> Drawn {
+        self.canvas.fill_polygon(vert, style)
+    }
+
+    fn draw_circle<S: BackendStyle>(
+        &mut self,
+        center: BackendCoord,
+        radius: u32,
+        style: &S,
+        fill: bool,
+    ) -> Drawn {
+        self.canvas.draw_circle(center, radius, style, fill)
+    }
+
+    fn draw_text<S: BackendTextStyle>(
+        &mut self,
+        text: &str,
+        style: &S,
+        pos: BackendCoord,
+    ) -> Drawn {
+        self.canvas.draw_text(text, style, pos)
+    }
+
+    fn estimate_text_size<S: BackendTextStyle>(
+        &self,
+        text: &str,
+        style: &S,
+    ) -> Result<(u32, u32), DrawingErrorKind<CanvasError>> {
+        self.context.set_font(&format!(
+            "{} {}px {}",
+            style.style().as_str(),
+            style.size(),
+            style.family().as_str()
+        ));
+        let width = self.context.measure_text(text).map_or(0.0, |m| m.width());
+        Ok((width.ceil() as u32, (style.size() * LINE_HEIGHT).ceil() as u32))
+    }
+}
