@@ -3,7 +3,7 @@
 // Step advances one window, Restart starts over with a new seed.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDist, launchBrowser, collectErrors, screenshot, readStat, pixelsNear } from './harness.mjs';
+import { serveDist, launchBrowser, collectErrors, screenshot, readStat, pixelsAppear } from './harness.mjs';
 
 let server;
 let browser;
@@ -24,15 +24,15 @@ test('every chart draws live, reads out on hover, and answers a live change', as
   const page = await browser.context.newPage();
   const errors = collectErrors(page);
   await page.goto(server.url);
-  await page.waitForFunction(() => !document.querySelector('#play').disabled, null, { timeout: 20000 });
+  await page.waitForFunction(() => document.querySelector('#play')?.disabled === false, null, { timeout: 20000 });
   await page.locator('button.speed', { hasText: '10×' }).click();
   await page.locator('#play').click();
   await page.waitForFunction(() => Number(document.querySelector('[data-testid="windows"]').textContent) >= 6, null, { timeout: 30000 });
 
   // Green "ok" band on the throughput chart; a line on each per-node chart.
-  assert.ok(await pixelsNear(page, '#throughput-chart', [22, 163, 74]) > 500, 'ok band drawn');
-  assert.ok(await pixelsNear(page, '#utilization-chart', [29, 78, 216]) > 100, 'utilization line drawn');
-  assert.ok(await pixelsNear(page, '#latency-chart', [124, 58, 237]) > 50, 'p99.9 line drawn');
+  assert.ok(await pixelsAppear(page, '#throughput-chart', [22, 163, 74], 500) > 500, 'ok band drawn');
+  assert.ok(await pixelsAppear(page, '#utilization-chart', [29, 78, 216], 100) > 100, 'utilization line drawn');
+  assert.ok(await pixelsAppear(page, '#latency-chart', [124, 58, 237], 50) > 50, 'p99.9 line drawn');
 
   // Hover read-out.
   const chart = page.locator('#throughput-chart');

@@ -103,7 +103,7 @@ export function nameIs(page, pattern) {
  * nothing later resets what a test starts). */
 export function ready(page) {
   return page.waitForFunction(
-    () => !document.querySelector('#play').disabled && document.querySelector('[data-testid="scenario-name"]'),
+    () => document.querySelector('#play')?.disabled === false && document.querySelector('[data-testid="scenario-name"]'),
     null,
     { timeout: 20000 },
   );
@@ -128,6 +128,19 @@ export async function screenshotOf(page, selector, name) {
 /** Reads a `data-testid` element's text. */
 export async function readStat(page, id) {
   return (await page.locator(`[data-testid="${id}"]`).textContent()).trim();
+}
+
+/** Waits (up to `timeout` ms) until a canvas has more than `least` pixels
+ * near `rgb`; returns the last count. Charts redraw on their own cadence,
+ * so a test waits for a drawing rather than assuming one. */
+export async function pixelsAppear(page, selector, rgb, least, timeout = 10000) {
+  const until = Date.now() + timeout;
+  let n = await pixelsNear(page, selector, rgb);
+  while (n <= least && Date.now() < until) {
+    await page.waitForTimeout(100);
+    n = await pixelsNear(page, selector, rgb);
+  }
+  return n;
 }
 
 /** Counts a canvas's pixels within 40 of `rgb` in every channel. */

@@ -39,7 +39,7 @@ test('a lesson opens from the library, explains itself, and its cure opens and p
   await nameIs(page, /made async/);
   assert.equal(await page.locator('#library').inputValue(), 'sync-chain-async.toml');
 
-  await page.waitForFunction(() => !document.querySelector('#play').disabled, null, { timeout: 20000 });
+  await page.waitForFunction(() => document.querySelector('#play')?.disabled === false, null, { timeout: 20000 });
   await page.locator('button.speed', { hasText: '10×' }).click();
   await page.locator('#play').click();
   await page.waitForFunction(

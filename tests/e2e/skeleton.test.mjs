@@ -51,7 +51,7 @@ test('page served from a sub-path plays the worker simulation and plots it live'
   const play = page.locator('#play');
   await play.waitFor();
   // Enabled once the worker has said Ready: the worker really started.
-  await page.waitForFunction(() => !document.querySelector('#play').disabled, null, { timeout: 20000 });
+  await page.waitForFunction(() => document.querySelector('#play')?.disabled === false, null, { timeout: 20000 });
   const redBefore = await redPixels(page, '#latency-chart');
 
   await page.locator('button.speed', { hasText: '10×' }).click();
@@ -104,7 +104,7 @@ test('the load slider changes the running simulation live', async () => {
   const page = await browser.context.newPage();
   const errors = collectErrors(page);
   await page.goto(server.url);
-  await page.waitForFunction(() => !document.querySelector('#play').disabled, null, { timeout: 20000 });
+  await page.waitForFunction(() => document.querySelector('#play')?.disabled === false, null, { timeout: 20000 });
   await page.locator('button.speed', { hasText: '100×' }).click();
   await page.locator('#play').click();
   await page.waitForFunction(() => Number(document.querySelector('[data-testid="windows"]').textContent) >= 3);

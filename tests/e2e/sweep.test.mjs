@@ -2,7 +2,7 @@
 // the main thread staying free while the simulation plays at full speed.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDist, launchBrowser, collectErrors, screenshot, pixelsNear, ready as loaded } from './harness.mjs';
+import { serveDist, launchBrowser, collectErrors, screenshot, pixelsAppear, ready as loaded } from './harness.mjs';
 
 let server;
 let browser;
@@ -37,7 +37,7 @@ test('a load sweep runs to completion through its progress bar and marks the kne
   // Two 1 ms workers saturate at 2 000 requests/s.
   assert.match(await page.locator('[data-testid="knee"]').textContent(), /Knee at load\.users\.rate = (2000|2500)/);
   // The goodput line's green (palette colour 3, rgb(22, 163, 74)).
-  const inked = await pixelsNear(page, '#sweep-goodput-chart', [22, 163, 74]);
+  const inked = await pixelsAppear(page, '#sweep-goodput-chart', [22, 163, 74], 100);
   assert.ok(inked > 100, `goodput line drawn: ${inked}`);
   await page.locator('#sweep-latency-chart').scrollIntoViewIfNeeded();
   await screenshot(page, 'sweep');
