@@ -73,8 +73,9 @@ pub fn bench_page() -> Html {
         <main class="bench">
             <h1>{"scalesim: the engine's speed in this browser"}</h1>
             <p>{ format!(
-                "Each workload runs about {customers} user requests inside the simulation worker (Wasm), best of three; \
-                 then an hour of simulated time at 10 000 requests/s, with the worker's memory measured as it goes."
+                "Each workload runs about {customers} user requests inside the simulation worker (Wasm), best of {best_of}; \
+                 then an hour of simulated time at 10 000 requests/s, with the worker's memory measured as it goes.",
+                best_of = scalesim_engine::workloads::BEST_OF
             ) }</p>
             <button id="bench-run" class="primary" onclick={on_run} disabled={!results.ready || results.running}>
                 { if results.running { "Running…" } else { "Run the benchmark" } }

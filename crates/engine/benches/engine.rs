@@ -20,6 +20,9 @@ fn bench(c: &mut Criterion) {
     group.bench_function("bare_heap_loop_mm1", |b| {
         b.iter(|| black_box(workloads::bare_loop_mm1(CUSTOMERS)))
     });
+    group.bench_function("bare_heap_loop_tandem3", |b| {
+        b.iter(|| black_box(workloads::bare_loop_tandem3(CUSTOMERS)))
+    });
     for (name, toml) in ENGINE_WORKLOADS {
         group.bench_function(name, |b| b.iter(|| black_box(workloads::engine(toml, CUSTOMERS))));
     }

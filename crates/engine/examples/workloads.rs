@@ -13,8 +13,8 @@ use scalesim_engine::workloads;
 fn main() {
     let customers: u64 = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(300_000);
     let time = |f: &dyn Fn() -> u64| {
-        // Best of three, as the page does.
-        (0..3)
+        // Best of several, as the page does.
+        (0..workloads::BEST_OF)
             .map(|_| {
                 let start = Instant::now();
                 let n = black_box(f());
@@ -26,6 +26,10 @@ fn main() {
         "\"bare_heap_loop_mm1\": {:.0}",
         time(&|| black_box(workloads::bare_loop_mm1(customers)).0)
     )];
+    fields.push(format!(
+        "\"bare_heap_loop_tandem3\": {:.0}",
+        time(&|| black_box(workloads::bare_loop_tandem3(customers)).0)
+    ));
     for (name, toml) in workloads::ENGINE_WORKLOADS {
         fields.push(format!("\"{name}\": {:.0}", time(&|| workloads::engine(toml, customers))));
     }
