@@ -223,11 +223,12 @@ impl Simulation {
             }
             Behaviour::Queueing => {}
         }
-        if self.model.nodes[node].io == Io::Nonblocking {
-            self.release_worker(key);
-        }
-        if let Some(t) = self.tasks.get_mut(key) {
-            t.stage = Stage::Calling;
+        let nonblocking = self.model.nodes[node].io == Io::Nonblocking;
+        let Some(task) = self.tasks.get_mut(key) else { return };
+        task.stage = Stage::Calling;
+        if nonblocking && std::mem::take(&mut task.holds_worker) {
+            let replica = task.replica as usize;
+            self.free_worker(node, replica);
         }
         self.run_groups(key);
     }
@@ -236,7 +237,7 @@ impl Simulation {
     /// for, or finishes the task when none is left.
     pub(super) fn run_groups(&mut self, key: Key) {
         loop {
-            let Some(task) = self.tasks.get(key) else {
+            let Some(task) = self.tasks.get_mut(key) else {
                 return;
             };
             let node = task.node as usize;
@@ -246,10 +247,8 @@ impl Simulation {
                 self.finish_task(key, outcome);
                 return;
             };
+            task.next_group += 1;
             let (load, work) = (task.load, task.work);
-            if let Some(t) = self.tasks.get_mut(key) {
-                t.next_group += 1;
-            }
             let mut pending = 0;
             for member in 0..members {
                 let index = self.model.nodes[node].groups[group][member];
@@ -300,18 +299,6 @@ impl Simulation {
         task.cancelled = true;
         if task.stage == Stage::Calling {
             self.finish_task(key, Outcome::Timeout);
-        }
-    }
-
-    /// The task (a non-blocking one, done with its own work) gives back its
-    /// worker while it waits on its calls.
-    pub(super) fn release_worker(&mut self, key: Key) {
-        let Some(task) = self.tasks.get_mut(key) else {
-            return;
-        };
-        if std::mem::take(&mut task.holds_worker) {
-            let (node, replica) = (task.node as usize, task.replica as usize);
-            self.free_worker(node, replica);
         }
     }
 
