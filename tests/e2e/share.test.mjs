@@ -232,8 +232,11 @@ test('the embed example renders two players, and the app offers the snippet', as
   for (const [id, name] of [['player-sync', /synchronous chain/], ['player-async', /made async/]]) {
     const frame = page.frameLocator(`#${id}`);
     await frame.locator('[data-testid="scenario-name"]').filter({ hasText: name }).waitFor({ timeout: 30000 });
-    await frame.locator('#topology[data-layout]').waitFor({ timeout: 20000 });
-    const layout = JSON.parse(await frame.locator('#topology').getAttribute('data-layout'));
+    // The canvas publishes its layout every few frames: wait for one of
+    // this scenario.
+    const frameTopology = frame.locator('#topology[data-layout*="recommendations"]');
+    await frameTopology.waitFor({ timeout: 20000 });
+    const layout = JSON.parse(await frameTopology.getAttribute('data-layout'));
     assert.ok(layout.items.some((i) => i.id === 'recommendations'));
     assert.equal(await frame.locator('#latency-chart').count(), 1);
     assert.equal(await frame.locator('#open-full').count(), 1);
