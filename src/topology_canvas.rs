@@ -6,8 +6,9 @@
 //! component's handle to another, pan and zoom.
 //!
 //! Geometry, lanes, hit tests and traffic are `topology_layout`'s; the dots
-//! are `dots`'. This file draws them on a canvas every animation frame and
-//! turns pointer gestures into [`Edit`]s.
+//! are `dots`'. This file draws them on a canvas (about 30 frames a
+//! second; every animation frame during a gesture) and turns pointer
+//! gestures into [`Edit`]s.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
