@@ -37,11 +37,15 @@ const DOT_TRAVEL_S: f64 = 0.9;
 /// Frame times kept for the p95.
 const FRAME_SAMPLES: usize = 600;
 /// Wall milliseconds between drawn frames, except while a gesture is under
-/// way (then every animation frame is drawn). About 30 a second: the dots
+/// way (then every animation frame is drawn), and none while paused with
+/// nothing changed. About 30 a second: the dots
 /// move as smoothly to the eye, and the main thread, which shares two cores
 /// with the simulation worker and the compositor, has half the canvas work
 /// (each drawn frame is a repaint and a commit of the whole canvas).
 const MIN_FRAME_MS: f64 = 30.0;
+/// While paused with nothing changed, one frame a second all the same: a
+/// clip recorded while paused still gets frames.
+const IDLE_FRAME_MS: f64 = 1000.0;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
@@ -99,6 +103,13 @@ struct Scene {
     interval_ms: Vec<f64>,
     frames: u64,
     key: u64,
+    /// Something changed since the last drawn frame (props, a gesture, a
+    /// zoom): draw even when paused.
+    dirty: bool,
+    /// The canvas's CSS size at the last drawn frame.
+    drawn_size: [f64; 2],
+    /// When the last frame was drawn (animation-frame time, ms).
+    drawn_at: f64,
 }
 
 impl Scene {
@@ -125,6 +136,9 @@ impl Scene {
             interval_ms: Vec::with_capacity(FRAME_SAMPLES),
             frames: 0,
             key: props.scenario_key,
+            dirty: true,
+            drawn_size: [0.0, 0.0],
+            drawn_at: f64::NEG_INFINITY,
         };
         scene.relayout();
         scene
@@ -179,7 +193,7 @@ pub fn topology_canvas(props: &Props) -> Html {
         let scene = scene.clone();
         let (outline, key) = (props.outline.clone(), props.scenario_key);
         use_effect_with((outline, key), move |(outline, key)| {
-            let mut s = scene.borrow_mut();
+            let mut s = touch(&scene);
             if s.key != *key {
                 s.key = *key;
                 s.remembered.clear();
@@ -192,7 +206,7 @@ pub fn topology_canvas(props: &Props) -> Html {
         });
     }
     {
-        let mut s = scene.borrow_mut();
+        let mut s = touch(&scene);
         s.snapshot = props.snapshot.clone();
         let window_changed = match (&s.window, &props.window) {
             (Some(a), Some(b)) => !Rc::ptr_eq(a, b),
@@ -221,8 +235,7 @@ pub fn topology_canvas(props: &Props) -> Html {
                     move |e: web_sys::WheelEvent| {
                         e.prevent_default();
                         let factor = if e.delta_y() < 0.0 { 1.1 } else { 1.0 / 1.1 };
-                        scene
-                            .borrow_mut()
+                        touch(&scene)
                             .zoom_at(factor, [f64::from(e.offset_x()), f64::from(e.offset_y())]);
                     },
                 );
@@ -257,7 +270,7 @@ pub fn topology_canvas(props: &Props) -> Html {
             if let Some(target) = e.target_dyn_into::<web_sys::Element>() {
                 let _ = target.set_pointer_capture(e.pointer_id());
             }
-            let mut s = scene.borrow_mut();
+            let mut s = touch(&scene);
             let screen = point(&e);
             let w = s.to_world(screen);
             let tolerance = 7.0 / s.zoom;
@@ -285,7 +298,7 @@ pub fn topology_canvas(props: &Props) -> Html {
     let on_move = {
         let scene = scene.clone();
         Callback::from(move |e: PointerEvent| {
-            let mut s = scene.borrow_mut();
+            let mut s = touch(&scene);
             let screen = point(&e);
             let w = s.to_world(screen);
             match s.drag.clone() {
@@ -309,7 +322,7 @@ pub fn topology_canvas(props: &Props) -> Html {
     let on_up = {
         let scene = scene.clone();
         Callback::from(move |e: PointerEvent| {
-            let mut s = scene.borrow_mut();
+            let mut s = touch(&scene);
             let w = s.to_world(point(&e));
             match s.drag.take() {
                 Some(Drag::Move { item, moved: true, start, .. }) => {
@@ -339,7 +352,7 @@ pub fn topology_canvas(props: &Props) -> Html {
     let on_key = {
         let scene = scene.clone();
         Callback::from(move |e: KeyboardEvent| {
-            let mut s = scene.borrow_mut();
+            let mut s = touch(&scene);
             if !s.editable && !matches!(e.key().as_str(), "+" | "=" | "-") {
                 return;
             }
@@ -381,11 +394,11 @@ pub fn topology_canvas(props: &Props) -> Html {
     };
     let zoom_button = |factor: f64| {
         let scene = scene.clone();
-        Callback::from(move |_| scene.borrow_mut().zoom_at(factor, [300.0, 200.0]))
+        Callback::from(move |_| touch(&scene).zoom_at(factor, [300.0, 200.0]))
     };
     let on_fit = {
         let scene = scene.clone();
-        Callback::from(move |_| scene.borrow_mut().fit_pending = true)
+        Callback::from(move |_| touch(&scene).fit_pending = true)
     };
     html! {
         <div class="topology">
@@ -432,6 +445,13 @@ type RoundRect = (f64, f64, f64, f64, f64);
 
 type LoopSlot = Rc<RefCell<Option<Closure<dyn FnMut(f64)>>>>;
 
+/// The scene, to change it: the next animation frame draws it.
+fn touch(scene: &RefCell<Scene>) -> std::cell::RefMut<'_, Scene> {
+    let mut s = scene.borrow_mut();
+    s.dirty = true;
+    s
+}
+
 fn start_loop(scene: Rc<RefCell<Scene>>, canvas: NodeRef, alive: Rc<std::cell::Cell<bool>>) {
     let slot: LoopSlot = Rc::new(RefCell::new(None));
     let next = slot.clone();
@@ -462,6 +482,13 @@ fn frame(s: &mut Scene, canvas: &HtmlCanvasElement, ts: f64) {
     if s.drag.is_none() && s.last_ts.is_some_and(|last| ts - last < MIN_FRAME_MS) {
         return;
     }
+    let (css_w, css_h) = (f64::from(canvas.client_width()), f64::from(canvas.client_height()));
+    let moving = s.playing || s.drag.is_some();
+    if !moving && !s.dirty && s.drawn_size == [css_w, css_h] && ts - s.drawn_at < IDLE_FRAME_MS {
+        // Paused and unchanged: the picture stands, and the page idles.
+        s.last_ts = None;
+        return;
+    }
     let started = now_ms();
     let dt = s.last_ts.map_or(0.0, |last| (ts - last) / 1000.0);
     if let Some(last) = s.last_ts {
@@ -473,7 +500,6 @@ fn frame(s: &mut Scene, canvas: &HtmlCanvasElement, ts: f64) {
         s.pool.step(dt, &traffic);
     }
     let dpr = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio());
-    let (css_w, css_h) = (f64::from(canvas.client_width()), f64::from(canvas.client_height()));
     if css_w <= 0.0 || css_h <= 0.0 {
         return;
     }
@@ -495,11 +521,16 @@ fn frame(s: &mut Scene, canvas: &HtmlCanvasElement, ts: f64) {
     };
     draw(s, &ctx, dpr, css_w, ts);
     push_sample(&mut s.draw_ms, now_ms() - started);
+    s.dirty = false;
+    s.drawn_size = [css_w, css_h];
+    s.drawn_at = ts;
     s.frames += 1;
     if s.frames.is_multiple_of(60) {
         publish_frame_stats(canvas, &s.draw_ms, &s.interval_ms);
     }
-    if s.frames.is_multiple_of(10) {
+    // While playing, every tenth frame; while paused, frames are few and
+    // each follows a change.
+    if !moving || s.frames.is_multiple_of(10) {
         publish_layout(s, canvas);
     }
 }
