@@ -37,8 +37,7 @@ const DOT_TRAVEL_S: f64 = 0.9;
 /// Frame times kept for the p95.
 const FRAME_SAMPLES: usize = 600;
 /// Wall milliseconds between drawn frames, except while a gesture is under
-/// way (then every animation frame is drawn), and none while paused with
-/// nothing changed. About 30 a second: the dots
+/// way (then every animation frame is drawn). About 30 a second: the dots
 /// move as smoothly to the eye, and the main thread, which shares two cores
 /// with the simulation worker and the compositor, has half the canvas work
 /// (each drawn frame is a repaint and a commit of the whole canvas).
