@@ -390,22 +390,13 @@ impl Runner {
     fn bench(&mut self, customers: u64) {
         self.playing = false;
         let customers = customers.clamp(1_000, 10_000_000);
-        let time = |f: &dyn Fn() -> u64| {
-            (0..workloads::BEST_OF)
-                .map(|_| {
-                    let start = precise_now_ms();
-                    let n = std::hint::black_box(f());
-                    n as f64 / ((precise_now_ms() - start).max(0.001) / 1e3)
-                })
-                .fold(0.0, f64::max)
-        };
-        let bare = time(&|| workloads::bare_loop_mm1(customers).0);
-        self.post(&FromWorker::BenchResult {
-            name: "bare_heap_loop_mm1".to_owned(),
-            customers_per_s: bare,
-        });
+        for (name, bare) in workloads::BARE_LOOPS {
+            let customers_per_s = workloads::best_rate(&precise_now_ms, &|| bare(customers).0);
+            self.post(&FromWorker::BenchResult { name: name.to_owned(), customers_per_s });
+        }
         for (name, toml) in workloads::ENGINE_WORKLOADS {
-            let customers_per_s = time(&|| workloads::engine(toml, customers));
+            let customers_per_s =
+                workloads::best_rate(&precise_now_ms, &|| workloads::engine(toml, customers));
             self.post(&FromWorker::BenchResult { name: name.to_owned(), customers_per_s });
         }
         let mut memory = Vec::new();

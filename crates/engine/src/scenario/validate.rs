@@ -22,6 +22,12 @@ impl Problems {
         self.0.push(Problem { key: key.into(), message: message.into() });
     }
 
+    /// A limit of scalesim's was passed: `message` says which, and the
+    /// reason for limits is added.
+    fn limit(&mut self, key: impl Into<String>, message: impl std::fmt::Display) {
+        self.push(key, format!("{message} ({})", limits::WHY));
+    }
+
     fn positive(&mut self, key: String, value: f64, what: &str) {
         if !(value.is_finite() && value > 0.0) {
             self.push(key, format!("expected a positive number ({what}), got {value}"));
@@ -43,21 +49,17 @@ pub fn problems(scenario: &Scenario) -> Vec<Problem> {
         p.push("scenario.duration", "expected a positive duration such as \"60s\"");
     }
     if meta.duration > limits::MAX_DURATION {
-        p.push(
-            "scenario.duration",
-            format!("at most {} of simulated time ({})", limits::MAX_DURATION, limits::WHY),
-        );
+        p.limit("scenario.duration", format!("at most {} of simulated time", limits::MAX_DURATION));
     }
     if meta.window.as_nanos() == 0 {
         p.push("scenario.window", "expected a positive duration such as \"1s\"");
     } else if meta.duration.as_nanos() / meta.window.as_nanos() > limits::MAX_WINDOWS {
-        p.push(
+        p.limit(
             "scenario.window",
             format!(
-                "{} windows is too many for {}; use a longer window ({})",
+                "{} windows is too many for {}; use a longer window",
                 limits::MAX_WINDOWS,
-                meta.duration,
-                limits::WHY
+                meta.duration
             ),
         );
     }
@@ -75,7 +77,7 @@ pub fn problems(scenario: &Scenario) -> Vec<Problem> {
         }
     }
     if scenario.nodes.len() > limits::MAX_NODES {
-        p.push("node", format!("at most {} nodes ({})", limits::MAX_NODES, limits::WHY));
+        p.limit("node", format!("at most {} nodes", limits::MAX_NODES));
     }
     if scenario.loads.is_empty() {
         p.push("load", "a scenario needs at least one [[load]] to send requests");
@@ -156,13 +158,12 @@ fn check_amplification(p: &mut Problems, scenario: &Scenario) {
         let attempts = load.retry.as_ref().map_or(1, |r| r.attempts.max(1));
         let v = f64::from(attempts) * visits(target, scenario, &mut memo, &mut on_path);
         if v > limits::MAX_VISITS_PER_REQUEST {
-            p.push(
+            p.limit(
                 format!("load[{i}]"),
                 format!(
-                    "one request of `{}` could cause up to {v:.3e} node visits (fan-outs and retries multiplied along its calls); at most {:.0e} ({})",
+                    "one request of `{}` could cause up to {v:.3e} node visits (fan-outs and retries multiplied along its calls); at most {:.0e}",
                     load.id,
-                    limits::MAX_VISITS_PER_REQUEST,
-                    limits::WHY
+                    limits::MAX_VISITS_PER_REQUEST
                 ),
             );
         }
@@ -235,21 +236,14 @@ fn check_load(p: &mut Problems, i: usize, load: &LoadSpec, ids: &[&str]) {
         (Some(rate), None) => {
             p.positive(key("rate"), rate, "requests per second");
             if rate > limits::MAX_RATE {
-                p.push(
-                    key("rate"),
-                    format!("at most {} requests/s ({})", limits::MAX_RATE, limits::WHY),
-                );
+                p.limit(key("rate"), format!("at most {} requests/s", limits::MAX_RATE));
             }
         }
         (None, Some(users)) => {
             if users == 0 || users > limits::MAX_USERS {
-                p.push(
+                p.limit(
                     key("users"),
-                    format!(
-                        "expected 1 to {} users, got {users} ({})",
-                        limits::MAX_USERS,
-                        limits::WHY
-                    ),
+                    format!("expected 1 to {} users, got {users}", limits::MAX_USERS),
                 );
             }
         }
@@ -375,25 +369,15 @@ fn check_node(
     }
     check_kind_keys(p, i, node);
     if node.replicas == 0 || node.replicas > limits::MAX_REPLICAS {
-        p.push(
+        p.limit(
             key("replicas"),
-            format!(
-                "expected 1 to {} replicas, got {} ({})",
-                limits::MAX_REPLICAS,
-                node.replicas,
-                limits::WHY
-            ),
+            format!("expected 1 to {} replicas, got {}", limits::MAX_REPLICAS, node.replicas),
         );
     }
     if node.workers == 0 || node.workers > limits::MAX_WORKERS {
-        p.push(
+        p.limit(
             key("workers"),
-            format!(
-                "expected 1 to {} workers, got {} ({})",
-                limits::MAX_WORKERS,
-                node.workers,
-                limits::WHY
-            ),
+            format!("expected 1 to {} workers, got {}", limits::MAX_WORKERS, node.workers),
         );
     }
     p.share(key("error_rate"), node.error_rate);
@@ -404,13 +388,9 @@ fn check_node(
             p.push(key("pool"), "give `pool` (connections) or `workers`, not both");
         }
         if pool == 0 || pool > limits::MAX_WORKERS {
-            p.push(
+            p.limit(
                 key("pool"),
-                format!(
-                    "expected 1 to {} connections, got {pool} ({})",
-                    limits::MAX_WORKERS,
-                    limits::WHY
-                ),
+                format!("expected 1 to {} connections, got {pool}", limits::MAX_WORKERS),
             );
         }
     }
@@ -435,10 +415,9 @@ fn check_node(
                     node.replicas, a.min, a.max
                 ),
             ),
-            Ok(()) if a.max > limits::MAX_REPLICAS => p.push(
-                key("autoscale.max"),
-                format!("at most {} replicas ({})", limits::MAX_REPLICAS, limits::WHY),
-            ),
+            Ok(()) if a.max > limits::MAX_REPLICAS => {
+                p.limit(key("autoscale.max"), format!("at most {} replicas", limits::MAX_REPLICAS))
+            }
             Ok(()) => {}
         }
     }
@@ -456,14 +435,9 @@ fn check_node(
         check_target(p, ckey("to"), &call.to, ids);
         p.share(ckey("probability"), call.probability);
         if call.fanout == 0 || call.fanout > limits::MAX_FANOUT {
-            p.push(
+            p.limit(
                 ckey("fanout"),
-                format!(
-                    "expected 1 to {}, got {} ({})",
-                    limits::MAX_FANOUT,
-                    call.fanout,
-                    limits::WHY
-                ),
+                format!("expected 1 to {}, got {}", limits::MAX_FANOUT, call.fanout),
             );
         }
         if let Some(w) = call.wait_for
@@ -578,17 +552,17 @@ fn check_broker(
     if let Some(c) = node.consumers
         && (c == 0 || c > limits::MAX_WORKERS)
     {
-        p.push(
+        p.limit(
             key("consumers"),
-            format!("expected 1 to {} consumers, got {c} ({})", limits::MAX_WORKERS, limits::WHY),
+            format!("expected 1 to {} consumers, got {c}", limits::MAX_WORKERS),
         );
     }
     if let Some(d) = node.max_deliveries
         && (d == 0 || d > limits::MAX_ATTEMPTS)
     {
-        p.push(
+        p.limit(
             key("max_deliveries"),
-            format!("expected 1 to {} deliveries, got {d} ({})", limits::MAX_ATTEMPTS, limits::WHY),
+            format!("expected 1 to {} deliveries, got {d}", limits::MAX_ATTEMPTS),
         );
     }
     if node.delivery_timeout == Some(crate::time::SimDuration::ZERO) {
@@ -636,22 +610,19 @@ fn check_cache(p: &mut Problems, i: usize, node: &NodeSpec, ids: &[&str]) {
         }
         (None, Some(keys)) => {
             if keys == 0 || keys > limits::MAX_CACHE_KEYS {
-                p.push(
+                p.limit(
                     key("keys"),
-                    format!(
-                        "expected 1 to {} keys, got {keys} ({})",
-                        limits::MAX_CACHE_KEYS,
-                        limits::WHY
-                    ),
+                    format!("expected 1 to {} keys, got {keys}", limits::MAX_CACHE_KEYS),
                 );
             }
             let held = node.capacity.unwrap_or(keys);
             if held == 0 || held > limits::MAX_CACHE_CAPACITY {
-                p.push(
+                p.limit(
                     key("capacity"),
                     format!(
-                        "a cache holds 1 to {} keys (set `capacity` when `keys` is larger), got {held} ({})",
-                        limits::MAX_CACHE_CAPACITY, limits::WHY),
+                        "a cache holds 1 to {} keys (set `capacity` when `keys` is larger), got {held}",
+                        limits::MAX_CACHE_CAPACITY
+                    ),
                 );
             }
         }
@@ -681,13 +652,12 @@ fn kind_name(kind: NodeKind) -> &'static str {
 
 fn check_retry(p: &mut Problems, key: &str, retry: &RetrySpec) {
     if retry.attempts == 0 || retry.attempts > limits::MAX_ATTEMPTS {
-        p.push(
+        p.limit(
             format!("{key}.attempts"),
             format!(
-                "expected 1 to {} (1 = no retry), got {} ({})",
+                "expected 1 to {} (1 = no retry), got {}",
                 limits::MAX_ATTEMPTS,
-                retry.attempts,
-                limits::WHY
+                retry.attempts
             ),
         );
     }
