@@ -557,7 +557,8 @@ pub fn app() -> Html {
                     Ok(fragment) => {
                         let base = browser::page_url();
                         let sep = if base.contains('?') { '&' } else { '?' };
-                        let title = name.replace('"', "&quot;").replace('<', "&lt;");
+                        let title =
+                            name.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;");
                         embed_snippet.set(Some(format!(
                             "<iframe src=\"{base}{sep}embed=1#{fragment}\" width=\"760\" height=\"640\" style=\"border:1px solid #ddd;border-radius:8px\" title=\"scalesim: {title}\" loading=\"lazy\"></iframe>"
                         )));
@@ -619,7 +620,7 @@ pub fn app() -> Html {
         let (side_a, report_error) = (side_a.clone(), report_error.clone());
         Callback::from(move |_| {
             let (file, toml) = side_a.borrow().current.good.clone();
-            let name = if file.ends_with(".toml") { file } else { format!("{file}.toml") };
+            let name = format!("{}.toml", export::stem(&file));
             report_error(browser::download_bytes(&name, "application/toml", toml.as_bytes()));
         })
     };
@@ -629,7 +630,7 @@ pub fn app() -> Html {
         let nodes = state.scenario.as_ref().map(|s| s.nodes.clone()).unwrap_or_default();
         Callback::from(move |_| {
             let csv = export::windows_csv(&windows, &nodes);
-            let file = side_a.borrow().current.good.0.trim_end_matches(".toml").to_owned();
+            let file = export::stem(&side_a.borrow().current.good.0).to_owned();
             report_error(browser::download_bytes(
                 &format!("{file}-metrics.csv"),
                 "text/csv",
@@ -651,8 +652,7 @@ pub fn app() -> Html {
             else {
                 return;
             };
-            let name = side_a.borrow().current.good.0.trim_end_matches(".toml").to_owned()
-                + "-topology.webm";
+            let name = format!("{}-topology.webm", export::stem(&side_a.borrow().current.good.0));
             let (notice, dispatch) = (notice.clone(), dispatch.clone());
             notice.set(Some("Recording 5 seconds of the topology…".to_owned()));
             wasm_bindgen_futures::spawn_local(async move {
@@ -934,6 +934,7 @@ pub fn app() -> Html {
         html! { <TimeChart id={id} title={title} y_desc={y} {data} version={version} {delay_ms} /> }
     };
     let last = state.history.windows.last();
+    let sim_time = format!("{:.1} s", state.sim_time_ns as f64 / 1e9);
     let stat = |id: &'static str, label: &'static str, value: String| {
         html! { <div class="stat"><span class="label">{label}</span><span class="value" data-testid={id}>{value}</span></div> }
     };
@@ -946,7 +947,6 @@ pub fn app() -> Html {
         } else {
             browser::page_url()
         };
-        let last_window = state.history.windows.last().cloned();
         return html! {
             <main class="embed">
                 <header class="embed-head">
@@ -966,12 +966,12 @@ pub fn app() -> Html {
                         <span data-testid="load-multiplier">{ format!("{:.2}×", *multiplier) }</span>
                     </label>
                     <span class="embed-stat">{"p99 "}<span data-testid="p99">{ last.map_or("–".into(), |w| format!("{:.1} ms", w.latency_ms.p99)) }</span></span>
-                    <span class="embed-stat" data-testid="sim-time">{ format!("{:.1} s", state.sim_time_ns as f64 / 1e9) }</span>
+                    <span class="embed-stat" data-testid="sim-time">{ sim_time }</span>
                 </div>
                 <TopologyCanvas
                     outline={state.outline.clone()}
                     snapshot={state.snapshot.clone()}
-                    window={last_window}
+                    window={last.cloned()}
                     playing={state.playing}
                     selected={state.selected.clone()}
                     on_select={on_select.clone()}
@@ -1081,7 +1081,7 @@ pub fn app() -> Html {
                 }
             </section>
             <section class="stats" aria-label="Live numbers">
-                { stat("sim-time", "simulated time", format!("{:.1} s", state.sim_time_ns as f64 / 1e9)) }
+                { stat("sim-time", "simulated time", sim_time) }
                 { stat("events", "events", state.events.to_string()) }
                 { stat("windows", "windows", state.history.windows.len().to_string()) }
                 { stat("rate", "offered", last.map_or("–".into(), |w| format!("{:.0} req/s", w.requests.offered as f64 / (w.end_s - w.start_s)))) }

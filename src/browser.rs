@@ -102,9 +102,7 @@ pub fn query(name: &str) -> Option<String> {
 
 /// The page's URL without its fragment and with `embed` removed.
 pub fn page_url() -> String {
-    let Some(location) = web_sys::window().map(|w| w.location()) else { return String::new() };
-    let href = location.href().unwrap_or_default();
-    let base = href.split('#').next().unwrap_or_default().to_owned();
+    let base = href_without_fragment();
     match Url::new(&base) {
         Ok(url) => {
             url.search_params().delete("embed");
@@ -119,12 +117,12 @@ pub fn replace_hash(fragment: &str) {
     if let Some(w) = web_sys::window()
         && let Ok(history) = w.history()
     {
-        let url = format!("{}#{fragment}", page_url_keep_query());
+        let url = format!("{}#{fragment}", href_without_fragment());
         let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&url));
     }
 }
 
-fn page_url_keep_query() -> String {
+fn href_without_fragment() -> String {
     web_sys::window()
         .and_then(|w| w.location().href().ok())
         .map(|h| h.split('#').next().unwrap_or_default().to_owned())

@@ -9,6 +9,12 @@ use scalesim_engine::WindowReport;
 
 use crate::chart_data::{self, ChartData};
 
+/// The name exports are called by: the scenario's file name without
+/// `.toml` (`checkout.toml` gives `checkout`, then `checkout-metrics.csv`).
+pub fn stem(file: &str) -> &str {
+    file.strip_suffix(".toml").unwrap_or(file)
+}
+
 /// One row a window: the user's counts, latency and figures, then each
 /// node's utilization, mean queue and p99.
 pub fn windows_csv<W: Borrow<WindowReport>>(windows: &[W], nodes: &[String]) -> String {
@@ -203,6 +209,13 @@ mod tests {
         let scenario = Scenario::from_toml("station.toml", text).unwrap_or_else(|e| panic!("{e}"));
         let mut sim = Simulation::new(scenario).unwrap_or_else(|e| panic!("{e}"));
         sim.advance_until(SimTime::ZERO + SimDuration::from_secs(5))
+    }
+
+    #[test]
+    fn exports_are_named_by_the_scenario_file() {
+        assert_eq!(stem("checkout.toml"), "checkout");
+        assert_eq!(stem("hundred"), "hundred");
+        assert_eq!(stem("a.toml.toml"), "a.toml");
     }
 
     #[test]

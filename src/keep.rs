@@ -10,10 +10,26 @@ use crate::browser;
 use crate::library;
 use crate::protocol::ToWorker;
 use crate::share_link::{self, LinkError, Shared};
-use crate::side::AUTOSAVE_KEY;
 
 /// Where the saved list lives.
 const SAVED_KEY: &str = "scalesim.saved.v1";
+/// Where variant A's work is kept between visits.
+const AUTOSAVE_KEY: &str = "scalesim.autosave.v1";
+
+/// The autosaved work as stored.
+#[derive(Serialize, Deserialize)]
+struct Autosaved {
+    file: String,
+    toml: String,
+}
+
+/// Keeps `(file, toml)` as the work to reopen on the next visit.
+pub fn autosave(file: &str, toml: &str) {
+    let kept = Autosaved { file: file.to_owned(), toml: toml.to_owned() };
+    if let Ok(json) = serde_json::to_string(&kept) {
+        browser::save(AUTOSAVE_KEY, &json);
+    }
+}
 
 /// What the page opens.
 pub struct StartUp {
@@ -28,9 +44,8 @@ pub struct StartUp {
 /// Decides what the page opens with.
 pub async fn start_up() -> StartUp {
     let own = browser::load(AUTOSAVE_KEY)
-        .and_then(|json| serde_json::from_str::<serde_json::Value>(&json).ok())
-        .and_then(|v| Some((v["file"].as_str()?.to_owned(), v["toml"].as_str()?.to_owned())))
-        .unwrap_or_else(|| (DEMO_FILE.to_owned(), DEMO_TOML.to_owned()));
+        .and_then(|json| serde_json::from_str::<Autosaved>(&json).ok())
+        .map_or_else(|| (DEMO_FILE.to_owned(), DEMO_TOML.to_owned()), |a| (a.file, a.toml));
     let hash = browser::hash();
     if share_link::looks_like_link(&hash) {
         return match open_link(&hash).await {

@@ -197,10 +197,8 @@ pub enum FromWorker {
 /// closed in one tick, never the whole history.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Frame {
-    /// Simulated seconds now.
-    pub sim_time_s: f64,
-    /// The same, exactly, in nanoseconds (what a share link records).
-    #[serde(default)]
+    /// Simulated time now, exactly, in nanoseconds (what a share link
+    /// records).
     pub sim_time_ns: u64,
     /// Events processed so far.
     pub events: u64,
@@ -246,7 +244,6 @@ mod tests {
     #[test]
     fn frames_round_trip_natively() {
         let frame = FromWorker::Frame(Frame {
-            sim_time_s: 1.5,
             sim_time_ns: 1_500_000_000,
             events: 10,
             playing: true,

@@ -64,9 +64,6 @@ pub struct Side {
     loaded_once: bool,
 }
 
-/// Where variant A's work is kept between visits.
-pub const AUTOSAVE_KEY: &str = "scalesim.autosave.v1";
-
 /// A shared handle on a side.
 pub type SideSlot = Rc<RefCell<Side>>;
 
@@ -101,8 +98,7 @@ impl Side {
     fn keep(&self) {
         if self.autosave {
             let (file, toml) = &self.current.good;
-            let json = serde_json::json!({ "file": file, "toml": toml }).to_string();
-            crate::browser::save(AUTOSAVE_KEY, &json);
+            crate::keep::autosave(file, toml);
         }
     }
 
@@ -221,8 +217,7 @@ pub fn spawn(slot: &SideSlot) {
                 side.keep();
             }
             FromWorker::Summary { json } => {
-                let name =
-                    side.current.good.0.trim_end_matches(".toml").to_owned() + "-summary.json";
+                let name = format!("{}-summary.json", crate::export::stem(&side.current.good.0));
                 if let Err(message) =
                     crate::browser::download_bytes(&name, "application/json", json.as_bytes())
                 {

@@ -446,7 +446,6 @@ impl Runner {
                 self.formulas_at_ms = now_ms;
             }
             self.post(&FromWorker::Frame(Frame {
-                sim_time_s: sim.now().as_secs_f64(),
                 sim_time_ns: sim.now().as_nanos(),
                 events: sim.event_count(),
                 playing: self.playing,

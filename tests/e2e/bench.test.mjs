@@ -2,28 +2,17 @@
 // workloads measured in the same run, and the worker's memory over an hour
 // of simulated time at 10 000 requests/s. Figures go to
 // tests/artifacts/bench.json (see BENCHMARKS.md).
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { serveDist, launchBrowser, collectErrors, ARTIFACTS } from './harness.mjs';
+import { useSite, collectErrors, ARTIFACTS } from './harness.mjs';
 
 const CUSTOMERS = 300000;
 const WORKLOADS = ['bare_heap_loop_mm1', 'engine_mm1', 'engine_tandem3', 'engine_topology5'];
 
-let server;
-let browser;
-
-before(async () => {
-  server = await serveDist();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const site = useSite();
 
 test('the engine in the worker, against the native bare loop, and flat memory over a long run', { timeout: 900000 }, async () => {
   // Native first (the same code, `scalesim_engine::workloads`), so the two
@@ -33,9 +22,9 @@ test('the engine in the worker, against the native bare loop, and flat memory ov
   ], { encoding: 'utf8', timeout: 600000 }));
   for (const w of WORKLOADS) assert.ok(native[w] > 0, `native ${w}`);
 
-  const page = await browser.context.newPage();
+  const page = await site.context.newPage();
   const errors = collectErrors(page);
-  await page.goto(`${server.url}?bench=1&customers=${CUSTOMERS}`);
+  await page.goto(`${site.url}?bench=1&customers=${CUSTOMERS}`);
   await page.waitForFunction(() => !document.querySelector('#bench-run').disabled, null, { timeout: 20000 });
   await page.locator('#bench-run').click();
   await page.locator('[data-testid="bench-done"]').waitFor({ timeout: 300000 });

@@ -1,29 +1,18 @@
 // The live charts and controls: every chart draws as the worker streams,
 // the hover read-out reports values, a live change moves the numbers,
 // Step advances one window, Restart starts over with a new seed.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDist, launchBrowser, collectErrors, screenshot, readStat, pixelsAppear } from './harness.mjs';
+import { useSite, collectErrors, screenshot, readStat, pixelsAppear } from './harness.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await serveDist();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const site = useSite();
 
 const windows = async (page) => Number(await readStat(page, 'windows'));
 
 test('every chart draws live, reads out on hover, and answers a live change', async () => {
-  const page = await browser.context.newPage();
+  const page = await site.context.newPage();
   const errors = collectErrors(page);
-  await page.goto(server.url);
+  await page.goto(site.url);
   await page.waitForFunction(() => document.querySelector('#play')?.disabled === false, null, { timeout: 20000 });
   await page.locator('button.speed', { hasText: '10×' }).click();
   await page.locator('#play').click();

@@ -3,24 +3,13 @@
 // watch p99 fall; connect, rename, delete; undo and redo; the inspector's
 // validation; A/B compare; and frame times with 100 components at
 // 100 000 requests/s.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { serveDist, launchBrowser, collectErrors, screenshot, screenshotOf, readStat, ARTIFACTS, gotoFresh, nameIs, ready } from './harness.mjs';
+import { useSite, collectErrors, screenshot, screenshotOf, readStat, ARTIFACTS, gotoFresh, nameIs, ready } from './harness.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await serveDist();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const site = useSite();
 
 
 
@@ -71,9 +60,9 @@ async function waitWindows(page, n) {
 }
 
 test('dragging a component into the background makes its calls async, live, and p99 falls', async () => {
-  const page = await browser.context.newPage();
+  const page = await site.context.newPage();
   const errors = collectErrors(page);
-  await page.goto(server.url);
+  await page.goto(site.url);
   await ready(page);
   await page.selectOption('#library', 'sync-chain.toml');
   await nameIs(page, /synchronous chain: the slowest link/);
@@ -118,9 +107,9 @@ test('dragging a component into the background makes its calls async, live, and 
 });
 
 test('the palette adds, a drag connects, and the inspector renames, validates and deletes; all undoable', async () => {
-  const page = await browser.context.newPage();
+  const page = await site.context.newPage();
   const errors = collectErrors(page);
-  await gotoFresh(page, server.url);
+  await gotoFresh(page, site.url);
   await ready(page);
   await nameIs(page, /two workers/);
 
@@ -179,9 +168,9 @@ test('the palette adds, a drag connects, and the inspector renames, validates an
 });
 
 test('compare: B is the async design, both run on one seed and load, B wins on p99', async () => {
-  const page = await browser.context.newPage();
+  const page = await site.context.newPage();
   const errors = collectErrors(page);
-  await page.goto(server.url);
+  await page.goto(site.url);
   await ready(page);
   await page.selectOption('#library', 'sync-chain.toml');
   await nameIs(page, /synchronous chain/);
@@ -237,9 +226,9 @@ function hundredNodes() {
 }
 
 test('frame time with 100 components at 100 000 requests/s', async () => {
-  const page = await browser.context.newPage();
+  const page = await site.context.newPage();
   const errors = collectErrors(page);
-  await page.goto(server.url);
+  await page.goto(site.url);
   await ready(page);
   const text = hundredNodes();
   await page.locator('#import').setInputFiles({ name: 'hundred.toml', mimeType: 'text/plain', buffer: Buffer.from(text) });

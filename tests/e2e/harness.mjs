@@ -2,6 +2,7 @@
 // sub-path on a free loopback port, and launch Debian's Chromium through
 // playwright-core with a fresh profile.
 import { createServer } from 'node:http';
+import { before, after } from 'node:test';
 import { readFile, mkdtemp, mkdir, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -71,6 +72,24 @@ export async function launchBrowser() {
       await rm(profile, { recursive: true, force: true });
     },
   };
+}
+
+/** The built site served and a fresh Chromium, for the tests of one file:
+ * `site.url` and `site.context` once the file's tests run; both are closed
+ * after them. */
+export function useSite() {
+  const site = {};
+  before(async () => {
+    site.server = await serveDist();
+    site.browser = await launchBrowser();
+    site.url = site.server.url;
+    site.context = site.browser.context;
+  });
+  after(async () => {
+    await site.browser?.close();
+    await site.server?.close();
+  });
+  return site;
 }
 
 /** Records console errors and uncaught page errors, for a no-errors check. */

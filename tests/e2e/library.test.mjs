@@ -1,27 +1,16 @@
 // The scenario library in the page: pick a lesson, read its explanation,
 // open its cure, play it; and the "what scalesim models" page.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDist, launchBrowser, collectErrors, screenshot, readStat, gotoFresh, nameIs } from './harness.mjs';
+import { useSite, collectErrors, screenshot, readStat, gotoFresh, nameIs } from './harness.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await serveDist();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const site = useSite();
 
 
 test('a lesson opens from the library, explains itself, and its cure opens and plays', async () => {
-  const page = await browser.context.newPage();
+  const page = await site.context.newPage();
   const errors = collectErrors(page);
-  await page.goto(server.url);
+  await page.goto(site.url);
   await nameIs(page, /two workers/);
 
   // Every lesson and cure is listed.
@@ -61,9 +50,9 @@ test('a lesson opens from the library, explains itself, and its cure opens and p
 });
 
 test('a library file that is missing is reported and the running scenario is kept', async () => {
-  const page = await browser.context.newPage();
+  const page = await site.context.newPage();
   await page.route('**/scenarios/retry-storm.toml', (route) => route.fulfill({ status: 404, body: 'gone' }));
-  await gotoFresh(page, server.url);
+  await gotoFresh(page, site.url);
   await nameIs(page, /two workers/);
   await page.selectOption('#library', 'retry-storm.toml');
   await page.locator('.error').waitFor({ timeout: 20000 });

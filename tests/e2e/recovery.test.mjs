@@ -2,28 +2,17 @@
 // error thrown inside it, as a Wasm trap would be), the page says so,
 // starts a fresh worker, and gives it the user's last good scenario, edits
 // included.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDist, launchBrowser, gotoFresh, nameIs, ready, readStat } from './harness.mjs';
+import { useSite, gotoFresh, nameIs, ready, readStat } from './harness.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await serveDist();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const site = useSite();
 
 test('a failed worker is reported and replaced, and the edited scenario comes back', async () => {
-  const page = await browser.context.newPage();
+  const page = await site.context.newPage();
   const pageErrors = [];
   page.on('pageerror', (e) => pageErrors.push(e.message));
-  await gotoFresh(page, server.url);
+  await gotoFresh(page, site.url);
   await ready(page);
   await page.selectOption('#library', 'sync-chain.toml');
   await nameIs(page, /synchronous chain/);

@@ -3,23 +3,12 @@
 // work is kept; a reload keeps an edit; an exported file re-imports to the
 // same scenario; the embed example renders two players; exported files are
 // valid.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { serveDist, launchBrowser, collectErrors, screenshot, readStat, nameIs, ready } from './harness.mjs';
+import { useSite, launchBrowser, collectErrors, screenshot, readStat, nameIs, ready } from './harness.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await serveDist();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const site = useSite();
 
 
 
@@ -34,9 +23,9 @@ async function download(page, selector) {
 }
 
 test('a share link opened in a fresh browser reproduces the run: the same numbers at the same time', async () => {
-  const page = await browser.context.newPage();
+  const page = await site.context.newPage();
   const errors = collectErrors(page);
-  await page.goto(server.url);
+  await page.goto(site.url);
   await ready(page);
   await page.selectOption('#library', 'retry-storm.toml');
   await nameIs(page, /.+/);
@@ -79,8 +68,8 @@ test('a share link opened in a fresh browser reproduces the run: the same number
 });
 
 test('corrupt, truncated, newer and hostile links are explained, and the user\'s work is kept', async () => {
-  const page = await browser.context.newPage();
-  await page.goto(server.url);
+  const page = await site.context.newPage();
+  await page.goto(site.url);
   await ready(page);
   // The user's own work: the sync chain, with an edit (autosaved).
   await page.selectOption('#library', 'sync-chain.toml');
@@ -130,8 +119,8 @@ test('corrupt, truncated, newer and hostile links are explained, and the user\'s
 });
 
 test('a reload keeps an edit; saved scenarios are listed and reopen', async () => {
-  const page = await browser.context.newPage();
-  await page.goto(server.url);
+  const page = await site.context.newPage();
+  await page.goto(site.url);
   await ready(page);
   await page.selectOption('#library', 'station.toml');
   await nameIs(page, /two workers/);
@@ -156,9 +145,9 @@ test('a reload keeps an edit; saved scenarios are listed and reopen', async () =
 });
 
 test('exports are valid: TOML re-imports to the same scenario, PNG decodes, SVG parses, CSV and JSON read', async () => {
-  const page = await browser.context.newPage();
+  const page = await site.context.newPage();
   const errors = collectErrors(page);
-  await page.goto(server.url);
+  await page.goto(site.url);
   await ready(page);
   await page.selectOption('#library', 'checkout.toml');
   await nameIs(page, /.+/);
@@ -226,9 +215,9 @@ test('exports are valid: TOML re-imports to the same scenario, PNG decodes, SVG 
 });
 
 test('the embed example renders two players, and the app offers the snippet', async () => {
-  const page = await browser.context.newPage();
+  const page = await site.context.newPage();
   const errors = collectErrors(page);
-  await page.goto(`${server.url}embed-example.html`);
+  await page.goto(`${site.url}embed-example.html`);
   for (const [id, name] of [['player-sync', /synchronous chain/], ['player-async', /made async/]]) {
     const frame = page.frameLocator(`#${id}`);
     await frame.locator('[data-testid="scenario-name"]').filter({ hasText: name }).waitFor({ timeout: 30000 });
@@ -249,8 +238,8 @@ test('the embed example renders two players, and the app offers the snippet', as
   await screenshot(page, 'embed-example');
 
   // The app's Embed button gives an iframe snippet with embed=1.
-  const app = await browser.context.newPage();
-  await app.goto(server.url);
+  const app = await site.context.newPage();
+  await app.goto(site.url);
   await ready(app);
   await app.locator('#embed-button').click();
   const snippet = await app.locator('#embed-snippet').inputValue();
@@ -261,9 +250,9 @@ test('the embed example renders two players, and the app offers the snippet', as
 });
 
 test('safety: the page has a Content-Security-Policy, and scenario text never becomes HTML', async () => {
-  const page = await browser.context.newPage();
+  const page = await site.context.newPage();
   const errors = collectErrors(page);
-  const response = await page.goto(server.url);
+  const response = await page.goto(site.url);
   const html = await response.text();
   const policy = html.match(/<meta http-equiv="Content-Security-Policy" content="([^"]+)"/)?.[1] ?? '';
   assert.match(policy, /script-src 'self' 'wasm-unsafe-eval' 'sha256-[A-Za-z0-9+/=]+'/);

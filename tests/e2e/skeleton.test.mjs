@@ -1,21 +1,10 @@
 // The walking skeleton end to end: the built page, served from a sub-path,
 // starts its worker, plays, and plots streamed frames live.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDist, launchBrowser, collectErrors, screenshot, readStat } from './harness.mjs';
+import { useSite, collectErrors, screenshot, readStat } from './harness.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await serveDist();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const site = useSite();
 
 /** Counts canvas pixels that are neither white nor transparent. */
 async function drawnPixels(page, selector) {
@@ -42,9 +31,9 @@ async function redPixels(page, selector) {
 }
 
 test('page served from a sub-path plays the worker simulation and plots it live', async () => {
-  const page = await browser.context.newPage();
+  const page = await site.context.newPage();
   const errors = collectErrors(page);
-  const response = await page.goto(server.url);
+  const response = await page.goto(site.url);
   assert.equal(response.status(), 200);
   assert.match(await page.title(), /scalesim/);
 
@@ -101,9 +90,9 @@ test('page served from a sub-path plays the worker simulation and plots it live'
 });
 
 test('the load slider changes the running simulation live', async () => {
-  const page = await browser.context.newPage();
+  const page = await site.context.newPage();
   const errors = collectErrors(page);
-  await page.goto(server.url);
+  await page.goto(site.url);
   await page.waitForFunction(() => document.querySelector('#play')?.disabled === false, null, { timeout: 20000 });
   await page.locator('button.speed', { hasText: '100×' }).click();
   await page.locator('#play').click();

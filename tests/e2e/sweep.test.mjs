@@ -1,29 +1,18 @@
 // The scaling curve swept in the worker (progress bar, cancel, knee), and
 // the main thread staying free while the simulation plays at full speed.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDist, launchBrowser, collectErrors, screenshot, pixelsAppear, ready as loaded } from './harness.mjs';
+import { useSite, collectErrors, screenshot, pixelsAppear, ready as loaded } from './harness.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await serveDist();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const site = useSite();
 
 async function ready(page) {
-  await page.goto(server.url);
+  await page.goto(site.url);
   await loaded(page);
 }
 
 test('a load sweep runs to completion through its progress bar and marks the knee', async () => {
-  const page = await browser.context.newPage();
+  const page = await site.context.newPage();
   const errors = collectErrors(page);
   await ready(page);
   assert.match(await page.inputValue('#sweep-param'), /^load\.users\.rate=/, 'the suggestion');
@@ -46,7 +35,7 @@ test('a load sweep runs to completion through its progress bar and marks the kne
 });
 
 test('a sweep can be cancelled, and the page is usable again', async () => {
-  const page = await browser.context.newPage();
+  const page = await site.context.newPage();
   await ready(page);
   await page.fill('#sweep-param', 'load.users.rate=500..2500:9');
   await page.fill('#sweep-runs', '5');
@@ -62,7 +51,7 @@ test('a sweep can be cancelled, and the page is usable again', async () => {
 });
 
 test('no main-thread task over 150 ms, and at most three over 50 ms, while the simulation plays at full speed', async () => {
-  const page = await browser.context.newPage();
+  const page = await site.context.newPage();
   await ready(page);
   await page.evaluate(() => {
     window.__longTasks = [];
