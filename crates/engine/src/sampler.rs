@@ -44,9 +44,21 @@ impl From<&Distribution> for Sampler {
 }
 
 impl Sampler {
-    /// One draw.
-    #[inline]
+    /// One draw. The exponential, the most common by far, is inlined into
+    /// the caller.
+    #[inline(always)]
     pub fn sample(&self, rng: &mut Rng) -> SimDuration {
+        match *self {
+            Sampler::Exp { mean } => {
+                SimDuration::from_nanos_f64(mean * crate::ziggurat::standard_exponential(rng))
+            }
+            _ => self.sample_other(rng),
+        }
+    }
+
+    /// One draw from any distribution but the exponential.
+    #[inline(never)]
+    fn sample_other(&self, rng: &mut Rng) -> SimDuration {
         match *self {
             Sampler::Const(value) => value,
             Sampler::Exp { mean } => {

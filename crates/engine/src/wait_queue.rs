@@ -25,6 +25,7 @@ impl<T: Copy> WaitQueue<T> {
     }
 
     /// Whether nobody waits.
+    #[inline]
     pub fn is_empty(&self) -> bool {
         self.len == 0
     }

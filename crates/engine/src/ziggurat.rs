@@ -61,24 +61,41 @@ fn normal_tables() -> &'static Tables {
     })
 }
 
-/// A draw from the exponential distribution with mean 1.
-#[inline]
+/// A draw from the exponential distribution with mean 1. The common case
+/// (a point inside its layer's rectangle) is inlined into the caller; the
+/// rest is [`exponential_edge`].
+#[inline(always)]
 pub fn standard_exponential(rng: &mut Rng) -> f64 {
     let t = exp_tables();
+    let (i, x) = exp_candidate(t, rng);
+    if x < t.x[i + 1] { x } else { exponential_edge(t, rng, i, x) }
+}
+
+/// A candidate: its layer and its point, 52 bits above the layer index
+/// uniform in (0, 1] times the layer's width.
+#[inline(always)]
+fn exp_candidate(t: &Tables, rng: &mut Rng) -> (usize, f64) {
+    let bits = rng.next_u64();
+    let i = (bits & 0xff) as usize;
+    let u = ((bits >> 12) + 1) as f64 * (1.0 / (1u64 << 52) as f64);
+    (i, u * t.x[i])
+}
+
+/// Candidate `x` of layer `i` fell outside the layer's rectangle: the
+/// tail, a wedge test, or a fresh candidate (about 1% of draws).
+#[cold]
+#[inline(never)]
+fn exponential_edge(t: &Tables, rng: &mut Rng, mut i: usize, mut x: f64) -> f64 {
     loop {
-        let bits = rng.next_u64();
-        let i = (bits & 0xff) as usize;
-        // 52 bits above the layer index: uniform in (0, 1].
-        let u = ((bits >> 12) + 1) as f64 * (1.0 / (1u64 << 52) as f64);
-        let x = u * t.x[i];
-        if x < t.x[i + 1] {
-            return x;
-        }
         if i == 0 {
             // The tail beyond r is again exponential, shifted.
             return EXP_R - libm::log(rng.next_f64_open0());
         }
         if t.f[i + 1] + (t.f[i] - t.f[i + 1]) * rng.next_f64() < libm::exp(-x) {
+            return x;
+        }
+        (i, x) = exp_candidate(t, rng);
+        if x < t.x[i + 1] {
             return x;
         }
     }

@@ -65,15 +65,17 @@ impl Simulation {
                 return None;
             }
         }
+        let free = model.behaviour == Behaviour::Queueing
+            && self.nodes[node].replicas[replica].busy < model.workers;
         let task = self.tasks.insert(Task {
             node: node as u32,
             replica: replica as u32,
             load,
             work,
-            arrived: self.now,
+            arrived: now,
             reply,
-            stage: Stage::Queued,
-            holds_worker: false,
+            stage: if free { Stage::Serving } else { Stage::Queued },
+            holds_worker: free,
             cancelled: false,
             degraded: false,
             next_group: 0,
@@ -92,12 +94,12 @@ impl Simulation {
                 if let Some(t) = self.tasks.get_mut(task) {
                     t.stage = Stage::Serving;
                 }
-                self.events.schedule(self.now + latency, Event::ServiceDone { task });
+                self.events.schedule(now + latency, Event::ServiceDone { task });
             }
             Behaviour::Queueing => {
                 rt.replicas[replica].outstanding += 1;
-                if rt.replicas[replica].busy < model.workers {
-                    self.start_service(task);
+                if free {
+                    self.begin_service(node, replica, task, work, SimDuration::ZERO);
                 } else {
                     let lane = match model.discipline {
                         Discipline::Priority => self.model.loads[load as usize].lane,
@@ -105,7 +107,7 @@ impl Simulation {
                     };
                     rt.replicas[replica].queue.push(lane, task);
                     rt.queued += 1;
-                    self.node_window[node].queue.set(self.now, rt.queued);
+                    self.node_window[node].queue.set(now, rt.queued);
                 }
             }
         }
@@ -160,6 +162,7 @@ impl Simulation {
         }
     }
 
+    /// A waiting task gets a worker of its replica.
     pub(super) fn start_service(&mut self, key: Key) {
         let Some(task) = self.tasks.get_mut(key) else {
             return;
@@ -167,14 +170,27 @@ impl Simulation {
         let (node, replica) = (task.node as usize, task.replica as usize);
         task.stage = Stage::Serving;
         task.holds_worker = true;
-        let (work, arrived) = (task.work, task.arrived);
+        let (work, waited) = (task.work, self.now.since(task.arrived));
+        self.begin_service(node, replica, key, work, waited);
+    }
+
+    /// Task `key` (already marked as serving and holding a worker) takes a
+    /// worker of `replica` after waiting `waited`, and its service begins.
+    fn begin_service(
+        &mut self,
+        node: usize,
+        replica: usize,
+        key: Key,
+        work: f64,
+        waited: SimDuration,
+    ) {
         let rt = &mut self.nodes[node];
         rt.replicas[replica].busy += 1;
         rt.busy += 1;
         let in_service = rt.replicas[replica].busy;
         self.busy_changed(node);
         let tally = &mut self.node_window[node];
-        tally.waited += self.now.since(arrived).as_nanos();
+        tally.waited += waited.as_nanos();
         tally.served += 1;
         let model = &self.model.nodes[node];
         let service = model.service.sample(&mut self.node_rngs[node]);
@@ -223,7 +239,13 @@ impl Simulation {
             }
             Behaviour::Queueing => {}
         }
-        let nonblocking = self.model.nodes[node].io == Io::Nonblocking;
+        let model = &self.model.nodes[node];
+        if model.groups.is_empty() {
+            // A leaf: nothing to call, the visit is over.
+            self.finish_task(key, Outcome::Ok);
+            return;
+        }
+        let nonblocking = model.io == Io::Nonblocking;
         let Some(task) = self.tasks.get_mut(key) else { return };
         task.stage = Stage::Calling;
         if nonblocking && std::mem::take(&mut task.holds_worker) {
@@ -315,7 +337,9 @@ impl Simulation {
     /// waited past `max_wait` and dropping cancelled ones.
     pub(super) fn start_waiting(&mut self, node: usize, replica: usize) {
         let model = &self.model.nodes[node];
-        if model.behaviour != Behaviour::Queueing {
+        if model.behaviour != Behaviour::Queueing
+            || self.nodes[node].replicas[replica].queue.is_empty()
+        {
             return;
         }
         let (workers, discipline, max_wait, lifo_after) =
