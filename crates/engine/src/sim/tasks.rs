@@ -162,18 +162,6 @@ impl Simulation {
         }
     }
 
-    /// A waiting task gets a worker of its replica.
-    pub(super) fn start_service(&mut self, key: Key) {
-        let Some(task) = self.tasks.get_mut(key) else {
-            return;
-        };
-        let (node, replica) = (task.node as usize, task.replica as usize);
-        task.stage = Stage::Serving;
-        task.holds_worker = true;
-        let (work, waited) = (task.work, self.now.since(task.arrived));
-        self.begin_service(node, replica, key, work, waited);
-    }
-
     /// Task `key` (already marked as serving and holding a worker) takes a
     /// worker of `replica` after waiting `waited`, and its service begins.
     fn begin_service(
@@ -309,7 +297,15 @@ impl Simulation {
                 return;
             }
         }
-        if task.pending == 0 {
+        if task.pending > 0 {
+            return;
+        }
+        let node = task.node as usize;
+        if task.next_group as usize == self.model.nodes[node].groups.len() {
+            // The last group answered: the visit is over.
+            let outcome = if task.degraded { Outcome::Degraded } else { Outcome::Ok };
+            self.finish_task(key, outcome);
+        } else {
             self.run_groups(key);
         }
     }
@@ -365,15 +361,19 @@ impl Simulation {
             let Some(next) = next else { return };
             rt.queued -= 1;
             self.node_window[node].queue.set(self.now, rt.queued);
-            let Some(task) = self.tasks.get(next) else {
+            let Some(task) = self.tasks.get_mut(next) else {
                 continue;
             };
+            let waited = self.now.since(task.arrived);
             if task.cancelled {
                 self.finish_task(next, Outcome::Timeout);
-            } else if max_wait.is_some_and(|w| self.now.since(task.arrived) > w) {
+            } else if max_wait.is_some_and(|w| waited > w) {
                 self.finish_task(next, Outcome::Rejected);
             } else {
-                self.start_service(next);
+                task.stage = Stage::Serving;
+                task.holds_worker = true;
+                let work = task.work;
+                self.begin_service(node, replica, next, work, waited);
             }
         }
     }
