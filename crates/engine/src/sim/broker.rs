@@ -62,7 +62,7 @@ impl Simulation {
         let rt = &mut self.nodes[node];
         rt.in_flight += 1;
         rt.queued += 1;
-        self.node_window[node].queue.set(self.now, rt.queued);
+        rt.window.queue.set(self.now, rt.queued);
         if !matches!(reply, Reply::Nobody) {
             self.deliver_now(reply, Outcome::Ok);
         }
@@ -82,13 +82,13 @@ impl Simulation {
             let rt = &mut self.nodes[node];
             rt.queued -= 1;
             rt.busy += 1;
-            self.node_window[node].queue.set(self.now, rt.queued);
+            rt.window.queue.set(self.now, rt.queued);
             self.busy_changed(node);
             let Some(message) = self.messages.get_mut(key) else { continue };
             message.deliveries += 1;
             message.outstanding += 1;
             let (delivery, load, work) = (message.deliveries, message.load, message.work);
-            let tally = &mut self.node_window[node];
+            let tally = &mut self.nodes[node].window;
             tally.calls += 1;
             if delivery > 1 {
                 tally.retries += 1;
@@ -108,7 +108,7 @@ impl Simulation {
         if outcome.is_success() {
             message.processed += 1;
             if message.processed > 1 {
-                self.node_window[node].counters.duplicates += 1;
+                self.nodes[node].window.counters.duplicates += 1;
             }
         }
         let current = !message.settled && message.deliveries == delivery;
@@ -142,7 +142,7 @@ impl Simulation {
             message.settled = true;
             let lag = self.now.since(message.enqueued);
             self.nodes[node].in_flight -= 1;
-            let tally = &mut self.node_window[node];
+            let tally = &mut self.nodes[node].window;
             if success {
                 tally.outcomes.add(Outcome::Ok);
                 tally.latency.record(lag);
@@ -155,7 +155,7 @@ impl Simulation {
             state.waiting.push_back(key);
             let rt = &mut self.nodes[node];
             rt.queued += 1;
-            self.node_window[node].queue.set(self.now, rt.queued);
+            rt.window.queue.set(self.now, rt.queued);
         }
         self.dispatch(node);
     }

@@ -48,8 +48,9 @@ impl Simulation {
         let Some(model) = self.model.nodes[node].cache.as_ref() else { return };
         let (ratio, coalesce) = (model.hit_ratio, model.coalesce);
         let now = self.now;
-        let rng = &mut self.node_rngs[node];
-        let Some(state) = self.nodes[node].cache.as_mut() else { return };
+        let rt = &mut self.nodes[node];
+        let rng = &mut rt.rng;
+        let Some(state) = rt.cache.as_mut() else { return };
         let (hit, item) = match (&mut state.keyed, ratio) {
             (Some((lru, zipf)), _) => {
                 let item = zipf.sample(rng);
@@ -58,7 +59,7 @@ impl Simulation {
             (None, Some(ratio)) => (rng.next_f64() < ratio, 0),
             (None, None) => (false, 0),
         };
-        let counters = &mut self.node_window[node].counters;
+        let counters = &mut rt.window.counters;
         if hit {
             counters.hits += 1;
             self.finish_task(key, Outcome::Ok);
@@ -73,7 +74,7 @@ impl Simulation {
         if coalesce && keyed {
             if let Some(waiters) = state.fills.get_mut(&item) {
                 waiters.push(key);
-                self.node_window[node].counters.coalesced += 1;
+                rt.window.counters.coalesced += 1;
                 return;
             }
             state.fills.insert(item, Vec::new());

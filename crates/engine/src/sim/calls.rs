@@ -11,7 +11,7 @@ impl Simulation {
         if model.plain {
             let (to, fallback) = (model.to, model.fallback);
             if let Site::Node { node, .. } = site {
-                self.node_window[node as usize].calls += 1;
+                self.nodes[node as usize].window.calls += 1;
             }
             let reply = match parent {
                 Parent::User { user, .. } => Reply::User { load, user },
@@ -82,7 +82,7 @@ impl Simulation {
         let (to, fanout, timeout, bulkhead, breaker, hedge) =
             (model.to, model.fanout, model.timeout, model.bulkhead, model.breaker, model.hedge);
         if let Site::Node { node, .. } = site {
-            let tally = &mut self.node_window[node as usize];
+            let tally = &mut self.nodes[node as usize].window;
             tally.calls += u64::from(fanout);
             if attempt > 1 {
                 tally.retries += u64::from(fanout);
@@ -144,7 +144,7 @@ impl Simulation {
         let (to, need) = (model.to, model.wait_for);
         let missing = need.saturating_sub(call.oks);
         if let Site::Node { node, .. } = call.site {
-            self.node_window[node as usize].calls += u64::from(missing);
+            self.nodes[node as usize].window.calls += u64::from(missing);
         }
         self.send_copies(key, to, missing);
     }

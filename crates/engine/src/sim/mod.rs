@@ -189,7 +189,8 @@ struct Replica {
     outstanding: u32,
 }
 
-#[derive(Clone, Debug, Default)]
+/// One node's state as the run goes.
+#[derive(Clone, Debug)]
 struct NodeRuntime {
     replicas: Vec<Replica>,
     /// Replicas taking new work (the first `active` of `replicas`); the
@@ -207,6 +208,10 @@ struct NodeRuntime {
     limiter: Option<TokenBucket>,
     /// What active faults do to the node now.
     fault: FaultState,
+    /// Counters and levels of the window in progress.
+    window: NodeTally,
+    /// The node's own random stream (balancing, service times, errors).
+    rng: Rng,
     cursor: u32,
     queued: u64,
     busy: u64,
@@ -243,7 +248,6 @@ pub struct Simulation {
     scenario: Scenario,
     model: Model,
     load_rngs: Vec<Rng>,
-    node_rngs: Vec<Rng>,
     call_rng: Rng,
     events: EventQueue<Event>,
     now: SimTime,
@@ -267,7 +271,6 @@ pub struct Simulation {
     /// The first window boundary at or after the configured warm-up.
     warmup_end: SimTime,
     load_window: Vec<LoadTally>,
-    node_window: Vec<NodeTally>,
     load_run: Vec<LoadTally>,
     node_run: Vec<NodeClosed>,
     /// Which `[[fault]]`s are in effect now.
@@ -310,12 +313,14 @@ impl Simulation {
             SimTime::from_nanos(meta.warmup.as_nanos().div_ceil(window).saturating_mul(window));
         let mut root = Rng::seeded(meta.seed);
         let load_rngs = (0..model.loads.len() as u64).map(|i| root.fork(1 + i)).collect();
-        let node_rngs = (0..model.nodes.len() as u64).map(|i| root.fork(1_000_000 + i)).collect();
+        let node_rngs: Vec<Rng> =
+            (0..model.nodes.len() as u64).map(|i| root.fork(1_000_000 + i)).collect();
         let call_rng = root.fork(u64::MAX);
         let nodes = model
             .nodes
             .iter()
-            .map(|n| NodeRuntime {
+            .zip(node_rngs)
+            .map(|(n, rng)| NodeRuntime {
                 replicas: vec![Replica::default(); n.replicas as usize],
                 active: n.replicas,
                 provisioned: n.replicas,
@@ -323,7 +328,13 @@ impl Simulation {
                 broker: n.broker.as_ref().map(|_| broker::BrokerState::default()),
                 cache: n.cache.as_ref().map(cache::CacheState::new),
                 limiter: n.rate_limit.as_ref().map(TokenBucket::new),
-                ..NodeRuntime::default()
+                fault: FaultState::default(),
+                window: NodeTally::default(),
+                rng,
+                cursor: 0,
+                queued: 0,
+                busy: 0,
+                in_flight: 0,
             })
             .collect();
         let loads = model
@@ -355,14 +366,12 @@ impl Simulation {
             .collect();
         let mut sim = Simulation {
             load_window: vec![LoadTally::default(); model.loads.len()],
-            node_window: vec![NodeTally::default(); model.nodes.len()],
             load_run: vec![LoadTally::default(); model.loads.len()],
             faults_active: vec![false; scenario.faults.len()],
             node_run: vec![NodeClosed::default(); model.nodes.len()],
             scenario,
             model,
             load_rngs,
-            node_rngs,
             call_rng,
             events: EventQueue::new(),
             now: SimTime::ZERO,
@@ -388,9 +397,8 @@ impl Simulation {
             sim.events.schedule(end, Event::Fault { index: index as u32, active: false });
         }
         for node in 0..sim.nodes.len() {
-            sim.node_window[node]
-                .replicas
-                .set(SimTime::ZERO, u64::from(sim.nodes[node].provisioned));
+            let rt = &mut sim.nodes[node];
+            rt.window.replicas.set(SimTime::ZERO, u64::from(rt.provisioned));
             sim.schedule_autoscale(node);
         }
         sim.start_loads();

@@ -29,7 +29,7 @@ impl Simulation {
     #[inline]
     pub(super) fn busy_changed(&mut self, node: usize) {
         let rt = &mut self.nodes[node];
-        self.node_window[node].busy.set(self.now, rt.busy);
+        rt.window.busy.set(self.now, rt.busy);
         if let Some(scaler) = rt.scaler.as_mut() {
             scaler.busy.set(self.now, rt.busy);
         }
@@ -106,7 +106,7 @@ impl Simulation {
         let active = rt.active as usize;
         let draining = rt.replicas.iter().skip(active).filter(|r| r.outstanding > 0).count();
         rt.provisioned = rt.active + draining as u32;
-        self.node_window[node].replicas.set(self.now, u64::from(rt.provisioned));
+        rt.window.replicas.set(self.now, u64::from(rt.provisioned));
     }
 
     /// After a live edit: follow a changed replica count, and start, stop or

@@ -14,7 +14,7 @@ impl Simulation {
         work: f64,
         reply: Reply,
     ) -> Option<Key> {
-        self.node_window[node].arrivals += 1;
+        self.nodes[node].window.arrivals += 1;
         let now = self.now;
         if self.nodes[node].fault.outage {
             self.answer_at_door(node, reply, Outcome::Error);
@@ -47,13 +47,7 @@ impl Simulation {
             Behaviour::Queueing => {
                 let replicas = &rt.replicas[..active];
                 let outstanding = |i: usize| replicas[i].outstanding;
-                balancer::pick(
-                    model.balancer,
-                    active,
-                    outstanding,
-                    &mut rt.cursor,
-                    &mut self.node_rngs[node],
-                )
+                balancer::pick(model.balancer, active, outstanding, &mut rt.cursor, &mut rt.rng)
             }
         };
         if model.behaviour == Behaviour::Queueing {
@@ -89,7 +83,7 @@ impl Simulation {
             Behaviour::Remote | Behaviour::Cache | Behaviour::Broker => {
                 rt.busy += 1;
                 self.busy_changed(node);
-                let latency = self.model.nodes[node].service.sample(&mut self.node_rngs[node])
+                let latency = self.model.nodes[node].service.sample(&mut self.nodes[node].rng)
                     + self.nodes[node].fault.latency_add;
                 if let Some(t) = self.tasks.get_mut(task) {
                     t.stage = Stage::Serving;
@@ -107,7 +101,7 @@ impl Simulation {
                     };
                     rt.replicas[replica].queue.push(lane, task);
                     rt.queued += 1;
-                    self.node_window[node].queue.set(now, rt.queued);
+                    rt.window.queue.set(now, rt.queued);
                 }
             }
         }
@@ -125,7 +119,7 @@ impl Simulation {
     /// full, rate limited) or `error` (the node is down). The answer travels
     /// through the event queue.
     pub(super) fn answer_at_door(&mut self, node: usize, reply: Reply, outcome: Outcome) {
-        self.node_window[node].outcomes.add(outcome);
+        self.nodes[node].window.outcomes.add(outcome);
         if !matches!(reply, Reply::Nobody) {
             self.deliver_now(reply, outcome);
         }
@@ -177,11 +171,11 @@ impl Simulation {
         rt.busy += 1;
         let in_service = rt.replicas[replica].busy;
         self.busy_changed(node);
-        let tally = &mut self.node_window[node];
+        let tally = &mut self.nodes[node].window;
         tally.waited += waited.as_nanos();
         tally.served += 1;
         let model = &self.model.nodes[node];
-        let service = model.service.sample(&mut self.node_rngs[node]);
+        let service = model.service.sample(&mut self.nodes[node].rng);
         let work = match &model.coordination {
             None => work,
             Some(c) => {
@@ -212,7 +206,7 @@ impl Simulation {
         }
         let (own, fault) = (self.model.nodes[node].error_rate, self.nodes[node].fault.error_rate);
         let error_rate = if fault > 0.0 { 1.0 - (1.0 - own) * (1.0 - fault) } else { own };
-        if error_rate > 0.0 && self.node_rngs[node].next_f64() < error_rate {
+        if error_rate > 0.0 && self.nodes[node].rng.next_f64() < error_rate {
             self.finish_task(key, Outcome::Error);
             return;
         }
@@ -360,7 +354,7 @@ impl Simulation {
             };
             let Some(next) = next else { return };
             rt.queued -= 1;
-            self.node_window[node].queue.set(self.now, rt.queued);
+            rt.window.queue.set(self.now, rt.queued);
             let Some(task) = self.tasks.get_mut(next) else {
                 continue;
             };
@@ -387,7 +381,7 @@ impl Simulation {
         if task.holds_worker {
             self.free_worker(node, task.replica as usize);
         }
-        let tally = &mut self.node_window[node];
+        let tally = &mut self.nodes[node].window;
         tally.outcomes.add(outcome);
         if outcome.is_success() {
             tally.latency.record(self.now.since(task.arrived));

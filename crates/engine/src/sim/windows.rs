@@ -129,7 +129,7 @@ impl Simulation {
         let mut nodes = self.node_run.clone();
         if self.window_start >= self.warmup_end {
             for (i, n) in nodes.iter_mut().enumerate() {
-                n.merge(&self.node_window_closed(i, &mut self.node_window[i].clone()));
+                n.merge(&self.node_window_closed(i, &mut self.nodes[i].window.clone()));
             }
         }
         let measured = self.now.since(self.warmup_end.min(self.now));
@@ -174,7 +174,7 @@ impl Simulation {
         let Some(run) = self.node_run.get(node) else { return 0.0 };
         let mut latency = run.latency.clone();
         if self.window_start >= self.warmup_end {
-            latency.merge(&self.node_window[node].latency);
+            latency.merge(&self.nodes[node].window.latency);
         }
         latency.share_above(threshold)
     }
@@ -210,9 +210,9 @@ impl Simulation {
 
     pub(super) fn close_window(&mut self) {
         let counted = self.window_start >= self.warmup_end;
-        let mut nodes = Vec::with_capacity(self.node_window.len());
-        for i in 0..self.node_window.len() {
-            let mut tally = std::mem::take(&mut self.node_window[i]);
+        let mut nodes = Vec::with_capacity(self.nodes.len());
+        for i in 0..self.nodes.len() {
+            let mut tally = std::mem::take(&mut self.nodes[i].window);
             let closed = self.node_window_closed(i, &mut tally);
             nodes.push(closed.report());
             if counted {
@@ -226,7 +226,7 @@ impl Simulation {
             tally.waited = 0;
             tally.served = 0;
             tally.counters = NodeCounters::default();
-            self.node_window[i] = tally;
+            self.nodes[i].window = tally;
         }
         let mut all = LoadTally::default();
         let mut loads = Vec::with_capacity(self.load_window.len());
