@@ -5,15 +5,19 @@
 use std::collections::VecDeque;
 
 /// Waiting items of type `T`, in priority lanes (lane 0 is the lowest).
+/// Lane 0 is kept inline: most nodes have no priorities, and their queue
+/// is then one step from the replica, not two.
 #[derive(Clone, Debug)]
 pub struct WaitQueue<T> {
-    lanes: Vec<VecDeque<T>>,
+    base: VecDeque<T>,
+    /// Lanes 1 and up, present once something was queued there.
+    higher: Vec<VecDeque<T>>,
     len: usize,
 }
 
 impl<T> Default for WaitQueue<T> {
     fn default() -> Self {
-        WaitQueue { lanes: vec![VecDeque::new()], len: 0 }
+        WaitQueue { base: VecDeque::new(), higher: Vec::new(), len: 0 }
     }
 }
 
@@ -33,17 +37,21 @@ impl<T: Copy> WaitQueue<T> {
     /// Appends `item` to the back of `lane`.
     #[inline]
     pub fn push(&mut self, lane: usize, item: T) {
-        if lane >= self.lanes.len() {
-            self.lanes.resize_with(lane + 1, VecDeque::new);
-        }
-        self.lanes[lane].push_back(item);
         self.len += 1;
+        if lane == 0 {
+            self.base.push_back(item);
+            return;
+        }
+        if lane > self.higher.len() {
+            self.higher.resize_with(lane, VecDeque::new);
+        }
+        self.higher[lane - 1].push_back(item);
     }
 
     /// The oldest item of the highest non-empty lane.
     #[inline]
     pub fn front(&self) -> Option<T> {
-        self.top().and_then(|l| self.lanes[l].front().copied())
+        self.top().and_then(|l| self.lane(l).front().copied())
     }
 
     /// Takes the oldest item of the highest non-empty lane.
@@ -51,7 +59,7 @@ impl<T: Copy> WaitQueue<T> {
     pub fn pop_oldest(&mut self) -> Option<T> {
         let lane = self.top()?;
         self.len -= 1;
-        self.lanes[lane].pop_front()
+        self.lane_mut(lane).pop_front()
     }
 
     /// Takes the newest item of the highest non-empty lane.
@@ -59,23 +67,34 @@ impl<T: Copy> WaitQueue<T> {
     pub fn pop_newest(&mut self) -> Option<T> {
         let lane = self.top()?;
         self.len -= 1;
-        self.lanes[lane].pop_back()
+        self.lane_mut(lane).pop_back()
     }
 
     /// Every waiting item, highest lane first.
     pub fn iter(&self) -> impl Iterator<Item = &T> {
-        self.lanes.iter().rev().flatten()
+        self.higher.iter().rev().flatten().chain(&self.base)
     }
 
+    #[inline]
+    fn lane(&self, lane: usize) -> &VecDeque<T> {
+        if lane == 0 { &self.base } else { &self.higher[lane - 1] }
+    }
+
+    #[inline]
+    fn lane_mut(&mut self, lane: usize) -> &mut VecDeque<T> {
+        if lane == 0 { &mut self.base } else { &mut self.higher[lane - 1] }
+    }
+
+    /// The highest non-empty lane, if anything waits.
     #[inline]
     fn top(&self) -> Option<usize> {
         if self.len == 0 {
             return None;
         }
-        if self.lanes.len() == 1 {
-            return Some(0);
+        match self.higher.iter().rposition(|l| !l.is_empty()) {
+            Some(i) => Some(i + 1),
+            None => Some(0),
         }
-        self.lanes.iter().rposition(|l| !l.is_empty())
     }
 }
 
