@@ -7,7 +7,7 @@
 
 use std::time::Instant;
 
-use scalesim_engine::workloads::{self, BARE_LOOPS, ENGINE_WORKLOADS, best_rate};
+use scalesim_engine::workloads::{self, BARE_LOOPS, ENGINE_WORKLOADS, best_rate, paired_ratio};
 
 fn main() {
     let customers: u64 = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(300_000);
@@ -21,5 +21,15 @@ fn main() {
         let rate = best_rate(&clock, &|| workloads::engine(toml, customers));
         fields.push(format!("\"{name}\": {rate:.0}"));
     }
+    let ratios: Vec<String> = BARE_LOOPS
+        .iter()
+        .zip(ENGINE_WORKLOADS)
+        .map(|(&(_, bare), (name, toml))| {
+            let ratio =
+                paired_ratio(&clock, &|| bare(customers).0, &|| workloads::engine(toml, customers));
+            format!("\"{name}\": {ratio:.3}")
+        })
+        .collect();
+    fields.push(format!("\"paired_ratio\": {{{}}}", ratios.join(", ")));
     println!("{{{}}}", fields.join(", "));
 }

@@ -149,7 +149,8 @@ pub fn bare_loop_tandem3(customers: u64) -> (u64, u64) {
 /// A bare loop: customers in, `(served, latency sum)` out.
 pub type BareLoop = fn(u64) -> (u64, u64);
 
-/// The bare loops by name, in the order reports list them.
+/// The bare loops by name, in the order reports list them: the baselines
+/// of the first two [`ENGINE_WORKLOADS`], in the same order.
 pub const BARE_LOOPS: [(&str, BareLoop); 2] =
     [("bare_heap_loop_mm1", bare_loop_mm1), ("bare_heap_loop_tandem3", bare_loop_tandem3)];
 
@@ -208,6 +209,29 @@ pub fn best_rate(clock_ms: &dyn Fn() -> f64, run: &dyn Fn() -> u64) -> f64 {
             served as f64 / ((clock_ms() - start).max(1e-3) / 1e3)
         })
         .fold(0.0, f64::max)
+}
+
+/// Pairs timed by [`paired_ratio`].
+pub const PAIRS: usize = 9;
+
+/// How fast `engine` runs beside `bare` (customers per second, engine over
+/// bare): timed in [`PAIRS`] back-to-back pairs, summarised by the median of
+/// the pairs' ratios. On a shared machine the slow stretches come in streaks
+/// of seconds: two pairs' members mostly share one stretch, where two
+/// separate best-ofs (or two criterion runs) may each meet a different one.
+pub fn paired_ratio(
+    clock_ms: &dyn Fn() -> f64,
+    bare: &dyn Fn() -> u64,
+    engine: &dyn Fn() -> u64,
+) -> f64 {
+    let rate = |run: &dyn Fn() -> u64| {
+        let start = clock_ms();
+        let served = std::hint::black_box(run());
+        served as f64 / (clock_ms() - start).max(1e-3)
+    };
+    let mut ratios: Vec<f64> = (0..PAIRS).map(|_| rate(engine) / rate(bare)).collect();
+    ratios.sort_by(f64::total_cmp);
+    ratios[PAIRS / 2]
 }
 
 /// The long run whose memory must stay flat: one service at 10 000
