@@ -49,21 +49,17 @@ impl Sampler {
     #[inline(always)]
     pub fn sample(&self, rng: &mut Rng) -> SimDuration {
         match *self {
-            Sampler::Exp { mean } => {
-                SimDuration::from_nanos_f64(mean * crate::ziggurat::standard_exponential(rng))
-            }
+            Sampler::Exp { mean } => exponential(mean, rng),
             _ => self.sample_other(rng),
         }
     }
 
-    /// One draw from any distribution but the exponential.
+    /// One draw, out of line (every distribution but the exponential).
     #[inline(never)]
     fn sample_other(&self, rng: &mut Rng) -> SimDuration {
         match *self {
             Sampler::Const(value) => value,
-            Sampler::Exp { mean } => {
-                SimDuration::from_nanos_f64(mean * crate::ziggurat::standard_exponential(rng))
-            }
+            Sampler::Exp { mean } => exponential(mean, rng),
             Sampler::Uniform { min, span } => SimDuration::from_nanos(min + rng.below(span + 1)),
             Sampler::Lognormal { mu, sigma } => {
                 let z = crate::ziggurat::standard_normal(rng);
@@ -82,4 +78,10 @@ impl Sampler {
             }
         }
     }
+}
+
+/// An exponential draw with mean `mean` nanoseconds.
+#[inline(always)]
+fn exponential(mean: f64, rng: &mut Rng) -> SimDuration {
+    SimDuration::from_nanos_f64(mean * crate::ziggurat::standard_exponential(rng))
 }
