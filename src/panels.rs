@@ -58,6 +58,7 @@ pub fn formula_table(props: &FormulaTableProps) -> Html {
         };
     }
     html! {
+        <>
         <table data-testid="formulas">
             <thead><tr><th>{"node"}</th><th>{"formula"}</th><th>{"theory"}</th><th>{"simulated"}</th><th>{"difference"}</th></tr></thead>
             <tbody>
@@ -72,6 +73,8 @@ pub fn formula_table(props: &FormulaTableProps) -> Html {
                 }) }
             </tbody>
         </table>
+        <p class="muted">{"Simulated figures cover the whole run since its warm-up: after a live change they mix the old parameters with the new ones. Restart to hold the new ones to theory."}</p>
+        </>
     }
 }
 
