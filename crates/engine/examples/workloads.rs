@@ -1,7 +1,10 @@
 //! The benchmark workloads natively, as one JSON object of customers per
 //! second: what the browser benchmark page is compared with in the same
-//! run (`tests/e2e/bench.test.mjs`). Criterion (`cargo bench`) gives the
-//! careful figures; this gives a quick one from the same code.
+//! run (`tests/e2e/bench.test.mjs`). Beside them, `paired_ratio`: the
+//! engine over its bare loop on M/M/1 and on the tandem, timed in
+//! back-to-back pairs (`workloads::paired_ratio`), the ratio that stays put
+//! when the machine's speed does not. Criterion (`cargo bench`) gives the
+//! careful absolute figures; this gives quick ones from the same code.
 //!
 //! `cargo run --release -p scalesim-engine --example workloads -- 300000`
 
