@@ -311,6 +311,8 @@ impl Simulation {
         let window = meta.window.as_nanos();
         let warmup_end =
             SimTime::from_nanos(meta.warmup.as_nanos().div_ceil(window).saturating_mul(window));
+        // Streams are forked in this order (loads, nodes, calls): a seed's
+        // runs must never change, and the golden runs hold it to that.
         let mut root = Rng::seeded(meta.seed);
         let load_rngs = (0..model.loads.len() as u64).map(|i| root.fork(1 + i)).collect();
         let node_rngs: Vec<Rng> =
