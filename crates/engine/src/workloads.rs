@@ -202,13 +202,14 @@ fn bare_loop<const N: usize>(customers: u64, service_mean: [f64; N]) -> (u64, u6
 /// best of [`BEST_OF`] runs, timed with the caller's clock in milliseconds
 /// (natively `Instant`, in the worker `performance.now()`).
 pub fn best_rate(clock_ms: &dyn Fn() -> f64, run: &dyn Fn() -> u64) -> f64 {
-    (0..BEST_OF)
-        .map(|_| {
-            let start = clock_ms();
-            let served = std::hint::black_box(run());
-            served as f64 / ((clock_ms() - start).max(1e-3) / 1e3)
-        })
-        .fold(0.0, f64::max)
+    (0..BEST_OF).map(|_| rate(clock_ms, run)).fold(0.0, f64::max)
+}
+
+/// Customers per second of one timed `run` on the caller's clock.
+fn rate(clock_ms: &dyn Fn() -> f64, run: &dyn Fn() -> u64) -> f64 {
+    let start = clock_ms();
+    let served = std::hint::black_box(run());
+    served as f64 / ((clock_ms() - start).max(1e-3) / 1e3)
 }
 
 /// Pairs timed by [`paired_ratio`].
@@ -224,12 +225,8 @@ pub fn paired_ratio(
     bare: &dyn Fn() -> u64,
     engine: &dyn Fn() -> u64,
 ) -> f64 {
-    let rate = |run: &dyn Fn() -> u64| {
-        let start = clock_ms();
-        let served = std::hint::black_box(run());
-        served as f64 / (clock_ms() - start).max(1e-3)
-    };
-    let mut ratios: Vec<f64> = (0..PAIRS).map(|_| rate(engine) / rate(bare)).collect();
+    let mut ratios: Vec<f64> =
+        (0..PAIRS).map(|_| rate(clock_ms, engine) / rate(clock_ms, bare)).collect();
     ratios.sort_by(f64::total_cmp);
     ratios[PAIRS / 2]
 }
