@@ -118,6 +118,14 @@ struct Task {
     fill: bool,
 }
 
+impl Task {
+    /// How the visit ends when its calls are done: degraded if any answer
+    /// was (or a call failed under a `degrade` fallback), else ok.
+    fn outcome(&self) -> Outcome {
+        if self.degraded { Outcome::Degraded } else { Outcome::Ok }
+    }
+}
+
 /// Who waits for a call's outcome.
 #[derive(Clone, Copy, Debug)]
 enum Parent {

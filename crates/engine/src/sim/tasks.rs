@@ -59,8 +59,10 @@ impl Simulation {
                 return None;
             }
         }
-        let free = model.behaviour == Behaviour::Queueing
-            && self.nodes[node].replicas[replica].busy < model.workers;
+        // A queueing node's visit waits unless a worker is free; any other
+        // node serves (or awaits its third party) at once.
+        let queueing = model.behaviour == Behaviour::Queueing;
+        let free = queueing && self.nodes[node].replicas[replica].busy < model.workers;
         let task = self.tasks.insert(Task {
             node: node as u32,
             replica: replica as u32,
@@ -68,7 +70,7 @@ impl Simulation {
             work,
             arrived: now,
             reply,
-            stage: if free { Stage::Serving } else { Stage::Queued },
+            stage: if queueing && !free { Stage::Queued } else { Stage::Serving },
             holds_worker: free,
             cancelled: false,
             degraded: false,
@@ -85,9 +87,6 @@ impl Simulation {
                 self.busy_changed(node);
                 let latency = self.model.nodes[node].service.sample(&mut self.nodes[node].rng)
                     + self.nodes[node].fault.latency_add;
-                if let Some(t) = self.tasks.get_mut(task) {
-                    t.stage = Stage::Serving;
-                }
                 self.events.schedule(now + latency, Event::ServiceDone { task });
             }
             Behaviour::Queueing => {
@@ -247,7 +246,7 @@ impl Simulation {
             let node = task.node as usize;
             let group = task.next_group as usize;
             let Some(members) = self.model.nodes[node].groups.get(group).map(Vec::len) else {
-                let outcome = if task.degraded { Outcome::Degraded } else { Outcome::Ok };
+                let outcome = task.outcome();
                 self.finish_task(key, outcome);
                 return;
             };
@@ -297,7 +296,7 @@ impl Simulation {
         let node = task.node as usize;
         if task.next_group as usize == self.model.nodes[node].groups.len() {
             // The last group answered: the visit is over.
-            let outcome = if task.degraded { Outcome::Degraded } else { Outcome::Ok };
+            let outcome = task.outcome();
             self.finish_task(key, outcome);
         } else {
             self.run_groups(key);
