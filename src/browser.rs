@@ -94,6 +94,11 @@ pub fn hash() -> String {
         .unwrap_or_default()
 }
 
+/// Whether this instance runs in the simulation worker rather than the page.
+pub fn in_worker() -> bool {
+    js_sys::global().dyn_into::<web_sys::DedicatedWorkerGlobalScope>().is_ok()
+}
+
 /// A query parameter of the page's URL.
 pub fn query(name: &str) -> Option<String> {
     let search = web_sys::window()?.location().search().ok()?;

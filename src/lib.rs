@@ -1,5 +1,5 @@
-//! The scalesim browser app: a Yew page (`src/main.rs`) and the Web Worker
-//! that runs the engine (`src/bin/worker.rs`), sharing this library.
+//! The scalesim browser app: a Yew page and the Web Worker that runs the
+//! engine, one Wasm module (`src/main.rs` picks which by where it starts).
 //!
 //! The page never touches engine internals: it sends [`protocol::ToWorker`]
 //! commands and draws the [`protocol::FromWorker`] frames it gets back.

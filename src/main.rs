@@ -1,9 +1,12 @@
-//! The page's entry point.
+//! The one entry point of the one Wasm module: the page, or, started again
+//! inside the simulation worker by `static/worker.js`, the worker.
 
 #[cfg(target_arch = "wasm32")]
 fn main() {
-    // `?bench=1` is the engine benchmark page; anything else the app.
-    if scalesim_web::browser::query("bench").as_deref() == Some("1") {
+    if scalesim_web::browser::in_worker() {
+        scalesim_web::worker_runtime::start();
+    } else if scalesim_web::browser::query("bench").as_deref() == Some("1") {
+        // `?bench=1` is the engine benchmark page; anything else the app.
         yew::Renderer::<scalesim_web::bench_page::BenchPage>::new().render();
     } else {
         yew::Renderer::<scalesim_web::app::App>::new().render();

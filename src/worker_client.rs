@@ -3,14 +3,22 @@
 
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
-use web_sys::{ErrorEvent, MessageEvent, Worker};
+use web_sys::{ErrorEvent, MessageEvent, Worker, WorkerOptions, WorkerType};
 use yew::Callback;
 
 use crate::protocol::{FromWorker, ToWorker, decode, encode};
 
-/// Trunk's loader shim for the `worker` binary, relative to the page so the
+/// The worker's bootstrap (`static/worker.js`), relative to the page so the
 /// app works from any sub-path.
-const WORKER_URL: &str = "./worker_loader.js";
+const WORKER_URL: &str = "./worker.js";
+
+#[wasm_bindgen]
+extern "C" {
+    /// The URL of this module's JS glue (Trunk names it by a hash), which
+    /// the worker imports to start the same module.
+    #[wasm_bindgen(thread_local_v2, js_namespace = ["import", "meta"], js_name = url)]
+    static GLUE_URL: String;
+}
 
 /// A running simulation worker. Dropping it terminates the worker.
 pub struct SimWorker {
@@ -22,7 +30,17 @@ pub struct SimWorker {
 impl SimWorker {
     /// Starts a worker whose every report goes to `on_report`.
     pub fn spawn(on_report: Callback<FromWorker>) -> Result<SimWorker, String> {
-        let worker = Worker::new(WORKER_URL)
+        let options = WorkerOptions::new();
+        options.set_type(WorkerType::Module);
+        let worker = Worker::new_with_options(WORKER_URL, &options)
+            .map_err(|e| format!("cannot start the simulation worker: {e:?}"))?;
+        // The first message starts this very module in the worker: no second
+        // download, and no second compile.
+        let boot = js_sys::Object::new();
+        let glue = GLUE_URL.with(String::clone);
+        js_sys::Reflect::set(&boot, &"glue".into(), &glue.into())
+            .and_then(|_| js_sys::Reflect::set(&boot, &"module".into(), &wasm_bindgen::module()))
+            .and_then(|_| worker.post_message(&boot))
             .map_err(|e| format!("cannot start the simulation worker: {e:?}"))?;
         let report = on_report.clone();
         let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {

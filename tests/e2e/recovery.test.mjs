@@ -20,7 +20,7 @@ test('a failed worker is reported and replaced, and the edited scenario comes ba
   await page.locator('#apply').click();
   await page.waitForFunction(() => /api: \d+\/123 busy/.test(document.querySelector('[data-testid="node-states"]')?.textContent ?? ''));
 
-  const worker = page.workers().find((w) => w.url().includes('worker_loader.js'));
+  const worker = page.workers().find((w) => w.url().includes('worker.js'));
   assert.ok(worker, 'the simulation worker is running');
   await worker.evaluate(() => { setTimeout(() => { throw new Error('injected failure'); }, 0); });
 
@@ -33,7 +33,7 @@ test('a failed worker is reported and replaced, and the edited scenario comes ba
   );
   await nameIs(page, /synchronous chain/);
   await ready(page);
-  assert.ok(page.workers().some((w) => w !== worker && w.url().includes('worker_loader.js')), 'a new worker');
+  assert.ok(page.workers().some((w) => w !== worker && w.url().includes('worker.js')), 'a new worker');
   await page.locator('#play').click();
   await page.waitForFunction(() => Number(document.querySelector('[data-testid="windows"]').textContent) >= 2, null, { timeout: 20000 });
   assert.ok(Number(await readStat(page, 'events')) > 0);
