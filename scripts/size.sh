@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
-# The first load's size: app and worker Wasm, their JS glue, and the CSS in
-# dist/ (after `trunk build --release`), each gzipped at level 9 as a
+# The first load's size: the Wasm module (the page's, which the worker runs
+# too), its JS glue, the worker's bootstrap and the CSS in dist/ (after
+# `trunk build --release`), each gzipped at level 9 as a
 # server would send it. Fails when the total passes the budget.
 #
 # The budget is a ratchet: the size this code has now, plus a little, so it
 # can only shrink. The goal (issue 9) is 300 kB; see BENCHMARKS.md for where
 # the bytes go and what would close the gap. Raised once, from 640 to 695
 # kB, on purpose: the worker's engine is built at opt-level 3 (65 kB more,
-# 1.65x the speed in Wasm; BENCHMARKS.md).
+# 1.65x the speed in Wasm; BENCHMARKS.md). Lowered to 615 kB when page and
+# worker became one Wasm module.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-budget_kb=${BUNDLE_BUDGET_KB:-695}
+budget_kb=${BUNDLE_BUDGET_KB:-615}
 goal_kb=300
 total=0
 printf '%-40s %10s %10s\n' file bytes gzipped
