@@ -94,6 +94,25 @@ pub fn hash() -> String {
         .unwrap_or_default()
 }
 
+/// A message as `postMessage` carries it: `bytes` copied into a JS array
+/// whose buffer is transferred, not copied again.
+pub fn post_bytes(
+    post: impl FnOnce(&JsValue, &JsValue) -> Result<(), JsValue>,
+    bytes: &[u8],
+) -> Result<(), JsValue> {
+    let array = Uint8Array::from(bytes);
+    post(&array, &Array::of1(&array.buffer()))
+}
+
+/// The bytes of a received message, or the text of a string message (which
+/// only the worker's bootstrap sends, when it cannot start the module).
+pub fn message_bytes(data: JsValue) -> Result<Vec<u8>, String> {
+    match data.dyn_into::<Uint8Array>() {
+        Ok(array) => Ok(array.to_vec()),
+        Err(data) => Err(data.as_string().unwrap_or_else(|| "an unreadable message".to_owned())),
+    }
+}
+
 /// Whether this instance runs in the simulation worker rather than the page.
 pub fn in_worker() -> bool {
     js_sys::global().dyn_into::<web_sys::DedicatedWorkerGlobalScope>().is_ok()

@@ -1,20 +1,19 @@
 //! The typed messages between the page and the simulation worker.
 //!
-//! Both sides are this crate, so one definition serves both; messages travel
-//! as JSON strings through `postMessage`, which keeps them readable in the
-//! browser's devtools and needs no structured-clone mapping.
+//! Both sides are this crate (one Wasm module, started once in the page and
+//! once in the worker), so one definition serves both; messages travel as
+//! bytes through `postMessage`, in the compact encoding of [`crate::wire`].
 
+use crate::wire::{Wire, from_bytes, to_bytes};
 use scalesim_engine::coordination::UslFit;
 use scalesim_engine::edit::Edit;
 use scalesim_engine::formula::FormulaCheck;
 use scalesim_engine::outline::Outline;
 use scalesim_engine::sweep::SweepPoint;
 use scalesim_engine::{Snapshot, WindowReport};
-use serde::{Deserialize, Serialize};
 
 /// How fast simulated time runs against the wall clock.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Speed {
     /// One simulated second per second.
     #[default]
@@ -53,8 +52,7 @@ impl Speed {
 }
 
 /// A command from the page.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[derive(Clone, Debug, PartialEq)]
 pub enum ToWorker {
     /// Replace the simulation with a fresh one of this scenario file (its
     /// name, for messages, and its TOML text) at time zero, paused. A file
@@ -81,7 +79,6 @@ pub enum ToWorker {
     Apply {
         change: LiveChange,
         /// The page's number for this change, echoed in the answer.
-        #[serde(default)]
         id: u64,
     },
     /// Sweep a parameter over the loaded scenario (as edited): `param` is
@@ -105,8 +102,7 @@ pub enum ToWorker {
 /// only the worker carries a scenario parser; the engine's `Change` with a
 /// whole `Scenario` would put a second, JSON, scenario reader in both
 /// bundles.)
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[derive(Clone, Debug, PartialEq)]
 pub enum LiveChange {
     /// One parameter by path, as `scalesim run --set` takes it.
     Set { path: String, value: String },
@@ -120,7 +116,7 @@ pub enum LiveChange {
 }
 
 /// What the page shows about the loaded scenario.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ScenarioInfo {
     /// The file it came from.
     pub file: String,
@@ -140,18 +136,15 @@ pub struct ScenarioInfo {
     /// twice its value).
     pub sweep_hint: String,
     /// Components, calls and loads, for the canvas and the inspector.
-    #[serde(default)]
     pub outline: Outline,
     /// This is the same scenario started over because an edit added,
     /// removed or renamed components (an `Applied` follows), not a newly
     /// opened one.
-    #[serde(default)]
     pub edited: bool,
 }
 
 /// A report to the page.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[derive(Clone, Debug, PartialEq)]
 pub enum FromWorker {
     /// The worker has started and waits for a `Load`.
     Ready,
@@ -165,13 +158,10 @@ pub enum FromWorker {
     /// which the page keeps so a restarted worker loses no edit.
     Applied {
         toml: String,
-        #[serde(default)]
         id: u64,
         /// The edited scenario's components, calls and loads.
-        #[serde(default)]
         outline: Outline,
         /// The change needed a fresh run (it was preceded by `Loaded`).
-        #[serde(default)]
         restarted: bool,
     },
     /// Live change `id` was refused: why, in words, and the parameter it
@@ -195,7 +185,7 @@ pub enum FromWorker {
 
 /// What changed since the previous frame. Bounded: at most the windows that
 /// closed in one tick, never the whole history.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Frame {
     /// Simulated time now, exactly, in nanoseconds (what a share link
     /// records).
@@ -211,11 +201,9 @@ pub struct Frame {
     /// The formula check over the run so far (closed forms beside the
     /// simulated values), when it was recomputed for this frame (about once
     /// a second of wall time); `None` keeps the last one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub formulas: Option<Vec<FormulaCheck>>,
     /// Each node's state now, and a bounded sample of the requests in
     /// flight (at most [`SAMPLE`]) with where they are.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub snapshot: Option<Snapshot>,
 }
 
@@ -223,18 +211,13 @@ pub struct Frame {
 pub const SAMPLE: usize = 200;
 
 /// Encodes a message for `postMessage`.
-pub fn encode<T: Serialize>(message: &T) -> String {
-    serde_json::to_string(message).unwrap_or_else(|e| {
-        serde_json::to_string(&FromWorker::Error {
-            message: format!("cannot encode a message: {e}"),
-        })
-        .unwrap_or_default()
-    })
+pub fn encode<T: Wire>(message: &T) -> Vec<u8> {
+    to_bytes(message)
 }
 
 /// Decodes a message received from `postMessage`.
-pub fn decode<'a, T: Deserialize<'a>>(text: &'a str) -> Result<T, String> {
-    serde_json::from_str(text).map_err(|e| format!("unreadable message ({e}): {text:.120}"))
+pub fn decode<T: Wire>(bytes: &[u8]) -> Result<T, String> {
+    from_bytes(bytes).map_err(|e| format!("unreadable message ({e}, {} bytes)", bytes.len()))
 }
 
 #[cfg(test)]
@@ -289,7 +272,8 @@ mod tests {
 
     #[test]
     fn unknown_commands_are_refused() {
-        assert!(decode::<ToWorker>("{\"type\":\"format_disk\"}").is_err());
-        assert!(decode::<ToWorker>("not json").is_err());
+        assert!(decode::<ToWorker>(&[200]).is_err());
+        assert!(decode::<ToWorker>(b"not a message").is_err());
+        assert!(decode::<ToWorker>(&[]).is_err());
     }
 }

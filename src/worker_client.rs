@@ -6,6 +6,7 @@ use wasm_bindgen::prelude::*;
 use web_sys::{ErrorEvent, MessageEvent, Worker, WorkerOptions, WorkerType};
 use yew::Callback;
 
+use crate::browser;
 use crate::protocol::{FromWorker, ToWorker, decode, encode};
 
 /// The worker's bootstrap (`static/worker.js`), relative to the page so the
@@ -44,10 +45,9 @@ impl SimWorker {
             .map_err(|e| format!("cannot start the simulation worker: {e:?}"))?;
         let report = on_report.clone();
         let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-            let text = event.data().as_string().unwrap_or_default();
-            report.emit(
-                decode::<FromWorker>(&text).unwrap_or_else(|message| FromWorker::Error { message }),
-            );
+            let report_of = |bytes: Vec<u8>| decode::<FromWorker>(&bytes);
+            let message = browser::message_bytes(event.data()).and_then(report_of);
+            report.emit(message.unwrap_or_else(|message| FromWorker::Error { message }));
         });
         let on_error = Closure::<dyn FnMut(ErrorEvent)>::new(move |event: ErrorEvent| {
             event.prevent_default();
@@ -62,7 +62,10 @@ impl SimWorker {
 
     /// Sends one command.
     pub fn send(&self, command: &ToWorker) {
-        let _ = self.worker.post_message(&JsValue::from_str(&encode(command)));
+        let _ = browser::post_bytes(
+            |message, transfer| self.worker.post_message_with_transfer(message, transfer),
+            &encode(command),
+        );
     }
 }
 

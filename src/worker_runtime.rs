@@ -11,6 +11,7 @@ use std::rc::Rc;
 use scalesim_engine::{Scenario, SimDuration, SimTime, Simulation, WindowReport};
 use scalesim_engine::{edit, formula, outline, set, workloads};
 
+use crate::browser;
 use crate::sweep_job::{SweepJob, SweepStatus};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
@@ -96,8 +97,8 @@ pub fn start() {
 
     let message_runner = Rc::clone(&runner);
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-        let text = event.data().as_string().unwrap_or_default();
-        match decode::<ToWorker>(&text) {
+        let bytes = browser::message_bytes(event.data());
+        match bytes.and_then(|bytes| decode::<ToWorker>(&bytes)) {
             Ok(command) => Runner::on_command(&message_runner, command),
             Err(message) => message_runner.borrow().post(&FromWorker::Error { message }),
         }
@@ -113,13 +114,21 @@ pub fn start() {
 fn install_panic_reporter(scope: DedicatedWorkerGlobalScope) {
     std::panic::set_hook(Box::new(move |info| {
         let message = format!("the simulation stopped on an internal error: {info}");
-        let _ = scope.post_message(&JsValue::from_str(&encode(&FromWorker::Error { message })));
+        post(&scope, &FromWorker::Error { message });
     }));
+}
+
+/// Posts one report to the page.
+fn post(scope: &DedicatedWorkerGlobalScope, message: &FromWorker) {
+    let _ = browser::post_bytes(
+        |message, transfer| scope.post_message_with_transfer(message, transfer),
+        &encode(message),
+    );
 }
 
 impl Runner {
     fn post(&self, message: &FromWorker) {
-        let _ = self.scope.post_message(&JsValue::from_str(&encode(message)));
+        post(&self.scope, message);
     }
 
     fn on_command(this: &Rc<RefCell<Runner>>, command: ToWorker) {

@@ -15,6 +15,7 @@ self.onmessage = async (event) => {
     const bindings = await import(url.href);
     await bindings.default({ module_or_path: module });
   } catch (error) {
-    self.postMessage(JSON.stringify({ type: 'error', message: `the simulation worker could not start: ${error}` }));
+    // The page reads a string message as this failure, in words.
+    self.postMessage(`the simulation worker could not start: ${error}`);
   }
 };

@@ -4,6 +4,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use scalesim_web::app::{DEMO_FILE, DEMO_TOML};
+use scalesim_web::browser;
 use scalesim_web::protocol::{FromWorker, LiveChange, Speed, ToWorker, decode, encode};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
@@ -11,8 +12,9 @@ use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-/// Posts `text` through a real MessageChannel and resolves with what arrives.
-async fn through_message_channel(text: String) -> String {
+/// Posts `bytes` through a real MessageChannel, as page and worker post
+/// messages, and resolves with what arrives.
+async fn through_message_channel(bytes: Vec<u8>) -> Result<Vec<u8>, String> {
     let channel = web_sys::MessageChannel::new().unwrap();
     let received = js_sys::Promise::new(&mut |resolve, _reject| {
         let on_message = Closure::once_into_js(move |event: web_sys::MessageEvent| {
@@ -20,8 +22,13 @@ async fn through_message_channel(text: String) -> String {
         });
         channel.port2().set_onmessage(Some(on_message.unchecked_ref()));
     });
-    channel.port1().post_message(&JsValue::from_str(&text)).unwrap();
-    wasm_bindgen_futures::JsFuture::from(received).await.unwrap().as_string().unwrap()
+    let port = channel.port1();
+    browser::post_bytes(
+        |message, transfer| port.post_message_with_transferable(message, transfer),
+        &bytes,
+    )
+    .unwrap();
+    browser::message_bytes(wasm_bindgen_futures::JsFuture::from(received).await.unwrap())
 }
 
 #[wasm_bindgen_test]
@@ -64,16 +71,31 @@ async fn commands_round_trip() {
         ToWorker::CancelSweep,
     ];
     for command in commands {
-        let back: ToWorker = decode(&through_message_channel(encode(&command)).await).unwrap();
+        let back: ToWorker =
+            decode(&through_message_channel(encode(&command)).await.unwrap()).unwrap();
         assert_eq!(back, command);
     }
 }
 
 #[wasm_bindgen_test]
 async fn garbage_is_refused_with_a_reason() {
-    let text = through_message_channel("{\"type\":\"launch_missiles\"}".to_owned()).await;
-    let err = decode::<FromWorker>(&text).unwrap_err();
-    assert!(err.contains("unknown variant"), "{err}");
+    let bytes = through_message_channel(vec![250, 1, 2]).await.unwrap();
+    let err = decode::<FromWorker>(&bytes).unwrap_err();
+    assert!(err.contains("unknown tag 250"), "{err}");
+}
+
+#[wasm_bindgen_test]
+async fn a_string_message_is_the_bootstrap_failure_in_words() {
+    let channel = web_sys::MessageChannel::new().unwrap();
+    let received = js_sys::Promise::new(&mut |resolve, _reject| {
+        let on_message = Closure::once_into_js(move |event: web_sys::MessageEvent| {
+            resolve.call1(&JsValue::NULL, &event.data()).unwrap();
+        });
+        channel.port2().set_onmessage(Some(on_message.unchecked_ref()));
+    });
+    channel.port1().post_message(&JsValue::from_str("could not start")).unwrap();
+    let data = wasm_bindgen_futures::JsFuture::from(received).await.unwrap();
+    assert_eq!(browser::message_bytes(data), Err("could not start".to_owned()));
 }
 
 #[wasm_bindgen_test]
@@ -96,7 +118,8 @@ async fn reports_round_trip() {
         FromWorker::Error { message: "stuck".into() },
     ];
     for report in reports {
-        let back: FromWorker = decode(&through_message_channel(encode(&report)).await).unwrap();
+        let back: FromWorker =
+            decode(&through_message_channel(encode(&report)).await.unwrap()).unwrap();
         assert_eq!(back, report);
     }
 }
