@@ -163,13 +163,6 @@ impl Arrivals {
     }
 }
 
-impl SimDuration {
-    /// At least one nanosecond, so time always moves forward.
-    fn max_one(self) -> SimDuration {
-        self.max(SimDuration::from_nanos(1))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,35 +7,30 @@
 //! Start reading at [`sim::Simulation`]: `new` with a [`Scenario`], then
 //! `advance_until` in steps, collecting [`WindowReport`]s, then `summary`.
 
+// The scenario format lives in its own crate (built for size in the
+// browser); its modules keep their paths here.
+pub use scalesim_scenario::{
+    autoscale, coordination, cost, edit, limits, outcome, outline, scenario, schema, set, time,
+};
+
 pub mod arrival;
-pub mod autoscale;
 pub mod balancer;
 pub mod breaker;
-pub mod coordination;
-pub mod cost;
 pub mod dist;
-pub mod edit;
 pub mod event_queue;
 pub mod expect;
 pub mod formula;
-pub mod limits;
 pub mod lru;
 pub mod metrics;
 pub mod model;
-pub mod outcome;
-pub mod outline;
 pub mod rate_limit;
 pub mod retry;
 pub mod rng;
 pub mod sampler;
-pub mod scenario;
-pub mod schema;
-pub mod set;
 pub mod sim;
 pub mod slab;
 pub mod sweep;
 pub mod theory;
-pub mod time;
 pub mod wait_queue;
 pub mod workloads;
 pub mod ziggurat;

@@ -21,21 +21,25 @@ impl SimTime {
     pub const ZERO: SimTime = SimTime(0);
 
     /// An instant `nanos` nanoseconds after the start.
+    #[inline]
     pub const fn from_nanos(nanos: u64) -> Self {
         SimTime(nanos)
     }
 
     /// Nanoseconds since the start.
+    #[inline]
     pub const fn as_nanos(self) -> u64 {
         self.0
     }
 
     /// Seconds since the start, for display and rates.
+    #[inline]
     pub fn as_secs_f64(self) -> f64 {
         self.0 as f64 / NANOS_PER_SEC
     }
 
     /// The span since an earlier instant (zero if `earlier` is later).
+    #[inline]
     pub fn since(self, earlier: SimTime) -> SimDuration {
         SimDuration(self.0.saturating_sub(earlier.0))
     }
@@ -46,27 +50,37 @@ impl SimDuration {
     pub const ZERO: SimDuration = SimDuration(0);
 
     /// A span of `nanos` nanoseconds.
+    #[inline]
     pub const fn from_nanos(nanos: u64) -> Self {
         SimDuration(nanos)
     }
 
     /// A span of `millis` milliseconds.
+    #[inline]
     pub const fn from_micros(micros: u64) -> Self {
         SimDuration(micros * 1_000)
     }
 
     /// `millis` milliseconds.
+    #[inline]
     pub const fn from_millis(millis: u64) -> Self {
         SimDuration(millis * 1_000_000)
     }
 
     /// A span of `secs` seconds.
+    #[inline]
     pub const fn from_secs(secs: u64) -> Self {
         SimDuration(secs * 1_000_000_000)
     }
 
     /// A span of `secs` seconds, rounded to the nearest nanosecond; negative
     /// and NaN become zero, values past `u64::MAX` ns saturate.
+    /// At least one nanosecond, so time always moves forward.
+    #[inline]
+    pub fn max_one(self) -> SimDuration {
+        self.max(SimDuration::from_nanos(1))
+    }
+
     #[inline]
     pub fn from_secs_f64(secs: f64) -> Self {
         SimDuration::from_nanos_f64(secs * NANOS_PER_SEC)
@@ -82,16 +96,19 @@ impl SimDuration {
     }
 
     /// Nanoseconds in this span.
+    #[inline]
     pub const fn as_nanos(self) -> u64 {
         self.0
     }
 
     /// Seconds in this span.
+    #[inline]
     pub fn as_secs_f64(self) -> f64 {
         self.0 as f64 / NANOS_PER_SEC
     }
 
     /// Milliseconds in this span, the unit the UI and the CLI report.
+    #[inline]
     pub fn as_millis_f64(self) -> f64 {
         self.0 as f64 / 1e6
     }
@@ -99,6 +116,7 @@ impl SimDuration {
     /// Parses a duration with a unit: `"250us"`, `"8ms"`, `"2s"`, `"5m"`,
     /// `"1h"`, `"1.5s"`, `"100ns"`. A bare number is refused: the unit is the
     /// point of writing the value down.
+    #[inline]
     pub fn parse(text: &str) -> Result<Self, DurationError> {
         let text = text.trim();
         let split = text
@@ -142,6 +160,7 @@ pub enum DurationError {
 }
 
 impl fmt::Display for DurationError {
+    #[inline]
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             DurationError::MissingUnit(t) => {
@@ -163,6 +182,7 @@ impl std::error::Error for DurationError {}
 
 impl fmt::Display for SimDuration {
     /// The shortest exact form with a unit, e.g. `8ms`, `250us`, `2s`.
+    #[inline]
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let n = self.0;
         let units = [
@@ -182,12 +202,14 @@ impl fmt::Display for SimDuration {
 }
 
 impl Serialize for SimDuration {
+    #[inline]
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_str(self)
     }
 }
 
 impl<'de> Deserialize<'de> for SimDuration {
+    #[inline]
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let text = String::deserialize(d)?;
         SimDuration::parse(&text).map_err(serde::de::Error::custom)
@@ -196,12 +218,14 @@ impl<'de> Deserialize<'de> for SimDuration {
 
 impl Add<SimDuration> for SimTime {
     type Output = SimTime;
+    #[inline]
     fn add(self, rhs: SimDuration) -> SimTime {
         SimTime(self.0.saturating_add(rhs.0))
     }
 }
 
 impl AddAssign<SimDuration> for SimTime {
+    #[inline]
     fn add_assign(&mut self, rhs: SimDuration) {
         *self = *self + rhs;
     }
@@ -209,6 +233,7 @@ impl AddAssign<SimDuration> for SimTime {
 
 impl Sub for SimTime {
     type Output = SimDuration;
+    #[inline]
     fn sub(self, rhs: SimTime) -> SimDuration {
         self.since(rhs)
     }
@@ -216,6 +241,7 @@ impl Sub for SimTime {
 
 impl Add for SimDuration {
     type Output = SimDuration;
+    #[inline]
     fn add(self, rhs: SimDuration) -> SimDuration {
         SimDuration(self.0.saturating_add(rhs.0))
     }

@@ -25,11 +25,13 @@ impl Outcome {
         [Outcome::Ok, Outcome::Degraded, Outcome::Error, Outcome::Timeout, Outcome::Rejected];
 
     /// An answer the user can use.
+    #[inline]
     pub fn is_success(self) -> bool {
         matches!(self, Outcome::Ok | Outcome::Degraded)
     }
 
     /// Position in [`Outcome::ALL`], for counters.
+    #[inline]
     pub fn index(self) -> usize {
         self as usize
     }
@@ -52,6 +54,7 @@ impl OutcomeCounts {
         *self.get_mut(outcome) += 1;
     }
 
+    #[inline]
     fn get_mut(&mut self, outcome: Outcome) -> &mut u64 {
         match outcome {
             Outcome::Ok => &mut self.ok,
@@ -63,6 +66,7 @@ impl OutcomeCounts {
     }
 
     /// The count for `outcome`.
+    #[inline]
     pub fn get(&self, outcome: Outcome) -> u64 {
         match outcome {
             Outcome::Ok => self.ok,
@@ -74,11 +78,13 @@ impl OutcomeCounts {
     }
 
     /// All outcomes together.
+    #[inline]
     pub fn total(&self) -> u64 {
         self.ok + self.degraded + self.error + self.timeout + self.rejected
     }
 
     /// Adds another span's counts.
+    #[inline]
     pub fn merge(&mut self, other: &OutcomeCounts) {
         for o in Outcome::ALL {
             *self.get_mut(o) += other.get(o);
