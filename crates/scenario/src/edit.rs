@@ -49,7 +49,7 @@ pub enum Edit {
 
 /// Applies `edit` to a scenario file's text, returning the new text.
 pub fn apply(text: &str, edit: &Edit) -> Result<String, String> {
-    let mut root: Table = text.parse().map_err(|e: toml::de::Error| e.message().to_owned())?;
+    let mut root: Table = crate::scenario::read::table(text)?;
     apply_to_table(&mut root, edit)?;
     toml::to_string(&root).map_err(|e| e.to_string())
 }
@@ -148,7 +148,7 @@ fn fresh_id(root: &Table, base: &str) -> String {
 }
 
 fn parse_inline(text: &str) -> Table {
-    toml::from_str(text).unwrap_or_default()
+    crate::scenario::read::table(text).unwrap_or_default()
 }
 
 fn add_node(

@@ -55,7 +55,7 @@ pub struct OutlineLoad {
 
 /// The outline of a scenario file's text.
 pub fn outline(text: &str) -> Result<Outline, String> {
-    let root: Table = text.parse().map_err(|e: toml::de::Error| e.message().to_owned())?;
+    let root: Table = crate::scenario::read::table(text)?;
     let tables = |kind: &str| -> Vec<Table> {
         root.get(kind)
             .and_then(Value::as_array)

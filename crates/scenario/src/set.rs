@@ -14,9 +14,8 @@ pub fn apply(scenario: &mut Scenario, path: &str, value: &str) -> Result<(), Str
     let mut doc = Value::try_from(&*scenario).map_err(|e| e.to_string())?;
     let table = doc.as_table_mut().ok_or("scenario is not a table")?;
     apply_to_table(table, path, value)?;
-    *scenario = doc
-        .try_into()
-        .map_err(|e: toml::de::Error| format!("`{path}` = {value}: {}", e.message().trim()))?;
+    *scenario = crate::scenario::read::from_table(table)
+        .map_err(|e| format!("`{path}` = {value}: {}", e.message().trim()))?;
     Ok(())
 }
 
@@ -25,7 +24,7 @@ pub fn apply(scenario: &mut Scenario, path: &str, value: &str) -> Result<(), Str
 /// Works on the TOML document alone, so a caller that only reads scenarios
 /// (the worker) needs no scenario serializer.
 pub fn apply_to_text(text: &str, path: &str, value: &str) -> Result<String, String> {
-    let mut table: Table = text.parse().map_err(|e: toml::de::Error| e.message().to_owned())?;
+    let mut table: Table = crate::scenario::read::table(text)?;
     apply_to_table(&mut table, path, value)?;
     toml::to_string(&table).map_err(|e| e.to_string())
 }
@@ -107,7 +106,7 @@ enum Target<'a> {
 }
 
 fn parse_value(text: &str) -> Value {
-    toml::from_str::<toml::Table>(&format!("v = {text}"))
+    crate::scenario::read::table(&format!("v = {text}"))
         .ok()
         .and_then(|mut t| t.remove("v"))
         .unwrap_or_else(|| Value::String(text.to_owned()))

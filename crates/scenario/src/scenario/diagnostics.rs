@@ -139,7 +139,7 @@ pub fn parse(file: &str, text: &str) -> Result<Scenario, ScenarioError> {
         return Err(ScenarioError { diagnostics });
     }
 
-    let scenario: Scenario = toml::from_str(text).map_err(|e| {
+    let scenario: Scenario = super::read::from_parsed(&table).map_err(|e| {
         let offset = e.span().map_or(0, |s| s.start);
         let key = locations.key_at(offset);
         let line = e.span().map_or(0, |_| locations.line_of(offset));

@@ -7,6 +7,7 @@
 //! ([`validate`]). Only a scenario that passes all three reaches the engine.
 
 pub mod diagnostics;
+pub mod read;
 pub mod validate;
 
 use schemars::JsonSchema;
