@@ -1,9 +1,9 @@
 //! The Web Worker side: owns the engine, advances it on a timer at the
 //! chosen speed, and posts a [`Frame`] per tick.
 //!
-//! Runs in the worker's global scope only (`src/bin/worker.rs` calls
-//! [`start`]). The page's main thread never runs the engine, so it never
-//! freezes.
+//! Runs in the worker's global scope only (`src/main.rs` calls [`start`]
+//! when the module finds itself in the worker). The page's main thread
+//! never runs the engine, so it never freezes.
 
 use std::cell::RefCell;
 use std::rc::Rc;
