@@ -3,7 +3,7 @@
 //!
 //! `toml`'s own deserializer does this too, but every type it reads gets its
 //! own copy of that deserializer's large generic code: for the scenario's
-//! types, about a fifth of the browser bundle. This one is a thin
+//! types, about a tenth of the browser bundle's code (BENCHMARKS.md). This one is a thin
 //! `Deserializer` over the tables `toml` has already parsed (for a file,
 //! with their spans, so an error still points at its line and key) or built
 //! (for a `--set` edit of a scenario in memory), with `toml`'s behaviour:
