@@ -1,22 +1,6 @@
-//! `[[expect]]` assertions: what `scalesim check` verifies after a run, so a
-//! capacity assumption that stopped holding fails CI.
-//!
-//! ```toml
-//! [[expect]]
-//! metric = "p99"        # user latency, all loads
-//! below = "250ms"
-//!
-//! [[expect]]
-//! metric = "utilization"
-//! node = "api"
-//! above = 0.5
-//! below = 0.9
-//!
-//! [[expect]]
-//! metric = "throughput" # measured from 240 s to the end only
-//! from = "240s"
-//! above = 700
-//! ```
+//! Measuring `[[expect]]` assertions: what `scalesim check` verifies after
+//! a run, so a capacity assumption that stopped holding fails CI. What a
+//! file may say, and its check, are the scenario crate's `expect`.
 //!
 //! A time range is measured exactly as a run whose warm-up ends at `from`
 //! and whose duration ends at `to` (the same seed gives the same run up to

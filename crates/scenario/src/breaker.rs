@@ -1,9 +1,6 @@
-//! Circuit breakers on calls: `breaker = { failure_rate, window, min_calls,
-//! open_for }`. Closed, it counts outcomes over a sliding window; when at
-//! least `min_calls` tries saw at least `failure_rate` failures it opens and
-//! fails calls fast (rejected, without reaching the target) for `open_for`;
-//! then, half-open, it lets one probe through: success closes it, failure
-//! opens it again.
+//! A circuit breaker's settings as a scenario writes them on a call:
+//! `breaker = { failure_rate, window, min_calls, open_for }`. The engine's
+//! `breaker` module runs the closed / open / half-open state machine.
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};

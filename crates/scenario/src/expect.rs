@@ -18,9 +18,8 @@
 //! above = 700
 //! ```
 //!
-//! A time range is measured exactly as a run whose warm-up ends at `from`
-//! and whose duration ends at `to` (the same seed gives the same run up to
-//! there), so ranged expectations cost one more run each distinct range.
+//! This module is what a file may say (the metric vocabulary, the bounds)
+//! and the check of it; the engine's `expect` module measures a run.
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};

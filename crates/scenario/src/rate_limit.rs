@@ -1,6 +1,6 @@
-//! `rate_limit = { rate, burst }` on any node: a token bucket. A request that
-//! finds no token is rejected at the door, as a real rate limiter answers
-//! 429 before doing any work.
+//! A rate limiter's settings as a scenario writes them on any node:
+//! `rate_limit = { rate, burst, retry_after }`. The engine's `rate_limit`
+//! module runs the token bucket.
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};

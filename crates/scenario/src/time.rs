@@ -116,7 +116,6 @@ impl SimDuration {
     /// Parses a duration with a unit: `"250us"`, `"8ms"`, `"2s"`, `"5m"`,
     /// `"1h"`, `"1.5s"`, `"100ns"`. A bare number is refused: the unit is the
     /// point of writing the value down.
-    #[inline]
     pub fn parse(text: &str) -> Result<Self, DurationError> {
         let text = text.trim();
         let split = text
@@ -160,7 +159,6 @@ pub enum DurationError {
 }
 
 impl fmt::Display for DurationError {
-    #[inline]
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             DurationError::MissingUnit(t) => {
@@ -182,7 +180,6 @@ impl std::error::Error for DurationError {}
 
 impl fmt::Display for SimDuration {
     /// The shortest exact form with a unit, e.g. `8ms`, `250us`, `2s`.
-    #[inline]
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let n = self.0;
         let units = [
@@ -202,14 +199,12 @@ impl fmt::Display for SimDuration {
 }
 
 impl Serialize for SimDuration {
-    #[inline]
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_str(self)
     }
 }
 
 impl<'de> Deserialize<'de> for SimDuration {
-    #[inline]
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let text = String::deserialize(d)?;
         SimDuration::parse(&text).map_err(serde::de::Error::custom)
