@@ -63,7 +63,7 @@ fn normal_tables() -> &'static Tables {
 
 /// A draw from the exponential distribution with mean 1. The common case
 /// (a point inside its layer's rectangle) is inlined into the caller; the
-/// rest is [`exponential_edge`].
+/// rest is `exponential_edge`.
 #[inline(always)]
 pub fn standard_exponential(rng: &mut Rng) -> f64 {
     let t = exp_tables();

@@ -2,8 +2,8 @@
 //! the worker and the CLI drive (`advance_until`, `snapshot`, live changes),
 //! and the bookkeeping that turns events into windows and a summary.
 //!
-//! Entities: a user request is a [`Call`] from its load into the target; a
-//! visit of a request to a node is a [`Task`]; a task's downstream calls are
+//! Entities: a user request is a `Call` from its load into the target; a
+//! visit of a request to a node is a `Task`; a task's downstream calls are
 //! further `Call`s, each owning its retries, timeout and fan-out copies.
 //! Both live in slabs and are freed the moment they finish.
 //!
