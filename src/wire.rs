@@ -4,9 +4,9 @@
 //! Both ends are the same Wasm module, so the encoding needs no schema, no
 //! field names and no versioning: fields go in declaration order, integers
 //! as LEB128, floats as their 8 bytes, enums as a one-byte tag. It is here
-//! rather than serde's derived JSON for size: deserializing the protocol
-//! through serde's derived code cost the bundle about 128 kB gzipped, this
-//! about a tenth of it.
+//! rather than serde's derived JSON for size: the protocol through serde's
+//! derived code cost the bundle about 60 kB gzipped; this is about 20 kB of
+//! code before compression (BENCHMARKS.md).
 //!
 //! Every impl lists every field: the struct and enum macros destructure the
 //! value when writing and build it with a struct literal when reading, so a
@@ -81,6 +81,10 @@ impl<'a> Reader<'a> {
         let mut value = 0u64;
         for shift in (0..64).step_by(7) {
             let byte = self.byte()?;
+            // The tenth byte holds the 64th bit alone: more is past u64.
+            if shift == 63 && byte > 1 {
+                return Err(WireError::Overflow);
+            }
             value |= u64::from(byte & 0x7f) << shift;
             if byte < 0x80 {
                 return Ok(value);
@@ -562,6 +566,13 @@ error_rate = 0.3
         let mut endless = vec![10];
         endless.extend([0xff; 11]);
         assert_eq!(from_bytes::<FromWorker>(&endless), Err(WireError::Overflow));
+        // Ten bytes whose last carries bits past the 64th.
+        let mut past = vec![10];
+        past.extend([0xff; 9]);
+        past.push(0x02);
+        assert_eq!(from_bytes::<FromWorker>(&past), Err(WireError::Overflow));
+        // u64::MAX itself, the widest that fits, still reads.
+        assert_eq!(from_bytes::<u64>(&to_bytes(&u64::MAX)), Ok(u64::MAX));
         // A u32 field given a u64.
         let mut wide = vec![6];
         put_varint(u64::from(u32::MAX) + 1, &mut wide);

@@ -45,8 +45,8 @@ impl SimWorker {
             .map_err(|e| format!("cannot start the simulation worker: {e:?}"))?;
         let report = on_report.clone();
         let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-            let report_of = |bytes: Vec<u8>| decode::<FromWorker>(&bytes);
-            let message = browser::message_bytes(event.data()).and_then(report_of);
+            let bytes = browser::message_bytes(event.data());
+            let message = bytes.and_then(|bytes| decode::<FromWorker>(&bytes));
             report.emit(message.unwrap_or_else(|message| FromWorker::Error { message }));
         });
         let on_error = Closure::<dyn FnMut(ErrorEvent)>::new(move |event: ErrorEvent| {

@@ -65,6 +65,7 @@ fn Page() -> Html {
             let (text, points) = outcome();
             #[cfg(feature = "chart")]
             draw(&points);
+            #[cfg(not(feature = "chart"))]
             let _ = points;
             shown.set(text);
         })
