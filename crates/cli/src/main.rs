@@ -9,6 +9,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use scalesim_engine::expect::Metric;
 use scalesim_engine::{Scenario, SimDuration, Simulation, set};
 
 #[derive(Parser)]
@@ -150,7 +151,14 @@ fn check(files: &[PathBuf], seed: Option<u64>) -> ExitCode {
             checked += 1;
             failed += usize::from(!verdict.passed);
             let mark = if verdict.passed { "ok  " } else { "FAIL" };
-            println!("  {mark}  {}  (measured {:.4})", verdict.expectation, verdict.actual);
+            let measured = match verdict.actual {
+                Some(v) => scalesim_engine::expect::show(Metric::parse(&verdict.metric), v),
+                None => "no value".to_owned(),
+            };
+            println!(
+                "  {mark}  {}  (measured {measured}: {})",
+                verdict.expectation, verdict.detail
+            );
         }
     }
     println!(

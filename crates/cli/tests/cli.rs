@@ -318,3 +318,58 @@ fn schema_describes_the_scenario_format() {
         assert!(text.contains(word), "schema lacks {word}");
     }
 }
+
+/// 9 000 requests/s into a service that serves about 1 600/s, with users
+/// who give up after a second: every request times out.
+const COLLAPSE: &str = r#"
+[scenario]
+name = "Collapse: far past capacity"
+seed = 7
+duration = "20s"
+warmup = "5s"
+
+[[load]]
+id = "users"
+target = "api"
+rate = 9000
+timeout = "1s"
+
+[[node]]
+id = "api"
+kind = "service"
+workers = 8
+service_time = { dist = "exp", mean = "5ms" }
+"#;
+
+#[test]
+fn a_collapse_fails_latency_and_error_checks_and_has_no_latency() {
+    let p99 = temp_file(
+        "collapse-p99.toml",
+        &format!("{COLLAPSE}\n[[expect]]\nmetric = \"p99\"\nbelow = \"250ms\"\n"),
+    );
+    let out = scalesim(&["check", p99.to_str().unwrap()]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("FAIL") && text.contains("no request was answered"), "{text}");
+    assert!(!text.contains("0.0000"), "{text}");
+
+    let errors = temp_file(
+        "collapse-errors.toml",
+        &format!("{COLLAPSE}\n[[expect]]\nmetric = \"error_rate\"\nbelow = 0.001\n"),
+    );
+    let out = scalesim(&["check", errors.to_str().unwrap()]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("FAIL") && text.contains("% over"), "{text}");
+
+    let out = scalesim(&["run", p99.to_str().unwrap(), "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["requests"]["ok"], 0);
+    assert_eq!(v["latency_ms"]["count"], 0);
+    for key in ["mean", "p50", "p90", "p99", "p999", "max"] {
+        assert!(v["latency_ms"][key].is_null(), "latency_ms.{key} = {}", v["latency_ms"][key]);
+    }
+    let out = scalesim(&["run", p99.to_str().unwrap()]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("latency ms: no answers"), "{text}");
+}
