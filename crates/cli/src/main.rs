@@ -2,40 +2,68 @@
 //! than a browser tab. A thin shell: read files, parse arguments, call the
 //! engine, print.
 
+mod check;
 mod report;
 mod sweep;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use clap::{Parser, Subcommand};
-use scalesim_engine::expect::Metric;
+use scalesim_engine::scenario::Diagnostic;
 use scalesim_engine::{Scenario, SimDuration, Simulation, set};
 
+/// Exit code: an expectation does not hold.
+pub const EXIT_FAILED: u8 = 1;
+/// Exit code: a file cannot be read or run (every problem is printed).
+pub const EXIT_CANNOT_RUN: u8 = 2;
+/// Exit code: the command line itself is wrong (an unknown option, a
+/// malformed value). The usual `EX_USAGE`.
+pub const EXIT_USAGE: u8 = 64;
+
+const EXIT_CODES: &str = "Exit codes: 0 success; 1 an expectation does not hold; \
+2 a file cannot be read or run (every problem is listed); 64 usage (a wrong option or argument).";
+
 #[derive(Parser)]
-#[command(name = "scalesim", version, about = "Show how a system's design breaks under scale.")]
+#[command(
+    name = "scalesim",
+    version,
+    about = "Show how a system's design breaks under scale.",
+    after_help = EXIT_CODES
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
 }
 
+/// `--seed`, `--duration` and `--set`, as every command that runs a file
+/// takes them.
+#[derive(clap::Args, Clone, Debug, Default)]
+pub struct Overrides {
+    /// Override the scenario's seed.
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Override the scenario's duration ("120s", "5m").
+    #[arg(long, value_parser = parse_duration)]
+    duration: Option<SimDuration>,
+    /// Set a parameter: `api.replicas=4`, `load.shoppers.rate=2000`,
+    /// `node.api.call.0.mode=async`, `scenario.warmup=20s`. Repeatable.
+    #[arg(long = "set", value_name = "PATH=VALUE", value_parser = parse_assignment)]
+    sets: Vec<(String, String)>,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Run a scenario file and print its summary.
+    #[command(after_help = EXIT_CODES)]
     Run {
-        /// The scenario (TOML, SPEC §2).
+        /// The scenario file (TOML; see docs/reference.md).
         file: PathBuf,
-        /// Override the scenario's seed.
-        #[arg(long)]
-        seed: Option<u64>,
-        /// Override the scenario's duration ("120s", "5m").
-        #[arg(long, value_parser = parse_duration)]
-        duration: Option<SimDuration>,
-        /// Set a parameter: `api.replicas=4`, `load.shoppers.rate=2000`,
-        /// `node.api.call.0.mode=async`, `scenario.warmup=20s`. Repeatable.
-        #[arg(long = "set", value_name = "PATH=VALUE")]
-        sets: Vec<String>,
-        /// Print the JSON object of SPEC §3 instead of a human summary.
+        #[command(flatten)]
+        overrides: Overrides,
+        /// Print the summary as one JSON object (latency figures over no
+        /// answered request are null).
         #[arg(long)]
         json: bool,
         /// Include every window (in the JSON, or as a table).
@@ -46,8 +74,9 @@ enum Command {
     /// (the same seeds at every step) on every core, and print offered load
     /// against p99, goodput and errors, with 95% confidence intervals and
     /// the knee marked.
+    #[command(after_help = EXIT_CODES)]
     Sweep {
-        /// The scenario (TOML, SPEC §2).
+        /// The scenario file (TOML; see docs/reference.md).
         file: PathBuf,
         /// `PATH=FROM..TO:STEPS`, e.g. `load.users.rate=100..5000:20`.
         #[arg(long)]
@@ -68,15 +97,40 @@ enum Command {
     /// Print the JSON Schema of the scenario format, for editors (e.g. a
     /// `#:schema ./scalesim.schema.json` line in a TOML file).
     Schema,
-    /// Run each scenario's `[[expect]]` assertions; exit 1 if any fails
-    /// (2 if a file cannot run).
+    /// Run each scenario's `[[expect]]` assertions, for CI.
+    ///
+    /// An expectation holds when its measured value is strictly on the
+    /// right side of its bound; with `--runs N` it holds when the whole 95%
+    /// confidence interval of the mean over N runs (seeds S, S+1, …) is.
+    /// A figure with no data (a latency when no request was answered, a
+    /// rate when none was offered) has no value, and its expectation fails.
+    /// `error_rate` and `failure_rate` count every way a user is failed
+    /// (error, timeout, rejected); `error_only_rate`, `timeout_rate` and
+    /// `rejected_rate` count one outcome each; `success_rate` counts ok and
+    /// degraded; all are shares of the requests offered after warm-up.
+    #[command(after_help = "Exit codes: 0 every expectation holds; 1 an expectation does not \
+hold; 2 a file cannot be read or run (or, with --require-expect, has no [[expect]]); \
+64 usage (a wrong option or argument). Files are all checked whatever one of them gives; \
+the exit code is the worst of them (2 over 1).")]
     Check {
         /// Scenario files.
         #[arg(required = true)]
         files: Vec<PathBuf>,
-        /// Override every scenario's seed.
+        #[command(flatten)]
+        overrides: Overrides,
+        /// Independent replications a file (seeds S, S+1, …); an
+        /// expectation holds when its 95% confidence interval is inside
+        /// the bound.
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=1000))]
+        runs: u32,
+        /// Output: text, json, junit (JUnit XML) or github (GitHub Actions
+        /// annotations on the `[[expect]]` lines).
+        #[arg(long, value_enum, default_value_t = check::Format::Text)]
+        format: check::Format,
+        /// Refuse (exit 2) a file with no `[[expect]]`, instead of passing
+        /// it with a note.
         #[arg(long)]
-        seed: Option<u64>,
+        require_expect: bool,
     },
 }
 
@@ -84,18 +138,35 @@ fn parse_duration(text: &str) -> Result<SimDuration, String> {
     SimDuration::parse(text).map_err(|e| e.to_string())
 }
 
+fn parse_assignment(text: &str) -> Result<(String, String), String> {
+    let (path, value) = text
+        .split_once('=')
+        .ok_or_else(|| format!("`{text}`: expected PATH=VALUE, e.g. api.replicas=4"))?;
+    Ok((path.trim().to_owned(), value.trim().to_owned()))
+}
+
 fn main() -> ExitCode {
-    match Cli::parse().command {
-        Command::Run { file, seed, duration, sets, json, windows } => {
-            match run(&file, seed, duration, &sets, json, windows) {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { EXIT_USAGE } else { 0 });
+        }
+    };
+    let failed = |message: String| {
+        eprintln!("scalesim: {message}");
+        ExitCode::from(EXIT_CANNOT_RUN)
+    };
+    match cli.command {
+        Command::Run { file, overrides, json, windows } => {
+            match run(&file, &overrides, json, windows) {
                 Ok(()) => ExitCode::SUCCESS,
-                Err(message) => {
-                    eprintln!("scalesim: {message}");
-                    ExitCode::from(2)
-                }
+                Err(message) => failed(message),
             }
         }
-        Command::Check { files, seed } => check(&files, seed),
+        Command::Check { files, overrides, runs, format, require_expect } => {
+            check::run(&files, &check::Options { overrides, runs, format, require_expect })
+        }
         Command::Schema => {
             let schema = scalesim_engine::schema::scenario_schema();
             match serde_json::to_string_pretty(&schema) {
@@ -103,110 +174,90 @@ fn main() -> ExitCode {
                     println!("{text}");
                     ExitCode::SUCCESS
                 }
-                Err(e) => {
-                    eprintln!("scalesim: {e}");
-                    ExitCode::from(2)
-                }
+                Err(e) => failed(e.to_string()),
             }
         }
         Command::Sweep { file, param, runs, duration, json, csv } => {
             match sweep::run(&file, &param, runs, duration, json, csv) {
                 Ok(()) => ExitCode::SUCCESS,
-                Err(message) => {
-                    eprintln!("scalesim: {message}");
-                    ExitCode::from(2)
-                }
+                Err(message) => failed(message),
             }
         }
     }
 }
 
-/// Runs every file's expectations; 0 when all hold, 1 on a breach, 2 when a
-/// file cannot run (the others are still checked).
-fn check(files: &[PathBuf], seed: Option<u64>) -> ExitCode {
-    let (mut checked, mut failed, mut broken) = (0, 0, 0);
-    for file in files {
-        let scenario = match load(file, seed, None, &[]) {
-            Ok(s) => s,
-            Err(message) => {
-                eprintln!("scalesim: {message}");
-                broken += 1;
-                continue;
-            }
-        };
-        println!("{}: {}", file.display(), scenario.scenario.name);
-        if scenario.expects.is_empty() {
-            println!("  (no [[expect]] blocks)");
-            continue;
-        }
-        let verdicts = match scalesim_engine::expect::evaluate(&scenario) {
-            Ok((_, verdicts)) => verdicts,
-            Err(e) => {
-                eprintln!("scalesim: {e}");
-                broken += 1;
-                continue;
-            }
-        };
-        for verdict in verdicts {
-            checked += 1;
-            failed += usize::from(!verdict.passed);
-            let mark = if verdict.passed { "ok  " } else { "FAIL" };
-            let measured = match verdict.actual {
-                Some(v) => scalesim_engine::expect::show(Metric::parse(&verdict.metric), v),
-                None => "no value".to_owned(),
-            };
-            println!(
-                "  {mark}  {}  (measured {measured}: {})",
-                verdict.expectation, verdict.detail
-            );
+/// A scenario from a file's text with the overrides applied, or every
+/// problem it has.
+pub fn scenario_from(
+    name: &str,
+    text: &str,
+    overrides: &Overrides,
+) -> Result<Scenario, Vec<Diagnostic>> {
+    let mut scenario = Scenario::from_toml(name, text).map_err(|e| e.diagnostics)?;
+    if let Some(seed) = overrides.seed {
+        scenario.scenario.seed = seed;
+    }
+    if let Some(duration) = overrides.duration {
+        scenario.scenario.duration = duration;
+    }
+    let mut problems = Vec::new();
+    for (path, value) in &overrides.sets {
+        if let Err(e) = set::apply(&mut scenario, path, value) {
+            problems.push(Diagnostic {
+                file: name.to_owned(),
+                line: 0,
+                key: path.clone(),
+                message: format!("--set {path}={value}: {e}"),
+            });
         }
     }
-    println!(
-        "{checked} expectations, {failed} failed{}",
-        if broken > 0 { format!(", {broken} files could not run") } else { String::new() }
-    );
-    match (broken, failed) {
-        (0, 0) => ExitCode::SUCCESS,
-        (0, _) => ExitCode::from(1),
-        _ => ExitCode::from(2),
+    if problems.is_empty()
+        && (overrides.seed.is_some() || overrides.duration.is_some() || !overrides.sets.is_empty())
+    {
+        problems.extend(scalesim_engine::scenario::validate::problems(&scenario).into_iter().map(
+            |p| Diagnostic {
+                file: name.to_owned(),
+                line: 0,
+                key: p.key,
+                message: format!("{} (with the command line's overrides)", p.message),
+            },
+        ));
     }
+    if problems.is_empty() { Ok(scenario) } else { Err(problems) }
 }
 
 /// Reads a scenario file with its overrides applied.
-fn load(
-    file: &PathBuf,
-    seed: Option<u64>,
-    duration: Option<SimDuration>,
-    sets: &[String],
-) -> Result<Scenario, String> {
+fn load(file: &PathBuf, overrides: &Overrides) -> Result<Scenario, String> {
     let name = file.display().to_string();
     let text = std::fs::read_to_string(file).map_err(|e| format!("cannot read {name}: {e}"))?;
-    let mut scenario = Scenario::from_toml(&name, &text).map_err(|e| e.to_string())?;
-    if let Some(seed) = seed {
-        scenario.scenario.seed = seed;
-    }
-    if let Some(duration) = duration {
-        scenario.scenario.duration = duration;
-    }
-    for assignment in sets {
-        let (path, value) = assignment.split_once('=').ok_or_else(|| {
-            format!("--set {assignment}: expected PATH=VALUE, e.g. api.replicas=4")
-        })?;
-        set::apply(&mut scenario, path.trim(), value.trim())
-            .map_err(|e| format!("--set {assignment}: {e}"))?;
-    }
-    Ok(scenario)
+    scenario_from(&name, &text, overrides)
+        .map_err(|problems| scalesim_engine::ScenarioError { diagnostics: problems }.to_string())
 }
 
-fn run(
-    file: &PathBuf,
-    seed: Option<u64>,
-    duration: Option<SimDuration>,
-    sets: &[String],
-    json: bool,
-    windows: bool,
-) -> Result<(), String> {
-    let scenario = load(file, seed, duration, sets)?;
+/// `f` of every item, on every core, in the items' order.
+pub fn parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let next = AtomicUsize::new(0);
+    let results: std::sync::Mutex<Vec<(usize, R)>> = std::sync::Mutex::new(Vec::new());
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(items.len());
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(item) = items.get(i) else { break };
+                    let r = f(item);
+                    results.lock().unwrap_or_else(|p| p.into_inner()).push((i, r));
+                }
+            });
+        }
+    });
+    let mut results = results.into_inner().unwrap_or_else(|p| p.into_inner());
+    results.sort_by_key(|(i, _)| *i);
+    results.into_iter().map(|(_, r)| r).collect()
+}
+
+fn run(file: &PathBuf, overrides: &Overrides, json: bool, windows: bool) -> Result<(), String> {
+    let scenario = load(file, overrides)?;
     let run = Simulation::run(scenario.clone()).map_err(|e| e.to_string())?;
     if json {
         let mut out = serde_json::to_value(&run.summary).map_err(|e| e.to_string())?;

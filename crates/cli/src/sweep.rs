@@ -17,7 +17,7 @@ pub fn run(
     json: bool,
     csv: bool,
 ) -> Result<(), String> {
-    let base = crate::load(file, None, duration, &[])?;
+    let base = crate::load(file, &crate::Overrides { duration, ..Default::default() })?;
     let spec = SweepSpec::parse(param, runs)?;
     let steps = spec.values().len();
     // Plan every run first, so a bad value is reported before any work.

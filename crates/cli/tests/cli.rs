@@ -216,7 +216,9 @@ fn check_passes_holds_and_fails_breaches() {
     assert_eq!(breach.status.code(), Some(1));
     let out = String::from_utf8_lossy(&breach.stdout);
     assert!(
-        out.contains("FAIL  p99 of all users < 1ms") && out.contains("5 expectations, 1 failed"),
+        out.contains(
+            "breach.toml:42: p99 of all users < 1ms: 9.503 ms, 850.3% over the bound (1 ms)"
+        ) && out.contains("5 expectations, 1 failed"),
         "{out}"
     );
 }
@@ -227,7 +229,7 @@ fn check_refuses_a_bad_expectation_with_a_suggestion() {
         + "\n[[expect]]\nmetric = \"pp99\"\nbelow = \"1ms\"\n\n[[expect]]\nmetric = \"utilization\"\nnode = \"apj\"\nbelow = \"1ms\"\n";
     let out = scalesim(&["check", temp_file("bad-expect.toml", &text).to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
+    let err = String::from_utf8_lossy(&out.stdout);
     assert!(
         err.contains("`expect[3].metric`: unknown metric `pp99`; did you mean `p99`?"),
         "{err}"
@@ -372,4 +374,144 @@ fn a_collapse_fails_latency_and_error_checks_and_has_no_latency() {
     let out = scalesim(&["run", p99.to_str().unwrap()]);
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("latency ms: no answers"), "{text}");
+}
+
+/// The station with one expectation that holds and one that breaks.
+fn station_with_a_breach() -> std::path::PathBuf {
+    let text = std::fs::read_to_string(STATION).unwrap()
+        + "\n[[expect]]\nmetric = \"p99\"\nbelow = \"5ms\"\n";
+    temp_file("station-breach.toml", &text)
+}
+
+/// The line of the last `[[expect]]` in a file.
+fn last_expect_line(path: &std::path::Path) -> usize {
+    let text = std::fs::read_to_string(path).unwrap();
+    text.lines().enumerate().filter(|(_, l)| l.trim() == "[[expect]]").last().unwrap().0 + 1
+}
+
+#[test]
+fn check_junit_is_well_formed_junit_xml() {
+    let breach = station_with_a_breach();
+    let out = scalesim(&[
+        "check",
+        "--format",
+        "junit",
+        STATION,
+        breach.to_str().unwrap(),
+        "/no/such.toml",
+    ]);
+    assert_eq!(out.status.code(), Some(2), "a file that cannot run wins over a breach");
+    let text = String::from_utf8(out.stdout).unwrap();
+    let doc = roxmltree::Document::parse(&text).unwrap_or_else(|e| panic!("{e}\n{text}"));
+    let root = doc.root_element();
+    assert_eq!(root.tag_name().name(), "testsuites");
+    let suites: Vec<_> = root.children().filter(|n| n.is_element()).collect();
+    assert_eq!(suites.len(), 3);
+    let mut total = 0;
+    for suite in &suites {
+        assert_eq!(suite.tag_name().name(), "testsuite");
+        let cases: Vec<_> = suite.children().filter(|n| n.has_tag_name("testcase")).collect();
+        let count =
+            |tag: &str| cases.iter().filter(|c| c.children().any(|n| n.has_tag_name(tag))).count();
+        let attr = |name: &str| suite.attribute(name).unwrap().parse::<usize>().unwrap();
+        assert_eq!(attr("tests"), cases.len());
+        assert_eq!(attr("failures"), count("failure"));
+        assert_eq!(attr("errors"), count("error"));
+        for case in &cases {
+            assert!(case.attribute("name").is_some() && case.attribute("classname").is_some());
+        }
+        total += cases.len();
+    }
+    assert_eq!(root.attribute("tests").unwrap().parse::<usize>().unwrap(), total);
+    assert_eq!(root.attribute("failures"), Some("1"));
+    assert_eq!(root.attribute("errors"), Some("1"));
+    let failure = doc.descendants().find(|n| n.has_tag_name("failure")).unwrap();
+    let case = failure.parent().unwrap();
+    assert_eq!(case.attribute("name"), Some("p99 of all users < 5ms"));
+    assert_eq!(case.attribute("line").unwrap(), last_expect_line(&breach).to_string());
+    assert!(failure.attribute("message").unwrap().contains("% over the bound (5 ms)"), "{text}");
+}
+
+#[test]
+fn check_github_annotates_the_expect_line() {
+    let breach = station_with_a_breach();
+    let path = breach.to_str().unwrap();
+    let out = scalesim(&["check", "--format", "github", path]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let commands: Vec<&str> = text.lines().filter(|l| l.starts_with("::")).collect();
+    assert_eq!(commands.len(), 1, "{text}");
+    // `::error file=F,line=L,title=T::message`, with `:` and `,` escaped
+    // in the properties.
+    let rest = commands[0].strip_prefix("::error ").unwrap();
+    let (props, message) = rest.split_once("::").unwrap();
+    let props: Vec<(&str, &str)> = props.split(',').map(|p| p.split_once('=').unwrap()).collect();
+    assert_eq!(props[0], ("file", path.replace(':', "%3A").as_str()));
+    assert_eq!(props[1], ("line", last_expect_line(&breach).to_string().as_str()));
+    assert_eq!(props[2].0, "title");
+    assert!(
+        message.starts_with("p99 of all users < 5ms: ") && message.contains("over the bound"),
+        "{message}"
+    );
+    assert!(!message.contains('\n'));
+}
+
+#[test]
+fn check_over_runs_reports_intervals_and_takes_overrides() {
+    let out = scalesim(&[
+        "check",
+        STATION,
+        "--runs",
+        "5",
+        "--format",
+        "json",
+        "--duration",
+        "30s",
+        "--seed",
+        "3",
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["runs"], 5);
+    assert_eq!(v["exit_code"], 0);
+    let file = &v["files"][0];
+    assert_eq!(file["seeds"], serde_json::json!([3, 4, 5, 6, 7]));
+    for e in file["expectations"].as_array().unwrap() {
+        assert_eq!(e["runs"], 5);
+        assert!(e["ci95"].as_f64().unwrap() > 0.0, "{e}");
+        assert!(e["line"].as_u64().unwrap() > 0);
+    }
+    let out = scalesim(&["check", STATION, "--runs", "5"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("5 runs, seeds 42..46") && text.contains(" ± "), "{text}");
+    // --set reaches the run: one worker cannot carry the load.
+    let out = scalesim(&["check", STATION, "--set", "api.workers=1"]);
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stdout));
+}
+
+#[test]
+fn check_exit_codes_are_distinct() {
+    let ok = scalesim(&["check", STATION]).status.code();
+    let failed = scalesim(&["check", station_with_a_breach().to_str().unwrap()]).status.code();
+    let cannot_run = scalesim(&["check", "/no/such/file.toml"]).status.code();
+    let bad = temp_file("bad-value.toml", "[scenario]\nname = \"x\"\nduration = 5\n");
+    let bad_file = scalesim(&["check", bad.to_str().unwrap()]).status.code();
+    let usage = scalesim(&["check", STATION, "--runs", "zero"]).status.code();
+    let no_option = scalesim(&["check", "--frobnicate", STATION]).status.code();
+    assert_eq!((ok, failed, cannot_run, bad_file), (Some(0), Some(1), Some(2), Some(2)));
+    assert_eq!((usage, no_option), (Some(64), Some(64)));
+    let help = scalesim(&["check", "--help"]);
+    let help = String::from_utf8_lossy(&help.stdout);
+    assert!(help.contains("Exit codes") && help.contains("64 usage"), "{help}");
+
+    // A file with no expectations passes with a note, or is refused.
+    let empty = temp_file(
+        "no-expect.toml",
+        std::fs::read_to_string(STATION).unwrap().split("[[expect]]").next().unwrap(),
+    );
+    let note = scalesim(&["check", empty.to_str().unwrap()]);
+    assert_eq!(note.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&note.stdout).contains("no [[expect]]"));
+    let refused = scalesim(&["check", "--require-expect", empty.to_str().unwrap()]);
+    assert_eq!(refused.status.code(), Some(2));
 }

@@ -143,26 +143,28 @@ pub fn judge(spec: &ExpectSpec, samples: &[Option<f64>]) -> Verdict {
     if let Some(b) = &spec.below {
         let b = bound_value(b);
         if high < b {
-            margins.push(margin(estimate.mean, b, "under"));
+            margins.push(margin(metric, estimate.mean, b, "under"));
         } else if estimate.mean >= b {
-            failures.push(margin(estimate.mean, b, "over"));
+            failures.push(margin(metric, estimate.mean, b, "over"));
         } else {
             failures.push(format!(
-                "the 95% interval reaches {} at or over the bound",
-                show(metric, high)
+                "the 95% interval reaches {}, at or over the bound ({})",
+                show(metric, high),
+                show(metric, b)
             ));
         }
     }
     if let Some(b) = &spec.above {
         let b = bound_value(b);
         if low > b {
-            margins.push(margin(estimate.mean, b, "over"));
+            margins.push(margin(metric, estimate.mean, b, "over"));
         } else if estimate.mean <= b {
-            failures.push(margin(estimate.mean, b, "under"));
+            failures.push(margin(metric, estimate.mean, b, "under"));
         } else {
             failures.push(format!(
-                "the 95% interval reaches {} at or under the bound",
-                show(metric, low)
+                "the 95% interval reaches {}, at or under the bound ({})",
+                show(metric, low),
+                show(metric, b)
             ));
         }
     }
@@ -171,13 +173,15 @@ pub fn judge(spec: &ExpectSpec, samples: &[Option<f64>]) -> Verdict {
     verdict
 }
 
-/// How far `value` is from `bound`, in words: `13.8% over the bound`.
-fn margin(value: f64, bound: f64, side: &str) -> String {
+/// How far `value` is from `bound`, in words: `13.8% over the bound
+/// (250 ms)`.
+fn margin(metric: Option<Metric>, value: f64, bound: f64, side: &str) -> String {
     let gap = (value - bound).abs();
+    let shown = show(metric, bound);
     if bound != 0.0 {
-        format!("{:.1}% {side} the bound", gap / bound.abs() * 100.0)
+        format!("{:.1}% {side} the bound ({shown})", gap / bound.abs() * 100.0)
     } else {
-        format!("{} {side} the bound", significant(gap))
+        format!("{} {side} the bound ({shown})", show(metric, gap))
     }
 }
 
@@ -316,11 +320,11 @@ mod tests {
         let p99 = spec("p99", Some(Bound::Duration(SimDuration::from_millis(250))), None);
         let v = judge(&p99, &[Some(284.5)]);
         assert!(!v.passed);
-        assert_eq!(v.detail, "13.8% over the bound");
+        assert_eq!(v.detail, "13.8% over the bound (250 ms)");
         assert_eq!(v.unit, "ms");
         let v = judge(&p99, &[Some(200.0)]);
         assert!(v.passed);
-        assert_eq!(v.detail, "20.0% under the bound");
+        assert_eq!(v.detail, "20.0% under the bound (250 ms)");
     }
 
     #[test]

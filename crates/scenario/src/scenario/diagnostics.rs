@@ -156,6 +156,21 @@ pub fn parse(file: &str, text: &str) -> Result<Scenario, ScenarioError> {
     }
 }
 
+/// The 1-based line of each item of the array of tables `array` (e.g.
+/// `expect`) in a file's text, in order; empty when the text does not
+/// parse. For pointing a report at the `[[expect]]` it is about.
+pub fn lines_of(text: &str, array: &str) -> Vec<usize> {
+    let Ok(table) = DeTable::parse(text) else { return Vec::new() };
+    let locations = Locations::new(text);
+    let item = table.get_ref().iter().find(|(k, _)| k.get_ref().as_ref() == array);
+    match item.map(|(_, v)| v.get_ref()) {
+        Some(DeValue::Array(items)) => {
+            items.iter().map(|i| locations.line_of(i.span().start)).collect()
+        }
+        _ => Vec::new(),
+    }
+}
+
 /// serde's wording, with the hint a user needs for the common case.
 fn explain_type_error(message: &str) -> String {
     let message = message.trim();
