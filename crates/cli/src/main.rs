@@ -206,7 +206,7 @@ pub fn scenario_from(
             problems.push(Diagnostic {
                 file: name.to_owned(),
                 line: 0,
-                key: path.clone(),
+                key: String::new(),
                 message: format!("--set {path}={value}: {e}"),
             });
         }

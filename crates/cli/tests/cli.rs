@@ -133,11 +133,12 @@ service_time = { dist = "exp", mean = "1ms" }
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
-        err.contains("bad.toml:12: `node[0].replcias`") && err.contains("did you mean `replicas`?"),
+        err.contains("bad.toml:12: `node \"api\".replcias`")
+            && err.contains("did you mean `replicas`?"),
         "{err}"
     );
     assert!(
-        err.contains("bad.toml:16: `node[0].call[0].tiemout`")
+        err.contains("bad.toml:16: `node \"api\".call[0].tiemout`")
             && err.contains("did you mean `timeout`?"),
         "{err}"
     );
@@ -176,11 +177,11 @@ service_time = { dist = "lognormal", p50 = "5ms", p99 = "1ms" }
     assert!(err.contains("4 problems"), "{err}");
     assert!(
         err.contains(
-            "cycle.toml:6: `load[0].target`: no node is called `apii`; did you mean `api`?"
+            "cycle.toml:6: `load \"users\".target`: no node is called `apii`; did you mean `api`?"
         ),
         "{err}"
     );
-    assert!(err.contains("cycle.toml:7: `load[0].rate`"), "{err}");
+    assert!(err.contains("cycle.toml:7: `load \"users\".rate`"), "{err}");
     assert!(err.contains("lognormal"), "{err}");
     assert!(err.contains("cycle (api → db → api)"), "{err}");
 }
@@ -514,4 +515,47 @@ fn check_exit_codes_are_distinct() {
     assert!(String::from_utf8_lossy(&note.stdout).contains("no [[expect]]"));
     let refused = scalesim(&["check", "--require-expect", empty.to_str().unwrap()]);
     assert_eq!(refused.status.code(), Some(2));
+}
+
+/// A file with sixteen mistakes of every kind: unknown keys, values of the
+/// wrong type, values out of range, names that do not exist, a bad kind, a
+/// distribution without its parameter, bad expectations.
+const FIFTEEN: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fifteen-mistakes.toml");
+
+#[test]
+fn every_mistake_of_a_file_is_listed_in_one_run_in_line_order_in_words() {
+    let out = scalesim(&["run", FIFTEEN]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    let expected = [
+        (3, "`scenario.duration`: `duration` is a duration: write \"60s\""),
+        (4, "`scenario.windwo`: unknown key; did you mean `window`?"),
+        (8, "`load \"shoppers\".target`: no node is called `apii`; did you mean `api`?"),
+        (9, "`load \"shoppers\".rate`: expected a positive number"),
+        (10, "`load \"shoppers\".timeout`: `timeout` is a duration: write \"3s\""),
+        (15, "`node \"api\".workers`: `workers` must be a whole number of at least 1, not -4"),
+        (16, "`node \"api\".replcias`: unknown key; did you mean `replicas`?"),
+        (21, "`node \"api\".call[0].tiemout`: unknown key; did you mean `timeout`?"),
+        (22, "`node \"api\".call[0].probability`: expected a share between 0 and 1, got 1.5"),
+        (23, "`node \"api\".call[0].mode`: `mode` must be one of `sync`, `async`, not `sometimes`"),
+        (27, "`node \"db\".kind`: `kind` must be one of"),
+        (28, "`node \"db\".service_time`: needs `p99`"),
+        (33, "`node \"cache\".hit_ratio`: `hit_ratio` must be a number, not \"high\""),
+        (34, "`node \"cache\".on_miss`: no node is called `nowhere`"),
+        (37, "`expect[0].metric`: unknown metric `utilisation`; did you mean `utilization`?"),
+        (42, "`expect[1].below`: `below` is a bound"),
+    ];
+    assert!(err.contains(&format!("{} problems in the scenario", expected.len())), "{err}");
+    let lines: Vec<&str> = err.lines().skip(1).collect();
+    assert_eq!(lines.len(), expected.len(), "{err}");
+    for (line, (number, words)) in lines.iter().zip(expected) {
+        assert!(
+            line.contains(&format!("fifteen-mistakes.toml:{number}: {words}")),
+            "{line}\n\n{err}"
+        );
+    }
+    for rust in ["u32", "f64", "untagged", "expected a string", "node["] {
+        assert!(!err.contains(rust), "`{rust}` in\n{err}");
+    }
+    assert!(err.contains("did you mean `database`?"), "{err}");
 }

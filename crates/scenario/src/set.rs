@@ -15,7 +15,7 @@ pub fn apply(scenario: &mut Scenario, path: &str, value: &str) -> Result<(), Str
     let table = doc.as_table_mut().ok_or("scenario is not a table")?;
     apply_to_table(table, path, value)?;
     *scenario = crate::scenario::read::from_table(table)
-        .map_err(|e| format!("`{path}` = {value}: {}", e.message().trim()))?;
+        .map_err(|e| crate::scenario::diagnostics::explain_type_error(path, value, e.message()))?;
     Ok(())
 }
 

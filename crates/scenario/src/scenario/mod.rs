@@ -1,10 +1,11 @@
-//! Scenario files (SPEC §2): the TOML a user writes, reviews, shares and
+//! Scenario files: the TOML a user writes, reviews, shares and
 //! embeds, as typed Rust values.
 //!
-//! Reading a file is three passes, each reporting every problem it finds:
-//! syntax and unknown keys with suggestions ([`diagnostics`]), types (serde),
-//! then meaning: unknown targets, sync cycles, impossible numbers
-//! ([`validate`]). Only a scenario that passes all three reaches the engine.
+//! Reading a file finds every problem in one go ([`diagnostics`]): syntax,
+//! unknown keys with suggestions, values of the wrong type (each left out
+//! so reading goes on), and the meaning of the rest: unknown targets, sync
+//! cycles, impossible numbers ([`validate`]). Only a scenario with none
+//! reaches the engine.
 
 pub mod diagnostics;
 pub mod read;
