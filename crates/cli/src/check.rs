@@ -188,7 +188,7 @@ fn measured(v: &Verdict) -> String {
 }
 
 /// `file:line`, or the file alone when the line is unknown.
-fn place(file: &str, line: usize) -> String {
+pub fn place(file: &str, line: usize) -> String {
     if line == 0 { file.to_owned() } else { format!("{file}:{line}") }
 }
 

@@ -2,6 +2,7 @@
 //! than a browser tab. A thin shell: read files, parse arguments, call the
 //! engine, print.
 
+mod capacity;
 mod check;
 mod report;
 mod sweep;
@@ -94,6 +95,39 @@ enum Command {
         #[arg(long)]
         csv: bool,
     },
+    /// The capacity: the highest value of a parameter (an offered load) or
+    /// the lowest (replicas, workers) at which every `[[expect]]` holds.
+    ///
+    /// Bisects between the range's ends, one where every expectation holds
+    /// and one where one does not (which is which says the direction). At
+    /// each probe the file runs `--runs` times (seeds S, S+1, …) and holds
+    /// only when every expectation's 95% interval is inside its bound, as
+    /// in `check --runs`. Prints the value, the first value found to break,
+    /// and the expectation that breaks there. Assumes one boundary in the
+    /// range. Exit 1 when no value of the range meets every expectation.
+    #[command(after_help = EXIT_CODES)]
+    Capacity {
+        /// The scenario file, with `[[expect]]` blocks.
+        file: PathBuf,
+        /// `PATH=FROM..TO`: `load.users.rate=100..5000`, `api.replicas=1..16`,
+        /// `node.api.call.0.timeout=50ms..2s`. Whole-number parameters are
+        /// probed at whole numbers.
+        #[arg(long)]
+        param: String,
+        /// Replications a probe.
+        #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=1000))]
+        runs: u32,
+        /// Stop when the boundary is bracketed this closely (in the
+        /// parameter's unit; nanoseconds for durations). Default: 1% of the
+        /// range, 1 for whole numbers.
+        #[arg(long)]
+        tolerance: Option<f64>,
+        #[command(flatten)]
+        overrides: Overrides,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Print the JSON Schema of the scenario format, for editors (e.g. a
     /// `#:schema ./scalesim.schema.json` line in a TOML file).
     Schema,
@@ -166,6 +200,9 @@ fn main() -> ExitCode {
         }
         Command::Check { files, overrides, runs, format, require_expect } => {
             check::run(&files, &check::Options { overrides, runs, format, require_expect })
+        }
+        Command::Capacity { file, param, runs, tolerance, overrides, json } => {
+            capacity::run(&file, &capacity::Options { param, runs, tolerance, overrides, json })
         }
         Command::Schema => {
             let schema = scalesim_engine::schema::scenario_schema();

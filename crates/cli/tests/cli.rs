@@ -559,3 +559,58 @@ fn every_mistake_of_a_file_is_listed_in_one_run_in_line_order_in_words() {
     }
     assert!(err.contains("did you mean `database`?"), "{err}");
 }
+
+/// The station with its p99 bound only.
+fn station_p99_only() -> std::path::PathBuf {
+    let text = std::fs::read_to_string(STATION).unwrap();
+    let head = text.split("[[expect]]").next().unwrap();
+    temp_file(
+        "station-p99.toml",
+        &format!("{head}[[expect]]\nmetric = \"p99\"\nbelow = \"15ms\"\n"),
+    )
+}
+
+/// Where the p99 bound breaks: `capacity` (bisection, 3 runs a probe,
+/// held only when the 95% interval is under 15 ms) lands within 3% of the
+/// highest load at which a sweep in steps of 10 req/s (same seeds, same
+/// runs) has its mean p99 under 15 ms, and never above the first that
+/// does not.
+#[test]
+fn capacity_finds_where_a_p99_bound_breaks_as_a_fine_sweep_does() {
+    let file = station_p99_only();
+    let path = file.to_str().unwrap();
+    let common = ["--runs", "3", "--duration", "30s", "--json"];
+    let mut args = vec!["sweep", path, "--param", "load.users.rate=1500..1800:31"];
+    args.extend(common);
+    let sweep = scalesim(&args);
+    assert!(sweep.status.success(), "{}", String::from_utf8_lossy(&sweep.stderr));
+    let sweep: serde_json::Value = serde_json::from_slice(&sweep.stdout).unwrap();
+    let points = sweep["points"].as_array().unwrap();
+    let under = |p: &serde_json::Value| p["p99_ms"]["mean"].as_f64().unwrap() < 15.0;
+    let last_under =
+        points.iter().take_while(|p| under(p)).last().unwrap()["value"].as_f64().unwrap();
+    let first_over = last_under + 10.0;
+
+    let mut args = vec!["capacity", path, "--param", "load.users.rate=1000..2000"];
+    args.extend(common);
+    let out = scalesim(&args);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["direction"], "highest");
+    let found = v["value_number"].as_f64().unwrap();
+    assert!(
+        found <= first_over && (found - last_under).abs() <= 0.03 * last_under,
+        "capacity {found}, sweep: under 15 ms up to {last_under}"
+    );
+    let breaks = &v["breaks_first"][0];
+    assert_eq!(breaks["metric"], "p99");
+    assert!(breaks["line"].as_u64().unwrap() > 0);
+    assert!(v["breaks_at_number"].as_f64().unwrap() - found <= 10.0 + 1e-9);
+
+    // Capacity in units: the fewest workers that keep the bound.
+    let out = scalesim(&["capacity", path, "--param", "api.workers=1..8", "--duration", "20s"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    assert!(text.contains("capacity of api.workers: 2 (the lowest value"), "{text}");
+    assert!(text.contains("breaks at 1"), "{text}");
+}
