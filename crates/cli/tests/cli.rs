@@ -614,3 +614,82 @@ fn capacity_finds_where_a_p99_bound_breaks_as_a_fine_sweep_does() {
     assert!(text.contains("capacity of api.workers: 2 (the lowest value"), "{text}");
     assert!(text.contains("breaks at 1"), "{text}");
 }
+
+#[test]
+fn sweep_steps_whole_numbers_and_durations_marks_knee_and_slos_and_absent_p99() {
+    let file = station_p99_only();
+    let path = file.to_str().unwrap();
+    // Capacity rising: the knee is where too few workers break, not the first step.
+    let out = scalesim(&[
+        "sweep",
+        path,
+        "--param",
+        "api.workers=1..7:4",
+        "--runs",
+        "2",
+        "--duration",
+        "20s",
+    ]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    let rows: Vec<&str> = text.lines().skip(2).collect();
+    assert_eq!(rows.len(), 4, "{text}");
+    for (row, value) in rows.iter().zip(["1", "3", "5", "7"]) {
+        assert!(row.trim_start().starts_with(&format!("{value} ")), "whole numbers: {text}");
+    }
+    assert!(
+        rows[0].contains("missed")
+            && rows[0].contains("← knee")
+            && rows[0].contains("← SLOs break"),
+        "{text}"
+    );
+    assert!(rows[1].contains("met") && !rows[1].contains("knee"), "{text}");
+
+    // Durations can be swept; the SLO boundary is marked where p99 passes 15 ms.
+    let out = scalesim(&[
+        "sweep",
+        path,
+        "--param",
+        "api.service_time.mean=500us..2ms:4",
+        "--runs",
+        "2",
+        "--duration",
+        "20s",
+        "--json",
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["kind"], "duration");
+    let texts: Vec<&str> =
+        v["points"].as_array().unwrap().iter().map(|p| p["value_text"].as_str().unwrap()).collect();
+    assert_eq!(texts, ["500us", "1ms", "1500us", "2ms"]);
+    let met: Vec<bool> =
+        v["points"].as_array().unwrap().iter().map(|p| p["slo_met"].as_bool().unwrap()).collect();
+    assert_eq!(met, [true, true, false, false]);
+    assert_eq!(v["slo_boundary"].as_f64(), Some(1_500_000.0));
+
+    // A step where no request is answered has no p99: null, empty, "no answers".
+    let collapse = temp_file("collapse-sweep.toml", COLLAPSE);
+    let args = [
+        "sweep",
+        collapse.to_str().unwrap(),
+        "--param",
+        "load.users.rate=100..9000:3",
+        "--runs",
+        "2",
+        "--duration",
+        "10s",
+    ];
+    let json = scalesim(&[&args[..], &["--json"]].concat());
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert!(v["points"][0]["p99_ms"]["mean"].as_f64().unwrap() > 0.0);
+    assert!(v["points"][2]["p99_ms"].is_null(), "{}", v["points"][2]);
+    let csv = String::from_utf8(scalesim(&[&args[..], &["--csv"]].concat()).stdout).unwrap();
+    assert!(
+        csv.lines().last().unwrap().starts_with("9000,")
+            && csv.lines().last().unwrap().contains(",,,"),
+        "{csv}"
+    );
+    let text = String::from_utf8(scalesim(&args).stdout).unwrap();
+    assert!(text.lines().last().unwrap().contains("no answers"), "{text}");
+}
