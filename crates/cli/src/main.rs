@@ -131,6 +131,10 @@ enum Command {
     /// Print the JSON Schema of the scenario format, for editors (e.g. a
     /// `#:schema ./scalesim.schema.json` line in a TOML file).
     Schema,
+    /// Print the reference of the scenario format (Markdown: every key, its
+    /// type, default, range and meaning), generated from the same source as
+    /// the schema; docs/reference.md is this output.
+    Reference,
     /// Run each scenario's `[[expect]]` assertions, for CI.
     ///
     /// An expectation holds when its measured value is strictly on the
@@ -203,6 +207,10 @@ fn main() -> ExitCode {
         }
         Command::Capacity { file, param, runs, tolerance, overrides, json } => {
             capacity::run(&file, &capacity::Options { param, runs, tolerance, overrides, json })
+        }
+        Command::Reference => {
+            print!("{}", scalesim_engine::schema::reference_markdown());
+            ExitCode::SUCCESS
         }
         Command::Schema => {
             let schema = scalesim_engine::schema::scenario_schema();
