@@ -216,7 +216,7 @@ fn text(reports: &[FileReport], options: &Options, github: bool) -> String {
                             )
                         );
                     } else {
-                        let _ = writeln!(out, "  {}", place_of(d));
+                        let _ = writeln!(out, "  {d}");
                     }
                 }
             }
@@ -277,10 +277,6 @@ fn text(reports: &[FileReport], options: &Options, github: bool) -> String {
         if broken > 0 { format!(", {broken} files could not be checked") } else { String::new() }
     );
     out
-}
-
-fn place_of(d: &Diagnostic) -> String {
-    d.to_string()
 }
 
 /// A diagnostic without its file and line (an annotation carries those).

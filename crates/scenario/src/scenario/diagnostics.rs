@@ -22,7 +22,9 @@ pub struct Diagnostic {
     pub file: String,
     /// 1-based line, 0 when the problem has no single place.
     pub line: usize,
-    /// The key path, e.g. `node[1].call[0].timeout` (empty for syntax errors).
+    /// The key path, components named by id when they have one:
+    /// `node "api".call[0].timeout`, `expect[2].metric` (empty for syntax
+    /// errors and problems of the whole file).
     pub key: String,
     /// What is wrong and what was expected.
     pub message: String,
@@ -224,6 +226,14 @@ pub fn parse(file: &str, text: &str) -> Result<Scenario, ScenarioError> {
         && let Some(scenario) = scenario
     {
         return Ok(scenario);
+    }
+    if found.is_empty() {
+        // Never a refusal without a reason.
+        found.push(Found {
+            key: String::new(),
+            message: "the file does not fit the scenario format".to_owned(),
+            line: 0,
+        });
     }
     found.sort_by_key(|f| if f.line == 0 { usize::MAX } else { f.line });
     let diagnostics = found
