@@ -190,6 +190,20 @@ pub fn parse(file: &str, text: &str) -> Result<Scenario, ScenarioError> {
                         line,
                     });
                 }
+                // A node whose kind cannot be read is read on as a service,
+                // so the problems of its other keys are found too; what its
+                // meaning would be is not judged.
+                if caused && missing == Some("kind") {
+                    let stand_in = (
+                        toml::Spanned::new(0..0, "kind".into()),
+                        toml::Spanned::new(0..0, DeValue::String("service".into())),
+                    );
+                    if let Some(t) = table_at(readable.get_mut(), &span) {
+                        t.insert(stand_in.0, stand_in.1);
+                        pruned.stand_ins.push(span);
+                        continue;
+                    }
+                }
                 let whole = readable.span();
                 if !prune(readable.get_mut(), whole, &span, &mut pruned) {
                     break;
@@ -205,8 +219,9 @@ pub fn parse(file: &str, text: &str) -> Result<Scenario, ScenarioError> {
             .iter()
             .filter_map(|span| locations.path_of(span).map(str::to_owned))
             .collect();
-        let left_out: Vec<&str> =
+        let mut left_out: Vec<&str> =
             pruned.values.iter().filter_map(|span| locations.path_of(span)).collect();
+        left_out.extend(pruned.stand_ins.iter().filter_map(|span| locations.path_of(span)));
         for p in super::validate::problems(scenario) {
             if removed_ids.iter().any(|id| p.message.contains(&format!("`{id}`"))) {
                 continue;
@@ -255,6 +270,49 @@ struct Pruned {
     /// The spans of the values of the keys left out.
     values: Vec<Range<usize>>,
     items: Vec<Range<usize>>,
+    /// Tables read with a stand-in for a value that could not be read.
+    stand_ins: Vec<Range<usize>>,
+}
+
+/// The table (standard, inline or an array item) whose span is `span`.
+fn table_at<'a, 'i>(
+    table: &'a mut DeTable<'i>,
+    span: &Range<usize>,
+) -> Option<&'a mut DeTable<'i>> {
+    /// Whether `value` is, or holds, the table at `span`.
+    fn holds(value: &toml::Spanned<DeValue<'_>>, span: &Range<usize>) -> bool {
+        match value.get_ref() {
+            DeValue::Table(t) => value.span() == *span || t.iter().any(|(_, v)| holds(v, span)),
+            DeValue::Array(items) => items.iter().any(|item| holds(item, span)),
+            _ => false,
+        }
+    }
+    let (_, value) = table.iter_mut().find(|(_, v)| holds(v, span))?;
+    let here = value.span() == *span;
+    match value.get_mut() {
+        DeValue::Table(t) => {
+            if here {
+                Some(t)
+            } else {
+                table_at(t, span)
+            }
+        }
+        DeValue::Array(items) => {
+            let item = items.iter_mut().find(|item| holds(item, span))?;
+            let here = item.span() == *span;
+            match item.get_mut() {
+                DeValue::Table(t) => {
+                    if here {
+                        Some(t)
+                    } else {
+                        table_at(t, span)
+                    }
+                }
+                _ => None,
+            }
+        }
+        _ => None,
+    }
 }
 
 /// Leaves out of `table` (whose own span is `whole`) the value a reading
@@ -499,6 +557,12 @@ pub(crate) fn explain_type_error(path: &str, written: &str, message: &str) -> St
     }
     if message.starts_with("is a duration") {
         return format!("{name} {message}");
+    }
+    if message.contains("expected a duration with its unit") {
+        let number = message.split('`').nth(1).unwrap_or("5");
+        return format!(
+            "{name} holds a duration without its unit: write \"{number}ms\" (or \"{number}s\"), in quotes"
+        );
     }
     if message.contains("has no unit") || message.contains("unknown unit") {
         return format!("{name} is a duration: {message}");
@@ -854,6 +918,16 @@ mod tests {
         assert_eq!(lines, [3, 7, 12, 19], "{e}");
         assert_eq!(e.diagnostics[2].key, "node \"b\".workers");
         assert!(e.diagnostics[1].message.contains("did you mean `service`?"), "{e}");
+    }
+
+    #[test]
+    fn a_node_whose_kind_is_wrong_is_still_read_for_its_other_problems() {
+        let text = "[scenario]\nname = \"k\"\n\n[[load]]\nid = \"u\"\ntarget = \"db\"\nrate = 10\n\n[[node]]\nid = \"db\"\nkind = \"databse\"\nworkers = -4\nservice_time = { dist = \"exp\", mean = 5 }\n";
+        let e = parse("k.toml", text).unwrap_err();
+        let lines: Vec<usize> = e.diagnostics.iter().map(|d| d.line).collect();
+        assert_eq!(lines, [11, 12, 13], "{e}");
+        assert!(e.diagnostics[2].message.contains("write \"5ms\""), "{e}");
+        assert!(!e.to_string().contains("no node is called"), "{e}");
     }
 
     #[test]
