@@ -273,8 +273,13 @@ fn text(reports: &[FileReport], options: &Options, github: bool) -> String {
     }
     let _ = writeln!(
         out,
-        "{total} expectations, {failed} failed{}",
-        if broken > 0 { format!(", {broken} files could not be checked") } else { String::new() }
+        "{total} expectation{}, {failed} failed{}",
+        if total == 1 { "" } else { "s" },
+        match broken {
+            0 => String::new(),
+            1 => ", 1 file could not be checked".to_owned(),
+            n => format!(", {n} files could not be checked"),
+        }
     );
     out
 }
