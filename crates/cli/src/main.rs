@@ -85,9 +85,8 @@ enum Command {
         /// Independent replications a step.
         #[arg(long, default_value_t = 3)]
         runs: u32,
-        /// Override the scenario's duration.
-        #[arg(long, value_parser = parse_duration)]
-        duration: Option<SimDuration>,
+        #[command(flatten)]
+        overrides: Overrides,
         /// Print JSON.
         #[arg(long, conflicts_with = "csv")]
         json: bool,
@@ -222,8 +221,8 @@ fn main() -> ExitCode {
                 Err(e) => failed(e.to_string()),
             }
         }
-        Command::Sweep { file, param, runs, duration, json, csv } => {
-            match sweep::run(&file, &param, runs, duration, json, csv) {
+        Command::Sweep { file, param, runs, overrides, json, csv } => {
+            match sweep::run(&file, &param, runs, &overrides, json, csv) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(message) => failed(message),
             }

@@ -7,17 +7,17 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use scalesim_engine::sweep::{self, SweepPoint, SweepSpec};
-use scalesim_engine::{SimDuration, Simulation, Summary};
+use scalesim_engine::{Simulation, Summary};
 
 pub fn run(
     file: &PathBuf,
     param: &str,
     runs: u32,
-    duration: Option<SimDuration>,
+    overrides: &crate::Overrides,
     json: bool,
     csv: bool,
 ) -> Result<(), String> {
-    let base = crate::load(file, &crate::Overrides { duration, ..Default::default() })?;
+    let base = crate::load(file, overrides)?;
     let spec = SweepSpec::parse(param, runs)?;
     let steps = spec.values().len();
     // Plan every run first, so a bad value is reported before any work.
