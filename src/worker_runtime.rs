@@ -229,7 +229,14 @@ impl Runner {
             ToWorker::SetLoadMultiplier { multiplier } => {
                 match runner.sim.as_mut().map(|sim| sim.set_load_multiplier(multiplier)) {
                     Some(Err(e)) => runner.post(&FromWorker::Error { message: e.to_string() }),
-                    Some(Ok(())) => runner.multiplier = multiplier,
+                    Some(Ok(())) => {
+                        runner.multiplier = multiplier;
+                        // The page's slider and label read the multiplier
+                        // from frames: show it at once, even while paused.
+                        if !runner.playing {
+                            runner.post_frame(Vec::new());
+                        }
+                    }
                     None => {}
                 }
             }

@@ -16,6 +16,7 @@ test('a failed worker is reported and replaced, and the edited scenario comes ba
   await ready(page);
   await page.selectOption('#library', 'sync-chain.toml');
   await nameIs(page, /synchronous chain/);
+  await page.click('#tab-inspector');
   await page.locator('#change').fill('api.workers = 123');
   await page.locator('#apply').click();
   await page.waitForFunction(() => /api: \d+\/123 busy/.test(document.querySelector('[data-testid="node-states"]')?.textContent ?? ''));
