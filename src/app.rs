@@ -79,6 +79,8 @@ pub struct AppState {
     selected: Option<Selection>,
     /// Undo, redo and the last refusal.
     edits: EditStatus,
+    /// Why the worker died, in words, until the user restarts it.
+    crashed: Option<String>,
     /// Why what the URL (or a file) asked to open could not be opened;
     /// kept while the user's own scenario loads instead.
     open_error: Option<String>,
@@ -111,6 +113,8 @@ struct SweepResult {
 pub enum Action {
     Report(FromWorker),
     Restarted,
+    /// The worker died with this raw report.
+    Crashed(String),
     SweepCancelled,
     Edits(EditStatus),
     Select(Option<Selection>),
@@ -122,7 +126,7 @@ impl From<SideEvent> for Action {
     fn from(event: SideEvent) -> Action {
         match event {
             SideEvent::Report(r) => Action::Report(r),
-            SideEvent::Restarted => Action::Restarted,
+            SideEvent::Crashed(raw) => Action::Crashed(raw),
             SideEvent::Edits(status) => Action::Edits(status),
             SideEvent::OpenFailed(message) => Action::OpenFailed(message),
         }
@@ -140,12 +144,17 @@ impl Reducible for AppState {
                 // An edit that added or removed components restarts the run
                 // but keeps the user's place; another scenario starts afresh.
                 let edited = info.edited;
+                let selected = if edited {
+                    crate::workbench::selection_after(next.selected, &next.outline, &info.outline)
+                } else {
+                    None
+                };
                 next = AppState {
                     ready: next.ready,
                     outline: Rc::new(info.outline.clone()),
                     scenario: Some(info),
                     scenario_key: next.scenario_key + u64::from(!edited),
-                    selected: if edited { next.selected } else { None },
+                    selected,
                     edits: next.edits,
                     open_error: next.open_error,
                     ..AppState::default()
@@ -209,6 +218,8 @@ impl Reducible for AppState {
             ) => {}
             Action::Report(FromWorker::Applied { outline, .. }) => {
                 next.error = None;
+                next.selected =
+                    crate::workbench::selection_after(next.selected, &next.outline, &outline);
                 next.outline = Rc::new(outline);
                 next.edits.refusal = None;
             }
@@ -230,6 +241,12 @@ impl Reducible for AppState {
             Action::Select(selection) => {
                 next.selected = selection;
                 next.edits.refusal = None;
+            }
+            Action::Crashed(raw) => {
+                next.crashed = Some(crate::crash::explain(&raw, next.shown_multiplier()));
+                next.playing = false;
+                next.ready = false;
+                next.sweep_progress = None;
             }
             Action::Restarted => {
                 next = AppState {
@@ -342,12 +359,17 @@ pub fn app() -> Html {
         Callback::from(move |e: Edit| side::edit(&edited_side(), e))
     };
     let on_select = {
-        let (dispatch, side_tab) = (edited_state.dispatcher(), side_tab.clone());
-        Callback::from(move |s: Option<Selection>| {
-            side_tab.set(side_tab.after_selection(s.is_some()));
-            dispatch.dispatch(Action::Select(s))
-        })
+        let dispatch = edited_state.dispatcher();
+        Callback::from(move |s: Option<Selection>| dispatch.dispatch(Action::Select(s)))
     };
+    // Whatever selects a component (a click, a new component, a rename)
+    // shows its parameters.
+    {
+        let side_tab = side_tab.clone();
+        use_effect_with(edited_state.selected.clone(), move |selected| {
+            side_tab.set(side_tab.after_selection(selected.is_some()));
+        });
+    }
     let on_undo = {
         let edited_side = edited_side.clone();
         Callback::from(move |_| side::undo(&edited_side()))
@@ -436,6 +458,24 @@ pub fn app() -> Html {
             if let Some(b) = side_b.borrow().as_ref() {
                 dispatch_b.dispatch(Action::Restarted);
                 side::spawn(b);
+            }
+        })
+    };
+    // After a crash: a fresh worker on the kept scenario, at the speed in
+    // use and the load chosen.
+    let on_respawn = {
+        let (side_a, side_b, speed) = (side_a.clone(), side_b.clone(), *speed);
+        let (a_crashed, b_crashed) = (state.crashed.is_some(), state_b.crashed.is_some());
+        Callback::from(move |load: f64| {
+            let mut after = vec![ToWorker::SetSpeed { speed }];
+            if load != 1.0 {
+                after.push(ToWorker::SetLoadMultiplier { multiplier: load });
+            }
+            if a_crashed {
+                side::respawn(&side_a, after.clone());
+            }
+            if let (true, Some(b)) = (b_crashed, side_b.borrow().as_ref()) {
+                side::respawn(b, after);
             }
         })
     };
@@ -900,6 +940,13 @@ pub fn app() -> Html {
             </span>
         }
     });
+    let saturated = {
+        let windows = edited_state.history.windows.clone();
+        use_memo(edited_state.history.version, move |_| {
+            insight::saturated(&windows[..]).iter().map(|s| (s.node, s.ratio())).collect::<Vec<_>>()
+        })
+    };
+    let saturated: Rc<Vec<(usize, f64)>> = Rc::new((*saturated).clone());
     let editor = html! {
         <section class="stage" aria-label="Topology and editor">
             <div class="editor-bar">
@@ -923,7 +970,8 @@ pub fn app() -> Html {
                 selected={edited_state.selected.clone()}
                 on_select={on_select.clone()}
                 on_edit={on_edit.clone()}
-                scenario_key={edited_state.scenario_key * 2 + u64::from(*editing_b && comparing)} />
+                scenario_key={edited_state.scenario_key * 2 + u64::from(*editing_b && comparing)}
+                {saturated} />
         </section>
     };
     let compare = comparing.then(|| {
@@ -1220,6 +1268,17 @@ pub fn app() -> Html {
                     windows={edited_state.history.windows.clone()} version={edited_state.history.version}
                     names={node_names.clone()} variant={comparing.then(|| AttrValue::Static(if *editing_b { "B" } else { "A" }))}
                     events={edited_state.events} />
+                if let Some(message) = state.crashed.as_ref().or(state_b.crashed.as_ref()) {
+                    <div class="error crash" role="alert" data-testid="crash">
+                        <p>{ message.clone() }</p>
+                        <button id="respawn" onclick={ let r = on_respawn.clone(); Callback::from(move |_| r.emit(1.0)) }>{"Restart at 1× load"}</button>
+                        if state.shown_multiplier() != 1.0 {
+                            <button id="respawn-same" onclick={ let (r, m) = (on_respawn.clone(), state.shown_multiplier()); Callback::from(move |_| r.emit(m)) }>
+                                { format!("Restart at {}", format::multiplier(state.shown_multiplier())) }
+                            </button>
+                        }
+                    </div>
+                }
                 if let Some(message) = &state.open_error {
                     <div class="error link-error" role="alert">{ message.clone() }</div>
                 }

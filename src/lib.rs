@@ -11,6 +11,7 @@
 
 pub mod chart_data;
 pub mod compare_data;
+pub mod crash;
 pub mod dots;
 pub mod edit_history;
 pub mod export;

@@ -69,6 +69,10 @@ pub struct Props {
     /// zooms).
     #[prop_or(true)]
     pub editable: bool,
+    /// Saturated nodes: `(node index, offered load over capacity)`, marked
+    /// on their boxes.
+    #[prop_or_default]
+    pub saturated: Rc<Vec<(usize, f64)>>,
 }
 
 /// A gesture under way.
@@ -86,6 +90,7 @@ struct Scene {
     remembered: HashMap<String, [f64; 2]>,
     snapshot: Option<Rc<Snapshot>>,
     window: Option<Rc<WindowReport>>,
+    saturated: Rc<Vec<(usize, f64)>>,
     traffic: Vec<EdgeTraffic>,
     playing: bool,
     selected: Option<Selection>,
@@ -119,6 +124,7 @@ impl Scene {
             remembered: HashMap::new(),
             snapshot: None,
             window: None,
+            saturated: Rc::default(),
             traffic: Vec::new(),
             playing: false,
             selected: None,
@@ -213,6 +219,7 @@ pub fn topology_canvas(props: &Props) -> Html {
             _ => true,
         };
         s.window = props.window.clone();
+        s.saturated = props.saturated.clone();
         if window_changed {
             s.update_traffic();
         }
@@ -792,6 +799,7 @@ fn draw(s: &Scene, ctx: &CanvasRenderingContext2d, dpr: f64, css_w: f64, ts: f64
     let mut titles: Vec<(String, [f64; 2])> = Vec::with_capacity(s.layout.items.len());
     let mut details: Vec<(String, [f64; 2])> = Vec::with_capacity(s.layout.items.len());
     let mut queue_labels: Vec<(String, [f64; 2])> = Vec::new();
+    let mut warnings: Vec<(String, [f64; 2])> = Vec::new();
     let mut pills = Vec::new();
     let mut boxes = Vec::new();
     // Borders by style: (colour, width).
@@ -832,6 +840,12 @@ fn draw(s: &Scene, ctx: &CanvasRenderingContext2d, dpr: f64, css_w: f64, ts: f64
                     let h = (NODE_H - 4.0) * utilization.min(1.0);
                     let bucket = ((utilization * 10.0) as usize).min(9);
                     fills[bucket].push((x + 2.0, y + NODE_H - 2.0 - h, NODE_W - 4.0, h));
+                }
+                if let Some((_, ratio)) = s.saturated.iter().find(|(k, _)| *k == n) {
+                    warnings.push((
+                        format!("saturated · {}× capacity", crate::format::quantity(*ratio)),
+                        [it.pos[0], y - 8.0],
+                    ));
                 }
                 let failing = report.is_some_and(|r| {
                     let bad = r.outcomes.error + r.outcomes.timeout + r.rejected;
@@ -965,6 +979,15 @@ fn draw(s: &Scene, ctx: &CanvasRenderingContext2d, dpr: f64, css_w: f64, ts: f64
     ctx.set_font("11px system-ui, sans-serif");
     for (text, at) in &details {
         let _ = ctx.fill_text_with_max_width(text, at[0], at[1], NODE_W - 14.0);
+    }
+    if !warnings.is_empty() {
+        ctx.set_font("600 11px system-ui, sans-serif");
+        ctx.set_text_align("center");
+        ctx.set_text_baseline("bottom");
+        ctx.set_fill_style_str("#b91c1c");
+        for (text, at) in &warnings {
+            let _ = ctx.fill_text(text, at[0], at[1]);
+        }
     }
     if !queue_labels.is_empty() {
         ctx.set_font("10px system-ui, sans-serif");

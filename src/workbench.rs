@@ -4,6 +4,10 @@
 //! does not use is hidden, comparing opens the comparison) are tested
 //! natively; the page only renders what these say.
 
+use scalesim_engine::outline::Outline;
+
+use crate::topology_layout::Selection;
+
 /// The side panel beside the topology.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum SideTab {
@@ -147,9 +151,97 @@ impl View {
     }
 }
 
+/// The selection after an edit changed the outline from `before` to
+/// `after`: a component just added is selected (so its parameters are at
+/// hand), a renamed one stays selected under its new name, and one that is
+/// gone is no longer selected.
+pub fn selection_after(
+    selected: Option<Selection>,
+    before: &Outline,
+    after: &Outline,
+) -> Option<Selection> {
+    let ids = |o: &Outline| -> (Vec<String>, Vec<String>) {
+        (
+            o.nodes.iter().map(|n| n.id.clone()).collect(),
+            o.loads.iter().map(|l| l.id.clone()).collect(),
+        )
+    };
+    let ((nodes_before, loads_before), (nodes_after, loads_after)) = (ids(before), ids(after));
+    let new = |a: &[String], b: &[String]| -> Vec<String> {
+        a.iter().filter(|id| !b.contains(id)).cloned().collect()
+    };
+    let (added_nodes, gone_nodes) =
+        (new(&nodes_after, &nodes_before), new(&nodes_before, &nodes_after));
+    let (added_loads, gone_loads) =
+        (new(&loads_after, &loads_before), new(&loads_before, &loads_after));
+    match (selected, added_nodes.as_slice(), added_loads.as_slice()) {
+        // One node renamed: follow it.
+        (Some(Selection::Node(id)), [to], []) if gone_nodes == [id.clone()] => {
+            Some(Selection::Node(to.clone()))
+        }
+        (Some(Selection::Call { node, call }), [to], []) if gone_nodes == [node.clone()] => {
+            Some(Selection::Call { node: to.clone(), call })
+        }
+        (Some(Selection::Load(id)), [], [to]) if gone_loads == [id.clone()] => {
+            Some(Selection::Load(to.clone()))
+        }
+        // One component added: select it.
+        (_, [added], []) if gone_nodes.is_empty() => Some(Selection::Node(added.clone())),
+        (_, [], [added]) if gone_loads.is_empty() => Some(Selection::Load(added.clone())),
+        // Otherwise keep what still exists.
+        (Some(Selection::Node(id)), ..) => nodes_after.contains(&id).then_some(Selection::Node(id)),
+        (Some(Selection::Load(id)), ..) => loads_after.contains(&id).then_some(Selection::Load(id)),
+        (Some(Selection::Call { node, call }), ..) => after
+            .nodes
+            .iter()
+            .any(|n| n.id == node && call < n.calls.len())
+            .then_some(Selection::Call { node, call }),
+        (None, ..) => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn outline(text: &str) -> Outline {
+        scalesim_engine::outline::outline(text).expect("outline")
+    }
+
+    const TWO: &str = "[scenario]\nname = \"t\"\n[[load]]\nid = \"users\"\ntarget = \"api\"\nrate = 10\n\
+        [[node]]\nid = \"api\"\nkind = \"service\"\n[[node.call]]\nto = \"db\"\n\
+        [[node]]\nid = \"db\"\nkind = \"database\"\n";
+
+    #[test]
+    fn a_rename_keeps_the_selection_under_the_new_name() {
+        let before = outline(TWO);
+        let after = outline(&TWO.replace("\"db\"", "\"store\""));
+        let picked = Some(Selection::Node("db".into()));
+        assert_eq!(selection_after(picked, &before, &after), Some(Selection::Node("store".into())));
+        let call = Some(Selection::Call { node: "api".into(), call: 0 });
+        let renamed = outline(&TWO.replace("\"api\"", "\"gateway\""));
+        assert_eq!(
+            selection_after(call, &before, &renamed),
+            Some(Selection::Call { node: "gateway".into(), call: 0 })
+        );
+    }
+
+    #[test]
+    fn a_new_component_is_selected_and_a_removed_one_is_not() {
+        let before = outline(TWO);
+        let added = outline(&format!("{TWO}[[node]]\nid = \"mailer\"\nkind = \"external\"\n"));
+        let picked = Some(Selection::Node("api".into()));
+        assert_eq!(
+            selection_after(picked.clone(), &before, &added),
+            Some(Selection::Node("mailer".into()))
+        );
+        // Undoing the add: the selection goes with the component.
+        let gone = Some(Selection::Node("mailer".into()));
+        assert_eq!(selection_after(gone, &added, &before), None);
+        // A parameter change keeps the selection.
+        let tuned = outline(&TWO.replace("rate = 10", "rate = 20"));
+        assert_eq!(selection_after(picked.clone(), &before, &tuned), picked);
+    }
 
     #[test]
     fn a_selection_opens_the_inspector_and_clearing_it_keeps_the_tab() {
