@@ -1174,7 +1174,7 @@ pub fn app() -> Html {
     html! {
         <main class="workbench" data-view={view.key()} ondrop={on_drop.clone()} ondragover={on_drag_over.clone()}>
             <header class="topbar">
-                <span class="brand">{"scalesim"}</span>
+                <h1 class="brand">{"scalesim"}</h1>
                 <label class="library">
                     <span class="visually-hidden">{"Library"}</span>
                     <select id="library" aria-label="Scenario library" onchange={on_pick}>

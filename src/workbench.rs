@@ -81,8 +81,8 @@ impl DashTab {
             DashTab::Queues => "Queues",
             DashTab::Retries => "Retries",
             DashTab::Cost => "Cost",
-            DashTab::Scaling => "Scaling curve",
-            DashTab::Formulas => "Formula check",
+            DashTab::Scaling => "Scaling",
+            DashTab::Formulas => "Formulas",
             DashTab::Compare => "A vs B",
         }
     }

@@ -77,8 +77,11 @@ for (const [width, height] of [[768, 1024], [390, 844]]) {
     for (const view of ['topology', 'charts', 'panel']) {
       await page.click(`#view-${view}`);
       await page.waitForTimeout(300);
-      assert.equal(await overflowX(page), 0, `${view}: no sideways scrolling`);
       await screenshot(page, `workbench-${width}x${height}-${view}`);
+      const wide = await page.evaluate(() => [...document.querySelectorAll('body *')]
+        .filter((el) => el.getBoundingClientRect().right > innerWidth + 0.5)
+        .map((el) => `${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''}.${el.className}`).slice(0, 5));
+      assert.equal(await overflowX(page), 0, `${view}: no sideways scrolling (${wide.join(', ')})`);
     }
     // The topology view shows the canvas at a usable size.
     await page.click('#view-topology');
