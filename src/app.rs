@@ -1131,10 +1131,9 @@ pub fn app() -> Html {
         let pressed = if *view == v { "true" } else { "false" };
         html! { <button id={format!("view-{}", v.key())} aria-pressed={pressed} onclick={Callback::from(move |_| view.set(v))}>{ v.label() }</button> }
     });
-    let lesson = html! {
-        <section class="lesson" aria-label="About this scenario">
-            if let Some(info) = &state.scenario {
-                <h2>{ info.name.clone() }</h2>
+    let lesson_text = state.scenario.as_ref().map(|info| {
+        html! {
+            <>
                 if let Some(d) = &info.description {
                     <p class="description">{ d.clone() }</p>
                 }
@@ -1143,6 +1142,26 @@ pub fn app() -> Html {
                 }
                 if let Some(t) = &info.try_this {
                     <p><strong>{"Try: "}</strong>{ t.clone() }</p>
+                }
+            </>
+        }
+    });
+    // Once the user has changed the design, the lesson describes what it
+    // was, not what runs: it steps aside for the user's own.
+    let diverged = state.edits.can_undo;
+    let lesson = html! {
+        <section class="lesson" aria-label="About this scenario">
+            if let Some(info) = &state.scenario {
+                if diverged {
+                    <h2>{"Your design"}</h2>
+                    <p class="muted" data-testid="diverged">{ format!("Edited from “{}”. Undo goes back step by step; the figures and charts are of your design.", info.name) }</p>
+                    <details class="original">
+                        <summary>{"The lesson it started from"}</summary>
+                        { for lesson_text }
+                    </details>
+                } else {
+                    <h2>{ info.name.clone() }</h2>
+                    { for lesson_text }
                 }
                 if let Some((label, file)) = partner {
                     <button id="partner" onclick={ let open = open.clone(); Callback::from(move |_| open.emit(file.to_owned())) }>

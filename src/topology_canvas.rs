@@ -24,6 +24,7 @@ use wasm_bindgen::prelude::*;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 use yew::prelude::*;
 
+use crate::chart_data;
 use crate::dots::{DotOutcome, DotPool, EdgeTraffic};
 use crate::topology_layout::{
     self as tl, EdgeRef, ItemRef, Lane, Layout, NODE_H, NODE_W, PORT_R, Selection,
@@ -604,13 +605,17 @@ fn kind_colour(kind: &str) -> &'static str {
     KIND_COLOURS.iter().find(|(k, _)| *k == kind).map_or("#2f6fde", |(_, c)| c)
 }
 
-fn outcome_colour(o: DotOutcome) -> &'static str {
-    match o {
-        DotOutcome::Ok => "#1f9d55",
-        DotOutcome::Degraded => "#d9a400",
-        DotOutcome::Failed => "#d6322e",
-        DotOutcome::Rejected => "#7a7f87",
-    }
+/// A dot's colour: the charts' outcome colours, so green on the canvas is
+/// the green band of the throughput chart.
+fn outcome_colour(o: DotOutcome) -> String {
+    let index = match o {
+        DotOutcome::Ok => chart_data::OK,
+        DotOutcome::Degraded => chart_data::DEGRADED,
+        DotOutcome::Failed => chart_data::ERROR,
+        DotOutcome::Rejected => chart_data::REJECTED,
+    };
+    let (r, g, b) = chart_data::colour(index);
+    format!("rgb({r},{g},{b})")
 }
 
 /// Green when idle, through amber, to red when saturated.
@@ -784,7 +789,7 @@ fn draw(s: &Scene, ctx: &CanvasRenderingContext2d, dpr: f64, css_w: f64, ts: f64
         if points.is_empty() {
             continue;
         }
-        ctx.set_fill_style_str(outcome_colour(outcome));
+        ctx.set_fill_style_str(&outcome_colour(outcome));
         ctx.begin_path();
         for p in points {
             ctx.move_to(p[0] + 3.6, p[1]);

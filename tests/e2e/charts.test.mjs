@@ -36,6 +36,7 @@ test('every chart draws live, reads out on hover, and answers a live change', as
   assert.match(await readStat(page, 'node-states'), /requests in flight .* api: \d+\/2 busy, \d+ queued, 1 replica/);
 
   // The formula check: the station is an M/M/2 queue.
+  await page.click('#tab-formulas');
   await page.locator('[data-testid="formulas"]').waitFor({ timeout: 20000 });
   const formulas = await page.locator('[data-testid="formulas"]').textContent();
   assert.match(formulas, /Little's law/);
