@@ -639,3 +639,67 @@ fn refused_edits_say_why_as_before() {
     let message = set::apply(&mut scenario, "api.workers", "many").err().unwrap_or_default();
     assert!(message.starts_with("`api.workers` = many: "), "{message}");
 }
+
+#[test]
+fn dotted_keys_sections_and_inline_arrays_keep_their_form() {
+    let text = "[scenario]\nname = \"t\"\n\n[[load]]\nid = \"users\"\ntarget = \"api\"\nrate = 10\n\n\
+                [[node]]\nid = \"api\"\nkind = \"service\"\nservice_time.dist = \"exp\"\nservice_time.mean = \"3ms\"\n\
+                call = [{ to = \"db\" }]\n\n[node.queue]\ncapacity = 5\n\n\
+                [[node]]\nid = \"db\"\nkind = \"service\"\nservice_time = { dist = \"exp\", mean = \"1ms\" }\n\n\
+                [[node]]\nid = \"cache\"\nkind = \"service\"\nservice_time = { dist = \"exp\", mean = \"1ms\" }\n";
+    let check = |edit: Edit, gone: &[&str], new: &[&str]| {
+        let out = apply(text, &edit).unwrap_or_else(|e| panic!("{edit:?}: {e}"));
+        let (removed, added) = diff(text, &out);
+        fn sorted(mut v: Vec<&str>) -> Vec<&str> {
+            v.sort_unstable();
+            v
+        }
+        assert_eq!(
+            (sorted(lines(&removed)), sorted(lines(&added))),
+            (sorted(gone.to_vec()), sorted(new.to_vec())),
+            "{edit:?}\n{out}"
+        );
+        read(&out)
+    };
+    let s = check(
+        Edit::Set { path: "api.service_time.mean".into(), value: "5ms".into() },
+        &["service_time.mean = \"3ms\""],
+        &["service_time.mean = \"5ms\""],
+    );
+    assert_eq!(
+        s.nodes[0].service_time,
+        read(&text.replace("\"3ms\"", "\"5ms\"")).nodes[0].service_time
+    );
+    let s = check(
+        Edit::Set { path: "api.queue.max_wait".into(), value: "1s".into() },
+        &[],
+        &["max_wait = \"1s\""],
+    );
+    assert_eq!(s.nodes[0].queue.capacity, Some(5));
+    assert!(s.nodes[0].queue.max_wait.is_some());
+    let s = check(
+        Edit::Connect { from: "api".into(), to: "cache".into(), mode: Mode::Async },
+        &["call = [{ to = \"db\" }]"],
+        &["call = [{ to = \"db\" }, { to = \"cache\", mode = \"async\" }]"],
+    );
+    assert_eq!(s.nodes[0].calls.len(), 2);
+    check(
+        Edit::SetLane { id: "db".into(), mode: Mode::Async },
+        &["call = [{ to = \"db\" }]"],
+        &["call = [{ to = \"db\", mode = \"async\" }]"],
+    );
+    let s = check(
+        Edit::Remove { id: "db".into() },
+        &[
+            "call = [{ to = \"db\" }]",
+            "",
+            "[[node]]",
+            "id = \"db\"",
+            "kind = \"service\"",
+            "service_time = { dist = \"exp\", mean = \"1ms\" }",
+        ],
+        &["call = []"],
+    );
+    assert!(s.nodes[0].calls.is_empty());
+    check(Edit::Unset { path: "api.queue.capacity".into() }, &["capacity = 5"], &[]);
+}
