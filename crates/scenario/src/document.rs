@@ -193,21 +193,19 @@ fn append_inline(table: &mut InlineTable, key: &str, mut value: Value) {
     }
 }
 
-/// Splits a prefix into what stays (up to the last blank line before the
-/// comment block that sits directly above the entry) and what goes with the
-/// entry; what stays is empty unless it holds a comment.
-fn split_own_comments(prefix: &str) -> (String, String) {
+/// The part of a removed entry's prefix that stays: the lines above the
+/// comment block that sits directly on the entry, less the blank line that
+/// parts them (what follows brings its own); empty unless it holds a
+/// comment.
+fn kept_comments(prefix: &str) -> String {
     let lines: Vec<&str> = prefix.split('\n').collect();
     // The last piece is the indentation of the entry's own line.
     let mut start = lines.len().saturating_sub(1);
     while start > 0 && lines[start - 1].trim_start().starts_with('#') {
         start -= 1;
     }
-    let own = lines[start..].join("\n");
-    // Lines before the block, less the blank line that ends them (the next
-    // entry brings its own).
     let kept = lines[..start.saturating_sub(1)].join("\n");
-    if kept.contains('#') { (format!("{kept}\n"), own) } else { (String::new(), own) }
+    if kept.contains('#') { format!("{kept}\n") } else { String::new() }
 }
 
 fn remove_std(table: &mut Table, key: &str) -> bool {
@@ -222,7 +220,7 @@ fn remove_std(table: &mut Table, key: &str) -> bool {
     if table.remove(key).is_none() {
         return false;
     }
-    let (kept, _) = split_own_comments(&prefix);
+    let kept = kept_comments(&prefix);
     if kept.is_empty() {
         return true;
     }
@@ -451,7 +449,7 @@ impl Leftovers {
 
     fn left_by(&mut self, table: &Table) {
         let prefix = table.decor().prefix().and_then(|p| p.as_str()).unwrap_or("");
-        let (kept, _) = split_own_comments(prefix);
+        let kept = kept_comments(prefix);
         if let (false, Some(position)) = (kept.is_empty(), table.position()) {
             self.0.push((position, kept));
         }
@@ -537,4 +535,36 @@ fn visit_tables_mut(table: &mut Table, f: &mut dyn FnMut(&mut Table) -> bool) ->
         }
     }
     false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn removed(text: &str, key: &str) -> String {
+        let mut doc = parse(text).unwrap_or_default();
+        if let Some(mut table) = doc.get_mut("t").and_then(Tab::of) {
+            assert!(table.remove(key));
+        }
+        doc.to_string()
+    }
+
+    #[test]
+    fn a_removed_key_takes_its_own_comment_and_leaves_a_parted_one() {
+        let text = "[t]\na = 1\n# about b and c\n\n# about b\nb = 2\nc = 3\n";
+        assert_eq!(removed(text, "b"), "[t]\na = 1\n# about b and c\nc = 3\n");
+        let text = "[t]\na = 1\n# heading\n\n# about b\nb = 2\n";
+        assert_eq!(removed(text, "b"), "[t]\na = 1\n# heading\n");
+        assert_eq!(kept_comments("\n# one\n\n# two\n"), "\n# one\n");
+        assert_eq!(kept_comments("\n# two\n  "), "");
+        assert_eq!(kept_comments("\n"), "");
+    }
+
+    #[test]
+    fn values_keep_the_spelling_they_are_given() {
+        assert_eq!(parse_value("3e2").to_string(), "3e2");
+        assert_eq!(parse_value("5ms").as_str(), Some("5ms"));
+        assert_eq!(parse_value("'lit'").to_string(), "'lit'");
+        assert_eq!(parse_value("1\nx = 2").as_str(), Some("1\nx = 2"));
+    }
 }
