@@ -703,3 +703,85 @@ fn dotted_keys_sections_and_inline_arrays_keep_their_form() {
     assert!(s.nodes[0].calls.is_empty());
     check(Edit::Unset { path: "api.queue.capacity".into() }, &["capacity = 5"], &[]);
 }
+
+/// Every kind of edit, with ids and paths that exist and some that do not.
+fn every_edit() -> Vec<Edit> {
+    let mut edits = Vec::new();
+    for id in ["api", "users", "db", "x", ""] {
+        for path in
+            ["replicas", "call.0.mode", "call.9.to", "service_time.mean", "queue.capacity", "a.b.c"]
+        {
+            let path = format!("{id}.{path}");
+            edits.push(Edit::Set { path: path.clone(), value: "2".into() });
+            edits.push(Edit::Set { path: path.clone(), value: "{ to = \"db\" }".into() });
+            edits.push(Edit::Unset { path });
+        }
+        edits.push(Edit::Remove { id: id.into() });
+        edits.push(Edit::Connect { from: id.into(), to: "db".into(), mode: Mode::Async });
+        edits.push(Edit::Connect { from: "api".into(), to: id.into(), mode: Mode::Sync });
+        edits.push(Edit::Disconnect { from: id.into(), call: 0 });
+        edits.push(Edit::Rename { from: id.into(), to: "renamed".into() });
+        edits.push(Edit::Move { id: id.into(), position: [1.0, 2.0] });
+        edits.push(Edit::SetLane { id: id.into(), mode: Mode::Async });
+        edits.push(Edit::AddLoad { target: id.into(), position: Some([f64::NAN, 1.0]) });
+    }
+    for kind in ["service", "database", "external", "cache", "queue", "robot"] {
+        edits.push(Edit::AddNode { kind: kind.into(), position: None, behind: Some("db".into()) });
+    }
+    edits.push(Edit::Set { path: "scenario.seed".into(), value: "3".into() });
+    edits.push(Edit::Set { path: "".into(), value: "3".into() });
+    edits
+}
+
+#[test]
+fn edits_of_odd_and_broken_documents_answer_without_a_panic() {
+    let odd = [
+        "",
+        "node = 5\nload = \"x\"\nscenario = 3\n",
+        "node = [1, { id = \"api\", call = 5 }, { id = \"db\", call = [1, { to = \"api\" }] }]\n",
+        "[[node]]\nkind = \"service\"\n[[node]]\nid = 7\n[[node.call]]\n",
+        "[[node]]\nid = \"api\"\nqueue = 3\nservice_time = [1, 2]\n[node.call]\nto = \"db\"\n",
+        "[[load]]\nid = \"users\"\ntarget = \"db\"\n[[node]]\nid = \"db\"\nkind = \"queue\"\nto = \"db\"\n",
+        "a = \"\\u0000\"\n[x]\n[[x.y]]\n",
+        "[[node]\nid = ",
+    ];
+    let mut texts: Vec<String> = odd.iter().map(|t| (*t).to_owned()).collect();
+    // Cut and damaged copies of the scenarios.
+    let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    for (_, text) in scenarios().into_iter().take(8) {
+        for _ in 0..6 {
+            let mut bytes = text.clone().into_bytes();
+            let at = (next() as usize) % bytes.len();
+            match next() % 3 {
+                0 => bytes.truncate(at),
+                1 => {
+                    let damage = b"[]{}=\"\n#,.";
+                    bytes[at] = damage[(next() as usize) % damage.len()];
+                }
+                _ => bytes.insert(at, b'\n'),
+            }
+            texts.push(String::from_utf8_lossy(&bytes).into_owned());
+        }
+    }
+    let edits = every_edit();
+    let mut answered = 0;
+    for text in &texts {
+        for edit in &edits {
+            // Ok or a message; a result that is text is TOML again.
+            if let Ok(out) = apply(text, edit) {
+                assert!(
+                    out.parse::<toml_edit::DocumentMut>().is_ok(),
+                    "{edit:?}\n{text}\n→\n{out}"
+                );
+            }
+            answered += 1;
+        }
+    }
+    assert!(answered > 5000, "{answered}");
+}
