@@ -65,12 +65,14 @@ enum Command {
         #[arg(long)]
         csv: bool,
     },
-    /// Change values in a scenario file, in place: only the edited values
-    /// change (comments, layout and the spelling of everything else are
-    /// kept), and the result must be a valid scenario, else nothing is
-    /// written. Exit 0 when written, 1 when an edit is refused (a path, a
-    /// value, or a scenario that would not run), 2 when the file cannot be
-    /// read or written or is not valid to begin with, or on a usage error.
+    /// Change values in a scenario file, in place, changing only those lines.
+    ///
+    /// Comments, layout and the spelling of everything else are kept. The
+    /// result must be a valid scenario, else nothing is written. Exit 0 when
+    /// written; 1 when an edit is refused (a path, a value, or a scenario
+    /// that would not run), with `run --set`'s message; 2 when the file
+    /// cannot be read or written or is not valid to begin with, or on a
+    /// usage error.
     Edit {
         /// The scenario (TOML, SPEC §2).
         file: PathBuf,
