@@ -288,9 +288,9 @@ fn connect(doc: &mut DocumentMut, from: &str, to: &str, mode: Mode) -> Result<()
                 .find_map(|n| n.get("call").and_then(|c| Layout::of_last(Some(c))));
             let mut node = entry_mut(doc, "node", from)?;
             if let Some(calls) = node.get("call") {
-                let Some(_) = document::array_len(calls) else {
+                if document::array_len(calls).is_none() {
                     return Err(format!("`{from}.call` is not a list of calls"));
-                };
+                }
                 let tables = document::tables_in(Some(calls));
                 if tables.iter().any(|c| document::str_in(*c, "to") == Some(to)) {
                     return Err(format!("`{from}` already calls `{to}`"));
