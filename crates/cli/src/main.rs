@@ -244,33 +244,40 @@ fn check(files: &[PathBuf], seed: Option<u64>) -> ExitCode {
 /// a simulated second (the run's cost), known after the first window.
 fn run_with_progress(scenario: Scenario) -> Result<Run, RunError> {
     let end = SimTime::ZERO + scenario.scenario.duration;
-    let window = scenario.scenario.window;
+    let total_s = scenario.scenario.duration.as_secs_f64();
     let mut sim = Simulation::new(scenario).map_err(RunError::Invalid)?;
-    let bar = if std::io::stderr().is_terminal() {
-        indicatif::ProgressBar::new(end.as_secs_f64().ceil() as u64)
+    let terminal = std::io::stderr().is_terminal();
+    let bar = if terminal {
+        indicatif::ProgressBar::new(end.since(SimTime::ZERO).as_nanos() / 1_000_000)
     } else {
         indicatif::ProgressBar::hidden()
     };
     bar.set_style(
-        indicatif::ProgressStyle::with_template(
-            "{bar:40} {pos}/{len} simulated s  {elapsed} (eta {eta})  {msg}",
-        )
-        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        indicatif::ProgressStyle::with_template("{bar:40} {msg}  {elapsed} (eta {eta})")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
     );
-    // Steps of about a thousandth of the run (at least a window), so the
-    // bar moves without the loop paying for it.
-    let step = window.max(SimDuration::from_nanos(end.since(SimTime::ZERO).as_nanos() / 1000));
     let mut windows = Vec::new();
+    if !terminal {
+        windows = sim.advance_until(end);
+    }
+    // Steps sized by the wall clock (about a tenth of a second each), so
+    // the bar moves for a heavy run and costs nothing for a light one.
+    let mut step = SimDuration::from_millis(1);
     while sim.now() < end && sim.stalled().is_none() {
+        let started = std::time::Instant::now();
         windows.extend(sim.advance_until((sim.now() + step).min(end)));
-        let simulated = sim.now().as_secs_f64();
-        bar.set_position(simulated as u64);
-        if simulated > 0.0 {
-            bar.set_message(format!(
-                "{:.0} events a simulated second",
-                sim.event_count() as f64 / simulated
-            ));
+        let took = started.elapsed().as_secs_f64();
+        if took < 0.05 {
+            step = SimDuration::from_nanos(step.as_nanos().saturating_mul(2));
+        } else if took > 0.2 {
+            step = SimDuration::from_nanos((step.as_nanos() / 2).max(1_000));
         }
+        let simulated = sim.now().as_secs_f64();
+        bar.set_position(sim.now().since(SimTime::ZERO).as_nanos() / 1_000_000);
+        bar.set_message(format!(
+            "{simulated:.3} of {total_s} simulated s, {:.0} events a simulated second",
+            sim.event_count() as f64 / simulated.max(1e-9)
+        ));
     }
     bar.finish_and_clear();
     if let Some(overload) = sim.overload() {
