@@ -258,5 +258,6 @@ impl Simulation {
         });
         self.window_index += 1;
         self.window_start = self.now;
+        self.mark_growth();
     }
 }
