@@ -1205,7 +1205,7 @@ pub fn app() -> Html {
                         { if state.playing { "Pause" } else { "Play" } }
                     </button>
                     <button id="step" onclick={on_step} disabled={!state.ready} title="Advance one window">{"Step"}</button>
-                    <button id="restart" onclick={on_restart} disabled={!state.ready}
+                    <button id="restart" onclick={on_restart.clone()} disabled={!state.ready}
                         title="Start this scenario over at time zero, with the seed given">{"Restart"}</button>
                 </span>
                 <span class="group speeds" role="group" aria-label="Speed">{ for speed_buttons }</span>
@@ -1302,7 +1302,15 @@ pub fn app() -> Html {
                     <div class="error link-error" role="alert">{ message.clone() }</div>
                 }
                 if let Some(message) = &state.error {
-                    <div class="error" role="alert">{ message.clone() }</div>
+                    if message.starts_with("overload:") {
+                        <div class="error overload" role="alert" data-testid="overload">
+                            <p>{ message.clone() }</p>
+                            <p>{"Everything measured until the stop is kept above. Bound the queue and play again, or:"}</p>
+                            <button id="restart-1x" onclick={on_restart.clone()}>{"Restart at 1× load"}</button>
+                        </div>
+                    } else {
+                        <div class="error" role="alert">{ message.clone() }</div>
+                    }
                 }
             </div>
             <nav class="views" aria-label="Views">{ for view_tabs }</nav>

@@ -7,9 +7,12 @@ use std::borrow::Borrow;
 
 use scalesim_engine::WindowReport;
 
-/// Windows a judgement looks back over: long enough that one noisy window
-/// does not flip it, short enough that it follows a live change.
-pub const LOOK_BACK: usize = 3;
+/// Windows the offered load and capacity are averaged over: two, so one
+/// noisy window does not flip the judgement. Whether every worker is busy is
+/// read off the last window alone: a window that straddles a live change
+/// (more workers) is half busy on average and would hide a node that is
+/// still flat out.
+pub const LOOK_BACK: usize = 2;
 /// Busy share from which a node counts as running flat out.
 const BUSY: f64 = 0.95;
 /// Offered over capacity from which a flat-out node counts as saturated
@@ -110,21 +113,19 @@ pub fn saturated<W: Borrow<WindowReport>>(windows: &[W]) -> Vec<Saturation> {
     }
     let mut found: Vec<Saturation> = (0..last.nodes.len())
         .filter_map(|i| {
-            let mut arrivals = 0u64;
-            let (mut completed, mut rejected, mut busy) = (0u64, 0u64, 0.0);
+            let (mut arrivals, mut rejected) = (0u64, 0u64);
             for w in recent {
                 let n = w.borrow().nodes.get(i)?;
                 arrivals += n.arrivals;
-                completed += n.completed;
                 rejected += n.rejected;
-                busy += n.utilization * (w.borrow().end_s - w.borrow().start_s);
             }
-            let utilization = busy / span;
-            if utilization < BUSY || completed == 0 {
+            let now = last.nodes.get(i)?;
+            let last_span = last.end_s - last.start_s;
+            if now.utilization < BUSY || now.completed == 0 || last_span <= 0.0 {
                 return None;
             }
             let offered_rps = arrivals as f64 / span;
-            let capacity_rps = completed as f64 / span / utilization;
+            let capacity_rps = now.completed as f64 / last_span / now.utilization;
             if offered_rps < capacity_rps * OVER {
                 return None;
             }
@@ -189,6 +190,17 @@ mod tests {
         let text = s.sentence("api");
         assert!(text.starts_with("api is saturated: 1500 req/s offered"), "{text}");
         assert!(text.contains("queue grows by 167 a second"), "{text}");
+    }
+
+    #[test]
+    fn a_live_change_inside_the_look_back_does_not_hide_a_node_still_flat_out() {
+        // Half busy on average over the look-back (the window before the
+        // change was slack), flat out and falling behind now.
+        let mut w: Vec<_> = (0..3).map(|i| station(i, 0.5, 1500, 0.0)).collect();
+        w.push(station(3, 1.0, 1000, 300.0));
+        let found = saturated(&w);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!((found[0].capacity_rps - 1000.0).abs() < 1.0);
     }
 
     #[test]

@@ -72,6 +72,9 @@ struct Runner {
 pub fn start() {
     let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
     install_panic_reporter(scope.clone());
+    // The worker's Wasm memory, readable from outside (`scalesimMemory.buffer
+    // .byteLength`): the end-to-end tests hold it to a bound under overload.
+    let _ = js_sys::Reflect::set(&scope, &"scalesimMemory".into(), &wasm_bindgen::memory());
     let runner = Rc::new(RefCell::new(Runner {
         scope: scope.clone(),
         sim: None,

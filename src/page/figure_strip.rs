@@ -39,7 +39,12 @@ pub fn figure_strip(props: &FigureStripProps) -> Html {
                 <span class="value" data-testid={id}>{value}</span></span>
         }
     };
-    let utilization = w.last().and_then(|w| w.nodes.first()).map(|n| format::share(n.utilization));
+    // The busiest node: the one that will saturate first.
+    let busiest = w.last().and_then(|w| {
+        w.nodes.iter().enumerate().max_by(|a, b| a.1.utilization.total_cmp(&b.1.utilization))
+    });
+    let busiest_name = busiest.and_then(|(i, _)| props.names.get(i).cloned()).unwrap_or_default();
+    let utilization = busiest.map(|(_, n)| format::share(n.utilization));
     let answered = if w.is_empty() {
         String::new()
     } else if f.answered == 0 {
@@ -76,7 +81,10 @@ pub fn figure_strip(props: &FigureStripProps) -> Html {
             { fig("throughput", "ok", f.goodput_rps.map_or(ABSENT.into(), format::rate), "Requests answered ok or degraded per second, last window") }
             { fig("rate", "offered", f.offered_rps.map_or(ABSENT.into(), format::rate), "Requests offered per second, last window") }
             { fig("failed", "failed", f.failed_share.map_or(ABSENT.into(), format::share), "Share of finished requests that ended in error, timeout or rejection, last window") }
-            { fig("utilization", "util.", utilization.unwrap_or_else(|| ABSENT.into()), "Busy share of the first node's workers, last window") }
+            <span class="fig" title="The node whose workers were busiest in the last window, and their busy share">
+                <span class="label">{"busiest"}</span><span class="sub">{ busiest_name }</span>
+                <span class="value" data-testid="utilization">{ utilization.unwrap_or_else(|| ABSENT.into()) }</span>
+            </span>
             <span class="fig meta" title="Events processed and windows closed"><span class="value" data-testid="events">{ props.events.to_string() }</span>
                 <span class="label">{"events"}</span><span class="value" data-testid="windows">{ props.windows.len().to_string() }</span><span class="label">{"windows"}</span></span>
             { status }
