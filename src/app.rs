@@ -65,6 +65,8 @@ pub struct AppState {
     sweep_progress: Option<(u32, u32)>,
     /// The last sweep's curve.
     sweep: Option<Rc<SweepResult>>,
+    /// User latency over the last few windows together (the worker's).
+    rolling: Option<scalesim_engine::LatencyStats>,
     /// Node states and in-flight sample, as of the last frame.
     snapshot: Option<Rc<Snapshot>>,
     /// The history version the charts show.
@@ -167,6 +169,9 @@ impl Reducible for AppState {
                 next.load_multiplier = frame.load_multiplier;
                 if let Some(formulas) = frame.formulas {
                     next.formulas = Rc::new(formulas);
+                }
+                if frame.rolling.is_some() {
+                    next.rolling = frame.rolling;
                 }
                 if let Some(snapshot) = frame.snapshot {
                     next.snapshot = Some(Rc::new(snapshot));
@@ -1286,7 +1291,7 @@ pub fn app() -> Html {
                 <FigureStrip name={state.scenario.as_ref().map(|s| AttrValue::from(s.name.clone())).unwrap_or_default()}
                     windows={edited_state.history.windows.clone()} version={edited_state.history.version}
                     names={node_names.clone()} variant={comparing.then(|| AttrValue::Static(if *editing_b { "B" } else { "A" }))}
-                    events={edited_state.events} />
+                    events={edited_state.events} rolling={edited_state.rolling} />
                 if let Some(message) = state.crashed.as_ref().or(state_b.crashed.as_ref()) {
                     <div class="error crash" role="alert" data-testid="crash">
                         <p>{ message.clone() }</p>
@@ -1304,9 +1309,10 @@ pub fn app() -> Html {
                 if let Some(message) = &state.error {
                     if message.starts_with("overload:") {
                         <div class="error overload" role="alert" data-testid="overload">
-                            <p>{ message.clone() }</p>
-                            <p>{"Everything measured until the stop is kept above. Bound the queue and play again, or:"}</p>
-                            <button id="restart-1x" onclick={on_restart.clone()}>{"Restart at 1× load"}</button>
+                            <p class="overload-head"><strong>{"The run stopped: more work piled up than a tab can hold."}</strong>
+                                {" What it measured until then stays on screen. "}
+                                <button id="restart-1x" onclick={on_restart.clone()}>{"Restart at 1× load"}</button></p>
+                            <p class="overload-detail">{ message.clone() }</p>
                         </div>
                     } else {
                         <div class="error" role="alert">{ message.clone() }</div>

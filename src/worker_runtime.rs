@@ -461,6 +461,7 @@ impl Runner {
         let due = !self.playing || now_ms - self.formulas_at_ms >= FORMULA_EVERY_MS;
         if let Some(sim) = &self.sim {
             let formulas = due.then(|| formula::checks_of(sim));
+            let rolling = (!windows.is_empty()).then(|| sim.recent_latency());
             if due {
                 self.formulas_at_ms = now_ms;
             }
@@ -472,6 +473,7 @@ impl Runner {
                 windows,
                 formulas,
                 snapshot: Some(sim.snapshot(SAMPLE)),
+                rolling,
             }));
         }
     }

@@ -5,7 +5,8 @@
 
 use std::rc::Rc;
 
-use scalesim_engine::WindowReport;
+use scalesim_engine::sim::RECENT_WINDOWS;
+use scalesim_engine::{LatencyStats, WindowReport};
 use yew::prelude::*;
 
 use crate::format::{self, ABSENT};
@@ -25,6 +26,9 @@ pub struct FigureStripProps {
     pub variant: Option<AttrValue>,
     /// Events processed so far.
     pub events: u64,
+    /// User latency over the last few windows together.
+    #[prop_or_default]
+    pub rolling: Option<LatencyStats>,
 }
 
 /// The figure strip.
@@ -78,6 +82,13 @@ pub fn figure_strip(props: &FigureStripProps) -> Html {
                 <span class="value" data-testid="p99">{ format::maybe_duration_ms(f.p99_ms) }</span>
                 <span class="sub" data-testid="p99-n">{ answered }</span>
             </span>
+            if let Some(r) = props.rolling.filter(|_| !w.is_empty()) {
+                <span class="fig" title={format!("User latency that 99% of the answers of the last {RECENT_WINDOWS} windows together beat: steadier than one window's")}>
+                    <span class="label">{ format!("p99 · {RECENT_WINDOWS} win.") }</span>
+                    <span class="value" data-testid="p99-rolling">{ if r.count > 0 { format::duration_ms(r.p99) } else { ABSENT.to_owned() } }</span>
+                    <span class="sub">{ if r.count > 0 { format!("n = {}", format::quantity(r.count as f64)) } else { "no answers".to_owned() } }</span>
+                </span>
+            }
             { fig("throughput", "ok", f.goodput_rps.map_or(ABSENT.into(), format::rate), "Requests answered ok or degraded per second, last window") }
             { fig("rate", "offered", f.offered_rps.map_or(ABSENT.into(), format::rate), "Requests offered per second, last window") }
             { fig("failed", "failed", f.failed_share.map_or(ABSENT.into(), format::share), "Share of finished requests that ended in error, timeout or rejection, last window") }
