@@ -42,7 +42,7 @@ impl SweepJob {
         base: &str,
     ) -> Result<SweepJob, String> {
         let spec = SweepSpec::parse(param, runs)?;
-        let steps = spec.values().len();
+        let steps = spec.step_count();
         let mut texts = Vec::with_capacity(steps);
         for step in 0..steps {
             let text = spec.text_for(base, step)?;

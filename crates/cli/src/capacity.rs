@@ -10,7 +10,9 @@ use scalesim_engine::capacity::{Bisection, ParamRange};
 use scalesim_engine::expect::{self, Verdict};
 use scalesim_engine::scenario::diagnostics::lines_of;
 
-use crate::{EXIT_CANNOT_RUN, EXIT_FAILED, Overrides};
+use scalesim_engine::RunError;
+
+use crate::{EXIT_FAILED, Failure, Overrides};
 
 /// What `capacity` was asked to do.
 pub struct Options {
@@ -31,14 +33,11 @@ struct Probe {
 pub fn run(file: &PathBuf, options: &Options) -> ExitCode {
     match search(file, options) {
         Ok(code) => code,
-        Err(message) => {
-            eprintln!("scalesim: {message}");
-            ExitCode::from(EXIT_CANNOT_RUN)
-        }
+        Err(failure) => failure.report(),
     }
 }
 
-fn search(file: &PathBuf, options: &Options) -> Result<ExitCode, String> {
+fn search(file: &PathBuf, options: &Options) -> Result<ExitCode, Failure> {
     let name = file.display().to_string();
     let text = std::fs::read_to_string(file).map_err(|e| format!("cannot read {name}: {e}"))?;
     let base = crate::scenario_from(&name, &text, &options.overrides)
@@ -46,18 +45,27 @@ fn search(file: &PathBuf, options: &Options) -> Result<ExitCode, String> {
     if base.expects.is_empty() {
         return Err(format!(
             "{name} has no [[expect]]: capacity is where its expectations stop holding"
-        ));
+        )
+        .into());
     }
     let range = ParamRange::parse(&options.param, &base)?;
     let runs = options.runs.max(1);
-    let probe = |value: f64| -> Result<Probe, String> {
+    let probe = |value: f64| -> Result<Probe, Failure> {
         let scenarios = (0..runs)
             .map(|r| range.scenario_for(&base, value, r))
             .collect::<Result<Vec<_>, _>>()?;
         let measured = crate::parallel(&scenarios, |s| expect::measure_all(s).map(|(_, v)| v));
         let mut per_run = Vec::with_capacity(measured.len());
         for m in measured {
-            per_run.push(m.map_err(|e| format!("{} = {}: {e}", range.path, range.text_of(value)))?);
+            per_run.push(m.map_err(|e| {
+                let at = format!("{name}: at {} = {}", range.path, range.text_of(value));
+                match e {
+                    RunError::Overload { overload, .. } => {
+                        Failure::Overload(format!("{at}: {overload}"))
+                    }
+                    other => Failure::CannotRun(format!("{at}: {other}")),
+                }
+            })?);
         }
         let verdicts: Vec<Verdict> = base
             .expects

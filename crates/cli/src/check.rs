@@ -7,12 +7,12 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::ValueEnum;
-use scalesim_engine::Scenario;
 use scalesim_engine::expect::{self, Metric, Verdict};
 use scalesim_engine::scenario::Diagnostic;
 use scalesim_engine::scenario::diagnostics::lines_of;
+use scalesim_engine::{RunError, Scenario};
 
-use crate::{EXIT_CANNOT_RUN, EXIT_FAILED, Overrides};
+use crate::{EXIT_CANNOT_RUN, EXIT_FAILED, EXIT_OVERLOAD, Overrides};
 
 /// How `check` prints its results.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -50,6 +50,9 @@ enum Outcome {
     NoExpectations,
     /// It cannot be read or run: every problem, with its line when known.
     CannotRun(Vec<Diagnostic>),
+    /// A run stopped at the bound on work in flight: the overload in words
+    /// (the nodes that grew and what would bound them).
+    Overload(String),
 }
 
 struct FileReport {
@@ -71,20 +74,28 @@ impl FileReport {
         match self.outcome {
             Outcome::CannotRun(_) => true,
             Outcome::NoExpectations => require_expect,
-            Outcome::Checked(_) => false,
+            Outcome::Checked(_) | Outcome::Overload(_) => false,
         }
+    }
+
+    fn overloaded(&self) -> bool {
+        matches!(self.outcome, Outcome::Overload(_))
     }
 }
 
 /// Checks every file; the exit code is 0 when every expectation holds, 1
 /// when one does not, 2 when a file cannot run (or, with
-/// `--require-expect`, has no expectations); the other files are still
-/// checked.
+/// `--require-expect`, has no expectations), 3 when a run stopped at the
+/// bound on work in flight; the other files are still checked and the
+/// worst code wins (3 over 2 over 1).
 pub fn run(files: &[PathBuf], options: &Options) -> ExitCode {
     let reports: Vec<FileReport> = files.iter().map(|f| check_file(f, options)).collect();
     let failed: usize = reports.iter().map(FileReport::failed).sum();
     let broken = reports.iter().filter(|r| r.cannot_run(options.require_expect)).count();
-    let code = if broken > 0 {
+    let overloaded = reports.iter().filter(|r| r.overloaded()).count();
+    let code = if overloaded > 0 {
+        EXIT_OVERLOAD
+    } else if broken > 0 {
         EXIT_CANNOT_RUN
     } else if failed > 0 {
         EXIT_FAILED
@@ -143,8 +154,16 @@ fn check_file(file: &PathBuf, options: &Options) -> FileReport {
     for m in measured {
         match m {
             Ok(values) => per_run.push(values),
-            Err(e) => {
+            Err(RunError::Invalid(e)) => {
                 report.outcome = Outcome::CannotRun(e.diagnostics);
+                return report;
+            }
+            Err(RunError::Overload { overload, .. }) => {
+                report.outcome = Outcome::Overload(overload.to_string());
+                return report;
+            }
+            Err(RunError::Stuck(reason)) => {
+                report.outcome = Outcome::CannotRun(whole(reason));
                 return report;
             }
         }
@@ -196,9 +215,19 @@ pub fn place(file: &str, line: usize) -> String {
 /// workflow `::error` command, which GitHub shows on the file's line.
 fn text(reports: &[FileReport], options: &Options, github: bool) -> String {
     let mut out = String::new();
-    let (mut total, mut failed, mut broken) = (0, 0, 0);
+    let (mut total, mut failed, mut broken, mut overloaded) = (0, 0, 0, 0);
     for r in reports {
         match &r.outcome {
+            Outcome::Overload(message) => {
+                overloaded += 1;
+                let _ = writeln!(out, "{}: overload", r.file);
+                if github {
+                    let _ =
+                        writeln!(out, "{}", annotation("error", &r.file, 0, "overload", message));
+                } else {
+                    let _ = writeln!(out, "  {message}");
+                }
+            }
             Outcome::CannotRun(problems) => {
                 broken += 1;
                 let _ = writeln!(out, "{}: cannot run", r.file);
@@ -273,12 +302,17 @@ fn text(reports: &[FileReport], options: &Options, github: bool) -> String {
     }
     let _ = writeln!(
         out,
-        "{total} expectation{}, {failed} failed{}",
+        "{total} expectation{}, {failed} failed{}{}",
         if total == 1 { "" } else { "s" },
         match broken {
             0 => String::new(),
             1 => ", 1 file could not be checked".to_owned(),
             n => format!(", {n} files could not be checked"),
+        },
+        match overloaded {
+            0 => String::new(),
+            1 => ", 1 stopped at the bound on work in flight (overload)".to_owned(),
+            n => format!(", {n} stopped at the bound on work in flight (overload)"),
         }
     );
     out
@@ -330,6 +364,11 @@ fn json(reports: &[FileReport], options: &Options, code: u8) -> String {
                     Vec::new(),
                     Vec::new(),
                 ),
+                Outcome::Overload(message) => (
+                    "overload",
+                    Vec::new(),
+                    vec![serde_json::json!({"line": 0, "key": "", "message": message})],
+                ),
                 Outcome::CannotRun(d) => (
                     "cannot_run",
                     Vec::new(),
@@ -349,6 +388,7 @@ fn json(reports: &[FileReport], options: &Options, code: u8) -> String {
         "expectations": reports.iter().map(|r| match &r.outcome { Outcome::Checked(c) => c.len(), _ => 0 }).sum::<usize>(),
         "failed": reports.iter().map(FileReport::failed).sum::<usize>(),
         "cannot_run": reports.iter().filter(|r| r.cannot_run(options.require_expect)).count(),
+        "overload": reports.iter().filter(|r| r.overloaded()).count(),
         "exit_code": code,
         "files": files,
     });
@@ -410,6 +450,16 @@ fn junit(reports: &[FileReport], options: &Options) -> String {
                     let _ =
                         writeln!(cases, "<skipped message=\"no [[expect]] blocks\"/></testcase>");
                 }
+            }
+            Outcome::Overload(message) => {
+                t += 1;
+                e += 1;
+                let _ = writeln!(
+                    cases,
+                    "    <testcase classname=\"{file}\" name=\"scenario can run\" file=\"{file}\">\n      <error message=\"{}\" type=\"overload\">{}</error>\n    </testcase>",
+                    xml("a run stopped at the bound on work in flight (overload)"),
+                    xml(message)
+                );
             }
             Outcome::CannotRun(problems) => {
                 t += 1;

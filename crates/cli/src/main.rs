@@ -4,27 +4,45 @@
 
 mod capacity;
 mod check;
+mod edit;
 mod report;
 mod sweep;
 
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use clap::{Parser, Subcommand};
 use scalesim_engine::scenario::Diagnostic;
-use scalesim_engine::{Scenario, SimDuration, Simulation, set};
+use scalesim_engine::{Run, RunError, Scenario, SimDuration, SimTime, Simulation, set};
 
-/// Exit code: an expectation does not hold.
+// Exit codes, the same for every subcommand, as `--help` and
+// docs/semantics.md list them.
+
+/// Exit code: an expectation does not hold (`check`; `capacity` when no
+/// value of the range meets every expectation).
 pub const EXIT_FAILED: u8 = 1;
-/// Exit code: a file cannot be read or run (every problem is printed).
+/// Exit code: a file cannot be read or run (every problem is printed):
+/// unreadable, invalid, over one of scalesim's limits, or stuck; for
+/// `edit`, an edit refused (nothing is written).
 pub const EXIT_CANNOT_RUN: u8 = 2;
+/// Exit code: a run stopped at the bound on work in flight (an overload).
+pub const EXIT_OVERLOAD: u8 = 3;
 /// Exit code: the command line itself is wrong (an unknown option, a
 /// malformed value). The usual `EX_USAGE`.
 pub const EXIT_USAGE: u8 = 64;
 
-const EXIT_CODES: &str = "Exit codes: 0 success; 1 an expectation does not hold; \
-2 a file cannot be read or run (every problem is listed); 64 usage (a wrong option or argument).";
+const EXIT_CODES: &str = "\
+Exit codes (the same for every subcommand):
+  0   success: everything ran (for check and capacity, every expectation held)
+  1   an expectation failed (check; capacity: no value of the range meets them all)
+  2   a file cannot be read or run: unreadable, invalid (every problem is listed),
+      over one of scalesim's limits, or stuck; for edit, an edit refused
+  3   overload: a run stopped at the bound on work in flight; the message
+      names the nodes whose queues grew and what would bound them
+  64  usage: the command line is wrong (an unknown option, a missing or
+      malformed value)";
 
 #[derive(Parser)]
 #[command(
@@ -103,7 +121,9 @@ enum Command {
     /// only when every expectation's 95% interval is inside its bound, as
     /// in `check --runs`. Prints the value, the first value found to break,
     /// and the expectation that breaks there. Assumes one boundary in the
-    /// range. Exit 1 when no value of the range meets every expectation.
+    /// range. Exit 1 when no value of the range meets every expectation, 3
+    /// when a probe's run stops at the bound on work in flight (an
+    /// overload: narrow the range).
     #[command(after_help = EXIT_CODES)]
     Capacity {
         /// The scenario file, with `[[expect]]` blocks.
@@ -127,6 +147,27 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Change values in a scenario file, in place, changing only those lines.
+    ///
+    /// Comments, layout and the spelling of everything else are kept. The
+    /// result must be a valid scenario, else nothing is written. Exit 0 when
+    /// written; 2 when an edit is refused (a path, a value, or a scenario
+    /// that would not run, with `run --set`'s message) or the file cannot be
+    /// read or written or is not valid to begin with; 64 on a usage error
+    /// (a `--set` without `=`).
+    #[command(after_help = EXIT_CODES)]
+    Edit {
+        /// The scenario (TOML, SPEC §2).
+        file: PathBuf,
+        /// Set a parameter, as `run --set` takes it: `api.replicas=4`,
+        /// `api.service_time.mean=5ms`, `load.users.rate=300`,
+        /// `api.call.1.mode=async`. Repeatable; applied in order.
+        #[arg(long = "set", value_name = "PATH=VALUE", required = true, value_parser = parse_assignment)]
+        sets: Vec<(String, String)>,
+        /// Write the result here instead of over FILE (`-`: standard output).
+        #[arg(short = 'o', long = "output", value_name = "OUT")]
+        output: Option<PathBuf>,
+    },
     /// Print the JSON Schema of the scenario format, for editors (e.g. a
     /// `#:schema ./scalesim.schema.json` line in a TOML file).
     Schema,
@@ -147,8 +188,9 @@ enum Command {
     /// degraded; all are shares of the requests offered after warm-up.
     #[command(after_help = "Exit codes: 0 every expectation holds; 1 an expectation does not \
 hold; 2 a file cannot be read or run (or, with --require-expect, has no [[expect]]); \
-64 usage (a wrong option or argument). Files are all checked whatever one of them gives; \
-the exit code is the worst of them (2 over 1).")]
+3 overload (a run stopped at the bound on work in flight); 64 usage (a wrong option or \
+argument). Files are all checked whatever one of them gives; the exit code is the worst of \
+them (3 over 2 over 1).")]
     Check {
         /// Scenario files.
         #[arg(required = true)]
@@ -182,23 +224,49 @@ fn parse_assignment(text: &str) -> Result<(String, String), String> {
     Ok((path.trim().to_owned(), value.trim().to_owned()))
 }
 
+/// Why a command failed, and so its exit code.
+pub enum Failure {
+    /// The file cannot run (or cannot be read, or an argument is refused).
+    CannotRun(String),
+    /// A run stopped at the bound on work in flight.
+    Overload(String),
+}
+
+impl Failure {
+    fn report(self) -> ExitCode {
+        match self {
+            Failure::CannotRun(message) => {
+                eprintln!("scalesim: {message}");
+                ExitCode::from(EXIT_CANNOT_RUN)
+            }
+            Failure::Overload(message) => {
+                eprintln!("scalesim: {message}");
+                ExitCode::from(EXIT_OVERLOAD)
+            }
+        }
+    }
+}
+
+impl From<String> for Failure {
+    fn from(message: String) -> Failure {
+        Failure::CannotRun(message)
+    }
+}
+
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
+            let usage = e.use_stderr();
             let _ = e.print();
-            return ExitCode::from(if e.use_stderr() { EXIT_USAGE } else { 0 });
+            return ExitCode::from(if usage { EXIT_USAGE } else { 0 });
         }
-    };
-    let failed = |message: String| {
-        eprintln!("scalesim: {message}");
-        ExitCode::from(EXIT_CANNOT_RUN)
     };
     match cli.command {
         Command::Run { file, overrides, json, windows } => {
             match run(&file, &overrides, json, windows) {
                 Ok(()) => ExitCode::SUCCESS,
-                Err(message) => failed(message),
+                Err(failure) => failure.report(),
             }
         }
         Command::Check { files, overrides, runs, format, require_expect } => {
@@ -207,6 +275,7 @@ fn main() -> ExitCode {
         Command::Capacity { file, param, runs, tolerance, overrides, json } => {
             capacity::run(&file, &capacity::Options { param, runs, tolerance, overrides, json })
         }
+        Command::Edit { file, sets, output } => edit::run(&file, &sets, output.as_deref()),
         Command::Reference => {
             print!("{}", scalesim_engine::schema::reference_markdown());
             ExitCode::SUCCESS
@@ -218,13 +287,13 @@ fn main() -> ExitCode {
                     println!("{text}");
                     ExitCode::SUCCESS
                 }
-                Err(e) => failed(e.to_string()),
+                Err(e) => Failure::CannotRun(e.to_string()).report(),
             }
         }
         Command::Sweep { file, param, runs, overrides, json, csv } => {
             match sweep::run(&file, &param, runs, &overrides, json, csv) {
                 Ok(()) => ExitCode::SUCCESS,
-                Err(message) => failed(message),
+                Err(failure) => failure.report(),
             }
         }
     }
@@ -270,6 +339,59 @@ pub fn scenario_from(
     if problems.is_empty() { Ok(scenario) } else { Err(problems) }
 }
 
+/// Runs `scenario` to its end as [`Simulation::run_to_end`] does, showing
+/// progress on stderr when it is a terminal: simulated time, and the events
+/// a simulated second (the run's cost), known after the first window.
+fn run_with_progress(scenario: Scenario) -> Result<Run, RunError> {
+    let end = SimTime::ZERO + scenario.scenario.duration;
+    let total_s = scenario.scenario.duration.as_secs_f64();
+    let mut sim = Simulation::new(scenario).map_err(RunError::Invalid)?;
+    let terminal = std::io::stderr().is_terminal();
+    let bar = if terminal {
+        indicatif::ProgressBar::new(end.since(SimTime::ZERO).as_nanos() / 1_000_000)
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{bar:40} {msg}  {elapsed} (eta {eta})")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    let mut windows = Vec::new();
+    if !terminal {
+        windows = sim.advance_until(end);
+    }
+    // Steps sized by the wall clock (about a tenth of a second each), so
+    // the bar moves for a heavy run and costs nothing for a light one.
+    let mut step = SimDuration::from_millis(1);
+    while sim.now() < end && sim.stalled().is_none() {
+        let started = std::time::Instant::now();
+        windows.extend(sim.advance_until((sim.now() + step).min(end)));
+        let took = started.elapsed().as_secs_f64();
+        if took < 0.05 {
+            step = SimDuration::from_nanos(step.as_nanos().saturating_mul(2));
+        } else if took > 0.2 {
+            step = SimDuration::from_nanos((step.as_nanos() / 2).max(1_000));
+        }
+        let simulated = sim.now().as_secs_f64();
+        bar.set_position(sim.now().since(SimTime::ZERO).as_nanos() / 1_000_000);
+        bar.set_message(format!(
+            "{simulated:.3} of {total_s} simulated s, {:.0} events a simulated second",
+            sim.event_count() as f64 / simulated.max(1e-9)
+        ));
+    }
+    bar.finish_and_clear();
+    if let Some(overload) = sim.overload() {
+        let overload = Box::new(overload.clone());
+        let summary = sim.summary();
+        return Err(RunError::Overload { overload, partial: Box::new(Run { windows, summary }) });
+    }
+    if let Some(reason) = sim.stalled() {
+        return Err(RunError::Stuck(reason.to_owned()));
+    }
+    let summary = sim.summary();
+    Ok(Run { windows, summary })
+}
+
 /// Reads a scenario file with its overrides applied.
 fn load(file: &PathBuf, overrides: &Overrides) -> Result<Scenario, String> {
     let name = file.display().to_string();
@@ -300,9 +422,21 @@ pub fn parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Ve
     results.into_iter().map(|(_, r)| r).collect()
 }
 
-fn run(file: &PathBuf, overrides: &Overrides, json: bool, windows: bool) -> Result<(), String> {
+fn run(file: &PathBuf, overrides: &Overrides, json: bool, windows: bool) -> Result<(), Failure> {
     let scenario = load(file, overrides)?;
-    let run = Simulation::run(scenario.clone()).map_err(|e| e.to_string())?;
+    let run = match run_with_progress(scenario.clone()) {
+        Ok(run) => run,
+        Err(RunError::Overload { overload, partial }) => {
+            if json {
+                let mut out = serde_json::to_value(&partial.summary).map_err(|e| e.to_string())?;
+                out["overload"] = serde_json::to_value(&overload).map_err(|e| e.to_string())?;
+                out["message"] = serde_json::Value::String(overload.message());
+                println!("{}", serde_json::to_string_pretty(&out).map_err(|e| e.to_string())?);
+            }
+            return Err(Failure::Overload(format!("{}: {overload}", file.display())));
+        }
+        Err(e) => return Err(Failure::CannotRun(e.to_string())),
+    };
     if json {
         let mut out = serde_json::to_value(&run.summary).map_err(|e| e.to_string())?;
         if windows {

@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::metrics::Summary;
 use crate::scenario::{Scenario, ScenarioError};
-use crate::sim::Simulation;
+use crate::sim::{RunError, Simulation};
 use crate::sweep::Estimate;
 use crate::time::SimDuration;
 
@@ -250,9 +250,11 @@ pub fn check(spec: &ExpectSpec, summary: &Summary) -> Verdict {
 /// Runs `scenario` once and measures every `[[expect]]`: those without a
 /// range against the run's summary, ranged ones against a run measured
 /// over their range. Returns the full run's summary and one value an
-/// expectation, in order (`None`: the figure has no value).
-pub fn measure_all(scenario: &Scenario) -> Result<(Summary, Vec<Option<f64>>), ScenarioError> {
-    let summary = Simulation::run(scenario.clone())?.summary;
+/// expectation, in order (`None`: the figure has no value). A scenario
+/// that cannot run and a run that stopped early (an overload) are told
+/// apart, so a caller can say which.
+pub fn measure_all(scenario: &Scenario) -> Result<(Summary, Vec<Option<f64>>), RunError> {
+    let summary = Simulation::run_to_end(scenario.clone())?.summary;
     let mut ranged: Vec<((SimDuration, SimDuration), Summary)> = Vec::new();
     let mut values = Vec::with_capacity(scenario.expects.len());
     for spec in &scenario.expects {
@@ -267,7 +269,7 @@ pub fn measure_all(scenario: &Scenario) -> Result<(Summary, Vec<Option<f64>>), S
                         let mut part = scenario.clone();
                         part.scenario.warmup = range.0;
                         part.scenario.duration = range.1;
-                        ranged.push((range, Simulation::run(part)?.summary));
+                        ranged.push((range, Simulation::run_to_end(part)?.summary));
                         ranged.len() - 1
                     }
                 };
@@ -281,6 +283,22 @@ pub fn measure_all(scenario: &Scenario) -> Result<(Summary, Vec<Option<f64>>), S
 
 /// Runs `scenario` once and judges every `[[expect]]` (see [`measure_all`]).
 pub fn evaluate(scenario: &Scenario) -> Result<(Summary, Vec<Verdict>), ScenarioError> {
+    evaluate_runs(scenario).map_err(|e| match e {
+        RunError::Invalid(e) => e,
+        other => ScenarioError {
+            diagnostics: vec![crate::scenario::Diagnostic {
+                file: scenario.scenario.name.clone(),
+                line: 0,
+                key: "scenario".to_owned(),
+                message: other.to_string(),
+            }],
+        },
+    })
+}
+
+/// [`evaluate`], telling a scenario that cannot run from a run that
+/// stopped early (an overload), so a caller can say which.
+pub fn evaluate_runs(scenario: &Scenario) -> Result<(Summary, Vec<Verdict>), RunError> {
     let (summary, values) = measure_all(scenario)?;
     let verdicts = scenario.expects.iter().zip(values).map(|(s, v)| judge(s, &[v])).collect();
     Ok((summary, verdicts))

@@ -56,6 +56,8 @@ const WHOLE_NUMBER_KEYS: [&str; 15] = [
 
 /// Most points times replications one sweep may ask for.
 pub const MAX_RUNS: u64 = 100_000;
+/// Most points of one curve ([`crate::limits::MAX_SWEEP_STEPS`]).
+pub use crate::limits::MAX_SWEEP_STEPS;
 
 impl SweepSpec {
     /// Parses `PATH=FROM..TO:STEPS`.
@@ -64,7 +66,7 @@ impl SweepSpec {
             || format!("`{text}`: expected PATH=FROM..TO:STEPS, e.g. load.users.rate=100..5000:20");
         let (path, range) = text.split_once('=').ok_or_else(usage)?;
         let (span, steps) = range.split_once(':').ok_or_else(usage)?;
-        let (from, to) = span.split_once("..").ok_or_else(usage)?;
+        let (from_text, to_text) = span.split_once("..").ok_or_else(usage)?;
         let number = |s: &str| s.trim().parse::<f64>().ok().filter(|v| v.is_finite());
         let duration = |s: &str| SimDuration::parse(s.trim()).ok().map(|d| d.as_nanos() as f64);
         let path = path.trim().to_owned();
@@ -72,10 +74,10 @@ impl SweepSpec {
         let parent = path.rsplit('.').nth(1).unwrap_or_default();
         let whole = WHOLE_NUMBER_KEYS.contains(&leaf)
             || (parent == "autoscale" && matches!(leaf, "min" | "max"));
-        let (from, to, kind) = match (number(from), number(to)) {
+        let (from, to, kind) = match (number(from_text), number(to_text)) {
             (Some(f), Some(t)) if whole => (f.round(), t.round(), ValueKind::Integer),
             (Some(f), Some(t)) => (f, t, ValueKind::Number),
-            _ => match (duration(from), duration(to)) {
+            _ => match (duration(from_text), duration(to_text)) {
                 (Some(f), Some(t)) => (f, t, ValueKind::Duration),
                 _ => return Err(usage()),
             },
@@ -90,6 +92,17 @@ impl SweepSpec {
         };
         if spec.steps < 2 {
             return Err(format!("`{text}`: at least 2 steps"));
+        }
+        if spec.steps > MAX_SWEEP_STEPS {
+            return Err(format!(
+                "`{text}`: {} steps is over the limit of {MAX_SWEEP_STEPS} steps a sweep ({}); a \
+                 curve shows its shape in far fewer: write e.g. `{}={}..{}:100`",
+                spec.steps,
+                crate::limits::WHY,
+                spec.path,
+                from_text.trim(),
+                to_text.trim()
+            ));
         }
         if spec.runs == 0 {
             return Err("--runs: at least 1".to_owned());
@@ -107,15 +120,41 @@ impl SweepSpec {
     /// for a whole-number parameter (each once) and whole nanoseconds for
     /// a duration.
     pub fn values(&self) -> Vec<f64> {
-        let n = self.steps.max(2);
-        let mut values: Vec<f64> = (0..n)
-            .map(|i| self.from + (self.to - self.from) * f64::from(i) / f64::from(n - 1))
-            .collect();
-        if self.kind != ValueKind::Number {
-            values.iter_mut().for_each(|v| *v = v.round());
-            values.dedup();
+        (0..self.step_count()).map(|i| self.value(i)).collect()
+    }
+
+    /// Points on the curve (both ends included): `steps`, or for a
+    /// whole-number or duration parameter with fewer whole values in its
+    /// range than steps, each whole value once.
+    pub fn step_count(&self) -> usize {
+        let steps = self.steps.max(2) as usize;
+        match self.kind {
+            ValueKind::Number => steps,
+            _ => {
+                let span = libm::fabs(self.to - self.from);
+                if span + 1.0 < steps as f64 { span as usize + 1 } else { steps }
+            }
         }
-        values
+    }
+
+    /// Runs in all: points times replications.
+    pub fn run_count(&self) -> usize {
+        self.step_count() * self.runs.max(1) as usize
+    }
+
+    /// The parameter's value at step `step`, computed on its own, so a sweep
+    /// is planned one step at a time: evenly spaced, and a whole number for
+    /// a whole-number parameter (whole nanoseconds for a duration).
+    pub fn value(&self, step: usize) -> f64 {
+        let n = self.step_count();
+        if n < 2 {
+            return self.from;
+        }
+        let value = self.from + (self.to - self.from) * step as f64 / (n - 1) as f64;
+        match self.kind {
+            ValueKind::Number => value,
+            _ => libm::round(value),
+        }
     }
 
     /// A value as the file writes it: `4`, `1250.5`, `150ms`.
@@ -171,7 +210,7 @@ impl SweepSpec {
     /// Step `step`'s value as written, and rounded (for integer parameters
     /// such as replicas, which refuse `2.5`).
     fn value_texts(&self, step: usize) -> (String, String) {
-        let value = self.values()[step];
+        let value = self.value(step);
         (self.text_of(value), self.text_of(value.round()))
     }
 
@@ -244,11 +283,11 @@ pub struct SweepPoint {
 /// Summarises the runs of each point (`runs[step]` = that step's summaries)
 /// and marks the knee (see [`mark_knee`]).
 pub fn summarise(spec: &SweepSpec, runs: &[Vec<Summary>]) -> Vec<SweepPoint> {
-    let values = spec.values();
     let mut points: Vec<SweepPoint> = runs
         .iter()
-        .zip(values)
-        .map(|(summaries, value)| {
+        .enumerate()
+        .map(|(step, summaries)| {
+            let value = spec.value(step);
             let figure = |f: &dyn Fn(&Summary) -> f64| {
                 Estimate::of(&summaries.iter().map(f).collect::<Vec<_>>())
             };
@@ -351,6 +390,9 @@ mod tests {
         assert_eq!(s.values(), [1.0, 4.0, 7.0, 10.0]);
         let s = SweepSpec::parse("api.workers=1..3:5", 1).unwrap();
         assert_eq!(s.values(), [1.0, 2.0, 3.0], "each whole number once");
+        assert_eq!((s.step_count(), s.run_count(), s.value(2)), (3, 3, 3.0), "planned lazily");
+        let s = SweepSpec::parse("api.replicas=1..100000:10000", 1).unwrap();
+        assert_eq!((s.step_count(), s.value(0), s.value(9999)), (10000, 1.0, 100000.0));
         let s = SweepSpec::parse("api.call.0.timeout=100ms..1s:4", 1).unwrap();
         assert_eq!(s.kind, ValueKind::Duration);
         let texts: Vec<String> = s.values().iter().map(|v| s.text_of(*v)).collect();
@@ -410,6 +452,10 @@ mod tests {
             assert!(SweepSpec::parse(bad, 1).is_err(), "{bad}");
         }
         assert!(SweepSpec::parse("r=1..2:1000", 1000).is_err(), "over the run limit");
+        let many = SweepSpec::parse("load.u.rate=1..100000:100000", 1).unwrap_err();
+        assert!(many.contains("limit of 10000 steps") && many.contains(":100`"), "{many}");
+        let big = SweepSpec::parse("load.u.rate=1..100000:10000", 1).unwrap();
+        assert_eq!((big.value(0), big.value(9999), big.step_count()), (1.0, 100000.0, 10000));
     }
 
     #[test]
