@@ -152,3 +152,20 @@ fn an_async_cycle_that_multiplies_or_never_ends_is_refused() {
         + "[[node]]\nid = \"q\"\nkind = \"queue\"\nto = \"n0\"\n";
     assert_refused(&text, "1.500ⁿ");
 }
+
+#[test]
+fn only_a_validated_scenario_starts() {
+    use scalesim_engine::scenario::Validated;
+    let bad = String::from(HEAD) + &load("10") + &service("n1", "");
+    let scenario = Scenario::from_toml("bad.toml", &bad).unwrap();
+    let message = Validated::new(scenario).unwrap_err().to_string();
+    assert!(message.contains("no node is called `n0`; did you mean `n1`?"), "{message}");
+    let good = String::from(HEAD) + &load("10") + &service("n0", "");
+    let scenario = Scenario::from_toml("ok.toml", &good).unwrap();
+    let validated = Validated::new(scenario.clone()).unwrap();
+    assert_eq!(validated.scenario(), &scenario);
+    let end = scalesim_engine::SimTime::ZERO + scalesim_engine::SimDuration::from_secs(5);
+    let mut a = Simulation::start(validated).unwrap();
+    let mut b = Simulation::new(scenario).unwrap();
+    assert_eq!(a.advance_until(end), b.advance_until(end));
+}

@@ -27,7 +27,7 @@ use crate::outcome::{Outcome, OutcomeCounts};
 use crate::rate_limit::TokenBucket;
 use crate::retry::{self, RetryBudget};
 use crate::rng::Rng;
-use crate::scenario::{Discipline, Fallback, Io, Mode, Scenario, ScenarioError};
+use crate::scenario::{Discipline, Fallback, Io, Mode, Scenario, ScenarioError, Validated};
 use crate::slab::{Key, Slab};
 
 mod broker;
@@ -328,23 +328,16 @@ pub struct Run {
 }
 
 impl Simulation {
-    /// A simulation of `scenario` at time zero, or every reason it cannot run.
+    /// A simulation of `scenario` at time zero, or every reason it cannot
+    /// run: [`Validated::new`], then [`Simulation::start`].
     pub fn new(scenario: Scenario) -> Result<Self, ScenarioError> {
-        let problems = crate::scenario::validate::problems(&scenario);
-        if !problems.is_empty() {
-            return Err(ScenarioError {
-                diagnostics: problems
-                    .into_iter()
-                    .map(|p| crate::scenario::Diagnostic {
-                        file: scenario.scenario.name.clone(),
-                        line: 0,
-                        key: p.key,
-                        message: p.message,
-                    })
-                    .collect(),
-            });
-        }
-        let model = Model::compile(&scenario);
+        Simulation::start(Validated::new(scenario)?)
+    }
+
+    /// A simulation of a validated scenario at time zero.
+    pub fn start(scenario: Validated) -> Result<Self, ScenarioError> {
+        let model = Model::compile(&scenario)?;
+        let scenario = scenario.into_scenario();
         let meta = &scenario.scenario;
         let window = meta.window.as_nanos();
         let warmup_end =

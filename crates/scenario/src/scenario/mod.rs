@@ -18,6 +18,7 @@ use crate::outcome::Outcome;
 use crate::time::SimDuration;
 
 pub use diagnostics::{Diagnostic, ScenarioError};
+pub use validate::Validated;
 
 /// One scenario file.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]

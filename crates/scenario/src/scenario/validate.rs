@@ -4,7 +4,7 @@
 use std::collections::{BTreeSet, HashMap};
 
 use super::diagnostics::suggest;
-use super::{LoadSpec, Mode, NodeKind, NodeSpec, RetrySpec, Scenario};
+use super::{Diagnostic, LoadSpec, Mode, NodeKind, NodeSpec, RetrySpec, Scenario, ScenarioError};
 use crate::dist::Distribution;
 use crate::limits;
 
@@ -38,6 +38,51 @@ impl Problems {
         if !(0.0..=1.0).contains(&value) {
             self.push(key, format!("expected a share between 0 and 1, got {value}"));
         }
+    }
+}
+
+/// A scenario that passed [`problems`]: every name resolves, every number
+/// is in range and within the limits. Only [`Validated::new`] makes one, so
+/// what holds one (the engine's model) never checks again and never
+/// guesses.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Validated(Scenario);
+
+impl Validated {
+    /// `scenario`, if it can run; else every reason it cannot, each at its
+    /// key (the file is the scenario's name: the lines are known only when
+    /// reading a file, see [`Scenario::from_toml`]).
+    pub fn new(scenario: Scenario) -> Result<Validated, ScenarioError> {
+        let problems = problems(&scenario);
+        if problems.is_empty() {
+            return Ok(Validated(scenario));
+        }
+        let file = scenario.scenario.name.clone();
+        Err(ScenarioError {
+            diagnostics: problems
+                .into_iter()
+                .map(|p| Diagnostic { file: file.clone(), line: 0, key: p.key, message: p.message })
+                .collect(),
+        })
+    }
+
+    /// The scenario itself.
+    pub fn scenario(&self) -> &Scenario {
+        &self.0
+    }
+
+    /// The scenario, given back (to edit it, after which it must be
+    /// validated again).
+    pub fn into_scenario(self) -> Scenario {
+        self.0
+    }
+}
+
+impl std::ops::Deref for Validated {
+    type Target = Scenario;
+
+    fn deref(&self) -> &Scenario {
+        &self.0
     }
 }
 
