@@ -156,12 +156,13 @@ fn an_async_cycle_that_multiplies_or_never_ends_is_refused() {
 #[test]
 fn only_a_validated_scenario_starts() {
     use scalesim_engine::scenario::Validated;
-    let bad = String::from(HEAD) + &load("10") + &service("n1", "");
-    let scenario = Scenario::from_toml("bad.toml", &bad).unwrap();
-    let message = Validated::new(scenario).unwrap_err().to_string();
-    assert!(message.contains("no node is called `n0`; did you mean `n1`?"), "{message}");
     let good = String::from(HEAD) + &load("10") + &service("n0", "");
     let scenario = Scenario::from_toml("ok.toml", &good).unwrap();
+    // Edited after reading: validated again before it may start.
+    let mut bad = scenario.clone();
+    bad.loads[0].target = "n1".to_owned();
+    let message = Validated::new(bad).unwrap_err().to_string();
+    assert!(message.contains("no node is called `n1`; did you mean `n0`?"), "{message}");
     let validated = Validated::new(scenario.clone()).unwrap();
     assert_eq!(validated.scenario(), &scenario);
     let end = scalesim_engine::SimTime::ZERO + scalesim_engine::SimDuration::from_secs(5);
