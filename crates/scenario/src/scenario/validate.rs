@@ -94,7 +94,15 @@ pub fn problems(scenario: &Scenario) -> Vec<Problem> {
         p.push("scenario.duration", "expected a positive duration such as \"60s\"");
     }
     if meta.duration > limits::MAX_DURATION {
-        p.limit("scenario.duration", format!("at most {} of simulated time", limits::MAX_DURATION));
+        p.limit(
+            "scenario.duration",
+            format!(
+                "{} of simulated time; at most {}: a shorter run (an hour, a day) shows the same \
+                 steady state",
+                meta.duration,
+                limits::MAX_DURATION
+            ),
+        );
     }
     if meta.window.as_nanos() == 0 {
         p.push("scenario.window", "expected a positive duration such as \"1s\"");
@@ -130,7 +138,15 @@ pub fn problems(scenario: &Scenario) -> Vec<Problem> {
     }
     check_totals(&mut p, scenario);
     if scenario.nodes.len() > limits::MAX_NODES {
-        p.limit("node", format!("at most {} nodes", limits::MAX_NODES));
+        p.limit(
+            "node",
+            format!(
+                "{} nodes; at most {}: a set of identical components is one node with \
+                 `replicas`",
+                scenario.nodes.len(),
+                limits::MAX_NODES
+            ),
+        );
     }
     if scenario.loads.is_empty() {
         p.push("load", "a scenario needs at least one [[load]] to send requests");
@@ -498,7 +514,7 @@ fn check_amplification(p: &mut Problems, scenario: &Scenario) {
             p.limit(
                 format!("load[{i}]"),
                 format!(
-                    "one request of `{}` could cause up to {v:.3e} node visits (fan-outs and retries multiplied along its calls); at most {:.0e}",
+                    "one request of `{}` could cause up to {v:.3e} node visits (fan-outs and retries multiplied along its calls); at most {:.0e}: lower a `fanout` or the `attempts` along the way",
                     load.id,
                     limits::MAX_VISITS_PER_REQUEST
                 ),
@@ -573,7 +589,14 @@ fn check_load(p: &mut Problems, i: usize, load: &LoadSpec, ids: &[&str]) {
         (Some(rate), None) => {
             p.positive(key("rate"), rate, "requests per second");
             if rate > limits::MAX_RATE {
-                p.limit(key("rate"), format!("at most {} requests/s", limits::MAX_RATE));
+                p.limit(
+                    key("rate"),
+                    format!(
+                        "{rate} requests/s; at most {} requests/s a load: split it over \
+                         several loads, or model a sample and scale the result",
+                        limits::MAX_RATE
+                    ),
+                );
             }
         }
         (None, Some(users)) => {
@@ -752,9 +775,10 @@ fn check_node(
                     node.replicas, a.min, a.max
                 ),
             ),
-            Ok(()) if a.max > limits::MAX_REPLICAS => {
-                p.limit(key("autoscale.max"), format!("at most {} replicas", limits::MAX_REPLICAS))
-            }
+            Ok(()) if a.max > limits::MAX_REPLICAS => p.limit(
+                key("autoscale.max"),
+                format!("{} replicas; at most {} a node", a.max, limits::MAX_REPLICAS),
+            ),
             Ok(()) => {}
         }
     }
