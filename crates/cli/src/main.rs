@@ -276,7 +276,7 @@ fn run_with_progress(scenario: Scenario) -> Result<Run, RunError> {
         bar.set_position(sim.now().since(SimTime::ZERO).as_nanos() / 1_000_000);
         bar.set_message(format!(
             "{simulated:.3} of {total_s} simulated s, {:.0} events a simulated second",
-            sim.event_count() as f64 / simulated.max(1e-9)
+            sim.events_per_simulated_second().unwrap_or(0.0)
         ));
     }
     bar.finish_and_clear();

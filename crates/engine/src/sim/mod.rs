@@ -487,6 +487,14 @@ impl Simulation {
         self.event_count
     }
 
+    /// Events a simulated second so far: what the run costs, for a caller
+    /// to show up front (after the first window) and to estimate the time
+    /// a heavy run will take. `None` before any time has passed.
+    pub fn events_per_simulated_second(&self) -> Option<f64> {
+        let secs = self.now.as_secs_f64();
+        (secs > 0.0).then(|| self.event_count as f64 / secs)
+    }
+
     /// Runs every event up to and including `until`, and returns the windows
     /// that closed on the way.
     pub fn advance_until(&mut self, until: SimTime) -> Vec<WindowReport> {
