@@ -35,7 +35,8 @@ pub struct Overload {
     pub visits: u64,
     pub calls: u64,
     pub events: u64,
-    /// The nodes holding most of the visits, largest first (at most three).
+    /// The nodes holding most of the visits, largest first (at most three,
+    /// each with at least a hundredth of them).
     pub nodes: Vec<NodeGrowth>,
     /// Load ids whose requests are retried (by the users or on a call into
     /// a named node), when there are any.
@@ -190,7 +191,7 @@ impl Simulation {
         let nodes = order
             .into_iter()
             .take(3)
-            .filter(|&i| visits > 0 && self.nodes[i].in_flight * 10 >= visits)
+            .filter(|&i| visits > 0 && self.nodes[i].in_flight * 100 >= visits)
             .map(|i| {
                 let rt = &self.nodes[i];
                 let before = base.in_flight.get(i).copied().unwrap_or(0);
@@ -201,7 +202,10 @@ impl Simulation {
                     in_flight: rt.in_flight,
                     queued: rt.queued,
                     growth_per_s: growth,
-                    serves_per_s: self.serves_per_s(i),
+                    // What it can finish matters when its queue is what grew.
+                    serves_per_s: (rt.queued * 2 >= rt.in_flight)
+                        .then(|| self.serves_per_s(i))
+                        .flatten(),
                     remedies: self.remedies(i),
                 }
             })
@@ -244,7 +248,23 @@ impl Simulation {
         let Some(spec) = self.scenario.nodes.get(i) else { return Vec::new() };
         let mut out = Vec::new();
         let rate = self.serves_per_s(i).map_or(100.0, |r| r.max(1.0).round());
+        let rt = &self.nodes[i];
+        let waiting_on_calls = rt.queued * 2 < rt.in_flight && !m.calls.is_empty();
         match m.behaviour {
+            Behaviour::Queueing if waiting_on_calls => {
+                out.push(
+                    "most of its requests are waiting on its calls, not in its queue: bound the \
+                     wait with a `timeout` on its calls (and `cancel_on_timeout = true`), or a \
+                     `bulkhead` on them, and bound the node they wait on"
+                        .to_owned(),
+                );
+                if spec.rate_limit.is_none() {
+                    out.push(
+                        "a `rate_limit` at its door (`rate_limit = { rate = 1000, burst = 100 }`)"
+                            .to_owned(),
+                    );
+                }
+            }
             Behaviour::Queueing => {
                 if spec.queue.capacity.is_none() {
                     out.push(
