@@ -292,6 +292,8 @@ pub struct Simulation {
     stalled: Option<String>,
     /// The details, when it stopped at the bound on work in flight.
     overload: Option<Box<Overload>>,
+    /// The bound on work in flight (`limits::MAX_WORK_IN_FLIGHT` by default).
+    work_limit: u64,
     /// Each node's work in flight at the last two window boundaries.
     marks: [overload::Mark; 2],
 }
@@ -425,6 +427,7 @@ impl Simulation {
             same_instant: 0,
             stalled: None,
             overload: None,
+            work_limit: crate::limits::MAX_WORK_IN_FLIGHT,
             marks: Default::default(),
         };
         for (index, (start, end)) in fault_events.into_iter().enumerate() {

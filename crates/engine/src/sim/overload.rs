@@ -28,7 +28,8 @@ pub struct Overload {
     /// Units of work in flight at the stop (tasks, calls, messages, pending
     /// answers and scheduled events).
     pub work_in_flight: u64,
-    /// The bound ([`crate::limits::MAX_WORK_IN_FLIGHT`]).
+    /// The bound ([`crate::limits::MAX_WORK_IN_FLIGHT`] unless the caller
+    /// set another with [`Simulation::set_work_limit`]).
     pub limit: u64,
     /// What the work was: visits to nodes (tasks and broker messages),
     /// calls awaiting answers or retries, and scheduled events.
@@ -83,7 +84,7 @@ impl fmt::Display for Overload {
             group(self.calls as f64),
             group(self.events as f64),
             group(self.limit as f64),
-            crate::limits::WORK_IN_FLIGHT_MB,
+            self.limit * crate::limits::BYTES_PER_UNIT_OF_WORK / 1_000_000,
         )?;
         if self.nodes.is_empty() {
             write!(f, ".")?;
@@ -149,6 +150,14 @@ pub(super) struct Mark {
 }
 
 impl Simulation {
+    /// Sets the bound on work in flight: [`crate::limits::MAX_WORK_IN_FLIGHT`]
+    /// unless changed, which keeps a run inside a browser tab; a native
+    /// caller with memory to spare (the CLI's `--max-in-flight`) may raise
+    /// it. A run that never reaches either bound is the same run.
+    pub fn set_work_limit(&mut self, units: u64) {
+        self.work_limit = units;
+    }
+
     /// Units of work in flight: what the bound counts.
     pub(super) fn work_in_flight(&self) -> u64 {
         (self.tasks.len()
@@ -163,7 +172,7 @@ impl Simulation {
     #[cold]
     pub(super) fn check_overload(&mut self) -> bool {
         let work = self.work_in_flight();
-        if work <= crate::limits::MAX_WORK_IN_FLIGHT {
+        if work <= self.work_limit {
             return false;
         }
         let overload = self.describe_overload(work);
@@ -221,7 +230,7 @@ impl Simulation {
         Overload {
             at_s: self.now.as_secs_f64(),
             work_in_flight: work,
-            limit: crate::limits::MAX_WORK_IN_FLIGHT,
+            limit: self.work_limit,
             visits,
             calls: self.calls.len() as u64,
             events: self.events.len() as u64,
