@@ -19,13 +19,16 @@ use crate::compare_view::CompareView;
 use crate::inspector::Inspector;
 use crate::library::{self, LESSONS};
 use crate::models_page::ModelsPage;
+use crate::page::figure_strip::FigureStrip;
+use crate::page::tab_bar::TabBar;
 use crate::panels::{ComponentList, FormulaTable, NodeChooser, NodeStates};
 use crate::protocol::{FromWorker, ScenarioInfo, Speed, ToWorker};
 use crate::side::{self, EditStatus, Side, SideEvent, SideSlot};
 use crate::time_chart::{History, TimeChart};
 use crate::topology_canvas::TopologyCanvas;
 use crate::topology_layout::Selection;
-use crate::{browser, export, keep, share_link};
+use crate::workbench::{DashTab, SideTab, View};
+use crate::{browser, export, format, insight, keep, share_link};
 
 /// Windows kept for the chart; older ones scroll off.
 const MAX_WINDOWS: usize = 3_600;
@@ -62,6 +65,8 @@ pub struct AppState {
     sweep_progress: Option<(u32, u32)>,
     /// The last sweep's curve.
     sweep: Option<Rc<SweepResult>>,
+    /// User latency over the last few windows together (the worker's).
+    rolling: Option<scalesim_engine::LatencyStats>,
     /// Node states and in-flight sample, as of the last frame.
     snapshot: Option<Rc<Snapshot>>,
     /// The history version the charts show.
@@ -76,12 +81,21 @@ pub struct AppState {
     selected: Option<Selection>,
     /// Undo, redo and the last refusal.
     edits: EditStatus,
+    /// Why the worker died, in words, until the user restarts it.
+    crashed: Option<String>,
     /// Why what the URL (or a file) asked to open could not be opened;
     /// kept while the user's own scenario loads instead.
     open_error: Option<String>,
 }
 
 impl AppState {
+    /// The load multiplier in force, as the worker last reported it (1×
+    /// before its first frame): the one value the slider, its label and a
+    /// share link read.
+    pub fn shown_multiplier(&self) -> f64 {
+        if self.load_multiplier > 0.0 { self.load_multiplier } else { 1.0 }
+    }
+
     /// The windows so far.
     pub fn windows(&self) -> &Rc<Vec<Rc<WindowReport>>> {
         &self.history.windows
@@ -101,6 +115,8 @@ struct SweepResult {
 pub enum Action {
     Report(FromWorker),
     Restarted,
+    /// The worker died with this raw report.
+    Crashed(String),
     SweepCancelled,
     Edits(EditStatus),
     Select(Option<Selection>),
@@ -112,7 +128,7 @@ impl From<SideEvent> for Action {
     fn from(event: SideEvent) -> Action {
         match event {
             SideEvent::Report(r) => Action::Report(r),
-            SideEvent::Restarted => Action::Restarted,
+            SideEvent::Crashed(raw) => Action::Crashed(raw),
             SideEvent::Edits(status) => Action::Edits(status),
             SideEvent::OpenFailed(message) => Action::OpenFailed(message),
         }
@@ -130,12 +146,17 @@ impl Reducible for AppState {
                 // An edit that added or removed components restarts the run
                 // but keeps the user's place; another scenario starts afresh.
                 let edited = info.edited;
+                let selected = if edited {
+                    crate::workbench::selection_after(next.selected, &next.outline, &info.outline)
+                } else {
+                    None
+                };
                 next = AppState {
                     ready: next.ready,
                     outline: Rc::new(info.outline.clone()),
                     scenario: Some(info),
                     scenario_key: next.scenario_key + u64::from(!edited),
-                    selected: if edited { next.selected } else { None },
+                    selected,
                     edits: next.edits,
                     open_error: next.open_error,
                     ..AppState::default()
@@ -148,6 +169,9 @@ impl Reducible for AppState {
                 next.load_multiplier = frame.load_multiplier;
                 if let Some(formulas) = frame.formulas {
                     next.formulas = Rc::new(formulas);
+                }
+                if frame.rolling.is_some() {
+                    next.rolling = frame.rolling;
                 }
                 if let Some(snapshot) = frame.snapshot {
                     next.snapshot = Some(Rc::new(snapshot));
@@ -199,6 +223,8 @@ impl Reducible for AppState {
             ) => {}
             Action::Report(FromWorker::Applied { outline, .. }) => {
                 next.error = None;
+                next.selected =
+                    crate::workbench::selection_after(next.selected, &next.outline, &outline);
                 next.outline = Rc::new(outline);
                 next.edits.refusal = None;
             }
@@ -220,6 +246,12 @@ impl Reducible for AppState {
             Action::Select(selection) => {
                 next.selected = selection;
                 next.edits.refusal = None;
+            }
+            Action::Crashed(raw) => {
+                next.crashed = Some(crate::crash::explain(&raw, next.shown_multiplier()));
+                next.playing = false;
+                next.ready = false;
+                next.sweep_progress = None;
             }
             Action::Restarted => {
                 next = AppState {
@@ -257,6 +289,9 @@ pub fn app() -> Html {
     // Variant B while comparing.
     let side_b = use_mut_ref(|| None::<SideSlot>);
     let editing_b = use_state(|| false);
+    let side_tab = use_state(SideTab::default);
+    let dash_tab = use_state(DashTab::default);
+    let view = use_state(View::default);
     let speed = use_state(Speed::default);
     // Nodes shown in the per-node charts (by index); `None` = the first four.
     let chosen = use_state(|| None::<Vec<usize>>);
@@ -266,7 +301,6 @@ pub fn app() -> Html {
     let sweep_param = use_state(|| None::<String>);
     let sweep_runs = use_state(|| "2".to_owned());
     let sweep_secs = use_state(|| "20".to_owned());
-    let multiplier = use_state(|| 1.0_f64);
 
     // Share, keep and export.
     let embed = use_state(|| browser::query("embed").as_deref() == Some("1"));
@@ -333,6 +367,14 @@ pub fn app() -> Html {
         let dispatch = edited_state.dispatcher();
         Callback::from(move |s: Option<Selection>| dispatch.dispatch(Action::Select(s)))
     };
+    // Whatever selects a component (a click, a new component, a rename)
+    // shows its parameters.
+    {
+        let side_tab = side_tab.clone();
+        use_effect_with(edited_state.selected.clone(), move |selected| {
+            side_tab.set(side_tab.after_selection(selected.is_some()));
+        });
+    }
     let on_undo = {
         let edited_side = edited_side.clone();
         Callback::from(move |_| side::undo(&edited_side()))
@@ -387,21 +429,35 @@ pub fn app() -> Html {
             }
         });
     }
+    // A click outside an open top-bar menu, or Escape, closes it, as menus do.
+    use_effect_with((), |_| {
+        let listener = Closure::<dyn FnMut(web_sys::Event)>::new(close_menus);
+        let document = web_sys::window().and_then(|w| w.document());
+        if let Some(d) = &document {
+            for kind in ["click", "keydown"] {
+                let _ = d.add_event_listener_with_callback(kind, listener.as_ref().unchecked_ref());
+            }
+        }
+        move || {
+            if let Some(d) = document {
+                for kind in ["click", "keydown"] {
+                    let _ = d.remove_event_listener_with_callback(
+                        kind,
+                        listener.as_ref().unchecked_ref(),
+                    );
+                }
+            }
+        }
+    });
     let on_play = {
         let send = send.clone();
         let playing = state.playing;
         Callback::from(move |_| send(if playing { ToWorker::Pause } else { ToWorker::Play }))
     };
     let on_reset = {
-        let (side_a, side_b, dispatch, dispatch_b, multiplier) = (
-            side_a.clone(),
-            side_b.clone(),
-            state.dispatcher(),
-            state_b.dispatcher(),
-            multiplier.clone(),
-        );
+        let (side_a, side_b, dispatch, dispatch_b) =
+            (side_a.clone(), side_b.clone(), state.dispatcher(), state_b.dispatcher());
         Callback::from(move |_| {
-            multiplier.set(1.0);
             dispatch.dispatch(Action::Restarted);
             side::spawn(&side_a);
             if let Some(b) = side_b.borrow().as_ref() {
@@ -410,10 +466,34 @@ pub fn app() -> Html {
             }
         })
     };
+    // After a crash: a fresh worker on the kept scenario, at the speed in
+    // use and the load chosen.
+    let on_respawn = {
+        let (side_a, side_b, speed) = (side_a.clone(), side_b.clone(), *speed);
+        let (a_crashed, b_crashed) = (state.crashed.is_some(), state_b.crashed.is_some());
+        Callback::from(move |load: f64| {
+            let mut after = vec![ToWorker::SetSpeed { speed }];
+            if load != 1.0 {
+                after.push(ToWorker::SetLoadMultiplier { multiplier: load });
+            }
+            if a_crashed {
+                side::respawn(&side_a, after.clone());
+            }
+            if let (true, Some(b)) = (b_crashed, side_b.borrow().as_ref()) {
+                side::respawn(b, after);
+            }
+        })
+    };
     let on_compare = {
-        let (side_a, side_b, editing_b, dispatch_b) =
-            (side_a.clone(), side_b.clone(), editing_b.clone(), state_b.dispatcher());
+        let (side_a, side_b, editing_b, dispatch_b, dash_tab) = (
+            side_a.clone(),
+            side_b.clone(),
+            editing_b.clone(),
+            state_b.dispatcher(),
+            dash_tab.clone(),
+        );
         Callback::from(move |_| {
+            dash_tab.set(DashTab::Compare);
             let (file, toml) = side_a.borrow().current.good.clone();
             let dispatch = dispatch_b.clone();
             let b = Side::new(
@@ -440,7 +520,7 @@ pub fn app() -> Html {
     // clock, one seed and one load.
     {
         let (side_a, side_b, speed, multiplier) =
-            (side_a.clone(), side_b.clone(), *speed, *multiplier);
+            (side_a.clone(), side_b.clone(), *speed, state.shown_multiplier());
         let playing = state.playing;
         let loaded = state_b.scenario.is_some();
         use_effect_with(state_b.scenario_key, move |_| {
@@ -459,10 +539,8 @@ pub fn app() -> Html {
         });
     }
     let open = {
-        let (side_a, dispatch, multiplier) =
-            (side_a.clone(), state.dispatcher(), multiplier.clone());
+        let (side_a, dispatch) = (side_a.clone(), state.dispatcher());
         Callback::from(move |file: String| {
-            multiplier.set(1.0);
             dispatch.dispatch(Action::ClearOpenError);
             let (side_a, dispatch) = (side_a.clone(), dispatch.clone());
             wasm_bindgen_futures::spawn_local(async move {
@@ -479,10 +557,8 @@ pub fn app() -> Html {
     // run like a library file (a file that cannot run is refused with every
     // problem listed, and the running scenario is kept).
     let open_file = {
-        let (side_a, dispatch, multiplier) =
-            (side_a.clone(), state.dispatcher(), multiplier.clone());
+        let (side_a, dispatch) = (side_a.clone(), state.dispatcher());
         Callback::from(move |file: web_sys::File| {
-            multiplier.set(1.0);
             dispatch.dispatch(Action::ClearOpenError);
             let (side_a, dispatch) = (side_a.clone(), dispatch.clone());
             wasm_bindgen_futures::spawn_local(async move {
@@ -511,7 +587,7 @@ pub fn app() -> Html {
     let shared_now = {
         let side_a = side_a.clone();
         let seed = state.scenario.as_ref().map(|s| s.seed);
-        let (time_ns, load) = (state.sim_time_ns, *multiplier);
+        let (time_ns, load) = (state.sim_time_ns, state.shown_multiplier());
         move || {
             let (file, toml) = side_a.borrow().current.good.clone();
             share_link::Shared { file, toml, seed, time_ns, load }
@@ -709,12 +785,11 @@ pub fn app() -> Html {
         html! { <button class="speed" aria-pressed={pressed} {onclick}>{ s.label() }</button> }
     });
     let on_load = {
-        let (send, multiplier) = (send.clone(), multiplier.clone());
+        let send = send.clone();
         Callback::from(move |e: InputEvent| {
             let input: HtmlInputElement = e.target_unchecked_into();
             if let Ok(exponent) = input.value().parse::<f64>() {
-                let m = 10f64.powf(exponent);
-                multiplier.set(m);
+                let m = format::slider_multiplier(exponent);
                 send(ToWorker::SetLoadMultiplier { multiplier: m });
             }
         })
@@ -725,9 +800,8 @@ pub fn app() -> Html {
         Callback::from(move |_| send(ToWorker::Step))
     };
     let on_restart = {
-        let (send, seed_text, multiplier) = (send.clone(), seed_text.clone(), multiplier.clone());
+        let (send, seed_text) = (send.clone(), seed_text.clone());
         Callback::from(move |_| {
-            multiplier.set(1.0);
             send(ToWorker::Restart { seed: seed_text.trim().parse().ok() });
         })
     };
@@ -871,8 +945,15 @@ pub fn app() -> Html {
             </span>
         }
     });
+    let saturated = {
+        let windows = edited_state.history.windows.clone();
+        use_memo(edited_state.history.version, move |_| {
+            insight::saturated(&windows[..]).iter().map(|s| (s.node, s.ratio())).collect::<Vec<_>>()
+        })
+    };
+    let saturated: Rc<Vec<(usize, f64)>> = Rc::new((*saturated).clone());
     let editor = html! {
-        <section class="editor" aria-label="Topology and editor">
+        <section class="stage" aria-label="Topology and editor">
             <div class="editor-bar">
                 <span class="group palette" role="group" aria-label="Add a component">{ for palette }{ add_load }</span>
                 <span class="group" role="group" aria-label="History">
@@ -886,24 +967,16 @@ pub fn app() -> Html {
                         title="Duplicate this design as variant B and run both side by side">{"Compare: duplicate as B"}</button>
                 }
             </div>
-            <div class="editor-main">
-                <TopologyCanvas
-                    outline={edited_state.outline.clone()}
-                    snapshot={edited_state.snapshot.clone()}
-                    window={last_window}
-                    playing={edited_state.playing}
-                    selected={edited_state.selected.clone()}
-                    on_select={on_select.clone()}
-                    on_edit={on_edit.clone()}
-                    scenario_key={edited_state.scenario_key * 2 + u64::from(*editing_b && comparing)} />
-                <Inspector
-                    outline={edited_state.outline.clone()}
-                    selected={edited_state.selected.clone()}
-                    on_edit={on_edit.clone()}
-                    on_select={on_select.clone()}
-                    refusal={edited_state.edits.refusal.clone()} />
-            </div>
-            <nav aria-label="Components">{ component_list }</nav>
+            <TopologyCanvas
+                outline={edited_state.outline.clone()}
+                snapshot={edited_state.snapshot.clone()}
+                window={last_window}
+                playing={edited_state.playing}
+                selected={edited_state.selected.clone()}
+                on_select={on_select.clone()}
+                on_edit={on_edit.clone()}
+                scenario_key={edited_state.scenario_key * 2 + u64::from(*editing_b && comparing)}
+                {saturated} />
         </section>
     };
     let compare = comparing.then(|| {
@@ -935,9 +1008,6 @@ pub fn app() -> Html {
     };
     let last = state.history.windows.last();
     let sim_time = format!("{:.1} s", state.sim_time_ns as f64 / 1e9);
-    let stat = |id: &'static str, label: &'static str, value: String| {
-        html! { <div class="stat"><span class="label">{label}</span><span class="value" data-testid={id}>{value}</span></div> }
-    };
     if *embed {
         // The compact player for an <iframe>: topology, the main chart,
         // play, the load slider, and the way to the full app.
@@ -961,11 +1031,11 @@ pub fn app() -> Html {
                         { if state.playing { "Pause" } else { "Play" } }
                     </button>
                     <label class="load">{"Load "}
-                        <input id="load-multiplier" type="range" min="0" max="3" step="0.01"
-                            value={format!("{}", multiplier.log10())} oninput={on_load} />
-                        <span data-testid="load-multiplier">{ format!("{:.2}×", *multiplier) }</span>
+                        <input id="load-multiplier" type="range" min="-1" max="3" step="0.01"
+                            value={format!("{}", state.shown_multiplier().log10())} oninput={on_load} />
+                        <span data-testid="load-multiplier">{ format::multiplier(state.shown_multiplier()) }</span>
                     </label>
-                    <span class="embed-stat">{"p99 "}<span data-testid="p99">{ last.map_or("–".into(), |w| format!("{:.1} ms", w.latency_ms.p99)) }</span></span>
+                    <span class="embed-stat">{"p99 "}<span data-testid="p99">{ format::maybe_duration_ms(insight::figures(&state.history.windows[..]).p99_ms) }</span></span>
                     <span class="embed-stat" data-testid="sim-time">{ sim_time }</span>
                 </div>
                 <TopologyCanvas
@@ -982,137 +1052,40 @@ pub fn app() -> Html {
             </main>
         };
     }
-    html! {
-        <main ondrop={on_drop.clone()} ondragover={on_drag_over.clone()}>
-            <header>
-                <h1>{"scalesim"}</h1>
-                <p class="tagline">{"Watch a system meet its load, and see why designs break at scale."}</p>
-                <label class="library">
-                    {"Library "}
-                    <select id="library" aria-label="Scenario library" onchange={on_pick}>
-                        { for options }
-                    </select>
-                </label>
-                <label class="import">{"Open a file "}
-                    <input id="import" type="file" accept=".toml,text/plain" onchange={on_import} />
-                </label>
-            </header>
-            if let Some(info) = &state.scenario {
-                <section class="lesson" aria-label="About this scenario">
-                    <h2 data-testid="scenario-name">{ info.name.clone() }</h2>
-                    if let Some(d) = &info.description {
-                        <p class="description">{ d.clone() }</p>
-                    }
-                    if let Some(w) = &info.watch {
-                        <p><strong>{"Watch: "}</strong>{ w.clone() }</p>
-                    }
-                    if let Some(t) = &info.try_this {
-                        <p><strong>{"Try: "}</strong>{ t.clone() }</p>
-                    }
-                    if let Some((label, file)) = partner {
-                        <button id="partner" onclick={ let open = open.clone(); Callback::from(move |_| open.emit(file.to_owned())) }>
-                            { label }
-                        </button>
-                    }
-                </section>
-            }
-            if let Some(message) = &state.open_error {
-                <div class="error link-error" role="alert">{ message.clone() }</div>
-            }
-            if let Some(message) = &state.error {
-                <div class="error" role="alert">{ message.clone() }</div>
-            }
-            <section class="controls" aria-label="Playback">
-                <button id="play" class="primary" onclick={on_play} disabled={!state.ready}>
-                    { if state.playing { "Pause" } else { "Play" } }
-                </button>
-                <button id="step" onclick={on_step} disabled={!state.ready}>{"Step"}</button>
-                <button id="restart" onclick={on_restart} disabled={!state.ready}
-                    title="Start this scenario over at time zero, with the seed given">{"Restart"}</button>
-                <label class="seed">{"Seed "}
-                    <input id="seed" type="number" min="0" inputmode="numeric"
-                        placeholder={state.scenario.as_ref().map(|s| s.seed.to_string()).unwrap_or_default()}
-                        value={(*seed_text).clone()} oninput={on_seed} />
-                </label>
-                <button id="reset" onclick={on_reset} title="Restart the worker">{"Reset"}</button>
-                <span class="group" role="group" aria-label="Speed">{ for speed_buttons }</span>
-                <label class="load">
-                    {"Load "}
-                    <input id="load-multiplier" type="range" min="0" max="3" step="0.01"
-                        value={format!("{}", multiplier.log10())} oninput={on_load} />
-                    <span data-testid="load-multiplier">{ format!("{:.2}×", *multiplier) }</span>
-                </label>
-            </section>
-            <section class="keep" aria-label="Share, keep and export">
-                <button id="share" onclick={on_share} disabled={!state.ready}
-                    title="A link that opens this scenario, seed and load where you are now">{"Copy link"}</button>
-                <button id="embed-button" onclick={on_embed} disabled={!state.ready}
-                    title="An iframe snippet with a compact player of this scenario">{"Embed"}</button>
-                <form class="save" onsubmit={on_save}>
-                    <input id="save-name" type="text" placeholder="name" aria-label="Save as"
-                        value={(*save_name).clone()} oninput={text_setter(save_name.clone())} />
-                    <button id="save" type="submit">{"Save"}</button>
-                </form>
-                <select id="saved" aria-label="Saved scenarios" onchange={on_open_saved}>
-                    <option value="" selected=true>{ format!("Saved ({})…", saved.len()) }</option>
-                    { for saved.iter().map(|s| html! { <option value={s.name.clone()}>{ s.name.clone() }</option> }) }
-                </select>
-                <button id="delete-saved" onclick={on_delete_saved} title="Delete the saved scenario named in the box">{"Delete saved"}</button>
-                <span class="group" role="group" aria-label="Export">
-                    {"Export "}
-                    <button id="export-toml" onclick={on_export_toml} title="The scenario as edited, as the CLI reads it">{"TOML"}</button>
-                    <button id="export-csv" onclick={on_export_csv} title="Every window's numbers">{"CSV"}</button>
-                    <button id="export-summary" onclick={on_export_summary} disabled={!state.ready} title="The run so far, as scalesim run --json prints it">{"Summary JSON"}</button>
-                    <button id="record" onclick={on_record} title="Five seconds of the animated topology as a WebM clip">{"Clip (5 s)"}</button>
-                </span>
-                if let Some((url, status)) = &*share_text {
-                    <div class="share-link">
-                        <input id="share-url" type="text" readonly=true value={url.clone()} aria-label="Share link" />
-                        <span data-testid="share-status">{ status.clone() }</span>
-                    </div>
-                }
-                if let Some(snippet) = &*embed_snippet {
-                    <div class="share-link">
-                        <textarea id="embed-snippet" readonly=true rows="3" aria-label="Embed snippet" value={snippet.clone()} />
-                    </div>
-                }
-                if let Some(n) = &*notice {
-                    <p class="notice" role="status">{ n.clone() }</p>
-                }
-            </section>
-            <section class="stats" aria-label="Live numbers">
-                { stat("sim-time", "simulated time", sim_time) }
-                { stat("events", "events", state.events.to_string()) }
-                { stat("windows", "windows", state.history.windows.len().to_string()) }
-                { stat("rate", "offered", last.map_or("–".into(), |w| format!("{:.0} req/s", w.requests.offered as f64 / (w.end_s - w.start_s)))) }
-                { stat("p50", "p50 (last window)", last.map_or("–".into(), |w| format!("{:.2} ms", w.latency_ms.p50))) }
-                { stat("p99", "p99 (last window)", last.map_or("–".into(), |w| format!("{:.2} ms", w.latency_ms.p99))) }
-                { stat("throughput", "throughput", last.map_or("–".into(), |w| format!("{:.0} req/s", w.throughput_rps))) }
-                { stat("utilization", "utilization", last.and_then(|w| w.nodes.first()).map_or("–".into(), |n| format!("{:.0}%", n.utilization * 100.0))) }
-            </section>
-            if let Some(snap) = &state.snapshot {
-                <NodeStates snapshot={snap.clone()} names={node_names.clone()} />
-            }
-            { editor }
-            { for compare }
-            <form class="change" onsubmit={on_apply} aria-label="Live change">
-                <label>{"Live change "}
-                    <input id="change" type="text" placeholder="api.replicas = 4"
-                        value={(*change_text).clone()} oninput={on_change_text} />
-                </label>
-                <button id="apply" type="submit" disabled={!state.ready}>{"Apply"}</button>
-            </form>
-            <section class="charts" aria-label="Live charts">
-                { chart(0, "latency-chart", "User latency per window", "latency (ms)") }
-                { chart(1, "throughput-chart", "Answers per second by outcome", "requests/s") }
+    let priced = state.history.windows.iter().any(|w| w.cost_per_million > 0.0);
+    let node_tabs = DashTab::visible(priced, comparing);
+    let dash_shown = dash_tab.shown(&node_tabs);
+    let dash_body = match dash_shown {
+        DashTab::Nodes => html! {
+            <>
                 <NodeChooser names={node_names.clone()} shown={shown.clone()} on_change={on_choose} />
                 { chart(2, "utilization-chart", "Utilization per node", "busy workers (%)") }
+                if let Some(snap) = &state.snapshot {
+                    <NodeStates snapshot={snap.clone()} names={node_names.clone()} />
+                }
+            </>
+        },
+        DashTab::Queues => html! {
+            <>
+                <NodeChooser names={node_names.clone()} shown={shown.clone()} on_change={on_choose} />
                 { chart(3, "queue-chart", "Queue length per node", "requests waiting") }
-                { chart(4, "retries-chart", "Retries and amplification", "per second / visits per request") }
-                { chart(5, "cost-chart", "Cost per million requests", "cost / 10⁶ requests") }
+            </>
+        },
+        DashTab::Retries => chart(
+            4,
+            "retries-chart",
+            "Retries and amplification",
+            "per second / visits per request",
+        ),
+        DashTab::Cost => chart(5, "cost-chart", "Cost per million requests", "cost / 10⁶ requests"),
+        DashTab::Formulas => html! {
+            <section class="formulas" aria-label="Formula check">
+                <FormulaTable formulas={state.formulas.clone()} />
             </section>
+        },
+        DashTab::Compare => html! { <>{ for compare }</> },
+        DashTab::Scaling => html! {
             <section class="sweep" aria-label="Scaling curve">
-                <h2>{"Scaling curve"}</h2>
                 <form onsubmit={on_sweep}>
                     <label>{"Sweep "}
                         <input id="sweep-param" type="text" value={param_value}
@@ -1138,12 +1111,252 @@ pub fn app() -> Html {
                 }
                 { for sweep_view }
             </section>
-            <section class="formulas" aria-label="Formula check">
-                <h2>{"Formula check"}</h2>
-                <FormulaTable formulas={state.formulas.clone()} />
-            </section>
+        },
+    };
+    let dash_tabs = {
+        let (dash_tab, tabs) = (dash_tab.clone(), node_tabs.clone());
+        let on_pick = Callback::from(move |i: usize| {
+            if let Some(t) = tabs.get(i) {
+                dash_tab.set(*t);
+            }
+        });
+        let current = node_tabs.iter().position(|t| *t == dash_shown).unwrap_or(0);
+        let tabs = node_tabs.iter().map(|t| (t.id(), t.label())).collect::<Vec<_>>();
+        html! { <TabBar label="More charts" {tabs} {current} {on_pick} /> }
+    };
+    let side_tabs = {
+        let handle = side_tab.clone();
+        let on_pick = Callback::from(move |i: usize| handle.set(SideTab::ALL[i]));
+        let current = SideTab::ALL.iter().position(|t| *t == *side_tab).unwrap_or(0);
+        let tabs = SideTab::ALL.iter().map(|t| (t.id(), t.label())).collect::<Vec<_>>();
+        html! { <TabBar label="Side panel" {tabs} {current} {on_pick} /> }
+    };
+    let view_tabs = View::ALL.iter().map(|&v| {
+        let view = view.clone();
+        let pressed = if *view == v { "true" } else { "false" };
+        html! { <button id={format!("view-{}", v.key())} aria-pressed={pressed} onclick={Callback::from(move |_| view.set(v))}>{ v.label() }</button> }
+    });
+    let lesson_text = state.scenario.as_ref().map(|info| {
+        html! {
+            <>
+                if let Some(d) = &info.description {
+                    <p class="description">{ d.clone() }</p>
+                }
+                if let Some(w) = &info.watch {
+                    <p><strong>{"Watch: "}</strong>{ w.clone() }</p>
+                }
+                if let Some(t) = &info.try_this {
+                    <p><strong>{"Try: "}</strong>{ t.clone() }</p>
+                }
+            </>
+        }
+    });
+    // Once the user has changed the design, the lesson describes what it
+    // was, not what runs: it steps aside for the user's own.
+    let diverged = state.edits.can_undo;
+    let lesson = html! {
+        <section class="lesson" aria-label="About this scenario">
+            if let Some(info) = &state.scenario {
+                if diverged {
+                    <h2>{"Your design"}</h2>
+                    <p class="muted" data-testid="diverged">{ format!("Edited from “{}”. Undo goes back step by step; the figures and charts are of your design.", info.name) }</p>
+                    <details class="original">
+                        <summary>{"The lesson it started from"}</summary>
+                        { for lesson_text }
+                    </details>
+                } else {
+                    <h2>{ info.name.clone() }</h2>
+                    { for lesson_text }
+                }
+                if let Some((label, file)) = partner {
+                    <button id="partner" onclick={ let open = open.clone(); Callback::from(move |_| open.emit(file.to_owned())) }>
+                        { label }
+                    </button>
+                }
+            }
             <ModelsPage />
+        </section>
+    };
+    let inspector_tab = html! {
+        <>
+            <nav aria-label="Components">{ component_list }</nav>
+            <Inspector
+                outline={edited_state.outline.clone()}
+                selected={edited_state.selected.clone()}
+                on_edit={on_edit.clone()}
+                on_select={on_select.clone()}
+                refusal={edited_state.edits.refusal.clone()} />
+            <form class="change" onsubmit={on_apply} aria-label="Live change">
+                <label for="change">{"Live change"}</label>
+                <input id="change" type="text" placeholder="api.replicas = 4"
+                    value={(*change_text).clone()} oninput={on_change_text} />
+                <button id="apply" type="submit" disabled={!state.ready}>{"Apply"}</button>
+            </form>
+        </>
+    };
+    let shown_multiplier = edited_state.shown_multiplier();
+    html! {
+        <main class="workbench" data-view={view.key()} ondrop={on_drop.clone()} ondragover={on_drag_over.clone()}>
+            <header class="topbar">
+                <h1 class="brand">{"scalesim"}</h1>
+                <label class="library">
+                    <span class="visually-hidden">{"Library"}</span>
+                    <select id="library" aria-label="Scenario library" onchange={on_pick}>
+                        { for options }
+                    </select>
+                </label>
+                <span class="transport" role="group" aria-label="Playback">
+                    <button id="play" class="primary" onclick={on_play} disabled={!state.ready}>
+                        { if state.playing { "Pause" } else { "Play" } }
+                    </button>
+                    <button id="step" onclick={on_step} disabled={!state.ready} title="Advance one window">{"Step"}</button>
+                    <button id="restart" onclick={on_restart.clone()} disabled={!state.ready}
+                        title="Start this scenario over at time zero, with the seed given">{"Restart"}</button>
+                </span>
+                <span class="group speeds" role="group" aria-label="Speed">{ for speed_buttons }</span>
+                <label class="load" title="Every load's rate times this">
+                    {"Load"}
+                    <input id="load-multiplier" type="range" min="-1" max="3" step="0.01"
+                        aria-valuetext={format::multiplier(shown_multiplier)}
+                        value={format!("{}", shown_multiplier.log10())} oninput={on_load} />
+                    <span class="load-value" data-testid="load-multiplier">{ format::multiplier(shown_multiplier) }</span>
+                </label>
+                <span class="clock" title="Simulated time"><span data-testid="sim-time">{ sim_time }</span></span>
+                <span class="menus">
+                    <details class="menu">
+                        <summary id="menu-run">{"Seed ▾"}</summary>
+                        <div class="menu-body">
+                            <label class="seed">{"Seed "}
+                                <input id="seed" type="number" min="0" inputmode="numeric"
+                                    placeholder={state.scenario.as_ref().map(|s| s.seed.to_string()).unwrap_or_default()}
+                                    value={(*seed_text).clone()} oninput={on_seed} />
+                            </label>
+                            <p class="muted">{"Restart runs again from zero with this seed."}</p>
+                            <button id="reset" onclick={on_reset} title="Restart the worker">{"Restart the worker"}</button>
+                        </div>
+                    </details>
+                    <details class="menu">
+                        <summary id="menu-share">{"Share ▾"}</summary>
+                        <div class="menu-body">
+                            <button id="share" onclick={on_share} disabled={!state.ready}
+                                title="A link that opens this scenario, seed and load where you are now">{"Copy link"}</button>
+                            <button id="embed-button" onclick={on_embed} disabled={!state.ready}
+                                title="An iframe snippet with a compact player of this scenario">{"Embed"}</button>
+                            if let Some((url, status)) = &*share_text {
+                                <div class="share-link">
+                                    <input id="share-url" type="text" readonly=true value={url.clone()} aria-label="Share link" />
+                                    <span data-testid="share-status">{ status.clone() }</span>
+                                </div>
+                            }
+                            if let Some(snippet) = &*embed_snippet {
+                                <div class="share-link">
+                                    <textarea id="embed-snippet" readonly=true rows="4" aria-label="Embed snippet" value={snippet.clone()} />
+                                </div>
+                            }
+                        </div>
+                    </details>
+                    <details class="menu">
+                        <summary id="menu-file">{"File ▾"}</summary>
+                        <div class="menu-body">
+                            <label class="import">{"Open a file "}
+                                <input id="import" type="file" accept=".toml,text/plain" onchange={on_import} />
+                            </label>
+                            <form class="save" onsubmit={on_save}>
+                                <input id="save-name" type="text" placeholder="name" aria-label="Save as"
+                                    value={(*save_name).clone()} oninput={text_setter(save_name.clone())} />
+                                <button id="save" type="submit">{"Save"}</button>
+                            </form>
+                            <span class="row">
+                                <select id="saved" aria-label="Saved scenarios" onchange={on_open_saved}>
+                                    <option value="" selected=true>{ format!("Saved ({})…", saved.len()) }</option>
+                                    { for saved.iter().map(|s| html! { <option value={s.name.clone()}>{ s.name.clone() }</option> }) }
+                                </select>
+                                <button id="delete-saved" onclick={on_delete_saved} title="Delete the saved scenario named in the box">{"Delete saved"}</button>
+                            </span>
+                            <span class="row" role="group" aria-label="Export">
+                                {"Export "}
+                                <button id="export-toml" onclick={on_export_toml} title="The scenario as edited, as the CLI reads it">{"TOML"}</button>
+                                <button id="export-csv" onclick={on_export_csv} title="Every window's numbers">{"CSV"}</button>
+                                <button id="export-summary" onclick={on_export_summary} disabled={!state.ready} title="The run so far, as scalesim run --json prints it">{"Summary JSON"}</button>
+                                <button id="record" onclick={on_record} title="Five seconds of the animated topology as a WebM clip">{"Clip (5 s)"}</button>
+                            </span>
+                            if let Some(n) = &*notice {
+                                <p class="notice" role="status">{ n.clone() }</p>
+                            }
+                        </div>
+                    </details>
+                </span>
+            </header>
+            <div class="strip">
+                <FigureStrip name={state.scenario.as_ref().map(|s| AttrValue::from(s.name.clone())).unwrap_or_default()}
+                    windows={edited_state.history.windows.clone()} version={edited_state.history.version}
+                    names={node_names.clone()} variant={comparing.then(|| AttrValue::Static(if *editing_b { "B" } else { "A" }))}
+                    events={edited_state.events} rolling={edited_state.rolling} />
+                if let Some(message) = state.crashed.as_ref().or(state_b.crashed.as_ref()) {
+                    <div class="error crash" role="alert" data-testid="crash">
+                        <p>{ message.clone() }</p>
+                        <button id="respawn" onclick={ let r = on_respawn.clone(); Callback::from(move |_| r.emit(1.0)) }>{"Restart at 1× load"}</button>
+                        if state.shown_multiplier() != 1.0 {
+                            <button id="respawn-same" onclick={ let (r, m) = (on_respawn.clone(), state.shown_multiplier()); Callback::from(move |_| r.emit(m)) }>
+                                { format!("Restart at {}", format::multiplier(state.shown_multiplier())) }
+                            </button>
+                        }
+                    </div>
+                }
+                if let Some(message) = &state.open_error {
+                    <div class="error link-error" role="alert">{ message.clone() }</div>
+                }
+                if let Some(message) = &state.error {
+                    if message.starts_with("overload:") {
+                        <div class="error overload" role="alert" data-testid="overload">
+                            <p class="overload-head"><strong>{"The run stopped: more work piled up than a tab can hold."}</strong>
+                                {" What it measured until then stays on screen. "}
+                                <button id="restart-1x" onclick={on_restart.clone()}>{"Restart at 1× load"}</button></p>
+                            <p class="overload-detail">{ message.clone() }</p>
+                        </div>
+                    } else {
+                        <div class="error" role="alert">{ message.clone() }</div>
+                    }
+                }
+            </div>
+            <nav class="views" aria-label="Views">{ for view_tabs }</nav>
+            { editor }
+            <aside class="side" aria-label="Lesson and inspector">
+                { side_tabs }
+                <div class="side-body" role="tabpanel" aria-labelledby={side_tab.id()}>
+                    { match *side_tab { SideTab::Lesson => lesson, SideTab::Inspector => inspector_tab } }
+                </div>
+            </aside>
+            <section class="dashboard" aria-label="Live charts">
+                <div class="dash-cell">{ chart(0, "latency-chart", "User latency per window", "latency (ms)") }</div>
+                <div class="dash-cell">{ chart(1, "throughput-chart", "Answers per second by outcome", "requests/s") }</div>
+                <div class="dash-cell dash-more">
+                    { dash_tabs }
+                    <div class="dash-body" role="tabpanel" aria-labelledby={dash_shown.id()}>{ dash_body }</div>
+                </div>
+            </section>
         </main>
+    }
+}
+
+/// Closes the open `details.menu` elements that `event` (a click outside
+/// them, or Escape anywhere) dismisses.
+fn close_menus(event: web_sys::Event) {
+    let escape = event.dyn_ref::<web_sys::KeyboardEvent>().map(|k| k.key() == "Escape");
+    if escape == Some(false) {
+        return;
+    }
+    let target = event.target().and_then(|t| t.dyn_into::<web_sys::Node>().ok());
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
+    let Ok(open) = document.query_selector_all("details.menu[open]") else { return };
+    for i in 0..open.length() {
+        let Some(menu) = open.item(i) else { continue };
+        let inside = escape != Some(true) && menu.contains(target.as_ref());
+        if !inside {
+            if let Ok(details) = menu.dyn_into::<web_sys::Element>() {
+                let _ = details.remove_attribute("open");
+            }
+        }
     }
 }
 

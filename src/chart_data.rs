@@ -30,6 +30,14 @@ pub const PALETTE: [(u8, u8, u8); 10] = [
     (101, 163, 13),
 ];
 
+/// Palette indices of the outcomes (the throughput chart's bands and the
+/// canvas's dots).
+pub const OK: usize = 3;
+pub const DEGRADED: usize = 4;
+pub const ERROR: usize = 5;
+pub const TIMEOUT: usize = 6;
+pub const REJECTED: usize = 7;
+
 /// The colour of palette index `index`.
 pub fn colour(index: usize) -> (u8, u8, u8) {
     PALETTE[index % PALETTE.len()]
@@ -132,7 +140,7 @@ pub fn throughput<W: Borrow<WindowReport>>(windows: &[W]) -> ChartData {
     ];
     let series = (0..bands.len())
         .map(|k| {
-            series(bands[k].0, 3 + k, windows, |w| {
+            series(bands[k].0, OK + k, windows, |w| {
                 Some(bands[..=k].iter().map(|(_, f)| f(w)).sum::<u64>() as f64 / span(w))
             })
         })

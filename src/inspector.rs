@@ -12,6 +12,8 @@ use scalesim_engine::scenario::Mode;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
+use crate::page::draft_input::DraftInput;
+
 use crate::fields::{self, DISTS, Field, FieldKind};
 use crate::topology_layout::{Lane, Selection, lanes};
 
@@ -266,10 +268,7 @@ pub fn inspector(props: &Props) -> Html {
                 };
                 let on_enter = {
                     let (setter, path) = (setter.clone(), path.clone());
-                    Callback::from(move |e: Event| {
-                        let input: HtmlInputElement = e.target_unchecked_into();
-                        setter(path.clone(), kind, input.value());
-                    })
+                    Callback::from(move |text: String| setter(path.clone(), kind, text))
                 };
                 let unit = match kind {
                     FieldKind::Duration { .. } => "ms",
@@ -280,9 +279,9 @@ pub fn inspector(props: &Props) -> Html {
                     <>
                         <input type="range" min="0" max="1000" step="1" value={format!("{position}")}
                             aria-label={format!("{} slider", field.label)} onchange={on_slide} />
-                        <input type="text" inputmode="decimal" class="num" id={input_id.clone()}
-                            value={shown.clone().unwrap_or_default()} placeholder={placeholder} onchange={on_enter}
-                            aria-invalid={if error.is_some() { "true" } else { "false" }} />
+                        <DraftInput inputmode="decimal" class="num" id={input_id.clone()}
+                            value={shown.clone().unwrap_or_default()} {placeholder} on_commit={on_enter}
+                            invalid={error.is_some()} />
                         <span class="unit">{ unit }</span>
                     </>
                 }
@@ -309,14 +308,12 @@ pub fn inspector(props: &Props) -> Html {
         let error = error_for(&path);
         let on_edit = props.on_edit.clone();
         let p = path.clone();
-        let onchange = Callback::from(move |e: Event| {
-            let input: HtmlInputElement = e.target_unchecked_into();
-            on_edit.emit(Edit::Set { path: p.clone(), value: input.value() });
-        });
+        let on_commit =
+            Callback::from(move |value: String| on_edit.emit(Edit::Set { path: p.clone(), value }));
         html! {
             <div class="field" data-path={path.clone()}>
                 <label>{ k.clone() }</label>
-                <div class="control"><input type="text" value={v.clone()} {onchange} aria-label={k.clone()} /></div>
+                <div class="control"><DraftInput value={v.clone()} {on_commit} aria_label={k.clone()} /></div>
                 if let Some(message) = error {
                     <p class="field-error" role="alert">{ message }</p>
                 }
@@ -326,16 +323,14 @@ pub fn inspector(props: &Props) -> Html {
     let id_box = match &selected {
         Selection::Node(id) | Selection::Load(id) => {
             let (on_edit, from) = (props.on_edit.clone(), id.clone());
-            let onchange = Callback::from(move |e: Event| {
-                let input: HtmlInputElement = e.target_unchecked_into();
-                on_edit
-                    .emit(Edit::Rename { from: from.clone(), to: input.value().trim().to_owned() });
+            let on_commit = Callback::from(move |to: String| {
+                on_edit.emit(Edit::Rename { from: from.clone(), to: to.trim().to_owned() });
             });
             let error = error_for("rename");
             html! {
                 <div class="field">
                     <label for="rename">{"Name"}</label>
-                    <div class="control"><input id="rename" type="text" value={id.clone()} {onchange} /></div>
+                    <div class="control"><DraftInput id="rename" value={id.clone()} {on_commit} /></div>
                     if let Some(message) = error {
                         <p class="field-error" role="alert">{ message }</p>
                     }
@@ -414,15 +409,12 @@ fn dist_row(
             _ => current,
         };
         let (setter, sub_path) = (setter.clone(), sub.clone());
-        let onchange = Callback::from(move |e: Event| {
-            let input: HtmlInputElement = e.target_unchecked_into();
-            setter(sub_path.clone(), kind, input.value());
-        });
+        let on_commit = Callback::from(move |text: String| setter(sub_path.clone(), kind, text));
         let id = format!("field-{}-{name}", field.key.replace('.', "-"));
         html! {
             <span class="dist-param">
                 <label for={id.clone()}>{ *name }</label>
-                <input type="text" class="num" {id} value={shown.unwrap_or_default()} {onchange} />
+                <DraftInput class="num" {id} value={shown.unwrap_or_default()} {on_commit} />
                 <span class="unit">{ if unit.is_none() { "ms" } else { "" } }</span>
             </span>
         }

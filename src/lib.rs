@@ -11,16 +11,20 @@
 
 pub mod chart_data;
 pub mod compare_data;
+pub mod crash;
 pub mod dots;
 pub mod edit_history;
 pub mod export;
 pub mod fields;
+pub mod format;
+pub mod insight;
 pub mod library;
 pub mod protocol;
 pub mod share_link;
 pub mod sweep_job;
 pub mod topology_layout;
 pub mod wire;
+pub mod workbench;
 
 #[cfg(target_arch = "wasm32")]
 pub mod app;
@@ -38,6 +42,8 @@ pub mod inspector;
 pub mod keep;
 #[cfg(target_arch = "wasm32")]
 pub mod models_page;
+#[cfg(target_arch = "wasm32")]
+pub mod page;
 #[cfg(target_arch = "wasm32")]
 pub mod panels;
 #[cfg(target_arch = "wasm32")]

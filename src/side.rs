@@ -34,8 +34,9 @@ pub struct EditStatus {
 pub enum SideEvent {
     /// A report from the worker.
     Report(FromWorker),
-    /// The worker crashed and a fresh one took over.
-    Restarted,
+    /// The worker died (a trap, memory, a panic): its raw report. Nothing
+    /// runs until the user restarts it.
+    Crashed(String),
     /// Undo, redo or a refusal changed.
     Edits(EditStatus),
     /// What was being opened (a share link) was refused; the side's own
@@ -178,8 +179,8 @@ pub fn redo(slot: &SideSlot) {
 
 /// Starts a fresh worker for the side (terminating any previous one); when
 /// it is ready it gets the side's last good scenario. A worker crash is
-/// reported, then a fresh worker takes over with that scenario, so nothing
-/// the user did is lost.
+/// reported as [`SideEvent::Crashed`] and the side waits for [`respawn`],
+/// keeping the scenario, so nothing the user did is lost.
 pub fn spawn(slot: &SideSlot) {
     let sink = {
         let mut side = slot.borrow_mut();
@@ -227,15 +228,15 @@ pub fn spawn(slot: &SideSlot) {
                     return;
                 }
             }
-            FromWorker::Error { message }
-                if message.starts_with("the simulation worker failed") =>
-            {
+            FromWorker::Error { message } if crate::crash::is_crash(message) => {
+                // Not restarted into the same failure: the page says what
+                // happened and offers a restart (`respawn`).
                 side.current.pending = None;
+                side.after_load.clear();
+                drop(side.worker.take());
                 let sink = side.sink.clone();
                 drop(side);
-                sink.emit(SideEvent::Report(report.clone()));
-                sink.emit(SideEvent::Restarted);
-                spawn(&slot);
+                sink.emit(SideEvent::Crashed(message.clone()));
                 return;
             }
             FromWorker::Applied { toml, id, .. } => {
@@ -294,6 +295,17 @@ pub fn spawn(slot: &SideSlot) {
         Ok(w) => slot.borrow_mut().worker = Some(w),
         Err(message) => on_fail.emit(SideEvent::Report(FromWorker::Error { message })),
     }
+}
+
+/// Starts a fresh worker on the side's last good scenario and, once it has
+/// loaded, sends `after` (the speed and load to go on with).
+pub fn respawn(slot: &SideSlot, after: Vec<ToWorker>) {
+    {
+        let mut side = slot.borrow_mut();
+        let good = side.current.good.clone();
+        side.open_when_ready(good.0, good.1, after);
+    }
+    spawn(slot);
 }
 
 /// Stops the side's worker.

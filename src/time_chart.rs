@@ -53,6 +53,9 @@ pub struct TimeChartProps {
     /// separate tasks instead of one long one.
     #[prop_or(0)]
     pub delay_ms: i32,
+    /// Shown in place of the chart while it has no data.
+    #[prop_or(AttrValue::Static("Press Play: this chart fills in as the run goes."))]
+    pub hint: AttrValue,
 }
 
 /// Where the last drawing put the x axis: data range and pixel range.
@@ -70,20 +73,43 @@ pub fn time_chart(props: &TimeChartProps) -> Html {
     let canvas = use_node_ref();
     let x_map = use_mut_ref(XMap::default);
     let read_out = use_state(String::new);
+    // Bumped when the canvas's box changes size (a tab shown, the window
+    // resized), so the drawing follows its box.
+    let resized = use_state(|| 0u32);
     {
-        let (canvas, x_map, title, y_desc, x_desc) = (
-            canvas.clone(),
-            x_map.clone(),
-            props.title.clone(),
-            props.y_desc.clone(),
-            props.x_desc.clone(),
-        );
+        let (canvas, resized) = (canvas.clone(), resized.clone());
+        use_effect_with((), move |_| {
+            let observer = canvas.cast::<web_sys::Element>().and_then(|element| {
+                let size = Rc::new(RefCell::new((0, 0)));
+                let callback = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(move || {
+                    let now = (element.client_width(), element.client_height());
+                    if *size.borrow() != now {
+                        *size.borrow_mut() = now;
+                        resized.set(now.0.wrapping_mul(7919).wrapping_add(now.1) as u32);
+                    }
+                });
+                let observer =
+                    web_sys::ResizeObserver::new(callback.as_ref().unchecked_ref()).ok()?;
+                observer.observe(canvas.cast::<web_sys::Element>().as_ref()?);
+                Some((observer, callback))
+            });
+            move || {
+                if let Some((observer, _callback)) = observer {
+                    observer.disconnect();
+                }
+            }
+        });
+    }
+    {
+        let (canvas, x_map, y_desc, x_desc) =
+            (canvas.clone(), x_map.clone(), props.y_desc.clone(), props.x_desc.clone());
+        let title = props.title.clone();
         let delay = props.delay_ms;
-        use_effect_with((props.version, props.data.clone()), move |(_, data)| {
+        use_effect_with((props.version, props.data.clone(), *resized), move |(_, data, _)| {
             let data = data.clone();
             let draw_now = move || {
                 if let Some(element) = canvas.cast::<HtmlCanvasElement>() {
-                    match draw(element, &data, &title, &y_desc, &x_desc) {
+                    match draw(element, &data, &y_desc, &x_desc) {
                         Ok(map) => *x_map.borrow_mut() = map,
                         Err(e) => web_sys::console::warn_1(&format!("{title}: {e}").into()),
                     }
@@ -131,18 +157,36 @@ pub fn time_chart(props: &TimeChartProps) -> Html {
             );
         })
     };
+    let empty = props.data.series.iter().all(|s| s.points.is_empty());
+    let legend = props.data.series.iter().map(|s| {
+        let (r, g, b) = chart_data::colour(s.color);
+        html! {
+            <span><span class="swatch" style={format!("background: rgb({r} {g} {b})")}></span>{ s.label.clone() }</span>
+        }
+    });
     html! {
         <figure class="time-chart">
-            <div class="chart-export" role="group" aria-label={format!("Export {}", props.title)}>
-                <button class="png" onclick={on_png}>{"PNG"}</button>
-                <button class="svg" onclick={on_svg}>{"SVG"}</button>
+            <div class="chart-head">
+                <figcaption class="chart-title">{ props.title.clone() }</figcaption>
+                <div class="chart-export" role="group" aria-label={format!("Export {}", props.title)}>
+                    <button class="png" onclick={on_png} title="Download as PNG">{"PNG"}</button>
+                    <button class="svg" onclick={on_svg} title="Download as SVG">{"SVG"}</button>
+                </div>
             </div>
-            <canvas ref={canvas} id={props.id.clone()} width="880" height="300"
-                role="img" aria-label={props.title.clone()}
-                onmousemove={on_move} onmouseleave={on_leave}></canvas>
-            <figcaption class="readout" data-testid={format!("readout-{}", props.id)}>
+            <div class="chart-area">
+                <canvas ref={canvas} id={props.id.clone()} width="600" height="200"
+                    role="img" aria-label={props.title.clone()}
+                    onmousemove={on_move} onmouseleave={on_leave}></canvas>
+                if empty {
+                    <p class="chart-hint">{ props.hint.clone() }</p>
+                }
+            </div>
+            if !empty {
+                <div class="chart-legend">{ for legend }</div>
+            }
+            <div class="readout" data-testid={format!("readout-{}", props.id)}>
                 { if read_out.is_empty() { "\u{a0}".to_owned() } else { (*read_out).clone() } }
-            </figcaption>
+            </div>
         </figure>
     }
 }
@@ -172,53 +216,107 @@ fn format_value(v: f64) -> String {
     if v.abs() >= 100.0 { format!("{v:.0}") } else { format!("{v:.2}") }
 }
 
+/// Colours of the chart's frame in the page's scheme.
+struct Scheme {
+    background: RGBColor,
+    ink: RGBColor,
+    grid: RGBColor,
+}
+
+fn scheme() -> Scheme {
+    let dark = web_sys::window()
+        .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
+        .is_some_and(|m| m.matches());
+    if dark {
+        Scheme {
+            background: RGBColor(17, 21, 31),
+            ink: RGBColor(200, 206, 216),
+            grid: RGBColor(46, 54, 72),
+        }
+    } else {
+        Scheme { background: WHITE, ink: RGBColor(75, 85, 99), grid: RGBColor(232, 236, 242) }
+    }
+}
+
+/// Draws `data` on `canvas`, sized to its box at the device's pixel ratio;
+/// nothing but the background while there is no data (the page shows a
+/// hint instead of empty axes).
 fn draw(
     canvas: HtmlCanvasElement,
     data: &ChartData,
-    title: &str,
     y_desc: &str,
     x_desc: &str,
 ) -> Result<XMap, String> {
+    let (css_w, css_h) = (canvas.client_width(), canvas.client_height());
+    if css_w <= 0 || css_h <= 0 {
+        // Hidden (another tab or view): drawn when shown.
+        return Ok(XMap::default());
+    }
+    let dpr = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio()).clamp(1.0, 3.0);
+    let (px_w, px_h) = ((f64::from(css_w) * dpr) as u32, (f64::from(css_h) * dpr) as u32);
+    if canvas.width() != px_w || canvas.height() != px_h {
+        canvas.set_width(px_w);
+        canvas.set_height(px_h);
+    }
+    let px = |n: f64| (n * dpr).round() as i32;
+    let colours = scheme();
     let backend = ChartBackend::new(canvas).ok_or("no 2d context")?;
     let root = backend.into_drawing_area();
-    root.fill(&WHITE).map_err(|e| e.to_string())?;
+    root.fill(&colours.background).map_err(|e| e.to_string())?;
     let all = || data.series.iter().flat_map(|s| s.points.iter());
+    if all().next().is_none() {
+        root.present().map_err(|e| e.to_string())?;
+        return Ok(XMap::default());
+    }
     let x_start = all().map(|p| p.0).fold(f64::INFINITY, f64::min);
-    let x_start = if x_start.is_finite() { x_start } else { 0.0 };
-    let x_last = all().map(|p| p.0).fold(0.0, f64::max);
+    let x_last = all().map(|p| p.0).fold(f64::NEG_INFINITY, f64::max);
     let x_end = if x_last > x_start { x_last } else { x_start + 10.0 };
     let highest = all().map(|p| p.1).fold(0.0, f64::max);
-    let y_max = if highest > 0.0 { highest * 1.15 } else { 1.0 };
+    let y_max = if highest > 0.0 { highest * 1.1 } else { 1.0 };
+    let font = |size: f64| ("sans-serif", f64::from(px(size))).into_font().color(&colours.ink);
     let mut chart = ChartBuilder::on(&root)
-        .margin(12)
-        .caption(title, ("sans-serif", 18))
-        .x_label_area_size(36)
-        .y_label_area_size(64)
+        .margin(px(6.0))
+        .margin_right(px(12.0))
+        .x_label_area_size(px(30.0))
+        .y_label_area_size(px(48.0))
         .build_cartesian_2d(x_start..x_end, 0.0..y_max)
         .map_err(|e| e.to_string())?;
-    chart.configure_mesh().x_desc(x_desc).y_desc(y_desc).draw().map_err(|e| e.to_string())?;
+    chart
+        .configure_mesh()
+        .light_line_style(colours.grid.mix(0.5))
+        .bold_line_style(colours.grid)
+        .axis_style(colours.ink.mix(0.6))
+        .x_labels(6)
+        .y_labels(5)
+        .x_label_formatter(&|v| crate::format::tick(*v))
+        .y_label_formatter(&|v| crate::format::tick(*v))
+        .label_style(font(11.0))
+        .axis_desc_style(font(11.0))
+        .x_desc(x_desc)
+        .y_desc(y_desc)
+        .draw()
+        .map_err(|e| e.to_string())?;
     for i in data.draw_order() {
         let s = &data.series[i];
         let c = color(s.color);
         let points = s.points.iter().copied();
-        let drawn = if data.stacked {
-            chart.draw_series(AreaSeries::new(points, 0.0, c.mix(0.85)).border_style(c))
+        if data.stacked {
+            chart
+                .draw_series(AreaSeries::new(points, 0.0, c.mix(0.8)).border_style(c))
+                .map_err(|e| e.to_string())?;
+        } else if s.points.len() == 1 {
+            // One window so far: a dot, where a line has nothing to join.
+            chart
+                .draw_series(points.map(|p| Circle::new(p, px(3.0), c.filled())))
+                .map_err(|e| e.to_string())?;
         } else {
-            chart.draw_series(LineSeries::new(points, c.stroke_width(2)))
-        };
-        drawn
-            .map_err(|e| e.to_string())?
-            .label(s.label.clone())
-            .legend(move |(x, y)| Rectangle::new([(x, y - 4), (x + 16, y + 4)], c.filled()));
+            chart
+                .draw_series(LineSeries::new(points, c.stroke_width(px(1.6) as u32)))
+                .map_err(|e| e.to_string())?;
+        }
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperLeft)
-        .background_style(WHITE.mix(0.85))
-        .border_style(BLACK)
-        .draw()
-        .map_err(|e| e.to_string())?;
     let (x_pixels, _) = chart.plotting_area().get_pixel_range();
     root.present().map_err(|e| e.to_string())?;
+    // The hover read-out maps CSS pixels: the backing store is dpr times as wide.
     Ok(XMap { start: x_start, end: x_end, left: x_pixels.start, right: x_pixels.end })
 }

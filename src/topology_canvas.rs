@@ -24,6 +24,7 @@ use wasm_bindgen::prelude::*;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 use yew::prelude::*;
 
+use crate::chart_data;
 use crate::dots::{DotOutcome, DotPool, EdgeTraffic};
 use crate::topology_layout::{
     self as tl, EdgeRef, ItemRef, Lane, Layout, NODE_H, NODE_W, PORT_R, Selection,
@@ -69,6 +70,10 @@ pub struct Props {
     /// zooms).
     #[prop_or(true)]
     pub editable: bool,
+    /// Saturated nodes: `(node index, offered load over capacity)`, marked
+    /// on their boxes.
+    #[prop_or_default]
+    pub saturated: Rc<Vec<(usize, f64)>>,
 }
 
 /// A gesture under way.
@@ -86,6 +91,7 @@ struct Scene {
     remembered: HashMap<String, [f64; 2]>,
     snapshot: Option<Rc<Snapshot>>,
     window: Option<Rc<WindowReport>>,
+    saturated: Rc<Vec<(usize, f64)>>,
     traffic: Vec<EdgeTraffic>,
     playing: bool,
     selected: Option<Selection>,
@@ -95,6 +101,9 @@ struct Scene {
     zoom: f64,
     pan: [f64; 2],
     fit_pending: bool,
+    /// After an edit: fit again if a component or the lane boundary left
+    /// the view (a new component can land below the canvas's edge).
+    refit_if_hidden: bool,
     drag: Option<Drag>,
     pool: DotPool,
     last_ts: Option<f64>,
@@ -119,6 +128,7 @@ impl Scene {
             remembered: HashMap::new(),
             snapshot: None,
             window: None,
+            saturated: Rc::default(),
             traffic: Vec::new(),
             playing: false,
             selected: None,
@@ -128,6 +138,7 @@ impl Scene {
             zoom: 1.0,
             pan: [0.0, 0.0],
             fit_pending: true,
+            refit_if_hidden: false,
             drag: None,
             pool: DotPool::new(DOT_CAP, DOTS_PER_SECOND, DOT_TRAVEL_S),
             last_ts: None,
@@ -171,6 +182,14 @@ impl Scene {
         self.pan = [at[0] - world[0] * self.zoom, at[1] - world[1] * self.zoom];
     }
 
+    /// Whether everything "Fit" would frame is on the canvas now.
+    fn all_in_view(&self, width: f64, height: f64) -> bool {
+        let (lo, hi) = self.layout.bounds();
+        let screen = |p: [f64; 2]| [p[0] * self.zoom + self.pan[0], p[1] * self.zoom + self.pan[1]];
+        let (a, b) = (screen(lo), screen(hi));
+        a[0] >= -1.0 && a[1] >= -1.0 && b[0] <= width + 1.0 && b[1] <= height + 1.0
+    }
+
     fn fit(&mut self, width: f64, height: f64) {
         let (lo, hi) = self.layout.bounds();
         let zoom = (width / (hi[0] - lo[0])).min(height / (hi[1] - lo[1])).clamp(0.1, 1.6);
@@ -201,6 +220,7 @@ pub fn topology_canvas(props: &Props) -> Html {
             if !Rc::ptr_eq(&s.outline, outline) || s.fit_pending {
                 s.outline = outline.clone();
                 s.relayout();
+                s.refit_if_hidden = true;
             }
         });
     }
@@ -213,6 +233,7 @@ pub fn topology_canvas(props: &Props) -> Html {
             _ => true,
         };
         s.window = props.window.clone();
+        s.saturated = props.saturated.clone();
         if window_changed {
             s.update_traffic();
         }
@@ -507,6 +528,9 @@ fn frame(s: &mut Scene, canvas: &HtmlCanvasElement, ts: f64) {
         canvas.set_width(px_w);
         canvas.set_height(px_h);
     }
+    if std::mem::take(&mut s.refit_if_hidden) && !s.all_in_view(css_w, css_h) {
+        s.fit_pending = true;
+    }
     if std::mem::take(&mut s.fit_pending) {
         s.fit(css_w, css_h);
     }
@@ -597,13 +621,17 @@ fn kind_colour(kind: &str) -> &'static str {
     KIND_COLOURS.iter().find(|(k, _)| *k == kind).map_or("#2f6fde", |(_, c)| c)
 }
 
-fn outcome_colour(o: DotOutcome) -> &'static str {
-    match o {
-        DotOutcome::Ok => "#1f9d55",
-        DotOutcome::Degraded => "#d9a400",
-        DotOutcome::Failed => "#d6322e",
-        DotOutcome::Rejected => "#7a7f87",
-    }
+/// A dot's colour: the charts' outcome colours, so green on the canvas is
+/// the green band of the throughput chart.
+fn outcome_colour(o: DotOutcome) -> String {
+    let index = match o {
+        DotOutcome::Ok => chart_data::OK,
+        DotOutcome::Degraded => chart_data::DEGRADED,
+        DotOutcome::Failed => chart_data::ERROR,
+        DotOutcome::Rejected => chart_data::REJECTED,
+    };
+    let (r, g, b) = chart_data::colour(index);
+    format!("rgb({r},{g},{b})")
 }
 
 /// Green when idle, through amber, to red when saturated.
@@ -777,7 +805,7 @@ fn draw(s: &Scene, ctx: &CanvasRenderingContext2d, dpr: f64, css_w: f64, ts: f64
         if points.is_empty() {
             continue;
         }
-        ctx.set_fill_style_str(outcome_colour(outcome));
+        ctx.set_fill_style_str(&outcome_colour(outcome));
         ctx.begin_path();
         for p in points {
             ctx.move_to(p[0] + 3.6, p[1]);
@@ -792,6 +820,7 @@ fn draw(s: &Scene, ctx: &CanvasRenderingContext2d, dpr: f64, css_w: f64, ts: f64
     let mut titles: Vec<(String, [f64; 2])> = Vec::with_capacity(s.layout.items.len());
     let mut details: Vec<(String, [f64; 2])> = Vec::with_capacity(s.layout.items.len());
     let mut queue_labels: Vec<(String, [f64; 2])> = Vec::new();
+    let mut warnings: Vec<(String, [f64; 2])> = Vec::new();
     let mut pills = Vec::new();
     let mut boxes = Vec::new();
     // Borders by style: (colour, width).
@@ -833,6 +862,7 @@ fn draw(s: &Scene, ctx: &CanvasRenderingContext2d, dpr: f64, css_w: f64, ts: f64
                     let bucket = ((utilization * 10.0) as usize).min(9);
                     fills[bucket].push((x + 2.0, y + NODE_H - 2.0 - h, NODE_W - 4.0, h));
                 }
+                let saturated = s.saturated.iter().find(|(k, _)| *k == n).map(|(_, r)| *r);
                 let failing = report.is_some_and(|r| {
                     let bad = r.outcomes.error + r.outcomes.timeout + r.rejected;
                     r.arrivals > 0 && bad as f64 > 0.02 * r.arrivals as f64
@@ -879,10 +909,24 @@ fn draw(s: &Scene, ctx: &CanvasRenderingContext2d, dpr: f64, css_w: f64, ts: f64
                         y + NODE_H + 4.0,
                         NODE_W * fill.max(0.04),
                     ));
-                    if detailed {
+                    if detailed && saturated.is_none() {
                         queue_labels
                             .push((format!("{queued} queued"), [x + NODE_W, y + NODE_H + 11.0]));
                     }
+                }
+                // Under its own queue bar, so it cannot be read as the
+                // warning of the component above.
+                if let Some(ratio) = saturated {
+                    let ratio = crate::format::quantity(ratio);
+                    let text = if queued > 0 {
+                        format!(
+                            "saturated {ratio}× · {} queued",
+                            crate::format::quantity(queued as f64)
+                        )
+                    } else {
+                        format!("saturated {ratio}×")
+                    };
+                    warnings.push((text, [it.pos[0], y + NODE_H + 11.0]));
                 }
             }
         }
@@ -965,6 +1009,15 @@ fn draw(s: &Scene, ctx: &CanvasRenderingContext2d, dpr: f64, css_w: f64, ts: f64
     ctx.set_font("11px system-ui, sans-serif");
     for (text, at) in &details {
         let _ = ctx.fill_text_with_max_width(text, at[0], at[1], NODE_W - 14.0);
+    }
+    if !warnings.is_empty() {
+        ctx.set_font("600 11px system-ui, sans-serif");
+        ctx.set_text_align("center");
+        ctx.set_text_baseline("top");
+        ctx.set_fill_style_str("#b91c1c");
+        for (text, at) in &warnings {
+            let _ = ctx.fill_text(text, at[0], at[1]);
+        }
     }
     if !queue_labels.is_empty() {
         ctx.set_font("10px system-ui, sans-serif");

@@ -320,14 +320,24 @@ impl Layout {
             .map(|(i, _)| i)
     }
 
-    /// The box around everything: `(min, max)` corners, world units.
+    /// The box "Fit" shows: `(min, max)` corners, world units. Every
+    /// component with a margin, the request path's label above them, and
+    /// the lane boundary with a band of the background below it to drop a
+    /// component into, even when the background is empty (an empty lane
+    /// would otherwise take half the view).
     pub fn bounds(&self) -> ([f64; 2], [f64; 2]) {
-        let mut lo = [0.0, 0.0];
-        let mut hi = [600.0, 2.0 * self.lane_height];
-        for it in &self.items {
-            lo[0] = f64::min(lo[0], it.pos[0] - NODE_W);
-            hi[0] = f64::max(hi[0], it.pos[0] + NODE_W);
+        if self.items.is_empty() {
+            return ([0.0, 0.0], [600.0, 2.0 * self.lane_height]);
         }
+        let (mut lo, mut hi) = ([f64::INFINITY; 2], [f64::NEG_INFINITY; 2]);
+        for it in &self.items {
+            lo[0] = lo[0].min(it.pos[0] - 0.75 * NODE_W);
+            hi[0] = hi[0].max(it.pos[0] + 0.75 * NODE_W);
+            lo[1] = lo[1].min(it.pos[1] - NODE_H / 2.0 - 40.0);
+            hi[1] = hi[1].max(it.pos[1] + NODE_H / 2.0 + 24.0);
+        }
+        hi[1] = hi[1].max(self.lane_height + 1.5 * NODE_H);
+        lo[1] = lo[1].min(self.lane_height - NODE_H);
         (lo, hi)
     }
 
@@ -563,6 +573,10 @@ service_time = { dist = "exp", mean = "1ms" }
         let (lo, hi) = l.bounds();
         let aspect = (hi[0] - lo[0]) / (hi[1] - lo[1]);
         assert!(aspect < 4.0, "a hundred components laid out {aspect:.1} times wider than high");
+        for it in &l.items {
+            let inside = (0..2).all(|k| it.pos[k] > lo[k] && it.pos[k] < hi[k]);
+            assert!(inside, "{} outside the fitted view", it.id);
+        }
         for (i, a) in l.items.iter().enumerate() {
             for b in &l.items[i + 1..] {
                 let apart =

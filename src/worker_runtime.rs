@@ -72,6 +72,9 @@ struct Runner {
 pub fn start() {
     let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
     install_panic_reporter(scope.clone());
+    // The worker's Wasm memory, readable from outside (`scalesimMemory.buffer
+    // .byteLength`): the end-to-end tests hold it to a bound under overload.
+    let _ = js_sys::Reflect::set(&scope, &"scalesimMemory".into(), &wasm_bindgen::memory());
     let runner = Rc::new(RefCell::new(Runner {
         scope: scope.clone(),
         sim: None,
@@ -229,7 +232,14 @@ impl Runner {
             ToWorker::SetLoadMultiplier { multiplier } => {
                 match runner.sim.as_mut().map(|sim| sim.set_load_multiplier(multiplier)) {
                     Some(Err(e)) => runner.post(&FromWorker::Error { message: e.to_string() }),
-                    Some(Ok(())) => runner.multiplier = multiplier,
+                    Some(Ok(())) => {
+                        runner.multiplier = multiplier;
+                        // The page's slider and label read the multiplier
+                        // from frames: show it at once, even while paused.
+                        if !runner.playing {
+                            runner.post_frame(Vec::new());
+                        }
+                    }
                     None => {}
                 }
             }
@@ -451,6 +461,7 @@ impl Runner {
         let due = !self.playing || now_ms - self.formulas_at_ms >= FORMULA_EVERY_MS;
         if let Some(sim) = &self.sim {
             let formulas = due.then(|| formula::checks_of(sim));
+            let rolling = (!windows.is_empty()).then(|| sim.recent_latency());
             if due {
                 self.formulas_at_ms = now_ms;
             }
@@ -462,6 +473,7 @@ impl Runner {
                 windows,
                 formulas,
                 snapshot: Some(sim.snapshot(SAMPLE)),
+                rolling,
             }));
         }
     }

@@ -3,7 +3,7 @@
 // Step advances one window, Restart starts over with a new seed.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useSite, collectErrors, screenshot, readStat, pixelsAppear } from './harness.mjs';
+import { useSite, collectErrors, screenshot, readStat, pixelsAppear, openMenu } from './harness.mjs';
 
 const site = useSite();
 
@@ -36,6 +36,7 @@ test('every chart draws live, reads out on hover, and answers a live change', as
   assert.match(await readStat(page, 'node-states'), /requests in flight .* api: \d+\/2 busy, \d+ queued, 1 replica/);
 
   // The formula check: the station is an M/M/2 queue.
+  await page.click('#tab-formulas');
   await page.locator('[data-testid="formulas"]').waitFor({ timeout: 20000 });
   const formulas = await page.locator('[data-testid="formulas"]').textContent();
   assert.match(formulas, /Little's law/);
@@ -44,6 +45,7 @@ test('every chart draws live, reads out on hover, and answers a live change', as
   // Live change: twice the workers, half the utilization.
   const before = parseFloat(await readStat(page, 'utilization'));
   assert.ok(before > 60, `utilization before: ${before}%`);
+  await page.click('#tab-inspector');
   await page.fill('#change', 'api.workers = 4');
   await page.locator('#apply').click();
   const appliedAt = await windows(page);
@@ -53,6 +55,7 @@ test('every chart draws live, reads out on hover, and answers a live change', as
   await screenshot(page, 'charts');
 
   // A bad change is refused in words and the run goes on.
+  await page.click('#tab-inspector');
   await page.fill('#change', 'api.wrokers = 4');
   await page.locator('#apply').click();
   await page.locator('.error').waitFor({ timeout: 10000 });
@@ -66,6 +69,7 @@ test('every chart draws live, reads out on hover, and answers a live change', as
   await page.waitForFunction((n) => Number(document.querySelector('[data-testid="windows"]').textContent) === n + 1, paused, { timeout: 10000 });
 
   // Restart with another seed: back to time zero.
+  await openMenu(page, '#menu-run');
   await page.fill('#seed', '99');
   await page.locator('#restart').click();
   await page.waitForFunction(() => Number(document.querySelector('[data-testid="windows"]').textContent) === 0, null, { timeout: 10000 });

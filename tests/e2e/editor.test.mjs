@@ -85,7 +85,7 @@ test('dragging a component into the background makes its calls async, live, and 
   await page.waitForFunction(() => document.querySelector('.inspector').textContent.includes('→ recommendations (async)'));
   assert.match(await page.locator('.inspector').textContent(), /→ payments \(sync\)/);
   await screenshot(page, 'editor-after-drag');
-  await screenshotOf(page, '.editor', 'editor-canvas-after-drag');
+  await screenshotOf(page, '.stage', 'editor-canvas-after-drag');
 
   // The run went on, and the engine says p99 falls to the api's and
   // payments' own few milliseconds (sync-chain-async: about 26 ms).
@@ -257,7 +257,7 @@ test('frame time with 100 components at 100 000 requests/s', async () => {
   // drawn frames in a row missed); the draw time above is the page's own
   // cost.
   assert.ok(stats.frame < 100, `frame interval p95 ${stats.frame} ms`);
-  await screenshotOf(page, '.editor', 'hundred-components');
+  await screenshotOf(page, '.stage', 'hundred-components');
   assert.deepEqual(errors, []);
   await page.close();
 });

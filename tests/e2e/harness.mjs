@@ -173,3 +173,10 @@ export async function pixelsNear(page, selector, [r, g, b]) {
     return n;
   }, [r, g, b]);
 }
+
+/** Opens a top-bar menu (`#menu-share`, `#menu-file`, `#menu-run`) unless
+ * it is open already: a click on its summary toggles it. */
+export async function openMenu(page, summaryId) {
+  const open = await page.$eval(summaryId, (s) => s.parentElement.open);
+  if (!open) await page.click(summaryId);
+}

@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { useSite, launchBrowser, collectErrors, screenshot, readStat, nameIs, ready } from './harness.mjs';
+import { useSite, launchBrowser, collectErrors, screenshot, readStat, nameIs, ready, openMenu } from './harness.mjs';
 
 const site = useSite();
 
@@ -30,6 +30,7 @@ test('a share link opened in a fresh browser reproduces the run: the same number
   await page.selectOption('#library', 'retry-storm.toml');
   await nameIs(page, /.+/);
   await ready(page);
+  await openMenu(page, '#menu-run');
   await page.locator('#seed').fill('1234');
   await page.locator('#restart').click();
   await page.locator('button.speed', { hasText: '10×' }).click();
@@ -39,6 +40,7 @@ test('a share link opened in a fresh browser reproduces the run: the same number
   await page.waitForFunction(() => document.querySelector('#play').textContent.trim() === 'Play');
   await page.waitForTimeout(300);
   const shared = await readStats(page);
+  await openMenu(page, '#menu-share');
   await page.locator('#share').click();
   const url = await page.locator('#share-url').inputValue();
   assert.match(url, /#v1\.[A-Za-z0-9_-]+$/);
@@ -74,9 +76,11 @@ test('corrupt, truncated, newer and hostile links are explained, and the user\'s
   // The user's own work: the sync chain, with an edit (autosaved).
   await page.selectOption('#library', 'sync-chain.toml');
   await nameIs(page, /synchronous chain/);
+  await page.click('#tab-inspector');
   await page.locator('#change').fill('api.workers = 123');
   await page.locator('#apply').click();
   await page.waitForFunction(() => !document.querySelector('#undo').disabled);
+  await openMenu(page, '#menu-share');
   await page.locator('#share').click();
   const good = await page.locator('#share-url').inputValue();
   const base = good.split('#')[0];
@@ -124,9 +128,11 @@ test('a reload keeps an edit; saved scenarios are listed and reopen', async () =
   await ready(page);
   await page.selectOption('#library', 'station.toml');
   await nameIs(page, /two workers/);
+  await page.click('#tab-inspector');
   await page.locator('#change').fill('api.workers = 7');
   await page.locator('#apply').click();
   await page.waitForFunction(() => /api: \d+\/7 busy/.test(document.querySelector('[data-testid="node-states"]')?.textContent ?? ''));
+  await openMenu(page, '#menu-file');
   await page.locator('#save-name').fill('seven workers');
   await page.locator('#save').click();
   await page.locator('.notice', { hasText: 'Saved as' }).waitFor();
@@ -138,6 +144,7 @@ test('a reload keeps an edit; saved scenarios are listed and reopen', async () =
   // Open something else, then the saved one.
   await page.selectOption('#library', 'sync-chain.toml');
   await nameIs(page, /synchronous chain/);
+  await openMenu(page, '#menu-file');
   await page.selectOption('#saved', 'seven workers');
   await nameIs(page, /two workers/);
   await page.waitForFunction(() => /api: \d+\/7 busy/.test(document.querySelector('[data-testid="node-states"]')?.textContent ?? ''), null, { timeout: 20000 });
@@ -152,6 +159,7 @@ test('exports are valid: TOML re-imports to the same scenario, PNG decodes, SVG 
   await page.selectOption('#library', 'checkout.toml');
   await nameIs(page, /.+/);
   await ready(page);
+  await page.click('#tab-inspector');
   await page.locator('#change').fill('api.replicas = 5');
   await page.locator('#apply').click();
   await page.waitForFunction(() => !document.querySelector('#undo').disabled);
@@ -160,6 +168,7 @@ test('exports are valid: TOML re-imports to the same scenario, PNG decodes, SVG 
   await page.waitForFunction(() => Number(document.querySelector('[data-testid="windows"]').textContent) >= 15, null, { timeout: 30000 });
   await page.locator('#play').click();
 
+  await openMenu(page, '#menu-file');
   const toml = await download(page, '#export-toml');
   assert.equal(toml.name, 'checkout.toml');
   const text = toml.bytes.toString('utf8');
@@ -170,6 +179,7 @@ test('exports are valid: TOML re-imports to the same scenario, PNG decodes, SVG 
   await page.locator('#import').setInputFiles({ name: 'checkout.toml', mimeType: 'text/plain', buffer: toml.bytes });
   await nameIs(page, /checkout|Checkout/);
   await ready(page);
+  await openMenu(page, '#menu-file');
   const again = await download(page, '#export-toml');
   assert.equal(again.bytes.toString('utf8'), text);
 
@@ -193,18 +203,21 @@ test('exports are valid: TOML re-imports to the same scenario, PNG decodes, SVG 
   }, svg.bytes.toString('utf8'));
   assert.deepEqual(parsed, { error: false, lines: 3, root: 'svg' });
 
+  await openMenu(page, '#menu-file');
   const csv = (await download(page, '#export-csv')).bytes.toString('utf8').trim().split('\n');
   assert.match(csv[0], /^start_s,end_s,offered,ok,/);
   const windows = Number(await readStat(page, 'windows'));
   assert.equal(csv.length - 1, windows);
   assert.ok(csv.slice(1).every((row) => row.split(',').length === csv[0].split(',').length));
 
+  await openMenu(page, '#menu-file');
   const summary = JSON.parse((await download(page, '#export-summary')).bytes.toString('utf8'));
   for (const key of ['scenario', 'seed', 'sim_time_s', 'events', 'requests', 'latency_ms', 'throughput_rps', 'loads', 'nodes', 'cost_per_million']) {
     assert.ok(key in summary, `summary lacks ${key}`);
   }
 
   await page.locator('#play').click();
+  await openMenu(page, '#menu-file');
   const clip = await download(page, '#record');
   assert.match(clip.name, /\.webm$/);
   assert.ok(clip.bytes.length > 1000, `clip of ${clip.bytes.length} bytes`);
@@ -241,6 +254,7 @@ test('the embed example renders two players, and the app offers the snippet', as
   const app = await site.context.newPage();
   await app.goto(site.url);
   await ready(app);
+  await openMenu(app, '#menu-share');
   await app.locator('#embed-button').click();
   const snippet = await app.locator('#embed-snippet').inputValue();
   assert.match(snippet, /^<iframe src="[^"]+[?&]embed=1#v1\.[A-Za-z0-9_-]+"/);

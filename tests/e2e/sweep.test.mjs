@@ -15,7 +15,9 @@ test('a load sweep runs to completion through its progress bar and marks the kne
   const page = await site.context.newPage();
   const errors = collectErrors(page);
   await ready(page);
+  await page.click('#tab-scaling');
   assert.match(await page.inputValue('#sweep-param'), /^load\.users\.rate=/, 'the suggestion');
+  await page.click('#tab-scaling');
   await page.fill('#sweep-param', 'load.users.rate=500..2500:5');
   await page.fill('#sweep-runs', '1');
   await page.fill('#sweep-seconds', '10');
@@ -37,6 +39,7 @@ test('a load sweep runs to completion through its progress bar and marks the kne
 test('a sweep can be cancelled, and the page is usable again', async () => {
   const page = await site.context.newPage();
   await ready(page);
+  await page.click('#tab-scaling');
   await page.fill('#sweep-param', 'load.users.rate=500..2500:9');
   await page.fill('#sweep-runs', '5');
   await page.fill('#sweep-seconds', '120');

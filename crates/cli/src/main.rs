@@ -2,6 +2,7 @@
 //! than a browser tab. A thin shell: read files, parse arguments, call the
 //! engine, print.
 
+mod edit;
 mod report;
 mod sweep;
 
@@ -99,6 +100,26 @@ enum Command {
         #[arg(long)]
         csv: bool,
     },
+    /// Change values in a scenario file, in place, changing only those lines.
+    ///
+    /// Comments, layout and the spelling of everything else are kept. The
+    /// result must be a valid scenario, else nothing is written. Exit 0 when
+    /// written; 1 when an edit is refused (a path, a value, or a scenario
+    /// that would not run), with `run --set`'s message; 2 when the file
+    /// cannot be read or written or is not valid to begin with; 64 on a
+    /// usage error.
+    Edit {
+        /// The scenario (TOML, SPEC §2).
+        file: PathBuf,
+        /// Set a parameter, as `run --set` takes it: `api.replicas=4`,
+        /// `api.service_time.mean=5ms`, `load.users.rate=300`,
+        /// `api.call.1.mode=async`. Repeatable; applied in order.
+        #[arg(long = "set", value_name = "PATH=VALUE", required = true)]
+        sets: Vec<String>,
+        /// Write the result here instead of over FILE (`-`: standard output).
+        #[arg(short = 'o', long = "output", value_name = "OUT")]
+        output: Option<PathBuf>,
+    },
     /// Print the JSON Schema of the scenario format, for editors (e.g. a
     /// `#:schema ./scalesim.schema.json` line in a TOML file).
     Schema,
@@ -164,6 +185,7 @@ fn main() -> ExitCode {
             }
         }
         Command::Check { files, seed } => check(&files, seed),
+        Command::Edit { file, sets, output } => edit::run(&file, &sets, output.as_deref()),
         Command::Schema => {
             let schema = scalesim_engine::schema::scenario_schema();
             match serde_json::to_string_pretty(&schema) {

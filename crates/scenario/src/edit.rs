@@ -2,13 +2,21 @@
 //! switch a component between the request path and the background, and
 //! set one parameter, each on the file's text.
 //!
-//! Edits work on the TOML document, like [`crate::set::apply_to_text`], so
-//! the caller (the worker) needs no scenario serializer; the result is read
-//! back with [`Scenario::from_toml`](crate::Scenario::from_toml), which
-//! reports anything an edit made impossible.
+//! Edits work on the file as a format-preserving document, like
+//! [`crate::set::apply_to_text`]: only what an edit is about changes, and
+//! comments, layout, key order, inline tables and the spelling of values
+//! stay as the user wrote them. A new key goes after its table's last key,
+//! a new component after the last component, a new call after the
+//! component's last call; a removed component takes its own lines and the
+//! comments directly above it. The caller (the worker) needs no scenario
+//! serializer; the result is read back with
+//! [`Scenario::from_toml`](crate::Scenario::from_toml), which reports
+//! anything an edit made impossible.
 
 use serde::{Deserialize, Serialize};
-use toml::{Table, Value};
+use toml_edit::{Array, DocumentMut, Item, Table, Value};
+
+use crate::document::{self, Layout, Leftovers, Tab};
 
 use crate::scenario::Mode;
 
@@ -49,83 +57,78 @@ pub enum Edit {
 
 /// Applies `edit` to a scenario file's text, returning the new text.
 pub fn apply(text: &str, edit: &Edit) -> Result<String, String> {
-    let mut root: Table = crate::scenario::read::table(text)?;
-    apply_to_table(&mut root, edit)?;
-    toml::to_string(&root).map_err(|e| e.to_string())
+    let mut doc = document::parse(text)?;
+    apply_to_doc(&mut doc, edit)?;
+    Ok(document::render(&doc, text))
 }
 
-fn apply_to_table(root: &mut Table, edit: &Edit) -> Result<(), String> {
+fn apply_to_doc(doc: &mut DocumentMut, edit: &Edit) -> Result<(), String> {
     match edit {
-        Edit::Set { path, value } => crate::set::apply_to_table(root, path, value),
-        Edit::Unset { path } => unset(root, path),
-        Edit::AddNode { kind, position, behind } => add_node(root, kind, *position, behind),
-        Edit::AddLoad { target, position } => add_load(root, target, *position),
-        Edit::Remove { id } => remove(root, id),
-        Edit::Connect { from, to, mode } => connect(root, from, to, *mode),
+        Edit::Set { path, value } => crate::set::set_in(doc, path, value),
+        Edit::Unset { path } => unset(doc, path),
+        Edit::AddNode { kind, position, behind } => add_node(doc, kind, *position, behind),
+        Edit::AddLoad { target, position } => add_load(doc, target, *position),
+        Edit::Remove { id } => remove(doc, id),
+        Edit::Connect { from, to, mode } => connect(doc, from, to, *mode),
         Edit::Disconnect { from, call } => {
-            let calls = entry_mut(root, "node", from)?
-                .get_mut("call")
-                .and_then(Value::as_array_mut)
-                .ok_or_else(|| format!("`{from}` makes no calls"))?;
-            if *call >= calls.len() {
+            let node = document::entry_mut(doc, "node", from)
+                .ok_or_else(|| format!("no node is called `{from}`"))?;
+            let mut leftovers = Leftovers::default();
+            let Some(calls) = node.into_item("call") else {
+                return Err(format!("`{from}` makes no calls"));
+            };
+            if document::array_len(calls).is_none() {
+                return Err(format!("`{from}` makes no calls"));
+            }
+            if !document::remove_at(Some(calls), *call, &mut leftovers) {
                 return Err(format!("`{from}` has no call {call}"));
             }
-            calls.remove(*call);
+            leftovers.place(doc);
             Ok(())
         }
-        Edit::Rename { from, to } => rename(root, from, to),
+        Edit::Rename { from, to } => rename(doc, from, to),
         Edit::Move { id, position } => {
             if !position.iter().all(|v| v.is_finite()) {
                 return Err("a position needs finite coordinates".to_owned());
             }
-            let kind = kind_of(root, id)?;
-            let entry = entry_mut(root, kind, id)?;
-            let rounded = position.map(|v| Value::Float((v * 10.0).round() / 10.0));
-            entry.insert("position".to_owned(), Value::Array(rounded.to_vec()));
+            let kind = kind_of(doc, id)?;
+            let mut entry = entry_mut(doc, kind, id)?;
+            entry.set("position", position_value(position.map(|v| (v * 10.0).round() / 10.0)));
             Ok(())
         }
-        Edit::SetLane { id, mode } => set_lane(root, id, *mode),
-        Edit::Many { edits } => edits.iter().try_for_each(|e| apply_to_table(root, e)),
+        Edit::SetLane { id, mode } => set_lane(doc, id, *mode),
+        Edit::Many { edits } => edits.iter().try_for_each(|e| apply_to_doc(doc, e)),
     }
 }
 
-/// The array of `[[kind]]` tables (empty when absent).
-fn items_mut<'a>(root: &'a mut Table, kind: &str) -> &'a mut Vec<Value> {
-    let value = root.entry(kind.to_owned()).or_insert_with(|| Value::Array(Vec::new()));
-    if !value.is_array() {
-        *value = Value::Array(Vec::new());
+/// `[x, y]` as the file writes a position.
+fn position_value(position: [f64; 2]) -> Value {
+    Value::Array(Array::from_iter(position))
+}
+
+fn mode_name(mode: Mode) -> &'static str {
+    match mode {
+        Mode::Sync => "sync",
+        Mode::Async => "async",
     }
-    match value {
-        Value::Array(items) => items,
-        _ => unreachable!("just made an array"),
-    }
 }
 
-fn items<'a>(root: &'a Table, kind: &str) -> impl Iterator<Item = &'a Table> {
-    root.get(kind).and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_table)
+fn ids<'a>(doc: &'a DocumentMut, kind: &str) -> Vec<&'a str> {
+    document::entries(doc, kind).into_iter().filter_map(|t| document::str_in(t, "id")).collect()
 }
 
-fn id_of(item: &Table) -> Option<&str> {
-    item.get("id").and_then(Value::as_str)
-}
-
-fn entry_mut<'a>(root: &'a mut Table, kind: &str, id: &str) -> Result<&'a mut Table, String> {
-    items_mut(root, kind)
-        .iter_mut()
-        .filter_map(Value::as_table_mut)
-        .find(|t| id_of(t) == Some(id))
-        .ok_or_else(|| format!("no {kind} is called `{id}`"))
+fn entry_mut<'a>(doc: &'a mut DocumentMut, kind: &str, id: &str) -> Result<Tab<'a>, String> {
+    document::entry_mut(doc, kind, id).ok_or_else(|| format!("no {kind} is called `{id}`"))
 }
 
 /// Whether `id` names a node or a load.
-fn kind_of(root: &Table, id: &str) -> Result<&'static str, String> {
-    if items(root, "node").any(|t| id_of(t) == Some(id)) {
+fn kind_of(doc: &DocumentMut, id: &str) -> Result<&'static str, String> {
+    if ids(doc, "node").contains(&id) {
         Ok("node")
-    } else if items(root, "load").any(|t| id_of(t) == Some(id)) {
+    } else if ids(doc, "load").contains(&id) {
         Ok("load")
     } else {
-        let all: Vec<&str> =
-            items(root, "node").chain(items(root, "load")).filter_map(id_of).collect();
+        let all: Vec<&str> = ids(doc, "node").into_iter().chain(ids(doc, "load")).collect();
         Err(format!(
             "no node or load is called `{id}`{}",
             crate::scenario::diagnostics::suggest(id, &all)
@@ -133,39 +136,69 @@ fn kind_of(root: &Table, id: &str) -> Result<&'static str, String> {
     }
 }
 
-fn node_kind<'a>(root: &'a Table, id: &str) -> Option<&'a str> {
-    items(root, "node").find(|t| id_of(t) == Some(id)).and_then(|t| t.get("kind")?.as_str())
+fn node_kind<'a>(doc: &'a DocumentMut, id: &str) -> Option<&'a str> {
+    document::entries(doc, "node")
+        .into_iter()
+        .find(|t| document::str_in(*t, "id") == Some(id))
+        .and_then(|t| document::str_in(t, "kind"))
 }
 
 /// A fresh id: `base`, else `base-2`, `base-3`, …
-fn fresh_id(root: &Table, base: &str) -> String {
-    let taken: Vec<&str> =
-        items(root, "node").chain(items(root, "load")).filter_map(id_of).collect();
+fn fresh_id(doc: &DocumentMut, base: &str) -> String {
+    let taken: Vec<&str> = ids(doc, "node").into_iter().chain(ids(doc, "load")).collect();
     (1..)
         .map(|n| if n == 1 { base.to_owned() } else { format!("{base}-{n}") })
         .find(|id| !taken.contains(&id.as_str()))
         .unwrap_or_else(|| base.to_owned())
 }
 
-fn parse_inline(text: &str) -> Table {
-    crate::scenario::read::table(text).unwrap_or_default()
+/// A new section of `key = value` lines, in the order given.
+fn section(lines: &str) -> Table {
+    let mut table = Table::new();
+    if let Ok(parsed) = document::parse(lines) {
+        for (key, item) in parsed.as_table().iter() {
+            let mut item = item.clone();
+            if let Some(v) = item.as_value_mut() {
+                v.decor_mut().clear();
+            }
+            table.insert(key, item);
+        }
+    }
+    table
+}
+
+/// Adds an entry of `kind` (`node`, `load`) after the last one, laid out as
+/// it is; the first goes before the first node (a load) or at the end.
+fn push(doc: &mut DocumentMut, kind: &str, table: Table) -> Result<(), String> {
+    let first_node = doc
+        .get("node")
+        .and_then(Item::as_array_of_tables)
+        .and_then(|a| a.iter().next())
+        .and_then(Table::position);
+    let position = match kind {
+        "load" => first_node.map(|p| p - 1),
+        _ => None,
+    };
+    let template = Layout::of_last(doc.get("node"));
+    document::push_entry(&mut Tab::Std(doc.as_table_mut()), kind, table, template, position)
 }
 
 fn add_node(
-    root: &mut Table,
+    doc: &mut DocumentMut,
     kind: &str,
     position: Option<[f64; 2]>,
     behind: &Option<String>,
 ) -> Result<(), String> {
-    let id = fresh_id(root, kind);
+    let id = fresh_id(doc, kind);
     let behind = || -> Result<String, String> {
         behind
             .clone()
-            .filter(|b| node_kind(root, b).is_some_and(|k| k != "queue"))
+            .filter(|b| node_kind(doc, b).is_some_and(|k| k != "queue"))
             .or_else(|| {
-                items(root, "node")
-                    .find(|t| t.get("kind").and_then(Value::as_str) != Some("queue"))
-                    .and_then(id_of)
+                document::entries(doc, "node")
+                    .into_iter()
+                    .find(|t| document::str_in(*t, "kind") != Some("queue"))
+                    .and_then(|t| document::str_in(t, "id"))
                     .map(str::to_owned)
             })
             .ok_or_else(|| format!("a {kind} needs a node behind it: add a service first"))
@@ -182,105 +215,96 @@ fn add_node(
             ));
         }
     };
-    let mut table = parse_inline(&body);
-    table.insert("id".to_owned(), Value::String(id));
-    table.insert("kind".to_owned(), Value::String(kind.to_owned()));
+    let mut table = section(&format!("id = {id:?}\nkind = {kind:?}\n{body}"));
     if let Some(p) = position.filter(|p| p.iter().all(|v| v.is_finite())) {
-        table.insert("position".to_owned(), Value::Array(p.map(Value::Float).to_vec()));
+        table.insert("position", Item::Value(position_value(p)));
     }
-    items_mut(root, "node").push(Value::Table(table));
-    Ok(())
+    push(doc, "node", table)
 }
 
-fn add_load(root: &mut Table, target: &str, position: Option<[f64; 2]>) -> Result<(), String> {
-    if node_kind(root, target).is_none() {
+fn add_load(doc: &mut DocumentMut, target: &str, position: Option<[f64; 2]>) -> Result<(), String> {
+    if node_kind(doc, target).is_none() {
         return Err(format!("a load needs a node to call; there is no node `{target}`"));
     }
-    let mut table = Table::new();
-    table.insert("id".to_owned(), Value::String(fresh_id(root, "users")));
-    table.insert("target".to_owned(), Value::String(target.to_owned()));
-    table.insert("rate".to_owned(), Value::Integer(100));
+    let id = fresh_id(doc, "users");
+    let mut table = section(&format!("id = {id:?}\ntarget = {target:?}\nrate = 100"));
     if let Some(p) = position.filter(|p| p.iter().all(|v| v.is_finite())) {
-        table.insert("position".to_owned(), Value::Array(p.map(Value::Float).to_vec()));
+        table.insert("position", Item::Value(position_value(p)));
     }
-    items_mut(root, "load").push(Value::Table(table));
-    Ok(())
+    push(doc, "load", table)
 }
 
-fn remove(root: &mut Table, id: &str) -> Result<(), String> {
-    if kind_of(root, id)? == "load" {
-        items_mut(root, "load").retain(|v| v.get("id").and_then(Value::as_str) != Some(id));
+fn remove(doc: &mut DocumentMut, id: &str) -> Result<(), String> {
+    let mut leftovers = Leftovers::default();
+    let is = |key: &'static str| {
+        move |t: &dyn toml_edit::TableLike| document::str_in(t, key) != Some(id)
+    };
+    if kind_of(doc, id)? == "load" {
+        document::retain(doc.get_mut("load"), &mut leftovers, is("id"));
+        leftovers.place(doc);
         return Ok(());
     }
     // A queue or cache that needs this node cannot be left pointing nowhere.
-    if let Some(user) = items(root, "node")
-        .find(|t| ["to", "on_miss"].iter().any(|k| t.get(*k).and_then(Value::as_str) == Some(id)))
+    if let Some(user) = document::entries(doc, "node")
+        .into_iter()
+        .find(|t| ["to", "on_miss"].iter().any(|k| document::str_in(*t, k) == Some(id)))
     {
-        let user = id_of(user).unwrap_or("?");
+        let user = document::str_in(user, "id").unwrap_or("?");
         return Err(format!(
             "`{user}` depends on `{id}` (it delivers or reads through to it): point it elsewhere or remove it first"
         ));
     }
-    items_mut(root, "node").retain(|v| v.get("id").and_then(Value::as_str) != Some(id));
-    items_mut(root, "load").retain(|v| v.get("target").and_then(Value::as_str) != Some(id));
-    items_mut(root, "fault").retain(|v| v.get("target").and_then(Value::as_str) != Some(id));
-    for node in items_mut(root, "node").iter_mut().filter_map(Value::as_table_mut) {
-        if let Some(Value::Array(calls)) = node.get_mut("call") {
-            calls.retain(|c| c.get("to").and_then(Value::as_str) != Some(id));
-        }
+    document::retain(doc.get_mut("node"), &mut leftovers, is("id"));
+    document::retain(doc.get_mut("load"), &mut leftovers, is("target"));
+    document::retain(doc.get_mut("fault"), &mut leftovers, is("target"));
+    for node in document::entries_mut(doc, "node") {
+        document::retain(node.into_item("call"), &mut leftovers, is("to"));
     }
+    leftovers.place(doc);
     Ok(())
 }
 
-fn connect(root: &mut Table, from: &str, to: &str, mode: Mode) -> Result<(), String> {
+fn connect(doc: &mut DocumentMut, from: &str, to: &str, mode: Mode) -> Result<(), String> {
     if from == to {
         return Err(format!("`{from}` cannot call itself"));
     }
-    if node_kind(root, to).is_none() {
+    if node_kind(doc, to).is_none() {
         return Err(format!("there is no node `{to}` to call"));
     }
-    let mode = match mode {
-        Mode::Sync => "sync",
-        Mode::Async => "async",
-    };
-    match kind_of(root, from)? {
-        "load" => {
-            entry_mut(root, "load", from)?
-                .insert("target".to_owned(), Value::String(to.to_owned()));
+    if kind_of(doc, from)? == "load" {
+        entry_mut(doc, "load", from)?.set_str("target", to);
+        return Ok(());
+    }
+    match node_kind(doc, from) {
+        Some("queue") => entry_mut(doc, "node", from)?.set_str("to", to),
+        Some("cache") => entry_mut(doc, "node", from)?.set_str("on_miss", to),
+        Some("external") => {
+            return Err(format!("`{from}` is external: it calls nothing we model"));
         }
-        _ => match node_kind(root, from) {
-            Some("queue") => {
-                entry_mut(root, "node", from)?
-                    .insert("to".to_owned(), Value::String(to.to_owned()));
-            }
-            Some("cache") => {
-                entry_mut(root, "node", from)?
-                    .insert("on_miss".to_owned(), Value::String(to.to_owned()));
-            }
-            Some("external") => {
-                return Err(format!("`{from}` is external: it calls nothing we model"));
-            }
-            _ => {
-                let node = entry_mut(root, "node", from)?;
-                let calls =
-                    node.entry("call".to_owned()).or_insert_with(|| Value::Array(Vec::new()));
-                let Value::Array(calls) = calls else {
+        _ => {
+            // Laid out like the calls the file already has.
+            let template = document::entries(doc, "node")
+                .into_iter()
+                .find_map(|n| n.get("call").and_then(|c| Layout::of_last(Some(c))));
+            let mut node = entry_mut(doc, "node", from)?;
+            if let Some(calls) = node.get("call") {
+                if document::array_len(calls).is_none() {
                     return Err(format!("`{from}.call` is not a list of calls"));
-                };
-                if calls.iter().any(|c| c.get("to").and_then(Value::as_str) == Some(to)) {
+                }
+                let tables = document::tables_in(Some(calls));
+                if tables.iter().any(|c| document::str_in(*c, "to") == Some(to)) {
                     return Err(format!("`{from}` already calls `{to}`"));
                 }
-                let mut call = Table::new();
-                call.insert("to".to_owned(), Value::String(to.to_owned()));
-                call.insert("mode".to_owned(), Value::String(mode.to_owned()));
-                calls.push(Value::Table(call));
             }
-        },
+            let call = section(&format!("to = {to:?}\nmode = {:?}", mode_name(mode)));
+            document::push_entry(&mut node, "call", call, template, None)
+                .map_err(|_| format!("`{from}.call` is not a list of calls"))?;
+        }
     }
     Ok(())
 }
 
-fn rename(root: &mut Table, from: &str, to: &str) -> Result<(), String> {
+fn rename(doc: &mut DocumentMut, from: &str, to: &str) -> Result<(), String> {
     let valid =
         !to.is_empty() && to.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
     if !valid {
@@ -291,54 +315,49 @@ fn rename(root: &mut Table, from: &str, to: &str) -> Result<(), String> {
     if from == to {
         return Ok(());
     }
-    if kind_of(root, to).is_ok() {
+    if kind_of(doc, to).is_ok() {
         return Err(format!("`{to}` is taken"));
     }
-    let kind = kind_of(root, from)?;
-    entry_mut(root, kind, from)?.insert("id".to_owned(), Value::String(to.to_owned()));
-    if kind == "load" {
-        return Ok(());
-    }
-    let renamed = |v: &mut Value| {
-        if v.as_str() == Some(from) {
-            *v = Value::String(to.to_owned());
+    let kind = kind_of(doc, from)?;
+    entry_mut(doc, kind, from)?.set_str("id", to);
+    let renamed = |table: &mut Tab<'_>, key: &str| {
+        if table.str_of(key) == Some(from) {
+            table.set_str(key, to);
         }
     };
-    for load in items_mut(root, "load").iter_mut().filter_map(Value::as_table_mut) {
-        load.get_mut("target").map(renamed);
+    if kind == "load" {
+        for mut expect in document::entries_mut(doc, "expect") {
+            renamed(&mut expect, "load");
+        }
+        return Ok(());
     }
-    for fault in items_mut(root, "fault").iter_mut().filter_map(Value::as_table_mut) {
-        fault.get_mut("target").map(renamed);
+    for mut load in document::entries_mut(doc, "load") {
+        renamed(&mut load, "target");
     }
-    for expect in items_mut(root, "expect").iter_mut().filter_map(Value::as_table_mut) {
-        expect.get_mut("node").map(renamed);
+    for mut fault in document::entries_mut(doc, "fault") {
+        renamed(&mut fault, "target");
     }
-    for node in items_mut(root, "node").iter_mut().filter_map(Value::as_table_mut) {
-        node.get_mut("to").map(renamed);
-        node.get_mut("on_miss").map(renamed);
-        if let Some(Value::Array(calls)) = node.get_mut("call") {
-            for call in calls.iter_mut().filter_map(Value::as_table_mut) {
-                call.get_mut("to").map(renamed);
-            }
+    for mut expect in document::entries_mut(doc, "expect") {
+        renamed(&mut expect, "node");
+    }
+    for mut node in document::entries_mut(doc, "node") {
+        renamed(&mut node, "to");
+        renamed(&mut node, "on_miss");
+        for mut call in document::tables_in_mut(node.get_mut("call")) {
+            renamed(&mut call, "to");
         }
     }
     Ok(())
 }
 
-fn set_lane(root: &mut Table, id: &str, mode: Mode) -> Result<(), String> {
-    node_kind(root, id).ok_or_else(|| format!("there is no node `{id}`"))?;
-    let mode = match mode {
-        Mode::Sync => "sync",
-        Mode::Async => "async",
-    };
+fn set_lane(doc: &mut DocumentMut, id: &str, mode: Mode) -> Result<(), String> {
+    node_kind(doc, id).ok_or_else(|| format!("there is no node `{id}`"))?;
     let mut switched = 0;
-    for node in items_mut(root, "node").iter_mut().filter_map(Value::as_table_mut) {
-        if let Some(Value::Array(calls)) = node.get_mut("call") {
-            for call in calls.iter_mut().filter_map(Value::as_table_mut) {
-                if call.get("to").and_then(Value::as_str) == Some(id) {
-                    call.insert("mode".to_owned(), Value::String(mode.to_owned()));
-                    switched += 1;
-                }
+    for mut node in document::entries_mut(doc, "node") {
+        for mut call in document::tables_in_mut(node.get_mut("call")) {
+            if call.str_of("to") == Some(id) {
+                call.set_str("mode", mode_name(mode));
+                switched += 1;
             }
         }
     }
@@ -350,33 +369,32 @@ fn set_lane(root: &mut Table, id: &str, mode: Mode) -> Result<(), String> {
     Ok(())
 }
 
-fn unset(root: &mut Table, path: &str) -> Result<(), String> {
+fn unset(doc: &mut DocumentMut, path: &str) -> Result<(), String> {
     let segments: Vec<&str> = path.split('.').collect();
-    let (kind, id, rest) = match segments.as_slice() {
-        [kind @ ("node" | "load"), id, rest @ ..] => (*kind, *id, rest),
-        [id, rest @ ..] => (kind_of(root, id)?, *id, rest),
+    let (target, rest) = match segments.as_slice() {
+        ["scenario", rest @ ..] => (None, rest),
+        [kind @ ("node" | "load"), id, rest @ ..] => (Some((*kind, (*id).to_owned())), rest),
+        [id, rest @ ..] => (Some((kind_of(doc, id)?, (*id).to_owned())), rest),
         [] => return Err("empty path".to_owned()),
     };
     let Some((last, inner)) = rest.split_last() else {
+        let kind = target.as_ref().map_or("table", |(kind, _)| *kind);
         return Err(format!("`{path}` names a whole {kind}: use remove"));
     };
     if matches!(*last, "id" | "kind") {
         return Err(format!("`{path}` cannot be unset"));
     }
-    let mut cursor: &mut Value = items_mut(root, kind)
-        .iter_mut()
-        .find(|v| v.get("id").and_then(Value::as_str) == Some(id))
-        .ok_or_else(|| format!("no {kind} is called `{id}`"))?;
+    let mut cursor: &mut Item = crate::set::start(doc, &target)?;
     for segment in inner {
-        cursor = match cursor {
-            Value::Array(items) => segment.parse::<usize>().ok().and_then(|n| items.get_mut(n)),
-            Value::Table(t) => t.get_mut(*segment),
-            _ => None,
+        cursor = if document::array_len(cursor).is_some() {
+            segment.parse::<usize>().ok().and_then(|n| cursor.get_mut(n))
+        } else {
+            Tab::of(cursor).and_then(|t| t.into_item(segment))
         }
         .ok_or_else(|| format!("`{path}` is not set"))?;
     }
-    let cursor = cursor.as_table_mut().ok_or_else(|| format!("`{path}` is inside a value"))?;
-    cursor.remove(*last);
+    let mut table = Tab::of(cursor).ok_or_else(|| format!("`{path}` is inside a value"))?;
+    table.remove(last);
     Ok(())
 }
 

@@ -16,6 +16,7 @@ pub mod breaker;
 pub mod coordination;
 pub mod cost;
 pub mod dist;
+mod document;
 pub mod edit;
 pub mod expect;
 pub mod limits;

@@ -5,111 +5,140 @@
 //! `node.<id>.call.<n>.mode`, `node.<id>.queue.capacity`; the `node.` prefix
 //! may be left out (`api.replicas`), and a bare id may name a load.
 
-use toml::{Table, Value};
+use toml_edit::{DocumentMut, Item};
 
+use crate::document::{self, Tab};
 use crate::scenario::Scenario;
 
 /// Sets `path` to `value` (TOML syntax; a bare word is taken as a string).
+/// The same edit as [`apply_to_text`], on the scenario written out.
 pub fn apply(scenario: &mut Scenario, path: &str, value: &str) -> Result<(), String> {
-    let mut doc = Value::try_from(&*scenario).map_err(|e| e.to_string())?;
-    let table = doc.as_table_mut().ok_or("scenario is not a table")?;
-    apply_to_table(table, path, value)?;
-    *scenario = crate::scenario::read::from_table(table)
-        .map_err(|e| format!("`{path}` = {value}: {}", e.message().trim()))?;
+    let text = toml::to_string(&*scenario).map_err(|e| e.to_string())?;
+    let text = apply_to_text(&text, path, value)?;
+    let table = crate::scenario::read::table(&text)?;
+    *scenario = crate::scenario::read::from_table(&table)
+        .map_err(|e| format!("`{path}` = {value}: {}", with_hint(e.message().trim())))?;
     Ok(())
 }
 
 /// The same edit on a scenario file's text, returning the new text (to be
 /// read with `Scenario::from_toml`, which reports what the edit broke).
-/// Works on the TOML document alone, so a caller that only reads scenarios
-/// (the worker) needs no scenario serializer.
+/// Only the edited value changes: comments, layout and the spelling of
+/// every other value are kept (a new key goes after the table's last key,
+/// a value inside an inline table stays inline).
 pub fn apply_to_text(text: &str, path: &str, value: &str) -> Result<String, String> {
-    let mut table: Table = crate::scenario::read::table(text)?;
-    apply_to_table(&mut table, path, value)?;
-    toml::to_string(&table).map_err(|e| e.to_string())
+    let mut doc = document::parse(text)?;
+    set_in(&mut doc, path, value)?;
+    Ok(document::render(&doc, text))
 }
 
 /// The ids of the `[[kind]]` entries of a scenario document.
-pub(crate) fn ids<'a>(root: &'a Table, kind: &str) -> Vec<&'a str> {
-    root.get(kind)
-        .and_then(Value::as_array)
-        .map(|items| items.iter().filter_map(|v| v.get("id").and_then(Value::as_str)).collect())
-        .unwrap_or_default()
+pub(crate) fn ids(doc: &DocumentMut, kind: &str) -> Vec<String> {
+    document::entries(doc, kind)
+        .into_iter()
+        .filter_map(|t| document::str_in(t, "id").map(str::to_owned))
+        .collect()
 }
 
-pub(crate) fn apply_to_table(root: &mut Table, path: &str, value: &str) -> Result<(), String> {
-    let parsed = parse_value(value);
-    let (nodes, loads) = (ids(root, "node"), ids(root, "load"));
+/// The table a path starts in: `None` for `[scenario]`, else an entry's
+/// kind and id.
+pub(crate) type Target<'k> = Option<(&'k str, String)>;
+
+/// What a path's first segments name, and the segments left inside it.
+pub(crate) fn resolve<'p>(
+    doc: &DocumentMut,
+    path: &'p str,
+) -> Result<(Target<'static>, Vec<&'p str>), String> {
+    let (nodes, loads) = (ids(doc, "node"), ids(doc, "load"));
     let segments: Vec<&str> = path.split('.').collect();
-    let (table, rest) = match segments.as_slice() {
-        ["scenario", rest @ ..] => (Target::Meta, rest),
-        ["node", id, rest @ ..] => (Target::Array("node", id), rest),
-        ["load", id, rest @ ..] => (Target::Array("load", id), rest),
-        [id, rest @ ..] if nodes.contains(id) => (Target::Array("node", id), rest),
-        [id, rest @ ..] if loads.contains(id) => (Target::Array("load", id), rest),
+    let has = |ids: &[String], id: &str| ids.iter().any(|i| i == id);
+    Ok(match segments.as_slice() {
+        ["scenario", rest @ ..] => (None, rest.to_vec()),
+        ["node", id, rest @ ..] => (Some(("node", (*id).to_owned())), rest.to_vec()),
+        ["load", id, rest @ ..] => (Some(("load", (*id).to_owned())), rest.to_vec()),
+        [id, rest @ ..] if has(&nodes, id) => (Some(("node", (*id).to_owned())), rest.to_vec()),
+        [id, rest @ ..] if has(&loads, id) => (Some(("load", (*id).to_owned())), rest.to_vec()),
         [id, ..] => {
-            let all: Vec<&str> = nodes.iter().chain(&loads).copied().collect();
+            let all: Vec<&str> = nodes.iter().chain(&loads).map(String::as_str).collect();
             let hint = crate::scenario::diagnostics::suggest(id, &all);
             return Err(format!("no node or load is called `{id}`{hint}"));
         }
         [] => return Err("empty path".to_owned()),
-    };
+    })
+}
+
+/// The `[scenario]` table or the entry a path starts in.
+pub(crate) fn start<'d>(
+    doc: &'d mut DocumentMut,
+    target: &Target<'_>,
+) -> Result<&'d mut Item, String> {
+    match target {
+        None => doc.get_mut("scenario").ok_or_else(|| "no [scenario] table".to_owned()),
+        Some((kind, id)) => {
+            document::entry_item(doc, kind, id).ok_or_else(|| format!("no {kind} is called `{id}`"))
+        }
+    }
+}
+
+/// Sets `path` to `value` in a document, in place.
+pub(crate) fn set_in(doc: &mut DocumentMut, path: &str, value: &str) -> Result<(), String> {
+    let parsed = document::parse_value(value);
+    let (target, rest) = resolve(doc, path)?;
     if rest.is_empty() {
         return Err(format!(
             "`{path}` names a whole table; set one of its keys, e.g. `{path}.replicas`"
         ));
     }
-    let mut cursor: &mut Value = match table {
-        Target::Meta => root.get_mut("scenario").ok_or("no [scenario] table")?,
-        Target::Array(kind, id) => root
-            .get_mut(kind)
-            .and_then(Value::as_array_mut)
-            .and_then(|items| {
-                items.iter_mut().find(|v| v.get("id").and_then(Value::as_str) == Some(id))
-            })
-            .ok_or_else(|| format!("no {kind} is called `{id}`"))?,
-    };
+    let mut cursor: &mut Item = start(doc, &target)?;
     for (i, segment) in rest.iter().enumerate() {
         let last = i + 1 == rest.len();
-        cursor = match cursor {
-            Value::Array(items) => {
-                let n: usize = segment
-                    .parse()
-                    .map_err(|_| format!("`{segment}` in `{path}` should be an index"))?;
-                let len = items.len();
-                items.get_mut(n).ok_or_else(|| {
-                    format!("index {n} in `{path}` is out of range (there are {len})")
-                })?
+        if let Some(len) = document::array_len(cursor) {
+            let n: usize = segment
+                .parse()
+                .map_err(|_| format!("`{segment}` in `{path}` should be an index"))?;
+            let item = cursor.get_mut(n).ok_or_else(|| {
+                format!("index {n} in `{path}` is out of range (there are {len})")
+            })?;
+            if last {
+                if item.is_table() && !parsed.is_inline_table() {
+                    return Err(format!("`{path}` is a table: write it as {{ key = value, … }}"));
+                }
+                document::replace(item, parsed);
+                return Ok(());
             }
-            Value::Table(t) if last => {
-                t.insert((*segment).to_owned(), parsed.clone());
-                break;
+            cursor = item;
+        } else if let Some(mut table) = Tab::of(cursor) {
+            if last {
+                table.set(segment, parsed);
+                return Ok(());
             }
-            Value::Table(t) => {
-                // `call.0` in a path is the `call` array.
-                t.entry((*segment).to_owned()).or_insert_with(|| Value::Table(Default::default()))
+            // `queue.capacity` on a node without a `queue`: made inline.
+            if table.get(segment).is_none() {
+                table.add_table(segment);
             }
-            _ => {
-                return Err(format!("`{segment}` in `{path}` is inside a value, not a table"));
-            }
-        };
-        if last {
-            *cursor = parsed.clone();
+            cursor = table
+                .into_item(segment)
+                .ok_or_else(|| format!("`{segment}` in `{path}` could not be made"))?;
+        } else {
+            return Err(format!("`{segment}` in `{path}` is inside a value, not a table"));
         }
     }
     Ok(())
 }
 
-enum Target<'a> {
-    Meta,
-    Array(&'static str, &'a str),
-}
-
-fn parse_value(text: &str) -> Value {
-    crate::scenario::read::table(&format!("v = {text}"))
-        .ok()
-        .and_then(|mut t| t.remove("v"))
-        .unwrap_or_else(|| Value::String(text.to_owned()))
+/// serde's "unknown field `x`, expected one of …", shortened to the
+/// nearest valid key when one is near.
+fn with_hint(message: &str) -> String {
+    let Some((field, expected)) =
+        message.strip_prefix("unknown field `").and_then(|rest| rest.split_once('`'))
+    else {
+        return message.to_owned();
+    };
+    let candidates: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+    match crate::scenario::diagnostics::suggest(field, &candidates) {
+        hint if hint.is_empty() => message.to_owned(),
+        hint => format!("unknown key `{field}`{hint}"),
+    }
 }
 
 #[cfg(test)]

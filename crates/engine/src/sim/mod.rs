@@ -44,6 +44,7 @@ use crate::time::{SimDuration, SimTime};
 use crate::wait_queue::WaitQueue;
 pub use live::{BreakerView, Change, InFlight, NodeState, Snapshot};
 pub use overload::{NodeGrowth, Overload};
+pub use windows::RECENT_WINDOWS;
 use windows::{LoadTally, NodeClosed, NodeTally};
 
 /// What can happen at an instant.
@@ -286,6 +287,10 @@ pub struct Simulation {
     /// Which `[[fault]]`s are in effect now.
     faults_active: Vec<bool>,
     closed: Vec<WindowReport>,
+    /// User latency of the last [`RECENT_WINDOWS`] closed windows,
+    /// oldest first: the rolling percentiles the page shows beside the
+    /// window's own.
+    recent: std::collections::VecDeque<crate::metrics::LatencyHistogram>,
     /// Events processed at the current instant (a loop guard).
     same_instant: u64,
     /// Why the run stopped early, if it did.
@@ -424,6 +429,7 @@ impl Simulation {
             window_index: 0,
             warmup_end,
             closed: Vec::new(),
+            recent: std::collections::VecDeque::new(),
             same_instant: 0,
             stalled: None,
             overload: None,

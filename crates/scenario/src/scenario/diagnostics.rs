@@ -235,9 +235,8 @@ impl Shape {
             (Shape::Load, "burst") => Shape::Burst,
             (Shape::Load, "pattern") => Shape::Pattern,
             (Shape::Load | Shape::Call, "retry") => Shape::Retry,
-            (Shape::Load, "think_time") | (Shape::Node, "service_time" | "latency") => {
-                Shape::Distribution
-            }
+            (Shape::Load, "think_time")
+            | (Shape::Node, "service_time" | "latency" | "hit_time") => Shape::Distribution,
             (Shape::Pattern, "steps") => Shape::Step,
             (Shape::Pattern, "ramp") => Shape::Ramp,
             (Shape::Pattern, "spike") => Shape::Spike,
@@ -489,6 +488,100 @@ mod tests {
         let many: Vec<&str> = many.iter().map(String::as_str).collect();
         suggest("node-0000000x", &many);
         assert!(started.elapsed().as_secs() < 5, "{:?}", started.elapsed());
+    }
+
+    /// The `$defs` entry of the JSON Schema a shape reads.
+    fn schema_name(shape: Shape) -> Option<&'static str> {
+        Some(match shape {
+            Shape::Root | Shape::Free => return None,
+            Shape::Meta => "Meta",
+            Shape::Load => "LoadSpec",
+            Shape::Burst => "BurstSpec",
+            Shape::Pattern => "Pattern",
+            Shape::Step => "Step",
+            Shape::Ramp => "Ramp",
+            Shape::Spike => "Spike",
+            Shape::Diurnal => "Diurnal",
+            Shape::Node => "NodeSpec",
+            Shape::Queue => "QueueSpec",
+            Shape::Call => "CallSpec",
+            Shape::Retry => "RetrySpec",
+            Shape::Distribution => "Distribution",
+            Shape::Fault => "FaultSpec",
+            Shape::Expect => "ExpectSpec",
+            Shape::RateLimit => "RateLimitSpec",
+            Shape::Breaker => "BreakerSpec",
+            Shape::FaultEffect => "FaultEffect",
+            Shape::Cost => "CostSpec",
+            Shape::Coordination => "CoordinationSpec",
+            Shape::Autoscale => "AutoscaleSpec",
+        })
+    }
+
+    /// The `$defs` entry a property's schema is (through an optional value
+    /// or an array of them), when it is one.
+    fn referenced(property: &serde_json::Value) -> Option<&str> {
+        if let Some(r) = property.get("$ref").and_then(|r| r.as_str()) {
+            return r.strip_prefix("#/$defs/");
+        }
+        if let Some(items) = property.get("items") {
+            return referenced(items);
+        }
+        let alternatives = property.get("anyOf").or_else(|| property.get("oneOf"))?;
+        alternatives.as_array()?.iter().find_map(referenced)
+    }
+
+    /// Every table the JSON Schema describes has the shape that accepts its
+    /// keys, so a key added to a type cannot be forgotten here: a table
+    /// under it gets its keys checked and its typos suggested.
+    #[test]
+    fn every_table_in_the_json_schema_has_its_shape() {
+        let schema = crate::schema::scenario_schema();
+        let root = schema.as_value();
+        let defs = &root["$defs"];
+        let is_table = |name: &str| {
+            name == "Distribution" || defs[name].get("properties").is_some_and(|p| p.is_object())
+        };
+        let mut todo = vec![(Shape::Root, root)];
+        let mut seen = Vec::new();
+        while let Some((shape, schema)) = todo.pop() {
+            if seen.contains(&shape) {
+                continue;
+            }
+            seen.push(shape);
+            let Some(properties) = schema.get("properties").and_then(|p| p.as_object()) else {
+                continue;
+            };
+            let mut written: Vec<&str> = properties.keys().map(String::as_str).collect();
+            let mut keys = shape.keys();
+            written.sort_unstable();
+            keys.sort_unstable();
+            assert_eq!(written, keys, "{shape:?}: the keys serde reads are the schema's");
+            for (key, property) in properties {
+                let child = shape.child(key);
+                match referenced(property).filter(|name| is_table(name)) {
+                    Some(name) => {
+                        assert_eq!(
+                            schema_name(child),
+                            Some(name),
+                            "{shape:?}.{key} is a {name}: `Shape::child` must say so"
+                        );
+                        todo.push((child, &defs[name]));
+                    }
+                    None => assert_eq!(child, Shape::Free, "{shape:?}.{key} is not a table"),
+                }
+            }
+        }
+        assert!(seen.len() > 15, "{seen:?}");
+    }
+
+    #[test]
+    fn a_typo_inside_a_caches_hit_time_is_named() {
+        let text = "[scenario]\nname = \"t\"\n\n[[node]]\nid = \"c\"\nkind = \"cache\"\n\
+                    hit_time = { dist = \"exp\", meen = \"1ms\" }\n";
+        let message = parse("t.toml", text).err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(message.contains("t.toml:7: `node[0].hit_time.meen`"), "{message}");
+        assert!(message.contains("did you mean `mean`?"), "{message}");
     }
 
     #[test]

@@ -1,0 +1,80 @@
+//! `scalesim edit FILE --set PATH=VALUE … [-o OUT]`: the app's edits on the
+//! command line, for scripts and CI. Only the edited values change in the
+//! file (comments, layout, order and spelling kept); the result must read
+//! as a valid scenario, else nothing is written.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::ExitCode;
+
+use scalesim_engine::{Scenario, set};
+
+/// Exit code when an edit is refused (a path, a value, or the edited
+/// scenario would not be valid): nothing is written.
+const REFUSED: u8 = 1;
+/// Exit code when the file cannot be read, written, or is not a valid
+/// scenario to begin with (a usage error is 64, as for every command).
+const BROKEN: u8 = 2;
+
+/// Applies every `--set` to `file` and writes it to `out` (`-` for standard
+/// output), or back to `file`.
+pub fn run(file: &Path, sets: &[String], out: Option<&Path>) -> ExitCode {
+    match edit(file, sets, out) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err((code, message)) => {
+            eprintln!("scalesim: {message}");
+            ExitCode::from(code)
+        }
+    }
+}
+
+fn edit(file: &Path, sets: &[String], out: Option<&Path>) -> Result<(), (u8, String)> {
+    let name = file.display().to_string();
+    let original =
+        std::fs::read_to_string(file).map_err(|e| (BROKEN, format!("cannot read {name}: {e}")))?;
+    let mut scenario = Scenario::from_toml(&name, &original).map_err(|e| {
+        (BROKEN, format!("{e}\n(fix the file first: edit changes valid scenarios)"))
+    })?;
+    let mut text = original.clone();
+    for assignment in sets {
+        let (path, value) = assignment.split_once('=').ok_or_else(|| {
+            (BROKEN, format!("--set {assignment}: expected PATH=VALUE, e.g. api.replicas=4"))
+        })?;
+        let (path, value) = (path.trim(), value.trim());
+        // The same check, and so the same message, as `run --set`.
+        set::apply(&mut scenario, path, value)
+            .map_err(|e| (REFUSED, format!("--set {assignment}: {e}")))?;
+        text = set::apply_to_text(&text, path, value)
+            .map_err(|e| (REFUSED, format!("--set {assignment}: {e}")))?;
+    }
+    Scenario::from_toml(&name, &text).map_err(|e| {
+        (REFUSED, format!("the edited scenario would not run, so {name} is left as it was: {e}"))
+    })?;
+    match out {
+        Some(path) if path == Path::new("-") => std::io::stdout()
+            .write_all(text.as_bytes())
+            .map_err(|e| (BROKEN, format!("cannot write the result: {e}"))),
+        Some(path) => write(path, &text),
+        None => write(file, &text),
+    }
+}
+
+/// Writes `text` to `path` whole or not at all (a temporary file beside it,
+/// renamed over it), keeping the permissions of a file it replaces.
+fn write(path: &Path, text: &str) -> Result<(), (u8, String)> {
+    let name = path.display();
+    let fail = |e: std::io::Error| (BROKEN, format!("cannot write {name}: {e}"));
+    let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let temp = path.with_file_name(format!(".{file_name}.scalesim-edit-{}", std::process::id()));
+    let written = std::fs::write(&temp, text).and_then(|()| {
+        if let Ok(meta) = std::fs::metadata(path) {
+            std::fs::set_permissions(&temp, meta.permissions())?;
+        }
+        std::fs::rename(&temp, path)
+    });
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&temp);
+        return Err(fail(e));
+    }
+    Ok(())
+}

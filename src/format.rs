@@ -1,0 +1,169 @@
+//! Figures in human units, one way everywhere the page shows a number:
+//! "405 ms", "1.2 s", "1.48k req/s", "37%". A figure with no data is
+//! [`ABSENT`], never 0. Pure, so tested natively.
+
+/// What the page shows for a figure with no data.
+pub const ABSENT: &str = "–";
+
+/// A latency in milliseconds: "850 µs", "6.85 ms", "40.5 ms", "405 ms",
+/// "1.24 s", "11.3 min", "2.5 h"; three significant figures at most.
+pub fn duration_ms(ms: f64) -> String {
+    if !ms.is_finite() || ms < 0.0 {
+        return ABSENT.to_owned();
+    }
+    let s = ms / 1000.0;
+    if ms == 0.0 {
+        "0 ms".to_owned()
+    } else if ms < 1.0 {
+        format!("{} µs", sig3(ms * 1000.0))
+    } else if ms < 1000.0 {
+        format!("{} ms", sig3(ms))
+    } else if s < 60.0 {
+        format!("{} s", sig3(s))
+    } else if s < 3600.0 {
+        format!("{} min", sig3(s / 60.0))
+    } else {
+        format!("{} h", sig3(s / 3600.0))
+    }
+}
+
+/// A latency that may be absent (no answered request).
+pub fn maybe_duration_ms(ms: Option<f64>) -> String {
+    ms.map_or_else(|| ABSENT.to_owned(), duration_ms)
+}
+
+/// A plain quantity with a k/M/G suffix: "0.5", "12", "950", "1.48k",
+/// "12.3k", "1.2M".
+pub fn quantity(v: f64) -> String {
+    if !v.is_finite() {
+        return ABSENT.to_owned();
+    }
+    let a = v.abs();
+    let sign = if v < 0.0 { "-" } else { "" };
+    let (scaled, suffix) = if a >= 1e9 {
+        (a / 1e9, "G")
+    } else if a >= 1e6 {
+        (a / 1e6, "M")
+    } else if a >= 1e4 {
+        (a / 1e3, "k")
+    } else {
+        (a, "")
+    };
+    let digits = if suffix.is_empty() && a >= 1000.0 {
+        format!("{a:.0}")
+    } else if suffix.is_empty() && a >= 10.0 {
+        format!("{:.0}", a)
+    } else {
+        sig3(scaled)
+    };
+    format!("{sign}{digits}{suffix}")
+}
+
+/// A rate per second: "0.5 req/s", "950 req/s", "12.3k req/s".
+pub fn rate(per_s: f64) -> String {
+    format!("{} req/s", quantity(per_s))
+}
+
+/// A share as a percentage: "0%", "0.4%", "37%", "100%".
+pub fn share(x: f64) -> String {
+    if !x.is_finite() {
+        return ABSENT.to_owned();
+    }
+    let p = x * 100.0;
+    if p == 0.0 || p >= 10.0 { format!("{p:.0}%") } else { format!("{}%", sig2(p)) }
+}
+
+/// A load multiplier: "0.1×", "0.5×", "2×", "3.16×", "1000×".
+pub fn multiplier(m: f64) -> String {
+    if !m.is_finite() || m <= 0.0 {
+        return ABSENT.to_owned();
+    }
+    format!("{}×", sig3(m))
+}
+
+/// The multiplier a log-scale slider at `exponent` (10^exponent) stands
+/// for, to two significant figures, so the slider lands on 2× rather than
+/// 1.995× and its label keeps one width.
+pub fn slider_multiplier(exponent: f64) -> f64 {
+    let m = 10f64.powf(exponent.clamp(-1.0, 3.0));
+    let magnitude = 10f64.powf(m.log10().floor() - 1.0);
+    (m / magnitude).round() * magnitude
+}
+
+/// An axis tick: like [`quantity`], but never more than four characters
+/// wide where it can help it ("25k", "1.5M", "0.25").
+pub fn tick(v: f64) -> String {
+    if v == 0.0 { "0".to_owned() } else { quantity(v) }
+}
+
+/// Three significant figures, trailing zeros dropped: 6.85, 40.5, 405, 1.2.
+fn sig3(v: f64) -> String {
+    let decimals = if v >= 100.0 {
+        0
+    } else if v >= 10.0 {
+        1
+    } else {
+        2
+    };
+    trim(format!("{v:.decimals$}"))
+}
+
+/// Two significant figures under 10: 0.42, 4.2.
+fn sig2(v: f64) -> String {
+    let decimals = if v >= 1.0 { 1 } else { 2 };
+    trim(format!("{v:.decimals$}"))
+}
+
+fn trim(s: String) -> String {
+    if s.contains('.') { s.trim_end_matches('0').trim_end_matches('.').to_owned() } else { s }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_read_at_a_glance() {
+        assert_eq!(duration_ms(0.85), "850 µs");
+        assert_eq!(duration_ms(6.853), "6.85 ms");
+        assert_eq!(duration_ms(40.52), "40.5 ms");
+        assert_eq!(duration_ms(405.2), "405 ms");
+        assert_eq!(duration_ms(1240.0), "1.24 s");
+        assert_eq!(duration_ms(678_604.83), "11.3 min");
+        assert_eq!(duration_ms(9_000_000.0), "2.5 h");
+        assert_eq!(duration_ms(20.0), "20 ms");
+        assert_eq!(duration_ms(f64::NAN), ABSENT);
+        assert_eq!(maybe_duration_ms(None), ABSENT);
+    }
+
+    #[test]
+    fn quantities_and_rates() {
+        assert_eq!(quantity(0.5), "0.5");
+        assert_eq!(quantity(12.4), "12");
+        assert_eq!(quantity(1482.0), "1482");
+        assert_eq!(quantity(17_870.0), "17.9k");
+        assert_eq!(quantity(25_000.0), "25k");
+        assert_eq!(quantity(1_200_000.0), "1.2M");
+        assert_eq!(rate(199.4), "199 req/s");
+        assert_eq!(tick(0.0), "0");
+        assert_eq!(tick(0.25), "0.25");
+    }
+
+    #[test]
+    fn shares_and_multipliers() {
+        assert_eq!(share(0.0), "0%");
+        assert_eq!(share(0.0042), "0.42%");
+        assert_eq!(share(0.37), "37%");
+        assert_eq!(share(1.0), "100%");
+        assert_eq!(multiplier(1.0), "1×");
+        assert_eq!(multiplier(0.1), "0.1×");
+        assert_eq!(multiplier(3.162), "3.16×");
+        assert_eq!(multiplier(1000.0), "1000×");
+        assert_eq!(slider_multiplier(0.0), 1.0);
+        assert_eq!(slider_multiplier(0.301), 2.0);
+        assert_eq!(slider_multiplier(-1.0), 0.1);
+        assert_eq!(slider_multiplier(3.0), 1000.0);
+        assert_eq!(slider_multiplier(9.0), 1000.0);
+        assert!((slider_multiplier(0.5) - 3.2).abs() < 1e-9);
+    }
+}

@@ -1,0 +1,245 @@
+//! What is happening, in words: the key figures of the latest windows and
+//! which nodes are saturated (offered more than they can serve, so their
+//! queue grows or they shed). Pure, so tested natively; the figure strip and
+//! the canvas show what this finds.
+
+use std::borrow::Borrow;
+
+use scalesim_engine::WindowReport;
+
+/// Windows the offered load and capacity are averaged over: two, so one
+/// noisy window does not flip the judgement. A node counts as flat out when
+/// every worker was busy in either window: the window that straddles a live
+/// change (more workers) is partly idle on average and would otherwise hide
+/// a node that is still falling behind.
+pub const LOOK_BACK: usize = 2;
+/// Busy share from which a node counts as running flat out.
+const BUSY: f64 = 0.95;
+/// Offered over capacity from which a flat-out node counts as saturated
+/// rather than merely busy.
+const OVER: f64 = 1.02;
+
+/// The strip's figures, from the last closed window; `None` is absent.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Figures {
+    /// Requests offered per second.
+    pub offered_rps: Option<f64>,
+    /// Requests answered ok or degraded per second.
+    pub goodput_rps: Option<f64>,
+    /// Latency of the answered requests, and how many there were.
+    pub p50_ms: Option<f64>,
+    pub p99_ms: Option<f64>,
+    pub answered: u64,
+    /// Share of finished requests that failed the user (error, timeout,
+    /// rejected).
+    pub failed_share: Option<f64>,
+}
+
+/// The figures of the last window in `windows`.
+pub fn figures<W: Borrow<WindowReport>>(windows: &[W]) -> Figures {
+    let Some(w) = windows.last().map(Borrow::borrow) else {
+        return Figures::default();
+    };
+    let span = w.end_s - w.start_s;
+    let per_s = |n: u64| (span > 0.0).then(|| n as f64 / span);
+    let r = &w.requests;
+    let failed = r.error + r.timeout + r.rejected;
+    let finished = failed + r.ok + r.degraded;
+    let answered = w.latency_ms.count;
+    Figures {
+        offered_rps: per_s(r.offered),
+        goodput_rps: per_s(r.ok + r.degraded),
+        p50_ms: (answered > 0).then_some(w.latency_ms.p50),
+        p99_ms: (answered > 0).then_some(w.latency_ms.p99),
+        answered,
+        failed_share: (finished > 0).then(|| failed as f64 / finished as f64),
+    }
+}
+
+/// A node offered more than it serves.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Saturation {
+    /// The node's index in the scenario (as in `WindowReport::nodes`).
+    pub node: usize,
+    /// Visits arriving per second.
+    pub offered_rps: f64,
+    /// Visits it finishes per second when every worker is busy.
+    pub capacity_rps: f64,
+    /// How fast its queue grows (requests per second); 0 or less when it
+    /// sheds what it cannot hold instead.
+    pub queue_growth_per_s: f64,
+    /// Share of arrivals turned away or shed.
+    pub shed_share: f64,
+}
+
+impl Saturation {
+    /// Offered load over capacity: 1.6 means 60% more than it can serve.
+    pub fn ratio(&self) -> f64 {
+        self.offered_rps / self.capacity_rps
+    }
+
+    /// One sentence naming the node, its load against its capacity, and
+    /// where the excess goes.
+    pub fn sentence(&self, name: &str) -> String {
+        use crate::format::{quantity, rate, share};
+        let head = format!(
+            "{name} is saturated: {} offered against a capacity of about {} ({}×)",
+            rate(self.offered_rps),
+            rate(self.capacity_rps),
+            quantity(self.ratio())
+        );
+        if self.queue_growth_per_s > 0.5 {
+            format!("{head}; its queue grows by {} a second.", quantity(self.queue_growth_per_s))
+        } else if self.shed_share > 0.0 {
+            format!("{head}; it turns away {} of arrivals.", share(self.shed_share))
+        } else {
+            format!("{head}.")
+        }
+    }
+}
+
+/// The nodes saturated over the last [`LOOK_BACK`] windows, most
+/// overloaded first: every worker busy and more arriving than a full node
+/// finishes.
+pub fn saturated<W: Borrow<WindowReport>>(windows: &[W]) -> Vec<Saturation> {
+    let recent = &windows[windows.len().saturating_sub(LOOK_BACK)..];
+    let (Some(first), Some(last)) = (recent.first(), recent.last()) else {
+        return Vec::new();
+    };
+    let (first, last) = (first.borrow(), last.borrow());
+    let span: f64 = recent.iter().map(|w| w.borrow().end_s - w.borrow().start_s).sum();
+    if span <= 0.0 {
+        return Vec::new();
+    }
+    let mut found: Vec<Saturation> = (0..last.nodes.len())
+        .filter_map(|i| {
+            let (mut arrivals, mut completed, mut rejected, mut busy) = (0u64, 0u64, 0u64, 0.0);
+            for w in recent {
+                let w = w.borrow();
+                let n = w.nodes.get(i)?;
+                arrivals += n.arrivals;
+                completed += n.completed;
+                rejected += n.rejected;
+                busy += n.utilization * (w.end_s - w.start_s);
+            }
+            let flat_out = recent
+                .iter()
+                .any(|w| w.borrow().nodes.get(i).is_some_and(|n| n.utilization >= BUSY));
+            if !flat_out || completed == 0 || busy <= 0.0 {
+                return None;
+            }
+            let offered_rps = arrivals as f64 / span;
+            // Completions per second of fully busy workers.
+            let capacity_rps = completed as f64 / busy;
+            if offered_rps < capacity_rps * OVER {
+                return None;
+            }
+            let growth_span = (last.end_s - first.end_s).max(last.end_s - last.start_s);
+            let queue_growth_per_s =
+                (last.nodes[i].mean_queue - first.nodes.get(i)?.mean_queue) / growth_span;
+            Some(Saturation {
+                node: i,
+                offered_rps,
+                capacity_rps,
+                queue_growth_per_s,
+                shed_share: rejected as f64 / arrivals.max(1) as f64,
+            })
+        })
+        .collect();
+    found.sort_by(|a, b| b.ratio().total_cmp(&a.ratio()));
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use scalesim_engine::metrics::{LatencyStats, NodeReport, RequestCounts};
+
+    fn window(i: u64, node: NodeReport, ok: u64) -> WindowReport {
+        let latency_ms = LatencyStats { count: ok, p99: 400.0, ..LatencyStats::default() };
+        WindowReport {
+            index: i,
+            start_s: i as f64,
+            end_s: i as f64 + 1.0,
+            requests: RequestCounts { offered: 1500, ok, ..RequestCounts::default() },
+            latency_ms,
+            throughput_rps: ok as f64,
+            amplification: 1.0,
+            cost_per_million: 0.0,
+            loads: Vec::new(),
+            nodes: vec![node],
+        }
+    }
+
+    fn station(i: u64, utilization: f64, completed: u64, queue: f64) -> WindowReport {
+        let node = NodeReport {
+            arrivals: 1500,
+            completed,
+            utilization,
+            mean_queue: queue,
+            ..NodeReport::default()
+        };
+        window(i, node, completed)
+    }
+
+    #[test]
+    fn an_overloaded_station_is_named_with_its_capacity_and_growth() {
+        // 1 500 req/s into a station that serves 1 333 when flat out.
+        let w: Vec<_> = (0..5).map(|i| station(i, 1.0, 1333, 167.0 * i as f64)).collect();
+        let found = saturated(&w);
+        assert_eq!(found.len(), 1);
+        let s = &found[0];
+        assert!((s.capacity_rps - 1333.0).abs() < 1.0, "{s:?}");
+        assert!((s.ratio() - 1.125).abs() < 0.01, "{s:?}");
+        assert!((s.queue_growth_per_s - 167.0).abs() < 1.0, "{s:?}");
+        let text = s.sentence("api");
+        assert!(text.starts_with("api is saturated: 1500 req/s offered"), "{text}");
+        assert!(text.contains("queue grows by 167 a second"), "{text}");
+    }
+
+    #[test]
+    fn a_live_change_inside_the_look_back_does_not_hide_a_node_still_flat_out() {
+        // Three times the workers at t = 2.5 s: the window across the change
+        // is busy 60% on average; the node is still flat out after it, and
+        // still falls behind 3 000 arrivals a second.
+        let flat_out = |i, utilization, completed| {
+            let mut w = station(i, utilization, completed, 100.0 * i as f64);
+            w.nodes[0].arrivals = 3000;
+            w
+        };
+        let w = vec![
+            flat_out(0, 1.0, 800),
+            flat_out(1, 1.0, 800),
+            flat_out(2, 0.6, 1500),
+            flat_out(3, 1.0, 2400),
+        ];
+        let found = saturated(&w);
+        assert_eq!(found.len(), 1, "{found:?}");
+        // (1500 + 2400) completions over 0.6 + 1 busy seconds.
+        assert!((found[0].capacity_rps - 3900.0 / 1.6).abs() < 1.0, "{found:?}");
+    }
+
+    #[test]
+    fn a_busy_station_that_keeps_up_is_not_saturated() {
+        let w: Vec<_> = (0..5).map(|i| station(i, 0.75, 1500, 2.0)).collect();
+        assert!(saturated(&w).is_empty());
+        // Flat out but keeping up (offered equals what it serves).
+        let w: Vec<_> = (0..5).map(|i| station(i, 0.99, 1500, 9.0)).collect();
+        assert!(saturated(&w).is_empty());
+        assert!(saturated::<WindowReport>(&[]).is_empty());
+    }
+
+    #[test]
+    fn figures_are_absent_without_answers() {
+        assert_eq!(figures::<WindowReport>(&[]), Figures::default());
+        let collapsed = window(3, NodeReport::default(), 0);
+        let f = figures(&[collapsed]);
+        assert_eq!(f.p99_ms, None);
+        assert_eq!(f.offered_rps, Some(1500.0));
+        assert_eq!(f.goodput_rps, Some(0.0));
+        assert_eq!(f.failed_share, None);
+        let fine = figures(&[station(1, 0.5, 1400, 0.0)]);
+        assert_eq!(fine.p99_ms, Some(400.0));
+        assert_eq!(fine.answered, 1400);
+    }
+}

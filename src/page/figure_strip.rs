@@ -1,0 +1,104 @@
+//! The key figures as one compact strip under the top bar: the scenario's
+//! name, latency with the number of answers it rests on, goodput, offered
+//! load, failures, and what is happening in words (which node is
+//! saturated, by how much).
+
+use std::rc::Rc;
+
+use scalesim_engine::sim::RECENT_WINDOWS;
+use scalesim_engine::{LatencyStats, WindowReport};
+use yew::prelude::*;
+
+use crate::format::{self, ABSENT};
+use crate::insight;
+
+#[derive(Properties, PartialEq)]
+pub struct FigureStripProps {
+    /// The scenario's title.
+    pub name: AttrValue,
+    /// The closed windows of the variant shown (compared by `version`).
+    pub windows: Rc<Vec<Rc<WindowReport>>>,
+    pub version: u64,
+    /// Node names, in scenario order.
+    pub names: Rc<Vec<String>>,
+    /// "A" or "B" while comparing: whose figures these are.
+    #[prop_or_default]
+    pub variant: Option<AttrValue>,
+    /// Events processed so far.
+    pub events: u64,
+    /// User latency over the last few windows together.
+    #[prop_or_default]
+    pub rolling: Option<LatencyStats>,
+}
+
+/// The figure strip.
+#[function_component(FigureStrip)]
+pub fn figure_strip(props: &FigureStripProps) -> Html {
+    let w = &props.windows[..];
+    let f = insight::figures(w);
+    let saturated = insight::saturated(w);
+    let fig = |id: &'static str, label: &'static str, value: String, title: &'static str| {
+        html! {
+            <span class="fig" {title}><span class="label">{label}</span>
+                <span class="value" data-testid={id}>{value}</span></span>
+        }
+    };
+    // The busiest node: the one that will saturate first.
+    let busiest = w.last().and_then(|w| {
+        w.nodes.iter().enumerate().max_by(|a, b| a.1.utilization.total_cmp(&b.1.utilization))
+    });
+    let busiest_name = busiest.and_then(|(i, _)| props.names.get(i).cloned()).unwrap_or_default();
+    let utilization = busiest.map(|(_, n)| format::share(n.utilization));
+    let answered = if w.is_empty() {
+        String::new()
+    } else if f.answered == 0 {
+        "no answers".to_owned()
+    } else {
+        format!("n = {}", format::quantity(f.answered as f64))
+    };
+    let status = match saturated.first() {
+        Some(s) => {
+            let name = props.names.get(s.node).map_or("a node", String::as_str);
+            let more = saturated.len() - 1;
+            let tail = if more > 0 { format!(" ({more} more saturated.)") } else { String::new() };
+            html! { <p class="status bad" role="status" data-testid="status">{ format!("{}{tail}", s.sentence(name)) }</p> }
+        }
+        None if w.is_empty() => html! {
+            <p class="status muted" role="status" data-testid="status">{"Press Play: requests flow, and the figures and charts fill in."}</p>
+        },
+        None => html! {
+            <p class="status ok" role="status" data-testid="status">{"Every node keeps up with its load."}</p>
+        },
+    };
+    html! {
+        <section class="figures" aria-label="Live numbers">
+            <strong class="scenario-name" data-testid="scenario-name">{ props.name.clone() }</strong>
+            if let Some(v) = &props.variant {
+                <span class="variant-badge" title="Figures of the variant being edited">{ v.clone() }</span>
+            }
+            { fig("p50", "p50", format::maybe_duration_ms(f.p50_ms), "Median user latency of the last window") }
+            <span class="fig" title="User latency of the last window that 99% of answered requests beat, and how many answers it rests on">
+                <span class="label">{"p99"}</span>
+                <span class="value" data-testid="p99">{ format::maybe_duration_ms(f.p99_ms) }</span>
+                <span class="sub" data-testid="p99-n">{ answered }</span>
+            </span>
+            if let Some(r) = props.rolling.filter(|_| !w.is_empty()) {
+                <span class="fig" title={format!("User latency that 99% of the answers of the last {RECENT_WINDOWS} windows together beat: steadier than one window's")}>
+                    <span class="label">{ format!("p99 · {RECENT_WINDOWS} win.") }</span>
+                    <span class="value" data-testid="p99-rolling">{ if r.count > 0 { format::duration_ms(r.p99) } else { ABSENT.to_owned() } }</span>
+                    <span class="sub">{ if r.count > 0 { format!("n = {}", format::quantity(r.count as f64)) } else { "no answers".to_owned() } }</span>
+                </span>
+            }
+            { fig("throughput", "ok", f.goodput_rps.map_or(ABSENT.into(), format::rate), "Requests answered ok or degraded per second, last window") }
+            { fig("rate", "offered", f.offered_rps.map_or(ABSENT.into(), format::rate), "Requests offered per second, last window") }
+            { fig("failed", "failed", f.failed_share.map_or(ABSENT.into(), format::share), "Share of finished requests that ended in error, timeout or rejection, last window") }
+            <span class="fig" title="The node whose workers were busiest in the last window, and their busy share">
+                <span class="label">{"busiest"}</span><span class="sub">{ busiest_name }</span>
+                <span class="value" data-testid="utilization">{ utilization.unwrap_or_else(|| ABSENT.into()) }</span>
+            </span>
+            <span class="fig meta" title="Events processed and windows closed"><span class="value" data-testid="events">{ props.events.to_string() }</span>
+                <span class="label">{"events"}</span><span class="value" data-testid="windows">{ props.windows.len().to_string() }</span><span class="label">{"windows"}</span></span>
+            { status }
+        </section>
+    }
+}

@@ -1,0 +1,266 @@
+//! The workbench's arrangement as state: which tab of the side panel and of
+//! the dashboard is shown, and which view a phone shows. Pure, so the rules
+//! (a selection opens the inspector, a tab for a mechanism the scenario
+//! does not use is hidden, comparing opens the comparison) are tested
+//! natively; the page only renders what these say.
+
+use scalesim_engine::outline::Outline;
+
+use crate::topology_layout::Selection;
+
+/// The side panel beside the topology.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum SideTab {
+    /// The scenario's explanation: what to watch, what to try.
+    #[default]
+    Lesson,
+    /// The selected component's parameters, and the component list.
+    Inspector,
+}
+
+impl SideTab {
+    pub const ALL: [SideTab; 2] = [SideTab::Lesson, SideTab::Inspector];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            SideTab::Lesson => "Lesson",
+            SideTab::Inspector => "Inspector",
+        }
+    }
+
+    /// The element id of its tab button.
+    pub fn id(self) -> &'static str {
+        match self {
+            SideTab::Lesson => "tab-lesson",
+            SideTab::Inspector => "tab-inspector",
+        }
+    }
+
+    /// The tab after the user selects something (or clears the selection):
+    /// a selection shows its parameters; clearing it leaves the tab alone.
+    pub fn after_selection(self, selected: bool) -> SideTab {
+        if selected { SideTab::Inspector } else { self }
+    }
+}
+
+/// The dashboard's third panel, beside the latency and throughput charts
+/// (which are always in view).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum DashTab {
+    /// Utilization per node, and each node's state now.
+    #[default]
+    Nodes,
+    /// Queue length per node.
+    Queues,
+    /// Retries and amplification.
+    Retries,
+    /// Cost per million requests (only when the scenario prices something).
+    Cost,
+    /// The scaling curve from a sweep.
+    Scaling,
+    /// Queueing theory beside the simulated values.
+    Formulas,
+    /// Variant A against B (only while comparing).
+    Compare,
+}
+
+impl DashTab {
+    const ORDER: [DashTab; 7] = [
+        DashTab::Compare,
+        DashTab::Nodes,
+        DashTab::Queues,
+        DashTab::Retries,
+        DashTab::Cost,
+        DashTab::Scaling,
+        DashTab::Formulas,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            DashTab::Nodes => "Nodes",
+            DashTab::Queues => "Queues",
+            DashTab::Retries => "Retries",
+            DashTab::Cost => "Cost",
+            DashTab::Scaling => "Scaling",
+            DashTab::Formulas => "Formulas",
+            DashTab::Compare => "A vs B",
+        }
+    }
+
+    /// The element id of its tab button.
+    pub fn id(self) -> &'static str {
+        match self {
+            DashTab::Nodes => "tab-nodes",
+            DashTab::Queues => "tab-queues",
+            DashTab::Retries => "tab-retries",
+            DashTab::Cost => "tab-cost",
+            DashTab::Scaling => "tab-scaling",
+            DashTab::Formulas => "tab-formulas",
+            DashTab::Compare => "tab-compare",
+        }
+    }
+
+    /// The tabs worth showing: cost only when something is priced, the
+    /// comparison only while comparing.
+    pub fn visible(priced: bool, comparing: bool) -> Vec<DashTab> {
+        Self::ORDER
+            .into_iter()
+            .filter(|t| match t {
+                DashTab::Cost => priced,
+                DashTab::Compare => comparing,
+                _ => true,
+            })
+            .collect()
+    }
+
+    /// The tab to show: the chosen one while it is visible, else the first.
+    pub fn shown(self, visible: &[DashTab]) -> DashTab {
+        if visible.contains(&self) { self } else { visible.first().copied().unwrap_or_default() }
+    }
+}
+
+/// What a narrow screen shows below the top bar and the figures; a wide one
+/// shows all three at once.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum View {
+    #[default]
+    Topology,
+    Charts,
+    Panel,
+}
+
+impl View {
+    pub const ALL: [View; 3] = [View::Topology, View::Charts, View::Panel];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            View::Topology => "Topology",
+            View::Charts => "Charts",
+            View::Panel => "Details",
+        }
+    }
+
+    /// The value of the page's `data-view`, which the narrow layout's CSS
+    /// reads.
+    pub fn key(self) -> &'static str {
+        match self {
+            View::Topology => "topology",
+            View::Charts => "charts",
+            View::Panel => "panel",
+        }
+    }
+}
+
+/// The selection after an edit changed the outline from `before` to
+/// `after`: a component just added is selected (so its parameters are at
+/// hand), a renamed one stays selected under its new name, and one that is
+/// gone is no longer selected.
+pub fn selection_after(
+    selected: Option<Selection>,
+    before: &Outline,
+    after: &Outline,
+) -> Option<Selection> {
+    let ids = |o: &Outline| -> (Vec<String>, Vec<String>) {
+        (
+            o.nodes.iter().map(|n| n.id.clone()).collect(),
+            o.loads.iter().map(|l| l.id.clone()).collect(),
+        )
+    };
+    let ((nodes_before, loads_before), (nodes_after, loads_after)) = (ids(before), ids(after));
+    let new = |a: &[String], b: &[String]| -> Vec<String> {
+        a.iter().filter(|id| !b.contains(id)).cloned().collect()
+    };
+    let (added_nodes, gone_nodes) =
+        (new(&nodes_after, &nodes_before), new(&nodes_before, &nodes_after));
+    let (added_loads, gone_loads) =
+        (new(&loads_after, &loads_before), new(&loads_before, &loads_after));
+    match (selected, added_nodes.as_slice(), added_loads.as_slice()) {
+        // One node renamed: follow it.
+        (Some(Selection::Node(id)), [to], []) if gone_nodes == [id.clone()] => {
+            Some(Selection::Node(to.clone()))
+        }
+        (Some(Selection::Call { node, call }), [to], []) if gone_nodes == [node.clone()] => {
+            Some(Selection::Call { node: to.clone(), call })
+        }
+        (Some(Selection::Load(id)), [], [to]) if gone_loads == [id.clone()] => {
+            Some(Selection::Load(to.clone()))
+        }
+        // One component added: select it.
+        (_, [added], []) if gone_nodes.is_empty() => Some(Selection::Node(added.clone())),
+        (_, [], [added]) if gone_loads.is_empty() => Some(Selection::Load(added.clone())),
+        // Otherwise keep what still exists.
+        (Some(Selection::Node(id)), ..) => nodes_after.contains(&id).then_some(Selection::Node(id)),
+        (Some(Selection::Load(id)), ..) => loads_after.contains(&id).then_some(Selection::Load(id)),
+        (Some(Selection::Call { node, call }), ..) => after
+            .nodes
+            .iter()
+            .any(|n| n.id == node && call < n.calls.len())
+            .then_some(Selection::Call { node, call }),
+        (None, ..) => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn outline(text: &str) -> Outline {
+        scalesim_engine::outline::outline(text).expect("outline")
+    }
+
+    const TWO: &str = "[scenario]\nname = \"t\"\n[[load]]\nid = \"users\"\ntarget = \"api\"\nrate = 10\n\
+        [[node]]\nid = \"api\"\nkind = \"service\"\n[[node.call]]\nto = \"db\"\n\
+        [[node]]\nid = \"db\"\nkind = \"database\"\n";
+
+    #[test]
+    fn a_rename_keeps_the_selection_under_the_new_name() {
+        let before = outline(TWO);
+        let after = outline(&TWO.replace("\"db\"", "\"store\""));
+        let picked = Some(Selection::Node("db".into()));
+        assert_eq!(selection_after(picked, &before, &after), Some(Selection::Node("store".into())));
+        let call = Some(Selection::Call { node: "api".into(), call: 0 });
+        let renamed = outline(&TWO.replace("\"api\"", "\"gateway\""));
+        assert_eq!(
+            selection_after(call, &before, &renamed),
+            Some(Selection::Call { node: "gateway".into(), call: 0 })
+        );
+    }
+
+    #[test]
+    fn a_new_component_is_selected_and_a_removed_one_is_not() {
+        let before = outline(TWO);
+        let added = outline(&format!("{TWO}[[node]]\nid = \"mailer\"\nkind = \"external\"\n"));
+        let picked = Some(Selection::Node("api".into()));
+        assert_eq!(
+            selection_after(picked.clone(), &before, &added),
+            Some(Selection::Node("mailer".into()))
+        );
+        // Undoing the add: the selection goes with the component.
+        let gone = Some(Selection::Node("mailer".into()));
+        assert_eq!(selection_after(gone, &added, &before), None);
+        // A parameter change keeps the selection.
+        let tuned = outline(&TWO.replace("rate = 10", "rate = 20"));
+        assert_eq!(selection_after(picked.clone(), &before, &tuned), picked);
+    }
+
+    #[test]
+    fn a_selection_opens_the_inspector_and_clearing_it_keeps_the_tab() {
+        assert_eq!(SideTab::Lesson.after_selection(true), SideTab::Inspector);
+        assert_eq!(SideTab::Lesson.after_selection(false), SideTab::Lesson);
+        assert_eq!(SideTab::Inspector.after_selection(false), SideTab::Inspector);
+    }
+
+    #[test]
+    fn unused_mechanisms_have_no_tab_and_comparing_comes_first() {
+        let plain = DashTab::visible(false, false);
+        assert!(!plain.contains(&DashTab::Cost) && !plain.contains(&DashTab::Compare));
+        assert_eq!(plain[0], DashTab::Nodes);
+        let both = DashTab::visible(true, true);
+        assert_eq!(both[0], DashTab::Compare);
+        assert!(both.contains(&DashTab::Cost));
+        // A hidden tab falls back to the first visible one.
+        assert_eq!(DashTab::Cost.shown(&plain), DashTab::Nodes);
+        assert_eq!(DashTab::Compare.shown(&plain), DashTab::Nodes);
+        assert_eq!(DashTab::Retries.shown(&plain), DashTab::Retries);
+    }
+}
