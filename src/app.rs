@@ -1352,10 +1352,8 @@ fn close_menus(event: web_sys::Event) {
     for i in 0..open.length() {
         let Some(menu) = open.item(i) else { continue };
         let inside = escape != Some(true) && menu.contains(target.as_ref());
-        if !inside {
-            if let Ok(details) = menu.dyn_into::<web_sys::Element>() {
-                let _ = details.remove_attribute("open");
-            }
+        if !inside && let Ok(details) = menu.dyn_into::<web_sys::Element>() {
+            let _ = details.remove_attribute("open");
         }
     }
 }

@@ -12,6 +12,10 @@ use yew::prelude::*;
 use crate::format::{self, ABSENT};
 use crate::insight;
 
+/// Events per simulated second from which a run is called heavy: about
+/// what the engine processes in a second of a browser worker's time.
+const HEAVY_EVENTS_PER_SIM_S: f64 = 2_000_000.0;
+
 #[derive(Properties, PartialEq)]
 pub struct FigureStripProps {
     /// The scenario's title.
@@ -56,6 +60,10 @@ pub fn figure_strip(props: &FigureStripProps) -> Html {
     } else {
         format!("n = {}", format::quantity(f.answered as f64))
     };
+    // The run's cost, known once a window has closed.
+    let events_per_sim_s =
+        w.last().filter(|l| l.end_s > 0.0).map(|l| props.events as f64 / l.end_s);
+    let heavy = events_per_sim_s.is_some_and(|r| r >= HEAVY_EVENTS_PER_SIM_S);
     let status = match saturated.first() {
         Some(s) => {
             let name = props.names.get(s.node).map_or("a node", String::as_str);
@@ -96,6 +104,11 @@ pub fn figure_strip(props: &FigureStripProps) -> Html {
                 <span class="label">{"busiest"}</span><span class="sub">{ busiest_name }</span>
                 <span class="value" data-testid="utilization">{ utilization.unwrap_or_else(|| ABSENT.into()) }</span>
             </span>
+            if let Some(rate) = events_per_sim_s {
+                <span class={classes!("fig", "meta", heavy.then_some("heavy"))} title="The run's cost: events the engine processes per simulated second. Past a few million, a simulated second takes about a second of the worker's time or more.">
+                    <span class="value" data-testid="event-rate">{ format::quantity(rate) }</span><span class="label">{"events / sim s"}</span>
+                </span>
+            }
             <span class="fig meta" title="Events processed and windows closed"><span class="value" data-testid="events">{ props.events.to_string() }</span>
                 <span class="label">{"events"}</span><span class="value" data-testid="windows">{ props.windows.len().to_string() }</span><span class="label">{"windows"}</span></span>
             { status }

@@ -88,6 +88,12 @@ enum Command {
         /// Include every window (in the JSON, or as a table).
         #[arg(long)]
         windows: bool,
+        /// The bound on work in flight (requests, calls, messages and
+        /// timers together) at which an overloaded run stops. The default,
+        /// 2000000 (about 180 MB), is the browser's; raise it for a large
+        /// run on a machine with memory to spare (about 90 bytes a unit).
+        #[arg(long, value_name = "UNITS")]
+        max_in_flight: Option<u64>,
     },
     /// The scaling curve: step one parameter, run each step `--runs` times
     /// (the same seeds at every step) on every core, and print offered load
@@ -263,8 +269,8 @@ fn main() -> ExitCode {
         }
     };
     match cli.command {
-        Command::Run { file, overrides, json, windows } => {
-            match run(&file, &overrides, json, windows) {
+        Command::Run { file, overrides, json, windows, max_in_flight } => {
+            match run(&file, &overrides, json, windows, max_in_flight) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(failure) => failure.report(),
             }
@@ -342,10 +348,13 @@ pub fn scenario_from(
 /// Runs `scenario` to its end as [`Simulation::run_to_end`] does, showing
 /// progress on stderr when it is a terminal: simulated time, and the events
 /// a simulated second (the run's cost), known after the first window.
-fn run_with_progress(scenario: Scenario) -> Result<Run, RunError> {
+fn run_with_progress(scenario: Scenario, max_in_flight: Option<u64>) -> Result<Run, RunError> {
     let end = SimTime::ZERO + scenario.scenario.duration;
     let total_s = scenario.scenario.duration.as_secs_f64();
     let mut sim = Simulation::new(scenario).map_err(RunError::Invalid)?;
+    if let Some(units) = max_in_flight {
+        sim.set_work_limit(units);
+    }
     let terminal = std::io::stderr().is_terminal();
     let bar = if terminal {
         indicatif::ProgressBar::new(end.since(SimTime::ZERO).as_nanos() / 1_000_000)
@@ -376,7 +385,7 @@ fn run_with_progress(scenario: Scenario) -> Result<Run, RunError> {
         bar.set_position(sim.now().since(SimTime::ZERO).as_nanos() / 1_000_000);
         bar.set_message(format!(
             "{simulated:.3} of {total_s} simulated s, {:.0} events a simulated second",
-            sim.event_count() as f64 / simulated.max(1e-9)
+            sim.events_per_simulated_second().unwrap_or(0.0)
         ));
     }
     bar.finish_and_clear();
@@ -422,9 +431,15 @@ pub fn parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Ve
     results.into_iter().map(|(_, r)| r).collect()
 }
 
-fn run(file: &PathBuf, overrides: &Overrides, json: bool, windows: bool) -> Result<(), Failure> {
+fn run(
+    file: &PathBuf,
+    overrides: &Overrides,
+    json: bool,
+    windows: bool,
+    max_in_flight: Option<u64>,
+) -> Result<(), Failure> {
     let scenario = load(file, overrides)?;
-    let run = match run_with_progress(scenario.clone()) {
+    let run = match run_with_progress(scenario.clone(), max_in_flight) {
         Ok(run) => run,
         Err(RunError::Overload { overload, partial }) => {
             if json {
