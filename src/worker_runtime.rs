@@ -195,8 +195,15 @@ impl Runner {
                 }
                 match Simulation::new(scenario) {
                     Ok(sim) => {
-                        let file = runner.file.clone();
-                        runner.start(file, sim);
+                        // The same design from time zero: the page keeps
+                        // its view and selection, and a playing run plays on.
+                        let (file, playing) = (runner.file.clone(), runner.playing);
+                        runner.start_edited(file, sim, true);
+                        if playing {
+                            runner.playing = true;
+                            runner.last_tick_ms = js_sys::Date::now();
+                            runner.schedule_tick();
+                        }
                     }
                     Err(e) => runner.post(&FromWorker::Error { message: e.to_string() }),
                 }
