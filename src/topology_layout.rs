@@ -171,6 +171,69 @@ fn depths(outline: &Outline) -> Vec<usize> {
     depth.into_iter().map(|d| if d == usize::MAX { 1 } else { d }).collect()
 }
 
+/// Who calls each node: the loads that target it and the nodes that call
+/// or feed it.
+fn callers_of(outline: &Outline) -> Vec<Vec<Caller>> {
+    let index: HashMap<&str, usize> =
+        outline.nodes.iter().enumerate().map(|(i, n)| (n.id.as_str(), i)).collect();
+    let mut callers: Vec<Vec<Caller>> = vec![Vec::new(); outline.nodes.len()];
+    for (l, load) in outline.loads.iter().enumerate() {
+        if let Some(&t) = index.get(load.target.as_str()) {
+            callers[t].push(Caller::Load(l));
+        }
+    }
+    for (n, node) in outline.nodes.iter().enumerate() {
+        for to in node.calls.iter().map(|c| c.to.as_str()).chain(node.feeds.as_deref()) {
+            if let Some(&t) = index.get(to) {
+                callers[t].push(Caller::Node(n));
+            }
+        }
+    }
+    callers
+}
+
+/// The nodes of one column (`members`, at `depth`) in the order to place
+/// them: by the mean height of their callers in earlier columns (the
+/// barycenter rule of layered drawing, so edges between neighbouring
+/// columns rarely cross); nodes with no placed caller keep the file's
+/// order, after the others.
+fn column_order(
+    members: &[usize],
+    callers: &[Vec<Caller>],
+    depths: &[usize],
+    node_y: &[Option<f64>],
+    load_y: &[f64],
+) -> Vec<usize> {
+    let depth = members.first().map_or(0, |&i| depths[i]);
+    let mut keyed: Vec<(f64, usize)> = members
+        .iter()
+        .map(|&i| {
+            let ys: Vec<f64> = callers[i]
+                .iter()
+                .filter_map(|c| match *c {
+                    Caller::Load(l) => load_y.get(l).copied(),
+                    Caller::Node(n) if depths[n] < depth => node_y[n],
+                    Caller::Node(_) => None,
+                })
+                .collect();
+            let key = if ys.is_empty() {
+                f64::INFINITY
+            } else {
+                ys.iter().sum::<f64>() / ys.len() as f64
+            };
+            (key, i)
+        })
+        .collect();
+    keyed.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    keyed.into_iter().map(|(_, i)| i).collect()
+}
+
+#[derive(Clone, Copy)]
+enum Caller {
+    Load(usize),
+    Node(usize),
+}
+
 /// Lays out an outline. A position saved in the scenario wins, then one in
 /// `remembered` (where the canvas drew the item before), then a place by
 /// depth; every node is then kept inside its lane. Callers remember the
@@ -239,12 +302,31 @@ pub fn layout(outline: &Outline, remembered: &HashMap<String, [f64; 2]>) -> Layo
             pos: [pos[0], Lane::Sync.clamp(pos[1], h)],
         });
     }
+    // Nodes are placed column by column, each column in the order of its
+    // callers' heights (the barycenter rule of layered drawing), so edges
+    // between neighbouring columns rarely cross.
+    let mut placed: Vec<Option<[f64; 2]>> = outline
+        .nodes
+        .iter()
+        .map(|n| n.position.or_else(|| remembered.get(&n.id).copied()))
+        .collect();
+    let load_y: Vec<f64> = items.iter().map(|it| it.pos[1]).collect();
+    let callers = callers_of(outline);
+    let mut by_depth: std::collections::BTreeMap<usize, Vec<usize>> = Default::default();
+    for (i, d) in depths.iter().enumerate() {
+        by_depth.entry(*d).or_default().push(i);
+    }
+    for members in by_depth.values() {
+        let node_y: Vec<Option<f64>> = placed.iter().map(|p| p.map(|p| p[1])).collect();
+        for i in column_order(members, &callers, &depths, &node_y, &load_y) {
+            if placed[i].is_none() {
+                placed[i] = Some(auto(lanes[i], depths[i]));
+            }
+        }
+    }
     for (i, node) in outline.nodes.iter().enumerate() {
         let lane = lanes[i];
-        let pos = node
-            .position
-            .or_else(|| remembered.get(&node.id).copied())
-            .unwrap_or_else(|| auto(lane, depths[i]));
+        let pos = placed[i].unwrap_or([90.0, lane.top(h) + 70.0]);
         items.push(Placed {
             item: ItemRef::Node(i),
             id: node.id.clone(),
@@ -559,6 +641,70 @@ service_time = { dist = "exp", mean = "1ms" }
             }
         }
         assert_eq!(l.selection_of_edge(1), Some(Selection::Call { node: "api".into(), call: 0 }));
+    }
+
+    /// Pairs of edges between the same two columns that cross.
+    fn crossings(l: &Layout) -> usize {
+        let segs: Vec<([f64; 2], [f64; 2])> =
+            l.edges.iter().map(|e| (l.items[e.from].pos, l.items[e.to].pos)).collect();
+        let mut n = 0;
+        for (i, a) in segs.iter().enumerate() {
+            for b in &segs[i + 1..] {
+                let same_columns = (a.0[0] - b.0[0]).abs() < 1.0 && (a.1[0] - b.1[0]).abs() < 1.0;
+                if same_columns && (a.0[1] - b.0[1]) * (a.1[1] - b.1[1]) < 0.0 {
+                    n += 1;
+                }
+            }
+        }
+        n
+    }
+
+    #[test]
+    fn columns_follow_their_callers_so_edges_do_not_cross() {
+        // b calls x and a calls y, but the file lists x first: in file
+        // order the two edges would cross.
+        let text = r#"
+[scenario]
+name = "t"
+[[load]]
+id = "u"
+target = "gw"
+rate = 1
+[[node]]
+id = "gw"
+kind = "service"
+  [[node.call]]
+  to = "a"
+  [[node.call]]
+  to = "b"
+[[node]]
+id = "x"
+kind = "service"
+[[node]]
+id = "y"
+kind = "service"
+[[node]]
+id = "a"
+kind = "service"
+  [[node.call]]
+  to = "y"
+[[node]]
+id = "b"
+kind = "service"
+  [[node.call]]
+  to = "x"
+"#;
+        let l = layout(&outline_of(text), &HashMap::new());
+        let y = |id: &str| l.items.iter().find(|it| it.id == id).map(|it| it.pos[1]).unwrap_or(0.0);
+        assert!(
+            y("a") < y("b") && y("y") < y("x"),
+            "a {} b {} y {} x {}",
+            y("a"),
+            y("b"),
+            y("y"),
+            y("x")
+        );
+        assert_eq!(crossings(&l), 0);
     }
 
     #[test]
