@@ -6,7 +6,7 @@
 
 use scalesim_engine::outline::Outline;
 
-use crate::topology_layout::Selection;
+use crate::canvas::topology_layout::Selection;
 
 /// The side panel beside the topology.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

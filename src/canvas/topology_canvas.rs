@@ -24,11 +24,11 @@ use wasm_bindgen::prelude::*;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 use yew::prelude::*;
 
-use crate::chart_data;
-use crate::dots::{DotOutcome, DotPool, EdgeTraffic};
-use crate::topology_layout::{
+use crate::canvas::dots::{DotOutcome, DotPool, EdgeTraffic};
+use crate::canvas::topology_layout::{
     self as tl, EdgeRef, ItemRef, Lane, Layout, NODE_H, NODE_W, PORT_R, Selection,
 };
+use crate::charts::chart_data;
 
 /// Dots alive at most, and spawned a second: the drawing budget.
 const DOT_CAP: usize = 400;

@@ -11,8 +11,8 @@ use wasm_bindgen::JsCast;
 use web_sys::HtmlCanvasElement;
 use yew::prelude::*;
 
-use crate::chart_backend::ChartBackend;
-use crate::chart_data::{self, ChartData};
+use crate::charts::chart_backend::ChartBackend;
+use crate::charts::chart_data::{self, ChartData};
 
 /// The windows received so far. Compared by `version` only, so a redraw
 /// costs nothing to decide.

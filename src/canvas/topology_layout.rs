@@ -10,7 +10,7 @@ use scalesim_engine::WindowReport;
 use scalesim_engine::outline::Outline;
 use scalesim_engine::scenario::Mode;
 
-use crate::dots::EdgeTraffic;
+use crate::canvas::dots::EdgeTraffic;
 
 /// Height of each lane, world units, for a small topology; lanes grow
 /// with the largest column (see [`Layout::lane_height`]).

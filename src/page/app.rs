@@ -14,19 +14,19 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use crate::chart_data::{self, ChartData};
-use crate::compare_view::CompareView;
-use crate::inspector::Inspector;
+use crate::canvas::topology_canvas::TopologyCanvas;
+use crate::canvas::topology_layout::Selection;
+use crate::charts::chart_data::{self, ChartData};
+use crate::charts::time_chart::{History, TimeChart};
 use crate::library::{self, LESSONS};
-use crate::models_page::ModelsPage;
+use crate::page::compare_view::CompareView;
 use crate::page::figure_strip::FigureStrip;
+use crate::page::inspector::Inspector;
+use crate::page::models_page::ModelsPage;
+use crate::page::panels::{ComponentList, FormulaTable, NodeChooser, NodeStates};
 use crate::page::tab_bar::TabBar;
-use crate::panels::{ComponentList, FormulaTable, NodeChooser, NodeStates};
 use crate::protocol::{FromWorker, ScenarioInfo, Speed, ToWorker};
 use crate::side::{self, EditStatus, Side, SideEvent, SideSlot};
-use crate::time_chart::{History, TimeChart};
-use crate::topology_canvas::TopologyCanvas;
-use crate::topology_layout::Selection;
 use crate::workbench::{DashTab, SideTab, View};
 use crate::{browser, export, format, insight, keep, share_link};
 
@@ -44,7 +44,7 @@ const CHART_EVERY_MS: f64 = 500.0;
 /// lives in the worker's bundle only.
 pub const DEMO_FILE: &str = "station.toml";
 /// The text of [`DEMO_FILE`].
-pub const DEMO_TOML: &str = include_str!("../scenarios/station.toml");
+pub const DEMO_TOML: &str = include_str!("../../scenarios/station.toml");
 
 /// One variant's state as the page shows it (A always; B while comparing).
 #[derive(Clone, Debug, Default, PartialEq)]
