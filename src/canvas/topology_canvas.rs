@@ -251,31 +251,25 @@ pub fn topology_canvas(props: &Props) -> Html {
             start_loop(scene.clone(), canvas_ref.clone(), alive.clone());
             let wheel = canvas_ref.cast::<HtmlCanvasElement>().map(|canvas| {
                 let scene = scene.clone();
-                let closure = Closure::<dyn FnMut(web_sys::WheelEvent)>::new(
-                    move |e: web_sys::WheelEvent| {
+                // Not passive: the wheel zooms the canvas instead of
+                // scrolling the page.
+                let options = gloo_events::EventListenerOptions::enable_prevent_default();
+                gloo_events::EventListener::new_with_options(
+                    &canvas,
+                    "wheel",
+                    options,
+                    move |e: &web_sys::Event| {
+                        let Some(e) = e.dyn_ref::<web_sys::WheelEvent>() else { return };
                         e.prevent_default();
                         let factor = if e.delta_y() < 0.0 { 1.1 } else { 1.0 / 1.1 };
                         touch(&scene)
                             .zoom_at(factor, [f64::from(e.offset_x()), f64::from(e.offset_y())]);
                     },
-                );
-                let options = web_sys::AddEventListenerOptions::new();
-                options.set_passive(false);
-                let _ = canvas.add_event_listener_with_callback_and_add_event_listener_options(
-                    "wheel",
-                    closure.as_ref().unchecked_ref(),
-                    &options,
-                );
-                (canvas, closure)
+                )
             });
             move || {
                 alive.set(false);
-                if let Some((canvas, closure)) = wheel {
-                    let _ = canvas.remove_event_listener_with_callback(
-                        "wheel",
-                        closure.as_ref().unchecked_ref(),
-                    );
-                }
+                drop(wheel);
             }
         });
     }

@@ -115,13 +115,7 @@ pub fn time_chart(props: &TimeChartProps) -> Html {
                     }
                 }
             };
-            let callback = wasm_bindgen::closure::Closure::once_into_js(draw_now);
-            if let Some(window) = web_sys::window() {
-                let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(
-                    callback.unchecked_ref(),
-                    delay,
-                );
-            }
+            gloo_timers::callback::Timeout::new(delay.max(0) as u32, draw_now).forget();
         });
     }
     let on_move = {

@@ -9,7 +9,6 @@ use scalesim_engine::formula::FormulaCheck;
 use scalesim_engine::outline::Outline;
 use scalesim_engine::{Snapshot, WindowReport};
 use wasm_bindgen::JsCast;
-use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -389,8 +388,10 @@ pub fn app() -> Html {
         let edited_side = edited_side.clone();
         let editing = (*editing_b, side_b.borrow().is_some());
         use_effect_with(editing, move |_| {
-            let listener = Closure::<dyn FnMut(web_sys::KeyboardEvent)>::new(
-                move |e: web_sys::KeyboardEvent| {
+            let document = web_sys::window().and_then(|w| w.document());
+            let listener = document.map(|d| {
+                gloo_events::EventListener::new(&d, "keydown", move |e: &web_sys::Event| {
+                    let Some(e) = e.dyn_ref::<web_sys::KeyboardEvent>() else { return };
                     if !(e.ctrl_key() || e.meta_key()) {
                         return;
                     }
@@ -412,42 +413,22 @@ pub fn app() -> Html {
                         }
                         _ => {}
                     }
-                },
-            );
-            let document = web_sys::window().and_then(|w| w.document());
-            if let Some(d) = &document {
-                let _ = d
-                    .add_event_listener_with_callback("keydown", listener.as_ref().unchecked_ref());
-            }
-            move || {
-                if let Some(d) = document {
-                    let _ = d.remove_event_listener_with_callback(
-                        "keydown",
-                        listener.as_ref().unchecked_ref(),
-                    );
-                }
-            }
+                })
+            });
+            move || drop(listener)
         });
     }
     // A click outside an open top-bar menu, or Escape, closes it, as menus do.
     use_effect_with((), |_| {
-        let listener = Closure::<dyn FnMut(web_sys::Event)>::new(close_menus);
         let document = web_sys::window().and_then(|w| w.document());
-        if let Some(d) = &document {
-            for kind in ["click", "keydown"] {
-                let _ = d.add_event_listener_with_callback(kind, listener.as_ref().unchecked_ref());
-            }
-        }
-        move || {
-            if let Some(d) = document {
-                for kind in ["click", "keydown"] {
-                    let _ = d.remove_event_listener_with_callback(
-                        kind,
-                        listener.as_ref().unchecked_ref(),
-                    );
-                }
-            }
-        }
+        let listeners: Vec<gloo_events::EventListener> = document
+            .iter()
+            .flat_map(|d| {
+                ["click", "keydown"]
+                    .map(|kind| gloo_events::EventListener::new(d, kind, close_menus))
+            })
+            .collect();
+        move || drop(listeners)
     });
     let on_play = {
         let send = send.clone();
@@ -1341,7 +1322,7 @@ pub fn app() -> Html {
 
 /// Closes the open `details.menu` elements that `event` (a click outside
 /// them, or Escape anywhere) dismisses.
-fn close_menus(event: web_sys::Event) {
+fn close_menus(event: &web_sys::Event) {
     let escape = event.dyn_ref::<web_sys::KeyboardEvent>().map(|k| k.key() == "Escape");
     if escape == Some(false) {
         return;
