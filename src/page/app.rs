@@ -3,7 +3,6 @@
 
 use std::rc::Rc;
 
-use scalesim_engine::coordination::UslFit;
 use scalesim_engine::edit::Edit;
 use scalesim_engine::formula::FormulaCheck;
 use scalesim_engine::outline::Outline;
@@ -23,10 +22,11 @@ use crate::page::figure_strip::FigureStrip;
 use crate::page::inspector::Inspector;
 use crate::page::models_page::ModelsPage;
 use crate::page::panels::{ComponentList, FormulaTable, NodeChooser, NodeStates};
+use crate::page::sweep_panel::{SweepPanel, SweepResult};
 use crate::page::tab_bar::TabBar;
 use crate::protocol::{FromWorker, ScenarioInfo, Speed, ToWorker};
 use crate::side::{self, EditStatus, Side, SideEvent, SideSlot};
-use crate::workbench::{DashTab, SideTab, View};
+use crate::workbench::{DashTab, SideTab, SweepForm, View};
 use crate::{browser, export, format, insight, keep, share_link};
 
 /// Windows kept for the chart; older ones scroll off.
@@ -99,16 +99,6 @@ impl AppState {
     pub fn windows(&self) -> &Rc<Vec<Rc<WindowReport>>> {
         &self.history.windows
     }
-}
-
-/// A finished sweep, as the page keeps it.
-#[derive(Debug, PartialEq)]
-struct SweepResult {
-    param: String,
-    latency: Rc<ChartData>,
-    goodput: Rc<ChartData>,
-    knee: Option<f64>,
-    usl: Option<UslFit>,
 }
 
 pub enum Action {
@@ -297,9 +287,7 @@ pub fn app() -> Html {
     let seed_text = use_state(String::new);
     let change_text = use_state(String::new);
     // The sweep form: `None` = the scenario's suggestion.
-    let sweep_param = use_state(|| None::<String>);
-    let sweep_runs = use_state(|| "2".to_owned());
-    let sweep_secs = use_state(|| "20".to_owned());
+    let sweep_form = use_state(SweepForm::default);
 
     // Share, keep and export.
     let embed = use_state(|| browser::query("embed").as_deref() == Some("1"));
@@ -824,56 +812,21 @@ pub fn app() -> Html {
             handle.set(input.value());
         })
     };
-    let param_value = (*sweep_param).clone().unwrap_or_else(|| {
-        state.scenario.as_ref().map(|s| s.sweep_hint.clone()).unwrap_or_default()
-    });
-    let on_sweep_param = {
-        let sweep_param = sweep_param.clone();
-        Callback::from(move |e: InputEvent| {
-            let input: HtmlInputElement = e.target_unchecked_into();
-            sweep_param.set(Some(input.value()));
-        })
-    };
-    let on_sweep = {
-        let (send, param, runs, secs) =
-            (send.clone(), param_value.clone(), sweep_runs.clone(), sweep_secs.clone());
-        Callback::from(move |e: SubmitEvent| {
-            e.prevent_default();
-            send(ToWorker::Sweep {
-                param: param.trim().to_owned(),
-                runs: runs.trim().parse().unwrap_or(1),
-                duration_s: secs.trim().parse().ok(),
-            });
-        })
+    let on_run_sweep = {
+        let send = send.clone();
+        Callback::from(move |command: ToWorker| send(command))
     };
     let on_cancel_sweep = {
         let (send, dispatch) = (send.clone(), state.dispatcher());
-        Callback::from(move |_| {
+        Callback::from(move |()| {
             send(ToWorker::CancelSweep);
             dispatch.dispatch(Action::SweepCancelled);
         })
     };
-    let sweep_view = state.sweep.clone().map(|r| {
-        let x = r.param.split('=').next().unwrap_or_default().to_owned();
-        html! {
-            <>
-                <p data-testid="knee">{ match r.knee {
-                    Some(v) => format!("Knee at {x} = {v}: p99 past three times its first value, or goodput under 95% of offered."),
-                    None => "No knee in this range.".to_owned(),
-                } }</p>
-                if let Some(fit) = r.usl {
-                    <p data-testid="usl">{ format!(
-                        "Universal Scalability Law fit: contention σ = {:.3}, coherency κ = {:.4}, throughput peaks at N* = {:.1}, one unit serves {:.0} req/s.",
-                        fit.contention, fit.coherency, fit.peak, fit.x1
-                    ) }</p>
-                }
-                <TimeChart id="sweep-latency-chart" title="p99 along the sweep" y_desc="p99 (ms)"
-                    x_desc={x.clone()} data={r.latency.clone()} version={0} />
-                <TimeChart id="sweep-goodput-chart" title="Goodput along the sweep" y_desc="requests/s"
-                    x_desc={x} data={r.goodput.clone()} version={0} />
-            </>
-        }
-    });
+    let on_sweep_form = {
+        let sweep_form = sweep_form.clone();
+        Callback::from(move |form: SweepForm| sweep_form.set(form))
+    };
     let node_names = Rc::new(state.scenario.as_ref().map(|s| s.nodes.clone()).unwrap_or_default());
     let shown: Vec<usize> =
         (*chosen).clone().unwrap_or_else(|| (0..node_names.len().min(4)).collect());
@@ -1066,32 +1019,9 @@ pub fn app() -> Html {
         },
         DashTab::Compare => html! { <>{ for compare }</> },
         DashTab::Scaling => html! {
-            <section class="sweep" aria-label="Scaling curve">
-                <form onsubmit={on_sweep}>
-                    <label>{"Sweep "}
-                        <input id="sweep-param" type="text" value={param_value}
-                            oninput={on_sweep_param} placeholder="load.users.rate=100..2000:8" />
-                    </label>
-                    <label>{"runs a point "}
-                        <input id="sweep-runs" type="number" min="1" max="10" value={(*sweep_runs).clone()}
-                            oninput={text_setter(sweep_runs.clone())} />
-                    </label>
-                    <label>{"seconds a run "}
-                        <input id="sweep-seconds" type="number" min="1" value={(*sweep_secs).clone()}
-                            oninput={text_setter(sweep_secs.clone())} />
-                    </label>
-                    <button id="sweep-run" type="submit"
-                        disabled={!state.ready || state.sweep_progress.is_some()}>{"Run sweep"}</button>
-                </form>
-                if let Some((done, total)) = state.sweep_progress {
-                    <div class="sweep-progress">
-                        <progress id="sweep-progress" max={total.to_string()} value={done.to_string()}></progress>
-                        <span data-testid="sweep-progress">{ format!("{done} / {total} runs") }</span>
-                        <button id="sweep-cancel" onclick={on_cancel_sweep}>{"Cancel"}</button>
-                    </div>
-                }
-                { for sweep_view }
-            </section>
+            <SweepPanel ready={state.ready} progress={state.sweep_progress} result={state.sweep.clone()}
+                hint={state.scenario.as_ref().map(|s| AttrValue::from(s.sweep_hint.clone())).unwrap_or_default()}
+                form={(*sweep_form).clone()} on_form={on_sweep_form} on_run={on_run_sweep} on_cancel={on_cancel_sweep} />
         },
     };
     let dash_tabs = {

@@ -12,4 +12,5 @@ pub mod figure_strip;
 pub mod inspector;
 pub mod models_page;
 pub mod panels;
+pub mod sweep_panel;
 pub mod tab_bar;
