@@ -249,7 +249,13 @@ pub fn layout(outline: &Outline, remembered: &HashMap<String, [f64; 2]>) -> Layo
     for (lane, depth) in lanes.iter().zip(&depths) {
         *counts.entry((*lane, *depth)).or_default() += 1;
     }
-    let biggest = counts.values().copied().max().unwrap_or(1) as f64;
+    // The lanes' height follows the largest column counting both lanes, so
+    // moving a component between lanes (a drag) never moves the boundary.
+    let mut column_sizes: HashMap<usize, usize> = HashMap::new();
+    for ((_, depth), n) in &counts {
+        *column_sizes.entry(*depth).or_default() += n;
+    }
+    let biggest = column_sizes.values().copied().max().unwrap_or(1) as f64;
     let min_rows = ((LANE_HEIGHT - 60.0) / ROW).floor();
     let per_lane = (biggest * COLUMN / ROW).sqrt().ceil().max(min_rows) as usize;
     let h = 60.0 + per_lane as f64 * ROW;
@@ -705,6 +711,20 @@ kind = "service"
             y("x")
         );
         assert_eq!(crossings(&l), 0);
+    }
+
+    #[test]
+    fn moving_a_component_between_lanes_keeps_the_boundary_still() {
+        let before = layout(&outline_of(CHAIN), &HashMap::new());
+        let text = CHAIN.replacen(
+            "  [[node.call]]\n  to = \"payments\"",
+            "  [[node.call]]\n  to = \"payments\"\n  mode = \"async\"",
+            1,
+        );
+        let after = layout(&outline_of(&text), &HashMap::new());
+        let lane = |l: &Layout, id: &str| l.items.iter().find(|it| it.id == id).map(|it| it.lane);
+        assert_ne!(lane(&before, "payments"), lane(&after, "payments"), "the call went async");
+        assert_eq!(before.lane_height, after.lane_height);
     }
 
     #[test]
