@@ -378,7 +378,9 @@ pub fn app() -> Html {
         use_effect_with(editing, move |_| {
             let document = web_sys::window().and_then(|w| w.document());
             let listener = document.map(|d| {
-                gloo_events::EventListener::new(&d, "keydown", move |e: &web_sys::Event| {
+                // Not passive: Ctrl+Z must not reach the browser's own undo.
+                let options = gloo_events::EventListenerOptions::enable_prevent_default();
+                gloo_events::EventListener::new_with_options(&d, "keydown", options, move |e| {
                     let Some(e) = e.dyn_ref::<web_sys::KeyboardEvent>() else { return };
                     if !(e.ctrl_key() || e.meta_key()) {
                         return;
