@@ -18,6 +18,7 @@ use crate::charts::chart_data::{self, ChartData};
 use crate::charts::time_chart::{History, TimeChart};
 use crate::library::{self, LESSONS};
 use crate::page::compare_view::CompareView;
+use crate::page::controls::{LibraryPicker, LoadSlider, SpeedPicker};
 use crate::page::figure_strip::FigureStrip;
 use crate::page::inspector::Inspector;
 use crate::page::models_page::ModelsPage;
@@ -724,48 +725,23 @@ pub fn app() -> Html {
         })
     };
     let on_drag_over = Callback::from(|e: DragEvent| e.prevent_default());
-    let on_pick = {
-        let open = open.clone();
-        Callback::from(move |e: Event| {
-            let select: HtmlSelectElement = e.target_unchecked_into();
-            open.emit(select.value());
-        })
-    };
     let shown_file = state.scenario.as_ref().map_or(DEMO_FILE.to_owned(), |s| s.file.clone());
-    let options = LESSONS.iter().flat_map(|l| {
-        let problem = html! {
-            <option value={l.file} selected={shown_file == l.file}>{ l.title }</option>
-        };
-        let cure = l.cure.map(|c| html! {
-            <option value={c} selected={shown_file == c}>{ format!("{} (cured)", l.title) }</option>
-        });
-        std::iter::once(problem).chain(cure)
-    });
     let partner = LESSONS.iter().find_map(|l| match l.cure {
         Some(c) if l.file == shown_file => Some(("Open the cure", c)),
         Some(c) if c == shown_file => Some(("Open the problem", l.file)),
         _ => None,
     });
-    let speed_buttons = Speed::ALL.iter().map(|&s| {
-        let pressed = if *speed == s { "true" } else { "false" };
+    let on_speed = {
         let (send, speed) = (send.clone(), speed.clone());
-        let onclick = Callback::from(move |_| {
+        Callback::from(move |s: Speed| {
             speed.set(s);
             send(ToWorker::SetSpeed { speed: s });
-        });
-        html! { <button class="speed" aria-pressed={pressed} {onclick}>{ s.label() }</button> }
-    });
-    let on_load = {
-        let send = send.clone();
-        Callback::from(move |e: InputEvent| {
-            let input: HtmlInputElement = e.target_unchecked_into();
-            if let Ok(exponent) = input.value().parse::<f64>() {
-                let m = format::slider_multiplier(exponent);
-                send(ToWorker::SetLoadMultiplier { multiplier: m });
-            }
         })
     };
-
+    let on_load = {
+        let send = send.clone();
+        Callback::from(move |m: f64| send(ToWorker::SetLoadMultiplier { multiplier: m }))
+    };
     let on_step = {
         let send = send.clone();
         Callback::from(move |_| send(ToWorker::Step))
@@ -966,11 +942,7 @@ pub fn app() -> Html {
                     <button id="play" class="primary" onclick={on_play} disabled={!state.ready}>
                         { if state.playing { "Pause" } else { "Play" } }
                     </button>
-                    <label class="load">{"Load "}
-                        <input id="load-multiplier" type="range" min="-1" max="3" step="0.01"
-                            value={format!("{}", state.shown_multiplier().log10())} oninput={on_load} />
-                        <span data-testid="load-multiplier">{ format::multiplier(state.shown_multiplier()) }</span>
-                    </label>
+                    <LoadSlider multiplier={state.shown_multiplier()} on_change={on_load.clone()} />
                     <span class="embed-stat">{"p99 "}<span data-testid="p99">{ format::maybe_duration_ms(insight::figures(&state.history.windows[..]).p99_ms) }</span></span>
                     <span class="embed-stat" data-testid="sim-time">{ sim_time }</span>
                 </div>
@@ -1112,12 +1084,7 @@ pub fn app() -> Html {
         <main class="workbench" data-view={view.key()} ondrop={on_drop.clone()} ondragover={on_drag_over.clone()}>
             <header class="topbar">
                 <h1 class="brand">{"scalesim"}</h1>
-                <label class="library">
-                    <span class="visually-hidden">{"Library"}</span>
-                    <select id="library" aria-label="Scenario library" onchange={on_pick}>
-                        { for options }
-                    </select>
-                </label>
+                <LibraryPicker shown_file={shown_file.clone()} on_pick={open.clone()} />
                 <span class="transport" role="group" aria-label="Playback">
                     <button id="play" class="primary" onclick={on_play} disabled={!state.ready}>
                         { if state.playing { "Pause" } else { "Play" } }
@@ -1126,14 +1093,8 @@ pub fn app() -> Html {
                     <button id="restart" onclick={on_restart.clone()} disabled={!state.ready}
                         title="Start this scenario over at time zero, with the seed given">{"Restart"}</button>
                 </span>
-                <span class="group speeds" role="group" aria-label="Speed">{ for speed_buttons }</span>
-                <label class="load" title="Every load's rate times this">
-                    {"Load"}
-                    <input id="load-multiplier" type="range" min="-1" max="3" step="0.01"
-                        aria-valuetext={format::multiplier(shown_multiplier)}
-                        value={format!("{}", shown_multiplier.log10())} oninput={on_load} />
-                    <span class="load-value" data-testid="load-multiplier">{ format::multiplier(shown_multiplier) }</span>
-                </label>
+                <SpeedPicker speed={*speed} on_change={on_speed} />
+                <LoadSlider multiplier={shown_multiplier} on_change={on_load} />
                 <span class="clock" title="Simulated time"><span data-testid="sim-time">{ sim_time }</span></span>
                 <span class="menus">
                     <details class="menu">

@@ -7,6 +7,7 @@
 pub mod app;
 pub mod bench_page;
 pub mod compare_view;
+pub mod controls;
 pub mod draft_input;
 pub mod figure_strip;
 pub mod inspector;

@@ -1,0 +1,94 @@
+//! The playback controls as components of their own, shared by the
+//! workbench's top bar and the embedded player: the library picker, the
+//! speed buttons and the load slider.
+
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+use crate::format;
+use crate::library::LESSONS;
+use crate::protocol::Speed;
+
+#[derive(Properties, PartialEq)]
+pub struct LibraryPickerProps {
+    /// The file shown (selected in the list when it is a lesson).
+    pub shown_file: AttrValue,
+    /// Called with the file picked.
+    pub on_pick: Callback<String>,
+}
+
+/// The built-in scenarios: each lesson, and its cure after it.
+#[function_component(LibraryPicker)]
+pub fn library_picker(props: &LibraryPickerProps) -> Html {
+    let shown = props.shown_file.as_str();
+    let options =
+        LESSONS.iter().flat_map(|l| {
+            let problem = html! {
+                <option value={l.file} selected={shown == l.file}>{ l.title }</option>
+            };
+            let cure = l.cure.map(|c| html! {
+            <option value={c} selected={shown == c}>{ format!("{} (cured)", l.title) }</option>
+        });
+            std::iter::once(problem).chain(cure)
+        });
+    let onchange = props.on_pick.reform(|e: Event| {
+        let select: HtmlSelectElement = e.target_unchecked_into();
+        select.value()
+    });
+    html! {
+        <label class="library">
+            <span class="visually-hidden">{"Library"}</span>
+            <select id="library" aria-label="Scenario library" {onchange}>{ for options }</select>
+        </label>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct SpeedPickerProps {
+    pub speed: Speed,
+    pub on_change: Callback<Speed>,
+}
+
+/// 1×, 10×, 100×, as fast as it goes.
+#[function_component(SpeedPicker)]
+pub fn speed_picker(props: &SpeedPickerProps) -> Html {
+    let buttons = Speed::ALL.iter().map(|&s| {
+        let pressed = if props.speed == s { "true" } else { "false" };
+        let onclick = props.on_change.reform(move |_: MouseEvent| s);
+        html! { <button class="speed" aria-pressed={pressed} {onclick}>{ s.label() }</button> }
+    });
+    html! { <span class="group speeds" role="group" aria-label="Speed">{ for buttons }</span> }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct LoadSliderProps {
+    /// The multiplier in force (the worker's).
+    pub multiplier: f64,
+    /// Called with the multiplier the slider now stands for.
+    pub on_change: Callback<f64>,
+}
+
+/// Every load's rate times 0.1 to 1000, on a log scale, snapped to two
+/// significant figures; its label has a fixed width, so the slider does not
+/// move under the pointer.
+#[function_component(LoadSlider)]
+pub fn load_slider(props: &LoadSliderProps) -> Html {
+    let oninput = {
+        let on_change = props.on_change.clone();
+        Callback::from(move |e: InputEvent| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            if let Ok(exponent) = input.value().parse::<f64>() {
+                on_change.emit(format::slider_multiplier(exponent));
+            }
+        })
+    };
+    let m = props.multiplier;
+    html! {
+        <label class="load" title="Every load's rate times this">
+            {"Load"}
+            <input id="load-multiplier" type="range" min="-1" max="3" step="0.01"
+                aria-valuetext={format::multiplier(m)} value={format!("{}", m.log10())} {oninput} />
+            <span class="load-value" data-testid="load-multiplier">{ format::multiplier(m) }</span>
+        </label>
+    }
+}
