@@ -5,7 +5,8 @@
 //! commands and draws the [`protocol::FromWorker`] frames it gets back.
 
 //! Folders by concern: `page` (the components), `canvas` (the topology),
-//! `charts`. The pure modules (protocol and its wire encoding, the library,
+//! `charts`, `worker` (the worker and the protocol to it), `keep` (links,
+//! local storage, exports). The pure modules (protocol and its wire encoding, the library,
 //! chart and compare data, the sweep job, the inspector's field catalogue,
 //! the topology layout, the dots, the edit history, the workbench's rules,
 //! human units and saturation) build natively and are tested there;
@@ -15,26 +16,17 @@ pub mod canvas;
 pub mod charts;
 pub mod crash;
 pub mod edit_history;
-pub mod export;
 pub mod fields;
 pub mod format;
 pub mod insight;
+pub mod keep;
 pub mod library;
-pub mod protocol;
-pub mod share_link;
-pub mod sweep_job;
-pub mod wire;
 pub mod workbench;
+pub mod worker;
 
 #[cfg(target_arch = "wasm32")]
 pub mod browser;
 #[cfg(target_arch = "wasm32")]
-pub mod keep;
-#[cfg(target_arch = "wasm32")]
 pub mod page;
 #[cfg(target_arch = "wasm32")]
 pub mod side;
-#[cfg(target_arch = "wasm32")]
-pub mod worker_client;
-#[cfg(target_arch = "wasm32")]
-pub mod worker_runtime;

@@ -4,7 +4,7 @@
 #[cfg(target_arch = "wasm32")]
 fn main() {
     if scalesim_web::browser::in_worker() {
-        scalesim_web::worker_runtime::start();
+        scalesim_web::worker::runtime::start();
     } else if scalesim_web::browser::query("bench").as_deref() == Some("1") {
         // `?bench=1` is the engine benchmark page; anything else the app.
         yew::Renderer::<scalesim_web::page::bench_page::BenchPage>::new().render();

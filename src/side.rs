@@ -9,8 +9,8 @@ use scalesim_engine::edit::Edit;
 use yew::Callback;
 
 use crate::edit_history::{EditHistory, Origin};
-use crate::protocol::{FromWorker, LiveChange, ToWorker};
-use crate::worker_client::SimWorker;
+use crate::worker::client::SimWorker;
+use crate::worker::protocol::{FromWorker, LiveChange, ToWorker};
 
 /// The scenario a side runs (or is asked to).
 #[derive(Clone, Debug)]
@@ -99,7 +99,7 @@ impl Side {
     fn keep(&self) {
         if self.autosave {
             let (file, toml) = &self.current.good;
-            crate::keep::autosave(file, toml);
+            crate::keep::store::autosave(file, toml);
         }
     }
 
@@ -218,7 +218,8 @@ pub fn spawn(slot: &SideSlot) {
                 side.keep();
             }
             FromWorker::Summary { json } => {
-                let name = format!("{}-summary.json", crate::export::stem(&side.current.good.0));
+                let name =
+                    format!("{}-summary.json", crate::keep::export::stem(&side.current.good.0));
                 if let Err(message) =
                     crate::browser::download_bytes(&name, "application/json", json.as_bytes())
                 {

@@ -225,8 +225,8 @@ impl SweepForm {
     /// The worker's command for this form (a run count that does not parse
     /// is one run; seconds that do not parse keep the scenario's duration,
     /// and the worker checks both).
-    pub fn command(&self, hint: &str) -> crate::protocol::ToWorker {
-        crate::protocol::ToWorker::Sweep {
+    pub fn command(&self, hint: &str) -> crate::worker::protocol::ToWorker {
+        crate::worker::protocol::ToWorker::Sweep {
             param: self.param_or(hint).trim().to_owned(),
             runs: self.runs.trim().parse().unwrap_or(1),
             duration_s: self.seconds.trim().parse().ok(),
@@ -248,7 +248,7 @@ mod tests {
 
     #[test]
     fn the_sweep_form_sends_what_it_shows() {
-        use crate::protocol::ToWorker;
+        use crate::worker::protocol::ToWorker;
         let form = SweepForm::default();
         assert_eq!(form.param_or("load.u.rate=1..2:2"), "load.u.rate=1..2:2");
         assert_eq!(

@@ -5,7 +5,7 @@
 
 use scalesim_web::browser;
 use scalesim_web::page::app::{DEMO_FILE, DEMO_TOML};
-use scalesim_web::protocol::{FromWorker, LiveChange, Speed, ToWorker, decode, encode};
+use scalesim_web::worker::protocol::{FromWorker, LiveChange, Speed, ToWorker, decode, encode};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::*;

@@ -143,7 +143,7 @@ pub fn time_chart(props: &TimeChartProps) -> Html {
         let (data, title, x, y) =
             (props.data.clone(), props.title.clone(), props.x_desc.clone(), props.y_desc.clone());
         Callback::from(move |_| {
-            let svg = crate::export::chart_svg(&data, &title, &x, &y);
+            let svg = crate::keep::export::chart_svg(&data, &title, &x, &y);
             let _ = crate::browser::download_bytes(
                 &format!("{slug}.svg"),
                 "image/svg+xml",

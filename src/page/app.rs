@@ -16,6 +16,7 @@ use crate::canvas::topology_canvas::TopologyCanvas;
 use crate::canvas::topology_layout::Selection;
 use crate::charts::chart_data::{self, ChartData};
 use crate::charts::time_chart::{History, TimeChart};
+use crate::keep::{export, share_link, store};
 use crate::library::{self, LESSONS};
 use crate::page::compare_view::CompareView;
 use crate::page::controls::{LibraryPicker, LoadSlider, SpeedPicker};
@@ -25,10 +26,10 @@ use crate::page::models_page::ModelsPage;
 use crate::page::panels::{ComponentList, FormulaTable, NodeChooser, NodeStates};
 use crate::page::sweep_panel::{SweepPanel, SweepResult};
 use crate::page::tab_bar::TabBar;
-use crate::protocol::{FromWorker, ScenarioInfo, Speed, ToWorker};
 use crate::side::{self, EditStatus, Side, SideEvent, SideSlot};
 use crate::workbench::{DashTab, SideTab, SweepForm, View};
-use crate::{browser, export, format, insight, keep, share_link};
+use crate::worker::protocol::{FromWorker, ScenarioInfo, Speed, ToWorker};
+use crate::{browser, format, insight};
 
 /// Windows kept for the chart; older ones scroll off.
 const MAX_WINDOWS: usize = 3_600;
@@ -295,7 +296,7 @@ pub fn app() -> Html {
     let share_text = use_state(|| None::<(String, String)>);
     let embed_snippet = use_state(|| None::<String>);
     let save_name = use_state(String::new);
-    let saved = use_state(keep::saved);
+    let saved = use_state(store::saved);
     let notice = use_state(|| None::<String>);
 
     {
@@ -303,7 +304,7 @@ pub fn app() -> Html {
         use_effect_with((), move |_| {
             let starting = side_a.clone();
             wasm_bindgen_futures::spawn_local(async move {
-                let start = keep::start_up().await;
+                let start = store::start_up().await;
                 {
                     let mut a = starting.borrow_mut();
                     a.current.good = start.own;
@@ -572,7 +573,7 @@ pub fn app() -> Html {
             let (shared, share_text, dispatch) =
                 (shared_now(), share_text.clone(), dispatch.clone());
             wasm_bindgen_futures::spawn_local(async move {
-                match keep::link_fragment(&shared).await {
+                match store::link_fragment(&shared).await {
                     Ok(fragment) => {
                         browser::replace_hash(&fragment);
                         let url = format!("{}#{fragment}", browser::page_url());
@@ -601,7 +602,7 @@ pub fn app() -> Html {
             let (embed_snippet, dispatch, name) =
                 (embed_snippet.clone(), dispatch.clone(), name.clone());
             wasm_bindgen_futures::spawn_local(async move {
-                match keep::link_fragment(&shared).await {
+                match store::link_fragment(&shared).await {
                     Ok(fragment) => {
                         let base = browser::page_url();
                         let sep = if base.contains('?') { '&' } else { '?' };
@@ -624,10 +625,10 @@ pub fn app() -> Html {
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             let (file, toml) = side_a.borrow().current.good.clone();
-            match keep::save_as(&save_name, &file, &toml) {
+            match store::save_as(&save_name, &file, &toml) {
                 Ok(()) => {
                     notice.set(Some(format!("Saved as “{}”.", save_name.trim())));
-                    saved.set(keep::saved());
+                    saved.set(store::saved());
                 }
                 Err(message) => notice.set(Some(format!("Not saved: {message}."))),
             }
@@ -648,8 +649,8 @@ pub fn app() -> Html {
         Callback::from(move |_| {
             let name = save_name.trim().to_owned();
             if saved.iter().any(|s| s.name == name) {
-                keep::delete(&name);
-                saved.set(keep::saved());
+                store::delete(&name);
+                saved.set(store::saved());
                 notice.set(Some(format!("Deleted “{name}”.")));
             } else {
                 notice.set(Some("Type the name of a saved scenario to delete it.".to_owned()));

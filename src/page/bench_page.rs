@@ -6,8 +6,8 @@
 
 use yew::prelude::*;
 
-use crate::protocol::{FromWorker, ToWorker};
-use crate::worker_client::SimWorker;
+use crate::worker::client::SimWorker;
+use crate::worker::protocol::{FromWorker, ToWorker};
 
 #[derive(Clone, Debug, Default, PartialEq)]
 struct Results {

@@ -7,7 +7,7 @@ use yew::prelude::*;
 
 use crate::format;
 use crate::library::LESSONS;
-use crate::protocol::Speed;
+use crate::worker::protocol::Speed;
 
 #[derive(Properties, PartialEq)]
 pub struct LibraryPickerProps {

@@ -10,8 +10,8 @@ use yew::prelude::*;
 
 use crate::charts::chart_data::ChartData;
 use crate::charts::time_chart::TimeChart;
-use crate::protocol::ToWorker;
 use crate::workbench::SweepForm;
+use crate::worker::protocol::ToWorker;
 
 /// A finished sweep, as the page keeps it.
 #[derive(Debug, PartialEq)]

@@ -6,10 +6,10 @@
 use serde::{Deserialize, Serialize};
 
 use crate::browser;
+use crate::keep::share_link::{self, LinkError, Shared};
 use crate::library;
 use crate::page::app::{DEMO_FILE, DEMO_TOML};
-use crate::protocol::ToWorker;
-use crate::share_link::{self, LinkError, Shared};
+use crate::worker::protocol::ToWorker;
 
 /// Where the saved list lives.
 const SAVED_KEY: &str = "scalesim.saved.v1";

@@ -2,9 +2,9 @@
 //!
 //! Both sides are this crate (one Wasm module, started once in the page and
 //! once in the worker), so one definition serves both; messages travel as
-//! bytes through `postMessage`, in the compact encoding of [`crate::wire`].
+//! bytes through `postMessage`, in the compact encoding of [`crate::worker::wire`].
 
-use crate::wire::{Wire, from_bytes, to_bytes};
+use crate::worker::wire::{Wire, from_bytes, to_bytes};
 use scalesim_engine::coordination::UslFit;
 use scalesim_engine::edit::Edit;
 use scalesim_engine::formula::FormulaCheck;

@@ -134,7 +134,7 @@ impl SweepJob {
 mod tests {
     use super::*;
 
-    const STATION: &str = include_str!("../scenarios/station.toml");
+    const STATION: &str = include_str!("../../scenarios/station.toml");
 
     fn run_to_end(job: &mut SweepJob) -> SweepStatus {
         for _ in 0..100_000 {

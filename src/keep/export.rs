@@ -205,7 +205,7 @@ mod tests {
     use scalesim_engine::{Scenario, SimDuration, SimTime, Simulation};
 
     fn windows() -> Vec<WindowReport> {
-        let text = include_str!("../scenarios/station.toml");
+        let text = include_str!("../../scenarios/station.toml");
         let scenario = Scenario::from_toml("station.toml", text).unwrap_or_else(|e| panic!("{e}"));
         let mut sim = Simulation::new(scenario).unwrap_or_else(|e| panic!("{e}"));
         sim.advance_until(SimTime::ZERO + SimDuration::from_secs(5))

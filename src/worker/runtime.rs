@@ -12,12 +12,12 @@ use scalesim_engine::{Scenario, SimDuration, SimTime, Simulation, WindowReport};
 use scalesim_engine::{edit, formula, outline, set, workloads};
 
 use crate::browser;
-use crate::sweep_job::{SweepJob, SweepStatus};
+use crate::worker::sweep_job::{SweepJob, SweepStatus};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
-use crate::protocol::{
+use crate::worker::protocol::{
     Frame, FromWorker, LiveChange, SAMPLE, ScenarioInfo, Speed, ToWorker, decode, encode,
 };
 

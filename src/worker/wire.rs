@@ -27,7 +27,7 @@ use scalesim_engine::scenario::Mode;
 use scalesim_engine::sim::{BreakerView, InFlight, NodeState, Snapshot, Stage};
 use scalesim_engine::sweep::{Estimate, SweepPoint};
 
-use crate::protocol::{Frame, FromWorker, LiveChange, ScenarioInfo, Speed, ToWorker};
+use crate::worker::protocol::{Frame, FromWorker, LiveChange, ScenarioInfo, Speed, ToWorker};
 
 /// Why a message could not be read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -449,7 +449,8 @@ error_rate = 0.3
     #[test]
     fn every_variant_round_trips() {
         let outline =
-            scalesim_engine::outline::outline(include_str!("../scenarios/checkout.toml")).unwrap();
+            scalesim_engine::outline::outline(include_str!("../../scenarios/checkout.toml"))
+                .unwrap();
         let edits = vec![
             Edit::Set { path: "api.workers".into(), value: "4".into() },
             Edit::Unset { path: "api.timeout".into() },

@@ -7,7 +7,7 @@ use web_sys::{ErrorEvent, MessageEvent, Worker, WorkerOptions, WorkerType};
 use yew::Callback;
 
 use crate::browser;
-use crate::protocol::{FromWorker, ToWorker, decode, encode};
+use crate::worker::protocol::{FromWorker, ToWorker, decode, encode};
 
 /// The worker's bootstrap (`static/worker.js`), relative to the page so the
 /// app works from any sub-path.

@@ -1,0 +1,9 @@
+//! What outlives the tab: share links (`share_link`, a pure format tested
+//! natively), exports (`export`: CSV, SVG, names), and what the page keeps
+//! in local storage and opens with (`store`).
+
+pub mod export;
+pub mod share_link;
+
+#[cfg(target_arch = "wasm32")]
+pub mod store;
