@@ -49,13 +49,7 @@ pub fn quantity(v: f64) -> String {
     } else {
         (a, "")
     };
-    let digits = if suffix.is_empty() && a >= 1000.0 {
-        format!("{a:.0}")
-    } else if suffix.is_empty() && a >= 10.0 {
-        format!("{:.0}", a)
-    } else {
-        sig3(scaled)
-    };
+    let digits = if suffix.is_empty() && a >= 10.0 { format!("{a:.0}") } else { sig3(scaled) };
     format!("{sign}{digits}{suffix}")
 }
 

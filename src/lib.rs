@@ -4,7 +4,8 @@
 //! The page never touches engine internals: it sends [`protocol::ToWorker`]
 //! commands and draws the [`protocol::FromWorker`] frames it gets back.
 
-//! The pure modules (protocol and its wire encoding, library, chart and compare data, the
+//! The pure modules (protocol and its wire encoding, a run and its history
+//! of live changes, share links, library, chart and compare data, the
 //! sweep job, the inspector's field catalogue, the topology layout, the
 //! dot pool and the edit history) build natively and are tested there;
 //! everything that touches the browser is wasm32-only.
@@ -20,6 +21,7 @@ pub mod format;
 pub mod insight;
 pub mod library;
 pub mod protocol;
+pub mod replay;
 pub mod share_link;
 pub mod sweep_job;
 pub mod topology_layout;

@@ -28,6 +28,8 @@ use scalesim_engine::sim::{BreakerView, InFlight, NodeState, Snapshot, Stage};
 use scalesim_engine::sweep::{Estimate, SweepPoint};
 
 use crate::protocol::{Frame, FromWorker, LiveChange, ScenarioInfo, Speed, ToWorker};
+use crate::replay::{Change, Entry};
+use crate::share_link::Variant;
 
 /// Why a message could not be read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -347,11 +349,20 @@ wire_enum!(Edit {
 });
 
 wire_enum!(LiveChange {
-    0 => Set { path, value },
-    1 => CallMode { node, call, mode },
-    2 => Replace { file, toml },
-    3 => Edit { edit },
+    0 => Replace { toml },
+    1 => Edit { edit },
 });
+
+wire_enum!(Change {
+    0 => Edit { edit },
+    1 => Text { toml },
+    2 => Load { multiplier },
+});
+
+wire_struct! {
+    Entry { at_ns, change }
+    Variant { file, toml, seed, time_ns, load, history }
+}
 
 wire_enum!(ToWorker {
     0 => Load { file, toml },
@@ -364,9 +375,10 @@ wire_enum!(ToWorker {
     7 => Apply { change, id },
     8 => Sweep { param, runs, duration_s },
     9 => CancelSweep,
-    10 => RunTo { time_ns },
+    10 => Replay { seed, load, history, time_ns },
     11 => Summary,
     12 => Bench { customers },
+    13 => Record,
 });
 
 wire_enum!(FromWorker {
@@ -381,6 +393,7 @@ wire_enum!(FromWorker {
     8 => Summary { json },
     9 => BenchResult { name, customers_per_s },
     10 => BenchDone { memory },
+    11 => Recorded { run, complete },
 });
 
 #[cfg(test)]
@@ -432,6 +445,15 @@ error_rate = 0.3
         })
     }
 
+    /// A history with every kind of change.
+    fn history(edits: &[Edit]) -> Vec<Entry> {
+        let mut changes: Vec<Change> =
+            edits.iter().cloned().map(|edit| Change::Edit { edit }).collect();
+        changes.push(Change::Text { toml: "[scenario]".into() });
+        changes.push(Change::Load { multiplier: 0.1 });
+        changes.into_iter().zip(0u64..).map(|(change, at_ns)| Entry { at_ns, change }).collect()
+    }
+
     #[test]
     fn a_real_frame_round_trips() {
         let frame = busy_frame();
@@ -470,21 +492,12 @@ error_rate = 0.3
             ToWorker::Restart { seed: None },
             ToWorker::Sweep { param: "p".into(), runs: u32::MAX, duration_s: None },
             ToWorker::CancelSweep,
-            ToWorker::RunTo { time_ns: 1 << 62 },
+            ToWorker::Replay { seed: None, load: 1.0, history: Vec::new(), time_ns: 1 << 62 },
+            ToWorker::Replay { seed: Some(3), load: 2.5, history: history(&edits), time_ns: 9 },
             ToWorker::Summary,
             ToWorker::Bench { customers: 0 },
-            ToWorker::Apply {
-                change: LiveChange::Set { path: "a".into(), value: "1".into() },
-                id: 1,
-            },
-            ToWorker::Apply {
-                change: LiveChange::CallMode { node: "a".into(), call: 3, mode: "sync".into() },
-                id: 2,
-            },
-            ToWorker::Apply {
-                change: LiveChange::Replace { file: "f".into(), toml: String::new() },
-                id: 3,
-            },
+            ToWorker::Record,
+            ToWorker::Apply { change: LiveChange::Replace { toml: String::new() }, id: 3 },
         ];
         commands.push(ToWorker::Apply {
             change: LiveChange::Edit { edit: Edit::Many { edits: edits.clone() } },
@@ -492,7 +505,8 @@ error_rate = 0.3
         });
         commands.extend(
             edits
-                .into_iter()
+                .iter()
+                .cloned()
                 .map(|edit| ToWorker::Apply { change: LiveChange::Edit { edit }, id: 5 }),
         );
         for command in commands {
@@ -533,6 +547,18 @@ error_rate = 0.3
             FromWorker::Summary { json: "{}".into() },
             FromWorker::BenchResult { name: "mm1".into(), customers_per_s: 1e6 },
             FromWorker::BenchDone { memory: vec![(0.0, 1.0), (3600.0, 2.0)] },
+            FromWorker::Recorded { run: None, complete: true },
+            FromWorker::Recorded {
+                run: Some(Variant {
+                    file: "f".into(),
+                    toml: "t".into(),
+                    seed: None,
+                    time_ns: 5,
+                    load: 0.5,
+                    history: history(&edits),
+                }),
+                complete: false,
+            },
         ];
         for report in reports {
             assert_eq!(from_bytes::<FromWorker>(&to_bytes(&report)), Ok(report));
@@ -580,6 +606,6 @@ error_rate = 0.3
         assert_eq!(from_bytes::<FromWorker>(&wide), Err(WireError::Overflow));
         // A string that is not UTF-8.
         assert_eq!(from_bytes::<FromWorker>(&[3, 2, 0xff, 0xfe]), Err(WireError::NotUtf8));
-        assert_eq!(from_bytes::<ToWorker>(&[13]), Err(WireError::UnknownTag(13)));
+        assert_eq!(from_bytes::<ToWorker>(&[14]), Err(WireError::UnknownTag(14)));
     }
 }

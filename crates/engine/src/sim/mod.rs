@@ -41,7 +41,7 @@ mod windows;
 
 use crate::time::{SimDuration, SimTime};
 use crate::wait_queue::WaitQueue;
-pub use live::{BreakerView, Change, InFlight, NodeState, Snapshot};
+pub use live::{BreakerView, InFlight, NodeState, Snapshot};
 use windows::{LoadTally, NodeClosed, NodeTally};
 
 /// What can happen at an instant.
