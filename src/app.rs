@@ -309,7 +309,7 @@ pub fn app() -> Html {
     {
         let (side_a, side_b, dispatch) = (side_a.clone(), side_b.clone(), state.dispatcher());
         let (linked_b, dispatch_b) = (side_b.clone(), state_b.dispatcher());
-        let (editing_b, dash_tab) = (editing_b.clone(), dash_tab.clone());
+        let (editing_b, dash_tab, embedded) = (editing_b.clone(), dash_tab.clone(), *embed);
         use_effect_with((), move |_| {
             let starting = side_a.clone();
             wasm_bindgen_futures::spawn_local(async move {
@@ -326,8 +326,9 @@ pub fn app() -> Html {
                     dispatch.dispatch(Action::OpenFailed(message));
                 }
                 side::spawn(&starting);
-                // A link made while comparing opens the comparison.
-                if let Some((file, toml, after)) = start.open_b {
+                // A link made while comparing opens the comparison (the
+                // compact player shows A alone).
+                if let Some((file, toml, after)) = start.open_b.filter(|_| !embedded) {
                     let sink = Callback::from(move |e: SideEvent| dispatch_b.dispatch(e.into()));
                     *linked_b.borrow_mut() = Some(side::spawn_linked(file, toml, after, sink));
                     dash_tab.set(DashTab::Compare);

@@ -156,7 +156,8 @@ pub enum FromWorker {
     /// Something went wrong, in words for the user.
     Error { message: String },
     /// Live change `id` took effect; `toml` is the scenario's text with it,
-    /// which the page keeps so a restarted worker loses no edit.
+    /// which the page keeps so a restarted worker loses no edit. Id 0: a
+    /// share link's changes, replayed.
     Applied {
         toml: String,
         id: u64,

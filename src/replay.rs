@@ -123,6 +123,8 @@ pub struct Run {
     pending: VecDeque<Entry>,
     /// Why replaying stopped, until the caller takes it.
     replay_error: Option<String>,
+    /// Replayed changes took effect since the caller last asked.
+    replayed: bool,
 }
 
 impl Run {
@@ -147,6 +149,7 @@ impl Run {
             overflowed: false,
             pending: VecDeque::new(),
             replay_error: None,
+            replayed: false,
         }
     }
 
@@ -275,6 +278,12 @@ impl Run {
         self.replay_error.take()
     }
 
+    /// Whether replayed changes took effect since the last call (the page
+    /// then needs the text as edited), once.
+    pub fn take_replayed(&mut self) -> bool {
+        std::mem::take(&mut self.replayed)
+    }
+
     /// Stops replaying: the user took over.
     pub fn stop_replay(&mut self) {
         self.pending.clear();
@@ -288,7 +297,9 @@ impl Run {
             }
             let Some(entry) = self.pending.pop_front() else { break };
             let at = SimTime::from_nanos(entry.at_ns);
-            if let Err(why) = self.apply_now(entry.change, false) {
+            let applied = self.apply_now(entry.change, false);
+            self.replayed |= applied.is_ok();
+            if let Err(why) = applied {
                 self.pending.clear();
                 self.replay_error = Some(format!(
                     "This link's live change at {:.3} s could not be replayed ({why}); the run goes on without the rest.",
@@ -413,6 +424,7 @@ mod tests {
         }
         assert_eq!(state(&replayed, &windows), state(&live, &live_windows));
         assert_eq!(replayed.text(), live.text());
+        assert!(replayed.take_replayed() && !replayed.take_replayed());
         assert_eq!(replayed.multiplier(), 2.5);
         // Replaying recorded the same history: sharing again gives the
         // same link.

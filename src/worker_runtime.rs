@@ -146,7 +146,7 @@ impl Runner {
                 runner.start(run, false);
                 match replayed {
                     Ok(()) => {
-                        runner.report_replay_error();
+                        runner.report_replay();
                         runner.run_to = Some(SimTime::from_nanos(time_ns));
                         runner.playing = true;
                         runner.last_tick_ms = js_sys::Date::now();
@@ -183,7 +183,7 @@ impl Runner {
                     let window = run.sim().scenario().scenario.window;
                     run.advance_by(window)
                 });
-                runner.report_replay_error();
+                runner.report_replay();
                 runner.post_frame(windows);
             }
             ToWorker::Restart { seed } => {
@@ -297,9 +297,19 @@ impl Runner {
         self.post_frame(Vec::new());
     }
 
-    /// Tells the page why a link's replay stopped, if it did.
-    fn report_replay_error(&mut self) {
-        if let Some(message) = self.run.as_mut().and_then(Run::take_replay_error) {
+    /// Tells the page what a link's replay did since the last report: the
+    /// text as edited by the changes replayed (an `Applied` with id 0, so
+    /// the canvas, the inspector and the kept text follow), and why it
+    /// stopped, if it did.
+    fn report_replay(&mut self) {
+        let Some(run) = self.run.as_mut() else { return };
+        let error = run.take_replay_error();
+        if run.take_replayed() {
+            let toml = run.text().to_owned();
+            let outline = outline::outline(&toml).unwrap_or_default();
+            self.post(&FromWorker::Applied { toml, id: 0, outline, restarted: false });
+        }
+        if let Some(message) = error {
             self.post(&FromWorker::Error { message });
         }
     }
@@ -364,7 +374,7 @@ impl Runner {
         }
         let stalled = run.sim().stalled().map(str::to_owned);
         let arrived = run_to.is_some_and(|t| run.now() >= t);
-        runner.report_replay_error();
+        runner.report_replay();
         if let Some(message) = stalled {
             runner.playing = false;
             runner.run_to = None;

@@ -161,6 +161,11 @@ test('a run edited live three times and shared mid-run opens with every figure e
     const opened = await openAt(fresh.context, url, shared['sim-time']);
     assert.deepEqual(opened.stats, shared);
     assert.equal(await readStat(opened.page, 'load-multiplier'), load);
+    // The design shows as the sender left it: recommendations in the
+    // background.
+    await opened.page.click('#tab-inspector');
+    await opened.page.locator('.component-list button', { hasText: 'service recommendations' }).click();
+    await opened.page.waitForFunction(() => document.querySelector('#lane-toggle')?.textContent.includes('request path'), null, { timeout: 20000 });
     assert.deepEqual(opened.errors, []);
   } finally {
     await fresh.close();
