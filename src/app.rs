@@ -65,6 +65,8 @@ pub struct AppState {
     sweep_progress: Option<(u32, u32)>,
     /// The last sweep's curve.
     sweep: Option<Rc<SweepResult>>,
+    /// User latency over the last few windows together (the worker's).
+    rolling: Option<scalesim_engine::LatencyStats>,
     /// Node states and in-flight sample, as of the last frame.
     snapshot: Option<Rc<Snapshot>>,
     /// The history version the charts show.
@@ -167,6 +169,9 @@ impl Reducible for AppState {
                 next.load_multiplier = frame.load_multiplier;
                 if let Some(formulas) = frame.formulas {
                     next.formulas = Rc::new(formulas);
+                }
+                if frame.rolling.is_some() {
+                    next.rolling = frame.rolling;
                 }
                 if let Some(snapshot) = frame.snapshot {
                     next.snapshot = Some(Rc::new(snapshot));
@@ -1217,7 +1222,7 @@ pub fn app() -> Html {
                         { if state.playing { "Pause" } else { "Play" } }
                     </button>
                     <button id="step" onclick={on_step} disabled={!state.ready} title="Advance one window">{"Step"}</button>
-                    <button id="restart" onclick={on_restart} disabled={!state.ready}
+                    <button id="restart" onclick={on_restart.clone()} disabled={!state.ready}
                         title="Start this scenario over at time zero, with the seed given">{"Restart"}</button>
                 </span>
                 <span class="group speeds" role="group" aria-label="Speed">{ for speed_buttons }</span>
@@ -1298,7 +1303,7 @@ pub fn app() -> Html {
                 <FigureStrip name={state.scenario.as_ref().map(|s| AttrValue::from(s.name.clone())).unwrap_or_default()}
                     windows={edited_state.history.windows.clone()} version={edited_state.history.version}
                     names={node_names.clone()} variant={comparing.then(|| AttrValue::Static(if *editing_b { "B" } else { "A" }))}
-                    events={edited_state.events} />
+                    events={edited_state.events} rolling={edited_state.rolling} />
                 if let Some(message) = state.crashed.as_ref().or(state_b.crashed.as_ref()) {
                     <div class="error crash" role="alert" data-testid="crash">
                         <p>{ message.clone() }</p>
@@ -1314,7 +1319,16 @@ pub fn app() -> Html {
                     <div class="error link-error" role="alert">{ message.clone() }</div>
                 }
                 if let Some(message) = &state.error {
-                    <div class="error" role="alert">{ message.clone() }</div>
+                    if message.starts_with("overload:") {
+                        <div class="error overload" role="alert" data-testid="overload">
+                            <p class="overload-head"><strong>{"The run stopped: more work piled up than a tab can hold."}</strong>
+                                {" What it measured until then stays on screen. "}
+                                <button id="restart-1x" onclick={on_restart.clone()}>{"Restart at 1× load"}</button></p>
+                            <p class="overload-detail">{ message.clone() }</p>
+                        </div>
+                    } else {
+                        <div class="error" role="alert">{ message.clone() }</div>
+                    }
                 }
             </div>
             <nav class="views" aria-label="Views">{ for view_tabs }</nav>

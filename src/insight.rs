@@ -7,9 +7,12 @@ use std::borrow::Borrow;
 
 use scalesim_engine::WindowReport;
 
-/// Windows a judgement looks back over: long enough that one noisy window
-/// does not flip it, short enough that it follows a live change.
-pub const LOOK_BACK: usize = 3;
+/// Windows the offered load and capacity are averaged over: two, so one
+/// noisy window does not flip the judgement. A node counts as flat out when
+/// every worker was busy in either window: the window that straddles a live
+/// change (more workers) is partly idle on average and would otherwise hide
+/// a node that is still falling behind.
+pub const LOOK_BACK: usize = 2;
 /// Busy share from which a node counts as running flat out.
 const BUSY: f64 = 0.95;
 /// Offered over capacity from which a flat-out node counts as saturated
@@ -110,21 +113,24 @@ pub fn saturated<W: Borrow<WindowReport>>(windows: &[W]) -> Vec<Saturation> {
     }
     let mut found: Vec<Saturation> = (0..last.nodes.len())
         .filter_map(|i| {
-            let mut arrivals = 0u64;
-            let (mut completed, mut rejected, mut busy) = (0u64, 0u64, 0.0);
+            let (mut arrivals, mut completed, mut rejected, mut busy) = (0u64, 0u64, 0u64, 0.0);
             for w in recent {
-                let n = w.borrow().nodes.get(i)?;
+                let w = w.borrow();
+                let n = w.nodes.get(i)?;
                 arrivals += n.arrivals;
                 completed += n.completed;
                 rejected += n.rejected;
-                busy += n.utilization * (w.borrow().end_s - w.borrow().start_s);
+                busy += n.utilization * (w.end_s - w.start_s);
             }
-            let utilization = busy / span;
-            if utilization < BUSY || completed == 0 {
+            let flat_out = recent
+                .iter()
+                .any(|w| w.borrow().nodes.get(i).is_some_and(|n| n.utilization >= BUSY));
+            if !flat_out || completed == 0 || busy <= 0.0 {
                 return None;
             }
             let offered_rps = arrivals as f64 / span;
-            let capacity_rps = completed as f64 / span / utilization;
+            // Completions per second of fully busy workers.
+            let capacity_rps = completed as f64 / busy;
             if offered_rps < capacity_rps * OVER {
                 return None;
             }
@@ -189,6 +195,28 @@ mod tests {
         let text = s.sentence("api");
         assert!(text.starts_with("api is saturated: 1500 req/s offered"), "{text}");
         assert!(text.contains("queue grows by 167 a second"), "{text}");
+    }
+
+    #[test]
+    fn a_live_change_inside_the_look_back_does_not_hide_a_node_still_flat_out() {
+        // Three times the workers at t = 2.5 s: the window across the change
+        // is busy 60% on average; the node is still flat out after it, and
+        // still falls behind 3 000 arrivals a second.
+        let flat_out = |i, utilization, completed| {
+            let mut w = station(i, utilization, completed, 100.0 * i as f64);
+            w.nodes[0].arrivals = 3000;
+            w
+        };
+        let w = vec![
+            flat_out(0, 1.0, 800),
+            flat_out(1, 1.0, 800),
+            flat_out(2, 0.6, 1500),
+            flat_out(3, 1.0, 2400),
+        ];
+        let found = saturated(&w);
+        assert_eq!(found.len(), 1, "{found:?}");
+        // (1500 + 2400) completions over 0.6 + 1 busy seconds.
+        assert!((found[0].capacity_rps - 3900.0 / 1.6).abs() < 1.0, "{found:?}");
     }
 
     #[test]

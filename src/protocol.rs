@@ -12,7 +12,7 @@ use scalesim_engine::edit::Edit;
 use scalesim_engine::formula::FormulaCheck;
 use scalesim_engine::outline::Outline;
 use scalesim_engine::sweep::SweepPoint;
-use scalesim_engine::{Snapshot, WindowReport};
+use scalesim_engine::{LatencyStats, Snapshot, WindowReport};
 
 /// How fast simulated time runs against the wall clock.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -212,6 +212,10 @@ pub struct Frame {
     /// Each node's state now, and a bounded sample of the requests in
     /// flight (at most [`SAMPLE`]) with where they are.
     pub snapshot: Option<Snapshot>,
+    /// User latency over the last closed windows together
+    /// (`scalesim_engine::sim::RECENT_WINDOWS`), sent when a window closed
+    /// since the last frame; `None` keeps the last one.
+    pub rolling: Option<LatencyStats>,
 }
 
 /// The most in-flight requests a frame carries.
@@ -247,6 +251,7 @@ mod tests {
                 unit: "ms".to_owned(),
             }]),
             snapshot: None,
+            rolling: Some(LatencyStats { count: 3, p99: 12.5, ..LatencyStats::default() }),
         });
         assert_eq!(decode::<FromWorker>(&encode(&frame)), Ok(frame));
     }

@@ -101,6 +101,9 @@ struct Scene {
     zoom: f64,
     pan: [f64; 2],
     fit_pending: bool,
+    /// After an edit: fit again if a component or the lane boundary left
+    /// the view (a new component can land below the canvas's edge).
+    refit_if_hidden: bool,
     drag: Option<Drag>,
     pool: DotPool,
     last_ts: Option<f64>,
@@ -135,6 +138,7 @@ impl Scene {
             zoom: 1.0,
             pan: [0.0, 0.0],
             fit_pending: true,
+            refit_if_hidden: false,
             drag: None,
             pool: DotPool::new(DOT_CAP, DOTS_PER_SECOND, DOT_TRAVEL_S),
             last_ts: None,
@@ -178,6 +182,14 @@ impl Scene {
         self.pan = [at[0] - world[0] * self.zoom, at[1] - world[1] * self.zoom];
     }
 
+    /// Whether everything "Fit" would frame is on the canvas now.
+    fn all_in_view(&self, width: f64, height: f64) -> bool {
+        let (lo, hi) = self.layout.bounds();
+        let screen = |p: [f64; 2]| [p[0] * self.zoom + self.pan[0], p[1] * self.zoom + self.pan[1]];
+        let (a, b) = (screen(lo), screen(hi));
+        a[0] >= -1.0 && a[1] >= -1.0 && b[0] <= width + 1.0 && b[1] <= height + 1.0
+    }
+
     fn fit(&mut self, width: f64, height: f64) {
         let (lo, hi) = self.layout.bounds();
         let zoom = (width / (hi[0] - lo[0])).min(height / (hi[1] - lo[1])).clamp(0.1, 1.6);
@@ -208,6 +220,7 @@ pub fn topology_canvas(props: &Props) -> Html {
             if !Rc::ptr_eq(&s.outline, outline) || s.fit_pending {
                 s.outline = outline.clone();
                 s.relayout();
+                s.refit_if_hidden = true;
             }
         });
     }
@@ -514,6 +527,9 @@ fn frame(s: &mut Scene, canvas: &HtmlCanvasElement, ts: f64) {
     if canvas.width() != px_w || canvas.height() != px_h {
         canvas.set_width(px_w);
         canvas.set_height(px_h);
+    }
+    if std::mem::take(&mut s.refit_if_hidden) && !s.all_in_view(css_w, css_h) {
+        s.fit_pending = true;
     }
     if std::mem::take(&mut s.fit_pending) {
         s.fit(css_w, css_h);
@@ -846,12 +862,7 @@ fn draw(s: &Scene, ctx: &CanvasRenderingContext2d, dpr: f64, css_w: f64, ts: f64
                     let bucket = ((utilization * 10.0) as usize).min(9);
                     fills[bucket].push((x + 2.0, y + NODE_H - 2.0 - h, NODE_W - 4.0, h));
                 }
-                if let Some((_, ratio)) = s.saturated.iter().find(|(k, _)| *k == n) {
-                    warnings.push((
-                        format!("saturated · {}× capacity", crate::format::quantity(*ratio)),
-                        [it.pos[0], y - 8.0],
-                    ));
-                }
+                let saturated = s.saturated.iter().find(|(k, _)| *k == n).map(|(_, r)| *r);
                 let failing = report.is_some_and(|r| {
                     let bad = r.outcomes.error + r.outcomes.timeout + r.rejected;
                     r.arrivals > 0 && bad as f64 > 0.02 * r.arrivals as f64
@@ -898,10 +909,24 @@ fn draw(s: &Scene, ctx: &CanvasRenderingContext2d, dpr: f64, css_w: f64, ts: f64
                         y + NODE_H + 4.0,
                         NODE_W * fill.max(0.04),
                     ));
-                    if detailed {
+                    if detailed && saturated.is_none() {
                         queue_labels
                             .push((format!("{queued} queued"), [x + NODE_W, y + NODE_H + 11.0]));
                     }
+                }
+                // Under its own queue bar, so it cannot be read as the
+                // warning of the component above.
+                if let Some(ratio) = saturated {
+                    let ratio = crate::format::quantity(ratio);
+                    let text = if queued > 0 {
+                        format!(
+                            "saturated {ratio}× · {} queued",
+                            crate::format::quantity(queued as f64)
+                        )
+                    } else {
+                        format!("saturated {ratio}×")
+                    };
+                    warnings.push((text, [it.pos[0], y + NODE_H + 11.0]));
                 }
             }
         }
@@ -988,7 +1013,7 @@ fn draw(s: &Scene, ctx: &CanvasRenderingContext2d, dpr: f64, css_w: f64, ts: f64
     if !warnings.is_empty() {
         ctx.set_font("600 11px system-ui, sans-serif");
         ctx.set_text_align("center");
-        ctx.set_text_baseline("bottom");
+        ctx.set_text_baseline("top");
         ctx.set_fill_style_str("#b91c1c");
         for (text, at) in &warnings {
             let _ = ctx.fill_text(text, at[0], at[1]);

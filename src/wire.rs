@@ -331,7 +331,7 @@ wire_struct! {
     ScenarioInfo {
         file, name, description, watch, try_this, nodes, seed, sweep_hint, outline, edited,
     }
-    Frame { sim_time_ns, events, playing, load_multiplier, windows, formulas, snapshot }
+    Frame { sim_time_ns, events, playing, load_multiplier, windows, formulas, snapshot, rolling }
 }
 
 wire_enum!(Edit {
@@ -442,6 +442,7 @@ error_rate = 0.3
             windows,
             formulas: Some(scalesim_engine::formula::checks_of(&sim)),
             snapshot: Some(sim.snapshot(50)),
+            rolling: Some(sim.recent_latency()),
         })
     }
 

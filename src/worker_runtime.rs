@@ -68,6 +68,9 @@ struct Runner {
 pub fn start() {
     let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
     install_panic_reporter(scope.clone());
+    // The worker's Wasm memory, readable from outside (`scalesimMemory.buffer
+    // .byteLength`): the end-to-end tests hold it to a bound under overload.
+    let _ = js_sys::Reflect::set(&scope, &"scalesimMemory".into(), &wasm_bindgen::memory());
     let runner = Rc::new(RefCell::new(Runner {
         scope: scope.clone(),
         run: None,
@@ -457,6 +460,7 @@ impl Runner {
         if let Some(run) = &self.run {
             let sim = run.sim();
             let formulas = due.then(|| formula::checks_of(sim));
+            let rolling = (!windows.is_empty()).then(|| sim.recent_latency());
             if due {
                 self.formulas_at_ms = now_ms;
             }
@@ -468,6 +472,7 @@ impl Runner {
                 windows,
                 formulas,
                 snapshot: Some(sim.snapshot(SAMPLE)),
+                rolling,
             }));
         }
     }

@@ -5,11 +5,16 @@
 
 use std::rc::Rc;
 
-use scalesim_engine::WindowReport;
+use scalesim_engine::sim::RECENT_WINDOWS;
+use scalesim_engine::{LatencyStats, WindowReport};
 use yew::prelude::*;
 
 use crate::format::{self, ABSENT};
 use crate::insight;
+
+/// Events per simulated second from which a run is called heavy: about
+/// what the engine processes in a second of a browser worker's time.
+const HEAVY_EVENTS_PER_SIM_S: f64 = 2_000_000.0;
 
 #[derive(Properties, PartialEq)]
 pub struct FigureStripProps {
@@ -25,6 +30,9 @@ pub struct FigureStripProps {
     pub variant: Option<AttrValue>,
     /// Events processed so far.
     pub events: u64,
+    /// User latency over the last few windows together.
+    #[prop_or_default]
+    pub rolling: Option<LatencyStats>,
 }
 
 /// The figure strip.
@@ -39,7 +47,12 @@ pub fn figure_strip(props: &FigureStripProps) -> Html {
                 <span class="value" data-testid={id}>{value}</span></span>
         }
     };
-    let utilization = w.last().and_then(|w| w.nodes.first()).map(|n| format::share(n.utilization));
+    // The busiest node: the one that will saturate first.
+    let busiest = w.last().and_then(|w| {
+        w.nodes.iter().enumerate().max_by(|a, b| a.1.utilization.total_cmp(&b.1.utilization))
+    });
+    let busiest_name = busiest.and_then(|(i, _)| props.names.get(i).cloned()).unwrap_or_default();
+    let utilization = busiest.map(|(_, n)| format::share(n.utilization));
     let answered = if w.is_empty() {
         String::new()
     } else if f.answered == 0 {
@@ -47,6 +60,10 @@ pub fn figure_strip(props: &FigureStripProps) -> Html {
     } else {
         format!("n = {}", format::quantity(f.answered as f64))
     };
+    // The run's cost, known once a window has closed.
+    let events_per_sim_s =
+        w.last().filter(|l| l.end_s > 0.0).map(|l| props.events as f64 / l.end_s);
+    let heavy = events_per_sim_s.is_some_and(|r| r >= HEAVY_EVENTS_PER_SIM_S);
     let status = match saturated.first() {
         Some(s) => {
             let name = props.names.get(s.node).map_or("a node", String::as_str);
@@ -73,10 +90,25 @@ pub fn figure_strip(props: &FigureStripProps) -> Html {
                 <span class="value" data-testid="p99">{ format::maybe_duration_ms(f.p99_ms) }</span>
                 <span class="sub" data-testid="p99-n">{ answered }</span>
             </span>
+            if let Some(r) = props.rolling.filter(|_| !w.is_empty()) {
+                <span class="fig" title={format!("User latency that 99% of the answers of the last {RECENT_WINDOWS} windows together beat: steadier than one window's")}>
+                    <span class="label">{ format!("p99 · {RECENT_WINDOWS} win.") }</span>
+                    <span class="value" data-testid="p99-rolling">{ if r.count > 0 { format::duration_ms(r.p99) } else { ABSENT.to_owned() } }</span>
+                    <span class="sub">{ if r.count > 0 { format!("n = {}", format::quantity(r.count as f64)) } else { "no answers".to_owned() } }</span>
+                </span>
+            }
             { fig("throughput", "ok", f.goodput_rps.map_or(ABSENT.into(), format::rate), "Requests answered ok or degraded per second, last window") }
             { fig("rate", "offered", f.offered_rps.map_or(ABSENT.into(), format::rate), "Requests offered per second, last window") }
             { fig("failed", "failed", f.failed_share.map_or(ABSENT.into(), format::share), "Share of finished requests that ended in error, timeout or rejection, last window") }
-            { fig("utilization", "util.", utilization.unwrap_or_else(|| ABSENT.into()), "Busy share of the first node's workers, last window") }
+            <span class="fig" title="The node whose workers were busiest in the last window, and their busy share">
+                <span class="label">{"busiest"}</span><span class="sub">{ busiest_name }</span>
+                <span class="value" data-testid="utilization">{ utilization.unwrap_or_else(|| ABSENT.into()) }</span>
+            </span>
+            if let Some(rate) = events_per_sim_s {
+                <span class={classes!("fig", "meta", heavy.then_some("heavy"))} title="The run's cost: events the engine processes per simulated second. Past a few million, a simulated second takes about a second of the worker's time or more.">
+                    <span class="value" data-testid="event-rate">{ format::quantity(rate) }</span><span class="label">{"events / sim s"}</span>
+                </span>
+            }
             <span class="fig meta" title="Events processed and windows closed"><span class="value" data-testid="events">{ props.events.to_string() }</span>
                 <span class="label">{"events"}</span><span class="value" data-testid="windows">{ props.windows.len().to_string() }</span><span class="label">{"windows"}</span></span>
             { status }

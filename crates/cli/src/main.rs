@@ -6,14 +6,43 @@ mod edit;
 mod report;
 mod sweep;
 
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use scalesim_engine::{Scenario, SimDuration, Simulation, set};
+use scalesim_engine::{Run, RunError, Scenario, SimDuration, SimTime, Simulation, set};
+
+/// Exit codes, as `--help` lists them.
+mod exit {
+    /// Everything ran; every expectation held.
+    pub const OK: u8 = 0;
+    /// `check`: an expectation failed.
+    pub const BREACH: u8 = 1;
+    /// A file cannot run: unreadable, invalid, refused by a limit, or stuck.
+    pub const CANNOT_RUN: u8 = 2;
+    /// A run stopped at the bound on work in flight (an overload).
+    pub const OVERLOAD: u8 = 3;
+    /// The command line itself is wrong (unknown option, missing value).
+    pub const USAGE: u8 = 64;
+}
+
+const EXIT_CODES: &str = "\
+Exit codes:
+  0   everything ran (and, for check, every expectation held)
+  1   check: an expectation failed
+  2   a file cannot run: unreadable, invalid, over one of scalesim's limits, or stuck
+  3   overload: a run stopped at the bound on work in flight; the message
+      names the nodes whose queues grew and what would bound them
+  64  the command line is wrong (an unknown option, a missing value)";
 
 #[derive(Parser)]
-#[command(name = "scalesim", version, about = "Show how a system's design breaks under scale.")]
+#[command(
+    name = "scalesim",
+    version,
+    about = "Show how a system's design breaks under scale.",
+    after_help = EXIT_CODES
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -104,15 +133,49 @@ fn parse_duration(text: &str) -> Result<SimDuration, String> {
     SimDuration::parse(text).map_err(|e| e.to_string())
 }
 
+/// Why a command failed, and so its exit code.
+pub enum Failure {
+    /// The file cannot run (or cannot be read, or an argument is refused).
+    CannotRun(String),
+    /// A run stopped at the bound on work in flight.
+    Overload(String),
+}
+
+impl Failure {
+    fn report(self) -> ExitCode {
+        match self {
+            Failure::CannotRun(message) => {
+                eprintln!("scalesim: {message}");
+                ExitCode::from(exit::CANNOT_RUN)
+            }
+            Failure::Overload(message) => {
+                eprintln!("scalesim: {message}");
+                ExitCode::from(exit::OVERLOAD)
+            }
+        }
+    }
+}
+
+impl From<String> for Failure {
+    fn from(message: String) -> Failure {
+        Failure::CannotRun(message)
+    }
+}
+
 fn main() -> ExitCode {
-    match Cli::parse().command {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let usage = e.use_stderr();
+            let _ = e.print();
+            return ExitCode::from(if usage { exit::USAGE } else { exit::OK });
+        }
+    };
+    match cli.command {
         Command::Run { file, seed, duration, sets, json, windows } => {
             match run(&file, seed, duration, &sets, json, windows) {
                 Ok(()) => ExitCode::SUCCESS,
-                Err(message) => {
-                    eprintln!("scalesim: {message}");
-                    ExitCode::from(2)
-                }
+                Err(failure) => failure.report(),
             }
         }
         Command::Check { files, seed } => check(&files, seed),
@@ -126,26 +189,24 @@ fn main() -> ExitCode {
                 }
                 Err(e) => {
                     eprintln!("scalesim: {e}");
-                    ExitCode::from(2)
+                    ExitCode::from(exit::CANNOT_RUN)
                 }
             }
         }
         Command::Sweep { file, param, runs, duration, json, csv } => {
             match sweep::run(&file, &param, runs, duration, json, csv) {
                 Ok(()) => ExitCode::SUCCESS,
-                Err(message) => {
-                    eprintln!("scalesim: {message}");
-                    ExitCode::from(2)
-                }
+                Err(failure) => failure.report(),
             }
         }
     }
 }
 
 /// Runs every file's expectations; 0 when all hold, 1 on a breach, 2 when a
-/// file cannot run (the others are still checked).
+/// file cannot run, 3 when a run stopped at the bound on work in flight (the
+/// other files are still checked; the worst code wins).
 fn check(files: &[PathBuf], seed: Option<u64>) -> ExitCode {
-    let (mut checked, mut failed, mut broken) = (0, 0, 0);
+    let (mut checked, mut failed, mut broken, mut overloaded) = (0, 0, 0, 0);
     for file in files {
         let scenario = match load(file, seed, None, &[]) {
             Ok(s) => s,
@@ -160,10 +221,15 @@ fn check(files: &[PathBuf], seed: Option<u64>) -> ExitCode {
             println!("  (no [[expect]] blocks)");
             continue;
         }
-        let verdicts = match scalesim_engine::expect::evaluate(&scenario) {
+        let verdicts = match scalesim_engine::expect::evaluate_runs(&scenario) {
             Ok((_, verdicts)) => verdicts,
+            Err(RunError::Overload { overload, .. }) => {
+                eprintln!("scalesim: {}: {overload}", file.display());
+                overloaded += 1;
+                continue;
+            }
             Err(e) => {
-                eprintln!("scalesim: {e}");
+                eprintln!("scalesim: {}: {e}", file.display());
                 broken += 1;
                 continue;
             }
@@ -176,14 +242,76 @@ fn check(files: &[PathBuf], seed: Option<u64>) -> ExitCode {
         }
     }
     println!(
-        "{checked} expectations, {failed} failed{}",
-        if broken > 0 { format!(", {broken} files could not run") } else { String::new() }
+        "{checked} expectations, {failed} failed{}{}",
+        if broken > 0 { format!(", {broken} files could not run") } else { String::new() },
+        if overloaded > 0 {
+            format!(", {overloaded} stopped at the bound on work in flight (overload)")
+        } else {
+            String::new()
+        }
     );
-    match (broken, failed) {
-        (0, 0) => ExitCode::SUCCESS,
-        (0, _) => ExitCode::from(1),
-        _ => ExitCode::from(2),
+    ExitCode::from(if overloaded > 0 {
+        exit::OVERLOAD
+    } else if broken > 0 {
+        exit::CANNOT_RUN
+    } else if failed > 0 {
+        exit::BREACH
+    } else {
+        exit::OK
+    })
+}
+
+/// Runs `scenario` to its end as [`Simulation::run_to_end`] does, showing
+/// progress on stderr when it is a terminal: simulated time, and the events
+/// a simulated second (the run's cost), known after the first window.
+fn run_with_progress(scenario: Scenario) -> Result<Run, RunError> {
+    let end = SimTime::ZERO + scenario.scenario.duration;
+    let total_s = scenario.scenario.duration.as_secs_f64();
+    let mut sim = Simulation::new(scenario).map_err(RunError::Invalid)?;
+    let terminal = std::io::stderr().is_terminal();
+    let bar = if terminal {
+        indicatif::ProgressBar::new(end.since(SimTime::ZERO).as_nanos() / 1_000_000)
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{bar:40} {msg}  {elapsed} (eta {eta})")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    let mut windows = Vec::new();
+    if !terminal {
+        windows = sim.advance_until(end);
     }
+    // Steps sized by the wall clock (about a tenth of a second each), so
+    // the bar moves for a heavy run and costs nothing for a light one.
+    let mut step = SimDuration::from_millis(1);
+    while sim.now() < end && sim.stalled().is_none() {
+        let started = std::time::Instant::now();
+        windows.extend(sim.advance_until((sim.now() + step).min(end)));
+        let took = started.elapsed().as_secs_f64();
+        if took < 0.05 {
+            step = SimDuration::from_nanos(step.as_nanos().saturating_mul(2));
+        } else if took > 0.2 {
+            step = SimDuration::from_nanos((step.as_nanos() / 2).max(1_000));
+        }
+        let simulated = sim.now().as_secs_f64();
+        bar.set_position(sim.now().since(SimTime::ZERO).as_nanos() / 1_000_000);
+        bar.set_message(format!(
+            "{simulated:.3} of {total_s} simulated s, {:.0} events a simulated second",
+            sim.event_count() as f64 / simulated.max(1e-9)
+        ));
+    }
+    bar.finish_and_clear();
+    if let Some(overload) = sim.overload() {
+        let overload = Box::new(overload.clone());
+        let summary = sim.summary();
+        return Err(RunError::Overload { overload, partial: Box::new(Run { windows, summary }) });
+    }
+    if let Some(reason) = sim.stalled() {
+        return Err(RunError::Stuck(reason.to_owned()));
+    }
+    let summary = sim.summary();
+    Ok(Run { windows, summary })
 }
 
 /// Reads a scenario file with its overrides applied.
@@ -219,9 +347,21 @@ fn run(
     sets: &[String],
     json: bool,
     windows: bool,
-) -> Result<(), String> {
+) -> Result<(), Failure> {
     let scenario = load(file, seed, duration, sets)?;
-    let run = Simulation::run(scenario.clone()).map_err(|e| e.to_string())?;
+    let run = match run_with_progress(scenario.clone()) {
+        Ok(run) => run,
+        Err(RunError::Overload { overload, partial }) => {
+            if json {
+                let mut out = serde_json::to_value(&partial.summary).map_err(|e| e.to_string())?;
+                out["overload"] = serde_json::to_value(&overload).map_err(|e| e.to_string())?;
+                out["message"] = serde_json::Value::String(overload.message());
+                println!("{}", serde_json::to_string_pretty(&out).map_err(|e| e.to_string())?);
+            }
+            return Err(Failure::Overload(format!("{}: {overload}", file.display())));
+        }
+        Err(e) => return Err(Failure::CannotRun(e.to_string())),
+    };
     if json {
         let mut out = serde_json::to_value(&run.summary).map_err(|e| e.to_string())?;
         if windows {

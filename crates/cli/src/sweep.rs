@@ -2,12 +2,15 @@
 //! on every core, prints the curve.
 
 use std::fmt::Write;
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use scalesim_engine::sweep::{self, SweepPoint, SweepSpec};
-use scalesim_engine::{SimDuration, Simulation, Summary};
+use scalesim_engine::{RunError, SimDuration, Simulation, Summary};
+
+use crate::Failure;
 
 pub fn run(
     file: &PathBuf,
@@ -16,53 +19,82 @@ pub fn run(
     duration: Option<SimDuration>,
     json: bool,
     csv: bool,
-) -> Result<(), String> {
+) -> Result<(), Failure> {
     let base = crate::load(file, None, duration, &[])?;
     let spec = SweepSpec::parse(param, runs)?;
-    let steps = spec.values().len();
-    // Plan every run first, so a bad value is reported before any work.
-    let mut jobs = Vec::with_capacity(steps * runs as usize);
-    for step in 0..steps {
-        for r in 0..runs {
-            jobs.push((step, spec.scenario_for(&base, step, r).map_err(|e| e.to_string())?));
-        }
+    let steps = spec.step_count();
+    let total = spec.run_count();
+    // Each run's scenario is made when a thread takes it (a plan of every
+    // step up front is what made a large sweep slow to start); both ends
+    // are checked first, where a bad value usually is.
+    for step in [0, steps - 1] {
+        spec.scenario_for(&base, step, 0).map_err(|e| e.to_string())?;
     }
-    // A progress bar on a terminal (indicatif draws nothing when stderr is
-    // piped, so CI logs and `--json` output stay clean).
-    let progress = indicatif::ProgressBar::new(jobs.len() as u64);
+    let progress = if std::io::stderr().is_terminal() {
+        indicatif::ProgressBar::new(total as u64)
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
     progress.set_style(
         indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} runs  {elapsed} (eta {eta})")
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
     );
     let next = AtomicUsize::new(0);
-    let results: Mutex<Vec<(usize, usize, Summary)>> = Mutex::new(Vec::with_capacity(jobs.len()));
-    let failure: Mutex<Option<String>> = Mutex::new(None);
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(jobs.len());
+    let stop = AtomicBool::new(false);
+    let results: Mutex<Vec<(usize, usize, Summary)>> = Mutex::new(Vec::with_capacity(total));
+    let failure: Mutex<Option<(usize, Failure)>> = Mutex::new(None);
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(total);
+    let fail = |i: usize, f: Failure| {
+        stop.store(true, Ordering::Relaxed);
+        let mut slot = failure.lock().unwrap_or_else(|p| p.into_inner());
+        // The earliest run's failure is the one reported, whatever the
+        // threads' order.
+        if slot.as_ref().is_none_or(|(j, _)| i < *j) {
+            *slot = Some((i, f));
+        }
+    };
     std::thread::scope(|scope| {
         for _ in 0..threads {
             scope.spawn(|| {
-                loop {
+                while !stop.load(Ordering::Relaxed) {
                     let i = next.fetch_add(1, Ordering::Relaxed);
-                    let Some((step, scenario)) = jobs.get(i) else { break };
-                    let outcome = Simulation::run(scenario.clone());
+                    if i >= total {
+                        break;
+                    }
+                    let (step, r) = (i / runs as usize, i % runs as usize);
+                    let scenario = match spec.scenario_for(&base, step, r as u32) {
+                        Ok(s) => s,
+                        Err(e) => {
+                            fail(i, Failure::CannotRun(e.to_string()));
+                            break;
+                        }
+                    };
+                    let outcome = Simulation::run_to_end(scenario);
                     progress.inc(1);
                     match outcome {
                         Ok(run) => results.lock().unwrap_or_else(|p| p.into_inner()).push((
-                            *step,
+                            step,
                             i,
                             run.summary,
                         )),
-                        Err(e) => {
-                            *failure.lock().unwrap_or_else(|p| p.into_inner()) = Some(e.to_string())
-                        }
+                        Err(RunError::Overload { overload, .. }) => fail(
+                            i,
+                            Failure::Overload(format!(
+                                "{}: at {} = {}: {overload}",
+                                file.display(),
+                                spec.path,
+                                spec.value(step)
+                            )),
+                        ),
+                        Err(e) => fail(i, Failure::CannotRun(e.to_string())),
                     }
                 }
             });
         }
     });
     progress.finish_and_clear();
-    if let Some(message) = failure.into_inner().unwrap_or_else(|p| p.into_inner()) {
-        return Err(message);
+    if let Some((_, failure)) = failure.into_inner().unwrap_or_else(|p| p.into_inner()) {
+        return Err(failure);
     }
     let mut results = results.into_inner().unwrap_or_else(|p| p.into_inner());
     results.sort_by_key(|(_, i, _)| *i);

@@ -318,3 +318,61 @@ fn schema_describes_the_scenario_format() {
         assert!(text.contains(word), "schema lacks {word}");
     }
 }
+
+/// One worker, one second a request, a million requests a second.
+const FLOOD: &str = "[scenario]\nname = \"flood\"\nduration = \"1h\"\n\n[[load]]\nid = \"users\"\ntarget = \"api\"\nrate = 1000000\n\n[[node]]\nid = \"api\"\nkind = \"service\"\nworkers = 1\nservice_time = { dist = \"const\", value = \"1s\" }\n";
+
+#[test]
+fn an_overload_stops_with_its_own_exit_code_and_names_the_node() {
+    let path = temp_file("flood.toml", FLOOD);
+    let out = scalesim(&["run", path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(3));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("flood.toml: overload") && err.contains("`api`"), "{err}");
+    assert!(err.contains("capacity") && err.contains("a simulated second"), "{err}");
+    // The JSON has what was measured until the stop, and why it stopped.
+    let out = scalesim(&["run", path.to_str().unwrap(), "--json"]);
+    assert_eq!(out.status.code(), Some(3));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["overload"]["nodes"][0]["node"], "api");
+    assert!(v["message"].as_str().is_some_and(|m| m.contains("overload")));
+    // check and sweep say the same, with the same code.
+    let text = FLOOD.to_owned() + "\n[[expect]]\nmetric = \"p99\"\nbelow = \"1s\"\n";
+    let expecting = temp_file("flood-expect.toml", &text);
+    let out = scalesim(&["check", expecting.to_str().unwrap(), STATION]);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("`api`"));
+    let out = scalesim(&[
+        "sweep",
+        path.to_str().unwrap(),
+        "--param",
+        "api.workers=1..2:2",
+        "--runs",
+        "1",
+    ]);
+    assert_eq!(out.status.code(), Some(3));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("at api.workers = 1: overload"), "{err}");
+}
+
+#[test]
+fn exit_codes_are_documented_and_usage_has_its_own() {
+    let help = scalesim(&["--help"]);
+    assert!(help.status.success());
+    let text = String::from_utf8_lossy(&help.stdout);
+    for code in ["0 ", "1 ", "2 ", "3 ", "64 "] {
+        assert!(text.contains(&format!("  {code}")), "exit code {code}not in --help: {text}");
+    }
+    assert_eq!(scalesim(&["run", STATION, "--no-such-flag"]).status.code(), Some(64));
+}
+
+#[test]
+fn a_sweep_past_the_step_limit_is_refused_at_once() {
+    let started = std::time::Instant::now();
+    let out =
+        scalesim(&["sweep", STATION, "--param", "load.users.rate=1..100000:100000", "--runs", "1"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(started.elapsed().as_secs() < 5);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("limit of 10000 steps") && err.contains(":100`"), "{err}");
+}

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::metrics::{LatencyStats, Summary};
 use crate::scenario::{Scenario, ScenarioError};
-use crate::sim::Simulation;
+use crate::sim::{RunError, Simulation};
 use crate::time::SimDuration;
 
 pub use scalesim_scenario::expect::{Bound, ExpectSpec, LatencyField, METRICS, Metric, problems};
@@ -123,7 +123,23 @@ fn measure(metric: Metric, spec: &ExpectSpec, s: &Summary) -> Option<f64> {
 /// their range. Returns the full run's summary and one verdict an
 /// expectation, in order.
 pub fn evaluate(scenario: &Scenario) -> Result<(Summary, Vec<Verdict>), ScenarioError> {
-    let summary = Simulation::run(scenario.clone())?.summary;
+    evaluate_runs(scenario).map_err(|e| match e {
+        RunError::Invalid(e) => e,
+        other => ScenarioError {
+            diagnostics: vec![crate::scenario::Diagnostic {
+                file: scenario.scenario.name.clone(),
+                line: 0,
+                key: "scenario".to_owned(),
+                message: other.to_string(),
+            }],
+        },
+    })
+}
+
+/// [`evaluate`], telling a scenario that cannot run from a run that
+/// stopped early (an overload), so a caller can say which.
+pub fn evaluate_runs(scenario: &Scenario) -> Result<(Summary, Vec<Verdict>), RunError> {
+    let summary = Simulation::run_to_end(scenario.clone())?.summary;
     let mut ranged: Vec<((SimDuration, SimDuration), Summary)> = Vec::new();
     let mut verdicts = Vec::with_capacity(scenario.expects.len());
     for spec in &scenario.expects {
@@ -138,7 +154,7 @@ pub fn evaluate(scenario: &Scenario) -> Result<(Summary, Vec<Verdict>), Scenario
                         let mut part = scenario.clone();
                         part.scenario.warmup = range.0;
                         part.scenario.duration = range.1;
-                        ranged.push((range, Simulation::run(part)?.summary));
+                        ranged.push((range, Simulation::run_to_end(part)?.summary));
                         ranged.len() - 1
                     }
                 };

@@ -42,5 +42,5 @@ pub use metrics::{
 };
 pub use outcome::Outcome;
 pub use scenario::{Scenario, ScenarioError};
-pub use sim::{Run, Simulation, Snapshot};
+pub use sim::{NodeGrowth, Overload, Run, RunError, Simulation, Snapshot};
 pub use time::{SimDuration, SimTime};

@@ -26,6 +26,8 @@ pub struct SweepSpec {
 
 /// Most points times replications one sweep may ask for.
 pub const MAX_RUNS: u64 = 100_000;
+/// Most points of one curve ([`crate::limits::MAX_SWEEP_STEPS`]).
+pub use crate::limits::MAX_SWEEP_STEPS;
 
 impl SweepSpec {
     /// Parses `PATH=FROM..TO:STEPS`.
@@ -46,6 +48,17 @@ impl SweepSpec {
         if spec.steps < 2 {
             return Err(format!("`{text}`: at least 2 steps"));
         }
+        if spec.steps > MAX_SWEEP_STEPS {
+            return Err(format!(
+                "`{text}`: {} steps is over the limit of {MAX_SWEEP_STEPS} steps a sweep ({}); a \
+                 curve shows its shape in far fewer: write e.g. `{}={}..{}:100`",
+                spec.steps,
+                crate::limits::WHY,
+                spec.path,
+                from.trim(),
+                to.trim()
+            ));
+        }
         if spec.runs == 0 {
             return Err("--runs: at least 1".to_owned());
         }
@@ -60,10 +73,24 @@ impl SweepSpec {
 
     /// The parameter's value at each step, evenly spaced.
     pub fn values(&self) -> Vec<f64> {
-        let n = self.steps.max(2);
-        (0..n)
-            .map(|i| self.from + (self.to - self.from) * f64::from(i) / f64::from(n - 1))
-            .collect()
+        (0..self.step_count()).map(|i| self.value(i)).collect()
+    }
+
+    /// Points on the curve (both ends included).
+    pub fn step_count(&self) -> usize {
+        self.steps.max(2) as usize
+    }
+
+    /// Runs in all: points times replications.
+    pub fn run_count(&self) -> usize {
+        self.step_count() * self.runs.max(1) as usize
+    }
+
+    /// The parameter's value at step `step`, computed on its own, so a sweep
+    /// is planned one step at a time.
+    pub fn value(&self, step: usize) -> f64 {
+        let n = f64::from(self.steps.max(2));
+        self.from + (self.to - self.from) * step as f64 / (n - 1.0)
     }
 
     /// The scenario of step `step`, replication `run`: the value set, and the
@@ -110,7 +137,7 @@ impl SweepSpec {
     /// Step `step`'s value as written, and rounded (for integer parameters
     /// such as replicas, which refuse `2.5`).
     fn value_texts(&self, step: usize) -> (String, String) {
-        let value = self.values()[step];
+        let value = self.value(step);
         let text = if value.fract() == 0.0 { format!("{value:.0}") } else { value.to_string() };
         (text, format!("{}", value.round()))
     }
@@ -178,11 +205,11 @@ pub struct SweepPoint {
 /// and marks the knee: the first point whose p99 exceeds three times the
 /// first point's, or whose goodput falls below 95% of what was offered.
 pub fn summarise(spec: &SweepSpec, runs: &[Vec<Summary>]) -> Vec<SweepPoint> {
-    let values = spec.values();
     let mut points: Vec<SweepPoint> = runs
         .iter()
-        .zip(values)
-        .map(|(summaries, value)| {
+        .enumerate()
+        .map(|(step, summaries)| {
+            let value = spec.value(step);
             let figure = |f: &dyn Fn(&Summary) -> f64| {
                 Estimate::of(&summaries.iter().map(f).collect::<Vec<_>>())
             };
@@ -229,6 +256,10 @@ mod tests {
             assert!(SweepSpec::parse(bad, 1).is_err(), "{bad}");
         }
         assert!(SweepSpec::parse("r=1..2:1000", 1000).is_err(), "over the run limit");
+        let many = SweepSpec::parse("load.u.rate=1..100000:100000", 1).unwrap_err();
+        assert!(many.contains("limit of 10000 steps") && many.contains(":100`"), "{many}");
+        let big = SweepSpec::parse("load.u.rate=1..100000:10000", 1).unwrap();
+        assert_eq!((big.value(0), big.value(9999), big.step_count()), (1.0, 100000.0, 10000));
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! Fuzzing the scenario reader and the engine: every built-in scenario,
 //! mutated thousands of ways (bytes dropped, inserted and replaced, lines
-//! duplicated or cut, numbers changed), must be read or refused with a
+//! duplicated or cut, numbers changed or multiplied up to a hundredfold, strings
+//! made thousands of characters long, async cycles with fan-out closed),
+//! must be read or refused with a
 //! message, never panic; what is accepted must run without panicking, with
 //! time moving forward and requests conserved. Found cases live in
 //! `tests/corpus/` and are replayed here as regression tests.
@@ -53,7 +55,7 @@ fn mutate(text: &str, rng: &mut Rng) -> String {
             break;
         }
         let at = rng.below(bytes.len() as u64) as usize;
-        match rng.below(6) {
+        match rng.below(9) {
             0 => {
                 let end = (at + 1 + rng.below(20) as usize).min(bytes.len());
                 bytes.drain(at..end);
@@ -73,6 +75,32 @@ fn mutate(text: &str, rng: &mut Rng) -> String {
                     .map_or(bytes.len(), |i| at + i + 1);
                 let line = bytes[start..end].to_vec();
                 bytes.splice(end..end, line);
+            }
+            6 => {
+                // Lengthen a string (an id, a target) far past a name's
+                // length.
+                if let Some(q) = bytes[at..].iter().position(|&b| b == b'"') {
+                    let long = vec![b'n'; 60 + rng.below(5_000) as usize];
+                    bytes.splice(at + q + 1..at + q + 1, long);
+                }
+            }
+            7 => {
+                // Close an async cycle with a fan-out.
+                bytes.extend_from_slice(
+                    format!(
+                        "\n[[node]]\nid = \"cyc\"\nkind = \"service\"\nservice_time = {{ dist = \"exp\", mean = \"1ms\" }}\n  [[node.call]]\n  to = \"cyc\"\n  mode = \"async\"\n  fanout = {}\n",
+                        1 + rng.below(3)
+                    )
+                    .as_bytes(),
+                );
+            }
+            8 => {
+                // Ten or a hundred times the number (a load far past
+                // capacity; more would only make the test slow).
+                if let Some(d) = bytes[at..].iter().position(u8::is_ascii_digit) {
+                    let zeros: &[u8] = if rng.below(3) == 0 { b"00" } else { b"0" };
+                    bytes.splice(at + d + 1..at + d + 1, zeros.iter().copied());
+                }
             }
             _ => {
                 // Change a number in place.
@@ -150,5 +178,5 @@ fn the_corpus_of_found_cases_stays_fixed() {
         exercise(&entry.path().display().to_string(), &text);
         n += 1;
     }
-    assert!(n >= 3);
+    assert!(n >= 7);
 }

@@ -86,3 +86,69 @@ fn a_deep_sync_cycle_is_found_and_named() {
     let message = refusal(&text);
     assert!(message.contains("sync calls form a cycle"), "{}", &message[..message.len().min(300)]);
 }
+
+#[test]
+fn ids_are_short_names() {
+    let long = "n".repeat(40_000);
+    let text = String::from(HEAD)
+        + &format!("[[load]]\nid = \"users\"\ntarget = \"{long}x\"\nrate = 10\n")
+        + &service(&long, "");
+    let started = std::time::Instant::now();
+    let message = refusal(&text);
+    assert!(started.elapsed().as_secs() < 2, "{:?}", started.elapsed());
+    assert!(
+        message.contains("40000 characters long") && message.contains("at most 64"),
+        "{message}"
+    );
+    assert!(message.len() < 2_000, "the id is not echoed whole: {} bytes", message.len());
+    let text = String::from(HEAD) + &load("10") + &service("n0", "") + &service("my api", "");
+    let message = refusal(&text);
+    assert!(message.contains("contains ` `") && message.contains("`my-api`"), "{message}");
+}
+
+#[test]
+fn totals_over_the_scenario_are_capped() {
+    let mut text = String::from(HEAD) + &load("10");
+    for i in 0..20 {
+        text.push_str(&service(&format!("n{i}"), "replicas = 10000"));
+    }
+    assert_refused(&text, "200000 replicas in all");
+    let mut text = String::from(HEAD) + &load("10");
+    for i in 0..10 {
+        text.push_str(&service(&format!("n{i}"), "replicas = 100\nworkers = 100000"));
+    }
+    assert_refused(&text, "100000000 workers in all");
+    // At the limit is fine.
+    let mut text = String::from(HEAD) + &load("10");
+    for i in 0..10 {
+        text.push_str(&service(&format!("n{i}"), "replicas = 10000"));
+    }
+    assert!(Scenario::from_toml("ok.toml", &text).and_then(Simulation::new).is_ok());
+}
+
+#[test]
+fn an_async_cycle_that_multiplies_or_never_ends_is_refused() {
+    let call = |to: &str, extra: &str| {
+        format!("  [[node.call]]\n  to = \"{to}\"\n  mode = \"async\"\n  {extra}\n")
+    };
+    let cycle = |a: &str, b: &str| {
+        String::from(HEAD)
+            + &load("10")
+            + &service("n0", &call("n1", a))
+            + &service("n1", &call("n0", b))
+    };
+    let message = refusal(&cycle("fanout = 2", ""));
+    assert!(message.contains("async calls form a cycle (n0 → n1 → n0)"), "{message}");
+    assert!(message.contains("multiplies without end") && message.contains("2.000"), "{message}");
+    let message = refusal(&cycle("", ""));
+    assert!(message.contains("never ends"), "{message}");
+    // One in two passes goes on: it dies out, and runs.
+    let text = cycle("probability = 0.5", "");
+    assert!(Scenario::from_toml("ok.toml", &text).and_then(Simulation::new).is_ok());
+    // Through a queue node, and with fan-out × probability above one.
+    let text = String::from(HEAD)
+        + &load("10")
+        + &service("n0", &call("q", "fanout = 3\n  probability = 0.5"))
+        + "[[node]]\nid = \"q\"\nkind = \"queue\"\nto = \"n0\"\n";
+    assert_refused(&text, "1.500ⁿ");
+}

@@ -110,3 +110,18 @@ fn snapshots_are_bounded_and_consistent() {
     assert!(api.busy <= api.capacity && api.queued + api.busy <= api.in_flight);
     assert!(snap.sample.iter().all(|s| s.node < 2 && s.age_ms >= 0.0));
 }
+
+#[test]
+fn the_rolling_latency_spans_the_last_ten_windows_exactly() {
+    let mut sim = Simulation::new(checkout()).unwrap();
+    let windows = sim.advance_by(SimDuration::from_secs(25));
+    assert!(windows.len() >= 20, "{} windows", windows.len());
+    let recent = &windows[windows.len() - scalesim_engine::sim::RECENT_WINDOWS..];
+    let rolling = sim.recent_latency();
+    let answered: u64 = recent.iter().map(|w| w.latency_ms.count).sum();
+    assert_eq!(rolling.count, answered);
+    // Its p99 lies within the spread of the windows' own.
+    let lo = recent.iter().map(|w| w.latency_ms.p99).fold(f64::INFINITY, f64::min);
+    let hi = recent.iter().map(|w| w.latency_ms.p99).fold(0.0, f64::max);
+    assert!(rolling.p99 >= lo * 0.99 && rolling.p99 <= hi * 1.01, "{lo} ≤ {} ≤ {hi}", rolling.p99);
+}

@@ -7,6 +7,20 @@ use crate::time::SimDuration;
 pub const MAX_NODES: usize = 2_000;
 /// Replicas of one node.
 pub const MAX_REPLICAS: u32 = 10_000;
+/// Replicas of every node together (counting an autoscaler's `max`): each
+/// replica holds a queue and counters in memory.
+pub const MAX_TOTAL_REPLICAS: u64 = 100_000;
+/// Workers of every replica of every node together (connections of a
+/// database's pool, consumers of a queue): a bound on what the scenario
+/// can serve at once.
+pub const MAX_TOTAL_WORKERS: u64 = 10_000_000;
+/// Characters of a node's or a load's id: a short name, as a path such as
+/// `api.replicas` or a chart's legend shows it.
+pub const MAX_ID_LEN: usize = 64;
+/// Calls of every node together.
+pub const MAX_CALLS: usize = 20_000;
+/// `[[expect]]` blocks of one scenario.
+pub const MAX_EXPECTS: usize = 1_000;
 /// Workers per replica.
 pub const MAX_WORKERS: u32 = 100_000;
 /// Parallel copies of one call.
@@ -35,6 +49,21 @@ pub const MAX_TEXT_BYTES: usize = 4 * 1024 * 1024;
 /// Node visits one user request may cause: fan-outs and retry attempts
 /// multiplied along the deepest path of calls.
 pub const MAX_VISITS_PER_REQUEST: f64 = 1_000_000.0;
+
+/// Units of work in flight at once in one run: tasks (a request's visit to
+/// a node), calls awaiting answers or retries, broker messages, pending
+/// answers and scheduled events, together. A run that reaches it stops with
+/// an explanation (an overload: a queue fed faster than it drains, an async
+/// cycle that multiplies, retries that pile up). Measured natively at
+/// about 90 bytes a unit at the peak, slack of the growing tables included
+/// (`BENCHMARKS.md`): about 180 MB, well inside a browser tab.
+pub const MAX_WORK_IN_FLIGHT: u64 = 2_000_000;
+/// [`MAX_WORK_IN_FLIGHT`]'s memory, in MB, as the overload message states it.
+pub const WORK_IN_FLIGHT_MB: u64 = 180;
+
+/// Points of one sweep's curve: far more than a chart can show (it draws at
+/// most 2 000), few enough that every step's run finishes.
+pub const MAX_SWEEP_STEPS: u32 = 10_000;
 
 /// Why the limits exist, for the messages that cite one.
 pub const WHY: &str =

@@ -35,6 +35,7 @@ mod cache;
 mod calls;
 mod live;
 mod loads;
+mod overload;
 mod scaling;
 mod tasks;
 mod windows;
@@ -42,6 +43,8 @@ mod windows;
 use crate::time::{SimDuration, SimTime};
 use crate::wait_queue::WaitQueue;
 pub use live::{BreakerView, InFlight, NodeState, Snapshot};
+pub use overload::{NodeGrowth, Overload};
+pub use windows::RECENT_WINDOWS;
 use windows::{LoadTally, NodeClosed, NodeTally};
 
 /// What can happen at an instant.
@@ -284,11 +287,43 @@ pub struct Simulation {
     /// Which `[[fault]]`s are in effect now.
     faults_active: Vec<bool>,
     closed: Vec<WindowReport>,
+    /// User latency of the last [`RECENT_WINDOWS`] closed windows,
+    /// oldest first: the rolling percentiles the page shows beside the
+    /// window's own.
+    recent: std::collections::VecDeque<crate::metrics::LatencyHistogram>,
     /// Events processed at the current instant (a loop guard).
     same_instant: u64,
     /// Why the run stopped early, if it did.
     stalled: Option<String>,
+    /// The details, when it stopped at the bound on work in flight.
+    overload: Option<Box<Overload>>,
+    /// Each node's work in flight at the last two window boundaries.
+    marks: [overload::Mark; 2],
 }
+
+/// Why [`Simulation::run_to_end`] gave no complete run.
+#[derive(Clone, Debug)]
+pub enum RunError {
+    /// The scenario cannot run: every problem, listed.
+    Invalid(ScenarioError),
+    /// The run passed the bound on work in flight and stopped: why, and
+    /// what it measured until then.
+    Overload { overload: Box<Overload>, partial: Box<Run> },
+    /// The run could not move simulated time on (a zero-time loop).
+    Stuck(String),
+}
+
+impl std::fmt::Display for RunError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RunError::Invalid(e) => e.fmt(f),
+            RunError::Overload { overload, .. } => overload.fmt(f),
+            RunError::Stuck(reason) => f.write_str(reason),
+        }
+    }
+}
+
+impl std::error::Error for RunError {}
 
 /// A finished run: every window and the summary.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -399,8 +434,11 @@ impl Simulation {
             window_index: 0,
             warmup_end,
             closed: Vec::new(),
+            recent: std::collections::VecDeque::new(),
             same_instant: 0,
             stalled: None,
+            overload: None,
+            marks: Default::default(),
         };
         for (index, (start, end)) in fault_events.into_iter().enumerate() {
             sim.events.schedule(start, Event::Fault { index: index as u32, active: true });
@@ -416,12 +454,31 @@ impl Simulation {
     }
 
     /// Runs `scenario` to its configured duration, one window at a time.
+    /// A run that stops early (an overload, a zero-time loop) is an error
+    /// whose message says why; [`Simulation::run_to_end`] tells them apart.
     pub fn run(scenario: Scenario) -> Result<Run, ScenarioError> {
+        Simulation::run_to_end(scenario).map_err(|e| match e {
+            RunError::Invalid(e) => e,
+            other => single_problem("scenario", other.to_string()),
+        })
+    }
+
+    /// Runs `scenario` to its configured duration, or says why it could not:
+    /// refused before it started, stopped at the bound on work in flight
+    /// (with what was measured until then), or stuck at one instant.
+    pub fn run_to_end(scenario: Scenario) -> Result<Run, RunError> {
         let end = SimTime::ZERO + scenario.scenario.duration;
-        let mut sim = Simulation::new(scenario)?;
+        let mut sim = Simulation::new(scenario).map_err(RunError::Invalid)?;
         let windows = sim.advance_until(end);
+        if let Some(overload) = sim.overload.take() {
+            let summary = sim.summary();
+            return Err(RunError::Overload {
+                overload,
+                partial: Box::new(Run { windows, summary }),
+            });
+        }
         if let Some(reason) = sim.stalled() {
-            return Err(single_problem("scenario", reason.to_owned()));
+            return Err(RunError::Stuck(reason.to_owned()));
         }
         let summary = sim.summary();
         debug_assert!(sim.conserved(), "conservation violated: {summary:?}");
@@ -459,6 +516,11 @@ impl Simulation {
                         self.now = at;
                         self.event_count += 1;
                         self.handle(event);
+                        if self.event_count & (overload::CHECK_EVERY - 1) == 0
+                            && self.check_overload()
+                        {
+                            break;
+                        }
                     }
                 }
                 _ if window_end <= until => {
@@ -474,10 +536,25 @@ impl Simulation {
         std::mem::take(&mut self.closed)
     }
 
-    /// Why the run stopped early: a loop of zero-time steps that would never
-    /// let simulated time move on. `None` while it runs normally.
+    /// Why the run stopped early, in words: a loop of zero-time steps that
+    /// would never let simulated time move on, or work in flight past
+    /// [`crate::limits::MAX_WORK_IN_FLIGHT`] (then [`Simulation::overload`]
+    /// has the details). `None` while it runs normally. Once stopped,
+    /// `advance_until` does nothing.
     pub fn stalled(&self) -> Option<&str> {
         self.stalled.as_deref()
+    }
+
+    /// Why the run stopped at the bound on work in flight: which nodes grew,
+    /// how fast, and what would bound them. `None` unless it did.
+    pub fn overload(&self) -> Option<&Overload> {
+        self.overload.as_deref()
+    }
+
+    /// Units of work in flight now (tasks, calls, messages, pending answers
+    /// and scheduled events): what the bound counts.
+    pub fn work_in_flight_now(&self) -> u64 {
+        self.work_in_flight()
     }
 
     /// Delivers `outcome` to `reply` now, through the event queue.

@@ -3,6 +3,9 @@
 
 use super::*;
 
+/// Closed windows the rolling latency spans.
+pub const RECENT_WINDOWS: usize = 10;
+
 /// Counters of one load over a window.
 #[derive(Clone, Debug, Default)]
 pub(super) struct LoadTally {
@@ -125,6 +128,17 @@ impl Simulation {
     /// started after warm-up (so they add up); user latency covers the
     /// answers that came after warm-up (SPEC §3); node figures cover the
     /// time after warm-up. The open window is included.
+    /// User latency over the last [`RECENT_WINDOWS`] closed windows
+    /// together (warm-up included): a p99 that rests on ten windows'
+    /// answers rather than one's, with its count.
+    pub fn recent_latency(&self) -> crate::metrics::LatencyStats {
+        let mut merged = crate::metrics::LatencyHistogram::new();
+        for h in &self.recent {
+            merged.merge(h);
+        }
+        merged.stats()
+    }
+
     pub fn summary(&self) -> Summary {
         let mut nodes = self.node_run.clone();
         if self.window_start >= self.warmup_end {
@@ -238,6 +252,10 @@ impl Simulation {
             }
             t.clear();
         }
+        if self.recent.len() == RECENT_WINDOWS {
+            self.recent.pop_front();
+        }
+        self.recent.push_back(all.latency.clone());
         let span = self.now.since(self.window_start);
         let in_flight = self.loads.iter().map(|l| l.in_flight).sum();
         let arrivals: u64 = nodes.iter().map(|n| n.arrivals).sum();
@@ -258,5 +276,6 @@ impl Simulation {
         });
         self.window_index += 1;
         self.window_start = self.now;
+        self.mark_growth();
     }
 }

@@ -344,35 +344,67 @@ fn list(keys: &[&str]) -> String {
 /// `"; did you mean `x`?"` for the nearest candidate within a small edit
 /// distance, or nothing.
 pub fn suggest(word: &str, candidates: &[&str]) -> String {
-    candidates
-        .iter()
-        .map(|c| (edit_distance(word, c), *c))
-        .filter(|&(d, c)| d <= 2.max(c.len() / 3))
-        .min()
-        .map(|(_, c)| format!("; did you mean `{c}`?"))
-        .unwrap_or_default()
-}
-
-/// Levenshtein distance, with a swap of neighbours counted as one edit.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
-    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
-    for (i, row) in d.iter_mut().enumerate() {
-        row[0] = i;
+    // Bounded work whatever the input: names longer than an id may be are
+    // not compared (a 40 000-character id would need a 40 000² table), a
+    // pair is abandoned once it is past the distance a suggestion allows,
+    // and the whole search stops after `BUDGET` table cells.
+    const BUDGET: usize = 1 << 20;
+    let word: Vec<char> = word.chars().take(crate::limits::MAX_ID_LEN + 1).collect();
+    if word.len() > crate::limits::MAX_ID_LEN {
+        return String::new();
     }
-    for (j, cell) in d[0].iter_mut().enumerate() {
-        *cell = j;
-    }
-    for i in 1..=a.len() {
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            d[i][j] = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
-            }
+    let mut spent = 0usize;
+    let mut best: Option<(usize, &str)> = None;
+    for &c in candidates {
+        if spent > BUDGET {
+            break;
+        }
+        let len = c.chars().count();
+        if len > crate::limits::MAX_ID_LEN {
+            continue;
+        }
+        let limit = 2.max(len / 3);
+        spent += (word.len() + 1) * (len + 1);
+        if let Some(d) = edit_distance_within(&word, c, limit)
+            && best.is_none_or(|b| (d, c) < b)
+        {
+            best = Some((d, c));
         }
     }
-    d[a.len()][b.len()]
+    best.map(|(_, c)| format!("; did you mean `{c}`?")).unwrap_or_default()
+}
+
+/// Levenshtein distance, with a swap of neighbours counted as one edit, if
+/// it is at most `limit` (`None` otherwise): three rows, abandoned as soon
+/// as a row's best is past the limit.
+fn edit_distance_within(a: &[char], b: &str, limit: usize) -> Option<usize> {
+    let b: Vec<char> = b.chars().collect();
+    if a.len().abs_diff(b.len()) > limit {
+        return None;
+    }
+    let width = b.len() + 1;
+    let mut before: Vec<usize> = vec![0; width];
+    let mut prev: Vec<usize> = (0..width).collect();
+    let mut row: Vec<usize> = vec![0; width];
+    for i in 1..=a.len() {
+        row[0] = i;
+        let mut best = row[0];
+        for j in 1..width {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut d = (prev[j] + 1).min(row[j - 1] + 1).min(prev[j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                d = d.min(before[j - 2] + 1);
+            }
+            row[j] = d;
+            best = best.min(d);
+        }
+        if best > limit {
+            return None;
+        }
+        std::mem::swap(&mut before, &mut prev);
+        std::mem::swap(&mut prev, &mut row);
+    }
+    Some(prev[b.len()]).filter(|&d| d <= limit)
 }
 
 /// The field names serde's derive gives a struct: asked of the type itself,
@@ -441,6 +473,21 @@ mod tests {
         assert_eq!(suggest("tiemout", &["to", "timeout", "mode"]), "; did you mean `timeout`?");
         assert_eq!(suggest("replcias", &["replicas", "workers"]), "; did you mean `replicas`?");
         assert_eq!(suggest("banana", &["to", "timeout"]), "");
+        assert_eq!(suggest("ab", &["ba", "abc"]), "; did you mean `abc`?");
+        assert_eq!(suggest("api", &["apx", "ap"]), "; did you mean `ap`?");
+    }
+
+    #[test]
+    fn a_huge_name_gets_no_suggestion_and_no_quadratic_table() {
+        let long = "n".repeat(40_000);
+        let typo = format!("{long}x");
+        let started = std::time::Instant::now();
+        assert_eq!(suggest(&typo, &[long.as_str()]), "");
+        assert_eq!(suggest("api", &[long.as_str(), "apj"]), "; did you mean `apj`?");
+        let many: Vec<String> = (0..100_000).map(|i| format!("node-{i:08}")).collect();
+        let many: Vec<&str> = many.iter().map(String::as_str).collect();
+        suggest("node-0000000x", &many);
+        assert!(started.elapsed().as_secs() < 5, "{:?}", started.elapsed());
     }
 
     /// The `$defs` entry of the JSON Schema a shape reads.

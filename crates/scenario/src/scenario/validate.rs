@@ -73,9 +73,17 @@ pub fn problems(scenario: &Scenario) -> Vec<Problem> {
         if id.is_empty() {
             p.push(format!("node[{i}].id"), "a node needs a non-empty id");
         } else if !seen.insert(*id) {
-            p.push(format!("node[{i}].id"), format!("node `{id}` is defined twice"));
+            p.push(format!("node[{i}].id"), format!("node `{}` is defined twice", shown(id)));
+        } else {
+            check_id(&mut p, format!("node[{i}].id"), id);
         }
     }
+    for (i, load) in scenario.loads.iter().enumerate() {
+        if !load.id.is_empty() {
+            check_id(&mut p, format!("load[{i}].id"), &load.id);
+        }
+    }
+    check_totals(&mut p, scenario);
     if scenario.nodes.len() > limits::MAX_NODES {
         p.limit("node", format!("at most {} nodes", limits::MAX_NODES));
     }
@@ -105,9 +113,293 @@ pub fn problems(scenario: &Scenario) -> Vec<Problem> {
     }
     check_sync_cycles(&mut p, scenario);
     if p.0.is_empty() {
+        check_async_cycles(&mut p, scenario);
+    }
+    if p.0.is_empty() {
         check_amplification(&mut p, scenario);
     }
     p.0
+}
+
+/// An id as a message shows it: whole when short, else its start and length.
+fn shown(id: &str) -> String {
+    if id.chars().count() <= limits::MAX_ID_LEN {
+        id.to_owned()
+    } else {
+        let start: String = id.chars().take(24).collect();
+        format!("{start}… ({} characters)", id.chars().count())
+    }
+}
+
+/// Ids are short names: letters, digits, `-` and `_`, at most
+/// [`limits::MAX_ID_LEN`] characters (a path like `api.replicas` splits on
+/// the dot; a chart's legend and the canvas show the whole name).
+fn check_id(p: &mut Problems, key: String, id: &str) {
+    let len = id.chars().count();
+    if len > limits::MAX_ID_LEN {
+        p.limit(
+            key,
+            format!(
+                "the id `{}` is {len} characters long; an id is a short name of at most {} \
+                 characters: write e.g. `checkout-api`",
+                shown(id),
+                limits::MAX_ID_LEN
+            ),
+        );
+    } else if let Some(c) =
+        id.chars().find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_'))
+    {
+        let fixed: String = id
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '-' })
+            .collect();
+        p.push(
+            key,
+            format!(
+                "the id `{id}` contains `{c}`; an id is a short name of letters, digits, `-` and \
+                 `_`: write e.g. `{fixed}`"
+            ),
+        );
+    }
+}
+
+/// Totals over the whole scenario: each field may be within its own limit
+/// while together they are not (2 000 nodes × 10 000 replicas).
+fn check_totals(p: &mut Problems, scenario: &Scenario) {
+    let most = |n: &NodeSpec| u64::from(n.replicas.max(n.autoscale.as_ref().map_or(0, |a| a.max)));
+    let replicas: u64 = scenario.nodes.iter().map(most).sum();
+    if replicas > limits::MAX_TOTAL_REPLICAS {
+        let biggest = scenario.nodes.iter().max_by_key(|n| most(n)).map_or(0, most);
+        p.limit(
+            "node",
+            format!(
+                "the nodes have {replicas} replicas in all (counting autoscalers' `max`; the \
+                 largest has {biggest}); at most {} in all: use fewer replicas with more \
+                 `workers` each, or fewer nodes",
+                limits::MAX_TOTAL_REPLICAS
+            ),
+        );
+    }
+    let concurrency = |n: &NodeSpec| {
+        u64::from(match n.kind {
+            NodeKind::Database => n.pool.unwrap_or(n.workers),
+            NodeKind::Queue => n.consumers.unwrap_or(1),
+            _ => n.workers,
+        })
+    };
+    let workers: u64 = scenario.nodes.iter().map(|n| most(n).saturating_mul(concurrency(n))).sum();
+    if workers > limits::MAX_TOTAL_WORKERS {
+        p.limit(
+            "node",
+            format!(
+                "the nodes have {workers} workers in all (replicas × workers, pool or consumers, \
+                 summed over nodes); at most {} in all: fewer replicas or workers",
+                limits::MAX_TOTAL_WORKERS
+            ),
+        );
+    }
+    let calls: usize = scenario.nodes.iter().map(|n| n.calls.len()).sum();
+    if calls > limits::MAX_CALLS {
+        p.limit(
+            "node",
+            format!(
+                "the nodes make {calls} calls in all; at most {}: call a node once with a \
+                 `fanout` instead of many times",
+                limits::MAX_CALLS
+            ),
+        );
+    }
+    if scenario.expects.len() > limits::MAX_EXPECTS {
+        p.limit(
+            "expect",
+            format!(
+                "{} [[expect]] blocks; at most {}: split them over several files",
+                scenario.expects.len(),
+                limits::MAX_EXPECTS
+            ),
+        );
+    }
+}
+
+/// A cycle of async calls (through queues and caches too) passes each
+/// request's messages round and round; when a pass makes, on average, one
+/// message or more for each it received (fan-out × probability along the
+/// cycle), the work never ends and, above one, multiplies. The growth
+/// factor a pass is the spectral radius of the cycle's matrix of calls
+/// (fan-out × probability), found by power iteration.
+fn check_async_cycles(p: &mut Problems, scenario: &Scenario) {
+    let index: HashMap<&str, usize> =
+        scenario.nodes.iter().enumerate().map(|(i, n)| (n.id.as_str(), i)).collect();
+    let n = scenario.nodes.len();
+    let mut edges: Vec<Vec<(usize, f64)>> = vec![Vec::new(); n];
+    for (i, node) in scenario.nodes.iter().enumerate() {
+        for call in &node.calls {
+            if let Some(&t) = index.get(call.to.as_str()) {
+                edges[i].push((t, f64::from(call.fanout) * call.probability.clamp(0.0, 1.0)));
+            }
+        }
+        for to in [node.to.as_deref(), node.on_miss.as_deref()].into_iter().flatten() {
+            if let Some(&t) = index.get(to) {
+                let share = match (node.kind, node.hit_ratio) {
+                    (NodeKind::Cache, Some(hit)) => (1.0 - hit).clamp(0.0, 1.0),
+                    _ => 1.0,
+                };
+                edges[i].push((t, share));
+            }
+        }
+    }
+    for component in strongly_connected(&edges) {
+        let inside: BTreeSet<usize> = component.iter().copied().collect();
+        let cyclic =
+            component.len() > 1 || edges[component[0]].iter().any(|&(t, _)| t == component[0]);
+        if !cyclic {
+            continue;
+        }
+        let growth = spectral_radius(&edges, &component, &inside);
+        if growth < 1.0 - 1e-9 {
+            continue;
+        }
+        let first = component.iter().copied().min().unwrap_or(0);
+        let cycle = one_cycle(&edges, first, &inside);
+        let path: Vec<&str> = cycle.iter().map(|&i| scenario.nodes[i].id.as_str()).collect();
+        let round: f64 = cycle
+            .windows(2)
+            .map(|w| edges[w[0]].iter().filter(|e| e.0 == w[1]).map(|e| e.1).fold(0.0, f64::max))
+            .product();
+        let what = if round > 1.0 + 1e-9 {
+            format!(
+                "multiplies without end: one pass round it turns each message into {round:.3} \
+                 (fan-out × probability), so one request becomes {round:.3}ⁿ messages after n \
+                 passes"
+            )
+        } else if growth > 1.0 + 1e-9 {
+            format!(
+                "multiplies without end: its calls make about {growth:.3} messages for every one \
+                 received (fan-out × probability), so each request's messages grow with every \
+                 call"
+            )
+        } else {
+            "never ends: each pass makes one message for every one it received, so every \
+             request's messages go round for ever and the work grows with each request"
+                .to_owned()
+        };
+        p.limit(
+            format!("node[{first}].call"),
+            format!(
+                "async calls form a cycle ({}) that {what}; each pass must make fewer messages \
+                 than it receives: give a call in the cycle a `probability` below 1 (and \
+                 `fanout = 1`), or end the cycle",
+                path.join(" → ")
+            ),
+        );
+    }
+}
+
+/// The strongly connected components of a graph (Tarjan's, iterative).
+fn strongly_connected(edges: &[Vec<(usize, f64)>]) -> Vec<Vec<usize>> {
+    let n = edges.len();
+    let (mut index, mut low) = (vec![usize::MAX; n], vec![0; n]);
+    let (mut on_stack, mut stack, mut out) = (vec![false; n], Vec::new(), Vec::new());
+    let mut next = 0;
+    for root in 0..n {
+        if index[root] != usize::MAX {
+            continue;
+        }
+        let mut work = vec![(root, 0usize)];
+        index[root] = next;
+        low[root] = next;
+        next += 1;
+        stack.push(root);
+        on_stack[root] = true;
+        while let Some(&mut (v, ref mut e)) = work.last_mut() {
+            if let Some(&(w, _)) = edges[v].get(*e) {
+                *e += 1;
+                if index[w] == usize::MAX {
+                    index[w] = next;
+                    low[w] = next;
+                    next += 1;
+                    stack.push(w);
+                    on_stack[w] = true;
+                    work.push((w, 0));
+                } else if on_stack[w] {
+                    low[v] = low[v].min(index[w]);
+                }
+            } else {
+                work.pop();
+                if let Some(&(u, _)) = work.last() {
+                    low[u] = low[u].min(low[v]);
+                }
+                if low[v] == index[v] {
+                    let mut component = Vec::new();
+                    while let Some(w) = stack.pop() {
+                        on_stack[w] = false;
+                        component.push(w);
+                        if w == v {
+                            break;
+                        }
+                    }
+                    out.push(component);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The growth factor a pass of a component's calls: the spectral radius
+/// of its matrix, by power iteration on (M + I) / 2 (the same eigenvector;
+/// no oscillation when the cycle is periodic).
+fn spectral_radius(edges: &[Vec<(usize, f64)>], nodes: &[usize], inside: &BTreeSet<usize>) -> f64 {
+    let position: HashMap<usize, usize> = nodes.iter().enumerate().map(|(k, &v)| (v, k)).collect();
+    let mut x = vec![1.0 / nodes.len() as f64; nodes.len()];
+    let mut radius = 0.0;
+    for _ in 0..500 {
+        let mut y: Vec<f64> = x.iter().map(|v| v / 2.0).collect();
+        for (k, &v) in nodes.iter().enumerate() {
+            for &(t, w) in edges[v].iter().filter(|(t, _)| inside.contains(t)) {
+                y[position[&t]] += x[k] * w.min(1e12) / 2.0;
+            }
+        }
+        let total: f64 = y.iter().sum();
+        if !(total.is_finite() && total > 0.0) {
+            return if total.is_finite() { 0.0 } else { f64::INFINITY };
+        }
+        let next = 2.0 * total - 1.0;
+        x = y.into_iter().map(|v| v / total).collect();
+        if (next - radius).abs() < 1e-12 {
+            return next;
+        }
+        radius = next;
+    }
+    radius
+}
+
+/// One cycle through `start` within a component, as node indices, closed
+/// (first = last).
+fn one_cycle(edges: &[Vec<(usize, f64)>], start: usize, inside: &BTreeSet<usize>) -> Vec<usize> {
+    // Breadth first from `start`, so the cycle named is a shortest one.
+    let mut parent: HashMap<usize, usize> = HashMap::new();
+    let mut queue = std::collections::VecDeque::from([start]);
+    while let Some(v) = queue.pop_front() {
+        for &(t, _) in &edges[v] {
+            if t == start {
+                let mut path = vec![v];
+                let mut at = v;
+                while let Some(&up) = parent.get(&at) {
+                    path.push(up);
+                    at = up;
+                }
+                path.reverse();
+                path.push(start);
+                return path;
+            }
+            if inside.contains(&t) && !parent.contains_key(&t) {
+                parent.insert(t, v);
+                queue.push_back(t);
+            }
+        }
+    }
+    vec![start, start]
 }
 
 /// The most node visits one user request can cause: at each node, itself
@@ -218,7 +510,7 @@ fn check_fault(
 fn check_target(p: &mut Problems, key: String, target: &str, ids: &[&str]) {
     if !ids.contains(&target) {
         let hint = suggest(target, ids);
-        p.push(key, format!("no node is called `{target}`{hint}"));
+        p.push(key, format!("no node is called `{}`{hint}", shown(target)));
     }
 }
 

@@ -1,0 +1,74 @@
+// The overload the demo invites: the station at 1000× its load and max
+// speed. The engine stops the run at its bound on work in flight and says
+// why; the page stays responsive, keeps what it showed (no reset, the
+// controls as the user left them) and offers a restart at 1×; the worker's
+// memory stays bounded the whole time.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { useSite, collectErrors, screenshot, gotoFresh, ready, readStat } from './harness.mjs';
+
+const site = useSite();
+/** The worker's Wasm memory may not pass this (the engine's bound on work
+ * in flight is about 180 MB; the rest is the run's tables). */
+const MEMORY_BOUND_MB = 400;
+const WALL_S = 60;
+
+test(`the demo at 1000× and max speed for ${WALL_S} s: a message, no reset, bounded memory, a responsive page`, async () => {
+  const page = await site.context.newPage();
+  const errors = collectErrors(page);
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await gotoFresh(page, site.url);
+  await ready(page);
+  await page.evaluate(() => {
+    window.longTasks = [];
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) window.longTasks.push(e.duration);
+    }).observe({ type: 'longtask' });
+  });
+  await page.locator('button.speed', { hasText: 'max' }).click();
+  const slider = page.locator('#load-multiplier');
+  // The slider's far end, from the keyboard: 1000×.
+  await slider.focus();
+  await page.keyboard.press('End');
+  assert.equal(await readStat(page, 'load-multiplier'), '1000×');
+  const started = Date.now();
+  await page.click('#play');
+  const worker = page.workers().find((w) => w.url().includes('worker.js'));
+  assert.ok(worker, 'the worker runs');
+  let peakMb = 0;
+  let messageAfterMs = null;
+  while (Date.now() - started < WALL_S * 1000) {
+    const mb = await worker.evaluate(() => self.scalesimMemory.buffer.byteLength / 2 ** 20);
+    peakMb = Math.max(peakMb, mb);
+    if (messageAfterMs === null && await page.locator('[data-testid="overload"]').count() > 0) {
+      messageAfterMs = Date.now() - started;
+      await screenshot(page, 'overload-message');
+      // Play again on a stopped run: it says so again, nothing resets.
+      await page.click('#play');
+    }
+    await page.waitForTimeout(1000);
+  }
+  console.log(`# overload at 1000× max speed: message after ${messageAfterMs} ms, worker memory peak ${peakMb.toFixed(0)} MB (bound ${MEMORY_BOUND_MB} MB)`);
+  assert.ok(messageAfterMs !== null, 'the overload message appeared');
+  const message = await page.locator('[data-testid="overload"]').textContent();
+  assert.match(message, /overload: the run stopped at .* s of simulated time/);
+  assert.match(message, /`api`: .* requests in flight .* growing by/);
+  assert.match(message, /queue `capacity`/);
+  assert.ok(peakMb < MEMORY_BOUND_MB, `worker memory peak ${peakMb} MB`);
+  // Nothing was reset: the run's time and windows stay, and so do the controls.
+  assert.notEqual(await readStat(page, 'sim-time'), '0.0 s');
+  assert.ok(Number(await readStat(page, 'windows')) >= 1);
+  assert.equal(await readStat(page, 'load-multiplier'), '1000×');
+  assert.equal(await page.locator('button.speed[aria-pressed="true"]').textContent(), 'max');
+  assert.equal(page.workers().filter((w) => w.url().includes('worker.js')).length, 1, 'the same worker, alive');
+  const longest = await page.evaluate(() => Math.max(0, ...window.longTasks));
+  console.log(`# longest main-thread task: ${longest.toFixed(0)} ms`);
+  assert.ok(longest < 200, `longest main-thread task ${longest} ms`);
+  // The way out: restart at 1×.
+  await page.click('#restart-1x');
+  await page.waitForFunction(() => document.querySelector('[data-testid="sim-time"]').textContent === '0.0 s', null, { timeout: 10000 });
+  assert.equal(await readStat(page, 'load-multiplier'), '1×');
+  assert.equal(await page.locator('[data-testid="overload"]').count(), 0);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
