@@ -13,7 +13,7 @@ use scalesim_engine::{Scenario, set};
 /// scenario would not be valid): nothing is written.
 const REFUSED: u8 = 1;
 /// Exit code when the file cannot be read, written, or is not a valid
-/// scenario to begin with (and clap's code for a usage error).
+/// scenario to begin with (a usage error is 64, as for every command).
 const BROKEN: u8 = 2;
 
 /// Applies every `--set` to `file` and writes it to `out` (`-` for standard

@@ -70,6 +70,12 @@ enum Command {
         /// Include every window (in the JSON, or as a table).
         #[arg(long)]
         windows: bool,
+        /// The bound on work in flight (requests, calls, messages and
+        /// timers together) at which an overloaded run stops. The default,
+        /// 2000000 (about 180 MB), is the browser's; raise it for a large
+        /// run on a machine with memory to spare (about 90 bytes a unit).
+        #[arg(long, value_name = "UNITS")]
+        max_in_flight: Option<u64>,
     },
     /// The scaling curve: step one parameter, run each step `--runs` times
     /// (the same seeds at every step) on every core, and print offered load
@@ -100,7 +106,7 @@ enum Command {
     /// result must be a valid scenario, else nothing is written. Exit 0 when
     /// written; 1 when an edit is refused (a path, a value, or a scenario
     /// that would not run), with `run --set`'s message; 2 when the file
-    /// cannot be read or written or is not valid to begin with, or on a
+    /// cannot be read or written or is not valid to begin with; 64 on a
     /// usage error.
     Edit {
         /// The scenario (TOML, SPEC §2).
@@ -172,8 +178,8 @@ fn main() -> ExitCode {
         }
     };
     match cli.command {
-        Command::Run { file, seed, duration, sets, json, windows } => {
-            match run(&file, seed, duration, &sets, json, windows) {
+        Command::Run { file, seed, duration, sets, json, windows, max_in_flight } => {
+            match run(&file, seed, duration, &sets, json, windows, max_in_flight) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(failure) => failure.report(),
             }
@@ -264,10 +270,13 @@ fn check(files: &[PathBuf], seed: Option<u64>) -> ExitCode {
 /// Runs `scenario` to its end as [`Simulation::run_to_end`] does, showing
 /// progress on stderr when it is a terminal: simulated time, and the events
 /// a simulated second (the run's cost), known after the first window.
-fn run_with_progress(scenario: Scenario) -> Result<Run, RunError> {
+fn run_with_progress(scenario: Scenario, max_in_flight: Option<u64>) -> Result<Run, RunError> {
     let end = SimTime::ZERO + scenario.scenario.duration;
     let total_s = scenario.scenario.duration.as_secs_f64();
     let mut sim = Simulation::new(scenario).map_err(RunError::Invalid)?;
+    if let Some(units) = max_in_flight {
+        sim.set_work_limit(units);
+    }
     let terminal = std::io::stderr().is_terminal();
     let bar = if terminal {
         indicatif::ProgressBar::new(end.since(SimTime::ZERO).as_nanos() / 1_000_000)
@@ -298,7 +307,7 @@ fn run_with_progress(scenario: Scenario) -> Result<Run, RunError> {
         bar.set_position(sim.now().since(SimTime::ZERO).as_nanos() / 1_000_000);
         bar.set_message(format!(
             "{simulated:.3} of {total_s} simulated s, {:.0} events a simulated second",
-            sim.event_count() as f64 / simulated.max(1e-9)
+            sim.events_per_simulated_second().unwrap_or(0.0)
         ));
     }
     bar.finish_and_clear();
@@ -347,9 +356,10 @@ fn run(
     sets: &[String],
     json: bool,
     windows: bool,
+    max_in_flight: Option<u64>,
 ) -> Result<(), Failure> {
     let scenario = load(file, seed, duration, sets)?;
-    let run = match run_with_progress(scenario.clone()) {
+    let run = match run_with_progress(scenario.clone(), max_in_flight) {
         Ok(run) => run,
         Err(RunError::Overload { overload, partial }) => {
             if json {

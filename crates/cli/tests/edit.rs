@@ -97,7 +97,7 @@ fn refused_edits_leave_the_file_and_say_what_run_says() {
     assert!(String::from_utf8_lossy(&edit.stderr).contains("`load[0].rate`"));
     assert_eq!(std::fs::read_to_string(&path).expect("the file"), before, "nothing written");
     // Usage and unreadable files.
-    assert_eq!(scalesim(&["edit", file]).status.code(), Some(2));
+    assert_eq!(scalesim(&["edit", file]).status.code(), Some(64), "usage, as every command");
     assert_eq!(scalesim(&["edit", file, "--set", "api.workers"]).status.code(), Some(2));
     assert_eq!(
         scalesim(&["edit", "/nonexistent.toml", "--set", "api.workers=2"]).status.code(),

@@ -6,9 +6,10 @@ use crate::dist::Distribution;
 use crate::sampler::Sampler;
 use crate::scenario::{
     Balancer, CallSpec, Discipline, Fallback, Io, LoadSpec, Mode, NodeKind, NodeSpec, RetrySpec,
-    Scenario,
+    Scenario, ScenarioError, Validated,
 };
 use crate::time::SimDuration;
+use std::collections::HashMap;
 
 /// How a node does its work.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -140,12 +141,28 @@ pub struct Model {
     pub bulkheads: usize,
     /// Each breaker: its node, its call index, its settings.
     pub breakers: Vec<(usize, usize, crate::breaker::BreakerSpec)>,
+    /// Each `[[fault]]`'s target node.
+    pub fault_targets: Vec<usize>,
 }
 
 impl Model {
-    /// Compiles a validated scenario.
-    pub fn compile(scenario: &Scenario) -> Model {
-        let index = |id: &str| scenario.node_index(id).unwrap_or(0);
+    /// Compiles a validated scenario. Validation resolved every name, so
+    /// the error (a name that resolves to no node) cannot happen; it is
+    /// reported, not guessed at, all the same.
+    pub fn compile(validated: &Validated) -> Result<Model, ScenarioError> {
+        let scenario: &Scenario = validated;
+        let by_id: HashMap<&str, usize> =
+            scenario.nodes.iter().enumerate().map(|(i, n)| (n.id.as_str(), i)).collect();
+        let index = |id: &str| {
+            by_id.get(id).copied().ok_or_else(|| ScenarioError {
+                diagnostics: vec![crate::scenario::Diagnostic {
+                    file: scenario.scenario.name.clone(),
+                    line: 0,
+                    key: "node".to_owned(),
+                    message: format!("no node is called `{id}`"),
+                }],
+            })
+        };
         let mut budgets = Vec::new();
         let mut budget_for = |retry: &Option<RetrySpec>| {
             retry.as_ref().and_then(|r| r.budget).map(|ratio| {
@@ -159,36 +176,38 @@ impl Model {
         let loads = scenario
             .loads
             .iter()
-            .map(|l| LoadModel {
-                lane: priorities.partition_point(|&p| p < l.priority),
-                id: l.id.clone(),
-                spec: l.clone(),
-                think: l.think_time.as_ref().map(Sampler::from),
-                call: CallModel {
-                    to: index(&l.target),
-                    mode: Mode::Sync,
-                    timeout: l.timeout,
-                    cancel_on_timeout: false,
-                    retry: l.retry.clone(),
-                    probability: 1.0,
-                    fanout: 1,
-                    wait_for: 1,
-                    fallback: Fallback::Fail,
-                    budget: budget_for(&l.retry),
-                    bulkhead: None,
-                    breaker: None,
-                    hedge: None,
-                    plain: false,
-                }
-                .with_plain(),
+            .map(|l| {
+                Ok(LoadModel {
+                    lane: priorities.partition_point(|&p| p < l.priority),
+                    id: l.id.clone(),
+                    spec: l.clone(),
+                    think: l.think_time.as_ref().map(Sampler::from),
+                    call: CallModel {
+                        to: index(&l.target)?,
+                        mode: Mode::Sync,
+                        timeout: l.timeout,
+                        cancel_on_timeout: false,
+                        retry: l.retry.clone(),
+                        probability: 1.0,
+                        fanout: 1,
+                        wait_for: 1,
+                        fallback: Fallback::Fail,
+                        budget: budget_for(&l.retry),
+                        bulkhead: None,
+                        breaker: None,
+                        hedge: None,
+                        plain: false,
+                    }
+                    .with_plain(),
+                })
             })
-            .collect();
+            .collect::<Result<Vec<_>, ScenarioError>>()?;
         let mut bulkheads = 0;
         let mut nodes: Vec<NodeModel> = scenario
             .nodes
             .iter()
             .map(|n| compile_node(n, &index, &mut budget_for, &mut bulkheads))
-            .collect();
+            .collect::<Result<_, _>>()?;
         let mut breakers = Vec::new();
         for (n, spec) in scenario.nodes.iter().enumerate() {
             for (c, call) in spec.calls.iter().enumerate() {
@@ -199,16 +218,18 @@ impl Model {
                 }
             }
         }
-        Model { loads, nodes, budgets, bulkheads, breakers }
+        let fault_targets =
+            scenario.faults.iter().map(|f| index(&f.target)).collect::<Result<_, _>>()?;
+        Ok(Model { loads, nodes, budgets, bulkheads, breakers, fault_targets })
     }
 }
 
 fn compile_node(
     n: &NodeSpec,
-    index: &dyn Fn(&str) -> usize,
+    index: &dyn Fn(&str) -> Result<usize, ScenarioError>,
     budget_for: &mut dyn FnMut(&Option<RetrySpec>) -> Option<usize>,
     bulkheads: &mut usize,
-) -> NodeModel {
+) -> Result<NodeModel, ScenarioError> {
     let behaviour = match n.kind {
         NodeKind::External => Behaviour::Remote,
         NodeKind::Queue => Behaviour::Broker,
@@ -227,13 +248,16 @@ fn compile_node(
     }
     .unwrap_or(Distribution::Const { value: SimDuration::ZERO });
     let service = Sampler::from(&service);
-    let broker = (behaviour == Behaviour::Broker).then(|| BrokerModel {
-        to: n.to.as_deref().map_or(0, index),
-        consumers: n.consumers.unwrap_or(1),
-        max_deliveries: n.max_deliveries.unwrap_or(5),
-        delivery_timeout: n.delivery_timeout.unwrap_or(SimDuration::from_secs(30)),
-        capacity: n.capacity,
-    });
+    let broker = match behaviour {
+        Behaviour::Broker => Some(BrokerModel {
+            to: index(n.to.as_deref().unwrap_or_default())?,
+            consumers: n.consumers.unwrap_or(1),
+            max_deliveries: n.max_deliveries.unwrap_or(5),
+            delivery_timeout: n.delivery_timeout.unwrap_or(SimDuration::from_secs(30)),
+            capacity: n.capacity,
+        }),
+        _ => None,
+    };
     let cache = (behaviour == Behaviour::Cache).then(|| CacheModel {
         hit_ratio: n.hit_ratio.filter(|_| n.keys.is_none()),
         keys: n.keys.unwrap_or(1),
@@ -254,8 +278,8 @@ fn compile_node(
         .iter()
         .chain(miss_call.as_ref())
         .map(|c| {
-            CallModel {
-                to: index(&c.to),
+            Ok(CallModel {
+                to: index(&c.to)?,
                 mode: c.mode,
                 timeout: c.timeout,
                 cancel_on_timeout: c.cancel_on_timeout,
@@ -274,9 +298,9 @@ fn compile_node(
                 hedge: c.hedge,
                 plain: false,
             }
-            .with_plain()
+            .with_plain())
         })
-        .collect();
+        .collect::<Result<_, ScenarioError>>()?;
     let mut groups: Vec<(Option<u32>, Vec<usize>)> = Vec::new();
     for (i, c) in n.calls.iter().chain(miss_call.as_ref()).enumerate() {
         match c.group.and_then(|g| groups.iter_mut().find(|(k, _)| *k == Some(g))) {
@@ -284,7 +308,7 @@ fn compile_node(
             None => groups.push((c.group, vec![i])),
         }
     }
-    NodeModel {
+    Ok(NodeModel {
         id: n.id.clone(),
         behaviour,
         replicas: n.replicas,
@@ -308,5 +332,5 @@ fn compile_node(
         cache,
         calls,
         groups: groups.into_iter().map(|(_, m)| m).collect(),
-    }
+    })
 }

@@ -258,6 +258,7 @@ mod tests {
         assert!(SweepSpec::parse("r=1..2:1000", 1000).is_err(), "over the run limit");
         let many = SweepSpec::parse("load.u.rate=1..100000:100000", 1).unwrap_err();
         assert!(many.contains("limit of 10000 steps") && many.contains(":100`"), "{many}");
+        assert!(SweepSpec::parse("load.u.rate=1..100000:10001", 1).is_err(), "past the step limit");
         let big = SweepSpec::parse("load.u.rate=1..100000:10000", 1).unwrap();
         assert_eq!((big.value(0), big.value(9999), big.step_count()), (1.0, 100000.0, 10000));
     }

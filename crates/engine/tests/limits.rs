@@ -152,3 +152,79 @@ fn an_async_cycle_that_multiplies_or_never_ends_is_refused() {
         + "[[node]]\nid = \"q\"\nkind = \"queue\"\nto = \"n0\"\n";
     assert_refused(&text, "1.500ⁿ");
 }
+
+#[test]
+fn only_a_validated_scenario_starts() {
+    use scalesim_engine::scenario::Validated;
+    let good = String::from(HEAD) + &load("10") + &service("n0", "");
+    let scenario = Scenario::from_toml("ok.toml", &good).unwrap();
+    // Edited after reading: validated again before it may start.
+    let mut bad = scenario.clone();
+    bad.loads[0].target = "n1".to_owned();
+    let message = Validated::new(bad).unwrap_err().to_string();
+    assert!(message.contains("no node is called `n1`; did you mean `n0`?"), "{message}");
+    let validated = Validated::new(scenario.clone()).unwrap();
+    assert_eq!(validated.scenario(), &scenario);
+    let end = scalesim_engine::SimTime::ZERO + scalesim_engine::SimDuration::from_secs(5);
+    let mut a = Simulation::start(validated).unwrap();
+    let mut b = Simulation::new(scenario).unwrap();
+    assert_eq!(a.advance_until(end), b.advance_until(end));
+}
+
+/// Each limit: accepted at the limit, refused one past it, with the limit,
+/// the value and the reason in the message.
+#[test]
+fn every_limit_holds_at_the_limit_and_refuses_past_it() {
+    let calling = |extra: &str| {
+        String::from(HEAD)
+            + &load("10")
+            + &service("n0", &format!("  [[node.call]]\n  to = \"n1\"\n  {extra}\n"))
+            + &service("n1", "")
+    };
+    let long_day = |d: &str| {
+        format!("[scenario]\nname = \"absurd\"\nduration = \"{d}\"\nwindow = \"1h\"\n")
+            + &load("10")
+            + &service("n0", "")
+    };
+    let named =
+        |id: String| String::from(HEAD) + &load("10") + &service("n0", "") + &service(&id, "");
+    let many = |nodes: usize| {
+        let mut text = String::from(HEAD) + &load("10");
+        for i in 0..nodes {
+            text.push_str(&service(&format!("n{i}"), "replicas = 10000"));
+        }
+        text
+    };
+    let cases: Vec<(String, String, &str)> = vec![
+        (
+            String::from(HEAD) + &load("10") + &service("n0", "replicas = 10000"),
+            String::from(HEAD) + &load("10") + &service("n0", "replicas = 10001"),
+            "expected 1 to 10000 replicas, got 10001",
+        ),
+        (
+            String::from(HEAD) + &load("10") + &service("n0", "workers = 100000"),
+            String::from(HEAD) + &load("10") + &service("n0", "workers = 100001"),
+            "expected 1 to 100000 workers, got 100001",
+        ),
+        (calling("fanout = 10000"), calling("fanout = 10001"), "expected 1 to 10000, got 10001"),
+        (
+            calling("timeout = \"1s\"\n  retry = { attempts = 100 }"),
+            calling("timeout = \"1s\"\n  retry = { attempts = 101 }"),
+            "got 101",
+        ),
+        (
+            String::from(HEAD) + &load("1e7") + &service("n0", ""),
+            String::from(HEAD) + &load("1.1e7") + &service("n0", ""),
+            "11000000 requests/s; at most 10000000",
+        ),
+        (long_day("8784h"), long_day("8785h"), "of simulated time; at most"),
+        (named("n".repeat(64)), named("n".repeat(65)), "65 characters long"),
+        (many(10), many(11), "110000 replicas in all"),
+    ];
+    for (at, past, words) in cases {
+        if let Err(e) = Scenario::from_toml("at.toml", &at).and_then(Simulation::new) {
+            panic!("refused at the limit ({words}): {e}");
+        }
+        assert_refused(&past, words);
+    }
+}

@@ -144,3 +144,41 @@ service_time = { dist = "exp", mean = "50ms" }
     let message = overload.message();
     assert!(message.contains("`users`") && message.contains("attempts"), "{message}");
 }
+
+#[test]
+fn requests_waiting_on_a_slow_third_party_name_both_and_the_calls_cure() {
+    let text = r#"
+[scenario]
+name = "slow partner"
+duration = "1h"
+
+[[load]]
+id = "users"
+target = "api"
+rate = 500000
+
+[[node]]
+id = "api"
+kind = "service"
+workers = 100000
+replicas = 10
+io = "nonblocking"
+service_time = { dist = "exp", mean = "1ms" }
+  [[node.call]]
+  to = "partner"
+
+[[node]]
+id = "partner"
+kind = "external"
+latency = { dist = "const", value = "30s" }
+"#;
+    let scenario = Scenario::from_toml("partner.toml", text).unwrap_or_else(|e| panic!("{e}"));
+    let Err(RunError::Overload { overload, .. }) = Simulation::run_to_end(scenario) else {
+        panic!("expected an overload")
+    };
+    let names: Vec<&str> = overload.nodes.iter().map(|n| n.node.as_str()).collect();
+    assert_eq!(names, ["api", "partner"]);
+    assert_eq!(overload.nodes[0].serves_per_s, None, "its queue is not what grew");
+    let message = overload.message();
+    assert!(message.contains("waiting on its calls") && message.contains("timeout"), "{message}");
+}

@@ -60,6 +60,9 @@ pub const MAX_VISITS_PER_REQUEST: f64 = 1_000_000.0;
 pub const MAX_WORK_IN_FLIGHT: u64 = 2_000_000;
 /// [`MAX_WORK_IN_FLIGHT`]'s memory, in MB, as the overload message states it.
 pub const WORK_IN_FLIGHT_MB: u64 = 180;
+/// Bytes a unit of work in flight takes at the peak, natively (measured:
+/// `BENCHMARKS.md`), for stating a raised bound's memory.
+pub const BYTES_PER_UNIT_OF_WORK: u64 = 90;
 
 /// Points of one sweep's curve: far more than a chart can show (it draws at
 /// most 2 000), few enough that every step's run finishes.

@@ -156,11 +156,20 @@ impl Simulation {
         if let Some(reason) = self.restart_needed(&scenario) {
             return Err(single_problem("scenario", reason));
         }
-        let problems = crate::scenario::validate::problems(&scenario);
-        if let Some(p) = problems.into_iter().next() {
-            return Err(single_problem(&p.key, p.message));
-        }
-        let model = Model::compile(&scenario);
+        let validated = match Validated::new(scenario) {
+            Ok(v) => v,
+            Err(mut e) => {
+                e.diagnostics.truncate(1);
+                let first = e.diagnostics.pop();
+                let (key, message) = first.map_or_else(
+                    || ("scenario".to_owned(), "cannot run".to_owned()),
+                    |d| (d.key, d.message),
+                );
+                return Err(single_problem(&key, message));
+            }
+        };
+        let model = Model::compile(&validated)?;
+        let scenario = validated.into_scenario();
         let old_replicas: Vec<u32> = self.model.nodes.iter().map(|n| n.replicas).collect();
         for (i, n) in model.nodes.iter().enumerate() {
             let rt = &mut self.nodes[i];

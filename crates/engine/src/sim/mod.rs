@@ -27,7 +27,7 @@ use crate::outcome::{Outcome, OutcomeCounts};
 use crate::rate_limit::TokenBucket;
 use crate::retry::{self, RetryBudget};
 use crate::rng::Rng;
-use crate::scenario::{Discipline, Fallback, Io, Mode, Scenario, ScenarioError};
+use crate::scenario::{Discipline, Fallback, Io, Mode, Scenario, ScenarioError, Validated};
 use crate::slab::{Key, Slab};
 
 mod broker;
@@ -297,6 +297,8 @@ pub struct Simulation {
     stalled: Option<String>,
     /// The details, when it stopped at the bound on work in flight.
     overload: Option<Box<Overload>>,
+    /// The bound on work in flight (`limits::MAX_WORK_IN_FLIGHT` by default).
+    work_limit: u64,
     /// Each node's work in flight at the last two window boundaries.
     marks: [overload::Mark; 2],
 }
@@ -333,23 +335,16 @@ pub struct Run {
 }
 
 impl Simulation {
-    /// A simulation of `scenario` at time zero, or every reason it cannot run.
+    /// A simulation of `scenario` at time zero, or every reason it cannot
+    /// run: [`Validated::new`], then [`Simulation::start`].
     pub fn new(scenario: Scenario) -> Result<Self, ScenarioError> {
-        let problems = crate::scenario::validate::problems(&scenario);
-        if !problems.is_empty() {
-            return Err(ScenarioError {
-                diagnostics: problems
-                    .into_iter()
-                    .map(|p| crate::scenario::Diagnostic {
-                        file: scenario.scenario.name.clone(),
-                        line: 0,
-                        key: p.key,
-                        message: p.message,
-                    })
-                    .collect(),
-            });
-        }
-        let model = Model::compile(&scenario);
+        Simulation::start(Validated::new(scenario)?)
+    }
+
+    /// A simulation of a validated scenario at time zero.
+    pub fn start(scenario: Validated) -> Result<Self, ScenarioError> {
+        let model = Model::compile(&scenario)?;
+        let scenario = scenario.into_scenario();
         let meta = &scenario.scenario;
         let window = meta.window.as_nanos();
         let warmup_end =
@@ -438,6 +433,7 @@ impl Simulation {
             same_instant: 0,
             stalled: None,
             overload: None,
+            work_limit: crate::limits::MAX_WORK_IN_FLIGHT,
             marks: Default::default(),
         };
         for (index, (start, end)) in fault_events.into_iter().enumerate() {
@@ -498,6 +494,14 @@ impl Simulation {
     /// Events processed so far.
     pub fn event_count(&self) -> u64 {
         self.event_count
+    }
+
+    /// Events a simulated second so far: what the run costs, for a caller
+    /// to show up front (after the first window) and to estimate the time
+    /// a heavy run will take. `None` before any time has passed.
+    pub fn events_per_simulated_second(&self) -> Option<f64> {
+        let secs = self.now.as_secs_f64();
+        (secs > 0.0).then(|| self.event_count as f64 / secs)
     }
 
     /// Runs every event up to and including `until`, and returns the windows

@@ -28,14 +28,16 @@ pub struct Overload {
     /// Units of work in flight at the stop (tasks, calls, messages, pending
     /// answers and scheduled events).
     pub work_in_flight: u64,
-    /// The bound ([`crate::limits::MAX_WORK_IN_FLIGHT`]).
+    /// The bound ([`crate::limits::MAX_WORK_IN_FLIGHT`] unless the caller
+    /// set another with [`Simulation::set_work_limit`]).
     pub limit: u64,
     /// What the work was: visits to nodes (tasks and broker messages),
     /// calls awaiting answers or retries, and scheduled events.
     pub visits: u64,
     pub calls: u64,
     pub events: u64,
-    /// The nodes holding most of the visits, largest first (at most three).
+    /// The nodes holding most of the visits, largest first (at most three,
+    /// each with at least a hundredth of them).
     pub nodes: Vec<NodeGrowth>,
     /// Load ids whose requests are retried (by the users or on a call into
     /// a named node), when there are any.
@@ -82,7 +84,7 @@ impl fmt::Display for Overload {
             group(self.calls as f64),
             group(self.events as f64),
             group(self.limit as f64),
-            crate::limits::WORK_IN_FLIGHT_MB,
+            self.limit * crate::limits::BYTES_PER_UNIT_OF_WORK / 1_000_000,
         )?;
         if self.nodes.is_empty() {
             write!(f, ".")?;
@@ -148,6 +150,14 @@ pub(super) struct Mark {
 }
 
 impl Simulation {
+    /// Sets the bound on work in flight: [`crate::limits::MAX_WORK_IN_FLIGHT`]
+    /// unless changed, which keeps a run inside a browser tab; a native
+    /// caller with memory to spare (the CLI's `--max-in-flight`) may raise
+    /// it. A run that never reaches either bound is the same run.
+    pub fn set_work_limit(&mut self, units: u64) {
+        self.work_limit = units;
+    }
+
     /// Units of work in flight: what the bound counts.
     pub(super) fn work_in_flight(&self) -> u64 {
         (self.tasks.len()
@@ -162,7 +172,7 @@ impl Simulation {
     #[cold]
     pub(super) fn check_overload(&mut self) -> bool {
         let work = self.work_in_flight();
-        if work <= crate::limits::MAX_WORK_IN_FLIGHT {
+        if work <= self.work_limit {
             return false;
         }
         let overload = self.describe_overload(work);
@@ -190,7 +200,7 @@ impl Simulation {
         let nodes = order
             .into_iter()
             .take(3)
-            .filter(|&i| visits > 0 && self.nodes[i].in_flight * 10 >= visits)
+            .filter(|&i| visits > 0 && self.nodes[i].in_flight * 100 >= visits)
             .map(|i| {
                 let rt = &self.nodes[i];
                 let before = base.in_flight.get(i).copied().unwrap_or(0);
@@ -201,7 +211,10 @@ impl Simulation {
                     in_flight: rt.in_flight,
                     queued: rt.queued,
                     growth_per_s: growth,
-                    serves_per_s: self.serves_per_s(i),
+                    // What it can finish matters when its queue is what grew.
+                    serves_per_s: (rt.queued * 2 >= rt.in_flight)
+                        .then(|| self.serves_per_s(i))
+                        .flatten(),
                     remedies: self.remedies(i),
                 }
             })
@@ -217,7 +230,7 @@ impl Simulation {
         Overload {
             at_s: self.now.as_secs_f64(),
             work_in_flight: work,
-            limit: crate::limits::MAX_WORK_IN_FLIGHT,
+            limit: self.work_limit,
             visits,
             calls: self.calls.len() as u64,
             events: self.events.len() as u64,
@@ -244,7 +257,23 @@ impl Simulation {
         let Some(spec) = self.scenario.nodes.get(i) else { return Vec::new() };
         let mut out = Vec::new();
         let rate = self.serves_per_s(i).map_or(100.0, |r| r.max(1.0).round());
+        let rt = &self.nodes[i];
+        let waiting_on_calls = rt.queued * 2 < rt.in_flight && !m.calls.is_empty();
         match m.behaviour {
+            Behaviour::Queueing if waiting_on_calls => {
+                out.push(
+                    "most of its requests are waiting on its calls, not in its queue: bound the \
+                     wait with a `timeout` on its calls (and `cancel_on_timeout = true`), or a \
+                     `bulkhead` on them, and bound the node they wait on"
+                        .to_owned(),
+                );
+                if spec.rate_limit.is_none() {
+                    out.push(
+                        "a `rate_limit` at its door (`rate_limit = { rate = 1000, burst = 100 }`)"
+                            .to_owned(),
+                    );
+                }
+            }
             Behaviour::Queueing => {
                 if spec.queue.capacity.is_none() {
                     out.push(

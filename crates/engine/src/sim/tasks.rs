@@ -130,7 +130,7 @@ impl Simulation {
     pub(super) fn set_fault(&mut self, index: usize, active: bool) {
         self.faults_active[index] = active;
         let target = &self.scenario.faults[index].target;
-        let Some(node) = self.scenario.node_index(target) else { return };
+        let node = self.model.fault_targets[index];
         let mut state = FaultState::default();
         let active_here = self
             .scenario

@@ -4,7 +4,7 @@
 use std::collections::{BTreeSet, HashMap};
 
 use super::diagnostics::suggest;
-use super::{LoadSpec, Mode, NodeKind, NodeSpec, RetrySpec, Scenario};
+use super::{Diagnostic, LoadSpec, Mode, NodeKind, NodeSpec, RetrySpec, Scenario, ScenarioError};
 use crate::dist::Distribution;
 use crate::limits;
 
@@ -41,6 +41,51 @@ impl Problems {
     }
 }
 
+/// A scenario that passed [`problems`]: every name resolves, every number
+/// is in range and within the limits. Only [`Validated::new`] makes one, so
+/// what holds one (the engine's model) never checks again and never
+/// guesses.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Validated(Scenario);
+
+impl Validated {
+    /// `scenario`, if it can run; else every reason it cannot, each at its
+    /// key (the file is the scenario's name: the lines are known only when
+    /// reading a file, see [`Scenario::from_toml`]).
+    pub fn new(scenario: Scenario) -> Result<Validated, ScenarioError> {
+        let problems = problems(&scenario);
+        if problems.is_empty() {
+            return Ok(Validated(scenario));
+        }
+        let file = scenario.scenario.name.clone();
+        Err(ScenarioError {
+            diagnostics: problems
+                .into_iter()
+                .map(|p| Diagnostic { file: file.clone(), line: 0, key: p.key, message: p.message })
+                .collect(),
+        })
+    }
+
+    /// The scenario itself.
+    pub fn scenario(&self) -> &Scenario {
+        &self.0
+    }
+
+    /// The scenario, given back (to edit it, after which it must be
+    /// validated again).
+    pub fn into_scenario(self) -> Scenario {
+        self.0
+    }
+}
+
+impl std::ops::Deref for Validated {
+    type Target = Scenario;
+
+    fn deref(&self) -> &Scenario {
+        &self.0
+    }
+}
+
 /// Every reason `scenario` cannot run; empty when it can.
 pub fn problems(scenario: &Scenario) -> Vec<Problem> {
     let mut p = Problems(Vec::new());
@@ -49,7 +94,15 @@ pub fn problems(scenario: &Scenario) -> Vec<Problem> {
         p.push("scenario.duration", "expected a positive duration such as \"60s\"");
     }
     if meta.duration > limits::MAX_DURATION {
-        p.limit("scenario.duration", format!("at most {} of simulated time", limits::MAX_DURATION));
+        p.limit(
+            "scenario.duration",
+            format!(
+                "{} of simulated time; at most {}: a shorter run (an hour, a day) shows the same \
+                 steady state",
+                meta.duration,
+                limits::MAX_DURATION
+            ),
+        );
     }
     if meta.window.as_nanos() == 0 {
         p.push("scenario.window", "expected a positive duration such as \"1s\"");
@@ -85,7 +138,15 @@ pub fn problems(scenario: &Scenario) -> Vec<Problem> {
     }
     check_totals(&mut p, scenario);
     if scenario.nodes.len() > limits::MAX_NODES {
-        p.limit("node", format!("at most {} nodes", limits::MAX_NODES));
+        p.limit(
+            "node",
+            format!(
+                "{} nodes; at most {}: a set of identical components is one node with \
+                 `replicas`",
+                scenario.nodes.len(),
+                limits::MAX_NODES
+            ),
+        );
     }
     if scenario.loads.is_empty() {
         p.push("load", "a scenario needs at least one [[load]] to send requests");
@@ -453,7 +514,7 @@ fn check_amplification(p: &mut Problems, scenario: &Scenario) {
             p.limit(
                 format!("load[{i}]"),
                 format!(
-                    "one request of `{}` could cause up to {v:.3e} node visits (fan-outs and retries multiplied along its calls); at most {:.0e}",
+                    "one request of `{}` could cause up to {v:.3e} node visits (fan-outs and retries multiplied along its calls); at most {:.0e}: lower a `fanout` or the `attempts` along the way",
                     load.id,
                     limits::MAX_VISITS_PER_REQUEST
                 ),
@@ -528,7 +589,14 @@ fn check_load(p: &mut Problems, i: usize, load: &LoadSpec, ids: &[&str]) {
         (Some(rate), None) => {
             p.positive(key("rate"), rate, "requests per second");
             if rate > limits::MAX_RATE {
-                p.limit(key("rate"), format!("at most {} requests/s", limits::MAX_RATE));
+                p.limit(
+                    key("rate"),
+                    format!(
+                        "{rate} requests/s; at most {} requests/s a load: split it over \
+                         several loads, or model a sample and scale the result",
+                        limits::MAX_RATE
+                    ),
+                );
             }
         }
         (None, Some(users)) => {
@@ -707,9 +775,10 @@ fn check_node(
                     node.replicas, a.min, a.max
                 ),
             ),
-            Ok(()) if a.max > limits::MAX_REPLICAS => {
-                p.limit(key("autoscale.max"), format!("at most {} replicas", limits::MAX_REPLICAS))
-            }
+            Ok(()) if a.max > limits::MAX_REPLICAS => p.limit(
+                key("autoscale.max"),
+                format!("{} replicas; at most {} a node", a.max, limits::MAX_REPLICAS),
+            ),
             Ok(()) => {}
         }
     }
