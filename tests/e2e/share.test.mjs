@@ -231,8 +231,15 @@ test('a link made while comparing opens the same comparison', async () => {
   await page.waitForFunction(() => document.querySelector('[data-testid="compare-p99-b"]')
     && Number(document.querySelector('[data-testid="windows"]').textContent) >= 12, null, { timeout: 60000 });
   const shared = await pauseAndRead(page);
-  await page.waitForTimeout(500);
-  const table = await page.locator('[data-testid="compare-table"]').textContent();
+  // Both workers have paused and their last frames are in: the table holds
+  // still.
+  let table = await page.locator('[data-testid="compare-table"]').textContent();
+  for (let settled = 0; settled < 2;) {
+    await page.waitForTimeout(400);
+    const now = await page.locator('[data-testid="compare-table"]').textContent();
+    settled = now === table ? settled + 1 : 0;
+    table = now;
+  }
   const url = await share(page);
   assert.match(await readStat(page, 'share-status'), /both variants/);
   const held = await payload(page, url);
