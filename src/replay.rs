@@ -19,7 +19,6 @@ use std::collections::VecDeque;
 
 use scalesim_engine::edit::{self, Edit};
 use scalesim_engine::{Scenario, SimDuration, SimTime, Simulation, WindowReport};
-use serde::{Deserialize, Serialize};
 
 use crate::share_link::Variant;
 
@@ -29,9 +28,9 @@ pub const MAX_ENTRIES: usize = 200;
 /// texts), so a link stays well inside its size cap.
 pub const MAX_BYTES: usize = 256 * 1024;
 
-/// One live change, as the history keeps it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "change", rename_all = "snake_case")]
+/// One live change, as the history keeps it (a link carries it in the
+/// `wire` encoding, see [`crate::share_link`]).
+#[derive(Clone, Debug, PartialEq)]
 pub enum Change {
     /// An editor's edit: a parameter, a lane drag, a move, the live-change
     /// form.
@@ -46,7 +45,7 @@ impl Change {
     /// Roughly what the change weighs in a link.
     fn weight(&self) -> usize {
         match self {
-            Change::Edit { edit } => serde_json::to_vec(edit).map_or(0, |v| v.len()),
+            Change::Edit { edit } => crate::wire::to_bytes(edit).len(),
             Change::Text { toml } => toml.len(),
             Change::Load { .. } => 16,
         }
@@ -54,7 +53,7 @@ impl Change {
 }
 
 /// A live change and the simulated instant it took effect.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Entry {
     /// Simulated nanoseconds.
     pub at_ns: u64,

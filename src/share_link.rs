@@ -41,18 +41,56 @@ pub struct Variant {
     /// The load multiplier the run started at.
     #[serde(default = "one")]
     pub load: f64,
-    /// The live changes made during the run, at their instants, in order.
-    #[serde(default)]
+    /// The live changes made during the run, at their instants, in order:
+    /// in the link, base64url of their `wire` encoding (compact, and no
+    /// second reader of edits in the bundle; a change to that encoding of
+    /// `Entry`, `Change` or `Edit` needs a new link version, and a test
+    /// pins it).
+    #[serde(default, with = "history_text")]
     pub history: Vec<Entry>,
 }
 
 /// What a link holds: variant A, and B when it was made while comparing.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Shared {
-    #[serde(flatten)]
     pub a: Variant,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub b: Option<Variant>,
+}
+
+/// The JSON of a link: A's fields at the top (as version 1 wrote them),
+/// B under `b`.
+#[derive(Serialize, Deserialize)]
+struct Payload {
+    file: String,
+    toml: String,
+    seed: Option<u64>,
+    time_ns: u64,
+    #[serde(default = "one")]
+    load: f64,
+    #[serde(default, with = "history_text")]
+    history: Vec<Entry>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    b: Option<Variant>,
+}
+
+/// A history in a link: base64url of its `wire` encoding.
+mod history_text {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    use crate::replay::Entry;
+
+    pub fn serialize<S: Serializer>(history: &[Entry], s: S) -> Result<S::Ok, S::Error> {
+        let history = history.to_vec();
+        s.serialize_str(&super::base64url_encode(&crate::wire::to_bytes(&history)))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Entry>, D::Error> {
+        let text = String::deserialize(d)?;
+        let bytes = super::base64url_decode(&text)
+            .ok_or_else(|| serde::de::Error::custom("its history is not base64url"))?;
+        crate::wire::from_bytes(&bytes)
+            .map_err(|e| serde::de::Error::custom(format!("its history is damaged: {e}")))
+    }
 }
 
 fn one() -> f64 {
@@ -155,8 +193,10 @@ pub fn read_payload(bytes: &[u8]) -> Result<Shared, LinkError> {
     }
     let text =
         std::str::from_utf8(bytes).map_err(|_| LinkError::NotAScenario("not text".to_owned()))?;
-    let shared: Shared =
+    let payload: Payload =
         serde_json::from_str(text).map_err(|e| LinkError::NotAScenario(e.to_string()))?;
+    let Payload { file, toml, seed, time_ns, load, history, b } = payload;
+    let shared = Shared { a: Variant { file, toml, seed, time_ns, load, history }, b };
     check(&shared.a)?;
     if let Some(b) = &shared.b {
         check(b)?;
@@ -186,7 +226,9 @@ pub fn valid_multiplier(load: f64) -> bool {
 
 /// The bytes a link compresses.
 pub fn write_payload(shared: &Shared) -> Vec<u8> {
-    serde_json::to_vec(shared).unwrap_or_default()
+    let Variant { file, toml, seed, time_ns, load, history } = shared.a.clone();
+    let payload = Payload { file, toml, seed, time_ns, load, history, b: shared.b.clone() };
+    serde_json::to_vec(&payload).unwrap_or_default()
 }
 
 /// What the page says about a link it made: whether it was copied, and
@@ -370,6 +412,29 @@ mod tests {
         assert!(status(true, true, false).starts_with("Link copied: it opens this run"));
         assert!(status(false, true, true).contains("both variants"));
         assert!(status(true, false, false).contains("more live changes than a link keeps"));
+    }
+
+    #[test]
+    fn the_history_s_encoding_in_a_link_is_pinned() {
+        // Links already shared must keep reading: a change to the `wire`
+        // encoding of entries, changes or edits needs a new link version.
+        let edit = scalesim_engine::edit::Edit::SetLane {
+            id: "db".into(),
+            mode: scalesim_engine::scenario::Mode::Async,
+        };
+        let history = vec![
+            Entry { at_ns: 1_500_000_000, change: replay::Change::Edit { edit } },
+            Entry { at_ns: 2_000_000_000, change: replay::Change::Text { toml: "x".into() } },
+            load_at(3_000_000_000, 2.0),
+        ];
+        let json = String::from_utf8(write_payload(&shared(1.0, history.clone()))).unwrap();
+        assert!(
+            json.contains(r#""history":"A4DeoMsFAAkCZGIBgKjWuQcBAXiAvMGWCwIAAAAAAAAAQA""#),
+            "{json}"
+        );
+        assert_eq!(read_payload(json.as_bytes()).unwrap().a.history, history);
+        let damaged = json.replace(r#""history":""#, r#""history":"*"#);
+        assert!(matches!(read_payload(damaged.as_bytes()), Err(LinkError::NotAScenario(_))));
     }
 
     #[test]

@@ -44,7 +44,13 @@ pub enum WireError {
     Overflow,
     /// Bytes were left over after the message.
     Trailing,
+    /// Lists nested past [`MAX_DEPTH`] (a hostile `Edit::Many` in a link).
+    TooDeep,
 }
+
+/// The deepest nesting of lists read: far past any real message, short of
+/// the stack.
+pub const MAX_DEPTH: u32 = 32;
 
 impl std::fmt::Display for WireError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -54,6 +60,7 @@ impl std::fmt::Display for WireError {
             WireError::NotUtf8 => write!(f, "a string is not UTF-8"),
             WireError::Overflow => write!(f, "a number is out of range"),
             WireError::Trailing => write!(f, "bytes left over after the message"),
+            WireError::TooDeep => write!(f, "lists nested too deeply"),
         }
     }
 }
@@ -61,6 +68,8 @@ impl std::fmt::Display for WireError {
 /// A cursor over a received message.
 pub struct Reader<'a> {
     bytes: &'a [u8],
+    /// Lists being read, one inside the other.
+    depth: u32,
 }
 
 impl<'a> Reader<'a> {
@@ -120,7 +129,7 @@ pub fn to_bytes<T: Wire>(message: &T) -> Vec<u8> {
 
 /// Decodes a whole message.
 pub fn from_bytes<T: Wire>(bytes: &[u8]) -> Result<T, WireError> {
-    let mut r = Reader { bytes };
+    let mut r = Reader { bytes, depth: 0 };
     let value = T::take(&mut r)?;
     if r.bytes.is_empty() { Ok(value) } else { Err(WireError::Trailing) }
 }
@@ -225,10 +234,15 @@ impl<T: Wire> Wire for Vec<T> {
     }
     fn take(r: &mut Reader<'_>) -> Result<Self, WireError> {
         let len = r.len()?;
+        if r.depth >= MAX_DEPTH {
+            return Err(WireError::TooDeep);
+        }
+        r.depth += 1;
         let mut items = Vec::with_capacity(len);
         for _ in 0..len {
             items.push(T::take(r)?);
         }
+        r.depth -= 1;
         Ok(items)
     }
 }
@@ -608,5 +622,17 @@ error_rate = 0.3
         // A string that is not UTF-8.
         assert_eq!(from_bytes::<FromWorker>(&[3, 2, 0xff, 0xfe]), Err(WireError::NotUtf8));
         assert_eq!(from_bytes::<ToWorker>(&[14]), Err(WireError::UnknownTag(14)));
+        // Edits nested past the bound, or a hundred thousand deep: refused,
+        // not a stack overflow.
+        let mut deep = Edit::Remove { id: "x".into() };
+        for _ in 0..40 {
+            deep = Edit::Many { edits: vec![deep] };
+        }
+        assert_eq!(from_bytes::<Edit>(&to_bytes(&deep)), Err(WireError::TooDeep));
+        let mut hostile = Vec::new();
+        for _ in 0..100_000 {
+            hostile.extend([10, 1]);
+        }
+        assert_eq!(from_bytes::<Edit>(&hostile), Err(WireError::TooDeep));
     }
 }
