@@ -13,13 +13,15 @@
 # worker became one Wasm module, and to 555 kB when their messages left
 # JSON for the compact `wire` encoding, and to 510 kB when the scenario
 # format became a crate of its own, built for size, and to 490 kB when it
-# got its own reader over toml's parsed tables. Raised to 540 kB on purpose
-# (533 measured): edits that keep the user's file as written (toml_edit,
-# about 25 kB of it, BENCHMARKS.md), and the workbench (its figures, tabs,
-# saturation in words, rolling p99) with the overload checks.
+# got its own reader over toml's parsed tables. Raised to 555 kB on purpose
+# (547 measured, from 478): edits that keep the user's file as written
+# (toml_edit, about 25 kB, BENCHMARKS.md); the workbench (its figures,
+# tabs, saturation in words, rolling p99) with the overload checks (about
+# 29 kB, 533 measured after them); and the format's ranges, whole-number
+# and duration sweeps and messages in words (about 14 kB).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-budget_kb=${BUNDLE_BUDGET_KB:-540}
+budget_kb=${BUNDLE_BUDGET_KB:-555}
 total=0
 printf '%-40s %10s %10s\n' file bytes gzipped
 for f in dist/*_bg.wasm dist/*.js dist/*.css; do

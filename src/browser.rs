@@ -37,26 +37,16 @@ extern "C" {
 
 /// Offers `bytes` as a file called `name`.
 pub fn download_bytes(name: &str, mime: &str, bytes: &[u8]) -> Result<(), String> {
-    let parts = Array::of1(&Uint8Array::from(bytes));
-    let options = BlobPropertyBag::new();
-    options.set_type(mime);
-    let blob = Blob::new_with_u8_array_sequence_and_options(&parts, &options)
-        .map_err(|e| format!("cannot make the file: {e:?}"))?;
-    download_blob(name, &blob)
+    download_blob(name, &gloo_file::Blob::new_with_options(bytes, Some(mime)).into())
 }
 
 /// Offers a blob as a file called `name`.
 pub fn download_blob(name: &str, blob: &Blob) -> Result<(), String> {
-    let url = Url::create_object_url_with_blob(blob).map_err(|e| format!("{e:?}"))?;
+    let url = gloo_file::ObjectUrl::from(gloo_file::Blob::from(blob.clone()));
     let result = download_url(name, &url);
-    // The click has started the download; the URL can go once it has run.
-    let revoke = Closure::once_into_js(move || {
-        let _ = Url::revoke_object_url(&url);
-    });
-    if let Some(w) = web_sys::window() {
-        let _ =
-            w.set_timeout_with_callback_and_timeout_and_arguments_0(revoke.unchecked_ref(), 10_000);
-    }
+    // The click has started the download; the URL is revoked (dropped) once
+    // it has run.
+    gloo_timers::callback::Timeout::new(10_000, move || drop(url)).forget();
     result
 }
 
@@ -71,6 +61,9 @@ pub fn download_url(name: &str, url: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// Local storage, or `None` where the browser refuses it (a sandboxed
+/// iframe, storage disabled). Bound by hand: `gloo-storage` throws there,
+/// and an embed in a sandboxed frame must still run.
 fn storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok()?
 }
@@ -243,10 +236,5 @@ pub async fn record(canvas: &HtmlCanvasElement, seconds: u32, name: &str) -> Res
 
 /// Waits `ms` milliseconds.
 pub async fn sleep_ms(ms: i32) {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        if let Some(w) = web_sys::window() {
-            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
-        }
-    });
-    let _ = JsFuture::from(promise).await;
+    gloo_timers::future::TimeoutFuture::new(ms.max(0) as u32).await;
 }

@@ -7,7 +7,7 @@ use std::fmt::Write;
 
 use scalesim_engine::WindowReport;
 
-use crate::chart_data::{self, ChartData};
+use crate::charts::chart_data::{self, ChartData};
 
 /// The name exports are called by: the scenario's file name without
 /// `.toml` (`checkout.toml` gives `checkout`, then `checkout-metrics.csv`).

@@ -5,9 +5,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::app::{DEMO_FILE, DEMO_TOML};
 use crate::browser;
 use crate::library;
+use crate::page::app::{DEMO_FILE, DEMO_TOML};
 use crate::protocol::ToWorker;
 use crate::share_link::{self, LinkError, Shared, Variant};
 use crate::side::{self, SideSlot};
@@ -74,7 +74,7 @@ pub async fn start_up() -> StartUp {
     if let Some(name) = browser::query("scenario") {
         let known =
             library::LESSONS.iter().any(|l| l.file == name || l.cure == Some(name.as_str()));
-        if known && let Ok(toml) = crate::app::fetch_text(&library::url(&name)).await {
+        if known && let Ok(toml) = crate::page::app::fetch_text(&library::url(&name)).await {
             return StartUp {
                 own,
                 open: Some((name, toml, Vec::new())),

@@ -7,9 +7,9 @@ fn main() {
         scalesim_web::worker_runtime::start();
     } else if scalesim_web::browser::query("bench").as_deref() == Some("1") {
         // `?bench=1` is the engine benchmark page; anything else the app.
-        yew::Renderer::<scalesim_web::bench_page::BenchPage>::new().render();
+        yew::Renderer::<scalesim_web::page::bench_page::BenchPage>::new().render();
     } else {
-        yew::Renderer::<scalesim_web::app::App>::new().render();
+        yew::Renderer::<scalesim_web::page::app::App>::new().render();
     }
 }
 

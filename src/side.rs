@@ -328,9 +328,11 @@ pub fn spawn(slot: &SideSlot) {
                     // autosave) leaves the demo.
                     let retry = if failed_open {
                         true
-                    } else if side.current.good.0 != crate::app::DEMO_FILE {
-                        side.current.good =
-                            (crate::app::DEMO_FILE.to_owned(), crate::app::DEMO_TOML.to_owned());
+                    } else if side.current.good.0 != crate::page::app::DEMO_FILE {
+                        side.current.good = (
+                            crate::page::app::DEMO_FILE.to_owned(),
+                            crate::page::app::DEMO_TOML.to_owned(),
+                        );
                         true
                     } else {
                         false

@@ -46,7 +46,7 @@ impl SweepJob {
         base: &str,
     ) -> Result<SweepJob, String> {
         let spec = SweepSpec::parse(param, runs)?;
-        let steps = spec.values().len();
+        let steps = spec.step_count();
         for step in [0, steps.saturating_sub(1)] {
             let text = spec.text_for(base, step)?;
             Scenario::from_toml(file, &text).map_err(|e| e.to_string())?;

@@ -340,7 +340,9 @@ wire_struct! {
     OutlineLoad { id, target, position, params }
     Outline { nodes, loads }
     Estimate { mean, ci95 }
-    SweepPoint { value, offered_rps, goodput_rps, p99_ms, error_share, cost_per_million, knee }
+    SweepPoint {
+        value, offered_rps, goodput_rps, p99_ms, error_share, cost_per_million, knee, slo_met,
+    }
     UslFit { contention, coherency, x1, peak }
     ScenarioInfo {
         file, name, description, watch, try_this, nodes, seed, sweep_hint, outline, edited,
@@ -552,10 +554,11 @@ error_rate = 0.3
                     value: 2.0,
                     offered_rps: Estimate { mean: 1.0, ci95: 0.1 },
                     goodput_rps: Estimate { mean: 0.9, ci95: 0.2 },
-                    p99_ms: Estimate { mean: 12.0, ci95: 1.0 },
+                    p99_ms: Some(Estimate { mean: 12.0, ci95: 1.0 }),
                     error_share: Estimate::default(),
                     cost_per_million: Estimate { mean: 3.0, ci95: 0.0 },
                     knee: true,
+                    slo_met: Some(false),
                 }],
                 usl: Some(UslFit { contention: 0.1, coherency: 0.01, x1: 100.0, peak: 9.5 }),
             },

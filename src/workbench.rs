@@ -6,7 +6,7 @@
 
 use scalesim_engine::outline::Outline;
 
-use crate::topology_layout::Selection;
+use crate::canvas::topology_layout::Selection;
 
 /// The side panel beside the topology.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -200,6 +200,40 @@ pub fn selection_after(
     }
 }
 
+/// The scaling curve's form as typed: what to sweep (`None` until the user
+/// types, so the scenario's suggestion shows), runs a point and seconds a
+/// run. Held by the page, so it outlives a switch of tabs.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SweepForm {
+    pub param: Option<String>,
+    pub runs: String,
+    pub seconds: String,
+}
+
+impl Default for SweepForm {
+    fn default() -> Self {
+        SweepForm { param: None, runs: "2".to_owned(), seconds: "20".to_owned() }
+    }
+}
+
+impl SweepForm {
+    /// What the parameter field shows: the user's text, or `hint`.
+    pub fn param_or<'a>(&'a self, hint: &'a str) -> &'a str {
+        self.param.as_deref().unwrap_or(hint)
+    }
+
+    /// The worker's command for this form (a run count that does not parse
+    /// is one run; seconds that do not parse keep the scenario's duration,
+    /// and the worker checks both).
+    pub fn command(&self, hint: &str) -> crate::protocol::ToWorker {
+        crate::protocol::ToWorker::Sweep {
+            param: self.param_or(hint).trim().to_owned(),
+            runs: self.runs.trim().parse().unwrap_or(1),
+            duration_s: self.seconds.trim().parse().ok(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -211,6 +245,26 @@ mod tests {
     const TWO: &str = "[scenario]\nname = \"t\"\n[[load]]\nid = \"users\"\ntarget = \"api\"\nrate = 10\n\
         [[node]]\nid = \"api\"\nkind = \"service\"\n[[node.call]]\nto = \"db\"\n\
         [[node]]\nid = \"db\"\nkind = \"database\"\n";
+
+    #[test]
+    fn the_sweep_form_sends_what_it_shows() {
+        use crate::protocol::ToWorker;
+        let form = SweepForm::default();
+        assert_eq!(form.param_or("load.u.rate=1..2:2"), "load.u.rate=1..2:2");
+        assert_eq!(
+            form.command(" load.u.rate=1..2:2 "),
+            ToWorker::Sweep { param: "load.u.rate=1..2:2".into(), runs: 2, duration_s: Some(20.0) }
+        );
+        let typed = SweepForm {
+            param: Some("api.workers=1..4:4".into()),
+            runs: "x".into(),
+            seconds: "".into(),
+        };
+        assert_eq!(
+            typed.command("ignored"),
+            ToWorker::Sweep { param: "api.workers=1..4:4".into(), runs: 1, duration_s: None }
+        );
+    }
 
     #[test]
     fn a_rename_keeps_the_selection_under_the_new_name() {

@@ -191,10 +191,17 @@ impl Runner {
             }
             ToWorker::Restart { seed } => {
                 let Some(mut run) = runner.run.take() else { return };
+                let playing = runner.playing;
                 let restarted = run.restart(seed);
-                runner.start(run, false);
+                // The same design from time zero: the page keeps its view
+                // and selection, and a playing run plays on.
+                runner.start(run, true);
                 if let Err(message) = restarted {
                     runner.post(&FromWorker::Error { message });
+                } else if playing {
+                    runner.playing = true;
+                    runner.last_tick_ms = js_sys::Date::now();
+                    runner.schedule_tick();
                 }
             }
             ToWorker::Sweep { param, runs, duration_s } => {

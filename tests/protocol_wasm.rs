@@ -3,8 +3,8 @@
 
 #![cfg(target_arch = "wasm32")]
 
-use scalesim_web::app::{DEMO_FILE, DEMO_TOML};
 use scalesim_web::browser;
+use scalesim_web::page::app::{DEMO_FILE, DEMO_TOML};
 use scalesim_web::protocol::{FromWorker, LiveChange, Speed, ToWorker, decode, encode};
 use scalesim_web::replay::{Change, Entry};
 use wasm_bindgen::JsCast;

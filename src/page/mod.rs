@@ -1,7 +1,16 @@
-//! Components of the workbench page that own one region each: the figure
-//! strip under the top bar, the tab bars of the side panel and the
-//! dashboard, and the text entry that keeps a user's draft.
+//! The page's components: the root (`app`, the workbench and the embedded
+//! player), the inspector, the lists (`panels`), the comparison, the models
+//! page, the benchmark page, and the regions of the workbench that own
+//! their own rendering: the figure strip, the tab bars and the text entry
+//! that keeps a user's draft.
 
+pub mod app;
+pub mod bench_page;
+pub mod compare_view;
 pub mod draft_input;
 pub mod figure_strip;
+pub mod inspector;
+pub mod models_page;
+pub mod panels;
+pub mod sweep_panel;
 pub mod tab_bar;

@@ -109,3 +109,25 @@ test('axe-core finds no violations on the workbench', async () => {
   assert.deepEqual(await check(), [], 'inspector and formula tabs');
   await page.close();
 });
+
+test('dark mode: the page, the canvas and the charts follow prefers-color-scheme', async () => {
+  const page = await site.context.newPage();
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await playLesson(page, 'sync-chain.toml');
+  const corner = (selector) => page.$eval(selector, (c) => [...c.getContext('2d').getImageData(2, 2, 1, 1).data].slice(0, 3));
+  // Wait for a chart drawn in the dark scheme.
+  await page.waitForFunction(() => {
+    const c = document.querySelector('#latency-chart');
+    const [r, g, b] = c.getContext('2d').getImageData(2, 2, 1, 1).data;
+    return r + g + b < 150;
+  }, null, { timeout: 10000 });
+  for (const selector of ['#topology', '#latency-chart', '#throughput-chart']) {
+    const [r, g, b] = await corner(selector);
+    assert.ok(r + g + b < 150, `${selector} is dark: rgb(${r}, ${g}, ${b})`);
+  }
+  const body = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  assert.match(body, /rgb\((\d{1,2}), (\d{1,2}), (\d{1,2})\)/, `the page is dark: ${body}`);
+  await screenshot(page, 'workbench-1280x720-dark');
+  await page.close();
+});

@@ -9,16 +9,23 @@ use std::process::ExitCode;
 
 use scalesim_engine::{Scenario, set};
 
-/// Exit code when an edit is refused (a path, a value, or the edited
-/// scenario would not be valid): nothing is written.
-const REFUSED: u8 = 1;
-/// Exit code when the file cannot be read, written, or is not a valid
-/// scenario to begin with (a usage error is 64, as for every command).
-const BROKEN: u8 = 2;
+use crate::EXIT_CANNOT_RUN;
+
+// Exit codes, as for every subcommand (`scalesim --help`): 0 written; 2
+// when an edit is refused (a path, a value, or the edited scenario would
+// not be valid: nothing is written) or the file cannot be read, written,
+// or is not a valid scenario to begin with; 64 (clap's, in `main`) on a
+// usage error such as a `--set` without `=`. 1 is an expectation failing,
+// which `edit` does not judge, and 3 an overload, which it does not run.
+
+/// An edit refused: the file as it was could not take it.
+const REFUSED: u8 = EXIT_CANNOT_RUN;
+/// The file cannot be read, written, or is not valid to begin with.
+const BROKEN: u8 = EXIT_CANNOT_RUN;
 
 /// Applies every `--set` to `file` and writes it to `out` (`-` for standard
 /// output), or back to `file`.
-pub fn run(file: &Path, sets: &[String], out: Option<&Path>) -> ExitCode {
+pub fn run(file: &Path, sets: &[(String, String)], out: Option<&Path>) -> ExitCode {
     match edit(file, sets, out) {
         Ok(()) => ExitCode::SUCCESS,
         Err((code, message)) => {
@@ -28,24 +35,23 @@ pub fn run(file: &Path, sets: &[String], out: Option<&Path>) -> ExitCode {
     }
 }
 
-fn edit(file: &Path, sets: &[String], out: Option<&Path>) -> Result<(), (u8, String)> {
+fn edit(file: &Path, sets: &[(String, String)], out: Option<&Path>) -> Result<(), (u8, String)> {
     let name = file.display().to_string();
     let original =
         std::fs::read_to_string(file).map_err(|e| (BROKEN, format!("cannot read {name}: {e}")))?;
-    let mut scenario = Scenario::from_toml(&name, &original).map_err(|e| {
+    Scenario::from_toml(&name, &original).map_err(|e| {
         (BROKEN, format!("{e}\n(fix the file first: edit changes valid scenarios)"))
     })?;
+    // The same check, and so the same message, as `run --set`: every
+    // refused edit listed.
+    let overrides = crate::Overrides { sets: sets.to_vec(), ..crate::Overrides::default() };
+    crate::scenario_from(&name, &original, &overrides).map_err(|problems| {
+        (REFUSED, scalesim_engine::ScenarioError { diagnostics: problems }.to_string())
+    })?;
     let mut text = original.clone();
-    for assignment in sets {
-        let (path, value) = assignment.split_once('=').ok_or_else(|| {
-            (BROKEN, format!("--set {assignment}: expected PATH=VALUE, e.g. api.replicas=4"))
-        })?;
-        let (path, value) = (path.trim(), value.trim());
-        // The same check, and so the same message, as `run --set`.
-        set::apply(&mut scenario, path, value)
-            .map_err(|e| (REFUSED, format!("--set {assignment}: {e}")))?;
+    for (path, value) in sets {
         text = set::apply_to_text(&text, path, value)
-            .map_err(|e| (REFUSED, format!("--set {assignment}: {e}")))?;
+            .map_err(|e| (REFUSED, format!("--set {path}={value}: {e}")))?;
     }
     Scenario::from_toml(&name, &text).map_err(|e| {
         (REFUSED, format!("the edited scenario would not run, so {name} is left as it was: {e}"))

@@ -2,6 +2,8 @@
 //! than a browser tab. A thin shell: read files, parse arguments, call the
 //! engine, print.
 
+mod capacity;
+mod check;
 mod edit;
 mod report;
 mod sweep;
@@ -9,32 +11,38 @@ mod sweep;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use clap::{Parser, Subcommand};
+use scalesim_engine::scenario::Diagnostic;
 use scalesim_engine::{Run, RunError, Scenario, SimDuration, SimTime, Simulation, set};
 
-/// Exit codes, as `--help` lists them.
-mod exit {
-    /// Everything ran; every expectation held.
-    pub const OK: u8 = 0;
-    /// `check`: an expectation failed.
-    pub const BREACH: u8 = 1;
-    /// A file cannot run: unreadable, invalid, refused by a limit, or stuck.
-    pub const CANNOT_RUN: u8 = 2;
-    /// A run stopped at the bound on work in flight (an overload).
-    pub const OVERLOAD: u8 = 3;
-    /// The command line itself is wrong (unknown option, missing value).
-    pub const USAGE: u8 = 64;
-}
+// Exit codes, the same for every subcommand, as `--help` and
+// docs/semantics.md list them.
+
+/// Exit code: an expectation does not hold (`check`; `capacity` when no
+/// value of the range meets every expectation).
+pub const EXIT_FAILED: u8 = 1;
+/// Exit code: a file cannot be read or run (every problem is printed):
+/// unreadable, invalid, over one of scalesim's limits, or stuck; for
+/// `edit`, an edit refused (nothing is written).
+pub const EXIT_CANNOT_RUN: u8 = 2;
+/// Exit code: a run stopped at the bound on work in flight (an overload).
+pub const EXIT_OVERLOAD: u8 = 3;
+/// Exit code: the command line itself is wrong (an unknown option, a
+/// malformed value). The usual `EX_USAGE`.
+pub const EXIT_USAGE: u8 = 64;
 
 const EXIT_CODES: &str = "\
-Exit codes:
-  0   everything ran (and, for check, every expectation held)
-  1   check: an expectation failed
-  2   a file cannot run: unreadable, invalid, over one of scalesim's limits, or stuck
+Exit codes (the same for every subcommand):
+  0   success: everything ran (for check and capacity, every expectation held)
+  1   an expectation failed (check; capacity: no value of the range meets them all)
+  2   a file cannot be read or run: unreadable, invalid (every problem is listed),
+      over one of scalesim's limits, or stuck; for edit, an edit refused
   3   overload: a run stopped at the bound on work in flight; the message
       names the nodes whose queues grew and what would bound them
-  64  the command line is wrong (an unknown option, a missing value)";
+  64  usage: the command line is wrong (an unknown option, a missing or
+      malformed value)";
 
 #[derive(Parser)]
 #[command(
@@ -48,23 +56,33 @@ struct Cli {
     command: Command,
 }
 
+/// `--seed`, `--duration` and `--set`, as every command that runs a file
+/// takes them.
+#[derive(clap::Args, Clone, Debug, Default)]
+pub struct Overrides {
+    /// Override the scenario's seed.
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Override the scenario's duration ("120s", "5m").
+    #[arg(long, value_parser = parse_duration)]
+    duration: Option<SimDuration>,
+    /// Set a parameter: `api.replicas=4`, `load.shoppers.rate=2000`,
+    /// `node.api.call.0.mode=async`, `scenario.warmup=20s`. Repeatable.
+    #[arg(long = "set", value_name = "PATH=VALUE", value_parser = parse_assignment)]
+    sets: Vec<(String, String)>,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Run a scenario file and print its summary.
+    #[command(after_help = EXIT_CODES)]
     Run {
-        /// The scenario (TOML, SPEC §2).
+        /// The scenario file (TOML; see docs/reference.md).
         file: PathBuf,
-        /// Override the scenario's seed.
-        #[arg(long)]
-        seed: Option<u64>,
-        /// Override the scenario's duration ("120s", "5m").
-        #[arg(long, value_parser = parse_duration)]
-        duration: Option<SimDuration>,
-        /// Set a parameter: `api.replicas=4`, `load.shoppers.rate=2000`,
-        /// `node.api.call.0.mode=async`, `scenario.warmup=20s`. Repeatable.
-        #[arg(long = "set", value_name = "PATH=VALUE")]
-        sets: Vec<String>,
-        /// Print the JSON object of SPEC §3 instead of a human summary.
+        #[command(flatten)]
+        overrides: Overrides,
+        /// Print the summary as one JSON object (latency figures over no
+        /// answered request are null).
         #[arg(long)]
         json: bool,
         /// Include every window (in the JSON, or as a table).
@@ -81,8 +99,9 @@ enum Command {
     /// (the same seeds at every step) on every core, and print offered load
     /// against p99, goodput and errors, with 95% confidence intervals and
     /// the knee marked.
+    #[command(after_help = EXIT_CODES)]
     Sweep {
-        /// The scenario (TOML, SPEC §2).
+        /// The scenario file (TOML; see docs/reference.md).
         file: PathBuf,
         /// `PATH=FROM..TO:STEPS`, e.g. `load.users.rate=100..5000:20`.
         #[arg(long)]
@@ -90,9 +109,8 @@ enum Command {
         /// Independent replications a step.
         #[arg(long, default_value_t = 3)]
         runs: u32,
-        /// Override the scenario's duration.
-        #[arg(long, value_parser = parse_duration)]
-        duration: Option<SimDuration>,
+        #[command(flatten)]
+        overrides: Overrides,
         /// Print JSON.
         #[arg(long, conflicts_with = "csv")]
         json: bool,
@@ -100,22 +118,58 @@ enum Command {
         #[arg(long)]
         csv: bool,
     },
+    /// The capacity: the highest value of a parameter (an offered load) or
+    /// the lowest (replicas, workers) at which every `[[expect]]` holds.
+    ///
+    /// Bisects between the range's ends, one where every expectation holds
+    /// and one where one does not (which is which says the direction). At
+    /// each probe the file runs `--runs` times (seeds S, S+1, …) and holds
+    /// only when every expectation's 95% interval is inside its bound, as
+    /// in `check --runs`. Prints the value, the first value found to break,
+    /// and the expectation that breaks there. Assumes one boundary in the
+    /// range. Exit 1 when no value of the range meets every expectation, 3
+    /// when a probe's run stops at the bound on work in flight (an
+    /// overload: narrow the range).
+    #[command(after_help = EXIT_CODES)]
+    Capacity {
+        /// The scenario file, with `[[expect]]` blocks.
+        file: PathBuf,
+        /// `PATH=FROM..TO`: `load.users.rate=100..5000`, `api.replicas=1..16`,
+        /// `node.api.call.0.timeout=50ms..2s`. Whole-number parameters are
+        /// probed at whole numbers.
+        #[arg(long)]
+        param: String,
+        /// Replications a probe.
+        #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=1000))]
+        runs: u32,
+        /// Stop when the boundary is bracketed this closely (in the
+        /// parameter's unit; nanoseconds for durations). Default: 1% of the
+        /// range, 1 for whole numbers.
+        #[arg(long)]
+        tolerance: Option<f64>,
+        #[command(flatten)]
+        overrides: Overrides,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Change values in a scenario file, in place, changing only those lines.
     ///
     /// Comments, layout and the spelling of everything else are kept. The
     /// result must be a valid scenario, else nothing is written. Exit 0 when
-    /// written; 1 when an edit is refused (a path, a value, or a scenario
-    /// that would not run), with `run --set`'s message; 2 when the file
-    /// cannot be read or written or is not valid to begin with; 64 on a
-    /// usage error.
+    /// written; 2 when an edit is refused (a path, a value, or a scenario
+    /// that would not run, with `run --set`'s message) or the file cannot be
+    /// read or written or is not valid to begin with; 64 on a usage error
+    /// (a `--set` without `=`).
+    #[command(after_help = EXIT_CODES)]
     Edit {
         /// The scenario (TOML, SPEC §2).
         file: PathBuf,
         /// Set a parameter, as `run --set` takes it: `api.replicas=4`,
         /// `api.service_time.mean=5ms`, `load.users.rate=300`,
         /// `api.call.1.mode=async`. Repeatable; applied in order.
-        #[arg(long = "set", value_name = "PATH=VALUE", required = true)]
-        sets: Vec<String>,
+        #[arg(long = "set", value_name = "PATH=VALUE", required = true, value_parser = parse_assignment)]
+        sets: Vec<(String, String)>,
         /// Write the result here instead of over FILE (`-`: standard output).
         #[arg(short = 'o', long = "output", value_name = "OUT")]
         output: Option<PathBuf>,
@@ -123,20 +177,57 @@ enum Command {
     /// Print the JSON Schema of the scenario format, for editors (e.g. a
     /// `#:schema ./scalesim.schema.json` line in a TOML file).
     Schema,
-    /// Run each scenario's `[[expect]]` assertions; exit 1 if any fails
-    /// (2 if a file cannot run).
+    /// Print the reference of the scenario format (Markdown: every key, its
+    /// type, default, range and meaning), generated from the same source as
+    /// the schema; docs/reference.md is this output.
+    Reference,
+    /// Run each scenario's `[[expect]]` assertions, for CI.
+    ///
+    /// An expectation holds when its measured value is strictly on the
+    /// right side of its bound; with `--runs N` it holds when the whole 95%
+    /// confidence interval of the mean over N runs (seeds S, S+1, …) is.
+    /// A figure with no data (a latency when no request was answered, a
+    /// rate when none was offered) has no value, and its expectation fails.
+    /// `error_rate` and `failure_rate` count every way a user is failed
+    /// (error, timeout, rejected); `error_only_rate`, `timeout_rate` and
+    /// `rejected_rate` count one outcome each; `success_rate` counts ok and
+    /// degraded; all are shares of the requests offered after warm-up.
+    #[command(after_help = "Exit codes: 0 every expectation holds; 1 an expectation does not \
+hold; 2 a file cannot be read or run (or, with --require-expect, has no [[expect]]); \
+3 overload (a run stopped at the bound on work in flight); 64 usage (a wrong option or \
+argument). Files are all checked whatever one of them gives; the exit code is the worst of \
+them (3 over 2 over 1).")]
     Check {
         /// Scenario files.
         #[arg(required = true)]
         files: Vec<PathBuf>,
-        /// Override every scenario's seed.
+        #[command(flatten)]
+        overrides: Overrides,
+        /// Independent replications a file (seeds S, S+1, …); an
+        /// expectation holds when its 95% confidence interval is inside
+        /// the bound.
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=1000))]
+        runs: u32,
+        /// Output: text, json, junit (JUnit XML) or github (GitHub Actions
+        /// annotations on the `[[expect]]` lines).
+        #[arg(long, value_enum, default_value_t = check::Format::Text)]
+        format: check::Format,
+        /// Refuse (exit 2) a file with no `[[expect]]`, instead of passing
+        /// it with a note.
         #[arg(long)]
-        seed: Option<u64>,
+        require_expect: bool,
     },
 }
 
 fn parse_duration(text: &str) -> Result<SimDuration, String> {
     SimDuration::parse(text).map_err(|e| e.to_string())
+}
+
+fn parse_assignment(text: &str) -> Result<(String, String), String> {
+    let (path, value) = text
+        .split_once('=')
+        .ok_or_else(|| format!("`{text}`: expected PATH=VALUE, e.g. api.replicas=4"))?;
+    Ok((path.trim().to_owned(), value.trim().to_owned()))
 }
 
 /// Why a command failed, and so its exit code.
@@ -152,11 +243,11 @@ impl Failure {
         match self {
             Failure::CannotRun(message) => {
                 eprintln!("scalesim: {message}");
-                ExitCode::from(exit::CANNOT_RUN)
+                ExitCode::from(EXIT_CANNOT_RUN)
             }
             Failure::Overload(message) => {
                 eprintln!("scalesim: {message}");
-                ExitCode::from(exit::OVERLOAD)
+                ExitCode::from(EXIT_OVERLOAD)
             }
         }
     }
@@ -174,18 +265,27 @@ fn main() -> ExitCode {
         Err(e) => {
             let usage = e.use_stderr();
             let _ = e.print();
-            return ExitCode::from(if usage { exit::USAGE } else { exit::OK });
+            return ExitCode::from(if usage { EXIT_USAGE } else { 0 });
         }
     };
     match cli.command {
-        Command::Run { file, seed, duration, sets, json, windows, max_in_flight } => {
-            match run(&file, seed, duration, &sets, json, windows, max_in_flight) {
+        Command::Run { file, overrides, json, windows, max_in_flight } => {
+            match run(&file, &overrides, json, windows, max_in_flight) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(failure) => failure.report(),
             }
         }
-        Command::Check { files, seed } => check(&files, seed),
+        Command::Check { files, overrides, runs, format, require_expect } => {
+            check::run(&files, &check::Options { overrides, runs, format, require_expect })
+        }
+        Command::Capacity { file, param, runs, tolerance, overrides, json } => {
+            capacity::run(&file, &capacity::Options { param, runs, tolerance, overrides, json })
+        }
         Command::Edit { file, sets, output } => edit::run(&file, &sets, output.as_deref()),
+        Command::Reference => {
+            print!("{}", scalesim_engine::schema::reference_markdown());
+            ExitCode::SUCCESS
+        }
         Command::Schema => {
             let schema = scalesim_engine::schema::scenario_schema();
             match serde_json::to_string_pretty(&schema) {
@@ -193,14 +293,11 @@ fn main() -> ExitCode {
                     println!("{text}");
                     ExitCode::SUCCESS
                 }
-                Err(e) => {
-                    eprintln!("scalesim: {e}");
-                    ExitCode::from(exit::CANNOT_RUN)
-                }
+                Err(e) => Failure::CannotRun(e.to_string()).report(),
             }
         }
-        Command::Sweep { file, param, runs, duration, json, csv } => {
-            match sweep::run(&file, &param, runs, duration, json, csv) {
+        Command::Sweep { file, param, runs, overrides, json, csv } => {
+            match sweep::run(&file, &param, runs, &overrides, json, csv) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(failure) => failure.report(),
             }
@@ -208,63 +305,44 @@ fn main() -> ExitCode {
     }
 }
 
-/// Runs every file's expectations; 0 when all hold, 1 on a breach, 2 when a
-/// file cannot run, 3 when a run stopped at the bound on work in flight (the
-/// other files are still checked; the worst code wins).
-fn check(files: &[PathBuf], seed: Option<u64>) -> ExitCode {
-    let (mut checked, mut failed, mut broken, mut overloaded) = (0, 0, 0, 0);
-    for file in files {
-        let scenario = match load(file, seed, None, &[]) {
-            Ok(s) => s,
-            Err(message) => {
-                eprintln!("scalesim: {message}");
-                broken += 1;
-                continue;
-            }
-        };
-        println!("{}: {}", file.display(), scenario.scenario.name);
-        if scenario.expects.is_empty() {
-            println!("  (no [[expect]] blocks)");
-            continue;
-        }
-        let verdicts = match scalesim_engine::expect::evaluate_runs(&scenario) {
-            Ok((_, verdicts)) => verdicts,
-            Err(RunError::Overload { overload, .. }) => {
-                eprintln!("scalesim: {}: {overload}", file.display());
-                overloaded += 1;
-                continue;
-            }
-            Err(e) => {
-                eprintln!("scalesim: {}: {e}", file.display());
-                broken += 1;
-                continue;
-            }
-        };
-        for verdict in verdicts {
-            checked += 1;
-            failed += usize::from(!verdict.passed);
-            let mark = if verdict.passed { "ok  " } else { "FAIL" };
-            println!("  {mark}  {}  (measured {:.4})", verdict.expectation, verdict.actual);
+/// A scenario from a file's text with the overrides applied, or every
+/// problem it has.
+pub fn scenario_from(
+    name: &str,
+    text: &str,
+    overrides: &Overrides,
+) -> Result<Scenario, Vec<Diagnostic>> {
+    let mut scenario = Scenario::from_toml(name, text).map_err(|e| e.diagnostics)?;
+    if let Some(seed) = overrides.seed {
+        scenario.scenario.seed = seed;
+    }
+    if let Some(duration) = overrides.duration {
+        scenario.scenario.duration = duration;
+    }
+    let mut problems = Vec::new();
+    for (path, value) in &overrides.sets {
+        if let Err(e) = set::apply(&mut scenario, path, value) {
+            problems.push(Diagnostic {
+                file: name.to_owned(),
+                line: 0,
+                key: String::new(),
+                message: format!("--set {path}={value}: {e}"),
+            });
         }
     }
-    println!(
-        "{checked} expectations, {failed} failed{}{}",
-        if broken > 0 { format!(", {broken} files could not run") } else { String::new() },
-        if overloaded > 0 {
-            format!(", {overloaded} stopped at the bound on work in flight (overload)")
-        } else {
-            String::new()
-        }
-    );
-    ExitCode::from(if overloaded > 0 {
-        exit::OVERLOAD
-    } else if broken > 0 {
-        exit::CANNOT_RUN
-    } else if failed > 0 {
-        exit::BREACH
-    } else {
-        exit::OK
-    })
+    if problems.is_empty()
+        && (overrides.seed.is_some() || overrides.duration.is_some() || !overrides.sets.is_empty())
+    {
+        problems.extend(scalesim_engine::scenario::validate::problems(&scenario).into_iter().map(
+            |p| Diagnostic {
+                file: name.to_owned(),
+                line: 0,
+                key: p.key,
+                message: format!("{} (with the command line's overrides)", p.message),
+            },
+        ));
+    }
+    if problems.is_empty() { Ok(scenario) } else { Err(problems) }
 }
 
 /// Runs `scenario` to its end as [`Simulation::run_to_end`] does, showing
@@ -324,41 +402,43 @@ fn run_with_progress(scenario: Scenario, max_in_flight: Option<u64>) -> Result<R
 }
 
 /// Reads a scenario file with its overrides applied.
-fn load(
-    file: &PathBuf,
-    seed: Option<u64>,
-    duration: Option<SimDuration>,
-    sets: &[String],
-) -> Result<Scenario, String> {
+fn load(file: &PathBuf, overrides: &Overrides) -> Result<Scenario, String> {
     let name = file.display().to_string();
     let text = std::fs::read_to_string(file).map_err(|e| format!("cannot read {name}: {e}"))?;
-    let mut scenario = Scenario::from_toml(&name, &text).map_err(|e| e.to_string())?;
-    if let Some(seed) = seed {
-        scenario.scenario.seed = seed;
-    }
-    if let Some(duration) = duration {
-        scenario.scenario.duration = duration;
-    }
-    for assignment in sets {
-        let (path, value) = assignment.split_once('=').ok_or_else(|| {
-            format!("--set {assignment}: expected PATH=VALUE, e.g. api.replicas=4")
-        })?;
-        set::apply(&mut scenario, path.trim(), value.trim())
-            .map_err(|e| format!("--set {assignment}: {e}"))?;
-    }
-    Ok(scenario)
+    scenario_from(&name, &text, overrides)
+        .map_err(|problems| scalesim_engine::ScenarioError { diagnostics: problems }.to_string())
+}
+
+/// `f` of every item, on every core, in the items' order.
+pub fn parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let next = AtomicUsize::new(0);
+    let results: std::sync::Mutex<Vec<(usize, R)>> = std::sync::Mutex::new(Vec::new());
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(items.len());
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(item) = items.get(i) else { break };
+                    let r = f(item);
+                    results.lock().unwrap_or_else(|p| p.into_inner()).push((i, r));
+                }
+            });
+        }
+    });
+    let mut results = results.into_inner().unwrap_or_else(|p| p.into_inner());
+    results.sort_by_key(|(i, _)| *i);
+    results.into_iter().map(|(_, r)| r).collect()
 }
 
 fn run(
     file: &PathBuf,
-    seed: Option<u64>,
-    duration: Option<SimDuration>,
-    sets: &[String],
+    overrides: &Overrides,
     json: bool,
     windows: bool,
     max_in_flight: Option<u64>,
 ) -> Result<(), Failure> {
-    let scenario = load(file, seed, duration, sets)?;
+    let scenario = load(file, overrides)?;
     let run = match run_with_progress(scenario.clone(), max_in_flight) {
         Ok(run) => run,
         Err(RunError::Overload { overload, partial }) => {

@@ -49,15 +49,15 @@ pub fn human(scenario: &Scenario, run: &Run, with_windows: bool) -> String {
         if let Some(n) = s.nodes.get(&node.id) {
             let _ = writeln!(
                 out,
-                "  {:<16} {:>10} {:>9} {:>5.0}% {:>10.2} {:>9} {:>10.2} {:>10.2} {:>8}",
+                "  {:<16} {:>10} {:>9} {:>5.0}% {:>10.2} {:>9} {} {} {:>8}",
                 node.id,
                 n.arrivals,
                 n.rejected,
                 n.utilization * 100.0,
                 n.mean_queue,
                 n.max_queue,
-                n.latency_ms.mean,
-                n.latency_ms.p99,
+                ms(&n.latency_ms, n.latency_ms.mean, 10),
+                ms(&n.latency_ms, n.latency_ms.p99, 10),
                 n.retries
             );
             let mut notes = Vec::new();
@@ -96,13 +96,13 @@ pub fn human(scenario: &Scenario, run: &Run, with_windows: bool) -> String {
             let r = &w.requests;
             let _ = writeln!(
                 out,
-                "  {:>8.1} {:>9} {:>9} {:>9} {:>10.2} {:>10.2} {:>7.2}",
+                "  {:>8.1} {:>9} {:>9} {:>9} {} {} {:>7.2}",
                 w.end_s,
                 r.offered,
                 r.answered(),
-                r.error + r.timeout + r.rejected,
-                w.latency_ms.p50,
-                w.latency_ms.p99,
+                r.failed(),
+                ms(&w.latency_ms, w.latency_ms.p50, 10),
+                ms(&w.latency_ms, w.latency_ms.p99, 10),
                 w.amplification
             );
         }
@@ -112,14 +112,35 @@ pub fn human(scenario: &Scenario, run: &Run, with_windows: bool) -> String {
 
 fn requests(r: &RequestCounts) -> String {
     format!(
-        "{} offered: {} ok, {} degraded, {} error, {} timeout, {} rejected, {} in flight",
-        r.offered, r.ok, r.degraded, r.error, r.timeout, r.rejected, r.in_flight
+        "{} offered: {} ok, {} degraded, {} error, {} timeout, {} rejected, {} in flight{}",
+        r.offered,
+        r.ok,
+        r.degraded,
+        r.error,
+        r.timeout,
+        r.rejected,
+        r.in_flight,
+        if r.offered > 0 {
+            format!(" ({:.2}% failed)", r.failed() as f64 / r.offered as f64 * 100.0)
+        } else {
+            String::new()
+        }
     )
 }
 
+/// User latency, or "no answers" when no request was answered: a figure
+/// over nothing is not 0.
 fn latency(l: &LatencyStats) -> String {
+    if l.count == 0 {
+        return "latency ms: no answers (no request ended ok or degraded)".to_owned();
+    }
     format!(
         "latency ms: mean {:.2}, p50 {:.2}, p90 {:.2}, p99 {:.2}, p99.9 {:.2}, max {:.2}",
         l.mean, l.p50, l.p90, l.p99, l.p999, l.max
     )
+}
+
+/// A latency figure for a table column: the value, or `-` over no requests.
+fn ms(l: &LatencyStats, value: f64, width: usize) -> String {
+    if l.count == 0 { format!("{:>width$}", "-") } else { format!("{value:>width$.2}") }
 }

@@ -8,7 +8,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use scalesim_engine::sweep::{self, SweepPoint, SweepSpec};
-use scalesim_engine::{RunError, SimDuration, Simulation, Summary};
+use scalesim_engine::{RunError, Simulation, Summary};
 
 use crate::Failure;
 
@@ -16,11 +16,11 @@ pub fn run(
     file: &PathBuf,
     param: &str,
     runs: u32,
-    duration: Option<SimDuration>,
+    overrides: &crate::Overrides,
     json: bool,
     csv: bool,
 ) -> Result<(), Failure> {
-    let base = crate::load(file, None, duration, &[])?;
+    let base = crate::load(file, overrides)?;
     let spec = SweepSpec::parse(param, runs)?;
     let steps = spec.step_count();
     let total = spec.run_count();
@@ -83,7 +83,7 @@ pub fn run(
                                 "{}: at {} = {}: {overload}",
                                 file.display(),
                                 spec.path,
-                                spec.value(step)
+                                spec.text_of(spec.value(step))
                             )),
                         ),
                         Err(e) => fail(i, Failure::CannotRun(e.to_string())),
@@ -102,14 +102,23 @@ pub fn run(
     for (step, _, summary) in results {
         by_step[step].push(summary);
     }
-    let points = sweep::summarise(&spec, &by_step);
+    let mut points = sweep::summarise(&spec, &by_step);
+    sweep::mark_slos(&mut points, &base.expects, &by_step);
     let out = if json {
+        let mut points_json = serde_json::to_value(&points).map_err(|e| e.to_string())?;
+        if let Some(list) = points_json.as_array_mut() {
+            for (j, p) in list.iter_mut().zip(&points) {
+                j["value_text"] = spec.text_of(p.value).into();
+            }
+        }
         let doc = serde_json::json!({
-            "scenario": base.scenario.name, "param": spec.path, "runs": runs, "points": points,
+            "scenario": base.scenario.name, "param": spec.path, "kind": spec.kind, "runs": runs,
+            "slo_boundary": sweep::slo_boundary(&points).map(|i| points[i].value),
+            "points": points_json,
         });
         serde_json::to_string_pretty(&doc).map_err(|e| e.to_string())? + "\n"
     } else if csv {
-        csv_table(&points)
+        csv_table(&spec, &points)
     } else {
         human_table(&base.scenario.name, &spec, &points)
     };
@@ -117,26 +126,29 @@ pub fn run(
     Ok(())
 }
 
-fn csv_table(points: &[SweepPoint]) -> String {
+fn csv_table(spec: &SweepSpec, points: &[SweepPoint]) -> String {
     let mut out = String::from(
-        "value,offered_rps,offered_rps_ci95,goodput_rps,goodput_rps_ci95,p99_ms,p99_ms_ci95,error_share,error_share_ci95,cost_per_million,cost_per_million_ci95,knee\n",
+        "value,offered_rps,offered_rps_ci95,goodput_rps,goodput_rps_ci95,p99_ms,p99_ms_ci95,error_share,error_share_ci95,cost_per_million,cost_per_million_ci95,knee,slo_met\n",
     );
     for p in points {
+        // An absent p99 (no answered request) is an empty cell, not 0.
+        let (p99, p99_ci) = p
+            .p99_ms
+            .map_or((String::new(), String::new()), |e| (e.mean.to_string(), e.ci95.to_string()));
         let _ = writeln!(
             out,
-            "{},{},{},{},{},{},{},{},{},{},{},{}",
-            p.value,
+            "{},{},{},{},{},{p99},{p99_ci},{},{},{},{},{},{}",
+            spec.text_of(p.value),
             p.offered_rps.mean,
             p.offered_rps.ci95,
             p.goodput_rps.mean,
             p.goodput_rps.ci95,
-            p.p99_ms.mean,
-            p.p99_ms.ci95,
             p.error_share.mean,
             p.error_share.ci95,
             p.cost_per_million.mean,
             p.cost_per_million.ci95,
-            p.knee
+            p.knee,
+            p.slo_met.map_or(String::new(), |m| m.to_string())
         );
     }
     out
@@ -149,25 +161,46 @@ fn human_table(name: &str, spec: &SweepSpec, points: &[SweepPoint]) -> String {
         points.len(),
         spec.runs
     );
+    let slos = points.first().is_some_and(|p| p.slo_met.is_some());
     let _ = writeln!(
         out,
-        "{:>12} {:>18} {:>18} {:>20} {:>14}",
-        "value", "offered/s", "goodput/s", "p99 ms", "failed"
+        "{:>12} {:>18} {:>18} {:>20} {:>14}{}",
+        "value",
+        "offered/s",
+        "goodput/s",
+        "p99 ms",
+        "failed",
+        if slos { "   SLOs" } else { "" }
     );
-    for p in points {
+    let boundary = sweep::slo_boundary(points);
+    for (i, p) in points.iter().enumerate() {
+        let p99 = match p.p99_ms {
+            Some(e) => format!("{:>11.2} ±{:<8.2}", e.mean, e.ci95),
+            None => format!("{:>20}", "no answers"),
+        };
+        let mut marks = Vec::new();
+        if p.knee {
+            marks.push("← knee");
+        }
+        if boundary == Some(i) {
+            marks.push("← SLOs break");
+        }
         let _ = writeln!(
             out,
-            "{:>12.4} {:>10.1} ±{:<7.1} {:>10.1} ±{:<7.1} {:>11.2} ±{:<8.2} {:>7.2}% ±{:<4.2}{}",
-            p.value,
+            "{:>12} {:>10.1} ±{:<7.1} {:>10.1} ±{:<7.1} {p99} {:>7.2}% ±{:<4.2}{}{}",
+            spec.text_of(p.value),
             p.offered_rps.mean,
             p.offered_rps.ci95,
             p.goodput_rps.mean,
             p.goodput_rps.ci95,
-            p.p99_ms.mean,
-            p.p99_ms.ci95,
             p.error_share.mean * 100.0,
             p.error_share.ci95 * 100.0,
-            if p.knee { "  ← knee" } else { "" }
+            match p.slo_met {
+                Some(true) => "    met",
+                Some(false) => " missed",
+                None => "",
+            },
+            if marks.is_empty() { String::new() } else { format!("  {}", marks.join(" ")) }
         );
     }
     out

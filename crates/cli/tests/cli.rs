@@ -133,11 +133,12 @@ service_time = { dist = "exp", mean = "1ms" }
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
-        err.contains("bad.toml:12: `node[0].replcias`") && err.contains("did you mean `replicas`?"),
+        err.contains("bad.toml:12: `node \"api\".replcias`")
+            && err.contains("did you mean `replicas`?"),
         "{err}"
     );
     assert!(
-        err.contains("bad.toml:16: `node[0].call[0].tiemout`")
+        err.contains("bad.toml:16: `node \"api\".call[0].tiemout`")
             && err.contains("did you mean `timeout`?"),
         "{err}"
     );
@@ -176,11 +177,11 @@ service_time = { dist = "lognormal", p50 = "5ms", p99 = "1ms" }
     assert!(err.contains("4 problems"), "{err}");
     assert!(
         err.contains(
-            "cycle.toml:6: `load[0].target`: no node is called `apii`; did you mean `api`?"
+            "cycle.toml:6: `load \"users\".target`: no node is called `apii`; did you mean `api`?"
         ),
         "{err}"
     );
-    assert!(err.contains("cycle.toml:7: `load[0].rate`"), "{err}");
+    assert!(err.contains("cycle.toml:7: `load \"users\".rate`"), "{err}");
     assert!(err.contains("lognormal"), "{err}");
     assert!(err.contains("cycle (api → db → api)"), "{err}");
 }
@@ -216,7 +217,9 @@ fn check_passes_holds_and_fails_breaches() {
     assert_eq!(breach.status.code(), Some(1));
     let out = String::from_utf8_lossy(&breach.stdout);
     assert!(
-        out.contains("FAIL  p99 of all users < 1ms") && out.contains("5 expectations, 1 failed"),
+        out.contains(
+            "breach.toml:42: p99 of all users < 1ms: 9.503 ms, 850.3% over the bound (1 ms)"
+        ) && out.contains("5 expectations, 1 failed"),
         "{out}"
     );
 }
@@ -227,7 +230,7 @@ fn check_refuses_a_bad_expectation_with_a_suggestion() {
         + "\n[[expect]]\nmetric = \"pp99\"\nbelow = \"1ms\"\n\n[[expect]]\nmetric = \"utilization\"\nnode = \"apj\"\nbelow = \"1ms\"\n";
     let out = scalesim(&["check", temp_file("bad-expect.toml", &text).to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
+    let err = String::from_utf8_lossy(&out.stdout);
     assert!(
         err.contains("`expect[3].metric`: unknown metric `pp99`; did you mean `p99`?"),
         "{err}"
@@ -319,6 +322,378 @@ fn schema_describes_the_scenario_format() {
     }
 }
 
+/// 9 000 requests/s into a service that serves about 1 600/s, with users
+/// who give up after a second: every request times out.
+const COLLAPSE: &str = r#"
+[scenario]
+name = "Collapse: far past capacity"
+seed = 7
+duration = "20s"
+warmup = "5s"
+
+[[load]]
+id = "users"
+target = "api"
+rate = 9000
+timeout = "1s"
+
+[[node]]
+id = "api"
+kind = "service"
+workers = 8
+service_time = { dist = "exp", mean = "5ms" }
+"#;
+
+#[test]
+fn a_collapse_fails_latency_and_error_checks_and_has_no_latency() {
+    let p99 = temp_file(
+        "collapse-p99.toml",
+        &format!("{COLLAPSE}\n[[expect]]\nmetric = \"p99\"\nbelow = \"250ms\"\n"),
+    );
+    let out = scalesim(&["check", p99.to_str().unwrap()]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("FAIL") && text.contains("no request was answered"), "{text}");
+    assert!(!text.contains("0.0000"), "{text}");
+
+    let errors = temp_file(
+        "collapse-errors.toml",
+        &format!("{COLLAPSE}\n[[expect]]\nmetric = \"error_rate\"\nbelow = 0.001\n"),
+    );
+    let out = scalesim(&["check", errors.to_str().unwrap()]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("FAIL") && text.contains("% over"), "{text}");
+
+    let out = scalesim(&["run", p99.to_str().unwrap(), "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["requests"]["ok"], 0);
+    assert_eq!(v["latency_ms"]["count"], 0);
+    for key in ["mean", "p50", "p90", "p99", "p999", "max"] {
+        assert!(v["latency_ms"][key].is_null(), "latency_ms.{key} = {}", v["latency_ms"][key]);
+    }
+    let out = scalesim(&["run", p99.to_str().unwrap()]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("latency ms: no answers"), "{text}");
+}
+
+/// The station with one expectation that holds and one that breaks.
+fn station_with_a_breach() -> std::path::PathBuf {
+    let text = std::fs::read_to_string(STATION).unwrap()
+        + "\n[[expect]]\nmetric = \"p99\"\nbelow = \"5ms\"\n";
+    temp_file("station-breach.toml", &text)
+}
+
+/// The line of the last `[[expect]]` in a file.
+fn last_expect_line(path: &std::path::Path) -> usize {
+    let text = std::fs::read_to_string(path).unwrap();
+    text.lines().enumerate().filter(|(_, l)| l.trim() == "[[expect]]").last().unwrap().0 + 1
+}
+
+#[test]
+fn check_junit_is_well_formed_junit_xml() {
+    let breach = station_with_a_breach();
+    let out = scalesim(&[
+        "check",
+        "--format",
+        "junit",
+        STATION,
+        breach.to_str().unwrap(),
+        "/no/such.toml",
+    ]);
+    assert_eq!(out.status.code(), Some(2), "a file that cannot run wins over a breach");
+    let text = String::from_utf8(out.stdout).unwrap();
+    let doc = roxmltree::Document::parse(&text).unwrap_or_else(|e| panic!("{e}\n{text}"));
+    let root = doc.root_element();
+    assert_eq!(root.tag_name().name(), "testsuites");
+    let suites: Vec<_> = root.children().filter(|n| n.is_element()).collect();
+    assert_eq!(suites.len(), 3);
+    let mut total = 0;
+    for suite in &suites {
+        assert_eq!(suite.tag_name().name(), "testsuite");
+        let cases: Vec<_> = suite.children().filter(|n| n.has_tag_name("testcase")).collect();
+        let count =
+            |tag: &str| cases.iter().filter(|c| c.children().any(|n| n.has_tag_name(tag))).count();
+        let attr = |name: &str| suite.attribute(name).unwrap().parse::<usize>().unwrap();
+        assert_eq!(attr("tests"), cases.len());
+        assert_eq!(attr("failures"), count("failure"));
+        assert_eq!(attr("errors"), count("error"));
+        for case in &cases {
+            assert!(case.attribute("name").is_some() && case.attribute("classname").is_some());
+        }
+        total += cases.len();
+    }
+    assert_eq!(root.attribute("tests").unwrap().parse::<usize>().unwrap(), total);
+    assert_eq!(root.attribute("failures"), Some("1"));
+    assert_eq!(root.attribute("errors"), Some("1"));
+    let failure = doc.descendants().find(|n| n.has_tag_name("failure")).unwrap();
+    let case = failure.parent().unwrap();
+    assert_eq!(case.attribute("name"), Some("p99 of all users < 5ms"));
+    assert_eq!(case.attribute("line").unwrap(), last_expect_line(&breach).to_string());
+    assert!(failure.attribute("message").unwrap().contains("% over the bound (5 ms)"), "{text}");
+}
+
+#[test]
+fn check_github_annotates_the_expect_line() {
+    let breach = station_with_a_breach();
+    let path = breach.to_str().unwrap();
+    let out = scalesim(&["check", "--format", "github", path]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let commands: Vec<&str> = text.lines().filter(|l| l.starts_with("::")).collect();
+    assert_eq!(commands.len(), 1, "{text}");
+    // `::error file=F,line=L,title=T::message`, with `:` and `,` escaped
+    // in the properties.
+    let rest = commands[0].strip_prefix("::error ").unwrap();
+    let (props, message) = rest.split_once("::").unwrap();
+    let props: Vec<(&str, &str)> = props.split(',').map(|p| p.split_once('=').unwrap()).collect();
+    assert_eq!(props[0], ("file", path.replace(':', "%3A").as_str()));
+    assert_eq!(props[1], ("line", last_expect_line(&breach).to_string().as_str()));
+    assert_eq!(props[2].0, "title");
+    assert!(
+        message.starts_with("p99 of all users < 5ms: ") && message.contains("over the bound"),
+        "{message}"
+    );
+    assert!(!message.contains('\n'));
+}
+
+#[test]
+fn check_over_runs_reports_intervals_and_takes_overrides() {
+    let out = scalesim(&[
+        "check",
+        STATION,
+        "--runs",
+        "5",
+        "--format",
+        "json",
+        "--duration",
+        "30s",
+        "--seed",
+        "3",
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["runs"], 5);
+    assert_eq!(v["exit_code"], 0);
+    let file = &v["files"][0];
+    assert_eq!(file["seeds"], serde_json::json!([3, 4, 5, 6, 7]));
+    for e in file["expectations"].as_array().unwrap() {
+        assert_eq!(e["runs"], 5);
+        assert!(e["ci95"].as_f64().unwrap() > 0.0, "{e}");
+        assert!(e["line"].as_u64().unwrap() > 0);
+    }
+    let out = scalesim(&["check", STATION, "--runs", "5"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("5 runs, seeds 42..46") && text.contains(" ± "), "{text}");
+    // --set reaches the run: one worker cannot carry the load.
+    let out = scalesim(&["check", STATION, "--set", "api.workers=1"]);
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stdout));
+}
+
+#[test]
+fn check_exit_codes_are_distinct() {
+    let ok = scalesim(&["check", STATION]).status.code();
+    let failed = scalesim(&["check", station_with_a_breach().to_str().unwrap()]).status.code();
+    let cannot_run = scalesim(&["check", "/no/such/file.toml"]).status.code();
+    let bad = temp_file("bad-value.toml", "[scenario]\nname = \"x\"\nduration = 5\n");
+    let bad_file = scalesim(&["check", bad.to_str().unwrap()]).status.code();
+    let usage = scalesim(&["check", STATION, "--runs", "zero"]).status.code();
+    let no_option = scalesim(&["check", "--frobnicate", STATION]).status.code();
+    assert_eq!((ok, failed, cannot_run, bad_file), (Some(0), Some(1), Some(2), Some(2)));
+    assert_eq!((usage, no_option), (Some(64), Some(64)));
+    let help = scalesim(&["check", "--help"]);
+    let help = String::from_utf8_lossy(&help.stdout);
+    assert!(help.contains("Exit codes") && help.contains("64 usage"), "{help}");
+
+    // A file with no expectations passes with a note, or is refused.
+    let empty = temp_file(
+        "no-expect.toml",
+        std::fs::read_to_string(STATION).unwrap().split("[[expect]]").next().unwrap(),
+    );
+    let note = scalesim(&["check", empty.to_str().unwrap()]);
+    assert_eq!(note.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&note.stdout).contains("no [[expect]]"));
+    let refused = scalesim(&["check", "--require-expect", empty.to_str().unwrap()]);
+    assert_eq!(refused.status.code(), Some(2));
+}
+
+/// A file with sixteen mistakes of every kind: unknown keys, values of the
+/// wrong type, values out of range, names that do not exist, a bad kind, a
+/// distribution without its parameter, bad expectations.
+const FIFTEEN: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fifteen-mistakes.toml");
+
+#[test]
+fn every_mistake_of_a_file_is_listed_in_one_run_in_line_order_in_words() {
+    let out = scalesim(&["run", FIFTEEN]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    let expected = [
+        (3, "`scenario.duration`: `duration` is a duration: write \"60s\""),
+        (4, "`scenario.windwo`: unknown key; did you mean `window`?"),
+        (8, "`load \"shoppers\".target`: no node is called `apii`; did you mean `api`?"),
+        (9, "`load \"shoppers\".rate`: expected a positive number"),
+        (10, "`load \"shoppers\".timeout`: `timeout` is a duration: write \"3s\""),
+        (15, "`node \"api\".workers`: `workers` must be a whole number of at least 1, not -4"),
+        (16, "`node \"api\".replcias`: unknown key; did you mean `replicas`?"),
+        (21, "`node \"api\".call[0].tiemout`: unknown key; did you mean `timeout`?"),
+        (22, "`node \"api\".call[0].probability`: expected a share between 0 and 1, got 1.5"),
+        (23, "`node \"api\".call[0].mode`: `mode` must be one of `sync`, `async`, not `sometimes`"),
+        (27, "`node \"db\".kind`: `kind` must be one of"),
+        (28, "`node \"db\".service_time`: needs `p99`"),
+        (33, "`node \"cache\".hit_ratio`: `hit_ratio` must be a number, not \"high\""),
+        (34, "`node \"cache\".on_miss`: no node is called `nowhere`"),
+        (37, "`expect[0].metric`: unknown metric `utilisation`; did you mean `utilization`?"),
+        (42, "`expect[1].below`: `below` is a bound"),
+    ];
+    assert!(err.contains(&format!("{} problems in the scenario", expected.len())), "{err}");
+    let lines: Vec<&str> = err.lines().skip(1).collect();
+    assert_eq!(lines.len(), expected.len(), "{err}");
+    for (line, (number, words)) in lines.iter().zip(expected) {
+        assert!(
+            line.contains(&format!("fifteen-mistakes.toml:{number}: {words}")),
+            "{line}\n\n{err}"
+        );
+    }
+    for rust in ["u32", "f64", "untagged", "expected a string", "node["] {
+        assert!(!err.contains(rust), "`{rust}` in\n{err}");
+    }
+    assert!(err.contains("did you mean `database`?"), "{err}");
+}
+
+/// The station with its p99 bound only.
+fn station_p99_only() -> std::path::PathBuf {
+    let text = std::fs::read_to_string(STATION).unwrap();
+    let head = text.split("[[expect]]").next().unwrap();
+    temp_file(
+        "station-p99.toml",
+        &format!("{head}[[expect]]\nmetric = \"p99\"\nbelow = \"15ms\"\n"),
+    )
+}
+
+/// Where the p99 bound breaks: `capacity` (bisection, 3 runs a probe,
+/// held only when the 95% interval is under 15 ms) lands within 3% of the
+/// highest load at which a sweep in steps of 10 req/s (same seeds, same
+/// runs) has its mean p99 under 15 ms, and never above the first that
+/// does not.
+#[test]
+fn capacity_finds_where_a_p99_bound_breaks_as_a_fine_sweep_does() {
+    let file = station_p99_only();
+    let path = file.to_str().unwrap();
+    let common = ["--runs", "3", "--duration", "30s", "--json"];
+    let mut args = vec!["sweep", path, "--param", "load.users.rate=1500..1800:31"];
+    args.extend(common);
+    let sweep = scalesim(&args);
+    assert!(sweep.status.success(), "{}", String::from_utf8_lossy(&sweep.stderr));
+    let sweep: serde_json::Value = serde_json::from_slice(&sweep.stdout).unwrap();
+    let points = sweep["points"].as_array().unwrap();
+    let under = |p: &serde_json::Value| p["p99_ms"]["mean"].as_f64().unwrap() < 15.0;
+    let last_under =
+        points.iter().take_while(|p| under(p)).last().unwrap()["value"].as_f64().unwrap();
+    let first_over = last_under + 10.0;
+
+    let mut args = vec!["capacity", path, "--param", "load.users.rate=1000..2000"];
+    args.extend(common);
+    let out = scalesim(&args);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["direction"], "highest");
+    let found = v["value_number"].as_f64().unwrap();
+    assert!(
+        found <= first_over && (found - last_under).abs() <= 0.03 * last_under,
+        "capacity {found}, sweep: under 15 ms up to {last_under}"
+    );
+    let breaks = &v["breaks_first"][0];
+    assert_eq!(breaks["metric"], "p99");
+    assert!(breaks["line"].as_u64().unwrap() > 0);
+    assert!(v["breaks_at_number"].as_f64().unwrap() - found <= 10.0 + 1e-9);
+
+    // Capacity in units: the fewest workers that keep the bound.
+    let out = scalesim(&["capacity", path, "--param", "api.workers=1..8", "--duration", "20s"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    assert!(text.contains("capacity of api.workers: 2 (the lowest value"), "{text}");
+    assert!(text.contains("breaks at 1"), "{text}");
+}
+
+#[test]
+fn sweep_steps_whole_numbers_and_durations_marks_knee_and_slos_and_absent_p99() {
+    let file = station_p99_only();
+    let path = file.to_str().unwrap();
+    // Capacity rising: the knee is where too few workers break, not the first step.
+    let out = scalesim(&[
+        "sweep",
+        path,
+        "--param",
+        "api.workers=1..7:4",
+        "--runs",
+        "2",
+        "--duration",
+        "20s",
+    ]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    let rows: Vec<&str> = text.lines().skip(2).collect();
+    assert_eq!(rows.len(), 4, "{text}");
+    for (row, value) in rows.iter().zip(["1", "3", "5", "7"]) {
+        assert!(row.trim_start().starts_with(&format!("{value} ")), "whole numbers: {text}");
+    }
+    assert!(
+        rows[0].contains("missed")
+            && rows[0].contains("← knee")
+            && rows[0].contains("← SLOs break"),
+        "{text}"
+    );
+    assert!(rows[1].contains("met") && !rows[1].contains("knee"), "{text}");
+
+    // Durations can be swept; the SLO boundary is marked where p99 passes 15 ms.
+    let out = scalesim(&[
+        "sweep",
+        path,
+        "--param",
+        "api.service_time.mean=500us..2ms:4",
+        "--runs",
+        "2",
+        "--duration",
+        "20s",
+        "--json",
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["kind"], "duration");
+    let texts: Vec<&str> =
+        v["points"].as_array().unwrap().iter().map(|p| p["value_text"].as_str().unwrap()).collect();
+    assert_eq!(texts, ["500us", "1ms", "1500us", "2ms"]);
+    let met: Vec<bool> =
+        v["points"].as_array().unwrap().iter().map(|p| p["slo_met"].as_bool().unwrap()).collect();
+    assert_eq!(met, [true, true, false, false]);
+    assert_eq!(v["slo_boundary"].as_f64(), Some(1_500_000.0));
+
+    // A step where no request is answered has no p99: null, empty, "no answers".
+    let collapse = temp_file("collapse-sweep.toml", COLLAPSE);
+    let args = [
+        "sweep",
+        collapse.to_str().unwrap(),
+        "--param",
+        "load.users.rate=100..9000:3",
+        "--runs",
+        "2",
+        "--duration",
+        "10s",
+    ];
+    let json = scalesim(&[&args[..], &["--json"]].concat());
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert!(v["points"][0]["p99_ms"]["mean"].as_f64().unwrap() > 0.0);
+    assert!(v["points"][2]["p99_ms"].is_null(), "{}", v["points"][2]);
+    let csv = String::from_utf8(scalesim(&[&args[..], &["--csv"]].concat()).stdout).unwrap();
+    assert!(
+        csv.lines().last().unwrap().starts_with("9000,")
+            && csv.lines().last().unwrap().contains(",,,"),
+        "{csv}"
+    );
+    let text = String::from_utf8(scalesim(&args).stdout).unwrap();
+    assert!(text.lines().last().unwrap().contains("no answers"), "{text}");
+}
+
 /// One worker, one second a request, a million requests a second.
 const FLOOD: &str = "[scenario]\nname = \"flood\"\nduration = \"1h\"\n\n[[load]]\nid = \"users\"\ntarget = \"api\"\nrate = 1000000\n\n[[node]]\nid = \"api\"\nkind = \"service\"\nworkers = 1\nservice_time = { dist = \"const\", value = \"1s\" }\n";
 
@@ -346,7 +721,14 @@ fn an_overload_stops_with_its_own_exit_code_and_names_the_node() {
     let expecting = temp_file("flood-expect.toml", &text);
     let out = scalesim(&["check", expecting.to_str().unwrap(), STATION]);
     assert_eq!(out.status.code(), Some(3));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("`api`"));
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(report.contains("flood-expect.toml: overload") && report.contains("`api`"), "{report}");
+    assert!(report.contains("1 stopped at the bound on work in flight (overload)"), "{report}");
+    let out = scalesim(&["check", expecting.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(out.status.code(), Some(3));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!((v["exit_code"].as_u64(), v["overload"].as_u64()), (Some(3), Some(1)));
+    assert_eq!(v["files"][0]["status"], "overload");
     let out = scalesim(&[
         "sweep",
         path.to_str().unwrap(),

@@ -82,23 +82,24 @@ fn refused_edits_leave_the_file_and_say_what_run_says() {
         ("apii.replicas=2", "did you mean `api`?"),
         ("api.replicaz=2", "did you mean `replicas`?"),
         ("api.service_time.meen=5ms", "did you mean `mean`?"),
-        ("api.workers=many", "`api.workers` = many"),
+        ("api.workers=many", "`workers` must be a whole number of at least 1, not many"),
     ] {
         let edit = scalesim(&["edit", file, "--set", set]);
         let run = scalesim(&["run", file, "--set", set]);
         let stderr = String::from_utf8_lossy(&edit.stderr);
-        assert_eq!(edit.status.code(), Some(1), "{set}: {stderr}");
+        // 2: the edit cannot run (1 is only an expectation failing).
+        assert_eq!(edit.status.code(), Some(2), "{set}: {stderr}");
         assert!(stderr.contains(message), "{set}: {stderr}");
         assert_eq!(stderr, String::from_utf8_lossy(&run.stderr), "{set}: as `run --set` says it");
     }
     // A value of the right type that makes the scenario impossible.
     let edit = scalesim(&["edit", file, "--set", "load.users.rate=-5"]);
-    assert_eq!(edit.status.code(), Some(1));
+    assert_eq!(edit.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&edit.stderr).contains("`load[0].rate`"));
     assert_eq!(std::fs::read_to_string(&path).expect("the file"), before, "nothing written");
-    // Usage and unreadable files.
-    assert_eq!(scalesim(&["edit", file]).status.code(), Some(64), "usage, as every command");
-    assert_eq!(scalesim(&["edit", file, "--set", "api.workers"]).status.code(), Some(2));
+    // Usage (64, as for every command) and unreadable files (2).
+    assert_eq!(scalesim(&["edit", file]).status.code(), Some(64));
+    assert_eq!(scalesim(&["edit", file, "--set", "api.workers"]).status.code(), Some(64));
     assert_eq!(
         scalesim(&["edit", "/nonexistent.toml", "--set", "api.workers=2"]).status.code(),
         Some(2)

@@ -16,6 +16,7 @@ pub use scalesim_scenario::{
 pub mod arrival;
 pub mod balancer;
 pub mod breaker;
+pub mod capacity;
 pub mod dist;
 pub mod event_queue;
 pub mod expect;

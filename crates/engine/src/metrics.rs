@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::outcome::OutcomeCounts;
 use crate::time::{SimDuration, SimTime};
+use scalesim_scenario::expect::LatencyField;
 
 /// The longest latency recorded exactly: one simulated hour. Longer ones are
 /// recorded as an hour (and `max` says so).
@@ -101,7 +102,12 @@ impl LatencyHistogram {
 }
 
 /// Latency percentiles in milliseconds (`latency_ms` in the CLI's JSON).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+///
+/// A figure over no requests has no value: when `count` is 0 the figures
+/// are held as 0 but are not measurements, and they serialize as `null`.
+/// Read them through [`LatencyStats::figure`] (or check `count`) so an
+/// empty span is never mistaken for a fast one.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct LatencyStats {
     /// How many requests these figures describe.
     pub count: u64,
@@ -111,6 +117,64 @@ pub struct LatencyStats {
     pub p99: f64,
     pub p999: f64,
     pub max: f64,
+}
+
+impl LatencyStats {
+    /// One figure (`LatencyField::P99` for p99), absent over no requests.
+    pub fn figure(&self, field: LatencyField) -> Option<f64> {
+        (self.count > 0).then_some(match field {
+            LatencyField::Mean => self.mean,
+            LatencyField::P50 => self.p50,
+            LatencyField::P90 => self.p90,
+            LatencyField::P99 => self.p99,
+            LatencyField::P999 => self.p999,
+            LatencyField::Max => self.max,
+        })
+    }
+}
+
+/// The JSON form: the figures are `null` when no request was measured.
+#[derive(Serialize, Deserialize)]
+struct LatencyJson {
+    count: u64,
+    mean: Option<f64>,
+    p50: Option<f64>,
+    p90: Option<f64>,
+    p99: Option<f64>,
+    p999: Option<f64>,
+    max: Option<f64>,
+}
+
+impl Serialize for LatencyStats {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let f = |v: f64| (self.count > 0).then_some(v);
+        LatencyJson {
+            count: self.count,
+            mean: f(self.mean),
+            p50: f(self.p50),
+            p90: f(self.p90),
+            p99: f(self.p99),
+            p999: f(self.p999),
+            max: f(self.max),
+        }
+        .serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for LatencyStats {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let j = LatencyJson::deserialize(deserializer)?;
+        let f = |v: Option<f64>| v.unwrap_or(0.0);
+        Ok(LatencyStats {
+            count: j.count,
+            mean: f(j.mean),
+            p50: f(j.p50),
+            p90: f(j.p90),
+            p99: f(j.p99),
+            p999: f(j.p999),
+            max: f(j.max),
+        })
+    }
 }
 
 /// A level that changes at instants (queue length, busy workers), integrated
@@ -218,6 +282,12 @@ impl RequestCounts {
     /// Requests that ended ok or degraded.
     pub fn answered(&self) -> u64 {
         self.ok + self.degraded
+    }
+
+    /// Requests that ended in a way that failed their user: error,
+    /// timeout or rejected.
+    pub fn failed(&self) -> u64 {
+        self.error + self.timeout + self.rejected
     }
 }
 

@@ -8,8 +8,11 @@
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::capacity::ValueKind;
+use crate::expect::ExpectSpec;
 use crate::metrics::Summary;
 use crate::scenario::{Scenario, ScenarioError};
+use crate::time::SimDuration;
 
 /// `PATH=FROM..TO:STEPS`, e.g. `load.shoppers.rate=100..5000:20`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -22,7 +25,34 @@ pub struct SweepSpec {
     pub steps: u32,
     /// Replications a point (at least 1).
     pub runs: u32,
+    /// What the parameter is: whole numbers step by whole numbers,
+    /// durations (`from` and `to` in nanoseconds) are written with a unit.
+    #[serde(default = "number")]
+    pub kind: ValueKind,
 }
+
+fn number() -> ValueKind {
+    ValueKind::Number
+}
+
+/// Keys that take whole numbers (a path ending in one steps by integers).
+const WHOLE_NUMBER_KEYS: [&str; 15] = [
+    "replicas",
+    "workers",
+    "pool",
+    "users",
+    "consumers",
+    "capacity",
+    "keys",
+    "max_deliveries",
+    "fanout",
+    "wait_for",
+    "attempts",
+    "bulkhead",
+    "priority",
+    "min_calls",
+    "group",
+];
 
 /// Most points times replications one sweep may ask for.
 pub const MAX_RUNS: u64 = 100_000;
@@ -36,14 +66,29 @@ impl SweepSpec {
             || format!("`{text}`: expected PATH=FROM..TO:STEPS, e.g. load.users.rate=100..5000:20");
         let (path, range) = text.split_once('=').ok_or_else(usage)?;
         let (span, steps) = range.split_once(':').ok_or_else(usage)?;
-        let (from, to) = span.split_once("..").ok_or_else(usage)?;
+        let (from_text, to_text) = span.split_once("..").ok_or_else(usage)?;
         let number = |s: &str| s.trim().parse::<f64>().ok().filter(|v| v.is_finite());
+        let duration = |s: &str| SimDuration::parse(s.trim()).ok().map(|d| d.as_nanos() as f64);
+        let path = path.trim().to_owned();
+        let leaf = path.rsplit('.').next().unwrap_or_default();
+        let parent = path.rsplit('.').nth(1).unwrap_or_default();
+        let whole = WHOLE_NUMBER_KEYS.contains(&leaf)
+            || (parent == "autoscale" && matches!(leaf, "min" | "max"));
+        let (from, to, kind) = match (number(from_text), number(to_text)) {
+            (Some(f), Some(t)) if whole => (f.round(), t.round(), ValueKind::Integer),
+            (Some(f), Some(t)) => (f, t, ValueKind::Number),
+            _ => match (duration(from_text), duration(to_text)) {
+                (Some(f), Some(t)) => (f, t, ValueKind::Duration),
+                _ => return Err(usage()),
+            },
+        };
         let spec = SweepSpec {
-            path: path.trim().to_owned(),
-            from: number(from).ok_or_else(usage)?,
-            to: number(to).ok_or_else(usage)?,
+            path,
+            from,
+            to,
             steps: steps.trim().parse().map_err(|_| usage())?,
             runs,
+            kind,
         };
         if spec.steps < 2 {
             return Err(format!("`{text}`: at least 2 steps"));
@@ -55,8 +100,8 @@ impl SweepSpec {
                 spec.steps,
                 crate::limits::WHY,
                 spec.path,
-                from.trim(),
-                to.trim()
+                from_text.trim(),
+                to_text.trim()
             ));
         }
         if spec.runs == 0 {
@@ -71,14 +116,25 @@ impl SweepSpec {
         Ok(spec)
     }
 
-    /// The parameter's value at each step, evenly spaced.
+    /// The parameter's value at each step, evenly spaced; whole numbers
+    /// for a whole-number parameter (each once) and whole nanoseconds for
+    /// a duration.
     pub fn values(&self) -> Vec<f64> {
         (0..self.step_count()).map(|i| self.value(i)).collect()
     }
 
-    /// Points on the curve (both ends included).
+    /// Points on the curve (both ends included): `steps`, or for a
+    /// whole-number or duration parameter with fewer whole values in its
+    /// range than steps, each whole value once.
     pub fn step_count(&self) -> usize {
-        self.steps.max(2) as usize
+        let steps = self.steps.max(2) as usize;
+        match self.kind {
+            ValueKind::Number => steps,
+            _ => {
+                let span = libm::fabs(self.to - self.from);
+                if span + 1.0 < steps as f64 { span as usize + 1 } else { steps }
+            }
+        }
     }
 
     /// Runs in all: points times replications.
@@ -87,10 +143,27 @@ impl SweepSpec {
     }
 
     /// The parameter's value at step `step`, computed on its own, so a sweep
-    /// is planned one step at a time.
+    /// is planned one step at a time: evenly spaced, and a whole number for
+    /// a whole-number parameter (whole nanoseconds for a duration).
     pub fn value(&self, step: usize) -> f64 {
-        let n = f64::from(self.steps.max(2));
-        self.from + (self.to - self.from) * step as f64 / (n - 1.0)
+        let n = self.step_count();
+        if n < 2 {
+            return self.from;
+        }
+        let value = self.from + (self.to - self.from) * step as f64 / (n - 1) as f64;
+        match self.kind {
+            ValueKind::Number => value,
+            _ => libm::round(value),
+        }
+    }
+
+    /// A value as the file writes it: `4`, `1250.5`, `150ms`.
+    pub fn text_of(&self, value: f64) -> String {
+        match self.kind {
+            ValueKind::Duration => SimDuration::from_nanos(value.max(0.0) as u64).to_string(),
+            _ if value.fract() == 0.0 => format!("{value:.0}"),
+            _ => value.to_string(),
+        }
     }
 
     /// The scenario of step `step`, replication `run`: the value set, and the
@@ -138,8 +211,7 @@ impl SweepSpec {
     /// such as replicas, which refuse `2.5`).
     fn value_texts(&self, step: usize) -> (String, String) {
         let value = self.value(step);
-        let text = if value.fract() == 0.0 { format!("{value:.0}") } else { value.to_string() };
-        (text, format!("{}", value.round()))
+        (self.text_of(value), self.text_of(value.round()))
     }
 
     /// Whether the swept parameter is a unit count (replicas, workers, a
@@ -192,18 +264,24 @@ pub struct SweepPoint {
     pub offered_rps: Estimate,
     /// Answered (ok + degraded) requests per second.
     pub goodput_rps: Estimate,
-    /// User p99, milliseconds.
-    pub p99_ms: Estimate,
+    /// User p99, milliseconds, over the runs that answered a request;
+    /// `None` when no run did (a p99 over nothing has no value).
+    pub p99_ms: Option<Estimate>,
     /// Share of offered requests that failed (error, timeout, rejected).
     pub error_share: Estimate,
     pub cost_per_million: Estimate,
-    /// The first point past the knee.
+    /// The first point past the knee, in the direction the system is
+    /// stressed (rising load, or falling capacity).
     pub knee: bool,
+    /// Whether every `[[expect]]` held at this point (each one's 95%
+    /// interval inside its bound over the runs); `None` without
+    /// expectations (see [`mark_slos`]).
+    #[serde(default)]
+    pub slo_met: Option<bool>,
 }
 
 /// Summarises the runs of each point (`runs[step]` = that step's summaries)
-/// and marks the knee: the first point whose p99 exceeds three times the
-/// first point's, or whose goodput falls below 95% of what was offered.
+/// and marks the knee (see [`mark_knee`]).
 pub fn summarise(spec: &SweepSpec, runs: &[Vec<Summary>]) -> Vec<SweepPoint> {
     let mut points: Vec<SweepPoint> = runs
         .iter()
@@ -220,7 +298,11 @@ pub fn summarise(spec: &SweepSpec, runs: &[Vec<Summary>]) -> Vec<SweepPoint> {
                 value,
                 offered_rps: figure(&|s| per_s(s.requests.offered, s)),
                 goodput_rps: figure(&|s| s.throughput_rps),
-                p99_ms: figure(&|s| s.latency_ms.p99),
+                p99_ms: {
+                    let answered: Vec<f64> =
+                        summaries.iter().filter_map(|s| s.latency_ms.figure(P99)).collect();
+                    (!answered.is_empty()).then(|| Estimate::of(&answered))
+                },
                 error_share: figure(&|s| {
                     let r = &s.requests;
                     if r.offered == 0 {
@@ -231,22 +313,136 @@ pub fn summarise(spec: &SweepSpec, runs: &[Vec<Summary>]) -> Vec<SweepPoint> {
                 }),
                 cost_per_million: figure(&|s| s.cost_per_million),
                 knee: false,
+                slo_met: None,
             }
         })
         .collect();
-    let base_p99 = points.first().map_or(0.0, |p| p.p99_ms.mean);
-    if let Some(knee) = points.iter_mut().find(|p| {
-        (base_p99 > 0.0 && p.p99_ms.mean > 3.0 * base_p99)
-            || p.goodput_rps.mean < 0.95 * p.offered_rps.mean
-    }) {
-        knee.knee = true;
-    }
+    mark_knee(&mut points);
     points
 }
+
+/// Marks the knee: the first unhealthy point in the direction of stress.
+/// A point is healthy when 95% of its offered load is answered and its p99
+/// is within three times the best p99 of the curve. A curve unhealthy at
+/// its start and healthy at its end (capacity rising: replicas, workers)
+/// is stressed towards its start, so the knee is the last unhealthy point;
+/// otherwise (load rising) the first.
+pub fn mark_knee(points: &mut [SweepPoint]) {
+    let best_p99 =
+        points.iter().filter_map(|p| p.p99_ms.map(|e| e.mean)).fold(f64::INFINITY, f64::min);
+    let healthy = |p: &SweepPoint| {
+        p.goodput_rps.mean >= 0.95 * p.offered_rps.mean
+            && p.p99_ms.is_some_and(|e| !(best_p99 > 0.0 && e.mean > 3.0 * best_p99))
+    };
+    let stressed_first = match (points.first(), points.last()) {
+        (Some(first), Some(last)) => !healthy(first) && healthy(last),
+        _ => false,
+    };
+    let knee = if stressed_first {
+        points.iter().rposition(|p| !healthy(p))
+    } else {
+        points.iter().position(|p| !healthy(p))
+    };
+    if let Some(i) = knee {
+        points[i].knee = true;
+    }
+}
+
+/// Marks at each point whether every `[[expect]]` without a time range
+/// held over its runs (`runs[step]` as for [`summarise`]). Ranged
+/// expectations need runs of their own and are not judged here.
+pub fn mark_slos(points: &mut [SweepPoint], expects: &[ExpectSpec], runs: &[Vec<Summary>]) {
+    let judged: Vec<&ExpectSpec> =
+        expects.iter().filter(|e| e.from.is_none() && e.to.is_none()).collect();
+    if judged.is_empty() {
+        return;
+    }
+    for (point, summaries) in points.iter_mut().zip(runs) {
+        point.slo_met = Some(judged.iter().all(|spec| {
+            let values: Vec<Option<f64>> =
+                summaries.iter().map(|s| crate::expect::measure(spec, s)).collect();
+            crate::expect::judge(spec, &values).passed
+        }));
+    }
+}
+
+/// The index of the first point past the SLO boundary: where the
+/// expectations stop holding, walking in the direction they break.
+pub fn slo_boundary(points: &[SweepPoint]) -> Option<usize> {
+    let met: Vec<bool> = points.iter().map(|p| p.slo_met).collect::<Option<_>>()?;
+    match (met.first(), met.last()) {
+        (Some(true), _) => met.iter().position(|m| !m),
+        (Some(false), Some(true)) => met.iter().rposition(|m| !m),
+        _ => None,
+    }
+}
+
+const P99: crate::expect::LatencyField = crate::expect::LatencyField::P99;
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn whole_numbers_and_durations_step_as_such() {
+        let s = SweepSpec::parse("api.replicas=1..10:4", 1).unwrap();
+        assert_eq!(s.kind, ValueKind::Integer);
+        assert_eq!(s.values(), [1.0, 4.0, 7.0, 10.0]);
+        let s = SweepSpec::parse("api.workers=1..3:5", 1).unwrap();
+        assert_eq!(s.values(), [1.0, 2.0, 3.0], "each whole number once");
+        assert_eq!((s.step_count(), s.run_count(), s.value(2)), (3, 3, 3.0), "planned lazily");
+        let s = SweepSpec::parse("api.replicas=1..100000:10000", 1).unwrap();
+        assert_eq!((s.step_count(), s.value(0), s.value(9999)), (10000, 1.0, 100000.0));
+        let s = SweepSpec::parse("api.call.0.timeout=100ms..1s:4", 1).unwrap();
+        assert_eq!(s.kind, ValueKind::Duration);
+        let texts: Vec<String> = s.values().iter().map(|v| s.text_of(*v)).collect();
+        assert_eq!(texts, ["100ms", "400ms", "700ms", "1s"]);
+    }
+
+    #[test]
+    fn the_knee_is_found_in_the_direction_of_stress() {
+        // Load rising: healthy, then the p99 shoots up.
+        let mut load = vec![
+            point(100.0, 100.0, 100.0, Some(5.0)),
+            point(200.0, 200.0, 200.0, Some(6.0)),
+            point(300.0, 300.0, 299.0, Some(40.0)),
+            point(400.0, 400.0, 300.0, None),
+        ];
+        mark_knee(&mut load);
+        assert_eq!(load.iter().position(|p| p.knee), Some(2));
+        // Replicas rising: overloaded at 1 and 2, healthy from 3.
+        let mut capacity = vec![
+            point(1.0, 1000.0, 400.0, Some(900.0)),
+            point(2.0, 1000.0, 800.0, Some(300.0)),
+            point(3.0, 1000.0, 1000.0, Some(12.0)),
+            point(4.0, 1000.0, 1000.0, Some(10.0)),
+        ];
+        mark_knee(&mut capacity);
+        assert_eq!(capacity.iter().position(|p| p.knee), Some(1));
+        // The SLO boundary walks the same way.
+        for (p, met) in capacity.iter_mut().zip([false, false, true, true]) {
+            p.slo_met = Some(met);
+        }
+        assert_eq!(slo_boundary(&capacity), Some(1));
+        for (p, met) in load.iter_mut().zip([true, true, false, false]) {
+            p.slo_met = Some(met);
+        }
+        assert_eq!(slo_boundary(&load), Some(2));
+    }
+
+    fn point(value: f64, offered: f64, goodput: f64, p99: Option<f64>) -> SweepPoint {
+        let e = |mean| Estimate { mean, ci95: 0.0 };
+        SweepPoint {
+            value,
+            offered_rps: e(offered),
+            goodput_rps: e(goodput),
+            p99_ms: p99.map(e),
+            error_share: Estimate::default(),
+            cost_per_million: Estimate::default(),
+            knee: false,
+            slo_met: None,
+        }
+    }
 
     #[test]
     fn parses_ranges_and_refuses_nonsense() {

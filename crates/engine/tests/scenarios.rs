@@ -65,8 +65,8 @@ fn every_scenario_keeps_the_promises_its_expectations_make() {
         for verdict in verdicts {
             assert!(
                 verdict.passed,
-                "{name}: {} (measured {})",
-                verdict.expectation, verdict.actual
+                "{name}: {} (measured {:?}: {})",
+                verdict.expectation, verdict.actual, verdict.detail
             );
         }
     }

@@ -28,6 +28,7 @@ pub struct CoordinationSpec {
     /// κ: the pairwise cost of keeping copies coherent (crosstalk).
     #[serde(default)]
     pub coherency: f64,
+    /// What `n` counts: `replicas`, or `concurrency` (requests in service).
     #[serde(default)]
     pub scope: Scope,
 }

@@ -68,11 +68,21 @@ pub enum Metric {
     Latency(LatencyField),
     /// Answered requests per second.
     Throughput,
-    /// Share of offered requests that ended so (0–1).
+    /// Share of offered requests that ended ok or degraded (0–1).
     SuccessRate,
+    /// Share of offered requests that failed their user (0–1): error,
+    /// timeout or rejected, as [`Metric::FailureRate`]. A timeout is a
+    /// failure to the user who waited, so it counts here.
     ErrorRate,
+    /// Share of offered requests whose outcome was `error` itself (0–1).
+    ErrorOnlyRate,
+    /// Share of offered requests that ended `timeout` (0–1).
     TimeoutRate,
+    /// Share of offered requests that ended `rejected` (0–1).
     RejectedRate,
+    /// Share of offered requests that failed their user in any way:
+    /// error, timeout or rejected (0–1).
+    FailureRate,
     /// Node visits per user request.
     Amplification,
     /// Node only: busy share of workers (0–1).
@@ -111,7 +121,7 @@ pub enum LatencyField {
 }
 
 /// Every metric name, for messages and suggestions.
-pub const METRICS: [&str; 23] = [
+pub const METRICS: [&str; 25] = [
     "mean",
     "p50",
     "p90",
@@ -121,8 +131,10 @@ pub const METRICS: [&str; 23] = [
     "throughput",
     "success_rate",
     "error_rate",
+    "error_only_rate",
     "timeout_rate",
     "rejected_rate",
+    "failure_rate",
     "amplification",
     "utilization",
     "mean_queue",
@@ -151,8 +163,10 @@ impl Metric {
             "throughput" => Metric::Throughput,
             "success_rate" => Metric::SuccessRate,
             "error_rate" => Metric::ErrorRate,
+            "error_only_rate" => Metric::ErrorOnlyRate,
             "timeout_rate" => Metric::TimeoutRate,
             "rejected_rate" => Metric::RejectedRate,
+            "failure_rate" => Metric::FailureRate,
             "amplification" => Metric::Amplification,
             "utilization" => Metric::Utilization,
             "mean_queue" => Metric::MeanQueue,
@@ -190,7 +204,71 @@ impl Metric {
     pub fn is_duration(self) -> bool {
         matches!(self, Metric::Latency(_) | Metric::MeanWait)
     }
+
+    /// Whether the metric is a share between 0 and 1.
+    pub fn is_share(self) -> bool {
+        matches!(
+            self,
+            Metric::SuccessRate
+                | Metric::ErrorRate
+                | Metric::ErrorOnlyRate
+                | Metric::TimeoutRate
+                | Metric::RejectedRate
+                | Metric::FailureRate
+                | Metric::Utilization
+                | Metric::HitRatio
+        )
+    }
+
+    /// The unit its values are in, for messages: `ms`, `req/s`, or empty.
+    pub fn unit(self) -> &'static str {
+        match self {
+            m if m.is_duration() => "ms",
+            Metric::Throughput => "req/s",
+            Metric::CostPerMillion => "per million requests",
+            _ => "",
+        }
+    }
 }
+
+/// What each metric measures, in the order of [`METRICS`]: for `--help`,
+/// the reference and the JSON Schema.
+pub const METRIC_MEANINGS: [(&str, &str); 25] = [
+    ("mean", "mean latency of answered (ok or degraded) user requests; a duration"),
+    ("p50", "median latency of answered user requests; a duration"),
+    ("p90", "90th percentile latency of answered user requests; a duration"),
+    ("p99", "99th percentile latency of answered user requests; a duration"),
+    ("p999", "99.9th percentile latency of answered user requests; a duration"),
+    ("max", "longest latency of an answered user request; a duration"),
+    ("throughput", "answered (ok or degraded) requests per second"),
+    ("success_rate", "share (0-1) of offered requests that ended ok or degraded"),
+    (
+        "error_rate",
+        "share (0-1) of offered requests that failed their user: error, timeout or rejected (the same as failure_rate)",
+    ),
+    (
+        "error_only_rate",
+        "share (0-1) of offered requests whose outcome was `error` itself (timeouts and rejections not counted)",
+    ),
+    ("timeout_rate", "share (0-1) of offered requests that ended `timeout`"),
+    ("rejected_rate", "share (0-1) of offered requests that ended `rejected`"),
+    (
+        "failure_rate",
+        "share (0-1) of offered requests that failed their user: error, timeout or rejected",
+    ),
+    ("amplification", "node visits per user request"),
+    ("utilization", "node only: busy share (0-1) of its workers"),
+    ("mean_queue", "node only: time-average number of waiting requests"),
+    ("max_queue", "node only: most requests waiting at once"),
+    ("retries", "node only: retries the node's calls made"),
+    ("mean_wait", "node only: mean wait for a worker or connection; a duration"),
+    ("replicas", "node only: time-average replicas running"),
+    ("hit_ratio", "node only: a cache's hits over lookups (0-1)"),
+    ("redelivered", "node only: a broker's redeliveries"),
+    ("duplicates", "node only: messages a broker's consumer processed twice or more"),
+    ("dead_lettered", "node only: messages a broker gave up on"),
+    ("cost_per_million", "cost of all nodes per million user requests"),
+];
 
 /// Why an expectation cannot be checked (a problem in the file).
 pub fn problems(spec: &ExpectSpec, loads: &[&str], nodes: &[&str]) -> Vec<(&'static str, String)> {

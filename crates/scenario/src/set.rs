@@ -17,7 +17,7 @@ pub fn apply(scenario: &mut Scenario, path: &str, value: &str) -> Result<(), Str
     let text = apply_to_text(&text, path, value)?;
     let table = crate::scenario::read::table(&text)?;
     *scenario = crate::scenario::read::from_table(&table)
-        .map_err(|e| format!("`{path}` = {value}: {}", with_hint(e.message().trim())))?;
+        .map_err(|e| crate::scenario::diagnostics::explain_type_error(path, value, e.message()))?;
     Ok(())
 }
 
@@ -124,21 +124,6 @@ pub(crate) fn set_in(doc: &mut DocumentMut, path: &str, value: &str) -> Result<(
         }
     }
     Ok(())
-}
-
-/// serde's "unknown field `x`, expected one of …", shortened to the
-/// nearest valid key when one is near.
-fn with_hint(message: &str) -> String {
-    let Some((field, expected)) =
-        message.strip_prefix("unknown field `").and_then(|rest| rest.split_once('`'))
-    else {
-        return message.to_owned();
-    };
-    let candidates: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
-    match crate::scenario::diagnostics::suggest(field, &candidates) {
-        hint if hint.is_empty() => message.to_owned(),
-        hint => format!("unknown key `{field}`{hint}"),
-    }
 }
 
 #[cfg(test)]

@@ -206,8 +206,41 @@ impl Serialize for SimDuration {
 
 impl<'de> Deserialize<'de> for SimDuration {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(d)?;
-        SimDuration::parse(&text).map_err(serde::de::Error::custom)
+        d.deserialize_str(DurationVisitor)
+    }
+}
+
+/// Reads a duration from its text, and tells a user who wrote a bare
+/// number (`timeout = 3`) to add a unit.
+struct DurationVisitor;
+
+impl serde::de::Visitor<'_> for DurationVisitor {
+    type Value = SimDuration;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a duration with its unit, such as \"250ms\" or \"2s\"")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<SimDuration, E> {
+        SimDuration::parse(text).map_err(E::custom)
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, n: i64) -> Result<SimDuration, E> {
+        Err(E::custom(format!(
+            "is a duration: write \"{n}s\" (or \"{n}ms\"), in quotes with its unit"
+        )))
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, n: u64) -> Result<SimDuration, E> {
+        Err(E::custom(format!(
+            "is a duration: write \"{n}s\" (or \"{n}ms\"), in quotes with its unit"
+        )))
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, n: f64) -> Result<SimDuration, E> {
+        Err(E::custom(format!(
+            "is a duration: write \"{n}s\" (or \"{n}ms\"), in quotes with its unit"
+        )))
     }
 }
 

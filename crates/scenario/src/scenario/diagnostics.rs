@@ -22,7 +22,9 @@ pub struct Diagnostic {
     pub file: String,
     /// 1-based line, 0 when the problem has no single place.
     pub line: usize,
-    /// The key path, e.g. `node[1].call[0].timeout` (empty for syntax errors).
+    /// The key path, components named by id when they have one:
+    /// `node "api".call[0].timeout`, `expect[2].metric` (empty for syntax
+    /// errors and problems of the whole file).
     pub key: String,
     /// What is wrong and what was expected.
     pub message: String,
@@ -30,11 +32,15 @@ pub struct Diagnostic {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match (self.line, self.key.is_empty()) {
-            (0, true) => write!(f, "{}: {}", self.file, self.message),
-            (0, false) => write!(f, "{}: `{}`: {}", self.file, self.key, self.message),
-            (line, true) => write!(f, "{}:{line}: {}", self.file, self.message),
-            (line, false) => write!(f, "{}:{line}: `{}`: {}", self.file, self.key, self.message),
+        match (self.file.is_empty(), self.line) {
+            (true, _) => {}
+            (false, 0) => write!(f, "{}: ", self.file)?,
+            (false, line) => write!(f, "{}:{line}: ", self.file)?,
+        }
+        if self.key.is_empty() {
+            write!(f, "{}", self.message)
+        } else {
+            write!(f, "`{}`: {}", self.key, self.message)
         }
     }
 }
@@ -61,7 +67,10 @@ impl std::error::Error for ScenarioError {}
 /// Where each key of a parsed file is, for pointing at it later.
 #[derive(Debug, Default)]
 pub struct Locations {
+    /// Each key path's span, from its key to the end of its value.
     spans: BTreeMap<String, Range<usize>>,
+    /// Each key path's value span (what a reading error points at).
+    values: BTreeMap<String, Range<usize>>,
     line_starts: Vec<usize>,
 }
 
@@ -69,7 +78,7 @@ impl Locations {
     fn new(text: &str) -> Self {
         let mut line_starts = vec![0];
         line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        Locations { spans: BTreeMap::new(), line_starts }
+        Locations { spans: BTreeMap::new(), values: BTreeMap::new(), line_starts }
     }
 
     /// The 1-based line of a byte offset.
@@ -100,9 +109,25 @@ impl Locations {
             .map(|(path, _)| path.clone())
             .unwrap_or_default()
     }
+
+    /// The path whose value (or array item) spans exactly `span`.
+    fn path_of(&self, span: &Range<usize>) -> Option<&str> {
+        self.values.iter().find(|(_, s)| *s == span).map(|(p, _)| p.as_str())
+    }
+}
+
+/// A problem found while reading: the key path it is about, the message,
+/// and the value to leave out so that reading can go on past it.
+struct Found {
+    key: String,
+    message: String,
+    line: usize,
 }
 
 /// Parses and validates a scenario: syntax, unknown keys, types, meaning.
+/// Every problem of the three later passes is listed in one go, in line
+/// order: a value that does not fit is left out and reading goes on, and
+/// the meaning of what could be read is checked too.
 pub fn parse(file: &str, text: &str) -> Result<Scenario, ScenarioError> {
     let mut locations = Locations::new(text);
     let diag = |line, key: &str, message: String| Diagnostic {
@@ -129,40 +154,468 @@ pub fn parse(file: &str, text: &str) -> Result<Scenario, ScenarioError> {
             return Err(ScenarioError { diagnostics: vec![diag(line, "", message)] });
         }
     };
-    let mut problems = Vec::new();
-    check_table(&mut locations, "", Shape::Root, table.get_ref(), &mut problems);
-    if !problems.is_empty() {
-        let diagnostics = problems
-            .into_iter()
-            .map(|(key, message)| diag(locations.line(&key), &key, message))
-            .collect();
-        return Err(ScenarioError { diagnostics });
+    let mut unknown = Vec::new();
+    check_table(&mut locations, "", Shape::Root, table.get_ref(), &mut unknown);
+
+    // What cannot be read is left out of a copy, so the rest can be.
+    let mut readable = table.clone();
+    let mut pruned = Pruned::default();
+    let mut found: Vec<Found> = Vec::new();
+    for (key, message, leave_out) in unknown {
+        if let Some(span) = locations.values.get(&leave_out).cloned() {
+            let whole = readable.span();
+            prune(readable.get_mut(), whole, &span, &mut pruned);
+        }
+        found.push(Found { line: locations.line(&key), key, message });
     }
+    let mut scenario = None;
+    for _ in 0..MAX_READ_ROUNDS {
+        match super::read::from_parsed::<Scenario>(&readable) {
+            Ok(s) => {
+                scenario = Some(s);
+                break;
+            }
+            Err(e) => {
+                let span = e.span().unwrap_or_else(|| readable.span());
+                let key = locations.key_at(span.start);
+                let missing = missing_field(e.message());
+                let caused = missing
+                    .is_some_and(|field| pruned.keys.contains(&(span.clone(), field.to_owned())));
+                if !caused {
+                    let line = if e.span().is_some() { locations.line_of(span.start) } else { 0 };
+                    let value = value_at(table.get_ref(), &span).map(written).unwrap_or_default();
+                    found.push(Found {
+                        message: explain_type_error(&key, &value, e.message()),
+                        key,
+                        line,
+                    });
+                }
+                // A node whose kind cannot be read is read on as a service,
+                // so the problems of its other keys are found too; what its
+                // meaning would be is not judged.
+                if caused && missing == Some("kind") {
+                    let stand_in = (
+                        toml::Spanned::new(0..0, "kind".into()),
+                        toml::Spanned::new(0..0, DeValue::String("service".into())),
+                    );
+                    if let Some(t) = table_at(readable.get_mut(), &span) {
+                        t.insert(stand_in.0, stand_in.1);
+                        pruned.stand_ins.push(span);
+                        continue;
+                    }
+                }
+                let whole = readable.span();
+                if !prune(readable.get_mut(), whole, &span, &mut pruned) {
+                    break;
+                }
+            }
+        }
+    }
+    if let Some(scenario) = &scenario {
+        let removed_ids: Vec<String> =
+            pruned.items.iter().filter_map(|span| id_at(table.get_ref(), span)).collect();
+        let removed_paths: Vec<String> = pruned
+            .items
+            .iter()
+            .filter_map(|span| locations.path_of(span).map(str::to_owned))
+            .collect();
+        let mut left_out: Vec<&str> =
+            pruned.values.iter().filter_map(|span| locations.path_of(span)).collect();
+        left_out.extend(pruned.stand_ins.iter().filter_map(|span| locations.path_of(span)));
+        for p in super::validate::problems(scenario) {
+            if removed_ids.iter().any(|id| p.message.contains(&format!("`{id}`"))) {
+                continue;
+            }
+            let key = original_path(&p.key, &removed_paths);
+            // A value left out as unreadable is already reported; what
+            // its absence means is not news.
+            if left_out.iter().any(|l| {
+                key == *l || key.strip_prefix(l).is_some_and(|r| r.starts_with(['.', '[']))
+            }) {
+                continue;
+            }
+            found.push(Found { line: locations.line(&key), key, message: p.message });
+        }
+    }
+    if found.is_empty()
+        && let Some(scenario) = scenario
+    {
+        return Ok(scenario);
+    }
+    if found.is_empty() {
+        // Never a refusal without a reason.
+        found.push(Found {
+            key: String::new(),
+            message: "the file does not fit the scenario format".to_owned(),
+            line: 0,
+        });
+    }
+    found.sort_by_key(|f| if f.line == 0 { usize::MAX } else { f.line });
+    let diagnostics = found
+        .into_iter()
+        .map(|f| diag(f.line, &named(table.get_ref(), &f.key), f.message))
+        .collect();
+    Err(ScenarioError { diagnostics })
+}
 
-    let scenario: Scenario = super::read::from_parsed(&table).map_err(|e| {
-        let offset = e.span().map_or(0, |s| s.start);
-        let key = locations.key_at(offset);
-        let line = e.span().map_or(0, |_| locations.line_of(offset));
-        ScenarioError { diagnostics: vec![diag(line, &key, explain_type_error(e.message()))] }
-    })?;
+/// How many values that do not fit one reading may leave out before it
+/// stops (each round reads the whole file again).
+const MAX_READ_ROUNDS: usize = 200;
 
-    let problems = super::validate::problems(&scenario);
-    if problems.is_empty() {
-        Ok(scenario)
-    } else {
-        let diagnostics =
-            problems.into_iter().map(|p| diag(locations.line(&p.key), &p.key, p.message)).collect();
-        Err(ScenarioError { diagnostics })
+/// What reading left out: table keys (with the span of their table) and
+/// array items (their spans).
+#[derive(Default)]
+struct Pruned {
+    keys: Vec<(Range<usize>, String)>,
+    /// The spans of the values of the keys left out.
+    values: Vec<Range<usize>>,
+    items: Vec<Range<usize>>,
+    /// Tables read with a stand-in for a value that could not be read.
+    stand_ins: Vec<Range<usize>>,
+}
+
+/// The table (standard, inline or an array item) whose span is `span`.
+fn table_at<'a, 'i>(
+    table: &'a mut DeTable<'i>,
+    span: &Range<usize>,
+) -> Option<&'a mut DeTable<'i>> {
+    /// Whether `value` is, or holds, the table at `span`.
+    fn holds(value: &toml::Spanned<DeValue<'_>>, span: &Range<usize>) -> bool {
+        match value.get_ref() {
+            DeValue::Table(t) => value.span() == *span || t.iter().any(|(_, v)| holds(v, span)),
+            DeValue::Array(items) => items.iter().any(|item| holds(item, span)),
+            _ => false,
+        }
+    }
+    let (_, value) = table.iter_mut().find(|(_, v)| holds(v, span))?;
+    let here = value.span() == *span;
+    match value.get_mut() {
+        DeValue::Table(t) => {
+            if here {
+                Some(t)
+            } else {
+                table_at(t, span)
+            }
+        }
+        DeValue::Array(items) => {
+            let item = items.iter_mut().find(|item| holds(item, span))?;
+            let here = item.span() == *span;
+            match item.get_mut() {
+                DeValue::Table(t) => {
+                    if here {
+                        Some(t)
+                    } else {
+                        table_at(t, span)
+                    }
+                }
+                _ => None,
+            }
+        }
+        _ => None,
     }
 }
 
-/// serde's wording, with the hint a user needs for the common case.
-fn explain_type_error(message: &str) -> String {
+/// Leaves out of `table` (whose own span is `whole`) the value a reading
+/// error at `target` is about: the entry or array-of-tables item whose
+/// value spans exactly `target`, or else the entry whose value contains it
+/// (an element of an inline array). False when there is none (the error is
+/// about the whole document). A standard table's span is its header, not
+/// its keys, so every table is searched, not only those around `target`.
+fn prune(
+    table: &mut DeTable<'_>,
+    whole: Range<usize>,
+    target: &Range<usize>,
+    pruned: &mut Pruned,
+) -> bool {
+    let keys: Vec<_> = table.iter().map(|(k, _)| k.clone()).collect();
+    for key in &keys {
+        let Some(value) = table.get_mut(key) else { continue };
+        let span = value.span();
+        // An array of tables has the span of its first item's header, so
+        // its items are looked at before the array itself.
+        let done = match value.get_mut() {
+            DeValue::Table(t) => span != *target && prune(t, span.clone(), target, pruned),
+            DeValue::Array(items) => prune_items(items, target, pruned),
+            _ => false,
+        };
+        if done {
+            return true;
+        }
+        let inline_item = match table.get(key).map(|v| v.get_ref()) {
+            Some(DeValue::Array(items)) => items.iter().any(|i| i.span() == *target),
+            _ => false,
+        };
+        if span == *target || inline_item {
+            pruned.keys.push((whole, key.get_ref().to_string()));
+            pruned.values.push(span);
+            table.remove(key);
+            return true;
+        }
+    }
+    let inside = |s: &Range<usize>| s.start <= target.start && target.end <= s.end;
+    let around = keys.iter().find(|k| {
+        table
+            .get(*k)
+            .is_some_and(|v| inside(&v.span()) && !matches!(v.get_ref(), DeValue::Table(_)))
+    });
+    match around {
+        Some(key) => {
+            let key = key.clone();
+            pruned.keys.push((whole, key.get_ref().to_string()));
+            if let Some(v) = table.get(&key) {
+                pruned.values.push(v.span());
+            }
+            table.remove(&key);
+            true
+        }
+        None => false,
+    }
+}
+
+/// [`prune`] over an array's items: an array-of-tables item spanning
+/// `target` is left out whole, otherwise each table item is searched.
+fn prune_items(
+    items: &mut toml::de::DeArray<'_>,
+    target: &Range<usize>,
+    pruned: &mut Pruned,
+) -> bool {
+    for i in 0..items.len() {
+        let item_span = items[i].span();
+        if item_span == *target {
+            if matches!(items[i].get_ref(), DeValue::Table(_)) {
+                pruned.items.push(item_span);
+                remove_item(items, i);
+                return true;
+            }
+            return false;
+        }
+        if let Some(DeValue::Table(t)) = items.get_mut(i).map(|item| item.get_mut())
+            && prune(t, item_span, target, pruned)
+        {
+            return true;
+        }
+    }
+    false
+}
+
+/// `items` without its `i`th item (a parsed array has no `remove`).
+fn remove_item<'i>(items: &mut toml::de::DeArray<'i>, i: usize) {
+    *items = std::mem::replace(items, toml::de::DeArray::new())
+        .into_iter()
+        .enumerate()
+        .filter(|(j, _)| *j != i)
+        .map(|(_, item)| item)
+        .collect();
+}
+
+/// The parsed value that spans exactly `span`, if any.
+fn value_at<'a, 'i>(table: &'a DeTable<'i>, span: &Range<usize>) -> Option<&'a DeValue<'i>> {
+    fn within<'a, 'i>(
+        value: &'a toml::Spanned<DeValue<'i>>,
+        span: &Range<usize>,
+    ) -> Option<&'a DeValue<'i>> {
+        if value.span() == *span {
+            return Some(value.get_ref());
+        }
+        match value.get_ref() {
+            DeValue::Table(t) => value_at(t, span),
+            DeValue::Array(items) => items.iter().find_map(|item| within(item, span)),
+            _ => None,
+        }
+    }
+    table.iter().find_map(|(_, v)| within(v, span))
+}
+
+/// The `id` of the array item at `span` (a node or load left out).
+fn id_at(table: &DeTable<'_>, span: &Range<usize>) -> Option<String> {
+    match value_at(table, span)? {
+        DeValue::Table(t) => {
+            t.iter().find(|(k, _)| k.get_ref().as_ref() == "id").and_then(|(_, v)| {
+                match v.get_ref() {
+                    DeValue::String(s) => Some(s.to_string()),
+                    _ => None,
+                }
+            })
+        }
+        _ => None,
+    }
+}
+
+/// A path of the scenario read with items left out, as a path of the
+/// file: `node[2]` is the file's `node[3]` when its `node[1]` was left out.
+fn original_path(path: &str, removed: &[String]) -> String {
+    let mut out = String::new();
+    let mut rest = path;
+    while !rest.is_empty() {
+        let (segment, tail) = match rest.find('.') {
+            Some(i) => (&rest[..i], &rest[i + 1..]),
+            None => (rest, ""),
+        };
+        let prefix = if out.is_empty() { String::new() } else { format!("{out}.") };
+        match segment
+            .split_once('[')
+            .and_then(|(name, i)| Some((name, i.strip_suffix(']')?.parse::<usize>().ok()?)))
+        {
+            Some((name, index)) => {
+                let mut original = 0;
+                let mut seen = 0;
+                loop {
+                    let candidate = format!("{prefix}{name}[{original}]");
+                    if !removed.contains(&candidate) {
+                        if seen == index {
+                            break;
+                        }
+                        seen += 1;
+                    }
+                    original += 1;
+                }
+                out = format!("{prefix}{name}[{original}]");
+            }
+            None => out = format!("{prefix}{segment}"),
+        }
+        rest = tail;
+    }
+    out
+}
+
+/// A key path with components named by their id: `node "api".workers`
+/// for `node[3].workers`, `load "shoppers".rate` for `load[0].rate` (by
+/// index when the id is longer than `limits::MAX_ID_LEN`).
+fn named(table: &DeTable<'_>, path: &str) -> String {
+    let mut out = path.to_owned();
+    for kind in ["node", "load"] {
+        let prefix = format!("{kind}[");
+        let Some(rest) = out.strip_prefix(&prefix) else { continue };
+        let Some((index, tail)) = rest.split_once(']') else { continue };
+        let Ok(index) = index.parse::<usize>() else { continue };
+        let items =
+            table.iter().find(|(k, _)| k.get_ref().as_ref() == kind).map(|(_, v)| v.get_ref());
+        let id = match items {
+            Some(DeValue::Array(items)) => items.get(index).and_then(|item| match item.get_ref() {
+                DeValue::Table(t) => {
+                    t.iter().find(|(k, _)| k.get_ref().as_ref() == "id").and_then(|(_, v)| match v
+                        .get_ref()
+                    {
+                        DeValue::String(s) => Some(s.to_string()),
+                        _ => None,
+                    })
+                }
+                _ => None,
+            }),
+            _ => None,
+        };
+        // An id past the limit on ids is not echoed (the problem with it
+        // says how long it is): the item keeps its index.
+        if let Some(id) = id.filter(|id| id.chars().count() <= crate::limits::MAX_ID_LEN) {
+            out = format!("{kind} \"{id}\"{tail}");
+        }
+    }
+    out
+}
+
+/// `x` of serde's "missing field `x`".
+fn missing_field(message: &str) -> Option<&str> {
+    message.trim().strip_prefix("missing field `")?.split('`').next()
+}
+
+/// The 1-based line of each item of the array of tables `array` (e.g.
+/// `expect`) in a file's text, in order; empty when the text does not
+/// parse. For pointing a report at the `[[expect]]` it is about.
+pub fn lines_of(text: &str, array: &str) -> Vec<usize> {
+    let Ok(table) = DeTable::parse(text) else { return Vec::new() };
+    let locations = Locations::new(text);
+    let item = table.get_ref().iter().find(|(k, _)| k.get_ref().as_ref() == array);
+    match item.map(|(_, v)| v.get_ref()) {
+        Some(DeValue::Array(items)) => {
+            items.iter().map(|i| locations.line_of(i.span().start)).collect()
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// serde's wording of a value that does not fit, in words a user acts on:
+/// what the key takes and what was written instead.
+/// `written` is the value as the user wrote it (empty when unknown).
+pub(crate) fn explain_type_error(path: &str, written: &str, message: &str) -> String {
     let message = message.trim();
-    if message.contains("has no unit") || message.contains("unknown unit") {
-        format!("{message} (a duration)")
+    let leaf = path.rsplit(['.', '[']).next().unwrap_or(path);
+    let name = if leaf.is_empty() || leaf.ends_with(']') {
+        "this".to_owned()
     } else {
-        message.to_owned()
+        format!("`{leaf}`")
+    };
+    if let Some(field) = missing_field(message) {
+        return format!("needs `{field}`");
+    }
+    if let Some(rest) = message.strip_prefix("unknown field `") {
+        let (got, expected) = rest.split_once('`').unwrap_or((rest, ""));
+        let options: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+        let hint = suggest(got, &options);
+        return format!("unknown key `{got}`{hint}; expected one of {}", list(&options));
+    }
+    if message.contains("internally tagged enum Distribution") {
+        return format!(
+            "{name} is a distribution, e.g. {{ dist = \"exp\", mean = \"8ms\" }}, not {written}"
+        );
+    }
+    if message.starts_with("is a duration") {
+        return format!("{name} {message}");
+    }
+    if message.contains("expected a duration with its unit") {
+        let number = message.split('`').nth(1).unwrap_or("5");
+        return format!(
+            "{name} holds a duration without its unit: write \"{number}ms\" (or \"{number}s\"), in quotes"
+        );
+    }
+    if message.contains("has no unit") || message.contains("unknown unit") {
+        return format!("{name} is a duration: {message}");
+    }
+    if let Some(rest) = message.strip_prefix("unknown variant `") {
+        let (got, expected) = rest.split_once('`').unwrap_or((rest, ""));
+        let options: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+        let hint = suggest(got, &options);
+        return format!("{name} must be one of {}, not `{got}`{hint}", list(&options));
+    }
+    if message.contains("untagged enum Bound") {
+        return format!(
+            "{name} is a bound: a number (e.g. 0.01), or for a latency a duration in quotes (e.g. \"250ms\"){}",
+            if written.is_empty() { String::new() } else { format!(", not {written}") }
+        );
+    }
+    if message.contains("wanted a string") {
+        return format!("{name} is a name in quotes (e.g. kind = \"service\"), not {written}");
+    }
+    let expected = message.rsplit_once(", expected ").map(|(_, e)| e.trim());
+    let whole =
+        |min: &str| format!("{name} must be a whole number of at least {min}, not {written}");
+    match expected {
+        Some("u32" | "u64" | "usize" | "u16" | "u8") => {
+            whole(&crate::schema::minimum_of(leaf).map_or("0".to_owned(), |m| m.to_string()))
+        }
+        Some("i64" | "i32") => format!("{name} must be a whole number, not {written}"),
+        Some("f64" | "f32") => format!("{name} must be a number, not {written}"),
+        Some("a boolean") => format!("{name} must be true or false, not {written}"),
+        Some("a string") => format!("{name} must be text in quotes, not {written}"),
+        Some(e) if e.starts_with("a sequence") || e.contains("array") => {
+            format!("{name} must be a list in brackets, e.g. [1, 2], not {written}")
+        }
+        Some(e) if e.starts_with("struct") || e.contains("map") => {
+            format!("{name} must be a table, e.g. {{ key = value }}, not {written}")
+        }
+        _ => format!("{name}: {message}"),
+    }
+}
+
+/// A value as the user wrote it, for messages: `-4`, `"fast"`, `a list`.
+fn written(value: &DeValue<'_>) -> String {
+    match value {
+        DeValue::String(s) => format!("\"{s}\""),
+        DeValue::Integer(i) => i.as_str().to_owned(),
+        DeValue::Float(f) => f.as_str().to_owned(),
+        DeValue::Boolean(b) => b.to_string(),
+        DeValue::Datetime(d) => d.to_string(),
+        DeValue::Array(_) => "a list".to_owned(),
+        DeValue::Table(_) => "a table".to_owned(),
     }
 }
 
@@ -274,7 +727,7 @@ fn check_table(
     path: &str,
     shape: Shape,
     table: &DeTable<'_>,
-    problems: &mut Vec<(String, String)>,
+    problems: &mut Vec<(String, String, String)>,
 ) {
     let mut keys = shape.keys();
     if shape == Shape::Distribution {
@@ -290,6 +743,7 @@ fn check_table(
                             "unknown distribution `{name}`{hint}; expected one of {}",
                             list(&DISTRIBUTIONS)
                         ),
+                        path.to_owned(),
                     ));
                     return;
                 }
@@ -298,6 +752,7 @@ fn check_table(
                 problems.push((
                     path.to_owned(),
                     format!("a distribution needs `dist`, one of {}, e.g. {{ dist = \"exp\", mean = \"8ms\" }}", list(&DISTRIBUTIONS)),
+                    path.to_owned(),
                 ));
                 return;
             }
@@ -307,10 +762,14 @@ fn check_table(
         let name = key.get_ref().as_ref();
         let child_path = join(path, name);
         locations.spans.insert(child_path.clone(), key.span().start..value.span().end);
+        locations.values.insert(child_path.clone(), value.span());
         if shape != Shape::Free && !keys.contains(&name) {
             let hint = suggest(name, &keys);
-            problems
-                .push((child_path, format!("unknown key{hint}; expected one of {}", list(&keys))));
+            problems.push((
+                child_path.clone(),
+                format!("unknown key{hint}; expected one of {}", list(&keys)),
+                child_path,
+            ));
             continue;
         }
         let child = shape.child(name);
@@ -323,6 +782,7 @@ fn check_table(
                 for (i, item) in items.iter().enumerate() {
                     let item_path = format!("{child_path}[{i}]");
                     locations.spans.insert(item_path.clone(), item.span());
+                    locations.values.insert(item_path.clone(), item.span());
                     if let DeValue::Table(t) = item.get_ref() {
                         check_table(locations, &item_path, child, t, problems);
                     }
@@ -580,8 +1040,37 @@ mod tests {
         let text = "[scenario]\nname = \"t\"\n\n[[node]]\nid = \"c\"\nkind = \"cache\"\n\
                     hit_time = { dist = \"exp\", meen = \"1ms\" }\n";
         let message = parse("t.toml", text).err().map(|e| e.to_string()).unwrap_or_default();
-        assert!(message.contains("t.toml:7: `node[0].hit_time.meen`"), "{message}");
+        assert!(message.contains("t.toml:7: `node \"c\".hit_time.meen`"), "{message}");
         assert!(message.contains("did you mean `mean`?"), "{message}");
+    }
+
+    #[test]
+    fn paths_skip_the_items_left_out() {
+        let removed = ["node[1]".to_owned(), "node[2].call[0]".to_owned()];
+        assert_eq!(original_path("node[1].workers", &removed), "node[2].workers");
+        assert_eq!(original_path("node[1].call[0].to", &removed), "node[2].call[1].to");
+        assert_eq!(original_path("load[0].rate", &removed), "load[0].rate");
+        assert_eq!(original_path("scenario.duration", &removed), "scenario.duration");
+    }
+
+    #[test]
+    fn every_problem_is_read_in_one_go_in_line_order() {
+        let text = "[scenario]\nname = \"x\"\nduration = 60\n\n[[node]]\nid = \"a\"\nkind = \"servce\"\n\n[[node]]\nid = \"b\"\nkind = \"service\"\nworkers = -1\nservice_time = { dist = \"exp\", mean = \"1ms\" }\n\n[[load]]\nid = \"u\"\ntarget = \"b\"\nrate = 10\ntimeout = 2\n";
+        let e = parse("f.toml", text).unwrap_err();
+        let lines: Vec<usize> = e.diagnostics.iter().map(|d| d.line).collect();
+        assert_eq!(lines, [3, 7, 12, 19], "{e}");
+        assert_eq!(e.diagnostics[2].key, "node \"b\".workers");
+        assert!(e.diagnostics[1].message.contains("did you mean `service`?"), "{e}");
+    }
+
+    #[test]
+    fn a_node_whose_kind_is_wrong_is_still_read_for_its_other_problems() {
+        let text = "[scenario]\nname = \"k\"\n\n[[load]]\nid = \"u\"\ntarget = \"db\"\nrate = 10\n\n[[node]]\nid = \"db\"\nkind = \"databse\"\nworkers = -4\nservice_time = { dist = \"exp\", mean = 5 }\n";
+        let e = parse("k.toml", text).unwrap_err();
+        let lines: Vec<usize> = e.diagnostics.iter().map(|d| d.line).collect();
+        assert_eq!(lines, [11, 12, 13], "{e}");
+        assert!(e.diagnostics[2].message.contains("write \"5ms\""), "{e}");
+        assert!(!e.to_string().contains("no node is called"), "{e}");
     }
 
     #[test]

@@ -1,10 +1,11 @@
-//! Scenario files (SPEC §2): the TOML a user writes, reviews, shares and
+//! Scenario files: the TOML a user writes, reviews, shares and
 //! embeds, as typed Rust values.
 //!
-//! Reading a file is three passes, each reporting every problem it finds:
-//! syntax and unknown keys with suggestions ([`diagnostics`]), types (serde),
-//! then meaning: unknown targets, sync cycles, impossible numbers
-//! ([`validate`]). Only a scenario that passes all three reaches the engine.
+//! Reading a file finds every problem in one go ([`diagnostics`]): syntax,
+//! unknown keys with suggestions, values of the wrong type (each left out
+//! so reading goes on), and the meaning of the rest: unknown targets, sync
+//! cycles, impossible numbers ([`validate`]). Only a scenario with none
+//! reaches the engine.
 
 pub mod diagnostics;
 pub mod read;
@@ -44,9 +45,12 @@ pub struct Scenario {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Meta {
+    /// The scenario's title, shown in reports and the app.
     pub name: String,
+    /// The random seed: one seed gives one exact run.
     #[serde(default = "default_seed")]
     pub seed: u64,
+    /// How long the run lasts, in simulated time.
     #[serde(default = "default_duration")]
     pub duration: SimDuration,
     /// Excluded from the summary; rounded up to whole windows.
@@ -86,6 +90,7 @@ fn one_f() -> f64 {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LoadSpec {
+    /// The load's name (a tenant), unique among loads; reports and `load = ...` name it.
     pub id: String,
     /// The node the users call.
     pub target: String,
@@ -102,6 +107,7 @@ pub struct LoadSpec {
     /// `think_time`) before the next request. Replaces `rate`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub users: Option<u32>,
+    /// Closed loop: each user's pause between an answer and the next request (a distribution).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub think_time: Option<Distribution>,
     /// How the rate changes over time.
@@ -186,12 +192,16 @@ impl Default for BurstSpec {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Pattern {
+    /// From each step's `at` on, the rate is its `rate`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub steps: Vec<Step>,
+    /// The rate moves linearly between two values.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ramp: Option<Ramp>,
+    /// The rate is multiplied for a while.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub spike: Option<Spike>,
+    /// The rate follows a sine wave.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub diurnal: Option<Diurnal>,
 }
@@ -200,7 +210,9 @@ pub struct Pattern {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Step {
+    /// When the step starts.
     pub at: SimDuration,
+    /// Requests per second from then on.
     pub rate: f64,
 }
 
@@ -208,8 +220,11 @@ pub struct Step {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Ramp {
+    /// Requests per second at the start.
     pub from: f64,
+    /// Requests per second at the end of the ramp.
     pub to: f64,
+    /// How long the ramp lasts, from the start of the run.
     pub over: SimDuration,
 }
 
@@ -217,9 +232,12 @@ pub struct Ramp {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Spike {
+    /// When the spike starts.
     pub at: SimDuration,
+    /// How long it lasts (the key is `for`).
     #[serde(rename = "for")]
     pub length: SimDuration,
+    /// The rate is multiplied by this during the spike.
     pub multiplier: f64,
 }
 
@@ -227,7 +245,9 @@ pub struct Spike {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Diurnal {
+    /// The length of one cycle.
     pub period: SimDuration,
+    /// The wave's size, as a share of the rate (0 to 1).
     pub amplitude: f64,
 }
 
@@ -247,19 +267,26 @@ pub enum NodeKind {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NodeSpec {
+    /// The component's name, unique among nodes; calls, loads and faults name it.
     pub id: String,
+    /// What the component is: service, external, database, cache or queue.
     pub kind: NodeKind,
+    /// Copies of the component, each with its own workers and queue.
     #[serde(default = "one")]
     pub replicas: u32,
     /// Concurrency per replica.
     #[serde(default = "one")]
     pub workers: u32,
+    /// Each replica's waiting line (capacity, discipline, max_wait).
     #[serde(default)]
     pub queue: QueueSpec,
+    /// The time a worker spends on one request (a distribution), before its calls.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_time: Option<Distribution>,
+    /// How requests are spread across replicas.
     #[serde(default)]
     pub balancer: Balancer,
+    /// `blocking`: a worker stays held while it waits on a sync call; `nonblocking`: it is released.
     #[serde(default)]
     pub io: Io,
     /// External nodes: how long the third party takes to answer.
@@ -342,6 +369,7 @@ pub struct QueueSpec {
     /// Most requests waiting; more are rejected. Unbounded when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub capacity: Option<u64>,
+    /// Which waiting request is served next: fifo, lifo, priority or adaptive_lifo.
     #[serde(default)]
     pub discipline: Discipline,
     /// A request that waited longer is shed (rejected) instead of served.
@@ -395,14 +423,18 @@ pub enum Io {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CallSpec {
+    /// The node called.
     pub to: String,
+    /// `sync`: the caller waits for the answer; `async`: it hands the message over and goes on.
     #[serde(default)]
     pub mode: Mode,
+    /// The caller stops waiting after this long (the callee may keep working).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timeout: Option<SimDuration>,
     /// Stop the callee's work when the caller times out.
     #[serde(default)]
     pub cancel_on_timeout: bool,
+    /// How failed tries are retried.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retry: Option<RetrySpec>,
     /// Share of requests that make this call.
@@ -418,6 +450,7 @@ pub struct CallSpec {
     /// A call without a group is a group of its own.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group: Option<u32>,
+    /// On failure: `fail` the caller's request, or `degrade` it and go on.
     #[serde(default)]
     pub fallback: Fallback,
     /// At most this many attempts of this call in flight at once; more are
@@ -483,12 +516,16 @@ pub struct RetrySpec {
     /// Total tries, the first included (1 = no retry).
     #[serde(default = "one")]
     pub attempts: u32,
+    /// The wait between tries: none, constant or exponential.
     #[serde(default)]
     pub backoff: Backoff,
+    /// The first backoff wait.
     #[serde(default = "default_retry_base")]
     pub base: SimDuration,
+    /// The longest backoff wait.
     #[serde(default = "default_retry_max")]
     pub max: SimDuration,
+    /// Randomness added to the waits: none, full, equal or decorrelated.
     #[serde(default)]
     pub jitter: Jitter,
     /// Retries may be at most this share of calls (a token bucket).
@@ -545,9 +582,13 @@ pub enum Jitter {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FaultSpec {
+    /// When the fault starts.
     pub at: SimDuration,
+    /// How long it lasts.
     pub duration: SimDuration,
+    /// The node it affects.
     pub target: String,
+    /// What goes wrong (latency_add, error_rate, outage, replicas, flush).
     pub effect: FaultEffect,
 }
 
@@ -568,7 +609,7 @@ pub struct FaultEffect {
     /// Only this many replicas take new work.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replicas: Option<u32>,
-    /// A cache loses its contents (with caches, in the mechanics issue).
+    /// A cache loses its contents (the stampede on its backing store follows).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flush: Option<bool>,
 }

@@ -6,7 +6,7 @@
 use yew::prelude::*;
 
 /// The page's source, compiled in so the app and the README show one text.
-const MODELS_MD: &str = include_str!("../docs/models.md");
+const MODELS_MD: &str = include_str!("../../docs/models.md");
 
 /// One block of the page.
 #[derive(Debug, PartialEq)]

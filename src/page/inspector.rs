@@ -14,8 +14,8 @@ use yew::prelude::*;
 
 use crate::page::draft_input::DraftInput;
 
+use crate::canvas::topology_layout::{Lane, Selection, lanes};
 use crate::fields::{self, DISTS, Field, FieldKind};
-use crate::topology_layout::{Lane, Selection, lanes};
 
 #[derive(Properties, PartialEq)]
 pub struct Props {

@@ -11,8 +11,8 @@ use wasm_bindgen::JsCast;
 use web_sys::HtmlCanvasElement;
 use yew::prelude::*;
 
-use crate::chart_backend::ChartBackend;
-use crate::chart_data::{self, ChartData};
+use crate::charts::chart_backend::ChartBackend;
+use crate::charts::chart_data::{self, ChartData};
 
 /// The windows received so far. Compared by `version` only, so a redraw
 /// costs nothing to decide.
@@ -115,13 +115,7 @@ pub fn time_chart(props: &TimeChartProps) -> Html {
                     }
                 }
             };
-            let callback = wasm_bindgen::closure::Closure::once_into_js(draw_now);
-            if let Some(window) = web_sys::window() {
-                let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(
-                    callback.unchecked_ref(),
-                    delay,
-                );
-            }
+            gloo_timers::callback::Timeout::new(delay.max(0) as u32, draw_now).forget();
         });
     }
     let on_move = {

@@ -24,11 +24,11 @@ use wasm_bindgen::prelude::*;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 use yew::prelude::*;
 
-use crate::chart_data;
-use crate::dots::{DotOutcome, DotPool, EdgeTraffic};
-use crate::topology_layout::{
+use crate::canvas::dots::{DotOutcome, DotPool, EdgeTraffic};
+use crate::canvas::topology_layout::{
     self as tl, EdgeRef, ItemRef, Lane, Layout, NODE_H, NODE_W, PORT_R, Selection,
 };
+use crate::charts::chart_data;
 
 /// Dots alive at most, and spawned a second: the drawing budget.
 const DOT_CAP: usize = 400;
@@ -251,31 +251,25 @@ pub fn topology_canvas(props: &Props) -> Html {
             start_loop(scene.clone(), canvas_ref.clone(), alive.clone());
             let wheel = canvas_ref.cast::<HtmlCanvasElement>().map(|canvas| {
                 let scene = scene.clone();
-                let closure = Closure::<dyn FnMut(web_sys::WheelEvent)>::new(
-                    move |e: web_sys::WheelEvent| {
+                // Not passive: the wheel zooms the canvas instead of
+                // scrolling the page.
+                let options = gloo_events::EventListenerOptions::enable_prevent_default();
+                gloo_events::EventListener::new_with_options(
+                    &canvas,
+                    "wheel",
+                    options,
+                    move |e: &web_sys::Event| {
+                        let Some(e) = e.dyn_ref::<web_sys::WheelEvent>() else { return };
                         e.prevent_default();
                         let factor = if e.delta_y() < 0.0 { 1.1 } else { 1.0 / 1.1 };
                         touch(&scene)
                             .zoom_at(factor, [f64::from(e.offset_x()), f64::from(e.offset_y())]);
                     },
-                );
-                let options = web_sys::AddEventListenerOptions::new();
-                options.set_passive(false);
-                let _ = canvas.add_event_listener_with_callback_and_add_event_listener_options(
-                    "wheel",
-                    closure.as_ref().unchecked_ref(),
-                    &options,
-                );
-                (canvas, closure)
+                )
             });
             move || {
                 alive.set(false);
-                if let Some((canvas, closure)) = wheel {
-                    let _ = canvas.remove_event_listener_with_callback(
-                        "wheel",
-                        closure.as_ref().unchecked_ref(),
-                    );
-                }
+                drop(wheel);
             }
         });
     }
@@ -642,9 +636,56 @@ fn utilization_colour(u: f64) -> String {
     format!("rgba({:.0},{:.0},70,0.35)", r.min(255.0), g.max(40.0))
 }
 
+/// The canvas's neutral colours in the page's colour scheme (kinds, outcomes
+/// and warnings keep theirs).
+struct Theme {
+    page: &'static str,
+    sync_lane: &'static str,
+    async_lane: &'static str,
+    lane_label: &'static str,
+    pill: &'static str,
+    box_fill: &'static str,
+    queue_track: &'static str,
+    title: &'static str,
+    detail: &'static str,
+}
+
+const LIGHT: Theme = Theme {
+    page: "#ffffff",
+    sync_lane: "#f3f6fb",
+    async_lane: "#f7f3ec",
+    lane_label: "#6b7480",
+    pill: "#eef1f5",
+    box_fill: "#ffffff",
+    queue_track: "#e4e7ec",
+    title: "#1d2330",
+    detail: "#4a5260",
+};
+
+const DARK: Theme = Theme {
+    page: "#11151f",
+    sync_lane: "#161c2a",
+    async_lane: "#1e1b18",
+    lane_label: "#9aa3b2",
+    pill: "#232a3a",
+    box_fill: "#1b2130",
+    queue_track: "#2e3648",
+    title: "#e5e9f0",
+    detail: "#b4bccb",
+};
+
+/// The theme the page's `prefers-color-scheme` asks for.
+fn theme() -> &'static Theme {
+    let dark = web_sys::window()
+        .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
+        .is_some_and(|m| m.matches());
+    if dark { &DARK } else { &LIGHT }
+}
+
 fn draw(s: &Scene, ctx: &CanvasRenderingContext2d, dpr: f64, css_w: f64, ts: f64) {
+    let t = theme();
     let _ = ctx.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0);
-    ctx.set_fill_style_str("#ffffff");
+    ctx.set_fill_style_str(t.page);
     ctx.fill_rect(0.0, 0.0, css_w, 10_000.0);
     let z = s.zoom;
     let _ = ctx.set_transform(dpr * z, 0.0, 0.0, dpr * z, dpr * s.pan[0], dpr * s.pan[1]);
@@ -661,11 +702,11 @@ fn draw(s: &Scene, ctx: &CanvasRenderingContext2d, dpr: f64, css_w: f64, ts: f64
         _ => None,
     };
     for (lane, top, fill, label) in [
-        (Lane::Sync, 0.0, "#f3f6fb", "REQUEST PATH (sync): the user waits for everything here"),
+        (Lane::Sync, 0.0, t.sync_lane, "REQUEST PATH (sync): the user waits for everything here"),
         (
             Lane::Async,
             s.layout.lane_height,
-            "#f7f3ec",
+            t.async_lane,
             "BACKGROUND (async): handed over through a queue; the user does not wait",
         ),
     ] {
@@ -678,7 +719,7 @@ fn draw(s: &Scene, ctx: &CanvasRenderingContext2d, dpr: f64, css_w: f64, ts: f64
         ctx.fill_rect(left, from, width, to - from);
         // Lane names in screen pixels, readable at any zoom.
         let _ = ctx.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0);
-        ctx.set_fill_style_str("#6b7480");
+        ctx.set_fill_style_str(t.lane_label);
         ctx.set_font("600 12px system-ui, sans-serif");
         ctx.set_text_align("left");
         ctx.set_text_baseline("top");
@@ -934,13 +975,13 @@ fn draw(s: &Scene, ctx: &CanvasRenderingContext2d, dpr: f64, css_w: f64, ts: f64
             ports.push(s.layout.port(i));
         }
     }
-    ctx.set_fill_style_str("#eef1f5");
+    ctx.set_fill_style_str(t.pill);
     ctx.begin_path();
     for (x, y) in &pills {
         let _ = ctx.round_rect_with_f64(*x, *y, NODE_W, NODE_H, NODE_H / 2.0);
     }
     ctx.fill();
-    ctx.set_fill_style_str("#ffffff");
+    ctx.set_fill_style_str(t.box_fill);
     ctx.begin_path();
     for (x, y) in &boxes {
         let _ = ctx.round_rect_with_f64(*x, *y, NODE_W, NODE_H, 8.0);
@@ -974,7 +1015,7 @@ fn draw(s: &Scene, ctx: &CanvasRenderingContext2d, dpr: f64, css_w: f64, ts: f64
         }
         ctx.fill();
     }
-    ctx.set_fill_style_str("#e4e7ec");
+    ctx.set_fill_style_str(t.queue_track);
     ctx.begin_path();
     for (x, y) in &queue_bars {
         ctx.rect(*x, *y, NODE_W, 5.0);
@@ -988,7 +1029,7 @@ fn draw(s: &Scene, ctx: &CanvasRenderingContext2d, dpr: f64, css_w: f64, ts: f64
         }
         ctx.fill();
     }
-    ctx.set_fill_style_str("#ffffff");
+    ctx.set_fill_style_str(t.box_fill);
     ctx.set_stroke_style_str("#5b6472");
     ctx.set_line_width(1.5);
     ctx.begin_path();
@@ -1000,12 +1041,12 @@ fn draw(s: &Scene, ctx: &CanvasRenderingContext2d, dpr: f64, css_w: f64, ts: f64
     ctx.stroke();
     ctx.set_text_align("center");
     ctx.set_text_baseline("middle");
-    ctx.set_fill_style_str("#1d2330");
+    ctx.set_fill_style_str(t.title);
     ctx.set_font("600 13px system-ui, sans-serif");
     for (text, at) in &titles {
         let _ = ctx.fill_text_with_max_width(text, at[0], at[1], NODE_W - 14.0);
     }
-    ctx.set_fill_style_str("#4a5260");
+    ctx.set_fill_style_str(t.detail);
     ctx.set_font("11px system-ui, sans-serif");
     for (text, at) in &details {
         let _ = ctx.fill_text_with_max_width(text, at[0], at[1], NODE_W - 14.0);

@@ -3,31 +3,30 @@
 
 use std::rc::Rc;
 
-use scalesim_engine::coordination::UslFit;
 use scalesim_engine::edit::Edit;
 use scalesim_engine::formula::FormulaCheck;
 use scalesim_engine::outline::Outline;
 use scalesim_engine::{Snapshot, WindowReport};
 use wasm_bindgen::JsCast;
-use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use crate::chart_data::{self, ChartData};
-use crate::compare_view::CompareView;
-use crate::inspector::Inspector;
+use crate::canvas::topology_canvas::TopologyCanvas;
+use crate::canvas::topology_layout::Selection;
+use crate::charts::chart_data::{self, ChartData};
+use crate::charts::time_chart::{History, TimeChart};
 use crate::library::{self, LESSONS};
-use crate::models_page::ModelsPage;
+use crate::page::compare_view::CompareView;
 use crate::page::figure_strip::FigureStrip;
+use crate::page::inspector::Inspector;
+use crate::page::models_page::ModelsPage;
+use crate::page::panels::{ComponentList, FormulaTable, NodeChooser, NodeStates};
+use crate::page::sweep_panel::{SweepPanel, SweepResult};
 use crate::page::tab_bar::TabBar;
-use crate::panels::{ComponentList, FormulaTable, NodeChooser, NodeStates};
 use crate::protocol::{FromWorker, ScenarioInfo, Speed, ToWorker};
 use crate::side::{self, EditStatus, Side, SideEvent, SideSlot};
-use crate::time_chart::{History, TimeChart};
-use crate::topology_canvas::TopologyCanvas;
-use crate::topology_layout::Selection;
-use crate::workbench::{DashTab, SideTab, View};
+use crate::workbench::{DashTab, SideTab, SweepForm, View};
 use crate::{browser, export, format, insight, keep, share_link};
 
 /// Windows kept for the chart; older ones scroll off.
@@ -44,7 +43,7 @@ const CHART_EVERY_MS: f64 = 500.0;
 /// lives in the worker's bundle only.
 pub const DEMO_FILE: &str = "station.toml";
 /// The text of [`DEMO_FILE`].
-pub const DEMO_TOML: &str = include_str!("../scenarios/station.toml");
+pub const DEMO_TOML: &str = include_str!("../../scenarios/station.toml");
 
 /// One variant's state as the page shows it (A always; B while comparing).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -100,16 +99,6 @@ impl AppState {
     pub fn windows(&self) -> &Rc<Vec<Rc<WindowReport>>> {
         &self.history.windows
     }
-}
-
-/// A finished sweep, as the page keeps it.
-#[derive(Debug, PartialEq)]
-struct SweepResult {
-    param: String,
-    latency: Rc<ChartData>,
-    goodput: Rc<ChartData>,
-    knee: Option<f64>,
-    usl: Option<UslFit>,
 }
 
 pub enum Action {
@@ -299,9 +288,7 @@ pub fn app() -> Html {
     let seed_text = use_state(String::new);
     let change_text = use_state(String::new);
     // The sweep form: `None` = the scenario's suggestion.
-    let sweep_param = use_state(|| None::<String>);
-    let sweep_runs = use_state(|| "2".to_owned());
-    let sweep_secs = use_state(|| "20".to_owned());
+    let sweep_form = use_state(SweepForm::default);
 
     // Share, keep and export.
     let embed = use_state(|| browser::query("embed").as_deref() == Some("1"));
@@ -400,8 +387,12 @@ pub fn app() -> Html {
         let edited_side = edited_side.clone();
         let editing = (*editing_b, side_b.borrow().is_some());
         use_effect_with(editing, move |_| {
-            let listener = Closure::<dyn FnMut(web_sys::KeyboardEvent)>::new(
-                move |e: web_sys::KeyboardEvent| {
+            let document = web_sys::window().and_then(|w| w.document());
+            let listener = document.map(|d| {
+                // Not passive: Ctrl+Z must not reach the browser's own undo.
+                let options = gloo_events::EventListenerOptions::enable_prevent_default();
+                gloo_events::EventListener::new_with_options(&d, "keydown", options, move |e| {
+                    let Some(e) = e.dyn_ref::<web_sys::KeyboardEvent>() else { return };
                     if !(e.ctrl_key() || e.meta_key()) {
                         return;
                     }
@@ -423,42 +414,22 @@ pub fn app() -> Html {
                         }
                         _ => {}
                     }
-                },
-            );
-            let document = web_sys::window().and_then(|w| w.document());
-            if let Some(d) = &document {
-                let _ = d
-                    .add_event_listener_with_callback("keydown", listener.as_ref().unchecked_ref());
-            }
-            move || {
-                if let Some(d) = document {
-                    let _ = d.remove_event_listener_with_callback(
-                        "keydown",
-                        listener.as_ref().unchecked_ref(),
-                    );
-                }
-            }
+                })
+            });
+            move || drop(listener)
         });
     }
     // A click outside an open top-bar menu, or Escape, closes it, as menus do.
     use_effect_with((), |_| {
-        let listener = Closure::<dyn FnMut(web_sys::Event)>::new(close_menus);
         let document = web_sys::window().and_then(|w| w.document());
-        if let Some(d) = &document {
-            for kind in ["click", "keydown"] {
-                let _ = d.add_event_listener_with_callback(kind, listener.as_ref().unchecked_ref());
-            }
-        }
-        move || {
-            if let Some(d) = document {
-                for kind in ["click", "keydown"] {
-                    let _ = d.remove_event_listener_with_callback(
-                        kind,
-                        listener.as_ref().unchecked_ref(),
-                    );
-                }
-            }
-        }
+        let listeners: Vec<gloo_events::EventListener> = document
+            .iter()
+            .flat_map(|d| {
+                ["click", "keydown"]
+                    .map(|kind| gloo_events::EventListener::new(d, kind, close_menus))
+            })
+            .collect();
+        move || drop(listeners)
     });
     let on_play = {
         let send = send.clone();
@@ -855,56 +826,21 @@ pub fn app() -> Html {
             handle.set(input.value());
         })
     };
-    let param_value = (*sweep_param).clone().unwrap_or_else(|| {
-        state.scenario.as_ref().map(|s| s.sweep_hint.clone()).unwrap_or_default()
-    });
-    let on_sweep_param = {
-        let sweep_param = sweep_param.clone();
-        Callback::from(move |e: InputEvent| {
-            let input: HtmlInputElement = e.target_unchecked_into();
-            sweep_param.set(Some(input.value()));
-        })
-    };
-    let on_sweep = {
-        let (send, param, runs, secs) =
-            (send.clone(), param_value.clone(), sweep_runs.clone(), sweep_secs.clone());
-        Callback::from(move |e: SubmitEvent| {
-            e.prevent_default();
-            send(ToWorker::Sweep {
-                param: param.trim().to_owned(),
-                runs: runs.trim().parse().unwrap_or(1),
-                duration_s: secs.trim().parse().ok(),
-            });
-        })
+    let on_run_sweep = {
+        let send = send.clone();
+        Callback::from(move |command: ToWorker| send(command))
     };
     let on_cancel_sweep = {
         let (send, dispatch) = (send.clone(), state.dispatcher());
-        Callback::from(move |_| {
+        Callback::from(move |()| {
             send(ToWorker::CancelSweep);
             dispatch.dispatch(Action::SweepCancelled);
         })
     };
-    let sweep_view = state.sweep.clone().map(|r| {
-        let x = r.param.split('=').next().unwrap_or_default().to_owned();
-        html! {
-            <>
-                <p data-testid="knee">{ match r.knee {
-                    Some(v) => format!("Knee at {x} = {v}: p99 past three times its first value, or goodput under 95% of offered."),
-                    None => "No knee in this range.".to_owned(),
-                } }</p>
-                if let Some(fit) = r.usl {
-                    <p data-testid="usl">{ format!(
-                        "Universal Scalability Law fit: contention σ = {:.3}, coherency κ = {:.4}, throughput peaks at N* = {:.1}, one unit serves {:.0} req/s.",
-                        fit.contention, fit.coherency, fit.peak, fit.x1
-                    ) }</p>
-                }
-                <TimeChart id="sweep-latency-chart" title="p99 along the sweep" y_desc="p99 (ms)"
-                    x_desc={x.clone()} data={r.latency.clone()} version={0} />
-                <TimeChart id="sweep-goodput-chart" title="Goodput along the sweep" y_desc="requests/s"
-                    x_desc={x} data={r.goodput.clone()} version={0} />
-            </>
-        }
-    });
+    let on_sweep_form = {
+        let sweep_form = sweep_form.clone();
+        Callback::from(move |form: SweepForm| sweep_form.set(form))
+    };
     let node_names = Rc::new(state.scenario.as_ref().map(|s| s.nodes.clone()).unwrap_or_default());
     let shown: Vec<usize> =
         (*chosen).clone().unwrap_or_else(|| (0..node_names.len().min(4)).collect());
@@ -1097,32 +1033,9 @@ pub fn app() -> Html {
         },
         DashTab::Compare => html! { <>{ for compare }</> },
         DashTab::Scaling => html! {
-            <section class="sweep" aria-label="Scaling curve">
-                <form onsubmit={on_sweep}>
-                    <label>{"Sweep "}
-                        <input id="sweep-param" type="text" value={param_value}
-                            oninput={on_sweep_param} placeholder="load.users.rate=100..2000:8" />
-                    </label>
-                    <label>{"runs a point "}
-                        <input id="sweep-runs" type="number" min="1" max="10" value={(*sweep_runs).clone()}
-                            oninput={text_setter(sweep_runs.clone())} />
-                    </label>
-                    <label>{"seconds a run "}
-                        <input id="sweep-seconds" type="number" min="1" value={(*sweep_secs).clone()}
-                            oninput={text_setter(sweep_secs.clone())} />
-                    </label>
-                    <button id="sweep-run" type="submit"
-                        disabled={!state.ready || state.sweep_progress.is_some()}>{"Run sweep"}</button>
-                </form>
-                if let Some((done, total)) = state.sweep_progress {
-                    <div class="sweep-progress">
-                        <progress id="sweep-progress" max={total.to_string()} value={done.to_string()}></progress>
-                        <span data-testid="sweep-progress">{ format!("{done} / {total} runs") }</span>
-                        <button id="sweep-cancel" onclick={on_cancel_sweep}>{"Cancel"}</button>
-                    </div>
-                }
-                { for sweep_view }
-            </section>
+            <SweepPanel ready={state.ready} progress={state.sweep_progress} result={state.sweep.clone()}
+                hint={state.scenario.as_ref().map(|s| AttrValue::from(s.sweep_hint.clone())).unwrap_or_default()}
+                form={(*sweep_form).clone()} on_form={on_sweep_form} on_run={on_run_sweep} on_cancel={on_cancel_sweep} />
         },
     };
     let dash_tabs = {
@@ -1353,7 +1266,7 @@ pub fn app() -> Html {
 
 /// Closes the open `details.menu` elements that `event` (a click outside
 /// them, or Escape anywhere) dismisses.
-fn close_menus(event: web_sys::Event) {
+fn close_menus(event: &web_sys::Event) {
     let escape = event.dyn_ref::<web_sys::KeyboardEvent>().map(|k| k.key() == "Escape");
     if escape == Some(false) {
         return;

@@ -6,7 +6,7 @@ use std::borrow::Borrow;
 
 use scalesim_engine::WindowReport;
 
-use crate::chart_data::{self, ChartData};
+use crate::charts::chart_data::{self, ChartData};
 
 /// Seconds of simulated time at the end of the common span that the table
 /// sums over.
@@ -103,7 +103,7 @@ mod tests {
 
     #[test]
     fn the_async_variant_wins_on_p99_over_the_same_span() {
-        let sync = include_str!("../scenarios/sync-chain.toml");
+        let sync = include_str!("../../scenarios/sync-chain.toml");
         let a = windows(sync);
         let b = windows(&sync.replace(
             "  to = \"recommendations\"",

@@ -10,7 +10,7 @@ use scalesim_engine::WindowReport;
 use scalesim_engine::outline::Outline;
 use scalesim_engine::scenario::Mode;
 
-use crate::dots::EdgeTraffic;
+use crate::canvas::dots::EdgeTraffic;
 
 /// Height of each lane, world units, for a small topology; lanes grow
 /// with the largest column (see [`Layout::lane_height`]).
@@ -171,6 +171,69 @@ fn depths(outline: &Outline) -> Vec<usize> {
     depth.into_iter().map(|d| if d == usize::MAX { 1 } else { d }).collect()
 }
 
+/// Who calls each node: the loads that target it and the nodes that call
+/// or feed it.
+fn callers_of(outline: &Outline) -> Vec<Vec<Caller>> {
+    let index: HashMap<&str, usize> =
+        outline.nodes.iter().enumerate().map(|(i, n)| (n.id.as_str(), i)).collect();
+    let mut callers: Vec<Vec<Caller>> = vec![Vec::new(); outline.nodes.len()];
+    for (l, load) in outline.loads.iter().enumerate() {
+        if let Some(&t) = index.get(load.target.as_str()) {
+            callers[t].push(Caller::Load(l));
+        }
+    }
+    for (n, node) in outline.nodes.iter().enumerate() {
+        for to in node.calls.iter().map(|c| c.to.as_str()).chain(node.feeds.as_deref()) {
+            if let Some(&t) = index.get(to) {
+                callers[t].push(Caller::Node(n));
+            }
+        }
+    }
+    callers
+}
+
+/// The nodes of one column (`members`, at `depth`) in the order to place
+/// them: by the mean height of their callers in earlier columns (the
+/// barycenter rule of layered drawing, so edges between neighbouring
+/// columns rarely cross); nodes with no placed caller keep the file's
+/// order, after the others.
+fn column_order(
+    members: &[usize],
+    callers: &[Vec<Caller>],
+    depths: &[usize],
+    node_y: &[Option<f64>],
+    load_y: &[f64],
+) -> Vec<usize> {
+    let depth = members.first().map_or(0, |&i| depths[i]);
+    let mut keyed: Vec<(f64, usize)> = members
+        .iter()
+        .map(|&i| {
+            let ys: Vec<f64> = callers[i]
+                .iter()
+                .filter_map(|c| match *c {
+                    Caller::Load(l) => load_y.get(l).copied(),
+                    Caller::Node(n) if depths[n] < depth => node_y[n],
+                    Caller::Node(_) => None,
+                })
+                .collect();
+            let key = if ys.is_empty() {
+                f64::INFINITY
+            } else {
+                ys.iter().sum::<f64>() / ys.len() as f64
+            };
+            (key, i)
+        })
+        .collect();
+    keyed.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    keyed.into_iter().map(|(_, i)| i).collect()
+}
+
+#[derive(Clone, Copy)]
+enum Caller {
+    Load(usize),
+    Node(usize),
+}
+
 /// Lays out an outline. A position saved in the scenario wins, then one in
 /// `remembered` (where the canvas drew the item before), then a place by
 /// depth; every node is then kept inside its lane. Callers remember the
@@ -186,7 +249,13 @@ pub fn layout(outline: &Outline, remembered: &HashMap<String, [f64; 2]>) -> Layo
     for (lane, depth) in lanes.iter().zip(&depths) {
         *counts.entry((*lane, *depth)).or_default() += 1;
     }
-    let biggest = counts.values().copied().max().unwrap_or(1) as f64;
+    // The lanes' height follows the largest column counting both lanes, so
+    // moving a component between lanes (a drag) never moves the boundary.
+    let mut column_sizes: HashMap<usize, usize> = HashMap::new();
+    for ((_, depth), n) in &counts {
+        *column_sizes.entry(*depth).or_default() += n;
+    }
+    let biggest = column_sizes.values().copied().max().unwrap_or(1) as f64;
     let min_rows = ((LANE_HEIGHT - 60.0) / ROW).floor();
     let per_lane = (biggest * COLUMN / ROW).sqrt().ceil().max(min_rows) as usize;
     let h = 60.0 + per_lane as f64 * ROW;
@@ -239,12 +308,31 @@ pub fn layout(outline: &Outline, remembered: &HashMap<String, [f64; 2]>) -> Layo
             pos: [pos[0], Lane::Sync.clamp(pos[1], h)],
         });
     }
+    // Nodes are placed column by column, each column in the order of its
+    // callers' heights (the barycenter rule of layered drawing), so edges
+    // between neighbouring columns rarely cross.
+    let mut placed: Vec<Option<[f64; 2]>> = outline
+        .nodes
+        .iter()
+        .map(|n| n.position.or_else(|| remembered.get(&n.id).copied()))
+        .collect();
+    let load_y: Vec<f64> = items.iter().map(|it| it.pos[1]).collect();
+    let callers = callers_of(outline);
+    let mut by_depth: std::collections::BTreeMap<usize, Vec<usize>> = Default::default();
+    for (i, d) in depths.iter().enumerate() {
+        by_depth.entry(*d).or_default().push(i);
+    }
+    for members in by_depth.values() {
+        let node_y: Vec<Option<f64>> = placed.iter().map(|p| p.map(|p| p[1])).collect();
+        for i in column_order(members, &callers, &depths, &node_y, &load_y) {
+            if placed[i].is_none() {
+                placed[i] = Some(auto(lanes[i], depths[i]));
+            }
+        }
+    }
     for (i, node) in outline.nodes.iter().enumerate() {
         let lane = lanes[i];
-        let pos = node
-            .position
-            .or_else(|| remembered.get(&node.id).copied())
-            .unwrap_or_else(|| auto(lane, depths[i]));
+        let pos = placed[i].unwrap_or([90.0, lane.top(h) + 70.0]);
         items.push(Placed {
             item: ItemRef::Node(i),
             id: node.id.clone(),
@@ -559,6 +647,84 @@ service_time = { dist = "exp", mean = "1ms" }
             }
         }
         assert_eq!(l.selection_of_edge(1), Some(Selection::Call { node: "api".into(), call: 0 }));
+    }
+
+    /// Pairs of edges between the same two columns that cross.
+    fn crossings(l: &Layout) -> usize {
+        let segs: Vec<([f64; 2], [f64; 2])> =
+            l.edges.iter().map(|e| (l.items[e.from].pos, l.items[e.to].pos)).collect();
+        let mut n = 0;
+        for (i, a) in segs.iter().enumerate() {
+            for b in &segs[i + 1..] {
+                let same_columns = (a.0[0] - b.0[0]).abs() < 1.0 && (a.1[0] - b.1[0]).abs() < 1.0;
+                if same_columns && (a.0[1] - b.0[1]) * (a.1[1] - b.1[1]) < 0.0 {
+                    n += 1;
+                }
+            }
+        }
+        n
+    }
+
+    #[test]
+    fn columns_follow_their_callers_so_edges_do_not_cross() {
+        // b calls x and a calls y, but the file lists x first: in file
+        // order the two edges would cross.
+        let text = r#"
+[scenario]
+name = "t"
+[[load]]
+id = "u"
+target = "gw"
+rate = 1
+[[node]]
+id = "gw"
+kind = "service"
+  [[node.call]]
+  to = "a"
+  [[node.call]]
+  to = "b"
+[[node]]
+id = "x"
+kind = "service"
+[[node]]
+id = "y"
+kind = "service"
+[[node]]
+id = "a"
+kind = "service"
+  [[node.call]]
+  to = "y"
+[[node]]
+id = "b"
+kind = "service"
+  [[node.call]]
+  to = "x"
+"#;
+        let l = layout(&outline_of(text), &HashMap::new());
+        let y = |id: &str| l.items.iter().find(|it| it.id == id).map(|it| it.pos[1]).unwrap_or(0.0);
+        assert!(
+            y("a") < y("b") && y("y") < y("x"),
+            "a {} b {} y {} x {}",
+            y("a"),
+            y("b"),
+            y("y"),
+            y("x")
+        );
+        assert_eq!(crossings(&l), 0);
+    }
+
+    #[test]
+    fn moving_a_component_between_lanes_keeps_the_boundary_still() {
+        let before = layout(&outline_of(CHAIN), &HashMap::new());
+        let text = CHAIN.replacen(
+            "  [[node.call]]\n  to = \"payments\"",
+            "  [[node.call]]\n  to = \"payments\"\n  mode = \"async\"",
+            1,
+        );
+        let after = layout(&outline_of(&text), &HashMap::new());
+        let lane = |l: &Layout, id: &str| l.items.iter().find(|it| it.id == id).map(|it| it.lane);
+        assert_ne!(lane(&before, "payments"), lane(&after, "payments"), "the call went async");
+        assert_eq!(before.lane_height, after.lane_height);
     }
 
     #[test]

@@ -10,7 +10,7 @@ use scalesim_engine::formula::FormulaCheck;
 use scalesim_engine::outline::Outline;
 use yew::prelude::*;
 
-use crate::topology_layout::Selection;
+use crate::canvas::topology_layout::Selection;
 
 /// Node states listed one by one up to this many; beyond, a summary.
 const LISTED_NODES: usize = 12;

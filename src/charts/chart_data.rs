@@ -202,10 +202,12 @@ pub fn cost<W: Borrow<WindowReport>>(windows: &[W]) -> ChartData {
 /// The scaling curve's p99 against the swept value, with the knee drawn
 /// as a vertical line.
 pub fn sweep_latency(points: &[SweepPoint]) -> ChartData {
-    let p99: Vec<(f64, f64)> = points.iter().map(|p| (p.value, p.p99_ms.mean)).collect();
+    // A step with no answered request has no p99: it is left out, not 0.
+    let p99: Vec<(f64, f64)> =
+        points.iter().filter_map(|p| p.p99_ms.map(|e| (p.value, e.mean))).collect();
     let mut series = vec![Series { label: "p99 (ms)".to_owned(), color: 1, points: p99 }];
     if let Some(knee) = points.iter().find(|p| p.knee) {
-        let top = points.iter().map(|p| p.p99_ms.mean).fold(0.0, f64::max);
+        let top = points.iter().filter_map(|p| p.p99_ms.map(|e| e.mean)).fold(0.0, f64::max);
         series.push(Series {
             label: format!("knee at {}", knee.value),
             color: 7,

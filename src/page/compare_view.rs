@@ -6,8 +6,8 @@ use std::rc::Rc;
 use scalesim_engine::WindowReport;
 use yew::prelude::*;
 
-use crate::compare_data::{self, Figures, TABLE_SPAN_S};
-use crate::time_chart::TimeChart;
+use crate::charts::compare_data::{self, Figures, TABLE_SPAN_S};
+use crate::charts::time_chart::TimeChart;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {

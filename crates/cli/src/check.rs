@@ -1,0 +1,508 @@
+//! `scalesim check`: runs each file's `[[expect]]` assertions, once or over
+//! replications, and reports them as text, JSON, JUnit XML or GitHub
+//! workflow annotations, with the exit code CI acts on.
+
+use std::fmt::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::ValueEnum;
+use scalesim_engine::expect::{self, Metric, Verdict};
+use scalesim_engine::scenario::Diagnostic;
+use scalesim_engine::scenario::diagnostics::lines_of;
+use scalesim_engine::{RunError, Scenario};
+
+use crate::{EXIT_CANNOT_RUN, EXIT_FAILED, EXIT_OVERLOAD, Overrides};
+
+/// How `check` prints its results.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// One line an expectation, for people.
+    Text,
+    /// One JSON object with every file and expectation.
+    Json,
+    /// JUnit XML: a test suite a file, a test case an expectation.
+    Junit,
+    /// GitHub Actions workflow commands: `::error file=…,line=…::…` on
+    /// each failure, plain lines for the rest.
+    Github,
+}
+
+/// What `check` was asked to do beyond the files.
+pub struct Options {
+    pub overrides: Overrides,
+    pub runs: u32,
+    pub format: Format,
+    pub require_expect: bool,
+}
+
+/// One expectation's verdict and the line of its `[[expect]]`.
+struct Checked {
+    verdict: Verdict,
+    line: usize,
+}
+
+/// What became of one file.
+enum Outcome {
+    /// Its expectations, judged.
+    Checked(Vec<Checked>),
+    /// It has no `[[expect]]` (a failure with `--require-expect`).
+    NoExpectations,
+    /// It cannot be read or run: every problem, with its line when known.
+    CannotRun(Vec<Diagnostic>),
+    /// A run stopped at the bound on work in flight: the overload in words
+    /// (the nodes that grew and what would bound them).
+    Overload(String),
+}
+
+struct FileReport {
+    file: String,
+    name: String,
+    seeds: Vec<u64>,
+    outcome: Outcome,
+}
+
+impl FileReport {
+    fn failed(&self) -> usize {
+        match &self.outcome {
+            Outcome::Checked(c) => c.iter().filter(|c| !c.verdict.passed).count(),
+            _ => 0,
+        }
+    }
+
+    fn cannot_run(&self, require_expect: bool) -> bool {
+        match self.outcome {
+            Outcome::CannotRun(_) => true,
+            Outcome::NoExpectations => require_expect,
+            Outcome::Checked(_) | Outcome::Overload(_) => false,
+        }
+    }
+
+    fn overloaded(&self) -> bool {
+        matches!(self.outcome, Outcome::Overload(_))
+    }
+}
+
+/// Checks every file; the exit code is 0 when every expectation holds, 1
+/// when one does not, 2 when a file cannot run (or, with
+/// `--require-expect`, has no expectations), 3 when a run stopped at the
+/// bound on work in flight; the other files are still checked and the
+/// worst code wins (3 over 2 over 1).
+pub fn run(files: &[PathBuf], options: &Options) -> ExitCode {
+    let reports: Vec<FileReport> = files.iter().map(|f| check_file(f, options)).collect();
+    let failed: usize = reports.iter().map(FileReport::failed).sum();
+    let broken = reports.iter().filter(|r| r.cannot_run(options.require_expect)).count();
+    let overloaded = reports.iter().filter(|r| r.overloaded()).count();
+    let code = if overloaded > 0 {
+        EXIT_OVERLOAD
+    } else if broken > 0 {
+        EXIT_CANNOT_RUN
+    } else if failed > 0 {
+        EXIT_FAILED
+    } else {
+        0
+    };
+    let out = match options.format {
+        Format::Text => text(&reports, options, false),
+        Format::Github => text(&reports, options, true),
+        Format::Json => json(&reports, options, code),
+        Format::Junit => junit(&reports, options),
+    };
+    print!("{out}");
+    ExitCode::from(code)
+}
+
+fn check_file(file: &PathBuf, options: &Options) -> FileReport {
+    let name = file.display().to_string();
+    let mut report = FileReport {
+        file: name.clone(),
+        name: String::new(),
+        seeds: Vec::new(),
+        outcome: Outcome::NoExpectations,
+    };
+    let whole = |message: String| {
+        vec![Diagnostic { file: name.clone(), line: 0, key: String::new(), message }]
+    };
+    let text = match std::fs::read_to_string(file) {
+        Ok(t) => t,
+        Err(e) => {
+            report.outcome = Outcome::CannotRun(whole(format!("cannot read the file: {e}")));
+            return report;
+        }
+    };
+    let scenario = match crate::scenario_from(&name, &text, &options.overrides) {
+        Ok(s) => s,
+        Err(e) => {
+            report.outcome = Outcome::CannotRun(e);
+            return report;
+        }
+    };
+    report.name = scenario.scenario.name.clone();
+    if scenario.expects.is_empty() {
+        return report;
+    }
+    let runs: Vec<Scenario> = (0..options.runs.max(1))
+        .map(|r| {
+            let mut s = scenario.clone();
+            s.scenario.seed = scenario.scenario.seed.wrapping_add(u64::from(r));
+            s
+        })
+        .collect();
+    report.seeds = runs.iter().map(|s| s.scenario.seed).collect();
+    let measured = crate::parallel(&runs, |s| expect::measure_all(s).map(|(_, values)| values));
+    let mut per_run = Vec::with_capacity(measured.len());
+    for m in measured {
+        match m {
+            Ok(values) => per_run.push(values),
+            Err(RunError::Invalid(e)) => {
+                report.outcome = Outcome::CannotRun(e.diagnostics);
+                return report;
+            }
+            Err(RunError::Overload { overload, .. }) => {
+                report.outcome = Outcome::Overload(overload.to_string());
+                return report;
+            }
+            Err(RunError::Stuck(reason)) => {
+                report.outcome = Outcome::CannotRun(whole(reason));
+                return report;
+            }
+        }
+    }
+    let lines = lines_of(&text, "expect");
+    let checked = scenario
+        .expects
+        .iter()
+        .enumerate()
+        .map(|(i, spec)| {
+            let samples: Vec<Option<f64>> = per_run.iter().map(|values| values[i]).collect();
+            Checked {
+                verdict: expect::judge(spec, &samples),
+                line: lines.get(i).copied().unwrap_or(0),
+            }
+        })
+        .collect();
+    report.outcome = Outcome::Checked(checked);
+    report
+}
+
+/// The verdict in words: `p99 of all users < 250ms: 284.5 ms ± 3.1 ms,
+/// 13.8% over the bound (250 ms)`, or with why it has no value.
+fn summary(v: &Verdict) -> String {
+    match v.actual {
+        Some(_) => format!("{}: {}, {}", v.expectation, measured(v), v.detail),
+        None => format!("{}: {}", v.expectation, v.detail),
+    }
+}
+
+/// The measured value: `284.5 ms ± 3.1 ms`, or `no value`.
+fn measured(v: &Verdict) -> String {
+    let metric = Metric::parse(&v.metric);
+    match v.actual {
+        None => "no value".to_owned(),
+        Some(x) if v.runs > 1 => {
+            format!("{} ± {}", expect::show(metric, x), expect::show(metric, v.ci95))
+        }
+        Some(x) => expect::show(metric, x),
+    }
+}
+
+/// `file:line`, or the file alone when the line is unknown.
+pub fn place(file: &str, line: usize) -> String {
+    if line == 0 { file.to_owned() } else { format!("{file}:{line}") }
+}
+
+/// Text for people, or (with `github`) the same with each failure as a
+/// workflow `::error` command, which GitHub shows on the file's line.
+fn text(reports: &[FileReport], options: &Options, github: bool) -> String {
+    let mut out = String::new();
+    let (mut total, mut failed, mut broken, mut overloaded) = (0, 0, 0, 0);
+    for r in reports {
+        match &r.outcome {
+            Outcome::Overload(message) => {
+                overloaded += 1;
+                let _ = writeln!(out, "{}: overload", r.file);
+                if github {
+                    let _ =
+                        writeln!(out, "{}", annotation("error", &r.file, 0, "overload", message));
+                } else {
+                    let _ = writeln!(out, "  {message}");
+                }
+            }
+            Outcome::CannotRun(problems) => {
+                broken += 1;
+                let _ = writeln!(out, "{}: cannot run", r.file);
+                for d in problems {
+                    if github {
+                        let _ = writeln!(
+                            out,
+                            "{}",
+                            annotation(
+                                "error",
+                                &r.file,
+                                d.line,
+                                "scenario cannot run",
+                                &problem_words(d)
+                            )
+                        );
+                    } else {
+                        let _ = writeln!(out, "  {d}");
+                    }
+                }
+            }
+            Outcome::NoExpectations => {
+                let message = "no [[expect]] blocks: nothing to check";
+                if options.require_expect {
+                    broken += 1;
+                }
+                if github {
+                    let level = if options.require_expect { "error" } else { "warning" };
+                    let _ = writeln!(
+                        out,
+                        "{}",
+                        annotation(level, &r.file, 0, "scalesim check", message)
+                    );
+                } else {
+                    let refused =
+                        if options.require_expect { " (refused: --require-expect)" } else { "" };
+                    let _ = writeln!(out, "{}: {}\n  {message}{refused}", r.file, r.name);
+                }
+            }
+            Outcome::Checked(checked) => {
+                let seeds = match r.seeds.as_slice() {
+                    [one] => format!("seed {one}"),
+                    many => format!(
+                        "{} runs, seeds {}..{}, ± = 95% interval",
+                        many.len(),
+                        many.first().copied().unwrap_or(0),
+                        many.last().copied().unwrap_or(0)
+                    ),
+                };
+                let _ = writeln!(out, "{}: {} ({seeds})", r.file, r.name);
+                for c in checked {
+                    total += 1;
+                    let v = &c.verdict;
+                    let words = summary(v);
+                    if v.passed {
+                        let _ = writeln!(out, "  ok    {words}");
+                    } else {
+                        failed += 1;
+                        if github {
+                            let _ = writeln!(
+                                out,
+                                "{}",
+                                annotation("error", &r.file, c.line, "expectation failed", &words)
+                            );
+                        } else {
+                            let _ = writeln!(out, "  FAIL  {}: {words}", place(&r.file, c.line));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let _ = writeln!(
+        out,
+        "{total} expectation{}, {failed} failed{}{}",
+        if total == 1 { "" } else { "s" },
+        match broken {
+            0 => String::new(),
+            1 => ", 1 file could not be checked".to_owned(),
+            n => format!(", {n} files could not be checked"),
+        },
+        match overloaded {
+            0 => String::new(),
+            1 => ", 1 stopped at the bound on work in flight (overload)".to_owned(),
+            n => format!(", {n} stopped at the bound on work in flight (overload)"),
+        }
+    );
+    out
+}
+
+/// A diagnostic without its file and line (an annotation carries those).
+fn problem_words(d: &Diagnostic) -> String {
+    if d.key.is_empty() { d.message.clone() } else { format!("`{}`: {}", d.key, d.message) }
+}
+
+/// A GitHub Actions workflow command: `::error file=F,line=L,title=T::M`.
+pub fn annotation(level: &str, file: &str, line: usize, title: &str, message: &str) -> String {
+    let mut props = format!("file={}", escape_property(file));
+    if line > 0 {
+        let _ = write!(props, ",line={line}");
+    }
+    let _ = write!(props, ",title={}", escape_property(title));
+    format!("::{level} {props}::{}", escape_data(message))
+}
+
+/// The escaping GitHub's runner undoes in a command's message.
+fn escape_data(s: &str) -> String {
+    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+}
+
+/// The escaping GitHub's runner undoes in a command's properties.
+fn escape_property(s: &str) -> String {
+    escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+fn json(reports: &[FileReport], options: &Options, code: u8) -> String {
+    let files: Vec<serde_json::Value> = reports
+        .iter()
+        .map(|r| {
+            let (status, expectations, problems) = match &r.outcome {
+                Outcome::Checked(c) => (
+                    if c.iter().all(|c| c.verdict.passed) { "passed" } else { "failed" },
+                    c.iter()
+                        .map(|c| {
+                            let mut v = serde_json::to_value(&c.verdict).unwrap_or_default();
+                            v["line"] = c.line.into();
+                            v
+                        })
+                        .collect(),
+                    Vec::new(),
+                ),
+                Outcome::NoExpectations => (
+                    if options.require_expect { "refused" } else { "no_expectations" },
+                    Vec::new(),
+                    Vec::new(),
+                ),
+                Outcome::Overload(message) => (
+                    "overload",
+                    Vec::new(),
+                    vec![serde_json::json!({"line": 0, "key": "", "message": message})],
+                ),
+                Outcome::CannotRun(d) => (
+                    "cannot_run",
+                    Vec::new(),
+                    d.iter()
+                        .map(|d| serde_json::json!({"line": d.line, "key": d.key, "message": d.message}))
+                        .collect(),
+                ),
+            };
+            serde_json::json!({
+                "file": r.file, "scenario": r.name, "seeds": r.seeds, "status": status,
+                "expectations": expectations, "problems": problems,
+            })
+        })
+        .collect();
+    let doc = serde_json::json!({
+        "runs": options.runs,
+        "expectations": reports.iter().map(|r| match &r.outcome { Outcome::Checked(c) => c.len(), _ => 0 }).sum::<usize>(),
+        "failed": reports.iter().map(FileReport::failed).sum::<usize>(),
+        "cannot_run": reports.iter().filter(|r| r.cannot_run(options.require_expect)).count(),
+        "overload": reports.iter().filter(|r| r.overloaded()).count(),
+        "exit_code": code,
+        "files": files,
+    });
+    serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
+}
+
+/// JUnit XML: a `<testsuite>` a file, a `<testcase>` an expectation (with
+/// `<failure>`); a file that cannot run is one test case with `<error>`.
+fn junit(reports: &[FileReport], options: &Options) -> String {
+    let mut suites = String::new();
+    let (mut tests, mut failures, mut errors) = (0, 0, 0);
+    for r in reports {
+        let mut cases = String::new();
+        let (mut t, mut f, mut e, mut skipped) = (0, 0, 0, 0);
+        let file = xml(&r.file);
+        match &r.outcome {
+            Outcome::Checked(checked) => {
+                for c in checked {
+                    t += 1;
+                    let v = &c.verdict;
+                    let _ = write!(
+                        cases,
+                        "    <testcase classname=\"{file}\" name=\"{}\" file=\"{file}\" line=\"{}\"",
+                        xml(&v.expectation),
+                        c.line
+                    );
+                    if v.passed {
+                        let _ = writeln!(
+                            cases,
+                            "><system-out>{}</system-out></testcase>",
+                            xml(&summary(v))
+                        );
+                    } else {
+                        f += 1;
+                        let message = summary(v);
+                        let _ = writeln!(
+                            cases,
+                            ">\n      <failure message=\"{}\" type=\"expectation\">{}</failure>\n    </testcase>",
+                            xml(&message),
+                            xml(&format!("{}: {message}", place(&r.file, c.line)))
+                        );
+                    }
+                }
+            }
+            Outcome::NoExpectations => {
+                t += 1;
+                let _ = write!(
+                    cases,
+                    "    <testcase classname=\"{file}\" name=\"expectations\" file=\"{file}\">"
+                );
+                if options.require_expect {
+                    e += 1;
+                    let _ = writeln!(
+                        cases,
+                        "<error message=\"no [[expect]] blocks (--require-expect)\" type=\"no_expectations\"/></testcase>"
+                    );
+                } else {
+                    skipped += 1;
+                    let _ =
+                        writeln!(cases, "<skipped message=\"no [[expect]] blocks\"/></testcase>");
+                }
+            }
+            Outcome::Overload(message) => {
+                t += 1;
+                e += 1;
+                let _ = writeln!(
+                    cases,
+                    "    <testcase classname=\"{file}\" name=\"scenario can run\" file=\"{file}\">\n      <error message=\"{}\" type=\"overload\">{}</error>\n    </testcase>",
+                    xml("a run stopped at the bound on work in flight (overload)"),
+                    xml(message)
+                );
+            }
+            Outcome::CannotRun(problems) => {
+                t += 1;
+                e += 1;
+                let body: Vec<String> = problems.iter().map(|d| d.to_string()).collect();
+                let first = problems.first().map(problem_words).unwrap_or_default();
+                let _ = writeln!(
+                    cases,
+                    "    <testcase classname=\"{file}\" name=\"scenario can run\" file=\"{file}\" line=\"{}\">\n      <error message=\"{}\" type=\"cannot_run\">{}</error>\n    </testcase>",
+                    problems.first().map_or(0, |d| d.line),
+                    xml(&format!("{} problem(s): {first}", problems.len())),
+                    xml(&body.join("\n"))
+                );
+            }
+        }
+        tests += t;
+        failures += f;
+        errors += e;
+        let _ = write!(
+            suites,
+            "  <testsuite name=\"{file}\" tests=\"{t}\" failures=\"{f}\" errors=\"{e}\" skipped=\"{skipped}\">\n{cases}  </testsuite>\n"
+        );
+    }
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"scalesim check\" tests=\"{tests}\" failures=\"{failures}\" errors=\"{errors}\">\n{suites}</testsuites>\n"
+    )
+}
+
+/// Text escaped for XML attributes and content; characters XML 1.0 cannot
+/// hold are dropped.
+fn xml(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\n' | '\t' | '\r' => out.push(c),
+            c if (c as u32) < 0x20 => {}
+            c => out.push(c),
+        }
+    }
+    out
+}

@@ -1,0 +1,116 @@
+//! The scaling curve's tab: the sweep form, its progress bar with Cancel,
+//! and the finished curve (the knee, the Universal Scalability Law fit when
+//! the parameter counts units, p99 and goodput along the sweep).
+
+use std::rc::Rc;
+
+use scalesim_engine::coordination::UslFit;
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+use crate::charts::chart_data::ChartData;
+use crate::charts::time_chart::TimeChart;
+use crate::protocol::ToWorker;
+use crate::workbench::SweepForm;
+
+/// A finished sweep, as the page keeps it.
+#[derive(Debug, PartialEq)]
+pub struct SweepResult {
+    pub param: String,
+    pub latency: Rc<ChartData>,
+    pub goodput: Rc<ChartData>,
+    pub knee: Option<f64>,
+    pub usl: Option<UslFit>,
+}
+
+#[derive(Properties, PartialEq)]
+pub struct SweepPanelProps {
+    /// Whether the worker can take a sweep.
+    pub ready: bool,
+    /// `(runs done, runs in all)` while a sweep runs.
+    pub progress: Option<(u32, u32)>,
+    pub result: Option<Rc<SweepResult>>,
+    /// The scenario's suggested sweep.
+    pub hint: AttrValue,
+    /// The form as typed (the page holds it, so it outlives the tab).
+    pub form: SweepForm,
+    pub on_form: Callback<SweepForm>,
+    /// Starts a sweep.
+    pub on_run: Callback<ToWorker>,
+    pub on_cancel: Callback<()>,
+}
+
+/// The scaling curve's tab.
+#[function_component(SweepPanel)]
+pub fn sweep_panel(props: &SweepPanelProps) -> Html {
+    let field = |update: fn(&mut SweepForm, String)| {
+        let (form, on_form) = (props.form.clone(), props.on_form.clone());
+        Callback::from(move |e: InputEvent| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            let mut next = form.clone();
+            update(&mut next, input.value());
+            on_form.emit(next);
+        })
+    };
+    let onsubmit = {
+        let (form, hint, on_run) = (props.form.clone(), props.hint.clone(), props.on_run.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            on_run.emit(form.command(&hint));
+        })
+    };
+    let on_cancel = props.on_cancel.reform(|_: MouseEvent| ());
+    html! {
+        <section class="sweep" aria-label="Scaling curve">
+            <form {onsubmit}>
+                <label>{"Sweep "}
+                    <input id="sweep-param" type="text" value={props.form.param_or(&props.hint).to_owned()}
+                        oninput={field(|f, v| f.param = Some(v))} placeholder="load.users.rate=100..2000:8" />
+                </label>
+                <label>{"runs a point "}
+                    <input id="sweep-runs" type="number" min="1" max="10" value={props.form.runs.clone()}
+                        oninput={field(|f, v| f.runs = v)} />
+                </label>
+                <label>{"seconds a run "}
+                    <input id="sweep-seconds" type="number" min="1" value={props.form.seconds.clone()}
+                        oninput={field(|f, v| f.seconds = v)} />
+                </label>
+                <button id="sweep-run" type="submit"
+                    disabled={!props.ready || props.progress.is_some()}>{"Run sweep"}</button>
+            </form>
+            if let Some((done, total)) = props.progress {
+                <div class="sweep-progress">
+                    <progress id="sweep-progress" max={total.to_string()} value={done.to_string()}></progress>
+                    <span data-testid="sweep-progress">{ format!("{done} / {total} runs") }</span>
+                    <button id="sweep-cancel" onclick={on_cancel}>{"Cancel"}</button>
+                </div>
+            }
+            if let Some(r) = &props.result {
+                { curve(r) }
+            }
+        </section>
+    }
+}
+
+/// The finished curve.
+fn curve(r: &SweepResult) -> Html {
+    let x = r.param.split('=').next().unwrap_or_default().to_owned();
+    html! {
+        <>
+            <p data-testid="knee">{ match r.knee {
+                Some(v) => format!("Knee at {x} = {v}: p99 past three times its first value, or goodput under 95% of offered."),
+                None => "No knee in this range.".to_owned(),
+            } }</p>
+            if let Some(fit) = r.usl {
+                <p data-testid="usl">{ format!(
+                    "Universal Scalability Law fit: contention σ = {:.3}, coherency κ = {:.4}, throughput peaks at N* = {:.1}, one unit serves {:.0} req/s.",
+                    fit.contention, fit.coherency, fit.peak, fit.x1
+                ) }</p>
+            }
+            <TimeChart id="sweep-latency-chart" title="p99 along the sweep" y_desc="p99 (ms)"
+                x_desc={x.clone()} data={r.latency.clone()} version={0} />
+            <TimeChart id="sweep-goodput-chart" title="Goodput along the sweep" y_desc="requests/s"
+                x_desc={x} data={r.goodput.clone()} version={0} />
+        </>
+    }
+}

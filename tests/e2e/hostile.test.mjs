@@ -1,0 +1,93 @@
+// Issue 18's hostile inputs in the browser: each refused with a message
+// that says which limit and what to write instead, or stopped with the
+// overload explanation; the user's scenario is kept, the worker lives, and
+// its memory stays bounded. Prints one line a case for the table in
+// BENCHMARKS.md.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { useSite, gotoFresh, ready, nameIs, readStat, collectErrors } from './harness.mjs';
+
+const site = useSite();
+const CORPUS = join(import.meta.dirname, '..', '..', 'crates', 'engine', 'tests', 'corpus');
+
+const memoryMb = (page) => {
+  const worker = page.workers().find((w) => w.url().includes('worker.js'));
+  return worker.evaluate(() => self.scalesimMemory.buffer.byteLength / 2 ** 20);
+};
+
+async function importFile(page, name) {
+  const buffer = await readFile(join(CORPUS, name));
+  await page.locator('#import').setInputFiles({ name, mimeType: 'text/plain', buffer });
+}
+
+const REFUSED = [
+  ['long-id-mistyped-target.toml', /64/],
+  ['async-cycle-with-fanout.toml', /cycle/],
+  ['replicas-past-the-total.toml', /100[ ,]?000/],
+];
+
+for (const [file, expected] of REFUSED) {
+  test(`${file} is refused in words, and the running scenario is kept`, async () => {
+    const page = await site.context.newPage();
+    const errors = collectErrors(page);
+    await gotoFresh(page, site.url);
+    await ready(page);
+    await nameIs(page, /two workers/);
+    const started = Date.now();
+    await importFile(page, file);
+    const error = page.locator('.strip .error');
+    await error.waitFor({ timeout: 20000 });
+    const ms = Date.now() - started;
+    const text = await error.textContent();
+    assert.match(text, expected);
+    assert.ok(text.length < 4000, `a message a person reads, not a dump (${text.length} characters)`);
+    await nameIs(page, /two workers/);
+    assert.equal(await page.locator('#play').isDisabled(), false, 'the worker lives');
+    console.log(`# hostile in the browser: ${file}: refused after ${ms} ms, worker memory ${(await memoryMb(page)).toFixed(0)} MB`);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+}
+
+test('a million requests a second into one worker stops with the overload explanation', async () => {
+  const page = await site.context.newPage();
+  await gotoFresh(page, site.url);
+  await ready(page);
+  await importFile(page, 'million-a-second-one-worker.toml');
+  await ready(page);
+  await page.locator('button.speed', { hasText: 'max' }).click();
+  const started = Date.now();
+  await page.click('#play');
+  const overload = page.locator('[data-testid="overload"]');
+  await overload.waitFor({ timeout: 60000 });
+  const ms = Date.now() - started;
+  assert.match(await overload.textContent(), /overload: the run stopped/);
+  const mb = await memoryMb(page);
+  console.log(`# hostile in the browser: million-a-second-one-worker.toml: stopped after ${ms} ms, worker memory ${mb.toFixed(0)} MB`);
+  assert.ok(mb < 400, `${mb} MB`);
+  await page.close();
+});
+
+test('a sweep past the step limit is refused in words; one at the limit starts at once', async () => {
+  const page = await site.context.newPage();
+  await gotoFresh(page, site.url);
+  await ready(page);
+  await page.click('#tab-scaling');
+  await page.fill('#sweep-param', 'load.users.rate=1..100000:100000');
+  await page.click('#sweep-run');
+  const error = page.locator('.strip .error');
+  await error.waitFor({ timeout: 10000 });
+  assert.match(await error.textContent(), /10[ ,]?000/);
+  await page.fill('#sweep-param', 'load.users.rate=1..10000:10000');
+  await page.fill('#sweep-runs', '1');
+  await page.fill('#sweep-seconds', '1');
+  const started = Date.now();
+  await page.click('#sweep-run');
+  await page.waitForFunction(() => /^[1-9]\d* \/ 10000 runs$/.test(document.querySelector('[data-testid="sweep-progress"]')?.textContent ?? ''), null, { timeout: 20000 });
+  const ms = Date.now() - started;
+  console.log(`# hostile in the browser: a sweep of 10 000 steps: first run done after ${ms} ms`);
+  await page.click('#sweep-cancel');
+  await page.close();
+});
