@@ -27,7 +27,7 @@ pub const MAX_FRAGMENT: usize = 256 * 1024;
 pub const MAX_DECOMPRESSED: usize = 1024 * 1024;
 
 /// One variant's run as a link holds it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Variant {
     /// The scenario file's name (shown, and used in messages).
     pub file: String,
@@ -39,14 +39,12 @@ pub struct Variant {
     /// was, exactly.
     pub time_ns: u64,
     /// The load multiplier the run started at.
-    #[serde(default = "one")]
     pub load: f64,
     /// The live changes made during the run, at their instants, in order:
     /// in the link, base64url of their `wire` encoding (compact, and no
     /// second reader of edits in the bundle; a change to that encoding of
     /// `Entry`, `Change` or `Edit` needs a new link version, and a test
     /// pins it).
-    #[serde(default, with = "history_text")]
     pub history: Vec<Entry>,
 }
 
@@ -58,7 +56,8 @@ pub struct Shared {
 }
 
 /// The JSON of a link: A's fields at the top (as version 1 wrote them),
-/// B under `b`.
+/// B's, the same way, under `b` (one serde type for both keeps the bundle
+/// small).
 #[derive(Serialize, Deserialize)]
 struct Payload {
     file: String,
@@ -70,7 +69,19 @@ struct Payload {
     #[serde(default, with = "history_text")]
     history: Vec<Entry>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    b: Option<Variant>,
+    b: Option<Box<Payload>>,
+}
+
+impl Payload {
+    fn new(variant: &Variant, b: Option<Box<Payload>>) -> Payload {
+        let Variant { file, toml, seed, time_ns, load, history } = variant.clone();
+        Payload { file, toml, seed, time_ns, load, history, b }
+    }
+
+    fn variant(self) -> Variant {
+        let Payload { file, toml, seed, time_ns, load, history, .. } = self;
+        Variant { file, toml, seed, time_ns, load, history }
+    }
 }
 
 /// A history in a link: base64url of its `wire` encoding.
@@ -195,8 +206,12 @@ pub fn read_payload(bytes: &[u8]) -> Result<Shared, LinkError> {
         std::str::from_utf8(bytes).map_err(|_| LinkError::NotAScenario("not text".to_owned()))?;
     let payload: Payload =
         serde_json::from_str(text).map_err(|e| LinkError::NotAScenario(e.to_string()))?;
-    let Payload { file, toml, seed, time_ns, load, history, b } = payload;
-    let shared = Shared { a: Variant { file, toml, seed, time_ns, load, history }, b };
+    let mut payload = payload;
+    let b = payload.b.take().map(|b| (b.b.is_none(), b.variant()));
+    if b.as_ref().is_some_and(|(alone, _)| !alone) {
+        return Err(LinkError::NotAScenario("its variant B holds another".to_owned()));
+    }
+    let shared = Shared { a: payload.variant(), b: b.map(|(_, b)| b) };
     check(&shared.a)?;
     if let Some(b) = &shared.b {
         check(b)?;
@@ -226,9 +241,8 @@ pub fn valid_multiplier(load: f64) -> bool {
 
 /// The bytes a link compresses.
 pub fn write_payload(shared: &Shared) -> Vec<u8> {
-    let Variant { file, toml, seed, time_ns, load, history } = shared.a.clone();
-    let payload = Payload { file, toml, seed, time_ns, load, history, b: shared.b.clone() };
-    serde_json::to_vec(&payload).unwrap_or_default()
+    let b = shared.b.as_ref().map(|b| Box::new(Payload::new(b, None)));
+    serde_json::to_vec(&Payload::new(&shared.a, b)).unwrap_or_default()
 }
 
 /// What the page says about a link it made: whether it was copied, and
@@ -318,6 +332,8 @@ mod tests {
         let mut hostile_b = shared(1.0, Vec::new());
         hostile_b.b = Some(Variant { load: 0.0, ..hostile_b.a.clone() });
         assert!(read_payload(&write_payload(&hostile_b)).is_err());
+        let nested = r#"{"file":"a.toml","toml":"","seed":1,"time_ns":1,"b":{"file":"b.toml","toml":"","seed":1,"time_ns":1,"b":{"file":"c.toml","toml":"","seed":1,"time_ns":1}}}"#;
+        assert!(read_payload(nested.as_bytes()).is_err());
         let too_many = vec![load_at(1, 2.0); replay::MAX_ENTRIES + 1];
         let err = read_payload(&write_payload(&shared(1.0, too_many))).unwrap_err();
         assert!(err.to_string().contains("more than the 200"), "{err}");
