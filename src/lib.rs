@@ -5,10 +5,12 @@
 //! commands and draws the [`protocol::FromWorker`] frames it gets back.
 
 //! Folders by concern: `page` (the components), `canvas` (the topology),
-//! `charts`, `worker` (the worker and the protocol to it), `keep` (links,
-//! local storage, exports). The pure modules (protocol and its wire encoding, the library,
-//! chart and compare data, the sweep job, the inspector's field catalogue,
-//! the topology layout, the dots, the edit history, the workbench's rules,
+//! `charts`, `worker` (the worker, the protocol to it, a run and its
+//! history of live changes), `keep` (links, local storage, exports). The
+//! pure modules (protocol and its wire encoding, a run and its history of
+//! live changes, share links, the library, chart and compare data, the
+//! sweep job, the inspector's field catalogue, the topology layout, the
+//! dots, the edit history, the workbench's rules,
 //! human units and saturation) build natively and are tested there;
 //! everything that touches the browser is wasm32-only.
 

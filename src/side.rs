@@ -3,6 +3,7 @@
 //! undo history. The app has one (A), and a second (B) while comparing.
 
 use std::cell::RefCell;
+use std::collections::VecDeque;
 use std::rc::Rc;
 
 use scalesim_engine::edit::Edit;
@@ -11,6 +12,7 @@ use yew::Callback;
 use crate::edit_history::{EditHistory, Origin};
 use crate::worker::client::SimWorker;
 use crate::worker::protocol::{FromWorker, LiveChange, ToWorker};
+use crate::worker::replay::Record;
 
 /// The scenario a side runs (or is asked to).
 #[derive(Clone, Debug)]
@@ -63,7 +65,17 @@ pub struct Side {
     autosave: bool,
     /// Whether any scenario has loaded yet.
     loaded_once: bool,
+    /// Who waits for the worker's record of the run (a share link), in
+    /// the order asked (the worker answers in order): each is resolved
+    /// with its answer in its cell, or with none when the worker stops.
+    recording: VecDeque<Waiter>,
+    /// Opened from a share link (variant B of a shared comparison): it
+    /// replays its own run, so it is not started over in step with A.
+    pub from_link: bool,
 }
+
+/// One wait for a record: the promise's resolver and where the answer goes.
+type Waiter = (js_sys::Function, Rc<RefCell<Option<Record>>>);
 
 /// A shared handle on a side.
 pub type SideSlot = Rc<RefCell<Side>>;
@@ -81,6 +93,8 @@ impl Side {
             opening: None,
             autosave: false,
             loaded_once: false,
+            recording: VecDeque::new(),
+            from_link: false,
         }))
     }
 
@@ -127,6 +141,25 @@ impl Side {
     }
 }
 
+/// A side that opens `(file, toml)` from a share link and then sends
+/// `after` (its run's replay), with its worker started: variant B of a
+/// shared comparison.
+pub fn spawn_linked(
+    file: String,
+    toml: String,
+    after: Vec<ToWorker>,
+    sink: Callback<SideEvent>,
+) -> SideSlot {
+    let slot = Side::new(file.clone(), toml.clone(), sink);
+    {
+        let mut side = slot.borrow_mut();
+        side.from_link = true;
+        side.open_when_ready(file, toml, after);
+    }
+    spawn(&slot);
+    slot
+}
+
 /// Opens another scenario: the history starts afresh.
 pub fn open(slot: &SideSlot, file: String, toml: String) {
     let mut side = slot.borrow_mut();
@@ -153,16 +186,44 @@ pub fn edit(slot: &SideSlot, edit: Edit) {
 /// Sends a parameter change typed as `path = value` (one undo step); a
 /// refusal is reported for the page, not for a field.
 pub fn set(slot: &SideSlot, path: String, value: String) {
-    let change = LiveChange::Set { path, value };
+    let change = LiveChange::Edit { edit: Edit::Set { path, value } };
     slot.borrow_mut().send_change(Origin::Edit, change, String::new(), None);
+}
+
+/// What reproduces the side's run so far, from its worker (`None` when no
+/// worker runs or it died meanwhile).
+pub async fn record(slot: &SideSlot) -> Option<Record> {
+    slot.borrow().worker.as_ref()?;
+    let answer = Rc::new(RefCell::new(None));
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        slot.borrow_mut().recording.push_back((resolve, Rc::clone(&answer)));
+    });
+    slot.borrow().send(&ToWorker::Record);
+    wasm_bindgen_futures::JsFuture::from(promise).await.ok()?;
+    answer.take()
+}
+
+/// Gives the worker's answer to the first who waits for one.
+fn recorded(side: &mut Side, record: Option<Record>) {
+    if let Some((resolve, answer)) = side.recording.pop_front() {
+        *answer.borrow_mut() = record;
+        let _ = resolve.call0(&wasm_bindgen::JsValue::UNDEFINED);
+    }
+}
+
+/// Resolves everyone still waiting for a record with none (the worker
+/// stopped).
+fn unrecorded(side: &mut Side) {
+    for (resolve, _) in std::mem::take(&mut side.recording) {
+        let _ = resolve.call0(&wasm_bindgen::JsValue::UNDEFINED);
+    }
 }
 
 /// Goes back one edit.
 pub fn undo(slot: &SideSlot) {
     let mut side = slot.borrow_mut();
     if let Some(text) = side.history.take_undo() {
-        let file = side.current.good.0.clone();
-        let change = LiveChange::Replace { file, toml: text.clone() };
+        let change = LiveChange::Replace { toml: text.clone() };
         side.send_change(Origin::Undo, change, String::new(), Some(text));
     }
 }
@@ -171,8 +232,7 @@ pub fn undo(slot: &SideSlot) {
 pub fn redo(slot: &SideSlot) {
     let mut side = slot.borrow_mut();
     if let Some(text) = side.history.take_redo() {
-        let file = side.current.good.0.clone();
-        let change = LiveChange::Replace { file, toml: text.clone() };
+        let change = LiveChange::Replace { toml: text.clone() };
         side.send_change(Origin::Redo, change, String::new(), Some(text));
     }
 }
@@ -185,6 +245,7 @@ pub fn spawn(slot: &SideSlot) {
     let sink = {
         let mut side = slot.borrow_mut();
         drop(side.worker.take());
+        unrecorded(&mut side);
         side.sent.clear();
         side.sink.clone()
     };
@@ -229,9 +290,15 @@ pub fn spawn(slot: &SideSlot) {
                     return;
                 }
             }
+            FromWorker::Recorded { run, complete } => {
+                let record = run.clone().map(|run| Record { run, complete: *complete });
+                recorded(&mut side, record);
+                return;
+            }
             FromWorker::Error { message } if crate::crash::is_crash(message) => {
                 // Not restarted into the same failure: the page says what
                 // happened and offers a restart (`respawn`).
+                unrecorded(&mut side);
                 side.current.pending = None;
                 side.after_load.clear();
                 drop(side.worker.take());
@@ -313,5 +380,7 @@ pub fn respawn(slot: &SideSlot, after: Vec<ToWorker>) {
 
 /// Stops the side's worker.
 pub fn stop(slot: &SideSlot) {
-    drop(slot.borrow_mut().worker.take());
+    let mut side = slot.borrow_mut();
+    drop(side.worker.take());
+    unrecorded(&mut side);
 }

@@ -6,6 +6,7 @@
 use scalesim_web::browser;
 use scalesim_web::page::app::{DEMO_FILE, DEMO_TOML};
 use scalesim_web::worker::protocol::{FromWorker, LiveChange, Speed, ToWorker, decode, encode};
+use scalesim_web::worker::replay::{Change, Entry};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::*;
@@ -41,18 +42,22 @@ async fn commands_round_trip() {
         ToWorker::SetLoadMultiplier { multiplier: 12.5 },
         ToWorker::Step,
         ToWorker::Restart { seed: Some(7) },
-        ToWorker::Apply {
-            change: LiveChange::Set { path: "api.workers".into(), value: "4".into() },
-            id: 1,
+        ToWorker::Apply { change: LiveChange::Replace { toml: DEMO_TOML.to_owned() }, id: 3 },
+        ToWorker::Replay {
+            seed: Some(7),
+            load: 2.0,
+            history: vec![Entry {
+                at_ns: 1_500_000_000,
+                change: Change::Edit {
+                    edit: scalesim_engine::edit::Edit::Set {
+                        path: "api.workers".into(),
+                        value: "4".into(),
+                    },
+                },
+            }],
+            time_ns: 3_000_000_000,
         },
-        ToWorker::Apply {
-            change: LiveChange::CallMode { node: "api".into(), call: 0, mode: "async".into() },
-            id: 2,
-        },
-        ToWorker::Apply {
-            change: LiveChange::Replace { file: DEMO_FILE.to_owned(), toml: DEMO_TOML.to_owned() },
-            id: 3,
-        },
+        ToWorker::Record,
         ToWorker::Apply {
             change: LiveChange::Edit {
                 edit: scalesim_engine::edit::Edit::Connect {

@@ -1,6 +1,14 @@
-//! Share links: the whole scenario, its seed and the view, in the URL
-//! fragment (`#v1.` + base64url of deflate-raw of a JSON [`Shared`]), so a
-//! link needs no server and the server never sees it.
+//! Share links: the whole run, in the URL fragment (`#v2.` + base64url of
+//! deflate-raw of a JSON [`Shared`]), so a link needs no server and the
+//! server never sees it.
+//!
+//! A link holds each variant's scenario as it was at time zero of its run,
+//! the seed, the load multiplier it started at, the live changes made
+//! during the run at their simulated instants ([`crate::worker::replay`]), and the
+//! time to run to: the recipient replays the same run and sees every
+//! figure equal. A link made while comparing holds variant B too. Version
+//! 1 links (no history, no B) are still read: their text is replayed from
+//! time zero, as they always were.
 //!
 //! The browser compresses and decompresses (`CompressionStream`, see
 //! `share`); this module owns the format: versioning, base64url, size caps,
@@ -9,28 +17,91 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The format this build writes and reads.
-pub const VERSION: u32 = 1;
+use crate::worker::replay::{self, Entry};
+
+/// The format this build writes (it reads every version up to it).
+pub const VERSION: u32 = 2;
 /// The longest fragment read: a link is data, and a huge one is hostile.
 pub const MAX_FRAGMENT: usize = 256 * 1024;
 /// The most bytes a link may decompress to.
 pub const MAX_DECOMPRESSED: usize = 1024 * 1024;
 
-/// What a link holds.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Shared {
+/// One variant's run as a link holds it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Variant {
     /// The scenario file's name (shown, and used in messages).
     pub file: String,
-    /// The scenario's text, as edited.
+    /// The scenario's text at time zero of the run.
     pub toml: String,
     /// The seed to run with.
     pub seed: Option<u64>,
     /// Simulated nanoseconds to run to before pausing: where the sharer
     /// was, exactly.
     pub time_ns: u64,
-    /// The load multiplier in force.
-    #[serde(default = "one")]
+    /// The load multiplier the run started at.
     pub load: f64,
+    /// The live changes made during the run, at their instants, in order:
+    /// in the link, base64url of their `wire` encoding (compact, and no
+    /// second reader of edits in the bundle; a change to that encoding of
+    /// `Entry`, `Change` or `Edit` needs a new link version, and a test
+    /// pins it).
+    pub history: Vec<Entry>,
+}
+
+/// What a link holds: variant A, and B when it was made while comparing.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Shared {
+    pub a: Variant,
+    pub b: Option<Variant>,
+}
+
+/// The JSON of a link: A's fields at the top (as version 1 wrote them),
+/// B's, the same way, under `b` (one serde type for both keeps the bundle
+/// small).
+#[derive(Serialize, Deserialize)]
+struct Payload {
+    file: String,
+    toml: String,
+    seed: Option<u64>,
+    time_ns: u64,
+    #[serde(default = "one")]
+    load: f64,
+    #[serde(default, with = "history_text")]
+    history: Vec<Entry>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    b: Option<Box<Payload>>,
+}
+
+impl Payload {
+    fn new(variant: &Variant, b: Option<Box<Payload>>) -> Payload {
+        let Variant { file, toml, seed, time_ns, load, history } = variant.clone();
+        Payload { file, toml, seed, time_ns, load, history, b }
+    }
+
+    fn variant(self) -> Variant {
+        let Payload { file, toml, seed, time_ns, load, history, .. } = self;
+        Variant { file, toml, seed, time_ns, load, history }
+    }
+}
+
+/// A history in a link: base64url of its `wire` encoding.
+mod history_text {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    use crate::worker::replay::Entry;
+
+    pub fn serialize<S: Serializer>(history: &[Entry], s: S) -> Result<S::Ok, S::Error> {
+        let history = history.to_vec();
+        s.serialize_str(&super::base64url_encode(&crate::worker::wire::to_bytes(&history)))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Entry>, D::Error> {
+        let text = String::deserialize(d)?;
+        let bytes = super::base64url_decode(&text)
+            .ok_or_else(|| serde::de::Error::custom("its history is not base64url"))?;
+        crate::worker::wire::from_bytes(&bytes)
+            .map_err(|e| serde::de::Error::custom(format!("its history is damaged: {e}")))
+    }
 }
 
 fn one() -> f64 {
@@ -62,7 +133,7 @@ impl std::fmt::Display for LinkError {
         match self {
             LinkError::NotALink => write!(
                 f,
-                "This link does not hold a scalesim scenario (its part after # should start with v1.). {kept}"
+                "This link does not hold a scalesim scenario (its part after # should start with v{VERSION}.). {kept}"
             ),
             LinkError::Newer(v) => write!(
                 f,
@@ -92,7 +163,7 @@ impl std::fmt::Display for LinkError {
     }
 }
 
-/// The fragment for compressed bytes: `v1.` + base64url.
+/// The fragment for compressed bytes: `v2.` + base64url.
 pub fn fragment(compressed: &[u8]) -> String {
     format!("v{VERSION}.{}", base64url_encode(compressed))
 }
@@ -125,27 +196,71 @@ pub fn looks_like_link(fragment: &str) -> bool {
             .is_some_and(|(v, _)| v.chars().all(|c| c.is_ascii_digit()) && !v.is_empty())
 }
 
-/// What a link's decompressed bytes hold.
+/// What a link's decompressed bytes hold (a version 1 payload reads as a
+/// variant with no history).
 pub fn read_payload(bytes: &[u8]) -> Result<Shared, LinkError> {
     if bytes.len() > MAX_DECOMPRESSED {
         return Err(LinkError::TooBig);
     }
     let text =
         std::str::from_utf8(bytes).map_err(|_| LinkError::NotAScenario("not text".to_owned()))?;
-    let shared: Shared =
+    let payload: Payload =
         serde_json::from_str(text).map_err(|e| LinkError::NotAScenario(e.to_string()))?;
-    if !(shared.load.is_finite() && shared.load > 0.0 && shared.load <= 1000.0) {
-        return Err(LinkError::NotAScenario("its load multiplier is out of range".to_owned()));
+    let mut payload = payload;
+    let b = payload.b.take().map(|b| (b.b.is_none(), b.variant()));
+    if b.as_ref().is_some_and(|(alone, _)| !alone) {
+        return Err(LinkError::NotAScenario("its variant B holds another".to_owned()));
     }
-    if shared.file.len() > 200 || shared.file.contains(['/', '\\']) {
-        return Err(LinkError::NotAScenario("its file name is not a file name".to_owned()));
+    let shared = Shared { a: payload.variant(), b: b.map(|(_, b)| b) };
+    check(&shared.a)?;
+    if let Some(b) = &shared.b {
+        check(b)?;
     }
     Ok(shared)
 }
 
+/// What a link's variant must be beyond its shape.
+fn check(variant: &Variant) -> Result<(), LinkError> {
+    let refuse = |why: &str| Err(LinkError::NotAScenario(why.to_owned()));
+    if !valid_multiplier(variant.load) {
+        return refuse("its load multiplier is out of range");
+    }
+    if variant.file.len() > 200 || variant.file.contains(['/', '\\']) {
+        return refuse("its file name is not a file name");
+    }
+    if let Err(why) = replay::check_history(&variant.history) {
+        return Err(LinkError::NotAScenario(why));
+    }
+    Ok(())
+}
+
+/// A load multiplier a link may carry (the slider's range, 0 excluded).
+pub fn valid_multiplier(load: f64) -> bool {
+    load.is_finite() && load > 0.0 && load <= 1000.0
+}
+
 /// The bytes a link compresses.
 pub fn write_payload(shared: &Shared) -> Vec<u8> {
-    serde_json::to_vec(shared).unwrap_or_default()
+    let b = shared.b.as_ref().map(|b| Box::new(Payload::new(b, None)));
+    serde_json::to_vec(&Payload::new(&shared.a, b)).unwrap_or_default()
+}
+
+/// What the page says about a link it made: whether it was copied, and
+/// whether it reproduces every figure (`complete`: the run's history was
+/// kept whole) and both variants.
+pub fn status(copied: bool, complete: bool, comparing: bool) -> String {
+    let verb = if copied { "Link copied" } else { "Copy this link" };
+    let what = if comparing {
+        "both variants, A and B, with their live changes, paused where you are now"
+    } else {
+        "this run, with its live changes, paused where you are now"
+    };
+    let caveat = if complete {
+        ""
+    } else {
+        " This run had more live changes than a link keeps, so it replays the design as it is now from time zero: figures that depend on when you changed it may differ."
+    };
+    format!("{verb}: it opens {what}.{caveat}")
 }
 
 const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
@@ -204,21 +319,26 @@ mod tests {
     #[test]
     fn every_bad_link_gets_its_own_message() {
         assert_eq!(unwrap_fragment("#hello"), Err(LinkError::NotALink));
-        assert_eq!(unwrap_fragment("#v2.AAAA"), Err(LinkError::Newer(2)));
+        assert_eq!(unwrap_fragment("#v3.AAAA"), Err(LinkError::Newer(3)));
         assert_eq!(unwrap_fragment("#v1.ab$cd"), Err(LinkError::Damaged));
         let long = format!("v1.{}", "A".repeat(MAX_FRAGMENT));
         assert!(matches!(unwrap_fragment(&long), Err(LinkError::TooLong(_))));
         assert!(matches!(read_payload(b"{\"toml\": 3}"), Err(LinkError::NotAScenario(_))));
         assert!(matches!(read_payload(&[0xff, 0xfe]), Err(LinkError::NotAScenario(_))));
         assert_eq!(read_payload(&vec![b' '; MAX_DECOMPRESSED + 1]), Err(LinkError::TooBig));
-        let hostile = Shared {
-            file: "../etc".into(),
-            toml: String::new(),
-            seed: None,
-            time_ns: 0,
-            load: 1.0,
-        };
+        let mut hostile = shared(1.0, Vec::new());
+        hostile.a.file = "../etc".into();
         assert!(read_payload(&write_payload(&hostile)).is_err());
+        let mut hostile_b = shared(1.0, Vec::new());
+        hostile_b.b = Some(Variant { load: 0.0, ..hostile_b.a.clone() });
+        assert!(read_payload(&write_payload(&hostile_b)).is_err());
+        let nested = r#"{"file":"a.toml","toml":"","seed":1,"time_ns":1,"b":{"file":"b.toml","toml":"","seed":1,"time_ns":1,"b":{"file":"c.toml","toml":"","seed":1,"time_ns":1}}}"#;
+        assert!(read_payload(nested.as_bytes()).is_err());
+        let too_many = vec![load_at(1, 2.0); replay::MAX_ENTRIES + 1];
+        let err = read_payload(&write_payload(&shared(1.0, too_many))).unwrap_err();
+        assert!(err.to_string().contains("more than the 200"), "{err}");
+        let backwards = vec![load_at(5, 2.0), load_at(1, 2.0)];
+        assert!(read_payload(&write_payload(&shared(1.0, backwards))).is_err());
         let negative = r#"{"file":"a.toml","toml":"","seed":1,"time_ns":-1,"load":1}"#;
         assert!(read_payload(negative.as_bytes()).is_err());
         let huge_load = r#"{"file":"a.toml","toml":"","seed":1,"time_ns":1,"load":1e9}"#;
@@ -266,18 +386,81 @@ mod tests {
         }
     }
 
-    #[test]
-    fn payloads_round_trip() {
-        let shared = Shared {
+    fn load_at(at_ns: u64, multiplier: f64) -> Entry {
+        Entry { at_ns, change: replay::Change::Load { multiplier } }
+    }
+
+    fn shared(load: f64, history: Vec<Entry>) -> Shared {
+        let a = Variant {
             file: "sync-chain.toml".into(),
             toml: "[scenario]\nname = \"x\"\n".into(),
             seed: Some(9),
             time_ns: 42_500_000_001,
-            load: 2.0,
+            load,
+            history,
         };
-        let bytes = write_payload(&shared);
-        assert_eq!(read_payload(&bytes), Ok(shared));
+        Shared { a, b: None }
+    }
+
+    #[test]
+    fn payloads_round_trip() {
+        let edit = scalesim_engine::edit::Edit::SetLane {
+            id: "db".into(),
+            mode: scalesim_engine::scenario::Mode::Async,
+        };
+        let history = vec![
+            Entry { at_ns: 1, change: replay::Change::Edit { edit } },
+            Entry { at_ns: 2, change: replay::Change::Text { toml: "[scenario]".into() } },
+            load_at(3, 4.0),
+        ];
+        let alone = shared(2.0, history.clone());
+        assert_eq!(read_payload(&write_payload(&alone)), Ok(alone.clone()));
+        let mut both = alone;
+        both.b = Some(Variant { time_ns: 42_400_000_000, ..shared(0.5, history).a });
+        assert_eq!(read_payload(&write_payload(&both)), Ok(both));
         let f = fragment(&[1, 2, 3, 250]);
+        assert!(f.starts_with("v2."));
         assert_eq!(unwrap_fragment(&format!("#{f}")), Ok(vec![1, 2, 3, 250]));
+    }
+
+    #[test]
+    fn the_status_says_what_a_link_reproduces() {
+        assert!(status(true, true, false).starts_with("Link copied: it opens this run"));
+        assert!(status(false, true, true).contains("both variants"));
+        assert!(status(true, false, false).contains("more live changes than a link keeps"));
+    }
+
+    #[test]
+    fn the_history_s_encoding_in_a_link_is_pinned() {
+        // Links already shared must keep reading: a change to the `wire`
+        // encoding of entries, changes or edits needs a new link version.
+        let edit = scalesim_engine::edit::Edit::SetLane {
+            id: "db".into(),
+            mode: scalesim_engine::scenario::Mode::Async,
+        };
+        let history = vec![
+            Entry { at_ns: 1_500_000_000, change: replay::Change::Edit { edit } },
+            Entry { at_ns: 2_000_000_000, change: replay::Change::Text { toml: "x".into() } },
+            load_at(3_000_000_000, 2.0),
+        ];
+        let json = String::from_utf8(write_payload(&shared(1.0, history.clone()))).unwrap();
+        assert!(
+            json.contains(r#""history":"A4DeoMsFAAkCZGIBgKjWuQcBAXiAvMGWCwIAAAAAAAAAQA""#),
+            "{json}"
+        );
+        assert_eq!(read_payload(json.as_bytes()).unwrap().a.history, history);
+        let damaged = json.replace(r#""history":""#, r#""history":"*"#);
+        assert!(matches!(read_payload(damaged.as_bytes()), Err(LinkError::NotAScenario(_))));
+    }
+
+    #[test]
+    fn version_1_links_are_still_read() {
+        // A link as version 1 wrote it: the edited text, no history, no B.
+        assert_eq!(unwrap_fragment("#v1.AQID"), Ok(vec![1, 2, 3]));
+        let v1 = r#"{"file":"sync-chain.toml","toml":"[scenario]\nname = \"x\"\n","seed":9,"time_ns":42500000001,"load":2.0}"#;
+        assert_eq!(read_payload(v1.as_bytes()), Ok(shared(2.0, Vec::new())));
+        let no_load = r#"{"file":"a.toml","toml":"","seed":null,"time_ns":0}"#;
+        let read = read_payload(no_load.as_bytes()).unwrap();
+        assert_eq!((read.a.load, read.a.history.len(), read.b), (1.0, 0, None));
     }
 }

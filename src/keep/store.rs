@@ -6,9 +6,10 @@
 use serde::{Deserialize, Serialize};
 
 use crate::browser;
-use crate::keep::share_link::{self, LinkError, Shared};
+use crate::keep::share_link::{self, LinkError, Shared, Variant};
 use crate::library;
 use crate::page::app::{DEMO_FILE, DEMO_TOML};
+use crate::side::{self, SideSlot};
 use crate::worker::protocol::ToWorker;
 
 /// Where the saved list lives.
@@ -31,14 +32,26 @@ pub fn autosave(file: &str, toml: &str) {
     }
 }
 
+/// A scenario to open, and what to send once it has loaded.
+pub type Opening = (String, String, Vec<ToWorker>);
+
 /// What the page opens.
 pub struct StartUp {
     /// The user's own scenario: autosaved work, else the demo.
     pub own: (String, String),
-    /// A scenario to open over it, and what to send once it has loaded.
-    pub open: Option<(String, String, Vec<ToWorker>)>,
+    /// A scenario to open over it.
+    pub open: Option<Opening>,
+    /// Variant B to compare it with (a link made while comparing).
+    pub open_b: Option<Opening>,
     /// Why a link could not be opened.
     pub message: Option<String>,
+}
+
+/// How a link's variant opens: its text at time zero, then its run
+/// replayed to the shared time.
+fn opening(variant: Variant) -> Opening {
+    let Variant { file, toml, seed, time_ns, load, history } = variant;
+    (file, toml, vec![ToWorker::Replay { seed, load, history, time_ns }])
 }
 
 /// Decides what the page opens with.
@@ -49,34 +62,36 @@ pub async fn start_up() -> StartUp {
     let hash = browser::hash();
     if share_link::looks_like_link(&hash) {
         return match open_link(&hash).await {
-            Ok(shared) => {
-                let mut after = vec![ToWorker::Restart { seed: shared.seed }];
-                if shared.load != 1.0 {
-                    after.push(ToWorker::SetLoadMultiplier { multiplier: shared.load });
-                }
-                if shared.time_ns > 0 {
-                    after.push(ToWorker::RunTo { time_ns: shared.time_ns });
-                }
-                StartUp { own, open: Some((shared.file, shared.toml, after)), message: None }
-            }
-            Err(e) => StartUp { own, open: None, message: Some(e.to_string()) },
+            Ok(shared) => StartUp {
+                own,
+                open: Some(opening(shared.a)),
+                open_b: shared.b.map(opening),
+                message: None,
+            },
+            Err(e) => StartUp { own, open: None, open_b: None, message: Some(e.to_string()) },
         };
     }
     if let Some(name) = browser::query("scenario") {
         let known =
             library::LESSONS.iter().any(|l| l.file == name || l.cure == Some(name.as_str()));
         if known && let Ok(toml) = crate::page::app::fetch_text(&library::url(&name)).await {
-            return StartUp { own, open: Some((name, toml, Vec::new())), message: None };
+            return StartUp {
+                own,
+                open: Some((name, toml, Vec::new())),
+                open_b: None,
+                message: None,
+            };
         }
         return StartUp {
             own,
             open: None,
+            open_b: None,
             message: Some(format!(
                 "There is no built-in scenario called `{name}`; the library lists them."
             )),
         };
     }
-    StartUp { own, open: None, message: None }
+    StartUp { own, open: None, open_b: None, message: None }
 }
 
 async fn open_link(hash: &str) -> Result<Shared, LinkError> {
@@ -94,6 +109,20 @@ async fn open_link(hash: &str) -> Result<Shared, LinkError> {
 pub async fn link_fragment(shared: &Shared) -> Result<String, String> {
     let compressed = browser::compress(&share_link::write_payload(shared)).await?;
     Ok(share_link::fragment(&compressed))
+}
+
+/// The link to the runs as they are now, from each side's worker (B while
+/// comparing): `(fragment, whether it reproduces every figure)`.
+pub async fn share_runs(a: &SideSlot, b: Option<&SideSlot>) -> Result<(String, bool), String> {
+    let unrecorded = || "the simulation is not running; restart it to share".to_owned();
+    let a = side::record(a).await.ok_or_else(unrecorded)?;
+    let b = match b {
+        Some(b) => Some(side::record(b).await.ok_or_else(unrecorded)?),
+        None => None,
+    };
+    let complete = a.complete && b.as_ref().is_none_or(|b| b.complete);
+    let shared = Shared { a: a.run, b: b.map(|b| b.run) };
+    Ok((link_fragment(&shared).await?, complete))
 }
 
 /// A scenario in the personal list.

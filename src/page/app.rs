@@ -209,6 +209,7 @@ impl Reducible for AppState {
             // Handled by the side (a download).
             Action::Report(
                 FromWorker::Summary { .. }
+                | FromWorker::Recorded { .. }
                 | FromWorker::BenchResult { .. }
                 | FromWorker::BenchDone { .. },
             ) => {}
@@ -301,6 +302,8 @@ pub fn app() -> Html {
 
     {
         let (side_a, side_b, dispatch) = (side_a.clone(), side_b.clone(), state.dispatcher());
+        let (linked_b, dispatch_b) = (side_b.clone(), state_b.dispatcher());
+        let (editing_b, dash_tab, embedded) = (editing_b.clone(), dash_tab.clone(), *embed);
         use_effect_with((), move |_| {
             let starting = side_a.clone();
             wasm_bindgen_futures::spawn_local(async move {
@@ -317,6 +320,14 @@ pub fn app() -> Html {
                     dispatch.dispatch(Action::OpenFailed(message));
                 }
                 side::spawn(&starting);
+                // A link made while comparing opens the comparison (the
+                // compact player shows A alone).
+                if let Some((file, toml, after)) = start.open_b.filter(|_| !embedded) {
+                    let sink = Callback::from(move |e: SideEvent| dispatch_b.dispatch(e.into()));
+                    *linked_b.borrow_mut() = Some(side::spawn_linked(file, toml, after, sink));
+                    dash_tab.set(DashTab::Compare);
+                    editing_b.set(true);
+                }
             });
             move || {
                 side::stop(&side_a);
@@ -497,7 +508,8 @@ pub fn app() -> Html {
         let playing = state.playing;
         let loaded = state_b.scenario.is_some();
         use_effect_with(state_b.scenario_key, move |_| {
-            if let (true, Some(b)) = (loaded, side_b.borrow().as_ref()) {
+            let b = side_b.borrow().clone().filter(|b| !b.borrow().from_link);
+            if let (true, Some(b)) = (loaded, b.as_ref()) {
                 let a = side_a.borrow();
                 let b = b.borrow();
                 a.send(&ToWorker::Restart { seed: None });
@@ -555,34 +567,36 @@ pub fn app() -> Html {
             }
         })
     };
-    // The link that reproduces this run: scenario as edited, seed, load,
-    // and the simulated time to run to.
+    // An embedded player's link: the scenario as edited, seed and load, from
+    // time zero.
     let shared_now = {
         let side_a = side_a.clone();
         let seed = state.scenario.as_ref().map(|s| s.seed);
-        let (time_ns, load) = (state.sim_time_ns, state.shown_multiplier());
+        let load = state.shown_multiplier();
         move || {
             let (file, toml) = side_a.borrow().current.good.clone();
-            share_link::Shared { file, toml, seed, time_ns, load }
+            let history = Vec::new();
+            let a = share_link::Variant { file, toml, seed, time_ns: 0, load, history };
+            share_link::Shared { a, b: None }
         }
     };
+    // The link that reproduces the run (both variants while comparing),
+    // recorded by the workers: the text at time zero, seed, load, the live
+    // changes at their instants, and the time to run to.
     let on_share = {
-        let (shared_now, share_text, dispatch) =
-            (shared_now.clone(), share_text.clone(), state.dispatcher());
+        let (side_a, side_b, share_text, dispatch) =
+            (side_a.clone(), side_b.clone(), share_text.clone(), state.dispatcher());
         Callback::from(move |_| {
-            let (shared, share_text, dispatch) =
-                (shared_now(), share_text.clone(), dispatch.clone());
+            let (side_a, side_b) = (side_a.clone(), side_b.borrow().clone());
+            let (share_text, dispatch) = (share_text.clone(), dispatch.clone());
             wasm_bindgen_futures::spawn_local(async move {
-                match store::link_fragment(&shared).await {
-                    Ok(fragment) => {
+                match store::share_runs(&side_a, side_b.as_ref()).await {
+                    Ok((fragment, complete)) => {
                         browser::replace_hash(&fragment);
                         let url = format!("{}#{fragment}", browser::page_url());
-                        let status = if browser::copy(&url).await {
-                            "Link copied: it opens this scenario, seed and load, paused where you are now."
-                        } else {
-                            "Copy this link: it opens this scenario, seed and load, paused where you are now."
-                        };
-                        share_text.set(Some((url, status.to_owned())));
+                        let copied = browser::copy(&url).await;
+                        let status = share_link::status(copied, complete, side_b.is_some());
+                        share_text.set(Some((url, status)));
                     }
                     Err(message) => {
                         dispatch.dispatch(Action::Report(FromWorker::Error { message }))
@@ -596,9 +610,7 @@ pub fn app() -> Html {
             (shared_now.clone(), embed_snippet.clone(), state.dispatcher());
         let name = state.scenario.as_ref().map(|s| s.name.clone()).unwrap_or_default();
         Callback::from(move |_| {
-            let mut shared = shared_now();
-            // An embedded player starts at the beginning.
-            shared.time_ns = 0;
+            let shared = shared_now();
             let (embed_snippet, dispatch, name) =
                 (embed_snippet.clone(), dispatch.clone(), name.clone());
             wasm_bindgen_futures::spawn_local(async move {

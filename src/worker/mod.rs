@@ -5,6 +5,7 @@
 //! tested natively.
 
 pub mod protocol;
+pub mod replay;
 pub mod sweep_job;
 pub mod wire;
 

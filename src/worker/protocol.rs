@@ -4,6 +4,8 @@
 //! once in the worker), so one definition serves both; messages travel as
 //! bytes through `postMessage`, in the compact encoding of [`crate::worker::wire`].
 
+use crate::keep::share_link::Variant;
+use crate::worker::replay::Entry;
 use crate::worker::wire::{Wire, from_bytes, to_bytes};
 use scalesim_engine::coordination::UslFit;
 use scalesim_engine::edit::Edit;
@@ -88,9 +90,14 @@ pub enum ToWorker {
     Sweep { param: String, runs: u32, duration_s: Option<f64> },
     /// Stop a sweep under way.
     CancelSweep,
-    /// Run as fast as it goes to this simulated time (nanoseconds), then
-    /// pause: how a share link reproduces the run where its sharer was.
-    RunTo { time_ns: u64 },
+    /// Start the loaded scenario over to replay a share link's run: with
+    /// `seed`, at load multiplier `load`, applying each change of `history`
+    /// at its instant; run as fast as it goes to `time_ns` (nanoseconds),
+    /// then pause, where the sharer was.
+    Replay { seed: Option<u64>, load: f64, history: Vec<Entry>, time_ns: u64 },
+    /// Ask for what reproduces the run so far (for a share link), answered
+    /// with `Recorded`.
+    Record,
     /// Ask for the run's summary so far, as `scalesim run --json` prints it.
     Summary,
     /// Run the engine's benchmark workloads (about `customers` user
@@ -99,18 +106,12 @@ pub enum ToWorker {
 }
 
 /// A live change as the page sends it. (Scenarios travel as TOML text, so
-/// only the worker carries a scenario parser; the engine's `Change` with a
-/// whole `Scenario` would put a second, JSON, scenario reader in both
-/// bundles.)
+/// only the worker carries a scenario parser.)
 #[derive(Clone, Debug, PartialEq)]
 pub enum LiveChange {
-    /// One parameter by path, as `scalesim run --set` takes it.
-    Set { path: String, value: String },
-    /// A call's mode: `mode` is `"sync"` or `"async"`.
-    CallMode { node: String, call: usize, mode: String },
     /// The whole scenario, edited (undo and redo send the text to go back
     /// to).
-    Replace { file: String, toml: String },
+    Replace { toml: String },
     /// An editor's edit: add, connect, rename, move, delete, switch lanes.
     Edit { edit: Edit },
 }
@@ -155,7 +156,8 @@ pub enum FromWorker {
     /// Something went wrong, in words for the user.
     Error { message: String },
     /// Live change `id` took effect; `toml` is the scenario's text with it,
-    /// which the page keeps so a restarted worker loses no edit.
+    /// which the page keeps so a restarted worker loses no edit. Id 0: a
+    /// share link's changes, replayed.
     Applied {
         toml: String,
         id: u64,
@@ -176,6 +178,11 @@ pub enum FromWorker {
     /// The run's summary so far after warm-up: the JSON object
     /// `scalesim run --json` prints.
     Summary { json: String },
+    /// What reproduces the run so far (`None` before a scenario has
+    /// loaded): its text at time zero, seed, starting load, live changes and
+    /// time. `complete` is false when the history outgrew its bounds and the
+    /// record is the text as edited, from time zero.
+    Recorded { run: Option<Variant>, complete: bool },
     /// One benchmark workload's speed in the worker.
     BenchResult { name: String, customers_per_s: f64 },
     /// The benchmark is over: the worker's Wasm memory (bytes) at points of
@@ -251,10 +258,7 @@ mod tests {
 
     #[test]
     fn live_changes_round_trip() {
-        let change = ToWorker::Apply {
-            change: LiveChange::CallMode { node: "api".into(), call: 1, mode: "async".into() },
-            id: 3,
-        };
+        let change = ToWorker::Apply { change: LiveChange::Replace { toml: "x".into() }, id: 3 };
         assert_eq!(decode::<ToWorker>(&encode(&change)), Ok(change));
         let edit = ToWorker::Apply {
             change: LiveChange::Edit {

@@ -9,9 +9,10 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use scalesim_engine::{Scenario, SimDuration, SimTime, Simulation, WindowReport};
-use scalesim_engine::{edit, formula, outline, set, workloads};
+use scalesim_engine::{formula, outline, workloads};
 
 use crate::browser;
+use crate::worker::replay::{Applied, Change, Run};
 use crate::worker::sweep_job::{SweepJob, SweepStatus};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
@@ -42,13 +43,8 @@ const MAX_TICK_GAP_MS: f64 = 100.0;
 
 struct Runner {
     scope: DedicatedWorkerGlobalScope,
-    sim: Option<Simulation>,
-    /// The loaded scenario's file name.
-    file: String,
-    /// Its text, with the live changes applied (edits are made on the text
-    /// and read back, so the worker needs no scenario serializer).
-    text: String,
-    multiplier: f64,
+    /// The run, its text and its history of live changes.
+    run: Option<Run>,
     playing: bool,
     speed: Speed,
     last_tick_ms: f64,
@@ -64,7 +60,7 @@ struct Runner {
     unsent: Vec<WindowReport>,
     /// When the last frame was posted.
     frame_at_ms: f64,
-    /// Running as fast as it goes to this time, then pausing (`RunTo`).
+    /// Running as fast as it goes to this time, then pausing (`Replay`).
     run_to: Option<SimTime>,
 }
 
@@ -77,10 +73,7 @@ pub fn start() {
     let _ = js_sys::Reflect::set(&scope, &"scalesimMemory".into(), &wasm_bindgen::memory());
     let runner = Rc::new(RefCell::new(Runner {
         scope: scope.clone(),
-        sim: None,
-        file: String::new(),
-        text: String::new(),
-        multiplier: 1.0,
+        run: None,
         playing: false,
         speed: Speed::default(),
         last_tick_ms: 0.0,
@@ -137,38 +130,46 @@ impl Runner {
     fn on_command(this: &Rc<RefCell<Runner>>, command: ToWorker) {
         let mut runner = this.borrow_mut();
         match command {
-            ToWorker::Load { file, toml } => {
-                match Scenario::from_toml(&file, &toml).and_then(Simulation::new) {
-                    Ok(sim) => {
-                        runner.text = toml;
-                        runner.start(file, sim);
-                    }
-                    Err(e) => runner.post(&FromWorker::Error { message: e.to_string() }),
-                }
-            }
+            ToWorker::Load { file, toml } => match Run::load(&file, &toml) {
+                Ok(run) => runner.start(run, false),
+                Err(message) => runner.post(&FromWorker::Error { message }),
+            },
             ToWorker::Play => {
                 runner.run_to = None;
-                if runner.sim.is_some() {
+                if runner.run.is_some() {
                     runner.playing = true;
                     runner.last_tick_ms = js_sys::Date::now();
                     runner.schedule_tick();
                     runner.post_frame(Vec::new());
                 }
             }
-            ToWorker::RunTo { time_ns } => {
-                if runner.sim.is_some() {
-                    runner.run_to = Some(SimTime::from_nanos(time_ns));
-                    runner.playing = true;
-                    runner.last_tick_ms = js_sys::Date::now();
-                    runner.schedule_tick();
+            ToWorker::Replay { seed, load, history, time_ns } => {
+                let Some(mut run) = runner.run.take() else { return };
+                let replayed = run.replay(seed, load, history);
+                runner.start(run, false);
+                match replayed {
+                    Ok(()) => {
+                        runner.report_replay();
+                        runner.run_to = Some(SimTime::from_nanos(time_ns));
+                        runner.playing = true;
+                        runner.last_tick_ms = js_sys::Date::now();
+                        runner.schedule_tick();
+                    }
+                    Err(why) => runner.post(&FromWorker::Error {
+                        message: format!("This link's run cannot be replayed: {why}."),
+                    }),
                 }
+            }
+            ToWorker::Record => {
+                let record = runner.run.as_ref().map(Run::record_now);
+                let complete = record.as_ref().is_none_or(|r| r.complete);
+                runner.post(&FromWorker::Recorded { run: record.map(|r| r.run), complete });
             }
             ToWorker::Bench { customers } => runner.bench(customers),
             ToWorker::Summary => {
-                let json = runner
-                    .sim
-                    .as_ref()
-                    .map(|sim| serde_json::to_string_pretty(&sim.summary()).unwrap_or_default());
+                let json = runner.run.as_ref().map(|run| {
+                    serde_json::to_string_pretty(&run.sim().summary()).unwrap_or_default()
+                });
                 if let Some(json) = json {
                     runner.post(&FromWorker::Summary { json });
                 }
@@ -181,35 +182,31 @@ impl Runner {
             ToWorker::SetSpeed { speed } => runner.speed = speed,
             ToWorker::Step => {
                 runner.playing = false;
-                let windows = runner.sim.as_mut().map_or_else(Vec::new, |sim| {
-                    let window = sim.scenario().scenario.window;
-                    sim.advance_by(window)
+                let windows = runner.run.as_mut().map_or_else(Vec::new, |run| {
+                    let window = run.sim().scenario().scenario.window;
+                    run.advance_by(window)
                 });
+                runner.report_replay();
                 runner.post_frame(windows);
             }
             ToWorker::Restart { seed } => {
-                let Some(sim) = runner.sim.as_ref() else { return };
-                let mut scenario = sim.scenario().clone();
-                if let Some(seed) = seed {
-                    scenario.scenario.seed = seed;
-                }
-                match Simulation::new(scenario) {
-                    Ok(sim) => {
-                        // The same design from time zero: the page keeps
-                        // its view and selection, and a playing run plays on.
-                        let (file, playing) = (runner.file.clone(), runner.playing);
-                        runner.start_edited(file, sim, true);
-                        if playing {
-                            runner.playing = true;
-                            runner.last_tick_ms = js_sys::Date::now();
-                            runner.schedule_tick();
-                        }
-                    }
-                    Err(e) => runner.post(&FromWorker::Error { message: e.to_string() }),
+                let Some(mut run) = runner.run.take() else { return };
+                let playing = runner.playing;
+                let restarted = run.restart(seed);
+                // The same design from time zero: the page keeps its view
+                // and selection, and a playing run plays on.
+                runner.start(run, true);
+                if let Err(message) = restarted {
+                    runner.post(&FromWorker::Error { message });
+                } else if playing {
+                    runner.playing = true;
+                    runner.last_tick_ms = js_sys::Date::now();
+                    runner.schedule_tick();
                 }
             }
             ToWorker::Sweep { param, runs, duration_s } => {
-                match SweepJob::new(&param, runs, duration_s, &runner.file, &runner.text) {
+                let Some(run) = runner.run.as_ref() else { return };
+                match SweepJob::new(&param, runs, duration_s, run.file(), run.text()) {
                     Ok(job) => {
                         runner.playing = false;
                         runner.post(&FromWorker::SweepProgress { done: 0, total: job.total() });
@@ -227,7 +224,7 @@ impl Runner {
             }
             ToWorker::Apply { change, id } => match runner.apply(change) {
                 Ok(restarted) => {
-                    let toml = runner.text.clone();
+                    let toml = runner.run.as_ref().map(|r| r.text().to_owned()).unwrap_or_default();
                     let outline = outline::outline(&toml).unwrap_or_default();
                     runner.post(&FromWorker::Applied { toml, id, outline, restarted });
                     // The new state shows at once, even while paused.
@@ -237,52 +234,40 @@ impl Runner {
                 Err(message) => runner.post(&FromWorker::Refused { id, message }),
             },
             ToWorker::SetLoadMultiplier { multiplier } => {
-                match runner.sim.as_mut().map(|sim| sim.set_load_multiplier(multiplier)) {
-                    Some(Err(e)) => runner.post(&FromWorker::Error { message: e.to_string() }),
-                    Some(Ok(())) => {
-                        runner.multiplier = multiplier;
-                        // The page's slider and label read the multiplier
-                        // from frames: show it at once, even while paused.
-                        if !runner.playing {
-                            runner.post_frame(Vec::new());
-                        }
-                    }
-                    None => {}
+                let change = Change::Load { multiplier };
+                let applied = runner.run.as_mut().map(|run| {
+                    run.stop_replay();
+                    run.apply(change)
+                });
+                match applied {
+                    Some(Err(message)) => runner.post(&FromWorker::Error { message }),
+                    // The page's slider and label read the multiplier from
+                    // frames: show it at once, even while paused.
+                    Some(Ok(_)) if !runner.playing => runner.post_frame(Vec::new()),
+                    Some(Ok(_)) | None => {}
                 }
             }
         }
     }
 
-    /// Applies a live change to the running simulation and the kept text;
-    /// `true` when it needed a fresh run (components added, removed or
-    /// renamed), which keeps playing if the old one was.
+    /// Applies a live change to the run (recorded in its history); `true`
+    /// when it needed a fresh run (components added, removed or renamed),
+    /// which keeps playing if the old one was. The user's own change ends
+    /// a link's replay.
     fn apply(&mut self, change: LiveChange) -> Result<bool, String> {
-        let (file, text) = match change {
-            LiveChange::Set { path, value } => {
-                (self.file.clone(), set::apply_to_text(&self.text, &path, &value)?)
-            }
-            LiveChange::CallMode { node, call, mode } => {
-                let path = format!("node.{node}.call.{call}.mode");
-                (self.file.clone(), set::apply_to_text(&self.text, &path, &format!("\"{mode}\""))?)
-            }
-            LiveChange::Replace { file, toml } => (file, toml),
-            LiveChange::Edit { edit } => (self.file.clone(), edit::apply(&self.text, &edit)?),
+        let change = match change {
+            LiveChange::Replace { toml } => Change::Text { toml },
+            LiveChange::Edit { edit } => Change::Edit { edit },
         };
-        let scenario = Scenario::from_toml(&file, &text).map_err(|e| e.to_string())?;
-        let Some(sim) = self.sim.as_mut() else { return Ok(false) };
-        if sim.restart_needed(&scenario).is_none() {
-            sim.replace_scenario(scenario).map_err(|e| e.to_string())?;
-            self.text = text;
-            return Ok(false);
+        let Some(mut run) = self.run.take() else { return Ok(false) };
+        run.stop_replay();
+        let applied = run.apply(change);
+        if applied != Ok(Applied::Restarted) {
+            self.run = Some(run);
+            return applied.map(|_| false);
         }
-        let mut fresh = Simulation::new(scenario).map_err(|e| e.to_string())?;
-        let (playing, multiplier) = (self.playing, self.multiplier);
-        if multiplier != 1.0 {
-            fresh.set_load_multiplier(multiplier).map_err(|e| e.to_string())?;
-        }
-        self.text = text;
-        self.start_edited(file, fresh, true);
-        self.multiplier = multiplier;
+        let playing = self.playing;
+        self.start(run, true);
         if playing {
             self.playing = true;
             self.last_tick_ms = js_sys::Date::now();
@@ -291,17 +276,14 @@ impl Runner {
         Ok(true)
     }
 
-    /// Runs `sim` from time zero, paused, and tells the page what it is.
-    fn start(&mut self, file: String, sim: Simulation) {
-        self.start_edited(file, sim, false);
-    }
-
-    /// [`Runner::start`], saying whether the run restarts an edited scenario.
-    fn start_edited(&mut self, file: String, sim: Simulation, edited: bool) {
-        let scenario = sim.scenario();
+    /// Shows `run` from where it stands, paused, and tells the page what it
+    /// is; `edited`: it restarts an edited scenario (components added,
+    /// removed or renamed).
+    fn start(&mut self, run: Run, edited: bool) {
+        let scenario = run.sim().scenario();
         let meta = &scenario.scenario;
         self.post(&FromWorker::Loaded(ScenarioInfo {
-            file: file.clone(),
+            file: run.file().to_owned(),
             name: meta.name.clone(),
             description: meta.description.clone(),
             watch: meta.watch.clone(),
@@ -315,16 +297,31 @@ impl Runner {
                     l.rate.map(|r| format!("load.{}.rate={}..{}:8", l.id, r * 0.25, r * 2.0))
                 })
                 .unwrap_or_default(),
-            outline: outline::outline(&self.text).unwrap_or_default(),
+            outline: outline::outline(run.text()).unwrap_or_default(),
             edited,
         }));
-        self.file = file;
-        self.sim = Some(sim);
+        self.run = Some(run);
         self.unsent.clear();
         self.run_to = None;
-        self.multiplier = 1.0;
         self.playing = false;
         self.post_frame(Vec::new());
+    }
+
+    /// Tells the page what a link's replay did since the last report: the
+    /// text as edited by the changes replayed (an `Applied` with id 0, so
+    /// the canvas, the inspector and the kept text follow), and why it
+    /// stopped, if it did.
+    fn report_replay(&mut self) {
+        let Some(run) = self.run.as_mut() else { return };
+        let error = run.take_replay_error();
+        if run.take_replayed() {
+            let toml = run.text().to_owned();
+            let outline = outline::outline(&toml).unwrap_or_default();
+            self.post(&FromWorker::Applied { toml, id: 0, outline, restarted: false });
+        }
+        if let Some(message) = error {
+            self.post(&FromWorker::Error { message });
+        }
     }
 
     fn schedule_tick(&mut self) {
@@ -359,34 +356,35 @@ impl Runner {
         let speed = runner.speed;
         let mut windows = std::mem::take(&mut runner.unsent);
         let run_to = runner.run_to;
-        let Some(sim) = runner.sim.as_mut() else {
+        let Some(run) = runner.run.as_mut() else {
             return;
         };
         // A window at a time, until the simulated time this tick asks for
         // (none at max speed), the tick's budget, or the frame's window cap:
         // a scenario too heavy for its speed runs slower rather than
         // stalling the worker, and a frame stays bounded.
-        let window = sim.scenario().scenario.window;
+        let window = run.sim().scenario().scenario.window;
         let target = match run_to {
             Some(t) => Some(t),
             None => speed
                 .factor()
-                .map(|factor| sim.now() + SimDuration::from_secs_f64(wall_ms / 1e3 * factor)),
+                .map(|factor| run.now() + SimDuration::from_secs_f64(wall_ms / 1e3 * factor)),
         };
         let started = js_sys::Date::now();
-        while sim.stalled().is_none()
+        while run.sim().stalled().is_none()
             && windows.len() < MAX_WINDOWS_PER_FRAME
             && js_sys::Date::now() - started < MAX_SPEED_BUDGET_MS
         {
             let step_end = match target {
-                Some(t) if sim.now() >= t => break,
-                Some(t) => (sim.now() + window).min(t),
-                None => sim.now() + window,
+                Some(t) if run.now() >= t => break,
+                Some(t) => (run.now() + window).min(t),
+                None => run.now() + window,
             };
-            windows.extend(sim.advance_until(step_end));
+            windows.extend(run.advance_until(step_end));
         }
-        let stalled = sim.stalled().map(str::to_owned);
-        let arrived = run_to.is_some_and(|t| sim.now() >= t);
+        let stalled = run.sim().stalled().map(str::to_owned);
+        let arrived = run_to.is_some_and(|t| run.now() >= t);
+        runner.report_replay();
         if let Some(message) = stalled {
             runner.playing = false;
             runner.run_to = None;
@@ -466,7 +464,8 @@ impl Runner {
             windows.splice(0..0, std::mem::take(&mut self.unsent));
         }
         let due = !self.playing || now_ms - self.formulas_at_ms >= FORMULA_EVERY_MS;
-        if let Some(sim) = &self.sim {
+        if let Some(run) = &self.run {
+            let sim = run.sim();
             let formulas = due.then(|| formula::checks_of(sim));
             let rolling = (!windows.is_empty()).then(|| sim.recent_latency());
             if due {
@@ -476,7 +475,7 @@ impl Runner {
                 sim_time_ns: sim.now().as_nanos(),
                 events: sim.event_count(),
                 playing: self.playing,
-                load_multiplier: self.multiplier,
+                load_multiplier: run.multiplier(),
                 windows,
                 formulas,
                 snapshot: Some(sim.snapshot(SAMPLE)),

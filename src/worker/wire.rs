@@ -27,7 +27,9 @@ use scalesim_engine::scenario::Mode;
 use scalesim_engine::sim::{BreakerView, InFlight, NodeState, Snapshot, Stage};
 use scalesim_engine::sweep::{Estimate, SweepPoint};
 
+use crate::keep::share_link::Variant;
 use crate::worker::protocol::{Frame, FromWorker, LiveChange, ScenarioInfo, Speed, ToWorker};
+use crate::worker::replay::{Change, Entry};
 
 /// Why a message could not be read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -42,7 +44,13 @@ pub enum WireError {
     Overflow,
     /// Bytes were left over after the message.
     Trailing,
+    /// Lists nested past [`MAX_DEPTH`] (a hostile `Edit::Many` in a link).
+    TooDeep,
 }
+
+/// The deepest nesting of lists read: far past any real message, short of
+/// the stack.
+pub const MAX_DEPTH: u32 = 32;
 
 impl std::fmt::Display for WireError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -52,6 +60,7 @@ impl std::fmt::Display for WireError {
             WireError::NotUtf8 => write!(f, "a string is not UTF-8"),
             WireError::Overflow => write!(f, "a number is out of range"),
             WireError::Trailing => write!(f, "bytes left over after the message"),
+            WireError::TooDeep => write!(f, "lists nested too deeply"),
         }
     }
 }
@@ -59,6 +68,8 @@ impl std::fmt::Display for WireError {
 /// A cursor over a received message.
 pub struct Reader<'a> {
     bytes: &'a [u8],
+    /// Lists being read, one inside the other.
+    depth: u32,
 }
 
 impl<'a> Reader<'a> {
@@ -118,7 +129,7 @@ pub fn to_bytes<T: Wire>(message: &T) -> Vec<u8> {
 
 /// Decodes a whole message.
 pub fn from_bytes<T: Wire>(bytes: &[u8]) -> Result<T, WireError> {
-    let mut r = Reader { bytes };
+    let mut r = Reader { bytes, depth: 0 };
     let value = T::take(&mut r)?;
     if r.bytes.is_empty() { Ok(value) } else { Err(WireError::Trailing) }
 }
@@ -223,10 +234,15 @@ impl<T: Wire> Wire for Vec<T> {
     }
     fn take(r: &mut Reader<'_>) -> Result<Self, WireError> {
         let len = r.len()?;
+        if r.depth >= MAX_DEPTH {
+            return Err(WireError::TooDeep);
+        }
+        r.depth += 1;
         let mut items = Vec::with_capacity(len);
         for _ in 0..len {
             items.push(T::take(r)?);
         }
+        r.depth -= 1;
         Ok(items)
     }
 }
@@ -349,11 +365,20 @@ wire_enum!(Edit {
 });
 
 wire_enum!(LiveChange {
-    0 => Set { path, value },
-    1 => CallMode { node, call, mode },
-    2 => Replace { file, toml },
-    3 => Edit { edit },
+    0 => Replace { toml },
+    1 => Edit { edit },
 });
+
+wire_enum!(Change {
+    0 => Edit { edit },
+    1 => Text { toml },
+    2 => Load { multiplier },
+});
+
+wire_struct! {
+    Entry { at_ns, change }
+    Variant { file, toml, seed, time_ns, load, history }
+}
 
 wire_enum!(ToWorker {
     0 => Load { file, toml },
@@ -366,9 +391,10 @@ wire_enum!(ToWorker {
     7 => Apply { change, id },
     8 => Sweep { param, runs, duration_s },
     9 => CancelSweep,
-    10 => RunTo { time_ns },
+    10 => Replay { seed, load, history, time_ns },
     11 => Summary,
     12 => Bench { customers },
+    13 => Record,
 });
 
 wire_enum!(FromWorker {
@@ -383,6 +409,7 @@ wire_enum!(FromWorker {
     8 => Summary { json },
     9 => BenchResult { name, customers_per_s },
     10 => BenchDone { memory },
+    11 => Recorded { run, complete },
 });
 
 #[cfg(test)]
@@ -435,6 +462,15 @@ error_rate = 0.3
         })
     }
 
+    /// A history with every kind of change.
+    fn history(edits: &[Edit]) -> Vec<Entry> {
+        let mut changes: Vec<Change> =
+            edits.iter().cloned().map(|edit| Change::Edit { edit }).collect();
+        changes.push(Change::Text { toml: "[scenario]".into() });
+        changes.push(Change::Load { multiplier: 0.1 });
+        changes.into_iter().zip(0u64..).map(|(change, at_ns)| Entry { at_ns, change }).collect()
+    }
+
     #[test]
     fn a_real_frame_round_trips() {
         let frame = busy_frame();
@@ -474,21 +510,12 @@ error_rate = 0.3
             ToWorker::Restart { seed: None },
             ToWorker::Sweep { param: "p".into(), runs: u32::MAX, duration_s: None },
             ToWorker::CancelSweep,
-            ToWorker::RunTo { time_ns: 1 << 62 },
+            ToWorker::Replay { seed: None, load: 1.0, history: Vec::new(), time_ns: 1 << 62 },
+            ToWorker::Replay { seed: Some(3), load: 2.5, history: history(&edits), time_ns: 9 },
             ToWorker::Summary,
             ToWorker::Bench { customers: 0 },
-            ToWorker::Apply {
-                change: LiveChange::Set { path: "a".into(), value: "1".into() },
-                id: 1,
-            },
-            ToWorker::Apply {
-                change: LiveChange::CallMode { node: "a".into(), call: 3, mode: "sync".into() },
-                id: 2,
-            },
-            ToWorker::Apply {
-                change: LiveChange::Replace { file: "f".into(), toml: String::new() },
-                id: 3,
-            },
+            ToWorker::Record,
+            ToWorker::Apply { change: LiveChange::Replace { toml: String::new() }, id: 3 },
         ];
         commands.push(ToWorker::Apply {
             change: LiveChange::Edit { edit: Edit::Many { edits: edits.clone() } },
@@ -496,7 +523,8 @@ error_rate = 0.3
         });
         commands.extend(
             edits
-                .into_iter()
+                .iter()
+                .cloned()
                 .map(|edit| ToWorker::Apply { change: LiveChange::Edit { edit }, id: 5 }),
         );
         for command in commands {
@@ -538,6 +566,18 @@ error_rate = 0.3
             FromWorker::Summary { json: "{}".into() },
             FromWorker::BenchResult { name: "mm1".into(), customers_per_s: 1e6 },
             FromWorker::BenchDone { memory: vec![(0.0, 1.0), (3600.0, 2.0)] },
+            FromWorker::Recorded { run: None, complete: true },
+            FromWorker::Recorded {
+                run: Some(Variant {
+                    file: "f".into(),
+                    toml: "t".into(),
+                    seed: None,
+                    time_ns: 5,
+                    load: 0.5,
+                    history: history(&edits),
+                }),
+                complete: false,
+            },
         ];
         for report in reports {
             assert_eq!(from_bytes::<FromWorker>(&to_bytes(&report)), Ok(report));
@@ -585,6 +625,18 @@ error_rate = 0.3
         assert_eq!(from_bytes::<FromWorker>(&wide), Err(WireError::Overflow));
         // A string that is not UTF-8.
         assert_eq!(from_bytes::<FromWorker>(&[3, 2, 0xff, 0xfe]), Err(WireError::NotUtf8));
-        assert_eq!(from_bytes::<ToWorker>(&[13]), Err(WireError::UnknownTag(13)));
+        assert_eq!(from_bytes::<ToWorker>(&[14]), Err(WireError::UnknownTag(14)));
+        // Edits nested past the bound, or a hundred thousand deep: refused,
+        // not a stack overflow.
+        let mut deep = Edit::Remove { id: "x".into() };
+        for _ in 0..40 {
+            deep = Edit::Many { edits: vec![deep] };
+        }
+        assert_eq!(from_bytes::<Edit>(&to_bytes(&deep)), Err(WireError::TooDeep));
+        let mut hostile = Vec::new();
+        for _ in 0..100_000 {
+            hostile.extend([10, 1]);
+        }
+        assert_eq!(from_bytes::<Edit>(&hostile), Err(WireError::TooDeep));
     }
 }

@@ -1,5 +1,6 @@
 // Share, embed, keep and export, end to end: a link opened in a fresh
-// browser shows the same numbers; bad links are explained and the user's
+// browser shows the same numbers, after live edits too, at the shared load,
+// and as the same comparison; bad links are explained and the user's
 // work is kept; a reload keeps an edit; an exported file re-imports to the
 // same scenario; the embed example renders two players; exported files are
 // valid.
@@ -43,7 +44,7 @@ test('a share link opened in a fresh browser reproduces the run: the same number
   await openMenu(page, '#menu-share');
   await page.locator('#share').click();
   const url = await page.locator('#share-url').inputValue();
-  assert.match(url, /#v1\.[A-Za-z0-9_-]+$/);
+  assert.match(url, /#v2\.[A-Za-z0-9_-]+$/);
   assert.deepEqual(errors, []);
 
   // A new browser: a fresh profile, nothing saved.
@@ -69,6 +70,206 @@ test('a share link opened in a fresh browser reproduces the run: the same number
   await page.close();
 });
 
+/** Pauses, waits for the figures to settle, and returns them. */
+async function pauseAndRead(page) {
+  await page.locator('#play').click();
+  await page.waitForFunction(() => document.querySelector('#play').textContent.trim() === 'Play');
+  await page.waitForTimeout(300);
+  return readStats(page);
+}
+
+/** Shares the run as it is now and returns the link. */
+async function share(page) {
+  await openMenu(page, '#menu-share');
+  const before = await page.locator('#share-url').count() ? await page.locator('#share-url').inputValue() : '';
+  await page.locator('#share').click();
+  await page.waitForFunction((old) => {
+    const input = document.querySelector('#share-url');
+    return input && input.value && input.value !== old;
+  }, before, { timeout: 20000 });
+  const url = await page.locator('#share-url').inputValue();
+  assert.match(url, /#v2\.[A-Za-z0-9_-]+$/);
+  return url;
+}
+
+/** What a link holds: its JSON, unpacked in the page. */
+async function payload(page, url) {
+  return page.evaluate(async (fragment) => {
+    const b64 = fragment.slice(fragment.indexOf('.') + 1).replace(/-/g, '+').replace(/_/g, '/');
+    const bytes = Uint8Array.from(atob(b64 + '='.repeat((4 - (b64.length % 4)) % 4)), (c) => c.charCodeAt(0));
+    const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('deflate-raw'));
+    return JSON.parse(await new Response(stream).text());
+  }, url.split('#')[1]);
+}
+
+/** How many live changes a link's history holds: base64url of their
+ * `wire` encoding, which starts with the count (below 128, one byte). */
+function historyLength(history) {
+  return Buffer.from(history, 'base64url')[0];
+}
+
+/** Opens `url` in a new page of `context`, waits until it is paused at
+ * the sender's simulated time, and returns the page and its figures. */
+async function openAt(context, url, simTime) {
+  const page = await context.newPage();
+  const errors = collectErrors(page);
+  await page.goto(url);
+  await page.waitForFunction(
+    (t) => document.querySelector('[data-testid="sim-time"]')?.textContent.trim() === t
+      && document.querySelector('#play').textContent.trim() === 'Play',
+    simTime,
+    { timeout: 90000 },
+  );
+  await page.waitForTimeout(300);
+  return { page, errors, stats: await readStats(page) };
+}
+
+test('a run edited live three times and shared mid-run opens with every figure equal', async () => {
+  const page = await site.context.newPage();
+  const errors = collectErrors(page);
+  await page.goto(site.url);
+  await ready(page);
+  await page.selectOption('#library', 'sync-chain.toml');
+  await nameIs(page, /synchronous chain/);
+  await ready(page);
+  await page.locator('button.speed', { hasText: '10×' }).click();
+  await page.locator('#play').click();
+  const windowsAtLeast = (n) => page.waitForFunction(
+    (n) => Number(document.querySelector('[data-testid="windows"]').textContent) >= n, n, { timeout: 60000 });
+  await windowsAtLeast(4);
+  // 1. A parameter, through the live-change form.
+  await page.click('#tab-inspector');
+  await page.locator('#change').fill('payments.workers = 60');
+  await page.locator('#apply').click();
+  await page.waitForFunction(() => !document.querySelector('#undo').disabled);
+  await windowsAtLeast(9);
+  // 2. A lane switch: recommendations into the background.
+  await page.locator('.component-list button', { hasText: 'service recommendations' }).click();
+  await page.locator('#lane-toggle').click();
+  await page.waitForFunction(() => document.querySelector('#lane-toggle')?.textContent.includes('request path'), null, { timeout: 20000 });
+  await windowsAtLeast(14);
+  // 3. The load: about 2×.
+  await page.locator('#load-multiplier').fill('0.3');
+  await page.waitForFunction(() => document.querySelector('[data-testid="load-multiplier"]').textContent.trim() !== '1×');
+  await windowsAtLeast(19);
+  const shared = await pauseAndRead(page);
+  const load = await readStat(page, 'load-multiplier');
+  const url = await share(page);
+  assert.match(await readStat(page, 'share-status'), /live changes/);
+  // The scenario at time zero, and the three changes at their instants.
+  const held = await payload(page, url);
+  assert.doesNotMatch(held.toml, /workers = 60/);
+  assert.equal(historyLength(held.history), 3);
+  assert.deepEqual(errors, []);
+
+  const fresh = await launchBrowser();
+  try {
+    const opened = await openAt(fresh.context, url, shared['sim-time']);
+    assert.deepEqual(opened.stats, shared);
+    assert.equal(await readStat(opened.page, 'load-multiplier'), load);
+    // The design shows as the sender left it: recommendations in the
+    // background.
+    await opened.page.click('#tab-inspector');
+    await opened.page.locator('.component-list button', { hasText: 'service recommendations' }).click();
+    await opened.page.waitForFunction(() => document.querySelector('#lane-toggle')?.textContent.includes('request path'), null, { timeout: 20000 });
+    assert.deepEqual(opened.errors, []);
+  } finally {
+    await fresh.close();
+  }
+  await page.close();
+});
+
+test('a link at a load other than 1× opens at that load and keeps it when shared again', async () => {
+  const page = await site.context.newPage();
+  const errors = collectErrors(page);
+  await page.goto(site.url);
+  await ready(page);
+  await page.selectOption('#library', 'station.toml');
+  await nameIs(page, /two workers/);
+  await ready(page);
+  await page.locator('#load-multiplier').fill('0.301');
+  await page.waitForFunction(() => document.querySelector('[data-testid="load-multiplier"]').textContent.trim() !== '1×');
+  const load = await readStat(page, 'load-multiplier');
+  await page.locator('button.speed', { hasText: '10×' }).click();
+  await page.locator('#play').click();
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid="windows"]').textContent) >= 6, null, { timeout: 30000 });
+  const shared = await pauseAndRead(page);
+  const url = await share(page);
+  assert.deepEqual(errors, []);
+
+  const fresh = await launchBrowser();
+  try {
+    const first = await openAt(fresh.context, url, shared['sim-time']);
+    assert.equal(await readStat(first.page, 'load-multiplier'), load);
+    assert.deepEqual(first.stats, shared);
+    // Shared again by the recipient: the same load, the same run.
+    const again = await share(first.page);
+    const second = await openAt(fresh.context, again, shared['sim-time']);
+    assert.equal(await readStat(second.page, 'load-multiplier'), load);
+    assert.deepEqual(second.stats, shared);
+    assert.deepEqual([...first.errors, ...second.errors], []);
+  } finally {
+    await fresh.close();
+  }
+  await page.close();
+});
+
+test('a link made while comparing opens the same comparison', async () => {
+  const page = await site.context.newPage();
+  const errors = collectErrors(page);
+  await page.goto(site.url);
+  await ready(page);
+  await page.selectOption('#library', 'sync-chain.toml');
+  await nameIs(page, /synchronous chain/);
+  await ready(page);
+  await page.locator('#compare').click();
+  await page.locator('#edit-b[aria-pressed="true"]').waitFor();
+  await page.waitForFunction(() => document.querySelector('#close-compare'));
+  await page.waitForTimeout(500);
+  await page.locator('button.speed', { hasText: '10×' }).click();
+  await page.locator('#play').click();
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid="windows"]').textContent) >= 4, null, { timeout: 30000 });
+  // B, live: recommendations into the background.
+  await page.click('#tab-inspector');
+  await page.locator('.component-list button', { hasText: 'service recommendations' }).click();
+  await page.locator('#lane-toggle').click();
+  await page.waitForFunction(() => document.querySelector('#lane-toggle')?.textContent.includes('request path'), null, { timeout: 20000 });
+  await page.waitForFunction(() => document.querySelector('[data-testid="compare-p99-b"]')
+    && Number(document.querySelector('[data-testid="windows"]').textContent) >= 12, null, { timeout: 60000 });
+  const shared = await pauseAndRead(page);
+  // Both workers have paused and their last frames are in: the table holds
+  // still.
+  let table = await page.locator('[data-testid="compare-table"]').textContent();
+  for (let settled = 0; settled < 2;) {
+    await page.waitForTimeout(400);
+    const now = await page.locator('[data-testid="compare-table"]').textContent();
+    settled = now === table ? settled + 1 : 0;
+    table = now;
+  }
+  const url = await share(page);
+  assert.match(await readStat(page, 'share-status'), /both variants/);
+  const held = await payload(page, url);
+  assert.ok(held.b && historyLength(held.b.history) >= 1, 'B with its lane switch');
+  assert.deepEqual(errors, []);
+
+  const fresh = await launchBrowser();
+  try {
+    const opened = await openAt(fresh.context, url, shared['sim-time']);
+    assert.deepEqual(opened.stats, shared);
+    await opened.page.locator('#close-compare').waitFor();
+    await opened.page.waitForFunction(
+      (t) => document.querySelector('[data-testid="compare-table"]')?.textContent === t,
+      table,
+      { timeout: 60000 },
+    ).catch(() => {});
+    assert.equal(await opened.page.locator('[data-testid="compare-table"]').textContent(), table);
+    assert.deepEqual(opened.errors, []);
+  } finally {
+    await fresh.close();
+  }
+  await page.close();
+});
+
 test('corrupt, truncated, newer and hostile links are explained, and the user\'s work is kept', async () => {
   const page = await site.context.newPage();
   await page.goto(site.url);
@@ -87,7 +288,7 @@ test('corrupt, truncated, newer and hostile links are explained, and the user\'s
   const fragment = good.split('#')[1];
 
   const cases = [
-    [`${base}#v1.${fragment.slice(3, 3 + Math.floor((fragment.length - 3) / 2))}`, /damaged or cut short/],
+    [`${base}#v2.${fragment.slice(3, 3 + Math.floor((fragment.length - 3) / 2))}`, /damaged or cut short/],
     [`${base}#v1.not*base64!`, /damaged/],
     [`${base}#v7.AAAA`, /newer scalesim/],
     [`${base}#v1.${'A'.repeat(300000)}`, /characters long/],
@@ -257,7 +458,7 @@ test('the embed example renders two players, and the app offers the snippet', as
   await openMenu(app, '#menu-share');
   await app.locator('#embed-button').click();
   const snippet = await app.locator('#embed-snippet').inputValue();
-  assert.match(snippet, /^<iframe src="[^"]+[?&]embed=1#v1\.[A-Za-z0-9_-]+"/);
+  assert.match(snippet, /^<iframe src="[^"]+[?&]embed=1#v2\.[A-Za-z0-9_-]+"/);
   assert.deepEqual(errors, []);
   await app.close();
   await page.close();

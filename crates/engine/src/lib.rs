@@ -43,5 +43,5 @@ pub use metrics::{
 };
 pub use outcome::Outcome;
 pub use scenario::{Scenario, ScenarioError};
-pub use sim::{Change, NodeGrowth, Overload, Run, RunError, Simulation, Snapshot};
+pub use sim::{NodeGrowth, Overload, Run, RunError, Simulation, Snapshot};
 pub use time::{SimDuration, SimTime};

@@ -393,11 +393,11 @@ fn a_breaker_closes_again_when_the_dependency_recovers() {
     let trips = snap.breakers[0].trips;
     assert!(trips >= 5, "reopened after each failed probe: {trips}");
 
-    sim.apply(scalesim_engine::Change::Set {
-        path: "partner.error_rate".into(),
-        value: "0".into(),
-    })
-    .unwrap();
+    // As the app makes a live edit: on the text, read back, swapped in.
+    let text =
+        scalesim_engine::set::apply_to_text(&dead_dependency(BREAKER), "partner.error_rate", "0")
+            .unwrap();
+    sim.replace_scenario(Scenario::from_toml("b.toml", &text).unwrap()).unwrap();
     let windows = sim.advance_by(scalesim_engine::SimDuration::from_secs(10));
     let last = windows.last().unwrap();
     assert_eq!(last.requests.degraded, 0, "after the next probe succeeds, calls go through again");

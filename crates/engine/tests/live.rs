@@ -1,26 +1,45 @@
-//! The incremental API the UI drives: snapshots, and live changes applied to
-//! a running simulation without a restart.
+//! The incremental API the UI drives: snapshots, the load multiplier, and
+//! live edits applied to a running simulation without a restart, the way
+//! the app's worker applies them (an edit of the text, read back, swapped
+//! in with `replace_scenario`).
 
+use scalesim_engine::edit::{self, Edit};
 use scalesim_engine::scenario::Mode;
-use scalesim_engine::{Change, Scenario, SimDuration, Simulation, WindowReport};
+use scalesim_engine::{Scenario, SimDuration, Simulation, WindowReport};
+
+const CHECKOUT: &str = include_str!("../../../scenarios/checkout.toml");
 
 fn checkout() -> Scenario {
-    let text = include_str!("../../../scenarios/checkout.toml");
-    Scenario::from_toml("checkout.toml", text).unwrap()
+    Scenario::from_toml("checkout.toml", CHECKOUT).unwrap()
 }
 
 fn p99_of(windows: &[WindowReport]) -> f64 {
     windows.last().map(|w| w.latency_ms.p99).unwrap_or_default()
 }
 
+/// Applies `edit` to the run as the worker does: on the text, read back,
+/// swapped into the running simulation; the text is kept only on success.
+fn edit_live(sim: &mut Simulation, text: &mut String, edit: &Edit) -> Result<(), String> {
+    let edited = edit::apply(text, edit)?;
+    let scenario = Scenario::from_toml("checkout.toml", &edited).map_err(|e| e.to_string())?;
+    sim.replace_scenario(scenario).map_err(|e| e.to_string())?;
+    *text = edited;
+    Ok(())
+}
+
+fn set(path: &str, value: &str) -> Edit {
+    Edit::Set { path: path.into(), value: value.into() }
+}
+
 #[test]
 fn dragging_a_call_to_async_changes_the_running_system() {
-    let mut sim = Simulation::new(checkout()).unwrap();
+    let (mut sim, mut text) = (Simulation::new(checkout()).unwrap(), CHECKOUT.to_owned());
     let before = sim.advance_by(SimDuration::from_secs(30));
     let timeouts: u64 = before[20..].iter().map(|w| w.requests.timeout).sum();
     assert!(timeouts > 1000, "the sync chain collapses first: {timeouts} timeouts");
 
-    sim.apply(Change::CallMode { node: "api".into(), call: 0, mode: Mode::Async }).unwrap();
+    let drag = Edit::SetLane { id: "payments".into(), mode: Mode::Async };
+    edit_live(&mut sim, &mut text, &drag).unwrap();
     assert_eq!(sim.scenario().nodes[0].calls[0].mode, Mode::Async);
     // The backlog built up while sync drains, then users get the api alone.
     let after = sim.advance_by(SimDuration::from_secs(120));
@@ -34,15 +53,13 @@ fn dragging_a_call_to_async_changes_the_running_system() {
 fn setting_a_parameter_live_takes_effect() {
     let mut scenario = checkout();
     scenario.scenario.seed = 3;
+    let mut text = CHECKOUT.replace("seed = 42", "seed = 3");
     let mut sim = Simulation::new(scenario).unwrap();
-    sim.apply(Change::Set {
-        path: "payments.latency".into(),
-        value: r#"{ dist = "exp", mean = "5ms" }"#.into(),
-    })
-    .unwrap();
+    let latency = set("payments.latency", r#"{ dist = "exp", mean = "5ms" }"#);
+    edit_live(&mut sim, &mut text, &latency).unwrap();
     let w = sim.advance_by(SimDuration::from_secs(20));
     let busy = w.last().unwrap().nodes[0].utilization;
-    sim.apply(Change::Set { path: "api.workers".into(), value: "64".into() }).unwrap();
+    edit_live(&mut sim, &mut text, &set("api.workers", "64")).unwrap();
     let w = sim.advance_by(SimDuration::from_secs(20));
     let busy_after = w.last().unwrap().nodes[0].utilization;
     assert!(busy_after < busy * 0.5, "4× the workers: {busy} → {busy_after}");
@@ -54,7 +71,7 @@ fn the_load_multiplier_scales_offered_load() {
     let mut sim = Simulation::new(checkout()).unwrap();
     let w = sim.advance_by(SimDuration::from_secs(5));
     let base = w.last().unwrap().requests.offered as f64;
-    sim.apply(Change::LoadMultiplier { multiplier: 10.0 }).unwrap();
+    sim.set_load_multiplier(10.0).unwrap();
     let w = sim.advance_by(SimDuration::from_secs(5));
     let scaled = w.last().unwrap().requests.offered as f64;
     assert!((scaled / base / 10.0 - 1.0).abs() < 0.1, "{base} → {scaled}");
@@ -62,20 +79,21 @@ fn the_load_multiplier_scales_offered_load() {
 
 #[test]
 fn bad_live_changes_are_refused_and_lose_nothing() {
-    let mut sim = Simulation::new(checkout()).unwrap();
+    let (mut sim, mut text) = (Simulation::new(checkout()).unwrap(), CHECKOUT.to_owned());
     sim.advance_by(SimDuration::from_secs(2));
     let before = sim.scenario().clone();
-    assert!(sim.apply(Change::LoadMultiplier { multiplier: f64::NAN }).is_err());
-    assert!(
-        sim.apply(Change::CallMode { node: "nope".into(), call: 0, mode: Mode::Async }).is_err()
-    );
-    let err = sim.apply(Change::Set { path: "api.workers".into(), value: "0".into() }).unwrap_err();
-    assert!(err.to_string().contains("workers"), "{err}");
-    let mut fewer = before.clone();
-    fewer.nodes.pop();
-    fewer.nodes[0].calls.clear();
-    assert!(sim.apply(Change::Replace { scenario: Box::new(fewer) }).is_err());
+    assert!(sim.set_load_multiplier(f64::NAN).is_err());
+    let lane = Edit::SetLane { id: "nope".into(), mode: Mode::Async };
+    assert!(edit_live(&mut sim, &mut text, &lane).is_err());
+    let err = edit_live(&mut sim, &mut text, &set("api.workers", "0")).unwrap_err();
+    assert!(err.contains("workers"), "{err}");
+    // Another set of components cannot be swapped in: the app starts a
+    // fresh run for it instead.
+    let more = Edit::AddNode { kind: "service".into(), position: None, behind: None };
+    let err = edit_live(&mut sim, &mut text, &more).unwrap_err();
+    assert!(err.contains("restart"), "{err}");
     assert_eq!(sim.scenario(), &before, "a refused change leaves the scenario as it was");
+    assert_eq!(text, CHECKOUT, "and the text too");
     sim.advance_by(SimDuration::from_secs(2));
     assert!(sim.conserved());
 }

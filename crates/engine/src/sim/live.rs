@@ -1,5 +1,6 @@
 //! The incremental API's views and edits: snapshots for the topology
-//! view, and live changes applied to the running simulation.
+//! view, the load multiplier, and an edited scenario swapped into the
+//! running simulation.
 
 use super::*;
 
@@ -49,20 +50,6 @@ pub struct BreakerView {
     pub state: BreakerState,
     /// Times it opened so far.
     pub trips: u64,
-}
-
-/// A live change to a running simulation.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(tag = "change", rename_all = "snake_case")]
-pub enum Change {
-    /// Scale every open-loop load's rate (the UI's load slider).
-    LoadMultiplier { multiplier: f64 },
-    /// Switch a call between sync and async.
-    CallMode { node: String, call: usize, mode: Mode },
-    /// Set one parameter by path, as `scalesim run --set` does.
-    Set { path: String, value: String },
-    /// Replace the whole scenario, keeping what is in flight (the editor).
-    Replace { scenario: Box<Scenario> },
 }
 
 impl Simulation {
@@ -137,33 +124,6 @@ impl Simulation {
         Ok(())
     }
 
-    /// Applies a live change; the run goes on from the current state.
-    pub fn apply(&mut self, change: Change) -> Result<(), ScenarioError> {
-        match change {
-            Change::LoadMultiplier { multiplier } => self.set_load_multiplier(multiplier),
-            Change::CallMode { node, call, mode } => {
-                let mut scenario = self.scenario.clone();
-                let target = scenario
-                    .nodes
-                    .iter_mut()
-                    .find(|n| n.id == node)
-                    .and_then(|n| n.calls.get_mut(call))
-                    .ok_or_else(|| {
-                        single_problem("call", format!("node `{node}` has no call {call}"))
-                    })?;
-                target.mode = mode;
-                self.replace_scenario(scenario)
-            }
-            Change::Set { path, value } => {
-                let mut scenario = self.scenario.clone();
-                crate::set::apply(&mut scenario, &path, &value)
-                    .map_err(|message| single_problem(&path, message))?;
-                self.replace_scenario(scenario)
-            }
-            Change::Replace { scenario } => self.replace_scenario(*scenario),
-        }
-    }
-
     /// Why `scenario` cannot replace the running one live (different nodes
     /// or loads, a node of another kind, another fault timeline), or
     /// `None` when it can: the editor then starts a fresh run instead.
@@ -190,8 +150,8 @@ impl Simulation {
     }
 
     /// Swaps in an edited scenario with the same nodes and loads (by id and
-    /// order); in-flight work continues under the new parameters (what
-    /// [`Change::Replace`] does).
+    /// order); in-flight work continues under the new parameters. Every
+    /// live edit in the app comes here, as a text edit read back.
     pub fn replace_scenario(&mut self, scenario: Scenario) -> Result<(), ScenarioError> {
         if let Some(reason) = self.restart_needed(&scenario) {
             return Err(single_problem("scenario", reason));
