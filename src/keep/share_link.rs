@@ -228,6 +228,9 @@ fn check(variant: &Variant) -> Result<(), LinkError> {
     if variant.file.len() > 200 || variant.file.contains(['/', '\\']) {
         return refuse("its file name is not a file name");
     }
+    if variant.time_ns > scalesim_engine::limits::MAX_DURATION.as_nanos() {
+        return refuse("its time is past the longest run scalesim plays (366 days)");
+    }
     if let Err(why) = replay::check_history(&variant.history) {
         return Err(LinkError::NotAScenario(why));
     }
@@ -343,6 +346,12 @@ mod tests {
         assert!(read_payload(negative.as_bytes()).is_err());
         let huge_load = r#"{"file":"a.toml","toml":"","seed":1,"time_ns":1,"load":1e9}"#;
         assert!(read_payload(huge_load.as_bytes()).is_err());
+        // A time past the longest run: refused, so no link keeps the worker
+        // at full speed for ever.
+        let forever =
+            format!(r#"{{"file":"a.toml","toml":"","seed":1,"time_ns":{},"load":1}}"#, u64::MAX);
+        let err = read_payload(forever.as_bytes()).unwrap_err();
+        assert!(err.to_string().contains("366 days"), "{err}");
         for e in [LinkError::NotALink, LinkError::Newer(7), LinkError::Truncated, LinkError::TooBig]
         {
             assert!(e.to_string().contains("Your own work is kept"));

@@ -150,7 +150,12 @@ impl Runner {
                 match replayed {
                     Ok(()) => {
                         runner.report_replay();
-                        runner.run_to = Some(SimTime::from_nanos(time_ns));
+                        // No further than the scenario runs: a link's time
+                        // cannot keep the worker at full speed for ever.
+                        let end = runner.run.as_ref().map_or(SimTime::ZERO, |r| {
+                            SimTime::ZERO + r.sim().scenario().scenario.duration
+                        });
+                        runner.run_to = Some(SimTime::from_nanos(time_ns).min(end));
                         runner.playing = true;
                         runner.last_tick_ms = js_sys::Date::now();
                         runner.schedule_tick();
@@ -225,7 +230,7 @@ impl Runner {
             ToWorker::Apply { change, id } => match runner.apply(change) {
                 Ok(restarted) => {
                     let toml = runner.run.as_ref().map(|r| r.text().to_owned()).unwrap_or_default();
-                    let outline = outline::outline(&toml).unwrap_or_default();
+                    let outline = runner.outline_of(&toml);
                     runner.post(&FromWorker::Applied { toml, id, outline, restarted });
                     // The new state shows at once, even while paused.
                     runner.post_frame(Vec::new());
@@ -279,7 +284,20 @@ impl Runner {
     /// Shows `run` from where it stands, paused, and tells the page what it
     /// is; `edited`: it restarts an edited scenario (components added,
     /// removed or renamed).
+    /// The editor's outline of `text`, which has just been read and
+    /// validated; should the outline's reading still fail, the page is told
+    /// why (its canvas and inspector would otherwise go blank unexplained).
+    fn outline_of(&self, text: &str) -> scalesim_engine::outline::Outline {
+        outline::outline(text).unwrap_or_else(|why| {
+            self.post(&FromWorker::Error {
+                message: format!("The editor cannot show this scenario's components: {why}"),
+            });
+            Default::default()
+        })
+    }
+
     fn start(&mut self, run: Run, edited: bool) {
+        let outline = self.outline_of(run.text());
         let scenario = run.sim().scenario();
         let meta = &scenario.scenario;
         self.post(&FromWorker::Loaded(ScenarioInfo {
@@ -297,7 +315,7 @@ impl Runner {
                     l.rate.map(|r| format!("load.{}.rate={}..{}:8", l.id, r * 0.25, r * 2.0))
                 })
                 .unwrap_or_default(),
-            outline: outline::outline(run.text()).unwrap_or_default(),
+            outline,
             edited,
         }));
         self.run = Some(run);
@@ -316,7 +334,7 @@ impl Runner {
         let error = run.take_replay_error();
         if run.take_replayed() {
             let toml = run.text().to_owned();
-            let outline = outline::outline(&toml).unwrap_or_default();
+            let outline = self.outline_of(&toml);
             self.post(&FromWorker::Applied { toml, id: 0, outline, restarted: false });
         }
         if let Some(message) = error {
