@@ -622,14 +622,8 @@ impl Scenario {
         diagnostics::parse(file, text)
     }
 
-    /// The scenario as TOML, readable by [`Scenario::from_toml`]; empty if
-    /// it cannot be written (see [`Scenario::try_to_toml`], which says why).
-    pub fn to_toml(&self) -> String {
-        self.try_to_toml().unwrap_or_default()
-    }
-
-    /// The scenario as TOML, or why it cannot be written (e.g. a number
-    /// TOML has no way to write).
+    /// The scenario as TOML, readable by [`Scenario::from_toml`], or why it
+    /// cannot be written (e.g. a number TOML has no way to write).
     pub fn try_to_toml(&self) -> Result<String, String> {
         toml::to_string(self).map_err(|e| format!("cannot write the scenario as TOML: {e}"))
     }
