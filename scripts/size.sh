@@ -19,7 +19,7 @@
 # tabs, saturation in words, rolling p99) with the overload checks (about
 # 29 kB, 533 measured after them); and the format's ranges, whole-number
 # and duration sweeps and messages in words (about 14 kB). Then to 570 kB
-# (562 measured): links that replay the run's live changes and share a
+# (564 measured): links that replay the run's live changes and share a
 # comparison (about 7 kB; the history travels in the `wire` encoding the
 # page and worker already share, which saved 19 kB over a JSON reader).
 set -euo pipefail
