@@ -29,6 +29,7 @@ use crate::canvas::topology_layout::{
     self as tl, EdgeRef, ItemRef, Lane, Layout, NODE_H, NODE_W, PORT_R, Selection,
 };
 use crate::charts::chart_data;
+use crate::insight::Saturation;
 
 /// Dots alive at most, and spawned a second: the drawing budget.
 const DOT_CAP: usize = 400;
@@ -70,10 +71,9 @@ pub struct Props {
     /// zooms).
     #[prop_or(true)]
     pub editable: bool,
-    /// Saturated nodes: `(node index, offered load over capacity)`, marked
-    /// on their boxes.
+    /// Saturated nodes, marked under their boxes.
     #[prop_or_default]
-    pub saturated: Rc<Vec<(usize, f64)>>,
+    pub saturated: Rc<Vec<Saturation>>,
 }
 
 /// A gesture under way.
@@ -91,7 +91,7 @@ struct Scene {
     remembered: HashMap<String, [f64; 2]>,
     snapshot: Option<Rc<Snapshot>>,
     window: Option<Rc<WindowReport>>,
-    saturated: Rc<Vec<(usize, f64)>>,
+    saturated: Rc<Vec<Saturation>>,
     traffic: Vec<EdgeTraffic>,
     playing: bool,
     selected: Option<Selection>,
@@ -903,7 +903,7 @@ fn draw(s: &Scene, ctx: &CanvasRenderingContext2d, dpr: f64, css_w: f64, ts: f64
                     let bucket = ((utilization * 10.0) as usize).min(9);
                     fills[bucket].push((x + 2.0, y + NODE_H - 2.0 - h, NODE_W - 4.0, h));
                 }
-                let saturated = s.saturated.iter().find(|(k, _)| *k == n).map(|(_, r)| *r);
+                let saturated = s.saturated.iter().find(|x| x.node == n).map(Saturation::ratio);
                 let failing = report.is_some_and(|r| {
                     let bad = r.outcomes.error + r.outcomes.timeout + r.rejected;
                     r.arrivals > 0 && bad as f64 > 0.02 * r.arrivals as f64

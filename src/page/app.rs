@@ -58,6 +58,9 @@ pub struct AppState {
     load_multiplier: f64,
     history: History,
     error: Option<String>,
+    /// Why the run stopped for good (an overload, a zero-time loop), until
+    /// it is restarted.
+    stopped: Option<(String, bool)>,
     /// The loaded scenario's title and explanation.
     scenario: Option<ScenarioInfo>,
     /// The latest formula check.
@@ -189,6 +192,10 @@ impl Reducible for AppState {
                 next.error = Some(message);
                 next.playing = false;
                 next.sweep_progress = None;
+            }
+            Action::Report(FromWorker::Stopped { message, overload }) => {
+                next.stopped = Some((message, overload));
+                next.playing = false;
             }
             Action::Report(FromWorker::SweepProgress { done, total }) => {
                 // `total == 0`: the worker confirms a cancel.
@@ -870,13 +877,11 @@ pub fn app() -> Html {
             </span>
         }
     });
-    let saturated = {
+    // Judged once a window, for the strip and the canvas alike.
+    let saturated: Rc<Vec<insight::Saturation>> = {
         let windows = edited_state.history.windows.clone();
-        use_memo(edited_state.history.version, move |_| {
-            insight::saturated(&windows[..]).iter().map(|s| (s.node, s.ratio())).collect::<Vec<_>>()
-        })
+        use_memo(edited_state.history.version, move |_| insight::saturated(&windows[..]))
     };
-    let saturated: Rc<Vec<(usize, f64)>> = Rc::new((*saturated).clone());
     let editor = html! {
         <section class="stage" aria-label="Topology and editor">
             <div class="editor-bar">
@@ -901,7 +906,7 @@ pub fn app() -> Html {
                 on_select={on_select.clone()}
                 on_edit={on_edit.clone()}
                 scenario_key={edited_state.scenario_key * 2 + u64::from(*editing_b && comparing)}
-                {saturated} />
+                saturated={saturated.clone()} />
         </section>
     };
     let compare = comparing.then(|| {
@@ -1178,7 +1183,8 @@ pub fn app() -> Html {
                 <FigureStrip name={state.scenario.as_ref().map(|s| AttrValue::from(s.name.clone())).unwrap_or_default()}
                     windows={edited_state.history.windows.clone()} version={edited_state.history.version}
                     names={node_names.clone()} variant={comparing.then(|| AttrValue::Static(if *editing_b { "B" } else { "A" }))}
-                    events={edited_state.events} rolling={edited_state.rolling} />
+                    events={edited_state.events} rolling={edited_state.rolling}
+                    saturated={saturated.clone()} />
                 if let Some(message) = state.crashed.as_ref().or(state_b.crashed.as_ref()) {
                     <div class="error crash" role="alert" data-testid="crash">
                         <p>{ message.clone() }</p>
@@ -1193,8 +1199,8 @@ pub fn app() -> Html {
                 if let Some(message) = &state.open_error {
                     <div class="error link-error" role="alert">{ message.clone() }</div>
                 }
-                if let Some(message) = &state.error {
-                    if message.starts_with("overload:") {
+                if let Some((message, overload)) = &state.stopped {
+                    if *overload {
                         <div class="error overload" role="alert" data-testid="overload">
                             <p class="overload-head"><strong>{"The run stopped: more work piled up than a tab can hold."}</strong>
                                 {" What it measured until then stays on screen. "}
@@ -1204,6 +1210,9 @@ pub fn app() -> Html {
                     } else {
                         <div class="error" role="alert">{ message.clone() }</div>
                     }
+                }
+                if let Some(message) = &state.error {
+                    <div class="error" role="alert">{ message.clone() }</div>
                 }
             </div>
             <nav class="views" aria-label="Views">{ for view_tabs }</nav>

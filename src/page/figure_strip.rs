@@ -10,7 +10,7 @@ use scalesim_engine::{LatencyStats, WindowReport};
 use yew::prelude::*;
 
 use crate::format::{self, ABSENT};
-use crate::insight;
+use crate::insight::{self, Saturation};
 
 /// Events per simulated second from which a run is called heavy: about
 /// what the engine processes in a second of a browser worker's time.
@@ -33,6 +33,9 @@ pub struct FigureStripProps {
     /// User latency over the last few windows together.
     #[prop_or_default]
     pub rolling: Option<LatencyStats>,
+    /// The saturated nodes, most overloaded first (judged once a window).
+    #[prop_or_default]
+    pub saturated: Rc<Vec<Saturation>>,
 }
 
 /// The figure strip.
@@ -40,7 +43,6 @@ pub struct FigureStripProps {
 pub fn figure_strip(props: &FigureStripProps) -> Html {
     let w = &props.windows[..];
     let f = insight::figures(w);
-    let saturated = insight::saturated(w);
     let fig = |id: &'static str, label: &'static str, value: String, title: &'static str| {
         html! {
             <span class="fig" {title}><span class="label">{label}</span>
@@ -64,6 +66,7 @@ pub fn figure_strip(props: &FigureStripProps) -> Html {
     let events_per_sim_s =
         w.last().filter(|l| l.end_s > 0.0).map(|l| props.events as f64 / l.end_s);
     let heavy = events_per_sim_s.is_some_and(|r| r >= HEAVY_EVENTS_PER_SIM_S);
+    let saturated = &props.saturated;
     let status = match saturated.first() {
         Some(s) => {
             let name = props.names.get(s.node).map_or("a node", String::as_str);

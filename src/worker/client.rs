@@ -52,7 +52,7 @@ impl SimWorker {
         let on_error = Closure::<dyn FnMut(ErrorEvent)>::new(move |event: ErrorEvent| {
             event.prevent_default();
             on_report.emit(FromWorker::Error {
-                message: format!("the simulation worker failed: {}", event.message()),
+                message: format!("{}: {}", crate::crash::WORKER_FAILED, event.message()),
             });
         });
         worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));

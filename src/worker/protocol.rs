@@ -155,6 +155,10 @@ pub enum FromWorker {
     Frame(Frame),
     /// Something went wrong, in words for the user.
     Error { message: String },
+    /// The run stopped and cannot go on: at the bound on work in flight
+    /// (`overload`, the page offers a restart at 1×) or in a zero-time loop.
+    /// What was measured until then stays.
+    Stopped { message: String, overload: bool },
     /// Live change `id` took effect; `toml` is the scenario's text with it,
     /// which the page keeps so a restarted worker loses no edit. Id 0: a
     /// share link's changes, replayed.

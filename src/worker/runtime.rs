@@ -400,13 +400,13 @@ impl Runner {
             };
             windows.extend(run.advance_until(step_end));
         }
-        let stalled = run.sim().stalled().map(str::to_owned);
+        let stalled = run.sim().stalled().map(|m| (m.to_owned(), run.sim().overload().is_some()));
         let arrived = run_to.is_some_and(|t| run.now() >= t);
         runner.report_replay();
-        if let Some(message) = stalled {
+        if let Some((message, overload)) = stalled {
             runner.playing = false;
             runner.run_to = None;
-            runner.post(&FromWorker::Error { message });
+            runner.post(&FromWorker::Stopped { message, overload });
             runner.post_frame(windows);
             return;
         }

@@ -410,6 +410,7 @@ wire_enum!(FromWorker {
     9 => BenchResult { name, customers_per_s },
     10 => BenchDone { memory },
     11 => Recorded { run, complete },
+    12 => Stopped { message, overload },
 });
 
 #[cfg(test)]
@@ -546,6 +547,7 @@ error_rate = 0.3
             }),
             busy_frame(),
             FromWorker::Error { message: "e".into() },
+            FromWorker::Stopped { message: "overload: …".into(), overload: true },
             FromWorker::Applied { toml: "t".into(), id: 7, outline, restarted: true },
             FromWorker::Refused { id: 8, message: "m".into() },
             FromWorker::SweepProgress { done: 1, total: 2 },
