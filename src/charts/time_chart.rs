@@ -294,14 +294,15 @@ fn draw(
         let s = &data.series[i];
         let c = color(s.color);
         let points = s.points.iter().copied();
-        if data.stacked {
-            chart
-                .draw_series(AreaSeries::new(points, 0.0, c.mix(0.85)).border_style(c))
-                .map_err(|e| e.to_string())?;
-        } else if s.points.len() == 1 {
-            // One window so far: a dot, where a line has nothing to join.
+        if s.points.len() == 1 {
+            // One window so far: a dot, where a line or a band has nothing
+            // to join.
             chart
                 .draw_series(points.map(|p| Circle::new(p, px(3.0), c.filled())))
+                .map_err(|e| e.to_string())?;
+        } else if data.stacked {
+            chart
+                .draw_series(AreaSeries::new(points, 0.0, c.mix(0.85)).border_style(c))
                 .map_err(|e| e.to_string())?;
         } else {
             chart
