@@ -238,3 +238,81 @@ pub async fn record(canvas: &HtmlCanvasElement, seconds: u32, name: &str) -> Res
 pub async fn sleep_ms(ms: i32) {
     gloo_timers::future::TimeoutFuture::new(ms.max(0) as u32).await;
 }
+
+/// Whether the page draws dark: the theme an embed asked for
+/// (`data-theme` on the root element, set by the player), else the
+/// reader's `prefers-color-scheme`.
+pub fn dark_theme() -> bool {
+    let window = web_sys::window();
+    let asked = window
+        .as_ref()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+        .and_then(|root| root.get_attribute("data-theme"));
+    match asked.as_deref() {
+        Some("dark") => true,
+        Some("light") => false,
+        _ => window
+            .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
+            .is_some_and(|m| m.matches()),
+    }
+}
+
+/// Sets (or, with `None`, removes) an attribute of the root element.
+pub fn set_root_attribute(name: &str, value: Option<&str>) {
+    let root = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element());
+    if let Some(root) = root {
+        let _ = match value {
+            Some(v) => root.set_attribute(name, v),
+            None => root.remove_attribute(name),
+        };
+    }
+}
+
+/// Removes the static "loading" note `index.html` shows until the Wasm
+/// module runs.
+pub fn remove_boot_note() {
+    if let Some(note) =
+        web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("boot"))
+    {
+        note.remove();
+    }
+}
+
+/// Whether the page runs inside a frame of another page.
+pub fn in_frame() -> bool {
+    let Some(window) = web_sys::window() else { return false };
+    match window.parent() {
+        Ok(Some(parent)) => !js_sys::Object::is(&parent, &window),
+        _ => false,
+    }
+}
+
+/// Tells the page around the frame how tall this page is, as
+/// `{type: "scalesim:height", height}` (the custom element's script sizes
+/// the frame from it). Only a height goes out, so any origin may read it.
+pub fn post_height_to_parent(height: f64) {
+    let Some(window) = web_sys::window() else { return };
+    let Ok(Some(parent)) = window.parent() else { return };
+    let message = js_sys::Object::new();
+    let ok = Reflect::set(&message, &"type".into(), &"scalesim:height".into())
+        .and_then(|_| Reflect::set(&message, &"height".into(), &height.into()));
+    if ok.is_ok() {
+        let _ = parent.post_message(&message, "*");
+    }
+}
+
+/// Opens `url` in a new tab; `false` when the browser (or a sandboxed
+/// frame) would not.
+pub fn open_tab(url: &str) -> bool {
+    // Not "noopener" in the features: the browser then answers null even
+    // when it opened the tab. The opener is cut by hand instead.
+    let opened = web_sys::window().and_then(|w| w.open_with_url_and_target(url, "_blank").ok());
+    match opened.flatten() {
+        Some(tab) => {
+            let _ = Reflect::set(&tab, &"opener".into(), &JsValue::NULL);
+            true
+        }
+        None => false,
+    }
+}

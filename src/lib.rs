@@ -20,6 +20,7 @@ pub mod crash;
 pub mod edit_history;
 pub mod fields;
 pub mod format;
+pub mod headline;
 pub mod insight;
 pub mod keep;
 pub mod library;

@@ -3,11 +3,18 @@
 
 #[cfg(target_arch = "wasm32")]
 fn main() {
-    if scalesim_web::browser::in_worker() {
+    use scalesim_web::browser;
+    if browser::in_worker() {
         scalesim_web::worker::runtime::start();
-    } else if scalesim_web::browser::query("bench").as_deref() == Some("1") {
-        // `?bench=1` is the engine benchmark page; anything else the app.
+        return;
+    }
+    browser::remove_boot_note();
+    if browser::query("bench").as_deref() == Some("1") {
+        // `?bench=1` is the engine benchmark page, `?embed=1` the player
+        // for an iframe; anything else the app.
         yew::Renderer::<scalesim_web::page::bench_page::BenchPage>::new().render();
+    } else if browser::query("embed").as_deref() == Some("1") {
+        yew::Renderer::<scalesim_web::page::player::Player>::new().render();
     } else {
         yew::Renderer::<scalesim_web::page::app::App>::new().render();
     }

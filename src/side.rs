@@ -72,6 +72,10 @@ pub struct Side {
     /// Opened from a share link (variant B of a shared comparison): it
     /// replays its own run, so it is not started over in step with A.
     pub from_link: bool,
+    /// Whether a scenario that cannot run is replaced by the demo (the
+    /// app's own work); an embedded player shows the error instead, and
+    /// plays nothing unrelated under it.
+    demo_fallback: bool,
 }
 
 /// One wait for a record: the promise's resolver and where the answer goes.
@@ -95,7 +99,14 @@ impl Side {
             loaded_once: false,
             recording: VecDeque::new(),
             from_link: false,
+            demo_fallback: true,
         }))
+    }
+
+    /// Never falls back to the demo when its scenario cannot run (the
+    /// embedded player).
+    pub fn without_demo_fallback(&mut self) {
+        self.demo_fallback = false;
     }
 
     /// Keeps this side's work in local storage from now on.
@@ -329,7 +340,9 @@ pub fn spawn(slot: &SideSlot) {
                     // autosave) leaves the demo.
                     let retry = if failed_open {
                         true
-                    } else if side.current.good.0 != crate::page::app::DEMO_FILE {
+                    } else if side.demo_fallback
+                        && side.current.good.0 != crate::page::app::DEMO_FILE
+                    {
                         side.current.good = (
                             crate::page::app::DEMO_FILE.to_owned(),
                             crate::page::app::DEMO_TOML.to_owned(),

@@ -74,6 +74,12 @@ pub struct Props {
     /// Saturated nodes, marked under their boxes.
     #[prop_or_default]
     pub saturated: Rc<Vec<Saturation>>,
+    /// While paused with nothing changed, still draw a frame a second (a
+    /// clip recorded while paused gets frames). Without it (the embedded
+    /// player) the loop requests no animation frame at all until something
+    /// changes: an idle embed costs nothing.
+    #[prop_or(true)]
+    pub idle_redraw: bool,
 }
 
 /// A gesture under way.
@@ -118,6 +124,12 @@ struct Scene {
     drawn_size: [f64; 2],
     /// When the last frame was drawn (animation-frame time, ms).
     drawn_at: f64,
+    /// See [`Props::idle_redraw`].
+    idle_redraw: bool,
+    /// The loop requested no next frame: [`touch`] wakes it.
+    asleep: bool,
+    /// The loop's frame callback, to wake it with.
+    waker: Option<js_sys::Function>,
 }
 
 impl Scene {
@@ -149,6 +161,9 @@ impl Scene {
             dirty: true,
             drawn_size: [0.0, 0.0],
             drawn_at: f64::NEG_INFINITY,
+            idle_redraw: props.idle_redraw,
+            asleep: false,
+            waker: None,
         };
         scene.relayout();
         scene
@@ -242,13 +257,15 @@ pub fn topology_canvas(props: &Props) -> Html {
         s.on_select = props.on_select.clone();
         s.on_edit = props.on_edit.clone();
         s.editable = props.editable;
+        s.idle_redraw = props.idle_redraw;
     }
     // The animation loop, and a wheel listener that may prevent scrolling.
     {
         let (scene, canvas_ref) = (scene.clone(), canvas_ref.clone());
         use_effect_with((), move |_| {
             let alive = Rc::new(std::cell::Cell::new(true));
-            start_loop(scene.clone(), canvas_ref.clone(), alive.clone());
+            let slot = start_loop(scene.clone(), canvas_ref.clone(), alive.clone());
+            let resized = watch_size(&scene, &canvas_ref);
             let wheel = canvas_ref.cast::<HtmlCanvasElement>().map(|canvas| {
                 let scene = scene.clone();
                 // Not passive: the wheel zooms the canvas instead of
@@ -260,6 +277,10 @@ pub fn topology_canvas(props: &Props) -> Html {
                     options,
                     move |e: &web_sys::Event| {
                         let Some(e) = e.dyn_ref::<web_sys::WheelEvent>() else { return };
+                        if !wheel_zooms(&scene.borrow(), e) {
+                            // The page scrolls past a player's diagram.
+                            return;
+                        }
                         e.prevent_default();
                         let factor = if e.delta_y() < 0.0 { 1.1 } else { 1.0 / 1.1 };
                         touch(&scene)
@@ -270,6 +291,13 @@ pub fn topology_canvas(props: &Props) -> Html {
             move || {
                 alive.set(false);
                 drop(wheel);
+                drop(resized);
+                // A sleeping loop has no frame pending to drop itself in.
+                let mut s = scene.borrow_mut();
+                s.waker = None;
+                if s.asleep {
+                    slot.borrow_mut().take();
+                }
             }
         });
     }
@@ -459,14 +487,61 @@ type RoundRect = (f64, f64, f64, f64, f64);
 
 type LoopSlot = Rc<RefCell<Option<Closure<dyn FnMut(f64)>>>>;
 
-/// The scene, to change it: the next animation frame draws it.
+/// The scene, to change it: the next animation frame draws it (waking
+/// the loop if it sleeps).
 fn touch(scene: &RefCell<Scene>) -> std::cell::RefMut<'_, Scene> {
     let mut s = scene.borrow_mut();
     s.dirty = true;
+    if s.asleep
+        && let (Some(window), Some(waker)) = (web_sys::window(), s.waker.as_ref())
+    {
+        let _ = window.request_animation_frame(waker);
+        s.asleep = false;
+    }
     s
 }
 
-fn start_loop(scene: Rc<RefCell<Scene>>, canvas: NodeRef, alive: Rc<std::cell::Cell<bool>>) {
+/// Whether a wheel event zooms the diagram. In the editor it always does;
+/// in the player (not editable) only while the diagram has the focus or
+/// Ctrl/⌘ is held (a pinch on a trackpad holds Ctrl), so a reader
+/// scrolling the page past it is not caught.
+fn wheel_zooms(s: &Scene, e: &web_sys::WheelEvent) -> bool {
+    if s.editable || e.ctrl_key() || e.meta_key() {
+        return true;
+    }
+    let focused = web_sys::window().and_then(|w| w.document()).and_then(|d| d.active_element());
+    let target = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok());
+    matches!((focused, target), (Some(f), Some(t)) if f == t)
+}
+
+/// Wakes the loop when the canvas's box changes size (a sleeping loop
+/// would not notice).
+fn watch_size(scene: &Rc<RefCell<Scene>>, canvas: &NodeRef) -> Option<ResizeWatch> {
+    let canvas = canvas.cast::<HtmlCanvasElement>()?;
+    let scene = scene.clone();
+    let on_resize = Closure::<dyn FnMut()>::new(move || drop(touch(&scene)));
+    let observer = web_sys::ResizeObserver::new(on_resize.as_ref().unchecked_ref()).ok()?;
+    observer.observe(&canvas);
+    Some(ResizeWatch { observer, _on_resize: on_resize })
+}
+
+/// A size watch, undone when dropped.
+struct ResizeWatch {
+    observer: web_sys::ResizeObserver,
+    _on_resize: Closure<dyn FnMut()>,
+}
+
+impl Drop for ResizeWatch {
+    fn drop(&mut self) {
+        self.observer.disconnect();
+    }
+}
+
+fn start_loop(
+    scene: Rc<RefCell<Scene>>,
+    canvas: NodeRef,
+    alive: Rc<std::cell::Cell<bool>>,
+) -> LoopSlot {
     let slot: LoopSlot = Rc::new(RefCell::new(None));
     let next = slot.clone();
     *slot.borrow_mut() = Some(Closure::new(move |ts: f64| {
@@ -478,13 +553,21 @@ fn start_loop(scene: Rc<RefCell<Scene>>, canvas: NodeRef, alive: Rc<std::cell::C
         if let Some(canvas) = canvas.cast::<HtmlCanvasElement>() {
             frame(&mut scene.borrow_mut(), &canvas, ts);
         }
+        if scene.borrow().asleep {
+            return;
+        }
         if let (Some(window), Some(cb)) = (web_sys::window(), next.borrow().as_ref()) {
             let _ = window.request_animation_frame(cb.as_ref().unchecked_ref());
         }
     }));
-    if let (Some(window), Some(cb)) = (web_sys::window(), slot.borrow().as_ref()) {
-        let _ = window.request_animation_frame(cb.as_ref().unchecked_ref());
+    if let Some(cb) = slot.borrow().as_ref() {
+        let waker: &js_sys::Function = cb.as_ref().unchecked_ref();
+        scene.borrow_mut().waker = Some(waker.clone());
+        if let Some(window) = web_sys::window() {
+            let _ = window.request_animation_frame(waker);
+        }
     }
+    slot
 }
 
 fn now_ms() -> f64 {
@@ -498,9 +581,12 @@ fn frame(s: &mut Scene, canvas: &HtmlCanvasElement, ts: f64) {
     }
     let (css_w, css_h) = (f64::from(canvas.client_width()), f64::from(canvas.client_height()));
     let moving = s.playing || s.drag.is_some();
-    if !moving && !s.dirty && s.drawn_size == [css_w, css_h] && ts - s.drawn_at < IDLE_FRAME_MS {
-        // Paused and unchanged: the picture stands, and the page idles.
+    let unchanged = !moving && !s.dirty && s.drawn_size == [css_w, css_h];
+    if unchanged && (!s.idle_redraw || ts - s.drawn_at < IDLE_FRAME_MS) {
+        // Paused and unchanged: the picture stands, and the page idles;
+        // without idle redraws the loop sleeps until `touch` wakes it.
         s.last_ts = None;
+        s.asleep = !s.idle_redraw;
         return;
     }
     let started = now_ms();
@@ -676,10 +762,7 @@ const DARK: Theme = Theme {
 
 /// The theme the page's `prefers-color-scheme` asks for.
 fn theme() -> &'static Theme {
-    let dark = web_sys::window()
-        .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
-        .is_some_and(|m| m.matches());
-    if dark { &DARK } else { &LIGHT }
+    if crate::browser::dark_theme() { &DARK } else { &LIGHT }
 }
 
 fn draw(s: &Scene, ctx: &CanvasRenderingContext2d, dpr: f64, css_w: f64, ts: f64) {

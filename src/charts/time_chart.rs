@@ -218,10 +218,7 @@ struct Scheme {
 }
 
 fn scheme() -> Scheme {
-    let dark = web_sys::window()
-        .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
-        .is_some_and(|m| m.matches());
-    if dark {
+    if crate::browser::dark_theme() {
         Scheme {
             background: RGBColor(17, 21, 31),
             ink: RGBColor(200, 206, 216),

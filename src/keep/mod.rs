@@ -2,6 +2,7 @@
 //! natively), exports (`export`: CSV, SVG, names), and what the page keeps
 //! in local storage and opens with (`store`).
 
+pub mod embed_snippet;
 pub mod export;
 pub mod share_link;
 

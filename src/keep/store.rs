@@ -94,7 +94,9 @@ pub async fn start_up() -> StartUp {
     StartUp { own, open: None, open_b: None, message: None }
 }
 
-async fn open_link(hash: &str) -> Result<Shared, LinkError> {
+/// The run a share link's fragment (without `#`) holds, decompressed and
+/// read, or why it cannot be.
+pub async fn open_link(hash: &str) -> Result<Shared, LinkError> {
     let compressed = share_link::unwrap_fragment(hash)?;
     let bytes = browser::decompress(&compressed, share_link::MAX_DECOMPRESSED).await.map_err(
         |e| match e {

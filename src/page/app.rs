@@ -19,6 +19,7 @@ use crate::charts::time_chart::{History, TimeChart};
 use crate::keep::{export, share_link, store};
 use crate::library::{self, LESSONS};
 use crate::page::compare_view::CompareView;
+use crate::page::embed_dialog::{self, EmbedDialog, EmbedRequest};
 use crate::page::controls::{LibraryPicker, LoadSlider, SpeedPicker};
 use crate::page::figure_strip::FigureStrip;
 use crate::page::inspector::Inspector;
@@ -300,9 +301,9 @@ pub fn app() -> Html {
     let sweep_form = use_state(SweepForm::default);
 
     // Share, keep and export.
-    let embed = use_state(|| browser::query("embed").as_deref() == Some("1"));
     let share_text = use_state(|| None::<(String, String)>);
-    let embed_snippet = use_state(|| None::<String>);
+    // The embed dialog, while open (`page/embed_dialog`).
+    let embed_request = use_state(|| None::<EmbedRequest>);
     let save_name = use_state(String::new);
     let saved = use_state(store::saved);
     let notice = use_state(|| None::<String>);
@@ -310,7 +311,7 @@ pub fn app() -> Html {
     {
         let (side_a, side_b, dispatch) = (side_a.clone(), side_b.clone(), state.dispatcher());
         let (linked_b, dispatch_b) = (side_b.clone(), state_b.dispatcher());
-        let (editing_b, dash_tab, embedded) = (editing_b.clone(), dash_tab.clone(), *embed);
+        let (editing_b, dash_tab) = (editing_b.clone(), dash_tab.clone());
         use_effect_with((), move |_| {
             let starting = side_a.clone();
             wasm_bindgen_futures::spawn_local(async move {
@@ -327,9 +328,8 @@ pub fn app() -> Html {
                     dispatch.dispatch(Action::OpenFailed(message));
                 }
                 side::spawn(&starting);
-                // A link made while comparing opens the comparison (the
-                // compact player shows A alone).
-                if let Some((file, toml, after)) = start.open_b.filter(|_| !embedded) {
+                // A link made while comparing opens the comparison.
+                if let Some((file, toml, after)) = start.open_b {
                     let sink = Callback::from(move |e: SideEvent| dispatch_b.dispatch(e.into()));
                     *linked_b.borrow_mut() = Some(side::spawn_linked(file, toml, after, sink));
                     dash_tab.set(DashTab::Compare);
@@ -574,19 +574,6 @@ pub fn app() -> Html {
             }
         })
     };
-    // An embedded player's link: the scenario as edited, seed and load, from
-    // time zero.
-    let shared_now = {
-        let side_a = side_a.clone();
-        let seed = state.scenario.as_ref().map(|s| s.seed);
-        let load = state.shown_multiplier();
-        move || {
-            let (file, toml) = side_a.borrow().current.good.clone();
-            let history = Vec::new();
-            let a = share_link::Variant { file, toml, seed, time_ns: 0, load, history };
-            share_link::Shared { a, b: None }
-        }
-    };
     // The link that reproduces the run (both variants while comparing),
     // recorded by the workers: the text at time zero, seed, load, the live
     // changes at their instants, and the time to run to.
@@ -612,31 +599,31 @@ pub fn app() -> Html {
             });
         })
     };
+    // Share ▸ Embed opens the embed dialog on the scenario as it runs.
     let on_embed = {
-        let (shared_now, embed_snippet, dispatch) =
-            (shared_now.clone(), embed_snippet.clone(), state.dispatcher());
+        let (side_a, embed_request, dispatch) =
+            (side_a.clone(), embed_request.clone(), state.dispatcher());
+        let seed = state.scenario.as_ref().map(|s| s.seed);
         let name = state.scenario.as_ref().map(|s| s.name.clone()).unwrap_or_default();
+        let watch = state.scenario.as_ref().and_then(|s| s.watch.clone());
+        let load = state.shown_multiplier();
         Callback::from(move |_| {
-            let shared = shared_now();
-            let (embed_snippet, dispatch, name) =
-                (embed_snippet.clone(), dispatch.clone(), name.clone());
+            let (side_a, embed_request, dispatch) =
+                (side_a.clone(), embed_request.clone(), dispatch.clone());
+            let (name, watch) = (name.clone(), watch.clone());
             wasm_bindgen_futures::spawn_local(async move {
-                match store::link_fragment(&shared).await {
-                    Ok(fragment) => {
-                        let base = browser::page_url();
-                        let sep = if base.contains('?') { '&' } else { '?' };
-                        let title =
-                            name.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;");
-                        embed_snippet.set(Some(format!(
-                            "<iframe src=\"{base}{sep}embed=1#{fragment}\" width=\"760\" height=\"640\" style=\"border:1px solid #ddd;border-radius:8px\" title=\"scalesim: {title}\" loading=\"lazy\"></iframe>"
-                        )));
-                    }
+                match embed_dialog::request_for(&side_a, seed, load, name, watch).await {
+                    Ok(request) => embed_request.set(Some(request)),
                     Err(message) => {
                         dispatch.dispatch(Action::Report(FromWorker::Error { message }))
                     }
                 }
             });
         })
+    };
+    let on_close_embed = {
+        let embed_request = embed_request.clone();
+        Callback::from(move |()| embed_request.set(None))
     };
     let on_save = {
         let (side_a, save_name, saved, notice) =
@@ -936,48 +923,7 @@ pub fn app() -> Html {
         let delay_ms = 20 * i as i32;
         html! { <TimeChart id={id} title={title} y_desc={y} {data} version={version} {delay_ms} /> }
     };
-    let last = state.history.windows.last();
     let sim_time = format!("{:.1} s", state.sim_time_ns as f64 / 1e9);
-    if *embed {
-        // The compact player for an <iframe>: topology, the main chart,
-        // play, the load slider, and the way to the full app.
-        let hash = browser::hash();
-        let open_href = if share_link::looks_like_link(&hash) {
-            format!("{}#{hash}", browser::page_url())
-        } else {
-            browser::page_url()
-        };
-        return html! {
-            <main class="embed">
-                <header class="embed-head">
-                    <strong data-testid="scenario-name">{ state.scenario.as_ref().map(|s| s.name.clone()).unwrap_or_default() }</strong>
-                    <a id="open-full" href={open_href} target="_blank" rel="noopener">{"Open in scalesim ↗"}</a>
-                </header>
-                if let Some(message) = state.open_error.as_ref().or(state.error.as_ref()) {
-                    <div class="error" role="alert">{ message.clone() }</div>
-                }
-                <div class="embed-controls">
-                    <button id="play" class="primary" onclick={on_play} disabled={!state.ready}>
-                        { if state.playing { "Pause" } else { "Play" } }
-                    </button>
-                    <LoadSlider multiplier={state.shown_multiplier()} on_change={on_load.clone()} />
-                    <span class="embed-stat">{"p99 "}<span data-testid="p99">{ format::maybe_duration_ms(insight::figures(&state.history.windows[..]).p99_ms) }</span></span>
-                    <span class="embed-stat" data-testid="sim-time">{ sim_time }</span>
-                </div>
-                <TopologyCanvas
-                    outline={state.outline.clone()}
-                    snapshot={state.snapshot.clone()}
-                    window={last.cloned()}
-                    playing={state.playing}
-                    selected={state.selected.clone()}
-                    on_select={on_select.clone()}
-                    on_edit={on_edit.clone()}
-                    editable={false}
-                    scenario_key={state.scenario_key} />
-                { chart(0, "latency-chart", "User latency per window", "latency (ms)") }
-            </main>
-        };
-    }
     let priced = state.history.windows.iter().any(|w| w.cost_per_million > 0.0);
     let node_tabs = DashTab::visible(priced, comparing);
     let dash_shown = dash_tab.shown(&node_tabs);
@@ -1133,16 +1079,11 @@ pub fn app() -> Html {
                             <button id="share" onclick={on_share} disabled={!state.ready}
                                 title="A link that opens this scenario, seed and load where you are now">{"Copy link"}</button>
                             <button id="embed-button" onclick={on_embed} disabled={!state.ready}
-                                title="An iframe snippet with a compact player of this scenario">{"Embed"}</button>
+                                title="A player of this scenario for a web page or doc: preview, options and snippets">{"Embed…"}</button>
                             if let Some((url, status)) = &*share_text {
                                 <div class="share-link">
                                     <input id="share-url" type="text" readonly=true value={url.clone()} aria-label="Share link" />
                                     <span data-testid="share-status">{ status.clone() }</span>
-                                </div>
-                            }
-                            if let Some(snippet) = &*embed_snippet {
-                                <div class="share-link">
-                                    <textarea id="embed-snippet" readonly=true rows="4" aria-label="Embed snippet" value={snippet.clone()} />
                                 </div>
                             }
                         </div>
@@ -1231,6 +1172,9 @@ pub fn app() -> Html {
                     <div class="dash-body" role="tabpanel" aria-labelledby={dash_shown.id()}>{ dash_body }</div>
                 </div>
             </section>
+            if let Some(request) = &*embed_request {
+                <EmbedDialog request={request.clone()} on_close={on_close_embed} />
+            }
         </main>
     }
 }

@@ -1,5 +1,5 @@
-//! The page's components: the root (`app`, the workbench and the embedded
-//! player), the inspector, the lists (`panels`), the comparison, the models
+//! The page's components: the root (`app`, the workbench), the embedded
+//! player (`player`) and the embed dialog (`embed_dialog`), the inspector, the lists (`panels`), the comparison, the models
 //! page, the benchmark page, and the regions of the workbench that own
 //! their own rendering: the figure strip, the tab bars and the text entry
 //! that keeps a user's draft.
@@ -9,9 +9,11 @@ pub mod bench_page;
 pub mod compare_view;
 pub mod controls;
 pub mod draft_input;
+pub mod embed_dialog;
 pub mod figure_strip;
 pub mod inspector;
 pub mod models_page;
 pub mod panels;
+pub mod player;
 pub mod sweep_panel;
 pub mod tab_bar;
