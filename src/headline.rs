@@ -50,12 +50,8 @@ pub fn value<W: Borrow<WindowReport>>(figure: Figure, windows: &[W]) -> String {
     let shown = match figure {
         Figure::P50 => answered.then(|| format::duration_ms(w.latency_ms.p50)),
         Figure::P99 => answered.then(|| format::duration_ms(w.latency_ms.p99)),
-        Figure::Goodput => {
-            (span > 0.0).then(|| format::rate((r.ok + r.degraded) as f64 / span))
-        }
-        Figure::Failed => {
-            (finished > 0).then(|| format::share(failed as f64 / finished as f64))
-        }
+        Figure::Goodput => (span > 0.0).then(|| format::rate((r.ok + r.degraded) as f64 / span)),
+        Figure::Failed => (finished > 0).then(|| format::share(failed as f64 / finished as f64)),
         Figure::Amplification => {
             (r.offered > 0).then(|| format!("{}×", format::quantity(w.amplification)))
         }
@@ -65,11 +61,7 @@ pub fn value<W: Borrow<WindowReport>>(figure: Figure, windows: &[W]) -> String {
 }
 
 fn cost(per_million: f64) -> String {
-    if per_million >= 100.0 {
-        format!("{per_million:.0}")
-    } else {
-        format!("{per_million:.2}")
-    }
+    if per_million >= 100.0 { format!("{per_million:.0}") } else { format!("{per_million:.2}") }
 }
 
 /// The first sentence of a description, on one line: what the player shows
@@ -134,22 +126,37 @@ mod tests {
         assert_eq!(figure_for_watch(watch("logging-cost.toml").as_deref()), Figure::Cost);
     }
 
+    fn window(start_s: f64, end_s: f64) -> WindowReport {
+        WindowReport {
+            index: 0,
+            start_s,
+            end_s,
+            requests: scalesim_engine::RequestCounts::default(),
+            latency_ms: scalesim_engine::LatencyStats::default(),
+            throughput_rps: 0.0,
+            amplification: 0.0,
+            cost_per_million: 0.0,
+            loads: Vec::new(),
+            nodes: Vec::new(),
+        }
+    }
+
     #[test]
     fn no_data_is_a_dash() {
         let none: [WindowReport; 0] = [];
         for figure in Figure::ALL {
             assert_eq!(value(figure, &none), "–");
         }
-        let empty = WindowReport { start_s: 0.0, end_s: 1.0, ..WindowReport::default() };
-        assert_eq!(value(Figure::P99, &[empty.clone()]), "–");
-        assert_eq!(value(Figure::Failed, &[empty.clone()]), "–");
-        assert_eq!(value(Figure::Cost, &[empty.clone()]), "–");
+        let empty = window(0.0, 1.0);
+        assert_eq!(value(Figure::P99, std::slice::from_ref(&empty)), "–");
+        assert_eq!(value(Figure::Failed, std::slice::from_ref(&empty)), "–");
+        assert_eq!(value(Figure::Cost, std::slice::from_ref(&empty)), "–");
         assert_eq!(value(Figure::Goodput, &[empty]), "0 req/s");
     }
 
     #[test]
     fn figures_in_human_units() {
-        let mut w = WindowReport { start_s: 0.0, end_s: 2.0, ..WindowReport::default() };
+        let mut w = window(0.0, 2.0);
         w.latency_ms.count = 10;
         w.latency_ms.p50 = 4.25;
         w.latency_ms.p99 = 1250.0;

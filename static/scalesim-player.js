@@ -4,6 +4,9 @@
 // from the `scalesim:height` messages the player posts to its parent.
 // Whatever the element holds (a link to the app) shows until this runs,
 // and stays where scripts are not allowed. No dependencies, no storage.
+// A classic script (not a module): a doc page loads it from the app's host
+// without that host sending CORS headers.
+(() => {
 const BORDER_PX = 1;
 const MIN_PX = 120;
 const MAX_PX = 4000;
@@ -41,3 +44,4 @@ class ScalesimPlayer extends HTMLElement {
 }
 
 if (!customElements.get('scalesim-player')) customElements.define('scalesim-player', ScalesimPlayer);
+})();

@@ -544,7 +544,9 @@ fn start_loop(
 ) -> LoopSlot {
     let slot: LoopSlot = Rc::new(RefCell::new(None));
     let next = slot.clone();
+    let looped = scene.clone();
     *slot.borrow_mut() = Some(Closure::new(move |ts: f64| {
+        let scene = &looped;
         if !alive.get() {
             // Unmounted: drop the closure (and with it the scene).
             next.borrow_mut().take();

@@ -27,21 +27,16 @@ pub enum Theme {
 }
 
 /// How tall the frame is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Height {
     /// As tall as the player's content: the custom element follows the
     /// heights the player posts; a bare `<iframe>` gets [`AUTO_GUESS_PX`].
+    #[default]
     Auto,
     /// A fixed height in CSS pixels; the player fills it.
     Px(u32),
     /// Width to height (16:10 is `Aspect(16, 10)`); the player fills it.
     Aspect(u32, u32),
-}
-
-impl Default for Height {
-    fn default() -> Height {
-        Height::Auto
-    }
 }
 
 /// The height a bare `<iframe>` gets for [`Height::Auto`]: what the player
@@ -341,17 +336,36 @@ fn size_rules(height: Height) -> (&'static str, String) {
     }
 }
 
-/// What every snippet needs: the player's URL, the full app's, and the
-/// frame's title.
+/// What every snippet is made of: the app's address, the scenario, the
+/// options and the title.
 pub struct Embed<'a> {
-    pub player: String,
-    pub app: String,
-    pub script: String,
+    pub base: &'a str,
+    pub source: &'a Source,
+    pub options: &'a EmbedOptions,
     pub title: &'a str,
-    pub height: Height,
 }
 
 impl Embed<'_> {
+    /// The player's URL in a frame of fixed height or ratio, which it
+    /// fills (a bare frame cannot follow its content: "auto" becomes
+    /// [`AUTO_GUESS_PX`]).
+    pub fn framed_url(&self) -> String {
+        let options = EmbedOptions { height: self.frame_height(), ..self.options.clone() };
+        player_url(self.base, self.source, &options)
+    }
+
+    /// The height a bare frame gets.
+    pub fn frame_height(&self) -> Height {
+        match self.options.height {
+            Height::Auto => Height::Px(AUTO_GUESS_PX),
+            other => other,
+        }
+    }
+
+    fn app(&self) -> String {
+        app_url(self.base, self.source)
+    }
+
     fn frame_title(&self) -> String {
         format!("scalesim: {}", self.title)
     }
@@ -364,12 +378,12 @@ impl Embed<'_> {
     /// and the fallback link inside (what a host that strips iframes
     /// keeps).
     pub fn iframe(&self) -> String {
-        let (prop, value) = size_rules(self.height);
+        let (prop, value) = size_rules(self.frame_height());
         format!(
             "<iframe src=\"{src}\" title=\"{title}\" loading=\"lazy\" width=\"100%\" style=\"width:100%;{prop}:{value};border:1px solid #d5dbe5;border-radius:8px\"><a href=\"{app}\">{text}</a></iframe>",
-            src = escape_html(&self.player),
+            src = escape_html(&self.framed_url()),
             title = escape_html(&self.frame_title()),
-            app = escape_html(&self.app),
+            app = escape_html(&self.app()),
             text = escape_html(&self.fallback_text()),
         )
     }
@@ -377,14 +391,14 @@ impl Embed<'_> {
     /// The same frame as JSX for MDX (Docusaurus and the like): every
     /// value a JavaScript expression, the style an object, no style string.
     pub fn mdx(&self) -> String {
-        let (prop, value) = size_rules(self.height);
+        let (prop, value) = size_rules(self.frame_height());
         let prop = if prop == "aspect-ratio" { "aspectRatio" } else { prop };
         format!(
             "<iframe src={{{src}}} title={{{title}}} loading=\"lazy\" width=\"100%\" style={{{{ width: \"100%\", {prop}: {value}, border: \"1px solid #d5dbe5\", borderRadius: 8 }}}}><a href={{{app}}}>{{{text}}}</a></iframe>",
-            src = js_string(&self.player),
+            src = js_string(&self.framed_url()),
             title = js_string(&self.frame_title()),
             value = js_string(&value),
-            app = js_string(&self.app),
+            app = js_string(&self.app()),
             text = js_string(&self.fallback_text()),
         )
     }
@@ -394,19 +408,19 @@ impl Embed<'_> {
     /// the chosen height or ratio. The link inside shows until the script
     /// has run, and stays where scripts are not allowed.
     pub fn element(&self) -> String {
-        let size = match self.height {
+        let size = match self.options.height {
             Height::Auto => String::new(),
             Height::Px(_) | Height::Aspect(..) => {
-                let (prop, value) = size_rules(self.height);
+                let (prop, value) = size_rules(self.options.height);
                 format!(" {prop}=\"{}\"", escape_html(&value))
             }
         };
         format!(
-            "<script type=\"module\" src=\"{script}\"></script>\n<scalesim-player src=\"{src}\" title=\"{title}\"{size}><a href=\"{app}\">{text}</a></scalesim-player>",
-            script = escape_html(&self.script),
-            src = escape_html(&self.player),
+            "<script defer src=\"{script}\"></script>\n<scalesim-player src=\"{src}\" title=\"{title}\"{size}><a href=\"{app}\">{text}</a></scalesim-player>",
+            script = escape_html(&element_script_url(self.base)),
+            src = escape_html(&player_url(self.base, self.source, self.options)),
             title = escape_html(&self.frame_title()),
-            app = escape_html(&self.app),
+            app = escape_html(&self.app()),
             text = escape_html(&self.fallback_text()),
         )
     }
@@ -425,20 +439,24 @@ mod tests {
 
     const BASE: &str = "https://docs.example/scalesim/";
 
-    fn embed(source: Source, options: &EmbedOptions, title: &'static str) -> Embed<'static> {
-        Embed {
-            player: player_url(BASE, &source, options),
-            app: app_url(BASE, &source),
-            script: element_script_url(BASE),
-            title,
-            height: options.height,
-        }
+    fn embed(source: Source, options: &EmbedOptions, title: &str) -> Snippets {
+        let e = Embed { base: BASE, source: &source, options, title };
+        Snippets { iframe: e.iframe(), mdx: e.mdx(), element: e.element() }
+    }
+
+    struct Snippets {
+        iframe: String,
+        mdx: String,
+        element: String,
     }
 
     #[test]
     fn a_lesson_embeds_in_the_short_form() {
         let url = player_url(BASE, &Source::Lesson("fanout-tail.toml".into()), &Default::default());
-        assert_eq!(url, "https://docs.example/scalesim/?embed=1&scenario=fanout-tail.toml&height=auto");
+        assert_eq!(
+            url,
+            "https://docs.example/scalesim/?embed=1&scenario=fanout-tail.toml&height=auto"
+        );
         assert_eq!(
             app_url(BASE, &Source::Lesson("fanout-tail.toml".into())),
             "https://docs.example/scalesim/?scenario=fanout-tail.toml"
@@ -498,16 +516,18 @@ mod tests {
     #[test]
     fn hostile_or_absurd_query_values_fall_back() {
         let get = |k: &str| {
-            Some(match k {
-                "t" => "-5",
-                "load" => "1e9",
-                "figure" => "<script>",
-                "show" => "everything",
-                "autoplay" => "yes please",
-                "title" => "   ",
-                _ => "NaN",
-            })
-            .map(str::to_owned)
+            Some(
+                match k {
+                    "t" => "-5",
+                    "load" => "1e9",
+                    "figure" => "<script>",
+                    "show" => "everything",
+                    "autoplay" => "yes please",
+                    "title" => "   ",
+                    _ => "NaN",
+                }
+                .to_owned(),
+            )
         };
         let o = EmbedOptions::from_query(get);
         assert_eq!(o.start_s, 0);
@@ -524,20 +544,23 @@ mod tests {
     #[test]
     fn the_iframe_is_responsive_and_holds_a_fallback_link() {
         let options = EmbedOptions { height: Height::Aspect(16, 10), ..Default::default() };
-        let html = embed(Source::Lesson("sync-chain.toml".into()), &options, "A \"sync\" chain").iframe();
+        let html =
+            embed(Source::Lesson("sync-chain.toml".into()), &options, "A \"sync\" chain").iframe;
         assert!(html.starts_with("<iframe src=\"https://docs.example/scalesim/?embed=1&amp;scenario=sync-chain.toml\""), "{html}");
         assert!(html.contains("width=\"100%\""));
         assert!(html.contains("aspect-ratio:16 / 10"));
         assert!(html.contains("title=\"scalesim: A &quot;sync&quot; chain\""));
         assert!(html.contains("<a href=\"https://docs.example/scalesim/?scenario=sync-chain.toml\">Open “A &quot;sync&quot; chain” in scalesim</a></iframe>"), "{html}");
         let fixed = EmbedOptions { height: Height::Px(5), ..Default::default() };
-        assert!(embed(Source::Lesson("a.toml".into()), &fixed, "a").iframe().contains("height:160px"));
+        assert!(
+            embed(Source::Lesson("a.toml".into()), &fixed, "a").iframe.contains("height:160px")
+        );
     }
 
     #[test]
     fn the_mdx_form_has_no_style_string_and_escapes_into_expressions() {
         let options = EmbedOptions { height: Height::Px(500), ..Default::default() };
-        let jsx = embed(Source::Link("v2.x".into()), &options, "{evil} </iframe> \"q\"").mdx();
+        let jsx = embed(Source::Link("v2.x".into()), &options, "{evil} </iframe> \"q\"").mdx;
         assert!(!jsx.contains("style=\""), "{jsx}");
         assert!(jsx.contains("style={{ width: \"100%\", height: \"500px\""), "{jsx}");
         assert!(jsx.contains("src={\"https://docs.example/scalesim/?embed=1#v2.x\"}"), "{jsx}");
@@ -546,18 +569,27 @@ mod tests {
         assert_eq!(jsx.matches("</iframe>").count(), 1);
         assert!(jsx.contains("<a href={\"https://docs.example/scalesim/#v2.x\"}>"));
         let ratio = EmbedOptions { height: Height::Aspect(4, 3), ..Default::default() };
-        assert!(embed(Source::Link("v2.x".into()), &ratio, "t").mdx().contains("aspectRatio: \"4 / 3\""));
+        assert!(
+            embed(Source::Link("v2.x".into()), &ratio, "t").mdx.contains("aspectRatio: \"4 / 3\"")
+        );
     }
 
     #[test]
     fn the_custom_element_loads_its_script_next_to_the_app() {
-        let html = embed(Source::Lesson("a.toml".into()), &Default::default(), "A").element();
+        let html = embed(Source::Lesson("a.toml".into()), &Default::default(), "A").element;
         let (script, element) = html.split_once('\n').unwrap_or_default();
-        assert_eq!(script, "<script type=\"module\" src=\"https://docs.example/scalesim/scalesim-player.js\"></script>");
+        assert_eq!(
+            script,
+            "<script defer src=\"https://docs.example/scalesim/scalesim-player.js\"></script>"
+        );
         assert!(element.starts_with("<scalesim-player src=\"https://docs.example/scalesim/?embed=1&amp;scenario=a.toml&amp;height=auto\" title=\"scalesim: A\">"), "{element}");
         assert!(element.ends_with("</a></scalesim-player>"));
         let fixed = EmbedOptions { height: Height::Px(400), ..Default::default() };
-        assert!(embed(Source::Lesson("a.toml".into()), &fixed, "A").element().contains(" height=\"400px\">"));
+        assert!(
+            embed(Source::Lesson("a.toml".into()), &fixed, "A")
+                .element
+                .contains(" height=\"400px\">")
+        );
     }
 
     #[test]

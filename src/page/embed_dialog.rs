@@ -41,8 +41,8 @@ pub async fn request_for(
 ) -> Result<EmbedRequest, String> {
     let (file, toml) = side.borrow().current.good.clone();
     let listed = library::LESSONS.iter().any(|l| l.file == file || l.cure == Some(file.as_str()));
-    let shipped = listed
-        && crate::page::app::fetch_text(&library::url(&file)).await.is_ok_and(|t| t == toml);
+    let shipped =
+        listed && crate::page::app::fetch_text(&library::url(&file)).await.is_ok_and(|t| t == toml);
     let source = if shipped {
         Source::Lesson(file)
     } else {
@@ -77,28 +77,28 @@ pub fn embed_dialog(props: &EmbedDialogProps) -> Html {
         let request = request.clone();
         use_state(move || EmbedOptions {
             load: Some(request.load).filter(|l| (*l - 1.0).abs() > 1e-9),
-            title: Some(if request.edited {
-                format!("{} (edited)", request.name)
-            } else {
-                request.name.clone()
-            }),
+            title: request.edited.then(|| format!("{} (edited)", request.name)),
             ..EmbedOptions::default()
         })
     };
     let status = use_state(|| None::<String>);
     let base = embed_snippet::base_of(&browser::page_url()).to_owned();
     let title = options.title.clone().unwrap_or_else(|| request.name.clone());
-    let embed = Embed {
-        player: embed_snippet::player_url(&base, &request.source, &options),
-        app: embed_snippet::app_url(&base, &request.source),
-        script: embed_snippet::element_script_url(&base),
-        title: &title,
-        height: options.height,
-    };
+    let embed = Embed { base: &base, source: &request.source, options: &options, title: &title };
     let forms = [
-        ("iframe", "embed-snippet", "An <iframe> (plain HTML, Markdown that allows HTML)", embed.iframe()),
+        (
+            "iframe",
+            "embed-snippet",
+            "An <iframe> (plain HTML, Markdown that allows HTML)",
+            embed.iframe(),
+        ),
         ("mdx", "embed-mdx", "JSX for MDX (Docusaurus and the like)", embed.mdx()),
-        ("element", "embed-element", "Script and element: sizes itself to its content", embed.element()),
+        (
+            "element",
+            "embed-element",
+            "Script and element: sizes itself to its content",
+            embed.element(),
+        ),
     ];
     let snippets = forms.into_iter().map(|(key, id, label, text)| {
         let status = status.clone();
@@ -122,13 +122,20 @@ pub fn embed_dialog(props: &EmbedDialogProps) -> Html {
             </div>
         }
     });
-    let preview_style = match options.height {
-        Height::Auto => format!("height:{AUTO_GUESS_PX}px"),
-        Height::Px(px) => format!("height:{px}px"),
+    let preview_style = match embed.frame_height() {
         Height::Aspect(w, h) => format!("aspect-ratio:{w} / {h}"),
+        Height::Px(px) => format!("height:{px}px"),
+        Height::Auto => format!("height:{AUTO_GUESS_PX}px"),
     };
     let on_close = props.on_close.reform(|_: MouseEvent| ());
-    let on_key = props.on_close.filter_reform(|e: KeyboardEvent| (e.key() == "Escape").then_some(()));
+    let on_key = {
+        let on_close = props.on_close.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Escape" {
+                on_close.emit(());
+            }
+        })
+    };
     html! {
         <div class="embed-backdrop">
             <section class="embed-dialog" role="dialog" aria-modal="true" aria-labelledby="embed-dialog-title" onkeydown={on_key}>
@@ -143,7 +150,7 @@ pub fn embed_dialog(props: &EmbedDialogProps) -> Html {
                 } }</p>
                 { option_fields(&options, request) }
                 <div class="embed-preview">
-                    <iframe id="embed-preview" src={embed.player.clone()} title="Preview of the embedded player" style={preview_style}></iframe>
+                    <iframe id="embed-preview" src={embed.framed_url()} title="Preview of the embedded player" style={preview_style}></iframe>
                 </div>
                 { for snippets }
                 if let Some(s) = &*status {
@@ -220,11 +227,28 @@ fn option_fields(options: &UseStateHandle<EmbedOptions>, request: &EmbedRequest)
                 <input id="embed-load" type="number" min="0.1" max="1000" step="any" value={crate::keep::embed_snippet::load_text(options.load)}
                     onchange={set(|o, v| o.load = v.trim().parse::<f64>().ok().filter(|l| l.is_finite() && *l > 0.0).map(|l| l.clamp(0.1, 1000.0)))} />
             </label>
-            <label class="embed-option wide" for="embed-title">{"Title"}
-                <input id="embed-title" type="text" maxlength="120" value={options.title.clone().unwrap_or_default()}
-                    onchange={set(|o, v| o.title = Some(v).filter(|t| !t.trim().is_empty()))} />
-            </label>
+            { title_field(options, &request.name) }
         </div>
+    }
+}
+
+/// The title: the scenario's own name is not repeated in the address.
+fn title_field(options: &UseStateHandle<EmbedOptions>, name: &str) -> Html {
+    let shown = options.title.clone().unwrap_or_else(|| name.to_owned());
+    let onchange = {
+        let (options, name) = (options.clone(), name.to_owned());
+        Callback::from(move |e: Event| {
+            let Some(input) = e.target_dyn_into::<HtmlInputElement>() else { return };
+            let title = input.value().trim().to_owned();
+            let mut next = (*options).clone();
+            next.title = Some(title).filter(|t| !t.is_empty() && *t != name);
+            options.set(next);
+        })
+    };
+    html! {
+        <label class="embed-option wide" for="embed-title">{"Title"}
+            <input id="embed-title" type="text" maxlength="120" value={shown} {onchange} />
+        </label>
     }
 }
 

@@ -161,8 +161,7 @@ async fn open_source(options: &EmbedOptions) -> Result<Opening, String> {
         let v = shared.a;
         let start_ns = if options.start_s > 0 { asked_ns } else { v.time_ns };
         let load = options.load.unwrap_or(v.load);
-        let replay =
-            ToWorker::Replay { seed: v.seed, load, history: v.history, time_ns: start_ns };
+        let replay = ToWorker::Replay { seed: v.seed, load, history: v.history, time_ns: start_ns };
         return Ok(Opening { file: v.file, toml: v.toml, start: vec![replay], start_ns });
     }
     let Some(name) = browser::query("scenario") else {
@@ -175,7 +174,9 @@ async fn open_source(options: &EmbedOptions) -> Result<Opening, String> {
         ));
     }
     let toml = crate::page::app::fetch_text(&library::url(&name)).await.map_err(|e| {
-        format!("The scenario could not be fetched ({e}). Check the connection and reload the page.")
+        format!(
+            "The scenario could not be fetched ({e}). Check the connection and reload the page."
+        )
     })?;
     let start = (options.start_s > 0 || options.load.is_some())
         .then(|| ToWorker::Replay {
@@ -321,10 +322,7 @@ pub fn player() -> Html {
         .unwrap_or_else(|| {
             if state.problem.is_some() { "scalesim" } else { "Loading the scenario…" }.to_owned()
         });
-    let line = state
-        .scenario
-        .as_ref()
-        .and_then(|s| headline::one_line(s.description.as_deref()));
+    let line = state.scenario.as_ref().and_then(|s| headline::one_line(s.description.as_deref()));
     let fallback_href = fallback_href(&base);
     let fit = if options.height == Height::Auto { "auto" } else { "fill" };
     let show = match options.show {
@@ -494,7 +492,7 @@ fn watch_height(main: &NodeRef) -> Option<HeightWatch> {
     let measured = element.clone();
     let last = Rc::new(Cell::new(0.0));
     let callback = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(move || {
-        let height = measured.get_bounding_client_rect().height.ceil();
+        let height = measured.get_bounding_client_rect().height().ceil();
         if (height - last.get()).abs() >= 1.0 {
             last.set(height);
             browser::post_height_to_parent(height);

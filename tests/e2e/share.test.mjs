@@ -451,14 +451,16 @@ test('the embed example renders two players, and the app offers the snippet', as
   await player.locator('#play', { hasText: 'Pause' }).waitFor();
   await screenshot(page, 'embed-example');
 
-  // The app's Embed button gives an iframe snippet with embed=1.
+  // The app's Embed dialog gives an iframe snippet with embed=1.
   const app = await site.context.newPage();
   await app.goto(site.url);
   await ready(app);
   await openMenu(app, '#menu-share');
   await app.locator('#embed-button').click();
+  // The demo is a built-in scenario as shipped: embedded by name (the
+  // dialog and its three forms are tests/e2e/embed.test.mjs's).
   const snippet = await app.locator('#embed-snippet').inputValue();
-  assert.match(snippet, /^<iframe src="[^"]+[?&]embed=1#v2\.[A-Za-z0-9_-]+"/);
+  assert.match(snippet, /^<iframe src="[^"]+[?&]embed=1&amp;scenario=station\.toml"/);
   assert.deepEqual(errors, []);
   await app.close();
   await page.close();
