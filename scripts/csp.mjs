@@ -27,7 +27,9 @@ const policy = [
   "style-src 'self' 'unsafe-inline'",
   "img-src 'self' data: blob:",
   "media-src 'self' blob:",
-  "worker-src 'self'",
+  // blob: only for an embed in a sandboxed frame (opaque origin), whose
+  // worker is a blob of its own importing ./worker.js (worker/client.rs).
+  "worker-src 'self' blob:",
   "connect-src 'self'",
   "object-src 'none'",
   "base-uri 'none'",

@@ -10,6 +10,9 @@
 const BORDER_PX = 1;
 const MIN_PX = 120;
 const MAX_PX = 4000;
+// A frame sized by a ratio is never shorter than this (a phone's 16:10
+// cannot hold the player); the same as the snippets' (embed_snippet.rs).
+const RATIO_MIN_PX = 380;
 
 class ScalesimPlayer extends HTMLElement {
   connectedCallback() {
@@ -24,7 +27,10 @@ class ScalesimPlayer extends HTMLElement {
     const height = this.getAttribute('height');
     const ratio = this.getAttribute('aspect-ratio');
     this.auto = !height && !ratio;
-    if (ratio) frame.style.aspectRatio = ratio;
+    if (ratio) {
+      frame.style.aspectRatio = ratio;
+      frame.style.minHeight = `${RATIO_MIN_PX}px`;
+    }
     else frame.style.height = height || '520px';
     this.onMessage = (event) => {
       const data = event.data;

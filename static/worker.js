@@ -8,9 +8,13 @@ self.onmessage = async (event) => {
   self.onmessage = null;
   try {
     const { glue, module } = event.data;
-    const url = new URL(glue, self.location.href);
-    if (url.origin !== self.location.origin) {
-      throw new Error(`the page's code must come from ${self.location.origin}, not ${url.origin}`);
+    // This script's own origin: the same as the worker's, except in a
+    // worker started from a blob (an embed in a sandboxed frame), whose
+    // origin is opaque.
+    const own = new URL(import.meta.url).origin;
+    const url = new URL(glue, import.meta.url);
+    if (url.origin !== own) {
+      throw new Error(`the page's code must come from ${own}, not ${url.origin}`);
     }
     const bindings = await import(url.href);
     await bindings.default({ module_or_path: module });

@@ -199,14 +199,20 @@ impl Scene {
 
     /// Whether everything "Fit" would frame is on the canvas now.
     fn all_in_view(&self, width: f64, height: f64) -> bool {
-        let (lo, hi) = self.layout.bounds();
+        let (lo, hi) = self.framed();
         let screen = |p: [f64; 2]| [p[0] * self.zoom + self.pan[0], p[1] * self.zoom + self.pan[1]];
         let (a, b) = (screen(lo), screen(hi));
         a[0] >= -1.0 && a[1] >= -1.0 && b[0] <= width + 1.0 && b[1] <= height + 1.0
     }
 
+    /// What "Fit" frames: both lanes in the editor; the items alone in
+    /// the player.
+    fn framed(&self) -> ([f64; 2], [f64; 2]) {
+        if self.editable { self.layout.bounds() } else { self.layout.items_bounds() }
+    }
+
     fn fit(&mut self, width: f64, height: f64) {
-        let (lo, hi) = self.layout.bounds();
+        let (lo, hi) = self.framed();
         let zoom = (width / (hi[0] - lo[0])).min(height / (hi[1] - lo[1])).clamp(0.1, 1.6);
         self.zoom = zoom;
         self.pan = [

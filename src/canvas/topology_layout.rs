@@ -417,6 +417,20 @@ impl Layout {
         if self.items.is_empty() {
             return ([0.0, 0.0], [600.0, 2.0 * self.lane_height]);
         }
+        let (lo, mut hi) = self.items_bounds();
+        hi[1] = hi[1].max(self.lane_height + 1.5 * NODE_H);
+        let mut lo = lo;
+        lo[1] = lo[1].min(self.lane_height - NODE_H);
+        (lo, hi)
+    }
+
+    /// The box around the items alone (with room for their labels): what
+    /// the embedded player frames, so an empty background lane does not
+    /// take half of a small diagram.
+    pub fn items_bounds(&self) -> ([f64; 2], [f64; 2]) {
+        if self.items.is_empty() {
+            return ([0.0, 0.0], [600.0, 2.0 * self.lane_height]);
+        }
         let (mut lo, mut hi) = ([f64::INFINITY; 2], [f64::NEG_INFINITY; 2]);
         for it in &self.items {
             lo[0] = lo[0].min(it.pos[0] - 0.75 * NODE_W);
@@ -424,8 +438,6 @@ impl Layout {
             lo[1] = lo[1].min(it.pos[1] - NODE_H / 2.0 - 40.0);
             hi[1] = hi[1].max(it.pos[1] + NODE_H / 2.0 + 24.0);
         }
-        hi[1] = hi[1].max(self.lane_height + 1.5 * NODE_H);
-        lo[1] = lo[1].min(self.lane_height - NODE_H);
         (lo, hi)
     }
 

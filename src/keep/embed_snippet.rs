@@ -336,6 +336,10 @@ fn size_rules(height: Height) -> (&'static str, String) {
     }
 }
 
+/// A frame sized by a ratio is never shorter than this: 16:10 of a phone's
+/// column (about 220 px) cannot hold the player.
+pub const RATIO_MIN_PX: u32 = 380;
+
 /// What every snippet is made of: the app's address, the scenario, the
 /// options and the title.
 pub struct Embed<'a> {
@@ -380,7 +384,12 @@ impl Embed<'_> {
     pub fn iframe(&self) -> String {
         let (prop, value) = size_rules(self.frame_height());
         format!(
-            "<iframe src=\"{src}\" title=\"{title}\" loading=\"lazy\" width=\"100%\" style=\"width:100%;{prop}:{value};border:1px solid #d5dbe5;border-radius:8px\"><a href=\"{app}\">{text}</a></iframe>",
+            "<iframe src=\"{src}\" title=\"{title}\" loading=\"lazy\" width=\"100%\" style=\"width:100%;{prop}:{value};{floor}border:1px solid #d5dbe5;border-radius:8px\"><a href=\"{app}\">{text}</a></iframe>",
+            floor = if prop == "aspect-ratio" {
+                format!("min-height:{RATIO_MIN_PX}px;")
+            } else {
+                String::new()
+            },
             src = escape_html(&self.framed_url()),
             title = escape_html(&self.frame_title()),
             app = escape_html(&self.app()),
@@ -394,7 +403,12 @@ impl Embed<'_> {
         let (prop, value) = size_rules(self.frame_height());
         let prop = if prop == "aspect-ratio" { "aspectRatio" } else { prop };
         format!(
-            "<iframe src={{{src}}} title={{{title}}} loading=\"lazy\" width=\"100%\" style={{{{ width: \"100%\", {prop}: {value}, border: \"1px solid #d5dbe5\", borderRadius: 8 }}}}><a href={{{app}}}>{{{text}}}</a></iframe>",
+            "<iframe src={{{src}}} title={{{title}}} loading=\"lazy\" width=\"100%\" style={{{{ width: \"100%\", {prop}: {value}, {floor}border: \"1px solid #d5dbe5\", borderRadius: 8 }}}}><a href={{{app}}}>{{{text}}}</a></iframe>",
+            floor = if prop == "aspectRatio" {
+                format!("minHeight: {RATIO_MIN_PX}, ")
+            } else {
+                String::new()
+            },
             src = js_string(&self.framed_url()),
             title = js_string(&self.frame_title()),
             value = js_string(&value),
@@ -548,7 +562,7 @@ mod tests {
             embed(Source::Lesson("sync-chain.toml".into()), &options, "A \"sync\" chain").iframe;
         assert!(html.starts_with("<iframe src=\"https://docs.example/scalesim/?embed=1&amp;scenario=sync-chain.toml\""), "{html}");
         assert!(html.contains("width=\"100%\""));
-        assert!(html.contains("aspect-ratio:16 / 10"));
+        assert!(html.contains("aspect-ratio:16 / 10;min-height:380px;"));
         assert!(html.contains("title=\"scalesim: A &quot;sync&quot; chain\""));
         assert!(html.contains("<a href=\"https://docs.example/scalesim/?scenario=sync-chain.toml\">Open “A &quot;sync&quot; chain” in scalesim</a></iframe>"), "{html}");
         let fixed = EmbedOptions { height: Height::Px(5), ..Default::default() };
@@ -570,7 +584,9 @@ mod tests {
         assert!(jsx.contains("<a href={\"https://docs.example/scalesim/#v2.x\"}>"));
         let ratio = EmbedOptions { height: Height::Aspect(4, 3), ..Default::default() };
         assert!(
-            embed(Source::Link("v2.x".into()), &ratio, "t").mdx.contains("aspectRatio: \"4 / 3\"")
+            embed(Source::Link("v2.x".into()), &ratio, "t")
+                .mdx
+                .contains("aspectRatio: \"4 / 3\", minHeight: 380,")
         );
     }
 

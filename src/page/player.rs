@@ -334,11 +334,11 @@ pub fn player() -> Html {
     html! {
         <main class="player" ref={main_ref} data-fit={fit} data-show={show}>
             <header class="player-head">
-                <h1 class="player-title" data-testid="scenario-name">{ title }</h1>
+                <h1 class="player-title" data-testid="scenario-name" title={title.clone()}>{ title.clone() }</h1>
                 <a id="open-full" href={fallback_href} target="_blank" rel="noopener" onclick={on_open}>{"Open in scalesim ↗"}</a>
             </header>
             if let Some(line) = line {
-                <p class="player-line" data-testid="one-line">{ line }</p>
+                <p class="player-line" data-testid="one-line" title={line.clone()}>{ line }</p>
             }
             if let Some(note) = &*open_note {
                 <p class="player-note" role="status">{ note.clone() }</p>

@@ -34,6 +34,7 @@ impl SimWorker {
         let options = WorkerOptions::new();
         options.set_type(WorkerType::Module);
         let worker = Worker::new_with_options(WORKER_URL, &options)
+            .or_else(|_| Self::through_blob(&options))
             .map_err(|e| format!("cannot start the simulation worker: {e:?}"))?;
         // The first message starts this very module in the worker: no second
         // download, and no second compile.
@@ -58,6 +59,19 @@ impl SimWorker {
         worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
         Ok(SimWorker { worker, _on_message: on_message, _on_error: on_error })
+    }
+
+    /// A page with an opaque origin (an embed in a frame sandboxed without
+    /// `allow-same-origin`) may not start a worker from the site's URL; it
+    /// may from a blob of its own that imports the bootstrap (which the
+    /// site must then serve to any origin, with CORS).
+    fn through_blob(options: &WorkerOptions) -> Result<Worker, JsValue> {
+        let base = web_sys::window().and_then(|w| w.location().href().ok()).unwrap_or_default();
+        let url = web_sys::Url::new_with_base(WORKER_URL, &base)?.href();
+        let source = format!("import {};", serde_json::to_string(&url).unwrap_or_default());
+        let blob = gloo_file::Blob::new_with_options(source.as_str(), Some("text/javascript"));
+        let object_url = gloo_file::ObjectUrl::from(blob);
+        Worker::new_with_options(&object_url, options)
     }
 
     /// Sends one command.

@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { useSite, collectErrors, screenshot, ready, nameIs, openMenu, gotoFresh } from './harness.mjs';
+import { useSite, collectErrors, screenshot, ready, nameIs, openMenu, gotoFresh, ARTIFACTS } from './harness.mjs';
 
 const site = useSite();
 const require = createRequire(import.meta.url);
@@ -135,9 +135,9 @@ test('the embed dialog: live preview, options, three forms; a lesson by name, an
   await setOption(page, '#embed-show', 'both');
   await setOption(page, '#embed-theme', 'auto');
   await setOption(page, '#embed-start', '0');
-  await setOption(page, '#embed-height', '480');
+  await setOption(page, '#embed-height', '400');
   snippets.lesson = { iframe: await page.inputValue('#embed-snippet') };
-  assert.match(snippets.lesson.iframe, /height:480px/);
+  assert.match(snippets.lesson.iframe, /height:400px/);
   await page.click('#embed-close');
 
   // An edited design: a link holding its text, a title of its own, the
@@ -180,7 +180,7 @@ for (const [width, height] of [[1440, 900], [390, 844]]) {
   test(`a doc page on another origin with the three forms, at ${width}×${height}`, async () => {
     assert.ok(snippets.lesson && snippets.edited, 'the dialog test ran first');
     doc.pages['/doc.html'] = `<!doctype html><html lang="en"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1"><title>A design doc</title>
+<meta name="viewport" content="width=device-width, initial-scale=1"><link rel="icon" href="data:,"><title>A design doc</title>
 <style>body { font: 16px/1.5 system-ui, sans-serif; max-width: 760px; margin: 0 auto; padding: 0 16px; } figure { margin: 24px 0; }</style>
 </head><body><h1>Why the search page hedges its shard calls</h1>
 <p>The fan-out lesson, as an iframe:</p><figure id="form-iframe">${snippets.lesson.iframe}</figure>
@@ -217,6 +217,9 @@ for (const [width, height] of [[1440, 900], [390, 844]]) {
           scroll: main.scrollHeight,
           client: main.clientHeight,
           overflowX: document.documentElement.scrollWidth - innerWidth,
+          clipped: [...document.querySelectorAll('.player-topology, .player-chart, .time-chart')]
+            .filter((el) => el.scrollHeight > el.clientHeight + 2)
+            .map((el) => `${el.className}: ${el.scrollHeight} in ${el.clientHeight}`),
         };
       });
       const delta = boxes[i].h - inner.height;
@@ -224,8 +227,14 @@ for (const [width, height] of [[1440, 900], [390, 844]]) {
       assert.ok(Math.abs(delta) <= 3, `frame ${i}: ${boxes[i].h} px for a ${inner.height} px player`);
       assert.ok(inner.scroll <= inner.client + 3, `frame ${i}: content ${inner.scroll} px clipped to ${inner.client}`);
       assert.equal(inner.overflowX, 0, `frame ${i} scrolls sideways`);
+      assert.deepEqual(inner.clipped, [], `frame ${i}: a part cut off`);
     }
     await screenshot(page, `embed-doc-${width}`);
+    for (const id of ['form-iframe', 'form-mdx', 'form-element']) {
+      await page.locator(`#${id} iframe`).scrollIntoViewIfNeeded();
+      await page.waitForTimeout(300);
+      await page.locator(`#${id}`).screenshot({ path: `${ARTIFACTS}/embed-${id}-${width}.png` });
+    }
 
     // Play works in each; then pause.
     for (const frame of frames()) {
@@ -233,8 +242,11 @@ for (const [width, height] of [[1440, 900], [390, 844]]) {
       await frame.waitForFunction(() => parseFloat(document.querySelector('[data-testid="sim-time"]').textContent) > 1, null, { timeout: 30000 });
       await frame.waitForFunction(() => document.querySelector('[data-testid="headline"]').textContent !== '–', null, { timeout: 30000 });
     }
-    await page.locator('#form-iframe iframe').scrollIntoViewIfNeeded();
-    await screenshot(page, `embed-doc-${width}-playing`);
+    for (const id of ['form-iframe', 'form-mdx', 'form-element']) {
+      await page.locator(`#${id} iframe`).scrollIntoViewIfNeeded();
+      await page.waitForTimeout(300);
+      await page.locator(`#${id}`).screenshot({ path: `${ARTIFACTS}/embed-${id}-${width}-playing.png` });
+    }
     for (const frame of frames()) {
       await frame.click('#play');
       await frame.locator('#play', { hasText: 'Play' }).waitFor();
@@ -301,7 +313,7 @@ test('a player with a bad address says what to do and plays nothing', async () =
 test('the wheel scrolls the doc over a diagram that has no focus', async () => {
   const page = await site.context.newPage();
   await page.setViewportSize({ width: 1000, height: 700 });
-  doc.pages['/wheel.html'] = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>wheel</title></head><body style="margin:0">
+  doc.pages['/wheel.html'] = `<!doctype html><html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>wheel</title></head><body style="margin:0">
 <div style="height:200px"></div>${snippets.lesson.iframe}<div style="height:2000px"></div></body></html>`;
   await page.goto(`${doc.url}/wheel.html`);
   await page.waitForFunction(() => document.querySelector('iframe'));
@@ -314,5 +326,21 @@ test('the wheel scrolls the doc over a diagram that has no focus', async () => {
   await page.mouse.wheel(0, 300);
   await page.waitForFunction(() => scrollY > 100, null, { timeout: 5000 });
   assert.ok(box.height > 0);
+  await page.close();
+});
+
+test('a frame with sandbox="allow-scripts" plays: storage refused, nothing crashes', async () => {
+  const page = await site.context.newPage();
+  const errors = collectErrors(page);
+  doc.pages['/sandbox.html'] = `<!doctype html><html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>sandbox</title></head><body>
+<iframe sandbox="allow-scripts" src="${site.url}?embed=1&amp;scenario=station.toml" title="scalesim: sandboxed" style="width:100%;height:420px"></iframe></body></html>`;
+  await page.goto(`${doc.url}/sandbox.html`);
+  for (let i = 0; i < 100 && playerFrames(page).length < 1; i++) await page.waitForTimeout(100);
+  const frame = playerFrames(page)[0];
+  await waitForPlayer(frame);
+  assert.equal(await frame.evaluate(() => { try { return typeof localStorage; } catch { return 'refused'; } }), 'refused');
+  await frame.click('#play');
+  await frame.waitForFunction(() => parseFloat(document.querySelector('[data-testid="sim-time"]').textContent) > 1, null, { timeout: 30000 });
+  assert.deepEqual(errors, []);
   await page.close();
 });

@@ -40,7 +40,13 @@ export async function serveDist() {
     }
     try {
       const body = await readFile(file);
-      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
+      // Any origin may read the files, as GitHub Pages serves them: a
+      // player in a frame sandboxed without allow-same-origin has an opaque
+      // origin, for which its own module scripts and Wasm are cross-origin.
+      res.writeHead(200, {
+        'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+        'access-control-allow-origin': '*',
+      });
       res.end(body);
     } catch {
       res.writeHead(404).end('not found');
