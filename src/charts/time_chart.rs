@@ -278,7 +278,9 @@ fn draw(
         .bold_line_style(colours.grid)
         .axis_style(colours.ink.mix(0.6))
         .x_labels(6)
-        .y_labels(5)
+        // One label per 28 px of plot at most: a short chart (a player on a
+        // phone) gets two or three, not five on top of each other.
+        .y_labels(usize::try_from((css_h - 40) / 28).unwrap_or(0).clamp(2, 5))
         .x_label_formatter(&|v| crate::format::tick(*v))
         .y_label_formatter(&|v| crate::format::tick(*v))
         .label_style(font(11.0))

@@ -3,7 +3,7 @@
 
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
-use web_sys::{ErrorEvent, MessageEvent, Worker, WorkerOptions, WorkerType};
+use web_sys::{MessageEvent, Worker, WorkerOptions, WorkerType};
 use yew::Callback;
 
 use crate::browser;
@@ -25,7 +25,7 @@ extern "C" {
 pub struct SimWorker {
     worker: Worker,
     _on_message: Closure<dyn FnMut(MessageEvent)>,
-    _on_error: Closure<dyn FnMut(ErrorEvent)>,
+    _on_error: Closure<dyn FnMut(web_sys::Event)>,
 }
 
 impl SimWorker {
@@ -34,7 +34,7 @@ impl SimWorker {
         let options = WorkerOptions::new();
         options.set_type(WorkerType::Module);
         let worker = Worker::new_with_options(WORKER_URL, &options)
-            .or_else(|_| Self::through_blob(&options))
+            .or_else(|_| Self::through_blob())
             .map_err(|e| format!("cannot start the simulation worker: {e:?}"))?;
         // The first message starts this very module in the worker: no second
         // download, and no second compile.
@@ -50,10 +50,16 @@ impl SimWorker {
             let message = bytes.and_then(|bytes| decode::<FromWorker>(&bytes));
             report.emit(message.unwrap_or_else(|message| FromWorker::Error { message }));
         });
-        let on_error = Closure::<dyn FnMut(ErrorEvent)>::new(move |event: ErrorEvent| {
+        let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(move |event: web_sys::Event| {
             event.prevent_default();
+            // A script that could not load raises a plain `Event`, with no
+            // message (an `ErrorEvent` has one).
+            let message = js_sys::Reflect::get(&event, &"message".into())
+                .ok()
+                .and_then(|m| m.as_string())
+                .unwrap_or_else(|| "its script could not be loaded".to_owned());
             on_report.emit(FromWorker::Error {
-                message: format!("{}: {}", crate::crash::WORKER_FAILED, event.message()),
+                message: format!("{}: {message}", crate::crash::WORKER_FAILED),
             });
         });
         worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
@@ -62,16 +68,23 @@ impl SimWorker {
     }
 
     /// A page with an opaque origin (an embed in a frame sandboxed without
-    /// `allow-same-origin`) may not start a worker from the site's URL; it
-    /// may from a blob of its own that imports the bootstrap (which the
-    /// site must then serve to any origin, with CORS).
-    fn through_blob(options: &WorkerOptions) -> Result<Worker, JsValue> {
+    /// `allow-same-origin`) may not start a worker from the site's URL, nor
+    /// a module worker from a blob; it may start a classic worker from a
+    /// blob of its own, which imports the bootstrap as a module (the site
+    /// must then serve it to any origin, with CORS). Messages that arrive
+    /// before the bootstrap listens are kept and handed to it.
+    fn through_blob() -> Result<Worker, JsValue> {
         let base = web_sys::window().and_then(|w| w.location().href().ok()).unwrap_or_default();
         let url = web_sys::Url::new_with_base(WORKER_URL, &base)?.href();
-        let source = format!("import {};", serde_json::to_string(&url).unwrap_or_default());
+        let url = serde_json::to_string(&url).map_err(|e| JsValue::from_str(&e.to_string()))?;
+        let source = format!(
+            "const early = []; self.onmessage = (e) => early.push(e);\n\
+             import({url}).then(() => {{ for (const e of early) self.onmessage?.(e); }},\n\
+             (error) => postMessage(`the simulation worker could not start: ${{error}}`));"
+        );
         let blob = gloo_file::Blob::new_with_options(source.as_str(), Some("text/javascript"));
         let object_url = gloo_file::ObjectUrl::from(blob);
-        Worker::new_with_options(&object_url, options)
+        Worker::new(&object_url)
     }
 
     /// Sends one command.

@@ -344,3 +344,30 @@ test('a frame with sandbox="allow-scripts" plays: storage refused, nothing crash
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test("“Open in scalesim” opens the reader's run as it is now: the load, the time", async () => {
+  const page = await site.context.newPage();
+  await page.setViewportSize({ width: 1000, height: 800 });
+  doc.pages['/open.html'] = `<!doctype html><html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>open</title></head><body>
+${snippets.lesson.iframe}</body></html>`;
+  await page.goto(`${doc.url}/open.html`);
+  for (let i = 0; i < 100 && playerFrames(page).length < 1; i++) await page.waitForTimeout(100);
+  const frame = playerFrames(page)[0];
+  await waitForPlayer(frame);
+  // The reader turns the load up (10^1 = 10×), plays a few seconds, pauses.
+  await frame.$eval('#load-multiplier', (s) => { s.value = '1'; s.dispatchEvent(new Event('input', { bubbles: true })); });
+  await frame.locator('[data-testid="load-multiplier"]', { hasText: '10×' }).waitFor();
+  await frame.click('#play');
+  await frame.waitForFunction(() => parseFloat(document.querySelector('[data-testid="sim-time"]').textContent) > 2, null, { timeout: 30000 });
+  await frame.click('#play');
+  await frame.locator('#play', { hasText: 'Play' }).waitFor();
+  const shown = await frame.locator('[data-testid="sim-time"]').textContent();
+  const [app] = await Promise.all([site.context.waitForEvent('page'), frame.click('#open-full')]);
+  await app.waitForLoadState();
+  assert.match(app.url(), /#v2\.[A-Za-z0-9_-]+$/);
+  await ready(app);
+  await app.locator('[data-testid="load-multiplier"]', { hasText: '10×' }).waitFor({ timeout: 20000 });
+  await app.locator('[data-testid="sim-time"]', { hasText: shown }).waitFor({ timeout: 30000 });
+  await app.close();
+  await page.close();
+});
