@@ -22,13 +22,21 @@
 # (564 measured): links that replay the run's live changes and share a
 # comparison (about 7 kB; the history travels in the `wire` encoding the
 # page and worker already share, which saved 19 kB over a JSON reader).
+# Then to 590 kB on purpose (567 measured on main before, 588 after): the
+# embedded player as a component of its own (its reducer, start-up and
+# height messages), the embed dialog (options form, preview, three
+# snippets) and the pure snippet and headline modules, about 20 kB of the
+# Wasm; CSS for both and the loading note, about 1 kB. The custom element's
+# script (static/scalesim-player.js) is loaded by doc pages, never by the
+# app, so it is not counted.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-budget_kb=${BUNDLE_BUDGET_KB:-570}
+budget_kb=${BUNDLE_BUDGET_KB:-590}
 total=0
 printf '%-40s %10s %10s\n' file bytes gzipped
 for f in dist/*_bg.wasm dist/*.js dist/*.css; do
   [ -e "$f" ] || { echo "no build in dist/: run trunk build --release first"; exit 1; }
+  [ "$(basename "$f")" = scalesim-player.js ] && continue
   raw=$(stat -c %s "$f")
   gz=$(gzip -9 -c "$f" | wc -c)
   total=$((total + gz))
@@ -45,7 +53,7 @@ if command -v node > /dev/null; then
     const q = { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } };
     const bytes = process.argv.slice(1).reduce((n, f) => n + zlib.brotliCompressSync(readFileSync(f), q).length, 0);
     console.log(`the same with Brotli (quality 11): ${Math.ceil(bytes / 1024)} kB`);
-  ' dist/*_bg.wasm dist/*.js dist/*.css || echo "(no Brotli figure: this Node cannot compress it)"
+  ' dist/*_bg.wasm dist/app-*.js dist/worker.js dist/*.css || echo "(no Brotli figure: this Node cannot compress it)"
 fi
 if [ "$total_kb" -gt "$budget_kb" ]; then
   echo "FAILED: the first load grew past its budget"
