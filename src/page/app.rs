@@ -9,18 +9,19 @@ use scalesim_engine::outline::Outline;
 use scalesim_engine::{Snapshot, WindowReport};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{HtmlInputElement, HtmlSelectElement};
+use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use crate::canvas::topology_canvas::TopologyCanvas;
 use crate::canvas::topology_layout::Selection;
 use crate::charts::chart_data::{self, ChartData};
 use crate::charts::time_chart::{History, TimeChart};
-use crate::keep::{export, share_link, store};
+use crate::keep::{share_link, store};
 use crate::library::{self, LESSONS};
 use crate::page::compare_view::CompareView;
 use crate::page::controls::{LibraryPicker, LoadSlider, SpeedPicker};
 use crate::page::figure_strip::FigureStrip;
+use crate::page::file_menu::FileMenu;
 use crate::page::inspector::Inspector;
 use crate::page::models_page::ModelsPage;
 use crate::page::panels::{ComponentList, FormulaTable, NodeChooser, NodeStates};
@@ -217,6 +218,7 @@ impl Reducible for AppState {
             Action::Report(
                 FromWorker::Summary { .. }
                 | FromWorker::Recorded { .. }
+                | FromWorker::Text { .. }
                 | FromWorker::BenchResult { .. }
                 | FromWorker::BenchDone { .. },
             ) => {}
@@ -303,9 +305,6 @@ pub fn app() -> Html {
     let embed = use_state(|| browser::query("embed").as_deref() == Some("1"));
     let share_text = use_state(|| None::<(String, String)>);
     let embed_snippet = use_state(|| None::<String>);
-    let save_name = use_state(String::new);
-    let saved = use_state(store::saved);
-    let notice = use_state(|| None::<String>);
 
     {
         let (side_a, side_b, dispatch) = (side_a.clone(), side_b.clone(), state.dispatcher());
@@ -484,17 +483,23 @@ pub fn app() -> Html {
             dash_tab.clone(),
         );
         Callback::from(move |_| {
-            dash_tab.set(DashTab::Compare);
-            let (file, toml) = side_a.borrow().current.good.clone();
-            let dispatch = dispatch_b.clone();
-            let b = Side::new(
-                file,
-                toml,
-                Callback::from(move |e: SideEvent| dispatch.dispatch(Action::from(e))),
+            let (side_a, side_b, editing_b, dispatch, dash_tab) = (
+                side_a.clone(),
+                side_b.clone(),
+                editing_b.clone(),
+                dispatch_b.clone(),
+                dash_tab.clone(),
             );
-            side::spawn(&b);
-            *side_b.borrow_mut() = Some(b);
-            editing_b.set(true);
+            // B is A's document as it is now, asked of A's worker.
+            wasm_bindgen_futures::spawn_local(async move {
+                let Some((file, toml)) = side::text(&side_a).await else { return };
+                dash_tab.set(DashTab::Compare);
+                let sink = Callback::from(move |e: SideEvent| dispatch.dispatch(Action::from(e)));
+                let b = Side::new(file, toml, sink);
+                side::spawn(&b);
+                *side_b.borrow_mut() = Some(b);
+                editing_b.set(true);
+            });
         })
     };
     let on_close_compare = {
@@ -530,6 +535,12 @@ pub fn app() -> Html {
             }
         });
     }
+    let on_error = {
+        let dispatch = state.dispatcher();
+        Callback::from(move |message: String| {
+            dispatch.dispatch(Action::Report(FromWorker::Error { message }))
+        })
+    };
     let open = {
         let (side_a, dispatch) = (side_a.clone(), state.dispatcher());
         Callback::from(move |file: String| {
@@ -562,16 +573,6 @@ pub fn app() -> Html {
                     })),
                 }
             });
-        })
-    };
-    let on_import = {
-        let open_file = open_file.clone();
-        Callback::from(move |e: Event| {
-            let input: HtmlInputElement = e.target_unchecked_into();
-            if let Some(file) = input.files().and_then(|f| f.get(0)) {
-                input.set_value("");
-                open_file.emit(file);
-            }
         })
     };
     // An embedded player's link: the scenario as edited, seed and load, from
@@ -633,102 +634,6 @@ pub fn app() -> Html {
                     }
                     Err(message) => {
                         dispatch.dispatch(Action::Report(FromWorker::Error { message }))
-                    }
-                }
-            });
-        })
-    };
-    let on_save = {
-        let (side_a, save_name, saved, notice) =
-            (side_a.clone(), save_name.clone(), saved.clone(), notice.clone());
-        Callback::from(move |e: SubmitEvent| {
-            e.prevent_default();
-            let (file, toml) = side_a.borrow().current.good.clone();
-            match store::save_as(&save_name, &file, &toml) {
-                Ok(()) => {
-                    notice.set(Some(format!("Saved as “{}”.", save_name.trim())));
-                    saved.set(store::saved());
-                }
-                Err(message) => notice.set(Some(format!("Not saved: {message}."))),
-            }
-        })
-    };
-    let on_open_saved = {
-        let (side_a, saved) = (side_a.clone(), saved.clone());
-        Callback::from(move |e: Event| {
-            let select: HtmlSelectElement = e.target_unchecked_into();
-            if let Some(s) = saved.iter().find(|s| s.name == select.value()) {
-                side::open(&side_a, s.file.clone(), s.toml.clone());
-            }
-            select.set_value("");
-        })
-    };
-    let on_delete_saved = {
-        let (saved, save_name, notice) = (saved.clone(), save_name.clone(), notice.clone());
-        Callback::from(move |_| {
-            let name = save_name.trim().to_owned();
-            if saved.iter().any(|s| s.name == name) {
-                store::delete(&name);
-                saved.set(store::saved());
-                notice.set(Some(format!("Deleted “{name}”.")));
-            } else {
-                notice.set(Some("Type the name of a saved scenario to delete it.".to_owned()));
-            }
-        })
-    };
-    let report_error = {
-        let dispatch = state.dispatcher();
-        move |r: Result<(), String>| {
-            if let Err(message) = r {
-                dispatch.dispatch(Action::Report(FromWorker::Error { message }));
-            }
-        }
-    };
-    let on_export_toml = {
-        let (side_a, report_error) = (side_a.clone(), report_error.clone());
-        Callback::from(move |_| {
-            let (file, toml) = side_a.borrow().current.good.clone();
-            let name = format!("{}.toml", export::stem(&file));
-            report_error(browser::download_bytes(&name, "application/toml", toml.as_bytes()));
-        })
-    };
-    let on_export_csv = {
-        let (side_a, report_error) = (side_a.clone(), report_error.clone());
-        let windows = state.history.windows.clone();
-        let nodes = state.scenario.as_ref().map(|s| s.nodes.clone()).unwrap_or_default();
-        Callback::from(move |_| {
-            let csv = export::windows_csv(&windows, &nodes);
-            let file = export::stem(&side_a.borrow().current.good.0).to_owned();
-            report_error(browser::download_bytes(
-                &format!("{file}-metrics.csv"),
-                "text/csv",
-                csv.as_bytes(),
-            ));
-        })
-    };
-    let on_export_summary = {
-        let side_a = side_a.clone();
-        Callback::from(move |_| side_a.borrow().send(&ToWorker::Summary))
-    };
-    let on_record = {
-        let (side_a, notice, dispatch) = (side_a.clone(), notice.clone(), state.dispatcher());
-        Callback::from(move |_| {
-            let Some(canvas) = web_sys::window()
-                .and_then(|w| w.document())
-                .and_then(|d| d.get_element_by_id("topology"))
-                .and_then(|e| e.dyn_into::<web_sys::HtmlCanvasElement>().ok())
-            else {
-                return;
-            };
-            let name = format!("{}-topology.webm", export::stem(&side_a.borrow().current.good.0));
-            let (notice, dispatch) = (notice.clone(), dispatch.clone());
-            notice.set(Some("Recording 5 seconds of the topology…".to_owned()));
-            wasm_bindgen_futures::spawn_local(async move {
-                match browser::record(&canvas, 5, &name).await {
-                    Ok(()) => notice.set(Some(format!("Recorded {name}."))),
-                    Err(message) => {
-                        notice.set(None);
-                        dispatch.dispatch(Action::Report(FromWorker::Error { message }));
                     }
                 }
             });
@@ -802,12 +707,6 @@ pub fn app() -> Html {
                     ),
                 })),
             }
-        })
-    };
-    let text_setter = |handle: UseStateHandle<String>| {
-        Callback::from(move |e: InputEvent| {
-            let input: HtmlInputElement = e.target_unchecked_into();
-            handle.set(input.value());
         })
     };
     let on_run_sweep = {
@@ -1147,36 +1046,8 @@ pub fn app() -> Html {
                             }
                         </div>
                     </details>
-                    <details class="menu">
-                        <summary id="menu-file">{"File ▾"}</summary>
-                        <div class="menu-body">
-                            <label class="import">{"Open a file "}
-                                <input id="import" type="file" accept=".toml,text/plain" onchange={on_import} />
-                            </label>
-                            <form class="save" onsubmit={on_save}>
-                                <input id="save-name" type="text" placeholder="name" aria-label="Save as"
-                                    value={(*save_name).clone()} oninput={text_setter(save_name.clone())} />
-                                <button id="save" type="submit">{"Save"}</button>
-                            </form>
-                            <span class="row">
-                                <select id="saved" aria-label="Saved scenarios" onchange={on_open_saved}>
-                                    <option value="" selected=true>{ format!("Saved ({})…", saved.len()) }</option>
-                                    { for saved.iter().map(|s| html! { <option value={s.name.clone()}>{ s.name.clone() }</option> }) }
-                                </select>
-                                <button id="delete-saved" onclick={on_delete_saved} title="Delete the saved scenario named in the box">{"Delete saved"}</button>
-                            </span>
-                            <span class="row" role="group" aria-label="Export">
-                                {"Export "}
-                                <button id="export-toml" onclick={on_export_toml} title="The scenario as edited, as the CLI reads it">{"TOML"}</button>
-                                <button id="export-csv" onclick={on_export_csv} title="Every window's numbers">{"CSV"}</button>
-                                <button id="export-summary" onclick={on_export_summary} disabled={!state.ready} title="The run so far, as scalesim run --json prints it">{"Summary JSON"}</button>
-                                <button id="record" onclick={on_record} title="Five seconds of the animated topology as a WebM clip">{"Clip (5 s)"}</button>
-                            </span>
-                            if let Some(n) = &*notice {
-                                <p class="notice" role="status">{ n.clone() }</p>
-                            }
-                        </div>
-                    </details>
+                    <FileMenu side={side_a.clone()} windows={state.windows().clone()} nodes={node_names.clone()}
+                        ready={state.ready} on_open_file={open_file.clone()} on_error={on_error.clone()} />
                 </span>
             </header>
             <div class="strip">

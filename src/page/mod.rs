@@ -10,6 +10,7 @@ pub mod compare_view;
 pub mod controls;
 pub mod draft_input;
 pub mod figure_strip;
+pub mod file_menu;
 pub mod inspector;
 pub mod models_page;
 pub mod panels;

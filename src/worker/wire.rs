@@ -28,7 +28,7 @@ use scalesim_engine::sim::{BreakerView, InFlight, NodeState, Snapshot, Stage};
 use scalesim_engine::sweep::{Estimate, SweepPoint};
 
 use crate::keep::share_link::Variant;
-use crate::worker::protocol::{Frame, FromWorker, LiveChange, ScenarioInfo, Speed, ToWorker};
+use crate::worker::protocol::{Frame, FromWorker, ScenarioInfo, Speed, ToWorker};
 use crate::worker::replay::{Change, Entry};
 
 /// Why a message could not be read.
@@ -364,11 +364,6 @@ wire_enum!(Edit {
     10 => Many { edits },
 });
 
-wire_enum!(LiveChange {
-    0 => Replace { toml },
-    1 => Edit { edit },
-});
-
 wire_enum!(Change {
     0 => Edit { edit },
     1 => Text { toml },
@@ -388,13 +383,16 @@ wire_enum!(ToWorker {
     4 => SetLoadMultiplier { multiplier },
     5 => Step,
     6 => Restart { seed },
-    7 => Apply { change, id },
+    7 => Edit { edit, id },
     8 => Sweep { param, runs, duration_s },
     9 => CancelSweep,
     10 => Replay { seed, load, history, time_ns },
     11 => Summary,
     12 => Bench { customers },
     13 => Record,
+    14 => Undo { id },
+    15 => Redo { id },
+    16 => Text,
 });
 
 wire_enum!(FromWorker {
@@ -402,7 +400,7 @@ wire_enum!(FromWorker {
     1 => Loaded(info),
     2 => Frame(frame),
     3 => Error { message },
-    4 => Applied { toml, id, outline, restarted },
+    4 => Applied { id, revision, outline, restarted, can_undo, can_redo },
     5 => Refused { id, message },
     6 => SweepProgress { done, total },
     7 => SweepDone { param, points, usl },
@@ -411,6 +409,7 @@ wire_enum!(FromWorker {
     10 => BenchDone { memory },
     11 => Recorded { run, complete },
     12 => Stopped { message, overload },
+    13 => Text { file, toml, revision },
 });
 
 #[cfg(test)]
@@ -516,18 +515,12 @@ error_rate = 0.3
             ToWorker::Summary,
             ToWorker::Bench { customers: 0 },
             ToWorker::Record,
-            ToWorker::Apply { change: LiveChange::Replace { toml: String::new() }, id: 3 },
+            ToWorker::Undo { id: 3 },
+            ToWorker::Redo { id: u64::MAX },
+            ToWorker::Text,
         ];
-        commands.push(ToWorker::Apply {
-            change: LiveChange::Edit { edit: Edit::Many { edits: edits.clone() } },
-            id: 4,
-        });
-        commands.extend(
-            edits
-                .iter()
-                .cloned()
-                .map(|edit| ToWorker::Apply { change: LiveChange::Edit { edit }, id: 5 }),
-        );
+        commands.push(ToWorker::Edit { edit: Edit::Many { edits: edits.clone() }, id: 4 });
+        commands.extend(edits.iter().cloned().map(|edit| ToWorker::Edit { edit, id: 5 }));
         for command in commands {
             assert_eq!(from_bytes::<ToWorker>(&to_bytes(&command)), Ok(command));
         }
@@ -548,7 +541,15 @@ error_rate = 0.3
             busy_frame(),
             FromWorker::Error { message: "e".into() },
             FromWorker::Stopped { message: "overload: …".into(), overload: true },
-            FromWorker::Applied { toml: "t".into(), id: 7, outline, restarted: true },
+            FromWorker::Applied {
+                id: 7,
+                revision: 9,
+                outline,
+                restarted: true,
+                can_undo: true,
+                can_redo: false,
+            },
+            FromWorker::Text { file: "f".into(), toml: "t".into(), revision: 3 },
             FromWorker::Refused { id: 8, message: "m".into() },
             FromWorker::SweepProgress { done: 1, total: 2 },
             FromWorker::SweepDone {
@@ -627,7 +628,7 @@ error_rate = 0.3
         assert_eq!(from_bytes::<FromWorker>(&wide), Err(WireError::Overflow));
         // A string that is not UTF-8.
         assert_eq!(from_bytes::<FromWorker>(&[3, 2, 0xff, 0xfe]), Err(WireError::NotUtf8));
-        assert_eq!(from_bytes::<ToWorker>(&[14]), Err(WireError::UnknownTag(14)));
+        assert_eq!(from_bytes::<ToWorker>(&[200]), Err(WireError::UnknownTag(200)));
         // Edits nested past the bound, or a hundred thousand deep: refused,
         // not a stack overflow.
         let mut deep = Edit::Remove { id: "x".into() };
