@@ -239,12 +239,12 @@ mod tests {
     use super::*;
 
     fn outline(text: &str) -> Outline {
-        scalesim_engine::outline::outline(text).expect("outline")
+        scalesim_engine::outline::of_text(text).expect("outline")
     }
 
     const TWO: &str = "[scenario]\nname = \"t\"\n[[load]]\nid = \"users\"\ntarget = \"api\"\nrate = 10\n\
-        [[node]]\nid = \"api\"\nkind = \"service\"\n[[node.call]]\nto = \"db\"\n\
-        [[node]]\nid = \"db\"\nkind = \"database\"\n";
+        [[node]]\nid = \"api\"\nkind = \"service\"\nservice_time = { dist = \"const\", value = \"1ms\" }\n[[node.call]]\nto = \"db\"\n\
+        [[node]]\nid = \"db\"\nkind = \"database\"\nservice_time = { dist = \"const\", value = \"1ms\" }\n";
 
     #[test]
     fn the_sweep_form_sends_what_it_shows() {
@@ -283,7 +283,9 @@ mod tests {
     #[test]
     fn a_new_component_is_selected_and_a_removed_one_is_not() {
         let before = outline(TWO);
-        let added = outline(&format!("{TWO}[[node]]\nid = \"mailer\"\nkind = \"external\"\n"));
+        let added = outline(&format!(
+            "{TWO}[[node]]\nid = \"mailer\"\nkind = \"external\"\nlatency = {{ dist = \"const\", value = \"9ms\" }}\n"
+        ));
         let picked = Some(Selection::Node("api".into()));
         assert_eq!(
             selection_after(picked.clone(), &before, &added),

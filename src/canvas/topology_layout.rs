@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use scalesim_engine::WindowReport;
 use scalesim_engine::outline::Outline;
-use scalesim_engine::scenario::Mode;
+use scalesim_engine::scenario::{Mode, NodeKind};
 
 use crate::canvas::dots::EdgeTraffic;
 
@@ -128,7 +128,7 @@ pub fn lanes(outline: &Outline) -> Vec<Lane> {
             }
             let node = &outline.nodes[n];
             let calls = node.calls.iter().filter(|c| !sync_only || c.mode == Mode::Sync);
-            let feed = node.feeds.as_deref().filter(|_| !sync_only || node.kind == "cache");
+            let feed = node.feeds.as_deref().filter(|_| !sync_only || node.kind == NodeKind::Cache);
             for to in calls.map(|c| c.to.as_str()).chain(feed) {
                 if let Some(&t) = index.get(to) {
                     stack.push(t);
@@ -357,7 +357,7 @@ pub fn layout(outline: &Outline, remembered: &HashMap<String, [f64; 2]>) -> Layo
             }
         }
         if let Some(&to) = node.feeds.as_deref().and_then(|f| node_at.get(f)) {
-            let mode = if node.kind == "queue" { Mode::Async } else { Mode::Sync };
+            let mode = if node.kind == NodeKind::Queue { Mode::Async } else { Mode::Sync };
             edges.push(Edge { what: EdgeRef::Feed(n), from: first_node + n, to, mode });
         }
     }
@@ -517,7 +517,7 @@ pub fn edge_traffic(layout: &Layout, outline: &Outline, window: &WindowReport) -
             }
             EdgeRef::Feed(node) => {
                 let r = window.nodes.get(node);
-                let count = if outline.nodes[node].kind == "cache" {
+                let count = if outline.nodes[node].kind == NodeKind::Cache {
                     r.map_or(0, |r| r.counters.misses)
                 } else {
                     r.map_or(0, |r| r.completed)
@@ -542,7 +542,7 @@ fn distance_to_segment(p: [f64; 2], a: [f64; 2], b: [f64; 2]) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use scalesim_engine::outline::outline;
+    use scalesim_engine::outline::of_text as outline;
 
     const CHAIN: &str = r#"
 [scenario]
@@ -679,6 +679,7 @@ rate = 1
 [[node]]
 id = "gw"
 kind = "service"
+service_time = { dist = "exp", mean = "1ms" }
   [[node.call]]
   to = "a"
   [[node.call]]
@@ -686,17 +687,21 @@ kind = "service"
 [[node]]
 id = "x"
 kind = "service"
+service_time = { dist = "exp", mean = "1ms" }
 [[node]]
 id = "y"
 kind = "service"
+service_time = { dist = "exp", mean = "1ms" }
 [[node]]
 id = "a"
 kind = "service"
+service_time = { dist = "exp", mean = "1ms" }
   [[node.call]]
   to = "y"
 [[node]]
 id = "b"
 kind = "service"
+service_time = { dist = "exp", mean = "1ms" }
   [[node.call]]
   to = "x"
 "#;

@@ -6,6 +6,7 @@ use std::rc::Rc;
 use scalesim_engine::edit::Edit;
 use scalesim_engine::formula::FormulaCheck;
 use scalesim_engine::outline::Outline;
+use scalesim_engine::scenario::NodeKind;
 use scalesim_engine::{Snapshot, WindowReport};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -739,10 +740,10 @@ pub fn app() -> Html {
         Some(Selection::Call { node, .. }) => Some(node.clone()),
         _ => None,
     };
-    let palette = ["service", "database", "cache", "queue", "external"].map(|kind| {
+    let palette = NodeKind::ALL.map(|kind| {
         let (on_edit, behind) = (on_edit.clone(), selected_node.clone());
         let onclick = Callback::from(move |_| {
-            on_edit.emit(Edit::AddNode { kind: kind.to_owned(), position: None, behind: behind.clone() })
+            on_edit.emit(Edit::AddNode { kind, position: None, behind: behind.clone() })
         });
         html! { <button class="palette-item" id={format!("add-{kind}")} {onclick} title={format!("Add a {kind}")}>{ format!("+ {kind}") }</button> }
     });

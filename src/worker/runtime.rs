@@ -297,11 +297,11 @@ impl Runner {
         match applied {
             Ok(restarted) => {
                 self.revision += 1;
-                let text = self.run.as_ref().map(|r| r.text().to_owned()).unwrap_or_default();
+                let outline = self.run.as_ref().map(|r| self.outline_of(r)).unwrap_or_default();
                 self.post(&FromWorker::Applied {
                     id,
                     revision: self.revision,
-                    outline: self.outline_of(&text),
+                    outline,
                     restarted,
                     can_undo: self.undo.can_undo(),
                     can_redo: self.undo.can_redo(),
@@ -339,11 +339,11 @@ impl Runner {
     /// Shows `run` from where it stands, paused, and tells the page what it
     /// is; `edited`: it restarts an edited scenario (components added,
     /// removed or renamed).
-    /// The editor's outline of `text`, which has just been read and
+    /// The editor's outline of the run's document, which has just been read and
     /// validated; should the outline's reading still fail, the page is told
     /// why (its canvas and inspector would otherwise go blank unexplained).
-    fn outline_of(&self, text: &str) -> scalesim_engine::outline::Outline {
-        outline::outline(text).unwrap_or_else(|why| {
+    fn outline_of(&self, run: &Run) -> scalesim_engine::outline::Outline {
+        outline::outline(run.sim().scenario(), run.text()).unwrap_or_else(|why| {
             self.post(&FromWorker::Error {
                 message: format!("The editor cannot show this scenario's components: {why}"),
             });
@@ -352,7 +352,7 @@ impl Runner {
     }
 
     fn start(&mut self, run: Run, edited: bool) {
-        let outline = self.outline_of(run.text());
+        let outline = self.outline_of(&run);
         let scenario = run.sim().scenario();
         let meta = &scenario.scenario;
         self.post(&FromWorker::Loaded(ScenarioInfo {

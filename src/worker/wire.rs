@@ -23,7 +23,7 @@ use scalesim_engine::metrics::{
 };
 use scalesim_engine::outcome::OutcomeCounts;
 use scalesim_engine::outline::{Outline, OutlineCall, OutlineLoad, OutlineNode};
-use scalesim_engine::scenario::Mode;
+use scalesim_engine::scenario::{Mode, NodeKind};
 use scalesim_engine::sim::{BreakerView, InFlight, NodeState, Snapshot, Stage};
 use scalesim_engine::sweep::{Estimate, SweepPoint};
 
@@ -311,6 +311,7 @@ macro_rules! wire_enum {
 }
 
 wire_enum!(Mode { 0 => Sync, 1 => Async });
+wire_enum!(NodeKind { 0 => Service, 1 => External, 2 => Database, 3 => Cache, 4 => Queue });
 wire_enum!(Stage { 0 => Queued, 1 => Serving, 2 => Calling });
 wire_enum!(BreakerState { 0 => Closed, 1 => Open, 2 => HalfOpen });
 wire_enum!(Speed { 0 => X1, 1 => X10, 2 => X100, 3 => Max });
@@ -485,12 +486,12 @@ error_rate = 0.3
     #[test]
     fn every_variant_round_trips() {
         let outline =
-            scalesim_engine::outline::outline(include_str!("../../scenarios/checkout.toml"))
+            scalesim_engine::outline::of_text(include_str!("../../scenarios/checkout.toml"))
                 .unwrap();
         let edits = vec![
             Edit::Set { path: "api.workers".into(), value: "4".into() },
             Edit::Unset { path: "api.timeout".into() },
-            Edit::AddNode { kind: "cache".into(), position: Some([1.0, -2.5]), behind: None },
+            Edit::AddNode { kind: NodeKind::Cache, position: Some([1.0, -2.5]), behind: None },
             Edit::AddLoad { target: "api".into(), position: None },
             Edit::Remove { id: "db".into() },
             Edit::Connect { from: "api".into(), to: "db".into(), mode: Mode::Async },
