@@ -1,6 +1,6 @@
 // The newcomer's build, with real mouse and keyboard events at 1280×720:
 // from the demo, add a load, an api service, a database and a slow mailer;
-// wire them by dragging from the round connect handles; rename in the
+// wire them by adding each with its caller selected; rename in the
 // inspector; change the workers while the run plays (the typed text must
 // not snap back); drag the mailer into the background and undo it;
 // compare A against B; share a link. Every user action is counted.
@@ -96,27 +96,31 @@ test('a newcomer builds a design from the demo: add, connect, rename, tune live,
   assert.equal(item(layout, 'service').lane, 'sync');
   await page.waitForFunction(() => document.querySelector('#rename')?.value === 'service');
 
-  // 2. Add a load: it calls the selected component, the new service.
+  // 2. With the service selected, "+ database" adds a database the service
+  //    calls, placed beside it, and selects it.
+  assert.equal(await page.locator('#add-database').getAttribute('title'), 'Add a database that service calls');
+  await click('#add-database');
+  layout = await layoutWhere(page, (l) => item(l, 'database'), 'the database');
+  await page.waitForFunction(() => document.querySelector('#rename')?.value === 'database');
+  assert.ok(item(layout, 'database').x > item(layout, 'service').x, 'the database sits right of its caller');
+
+  // 3. Back on the service, "+ external" adds the mailer to be, also called
+  //    by the service; the inspector lists both calls.
+  await selectOnCanvas('service');
+  await inspectorShows(page, /→ database \(sync\)/);
+  await click('#add-external');
+  layout = await layoutWhere(page, (l) => item(l, 'external'), 'the external');
+  await page.waitForFunction(() => document.querySelector('#rename')?.value === 'external');
+  const [db, ext] = [item(layout, 'database'), item(layout, 'external')];
+  assert.ok(Math.abs(db.x - ext.x) > 20 || Math.abs(db.y - ext.y) > 20, 'the two do not overlap');
+  await screenshot(page, 'newcomer-1-added');
+
+  // 4. Add a load into the service: it is selected again first.
+  await selectOnCanvas('service');
+  await inspectorShows(page, /→ external \(sync\)/);
   await click('#add-load');
   layout = await layoutWhere(page, (l) => item(l, 'users-2'), 'the new load');
   await page.waitForFunction(() => document.querySelector('#load-target')?.value === 'service');
-
-  // 3. Add a database and an external (the mailer to be).
-  await click('#add-database');
-  await click('#add-external');
-  layout = await layoutWhere(page, (l) => item(l, 'database') && item(l, 'external'), 'the database and the external');
-  await screenshot(page, 'newcomer-1-added');
-
-  // 4. Connect service → database and service → external, dragging from
-  //    the service's round handle onto each.
-  for (const to of ['database', 'external']) {
-    layout = await layoutOf(page);
-    const from = item(layout, 'service');
-    await drag({ x: from.x + layout.port_dx, y: from.y }, item(layout, to));
-  }
-  await selectOnCanvas('service');
-  await inspectorShows(page, /→ database \(sync\)/);
-  await inspectorShows(page, /→ external \(sync\)/);
 
   // 5. Rename the external to "mailer" in the inspector; it stays selected.
   await selectOnCanvas('external');

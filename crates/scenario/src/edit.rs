@@ -146,6 +146,14 @@ fn node_kind<'a>(doc: &'a DocumentMut, id: &str) -> Option<&'a str> {
 /// A fresh id: `base`, else `base-2`, `base-3`, …
 fn fresh_id(doc: &DocumentMut, base: &str) -> String {
     let taken: Vec<&str> = ids(doc, "node").into_iter().chain(ids(doc, "load")).collect();
+    fresh_id_among(&taken, base)
+}
+
+/// The id a new entry named after `base` gets when `taken` are in use
+/// (`base`, else `base-2`, `base-3`, …): what [`Edit::AddNode`] and
+/// [`Edit::AddLoad`] will call it, so an editor can connect it in the same
+/// step.
+pub fn fresh_id_among(taken: &[&str], base: &str) -> String {
     (1..)
         .map(|n| if n == 1 { base.to_owned() } else { format!("{base}-{n}") })
         .find(|id| !taken.contains(&id.as_str()))
