@@ -475,7 +475,7 @@ pub fn app() -> Html {
                 selected={edited_state.selected.clone()}
                 on_select={on_select.clone()}
                 on_edit={on_edit.clone()}
-                scenario_key={edited_state.scenario_key * 2 + u64::from(*editing_b && comparing)}
+                scenario_key={state.scenario_key}
                 saturated={saturated.clone()} />
         </section>
     };

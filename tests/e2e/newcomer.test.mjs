@@ -144,6 +144,9 @@ test('a newcomer builds a design from the demo: add, connect, rename, tune live,
   // it, so the service serves about 10 requests/s of the 100 offered, and
   // the status line says so.
   await page.waitForFunction(() => /service is saturated/.test(document.querySelector('[data-testid="status"]').textContent), null, { timeout: 30000 });
+  // Past the start, where the first completions are the short ones and a
+  // few windows overstate what a busy worker finishes.
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid="windows"]').textContent) >= 12, null, { timeout: 60000 });
   const capacity = parseFloat(/capacity of about ([\d.]+) req\/s/.exec(await readStat(page, 'status'))[1]);
   assert.ok(capacity > 6 && capacity < 14, `the service's capacity with an 800 ms mailer: ${capacity} req/s`);
 
@@ -230,8 +233,13 @@ test('a newcomer builds a design from the demo: add, connect, rename, tune live,
 
   // 11. Compare: B is a copy; the dashboard shows A vs B and the figures
   //     say which variant they are.
+  const beforeCompare = await layoutOf(page);
   await click('#compare');
   await page.locator('#edit-b[aria-pressed="true"]').waitFor();
+  // B is drawn where A was: nothing jumps when the copy appears.
+  const same = (l) => ['service', 'database', 'mailer'].every((id) =>
+    item(l, id) && Math.abs(item(l, id).x - item(beforeCompare, id).x) < 1 && Math.abs(item(l, id).y - item(beforeCompare, id).y) < 1);
+  await layoutWhere(page, same, 'B drawn where A was');
   await page.locator('#tab-compare').waitFor();
   assert.match(await page.locator('#tab-compare').textContent(), /A vs B/);
   await page.waitForFunction(() => document.querySelector('.variant-badge')?.textContent.trim() === 'B');
