@@ -39,7 +39,11 @@ pub async fn request_for(
     name: String,
     watch: Option<String>,
 ) -> Result<EmbedRequest, String> {
-    let (file, toml) = side.borrow().current.good.clone();
+    // The worker owns the document: its text now (edits included).
+    let (file, toml) = match crate::side::text(side).await {
+        Some(text) => text,
+        None => side.borrow().current.good.clone(),
+    };
     let listed = library::LESSONS.iter().any(|l| l.file == file || l.cure == Some(file.as_str()));
     let shipped =
         listed && crate::page::app::fetch_text(&library::url(&file)).await.is_ok_and(|t| t == toml);
