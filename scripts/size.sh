@@ -22,7 +22,9 @@
 # (564 measured): links that replay the run's live changes and share a
 # comparison (about 7 kB; the history travels in the `wire` encoding the
 # page and worker already share, which saved 19 kB over a JSON reader).
-# Then to 590 kB on purpose (567 measured on main before, 588 after): the
+# Then to 600 kB on purpose (567 measured on main at 5b93179, 588 with
+# the embed work on it; 596 after merging main at 6bf6130, whose own
+# growth is about 8 kB of it): the
 # embedded player as a component of its own (its reducer, start-up and
 # height messages), the embed dialog (options form, preview, three
 # snippets) and the pure snippet and headline modules, about 20 kB of the
@@ -31,7 +33,7 @@
 # app, so it is not counted.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-budget_kb=${BUNDLE_BUDGET_KB:-590}
+budget_kb=${BUNDLE_BUDGET_KB:-600}
 total=0
 printf '%-40s %10s %10s\n' file bytes gzipped
 for f in dist/*_bg.wasm dist/*.js dist/*.css; do
