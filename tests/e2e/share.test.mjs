@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { useSite, launchBrowser, collectErrors, screenshot, readStat, nameIs, ready, openMenu, kept } from './harness.mjs';
+import { useSite, launchBrowser, collectErrors, screenshot, readStat, nameIs, ready, openMenu, kept, gotoFresh } from './harness.mjs';
 
 const site = useSite();
 
@@ -454,7 +454,7 @@ test('the embed example renders two players, and the app offers the snippet', as
 
   // The app's Embed dialog gives an iframe snippet with embed=1.
   const app = await site.context.newPage();
-  await app.goto(site.url);
+  await gotoFresh(app, site.url);
   await ready(app);
   await openMenu(app, '#menu-share');
   await app.locator('#embed-button').click();
