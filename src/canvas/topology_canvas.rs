@@ -25,6 +25,7 @@ use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 use yew::prelude::*;
 
 use crate::canvas::dots::{DotOutcome, DotPool, EdgeTraffic};
+use crate::canvas::gestures;
 use crate::canvas::topology_layout::{
     self as tl, EdgeRef, ItemRef, Lane, Layout, NODE_H, NODE_W, PORT_R, Selection,
 };
@@ -346,19 +347,7 @@ pub fn topology_canvas(props: &Props) -> Html {
                     finish_move(&mut s, item, start)
                 }
                 Some(Drag::Connect { from, .. }) => {
-                    let target = s.layout.item_at(w).filter(|&t| t != from);
-                    if let Some(to) =
-                        target.filter(|&t| matches!(s.layout.items[t].item, ItemRef::Node(_)))
-                    {
-                        let mode = match s.layout.items[to].lane {
-                            Lane::Sync => Mode::Sync,
-                            Lane::Async => Mode::Async,
-                        };
-                        let edit = Edit::Connect {
-                            from: s.layout.items[from].id.clone(),
-                            to: s.layout.items[to].id.clone(),
-                            mode,
-                        };
+                    if let Some(edit) = gestures::connected(&s.layout, from, w) {
                         s.on_edit.emit(edit);
                     }
                 }
@@ -373,31 +362,18 @@ pub fn topology_canvas(props: &Props) -> Html {
             if !s.editable && !matches!(e.key().as_str(), "+" | "=" | "-") {
                 return;
             }
-            let step = match e.key().as_str() {
-                "ArrowLeft" => Some([-20.0, 0.0]),
-                "ArrowRight" => Some([20.0, 0.0]),
-                "ArrowUp" => Some([0.0, -20.0]),
-                "ArrowDown" => Some([0.0, 20.0]),
-                "+" | "=" => {
-                    s.zoom_at(1.2, [300.0, 200.0]);
-                    None
-                }
-                "-" => {
-                    s.zoom_at(1.0 / 1.2, [300.0, 200.0]);
-                    None
-                }
+            match e.key().as_str() {
+                "+" | "=" => s.zoom_at(1.2, [300.0, 200.0]),
+                "-" => s.zoom_at(1.0 / 1.2, [300.0, 200.0]),
                 "Delete" | "Backspace" => {
-                    if let Some(sel) = s.selected.clone() {
+                    if let Some(sel) = &s.selected {
                         e.prevent_default();
-                        s.on_edit.emit(match sel {
-                            Selection::Node(id) | Selection::Load(id) => Edit::Remove { id },
-                            Selection::Call { node, call } => Edit::Disconnect { from: node, call },
-                        });
+                        s.on_edit.emit(gestures::deleted(sel));
                     }
-                    None
                 }
-                _ => None,
-            };
+                _ => {}
+            }
+            let step = gestures::nudge(&e.key());
             let selected = s.selected.clone();
             let item =
                 (0..s.layout.items.len()).find(|&i| s.layout.is_selected(i, selected.as_ref()));
@@ -432,27 +408,17 @@ pub fn topology_canvas(props: &Props) -> Html {
     }
 }
 
-/// A component was dropped at its new place: save it, and when it crossed
-/// the lane boundary, switch the calls into it (one undo step).
+/// A component was dropped at its new place: the edit that keeps it there
+/// (`gestures::dropped`), or back where it started when refused.
 fn finish_move(s: &mut Scene, item: usize, start: [f64; 2]) {
-    let placed = s.layout.items[item].clone();
-    let to_lane = Lane::at(placed.pos[1], s.layout.lane_height);
-    let position = [placed.pos[0].round(), placed.pos[1].round()];
-    let mut edits = vec![Edit::Move { id: placed.id.clone(), position }];
-    if matches!(placed.item, ItemRef::Node(_)) && to_lane != placed.lane {
-        let mode = match to_lane {
-            Lane::Sync => Mode::Sync,
-            Lane::Async => Mode::Async,
-        };
-        edits.insert(0, Edit::SetLane { id: placed.id.clone(), mode });
-    } else if to_lane != placed.lane {
-        // Loads stay on the request path.
-        s.layout.items[item].pos = start;
-        return;
+    match gestures::dropped(&s.layout, item) {
+        Some(edit) => {
+            let placed = &s.layout.items[item];
+            s.remembered.insert(placed.id.clone(), placed.pos);
+            s.on_edit.emit(edit);
+        }
+        None => s.layout.items[item].pos = start,
     }
-    s.remembered.insert(placed.id.clone(), placed.pos);
-    let edit = if edits.len() == 1 { edits.remove(0) } else { Edit::Many { edits } };
-    s.on_edit.emit(edit);
 }
 
 /// A line from one point to another.
