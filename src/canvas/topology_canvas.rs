@@ -1037,7 +1037,7 @@ fn draw(s: &Scene, ctx: &CanvasRenderingContext2d, dpr: f64, css_w: f64, ts: f64
         ctx.stroke();
         set_dash(ctx, &[]);
     }
-    draw_lane_names(s, t, ctx, dpr);
+    draw_lane_names(s, t, ctx, dpr, css_w);
 }
 
 /// Screen pixels a lane's name takes at the lane's top.
@@ -1058,14 +1058,17 @@ fn lane_names(s: &Scene, t: &Theme) -> [(Lane, f64, &'static str, &'static str);
 
 /// The lanes' names, last and in screen pixels on a band of their lane's
 /// colour: readable at any zoom and never covered by a box or an edge.
-fn draw_lane_names(s: &Scene, t: &Theme, ctx: &CanvasRenderingContext2d, dpr: f64) {
+fn draw_lane_names(s: &Scene, t: &Theme, ctx: &CanvasRenderingContext2d, dpr: f64, css_w: f64) {
     let _ = ctx.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0);
     ctx.set_font("600 12px system-ui, sans-serif");
     ctx.set_text_align("left");
     ctx.set_text_baseline("top");
     for (lane, top, fill, label) in lane_names(s, t) {
-        // Zoomed out, the short name, which reaches past fewer boxes.
-        let label = if s.zoom < 0.6 { label.split(':').next().unwrap_or(label) } else { label };
+        // Zoomed out or narrow, the short name, which reaches past fewer
+        // boxes and fits a phone.
+        let width = |text: &str| ctx.measure_text(text).map_or(f64::INFINITY, |m| m.width());
+        let fits = s.zoom >= 0.6 && width(label) + 24.0 <= css_w;
+        let label = if fits { label } else { label.split(':').next().unwrap_or(label) };
         let at = top * s.zoom + s.pan[1];
         // The request path's name above its top edge when there is room
         // ("Fit" leaves it), so it sits over no box.
@@ -1073,7 +1076,7 @@ fn draw_lane_names(s: &Scene, t: &Theme, ctx: &CanvasRenderingContext2d, dpr: f6
             Lane::Sync if at >= LANE_NAME_BAND - 6.0 => at - LANE_NAME_BAND + 6.0,
             _ => at.max(0.0) + 6.0,
         };
-        let w = ctx.measure_text(label).map_or(400.0, |m| m.width());
+        let w = width(label).min(css_w);
         ctx.set_fill_style_str(fill);
         ctx.fill_rect(8.0, y - 2.0, w + 8.0, 17.0);
         ctx.set_fill_style_str(t.lane_label);
