@@ -583,7 +583,8 @@ pub fn app() -> Html {
                 <h1 class="brand">{"scalesim"}</h1>
                 <LibraryPicker shown_file={shown_file.clone()} on_pick={open.clone()} />
                 <span class="transport" role="group" aria-label="Playback">
-                    <button id="play" class="primary" onclick={on_play} disabled={!state.ready}>
+                    <button id="play" class="primary" onclick={on_play} disabled={!state.ready || state.stopped.is_some()}
+                        title={if state.stopped.is_some() { "The run stopped: restart it to play again" } else { "Play or pause the run" }}>
                         { if state.playing { "Pause" } else { "Play" } }
                     </button>
                     <button id="step" onclick={on_step} disabled={!state.ready} title="Advance one window">{"Step"}</button>
