@@ -473,7 +473,6 @@ pub fn app() -> Html {
                 version={state.charted + state_b.charted} error_b={state_b.error.clone()} />
         }
     });
-    let version = state.charted;
     let sim_time = format!("{:.1} s", state.sim_time_ns as f64 / 1e9);
     let scaling = html! {
         <SweepPanel ready={state.ready} progress={state.sweep_progress} result={state.sweep.clone()}
