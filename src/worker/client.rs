@@ -39,8 +39,14 @@ impl SimWorker {
         // download, and no second compile.
         let boot = js_sys::Object::new();
         let glue = GLUE_URL.with(String::clone);
+        // `?sweep_workers=N` forces the size of the worker's sweep pool
+        // (worker/sweep_pool), for measuring the speed-up on any machine.
+        let sweep_workers = browser::query("sweep_workers")
+            .and_then(|n| n.parse::<f64>().ok())
+            .map_or(JsValue::UNDEFINED, JsValue::from);
         js_sys::Reflect::set(&boot, &"glue".into(), &glue.into())
             .and_then(|_| js_sys::Reflect::set(&boot, &"module".into(), &wasm_bindgen::module()))
+            .and_then(|_| js_sys::Reflect::set(&boot, &"sweepWorkers".into(), &sweep_workers))
             .and_then(|_| worker.post_message(&boot))
             .map_err(|e| format!("cannot start the simulation worker: {e:?}"))?;
         let report = on_report.clone();

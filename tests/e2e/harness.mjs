@@ -40,15 +40,36 @@ export async function serveDist() {
     }
     try {
       const body = await readFile(file);
-      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
+      const headers = { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', vary: 'accept-encoding' };
+      // As a static host with pre-compressed files does: the build's `.br`
+      // or `.gz` copy (scripts/compress.mjs) when the client accepts it.
+      const accepted = String(req.headers['accept-encoding'] ?? '');
+      for (const [encoding, ext] of [['br', '.br'], ['gzip', '.gz']]) {
+        if (!new RegExp(`\\b${encoding}\\b`).test(accepted)) continue;
+        const copy = await readFile(file + ext).catch(() => null);
+        if (copy) {
+          server.encodings[encoding] = (server.encodings[encoding] ?? 0) + 1;
+          res.writeHead(200, { ...headers, 'content-encoding': encoding, 'content-length': copy.length });
+          res.end(copy);
+          return;
+        }
+      }
+      server.encodings.identity = (server.encodings.identity ?? 0) + 1;
+      res.writeHead(200, { ...headers, 'content-length': body.length });
       res.end(body);
     } catch {
       res.writeHead(404).end('not found');
     }
   });
+  /** Responses sent, by content encoding (what the measurement got). */
+  server.encodings = {};
   await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
   const { port } = server.address();
-  return { url: `http://127.0.0.1:${port}${SUB_PATH}`, close: () => new Promise((ok) => server.close(ok)) };
+  return {
+    url: `http://127.0.0.1:${port}${SUB_PATH}`,
+    encodings: server.encodings,
+    close: () => new Promise((ok) => server.close(ok)),
+  };
 }
 
 const CHROMIUM_ARGS = [
