@@ -12,6 +12,7 @@ import { chromium } from 'playwright-core';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const DIST = join(ROOT, 'dist');
+const DIST_DIR = DIST;
 export const ARTIFACTS = join(ROOT, 'tests', 'artifacts');
 /** The app is served from here, not from `/`, to prove relative URLs work. */
 export const SUB_PATH = '/some/project/scalesim/';
@@ -21,8 +22,9 @@ const TYPES = {
   '.css': 'text/css', '.svg': 'image/svg+xml', '.json': 'application/json', '.png': 'image/png',
 };
 
-/** Serves DIST under SUB_PATH on 127.0.0.1 at a port the OS picks. */
-export async function serveDist() {
+/** Serves DIST (or another build's directory) under SUB_PATH on
+ * 127.0.0.1 at a port the OS picks. */
+export async function serveDist(DIST = DIST_DIR) {
   if (!existsSync(join(DIST, 'index.html'))) {
     throw new Error(`no build in ${DIST}: run \`trunk build --release --public-url ./\` first`);
   }
