@@ -58,7 +58,11 @@ let server;
 let baseline;
 before(async () => {
   server = await serveDist();
-  if (BASELINE) baseline = await serveDist(BASELINE);
+  // `identity:DIR` serves DIR without its compressed copies.
+  if (BASELINE) {
+    const identity = BASELINE.startsWith('identity:');
+    baseline = await serveDist(BASELINE.replace(/^identity:/, ''), { precompressed: !identity });
+  }
 });
 after(async () => {
   await server?.close();
@@ -98,7 +102,8 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 test('the first second: meaningful paint and Play enabled, cold, on three links', { timeout: 600000 }, async () => {
   const report = { viewport: '1440x900', runs: RUNS, profiles: {} };
-  for (const { name, conditions } of PROFILES) {
+  const only = process.env.FIRST_SECOND_PROFILES?.split(',');
+  for (const { name, conditions } of PROFILES.filter((p) => !only || only.includes(p.name))) {
     const loads = [];
     const baseLoads = [];
     for (let i = 0; i < RUNS; i++) {

@@ -24,7 +24,7 @@ const TYPES = {
 
 /** Serves DIST (or another build's directory) under SUB_PATH on
  * 127.0.0.1 at a port the OS picks. */
-export async function serveDist(DIST = DIST_DIR) {
+export async function serveDist(DIST = DIST_DIR, { precompressed = true } = {}) {
   if (!existsSync(join(DIST, 'index.html'))) {
     throw new Error(`no build in ${DIST}: run \`trunk build --release --public-url ./\` first`);
   }
@@ -46,7 +46,7 @@ export async function serveDist(DIST = DIST_DIR) {
       // As a static host with pre-compressed files does: the build's `.br`
       // or `.gz` copy (scripts/compress.mjs) when the client accepts it.
       const accepted = String(req.headers['accept-encoding'] ?? '');
-      for (const [encoding, ext] of [['br', '.br'], ['gzip', '.gz']]) {
+      for (const [encoding, ext] of precompressed ? [['br', '.br'], ['gzip', '.gz']] : []) {
         if (!new RegExp(`\\b${encoding}\\b`).test(accepted)) continue;
         const copy = await readFile(file + ext).catch(() => null);
         if (copy) {
