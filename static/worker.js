@@ -5,14 +5,30 @@
 // Every later message is the Rust worker's (src/worker/runtime.rs), which
 // says `Ready` once it listens; a sweep pool's worker (started by the
 // simulation worker with the role `sweep`) says `{ready: true}`.
+// The page's own start-up script (index.html) may start this worker before
+// the Wasm has arrived and post `{preload: glue}` first: the JS glue is then
+// fetched now, beside the Wasm, and the import below finds it loaded.
+function sameOrigin(href) {
+  const url = new URL(href, self.location.href);
+  if (url.origin !== self.location.origin) {
+    throw new Error(`the page's code must come from ${self.location.origin}, not ${url.origin}`);
+  }
+  return url;
+}
+
 self.onmessage = async (event) => {
+  if (event.data && event.data.preload) {
+    try {
+      import(sameOrigin(event.data.preload).href).catch(() => {});
+    } catch {
+      // The boot message reports a bad URL in words.
+    }
+    return;
+  }
   self.onmessage = null;
   try {
     const { glue, module, role, sweepWorkers } = event.data;
-    const url = new URL(glue, self.location.href);
-    if (url.origin !== self.location.origin) {
-      throw new Error(`the page's code must come from ${self.location.origin}, not ${url.origin}`);
-    }
+    const url = sameOrigin(glue);
     // What the Rust side reads: which worker this is (`sweep` for one of a
     // sweep pool's, src/worker/sweep_pool.rs), and how to start more of
     // this module for that pool.
