@@ -12,7 +12,8 @@ import { chromium } from 'playwright-core';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const DIST = join(ROOT, 'dist');
-const DIST_DIR = DIST;
+// E2E_DIST serves another build (e.g. main's, for a side-by-side figure).
+const DIST_DIR = process.env.E2E_DIST ?? DIST;
 export const ARTIFACTS = join(ROOT, 'tests', 'artifacts');
 /** The app is served from here, not from `/`, to prove relative URLs work. */
 export const SUB_PATH = '/some/project/scalesim/';
