@@ -111,6 +111,12 @@ pub fn in_worker() -> bool {
     js_sys::global().dyn_into::<web_sys::DedicatedWorkerGlobalScope>().is_ok()
 }
 
+/// The role `static/worker.js` started this worker in (`"sweep"` for a
+/// sweep pool's), `None` for the simulation worker.
+pub fn worker_role() -> Option<String> {
+    js_sys::Reflect::get(&js_sys::global(), &"scalesimRole".into()).ok()?.as_string()
+}
+
 /// A query parameter of the page's URL.
 pub fn query(name: &str) -> Option<String> {
     let search = web_sys::window()?.location().search().ok()?;

@@ -4,7 +4,13 @@
 #[cfg(target_arch = "wasm32")]
 fn main() {
     if scalesim_web::browser::in_worker() {
-        scalesim_web::worker::runtime::start();
+        // `static/worker.js` says which worker this is: a sweep pool's
+        // (`worker/sweep_pool`), or the simulation worker.
+        if scalesim_web::browser::worker_role().as_deref() == Some("sweep") {
+            scalesim_web::worker::sweep_pool::serve();
+        } else {
+            scalesim_web::worker::runtime::start();
+        }
     } else if scalesim_web::browser::query("bench").as_deref() == Some("1") {
         // `?bench=1` is the engine benchmark page; anything else the app.
         yew::Renderer::<scalesim_web::page::bench_page::BenchPage>::new().render();

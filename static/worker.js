@@ -2,16 +2,38 @@
 // module: the page posts the URL of its JS glue and its compiled
 // `WebAssembly.Module` as the first message, and this script starts that
 // same module here, where its entry point runs the worker (src/main.rs).
-// Every later message is the Rust worker's (src/worker_runtime.rs), which
-// says `Ready` once it listens.
+// Every later message is the Rust worker's (src/worker/runtime.rs), which
+// says `Ready` once it listens; a sweep pool's worker (started by the
+// simulation worker with the role `sweep`) says `{ready: true}`.
+// The page's own start-up script (index.html) may start this worker before
+// the Wasm has arrived and post `{preload: glue}` first: the JS glue is then
+// fetched now, beside the Wasm, and the import below finds it loaded.
+function sameOrigin(href) {
+  const url = new URL(href, self.location.href);
+  if (url.origin !== self.location.origin) {
+    throw new Error(`the page's code must come from ${self.location.origin}, not ${url.origin}`);
+  }
+  return url;
+}
+
 self.onmessage = async (event) => {
+  if (event.data && event.data.preload) {
+    try {
+      import(sameOrigin(event.data.preload).href).catch(() => {});
+    } catch {
+      // The boot message reports a bad URL in words.
+    }
+    return;
+  }
   self.onmessage = null;
   try {
-    const { glue, module } = event.data;
-    const url = new URL(glue, self.location.href);
-    if (url.origin !== self.location.origin) {
-      throw new Error(`the page's code must come from ${self.location.origin}, not ${url.origin}`);
-    }
+    const { glue, module, role, sweepWorkers } = event.data;
+    const url = sameOrigin(glue);
+    // What the Rust side reads: which worker this is (`sweep` for one of a
+    // sweep pool's, src/worker/sweep_pool.rs), and how to start more of
+    // this module for that pool.
+    self.scalesimRole = role ?? 'simulation';
+    self.scalesimBoot = { glue: url.href, module, sweepWorkers };
     const bindings = await import(url.href);
     await bindings.default({ module_or_path: module });
   } catch (error) {

@@ -42,6 +42,9 @@ pub use metrics::{
     LatencyStats, LoadReport, NodeCounters, NodeReport, RequestCounts, Summary, WindowReport,
 };
 pub use outcome::Outcome;
+/// The `rand_core` that [`rng::Rng`] implements, for drawing from it with the
+/// `rand` ecosystem at a matching version.
+pub use rand_core;
 pub use scenario::{Scenario, ScenarioError};
 pub use sim::{NodeGrowth, Overload, Run, RunError, Simulation, Snapshot};
 pub use time::{SimDuration, SimTime};
