@@ -32,6 +32,7 @@ pub mod sim;
 pub mod slab;
 pub mod sweep;
 pub mod theory;
+pub mod trace;
 pub mod wait_queue;
 pub mod workloads;
 pub mod ziggurat;
