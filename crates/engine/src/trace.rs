@@ -237,25 +237,63 @@ pub fn add_time(split: &mut Split, c: Component, p: Phase, ns: u64) {
 /// not covered by a visit is the caller's `WaitingOnCall`; a backoff is
 /// the caller's `BackingOff`. The parts sum to the request's latency.
 pub fn critical_path(spans: &[Span]) -> Split {
+    critical_path_with(spans, &mut PathScratch::default())
+}
+
+/// Working space of [`critical_path_with`], kept between calls so a
+/// collector computing many paths allocates only their results.
+#[derive(Clone, Debug, Default)]
+pub struct PathScratch {
+    /// Children of span `i` are `order[offsets[i]..offsets[i + 1]]`.
+    offsets: Vec<u32>,
+    order: Vec<u32>,
+    fill: Vec<u32>,
+    stack: Vec<(usize, u64, u64)>,
+}
+
+/// [`critical_path`] with working space of the caller's.
+pub fn critical_path_with(spans: &[Span], scratch: &mut PathScratch) -> Split {
     let mut out = Vec::new();
     let Some(root) = spans.first() else { return out };
-    let mut children: Vec<Vec<u32>> = vec![Vec::new(); spans.len()];
-    for (i, s) in spans.iter().enumerate().skip(1) {
-        if let Some(p) = s.parent.filter(|&p| (p as usize) < i) {
-            children[p as usize].push(i as u32);
+    let n = spans.len();
+    let PathScratch { offsets, order, fill, stack } = scratch;
+    // Children grouped by parent (a counting sort).
+    offsets.clear();
+    offsets.resize(n + 1, 0);
+    let parent_of = |i: usize| spans[i].parent.filter(|&p| (p as usize) < i);
+    for i in 1..n {
+        if let Some(p) = parent_of(i) {
+            offsets[p as usize + 1] += 1;
         }
     }
-    for list in &mut children {
-        // Latest end first; among equal ends, the copy that answered.
-        list.sort_by_key(|&c| {
-            let s = &spans[c as usize];
-            (std::cmp::Reverse(s.end_ns), s.abandoned)
-        });
+    for i in 0..n {
+        offsets[i + 1] += offsets[i];
     }
-    let mut stack = vec![(0usize, root.start_ns, root.end_ns)];
+    order.clear();
+    order.resize(offsets[n] as usize, 0);
+    fill.clear();
+    fill.extend_from_slice(&offsets[..n]);
+    for i in 1..n {
+        if let Some(p) = parent_of(i) {
+            order[fill[p as usize] as usize] = i as u32;
+            fill[p as usize] += 1;
+        }
+    }
+    for i in 0..n {
+        let list = &mut order[offsets[i] as usize..offsets[i + 1] as usize];
+        if list.len() > 1 {
+            // Latest end first; among equal ends, the copy that answered.
+            list.sort_by_key(|&c| {
+                let s = &spans[c as usize];
+                (std::cmp::Reverse(s.end_ns), s.abandoned)
+            });
+        }
+    }
+    stack.clear();
+    stack.push((0usize, root.start_ns, root.end_ns));
     while let Some((i, lo, hi)) = stack.pop() {
         let mut t = hi;
-        for &c in &children[i] {
+        for &c in &order[offsets[i] as usize..offsets[i + 1] as usize] {
             if t <= lo {
                 break;
             }

@@ -21,8 +21,9 @@ use std::collections::{BinaryHeap, VecDeque};
 
 use super::*;
 use crate::trace::{
-    Component, MAX_SPANS_IN_FLIGHT, MAX_SPANS_PER_TRACE, MEDIAN_SAMPLE, Refusal, Span, SpanKind,
-    Split, SplitSum, TAIL_CAP, TailReport, Trace, TraceOptions, TraceWindow, critical_path,
+    Component, MAX_SPANS_IN_FLIGHT, MAX_SPANS_PER_TRACE, MEDIAN_SAMPLE, PathScratch, Refusal, Span,
+    SpanKind, Split, SplitSum, TAIL_CAP, TailReport, Trace, TraceOptions, TraceWindow,
+    critical_path_with,
 };
 
 /// A span of a request in flight.
@@ -87,7 +88,14 @@ pub(super) struct Tracer {
     closed: VecDeque<TraceWindow>,
     run_tail: SplitSum,
     run_median: SplitSum,
+    /// Span lists of finished requests, kept for the next ones (so a
+    /// request's spans cost no allocation once the run is warm).
+    spare: Vec<(Vec<Span>, Vec<(bool, u32)>)>,
+    scratch: PathScratch,
 }
+
+/// Spare span lists kept.
+const SPARE: usize = 64;
 
 impl Tracer {
     fn new(options: TraceOptions, seed: u64) -> Tracer {
@@ -104,6 +112,17 @@ impl Tracer {
             closed: VecDeque::new(),
             run_tail: SplitSum::default(),
             run_median: SplitSum::default(),
+            spare: Vec::new(),
+            scratch: PathScratch::default(),
+        }
+    }
+
+    /// Gives a finished request's lists back for reuse.
+    fn recycle(&mut self, mut spans: Vec<Span>, mut extra: Vec<(bool, u32)>) {
+        if self.spare.len() < SPARE {
+            spans.clear();
+            extra.clear();
+            self.spare.push((spans, extra));
         }
     }
 
@@ -224,35 +243,40 @@ impl Tracer {
             }
         }
         // The tail and the median's sample.
-        let mut split = None;
         if answered {
             w.answered += 1;
             let enters =
                 w.tail.len() < TAIL_CAP || w.tail.peek().is_some_and(|m| latency > m.0.latency);
-            if enters {
-                let parts = critical_path(&open.spans);
-                split = Some(parts.clone());
-                w.tail.push(std::cmp::Reverse(TailEntry {
-                    latency,
-                    id: std::cmp::Reverse(open.id),
-                    split: parts,
-                }));
-                if w.tail.len() > TAIL_CAP {
-                    w.tail.pop();
-                }
-            }
             let at = if (w.answered as usize) <= MEDIAN_SAMPLE {
                 Some(w.answered as usize - 1)
             } else {
                 let j = self.rng.below(w.answered) as usize;
                 (j < MEDIAN_SAMPLE).then_some(j)
             };
-            if let Some(j) = at {
-                let parts = split.take().unwrap_or_else(|| critical_path(&open.spans));
-                if j < w.middle.len() {
-                    w.middle[j] = (latency, parts);
-                } else {
-                    w.middle.push((latency, parts));
+            if enters || at.is_some() {
+                let parts = critical_path_with(&open.spans, &mut self.scratch);
+                let parts = match at {
+                    Some(j) => {
+                        let (mine, rest) =
+                            if enters { (parts.clone(), Some(parts)) } else { (parts, None) };
+                        if j < w.middle.len() {
+                            w.middle[j] = (latency, mine);
+                        } else {
+                            w.middle.push((latency, mine));
+                        }
+                        rest
+                    }
+                    None => Some(parts),
+                };
+                if enters && let Some(parts) = parts {
+                    w.tail.push(std::cmp::Reverse(TailEntry {
+                        latency,
+                        id: std::cmp::Reverse(open.id),
+                        split: parts,
+                    }));
+                    if w.tail.len() > TAIL_CAP {
+                        w.tail.pop();
+                    }
                 }
             }
         }
@@ -267,6 +291,9 @@ impl Tracer {
                 truncated: open.truncated,
                 spans: open.spans,
             });
+            self.recycle(Vec::new(), open.extra);
+        } else {
+            self.recycle(open.spans, open.extra);
         }
     }
 }
@@ -331,18 +358,21 @@ impl Simulation {
             return;
         }
         let now = self.now.as_nanos();
+        let (mut spans, mut extra) = t.spare.pop().unwrap_or_default();
+        spans.push(Span {
+            parent: None,
+            start_ns: now,
+            end_ns: OPEN,
+            outcome: None,
+            abandoned: false,
+            kind: SpanKind::Request { load: load as u32 },
+        });
+        extra.push((false, 0));
         let request = t.open.insert(Open {
             id: t.next_id,
             load: load as u32,
-            spans: vec![Span {
-                parent: None,
-                start_ns: now,
-                end_ns: OPEN,
-                outcome: None,
-                abandoned: false,
-                kind: SpanKind::Request { load: load as u32 },
-            }],
-            extra: vec![(false, 0)],
+            spans,
+            extra,
             truncated: false,
         });
         t.held += 1;
