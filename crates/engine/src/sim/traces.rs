@@ -90,9 +90,13 @@ pub(super) struct Tracer {
     run_median: SplitSum,
     /// Span lists of finished requests, kept for the next ones (so a
     /// request's spans cost no allocation once the run is warm).
-    spare: Vec<(Vec<Span>, Vec<(bool, u32)>)>,
+    spare: Vec<Lists>,
     scratch: PathScratch,
 }
+
+/// A request's spans and, beside each, whether it is a plain call's
+/// attempt and the copies it sent.
+type Lists = (Vec<Span>, Vec<(bool, u32)>);
 
 /// Spare span lists kept.
 const SPARE: usize = 64;
