@@ -45,10 +45,17 @@ pub const MAX_SPANS_PER_TRACE: usize = 1_000;
 /// overloaded run.
 pub const MAX_SPANS_IN_FLIGHT: u64 = 400_000;
 
-/// How many of a window's slowest answered requests the tail split keeps:
-/// the slowest 1% of up to 100 000 answers a window, exactly; past that,
-/// the slowest 1 000.
+/// The most of a window's slowest answered requests the tail split keeps:
+/// the slowest 1% of up to 100 000 answers a window; past that, the
+/// slowest 1 000.
 pub const TAIL_CAP: usize = 1_000;
+
+/// The fewest the tail split keeps. A window keeps its slowest
+/// max(`TAIL_FLOOR`, 2 × 1% of the previous window's answers), at most
+/// [`TAIL_CAP`]: exactly its slowest 1% when it answers at most 6 400
+/// requests or twice the previous window's (a request's split is worked
+/// out only when it is among those, which keeps tracing cheap).
+pub const TAIL_FLOOR: usize = 64;
 
 /// The uniform sample of a window's answered requests in which the median
 /// request is found (exact while a window has at most this many answers).

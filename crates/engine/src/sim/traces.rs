@@ -22,7 +22,7 @@ use std::collections::{BinaryHeap, VecDeque};
 use super::*;
 use crate::trace::{
     Component, MAX_SPANS_IN_FLIGHT, MAX_SPANS_PER_TRACE, MEDIAN_SAMPLE, PathScratch, Refusal, Span,
-    SpanKind, Split, SplitSum, TAIL_CAP, TailReport, Trace, TraceOptions, TraceWindow,
+    SpanKind, Split, SplitSum, TAIL_CAP, TAIL_FLOOR, TailReport, Trace, TraceOptions, TraceWindow,
     critical_path_with,
 };
 
@@ -69,6 +69,8 @@ struct WindowKeep {
     sample: Vec<u64>,
     /// The slowest answered requests' splits (a min-heap by latency).
     tail: BinaryHeap<std::cmp::Reverse<TailEntry>>,
+    /// How many of the slowest the tail keeps (see [`TAIL_FLOOR`]).
+    cap: usize,
     /// A uniform sample of answered requests, for the median.
     middle: Vec<(u64, Split)>,
 }
@@ -112,7 +114,7 @@ impl Tracer {
             door: None,
             // A stream of its own: the run's streams are never drawn from.
             rng: Rng::seeded(seed ^ 0x7472_6163_6573_0001),
-            window: WindowKeep::default(),
+            window: WindowKeep { cap: TAIL_FLOOR, ..WindowKeep::default() },
             closed: VecDeque::new(),
             run_tail: SplitSum::default(),
             run_median: SplitSum::default(),
@@ -250,7 +252,7 @@ impl Tracer {
         if answered {
             w.answered += 1;
             let enters =
-                w.tail.len() < TAIL_CAP || w.tail.peek().is_some_and(|m| latency > m.0.latency);
+                w.tail.len() < w.cap || w.tail.peek().is_some_and(|m| latency > m.0.latency);
             let at = if (w.answered as usize) <= MEDIAN_SAMPLE {
                 Some(w.answered as usize - 1)
             } else {
@@ -278,7 +280,7 @@ impl Tracer {
                         id: std::cmp::Reverse(open.id),
                         split: parts,
                     }));
-                    if w.tail.len() > TAIL_CAP {
+                    if w.tail.len() > w.cap {
                         w.tail.pop();
                     }
                 }
@@ -627,6 +629,7 @@ impl Simulation {
     pub(super) fn trace_window_closed(&mut self, counted: bool) -> Option<TailReport> {
         let t = self.traces.as_deref_mut()?;
         let w = std::mem::take(&mut t.window);
+        t.window.cap = (w.answered.div_ceil(100) as usize * 2).clamp(TAIL_FLOOR, TAIL_CAP);
         let mut tail = SplitSum::default();
         let mut entries: Vec<TailEntry> = w.tail.into_iter().map(|e| e.0).collect();
         entries.sort_by(|a, b| b.cmp(a));
