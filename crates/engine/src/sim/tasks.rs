@@ -14,7 +14,7 @@ impl Simulation {
         work: f64,
         reply: Reply,
     ) -> Option<Key> {
-        self.trace_arrive();
+        self.trace_arrive(&reply);
         self.nodes[node].window.arrivals += 1;
         let now = self.now;
         if self.nodes[node].fault.outage {

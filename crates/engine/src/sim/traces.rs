@@ -11,11 +11,12 @@
 //!
 //! The hooks are small and called at the points where a request, a call
 //! attempt, a backoff or a visit starts and ends; each does nothing when
-//! tracing is off. Two hand-overs pass a span between a caller and the
-//! function it calls next, without changing signatures: `ctx` (set just
-//! before `start_call` or `arrive`, taken at their top) and `door` (the
-//! attempt at a node's door, taken by the visit it becomes, or closed by an
-//! answer given at once).
+//! tracing is off. Three hand-overs pass a span between a caller and the
+//! function it calls next, without changing signatures: `ctx` (the caller,
+//! set just before `start_call` and taken at its top), `next` (the attempt
+//! a visit hangs under, with the answer that visit carries: `arrive` takes
+//! it only for that answer) and `door` (the attempt at a node's door, taken
+//! by the visit it becomes, or closed by an answer given at once).
 
 use std::collections::{BinaryHeap, VecDeque};
 
@@ -84,6 +85,10 @@ pub(super) struct Tracer {
     held: u64,
     next_id: u64,
     ctx: Option<SpanRef>,
+    /// The span the next `arrive` hangs its visit under, with the answer
+    /// that visit must carry: an `arrive` for anything else (a broker's
+    /// delivery, a request that arrives later) leaves it.
+    next: Option<(SpanRef, Reply)>,
     door: Option<SpanRef>,
     rng: Rng,
     window: WindowKeep,
@@ -111,6 +116,7 @@ impl Tracer {
             held: 0,
             next_id: 0,
             ctx: None,
+            next: None,
             door: None,
             // A stream of its own: the run's streams are never drawn from.
             rng: Rng::seeded(seed ^ 0x7472_6163_6573_0001),
@@ -434,7 +440,13 @@ impl Simulation {
             return None;
         }
         if model.plain {
-            t.ctx = t.push(caller, now, kind, true);
+            // The answer `start_call` gives its visit.
+            let reply = match (parent, site) {
+                (Parent::User { user, .. }, Site::Load(load)) => Reply::User { load, user },
+                (Parent::Task(task), _) => Reply::Task { task, fallback: model.fallback },
+                _ => Reply::Nobody,
+            };
+            t.next = t.push(caller, now, kind, true).map(|span| (span, reply));
             return None;
         }
         Some(caller)
@@ -482,7 +494,10 @@ impl Simulation {
     #[inline]
     pub(super) fn trace_copy(&mut self, call: Key) {
         if let Some(t) = self.traces.as_deref_mut() {
-            t.ctx = self.calls.get(call).and_then(|c| c.span);
+            t.next = self
+                .calls
+                .get(call)
+                .and_then(|c| Some((c.span?, Reply::Attempt { call, attempt: c.attempt })));
         }
     }
 
@@ -516,11 +531,17 @@ impl Simulation {
         }
     }
 
-    /// A request reaches a node's door.
+    /// A request reaches a node's door, to answer `reply`.
     #[inline]
-    pub(super) fn trace_arrive(&mut self) {
+    pub(super) fn trace_arrive(&mut self, reply: &Reply) {
         if let Some(t) = self.traces.as_deref_mut() {
-            t.door = t.ctx.take();
+            t.door = match t.next {
+                Some((span, expected)) if same_reply(&expected, reply) => {
+                    t.next = None;
+                    Some(span)
+                }
+                _ => None,
+            };
         }
     }
 
@@ -695,6 +716,20 @@ fn end_plain_attempt(
     }
     if t.span(attempt).and_then(|s| s.parent) == Some(0) {
         t.finish(attempt.request, now, outcome, window);
+    }
+}
+
+/// Whether two answers go to the same place.
+fn same_reply(a: &Reply, b: &Reply) -> bool {
+    match (a, b) {
+        (Reply::Attempt { call: c1, attempt: a1 }, Reply::Attempt { call: c2, attempt: a2 }) => {
+            c1 == c2 && a1 == a2
+        }
+        (Reply::User { load: l1, user: u1 }, Reply::User { load: l2, user: u2 }) => {
+            l1 == l2 && u1 == u2
+        }
+        (Reply::Task { task: t1, .. }, Reply::Task { task: t2, .. }) => t1 == t2,
+        _ => false,
     }
 }
 
