@@ -120,13 +120,20 @@ impl Span {
     pub fn phases(&self) -> [u64; 3] {
         match self.kind {
             SpanKind::Visit { service_start_ns, service_end_ns, .. } => {
-                let s = service_start_ns.clamp(self.start_ns, self.end_ns);
-                let e = service_end_ns.clamp(s, self.end_ns);
-                [s - self.start_ns, e - s, self.end_ns - e]
+                let end = self.end_ns.max(self.start_ns);
+                let s = within(service_start_ns, self.start_ns, end);
+                let e = within(service_end_ns, s, end);
+                [s - self.start_ns, e - s, end - e]
             }
             _ => [0; 3],
         }
     }
+}
+
+/// `x` within `[lo, hi]` (`lo` when the range is empty: spans read from
+/// elsewhere may be malformed, and nothing here may panic on them).
+fn within(x: u64, lo: u64, hi: u64) -> u64 {
+    x.min(hi).max(lo)
 }
 
 /// What a span is.
@@ -326,8 +333,8 @@ fn own_time(spans: &[Span], i: usize, from: u64, to: u64, out: &mut Split) {
     let span = &spans[i];
     match span.kind {
         SpanKind::Visit { node, service_start_ns, service_end_ns, .. } => {
-            let s = service_start_ns.clamp(span.start_ns, span.end_ns);
-            let e = service_end_ns.clamp(s, span.end_ns);
+            let s = within(service_start_ns, span.start_ns, span.end_ns);
+            let e = within(service_end_ns, s, span.end_ns);
             let overlap = |a: u64, b: u64| to.min(b).saturating_sub(from.max(a));
             let c = Component::Node(node);
             add_time(out, c, Phase::Queued, overlap(span.start_ns, s));
