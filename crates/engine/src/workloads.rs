@@ -132,6 +132,26 @@ pub fn engine(toml: &str, customers: u64) -> u64 {
     Simulation::run(scenario).map_or(0, |run| run.summary.requests.offered)
 }
 
+/// [`engine`] with request traces on (the default options), its windows'
+/// traces taken as they close, as `scalesim run --traces` does: what
+/// tracing costs.
+pub fn engine_traced(toml: &str, customers: u64) -> u64 {
+    let Ok(mut scenario) = Scenario::from_toml("bench.toml", toml) else { return 0 };
+    let duration = SimDuration::from_secs_f64(customers as f64 / RATE);
+    scenario.scenario.duration = duration;
+    scenario.scenario.window = SimDuration::from_secs(10);
+    let Ok(mut sim) = Simulation::new(scenario) else { return 0 };
+    sim.enable_traces(crate::trace::TraceOptions::default());
+    let end = crate::SimTime::ZERO + duration;
+    let mut kept = 0;
+    while sim.now() < end && sim.stalled().is_none() {
+        sim.advance_until((sim.now() + SimDuration::from_secs(10)).min(end));
+        kept += sim.take_traces().iter().map(|w| w.traces.len()).sum::<usize>();
+    }
+    std::hint::black_box(kept);
+    sim.summary().requests.offered
+}
+
 /// The physical limit: an M/M/1 queue on a bare `BinaryHeap` of
 /// `(time, kind)` with no metrics beyond a latency sum. Returns the
 /// customers served and the latency sum (so nothing is optimised away).
