@@ -1,4 +1,5 @@
-// Trunk post-build hook: gives the built page a Content-Security-Policy.
+// Trunk post-build step (scripts/post-build.mjs runs it after boot.mjs):
+// gives the built page a Content-Security-Policy.
 // Trunk writes the module script that starts the app inline, and its file
 // names change with every build, so the policy is written here, after the
 // build, allowing exactly that inline script by its SHA-256 and nothing

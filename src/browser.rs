@@ -111,6 +111,12 @@ pub fn in_worker() -> bool {
     js_sys::global().dyn_into::<web_sys::DedicatedWorkerGlobalScope>().is_ok()
 }
 
+/// The role `static/worker.js` started this worker in (`"sweep"` for a
+/// sweep pool's), `None` for the simulation worker.
+pub fn worker_role() -> Option<String> {
+    js_sys::Reflect::get(&js_sys::global(), &"scalesimRole".into()).ok()?.as_string()
+}
+
 /// A query parameter of the page's URL.
 pub fn query(name: &str) -> Option<String> {
     let search = web_sys::window()?.location().search().ok()?;
@@ -269,11 +275,11 @@ pub fn set_root_attribute(name: &str, value: Option<&str>) {
     }
 }
 
-/// Removes the static "loading" note `index.html` shows until the Wasm
-/// module runs.
+/// Removes the embedded player's static "loading" note (`index.html`'s
+/// `#boot-embed`) once the Wasm module runs.
 pub fn remove_boot_note() {
     if let Some(note) =
-        web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("boot"))
+        web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("boot-embed"))
     {
         note.remove();
     }

@@ -5,7 +5,13 @@
 fn main() {
     use scalesim_web::browser;
     if browser::in_worker() {
-        scalesim_web::worker::runtime::start();
+        // `static/worker.js` says which worker this is: a sweep pool's
+        // (`worker/sweep_pool`), or the simulation worker.
+        if browser::worker_role().as_deref() == Some("sweep") {
+            scalesim_web::worker::sweep_pool::serve();
+        } else {
+            scalesim_web::worker::runtime::start();
+        }
         return;
     }
     browser::remove_boot_note();

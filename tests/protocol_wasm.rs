@@ -5,7 +5,7 @@
 
 use scalesim_web::browser;
 use scalesim_web::page::app::{DEMO_FILE, DEMO_TOML};
-use scalesim_web::worker::protocol::{FromWorker, LiveChange, Speed, ToWorker, decode, encode};
+use scalesim_web::worker::protocol::{FromWorker, Speed, ToWorker, decode, encode};
 use scalesim_web::worker::replay::{Change, Entry};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
@@ -42,7 +42,9 @@ async fn commands_round_trip() {
         ToWorker::SetLoadMultiplier { multiplier: 12.5 },
         ToWorker::Step,
         ToWorker::Restart { seed: Some(7) },
-        ToWorker::Apply { change: LiveChange::Replace { toml: DEMO_TOML.to_owned() }, id: 3 },
+        ToWorker::Undo { id: 3 },
+        ToWorker::Redo { id: 5 },
+        ToWorker::Text,
         ToWorker::Replay {
             seed: Some(7),
             load: 2.0,
@@ -58,13 +60,11 @@ async fn commands_round_trip() {
             time_ns: 3_000_000_000,
         },
         ToWorker::Record,
-        ToWorker::Apply {
-            change: LiveChange::Edit {
-                edit: scalesim_engine::edit::Edit::Connect {
-                    from: "api".into(),
-                    to: "db".into(),
-                    mode: scalesim_engine::scenario::Mode::Sync,
-                },
+        ToWorker::Edit {
+            edit: scalesim_engine::edit::Edit::Connect {
+                from: "api".into(),
+                to: "db".into(),
+                mode: scalesim_engine::scenario::Mode::Sync,
             },
             id: 4,
         },
@@ -108,11 +108,14 @@ async fn reports_round_trip() {
     let reports = [
         FromWorker::Ready,
         FromWorker::Applied {
-            toml: DEMO_TOML.to_owned(),
             id: 9,
-            outline: scalesim_engine::outline::outline(DEMO_TOML).unwrap(),
+            revision: 2,
+            outline: scalesim_engine::outline::of_text(DEMO_TOML).unwrap(),
             restarted: false,
+            can_undo: true,
+            can_redo: false,
         },
+        FromWorker::Text { file: DEMO_FILE.to_owned(), toml: DEMO_TOML.to_owned(), revision: 2 },
         FromWorker::Refused { id: 10, message: "no".into() },
         FromWorker::SweepProgress { done: 3, total: 16 },
         FromWorker::SweepDone {

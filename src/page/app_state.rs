@@ -187,6 +187,7 @@ impl Reducible for AppState {
                     goodput: Rc::new(chart_data::sweep_goodput(&points, usl.as_ref())),
                     knee: points.iter().find(|p| p.knee).map(|p| p.value),
                     usl,
+                    points,
                 }));
             }
             Action::SweepCancelled => next.sweep_progress = None,

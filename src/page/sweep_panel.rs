@@ -5,6 +5,7 @@
 use std::rc::Rc;
 
 use scalesim_engine::coordination::UslFit;
+use scalesim_engine::sweep::SweepPoint;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -21,6 +22,10 @@ pub struct SweepResult {
     pub goodput: Rc<ChartData>,
     pub knee: Option<f64>,
     pub usl: Option<UslFit>,
+    /// The points as the worker summarised them (each `scalesim sweep`'s
+    /// for the same file, bit for bit), published as JSON on the panel
+    /// (`data-points`) for the end-to-end test that compares them.
+    pub points: Vec<SweepPoint>,
 }
 
 #[derive(Properties, PartialEq)]
@@ -95,9 +100,10 @@ pub fn sweep_panel(props: &SweepPanelProps) -> Html {
 /// The finished curve.
 fn curve(r: &SweepResult) -> Html {
     let x = r.param.split('=').next().unwrap_or_default().to_owned();
+    let points = serde_json::to_string(&r.points).unwrap_or_default();
     html! {
         <>
-            <p data-testid="knee">{ match r.knee {
+            <p data-testid="knee" data-points={points}>{ match r.knee {
                 Some(v) => format!("Knee at {x} = {v}: p99 past three times its first value, or goodput under 95% of offered."),
                 None => "No knee in this range.".to_owned(),
             } }</p>

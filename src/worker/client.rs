@@ -31,17 +31,30 @@ pub struct SimWorker {
 impl SimWorker {
     /// Starts a worker whose every report goes to `on_report`.
     pub fn spawn(on_report: Callback<FromWorker>) -> Result<SimWorker, String> {
-        let options = WorkerOptions::new();
-        options.set_type(WorkerType::Module);
-        let worker = Worker::new_with_options(WORKER_URL, &options)
-            .or_else(|_| Self::through_blob())
-            .map_err(|e| format!("cannot start the simulation worker: {e:?}"))?;
+        // index.html started one beside the Wasm download (it has fetched
+        // its bootstrap and the JS glue meanwhile): the first spawn takes it.
+        let worker = match take_early_worker() {
+            Some(worker) => worker,
+            None => {
+                let options = WorkerOptions::new();
+                options.set_type(WorkerType::Module);
+                Worker::new_with_options(WORKER_URL, &options)
+                    .or_else(|_| Self::through_blob())
+                    .map_err(|e| format!("cannot start the simulation worker: {e:?}"))?
+            }
+        };
         // The first message starts this very module in the worker: no second
         // download, and no second compile.
         let boot = js_sys::Object::new();
         let glue = GLUE_URL.with(String::clone);
+        // `?sweep_workers=N` forces the size of the worker's sweep pool
+        // (worker/sweep_pool), for measuring the speed-up on any machine.
+        let sweep_workers = browser::query("sweep_workers")
+            .and_then(|n| n.parse::<f64>().ok())
+            .map_or(JsValue::UNDEFINED, JsValue::from);
         js_sys::Reflect::set(&boot, &"glue".into(), &glue.into())
             .and_then(|_| js_sys::Reflect::set(&boot, &"module".into(), &wasm_bindgen::module()))
+            .and_then(|_| js_sys::Reflect::set(&boot, &"sweepWorkers".into(), &sweep_workers))
             .and_then(|_| worker.post_message(&boot))
             .map_err(|e| format!("cannot start the simulation worker: {e:?}"))?;
         let report = on_report.clone();
@@ -94,6 +107,16 @@ impl SimWorker {
             &encode(command),
         );
     }
+}
+
+/// The worker `index.html`'s start-up script made (`window.scalesimWorker`),
+/// once: later spawns (a restart, variant B) start their own.
+fn take_early_worker() -> Option<Worker> {
+    let window = web_sys::window()?;
+    let key = JsValue::from_str("scalesimWorker");
+    let early = js_sys::Reflect::get(&window, &key).ok()?;
+    let _ = js_sys::Reflect::delete_property(&window, &key);
+    early.dyn_into::<Worker>().ok()
 }
 
 impl Drop for SimWorker {

@@ -1,6 +1,7 @@
 //! The simulation worker and the page's side of it: the protocol both speak
 //! (`protocol`, encoded by `wire`), the worker's loop (`runtime`, with
-//! sweeps run a slice at a time by `sweep_job`) and the page's handle on it
+//! sweeps run on a pool of workers by `sweep_pool`, or a slice at a time
+//! by `sweep_job`) and the page's handle on it
 //! (`client`). The protocol, its encoding and the sweep job are pure and
 //! tested natively.
 
@@ -14,3 +15,5 @@ pub mod wire;
 pub mod client;
 #[cfg(target_arch = "wasm32")]
 pub mod runtime;
+#[cfg(target_arch = "wasm32")]
+pub mod sweep_pool;

@@ -13,7 +13,8 @@ use scalesim_engine::{formula, outline, workloads};
 
 use crate::browser;
 use crate::worker::replay::{Applied, Change, Run};
-use crate::worker::sweep_job::{SweepJob, SweepStatus};
+use crate::worker::sweep_job::SweepStatus;
+use crate::worker::sweep_pool::Sweep;
 use crate::worker::undo::Undo;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
@@ -54,7 +55,7 @@ struct Runner {
     /// When the formula check was last sent.
     formulas_at_ms: f64,
     /// A sweep under way (playback is paused meanwhile).
-    sweep: Option<SweepJob>,
+    sweep: Option<Sweep>,
     /// The sweep's parameter, for its report.
     sweep_param: String,
     /// Windows closed since the last frame.
@@ -223,7 +224,7 @@ impl Runner {
             }
             ToWorker::Sweep { param, runs, duration_s } => {
                 let Some(run) = runner.run.as_ref() else { return };
-                match SweepJob::new(&param, runs, duration_s, run.file(), run.text()) {
+                match Sweep::start(&param, runs, duration_s, run.file(), run.text()) {
                     Ok(job) => {
                         runner.playing = false;
                         runner.post(&FromWorker::SweepProgress { done: 0, total: job.total() });
@@ -485,7 +486,7 @@ impl Runner {
     fn bench(&mut self, customers: u64) {
         self.playing = false;
         let customers = customers.clamp(1_000, 10_000_000);
-        for (name, bare) in workloads::BARE_LOOPS {
+        for &(name, bare) in workloads::BARE_LOOPS.iter().chain(&workloads::STRICT_BARE_LOOPS) {
             let customers_per_s = workloads::best_rate(&precise_now_ms, &|| bare(customers).0);
             self.post(&FromWorker::BenchResult { name: name.to_owned(), customers_per_s });
         }

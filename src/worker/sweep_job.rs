@@ -1,10 +1,17 @@
 //! A sweep run inside the worker a slice at a time, so the worker keeps
 //! answering (a cancel, a new scenario) between slices. No clock of its own:
 //! the caller says when a slice's time is up. Native-testable.
+//!
+//! The same plan runs on a pool of workers (`sweep_pool`): each pool worker
+//! holds a `SweepJob` of the same plan and does whole runs by number
+//! ([`SweepJob::run`]), the coordinator gathers their [`RunFigures`] and
+//! finishes the curve ([`SweepJob::finish_with`]). Run `i` is step
+//! `i / runs`, replication `i % runs`, seeded `seed + replication` as
+//! `scalesim sweep` seeds it, so every point is the CLI's, bit for bit.
 
 use scalesim_engine::coordination::{self, UslFit};
-use scalesim_engine::sweep::{self, SweepPoint, SweepSpec};
-use scalesim_engine::{Scenario, SimDuration, SimTime, Simulation, Summary};
+use scalesim_engine::sweep::{self, RunFigures, SweepPoint, SweepSpec};
+use scalesim_engine::{Scenario, SimDuration, SimTime, Simulation};
 
 /// Where a sweep stands after a slice.
 #[derive(Clone, Debug, PartialEq)]
@@ -30,7 +37,7 @@ pub struct SweepJob {
     next: u32,
     /// The run under way and when it ends.
     current: Option<(Simulation, SimTime)>,
-    summaries: Vec<Vec<Summary>>,
+    figures: Vec<Vec<RunFigures>>,
 }
 
 impl SweepJob {
@@ -67,7 +74,7 @@ impl SweepJob {
             duration,
             next: 0,
             current: None,
-            summaries: vec![Vec::new(); steps],
+            figures: vec![Vec::new(); steps],
         })
     }
 
@@ -94,12 +101,39 @@ impl SweepJob {
             }
             if sim.now() >= *end {
                 let step = (self.next / self.runs) as usize;
-                self.summaries[step].push(sim.summary());
+                self.figures[step].push(RunFigures::of(&sim.summary()));
                 self.current = None;
                 self.next += 1;
             }
         }
         Ok(SweepStatus::Running { done: self.next, total: self.total() })
+    }
+
+    /// Does run `job` (step `job / runs`, replication `job % runs`) whole,
+    /// a window at a time as [`SweepJob::slice`] does: what a pool worker
+    /// does for the coordinator.
+    pub fn run(&self, job: u32) -> Result<RunFigures, String> {
+        if job >= self.total() {
+            return Err(format!("run {job} of a sweep of {}", self.total()));
+        }
+        let (mut sim, end) = self.start(job)?;
+        while sim.now() < end {
+            let window = sim.scenario().scenario.window;
+            let until = (sim.now() + window).min(end);
+            sim.advance_until(until);
+            if let Some(reason) = sim.stalled() {
+                return Err(reason.to_owned());
+            }
+        }
+        Ok(RunFigures::of(&sim.summary()))
+    }
+
+    /// The curve from every run's figures, in run order (`figures[job]`),
+    /// as [`SweepJob::slice`] finishes it.
+    pub fn finish_with(&self, figures: &[RunFigures]) -> SweepStatus {
+        let runs = self.runs as usize;
+        let by_step: Vec<Vec<RunFigures>> = figures.chunks(runs).map(<[_]>::to_vec).collect();
+        Self::curve(&self.spec, &by_step)
     }
 
     fn start(&self, job: u32) -> Result<(Simulation, SimTime), String> {
@@ -118,8 +152,12 @@ impl SweepJob {
     }
 
     fn finish(&self) -> SweepStatus {
-        let points = sweep::summarise(&self.spec, &self.summaries);
-        let usl = if self.spec.is_scale_count() {
+        Self::curve(&self.spec, &self.figures)
+    }
+
+    fn curve(spec: &SweepSpec, by_step: &[Vec<RunFigures>]) -> SweepStatus {
+        let points = sweep::summarise_figures(spec, by_step);
+        let usl = if spec.is_scale_count() {
             let xs: Vec<(f64, f64)> =
                 points.iter().map(|p| (p.value, p.goodput_rps.mean)).collect();
             coordination::fit(&xs)
@@ -130,9 +168,31 @@ impl SweepJob {
     }
 }
 
+/// Workers for a sweep of `total` runs on the pool (`sweep_pool`): the
+/// forced count, else every core but the page's, at least one, never more
+/// than there are runs (and at most 64).
+pub fn pool_size(forced: Option<f64>, cores: f64, total: u32) -> u32 {
+    let wanted = match forced {
+        Some(n) if n.is_finite() && n >= 1.0 => n.min(64.0) as u32,
+        _ => (cores as u32).saturating_sub(1).clamp(1, 64),
+    };
+    wanted.min(total.max(1))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_pool_leaves_the_page_a_core() {
+        assert_eq!(pool_size(None, 2.0, 100), 1);
+        assert_eq!(pool_size(None, 8.0, 100), 7);
+        assert_eq!(pool_size(None, 1.0, 100), 1);
+        assert_eq!(pool_size(None, 0.0, 100), 1);
+        assert_eq!(pool_size(Some(4.0), 2.0, 100), 4);
+        assert_eq!(pool_size(Some(4.0), 2.0, 3), 3);
+        assert_eq!(pool_size(Some(f64::NAN), 8.0, 100), 7);
+    }
 
     const STATION: &str = include_str!("../../scenarios/station.toml");
 
@@ -162,6 +222,24 @@ mod tests {
         // Two 1 ms workers saturate at 2 000/s: the knee is at 2 000 or 2 500.
         let knee = points.iter().find(|p| p.knee).map(|p| p.value);
         assert!(matches!(knee, Some(v) if v >= 2000.0), "{knee:?}");
+    }
+
+    #[test]
+    fn whole_runs_by_number_give_the_sliced_curve_bit_for_bit() {
+        let plan = || {
+            SweepJob::new("load.users.rate=500..2500:4", 3, Some(5.0), "station.toml", STATION)
+                .unwrap_or_else(|e| panic!("{e}"))
+        };
+        let sliced = run_to_end(&mut plan());
+        // Runs done out of order (as a pool's workers finish them), put
+        // back in run order.
+        let job = plan();
+        let mut figures = vec![RunFigures::default(); job.total() as usize];
+        for i in (0..job.total()).rev() {
+            figures[i as usize] = job.run(i).unwrap_or_else(|e| panic!("{e}"));
+        }
+        assert_eq!(job.finish_with(&figures), sliced);
+        assert!(job.run(job.total()).is_err());
     }
 
     #[test]

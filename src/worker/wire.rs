@@ -26,6 +26,7 @@ use scalesim_engine::outline::{Outline, OutlineCall, OutlineLoad, OutlineNode};
 use scalesim_engine::scenario::{Mode, NodeKind};
 use scalesim_engine::sim::{BreakerView, InFlight, NodeState, Snapshot, Stage};
 use scalesim_engine::sweep::{Estimate, SweepPoint};
+use scalesim_engine::trace::{Phase, TailReport, TimeShare, TimeSplit};
 
 use crate::keep::share_link::Variant;
 use crate::worker::protocol::{Frame, FromWorker, ScenarioInfo, Speed, ToWorker};
@@ -315,6 +316,7 @@ wire_enum!(NodeKind { 0 => Service, 1 => External, 2 => Database, 3 => Cache, 4 
 wire_enum!(Stage { 0 => Queued, 1 => Serving, 2 => Calling });
 wire_enum!(BreakerState { 0 => Closed, 1 => Open, 2 => HalfOpen });
 wire_enum!(Speed { 0 => X1, 1 => X10, 2 => X100, 3 => Max });
+wire_enum!(Phase { 0 => Queued, 1 => InService, 2 => WaitingOnCall, 3 => BackingOff });
 
 wire_struct! {
     OutcomeCounts { ok, degraded, error, timeout, rejected }
@@ -329,8 +331,11 @@ wire_struct! {
     }
     WindowReport {
         index, start_s, end_s, requests, latency_ms, throughput_rps, amplification,
-        cost_per_million, loads, nodes,
+        cost_per_million, loads, nodes, tail,
     }
+    TailReport { tail, median }
+    TimeSplit { requests, latency_ms, shares }
+    TimeShare { component, kind, phase, ms }
     NodeState { busy, capacity, queued, in_flight, replicas }
     InFlight { node, load, stage, age_ms }
     BreakerView { node, call, state, trips }

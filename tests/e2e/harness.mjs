@@ -12,6 +12,8 @@ import { chromium } from 'playwright-core';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const DIST = join(ROOT, 'dist');
+// E2E_DIST serves another build (e.g. main's, for a side-by-side figure).
+const DIST_DIR = process.env.E2E_DIST ?? DIST;
 export const ARTIFACTS = join(ROOT, 'tests', 'artifacts');
 /** The app is served from here, not from `/`, to prove relative URLs work. */
 export const SUB_PATH = '/some/project/scalesim/';
@@ -21,8 +23,9 @@ const TYPES = {
   '.css': 'text/css', '.svg': 'image/svg+xml', '.json': 'application/json', '.png': 'image/png',
 };
 
-/** Serves DIST under SUB_PATH on 127.0.0.1 at a port the OS picks. */
-export async function serveDist() {
+/** Serves DIST (or another build's directory) under SUB_PATH on
+ * 127.0.0.1 at a port the OS picks. */
+export async function serveDist(DIST = DIST_DIR, { precompressed = true } = {}) {
   if (!existsSync(join(DIST, 'index.html'))) {
     throw new Error(`no build in ${DIST}: run \`trunk build --release --public-url ./\` first`);
   }
@@ -43,18 +46,40 @@ export async function serveDist() {
       // Any origin may read the files, as GitHub Pages serves them: a
       // player in a frame sandboxed without allow-same-origin has an opaque
       // origin, for which its own module scripts and Wasm are cross-origin.
-      res.writeHead(200, {
+      const headers = {
         'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+        vary: 'accept-encoding',
         'access-control-allow-origin': '*',
-      });
+      };
+      // As a static host with pre-compressed files does: the build's `.br`
+      // or `.gz` copy (scripts/compress.mjs) when the client accepts it.
+      const accepted = String(req.headers['accept-encoding'] ?? '');
+      for (const [encoding, ext] of precompressed ? [['br', '.br'], ['gzip', '.gz']] : []) {
+        if (!new RegExp(`\\b${encoding}\\b`).test(accepted)) continue;
+        const copy = await readFile(file + ext).catch(() => null);
+        if (copy) {
+          server.encodings[encoding] = (server.encodings[encoding] ?? 0) + 1;
+          res.writeHead(200, { ...headers, 'content-encoding': encoding, 'content-length': copy.length });
+          res.end(copy);
+          return;
+        }
+      }
+      server.encodings.identity = (server.encodings.identity ?? 0) + 1;
+      res.writeHead(200, { ...headers, 'content-length': body.length });
       res.end(body);
     } catch {
       res.writeHead(404).end('not found');
     }
   });
+  /** Responses sent, by content encoding (what the measurement got). */
+  server.encodings = {};
   await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
   const { port } = server.address();
-  return { url: `http://127.0.0.1:${port}${SUB_PATH}`, close: () => new Promise((ok) => server.close(ok)) };
+  return {
+    url: `http://127.0.0.1:${port}${SUB_PATH}`,
+    encodings: server.encodings,
+    close: () => new Promise((ok) => server.close(ok)),
+  };
 }
 
 const CHROMIUM_ARGS = [

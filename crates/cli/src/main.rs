@@ -7,6 +7,7 @@ mod check;
 mod edit;
 mod report;
 mod sweep;
+mod traces;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -94,6 +95,12 @@ enum Command {
         /// run on a machine with memory to spare (about 90 bytes a unit).
         #[arg(long, value_name = "UNITS")]
         max_in_flight: Option<u64>,
+        /// Write sampled request traces (the slowest of every window and
+        /// a uniform sample) to this file as OpenTelemetry OTLP JSON, for
+        /// Jaeger or Grafana Tempo; simulated time zero is
+        /// 2000-01-01T00:00:00Z. Also prints where the p99 goes.
+        #[arg(long, value_name = "OUT.json")]
+        traces: Option<PathBuf>,
     },
     /// The scaling curve: step one parameter, run each step `--runs` times
     /// (the same seeds at every step) on every core, and print offered load
@@ -269,8 +276,9 @@ fn main() -> ExitCode {
         }
     };
     match cli.command {
-        Command::Run { file, overrides, json, windows, max_in_flight } => {
-            match run(&file, &overrides, json, windows, max_in_flight) {
+        Command::Run { file, overrides, json, windows, max_in_flight, traces } => {
+            let options = RunOptions { json, windows, max_in_flight, traces };
+            match run(&file, &overrides, &options) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(failure) => failure.report(),
             }
@@ -348,13 +356,29 @@ pub fn scenario_from(
 /// Runs `scenario` to its end as [`Simulation::run_to_end`] does, showing
 /// progress on stderr when it is a terminal: simulated time, and the events
 /// a simulated second (the run's cost), known after the first window.
-fn run_with_progress(scenario: Scenario, max_in_flight: Option<u64>) -> Result<Run, RunError> {
+///
+/// With `traces`, the sampled traces are turned on and written to it as
+/// each step's windows close.
+fn run_with_progress(
+    scenario: Scenario,
+    max_in_flight: Option<u64>,
+    mut traces: Option<&mut traces::OtlpFile>,
+) -> Result<Run, RunError> {
     let end = SimTime::ZERO + scenario.scenario.duration;
     let total_s = scenario.scenario.duration.as_secs_f64();
+    let window = scenario.scenario.window;
     let mut sim = Simulation::new(scenario).map_err(RunError::Invalid)?;
     if let Some(units) = max_in_flight {
         sim.set_work_limit(units);
     }
+    if traces.is_some() {
+        sim.enable_traces(scalesim_engine::trace::TraceOptions::default());
+    }
+    let mut drain = |sim: &mut Simulation| {
+        if let Some(out) = traces.as_deref_mut() {
+            out.windows(&sim.take_traces(), sim.scenario());
+        }
+    };
     let terminal = std::io::stderr().is_terminal();
     let bar = if terminal {
         indicatif::ProgressBar::new(end.since(SimTime::ZERO).as_nanos() / 1_000_000)
@@ -367,7 +391,12 @@ fn run_with_progress(scenario: Scenario, max_in_flight: Option<u64>) -> Result<R
     );
     let mut windows = Vec::new();
     if !terminal {
-        windows = sim.advance_until(end);
+        // With traces, a window at a time, so each is written as it closes.
+        let step = if sim.tracing() { window } else { end.since(SimTime::ZERO) };
+        while sim.now() < end && sim.stalled().is_none() {
+            windows.extend(sim.advance_until((sim.now() + step).min(end)));
+            drain(&mut sim);
+        }
     }
     // Steps sized by the wall clock (about a tenth of a second each), so
     // the bar moves for a heavy run and costs nothing for a light one.
@@ -375,6 +404,7 @@ fn run_with_progress(scenario: Scenario, max_in_flight: Option<u64>) -> Result<R
     while sim.now() < end && sim.stalled().is_none() {
         let started = std::time::Instant::now();
         windows.extend(sim.advance_until((sim.now() + step).min(end)));
+        drain(&mut sim);
         let took = started.elapsed().as_secs_f64();
         if took < 0.05 {
             step = SimDuration::from_nanos(step.as_nanos().saturating_mul(2));
@@ -431,15 +461,27 @@ pub fn parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Ve
     results.into_iter().map(|(_, r)| r).collect()
 }
 
-fn run(
-    file: &PathBuf,
-    overrides: &Overrides,
+/// `run`'s options beside the file and its overrides.
+struct RunOptions {
     json: bool,
     windows: bool,
     max_in_flight: Option<u64>,
-) -> Result<(), Failure> {
+    traces: Option<PathBuf>,
+}
+
+fn run(file: &PathBuf, overrides: &Overrides, options: &RunOptions) -> Result<(), Failure> {
+    let RunOptions { json, windows, max_in_flight, .. } = *options;
     let scenario = load(file, overrides)?;
-    let run = match run_with_progress(scenario.clone(), max_in_flight) {
+    let mut out = match &options.traces {
+        Some(path) => Some(traces::OtlpFile::create(path)?),
+        None => None,
+    };
+    let result = run_with_progress(scenario.clone(), max_in_flight, out.as_mut());
+    // The file is closed whatever happened, so what was written reads.
+    if let Some(out) = out {
+        out.finish()?;
+    }
+    let run = match result {
         Ok(run) => run,
         Err(RunError::Overload { overload, partial }) => {
             if json {

@@ -2,6 +2,7 @@
 
 use std::fmt::Write;
 
+use scalesim_engine::trace::TailReport;
 use scalesim_engine::{LatencyStats, RequestCounts, Run, Scenario};
 
 /// The run as a few aligned tables.
@@ -85,6 +86,9 @@ pub fn human(scenario: &Scenario, run: &Run, with_windows: bool) -> String {
             }
         }
     }
+    if let Some(tail) = &s.tail {
+        where_the_p99_goes(&mut out, tail);
+    }
     if with_windows {
         let _ = writeln!(out, "\nwindows");
         let _ = writeln!(
@@ -108,6 +112,38 @@ pub fn human(scenario: &Scenario, run: &Run, with_windows: bool) -> String {
         }
     }
     out
+}
+
+/// The tail split (`--traces`): where the slowest requests' time went.
+fn where_the_p99_goes(out: &mut String, tail: &TailReport) {
+    let t = &tail.tail;
+    let _ = writeln!(
+        out,
+        "\nwhere the p99 goes (the slowest 1% of each window after warm-up: {} requests, \
+         mean {:.2} ms)",
+        t.requests, t.latency_ms
+    );
+    let _ = writeln!(out, "  {:<16} {:<18} {:>10} {:>6}", "component", "phase", "ms", "share");
+    for share in t.shares.iter().filter(|s| s.ms >= t.latency_ms * 0.005).take(12) {
+        let _ = writeln!(
+            out,
+            "  {:<16} {:<18} {:>10.2} {:>5.1}%",
+            share.component,
+            share.phase.label(),
+            share.ms,
+            share.ms / t.latency_ms.max(f64::MIN_POSITIVE) * 100.0
+        );
+    }
+    if let Some(m) = &tail.median {
+        let parts: Vec<String> =
+            m.by_component().iter().take(4).map(|(c, ms)| format!("{c} {ms:.2} ms")).collect();
+        let _ = writeln!(
+            out,
+            "  the median request, for comparison: {:.2} ms ({})",
+            m.latency_ms,
+            parts.join(", ")
+        );
+    }
 }
 
 fn requests(r: &RequestCounts) -> String {

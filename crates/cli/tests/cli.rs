@@ -763,3 +763,93 @@ fn a_sweep_past_the_step_limit_is_refused_at_once() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("limit of 10000 steps") && err.contains(":100`"), "{err}");
 }
+
+/// `run --traces` writes OTLP JSON: the protocol's field names, ids of 32
+/// and 16 hex characters, times as decimal strings from the stated epoch,
+/// and each trace a tree with one root whose spans sit inside their
+/// parents.
+#[test]
+fn run_traces_writes_otlp_json_that_reads_back_as_trees() {
+    let file = concat!(env!("CARGO_MANIFEST_DIR"), "/../../scenarios/retry-storm.toml");
+    let dir = std::env::temp_dir().join(format!("scalesim-cli-traces-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = dir.join("traces.json");
+    let out_arg = out.to_str().unwrap();
+    let run = scalesim(&["run", file, "--duration", "30s", "--traces", out_arg]);
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let text = String::from_utf8_lossy(&run.stdout);
+    assert!(text.contains("where the p99 goes"), "{text}");
+    let again = scalesim(&["run", file, "--duration", "30s", "--traces", out_arg]);
+    let first = std::fs::read(&out).unwrap();
+    assert!(again.status.success());
+    assert_eq!(first, std::fs::read(&out).unwrap(), "same seed, same file");
+
+    let doc: serde_json::Value = serde_json::from_slice(&first).unwrap();
+    let hex = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_hexdigit());
+    let mut spans: std::collections::HashMap<String, Vec<serde_json::Value>> = Default::default();
+    let resources = doc["resourceSpans"].as_array().expect("resourceSpans");
+    assert!(!resources.is_empty());
+    for r in resources {
+        let attrs = r["resource"]["attributes"].as_array().unwrap();
+        let attr = |k: &str| attrs.iter().find(|a| a["key"] == k).map(|a| a["value"].clone());
+        assert!(attr("service.name").unwrap()["stringValue"].is_string());
+        assert_eq!(attr("scalesim.epoch").unwrap()["stringValue"], "2000-01-01T00:00:00Z");
+        for scope in r["scopeSpans"].as_array().expect("scopeSpans") {
+            assert_eq!(scope["scope"]["name"], "scalesim");
+            for span in scope["spans"].as_array().expect("spans") {
+                let trace = span["traceId"].as_str().unwrap();
+                assert!(hex(trace, 32), "traceId {trace}");
+                assert!(hex(span["spanId"].as_str().unwrap(), 16));
+                let parent = span["parentSpanId"].as_str().unwrap();
+                assert!(parent.is_empty() || hex(parent, 16));
+                assert!(span["name"].as_str().is_some_and(|n| !n.is_empty()));
+                assert!((1..=5).contains(&span["kind"].as_u64().unwrap()));
+                assert!(span["status"]["code"].as_u64().unwrap() <= 2);
+                for a in span["attributes"].as_array().unwrap() {
+                    let v = a["value"].as_object().unwrap();
+                    assert_eq!(v.len(), 1);
+                    let (kind, value) = v.iter().next().unwrap();
+                    match kind.as_str() {
+                        "stringValue" => assert!(value.is_string()),
+                        "intValue" => assert!(value.as_str().unwrap().parse::<i64>().is_ok()),
+                        "boolValue" => assert!(value.is_boolean()),
+                        other => panic!("attribute value {other}"),
+                    }
+                }
+                spans.entry(trace.to_owned()).or_default().push(span.clone());
+            }
+        }
+    }
+    assert!(spans.len() > 20, "{} traces", spans.len());
+    let time = |s: &serde_json::Value, k: &str| s[k].as_str().unwrap().parse::<u64>().unwrap();
+    let mut retried = 0;
+    for (trace, spans) in &spans {
+        let roots: Vec<_> = spans.iter().filter(|s| s["parentSpanId"] == "").collect();
+        assert_eq!(roots.len(), 1, "trace {trace}: one root");
+        let by_id: std::collections::HashMap<&str, &serde_json::Value> =
+            spans.iter().map(|s| (s["spanId"].as_str().unwrap(), s)).collect();
+        assert_eq!(by_id.len(), spans.len(), "span ids unique");
+        for s in spans {
+            let (start, end) = (time(s, "startTimeUnixNano"), time(s, "endTimeUnixNano"));
+            assert!(start >= 946_684_800_000_000_000 && start <= end);
+            let parent = s["parentSpanId"].as_str().unwrap();
+            if !parent.is_empty() {
+                let p = by_id.get(parent).unwrap_or_else(|| panic!("{trace}: parent {parent}"));
+                assert!(time(p, "startTimeUnixNano") <= start && end <= time(p, "endTimeUnixNano"));
+            }
+            if s["name"].as_str().unwrap().contains("(attempt ") {
+                retried += 1;
+            }
+        }
+    }
+    assert!(retried > 0, "the retry storm's traces show retries");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn run_traces_to_a_path_that_cannot_be_written_is_refused() {
+    let out =
+        scalesim(&["run", STATION, "--duration", "5s", "--traces", "/nonexistent/dir/t.json"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot write traces"));
+}

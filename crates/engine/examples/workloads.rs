@@ -3,21 +3,24 @@
 //! run (`tests/e2e/bench.test.mjs`). Beside them, `paired_ratio`: the
 //! engine over its bare loop on M/M/1 and on the tandem, timed in
 //! back-to-back pairs (`workloads::paired_ratio`), the ratio that stays put
-//! when the machine's speed does not. Criterion (`cargo bench`) gives the
+//! when the machine's speed does not; `paired_ratio_strict` the same
+//! against the stricter bare loops (ziggurat exponentials, `f64` time). Criterion (`cargo bench`) gives the
 //! careful absolute figures; this gives quick ones from the same code.
 //!
 //! `cargo run --release -p scalesim-engine --example workloads -- 300000`
 
 use std::time::Instant;
 
-use scalesim_engine::workloads::{self, BARE_LOOPS, ENGINE_WORKLOADS, best_rate, paired_ratio};
+use scalesim_engine::workloads::{
+    self, BARE_LOOPS, ENGINE_WORKLOADS, STRICT_BARE_LOOPS, best_rate, paired_ratio,
+};
 
 fn main() {
     let customers: u64 = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(300_000);
     let epoch = Instant::now();
     let clock = || epoch.elapsed().as_secs_f64() * 1e3;
     let mut fields = Vec::new();
-    for (name, bare) in BARE_LOOPS {
+    for (name, bare) in BARE_LOOPS.iter().chain(&STRICT_BARE_LOOPS) {
         fields.push(format!("\"{name}\": {:.0}", best_rate(&clock, &|| bare(customers).0)));
     }
     for (name, toml) in ENGINE_WORKLOADS {
@@ -34,5 +37,16 @@ fn main() {
         })
         .collect();
     fields.push(format!("\"paired_ratio\": {{{}}}", ratios.join(", ")));
+    // Against the stricter baseline: the bare loop with ziggurat draws.
+    let strict: Vec<String> = STRICT_BARE_LOOPS
+        .iter()
+        .zip(ENGINE_WORKLOADS)
+        .map(|(&(_, bare), (name, toml))| {
+            let ratio =
+                paired_ratio(&clock, &|| bare(customers).0, &|| workloads::engine(toml, customers));
+            format!("\"{name}\": {ratio:.3}")
+        })
+        .collect();
+    fields.push(format!("\"paired_ratio_strict\": {{{}}}", strict.join(", ")));
     println!("{{{}}}", fields.join(", "));
 }

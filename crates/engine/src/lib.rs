@@ -24,6 +24,7 @@ pub mod formula;
 pub mod lru;
 pub mod metrics;
 pub mod model;
+pub mod otlp;
 pub mod rate_limit;
 pub mod retry;
 pub mod rng;
@@ -32,6 +33,7 @@ pub mod sim;
 pub mod slab;
 pub mod sweep;
 pub mod theory;
+pub mod trace;
 pub mod wait_queue;
 pub mod workloads;
 pub mod ziggurat;
@@ -42,6 +44,9 @@ pub use metrics::{
     LatencyStats, LoadReport, NodeCounters, NodeReport, RequestCounts, Summary, WindowReport,
 };
 pub use outcome::Outcome;
+/// The `rand_core` that [`rng::Rng`] implements, for drawing from it with the
+/// `rand` ecosystem at a matching version.
+pub use rand_core;
 pub use scenario::{Scenario, ScenarioError};
 pub use sim::{NodeGrowth, Overload, Run, RunError, Simulation, Snapshot};
 pub use time::{SimDuration, SimTime};

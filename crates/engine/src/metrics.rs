@@ -411,6 +411,10 @@ pub struct WindowReport {
     pub cost_per_million: f64,
     pub loads: Vec<LoadReport>,
     pub nodes: Vec<NodeReport>,
+    /// Where the p99 goes: the window's slowest requests' time by
+    /// component and phase (only when traces are on).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tail: Option<crate::trace::TailReport>,
 }
 
 /// The whole run after warm-up: the object `scalesim run --json` prints.
@@ -433,6 +437,10 @@ pub struct Summary {
     pub nodes: std::collections::BTreeMap<String, NodeReport>,
     /// What the nodes cost after warm-up, per million requests offered.
     pub cost_per_million: f64,
+    /// Where the p99 goes over the run after warm-up: every window's
+    /// slowest 1% together (only when traces are on).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tail: Option<crate::trace::TailReport>,
 }
 
 #[cfg(test)]

@@ -280,38 +280,91 @@ pub struct SweepPoint {
     pub slo_met: Option<bool>,
 }
 
+/// What a sweep keeps of one run: the figures its point is made of, so a
+/// run can be done elsewhere (another thread, another Web Worker) and sent
+/// back as six numbers. [`summarise`] is [`summarise_figures`] over these,
+/// so both give the same points, bit for bit.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct RunFigures {
+    pub offered_rps: f64,
+    pub goodput_rps: f64,
+    /// User p99 in milliseconds; `None` when no request was answered.
+    pub p99_ms: Option<f64>,
+    pub error_share: f64,
+    pub cost_per_million: f64,
+}
+
+impl RunFigures {
+    /// The figures of one run's summary.
+    pub fn of(s: &Summary) -> RunFigures {
+        let r = &s.requests;
+        RunFigures {
+            offered_rps: if s.measured_s > 0.0 { r.offered as f64 / s.measured_s } else { 0.0 },
+            goodput_rps: s.throughput_rps,
+            p99_ms: s.latency_ms.figure(P99),
+            error_share: if r.offered == 0 {
+                0.0
+            } else {
+                (r.error + r.timeout + r.rejected) as f64 / r.offered as f64
+            },
+            cost_per_million: s.cost_per_million,
+        }
+    }
+
+    /// As six numbers (p99's presence as 0 or 1, then its value), for a
+    /// message between workers; [`RunFigures::from_array`] reads them back
+    /// exactly.
+    pub fn to_array(&self) -> [f64; 6] {
+        [
+            self.offered_rps,
+            self.goodput_rps,
+            if self.p99_ms.is_some() { 1.0 } else { 0.0 },
+            self.p99_ms.unwrap_or(0.0),
+            self.error_share,
+            self.cost_per_million,
+        ]
+    }
+
+    /// The figures written by [`RunFigures::to_array`].
+    pub fn from_array(a: [f64; 6]) -> RunFigures {
+        RunFigures {
+            offered_rps: a[0],
+            goodput_rps: a[1],
+            p99_ms: (a[2] != 0.0).then_some(a[3]),
+            error_share: a[4],
+            cost_per_million: a[5],
+        }
+    }
+}
+
 /// Summarises the runs of each point (`runs[step]` = that step's summaries)
 /// and marks the knee (see [`mark_knee`]).
 pub fn summarise(spec: &SweepSpec, runs: &[Vec<Summary>]) -> Vec<SweepPoint> {
+    let figures: Vec<Vec<RunFigures>> =
+        runs.iter().map(|step| step.iter().map(RunFigures::of).collect()).collect();
+    summarise_figures(spec, &figures)
+}
+
+/// [`summarise`] from each run's [`RunFigures`] (`runs[step]` = that step's
+/// runs, in replication order).
+pub fn summarise_figures(spec: &SweepSpec, runs: &[Vec<RunFigures>]) -> Vec<SweepPoint> {
     let mut points: Vec<SweepPoint> = runs
         .iter()
         .enumerate()
-        .map(|(step, summaries)| {
-            let value = spec.value(step);
-            let figure = |f: &dyn Fn(&Summary) -> f64| {
-                Estimate::of(&summaries.iter().map(f).collect::<Vec<_>>())
-            };
-            let per_s = |count: u64, s: &Summary| {
-                if s.measured_s > 0.0 { count as f64 / s.measured_s } else { 0.0 }
+        .map(|(step, figures)| {
+            let figure = |f: &dyn Fn(&RunFigures) -> f64| {
+                Estimate::of(&figures.iter().map(f).collect::<Vec<_>>())
             };
             SweepPoint {
-                value,
-                offered_rps: figure(&|s| per_s(s.requests.offered, s)),
-                goodput_rps: figure(&|s| s.throughput_rps),
+                value: spec.value(step),
+                offered_rps: figure(&|r| r.offered_rps),
+                goodput_rps: figure(&|r| r.goodput_rps),
                 p99_ms: {
-                    let answered: Vec<f64> =
-                        summaries.iter().filter_map(|s| s.latency_ms.figure(P99)).collect();
+                    let answered: Vec<f64> = figures.iter().filter_map(|r| r.p99_ms).collect();
                     (!answered.is_empty()).then(|| Estimate::of(&answered))
                 },
-                error_share: figure(&|s| {
-                    let r = &s.requests;
-                    if r.offered == 0 {
-                        0.0
-                    } else {
-                        (r.error + r.timeout + r.rejected) as f64 / r.offered as f64
-                    }
-                }),
-                cost_per_million: figure(&|s| s.cost_per_million),
+                error_share: figure(&|r| r.error_share),
+                cost_per_million: figure(&|r| r.cost_per_million),
                 knee: false,
                 slo_met: None,
             }
@@ -382,6 +435,22 @@ const P99: crate::expect::LatencyField = crate::expect::LatencyField::P99;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn run_figures_travel_as_six_numbers_exactly() {
+        for f in [
+            RunFigures {
+                offered_rps: 1499.8333333333333,
+                goodput_rps: 0.1 + 0.2,
+                p99_ms: Some(11.534),
+                error_share: 1.0 / 3.0,
+                cost_per_million: 0.0,
+            },
+            RunFigures { p99_ms: None, ..RunFigures::default() },
+        ] {
+            assert_eq!(RunFigures::from_array(f.to_array()), f);
+        }
+    }
 
     #[test]
     fn whole_numbers_and_durations_step_as_such() {

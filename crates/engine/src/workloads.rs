@@ -132,6 +132,26 @@ pub fn engine(toml: &str, customers: u64) -> u64 {
     Simulation::run(scenario).map_or(0, |run| run.summary.requests.offered)
 }
 
+/// [`engine`] with request traces on (the default options), its windows'
+/// traces taken as they close, as `scalesim run --traces` does: what
+/// tracing costs.
+pub fn engine_traced(toml: &str, customers: u64) -> u64 {
+    let Ok(mut scenario) = Scenario::from_toml("bench.toml", toml) else { return 0 };
+    let duration = SimDuration::from_secs_f64(customers as f64 / RATE);
+    scenario.scenario.duration = duration;
+    scenario.scenario.window = SimDuration::from_secs(10);
+    let Ok(mut sim) = Simulation::new(scenario) else { return 0 };
+    sim.enable_traces(crate::trace::TraceOptions::default());
+    let end = crate::SimTime::ZERO + duration;
+    let mut kept = 0;
+    while sim.now() < end && sim.stalled().is_none() {
+        sim.advance_until((sim.now() + SimDuration::from_secs(10)).min(end));
+        kept += sim.take_traces().iter().map(|w| w.traces.len()).sum::<usize>();
+    }
+    std::hint::black_box(kept);
+    sim.summary().requests.offered
+}
+
 /// The physical limit: an M/M/1 queue on a bare `BinaryHeap` of
 /// `(time, kind)` with no metrics beyond a latency sum. Returns the
 /// customers served and the latency sum (so nothing is optimised away).
@@ -153,6 +173,88 @@ pub type BareLoop = fn(u64) -> (u64, u64);
 /// of the first two [`ENGINE_WORKLOADS`], in the same order.
 pub const BARE_LOOPS: [(&str, BareLoop); 2] =
     [("bare_heap_loop_mm1", bare_loop_mm1), ("bare_heap_loop_tandem3", bare_loop_tandem3)];
+
+/// The stricter limit (issue 26): the same M/M/1 on a bare `BinaryHeap`,
+/// but with the fastest sampler (the engine's own ziggurat exponentials,
+/// no `libm` logarithm a draw) and `f64` time. The [`bare_loop_mm1`]
+/// baseline waits on a logarithm per draw, which the engine does not.
+pub fn strict_bare_loop_mm1(customers: u64) -> (u64, u64) {
+    strict_bare_loop(customers, [1e6])
+}
+
+/// [`strict_bare_loop_mm1`] over [`TANDEM`]'s three stations.
+pub fn strict_bare_loop_tandem3(customers: u64) -> (u64, u64) {
+    strict_bare_loop(customers, [1e6, 666e3, 500e3])
+}
+
+/// The stricter bare loops by name: baselines of the first two
+/// [`ENGINE_WORKLOADS`], in the same order.
+pub const STRICT_BARE_LOOPS: [(&str, BareLoop); 2] = [
+    ("bare_zig_loop_mm1", strict_bare_loop_mm1),
+    ("bare_zig_loop_tandem3", strict_bare_loop_tandem3),
+];
+
+/// `f64` time ordered totally (times here are finite and positive), so the
+/// strict loop's heap needs no integer rounding.
+#[derive(Clone, Copy, PartialEq)]
+struct F64Time(f64);
+
+impl Eq for F64Time {}
+
+impl PartialOrd for F64Time {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for F64Time {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.0.total_cmp(&other.0)
+    }
+}
+
+/// [`bare_loop`] with ziggurat exponentials and `f64` time (nanoseconds).
+fn strict_bare_loop<const N: usize>(customers: u64, service_mean: [f64; N]) -> (u64, u64) {
+    let mut rng = Rng::seeded(1);
+    let mut exp = |mean: f64| mean * crate::ziggurat::standard_exponential(&mut rng);
+    let arrival_mean = 1e9 / RATE;
+    let mut heap = BinaryHeap::new();
+    let mut waiting: [VecDeque<f64>; N] = std::array::from_fn(|_| VecDeque::new());
+    let mut busy = [false; N];
+    let (mut started, mut done, mut latency_sum) = (0u64, 0u64, 0.0f64);
+    heap.push(Reverse((F64Time(exp(arrival_mean)), 0u8, F64Time(0.0))));
+    while let Some(Reverse((F64Time(now), kind, F64Time(arrived)))) = heap.pop() {
+        let (station, arrived) = if kind == 0 {
+            started += 1;
+            if started < customers {
+                heap.push(Reverse((F64Time(now + exp(arrival_mean)), 0, F64Time(0.0))));
+            }
+            (0, now)
+        } else {
+            let s = usize::from(kind - 1);
+            match waiting[s].pop_front() {
+                Some(a) => {
+                    heap.push(Reverse((F64Time(now + exp(service_mean[s])), kind, F64Time(a))))
+                }
+                None => busy[s] = false,
+            }
+            if s + 1 == N {
+                done += 1;
+                latency_sum += now - arrived;
+                continue;
+            }
+            (s + 1, arrived)
+        };
+        if busy[station] {
+            waiting[station].push_back(arrived);
+        } else {
+            busy[station] = true;
+            let end = now + exp(service_mean[station]);
+            heap.push(Reverse((F64Time(end), station as u8 + 1, F64Time(arrived))));
+        }
+    }
+    (done, latency_sum as u64)
+}
 
 /// `customers` Poisson arrivals through single-server FIFO stations in
 /// series, with exponential service of the given means (nanoseconds), on a
@@ -262,6 +364,13 @@ mod tests {
         }
         assert_eq!(bare_loop_mm1(5_000).0, 5_000);
         assert_eq!(bare_loop_tandem3(5_000).0, 5_000);
+        for (name, strict) in STRICT_BARE_LOOPS {
+            assert_eq!(strict(5_000).0, 5_000, "{name}");
+        }
+        // The strict loop's M/M/1 at ρ = 0.9: mean sojourn 1 ms / (1 − 0.9).
+        let (n, sum) = strict_bare_loop_mm1(200_000);
+        let mean_ms = sum as f64 / n as f64 / 1e6;
+        assert!((7.0..13.0).contains(&mean_ms), "{mean_ms}");
         assert!(Scenario::from_toml("long.toml", LONG_RUN).is_ok());
     }
 }

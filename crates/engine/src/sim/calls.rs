@@ -2,11 +2,13 @@
 //! timeout, retries, bulkhead and breaker, from first attempt to outcome.
 
 use super::*;
+use crate::trace::Refusal;
 
 impl Simulation {
     /// Creates a call and sends its first attempt; the call site's retry
     /// budget (if any) earns its deposit.
     pub(super) fn start_call(&mut self, site: Site, parent: Parent, load: u32, work: f64) {
+        let span = self.trace_call_start(site, parent);
         let model = self.call_model(site);
         if model.plain {
             let (to, fallback) = (model.to, model.fallback);
@@ -36,6 +38,7 @@ impl Simulation {
             through_breaker: false,
             children: Vec::new(),
             retry_after: None,
+            span,
         });
         if let Some(b) = self.call_model(site).budget {
             self.budgets[b].deposit();
@@ -95,11 +98,14 @@ impl Simulation {
                 self.load_run[load as usize].retries += 1;
             }
         }
+        self.trace_attempt_start(key);
         // Admission: a full bulkhead or an open breaker fails the attempt
         // fast, without reaching the target.
         let bulkhead_full = bulkhead.is_some_and(|(slot, limit)| self.bulkheads[slot] >= limit);
         let now = self.now;
         if bulkhead_full || breaker.is_some_and(|b| !self.breakers[b].admit(now)) {
+            let why = if bulkhead_full { Refusal::Bulkhead } else { Refusal::Breaker };
+            self.trace_attempt_refused(key, why);
             self.events.schedule(self.now, Event::AttemptRejected { call: key, attempt });
             return;
         }
@@ -126,6 +132,7 @@ impl Simulation {
         let (site, attempt, load, work) = (call.site, call.attempt, call.load, call.work);
         let keep_children = self.call_model(site).cancel_on_timeout;
         for _ in 0..copies {
+            self.trace_copy(key);
             let task = self.arrive(to, load, work, Reply::Attempt { call: key, attempt });
             if keep_children && let (Some(task), Some(call)) = (task, self.calls.get_mut(key)) {
                 call.children.push(task);
@@ -167,6 +174,7 @@ impl Simulation {
             call.degraded |= outcome == Outcome::Degraded;
             if call.oks == need {
                 let result = if call.degraded { Outcome::Degraded } else { Outcome::Ok };
+                self.trace_attempt_end(key, result);
                 self.end_attempt(key, false);
                 self.complete_call(key, result);
             }
@@ -186,6 +194,7 @@ impl Simulation {
     /// set when the caller's own timer fired: only then are the copies
     /// cancelled (with `cancel_on_timeout`).
     pub(super) fn attempt_failed(&mut self, key: Key, outcome: Outcome, timed_out: bool) {
+        self.trace_attempt_end(key, outcome);
         self.end_attempt(key, true);
         let Some(call) = self.calls.get(key) else {
             return;
@@ -211,6 +220,7 @@ impl Simulation {
                 let wait = hint.map_or(wait, |until| wait.max(until.since(self.now)));
                 call.attempt += 1;
                 self.events.schedule(self.now + wait, Event::RetryFire { call: key });
+                self.trace_backoff(key);
             }
             _ => self.complete_call(key, outcome),
         }
@@ -226,6 +236,7 @@ impl Simulation {
         };
         match call.parent {
             Parent::User { started, user } => {
+                self.trace_user_call_end(call.span, outcome);
                 self.finish_user_request(call.load as usize, started, user, outcome)
             }
             Parent::Task(task) => {

@@ -48,7 +48,9 @@ impl Simulation {
             self.load_run[load].offered += 1;
         }
         self.load_window[load].offered += 1;
+        self.trace_request_start(load);
         if self.loads[load].limiter.as_mut().is_some_and(|bucket| !bucket.try_take(started)) {
+            self.trace_request_refused(load);
             self.finish_user_request(load, started, user, Outcome::Rejected);
             return;
         }

@@ -38,6 +38,7 @@ mod loads;
 mod overload;
 mod scaling;
 mod tasks;
+mod traces;
 mod windows;
 
 use crate::time::{SimDuration, SimTime};
@@ -119,6 +120,8 @@ struct Task {
     /// Caches: this visit reads the backing store for its key (others may
     /// wait on it).
     fill: bool,
+    /// The visit's span, when its request is traced.
+    span: Option<traces::SpanRef>,
 }
 
 impl Task {
@@ -189,6 +192,9 @@ struct Call {
     children: Vec<Key>,
     /// Don't retry before this: the latest retry-after hint received.
     retry_after: Option<SimTime>,
+    /// When its request is traced: the current attempt's (or backoff's)
+    /// span, or the caller's before the first attempt.
+    span: Option<traces::SpanRef>,
 }
 
 /// One replica of a queueing node.
@@ -301,6 +307,8 @@ pub struct Simulation {
     work_limit: u64,
     /// Each node's work in flight at the last two window boundaries.
     marks: [overload::Mark; 2],
+    /// Request traces, when turned on (`enable_traces`).
+    traces: Option<Box<traces::Tracer>>,
 }
 
 /// Why [`Simulation::run_to_end`] gave no complete run.
@@ -435,6 +443,7 @@ impl Simulation {
             overload: None,
             work_limit: crate::limits::MAX_WORK_IN_FLIGHT,
             marks: Default::default(),
+            traces: None,
         };
         for (index, (start, end)) in fault_events.into_iter().enumerate() {
             sim.events.schedule(start, Event::Fault { index: index as u32, active: true });
@@ -563,6 +572,7 @@ impl Simulation {
 
     /// Delivers `outcome` to `reply` now, through the event queue.
     fn deliver_now(&mut self, reply: Reply, outcome: Outcome) {
+        self.trace_door_answer(outcome);
         let answer = self.answers.insert((reply, outcome));
         self.events.schedule(self.now, Event::Deliver { answer });
     }

@@ -14,6 +14,7 @@ impl Simulation {
         work: f64,
         reply: Reply,
     ) -> Option<Key> {
+        self.trace_arrive(&reply);
         self.nodes[node].window.arrivals += 1;
         let now = self.now;
         if self.nodes[node].fault.outage {
@@ -63,6 +64,8 @@ impl Simulation {
         // node serves (or awaits its third party) at once.
         let queueing = model.behaviour == Behaviour::Queueing;
         let free = queueing && self.nodes[node].replicas[replica].busy < model.workers;
+        let span = self.trace_visit_start(node, replica, !queueing);
+        let model = &self.model.nodes[node];
         let task = self.tasks.insert(Task {
             node: node as u32,
             replica: replica as u32,
@@ -78,6 +81,7 @@ impl Simulation {
             pending: 0,
             key: 0,
             fill: false,
+            span,
         });
         let rt = &mut self.nodes[node];
         rt.in_flight += 1;
@@ -170,6 +174,7 @@ impl Simulation {
         rt.busy += 1;
         let in_service = rt.replicas[replica].busy;
         self.busy_changed(node);
+        self.trace_service_start(key);
         let tally = &mut self.nodes[node].window;
         tally.waited += waited.as_nanos();
         tally.served += 1;
@@ -195,6 +200,7 @@ impl Simulation {
     }
 
     pub(super) fn service_done(&mut self, key: Key) {
+        self.trace_service_end(key);
         let Some(task) = self.tasks.get(key) else {
             return;
         };
@@ -265,6 +271,7 @@ impl Simulation {
                 if sync {
                     pending += 1;
                 }
+                self.trace_caller(key);
                 self.start_call(site, parent, load, work);
             }
             if pending > 0 {
@@ -376,6 +383,7 @@ impl Simulation {
         let Some(task) = self.tasks.remove(key) else {
             return;
         };
+        self.trace_visit_end(task.span, outcome);
         let node = task.node as usize;
         if task.holds_worker {
             self.free_worker(node, task.replica as usize);

@@ -179,6 +179,7 @@ impl Simulation {
                 nodes.iter().map(|n| n.cost).sum(),
                 all.offered,
             ),
+            tail: self.trace_run_tail(),
         }
     }
 
@@ -259,6 +260,7 @@ impl Simulation {
         let span = self.now.since(self.window_start);
         let in_flight = self.loads.iter().map(|l| l.in_flight).sum();
         let arrivals: u64 = nodes.iter().map(|n| n.arrivals).sum();
+        let tail = self.trace_window_closed(counted);
         self.closed.push(WindowReport {
             index: self.window_index,
             start_s: self.window_start.as_secs_f64(),
@@ -273,6 +275,7 @@ impl Simulation {
             ),
             loads,
             nodes,
+            tail,
         });
         self.window_index += 1;
         self.window_start = self.now;
