@@ -138,6 +138,7 @@ mod tests {
             cost_per_million: 0.0,
             loads: Vec::new(),
             nodes: Vec::new(),
+            tail: None,
         }
     }
 
