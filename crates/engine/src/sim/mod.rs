@@ -35,7 +35,9 @@ mod cache;
 mod calls;
 mod live;
 mod loads;
+mod network;
 mod overload;
+mod replication;
 mod scaling;
 mod tasks;
 mod windows;
@@ -79,6 +81,8 @@ enum Event {
     DeliveryTimeout { message: Key, delivery: u32 },
     /// Replicas an autoscaler asked for are up.
     ReplicasReady { node: u32, epoch: u32, count: u32 },
+    /// A message crossed the network (`sim/network`).
+    Packet { packet: Key },
 }
 
 // The event heap moves events on every push and pop: keep them small.
@@ -119,6 +123,8 @@ struct Task {
     /// Caches: this visit reads the backing store for its key (others may
     /// wait on it).
     fill: bool,
+    /// The hop its answer crosses back, its `op` and its request's tag.
+    via: network::Via,
 }
 
 impl Task {
@@ -189,6 +195,8 @@ struct Call {
     children: Vec<Key>,
     /// Don't retry before this: the latest retry-after hint received.
     retry_after: Option<SimTime>,
+    /// The user request's tag (its key at replicated databases).
+    tag: u64,
 }
 
 /// One replica of a queueing node.
@@ -301,6 +309,10 @@ pub struct Simulation {
     work_limit: u64,
     /// Each node's work in flight at the last two window boundaries.
     marks: [overload::Mark; 2],
+    /// Messages on their way and their counts, with a network.
+    net: Option<Box<network::NetState>>,
+    /// Replicated databases' state.
+    replication: Option<Box<replication::Replication>>,
 }
 
 /// Why [`Simulation::run_to_end`] gave no complete run.
@@ -356,6 +368,13 @@ impl Simulation {
         let node_rngs: Vec<Rng> =
             (0..model.nodes.len() as u64).map(|i| root.fork(1_000_000 + i)).collect();
         let call_rng = root.fork(u64::MAX);
+        // Forked after every other stream, so a scenario without a network
+        // or replication runs exactly as before they existed.
+        let net = model
+            .network
+            .as_ref()
+            .map(|n| Box::new(network::NetState::new(n, root.fork(2_000_000))));
+        let replication = replication::Replication::new(&model, &mut root);
         let nodes = model
             .nodes
             .iter()
@@ -435,6 +454,8 @@ impl Simulation {
             overload: None,
             work_limit: crate::limits::MAX_WORK_IN_FLIGHT,
             marks: Default::default(),
+            net,
+            replication,
         };
         for (index, (start, end)) in fault_events.into_iter().enumerate() {
             sim.events.schedule(start, Event::Fault { index: index as u32, active: true });
@@ -633,6 +654,7 @@ impl Simulation {
             Event::ReplicasReady { node, epoch, count } => {
                 self.replicas_ready(node as usize, epoch, count)
             }
+            Event::Packet { packet } => self.packet_arrived(packet),
             Event::AttemptRejected { call, attempt } => {
                 if self.calls.get(call).is_some_and(|c| c.attempt == attempt) {
                     self.attempt_failed(call, Outcome::Rejected, false);

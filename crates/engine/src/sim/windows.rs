@@ -119,6 +119,10 @@ impl NodeClosed {
             cost: self.cost,
             counters: self.counters,
             hit_ratio: self.counters.hit_ratio(),
+            reads: None,
+            stale_reads: None,
+            stale_read_share: None,
+            staleness_ms: None,
         }
     }
 }
@@ -173,12 +177,17 @@ impl Simulation {
             nodes: nodes
                 .iter()
                 .enumerate()
-                .map(|(i, n)| (self.model.nodes[i].id.clone(), n.report()))
+                .map(|(i, n)| {
+                    let mut report = n.report();
+                    self.replication_summary(i, &mut report);
+                    (self.model.nodes[i].id.clone(), report)
+                })
                 .collect(),
             cost_per_million: crate::cost::per_million(
                 nodes.iter().map(|n| n.cost).sum(),
                 all.offered,
             ),
+            network: self.network_summary(),
         }
     }
 
@@ -228,7 +237,9 @@ impl Simulation {
         for i in 0..self.nodes.len() {
             let mut tally = std::mem::take(&mut self.nodes[i].window);
             let closed = self.node_window_closed(i, &mut tally);
-            nodes.push(closed.report());
+            let mut report = closed.report();
+            self.replication_window(i, &mut report);
+            nodes.push(report);
             if counted {
                 self.node_run[i].merge(&closed);
             }
@@ -259,6 +270,7 @@ impl Simulation {
         let span = self.now.since(self.window_start);
         let in_flight = self.loads.iter().map(|l| l.in_flight).sum();
         let arrivals: u64 = nodes.iter().map(|n| n.arrivals).sum();
+        let network = self.network_window();
         self.closed.push(WindowReport {
             index: self.window_index,
             start_s: self.window_start.as_secs_f64(),
@@ -273,6 +285,7 @@ impl Simulation {
             ),
             loads,
             nodes,
+            network,
         });
         self.window_index += 1;
         self.window_start = self.now;
