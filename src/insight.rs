@@ -168,6 +168,7 @@ mod tests {
             cost_per_million: 0.0,
             loads: Vec::new(),
             nodes: vec![node],
+            network: None,
         }
     }
 
