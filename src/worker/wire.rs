@@ -19,8 +19,7 @@ use scalesim_engine::coordination::UslFit;
 use scalesim_engine::edit::Edit;
 use scalesim_engine::formula::FormulaCheck;
 use scalesim_engine::metrics::{
-    LatencyStats, LoadReport, NetworkWindow, NodeCounters, NodeReport, RequestCounts,
-    WindowReport,
+    LatencyStats, LoadReport, NetworkWindow, NodeCounters, NodeReport, RequestCounts, WindowReport,
 };
 use scalesim_engine::outcome::OutcomeCounts;
 use scalesim_engine::outline::{Outline, OutlineCall, OutlineLoad, OutlineNode};

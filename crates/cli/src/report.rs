@@ -86,10 +86,7 @@ pub fn human(scenario: &Scenario, run: &Run, with_windows: bool) -> String {
                 let age = n.staleness_ms.filter(|s| s.count > 0).map_or(String::new(), |s| {
                     format!(" (missed writes {:.1} ms old at p50, {:.1} ms at p99)", s.p50, s.p99)
                 });
-                notes.push(format!(
-                    "{stale} of {reads} reads stale ({:.2}%){age}",
-                    share * 100.0
-                ));
+                notes.push(format!("{stale} of {reads} reads stale ({:.2}%){age}", share * 100.0));
             }
             if !notes.is_empty() {
                 let _ = writeln!(out, "  {:<16} {}", "", notes.join(", "));

@@ -51,12 +51,10 @@ impl NetworkModel {
             return None;
         }
         let mut net = NetworkModel::default();
-        let zone_of_node = |id: &str| {
-            scenario.nodes.iter().find(|n| n.id == id).map_or("", |n| zone_of(&n.zone))
-        };
+        let zone_of_node =
+            |id: &str| scenario.nodes.iter().find(|n| n.id == id).map_or("", |n| zone_of(&n.zone));
         for load in &scenario.loads {
-            let hop =
-                net.hop(scenario, zone_of(&load.zone), zone_of_node(&load.target), None);
+            let hop = net.hop(scenario, zone_of(&load.zone), zone_of_node(&load.target), None);
             net.loads.push(hop);
         }
         for node in &scenario.nodes {
@@ -102,8 +100,7 @@ impl NetworkModel {
         let route = match self.routes.iter().position(|r| r.between == between) {
             Some(i) => i,
             None => {
-                self.routes
-                    .push(RouteModel { between, loss: link.map_or(0.0, |l| l.loss) });
+                self.routes.push(RouteModel { between, loss: link.map_or(0.0, |l| l.loss) });
                 self.routes.len() - 1
             }
         } as u32;

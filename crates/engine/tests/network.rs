@@ -79,9 +79,15 @@ fn constant_latency_adds_exactly_twice_d_to_a_sync_call() {
     let near = run(&two_zones("eu", LINK_40MS, "", 120));
     let far = run(&two_zones("us", LINK_40MS, "", 120));
     assert_eq!(near.requests.offered, far.requests.offered);
-    assert_eq!(near.requests.ok, far.requests.ok + far.requests.in_flight - near.requests.in_flight);
+    assert_eq!(
+        near.requests.ok,
+        far.requests.ok + far.requests.in_flight - near.requests.in_flight
+    );
     let added = far.latency_ms.mean - near.latency_ms.mean;
-    eprintln!("2d: added {added:.6} ms (theory 80), max {} → {}", near.latency_ms.max, far.latency_ms.max);
+    eprintln!(
+        "2d: added {added:.6} ms (theory 80), max {} → {}",
+        near.latency_ms.max, far.latency_ms.max
+    );
     // Each answered request is exactly 80 ms slower; the two runs' means
     // cover the same requests but for a few at the warm-up's and the run's
     // edges (measured: 79.9993 ms), hence 0.01 ms.
@@ -109,7 +115,10 @@ loss = 0.1"#;
     let s = run(&two_zones("us", link, r#"timeout = "500ms""#, 250));
     let share = s.requests.timeout as f64 / s.requests.offered as f64;
     let theory = 1.0 - (1.0f64 - 0.1).powi(2);
-    eprintln!("loss: timeout share {share:.5} (theory {theory:.5}) over {} requests", s.requests.offered);
+    eprintln!(
+        "loss: timeout share {share:.5} (theory {theory:.5}) over {} requests",
+        s.requests.offered
+    );
     assert!((share - theory).abs() < 0.005, "timeout share {share:.4}, theory {theory:.4}");
     let network = s.network.expect("network figures");
     let across = network.links.iter().find(|l| l.between == ["eu", "us"]).unwrap();
@@ -234,7 +243,9 @@ replication = { followers = 2, lag = { dist = "exp", mean = "500ms" } }
     assert_eq!(s.nodes["db"].stale_reads, Some(0));
     // Read-your-writes from a follower: every request reads its own key
     // 2 ms after writing it; with a 500 ms mean lag nearly all miss it.
-    let followers = run(&text.replace("mean = \"500ms\" } }", "mean = \"500ms\" }, read_from = \"followers\" }"));
+    let followers =
+        run(&text
+            .replace("mean = \"500ms\" } }", "mean = \"500ms\" }, read_from = \"followers\" }"));
     let share = followers.nodes["db"].stale_read_share.unwrap();
     assert!(share > 0.97, "{share}");
 }
@@ -246,7 +257,9 @@ replication = { followers = 2, lag = { dist = "exp", mean = "500ms" } }
 /// standard error of the mean is under 0.05 ms; tolerance 1%.
 #[test]
 fn sync_acks_add_the_kth_order_statistic_of_the_lags() {
-    for (k, theory_ms) in [(1u32, 20.0 / 3.0), (2, 20.0 * (1.0 / 3.0 + 0.5)), (3, 20.0 * (1.0 / 3.0 + 0.5 + 1.0))] {
+    for (k, theory_ms) in
+        [(1u32, 20.0 / 3.0), (2, 20.0 * (1.0 / 3.0 + 0.5)), (3, 20.0 * (1.0 / 3.0 + 0.5 + 1.0))]
+    {
         let text = format!(
             r#"
 [scenario]

@@ -234,12 +234,10 @@ pub fn problems(scenario: &Scenario) -> Vec<(String, String)> {
             limit(format!("{} zones; at most {}", zones.len(), limits::MAX_ZONES)),
         ));
     }
-    let zone_keys = scenario
-        .nodes
-        .iter()
-        .enumerate()
-        .map(|(i, n)| (format!("node[{i}].zone"), &n.zone))
-        .chain(scenario.loads.iter().enumerate().map(|(i, l)| (format!("load[{i}].zone"), &l.zone)));
+    let zone_keys =
+        scenario.nodes.iter().enumerate().map(|(i, n)| (format!("node[{i}].zone"), &n.zone)).chain(
+            scenario.loads.iter().enumerate().map(|(i, l)| (format!("load[{i}].zone"), &l.zone)),
+        );
     for (key, zone) in zone_keys {
         if let Some(zone) = zone {
             check_zone_name(&mut p, key, zone);
@@ -324,7 +322,10 @@ pub fn problems(scenario: &Scenario) -> Vec<(String, String)> {
             }
         }
         if pair[0] == pair[1] {
-            p.push((key, format!("a partition splits two different zones, not `{}` from itself", pair[0])));
+            p.push((
+                key,
+                format!("a partition splits two different zones, not `{}` from itself", pair[0]),
+            ));
         }
     }
     for (n, node) in scenario.nodes.iter().enumerate() {
@@ -461,5 +462,125 @@ fn check_zone_name(p: &mut Vec<(String, String)>, key: String, zone: &str) {
                 limits::MAX_ID_LEN
             ),
         ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::scenario::Scenario;
+
+    const BASE: &str = r#"
+[scenario]
+name = "t"
+
+[[load]]
+id = "users"
+target = "api"
+rate = 10
+zone = "eu"
+
+[[node]]
+id = "api"
+kind = "service"
+zone = "eu"
+service_time = { dist = "exp", mean = "1ms" }
+[[node.call]]
+to = "db"
+
+[[node]]
+id = "db"
+kind = "database"
+zone = "us"
+service_time = { dist = "exp", mean = "1ms" }
+"#;
+
+    fn messages(text: &str) -> Vec<String> {
+        match Scenario::from_toml("t.toml", text) {
+            Ok(_) => Vec::new(),
+            Err(e) => {
+                e.diagnostics.into_iter().map(|d| format!("{}: {}", d.key, d.message)).collect()
+            }
+        }
+    }
+
+    #[test]
+    fn zones_without_a_network_are_labels() {
+        assert!(messages(BASE).is_empty(), "{:?}", messages(BASE));
+    }
+
+    #[test]
+    fn a_call_across_zones_needs_a_link() {
+        let text =
+            format!("{BASE}\n[network]\nlatency = {{ dist = \"const\", value = \"1ms\" }}\n");
+        let m = messages(&text);
+        assert!(m.iter().any(|m| m.contains("no `[[network.link]]` joins")), "{m:?}");
+        let linked = format!(
+            "{text}[[network.link]]\nbetween = [\"us\", \"eu\"]\nlatency = {{ dist = \"const\", value = \"40ms\" }}\n"
+        );
+        assert!(messages(&linked).is_empty(), "{:?}", messages(&linked));
+    }
+
+    #[test]
+    fn a_component_without_a_zone_is_named() {
+        let text = format!("{}\n[network]\n", BASE.replace("zone = \"us\"\n", ""));
+        let m = messages(&text);
+        assert!(m.iter().any(|m| m.contains("node `db` has no zone")), "{m:?}");
+    }
+
+    #[test]
+    fn network_numbers_and_names_are_checked() {
+        let text = format!(
+            "{BASE}\n[network]\n[[network.link]]\nbetween = [\"eu\", \"eu\"]\nlatency = {{ dist = \"const\", value = \"1ms\" }}\nloss = 1.5\n\
+             [[fault]]\nat = \"1s\"\nduration = \"1s\"\neffect = {{ partition = [\"eu\", \"usa\"] }}\n"
+        );
+        let m = messages(&text);
+        assert!(m.iter().any(|m| m.contains("not `eu` with itself")), "{m:?}");
+        assert!(m.iter().any(|m| m.contains("loss") && m.contains("between 0 and 1")), "{m:?}");
+        assert!(m.iter().any(|m| m.contains("zone `usa`") && m.contains("`us`")), "{m:?}");
+    }
+
+    #[test]
+    fn replication_is_checked() {
+        let text = BASE.replace(
+            "zone = \"us\"\n",
+            "zone = \"us\"\nkeys = 10\nreplication = { followers = 2, mode = \"async\", acks = 1, lag = { dist = \"const\", value = \"1ms\" } }\n",
+        );
+        let m = messages(&text);
+        assert!(m.iter().any(|m| m.contains("`acks` is for `mode = \"sync\"`")), "{m:?}");
+        let text = text.replace("mode = \"async\", acks = 1", "mode = \"sync\", acks = 3");
+        let m = messages(&text);
+        assert!(m.iter().any(|m| m.contains("expected 1 to 2 (the followers), got 3")), "{m:?}");
+        let on_service = BASE.replace(
+            "[[node.call]]\nto = \"db\"",
+            "replication = { followers = 1, lag = { dist = \"const\", value = \"1ms\" } }\n[[node.call]]\nto = \"db\"\nop = \"write\"",
+        );
+        let m = messages(&on_service);
+        assert!(m.iter().any(|m| m.contains("`replication` applies to databases")), "{m:?}");
+        let write_to_service = BASE
+            .replace("kind = \"database\"", "kind = \"service\"")
+            .replace("[[node.call]]\nto = \"db\"", "[[node.call]]\nto = \"db\"\nop = \"write\"");
+        let m = messages(&write_to_service);
+        assert!(
+            m.iter().any(|m| m.contains("`op = \"write\"` is for calls to a database")),
+            "{m:?}"
+        );
+        // Keys on a database without replication are still a cache's.
+        let m = messages(&BASE.replace("zone = \"us\"\n", "zone = \"us\"\nkeys = 10\n"));
+        assert!(m.iter().any(|m| m.contains("`keys` applies to caches")), "{m:?}");
+    }
+
+    #[test]
+    fn a_lossy_call_without_a_timeout_is_warned_about() {
+        let text = format!(
+            "{BASE}\n[network]\n[[network.link]]\nbetween = [\"eu\", \"us\"]\nlatency = {{ dist = \"const\", value = \"40ms\" }}\nloss = 0.01\n"
+        );
+        let scenario = Scenario::from_toml("t.toml", &text).unwrap_or_else(|e| panic!("{e}"));
+        let w = super::warnings(&scenario);
+        assert_eq!(w.len(), 1, "{w:?}");
+        assert_eq!(w[0].0, "node[0].call[0].to");
+        assert!(w[0].1.contains("set a `timeout`"), "{w:?}");
+        let timed = text.replace("to = \"db\"", "to = \"db\"\ntimeout = \"1s\"");
+        let scenario = Scenario::from_toml("t.toml", &timed).unwrap_or_else(|e| panic!("{e}"));
+        assert!(super::warnings(&scenario).is_empty());
     }
 }

@@ -93,6 +93,9 @@ pub const RANGES: &[Range] = &[
     range("RetrySpec", "attempts", 1.0, Some(limits::MAX_ATTEMPTS as f64)),
     range("RetrySpec", "budget", 0.0, Some(1.0)),
     range("FaultEffect", "error_rate", 0.0, Some(1.0)),
+    range("LinkSpec", "loss", 0.0, Some(1.0)),
+    range("ReplicationSpec", "followers", 1.0, Some(limits::MAX_FOLLOWERS as f64)),
+    range("ReplicationSpec", "acks", 1.0, Some(limits::MAX_FOLLOWERS as f64)),
 ];
 
 /// The least value of the whole-number key `key`, wherever it is.

@@ -104,10 +104,10 @@ impl Simulation {
         }
     }
 
-    /// The hop of a broker's deliveries.
+    /// The hop of a broker's deliveries (a node's last: after its calls).
     pub(super) fn delivery_hop(&self, node: usize) -> u32 {
         match &self.model.network {
-            Some(net) => net.nodes[node].first().copied().unwrap_or(LOCAL),
+            Some(net) => net.nodes[node].last().copied().unwrap_or(LOCAL),
             None => LOCAL,
         }
     }
@@ -256,17 +256,18 @@ impl Simulation {
     /// the routes messages take, or which databases are replicated, changed.
     pub(super) fn network_restart_needed(&self, scenario: &Scenario) -> Option<String> {
         let routes = |n: Option<crate::network::NetworkModel>| n.map(|n| n.routes);
-        let old = self.model.network.as_ref().map(|n| {
-            n.routes.iter().map(|r| r.between.clone()).collect::<Vec<_>>()
-        });
+        let old = self
+            .model
+            .network
+            .as_ref()
+            .map(|n| n.routes.iter().map(|r| r.between.clone()).collect::<Vec<_>>());
         let new = routes(crate::network::NetworkModel::compile(scenario))
             .map(|r| r.into_iter().map(|r| r.between).collect::<Vec<_>>());
         if old != new {
             return Some("changing zones or the network's links needs a restart".to_owned());
         }
-        let replicated = |s: &Scenario| {
-            s.nodes.iter().map(|n| n.replication.is_some()).collect::<Vec<_>>()
-        };
+        let replicated =
+            |s: &Scenario| s.nodes.iter().map(|n| n.replication.is_some()).collect::<Vec<_>>();
         if replicated(scenario) != replicated(&self.scenario) {
             return Some("adding or removing a database's replication needs a restart".to_owned());
         }
