@@ -2,6 +2,8 @@
 //! that the spec names, with its label, unit and range, and how a slider
 //! maps onto it. Pure data (tested natively); `inspector` draws it.
 
+use scalesim_engine::scenario::NodeKind;
+
 /// What sort of value a field holds.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum FieldKind {
@@ -100,12 +102,12 @@ const REPLICATION: [Field; 7] = [
 
 /// The fields of a component of `kind`, in the order the inspector shows
 /// them.
-pub fn node_fields(kind: &str) -> Vec<Field> {
+pub fn node_fields(kind: NodeKind) -> Vec<Field> {
     let mut out = Vec::new();
     match kind {
-        "service" | "database" => {
+        NodeKind::Service | NodeKind::Database => {
             out.push(REPLICAS);
-            out.push(if kind == "database" {
+            out.push(if kind == NodeKind::Database {
                 f("pool", "Connections per replica", count(1.0, 1_000.0))
             } else {
                 f("workers", "Workers per replica", count(1.0, 10_000.0))
@@ -130,12 +132,12 @@ pub fn node_fields(kind: &str) -> Vec<Field> {
                 out.extend(REPLICATION);
             }
         }
-        "external" => {
+        NodeKind::External => {
             out.push(f("latency", "Latency", FieldKind::Dist));
             out.push(f("error_rate", "Error rate", FieldKind::Ratio));
             out.extend(RATE_LIMIT);
         }
-        "cache" => {
+        NodeKind::Cache => {
             out.push(f("hit_ratio", "Hit ratio (fixed)", FieldKind::Ratio));
             out.push(f("keys", "Keys (key model)", count(1.0, 100_000_000.0)));
             out.push(f("skew", "Zipf skew", num(0.0, 3.0, "")));
@@ -144,13 +146,12 @@ pub fn node_fields(kind: &str) -> Vec<Field> {
             out.push(f("hit_time", "Lookup time", FieldKind::Dist));
             out.push(f("coalesce", "Coalesce concurrent misses", FieldKind::Flag));
         }
-        "queue" => {
+        NodeKind::Queue => {
             out.push(f("consumers", "Consumers", count(1.0, 10_000.0)));
             out.push(f("capacity", "Capacity (messages)", count(1.0, 10_000_000.0)));
             out.push(f("max_deliveries", "Deliveries before dead letter", count(1.0, 100.0)));
             out.push(f("delivery_timeout", "Visibility timeout", ms(3_600_000.0)));
         }
-        _ => {}
     }
     out.extend(COST);
     out
@@ -462,7 +463,7 @@ mod tests {
 
     #[test]
     fn every_kind_has_fields_and_every_dist_a_default() {
-        for kind in ["service", "database", "external", "cache", "queue"] {
+        for kind in NodeKind::ALL {
             assert!(node_fields(kind).len() > 4, "{kind}");
         }
         assert!(call_fields().iter().any(|f| f.key == "retry.budget"));

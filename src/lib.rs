@@ -17,7 +17,6 @@
 pub mod canvas;
 pub mod charts;
 pub mod crash;
-pub mod edit_history;
 pub mod fields;
 pub mod format;
 pub mod insight;

@@ -1,6 +1,8 @@
-//! One running variant as the page holds it: its worker, the scenario text
-//! it runs (kept so a crashed worker restarts with every edit), and its
-//! undo history. The app has one (A), and a second (B) while comparing.
+//! One running variant as the page holds it: its worker, which owns the
+//! scenario's document and its undo history, and a copy of the document's
+//! text, fetched once edits settle (kept in local storage for variant A,
+//! and what a crashed worker restarts with). The app has one (A), and a
+//! second (B) while comparing.
 
 use std::cell::RefCell;
 use std::collections::VecDeque;
@@ -9,15 +11,18 @@ use std::rc::Rc;
 use scalesim_engine::edit::Edit;
 use yew::Callback;
 
-use crate::edit_history::{EditHistory, Origin};
 use crate::worker::client::SimWorker;
-use crate::worker::protocol::{FromWorker, LiveChange, ToWorker};
+use crate::worker::protocol::{FromWorker, ToWorker};
 use crate::worker::replay::Record;
+
+/// Wall milliseconds after the last edit before the page fetches the
+/// document's text to keep: a burst of edits (a slider dragged) costs one.
+const KEEP_AFTER_MS: u32 = 300;
 
 /// The scenario a side runs (or is asked to).
 #[derive(Clone, Debug)]
 pub struct Current {
-    /// Last loaded or edited successfully: `(file, toml)`.
+    /// Last loaded, or fetched after edits: `(file, toml)`.
     pub good: (String, String),
     /// Sent, not yet confirmed.
     pub pending: Option<(String, String)>,
@@ -50,10 +55,21 @@ pub enum SideEvent {
 pub struct Side {
     worker: Option<SimWorker>,
     pub current: Current,
-    history: EditHistory,
-    /// Edits sent and not answered: `(id, the parameter it concerns, the
-    /// text an undo or redo goes to)`.
-    sent: Vec<(u64, String, Option<String>)>,
+    /// Where undo and redo stand, as the worker last said.
+    can_undo: bool,
+    can_redo: bool,
+    /// The number the next edit is sent with.
+    next_id: u64,
+    /// Edits sent and not answered: `(id, the parameter it concerns)`.
+    sent: Vec<(u64, String)>,
+    /// The document's revision, as last applied, and as `current.good`
+    /// holds it.
+    revision: u64,
+    kept_revision: u64,
+    /// Fetches the text once edits settle.
+    keep_timer: Option<gloo_timers::callback::Timeout>,
+    /// Who waits for the document's text, in the order asked.
+    texts: VecDeque<TextWaiter>,
     sink: Callback<SideEvent>,
     /// Commands to send once the scenario being opened has loaded (a share
     /// link's seed, load and time).
@@ -76,6 +92,8 @@ pub struct Side {
 
 /// One wait for a record: the promise's resolver and where the answer goes.
 type Waiter = (js_sys::Function, Rc<RefCell<Option<Record>>>);
+/// One wait for the document's text: `(file, toml)`.
+type TextWaiter = (js_sys::Function, Rc<RefCell<Option<(String, String)>>>);
 
 /// A shared handle on a side.
 pub type SideSlot = Rc<RefCell<Side>>;
@@ -86,8 +104,14 @@ impl Side {
         Rc::new(RefCell::new(Side {
             worker: None,
             current: Current { good: (file, toml), pending: None },
-            history: EditHistory::default(),
+            can_undo: false,
+            can_redo: false,
+            next_id: 0,
             sent: Vec::new(),
+            revision: 0,
+            kept_revision: 0,
+            keep_timer: None,
+            texts: VecDeque::new(),
             sink,
             after_load: Vec::new(),
             opening: None,
@@ -125,22 +149,16 @@ impl Side {
     }
 
     fn status(&self, refusal: Option<(String, String)>) -> EditStatus {
-        EditStatus { can_undo: self.history.can_undo(), can_redo: self.history.can_redo(), refusal }
+        EditStatus { can_undo: self.can_undo, can_redo: self.can_redo, refusal }
     }
 
-    fn send_change(
-        &mut self,
-        origin: Origin,
-        change: LiveChange,
-        path: String,
-        target: Option<String>,
-    ) {
-        let id = self.history.begin(origin, &self.current.good.1);
-        self.sent.push((id, path, target));
-        self.send(&ToWorker::Apply { change, id });
+    /// A number for the next edit, remembering the parameter it concerns.
+    fn new_id(&mut self, path: String) -> u64 {
+        self.next_id += 1;
+        self.sent.push((self.next_id, path));
+        self.next_id
     }
 }
-
 /// A side that opens `(file, toml)` from a share link and then sends
 /// `after` (its run's replay), with its worker started: variant B of a
 /// shared comparison.
@@ -164,7 +182,7 @@ pub fn spawn_linked(
 pub fn open(slot: &SideSlot, file: String, toml: String) {
     let mut side = slot.borrow_mut();
     side.current.pending = Some((file.clone(), toml.clone()));
-    side.history.clear();
+    (side.can_undo, side.can_redo) = (false, false);
     side.sent.clear();
     let status = side.status(None);
     side.send(&ToWorker::Load { file, toml });
@@ -180,14 +198,17 @@ pub fn edit(slot: &SideSlot, edit: Edit) {
         Edit::Rename { .. } => "rename".to_owned(),
         _ => String::new(),
     };
-    slot.borrow_mut().send_change(Origin::Edit, LiveChange::Edit { edit }, path, None);
+    let mut side = slot.borrow_mut();
+    let id = side.new_id(path);
+    side.send(&ToWorker::Edit { edit, id });
 }
 
 /// Sends a parameter change typed as `path = value` (one undo step); a
 /// refusal is reported for the page, not for a field.
 pub fn set(slot: &SideSlot, path: String, value: String) {
-    let change = LiveChange::Edit { edit: Edit::Set { path, value } };
-    slot.borrow_mut().send_change(Origin::Edit, change, String::new(), None);
+    let mut side = slot.borrow_mut();
+    let id = side.new_id(String::new());
+    side.send(&ToWorker::Edit { edit: Edit::Set { path, value }, id });
 }
 
 /// What reproduces the side's run so far, from its worker (`None` when no
@@ -211,10 +232,13 @@ fn recorded(side: &mut Side, record: Option<Record>) {
     }
 }
 
-/// Resolves everyone still waiting for a record with none (the worker
-/// stopped).
+/// Resolves everyone still waiting for a record or a text with none (the
+/// worker stopped).
 fn unrecorded(side: &mut Side) {
     for (resolve, _) in std::mem::take(&mut side.recording) {
+        let _ = resolve.call0(&wasm_bindgen::JsValue::UNDEFINED);
+    }
+    for (resolve, _) in std::mem::take(&mut side.texts) {
         let _ = resolve.call0(&wasm_bindgen::JsValue::UNDEFINED);
     }
 }
@@ -222,19 +246,60 @@ fn unrecorded(side: &mut Side) {
 /// Goes back one edit.
 pub fn undo(slot: &SideSlot) {
     let mut side = slot.borrow_mut();
-    if let Some(text) = side.history.take_undo() {
-        let change = LiveChange::Replace { toml: text.clone() };
-        side.send_change(Origin::Undo, change, String::new(), Some(text));
+    if side.can_undo {
+        let id = side.new_id(String::new());
+        side.send(&ToWorker::Undo { id });
     }
 }
 
 /// Goes forward one undone edit.
 pub fn redo(slot: &SideSlot) {
     let mut side = slot.borrow_mut();
-    if let Some(text) = side.history.take_redo() {
-        let change = LiveChange::Replace { toml: text.clone() };
-        side.send_change(Origin::Redo, change, String::new(), Some(text));
+    if side.can_redo {
+        let id = side.new_id(String::new());
+        side.send(&ToWorker::Redo { id });
     }
+}
+
+/// The document's text now, `(file, toml)`, from the worker (`None` when
+/// no worker runs or it died meanwhile).
+pub async fn text(slot: &SideSlot) -> Option<(String, String)> {
+    slot.borrow().worker.as_ref()?;
+    let answer = Rc::new(RefCell::new(None));
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        slot.borrow_mut().texts.push_back((resolve, Rc::clone(&answer)));
+    });
+    slot.borrow().send(&ToWorker::Text);
+    wasm_bindgen_futures::JsFuture::from(promise).await.ok()?;
+    answer.take()
+}
+
+/// Keeps the document's text (`revision`) and gives it to who waits.
+fn got_text(side: &mut Side, file: &str, toml: &str, revision: u64) {
+    if revision >= side.kept_revision {
+        side.kept_revision = revision;
+        side.current.good = (file.to_owned(), toml.to_owned());
+        side.keep();
+    }
+    for (resolve, answer) in std::mem::take(&mut side.texts) {
+        *answer.borrow_mut() = Some((file.to_owned(), toml.to_owned()));
+        let _ = resolve.call0(&wasm_bindgen::JsValue::UNDEFINED);
+    }
+}
+
+/// Fetches the document's text once edits have settled for
+/// [`KEEP_AFTER_MS`] (a later edit puts it off).
+fn keep_later(slot: &SideSlot) {
+    let weak = Rc::downgrade(slot);
+    let timer = gloo_timers::callback::Timeout::new(KEEP_AFTER_MS, move || {
+        if let Some(slot) = weak.upgrade() {
+            let side = slot.borrow();
+            if side.revision > side.kept_revision {
+                side.send(&ToWorker::Text);
+            }
+        }
+    });
+    slot.borrow_mut().keep_timer = Some(timer);
 }
 
 /// Starts a fresh worker for the side (terminating any previous one); when
@@ -247,6 +312,7 @@ pub fn spawn(slot: &SideSlot) {
         drop(side.worker.take());
         unrecorded(&mut side);
         side.sent.clear();
+        (side.can_undo, side.can_redo) = (false, false);
         side.sink.clone()
     };
     let weak = Rc::downgrade(slot);
@@ -269,6 +335,12 @@ pub fn spawn(slot: &SideSlot) {
             }
             FromWorker::Loaded(info) => {
                 side.loaded_once = true;
+                if !info.edited {
+                    // A new document: the worker counts its revisions anew.
+                    (side.revision, side.kept_revision) = (0, 0);
+                    (side.can_undo, side.can_redo) = (false, false);
+                    status = Some(side.status(None));
+                }
                 let opened = side.current.pending.take().filter(|(f, _)| *f == info.file);
                 if let Some(pending) = opened {
                     side.current.good = pending;
@@ -307,18 +379,23 @@ pub fn spawn(slot: &SideSlot) {
                 sink.emit(SideEvent::Crashed(message.clone()));
                 return;
             }
-            FromWorker::Applied { toml, id, .. } => {
-                side.current.good.1 = toml.clone();
-                side.keep();
-                side.history.applied(*id);
+            FromWorker::Applied { id, revision, can_undo, can_redo, .. } => {
+                (side.can_undo, side.can_redo) = (*can_undo, *can_redo);
+                side.revision = side.revision.max(*revision);
                 side.sent.retain(|s| s.0 != *id);
                 status = Some(side.status(None));
+                drop(side);
+                keep_later(&slot);
+                side = slot.borrow_mut();
             }
             FromWorker::Refused { id, message } => {
                 let sent = side.sent.iter().position(|s| s.0 == *id).map(|at| side.sent.remove(at));
-                let (path, target) = sent.map(|(_, p, t)| (p, t)).unwrap_or_default();
-                side.history.refused(*id, target);
+                let path = sent.map(|(_, p)| p).unwrap_or_default();
                 status = Some(side.status(Some((path, message.clone()))));
+            }
+            FromWorker::Text { file, toml, revision } => {
+                got_text(&mut side, file, toml, *revision);
+                return;
             }
             FromWorker::Error { message } => {
                 let failed_open = side.current.pending.take().is_some();

@@ -4,7 +4,9 @@
 //! does not use is hidden, comparing opens the comparison) are tested
 //! natively; the page only renders what these say.
 
+use scalesim_engine::edit::{self, Edit};
 use scalesim_engine::outline::Outline;
+use scalesim_engine::scenario::{Mode, NodeKind};
 
 use crate::canvas::topology_layout::Selection;
 
@@ -234,17 +236,67 @@ impl SweepForm {
     }
 }
 
+/// The edit the palette's "+ kind" makes with `selected` (a node) chosen:
+/// a service, database or external becomes something `selected` calls
+/// (placed in the next column, beside what calls it), and a cache or queue
+/// goes in front of `selected` (reading through or delivering to it). With
+/// nothing selected, a component on its own.
+pub fn add_component(outline: &Outline, kind: NodeKind, selected: Option<&str>) -> Edit {
+    let add = Edit::AddNode { kind, position: None, behind: selected.map(str::to_owned) };
+    let caller = selected.filter(|_| !matches!(kind, NodeKind::Cache | NodeKind::Queue));
+    let Some(from) = caller else { return add };
+    let taken: Vec<&str> = outline
+        .nodes
+        .iter()
+        .map(|n| n.id.as_str())
+        .chain(outline.loads.iter().map(|l| l.id.as_str()))
+        .collect();
+    let to = edit::fresh_id_among(&taken, kind.as_str());
+    let connect = Edit::Connect { from: from.to_owned(), to, mode: Mode::Sync };
+    Edit::Many { edits: vec![add, connect] }
+}
+
+/// What the palette's button for `kind` says it will do.
+pub fn add_title(kind: NodeKind, selected: Option<&str>) -> String {
+    match (kind, selected) {
+        (NodeKind::Cache, Some(s)) => format!("Add a cache in front of {s}"),
+        (NodeKind::Queue, Some(s)) => format!("Add a queue that delivers to {s}"),
+        (_, Some(s)) => format!("Add a {kind} that {s} calls"),
+        (_, None) => format!("Add a {kind}"),
+    }
+}
+
+/// What a key press asks of the editor's history.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HistoryKey {
+    Undo,
+    Redo,
+}
+
+/// The history step a key asks for (`key` as `KeyboardEvent.key` gives it),
+/// with Ctrl or ⌘ held, outside a text field.
+pub fn history_key(key: &str, ctrl: bool, shift: bool, in_text: bool) -> Option<HistoryKey> {
+    if !ctrl || in_text {
+        return None;
+    }
+    match (key.to_lowercase().as_str(), shift) {
+        ("z", false) => Some(HistoryKey::Undo),
+        ("z", true) | ("y", _) => Some(HistoryKey::Redo),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn outline(text: &str) -> Outline {
-        scalesim_engine::outline::outline(text).expect("outline")
+        scalesim_engine::outline::of_text(text).expect("outline")
     }
 
     const TWO: &str = "[scenario]\nname = \"t\"\n[[load]]\nid = \"users\"\ntarget = \"api\"\nrate = 10\n\
-        [[node]]\nid = \"api\"\nkind = \"service\"\n[[node.call]]\nto = \"db\"\n\
-        [[node]]\nid = \"db\"\nkind = \"database\"\n";
+        [[node]]\nid = \"api\"\nkind = \"service\"\nservice_time = { dist = \"const\", value = \"1ms\" }\n[[node.call]]\nto = \"db\"\n\
+        [[node]]\nid = \"db\"\nkind = \"database\"\nservice_time = { dist = \"const\", value = \"1ms\" }\n";
 
     #[test]
     fn the_sweep_form_sends_what_it_shows() {
@@ -267,6 +319,34 @@ mod tests {
     }
 
     #[test]
+    fn history_keys_are_ctrl_z_shift_z_and_y_outside_text() {
+        assert_eq!(history_key("z", true, false, false), Some(HistoryKey::Undo));
+        assert_eq!(history_key("Z", true, true, false), Some(HistoryKey::Redo));
+        assert_eq!(history_key("y", true, false, false), Some(HistoryKey::Redo));
+        assert_eq!(history_key("z", false, false, false), None);
+        assert_eq!(history_key("z", true, false, true), None, "a text field keeps its own undo");
+    }
+
+    #[test]
+    fn a_component_added_with_a_selection_is_called_by_it() {
+        let two = outline(TWO);
+        let add = add_component(&two, NodeKind::External, Some("api"));
+        let text = edit::apply(TWO, &add).expect("applies");
+        let after = outline(&text);
+        let api = after.nodes.iter().find(|n| n.id == "api").expect("api");
+        assert!(api.calls.iter().any(|c| c.to == "external" && c.mode == Mode::Sync));
+        // The id predicted is the one the edit gives, taken or not.
+        let again = edit::apply(&text, &add_component(&after, NodeKind::External, Some("db")))
+            .expect("applies");
+        let db = outline(&again).nodes.into_iter().find(|n| n.id == "db").expect("db");
+        assert_eq!(db.calls[0].to, "external-2");
+        // A cache goes in front of the selection; nothing selected, alone.
+        assert!(matches!(add_component(&two, NodeKind::Cache, Some("db")), Edit::AddNode { .. }));
+        assert!(matches!(add_component(&two, NodeKind::Service, None), Edit::AddNode { .. }));
+        assert_eq!(add_title(NodeKind::Database, Some("api")), "Add a database that api calls");
+    }
+
+    #[test]
     fn a_rename_keeps_the_selection_under_the_new_name() {
         let before = outline(TWO);
         let after = outline(&TWO.replace("\"db\"", "\"store\""));
@@ -283,7 +363,9 @@ mod tests {
     #[test]
     fn a_new_component_is_selected_and_a_removed_one_is_not() {
         let before = outline(TWO);
-        let added = outline(&format!("{TWO}[[node]]\nid = \"mailer\"\nkind = \"external\"\n"));
+        let added = outline(&format!(
+            "{TWO}[[node]]\nid = \"mailer\"\nkind = \"external\"\nlatency = {{ dist = \"const\", value = \"9ms\" }}\n"
+        ));
         let picked = Some(Selection::Node("api".into()));
         assert_eq!(
             selection_after(picked.clone(), &before, &added),

@@ -17,7 +17,7 @@ use std::rc::Rc;
 use scalesim_engine::breaker::BreakerState;
 use scalesim_engine::edit::Edit;
 use scalesim_engine::outline::Outline;
-use scalesim_engine::scenario::Mode;
+use scalesim_engine::scenario::{Mode, NodeKind};
 use scalesim_engine::{Snapshot, WindowReport};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
@@ -603,16 +603,15 @@ fn publish_layout(s: &Scene, canvas: &HtmlCanvasElement) {
     }
 }
 
-const KIND_COLOURS: [(&str, &str); 5] = [
-    ("service", "#2f6fde"),
-    ("database", "#8a4fd3"),
-    ("cache", "#0e9384"),
-    ("queue", "#c2710c"),
-    ("external", "#5b6472"),
-];
-
-fn kind_colour(kind: &str) -> &'static str {
-    KIND_COLOURS.iter().find(|(k, _)| *k == kind).map_or("#2f6fde", |(_, c)| c)
+/// A component's stripe colour, by kind.
+fn kind_colour(kind: NodeKind) -> &'static str {
+    match kind {
+        NodeKind::Service => "#2f6fde",
+        NodeKind::Database => "#8a4fd3",
+        NodeKind::Cache => "#0e9384",
+        NodeKind::Queue => "#c2710c",
+        NodeKind::External => "#5b6472",
+    }
 }
 
 /// A dot's colour: the charts' outcome colours, so green on the canvas is
@@ -913,7 +912,7 @@ fn draw(s: &Scene, ctx: &CanvasRenderingContext2d, dpr: f64, css_w: f64, ts: f64
                 } else if selected {
                     ("#1b5fd9".to_owned(), 4)
                 } else {
-                    (kind_colour(&node.kind).to_owned(), 2)
+                    (kind_colour(node.kind).to_owned(), 2)
                 };
                 borders.entry(style).or_default().push((x, y, NODE_W, NODE_H, 8.0));
                 if selected && failing {
@@ -925,16 +924,19 @@ fn draw(s: &Scene, ctx: &CanvasRenderingContext2d, dpr: f64, css_w: f64, ts: f64
                         10.0,
                     ));
                 }
-                stripes.entry(kind_colour(&node.kind)).or_default().push((x + 1.0, y + 8.0));
+                stripes.entry(kind_colour(node.kind)).or_default().push((x + 1.0, y + 8.0));
                 titles.push((node.id.clone(), [it.pos[0] + 2.0, it.pos[1] - 10.0]));
                 if detailed {
                     let replicas = state.map_or(node.replicas, |s| s.replicas);
-                    let mut detail = node.kind.clone();
-                    if replicas > 1 || matches!(node.kind.as_str(), "service" | "database") {
+                    let mut detail = node.kind.to_string();
+                    if replicas > 1 || matches!(node.kind, NodeKind::Service | NodeKind::Database) {
                         detail.push_str(&format!(" ×{replicas}"));
                     }
                     if report.is_some()
-                        && matches!(node.kind.as_str(), "service" | "database" | "queue")
+                        && matches!(
+                            node.kind,
+                            NodeKind::Service | NodeKind::Database | NodeKind::Queue
+                        )
                     {
                         detail.push_str(&format!(" · {:.0}%", utilization * 100.0));
                     }
@@ -971,7 +973,7 @@ fn draw(s: &Scene, ctx: &CanvasRenderingContext2d, dpr: f64, css_w: f64, ts: f64
                 }
             }
         }
-        if !matches!(it.item, ItemRef::Node(n) if s.outline.nodes[n].kind == "external") {
+        if !matches!(it.item, ItemRef::Node(n) if s.outline.nodes[n].kind == NodeKind::External) {
             ports.push(s.layout.port(i));
         }
     }

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use scalesim_engine::WindowReport;
 use scalesim_engine::outline::Outline;
-use scalesim_engine::scenario::Mode;
+use scalesim_engine::scenario::{Mode, NodeKind};
 
 use crate::canvas::dots::EdgeTraffic;
 
@@ -128,7 +128,7 @@ pub fn lanes(outline: &Outline) -> Vec<Lane> {
             }
             let node = &outline.nodes[n];
             let calls = node.calls.iter().filter(|c| !sync_only || c.mode == Mode::Sync);
-            let feed = node.feeds.as_deref().filter(|_| !sync_only || node.kind == "cache");
+            let feed = node.feeds.as_deref().filter(|_| !sync_only || node.kind == NodeKind::Cache);
             for to in calls.map(|c| c.to.as_str()).chain(feed) {
                 if let Some(&t) = index.get(to) {
                     stack.push(t);
@@ -234,6 +234,28 @@ enum Caller {
     Node(usize),
 }
 
+/// The first free place right of `at` in `lane` (lane height `h`): the
+/// column one step right, from `at`'s height down, then the next column.
+fn beside(at: [f64; 2], lane: Lane, h: f64, taken: &mut Vec<[f64; 2]>) -> [f64; 2] {
+    let free = |x: f64, y: f64, taken: &[[f64; 2]]| {
+        taken
+            .iter()
+            .all(|p| (p[0] - x).abs() >= NODE_W || (lane.clamp(p[1], h) - y).abs() >= NODE_H)
+    };
+    for step in 1..=200 {
+        let x = at[0] + COLUMN * f64::from((step - 1) / 4 + 1);
+        let row = f64::from((step - 1) % 4);
+        let y = lane.clamp(lane.clamp(at[1], h) + row * ROW, h);
+        if free(x, y, taken) {
+            taken.push([x, y]);
+            return [x, y];
+        }
+    }
+    let spot = [at[0] + COLUMN, lane.clamp(at[1], h)];
+    taken.push(spot);
+    spot
+}
+
 /// Lays out an outline. A position saved in the scenario wins, then one in
 /// `remembered` (where the canvas drew the item before), then a place by
 /// depth; every node is then kept inside its lane. Callers remember the
@@ -282,7 +304,7 @@ pub fn layout(outline: &Outline, remembered: &HashMap<String, [f64; 2]>) -> Layo
         .flatten()
         .collect();
     let mut used: HashMap<(Lane, usize), usize> = HashMap::new();
-    let mut auto = |lane: Lane, depth: usize| loop {
+    let mut auto = |lane: Lane, depth: usize, taken: &mut Vec<[f64; 2]>| loop {
         let k = used.entry((lane, depth)).or_default();
         let row = *k;
         *k += 1;
@@ -300,7 +322,7 @@ pub fn layout(outline: &Outline, remembered: &HashMap<String, [f64; 2]>) -> Layo
         let pos = load
             .position
             .or_else(|| remembered.get(&load.id).copied())
-            .unwrap_or_else(|| auto(Lane::Sync, 0));
+            .unwrap_or_else(|| auto(Lane::Sync, 0, &mut taken));
         items.push(Placed {
             item: ItemRef::Load(i),
             id: load.id.clone(),
@@ -322,12 +344,24 @@ pub fn layout(outline: &Outline, remembered: &HashMap<String, [f64; 2]>) -> Layo
     for (i, d) in depths.iter().enumerate() {
         by_depth.entry(*d).or_default().push(i);
     }
+    // A component new to a drawn design goes right of a caller already
+    // drawn, where the user is looking; others by depth.
+    let drawn = placed.clone();
     for members in by_depth.values() {
         let node_y: Vec<Option<f64>> = placed.iter().map(|p| p.map(|p| p[1])).collect();
         for i in column_order(members, &callers, &depths, &node_y, &load_y) {
-            if placed[i].is_none() {
-                placed[i] = Some(auto(lanes[i], depths[i]));
+            if placed[i].is_some() {
+                continue;
             }
+            let anchor = callers[i].iter().find_map(|c| match *c {
+                Caller::Node(n) => drawn[n],
+                Caller::Load(_) => None,
+            });
+            let spot = match anchor {
+                Some(at) => beside(at, lanes[i], h, &mut taken),
+                None => auto(lanes[i], depths[i], &mut taken),
+            };
+            placed[i] = Some(spot);
         }
     }
     for (i, node) in outline.nodes.iter().enumerate() {
@@ -357,7 +391,7 @@ pub fn layout(outline: &Outline, remembered: &HashMap<String, [f64; 2]>) -> Layo
             }
         }
         if let Some(&to) = node.feeds.as_deref().and_then(|f| node_at.get(f)) {
-            let mode = if node.kind == "queue" { Mode::Async } else { Mode::Sync };
+            let mode = if node.kind == NodeKind::Queue { Mode::Async } else { Mode::Sync };
             edges.push(Edge { what: EdgeRef::Feed(n), from: first_node + n, to, mode });
         }
     }
@@ -517,7 +551,7 @@ pub fn edge_traffic(layout: &Layout, outline: &Outline, window: &WindowReport) -
             }
             EdgeRef::Feed(node) => {
                 let r = window.nodes.get(node);
-                let count = if outline.nodes[node].kind == "cache" {
+                let count = if outline.nodes[node].kind == NodeKind::Cache {
                     r.map_or(0, |r| r.counters.misses)
                 } else {
                     r.map_or(0, |r| r.completed)
@@ -542,7 +576,7 @@ fn distance_to_segment(p: [f64; 2], a: [f64; 2], b: [f64; 2]) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use scalesim_engine::outline::outline;
+    use scalesim_engine::outline::of_text as outline;
 
     const CHAIN: &str = r#"
 [scenario]
@@ -618,6 +652,24 @@ service_time = { dist = "exp", mean = "1ms" }
             let again = second.items.iter().find(|x| x.id == it.id).map(|x| x.pos);
             assert_eq!(again, Some(it.pos), "{} moved", it.id);
         }
+        // A new component that api calls goes right of api, on no one.
+        let called = grown.replacen(
+            "  [[node.call]]\n  to = \"payments\"",
+            "  [[node.call]]\n  to = \"new\"\n  [[node.call]]\n  to = \"payments\"",
+            1,
+        );
+        assert_ne!(called, grown);
+        let beside = layout(&outline_of(&called), &remembered);
+        let pos = |l: &Layout, id: &str| l.items.iter().find(|x| x.id == id).map(|x| x.pos);
+        let (Some(api), Some(new)) = (pos(&beside, "api"), pos(&beside, "new")) else {
+            panic!("api and new")
+        };
+        assert!(new[0] > api[0], "the new component is right of its caller");
+        for it in beside.items.iter().filter(|it| it.id != "new") {
+            let apart =
+                (it.pos[0] - new[0]).abs() >= NODE_W || (it.pos[1] - new[1]).abs() >= NODE_H;
+            assert!(apart, "the new component covers {}", it.id);
+        }
         // payments made async: it drops into the background, same column.
         let async_text =
             CHAIN.replacen("to = \"payments\"", "to = \"payments\"\n  mode = \"async\"", 1);
@@ -679,6 +731,7 @@ rate = 1
 [[node]]
 id = "gw"
 kind = "service"
+service_time = { dist = "exp", mean = "1ms" }
   [[node.call]]
   to = "a"
   [[node.call]]
@@ -686,17 +739,21 @@ kind = "service"
 [[node]]
 id = "x"
 kind = "service"
+service_time = { dist = "exp", mean = "1ms" }
 [[node]]
 id = "y"
 kind = "service"
+service_time = { dist = "exp", mean = "1ms" }
 [[node]]
 id = "a"
 kind = "service"
+service_time = { dist = "exp", mean = "1ms" }
   [[node.call]]
   to = "y"
 [[node]]
 id = "b"
 kind = "service"
+service_time = { dist = "exp", mean = "1ms" }
   [[node.call]]
   to = "x"
 "#;

@@ -8,7 +8,7 @@ use std::rc::Rc;
 
 use scalesim_engine::edit::Edit;
 use scalesim_engine::outline::Outline;
-use scalesim_engine::scenario::Mode;
+use scalesim_engine::scenario::{Mode, NodeKind};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
@@ -103,7 +103,7 @@ pub fn inspector(props: &Props) -> Html {
                 .filter(|n| &n.id != id && !node.calls.iter().any(|c| c.to == n.id))
                 .map(|n| n.id.clone())
                 .collect();
-            let connect = (!matches!(node.kind.as_str(), "external") && !targets.is_empty()).then(|| {
+            let connect = (node.kind != NodeKind::External && !targets.is_empty()).then(|| {
                     let on_edit = props.on_edit.clone();
                     let from = id.clone();
                     let onchange = Callback::from(move |e: Event| {
@@ -114,9 +114,9 @@ pub fn inspector(props: &Props) -> Html {
                             select.set_value("");
                         }
                     });
-                    let label = match node.kind.as_str() {
-                        "queue" => "Deliver to",
-                        "cache" => "Read through to",
+                    let label = match node.kind {
+                        NodeKind::Queue => "Deliver to",
+                        NodeKind::Cache => "Read through to",
                         _ => "Call another component",
                     };
                     html! {
@@ -148,7 +148,7 @@ pub fn inspector(props: &Props) -> Html {
             (
                 format!("node.{id}."),
                 html! { <>{ format!("{} ", node.kind) }<strong>{ id.clone() }</strong></> },
-                fields::node_fields(&node.kind),
+                fields::node_fields(node.kind),
                 node.params.clone(),
                 extra,
             )

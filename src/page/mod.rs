@@ -4,14 +4,21 @@
 //! their own rendering: the figure strip, the tab bars and the text entry
 //! that keeps a user's draft.
 
+pub mod alerts;
 pub mod app;
+pub mod app_state;
 pub mod bench_page;
 pub mod compare_view;
 pub mod controls;
+pub mod dashboard;
 pub mod draft_input;
+pub mod editor_bar;
 pub mod figure_strip;
+pub mod file_menu;
 pub mod inspector;
+pub mod lesson_panel;
 pub mod models_page;
 pub mod panels;
+pub mod shortcuts;
 pub mod sweep_panel;
 pub mod tab_bar;

@@ -7,6 +7,7 @@
 pub mod protocol;
 pub mod replay;
 pub mod sweep_job;
+pub mod undo;
 pub mod wire;
 
 #[cfg(target_arch = "wasm32")]

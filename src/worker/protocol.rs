@@ -74,15 +74,24 @@ pub enum ToWorker {
     /// Start the loaded scenario over at time zero (as edited live), with
     /// this seed if given.
     Restart { seed: Option<u64> },
-    /// A live change to the running simulation, answered with `Applied`,
-    /// or with `Refused` (`Error` when `id` is 0), leaving the run as it
-    /// was. A change that adds, removes or renames components starts the
-    /// run over with the edited scenario, playing on if it was.
-    Apply {
-        change: LiveChange,
-        /// The page's number for this change, echoed in the answer.
+    /// An editor's edit of the document the worker owns (add, connect,
+    /// rename, move, delete, switch lanes, set a parameter), applied to the
+    /// running simulation: answered with `Applied`, or with `Refused`
+    /// leaving the run as it was. An edit that adds, removes or renames
+    /// components starts the run over with the edited scenario, playing on
+    /// if it was. One undo step.
+    Edit {
+        edit: Edit,
+        /// The page's number for this edit, echoed in the answer.
         id: u64,
     },
+    /// Go back one edit (answered as an edit is).
+    Undo { id: u64 },
+    /// Go forward one undone edit (answered as an edit is).
+    Redo { id: u64 },
+    /// Ask for the document's text now, answered with `Text` (to keep, save,
+    /// export or duplicate it).
+    Text,
     /// Sweep a parameter over the loaded scenario (as edited): `param` is
     /// `PATH=FROM..TO:STEPS` as for `scalesim sweep`, `runs` replications a
     /// point, each `duration_s` long (the scenario's own when absent).
@@ -103,17 +112,6 @@ pub enum ToWorker {
     /// Run the engine's benchmark workloads (about `customers` user
     /// requests each), then the long run for memory: the benchmark page.
     Bench { customers: u64 },
-}
-
-/// A live change as the page sends it. (Scenarios travel as TOML text, so
-/// only the worker carries a scenario parser.)
-#[derive(Clone, Debug, PartialEq)]
-pub enum LiveChange {
-    /// The whole scenario, edited (undo and redo send the text to go back
-    /// to).
-    Replace { toml: String },
-    /// An editor's edit: add, connect, rename, move, delete, switch lanes.
-    Edit { edit: Edit },
 }
 
 /// What the page shows about the loaded scenario.
@@ -159,20 +157,24 @@ pub enum FromWorker {
     /// (`overload`, the page offers a restart at 1×) or in a zero-time loop.
     /// What was measured until then stays.
     Stopped { message: String, overload: bool },
-    /// Live change `id` took effect; `toml` is the scenario's text with it,
-    /// which the page keeps so a restarted worker loses no edit. Id 0: a
-    /// share link's changes, replayed.
+    /// Edit (or undo, redo) `id` took effect; the document is now at
+    /// `revision`. Id 0: a share link's changes, replayed.
     Applied {
-        toml: String,
         id: u64,
+        revision: u64,
         /// The edited scenario's components, calls and loads.
         outline: Outline,
         /// The change needed a fresh run (it was preceded by `Loaded`).
         restarted: bool,
+        /// Where undo and redo stand.
+        can_undo: bool,
+        can_redo: bool,
     },
-    /// Live change `id` was refused: why, in words, and the parameter it
-    /// concerns when there is one (for a message beside that field).
+    /// Edit `id` was refused: why, in words (the page knows which field
+    /// it concerned). The document is unchanged.
     Refused { id: u64, message: String },
+    /// The document's text at `revision` (asked with `Text`).
+    Text { file: String, toml: String, revision: u64 },
     /// A sweep's runs done so far (`total = 0`: no sweep under way, e.g.
     /// after a cancel).
     SweepProgress { done: u32, total: u32 },
@@ -261,16 +263,9 @@ mod tests {
     }
 
     #[test]
-    fn live_changes_round_trip() {
-        let change = ToWorker::Apply { change: LiveChange::Replace { toml: "x".into() }, id: 3 };
-        assert_eq!(decode::<ToWorker>(&encode(&change)), Ok(change));
-        let edit = ToWorker::Apply {
-            change: LiveChange::Edit {
-                edit: Edit::SetLane {
-                    id: "db".into(),
-                    mode: scalesim_engine::scenario::Mode::Async,
-                },
-            },
+    fn edits_round_trip() {
+        let edit = ToWorker::Edit {
+            edit: Edit::SetLane { id: "db".into(), mode: scalesim_engine::scenario::Mode::Async },
             id: 4,
         };
         assert_eq!(decode::<ToWorker>(&encode(&edit)), Ok(edit));

@@ -467,7 +467,11 @@ mod tests {
         run.apply(Change::Load { multiplier: 3.0 }).unwrap();
         run.apply(set("payments.workers", "60")).unwrap();
         run.advance_until(secs(9));
-        let add = Edit::AddNode { kind: "service".into(), position: None, behind: None };
+        let add = Edit::AddNode {
+            kind: scalesim_engine::scenario::NodeKind::Service,
+            position: None,
+            behind: None,
+        };
         assert_eq!(run.apply(Change::Edit { edit: add }), Ok(Applied::Restarted));
         assert_eq!(run.now(), SimTime::ZERO);
         assert!(run.history().is_empty());

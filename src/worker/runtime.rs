@@ -14,12 +14,13 @@ use scalesim_engine::{formula, outline, workloads};
 use crate::browser;
 use crate::worker::replay::{Applied, Change, Run};
 use crate::worker::sweep_job::{SweepJob, SweepStatus};
+use crate::worker::undo::Undo;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
 use crate::worker::protocol::{
-    Frame, FromWorker, LiveChange, SAMPLE, ScenarioInfo, Speed, ToWorker, decode, encode,
+    Frame, FromWorker, SAMPLE, ScenarioInfo, Speed, ToWorker, decode, encode,
 };
 
 /// Wall milliseconds between ticks: about one display frame.
@@ -62,6 +63,11 @@ struct Runner {
     frame_at_ms: f64,
     /// Running as fast as it goes to this time, then pausing (`Replay`).
     run_to: Option<SimTime>,
+    /// The document's undo and redo: the run's text is the document.
+    undo: Undo,
+    /// Counts the document's changes since it was loaded (an edit, undo,
+    /// redo, a replayed change), so the page knows how fresh its copy is.
+    revision: u64,
 }
 
 /// Installs the message handler and the panic reporter, then says `Ready`.
@@ -85,6 +91,8 @@ pub fn start() {
         unsent: Vec::new(),
         frame_at_ms: 0.0,
         run_to: None,
+        undo: Undo::default(),
+        revision: 0,
     }));
     // The tick closure and the runner hold each other: both live as long as
     // the worker does, which is the intent.
@@ -131,7 +139,11 @@ impl Runner {
         let mut runner = this.borrow_mut();
         match command {
             ToWorker::Load { file, toml } => match Run::load(&file, &toml) {
-                Ok(run) => runner.start(run, false),
+                Ok(run) => {
+                    runner.undo.clear();
+                    runner.revision = 0;
+                    runner.start(run, false)
+                }
                 Err(message) => runner.post(&FromWorker::Error { message }),
             },
             ToWorker::Play => {
@@ -227,17 +239,21 @@ impl Runner {
                 // After any progress already posted: no sweep under way.
                 runner.post(&FromWorker::SweepProgress { done: 0, total: 0 });
             }
-            ToWorker::Apply { change, id } => match runner.apply(change) {
-                Ok(restarted) => {
-                    let toml = runner.run.as_ref().map(|r| r.text().to_owned()).unwrap_or_default();
-                    let outline = runner.outline_of(&toml);
-                    runner.post(&FromWorker::Applied { toml, id, outline, restarted });
-                    // The new state shows at once, even while paused.
-                    runner.post_frame(Vec::new());
+            ToWorker::Edit { edit, id } => {
+                let before = runner.run.as_ref().map(|r| r.text().to_owned());
+                let applied = runner.apply(Change::Edit { edit });
+                if let (Ok(_), Some(before)) = (&applied, before) {
+                    runner.undo.edited(before);
                 }
-                Err(message) if id == 0 => runner.post(&FromWorker::Error { message }),
-                Err(message) => runner.post(&FromWorker::Refused { id, message }),
-            },
+                runner.answer(id, applied);
+            }
+            ToWorker::Undo { id } => runner.step_history(id, true),
+            ToWorker::Redo { id } => runner.step_history(id, false),
+            ToWorker::Text => {
+                let Some(run) = runner.run.as_ref() else { return };
+                let (file, toml) = (run.file().to_owned(), run.text().to_owned());
+                runner.post(&FromWorker::Text { file, toml, revision: runner.revision });
+            }
             ToWorker::SetLoadMultiplier { multiplier } => {
                 let change = Change::Load { multiplier };
                 let applied = runner.run.as_mut().map(|run| {
@@ -255,16 +271,55 @@ impl Runner {
         }
     }
 
-    /// Applies a live change to the run (recorded in its history); `true`
-    /// when it needed a fresh run (components added, removed or renamed),
-    /// which keeps playing if the old one was. The user's own change ends
-    /// a link's replay.
-    fn apply(&mut self, change: LiveChange) -> Result<bool, String> {
-        let change = match change {
-            LiveChange::Replace { toml } => Change::Text { toml },
-            LiveChange::Edit { edit } => Change::Edit { edit },
+    /// Goes back (`back`) or forward one step of the document's history,
+    /// answering as an edit.
+    fn step_history(&mut self, id: u64, back: bool) {
+        let target = if back { self.undo.take_back() } else { self.undo.take_forward() };
+        let (Some(toml), Some(from)) = (target, self.run.as_ref().map(|r| r.text().to_owned()))
+        else {
+            let message = format!("There is nothing to {}.", if back { "undo" } else { "redo" });
+            self.post(&FromWorker::Refused { id, message });
+            return;
         };
-        let Some(mut run) = self.run.take() else { return Ok(false) };
+        let applied = self.apply(Change::Text { toml: toml.clone() });
+        match (&applied, back) {
+            (Ok(_), true) => self.undo.went_back(from),
+            (Ok(_), false) => self.undo.went_forward(from),
+            (Err(_), true) => self.undo.refused_back(toml),
+            (Err(_), false) => self.undo.refused_forward(toml),
+        }
+        self.answer(id, applied);
+    }
+
+    /// Tells the page how edit `id` went; a change that took effect shows
+    /// at once, even while paused.
+    fn answer(&mut self, id: u64, applied: Result<bool, String>) {
+        match applied {
+            Ok(restarted) => {
+                self.revision += 1;
+                let outline = self.run.as_ref().map(|r| self.outline_of(r)).unwrap_or_default();
+                self.post(&FromWorker::Applied {
+                    id,
+                    revision: self.revision,
+                    outline,
+                    restarted,
+                    can_undo: self.undo.can_undo(),
+                    can_redo: self.undo.can_redo(),
+                });
+                self.post_frame(Vec::new());
+            }
+            Err(message) => self.post(&FromWorker::Refused { id, message }),
+        }
+    }
+
+    /// Applies a change to the document and the run (recorded in its
+    /// history); `true` when it needed a fresh run (components added,
+    /// removed or renamed), which keeps playing if the old one was. The
+    /// user's own change ends a link's replay.
+    fn apply(&mut self, change: Change) -> Result<bool, String> {
+        let Some(mut run) = self.run.take() else {
+            return Err("No scenario runs yet.".to_owned());
+        };
         run.stop_replay();
         let applied = run.apply(change);
         if applied != Ok(Applied::Restarted) {
@@ -284,11 +339,11 @@ impl Runner {
     /// Shows `run` from where it stands, paused, and tells the page what it
     /// is; `edited`: it restarts an edited scenario (components added,
     /// removed or renamed).
-    /// The editor's outline of `text`, which has just been read and
+    /// The editor's outline of the run's document, which has just been read and
     /// validated; should the outline's reading still fail, the page is told
     /// why (its canvas and inspector would otherwise go blank unexplained).
-    fn outline_of(&self, text: &str) -> scalesim_engine::outline::Outline {
-        outline::outline(text).unwrap_or_else(|why| {
+    fn outline_of(&self, run: &Run) -> scalesim_engine::outline::Outline {
+        outline::outline(run.sim().scenario(), run.text()).unwrap_or_else(|why| {
             self.post(&FromWorker::Error {
                 message: format!("The editor cannot show this scenario's components: {why}"),
             });
@@ -297,7 +352,7 @@ impl Runner {
     }
 
     fn start(&mut self, run: Run, edited: bool) {
-        let outline = self.outline_of(run.text());
+        let outline = self.outline_of(&run);
         let scenario = run.sim().scenario();
         let meta = &scenario.scenario;
         self.post(&FromWorker::Loaded(ScenarioInfo {
@@ -326,16 +381,14 @@ impl Runner {
     }
 
     /// Tells the page what a link's replay did since the last report: the
-    /// text as edited by the changes replayed (an `Applied` with id 0, so
-    /// the canvas, the inspector and the kept text follow), and why it
+    /// document as edited by the changes replayed (an `Applied` with id 0,
+    /// so the canvas, the inspector and the kept text follow), and why it
     /// stopped, if it did.
     fn report_replay(&mut self) {
         let Some(run) = self.run.as_mut() else { return };
         let error = run.take_replay_error();
         if run.take_replayed() {
-            let toml = run.text().to_owned();
-            let outline = self.outline_of(&toml);
-            self.post(&FromWorker::Applied { toml, id: 0, outline, restarted: false });
+            self.answer(0, Ok(false));
         }
         if let Some(message) = error {
             self.post(&FromWorker::Error { message });

@@ -23,12 +23,12 @@ use scalesim_engine::metrics::{
 };
 use scalesim_engine::outcome::OutcomeCounts;
 use scalesim_engine::outline::{Outline, OutlineCall, OutlineLoad, OutlineNode};
-use scalesim_engine::scenario::Mode;
+use scalesim_engine::scenario::{Mode, NodeKind};
 use scalesim_engine::sim::{BreakerView, InFlight, NodeState, Snapshot, Stage};
 use scalesim_engine::sweep::{Estimate, SweepPoint};
 
 use crate::keep::share_link::Variant;
-use crate::worker::protocol::{Frame, FromWorker, LiveChange, ScenarioInfo, Speed, ToWorker};
+use crate::worker::protocol::{Frame, FromWorker, ScenarioInfo, Speed, ToWorker};
 use crate::worker::replay::{Change, Entry};
 
 /// Why a message could not be read.
@@ -311,6 +311,7 @@ macro_rules! wire_enum {
 }
 
 wire_enum!(Mode { 0 => Sync, 1 => Async });
+wire_enum!(NodeKind { 0 => Service, 1 => External, 2 => Database, 3 => Cache, 4 => Queue });
 wire_enum!(Stage { 0 => Queued, 1 => Serving, 2 => Calling });
 wire_enum!(BreakerState { 0 => Closed, 1 => Open, 2 => HalfOpen });
 wire_enum!(Speed { 0 => X1, 1 => X10, 2 => X100, 3 => Max });
@@ -365,11 +366,6 @@ wire_enum!(Edit {
     10 => Many { edits },
 });
 
-wire_enum!(LiveChange {
-    0 => Replace { toml },
-    1 => Edit { edit },
-});
-
 wire_enum!(Change {
     0 => Edit { edit },
     1 => Text { toml },
@@ -389,13 +385,16 @@ wire_enum!(ToWorker {
     4 => SetLoadMultiplier { multiplier },
     5 => Step,
     6 => Restart { seed },
-    7 => Apply { change, id },
+    7 => Edit { edit, id },
     8 => Sweep { param, runs, duration_s },
     9 => CancelSweep,
     10 => Replay { seed, load, history, time_ns },
     11 => Summary,
     12 => Bench { customers },
     13 => Record,
+    14 => Undo { id },
+    15 => Redo { id },
+    16 => Text,
 });
 
 wire_enum!(FromWorker {
@@ -403,7 +402,7 @@ wire_enum!(FromWorker {
     1 => Loaded(info),
     2 => Frame(frame),
     3 => Error { message },
-    4 => Applied { toml, id, outline, restarted },
+    4 => Applied { id, revision, outline, restarted, can_undo, can_redo },
     5 => Refused { id, message },
     6 => SweepProgress { done, total },
     7 => SweepDone { param, points, usl },
@@ -412,6 +411,7 @@ wire_enum!(FromWorker {
     10 => BenchDone { memory },
     11 => Recorded { run, complete },
     12 => Stopped { message, overload },
+    13 => Text { file, toml, revision },
 });
 
 #[cfg(test)]
@@ -487,12 +487,12 @@ error_rate = 0.3
     #[test]
     fn every_variant_round_trips() {
         let outline =
-            scalesim_engine::outline::outline(include_str!("../../scenarios/checkout.toml"))
+            scalesim_engine::outline::of_text(include_str!("../../scenarios/checkout.toml"))
                 .unwrap();
         let edits = vec![
             Edit::Set { path: "api.workers".into(), value: "4".into() },
             Edit::Unset { path: "api.timeout".into() },
-            Edit::AddNode { kind: "cache".into(), position: Some([1.0, -2.5]), behind: None },
+            Edit::AddNode { kind: NodeKind::Cache, position: Some([1.0, -2.5]), behind: None },
             Edit::AddLoad { target: "api".into(), position: None },
             Edit::Remove { id: "db".into() },
             Edit::Connect { from: "api".into(), to: "db".into(), mode: Mode::Async },
@@ -517,18 +517,12 @@ error_rate = 0.3
             ToWorker::Summary,
             ToWorker::Bench { customers: 0 },
             ToWorker::Record,
-            ToWorker::Apply { change: LiveChange::Replace { toml: String::new() }, id: 3 },
+            ToWorker::Undo { id: 3 },
+            ToWorker::Redo { id: u64::MAX },
+            ToWorker::Text,
         ];
-        commands.push(ToWorker::Apply {
-            change: LiveChange::Edit { edit: Edit::Many { edits: edits.clone() } },
-            id: 4,
-        });
-        commands.extend(
-            edits
-                .iter()
-                .cloned()
-                .map(|edit| ToWorker::Apply { change: LiveChange::Edit { edit }, id: 5 }),
-        );
+        commands.push(ToWorker::Edit { edit: Edit::Many { edits: edits.clone() }, id: 4 });
+        commands.extend(edits.iter().cloned().map(|edit| ToWorker::Edit { edit, id: 5 }));
         for command in commands {
             assert_eq!(from_bytes::<ToWorker>(&to_bytes(&command)), Ok(command));
         }
@@ -549,7 +543,15 @@ error_rate = 0.3
             busy_frame(),
             FromWorker::Error { message: "e".into() },
             FromWorker::Stopped { message: "overload: …".into(), overload: true },
-            FromWorker::Applied { toml: "t".into(), id: 7, outline, restarted: true },
+            FromWorker::Applied {
+                id: 7,
+                revision: 9,
+                outline,
+                restarted: true,
+                can_undo: true,
+                can_redo: false,
+            },
+            FromWorker::Text { file: "f".into(), toml: "t".into(), revision: 3 },
             FromWorker::Refused { id: 8, message: "m".into() },
             FromWorker::SweepProgress { done: 1, total: 2 },
             FromWorker::SweepDone {
@@ -628,7 +630,7 @@ error_rate = 0.3
         assert_eq!(from_bytes::<FromWorker>(&wide), Err(WireError::Overflow));
         // A string that is not UTF-8.
         assert_eq!(from_bytes::<FromWorker>(&[3, 2, 0xff, 0xfe]), Err(WireError::NotUtf8));
-        assert_eq!(from_bytes::<ToWorker>(&[14]), Err(WireError::UnknownTag(14)));
+        assert_eq!(from_bytes::<ToWorker>(&[200]), Err(WireError::UnknownTag(200)));
         // Edits nested past the bound, or a hundred thousand deep: refused,
         // not a stack overflow.
         let mut deep = Edit::Remove { id: "x".into() };

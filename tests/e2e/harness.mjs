@@ -180,3 +180,12 @@ export async function openMenu(page, summaryId) {
   const open = await page.$eval(summaryId, (s) => s.parentElement.open);
   if (!open) await page.click(summaryId);
 }
+
+/** Waits until the autosaved work (kept a moment after edits settle)
+ * matches `pattern`. */
+export async function kept(page, pattern) {
+  await page.waitForFunction((source) => {
+    const kept = localStorage.getItem('scalesim.autosave.v1');
+    return kept !== null && new RegExp(source).test(JSON.parse(kept).toml);
+  }, pattern.source, { timeout: 10000 });
+}

@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { useSite, launchBrowser, collectErrors, screenshot, readStat, nameIs, ready, openMenu } from './harness.mjs';
+import { useSite, launchBrowser, collectErrors, screenshot, readStat, nameIs, ready, openMenu, kept } from './harness.mjs';
 
 const site = useSite();
 
@@ -281,6 +281,7 @@ test('corrupt, truncated, newer and hostile links are explained, and the user\'s
   await page.locator('#change').fill('api.workers = 123');
   await page.locator('#apply').click();
   await page.waitForFunction(() => !document.querySelector('#undo').disabled);
+  await kept(page, /workers = 123/);
   await openMenu(page, '#menu-share');
   await page.locator('#share').click();
   const good = await page.locator('#share-url').inputValue();

@@ -89,7 +89,11 @@ fn bad_live_changes_are_refused_and_lose_nothing() {
     assert!(err.contains("workers"), "{err}");
     // Another set of components cannot be swapped in: the app starts a
     // fresh run for it instead.
-    let more = Edit::AddNode { kind: "service".into(), position: None, behind: None };
+    let more = Edit::AddNode {
+        kind: scalesim_engine::scenario::NodeKind::Service,
+        position: None,
+        behind: None,
+    };
     let err = edit_live(&mut sim, &mut text, &more).unwrap_err();
     assert!(err.contains("restart"), "{err}");
     assert_eq!(sim.scenario(), &before, "a refused change leaves the scenario as it was");

@@ -18,7 +18,7 @@ use toml_edit::{Array, DocumentMut, Item, Table, Value};
 
 use crate::document::{self, Layout, Leftovers, Tab};
 
-use crate::scenario::Mode;
+use crate::scenario::{Mode, NodeKind};
 
 /// One edit, as the editor sends it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -32,7 +32,7 @@ pub enum Edit {
     /// A new component of `kind` with working defaults, at `position`.
     /// Queues and caches need a node behind them: `behind` (else the first
     /// service).
-    AddNode { kind: String, position: Option<[f64; 2]>, behind: Option<String> },
+    AddNode { kind: NodeKind, position: Option<[f64; 2]>, behind: Option<String> },
     /// A new open-loop load of 100 requests/s into `target`.
     AddLoad { target: String, position: Option<[f64; 2]> },
     /// Removes a node (and the calls into it, and loads aimed at it) or a
@@ -66,7 +66,7 @@ fn apply_to_doc(doc: &mut DocumentMut, edit: &Edit) -> Result<(), String> {
     match edit {
         Edit::Set { path, value } => crate::set::set_in(doc, path, value),
         Edit::Unset { path } => unset(doc, path),
-        Edit::AddNode { kind, position, behind } => add_node(doc, kind, *position, behind),
+        Edit::AddNode { kind, position, behind } => add_node(doc, *kind, *position, behind),
         Edit::AddLoad { target, position } => add_load(doc, target, *position),
         Edit::Remove { id } => remove(doc, id),
         Edit::Connect { from, to, mode } => connect(doc, from, to, *mode),
@@ -146,6 +146,14 @@ fn node_kind<'a>(doc: &'a DocumentMut, id: &str) -> Option<&'a str> {
 /// A fresh id: `base`, else `base-2`, `base-3`, …
 fn fresh_id(doc: &DocumentMut, base: &str) -> String {
     let taken: Vec<&str> = ids(doc, "node").into_iter().chain(ids(doc, "load")).collect();
+    fresh_id_among(&taken, base)
+}
+
+/// The id a new entry named after `base` gets when `taken` are in use
+/// (`base`, else `base-2`, `base-3`, …): what [`Edit::AddNode`] and
+/// [`Edit::AddLoad`] will call it, so an editor can connect it in the same
+/// step.
+pub fn fresh_id_among(taken: &[&str], base: &str) -> String {
     (1..)
         .map(|n| if n == 1 { base.to_owned() } else { format!("{base}-{n}") })
         .find(|id| !taken.contains(&id.as_str()))
@@ -185,11 +193,11 @@ fn push(doc: &mut DocumentMut, kind: &str, table: Table) -> Result<(), String> {
 
 fn add_node(
     doc: &mut DocumentMut,
-    kind: &str,
+    kind: NodeKind,
     position: Option<[f64; 2]>,
     behind: &Option<String>,
 ) -> Result<(), String> {
-    let id = fresh_id(doc, kind);
+    let id = fresh_id(doc, kind.as_str());
     let behind = || -> Result<String, String> {
         behind
             .clone()
@@ -204,18 +212,17 @@ fn add_node(
             .ok_or_else(|| format!("a {kind} needs a node behind it: add a service first"))
     };
     let body = match kind {
-        "service" => "workers = 8\nservice_time = { dist = \"exp\", mean = \"5ms\" }".to_owned(),
-        "database" => "pool = 10\nservice_time = { dist = \"exp\", mean = \"2ms\" }".to_owned(),
-        "external" => "latency = { dist = \"exp\", mean = \"50ms\" }".to_owned(),
-        "cache" => format!("hit_ratio = 0.9\non_miss = {:?}", behind()?),
-        "queue" => format!("consumers = 4\nto = {:?}", behind()?),
-        other => {
-            return Err(format!(
-                "no component kind `{other}`: service, database, cache, queue or external"
-            ));
+        NodeKind::Service => {
+            "workers = 8\nservice_time = { dist = \"exp\", mean = \"5ms\" }".to_owned()
         }
+        NodeKind::Database => {
+            "pool = 10\nservice_time = { dist = \"exp\", mean = \"2ms\" }".to_owned()
+        }
+        NodeKind::External => "latency = { dist = \"exp\", mean = \"50ms\" }".to_owned(),
+        NodeKind::Cache => format!("hit_ratio = 0.9\non_miss = {:?}", behind()?),
+        NodeKind::Queue => format!("consumers = 4\nto = {:?}", behind()?),
     };
-    let mut table = section(&format!("id = {id:?}\nkind = {kind:?}\n{body}"));
+    let mut table = section(&format!("id = {id:?}\nkind = {:?}\n{body}", kind.as_str()));
     if let Some(p) = position.filter(|p| p.iter().all(|v| v.is_finite())) {
         table.insert("position", Item::Value(position_value(p)));
     }
@@ -433,25 +440,18 @@ service_time = { dist = "exp", mean = "1ms" }
 
     #[test]
     fn every_kind_added_is_a_runnable_scenario() {
-        for kind in ["service", "database", "external", "cache", "queue"] {
-            let s = run(
-                TEXT,
-                Edit::AddNode { kind: kind.into(), position: Some([1.0, 2.0]), behind: None },
-            );
+        for kind in NodeKind::ALL {
+            let s = run(TEXT, Edit::AddNode { kind, position: Some([1.0, 2.0]), behind: None });
             let added = s.nodes.last().unwrap_or_else(|| panic!("no node"));
-            assert_eq!(added.id, kind);
+            assert_eq!(added.id, kind.as_str());
             assert_eq!(added.position, Some([1.0, 2.0]));
         }
-        assert!(
-            apply(TEXT, &Edit::AddNode { kind: "robot".into(), position: None, behind: None })
-                .is_err()
-        );
-        let s = run(TEXT, Edit::AddNode { kind: "service".into(), position: None, behind: None });
+        let s = run(TEXT, Edit::AddNode { kind: NodeKind::Service, position: None, behind: None });
         let text =
-            apply(TEXT, &Edit::AddNode { kind: "service".into(), position: None, behind: None })
+            apply(TEXT, &Edit::AddNode { kind: NodeKind::Service, position: None, behind: None })
                 .unwrap_or_default();
         let again =
-            run(&text, Edit::AddNode { kind: "service".into(), position: None, behind: None });
+            run(&text, Edit::AddNode { kind: NodeKind::Service, position: None, behind: None });
         assert_eq!(s.nodes.len() + 1, again.nodes.len());
         assert_eq!(again.nodes[3].id, "service-2");
     }
@@ -459,7 +459,7 @@ service_time = { dist = "exp", mean = "1ms" }
     #[test]
     fn connect_rename_remove_and_lanes() {
         let text =
-            apply(TEXT, &Edit::AddNode { kind: "service".into(), position: None, behind: None })
+            apply(TEXT, &Edit::AddNode { kind: NodeKind::Service, position: None, behind: None })
                 .unwrap_or_default();
         let s = run(
             &text,

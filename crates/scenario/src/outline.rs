@@ -1,14 +1,19 @@
-//! The editor's view of a scenario: its components, loads and calls, each
-//! with its parameters flattened to `path = value` pairs as the file
-//! writes them, for the topology canvas and the inspector.
+//! The editor's view of a scenario: its components, loads and calls, for
+//! the topology canvas and the inspector.
 //!
-//! Read from the file's text (already known to be a valid scenario), so a
-//! value shows exactly as the user wrote it (`"250ms"`, not nanoseconds).
+//! The structure (kinds, replicas, calls and their modes and weights, where
+//! a queue delivers, positions) is the typed [`Scenario`]'s, so defaults
+//! are the format's own and cannot drift; each entry's parameters are
+//! flattened from the file's text to `path = value` pairs, so a value shows
+//! exactly as the user wrote it (`"250ms"`, not nanoseconds).
+
+use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 use toml::{Table, Value};
 
-use crate::scenario::Mode;
+use crate::Scenario;
+use crate::scenario::{Mode, NodeKind};
 
 /// Everything the canvas and the inspector show.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -21,8 +26,7 @@ pub struct Outline {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct OutlineNode {
     pub id: String,
-    /// `service`, `database`, `cache`, `queue` or `external`.
-    pub kind: String,
+    pub kind: NodeKind,
     pub replicas: u32,
     pub position: Option<[f64; 2]>,
     /// Its `[[node.call]]`s, in order.
@@ -53,89 +57,85 @@ pub struct OutlineLoad {
     pub params: Vec<(String, String)>,
 }
 
-/// The outline of a scenario file's text.
-pub fn outline(text: &str) -> Result<Outline, String> {
+/// The outline of `scenario`, read from `text` (the file it was read from:
+/// its entries' parameters as written).
+pub fn outline(scenario: &Scenario, text: &str) -> Result<Outline, String> {
     let root: Table = crate::scenario::read::table(text)?;
-    let tables = |kind: &str| -> Vec<Table> {
+    let written = |kind: &str| -> HashMap<String, Table> {
         root.get(kind)
             .and_then(Value::as_array)
             .into_iter()
             .flatten()
             .filter_map(Value::as_table)
-            .cloned()
+            .map(|t| (str_of(t, "id"), t.clone()))
             .collect()
     };
-    let nodes = tables("node")
-        .into_iter()
-        .map(|t| {
-            let calls = t
+    let (nodes_written, loads_written) = (written("node"), written("load"));
+    let empty = Table::new();
+    let nodes = scenario
+        .nodes
+        .iter()
+        .map(|n| {
+            let t = nodes_written.get(&n.id).unwrap_or(&empty);
+            let calls_written: Vec<&Table> = t
                 .get("call")
                 .and_then(Value::as_array)
                 .into_iter()
                 .flatten()
                 .filter_map(Value::as_table)
-                .map(|c| OutlineCall {
-                    to: str_of(c, "to"),
-                    mode: match c.get("mode").and_then(Value::as_str) {
-                        Some("async") => Mode::Async,
-                        _ => Mode::Sync,
-                    },
-                    weight: number(c, "probability").unwrap_or(1.0)
-                        * number(c, "fanout").unwrap_or(1.0),
-                    params: flatten(c, &["to", "mode"]),
+                .collect();
+            let calls = n
+                .calls
+                .iter()
+                .enumerate()
+                .map(|(i, c)| OutlineCall {
+                    to: c.to.clone(),
+                    mode: c.mode,
+                    weight: c.probability * f64::from(c.fanout),
+                    params: calls_written
+                        .get(i)
+                        .map_or_else(Vec::new, |c| flatten(c, &["to", "mode"])),
                 })
                 .collect();
-            let kind = str_of(&t, "kind");
-            let feeds = match kind.as_str() {
-                "queue" => t.get("to"),
-                "cache" => t.get("on_miss"),
+            let feeds = match n.kind {
+                NodeKind::Queue => n.to.clone(),
+                NodeKind::Cache => n.on_miss.clone(),
                 _ => None,
-            }
-            .and_then(Value::as_str)
-            .map(str::to_owned);
+            };
             OutlineNode {
-                id: str_of(&t, "id"),
-                replicas: number(&t, "replicas").map_or(1, |r| r as u32),
-                position: position(&t),
+                id: n.id.clone(),
+                kind: n.kind,
+                replicas: n.replicas,
+                position: n.position,
                 calls,
                 feeds,
-                params: flatten(&t, &["id", "kind", "call", "position"]),
-                kind,
+                params: flatten(t, &["id", "kind", "call", "position"]),
             }
         })
         .collect();
-    let loads = tables("load")
-        .into_iter()
-        .map(|t| OutlineLoad {
-            id: str_of(&t, "id"),
-            target: str_of(&t, "target"),
-            position: position(&t),
-            params: flatten(&t, &["id", "target", "position"]),
+    let loads = scenario
+        .loads
+        .iter()
+        .map(|l| OutlineLoad {
+            id: l.id.clone(),
+            target: l.target.clone(),
+            position: l.position,
+            params: loads_written
+                .get(&l.id)
+                .map_or_else(Vec::new, |t| flatten(t, &["id", "target", "position"])),
         })
         .collect();
     Ok(Outline { nodes, loads })
 }
 
+/// The outline of a scenario file's text, read and validated first.
+pub fn of_text(text: &str) -> Result<Outline, String> {
+    let scenario = Scenario::from_toml("outline", text).map_err(|e| e.to_string())?;
+    outline(&scenario, text)
+}
+
 fn str_of(t: &Table, key: &str) -> String {
     t.get(key).and_then(Value::as_str).unwrap_or_default().to_owned()
-}
-
-/// A TOML number (integer or float) as `f64`.
-fn as_number(v: &Value) -> Option<f64> {
-    match v {
-        Value::Integer(i) => Some(*i as f64),
-        Value::Float(f) => Some(*f),
-        _ => None,
-    }
-}
-
-fn number(t: &Table, key: &str) -> Option<f64> {
-    as_number(t.get(key)?)
-}
-
-fn position(t: &Table) -> Option<[f64; 2]> {
-    let a = t.get("position")?.as_array()?;
-    Some([as_number(a.first()?)?, as_number(a.get(1)?)?])
 }
 
 /// `key = value` pairs of a table, nested tables as `outer.inner`; strings
@@ -186,17 +186,24 @@ service_time = { dist = "exp", mean = "1ms" }
 [[node]]
 id = "q"
 kind = "queue"
-to = "api"
+to = "mailer"
+[[node]]
+id = "mailer"
+kind = "external"
+latency = { dist = "const", value = "5ms" }
 "#;
-        let o = outline(text).unwrap_or_default();
+        let o = of_text(text).unwrap_or_default();
         assert_eq!(o.loads[0].position, Some([5.0, 6.0]));
         assert_eq!(o.loads[0].params, vec![("rate".to_owned(), "10".to_owned())]);
         let api = &o.nodes[0];
-        assert_eq!((api.replicas, api.kind.as_str()), (3, "service"));
+        assert_eq!((api.replicas, api.kind), (3, NodeKind::Service));
         assert!(api.params.contains(&("service_time.mean".to_owned(), "1ms".to_owned())));
         assert_eq!(api.calls[0].mode, Mode::Async);
         assert_eq!(api.calls[0].weight, 2.0);
-        assert_eq!(o.nodes[1].feeds.as_deref(), Some("api"));
-        assert!(outline("not toml [").is_err());
+        assert_eq!(o.nodes[1].feeds.as_deref(), Some("mailer"));
+        assert!(of_text("not toml [").is_err());
+        // Defaults are the format's: one replica, a sync call, weight 1.
+        let q = &o.nodes[1];
+        assert_eq!((q.replicas, q.kind), (1, NodeKind::Queue));
     }
 }

@@ -5,7 +5,7 @@
 use std::ops::Range;
 
 use scalesim_scenario::edit::{Edit, apply};
-use scalesim_scenario::scenario::{CallSpec, Mode, NodeSpec, read};
+use scalesim_scenario::scenario::{CallSpec, Mode, NodeKind, NodeSpec, read};
 use scalesim_scenario::{Scenario, set};
 use toml_edit::{Document, Item, TableLike};
 
@@ -347,7 +347,7 @@ fn new_components_loads_and_calls_go_after_the_last_of_their_kind() {
         let out = edited(
             &name,
             &text,
-            &Edit::AddNode { kind: "service".into(), position: None, behind: None },
+            &Edit::AddNode { kind: NodeKind::Service, position: None, behind: None },
         );
         let id = read(&out).nodes.last().map(|n| n.id.clone()).unwrap_or_default();
         let block = [
@@ -725,8 +725,8 @@ fn every_edit() -> Vec<Edit> {
         edits.push(Edit::SetLane { id: id.into(), mode: Mode::Async });
         edits.push(Edit::AddLoad { target: id.into(), position: Some([f64::NAN, 1.0]) });
     }
-    for kind in ["service", "database", "external", "cache", "queue", "robot"] {
-        edits.push(Edit::AddNode { kind: kind.into(), position: None, behind: Some("db".into()) });
+    for kind in NodeKind::ALL {
+        edits.push(Edit::AddNode { kind, position: None, behind: Some("db".into()) });
     }
     edits.push(Edit::Set { path: "scenario.seed".into(), value: "3".into() });
     edits.push(Edit::Set { path: "".into(), value: "3".into() });

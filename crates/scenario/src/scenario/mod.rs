@@ -269,6 +269,34 @@ pub enum NodeKind {
     Queue,
 }
 
+impl NodeKind {
+    /// Every kind, in the order the editor's palette offers them.
+    pub const ALL: [NodeKind; 5] = [
+        NodeKind::Service,
+        NodeKind::Database,
+        NodeKind::Cache,
+        NodeKind::Queue,
+        NodeKind::External,
+    ];
+
+    /// The kind as a file spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NodeKind::Service => "service",
+            NodeKind::External => "external",
+            NodeKind::Database => "database",
+            NodeKind::Cache => "cache",
+            NodeKind::Queue => "queue",
+        }
+    }
+}
+
+impl std::fmt::Display for NodeKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// `[[node]]`: one component. Which keys apply depends on `kind`
 /// (validation says so when one is misplaced).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]

@@ -1,0 +1,127 @@
+//! The dashboard under the stage: the latency and throughput charts always
+//! in view, and a tabbed third panel (per-node utilization with each node's
+//! state, queues, retries, cost when something is priced, the scaling
+//! curve, the formula check, A vs B while comparing). It owns which nodes
+//! the per-node charts show.
+
+use std::rc::Rc;
+
+use scalesim_engine::formula::FormulaCheck;
+use scalesim_engine::{Snapshot, WindowReport};
+use yew::prelude::*;
+
+use crate::charts::chart_data::{self, ChartData};
+use crate::charts::time_chart::TimeChart;
+use crate::page::panels::{FormulaTable, NodeChooser, NodeStates};
+use crate::page::tab_bar::TabBar;
+use crate::workbench::DashTab;
+
+#[derive(Properties, PartialEq)]
+pub struct DashboardProps {
+    /// Variant A's windows, and the version the charts show.
+    pub windows: Rc<Vec<Rc<WindowReport>>>,
+    pub version: u64,
+    /// Node ids in window order.
+    pub nodes: Rc<Vec<String>>,
+    pub snapshot: Option<Rc<Snapshot>>,
+    pub formulas: Rc<Vec<FormulaCheck>>,
+    /// The tab asked for (shown if it applies), and a pick.
+    pub tab: DashTab,
+    pub on_tab: Callback<DashTab>,
+    /// The scaling curve's panel.
+    pub scaling: Html,
+    /// The comparison's panel, while comparing.
+    pub compare: Option<Html>,
+}
+
+/// Which chart of the six, its canvas id, title and y axis.
+const CHARTS: [(&str, &str, &str); 6] = [
+    ("latency-chart", "User latency per window", "latency (ms)"),
+    ("throughput-chart", "Answers per second by outcome", "requests/s"),
+    ("utilization-chart", "Utilization per node", "busy workers (%)"),
+    ("queue-chart", "Queue length per node", "requests waiting"),
+    ("retries-chart", "Retries and amplification", "per second / visits per request"),
+    ("cost-chart", "Cost per million requests", "cost / 10⁶ requests"),
+];
+
+/// The dashboard.
+#[function_component(Dashboard)]
+pub fn dashboard(props: &DashboardProps) -> Html {
+    // Nodes shown in the per-node charts (by index); `None` = the first four.
+    let chosen = use_state(|| None::<Vec<usize>>);
+    let shown: Vec<usize> =
+        (*chosen).clone().unwrap_or_else(|| (0..props.nodes.len().min(4)).collect());
+    let shown_nodes: Vec<(usize, String)> =
+        shown.iter().filter_map(|&i| props.nodes.get(i).map(|n| (i, n.clone()))).collect();
+    let data = {
+        let windows = props.windows.clone();
+        use_memo((props.version, shown_nodes), move |(_, nodes)| {
+            let w = &windows[..];
+            [
+                Rc::new(chart_data::latency(w)),
+                Rc::new(chart_data::throughput(w)),
+                Rc::new(chart_data::utilization(w, nodes)),
+                Rc::new(chart_data::queue(w, nodes)),
+                Rc::new(chart_data::retries(w)),
+                Rc::new(chart_data::cost(w)),
+            ]
+        })
+    };
+    let version = props.version;
+    let chart = |i: usize| {
+        let (id, title, y) = CHARTS[i];
+        let data: Rc<ChartData> = data[i].clone();
+        let delay_ms = 20 * i as i32;
+        html! { <TimeChart {id} {title} y_desc={y} {data} {version} {delay_ms} /> }
+    };
+    let on_choose = {
+        let chosen = chosen.clone();
+        Callback::from(move |next: Vec<usize>| chosen.set(Some(next)))
+    };
+    let chooser = html! { <NodeChooser names={props.nodes.clone()} shown={shown.clone()} on_change={on_choose} /> };
+    let priced = props.windows.iter().any(|w| w.cost_per_million > 0.0);
+    let tabs = DashTab::visible(priced, props.compare.is_some());
+    let current = props.tab.shown(&tabs);
+    let body = match current {
+        DashTab::Nodes => html! {
+            <>
+                { chooser }
+                { chart(2) }
+                if let Some(snap) = &props.snapshot {
+                    <NodeStates snapshot={snap.clone()} names={props.nodes.clone()} />
+                }
+            </>
+        },
+        DashTab::Queues => html! { <>{ chooser }{ chart(3) }</> },
+        DashTab::Retries => chart(4),
+        DashTab::Cost => chart(5),
+        DashTab::Formulas => html! {
+            <section class="formulas" aria-label="Formula check">
+                <FormulaTable formulas={props.formulas.clone()} />
+            </section>
+        },
+        DashTab::Compare => props.compare.clone().unwrap_or_default(),
+        DashTab::Scaling => props.scaling.clone(),
+    };
+    let tab_bar = {
+        let (on_tab, picks) = (props.on_tab.clone(), tabs.clone());
+        let on_pick = Callback::from(move |i: usize| {
+            if let Some(t) = picks.get(i) {
+                on_tab.emit(*t);
+            }
+        });
+        let at = tabs.iter().position(|t| *t == current).unwrap_or(0);
+        let labels = tabs.iter().map(|t| (t.id(), t.label())).collect::<Vec<_>>();
+        html! { <TabBar label="More charts" tabs={labels} current={at} {on_pick} /> }
+    };
+    html! {
+        <section class="dashboard" aria-label="Live charts">
+            <div class="dash-cell">{ chart(0) }</div>
+            <div class="dash-cell">{ chart(1) }</div>
+            <div class="dash-cell dash-more">
+                { tab_bar }
+                <div class="dash-body" role="tabpanel" aria-labelledby={current.id()}>{ body }</div>
+            </div>
+        </section>
+    }
+}

@@ -1,0 +1,205 @@
+//! The File menu: open a file from disk, save and reopen named scenarios
+//! (local storage), and export the scenario, its windows, its summary or a
+//! clip of the topology. What it writes is the worker's document as it is
+//! when asked, never a copy that may lag behind.
+
+use std::rc::Rc;
+
+use scalesim_engine::WindowReport;
+use wasm_bindgen::JsCast;
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+use crate::browser;
+use crate::keep::{export, store};
+use crate::side::{self, SideSlot};
+use crate::worker::protocol::ToWorker;
+
+#[derive(Properties, Clone)]
+pub struct FileMenuProps {
+    /// Variant A, whose document is saved and exported.
+    pub side: SideSlot,
+    /// The windows so far (the CSV export).
+    pub windows: Rc<Vec<Rc<WindowReport>>>,
+    /// Node ids in window order.
+    pub nodes: Rc<Vec<String>>,
+    pub ready: bool,
+    /// A scenario file the user picked, to open.
+    pub on_open_file: Callback<web_sys::File>,
+    /// A failure, in words, for the page to show.
+    pub on_error: Callback<String>,
+}
+
+impl PartialEq for FileMenuProps {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.side, &other.side)
+            && Rc::ptr_eq(&self.windows, &other.windows)
+            && self.nodes == other.nodes
+            && self.ready == other.ready
+    }
+}
+
+/// The File menu of the top bar.
+#[function_component(FileMenu)]
+pub fn file_menu(props: &FileMenuProps) -> Html {
+    let save_name = use_state(String::new);
+    let saved = use_state(store::saved);
+    let notice = use_state(|| None::<String>);
+
+    let on_import = {
+        let open = props.on_open_file.clone();
+        Callback::from(move |e: Event| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            if let Some(file) = input.files().and_then(|f| f.get(0)) {
+                input.set_value("");
+                open.emit(file);
+            }
+        })
+    };
+    let on_name = {
+        let save_name = save_name.clone();
+        Callback::from(move |e: InputEvent| {
+            save_name.set(e.target_unchecked_into::<HtmlInputElement>().value())
+        })
+    };
+    let on_save = {
+        let (side, save_name, saved, notice) =
+            (props.side.clone(), save_name.clone(), saved.clone(), notice.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let (side, name, saved, notice) =
+                (side.clone(), (*save_name).clone(), saved.clone(), notice.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                let Some((file, toml)) = side::text(&side).await else {
+                    notice.set(Some("Not saved: no scenario runs.".to_owned()));
+                    return;
+                };
+                match store::save_as(&name, &file, &toml) {
+                    Ok(()) => {
+                        notice.set(Some(format!("Saved as “{}”.", name.trim())));
+                        saved.set(store::saved());
+                    }
+                    Err(message) => notice.set(Some(format!("Not saved: {message}."))),
+                }
+            });
+        })
+    };
+    let on_open_saved = {
+        let (side, saved) = (props.side.clone(), saved.clone());
+        Callback::from(move |e: Event| {
+            let select: HtmlSelectElement = e.target_unchecked_into();
+            if let Some(s) = saved.iter().find(|s| s.name == select.value()) {
+                side::open(&side, s.file.clone(), s.toml.clone());
+            }
+            select.set_value("");
+        })
+    };
+    let on_delete_saved = {
+        let (saved, save_name, notice) = (saved.clone(), save_name.clone(), notice.clone());
+        Callback::from(move |_| {
+            let name = save_name.trim().to_owned();
+            if saved.iter().any(|s| s.name == name) {
+                store::delete(&name);
+                saved.set(store::saved());
+                notice.set(Some(format!("Deleted “{name}”.")));
+            } else {
+                notice.set(Some("Type the name of a saved scenario to delete it.".to_owned()));
+            }
+        })
+    };
+    let report = {
+        let on_error = props.on_error.clone();
+        move |r: Result<(), String>| {
+            if let Err(message) = r {
+                on_error.emit(message);
+            }
+        }
+    };
+    let on_export_toml = {
+        let (side, report) = (props.side.clone(), report.clone());
+        Callback::from(move |_| {
+            let (side, report) = (side.clone(), report.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                if let Some((file, toml)) = side::text(&side).await {
+                    let name = format!("{}.toml", export::stem(&file));
+                    report(browser::download_bytes(&name, "application/toml", toml.as_bytes()));
+                }
+            });
+        })
+    };
+    let on_export_csv = {
+        let (side, report) = (props.side.clone(), report.clone());
+        let (windows, nodes) = (props.windows.clone(), props.nodes.clone());
+        Callback::from(move |_| {
+            let csv = export::windows_csv(&windows, &nodes);
+            let file = export::stem(&side.borrow().current.good.0).to_owned();
+            let name = format!("{file}-metrics.csv");
+            report(browser::download_bytes(&name, "text/csv", csv.as_bytes()));
+        })
+    };
+    let on_export_summary = {
+        let side = props.side.clone();
+        Callback::from(move |_| side.borrow().send(&ToWorker::Summary))
+    };
+    let on_record = {
+        let (side, notice, on_error) = (props.side.clone(), notice.clone(), props.on_error.clone());
+        Callback::from(move |_| {
+            let name = format!("{}-topology.webm", export::stem(&side.borrow().current.good.0));
+            record_clip(name, notice.clone(), on_error.clone());
+        })
+    };
+    html! {
+        <details class="menu">
+            <summary id="menu-file">{"File ▾"}</summary>
+            <div class="menu-body">
+                <label class="import">{"Open a file "}
+                    <input id="import" type="file" accept=".toml,text/plain" onchange={on_import} />
+                </label>
+                <form class="save" onsubmit={on_save}>
+                    <input id="save-name" type="text" placeholder="name" aria-label="Save as"
+                        value={(*save_name).clone()} oninput={on_name} />
+                    <button id="save" type="submit">{"Save"}</button>
+                </form>
+                <span class="row">
+                    <select id="saved" aria-label="Saved scenarios" onchange={on_open_saved}>
+                        <option value="" selected=true>{ format!("Saved ({})…", saved.len()) }</option>
+                        { for saved.iter().map(|s| html! { <option value={s.name.clone()}>{ s.name.clone() }</option> }) }
+                    </select>
+                    <button id="delete-saved" onclick={on_delete_saved} title="Delete the saved scenario named in the box">{"Delete saved"}</button>
+                </span>
+                <span class="row" role="group" aria-label="Export">
+                    {"Export "}
+                    <button id="export-toml" onclick={on_export_toml} title="The scenario as edited, as the CLI reads it">{"TOML"}</button>
+                    <button id="export-csv" onclick={on_export_csv} title="Every window's numbers">{"CSV"}</button>
+                    <button id="export-summary" onclick={on_export_summary} disabled={!props.ready} title="The run so far, as scalesim run --json prints it">{"Summary JSON"}</button>
+                    <button id="record" onclick={on_record} title="Five seconds of the animated topology as a WebM clip">{"Clip (5 s)"}</button>
+                </span>
+                if let Some(n) = &*notice {
+                    <p class="notice" role="status">{ n.clone() }</p>
+                }
+            </div>
+        </details>
+    }
+}
+
+/// Records five seconds of the topology canvas as `name`, saying how it
+/// went in `notice`.
+fn record_clip(name: String, notice: UseStateHandle<Option<String>>, on_error: Callback<String>) {
+    let Some(canvas) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("topology"))
+        .and_then(|e| e.dyn_into::<web_sys::HtmlCanvasElement>().ok())
+    else {
+        return;
+    };
+    notice.set(Some("Recording 5 seconds of the topology…".to_owned()));
+    wasm_bindgen_futures::spawn_local(async move {
+        match browser::record(&canvas, 5, &name).await {
+            Ok(()) => notice.set(Some(format!("Recorded {name}."))),
+            Err(message) => {
+                notice.set(None);
+                on_error.emit(message);
+            }
+        }
+    });
+}

@@ -1,0 +1,82 @@
+//! The page's document-wide keys and clicks, as hooks: Ctrl+Z / Ctrl+Shift+Z
+//! (and Ctrl+Y) for undo and redo anywhere but in a text field, and the top
+//! bar's menus closing on a click outside or Escape. The listeners are
+//! gloo-events', removed when the component unmounts.
+
+use wasm_bindgen::JsCast;
+use yew::prelude::*;
+
+use crate::side::{self, SideSlot};
+use crate::workbench::{HistoryKey, history_key};
+
+/// Undo and redo keys on the side `edited` names, re-bound when `deps`
+/// (which side is edited) change.
+#[hook]
+pub fn use_history_keys<F, D>(edited: F, deps: D)
+where
+    F: Fn() -> SideSlot + 'static,
+    D: PartialEq + 'static,
+{
+    use_effect_with(deps, move |_| {
+        let document = web_sys::window().and_then(|w| w.document());
+        let listener = document.map(|d| {
+            // Not passive: Ctrl+Z must not reach the browser's own undo.
+            let options = gloo_events::EventListenerOptions::enable_prevent_default();
+            gloo_events::EventListener::new_with_options(&d, "keydown", options, move |e| {
+                let Some(e) = e.dyn_ref::<web_sys::KeyboardEvent>() else { return };
+                let in_text =
+                    e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).is_some_and(
+                        |el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"),
+                    );
+                let ctrl = e.ctrl_key() || e.meta_key();
+                match history_key(&e.key(), ctrl, e.shift_key(), in_text) {
+                    Some(HistoryKey::Undo) => {
+                        e.prevent_default();
+                        side::undo(&edited());
+                    }
+                    Some(HistoryKey::Redo) => {
+                        e.prevent_default();
+                        side::redo(&edited());
+                    }
+                    None => {}
+                }
+            })
+        });
+        move || drop(listener)
+    });
+}
+
+/// A click outside an open top-bar menu, or Escape, closes it, as menus do.
+#[hook]
+pub fn use_menu_dismissal() {
+    use_effect_with((), |_| {
+        let document = web_sys::window().and_then(|w| w.document());
+        let listeners: Vec<gloo_events::EventListener> = document
+            .iter()
+            .flat_map(|d| {
+                ["click", "keydown"]
+                    .map(|kind| gloo_events::EventListener::new(d, kind, close_menus))
+            })
+            .collect();
+        move || drop(listeners)
+    });
+}
+
+/// Closes the open `details.menu` elements that `event` (a click outside
+/// them, or Escape anywhere) dismisses.
+fn close_menus(event: &web_sys::Event) {
+    let escape = event.dyn_ref::<web_sys::KeyboardEvent>().map(|k| k.key() == "Escape");
+    if escape == Some(false) {
+        return;
+    }
+    let target = event.target().and_then(|t| t.dyn_into::<web_sys::Node>().ok());
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
+    let Ok(open) = document.query_selector_all("details.menu[open]") else { return };
+    for i in 0..open.length() {
+        let Some(menu) = open.item(i) else { continue };
+        let inside = escape != Some(true) && menu.contains(target.as_ref());
+        if !inside && let Ok(details) = menu.dyn_into::<web_sys::Element>() {
+            let _ = details.remove_attribute("open");
+        }
+    }
+}
