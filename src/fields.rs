@@ -128,7 +128,7 @@ pub fn node_fields(kind: NodeKind) -> Vec<Field> {
             out.extend(RATE_LIMIT);
             out.extend(COORDINATION);
             out.extend(AUTOSCALE);
-            if kind == "database" {
+            if kind == NodeKind::Database {
                 out.extend(REPLICATION);
             }
         }
