@@ -357,11 +357,13 @@ pub struct NodeSpec {
     /// Caches: the share of reads found, when there is no key model.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hit_ratio: Option<f64>,
-    /// Caches, key model: how many distinct keys are read.
+    /// Caches, key model: how many distinct keys are read. Replicated
+    /// databases: the keys requests read and write (default 1).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub keys: Option<u64>,
-    /// Caches, key model: Zipf skew of key popularity (0 = uniform; about
-    /// 1 for typical web traffic). Defaults to 1.
+    /// Caches (key model) and replicated databases: Zipf skew of key
+    /// popularity (0 = uniform; about 1 for typical web traffic). Defaults
+    /// to 1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skew: Option<f64>,
     /// Caches, key model: how long a stored key stays fresh. For ever when
