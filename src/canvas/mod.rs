@@ -1,9 +1,10 @@
 //! The topology canvas: its geometry and hit tests (`topology_layout`), the
-//! animated request dots (`dots`), both pure and tested natively, and the
-//! component that draws them and turns gestures into edits
-//! (`topology_canvas`).
+//! animated request dots (`dots`), what each gesture means as an edit
+//! (`gestures`), all pure and tested natively, and the component that draws
+//! them and tracks the pointer (`topology_canvas`).
 
 pub mod dots;
+pub mod gestures;
 pub mod topology_layout;
 
 #[cfg(target_arch = "wasm32")]

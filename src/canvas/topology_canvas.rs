@@ -25,6 +25,7 @@ use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 use yew::prelude::*;
 
 use crate::canvas::dots::{DotOutcome, DotPool, EdgeTraffic};
+use crate::canvas::gestures;
 use crate::canvas::topology_layout::{
     self as tl, EdgeRef, ItemRef, Lane, Layout, NODE_H, NODE_W, PORT_R, Selection,
 };
@@ -190,13 +191,16 @@ impl Scene {
         a[0] >= -1.0 && a[1] >= -1.0 && b[0] <= width + 1.0 && b[1] <= height + 1.0
     }
 
+    /// Frames every item, below the band the request path's name takes
+    /// at the top (so at any zoom the name covers no box).
     fn fit(&mut self, width: f64, height: f64) {
         let (lo, hi) = self.layout.bounds();
-        let zoom = (width / (hi[0] - lo[0])).min(height / (hi[1] - lo[1])).clamp(0.1, 1.6);
+        let room = (height - LANE_NAME_BAND).max(1.0);
+        let zoom = (width / (hi[0] - lo[0])).min(room / (hi[1] - lo[1])).clamp(0.1, 1.6);
         self.zoom = zoom;
         self.pan = [
             -lo[0] * zoom + (width - (hi[0] - lo[0]) * zoom) / 2.0,
-            -lo[1] * zoom + (height - (hi[1] - lo[1]) * zoom) / 2.0,
+            LANE_NAME_BAND - lo[1] * zoom + (room - (hi[1] - lo[1]) * zoom) / 2.0,
         ];
     }
 }
@@ -343,19 +347,7 @@ pub fn topology_canvas(props: &Props) -> Html {
                     finish_move(&mut s, item, start)
                 }
                 Some(Drag::Connect { from, .. }) => {
-                    let target = s.layout.item_at(w).filter(|&t| t != from);
-                    if let Some(to) =
-                        target.filter(|&t| matches!(s.layout.items[t].item, ItemRef::Node(_)))
-                    {
-                        let mode = match s.layout.items[to].lane {
-                            Lane::Sync => Mode::Sync,
-                            Lane::Async => Mode::Async,
-                        };
-                        let edit = Edit::Connect {
-                            from: s.layout.items[from].id.clone(),
-                            to: s.layout.items[to].id.clone(),
-                            mode,
-                        };
+                    if let Some(edit) = gestures::connected(&s.layout, from, w) {
                         s.on_edit.emit(edit);
                     }
                 }
@@ -370,31 +362,18 @@ pub fn topology_canvas(props: &Props) -> Html {
             if !s.editable && !matches!(e.key().as_str(), "+" | "=" | "-") {
                 return;
             }
-            let step = match e.key().as_str() {
-                "ArrowLeft" => Some([-20.0, 0.0]),
-                "ArrowRight" => Some([20.0, 0.0]),
-                "ArrowUp" => Some([0.0, -20.0]),
-                "ArrowDown" => Some([0.0, 20.0]),
-                "+" | "=" => {
-                    s.zoom_at(1.2, [300.0, 200.0]);
-                    None
-                }
-                "-" => {
-                    s.zoom_at(1.0 / 1.2, [300.0, 200.0]);
-                    None
-                }
+            match e.key().as_str() {
+                "+" | "=" => s.zoom_at(1.2, [300.0, 200.0]),
+                "-" => s.zoom_at(1.0 / 1.2, [300.0, 200.0]),
                 "Delete" | "Backspace" => {
-                    if let Some(sel) = s.selected.clone() {
+                    if let Some(sel) = &s.selected {
                         e.prevent_default();
-                        s.on_edit.emit(match sel {
-                            Selection::Node(id) | Selection::Load(id) => Edit::Remove { id },
-                            Selection::Call { node, call } => Edit::Disconnect { from: node, call },
-                        });
+                        s.on_edit.emit(gestures::deleted(sel));
                     }
-                    None
                 }
-                _ => None,
-            };
+                _ => {}
+            }
+            let step = gestures::nudge(&e.key());
             let selected = s.selected.clone();
             let item =
                 (0..s.layout.items.len()).find(|&i| s.layout.is_selected(i, selected.as_ref()));
@@ -429,27 +408,17 @@ pub fn topology_canvas(props: &Props) -> Html {
     }
 }
 
-/// A component was dropped at its new place: save it, and when it crossed
-/// the lane boundary, switch the calls into it (one undo step).
+/// A component was dropped at its new place: the edit that keeps it there
+/// (`gestures::dropped`), or back where it started when refused.
 fn finish_move(s: &mut Scene, item: usize, start: [f64; 2]) {
-    let placed = s.layout.items[item].clone();
-    let to_lane = Lane::at(placed.pos[1], s.layout.lane_height);
-    let position = [placed.pos[0].round(), placed.pos[1].round()];
-    let mut edits = vec![Edit::Move { id: placed.id.clone(), position }];
-    if matches!(placed.item, ItemRef::Node(_)) && to_lane != placed.lane {
-        let mode = match to_lane {
-            Lane::Sync => Mode::Sync,
-            Lane::Async => Mode::Async,
-        };
-        edits.insert(0, Edit::SetLane { id: placed.id.clone(), mode });
-    } else if to_lane != placed.lane {
-        // Loads stay on the request path.
-        s.layout.items[item].pos = start;
-        return;
+    match gestures::dropped(&s.layout, item) {
+        Some(edit) => {
+            let placed = &s.layout.items[item];
+            s.remembered.insert(placed.id.clone(), placed.pos);
+            s.on_edit.emit(edit);
+        }
+        None => s.layout.items[item].pos = start,
     }
-    s.remembered.insert(placed.id.clone(), placed.pos);
-    let edit = if edits.len() == 1 { edits.remove(0) } else { Edit::Many { edits } };
-    s.on_edit.emit(edit);
 }
 
 /// A line from one point to another.
@@ -700,15 +669,7 @@ fn draw(s: &Scene, ctx: &CanvasRenderingContext2d, dpr: f64, css_w: f64, ts: f64
         }
         _ => None,
     };
-    for (lane, top, fill, label) in [
-        (Lane::Sync, 0.0, t.sync_lane, "REQUEST PATH (sync): the user waits for everything here"),
-        (
-            Lane::Async,
-            s.layout.lane_height,
-            t.async_lane,
-            "BACKGROUND (async): handed over through a queue; the user does not wait",
-        ),
-    ] {
+    for (lane, top, fill, _) in lane_names(s, t) {
         ctx.set_fill_style_str(if dragging_lane == Some(lane) { "#e3ecff" } else { fill });
         // Each band runs on past the view, so no edge of the world shows.
         let (from, to) = match lane {
@@ -716,14 +677,6 @@ fn draw(s: &Scene, ctx: &CanvasRenderingContext2d, dpr: f64, css_w: f64, ts: f64
             Lane::Async => (top, top + 10_000.0),
         };
         ctx.fill_rect(left, from, width, to - from);
-        // Lane names in screen pixels, readable at any zoom.
-        let _ = ctx.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0);
-        ctx.set_fill_style_str(t.lane_label);
-        ctx.set_font("600 12px system-ui, sans-serif");
-        ctx.set_text_align("left");
-        ctx.set_text_baseline("top");
-        let _ = ctx.fill_text(label, 12.0, (top * z + s.pan[1]).max(0.0) + 8.0);
-        let _ = ctx.set_transform(dpr * z, 0.0, 0.0, dpr * z, dpr * s.pan[0], dpr * s.pan[1]);
     }
     ctx.set_stroke_style_str("#9aa3ad");
     ctx.set_line_width(1.5 / z);
@@ -1044,7 +997,9 @@ fn draw(s: &Scene, ctx: &CanvasRenderingContext2d, dpr: f64, css_w: f64, ts: f64
     ctx.set_text_align("center");
     ctx.set_text_baseline("middle");
     ctx.set_fill_style_str(t.title);
-    ctx.set_font("600 13px system-ui, sans-serif");
+    // Names stay legible when zoomed out (100 components at "Fit"): never
+    // under 9 screen pixels, squeezed into the box if need be.
+    ctx.set_font(&format!("600 {:.2}px system-ui, sans-serif", 13f64.max(9.0 / z)));
     for (text, at) in &titles {
         let _ = ctx.fill_text_with_max_width(text, at[0], at[1], NODE_W - 14.0);
     }
@@ -1081,6 +1036,51 @@ fn draw(s: &Scene, ctx: &CanvasRenderingContext2d, dpr: f64, css_w: f64, ts: f64
         ctx.line_to(to[0], to[1]);
         ctx.stroke();
         set_dash(ctx, &[]);
+    }
+    draw_lane_names(s, t, ctx, dpr, css_w);
+}
+
+/// Screen pixels a lane's name takes at the lane's top.
+const LANE_NAME_BAND: f64 = 26.0;
+
+/// Each lane, its top (world units), its fill and its name.
+fn lane_names(s: &Scene, t: &Theme) -> [(Lane, f64, &'static str, &'static str); 2] {
+    [
+        (Lane::Sync, 0.0, t.sync_lane, "REQUEST PATH (sync): the user waits for everything here"),
+        (
+            Lane::Async,
+            s.layout.lane_height,
+            t.async_lane,
+            "BACKGROUND (async): handed over through a queue; the user does not wait",
+        ),
+    ]
+}
+
+/// The lanes' names, last and in screen pixels on a band of their lane's
+/// colour: readable at any zoom and never covered by a box or an edge.
+fn draw_lane_names(s: &Scene, t: &Theme, ctx: &CanvasRenderingContext2d, dpr: f64, css_w: f64) {
+    let _ = ctx.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0);
+    ctx.set_font("600 12px system-ui, sans-serif");
+    ctx.set_text_align("left");
+    ctx.set_text_baseline("top");
+    for (lane, top, fill, label) in lane_names(s, t) {
+        // Zoomed out or narrow, the short name, which reaches past fewer
+        // boxes and fits a phone.
+        let width = |text: &str| ctx.measure_text(text).map_or(f64::INFINITY, |m| m.width());
+        let fits = s.zoom >= 0.6 && width(label) + 24.0 <= css_w;
+        let label = if fits { label } else { label.split(':').next().unwrap_or(label) };
+        let at = top * s.zoom + s.pan[1];
+        // The request path's name above its top edge when there is room
+        // ("Fit" leaves it), so it sits over no box.
+        let y = match lane {
+            Lane::Sync if at >= LANE_NAME_BAND - 6.0 => at - LANE_NAME_BAND + 6.0,
+            _ => at.max(0.0) + 6.0,
+        };
+        let w = width(label).min(css_w);
+        ctx.set_fill_style_str(fill);
+        ctx.fill_rect(8.0, y - 2.0, w + 8.0, 17.0);
+        ctx.set_fill_style_str(t.lane_label);
+        let _ = ctx.fill_text(label, 12.0, y);
     }
 }
 

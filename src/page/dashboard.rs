@@ -120,7 +120,7 @@ pub fn dashboard(props: &DashboardProps) -> Html {
             <div class="dash-cell">{ chart(1) }</div>
             <div class="dash-cell dash-more">
                 { tab_bar }
-                <div class="dash-body" role="tabpanel" aria-labelledby={current.id()}>{ body }</div>
+                <div class="dash-body" role="tabpanel" tabindex="0" aria-labelledby={current.id()}>{ body }</div>
             </div>
         </section>
     }
