@@ -441,6 +441,9 @@ pub fn app() -> Html {
         Callback::from(move |form: SweepForm| sweep_form.set(form))
     };
     let node_names = Rc::new(state.scenario.as_ref().map(|s| s.nodes.clone()).unwrap_or_default());
+    // What the strip and the dashboard show: the variant being edited.
+    let edited_names =
+        Rc::new(edited_state.scenario.as_ref().map(|s| s.nodes.clone()).unwrap_or_default());
     let comparing = side_b.borrow().is_some();
     let selected_node = match &edited_state.selected {
         Some(Selection::Node(id)) => Some(id.clone()),
@@ -583,7 +586,8 @@ pub fn app() -> Html {
                 <h1 class="brand">{"scalesim"}</h1>
                 <LibraryPicker shown_file={shown_file.clone()} on_pick={open.clone()} />
                 <span class="transport" role="group" aria-label="Playback">
-                    <button id="play" class="primary" onclick={on_play} disabled={!state.ready}>
+                    <button id="play" class="primary" onclick={on_play} disabled={!state.ready || state.stopped.is_some()}
+                        title={if state.stopped.is_some() { "The run stopped: restart it to play again" } else { "Play or pause the run" }}>
                         { if state.playing { "Pause" } else { "Play" } }
                     </button>
                     <button id="step" onclick={on_step} disabled={!state.ready} title="Advance one window">{"Step"}</button>
@@ -633,7 +637,7 @@ pub fn app() -> Html {
             <div class="strip">
                 <FigureStrip name={state.scenario.as_ref().map(|s| AttrValue::from(s.name.clone())).unwrap_or_default()}
                     windows={edited_state.history.windows.clone()} version={edited_state.history.version}
-                    names={node_names.clone()} variant={comparing.then(|| AttrValue::Static(if *editing_b { "B" } else { "A" }))}
+                    names={edited_names.clone()} variant={comparing.then(|| AttrValue::Static(if *editing_b { "B" } else { "A" }))}
                     events={edited_state.events} rolling={edited_state.rolling}
                     saturated={saturated.clone()} />
                 <Alerts crashed={state.crashed.clone().or_else(|| state_b.crashed.clone())}
@@ -648,8 +652,8 @@ pub fn app() -> Html {
                     { match *side_tab { SideTab::Lesson => lesson, SideTab::Inspector => inspector_tab } }
                 </div>
             </aside>
-            <Dashboard windows={state.windows().clone()} {version} nodes={node_names.clone()}
-                snapshot={state.snapshot.clone()} formulas={state.formulas.clone()}
+            <Dashboard windows={edited_state.windows().clone()} version={edited_state.charted * 2 + u64::from(*editing_b && comparing)} nodes={edited_names}
+                snapshot={edited_state.snapshot.clone()} formulas={edited_state.formulas.clone()}
                 tab={*dash_tab} on_tab={on_dash_tab} {scaling} {compare} />
         </main>
     }

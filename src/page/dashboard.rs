@@ -18,7 +18,8 @@ use crate::workbench::DashTab;
 
 #[derive(Properties, PartialEq)]
 pub struct DashboardProps {
-    /// Variant A's windows, and the version the charts show.
+    /// The edited variant's windows, and the version the charts show (it
+    /// differs between variants, so switching redraws).
     pub windows: Rc<Vec<Rc<WindowReport>>>,
     pub version: u64,
     /// Node ids in window order.

@@ -52,8 +52,12 @@ pub fn draft_input(props: &DraftInputProps) -> Html {
         })
     };
     let shown = (*draft).clone().map_or_else(|| props.value.clone(), AttrValue::from);
+    // A draft not yet applied says so, and how to apply it.
+    let pending = draft.as_deref().is_some_and(|d| d != props.value.as_str());
+    let class = classes!(props.class.clone(), pending.then_some("pending"));
+    let title = pending.then_some("Press Enter (or leave the field) to apply");
     html! {
-        <input type="text" id={props.id.clone()} class={props.class.clone()} value={shown}
+        <input type="text" id={props.id.clone()} {class} {title} value={shown}
             placeholder={props.placeholder.clone()} aria-label={props.aria_label.clone()}
             inputmode={props.inputmode.clone()}
             aria-invalid={if props.invalid { "true" } else { "false" }}

@@ -24,10 +24,7 @@ where
             let options = gloo_events::EventListenerOptions::enable_prevent_default();
             gloo_events::EventListener::new_with_options(&d, "keydown", options, move |e| {
                 let Some(e) = e.dyn_ref::<web_sys::KeyboardEvent>() else { return };
-                let in_text =
-                    e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).is_some_and(
-                        |el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"),
-                    );
+                let in_text = e.target().is_some_and(|t| edits_text(&t));
                 let ctrl = e.ctrl_key() || e.meta_key();
                 match history_key(&e.key(), ctrl, e.shift_key(), in_text) {
                     Some(HistoryKey::Undo) => {
@@ -44,6 +41,19 @@ where
         });
         move || drop(listener)
     });
+}
+
+/// Whether `target` is a field whose own text the browser's undo would
+/// change (a slider, a checkbox or a list is not: the app's undo applies).
+fn edits_text(target: &web_sys::EventTarget) -> bool {
+    if let Some(input) = target.dyn_ref::<web_sys::HtmlInputElement>() {
+        return matches!(
+            input.type_().as_str(),
+            "text" | "number" | "search" | "email" | "url" | "tel" | "password"
+        );
+    }
+    target.dyn_ref::<web_sys::HtmlTextAreaElement>().is_some()
+        || target.dyn_ref::<web_sys::HtmlElement>().is_some_and(|el| el.is_content_editable())
 }
 
 /// A click outside an open top-bar menu, or Escape, closes it, as menus do.

@@ -44,8 +44,9 @@ test(`the demo at 1000× and max speed for ${WALL_S} s: a message, no reset, bou
     if (messageAfterMs === null && await page.locator('[data-testid="overload"]').count() > 0) {
       messageAfterMs = Date.now() - started;
       await screenshot(page, 'overload-message');
-      // Play again on a stopped run: it says so again, nothing resets.
-      await page.click('#play');
+      // A stopped run cannot be played on: Play is disabled, and says why.
+      assert.equal(await page.locator('#play').isDisabled(), true);
+      assert.match(await page.locator('#play').getAttribute('title'), /restart/);
     }
     await page.waitForTimeout(1000);
   }
