@@ -90,6 +90,16 @@ const RETRY: [Field; 7] = [
     f("retry.respect_retry_after", "Respect retry-after", FieldKind::Flag),
 ];
 
+const REPLICATION: [Field; 7] = [
+    f("replication.followers", "Followers", count(1.0, 100.0)),
+    f("replication.mode", "Replication", FieldKind::Choice(&["async", "sync"])),
+    f("replication.lag", "Replication lag", FieldKind::Dist),
+    f("replication.acks", "Acks before a write is answered", count(1.0, 100.0)),
+    f("replication.read_from", "Reads from", FieldKind::Choice(&["leader", "followers", "any"])),
+    f("keys", "Keys (requests' key model)", count(1.0, 100_000_000.0)),
+    f("skew", "Zipf skew", num(0.0, 3.0, "")),
+];
+
 /// The fields of a component of `kind`, in the order the inspector shows
 /// them.
 pub fn node_fields(kind: NodeKind) -> Vec<Field> {
@@ -118,6 +128,9 @@ pub fn node_fields(kind: NodeKind) -> Vec<Field> {
             out.extend(RATE_LIMIT);
             out.extend(COORDINATION);
             out.extend(AUTOSCALE);
+            if kind == NodeKind::Database {
+                out.extend(REPLICATION);
+            }
         }
         NodeKind::External => {
             out.push(f("latency", "Latency", FieldKind::Dist));
@@ -164,6 +177,8 @@ pub fn call_fields() -> Vec<Field> {
         f("breaker.window", "Breaker window", ms(600_000.0)),
         f("breaker.min_calls", "Breaker minimum calls", count(1.0, 10_000.0)),
         f("breaker.open_for", "Breaker stays open for", ms(600_000.0)),
+        f("latency", "Network latency (one way, replaces the network's)", FieldKind::Dist),
+        f("op", "At a database", FieldKind::Choice(&["read", "write"])),
     ]);
     out
 }
@@ -205,6 +220,10 @@ pub fn default_of(key: &str) -> Option<&'static str> {
         "retry.base" => "10",
         "retry.max" => "1000",
         "retry.jitter" => "none",
+        "op" => "read",
+        "replication.mode" => "async",
+        "replication.read_from" => "leader",
+        "replication.acks" => "1",
         "fallback" => "fail",
         "arrival" => "poisson",
         "max_deliveries" => "5",
@@ -434,6 +453,12 @@ mod tests {
         assert_eq!(word(&retry.backoff).as_deref(), Some(d("retry.backoff")));
         assert_eq!(word(&retry.jitter).as_deref(), Some(d("retry.jitter")));
         assert_eq!(word(&load.arrival).as_deref(), Some(d("arrival")));
+        assert_eq!(word(&call.op).as_deref(), Some(d("op")));
+        let r: scalesim_engine::network::ReplicationSpec =
+            toml::from_str("followers = 2\nlag = { dist = \"exp\", mean = \"1ms\" }")
+                .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(word(&r.mode).as_deref(), Some(d("replication.mode")));
+        assert_eq!(word(&r.read_from).as_deref(), Some(d("replication.read_from")));
     }
 
     #[test]

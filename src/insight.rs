@@ -169,6 +169,7 @@ mod tests {
             loads: Vec::new(),
             nodes: vec![node],
             tail: None,
+            network: None,
         }
     }
 

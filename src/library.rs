@@ -20,7 +20,7 @@ const fn lesson(title: &'static str, file: &'static str, cure: &'static str) -> 
 }
 
 /// Every built-in scenario, the demo first.
-pub const LESSONS: [Lesson; 16] = [
+pub const LESSONS: [Lesson; 20] = [
     Lesson { title: "Demo: an M/M/2 station", file: "station.toml", cure: None },
     Lesson { title: "Checkout (SPEC example)", file: "checkout.toml", cure: None },
     lesson("Latency compounds along a sync chain", "sync-chain.toml", "sync-chain-async.toml"),
@@ -65,6 +65,22 @@ pub const LESSONS: [Lesson; 16] = [
     ),
     lesson("Logging cost at volume", "logging-cost.toml", "logging-cost-sampled.toml"),
     lesson("Overload without load shedding", "load-shedding.toml", "load-shedding-bounded.toml"),
+    lesson(
+        "A sync call across regions sets the floor",
+        "cross-region.toml",
+        "cross-region-local.toml",
+    ),
+    lesson(
+        "A partition hangs workers without timeouts",
+        "partition.toml",
+        "partition-timeouts.toml",
+    ),
+    lesson(
+        "Read-your-writes after an async replica",
+        "read-your-writes.toml",
+        "read-your-writes-sync.toml",
+    ),
+    lesson("Two sources of truth drift", "two-sources.toml", "two-sources-streamed.toml"),
 ];
 
 /// Where the page fetches a library file from (relative, so the site works

@@ -321,6 +321,9 @@ pub fn scenario_from(
     overrides: &Overrides,
 ) -> Result<Scenario, Vec<Diagnostic>> {
     let mut scenario = Scenario::from_toml(name, text).map_err(|e| e.diagnostics)?;
+    for (key, message) in scalesim_engine::network::warnings(&scenario) {
+        eprintln!("scalesim: warning: {name}: `{key}`: {message}");
+    }
     if let Some(seed) = overrides.seed {
         scenario.scenario.seed = seed;
     }

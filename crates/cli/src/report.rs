@@ -81,6 +81,14 @@ pub fn human(scenario: &Scenario, run: &Run, with_windows: bool) -> String {
                     c.redelivered, c.duplicates, c.dead_lettered
                 ));
             }
+            if let (Some(reads), Some(stale), Some(share)) =
+                (n.reads, n.stale_reads, n.stale_read_share)
+            {
+                let age = n.staleness_ms.filter(|s| s.count > 0).map_or(String::new(), |s| {
+                    format!(" (missed writes {:.1} ms old at p50, {:.1} ms at p99)", s.p50, s.p99)
+                });
+                notes.push(format!("{stale} of {reads} reads stale ({:.2}%){age}", share * 100.0));
+            }
             if !notes.is_empty() {
                 let _ = writeln!(out, "  {:<16} {}", "", notes.join(", "));
             }
@@ -88,6 +96,29 @@ pub fn human(scenario: &Scenario, run: &Run, with_windows: bool) -> String {
     }
     if let Some(tail) = &s.tail {
         where_the_p99_goes(&mut out, tail);
+    }
+    if let Some(net) = &run.summary.network {
+        let _ = writeln!(
+            out,
+            "\nnetwork: {} messages, {} lost ({:.3}%), {:.1}% of user latency",
+            net.messages,
+            net.lost,
+            if net.messages == 0 { 0.0 } else { net.lost as f64 / net.messages as f64 * 100.0 },
+            net.latency_share * 100.0
+        );
+        for link in &net.links {
+            let zone = |z: &str| if z.is_empty() { "(no zone)".to_owned() } else { z.to_owned() };
+            let name = if link.between[0] == link.between[1] {
+                format!("within {}", zone(&link.between[0]))
+            } else {
+                format!("{} – {}", zone(&link.between[0]), zone(&link.between[1]))
+            };
+            let _ = writeln!(
+                out,
+                "  {:<24} {:>12} messages {:>10} lost",
+                name, link.messages, link.lost
+            );
+        }
     }
     if with_windows {
         let _ = writeln!(out, "\nwindows");

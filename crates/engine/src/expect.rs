@@ -82,6 +82,9 @@ pub fn measure(spec: &ExpectSpec, summary: &Summary) -> Option<f64> {
             Metric::Duplicates => Some(n.counters.duplicates as f64),
             Metric::DeadLettered => Some(n.counters.dead_lettered as f64),
             Metric::CostPerMillion => Some(s.cost_per_million),
+            Metric::StaleReadShare => n.stale_read_share.filter(|_| n.reads > Some(0)),
+            Metric::StaleReads => n.stale_reads.map(|r| r as f64),
+            Metric::LostMessages | Metric::NetworkShare => None,
         };
     }
     let (requests, latency) = match &spec.load {
@@ -101,6 +104,8 @@ pub fn measure(spec: &ExpectSpec, summary: &Summary) -> Option<f64> {
         Metric::ErrorRate | Metric::FailureRate => share(requests.failed(), requests.offered),
         Metric::Amplification => (requests.offered > 0).then_some(s.amplification),
         Metric::CostPerMillion => (requests.offered > 0).then_some(s.cost_per_million),
+        Metric::LostMessages => Some(s.network.as_ref().map_or(0.0, |n| n.lost as f64)),
+        Metric::NetworkShare => Some(s.network.as_ref().map_or(0.0, |n| n.latency_share)),
         _ => None,
     }
 }
@@ -127,6 +132,9 @@ pub fn judge(spec: &ExpectSpec, samples: &[Option<f64>]) -> Verdict {
                 format!("no request was answered (ok or degraded), so {} has no value", spec.metric)
             }
             Some(Metric::HitRatio) => "the cache had no lookups".to_owned(),
+            Some(Metric::StaleReadShare | Metric::StaleReads) => {
+                "the node is not a replicated database, or served no reads".to_owned()
+            }
             _ => format!("no request was offered, so {} has no value", spec.metric),
         };
         verdict.detail =

@@ -24,6 +24,7 @@ pub mod formula;
 pub mod lru;
 pub mod metrics;
 pub mod model;
+pub mod network;
 pub mod otlp;
 pub mod rate_limit;
 pub mod retry;

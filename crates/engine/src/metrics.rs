@@ -342,6 +342,20 @@ pub struct NodeReport {
     /// Caches: hits over lookups.
     #[serde(default)]
     pub hit_ratio: f64,
+    /// Replicated databases: reads served (at the leader or a follower).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reads: Option<u64>,
+    /// Replicated databases: reads that missed a write of their key the
+    /// leader had answered.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stale_reads: Option<u64>,
+    /// Replicated databases: stale reads over reads (0–1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stale_read_share: Option<f64>,
+    /// Replicated databases: how old the missed write was, over the stale
+    /// reads (the oldest one missed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub staleness_ms: Option<LatencyStats>,
 }
 
 /// Counters of the mechanisms only some nodes have (0 elsewhere):
@@ -415,6 +429,46 @@ pub struct WindowReport {
     /// component and phase (only when traces are on).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tail: Option<crate::trace::TailReport>,
+    /// Messages and losses, when the scenario has a network.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub network: Option<NetworkWindow>,
+}
+
+/// The network over one window.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct NetworkWindow {
+    /// Messages sent (requests and answers).
+    pub messages: u64,
+    /// Messages that never arrived (loss and partitions).
+    pub lost: u64,
+    /// Network time of awaited messages over the time users waited (0–1).
+    pub latency_share: f64,
+    /// Routes partitioned at the window's end.
+    pub partitioned: u64,
+}
+
+/// The network over the run after warm-up (`network` in the JSON summary).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct NetworkReport {
+    /// Messages sent (requests and answers).
+    pub messages: u64,
+    /// Messages that never arrived (loss and partitions).
+    pub lost: u64,
+    /// The network's share of user latency: the network time of messages
+    /// someone waited for, over the time users waited (0–1; exact for
+    /// chains of calls, an upper bound where calls run in parallel).
+    pub latency_share: f64,
+    /// Each route: a pair of zones (the same twice within a zone; `""` is
+    /// a component without a zone).
+    pub links: Vec<RouteReport>,
+}
+
+/// Messages over one route.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct RouteReport {
+    pub between: [String; 2],
+    pub messages: u64,
+    pub lost: u64,
 }
 
 /// The whole run after warm-up: the object `scalesim run --json` prints.
@@ -441,6 +495,9 @@ pub struct Summary {
     /// slowest 1% together (only when traces are on).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tail: Option<crate::trace::TailReport>,
+    /// Messages and losses per link, when the scenario has a network.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub network: Option<NetworkReport>,
 }
 
 #[cfg(test)]

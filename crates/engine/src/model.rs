@@ -71,6 +71,8 @@ pub struct NodeModel {
     pub broker: Option<BrokerModel>,
     pub cache: Option<CacheModel>,
     pub calls: Vec<CallModel>,
+    /// A database's followers and key model, if it is replicated.
+    pub replication: Option<crate::network::ReplicationModel>,
     /// Call indices, group by group, in the order groups first appear.
     pub groups: Vec<Vec<usize>>,
 }
@@ -96,6 +98,8 @@ pub struct CallModel {
     pub breaker: Option<usize>,
     /// Delay after which missing answers are hedged.
     pub hedge: Option<SimDuration>,
+    /// What the call does at a database.
+    pub op: crate::network::Op,
     /// No timeout, retry, fan-out, hedge, bulkhead or breaker: one attempt,
     /// one copy, so the engine sends it without a call entity.
     pub plain: bool,
@@ -141,8 +145,13 @@ pub struct Model {
     pub bulkheads: usize,
     /// Each breaker: its node, its call index, its settings.
     pub breakers: Vec<(usize, usize, crate::breaker::BreakerSpec)>,
-    /// Each `[[fault]]`'s target node.
-    pub fault_targets: Vec<usize>,
+    /// Each `[[fault]]`'s target node (none for a partition alone).
+    pub fault_targets: Vec<Option<usize>>,
+    /// Zones, links and every message path, when the scenario has a network.
+    pub network: Option<crate::network::NetworkModel>,
+    /// Whether some database is replicated: then each user request draws
+    /// the key it carries.
+    pub keyed: bool,
 }
 
 impl Model {
@@ -196,6 +205,7 @@ impl Model {
                         bulkhead: None,
                         breaker: None,
                         hedge: None,
+                        op: crate::network::Op::Read,
                         plain: false,
                     }
                     .with_plain(),
@@ -218,9 +228,28 @@ impl Model {
                 }
             }
         }
-        let fault_targets =
-            scenario.faults.iter().map(|f| index(&f.target)).collect::<Result<_, _>>()?;
-        Ok(Model { loads, nodes, budgets, bulkheads, breakers, fault_targets })
+        let fault_targets = scenario
+            .faults
+            .iter()
+            .map(|f| {
+                if f.target.is_empty() && f.effect.partition.is_some() {
+                    Ok(None)
+                } else {
+                    index(&f.target).map(Some)
+                }
+            })
+            .collect::<Result<_, _>>()?;
+        let network = crate::network::NetworkModel::compile(scenario);
+        let mut loads = loads;
+        if network.is_some() {
+            // A user request that crosses the network is a call entity:
+            // its start is the user's, not the target's arrival.
+            for l in &mut loads {
+                l.call.plain = false;
+            }
+        }
+        let keyed = nodes.iter().any(|n| n.replication.is_some());
+        Ok(Model { loads, nodes, budgets, bulkheads, breakers, fault_targets, network, keyed })
     }
 }
 
@@ -296,6 +325,7 @@ fn compile_node(
                 }),
                 breaker: None,
                 hedge: c.hedge,
+                op: c.op,
                 plain: false,
             }
             .with_plain())
@@ -331,6 +361,7 @@ fn compile_node(
         broker,
         cache,
         calls,
+        replication: crate::network::ReplicationModel::compile(n),
         groups: groups.into_iter().map(|(_, m)| m).collect(),
     })
 }

@@ -107,6 +107,14 @@ pub enum Metric {
     DeadLettered,
     /// Cost per million user requests (all nodes).
     CostPerMillion,
+    /// Node only: a replicated database's stale reads over its reads (0–1).
+    StaleReadShare,
+    /// Node only: a replicated database's stale reads.
+    StaleReads,
+    /// Messages the network lost (loss and partitions).
+    LostMessages,
+    /// The network's share of the time users waited (0–1).
+    NetworkShare,
 }
 
 /// Which latency figure.
@@ -121,7 +129,7 @@ pub enum LatencyField {
 }
 
 /// Every metric name, for messages and suggestions.
-pub const METRICS: [&str; 25] = [
+pub const METRICS: [&str; 29] = [
     "mean",
     "p50",
     "p90",
@@ -147,6 +155,10 @@ pub const METRICS: [&str; 25] = [
     "duplicates",
     "dead_lettered",
     "cost_per_million",
+    "stale_read_share",
+    "stale_reads",
+    "lost_messages",
+    "network_share",
 ];
 
 impl Metric {
@@ -179,6 +191,10 @@ impl Metric {
             "duplicates" => Metric::Duplicates,
             "dead_lettered" => Metric::DeadLettered,
             "cost_per_million" => Metric::CostPerMillion,
+            "stale_read_share" => Metric::StaleReadShare,
+            "stale_reads" => Metric::StaleReads,
+            "lost_messages" => Metric::LostMessages,
+            "network_share" => Metric::NetworkShare,
             _ => return None,
         })
     }
@@ -197,6 +213,8 @@ impl Metric {
                 | Metric::Redelivered
                 | Metric::Duplicates
                 | Metric::DeadLettered
+                | Metric::StaleReadShare
+                | Metric::StaleReads
         )
     }
 
@@ -217,6 +235,8 @@ impl Metric {
                 | Metric::FailureRate
                 | Metric::Utilization
                 | Metric::HitRatio
+                | Metric::StaleReadShare
+                | Metric::NetworkShare
         )
     }
 
@@ -233,7 +253,7 @@ impl Metric {
 
 /// What each metric measures, in the order of [`METRICS`]: for `--help`,
 /// the reference and the JSON Schema.
-pub const METRIC_MEANINGS: [(&str, &str); 25] = [
+pub const METRIC_MEANINGS: [(&str, &str); 29] = [
     ("mean", "mean latency of answered (ok or degraded) user requests; a duration"),
     ("p50", "median latency of answered user requests; a duration"),
     ("p90", "90th percentile latency of answered user requests; a duration"),
@@ -268,6 +288,16 @@ pub const METRIC_MEANINGS: [(&str, &str); 25] = [
     ("duplicates", "node only: messages a broker's consumer processed twice or more"),
     ("dead_lettered", "node only: messages a broker gave up on"),
     ("cost_per_million", "cost of all nodes per million user requests"),
+    (
+        "stale_read_share",
+        "node only: share (0-1) of a replicated database's reads that missed a write of their key the leader had answered",
+    ),
+    ("stale_reads", "node only: a replicated database's stale reads"),
+    ("lost_messages", "messages the network lost (link loss and partitions)"),
+    (
+        "network_share",
+        "share (0-1) of the time users waited that their messages spent on the network",
+    ),
 ];
 
 /// Why an expectation cannot be checked (a problem in the file).

@@ -39,6 +39,10 @@ pub const MAX_WINDOWS: u64 = 1_000_000;
 pub const MAX_CACHE_KEYS: u64 = 1_000_000_000_000;
 /// Keys one cache holds at once (each costs memory in the simulation).
 pub const MAX_CACHE_CAPACITY: u64 = 10_000_000;
+/// Zones of one scenario (links between them are at most every pair).
+pub const MAX_ZONES: usize = 64;
+/// Followers of one replicated database: each write draws a lag for each.
+pub const MAX_FOLLOWERS: u32 = 100;
 /// Events at one instant of simulated time before the run is declared
 /// stuck: only a loop of zero-time steps (e.g. an async call back into a
 /// service whose service time is zero) gets there.

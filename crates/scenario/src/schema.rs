@@ -93,6 +93,9 @@ pub const RANGES: &[Range] = &[
     range("RetrySpec", "attempts", 1.0, Some(limits::MAX_ATTEMPTS as f64)),
     range("RetrySpec", "budget", 0.0, Some(1.0)),
     range("FaultEffect", "error_rate", 0.0, Some(1.0)),
+    range("LinkSpec", "loss", 0.0, Some(1.0)),
+    range("ReplicationSpec", "followers", 1.0, Some(limits::MAX_FOLLOWERS as f64)),
+    range("ReplicationSpec", "acks", 1.0, Some(limits::MAX_FOLLOWERS as f64)),
 ];
 
 /// The least value of the whole-number key `key`, wherever it is.
@@ -117,7 +120,7 @@ impl JsonSchema for SimDuration {
 
 /// The tables of a file in reading order: a heading (the TOML path) and
 /// the schema's name of its type.
-const TABLES: [(&str, &str); 22] = [
+const TABLES: [(&str, &str); 25] = [
     ("`[scenario]`", "Meta"),
     ("`[[load]]`", "LoadSpec"),
     ("`[[load]]` `burst`", "BurstSpec"),
@@ -135,6 +138,9 @@ const TABLES: [(&str, &str); 22] = [
     ("`[[node]]` `cost`", "CostSpec"),
     ("`[[node]]` `coordination`", "CoordinationSpec"),
     ("`[[node]]` `autoscale`", "AutoscaleSpec"),
+    ("`[[node]]` `replication` (of a database)", "ReplicationSpec"),
+    ("`[network]`", "NetworkSpec"),
+    ("`[[network.link]]`", "LinkSpec"),
     ("`[[fault]]`", "FaultSpec"),
     ("`[[fault]]` `effect`", "FaultEffect"),
     ("`[[expect]]`", "ExpectSpec"),
@@ -143,7 +149,7 @@ const TABLES: [(&str, &str); 22] = [
 ];
 
 /// The schema's types that are not tables: named in the type column.
-const VALUE_TYPES: [&str; 13] = [
+const VALUE_TYPES: [&str; 16] = [
     "ArrivalKind",
     "Backoff",
     "Balancer",
@@ -155,7 +161,10 @@ const VALUE_TYPES: [&str; 13] = [
     "Jitter",
     "Mode",
     "NodeKind",
+    "Op",
     "Outcome",
+    "ReadFrom",
+    "ReplicationMode",
     "Scope",
 ];
 

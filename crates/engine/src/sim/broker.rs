@@ -36,16 +36,25 @@ pub(super) struct Message {
     processed: u32,
     /// Acknowledged or dead-lettered.
     settled: bool,
+    /// The user request's tag (its key at replicated databases).
+    tag: u64,
 }
 
 impl Simulation {
     /// A message arrives at a broker: refused when full, else held and
     /// acknowledged to the producer at once.
-    pub(super) fn enqueue(&mut self, node: usize, load: u32, work: f64, reply: Reply) {
+    pub(super) fn enqueue(
+        &mut self,
+        node: usize,
+        load: u32,
+        work: f64,
+        reply: Reply,
+        via: network::Via,
+    ) {
         let capacity = self.model.nodes[node].broker.as_ref().and_then(|b| b.capacity);
         let Some(state) = self.nodes[node].broker.as_mut() else { return };
         if capacity.is_some_and(|cap| state.waiting.len() as u64 >= cap) {
-            self.answer_at_door(node, reply, Outcome::Rejected);
+            self.answer_at_door(node, reply, Outcome::Rejected, via);
             return;
         }
         let message = self.messages.insert(Message {
@@ -57,6 +66,7 @@ impl Simulation {
             outstanding: 0,
             processed: 0,
             settled: false,
+            tag: via.tag,
         });
         state.waiting.push_back(message);
         let rt = &mut self.nodes[node];
@@ -64,7 +74,7 @@ impl Simulation {
         rt.queued += 1;
         rt.window.queue.set(self.now, rt.queued);
         if !matches!(reply, Reply::Nobody) {
-            self.deliver_now(reply, Outcome::Ok);
+            self.reply_at_door(via, reply, Outcome::Ok);
         }
         self.dispatch(node);
     }
@@ -87,7 +97,8 @@ impl Simulation {
             let Some(message) = self.messages.get_mut(key) else { continue };
             message.deliveries += 1;
             message.outstanding += 1;
-            let (delivery, load, work) = (message.deliveries, message.load, message.work);
+            let (delivery, load, work, tag) =
+                (message.deliveries, message.load, message.work, message.tag);
             let tally = &mut self.nodes[node].window;
             tally.calls += 1;
             if delivery > 1 {
@@ -96,7 +107,9 @@ impl Simulation {
             }
             let at = self.now + model.delivery_timeout;
             self.events.schedule(at, Event::DeliveryTimeout { message: key, delivery });
-            self.arrive(model.to, load, work, Reply::Delivery { message: key, delivery });
+            let hop = self.delivery_hop(node);
+            let via = network::Via { hop, op: crate::network::Op::Read, acked: false, tag };
+            self.send(model.to, load, work, Reply::Delivery { message: key, delivery }, via);
         }
     }
 

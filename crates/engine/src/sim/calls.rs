@@ -7,11 +7,19 @@ use crate::trace::Refusal;
 impl Simulation {
     /// Creates a call and sends its first attempt; the call site's retry
     /// budget (if any) earns its deposit.
-    pub(super) fn start_call(&mut self, site: Site, parent: Parent, load: u32, work: f64) {
+    /// `tag` is the user request's (its key at replicated databases).
+    pub(super) fn start_call(
+        &mut self,
+        site: Site,
+        parent: Parent,
+        load: u32,
+        work: f64,
+        tag: u64,
+    ) {
         let span = self.trace_call_start(site, parent);
         let model = self.call_model(site);
         if model.plain {
-            let (to, fallback) = (model.to, model.fallback);
+            let (to, fallback, op) = (model.to, model.fallback, model.op);
             if let Site::Node { node, .. } = site {
                 self.nodes[node as usize].window.calls += 1;
             }
@@ -20,7 +28,8 @@ impl Simulation {
                 Parent::Task(task) => Reply::Task { task, fallback },
                 Parent::Detached => Reply::Nobody,
             };
-            self.arrive(to, load, work, reply);
+            let via = network::Via { hop: self.hop_of(site), op, acked: false, tag };
+            self.send(to, load, work, reply, via);
             return;
         }
         let call = self.calls.insert(Call {
@@ -39,6 +48,7 @@ impl Simulation {
             children: Vec::new(),
             retry_after: None,
             span,
+            tag,
         });
         if let Some(b) = self.call_model(site).budget {
             self.budgets[b].deposit();
@@ -129,11 +139,14 @@ impl Simulation {
     pub(super) fn send_copies(&mut self, key: Key, to: usize, copies: u32) {
         let Some(call) = self.calls.get_mut(key) else { return };
         call.sent += copies;
-        let (site, attempt, load, work) = (call.site, call.attempt, call.load, call.work);
-        let keep_children = self.call_model(site).cancel_on_timeout;
+        let (site, attempt, load, work, tag) =
+            (call.site, call.attempt, call.load, call.work, call.tag);
+        let (keep_children, op) =
+            (self.call_model(site).cancel_on_timeout, self.call_model(site).op);
+        let via = network::Via { hop: self.hop_of(site), op, acked: false, tag };
         for _ in 0..copies {
             self.trace_copy(key);
-            let task = self.arrive(to, load, work, Reply::Attempt { call: key, attempt });
+            let task = self.send(to, load, work, Reply::Attempt { call: key, attempt }, via);
             if keep_children && let (Some(task), Some(call)) = (task, self.calls.get_mut(key)) {
                 call.children.push(task);
             }

@@ -138,6 +138,9 @@ impl Simulation {
         if scenario.faults != self.scenario.faults {
             return Some("changing the fault timeline needs a restart".to_owned());
         }
+        if let Some(reason) = self.network_restart_needed(scenario) {
+            return Some(reason);
+        }
         self.scenario.nodes.iter().zip(&scenario.nodes).find(|(a, b)| a.kind != b.kind).map(
             |(old, new)| {
                 format!(

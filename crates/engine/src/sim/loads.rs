@@ -55,7 +55,9 @@ impl Simulation {
             return;
         }
         let work = self.model.loads[load].spec.work;
-        self.start_call(Site::Load(load as u32), Parent::User { started, user }, load as u32, work);
+        let tag = self.new_tag();
+        let parent = Parent::User { started, user };
+        self.start_call(Site::Load(load as u32), parent, load as u32, work, tag);
     }
 
     pub(super) fn finish_user_request(
@@ -66,6 +68,7 @@ impl Simulation {
         outcome: Outcome,
     ) {
         let latency = self.now.since(started);
+        self.net_user_done(started, latency);
         let window = &mut self.load_window[load];
         window.outcomes.add(outcome);
         if outcome.is_success() {

@@ -35,7 +35,9 @@ mod cache;
 mod calls;
 mod live;
 mod loads;
+mod network;
 mod overload;
+mod replication;
 mod scaling;
 mod tasks;
 mod traces;
@@ -80,6 +82,8 @@ enum Event {
     DeliveryTimeout { message: Key, delivery: u32 },
     /// Replicas an autoscaler asked for are up.
     ReplicasReady { node: u32, epoch: u32, count: u32 },
+    /// A message crossed the network (`sim/network`).
+    Packet { packet: Key },
 }
 
 // The event heap moves events on every push and pop: keep them small.
@@ -122,6 +126,8 @@ struct Task {
     fill: bool,
     /// The visit's span, when its request is traced.
     span: Option<traces::SpanRef>,
+    /// The hop its answer crosses back, its `op` and its request's tag.
+    via: network::Via,
 }
 
 impl Task {
@@ -195,6 +201,8 @@ struct Call {
     /// When its request is traced: the current attempt's (or backoff's)
     /// span, or the caller's before the first attempt.
     span: Option<traces::SpanRef>,
+    /// The user request's tag (its key at replicated databases).
+    tag: u64,
 }
 
 /// One replica of a queueing node.
@@ -309,6 +317,10 @@ pub struct Simulation {
     marks: [overload::Mark; 2],
     /// Request traces, when turned on (`enable_traces`).
     traces: Option<Box<traces::Tracer>>,
+    /// Messages on their way and their counts, with a network.
+    net: Option<Box<network::NetState>>,
+    /// Replicated databases' state.
+    replication: Option<Box<replication::Replication>>,
 }
 
 /// Why [`Simulation::run_to_end`] gave no complete run.
@@ -364,6 +376,13 @@ impl Simulation {
         let node_rngs: Vec<Rng> =
             (0..model.nodes.len() as u64).map(|i| root.fork(1_000_000 + i)).collect();
         let call_rng = root.fork(u64::MAX);
+        // Forked after every other stream, so a scenario without a network
+        // or replication runs exactly as before they existed.
+        let net = model
+            .network
+            .as_ref()
+            .map(|n| Box::new(network::NetState::new(n, root.fork(2_000_000))));
+        let replication = replication::Replication::new(&model, &mut root);
         let nodes = model
             .nodes
             .iter()
@@ -444,6 +463,8 @@ impl Simulation {
             work_limit: crate::limits::MAX_WORK_IN_FLIGHT,
             marks: Default::default(),
             traces: None,
+            net,
+            replication,
         };
         for (index, (start, end)) in fault_events.into_iter().enumerate() {
             sim.events.schedule(start, Event::Fault { index: index as u32, active: true });
@@ -643,6 +664,7 @@ impl Simulation {
             Event::ReplicasReady { node, epoch, count } => {
                 self.replicas_ready(node as usize, epoch, count)
             }
+            Event::Packet { packet } => self.packet_arrived(packet),
             Event::AttemptRejected { call, attempt } => {
                 if self.calls.get(call).is_some_and(|c| c.attempt == attempt) {
                     self.attempt_failed(call, Outcome::Rejected, false);

@@ -5,20 +5,22 @@
 use super::*;
 
 impl Simulation {
-    /// A request arrives at `node`. Returns the task, unless it was turned
-    /// away at the door (then the rejection is already on its way).
+    /// A request arrives at `node` (by `via`, the way its answer goes
+    /// back: `sim/network`). Returns the task, unless it was turned away at
+    /// the door (then the rejection is already on its way).
     pub(super) fn arrive(
         &mut self,
         node: usize,
         load: u32,
         work: f64,
         reply: Reply,
+        via: network::Via,
     ) -> Option<Key> {
         self.trace_arrive(&reply);
         self.nodes[node].window.arrivals += 1;
         let now = self.now;
         if self.nodes[node].fault.outage {
-            self.answer_at_door(node, reply, Outcome::Error);
+            self.answer_at_door(node, reply, Outcome::Error, via);
             return None;
         }
         if let Some(bucket) = self.nodes[node].limiter.as_mut()
@@ -30,14 +32,14 @@ impl Simulation {
             {
                 call.retry_after = Some(until);
             }
-            self.answer_at_door(node, reply, Outcome::Rejected);
+            self.answer_at_door(node, reply, Outcome::Rejected, via);
             return None;
         }
         // A broker holds messages, never tasks (`sim/broker`): the
         // `Behaviour::Broker` arms of the task code below only complete
         // the matches.
         if self.model.nodes[node].behaviour == Behaviour::Broker {
-            self.enqueue(node, load, work, reply);
+            self.enqueue(node, load, work, reply, via);
             return None;
         }
         let active = self.active_replicas(node);
@@ -56,7 +58,7 @@ impl Simulation {
             let full = r.busy >= model.workers
                 && model.capacity.is_some_and(|cap| r.queue.len() as u64 >= cap);
             if full {
-                self.answer_at_door(node, reply, Outcome::Rejected);
+                self.answer_at_door(node, reply, Outcome::Rejected, via);
                 return None;
             }
         }
@@ -82,6 +84,7 @@ impl Simulation {
             key: 0,
             fill: false,
             span,
+            via,
         });
         let rt = &mut self.nodes[node];
         rt.in_flight += 1;
@@ -121,10 +124,16 @@ impl Simulation {
     /// Answers a request before it takes any resource: `rejected` (queue
     /// full, rate limited) or `error` (the node is down). The answer travels
     /// through the event queue.
-    pub(super) fn answer_at_door(&mut self, node: usize, reply: Reply, outcome: Outcome) {
+    pub(super) fn answer_at_door(
+        &mut self,
+        node: usize,
+        reply: Reply,
+        outcome: Outcome,
+        via: network::Via,
+    ) {
         self.nodes[node].window.outcomes.add(outcome);
         if !matches!(reply, Reply::Nobody) {
-            self.deliver_now(reply, outcome);
+            self.reply_at_door(via, reply, outcome);
         }
     }
 
@@ -133,8 +142,11 @@ impl Simulation {
     /// error rates; the latest replica cap wins).
     pub(super) fn set_fault(&mut self, index: usize, active: bool) {
         self.faults_active[index] = active;
+        if self.scenario.faults[index].effect.partition.is_some() {
+            self.set_partition(index, active);
+        }
         let target = &self.scenario.faults[index].target;
-        let node = self.model.fault_targets[index];
+        let Some(node) = self.model.fault_targets[index] else { return };
         let mut state = FaultState::default();
         let active_here = self
             .scenario
@@ -209,6 +221,9 @@ impl Simulation {
             self.finish_task(key, Outcome::Timeout);
             return;
         }
+        if self.model.nodes[node].replication.is_some() && self.replicate(key) {
+            return;
+        }
         let (own, fault) = (self.model.nodes[node].error_rate, self.nodes[node].fault.error_rate);
         let error_rate = if fault > 0.0 { 1.0 - (1.0 - own) * (1.0 - fault) } else { own };
         if error_rate > 0.0 && self.nodes[node].rng.next_f64() < error_rate {
@@ -257,7 +272,7 @@ impl Simulation {
                 return;
             };
             task.next_group += 1;
-            let (load, work) = (task.load, task.work);
+            let (load, work, tag) = (task.load, task.work, task.via.tag);
             let mut pending = 0;
             for member in 0..members {
                 let index = self.model.nodes[node].groups[group][member];
@@ -272,7 +287,7 @@ impl Simulation {
                     pending += 1;
                 }
                 self.trace_caller(key);
-                self.start_call(site, parent, load, work);
+                self.start_call(site, parent, load, work, tag);
             }
             if pending > 0 {
                 if let Some(t) = self.tasks.get_mut(key) {
@@ -413,7 +428,7 @@ impl Simulation {
                 }
             }
         }
-        self.answer(task.reply, task.arrived, outcome);
+        self.reply_via(task.via, task.reply, task.arrived, outcome);
     }
 
     /// Gives a visit's `outcome` to whoever waits for it; `arrived` is when

@@ -119,6 +119,10 @@ impl NodeClosed {
             cost: self.cost,
             counters: self.counters,
             hit_ratio: self.counters.hit_ratio(),
+            reads: None,
+            stale_reads: None,
+            stale_read_share: None,
+            staleness_ms: None,
         }
     }
 }
@@ -173,13 +177,18 @@ impl Simulation {
             nodes: nodes
                 .iter()
                 .enumerate()
-                .map(|(i, n)| (self.model.nodes[i].id.clone(), n.report()))
+                .map(|(i, n)| {
+                    let mut report = n.report();
+                    self.replication_summary(i, &mut report);
+                    (self.model.nodes[i].id.clone(), report)
+                })
                 .collect(),
             cost_per_million: crate::cost::per_million(
                 nodes.iter().map(|n| n.cost).sum(),
                 all.offered,
             ),
             tail: self.trace_run_tail(),
+            network: self.network_summary(),
         }
     }
 
@@ -229,7 +238,9 @@ impl Simulation {
         for i in 0..self.nodes.len() {
             let mut tally = std::mem::take(&mut self.nodes[i].window);
             let closed = self.node_window_closed(i, &mut tally);
-            nodes.push(closed.report());
+            let mut report = closed.report();
+            self.replication_window(i, &mut report);
+            nodes.push(report);
             if counted {
                 self.node_run[i].merge(&closed);
             }
@@ -261,6 +272,7 @@ impl Simulation {
         let in_flight = self.loads.iter().map(|l| l.in_flight).sum();
         let arrivals: u64 = nodes.iter().map(|n| n.arrivals).sum();
         let tail = self.trace_window_closed(counted);
+        let network = self.network_window();
         self.closed.push(WindowReport {
             index: self.window_index,
             start_s: self.window_start.as_secs_f64(),
@@ -276,6 +288,7 @@ impl Simulation {
             loads,
             nodes,
             tail,
+            network,
         });
         self.window_index += 1;
         self.window_start = self.now;

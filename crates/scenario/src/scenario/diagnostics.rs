@@ -644,6 +644,9 @@ enum Shape {
     Cost,
     Coordination,
     Autoscale,
+    Network,
+    Link,
+    Replication,
     /// Values, not tables: nothing below to check.
     Free,
 }
@@ -652,7 +655,7 @@ impl Shape {
     /// The keys this table accepts.
     fn keys(self) -> Vec<&'static str> {
         match self {
-            Shape::Root => vec!["scenario", "load", "node", "fault", "expect"],
+            Shape::Root => vec!["scenario", "load", "node", "fault", "expect", "network"],
             Shape::Meta => fields_of::<Meta>(),
             Shape::Load => fields_of::<LoadSpec>(),
             Shape::Burst => fields_of::<BurstSpec>(),
@@ -673,6 +676,9 @@ impl Shape {
             Shape::Cost => fields_of::<crate::cost::CostSpec>(),
             Shape::Coordination => fields_of::<crate::coordination::CoordinationSpec>(),
             Shape::Autoscale => fields_of::<crate::autoscale::AutoscaleSpec>(),
+            Shape::Network => fields_of::<crate::network::NetworkSpec>(),
+            Shape::Link => fields_of::<crate::network::LinkSpec>(),
+            Shape::Replication => fields_of::<crate::network::ReplicationSpec>(),
             Shape::Distribution | Shape::Free => Vec::new(),
         }
     }
@@ -685,6 +691,11 @@ impl Shape {
             (Shape::Root, "node") => Shape::Node,
             (Shape::Root, "fault") => Shape::Fault,
             (Shape::Root, "expect") => Shape::Expect,
+            (Shape::Root, "network") => Shape::Network,
+            (Shape::Network, "link") => Shape::Link,
+            (Shape::Node, "replication") => Shape::Replication,
+            (Shape::Network | Shape::Link | Shape::Call, "latency")
+            | (Shape::Replication, "lag") => Shape::Distribution,
             (Shape::Load, "burst") => Shape::Burst,
             (Shape::Load, "pattern") => Shape::Pattern,
             (Shape::Load | Shape::Call, "retry") => Shape::Retry,
@@ -975,6 +986,9 @@ mod tests {
             Shape::Cost => "CostSpec",
             Shape::Coordination => "CoordinationSpec",
             Shape::Autoscale => "AutoscaleSpec",
+            Shape::Network => "NetworkSpec",
+            Shape::Link => "LinkSpec",
+            Shape::Replication => "ReplicationSpec",
         })
     }
 

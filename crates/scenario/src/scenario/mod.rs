@@ -39,6 +39,9 @@ pub struct Scenario {
     /// Assertions `scalesim check` runs.
     #[serde(default, rename = "expect", skip_serializing_if = "Vec::is_empty")]
     pub expects: Vec<ExpectSpec>,
+    /// Latency within a zone and the links between zones (free when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub network: Option<crate::network::NetworkSpec>,
 }
 
 /// `[scenario]`.
@@ -129,6 +132,10 @@ pub struct LoadSpec {
     /// are rejected before they reach `target`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rate_limit: Option<crate::rate_limit::RateLimitSpec>,
+    /// Where the users are (a zone of `[network]`): their requests cross
+    /// the network to `target`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zone: Option<String>,
     /// Where the topology canvas draws it (kept when the user edits).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub position: Option<[f64; 2]>,
@@ -350,11 +357,13 @@ pub struct NodeSpec {
     /// Caches: the share of reads found, when there is no key model.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hit_ratio: Option<f64>,
-    /// Caches, key model: how many distinct keys are read.
+    /// Caches, key model: how many distinct keys are read. Replicated
+    /// databases: the keys requests read and write (default 1).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub keys: Option<u64>,
-    /// Caches, key model: Zipf skew of key popularity (0 = uniform; about
-    /// 1 for typical web traffic). Defaults to 1.
+    /// Caches (key model) and replicated databases: Zipf skew of key
+    /// popularity (0 = uniform; about 1 for typical web traffic). Defaults
+    /// to 1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skew: Option<f64>,
     /// Caches, key model: how long a stored key stays fresh. For ever when
@@ -382,6 +391,14 @@ pub struct NodeSpec {
     /// concurrency.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coordination: Option<crate::coordination::CoordinationSpec>,
+    /// Databases: followers that apply the leader's writes after a lag,
+    /// and where reads are served (stale reads follow).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replication: Option<crate::network::ReplicationSpec>,
+    /// Where the component runs (a zone of `[network]`): messages to and
+    /// from other zones cross a link.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zone: Option<String>,
     /// Downstream calls made after the node's own service time, in order.
     #[serde(default, rename = "call", skip_serializing_if = "Vec::is_empty")]
     pub calls: Vec<CallSpec>,
@@ -492,6 +509,13 @@ pub struct CallSpec {
     /// A circuit breaker on this call: fail fast while the target fails.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub breaker: Option<crate::breaker::BreakerSpec>,
+    /// One-way latency of this call's messages (a distribution), replacing
+    /// the network's; paid out and back by a sync call, once by an async one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latency: Option<Distribution>,
+    /// At a database: `read` (default) or `write` (to the leader).
+    #[serde(default, skip_serializing_if = "crate::network::Op::is_read")]
+    pub op: crate::network::Op,
 }
 
 impl CallSpec {
@@ -511,6 +535,8 @@ impl CallSpec {
             bulkhead: None,
             hedge: None,
             breaker: None,
+            latency: None,
+            op: crate::network::Op::Read,
         }
     }
 }
@@ -614,7 +640,9 @@ pub struct FaultSpec {
     pub at: SimDuration,
     /// How long it lasts.
     pub duration: SimDuration,
-    /// The node it affects.
+    /// The node it affects (may be left out for a `partition`, which
+    /// affects zones).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub target: String,
     /// What goes wrong (latency_add, error_rate, outage, replicas, flush).
     pub effect: FaultEffect,
@@ -640,6 +668,9 @@ pub struct FaultEffect {
     /// A cache loses its contents (the stampede on its backing store follows).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flush: Option<bool>,
+    /// Every message between these two zones is lost while the fault lasts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub partition: Option<[String; 2]>,
 }
 
 pub use crate::expect::ExpectSpec;

@@ -172,6 +172,9 @@ pub fn problems(scenario: &Scenario) -> Vec<Problem> {
             p.push(format!("expect[{i}].{key}"), message);
         }
     }
+    for (key, message) in crate::network::problems(scenario) {
+        p.push(key, message);
+    }
     check_sync_cycles(&mut p, scenario);
     if p.0.is_empty() {
         check_async_cycles(&mut p, scenario);
@@ -531,7 +534,13 @@ fn check_fault(
     ids: &[&str],
 ) {
     let key = |k: &str| format!("fault[{i}].{k}");
-    check_target(p, key("target"), &fault.target, ids);
+    let zones_only = super::FaultEffect { partition: None, ..fault.effect.clone() }
+        == super::FaultEffect::default();
+    if fault.target.is_empty() && fault.effect.partition.is_some() && zones_only {
+        // A partition affects zones, not a node: no target needed.
+    } else {
+        check_target(p, key("target"), &fault.target, ids);
+    }
     if fault.duration.as_nanos() == 0 {
         p.push(key("duration"), "expected a positive duration such as \"30s\"");
     }
@@ -539,7 +548,8 @@ fn check_fault(
     if *e == super::FaultEffect::default() {
         p.push(
             key("effect"),
-            "a fault needs an effect: latency_add, error_rate, outage, replicas or flush",
+            "a fault needs an effect: latency_add, error_rate, outage, replicas, flush or \
+             partition",
         );
     }
     if let Some(rate) = e.error_rate {
@@ -856,8 +866,14 @@ fn check_kind_keys(p: &mut Problems, i: usize, node: &NodeSpec) {
             );
         }
     }
+    // A replicated database draws each request's key from `keys`/`skew`.
+    let keyed_database = node.kind == NodeKind::Database && node.replication.is_some();
     if node.kind != NodeKind::Cache {
-        for (name, _) in cache_keys.iter().filter(|(_, set)| *set) {
+        for (name, _) in cache_keys
+            .iter()
+            .filter(|(_, set)| *set)
+            .filter(|(name, _)| !(keyed_database && matches!(*name, "keys" | "skew")))
+        {
             p.push(
                 format!("node[{i}].{name}"),
                 format!("`{name}` applies to caches, not to a {kind}"),
