@@ -139,6 +139,7 @@ mod tests {
             loads: Vec::new(),
             nodes: Vec::new(),
             tail: None,
+            network: None,
         }
     }
 
