@@ -15,7 +15,7 @@ test('a lesson opens from the library, explains itself, and its cure opens and p
 
   // Every lesson and cure is listed.
   const options = await page.locator('#library option').count();
-  assert.equal(options, 30);
+  assert.equal(options, 38);
 
   await page.selectOption('#library', 'sync-chain.toml');
   await nameIs(page, /synchronous chain: the slowest link/);
@@ -43,7 +43,7 @@ test('a lesson opens from the library, explains itself, and its cure opens and p
   await page.locator('#models summary').click();
   const models = await page.locator('#models').textContent();
   assert.match(models, /What it simplifies/);
-  assert.match(models, /The network is free/);
+  assert.match(models, /The network is latency and loss/);
   await screenshot(page, 'library');
   assert.deepEqual(errors, []);
   await page.close();
