@@ -297,20 +297,26 @@ impl Runner {
     fn answer(&mut self, id: u64, applied: Result<bool, String>) {
         match applied {
             Ok(restarted) => {
-                self.revision += 1;
-                let outline = self.run.as_ref().map(|r| self.outline_of(r)).unwrap_or_default();
-                self.post(&FromWorker::Applied {
-                    id,
-                    revision: self.revision,
-                    outline,
-                    restarted,
-                    can_undo: self.undo.can_undo(),
-                    can_redo: self.undo.can_redo(),
-                });
+                self.post_applied(id, restarted);
                 self.post_frame(Vec::new());
             }
             Err(message) => self.post(&FromWorker::Refused { id, message }),
         }
+    }
+
+    /// Tells the page the document changed (edit `id`, or 0 for a link's
+    /// replayed changes): its revision, outline and where undo stands.
+    fn post_applied(&mut self, id: u64, restarted: bool) {
+        self.revision += 1;
+        let outline = self.run.as_ref().map(|r| self.outline_of(r)).unwrap_or_default();
+        self.post(&FromWorker::Applied {
+            id,
+            revision: self.revision,
+            outline,
+            restarted,
+            can_undo: self.undo.can_undo(),
+            can_redo: self.undo.can_redo(),
+        });
     }
 
     /// Applies a change to the document and the run (recorded in its
@@ -388,8 +394,9 @@ impl Runner {
     fn report_replay(&mut self) {
         let Some(run) = self.run.as_mut() else { return };
         let error = run.take_replay_error();
+        // The caller posts the frame that follows (a tick's, a step's).
         if run.take_replayed() {
-            self.answer(0, Ok(false));
+            self.post_applied(0, false);
         }
         if let Some(message) = error {
             self.post(&FromWorker::Error { message });

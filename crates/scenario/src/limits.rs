@@ -60,7 +60,10 @@ pub const MAX_VISITS_PER_REQUEST: f64 = 1_000_000.0;
 /// an explanation (an overload: a queue fed faster than it drains, an async
 /// cycle that multiplies, retries that pile up). Measured natively at
 /// about 90 bytes a unit at the peak, slack of the growing tables included
-/// (`BENCHMARKS.md`): about 180 MB, well inside a browser tab.
+/// (`BENCHMARKS.md`): about 180 MB, well inside a browser tab. That was
+/// before traces and the network grew a task to 104 bytes and a call to
+/// 136 (the worker's peak under overload went from 322 to 450 MB): to be
+/// measured again, or the records shrunk back.
 pub const MAX_WORK_IN_FLIGHT: u64 = 2_000_000;
 /// [`MAX_WORK_IN_FLIGHT`]'s memory, in MB, as the overload message states it.
 pub const WORK_IN_FLIGHT_MB: u64 = 180;
