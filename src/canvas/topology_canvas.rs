@@ -585,7 +585,10 @@ fn frame(s: &mut Scene, canvas: &HtmlCanvasElement, ts: f64) {
         canvas.set_width(px_w);
         canvas.set_height(px_h);
     }
-    if std::mem::take(&mut s.refit_if_hidden) && !s.all_in_view(css_w, css_h) {
+    // A window resized or a phone turned: fit again if that hid something
+    // (a view the user zoomed that still shows everything is kept).
+    let resized = s.drawn_size != [css_w, css_h];
+    if (std::mem::take(&mut s.refit_if_hidden) || resized) && !s.all_in_view(css_w, css_h) {
         s.fit_pending = true;
     }
     if std::mem::take(&mut s.fit_pending) {
@@ -946,7 +949,7 @@ fn draw(s: &Scene, ctx: &CanvasRenderingContext2d, dpr: f64, css_w: f64, ts: f64
                     let bucket = ((utilization * 10.0) as usize).min(9);
                     fills[bucket].push((x + 2.0, y + NODE_H - 2.0 - h, NODE_W - 4.0, h));
                 }
-                let saturated = s.saturated.iter().find(|x| x.node == n).map(Saturation::ratio);
+                let saturated = s.saturated.iter().find(|x| x.node == n);
                 let failing = report.is_some_and(|r| {
                     let bad = r.outcomes.error + r.outcomes.timeout + r.rejected;
                     r.arrivals > 0 && bad as f64 > 0.02 * r.arrivals as f64
@@ -1003,16 +1006,9 @@ fn draw(s: &Scene, ctx: &CanvasRenderingContext2d, dpr: f64, css_w: f64, ts: f64
                 }
                 // Under its own queue bar, so it cannot be read as the
                 // warning of the component above.
-                if let Some(ratio) = saturated {
-                    let ratio = crate::format::quantity(ratio);
-                    let text = if queued > 0 {
-                        format!(
-                            "saturated {ratio}× · {} queued",
-                            crate::format::quantity(queued as f64)
-                        )
-                    } else {
-                        format!("saturated {ratio}×")
-                    };
+                if let Some(sat) = saturated {
+                    let callee = sat.waiting_on.and_then(|c| s.outline.nodes.get(c));
+                    let text = sat.label(callee.map(|c| c.id.as_str()), queued);
                     warnings.push((text, [it.pos[0], y + NODE_H + 11.0]));
                 }
             }

@@ -444,10 +444,14 @@ pub fn app() -> Html {
         let editing_b = editing_b.clone();
         Callback::from(move |b: bool| editing_b.set(b))
     };
-    // Judged once a window, for the strip and the canvas alike.
+    // Judged once a window, for the strip and the canvas alike; a caller
+    // flat out on a saturated callee is blamed on the callee.
     let saturated: Rc<Vec<insight::Saturation>> = {
         let windows = edited_state.history.windows.clone();
-        use_memo(edited_state.history.version, move |_| insight::saturated(&windows[..]))
+        let outline = edited_state.outline.clone();
+        use_memo(edited_state.history.version, move |_| {
+            insight::saturated_in(&windows[..], &outline)
+        })
     };
     let editor = html! {
         <section class="stage" aria-label="Topology and editor">
