@@ -282,3 +282,39 @@ fn memory_stays_bounded() {
     let (_, spans) = traced.traces_in_flight();
     assert!(spans <= scalesim_engine::trace::MAX_SPANS_IN_FLIGHT);
 }
+
+/// Tracing turned on and off while the run goes (the app's toggle) leaves
+/// the run as it was, and traces collected after it is turned on again
+/// are whole trees (no span of the first collector reaches the second).
+#[test]
+fn toggling_traces_mid_run_changes_nothing() {
+    for file in ["sync-chain.toml", "retry-storm.toml", "fanout-tail-hedged.toml"] {
+        let mut s = scenario(file);
+        s.scenario.duration = s.scenario.duration.min(SimDuration::from_secs(40));
+        let end = SimTime::ZERO + s.scenario.duration;
+        let (plain, _) = run(s.clone(), None);
+        let mut sim = Simulation::new(s).unwrap();
+        let mut windows = Vec::new();
+        let mut kept = Vec::new();
+        let mut step = 0u64;
+        while sim.now() < end && sim.stalled().is_none() {
+            // On for 3 s, off for 2 s, ..., switched mid-window.
+            match step % 5 {
+                0 => sim.enable_traces(TraceOptions::default()),
+                3 => sim.disable_traces(),
+                _ => {}
+            }
+            step += 1;
+            windows.extend(sim.advance_until((sim.now() + SimDuration::from_millis(1_000)).min(end)));
+            kept.extend(sim.take_traces());
+        }
+        let summary = sim.summary();
+        let toggled = without_tails(Run { windows, summary });
+        assert_eq!(toggled, without_tails(plain), "{file}: toggling traces changed the run");
+        let traces: Vec<&Trace> = kept.iter().flat_map(|w| &w.traces).collect();
+        assert!(traces.len() > 20, "{file}: traces kept while on ({})", traces.len());
+        for t in traces {
+            check_tree(t);
+        }
+    }
+}

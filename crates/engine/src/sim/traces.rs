@@ -336,6 +336,23 @@ impl Simulation {
         }
     }
 
+    /// Turns request tracing off, dropping what was collected; like
+    /// turning it on, this does not change the run. The spans tasks and
+    /// calls carry are cleared, so tracing turned on again later starts
+    /// from requests that start then (no stale span reaches the new
+    /// collector).
+    pub fn disable_traces(&mut self) {
+        if self.traces.take().is_none() {
+            return;
+        }
+        for (_, task) in self.tasks.iter_mut() {
+            task.span = None;
+        }
+        for (_, call) in self.calls.iter_mut() {
+            call.span = None;
+        }
+    }
+
     /// Whether traces are being collected.
     pub fn tracing(&self) -> bool {
         self.traces.is_some()
