@@ -362,11 +362,8 @@ pub fn spawn(slot: &SideSlot) {
                 side.keep();
             }
             FromWorker::Summary { json } | FromWorker::Traces { json, .. } => {
-                let what = if matches!(report, FromWorker::Summary { .. }) {
-                    "summary"
-                } else {
-                    "traces"
-                };
+                let what =
+                    if matches!(report, FromWorker::Summary { .. }) { "summary" } else { "traces" };
                 let name =
                     format!("{}-{what}.json", crate::keep::export::stem(&side.current.good.0));
                 if let Err(message) =

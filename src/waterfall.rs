@@ -212,7 +212,9 @@ pub fn waterfall(trace: &Trace, nodes: &[String], loads: &[String]) -> Waterfall
 /// A span's label, its class, and whether it has phases (a visit).
 fn describe(s: &Span, nodes: &[String], loads: &[String]) -> (String, &'static str, bool) {
     match s.kind {
-        SpanKind::Request { load } => (format!("request from {}", name(loads, load)), "request", false),
+        SpanKind::Request { load } => {
+            (format!("request from {}", name(loads, load)), "request", false)
+        }
         SpanKind::Visit { node, replica, copy, blocking, .. } => {
             let mut label = format!("{} (replica {})", name(nodes, node), replica + 1);
             if copy > 0 {

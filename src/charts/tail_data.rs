@@ -84,13 +84,7 @@ fn bar(label: &str, split: &TimeSplit, components: &[String]) -> Bar {
                 .map(|s| s.ms)
                 .sum();
             if ms > 0.0 {
-                segments.push(Segment {
-                    component: c.clone(),
-                    colour,
-                    phase,
-                    start_ms: at,
-                    ms,
-                });
+                segments.push(Segment { component: c.clone(), colour, phase, start_ms: at, ms });
                 at += ms;
             }
         }
@@ -186,7 +180,10 @@ mod tests {
             median: Some(TimeSplit {
                 requests: 1,
                 latency_ms: 20.0,
-                shares: vec![share("api", Phase::InService, 12.0), share("db", Phase::InService, 8.0)],
+                shares: vec![
+                    share("api", Phase::InService, 12.0),
+                    share("db", Phase::InService, 8.0),
+                ],
             }),
         }
     }

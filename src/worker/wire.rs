@@ -21,12 +21,12 @@ use scalesim_engine::formula::FormulaCheck;
 use scalesim_engine::metrics::{
     LatencyStats, LoadReport, NetworkWindow, NodeCounters, NodeReport, RequestCounts, WindowReport,
 };
+use scalesim_engine::outcome::Outcome;
 use scalesim_engine::outcome::OutcomeCounts;
 use scalesim_engine::outline::{Outline, OutlineCall, OutlineLoad, OutlineNode};
 use scalesim_engine::scenario::{Mode, NodeKind};
 use scalesim_engine::sim::{BreakerView, InFlight, NodeState, Snapshot, Stage};
 use scalesim_engine::sweep::{Estimate, SweepPoint};
-use scalesim_engine::outcome::Outcome;
 use scalesim_engine::trace::{
     Phase, Refusal, Span, SpanKind, TailReport, TimeShare, TimeSplit, Trace,
 };
@@ -509,12 +509,8 @@ error_rate = 0.3
         assert!(inner.snapshot.as_ref().is_some_and(|s| !s.sample.is_empty()));
         assert!(!inner.snapshot.as_ref().unwrap().breakers.is_empty());
         assert!(inner.windows.iter().skip(1).all(|w| w.tail.is_some()));
-        let kinds: std::collections::BTreeSet<u8> = inner
-            .picks
-            .iter()
-            .flat_map(|t| &t.spans)
-            .map(|s| to_bytes(&s.kind)[0])
-            .collect();
+        let kinds: std::collections::BTreeSet<u8> =
+            inner.picks.iter().flat_map(|t| &t.spans).map(|s| to_bytes(&s.kind)[0]).collect();
         assert_eq!(kinds.len(), 3, "request, visit and attempt spans: {kinds:?}");
         assert!(inner.picks.iter().any(|t| t.outcome != Outcome::Ok));
         let bytes = to_bytes(&frame);
