@@ -221,4 +221,30 @@ mod tests {
         assert!(keep.spans > MAX_KEPT_SPANS * 9 / 10, "the newest windows fill it");
         assert!(keep.windows.back().unwrap().index >= 4_999 * 10, "the newest are kept");
     }
+
+    /// What traces add to the frames: each window's tail split, and the
+    /// two picks of a frame, in the wire's bytes (figures in
+    /// docs/editor.md).
+    #[test]
+    fn what_traces_add_to_a_frame_is_small() {
+        use crate::worker::wire::to_bytes;
+        for (file, text, tail_max, picks_max) in [
+            ("sync-chain.toml", SYNC_CHAIN, 300, 1_000),
+            ("retry-storm.toml", include_str!("../../scenarios/retry-storm.toml"), 300, 10_000),
+        ] {
+            let mut run = Run::load(file, text).unwrap();
+            run.set_traces(true);
+            let mut keep = TraceKeep::default();
+            let (mut tail, mut picks, mut windows) = (0, 0, 0);
+            for _ in 0..60 {
+                for w in run.advance_by(SimDuration::from_secs(1)) {
+                    tail = tail.max(to_bytes(&w.tail).len());
+                    windows += 1;
+                }
+                picks = picks.max(to_bytes(&keep.absorb(run.take_traces())).len());
+            }
+            eprintln!("{file}: {windows} windows, tail ≤ {tail} B a window, picks ≤ {picks} B a frame");
+            assert!(tail <= tail_max && picks <= picks_max, "{file}: {tail} B, {picks} B");
+        }
+    }
 }

@@ -305,7 +305,8 @@ fn toggling_traces_mid_run_changes_nothing() {
                 _ => {}
             }
             step += 1;
-            windows.extend(sim.advance_until((sim.now() + SimDuration::from_millis(1_000)).min(end)));
+            windows
+                .extend(sim.advance_until((sim.now() + SimDuration::from_millis(1_000)).min(end)));
             kept.extend(sim.take_traces());
         }
         let summary = sim.summary();
