@@ -14,8 +14,12 @@ use scalesim_engine::trace::{Trace, TraceOptions, TraceWindow};
 /// What the worker's run keeps a window: the slowest 2 answered (and 2
 /// failed) requests and a uniform sample of 2; windows are taken after
 /// every tick (at most 250 windows a frame), so the engine holds no more
-/// than that.
-pub const OPTIONS: TraceOptions = TraceOptions { slowest: 2, sample: 2, keep_windows: 250 };
+/// than that. At most 25 000 spans of requests in flight (about 2 MB,
+/// against the engine's 400 000): under overload the worker's memory is
+/// the run's work in flight, held to its bound (`limits`), and traces add
+/// little to it; requests that start past the bound are not traced.
+pub const OPTIONS: TraceOptions =
+    TraceOptions { slowest: 2, sample: 2, keep_windows: 250, max_spans_in_flight: 25_000 };
 
 /// The most spans kept for the export (a span is about 70 bytes here and
 /// about 1 kB of OTLP JSON with its phases): past it the oldest windows
@@ -243,7 +247,9 @@ mod tests {
                 }
                 picks = picks.max(to_bytes(&keep.absorb(run.take_traces())).len());
             }
-            eprintln!("{file}: {windows} windows, tail ≤ {tail} B a window, picks ≤ {picks} B a frame");
+            eprintln!(
+                "{file}: {windows} windows, tail ≤ {tail} B a window, picks ≤ {picks} B a frame"
+            );
             assert!(tail <= tail_max && picks <= picks_max, "{file}: {tail} B, {picks} B");
         }
     }
