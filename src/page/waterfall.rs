@@ -113,7 +113,7 @@ fn view(w: &waterfall::Waterfall) -> Html {
     });
     html! {
         <div class="waterfall" id="waterfall">
-            <h3 id="waterfall-title">{ w.title.clone() }</h3>
+            <h2 id="waterfall-title">{ w.title.clone() }</h2>
             <p class="wf-path" data-testid="critical-path">{ format!("Critical path: {path}") }</p>
             <p class="wf-key muted small">
                 {"● on the critical path · bar shades: "}

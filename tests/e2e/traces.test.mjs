@@ -8,9 +8,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { useSite, collectErrors, screenshot, screenshotOf, gotoFresh, ready, nameIs, openMenu } from './harness.mjs';
 
 const site = useSite();
+const require = createRequire(import.meta.url);
 
 const windows = (page) => page.$eval('[data-testid="windows"]', (e) => Number(e.textContent));
 const summary = (page) => page.$eval('[data-testid="tail-summary"]', (e) => e.textContent);
@@ -69,6 +71,13 @@ test('the slowest request, where the p99 goes, its change after the lane switch,
   assert.ok(lit > 200, `lit pixels: ${lit}`);
   await screenshot(page, 'traces-1280');
   await screenshotOf(page, '.side', 'traces-waterfall-1280');
+  // The Request tab and the p99 split (with its table) pass axe-core.
+  await page.evaluate(await readFile(require.resolve('axe-core/axe.min.js'), 'utf8'));
+  const violations = await page.evaluate(async () => {
+    const result = await window.axe.run(document, { resultTypes: ['violations'] });
+    return result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join('; ')})`);
+  });
+  assert.deepEqual(violations, [], 'the waterfall and the p99 split');
 
   // Move recommendations to the background: the tail becomes the api's own path.
   await page.click('#tab-inspector');
