@@ -71,11 +71,11 @@ pub fn request_panel(props: &WaterfallProps) -> Html {
                     <button id="pick-clear" onclick={on_clear} title="Stop showing this request">{"Clear"}</button>
                 }
             </div>
+            { body }
             <label class="trace-toggle">
                 <input id="traces-on" type="checkbox" checked={props.tracing} onchange={on_toggle} />
                 {" Trace requests (the run is the same either way; tracing costs speed)"}
             </label>
-            { body }
             <p class="muted small">{"The moving dots show each call's traffic, not single requests: pick a request with the buttons above."}</p>
         </section>
     }
@@ -116,7 +116,7 @@ fn view(w: &waterfall::Waterfall) -> Html {
             <h2 id="waterfall-title">{ w.title.clone() }</h2>
             <p class="wf-path" data-testid="critical-path">{ format!("Critical path: {path}") }</p>
             <p class="wf-key muted small">
-                {"● on the critical path · bar shades: "}
+                <span class="wf-mark" aria-hidden="true">{"●"}</span>{"on the critical path · bar shades: "}
                 <span class="wf-key-swatch queued"></span>{"queued "}
                 <span class="wf-key-swatch service"></span>{"in service "}
                 <span class="wf-key-swatch calls"></span>{"waiting on calls"}
