@@ -81,6 +81,9 @@ pub struct Props {
     /// changes: an idle embed costs nothing.
     #[prop_or(true)]
     pub idle_redraw: bool,
+    /// A picked request's path, lit up (`canvas/trace_path`).
+    #[prop_or_default]
+    pub lit: Rc<crate::waterfall::LitPath>,
 }
 
 /// A gesture under way.
@@ -99,6 +102,8 @@ struct Scene {
     snapshot: Option<Rc<Snapshot>>,
     window: Option<Rc<WindowReport>>,
     saturated: Rc<Vec<Saturation>>,
+    /// A picked request's path.
+    lit: Rc<crate::waterfall::LitPath>,
     traffic: Vec<EdgeTraffic>,
     playing: bool,
     selected: Option<Selection>,
@@ -142,6 +147,7 @@ impl Scene {
             snapshot: None,
             window: None,
             saturated: Rc::default(),
+            lit: Rc::default(),
             traffic: Vec::new(),
             playing: false,
             selected: None,
@@ -259,6 +265,7 @@ pub fn topology_canvas(props: &Props) -> Html {
         };
         s.window = props.window.clone();
         s.saturated = props.saturated.clone();
+        s.lit = props.lit.clone();
         if window_changed {
             s.update_traffic();
         }
@@ -900,6 +907,8 @@ fn draw(s: &Scene, ctx: &CanvasRenderingContext2d, dpr: f64, css_w: f64, ts: f64
         }
         ctx.fill();
     }
+
+    crate::canvas::trace_path::draw(ctx, &s.layout, &s.lit);
 
     // Components and loads.
     let pulse = 0.5 + 0.5 * (ts / 180.0).sin();
