@@ -17,7 +17,11 @@
 //! `CLIENT`); each call attempt (the caller's: `CLIENT`, or `PRODUCER` for
 //! an async hand-over); each visit (the node's, `SERVER`) with its phases
 //! as child spans (`INTERNAL`: "queued", "in service", "waiting on
-//! calls"); each backoff (the caller's, `INTERNAL`).
+//! calls"); each backoff (the caller's, `INTERNAL`); with a `[network]`,
+//! each message of an attempt crossing a hop with latency (the caller's,
+//! `INTERNAL`, named "network → NODE" for the request and "network ← NODE"
+//! for its answer, `scalesim.phase` = `network`, `scalesim.network_ns` its
+//! duration).
 
 use serde::{Deserialize, Serialize};
 
@@ -162,7 +166,7 @@ fn owner(spans: &[Span], i: usize) -> Owner {
     match spans[i].kind {
         SpanKind::Request { load } => Owner::Load(load),
         SpanKind::Visit { node, .. } => Owner::Node(node),
-        SpanKind::Attempt { .. } | SpanKind::Backoff { .. } => {
+        SpanKind::Attempt { .. } | SpanKind::Backoff { .. } | SpanKind::Network { .. } => {
             let mut at = spans[i].parent;
             while let Some(p) = at {
                 match spans[p as usize].kind {
@@ -295,6 +299,17 @@ fn otlp_spans(trace: &Trace, i: usize, span: &Span, scenario: &Scenario, out: &m
         SpanKind::Backoff { next_attempt } => {
             attributes.push(int("scalesim.next_attempt", u64::from(next_attempt)));
             ("backoff".to_owned(), KIND_INTERNAL, "backing_off")
+        }
+        SpanKind::Network { to, answer } => {
+            attributes.push(string("scalesim.to", node_id(to)));
+            attributes.push(string("scalesim.message", if answer { "answer" } else { "request" }));
+            attributes.push(int("scalesim.network_ns", span.duration_ns()));
+            let name = if answer {
+                format!("network ← {}", node_id(to))
+            } else {
+                format!("network → {}", node_id(to))
+            };
+            (name, KIND_INTERNAL, "network")
         }
     };
     attributes.push(string("scalesim.phase", phase));

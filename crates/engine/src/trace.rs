@@ -188,6 +188,11 @@ pub enum SpanKind {
     },
     /// Waiting before the next attempt of a call.
     Backoff { next_attempt: u32 },
+    /// A message of an attempt crossing the network (with a `[network]`,
+    /// over a hop with latency): the request on its way to `to`, or
+    /// (`answer`) the answer on its way back from it. A child of the
+    /// attempt, beside the visit it leads to.
+    Network { to: u32, answer: bool },
 }
 
 /// Why an attempt never reached its target.
@@ -221,16 +226,19 @@ pub enum Phase {
     Queued,
     /// Being served at a node (or awaiting a third party).
     InService,
-    /// Waiting on a call that no visit accounts for (an answer in
-    /// transit; with a network model, the network).
+    /// Waiting on a call that no visit or message accounts for (an
+    /// answer handed over at once, a message lost).
     WaitingOnCall,
     /// Waiting before a retry.
     BackingOff,
+    /// Waiting on a call's messages crossing the network (a request on
+    /// its way out, its answer on its way back).
+    Network,
 }
 
 impl Phase {
-    pub const ALL: [Phase; 4] =
-        [Phase::Queued, Phase::InService, Phase::WaitingOnCall, Phase::BackingOff];
+    pub const ALL: [Phase; 5] =
+        [Phase::Queued, Phase::InService, Phase::WaitingOnCall, Phase::BackingOff, Phase::Network];
 
     /// In words, as reports print it.
     pub fn label(self) -> &'static str {
@@ -239,6 +247,7 @@ impl Phase {
             Phase::InService => "in service",
             Phase::WaitingOnCall => "waiting on a call",
             Phase::BackingOff => "backing off",
+            Phase::Network => "on the network",
         }
     }
 }
@@ -262,7 +271,8 @@ pub fn add_time(split: &mut Split, c: Component, p: Phase, ns: u64) {
 /// it; where a span waited on several children at once (parallel calls,
 /// fan-out, hedges), to the one that finished last (the one it waited
 /// for). A visit's own time goes to its node by phase; an attempt's time
-/// not covered by a visit is the caller's `WaitingOnCall`; a backoff is
+/// not covered by a visit or a message is the caller's `WaitingOnCall`; a
+/// message crossing the network is the caller's `Network`; a backoff is
 /// the caller's `BackingOff`. The parts sum to the request's latency.
 pub fn critical_path(spans: &[Span]) -> Split {
     critical_path_with(spans, &mut PathScratch::default())
@@ -362,6 +372,7 @@ fn own_time(spans: &[Span], i: usize, from: u64, to: u64, out: &mut Split) {
             add_time(out, caller(spans, i), Phase::WaitingOnCall, to - from)
         }
         SpanKind::Backoff { .. } => add_time(out, caller(spans, i), Phase::BackingOff, to - from),
+        SpanKind::Network { .. } => add_time(out, caller(spans, i), Phase::Network, to - from),
     }
 }
 

@@ -63,7 +63,7 @@ fn check_tree(trace: &Trace) {
             match (parent.kind, s.kind) {
                 (SpanKind::Visit { .. }, SpanKind::Attempt { .. } | SpanKind::Backoff { .. })
                 | (SpanKind::Request { .. }, SpanKind::Attempt { .. } | SpanKind::Backoff { .. })
-                | (SpanKind::Attempt { .. }, SpanKind::Visit { .. }) => {}
+                | (SpanKind::Attempt { .. }, SpanKind::Visit { .. } | SpanKind::Network { .. }) => {}
                 other => panic!("span {i}: unexpected nesting {other:?}"),
             }
         }
@@ -87,6 +87,9 @@ fn traces_do_not_change_the_run() {
         "rate-limited-partner-queue.toml",
         "metastable-retries-budget.toml",
         "noisy-tenant-limited.toml",
+        "cross-region.toml",
+        "partition.toml",
+        "partition-timeouts.toml",
     ] {
         let mut s = scenario(file);
         s.scenario.duration = s.scenario.duration.min(SimDuration::from_secs(40));
@@ -133,6 +136,9 @@ fn every_trace_is_a_tree_in_time() {
         "noisy-tenant-limited.toml",
         "sync-chain-async.toml",
         "load-shedding-bounded.toml",
+        "cross-region.toml",
+        "cross-region-local.toml",
+        "partition-timeouts.toml",
     ] {
         let mut s = scenario(file);
         s.scenario.duration = s.scenario.duration.min(SimDuration::from_secs(40));
@@ -355,6 +361,157 @@ fn toggling_traces_mid_run_changes_nothing() {
         assert!(traces.len() > 20, "{file}: traces kept while on ({})", traces.len());
         for t in traces {
             check_tree(t);
+        }
+    }
+}
+
+/// Two zones a constant `d` = 10 ms apart: a user in eu calls the api in
+/// eu, which calls db in us (sync, plain or with a timeout: `{TIMEOUT}`)
+/// and hands a job to worker in us (async).
+const TWO_ZONES: &str = r#"
+[scenario]
+name = "two zones"
+seed = 3
+duration = "20s"
+warmup = "2s"
+
+[network]
+latency = { dist = "const", value = "0ms" }
+
+[[network.link]]
+between = ["eu", "us"]
+latency = { dist = "const", value = "10ms" }
+
+[[load]]
+id = "users"
+target = "api"
+rate = 50
+zone = "eu"
+
+[[node]]
+id = "api"
+kind = "service"
+zone = "eu"
+workers = 50
+service_time = { dist = "exp", mean = "2ms" }
+  [[node.call]]
+  to = "db"
+  {TIMEOUT}
+  [[node.call]]
+  to = "worker"
+  mode = "async"
+
+[[node]]
+id = "db"
+kind = "service"
+zone = "us"
+workers = 50
+service_time = { dist = "exp", mean = "3ms" }
+
+[[node]]
+id = "worker"
+kind = "service"
+zone = "us"
+workers = 50
+service_time = { dist = "exp", mean = "5ms" }
+"#;
+
+fn two_zones(timeout: bool) -> Scenario {
+    let text = TWO_ZONES.replace("{TIMEOUT}", if timeout { "timeout = \"1s\"" } else { "" });
+    Scenario::from_toml("two-zones.toml", &text).unwrap()
+}
+
+const D: u64 = 10_000_000;
+
+/// The network time of a trace's spans, and of its critical path.
+fn network_ns(trace: &Trace) -> (u64, u64) {
+    let spans: u64 = trace
+        .spans
+        .iter()
+        .filter(|s| matches!(s.kind, SpanKind::Network { .. }))
+        .map(|s| s.duration_ns())
+        .sum();
+    let path = trace.split().iter().filter(|p| p.1 == Phase::Network).map(|p| p.2).sum();
+    (spans, path)
+}
+
+#[test]
+fn a_sync_call_across_zones_is_two_hops_on_the_network() {
+    for timeout in [false, true] {
+        let all = TraceOptions {
+            slowest: 5,
+            sample: 100_000,
+            keep_windows: 1000,
+            ..TraceOptions::default()
+        };
+        let (run, kept) = run(two_zones(timeout), Some(all));
+        let traces: Vec<&Trace> = kept.iter().flat_map(|w| &w.traces).collect();
+        assert!(traces.len() > 500, "{} traces", traces.len());
+        let mut answered = 0;
+        for t in &traces {
+            check_tree(t);
+            if t.outcome != Outcome::Ok {
+                continue;
+            }
+            answered += 1;
+            // user → api stays in eu (no latency); api → db crosses: 2d,
+            // all of it on the critical path; the async hand-over to
+            // worker is not waited for and not followed.
+            assert_eq!(network_ns(t), (2 * D, 2 * D), "timeout {timeout}: trace {}", t.id);
+            let db = t
+                .spans
+                .iter()
+                .position(|s| matches!(s.kind, SpanKind::Visit { node: 1, .. }))
+                .expect("the remote visit is in the trace");
+            let attempt = t.spans[db].parent.unwrap();
+            assert!(matches!(t.spans[attempt as usize].kind, SpanKind::Attempt { to: 1, .. }));
+            let hops: Vec<_> = t
+                .spans
+                .iter()
+                .filter(|s| s.parent == Some(attempt) && matches!(s.kind, SpanKind::Network { .. }))
+                .collect();
+            assert_eq!(hops.len(), 2, "out and back under the attempt");
+            assert_eq!(hops[0].end_ns, t.spans[db].start_ns, "the visit starts on arrival");
+            assert_eq!(hops[1].start_ns, t.spans[db].end_ns, "the answer leaves at its end");
+            assert_eq!(t.spans[attempt as usize].end_ns, hops[1].end_ns, "ends on the answer");
+            assert!(!t.spans.iter().any(|s| matches!(s.kind, SpanKind::Visit { node: 2, .. })));
+        }
+        assert_eq!(answered as u64, run.windows.iter().map(|w| w.latency_ms.count).sum::<u64>());
+        // Roots are the latency the figures count, window by window.
+        for (w, k) in run.windows.iter().zip(&kept) {
+            let lat: Vec<u64> =
+                k.traces.iter().filter(|t| t.outcome.is_success()).map(Trace::latency_ns).collect();
+            assert_eq!(lat.len() as u64, w.latency_ms.count);
+            if !lat.is_empty() {
+                let mean = lat.iter().sum::<u64>() as f64 / lat.len() as f64 / 1e6;
+                assert!((mean - w.latency_ms.mean).abs() < 1e-9, "{mean} vs {}", w.latency_ms.mean);
+            }
+        }
+        // The p99 split names the network: 2d of every slow request.
+        let tail = run.summary.tail.clone().expect("a tail");
+        let net = tail.tail.by_phase().into_iter().find(|p| p.0 == Phase::Network).unwrap().1;
+        assert!((net - 20.0).abs() < 1e-6, "timeout {timeout}: {net} ms on the network");
+        // And the run is the same without traces.
+        let (plain, _) = self::run(two_zones(timeout), None);
+        assert_eq!(without_tails(run), plain);
+    }
+}
+
+#[test]
+fn the_cross_region_tail_is_mostly_network() {
+    let (run, kept) = run(scenario("cross-region.toml"), Some(TraceOptions::default()));
+    let tail = run.summary.tail.expect("a tail").tail;
+    let phases = tail.by_phase();
+    let (largest, ms) =
+        phases.iter().copied().max_by(|a, b| a.1.total_cmp(&b.1)).expect("phases");
+    eprintln!("cross-region tail: {phases:?} of {} ms", tail.latency_ms);
+    assert_eq!(largest, Phase::Network, "{phases:?}");
+    assert!(ms / tail.latency_ms > 0.85, "{ms} of {} ms", tail.latency_ms);
+    for t in kept.iter().flat_map(|w| &w.traces) {
+        check_tree(t);
+        if t.outcome == Outcome::Ok {
+            let calls = t.spans.iter().filter(|s| matches!(s.kind, SpanKind::Visit { node: 1, .. })).count();
+            assert_eq!(calls, 3, "three remote visits in trace {}", t.id);
         }
     }
 }

@@ -74,7 +74,7 @@ impl Simulation {
         rt.queued += 1;
         rt.window.queue.set(self.now, rt.queued);
         if !matches!(reply, Reply::Nobody) {
-            self.reply_at_door(via, reply, Outcome::Ok);
+            self.reply_at_door(node, via, reply, Outcome::Ok);
         }
         self.dispatch(node);
     }

@@ -128,66 +128,101 @@ impl Simulation {
         }
         let awaited = self.awaited(reply);
         match self.transmit(via.hop, awaited) {
-            None => None,
+            None => {
+                self.trace_request_lost(&reply);
+                None
+            }
             Some(delay) if delay == SimDuration::ZERO => self.arrive(node, load, work, reply, via),
             Some(delay) => {
                 let packet = Packet::Request { node: node as u32, load, work, reply, via };
-                self.schedule_packet(delay, packet);
+                if let Some(key) = self.schedule_packet(delay, packet) {
+                    self.trace_request_sent(key, node, &reply);
+                }
                 None
             }
         }
     }
 
     /// A visit's answer goes back to whoever waits, over the hop its
-    /// request came by.
-    pub(super) fn reply_via(&mut self, via: Via, reply: Reply, arrived: SimTime, outcome: Outcome) {
+    /// request came by. `attempt` is the traced attempt it answers, when
+    /// the visit's trace left it open for the answer (see
+    /// [`Simulation::trace_visit_end`]); `node` is the visit's.
+    pub(super) fn reply_via(
+        &mut self,
+        via: Via,
+        reply: Reply,
+        arrived: SimTime,
+        outcome: Outcome,
+        (node, attempt): (usize, Option<traces::SpanRef>),
+    ) {
         if via.hop == LOCAL || matches!(reply, Reply::Nobody) {
+            self.trace_answered(attempt, outcome);
             self.answer(reply, arrived, outcome);
             return;
         }
         let awaited = self.awaited(reply);
         match self.transmit(via.hop, awaited) {
             None => {}
-            Some(delay) if delay == SimDuration::ZERO => self.answer(reply, arrived, outcome),
-            Some(delay) => self.schedule_packet(delay, Packet::Answer { reply, arrived, outcome }),
+            Some(delay) if delay == SimDuration::ZERO => {
+                self.trace_answered(attempt, outcome);
+                self.answer(reply, arrived, outcome)
+            }
+            Some(delay) => {
+                let key = self.schedule_packet(delay, Packet::Answer { reply, arrived, outcome });
+                if let Some(key) = key {
+                    self.trace_answer_sent(key, node, attempt);
+                }
+            }
         }
     }
 
     /// An answer given at the door (a rejection, an outage): through the
     /// event queue, as without a network, after the hop's latency.
-    pub(super) fn reply_at_door(&mut self, via: Via, reply: Reply, outcome: Outcome) {
+    pub(super) fn reply_at_door(&mut self, node: usize, via: Via, reply: Reply, outcome: Outcome) {
         if via.hop == LOCAL {
             self.deliver_now(reply, outcome);
             return;
         }
         let awaited = self.awaited(reply);
         match self.transmit(via.hop, awaited) {
-            None => {}
+            None => {
+                self.trace_door_remote(outcome);
+            }
             Some(delay) if delay == SimDuration::ZERO => self.deliver_now(reply, outcome),
             Some(delay) => {
                 let arrived = self.now;
-                self.schedule_packet(delay, Packet::Answer { reply, arrived, outcome })
+                let attempt = self.trace_door_remote(outcome);
+                let key = self.schedule_packet(delay, Packet::Answer { reply, arrived, outcome });
+                if let Some(key) = key {
+                    self.trace_answer_sent(key, node, attempt);
+                }
             }
         }
     }
 
     /// A message arrives.
-    pub(super) fn packet_arrived(&mut self, packet: Key) {
-        let Some(packet) = self.net.as_mut().and_then(|n| n.packets.remove(packet)) else {
+    pub(super) fn packet_arrived(&mut self, key: Key) {
+        let Some(packet) = self.net.as_mut().and_then(|n| n.packets.remove(key)) else {
             return;
         };
         match packet {
             Packet::Request { node, load, work, reply, via } => {
+                self.trace_packet_arrived(key, None);
                 self.arrive(node as usize, load, work, reply, via);
             }
-            Packet::Answer { reply, arrived, outcome } => self.answer(reply, arrived, outcome),
+            Packet::Answer { reply, arrived, outcome } => {
+                self.trace_packet_arrived(key, Some(outcome));
+                self.answer(reply, arrived, outcome)
+            }
         }
     }
 
-    fn schedule_packet(&mut self, delay: SimDuration, packet: Packet) {
-        let Some(net) = self.net.as_mut() else { return };
+    /// Puts `packet` on its way; its key (which traces follow it by).
+    fn schedule_packet(&mut self, delay: SimDuration, packet: Packet) -> Option<Key> {
+        let net = self.net.as_mut()?;
         let packet = net.packets.insert(packet);
         self.events.schedule(self.now + delay, Event::Packet { packet });
+        Some(packet)
     }
 
     /// Whether someone waits for this message (a user, or a sync caller):
@@ -309,5 +344,19 @@ impl Simulation {
             latency_share: run.share(),
             links,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// Traces follow a packet by its key in the tracer's own table, so the
+    /// records the run holds by the million are as small as without them
+    /// (BENCHMARKS.md, traces).
+    #[test]
+    #[cfg(target_pointer_width = "64")]
+    fn records_stay_compact() {
+        assert_eq!(std::mem::size_of::<super::Task>(), 104);
+        assert_eq!(std::mem::size_of::<super::Call>(), 136);
+        assert_eq!(std::mem::size_of::<super::Packet>(), 48);
     }
 }

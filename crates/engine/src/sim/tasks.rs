@@ -133,7 +133,7 @@ impl Simulation {
     ) {
         self.nodes[node].window.outcomes.add(outcome);
         if !matches!(reply, Reply::Nobody) {
-            self.reply_at_door(via, reply, outcome);
+            self.reply_at_door(node, via, reply, outcome);
         }
     }
 
@@ -398,7 +398,8 @@ impl Simulation {
         let Some(task) = self.tasks.remove(key) else {
             return;
         };
-        self.trace_visit_end(task.span, outcome);
+        let remote = task.via.hop != network::LOCAL && !matches!(task.reply, Reply::Nobody);
+        let attempt = self.trace_visit_end(task.span, outcome, remote);
         let node = task.node as usize;
         if task.holds_worker {
             self.free_worker(node, task.replica as usize);
@@ -428,7 +429,7 @@ impl Simulation {
                 }
             }
         }
-        self.reply_via(task.via, task.reply, task.arrived, outcome);
+        self.reply_via(task.via, task.reply, task.arrived, outcome, (node, attempt));
     }
 
     /// Gives a visit's `outcome` to whoever waits for it; `arrived` is when

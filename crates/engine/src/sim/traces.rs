@@ -17,8 +17,14 @@
 //! a visit hangs under, with the answer that visit carries: `arrive` takes
 //! it only for that answer) and `door` (the attempt at a node's door, taken
 //! by the visit it becomes, or closed by an answer given at once).
+//!
+//! With a `[network]`, a message that crosses a hop with latency gets a
+//! `Network` span under its attempt, kept in `transit` by the packet's key
+//! (so packets stay as small as without traces): when a request arrives,
+//! its visit hangs under the attempt as without a network; when an answer
+//! arrives, a plain call's attempt ends then, not when the visit did.
 
-use std::collections::{BinaryHeap, VecDeque};
+use std::collections::{BinaryHeap, HashMap, VecDeque};
 
 use super::*;
 use crate::trace::{
@@ -36,6 +42,18 @@ pub(super) struct SpanRef {
 
 /// A span still open.
 const OPEN: u64 = u64::MAX;
+
+/// A traced message on the network.
+#[derive(Clone, Copy, Debug)]
+struct InTransit {
+    /// Its `Network` span.
+    span: SpanRef,
+    /// The attempt it belongs to.
+    attempt: SpanRef,
+    /// A request: the answer its visit carries (the visit hangs under the
+    /// attempt). `None` for an answer.
+    request: Option<Reply>,
+}
 
 /// A request in flight and its spans so far.
 #[derive(Debug)]
@@ -90,6 +108,8 @@ pub(super) struct Tracer {
     /// delivery, a request that arrives later) leaves it.
     next: Option<(SpanRef, Reply)>,
     door: Option<SpanRef>,
+    /// Traced messages on the network, by packet.
+    transit: HashMap<Key, InTransit>,
     rng: Rng,
     window: WindowKeep,
     closed: VecDeque<TraceWindow>,
@@ -118,6 +138,7 @@ impl Tracer {
             ctx: None,
             next: None,
             door: None,
+            transit: HashMap::new(),
             // A stream of its own: the run's streams are never drawn from.
             rng: Rng::seeded(seed ^ 0x7472_6163_6573_0001),
             window: WindowKeep { cap: TAIL_FLOOR, ..WindowKeep::default() },
@@ -652,19 +673,121 @@ impl Simulation {
     }
 
     /// The visit is over (and, for a plain call, its attempt; for a plain
-    /// user request, the request).
+    /// user request, the request) unless its answer crosses the network
+    /// (`remote`): then the attempt it answers is returned, for
+    /// [`Simulation::trace_answer_sent`] or [`Simulation::trace_answered`].
     #[inline]
-    pub(super) fn trace_visit_end(&mut self, span: Option<SpanRef>, outcome: Outcome) {
+    pub(super) fn trace_visit_end(
+        &mut self,
+        span: Option<SpanRef>,
+        outcome: Outcome,
+        remote: bool,
+    ) -> Option<SpanRef> {
         let window = self.window_index;
-        let Some(t) = self.traces.as_deref_mut() else { return };
-        let Some(r) = span else { return };
+        let t = self.traces.as_deref_mut()?;
+        let r = span?;
         if !t.close(r, self.now, Some(outcome)) {
-            return;
+            return None;
         }
-        let Some(parent) = t.span(r).and_then(|s| s.parent) else { return };
+        let parent = t.span(r).and_then(|s| s.parent)?;
         let attempt = SpanRef { span: parent, ..r };
+        if remote {
+            return Some(attempt);
+        }
         if t.open.get(r.request).and_then(|o| o.extra.get(parent as usize)).is_some_and(|e| e.0) {
             end_plain_attempt(t, attempt, self.now, outcome, window);
+        }
+        None
+    }
+
+    /// A visit's answer reached its caller at once (no latency on its hop):
+    /// a plain call's attempt ends.
+    #[inline]
+    pub(super) fn trace_answered(&mut self, attempt: Option<SpanRef>, outcome: Outcome) {
+        let window = self.window_index;
+        let Some(t) = self.traces.as_deref_mut() else { return };
+        let Some(a) = attempt else { return };
+        if t.open.get(a.request).and_then(|o| o.extra.get(a.span as usize)).is_some_and(|e| e.0) {
+            end_plain_attempt(t, a, self.now, outcome, window);
+        }
+    }
+
+    /// A request left for `to` as `packet`, to answer `reply`: if it is the
+    /// traced attempt's, its `Network` span starts.
+    #[inline]
+    pub(super) fn trace_request_sent(&mut self, packet: Key, to: usize, reply: &Reply) {
+        let Some(t) = self.traces.as_deref_mut() else { return };
+        let Some((attempt, expected)) = t.next else { return };
+        if !same_reply(&expected, reply) {
+            return;
+        }
+        t.next = None;
+        let kind = SpanKind::Network { to: to as u32, answer: false };
+        if let Some(span) = t.push(attempt, self.now, kind, false) {
+            t.transit.insert(packet, InTransit { span, attempt, request: Some(*reply) });
+        }
+    }
+
+    /// A request was lost on the network: no visit hangs under its attempt.
+    #[inline]
+    pub(super) fn trace_request_lost(&mut self, reply: &Reply) {
+        if let Some(t) = self.traces.as_deref_mut()
+            && t.next.is_some_and(|(_, expected)| same_reply(&expected, reply))
+        {
+            t.next = None;
+        }
+    }
+
+    /// An answer left as `packet` for the caller of `attempt` (a visit's,
+    /// or one given at the door): its `Network` span starts.
+    #[inline]
+    pub(super) fn trace_answer_sent(&mut self, packet: Key, to: usize, attempt: Option<SpanRef>) {
+        let Some(t) = self.traces.as_deref_mut() else { return };
+        let Some(attempt) = attempt else { return };
+        let kind = SpanKind::Network { to: to as u32, answer: true };
+        if let Some(span) = t.push(attempt, self.now, kind, false) {
+            t.transit.insert(packet, InTransit { span, attempt, request: None });
+        }
+    }
+
+    /// An answer is given at the door and crosses the network: the attempt
+    /// it answers (marked refused when it is a plain call's and failed).
+    #[inline]
+    pub(super) fn trace_door_remote(&mut self, outcome: Outcome) -> Option<SpanRef> {
+        let t = self.traces.as_deref_mut()?;
+        let attempt = t.door.take()?;
+        let open = t.open.get_mut(attempt.request)?;
+        let plain = open.extra.get(attempt.span as usize).is_some_and(|e| e.0);
+        if plain
+            && !outcome.is_success()
+            && let Some(SpanKind::Attempt { refused, .. }) =
+                open.spans.get_mut(attempt.span as usize).map(|s| &mut s.kind)
+        {
+            *refused = Some(Refusal::Door);
+        }
+        Some(attempt)
+    }
+
+    /// A message arrived (`answer`: an answer, with its outcome): its
+    /// `Network` span ends; a request's visit will hang under its attempt;
+    /// an answer ends a plain call's attempt.
+    #[inline]
+    pub(super) fn trace_packet_arrived(&mut self, packet: Key, answer: Option<Outcome>) {
+        let window = self.window_index;
+        let Some(t) = self.traces.as_deref_mut() else { return };
+        let Some(m) = t.transit.remove(&packet) else { return };
+        if !t.close(m.span, self.now, Some(Outcome::Ok)) {
+            return;
+        }
+        match (m.request, answer) {
+            (Some(reply), _) => t.next = Some((m.attempt, reply)),
+            (None, Some(outcome)) => {
+                let plain = t.open.get(m.attempt.request).and_then(|o| o.extra.get(m.attempt.span as usize));
+                if plain.is_some_and(|e| e.0) {
+                    end_plain_attempt(t, m.attempt, self.now, outcome, window);
+                }
+            }
+            (None, None) => {}
         }
     }
 
