@@ -255,6 +255,15 @@ fn describe(s: &Span, nodes: &[String], loads: &[String]) -> (String, &'static s
         SpanKind::Backoff { next_attempt } => {
             (format!("backing off before try {next_attempt}"), "backoff", false)
         }
+        SpanKind::Network { to, answer } => {
+            let to = name(nodes, to);
+            let label = if answer {
+                format!("network: answer from {to}")
+            } else {
+                format!("network: to {to}")
+            };
+            (label, "network", false)
+        }
     }
 }
 

@@ -113,6 +113,11 @@ fn summary(tail: &TimeSplit) -> String {
     if total <= 0.0 {
         return format!("{head}.");
     }
+    let by_phase = tail.by_phase();
+    let network = by_phase.iter().find(|p| p.0 == Phase::Network).map_or(0.0, |p| p.1);
+    if network > 0.0 && by_phase.iter().all(|p| p.1 <= network) {
+        return format!("{head}: {:.0}% on the network.", network / total * 100.0);
+    }
     let phase = tail
         .shares
         .iter()
@@ -129,7 +134,30 @@ pub fn phase_alpha(phase: Phase) -> f64 {
         Phase::Queued => 0.6,
         Phase::WaitingOnCall => 0.35,
         Phase::BackingOff => 0.18,
+        Phase::Network => 1.0,
     }
+}
+
+/// The colour of time on the network: one of its own (slate), whichever
+/// component waited, so the network reads as a place of its own.
+pub const NETWORK_RGB: (u8, u8, u8) = (30, 41, 59);
+
+/// A segment's colour and opacity: its component's colour in its phase's
+/// shade, or the network's.
+pub fn segment_rgba(s: &Segment) -> ((u8, u8, u8), f64) {
+    match s.phase {
+        Phase::Network => (NETWORK_RGB, phase_alpha(s.phase)),
+        p => (crate::charts::chart_data::colour(s.colour), phase_alpha(p)),
+    }
+}
+
+/// A phase's swatch in the legend (CSS colour).
+pub fn phase_swatch(phase: Phase) -> String {
+    let (r, g, b) = match phase {
+        Phase::Network => NETWORK_RGB,
+        _ => (75, 85, 99),
+    };
+    format!("rgba({r} {g} {b} / {})", phase_alpha(phase))
 }
 
 /// The table beside the chart (its text alternative): per component and
@@ -248,5 +276,54 @@ mod tests {
         let after = latest(&windows).unwrap();
         assert!(!after.bars[0].segments.iter().any(|s| s.component == "recommendations"));
         assert!(after.bars[0].latency_ms < before.bars[0].latency_ms / 3.0);
+    }
+
+    #[test]
+    fn network_time_has_a_colour_and_a_label_of_its_own() {
+        let report = TailReport {
+            tail: TimeSplit {
+                requests: 2,
+                latency_ms: 100.0,
+                shares: vec![
+                    share("cart", Phase::Network, 80.0),
+                    share("inventory", Phase::InService, 15.0),
+                    share("cart", Phase::InService, 5.0),
+                ],
+            },
+            median: None,
+        };
+        let c = chart(&report, 3, 5.0);
+        let net = c.bars[0].segments.iter().find(|s| s.phase == Phase::Network).unwrap();
+        assert_eq!(segment_rgba(net), (NETWORK_RGB, 1.0));
+        let own = c.bars[0]
+            .segments
+            .iter()
+            .find(|s| s.component == "cart" && s.phase == Phase::InService);
+        assert_eq!(segment_rgba(own.unwrap()).0, crate::charts::chart_data::colour(0));
+        assert_ne!(phase_swatch(Phase::Network), phase_swatch(Phase::InService));
+        assert_eq!(Phase::Network.label(), "on the network");
+        assert_eq!(
+            c.summary,
+            "The slowest 1% (2 requests) take 100 ms on average: 80% on the network."
+        );
+        let rows = table(&c);
+        assert_eq!(rows[0], ("cart".to_owned(), Phase::Network, Some(80.0), None));
+    }
+
+    /// The cross-region lesson's tail, through the worker's run and this
+    /// chart: most of the slowest requests' time is on the network.
+    #[test]
+    fn the_cross_region_tail_is_on_the_network() {
+        let text = include_str!("../../scenarios/cross-region.toml");
+        let mut run = Run::load("cross-region.toml", text).unwrap();
+        run.set_traces(true);
+        let windows: Vec<_> =
+            run.advance_by(SimDuration::from_secs(15)).into_iter().map(std::rc::Rc::new).collect();
+        let c = latest(&windows).unwrap();
+        assert!(c.summary.contains("on the network"), "{}", c.summary);
+        let tail = &c.bars[0];
+        let net: f64 =
+            tail.segments.iter().filter(|s| s.phase == Phase::Network).map(|s| s.ms).sum();
+        assert!(net / tail.latency_ms > 0.8, "{net} of {} ms", tail.latency_ms);
     }
 }

@@ -319,7 +319,7 @@ wire_enum!(NodeKind { 0 => Service, 1 => External, 2 => Database, 3 => Cache, 4 
 wire_enum!(Stage { 0 => Queued, 1 => Serving, 2 => Calling });
 wire_enum!(BreakerState { 0 => Closed, 1 => Open, 2 => HalfOpen });
 wire_enum!(Speed { 0 => X1, 1 => X10, 2 => X100, 3 => Max });
-wire_enum!(Phase { 0 => Queued, 1 => InService, 2 => WaitingOnCall, 3 => BackingOff });
+wire_enum!(Phase { 0 => Queued, 1 => InService, 2 => WaitingOnCall, 3 => BackingOff, 4 => Network });
 wire_enum!(Outcome { 0 => Ok, 1 => Degraded, 2 => Error, 3 => Timeout, 4 => Rejected });
 wire_enum!(Refusal { 0 => Bulkhead, 1 => Breaker, 2 => TenantLimit, 3 => Door });
 wire_enum!(SpanKind {
@@ -327,6 +327,7 @@ wire_enum!(SpanKind {
     1 => Visit { node, replica, service_start_ns, service_end_ns, blocking, copy },
     2 => Attempt { to, attempt, mode, fanout, timeout_ns, refused },
     3 => Backoff { next_attempt },
+    4 => Network { to, answer },
 });
 
 wire_struct! {
@@ -515,6 +516,28 @@ error_rate = 0.3
         assert!(inner.picks.iter().any(|t| t.outcome != Outcome::Ok));
         let bytes = to_bytes(&frame);
         assert_eq!(from_bytes::<FromWorker>(&bytes), Ok(frame));
+    }
+
+    /// Traces across a network: `Network` spans and the p99 split's
+    /// network phase survive the wire.
+    #[test]
+    fn network_spans_and_phase_round_trip() {
+        let text = include_str!("../../scenarios/cross-region.toml");
+        let scenario = Scenario::from_toml("cross-region.toml", text).unwrap();
+        let mut sim = Simulation::new(scenario).unwrap();
+        sim.enable_traces(crate::worker::traces::OPTIONS);
+        let windows = sim.advance_by(SimDuration::from_secs(3));
+        let picks: Vec<Trace> = sim.take_traces().into_iter().flat_map(|w| w.traces).collect();
+        assert!(
+            picks
+                .iter()
+                .flat_map(|t| &t.spans)
+                .any(|s| matches!(s.kind, SpanKind::Network { answer: true, .. }))
+        );
+        let tail = windows.iter().find_map(|w| w.tail.clone()).unwrap();
+        assert!(tail.tail.shares.iter().any(|s| s.phase == Phase::Network));
+        assert_eq!(from_bytes::<Vec<Trace>>(&to_bytes(&picks)), Ok(picks));
+        assert_eq!(from_bytes::<TailReport>(&to_bytes(&tail)), Ok(tail));
     }
 
     #[test]

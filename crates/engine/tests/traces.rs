@@ -63,7 +63,8 @@ fn check_tree(trace: &Trace) {
             match (parent.kind, s.kind) {
                 (SpanKind::Visit { .. }, SpanKind::Attempt { .. } | SpanKind::Backoff { .. })
                 | (SpanKind::Request { .. }, SpanKind::Attempt { .. } | SpanKind::Backoff { .. })
-                | (SpanKind::Attempt { .. }, SpanKind::Visit { .. } | SpanKind::Network { .. }) => {}
+                | (SpanKind::Attempt { .. }, SpanKind::Visit { .. } | SpanKind::Network { .. }) => {
+                }
                 other => panic!("span {i}: unexpected nesting {other:?}"),
             }
         }
@@ -502,15 +503,18 @@ fn the_cross_region_tail_is_mostly_network() {
     let (run, kept) = run(scenario("cross-region.toml"), Some(TraceOptions::default()));
     let tail = run.summary.tail.expect("a tail").tail;
     let phases = tail.by_phase();
-    let (largest, ms) =
-        phases.iter().copied().max_by(|a, b| a.1.total_cmp(&b.1)).expect("phases");
+    let (largest, ms) = phases.iter().copied().max_by(|a, b| a.1.total_cmp(&b.1)).expect("phases");
     eprintln!("cross-region tail: {phases:?} of {} ms", tail.latency_ms);
     assert_eq!(largest, Phase::Network, "{phases:?}");
     assert!(ms / tail.latency_ms > 0.85, "{ms} of {} ms", tail.latency_ms);
     for t in kept.iter().flat_map(|w| &w.traces) {
         check_tree(t);
         if t.outcome == Outcome::Ok {
-            let calls = t.spans.iter().filter(|s| matches!(s.kind, SpanKind::Visit { node: 1, .. })).count();
+            let calls = t
+                .spans
+                .iter()
+                .filter(|s| matches!(s.kind, SpanKind::Visit { node: 1, .. }))
+                .count();
             assert_eq!(calls, 3, "three remote visits in trace {}", t.id);
         }
     }

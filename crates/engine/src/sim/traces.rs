@@ -782,7 +782,10 @@ impl Simulation {
         match (m.request, answer) {
             (Some(reply), _) => t.next = Some((m.attempt, reply)),
             (None, Some(outcome)) => {
-                let plain = t.open.get(m.attempt.request).and_then(|o| o.extra.get(m.attempt.span as usize));
+                let plain = t
+                    .open
+                    .get(m.attempt.request)
+                    .and_then(|o| o.extra.get(m.attempt.span as usize));
                 if plain.is_some_and(|e| e.0) {
                     end_plain_attempt(t, m.attempt, self.now, outcome, window);
                 }
