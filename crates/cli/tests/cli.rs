@@ -853,3 +853,49 @@ fn run_traces_to_a_path_that_cannot_be_written_is_refused() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("cannot write traces"));
 }
+
+/// Across regions, `run --traces` names the network: spans `network → NODE`
+/// and `network ← NODE` with phase `network` inside their attempts, and the
+/// p99 split prints "on the network" first.
+#[test]
+fn run_traces_across_regions_names_the_network() {
+    let file = concat!(env!("CARGO_MANIFEST_DIR"), "/../../scenarios/cross-region.toml");
+    let dir = std::env::temp_dir().join(format!("scalesim-cli-net-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = dir.join("traces.json");
+    let run = scalesim(&["run", file, "--duration", "20s", "--traces", out.to_str().unwrap()]);
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let text = String::from_utf8_lossy(&run.stdout);
+    let p99 = text.split("where the p99 goes").nth(1).expect("the p99 split");
+    let first = p99.lines().find(|l| l.trim_end().ends_with('%')).unwrap_or("");
+    assert!(first.contains("on the network"), "{p99}");
+    let doc: serde_json::Value = serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+    let spans: Vec<&serde_json::Value> = doc["resourceSpans"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|r| r["scopeSpans"].as_array().unwrap())
+        .flat_map(|s| s["spans"].as_array().unwrap())
+        .collect();
+    let attr = |s: &serde_json::Value, k: &str| {
+        s["attributes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["key"] == k)
+            .map(|a| a["value"].clone())
+    };
+    let network: Vec<_> = spans
+        .iter()
+        .filter(|s| attr(s, "scalesim.phase").unwrap()["stringValue"] == "network")
+        .collect();
+    assert!(network.iter().any(|s| s["name"] == "network → inventory"));
+    assert!(network.iter().any(|s| s["name"] == "network ← inventory"));
+    for s in &network {
+        let ns: u64 =
+            attr(s, "scalesim.network_ns").unwrap()["intValue"].as_str().unwrap().parse().unwrap();
+        let t = |k: &str| s[k].as_str().unwrap().parse::<u64>().unwrap();
+        assert_eq!(ns, t("endTimeUnixNano") - t("startTimeUnixNano"));
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
