@@ -481,4 +481,37 @@ mod tests {
         assert_eq!(w.rows.len(), MAX_ROWS);
         assert_eq!(w.hidden, t.spans.len() - MAX_ROWS);
     }
+
+    #[test]
+    fn a_message_on_the_network_is_a_row_of_its_own() {
+        let ms = 1_000_000;
+        let net = |answer| SpanKind::Network { to: 1, answer };
+        let trace = Trace {
+            id: 1,
+            load: 0,
+            window: 0,
+            outcome: Outcome::Ok,
+            slowest: true,
+            sampled: false,
+            truncated: false,
+            spans: vec![
+                span(None, 0, 30 * ms, SpanKind::Request { load: 0 }),
+                span(Some(0), 0, 30 * ms, attempt(0)),
+                span(Some(1), 0, 30 * ms, visit(0, 0, 5 * ms)),
+                span(Some(2), 5 * ms, 30 * ms, attempt(1)),
+                span(Some(3), 5 * ms, 15 * ms, net(false)),
+                span(Some(3), 15 * ms, 20 * ms, visit(1, 15 * ms, 20 * ms)),
+                span(Some(3), 20 * ms, 30 * ms, net(true)),
+            ],
+        };
+        let nodes = ["api".to_owned(), "db".to_owned()];
+        let w = waterfall(&trace, &nodes, &["users".to_owned()]);
+        let labels: Vec<(&str, &str)> =
+            w.rows.iter().map(|r| (r.label.as_str(), r.class)).collect();
+        assert!(labels.contains(&("network: to db", "network")), "{labels:?}");
+        assert!(labels.contains(&("network: answer from db", "network")), "{labels:?}");
+        let to = labels.iter().position(|l| l.0 == "network: to db").unwrap();
+        let back = labels.iter().position(|l| l.0 == "network: answer from db").unwrap();
+        assert!(to < back, "in time order");
+    }
 }
