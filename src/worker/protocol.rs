@@ -222,6 +222,9 @@ pub struct Frame {
     /// (`scalesim_engine::sim::RECENT_WINDOWS`), sent when a window closed
     /// since the last frame; `None` keeps the last one.
     pub rolling: Option<LatencyStats>,
+    /// The pairs of zones partitioned now (a `partition` fault in force),
+    /// for the canvas to draw the cut while it lasts.
+    pub partitions: Vec<[String; 2]>,
 }
 
 /// The most in-flight requests a frame carries.
@@ -258,6 +261,7 @@ mod tests {
             }]),
             snapshot: None,
             rolling: Some(LatencyStats { count: 3, p99: 12.5, ..LatencyStats::default() }),
+            partitions: vec![["eu".to_owned(), "us".to_owned()]],
         });
         assert_eq!(decode::<FromWorker>(&encode(&frame)), Ok(frame));
     }

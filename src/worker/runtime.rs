@@ -559,6 +559,7 @@ impl Runner {
                 formulas,
                 snapshot: Some(sim.snapshot(SAMPLE)),
                 rolling,
+                partitions: sim.partitions_now(),
             }));
         }
     }
