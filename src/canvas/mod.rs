@@ -11,3 +11,5 @@ pub mod zones;
 
 #[cfg(target_arch = "wasm32")]
 pub mod topology_canvas;
+#[cfg(target_arch = "wasm32")]
+pub mod zone_drawing;

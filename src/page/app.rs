@@ -464,7 +464,8 @@ pub fn app() -> Html {
                 on_select={on_select.clone()}
                 on_edit={on_edit.clone()}
                 scenario_key={state.scenario_key}
-                saturated={saturated.clone()} />
+                saturated={saturated.clone()}
+                partitions={edited_state.partitions.clone()} />
         </section>
     };
     let compare = comparing.then(|| {
