@@ -26,11 +26,11 @@ use yew::prelude::*;
 
 use crate::canvas::dots::{DotOutcome, DotPool, EdgeTraffic};
 use crate::canvas::gestures;
-use crate::canvas::zones;
-use crate::canvas::zone_drawing;
 use crate::canvas::topology_layout::{
     self as tl, EdgeRef, ItemRef, Lane, Layout, NODE_H, NODE_W, PORT_R, Selection,
 };
+use crate::canvas::zone_drawing;
+use crate::canvas::zones;
 use crate::charts::chart_data;
 use crate::insight::Saturation;
 
@@ -923,7 +923,7 @@ fn draw(s: &Scene, ctx: &CanvasRenderingContext2d, dpr: f64, css_w: f64, ts: f64
     }
     ctx.fill();
     queue_glyphs(ctx, &glyphs);
-    zone_drawing::draw_links(ctx, &s.layout, &s.outline, &s.partitions, t.page);
+    zone_drawing::draw_links(ctx, &s.layout, &s.outline, &s.partitions, t.page, z);
     for (points, colour) in breaker_dots.iter().zip(["#1f9d55", "#d9a400", "#d6322e"]) {
         if points.is_empty() {
             continue;
@@ -1173,7 +1173,7 @@ fn draw(s: &Scene, ctx: &CanvasRenderingContext2d, dpr: f64, css_w: f64, ts: f64
     }
     if detailed {
         let badges = zone_drawing::badges(&s.layout, &s.outline, s.window.as_deref());
-        zone_drawing::draw_badges(ctx, &s.layout, &badges);
+        zone_drawing::draw_badges(ctx, &s.layout, &badges, z);
     }
     if !warnings.is_empty() {
         ctx.set_font("600 11px system-ui, sans-serif");
@@ -1205,6 +1205,7 @@ fn draw(s: &Scene, ctx: &CanvasRenderingContext2d, dpr: f64, css_w: f64, ts: f64
         set_dash(ctx, &[]);
     }
     draw_lane_names(s, t, ctx, dpr, css_w);
+    zone_drawing::draw_partition_banner(ctx, &s.partitions, css_w);
 }
 
 /// Screen pixels a lane's name takes at the lane's top.

@@ -1,7 +1,8 @@
 //! Drawing what `zones` computes: zones as tinted regions behind the
 //! components (their names in the band above their boxes), a label on each
 //! call across a link, a red cut with its words on the calls a partition
-//! cuts while it lasts, and on a replicated database its followers (cards
+//! cuts while it lasts (the words in a band at the canvas's top right),
+//! and on a replicated database its followers (cards
 //! stacked behind its box) and the stale-read badge of the last window.
 //! Called by `topology_canvas`'s `draw` in world coordinates.
 
@@ -49,32 +50,55 @@ pub fn draw_regions(ctx: &CanvasRenderingContext2d, regions: &[Region], zoom: f6
     }
 }
 
-/// Labels on calls across links, and the partitions in force: a red cut
-/// across each cut call and the partition's words above it.
+/// Where a call's label goes: beside its midpoint, off the line on the
+/// upper side (so a cut's cross at the midpoint stays clear of it).
+fn label_spot(a: [f64; 2], b: [f64; 2]) -> [f64; 2] {
+    let mid = [(a[0] + b[0]) / 2.0, (a[1] + b[1]) / 2.0];
+    let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
+    let len = dx.hypot(dy).max(1e-9);
+    let mut n = [-dy / len, dx / len];
+    if n[1] > 0.0 {
+        n = [-n[0], -n[1]];
+    }
+    [mid[0] + 22.0 * n[0], mid[1] + 16.0 * n[1] - 2.0]
+}
+
+/// Labels on calls across links, and a red cross on each call a
+/// partition in force cuts (its label red too).
 pub fn draw_links(
     ctx: &CanvasRenderingContext2d,
     layout: &Layout,
     outline: &Outline,
     partitions: &[[String; 2]],
     page: &str,
+    zoom: f64,
 ) {
     let cuts = zones::cut_edges(layout, outline, partitions);
     let labels = zones::link_labels(layout, outline);
     ctx.set_text_align("center");
     ctx.set_text_baseline("middle");
-    ctx.set_font("600 11px system-ui, sans-serif");
+    // Never under 9 screen pixels, as components' names.
+    let size = 11f64.max(9.0 / zoom.max(0.1));
+    ctx.set_font(&format!("600 {size:.2}px system-ui, sans-serif"));
     for (edge, text) in &labels {
         let Some(e) = layout.edges.get(*edge) else { continue };
         let (a, b) = layout.segment(e);
-        let mid = [(a[0] + b[0]) / 2.0, (a[1] + b[1]) / 2.0 - 11.0];
+        let at = label_spot(a, b);
         let cut = cuts.contains(edge);
         let width = ctx.measure_text(text).map_or(80.0, |m| m.width());
         ctx.set_fill_style_str(page);
         ctx.begin_path();
-        let _ = ctx.round_rect_with_f64(mid[0] - width / 2.0 - 5.0, mid[1] - 8.0, width + 10.0, 16.0, 8.0);
+        let h = size + 5.0;
+        let _ = ctx.round_rect_with_f64(
+            at[0] - width / 2.0 - 5.0,
+            at[1] - h / 2.0,
+            width + 10.0,
+            h,
+            h / 2.0,
+        );
         ctx.fill();
         ctx.set_fill_style_str(if cut { "#b91c1c" } else { "#4a5260" });
-        let _ = ctx.fill_text(text, mid[0], mid[1]);
+        let _ = ctx.fill_text(text, at[0], at[1]);
     }
     if cuts.is_empty() {
         return;
@@ -85,38 +109,49 @@ pub fn draw_links(
     for edge in &cuts {
         let (a, b) = layout.segment(&layout.edges[*edge]);
         let mid = [(a[0] + b[0]) / 2.0, (a[1] + b[1]) / 2.0];
-        ctx.move_to(mid[0] - 9.0, mid[1] - 9.0);
-        ctx.line_to(mid[0] + 9.0, mid[1] + 9.0);
-        ctx.move_to(mid[0] + 9.0, mid[1] - 9.0);
-        ctx.line_to(mid[0] - 9.0, mid[1] + 9.0);
+        ctx.move_to(mid[0] - 8.0, mid[1] - 8.0);
+        ctx.line_to(mid[0] + 8.0, mid[1] + 8.0);
+        ctx.move_to(mid[0] + 8.0, mid[1] - 8.0);
+        ctx.line_to(mid[0] - 8.0, mid[1] + 8.0);
     }
     ctx.stroke();
-    // The words once a pair, under the first call it cuts.
+}
+
+/// The partitions in force in words, in screen pixels at the canvas's
+/// top right under the zoom buttons (drawn last, like the lanes' names:
+/// legible at any zoom, never over a box): a red band a pair.
+pub fn draw_partition_banner(
+    ctx: &CanvasRenderingContext2d,
+    partitions: &[[String; 2]],
+    css_w: f64,
+) {
     ctx.set_font("700 12px system-ui, sans-serif");
-    let zones = zones::item_zones(layout, outline);
-    for pair in partitions {
-        let first = cuts.iter().find(|&&i| {
-            let e = &layout.edges[i];
-            let ends = [zones[e.from], zones[e.to]];
-            ends.contains(&Some(pair[0].as_str())) && ends.contains(&Some(pair[1].as_str()))
-        });
-        let Some(edge) = first else { continue };
-        let (a, b) = layout.segment(&layout.edges[*edge]);
-        let at = [(a[0] + b[0]) / 2.0, (a[1] + b[1]) / 2.0 + 22.0];
+    ctx.set_text_align("right");
+    ctx.set_text_baseline("middle");
+    for (k, pair) in partitions.iter().enumerate() {
         let text = zones::partition_label(pair);
-        let width = ctx.measure_text(&text).map_or(120.0, |m| m.width());
+        let width = ctx.measure_text(&text).map_or(140.0, |m| m.width());
+        let (right, y) = (css_w - 10.0, 50.0 + 24.0 * k as f64);
         ctx.set_fill_style_str("#fdecec");
+        ctx.set_stroke_style_str("#d6322e");
+        ctx.set_line_width(1.0);
         ctx.begin_path();
-        let _ = ctx.round_rect_with_f64(at[0] - width / 2.0 - 6.0, at[1] - 9.0, width + 12.0, 18.0, 9.0);
+        let _ = ctx.round_rect_with_f64(right - width - 14.0, y - 10.0, width + 14.0, 20.0, 10.0);
         ctx.fill();
+        ctx.stroke();
         ctx.set_fill_style_str("#b91c1c");
-        let _ = ctx.fill_text(&text, at[0], at[1]);
+        let _ = ctx.fill_text(&text, right - 7.0, y);
     }
 }
 
 /// A replicated database's followers: up to three cards stacked behind
 /// its box. Drawn before the boxes.
-pub fn draw_followers(ctx: &CanvasRenderingContext2d, layout: &Layout, outline: &Outline, fill: &str) {
+pub fn draw_followers(
+    ctx: &CanvasRenderingContext2d,
+    layout: &Layout,
+    outline: &Outline,
+    fill: &str,
+) {
     for it in &layout.items {
         let ItemRef::Node(n) = it.item else { continue };
         let Some(count) = outline.nodes.get(n).and_then(|n| zones::followers(&n.params)) else {
@@ -149,7 +184,10 @@ pub fn badges(
         .filter_map(|(i, it)| {
             let ItemRef::Node(n) = it.item else { return None };
             let followers = zones::followers(&outline.nodes.get(n)?.params)?;
-            let share = window.and_then(|w| w.nodes.get(n)).and_then(|r| r.stale_read_share);
+            // No reads in the window: no share, whatever the engine filled in.
+            let share = window
+                .and_then(|w| w.nodes.get(n))
+                .and_then(|r| r.reads.filter(|reads| *reads > 0).and(r.stale_read_share));
             let text = format!("{followers} followers · {}", zones::stale_badge(share));
             Some((i, text, share))
         })
@@ -158,8 +196,18 @@ pub fn badges(
 
 /// The stale-read badges, inside the bottom of each replicated database's
 /// box: red once any read was stale.
-pub fn draw_badges(ctx: &CanvasRenderingContext2d, layout: &Layout, badges: &[(usize, String, Option<f64>)]) {
-    ctx.set_font("600 10px system-ui, sans-serif");
+pub fn draw_badges(
+    ctx: &CanvasRenderingContext2d,
+    layout: &Layout,
+    badges: &[(usize, String, Option<f64>)],
+    zoom: f64,
+) {
+    // Never under 8 screen pixels, and never taller than the room left
+    // at the bottom of the box (squeezed to its width if need be).
+    ctx.set_font(&format!(
+        "600 {:.2}px system-ui, sans-serif",
+        10f64.max(8.0 / zoom.max(0.1)).min(12.0)
+    ));
     ctx.set_text_align("center");
     ctx.set_text_baseline("middle");
     for (item, text, share) in badges {
@@ -169,7 +217,13 @@ pub fn draw_badges(ctx: &CanvasRenderingContext2d, layout: &Layout, badges: &[(u
         let width = ctx.measure_text(text).map_or(90.0, |m| m.width()).min(NODE_W - 12.0);
         ctx.set_fill_style_str(if stale { "#fdecec" } else { "#eef1f5" });
         ctx.begin_path();
-        let _ = ctx.round_rect_with_f64(at[0] - width / 2.0 - 5.0, at[1] - 6.5, width + 10.0, 13.0, 6.5);
+        let _ = ctx.round_rect_with_f64(
+            at[0] - width / 2.0 - 5.0,
+            at[1] - 6.5,
+            width + 10.0,
+            13.0,
+            6.5,
+        );
         ctx.fill();
         ctx.set_fill_style_str(if stale { "#b91c1c" } else { "#4a5260" });
         let _ = ctx.fill_text_with_max_width(text, at[0], at[1], NODE_W - 12.0);

@@ -98,10 +98,9 @@ pub fn regions(layout: &Layout, outline: &Outline) -> Vec<Region> {
 
 /// The link between zones `a` and `b`, either way round.
 fn link<'a>(outline: &'a Outline, a: &str, b: &str) -> Option<&'a OutlineLink> {
-    outline
-        .links
-        .iter()
-        .find(|l| (l.between[0] == a && l.between[1] == b) || (l.between[0] == b && l.between[1] == a))
+    outline.links.iter().find(|l| {
+        (l.between[0] == a && l.between[1] == b) || (l.between[0] == b && l.between[1] == a)
+    })
 }
 
 /// The label of a call across a link: what it adds to the call (a sync
@@ -229,8 +228,12 @@ mod tests {
         let zones = item_zones(&l, &o);
         for (it, z) in l.items.iter().zip(&zones) {
             let region = r.iter().find(|r| Some(r.zone.as_str()) == *z).expect("a region");
-            assert!(region.lo[0] < it.pos[0] - NODE_W / 2.0 && region.hi[0] > it.pos[0] + NODE_W / 2.0);
-            assert!(region.lo[1] < it.pos[1] - NODE_H / 2.0 && region.hi[1] > it.pos[1] + NODE_H / 2.0);
+            assert!(
+                region.lo[0] < it.pos[0] - NODE_W / 2.0 && region.hi[0] > it.pos[0] + NODE_W / 2.0
+            );
+            assert!(
+                region.lo[1] < it.pos[1] - NODE_H / 2.0 && region.hi[1] > it.pos[1] + NODE_H / 2.0
+            );
             // The name's band is above every box of the region.
             assert!(region.label_at()[1] + 14.0 <= it.pos[1] - NODE_H / 2.0, "{it:?}");
             // No other zone's region reaches this box.
@@ -292,14 +295,18 @@ service_time = { dist = "exp", mean = "1ms" }
 "#,
         );
         let l = layout(&o, &HashMap::new());
-        let y = |id: &str| l.items.iter().find(|it| it.id == id).map(|it| it.pos[1]).unwrap_or_default();
+        let y = |id: &str| {
+            l.items.iter().find(|it| it.id == id).map(|it| it.pos[1]).unwrap_or_default()
+        };
         let (a, b) = ([y("x1"), y("x2")], y("y1"));
         assert!(a.iter().all(|ya| *ya < b), "a {a:?} b {b:?}");
         // The column's b region is apart from a's (a also holds the
         // load and api, to the left).
         let r = regions(&l, &o);
         assert_eq!(r.len(), 2);
-        let x = |id: &str| l.items.iter().find(|it| it.id == id).map(|it| it.pos[0]).unwrap_or_default();
+        let x = |id: &str| {
+            l.items.iter().find(|it| it.id == id).map(|it| it.pos[0]).unwrap_or_default()
+        };
         assert!(r[1].lo[1] > y("x2") + NODE_H / 2.0, "{r:?}");
         assert!(r[1].lo[0] > x("api") + NODE_W / 2.0, "{r:?}");
     }
@@ -315,7 +322,10 @@ service_time = { dist = "exp", mean = "1ms" }
         // log-normal with p50 40 ms and p99 60 ms is about 41 ms one way.
         assert_eq!(labels.len(), 1, "{labels:?}");
         let e = &l.edges[labels[0].0];
-        assert_eq!((l.items[e.from].id.as_str(), l.items[e.to].id.as_str()), ("api", "recommendations"));
+        assert_eq!(
+            (l.items[e.from].id.as_str(), l.items[e.to].id.as_str()),
+            ("api", "recommendations")
+        );
         assert!(labels[0].1.starts_with("+8"), "{labels:?}");
         assert!(!labels[0].1.contains("lost"));
     }

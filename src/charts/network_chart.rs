@@ -18,11 +18,16 @@ pub fn has_network<W: Borrow<WindowReport>>(windows: &[W]) -> bool {
 
 /// The replicated databases (window index, id): those whose windows carry
 /// a read count.
-pub fn replicated<W: Borrow<WindowReport>>(windows: &[W], nodes: &[String]) -> Vec<(usize, String)> {
+pub fn replicated<W: Borrow<WindowReport>>(
+    windows: &[W],
+    nodes: &[String],
+) -> Vec<(usize, String)> {
     nodes
         .iter()
         .enumerate()
-        .filter(|(i, _)| windows.iter().any(|w| w.borrow().nodes.get(*i).is_some_and(|n| n.reads.is_some())))
+        .filter(|(i, _)| {
+            windows.iter().any(|w| w.borrow().nodes.get(*i).is_some_and(|n| n.reads.is_some()))
+        })
         .map(|(i, id)| (i, id.clone()))
         .collect()
 }
@@ -48,13 +53,17 @@ pub fn network<W: Borrow<WindowReport>>(windows: &[W]) -> ChartData {
 
 /// Each replicated database's stale reads over its reads, in percent (no
 /// point in a window where it served no reads).
-pub fn staleness<W: Borrow<WindowReport>>(windows: &[W], databases: &[(usize, String)]) -> ChartData {
+pub fn staleness<W: Borrow<WindowReport>>(
+    windows: &[W],
+    databases: &[(usize, String)],
+) -> ChartData {
     let series = databases
         .iter()
         .enumerate()
         .map(|(k, (index, name))| {
             series(name, k, windows, |w| {
-                w.nodes.get(*index).and_then(|n| n.stale_read_share).map(|s| 100.0 * s)
+                let n = w.nodes.get(*index)?;
+                n.reads.filter(|r| *r > 0).and(n.stale_read_share).map(|s| 100.0 * s)
             })
         })
         .collect();
@@ -104,6 +113,7 @@ mod tests {
         assert_eq!(data.series.len(), 1);
         assert_eq!(data.series[0].label, "profiles");
         // Editors' reloads are stale, viewers' mostly not: a few percent.
+        assert_eq!(data.series[0].points.len(), w.len(), "a point every window with reads");
         let last = data.series[0].points.last().map_or(0.0, |p| p.1);
         assert!(last > 2.0 && last < 50.0, "{:?}", data.series[0].points);
     }

@@ -52,6 +52,7 @@ test('stale reads, zones, a partition while it lasts, and a zone picked in the i
   net = await networkWhere(page, (n) => /stale [\d.]+%/.test(n.badges[0]?.text ?? '') && !/stale 0%/.test(n.badges[0].text), 'a stale share');
   await page.click('#tab-stale');
   await page.locator('#stale-chart').waitFor();
+  await page.waitForTimeout(1200);
   const legend = await page.locator('.dash-more').textContent();
   assert.match(legend, /profiles/);
   assert.equal(await page.locator('#tab-network').count(), 0);
@@ -74,17 +75,23 @@ test('stale reads, zones, a partition while it lasts, and a zone picked in the i
   await page.locator('#play').click();
   // 20 s to 35 s of simulated time: the calls between eu and us are cut.
   net = await networkWhere(page, (n) => n.cuts.length === 1, 'the partition');
+  // Paused while it lasts, to look at it.
+  await page.locator('#play').click();
   assert.match(await page.locator('.topology .visually-hidden').textContent(), /partitioned: eu ✕ us/);
   const red = await pixelsNear(page, '#topology', [214, 50, 46]);
   assert.ok(red > 50, `the cut is drawn in red (${red} pixels)`);
   await page.click('#tab-network');
   await page.locator('#network-chart').waitFor();
+  await page.waitForTimeout(800);
   await screenshot(page, 'network-partition-1280x720');
   await page.setViewportSize({ width: 390, height: 844 });
   await page.click('#view-topology');
-  await page.waitForTimeout(400);
+  await page.click('.topology-tools button:has-text("Fit")');
+  await page.waitForTimeout(1200);
   await screenshot(page, 'network-partition-390x844');
   await page.setViewportSize({ width: 1280, height: 720 });
+  await page.click('.topology-tools button:has-text("Fit")');
+  await page.locator('#play').click();
   await networkWhere(page, (n) => n.cuts.length === 0, 'the partition healed');
   assert.doesNotMatch(await page.locator('.topology .visually-hidden').textContent(), /partitioned/);
   await page.locator('#play').click();
