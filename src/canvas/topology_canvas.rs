@@ -719,7 +719,7 @@ fn publish_network(s: &Scene, canvas: &HtmlCanvasElement) {
             format!("{{\"x\":{:.1},\"y\":{:.1}}}", m[0], m[1])
         })
         .collect();
-    let badges: Vec<String> = zone_drawing::badges(&s.layout, &s.outline, s.window.as_deref())
+    let badges: Vec<String> = zones::badges(&s.layout, &s.outline, s.window.as_deref())
         .iter()
         .map(|(i, text, _)| format!("{{\"id\":{:?},\"text\":{:?}}}", s.layout.items[*i].id, text))
         .collect();
@@ -1172,7 +1172,7 @@ fn draw(s: &Scene, ctx: &CanvasRenderingContext2d, dpr: f64, css_w: f64, ts: f64
         let _ = ctx.fill_text_with_max_width(text, at[0], at[1], NODE_W - 14.0);
     }
     if detailed {
-        let badges = zone_drawing::badges(&s.layout, &s.outline, s.window.as_deref());
+        let badges = zones::badges(&s.layout, &s.outline, s.window.as_deref());
         zone_drawing::draw_badges(ctx, &s.layout, &badges, z);
     }
     if !warnings.is_empty() {

@@ -6,7 +6,6 @@
 //! stacked behind its box) and the stale-read badge of the last window.
 //! Called by `topology_canvas`'s `draw` in world coordinates.
 
-use scalesim_engine::WindowReport;
 use scalesim_engine::outline::Outline;
 use web_sys::CanvasRenderingContext2d;
 
@@ -169,29 +168,6 @@ pub fn draw_followers(
             ctx.stroke();
         }
     }
-}
-
-/// Each replicated database's badge text now: `(item, text, stale share)`.
-pub fn badges(
-    layout: &Layout,
-    outline: &Outline,
-    window: Option<&WindowReport>,
-) -> Vec<(usize, String, Option<f64>)> {
-    layout
-        .items
-        .iter()
-        .enumerate()
-        .filter_map(|(i, it)| {
-            let ItemRef::Node(n) = it.item else { return None };
-            let followers = zones::followers(&outline.nodes.get(n)?.params)?;
-            // No reads in the window: no share, whatever the engine filled in.
-            let share = window
-                .and_then(|w| w.nodes.get(n))
-                .and_then(|r| r.reads.filter(|reads| *reads > 0).and(r.stale_read_share));
-            let text = format!("{followers} followers · {}", zones::stale_badge(share));
-            Some((i, text, share))
-        })
-        .collect()
 }
 
 /// The stale-read badges, inside the bottom of each replicated database's

@@ -5,6 +5,7 @@
 //! stale-read badge. Pure geometry and text over the [`Layout`], tested
 //! natively; `topology_canvas` draws it.
 
+use scalesim_engine::WindowReport;
 use scalesim_engine::outline::{Outline, OutlineLink};
 use scalesim_engine::scenario::Mode;
 use scalesim_engine::time::SimDuration;
@@ -201,6 +202,29 @@ pub fn stale_badge(share: Option<f64>) -> String {
     }
 }
 
+/// Each replicated database's badge text now: `(item, text, stale share)`.
+pub fn badges(
+    layout: &Layout,
+    outline: &Outline,
+    window: Option<&WindowReport>,
+) -> Vec<(usize, String, Option<f64>)> {
+    layout
+        .items
+        .iter()
+        .enumerate()
+        .filter_map(|(i, it)| {
+            let ItemRef::Node(n) = it.item else { return None };
+            let followers = followers(&outline.nodes.get(n)?.params)?;
+            // No reads in the window: no share, whatever the engine filled in.
+            let share = window
+                .and_then(|w| w.nodes.get(n))
+                .and_then(|r| r.reads.filter(|reads| *reads > 0).and(r.stale_read_share));
+            let text = format!("{followers} followers · {}", stale_badge(share));
+            Some((i, text, share))
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -374,5 +398,22 @@ service_time = { dist = "exp", mean = "1ms" }
         assert_eq!(followers(&o.nodes[0].params), None);
         assert_eq!(stale_badge(Some(0.342)), "stale 34%");
         assert_eq!(stale_badge(None), "stale –");
+        // Live: from the last window, "–" before any.
+        let l = layout(&o, &HashMap::new());
+        let before = badges(&l, &o, None);
+        assert_eq!(before.len(), 1);
+        assert_eq!(l.items[before[0].0].id, "profiles");
+        assert_eq!(before[0].1, "2 followers · stale –");
+        let scenario = scalesim_engine::Scenario::from_toml(
+            "t.toml",
+            include_str!("../../scenarios/read-your-writes.toml"),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let mut sim = scalesim_engine::Simulation::new(scenario).unwrap_or_else(|e| panic!("{e}"));
+        let windows = sim.advance_by(SimDuration::from_secs(3));
+        let now = badges(&l, &o, windows.last());
+        let share = now[0].2.expect("reads in the window");
+        assert!(share > 0.0 && share < 0.5, "{share}");
+        assert_eq!(now[0].1, format!("2 followers · {}", stale_badge(Some(share))));
     }
 }
