@@ -105,6 +105,13 @@ struct Scene {
     window: Option<Rc<WindowReport>>,
     saturated: Rc<Vec<Saturation>>,
     partitions: Rc<Vec<[String; 2]>>,
+    /// What the network adds to the picture, worked out on layout:
+    /// whether anything has a zone, whether any database is replicated,
+    /// and the labels of calls across links. Without either, drawing
+    /// costs what it did before zones.
+    zoned: bool,
+    replicated: bool,
+    link_labels: Vec<(usize, String)>,
     traffic: Vec<EdgeTraffic>,
     playing: bool,
     selected: Option<Selection>,
@@ -149,6 +156,9 @@ impl Scene {
             window: None,
             saturated: Rc::default(),
             partitions: Rc::default(),
+            zoned: false,
+            replicated: false,
+            link_labels: Vec::new(),
             traffic: Vec::new(),
             playing: false,
             selected: None,
@@ -180,6 +190,9 @@ impl Scene {
     /// Lays the outline out again, keeping every known item where it was.
     fn relayout(&mut self) {
         self.layout = tl::layout(&self.outline, &self.remembered);
+        self.zoned = zones::has_zones(&self.outline);
+        self.replicated = self.outline.nodes.iter().any(|n| zones::followers(&n.params).is_some());
+        self.link_labels = zones::link_labels(&self.layout, &self.outline);
         for it in &self.layout.items {
             self.remembered.insert(it.id.clone(), it.pos);
         }
@@ -696,6 +709,12 @@ fn publish_layout(s: &Scene, canvas: &HtmlCanvasElement) {
 /// stale-read badges, as a data attribute (what end-to-end tests check
 /// beside the pixels).
 fn publish_network(s: &Scene, canvas: &HtmlCanvasElement) {
+    if !s.zoned && !s.replicated {
+        if canvas.has_attribute("data-network") {
+            let _ = canvas.remove_attribute("data-network");
+        }
+        return;
+    }
     let screen = |p: [f64; 2]| [p[0] * s.zoom + s.pan[0], p[1] * s.zoom + s.pan[1]];
     let regions: Vec<String> = zones::regions(&s.layout, &s.outline)
         .iter()
@@ -845,8 +864,9 @@ fn draw(s: &Scene, ctx: &CanvasRenderingContext2d, dpr: f64, css_w: f64, ts: f64
     ctx.line_to(left + width, s.layout.lane_height);
     ctx.stroke();
     set_dash(ctx, &[]);
-    let regions = zones::regions(&s.layout, &s.outline);
-    zone_drawing::draw_regions(ctx, &regions, z);
+    if s.zoned {
+        zone_drawing::draw_regions(ctx, &zones::regions(&s.layout, &s.outline), z);
+    }
 
     // Everything below is batched: one path per style, one fill or stroke
     // per path. A software canvas pays per call, not per shape.
@@ -923,7 +943,17 @@ fn draw(s: &Scene, ctx: &CanvasRenderingContext2d, dpr: f64, css_w: f64, ts: f64
     }
     ctx.fill();
     queue_glyphs(ctx, &glyphs);
-    zone_drawing::draw_links(ctx, &s.layout, &s.outline, &s.partitions, t.page, z);
+    if s.zoned {
+        zone_drawing::draw_links(
+            ctx,
+            &s.layout,
+            &s.outline,
+            &s.link_labels,
+            &s.partitions,
+            t.page,
+            z,
+        );
+    }
     for (points, colour) in breaker_dots.iter().zip(["#1f9d55", "#d9a400", "#d6322e"]) {
         if points.is_empty() {
             continue;
@@ -969,7 +999,9 @@ fn draw(s: &Scene, ctx: &CanvasRenderingContext2d, dpr: f64, css_w: f64, ts: f64
         ctx.fill();
     }
 
-    zone_drawing::draw_followers(ctx, &s.layout, &s.outline, t.box_fill);
+    if s.replicated {
+        zone_drawing::draw_followers(ctx, &s.layout, &s.outline, t.box_fill);
+    }
     // Components and loads.
     let pulse = 0.5 + 0.5 * (ts / 180.0).sin();
     let detailed = z >= 0.45;
@@ -1171,7 +1203,7 @@ fn draw(s: &Scene, ctx: &CanvasRenderingContext2d, dpr: f64, css_w: f64, ts: f64
     for (text, at) in &details {
         let _ = ctx.fill_text_with_max_width(text, at[0], at[1], NODE_W - 14.0);
     }
-    if detailed {
+    if detailed && s.replicated {
         let badges = zones::badges(&s.layout, &s.outline, s.window.as_deref());
         zone_drawing::draw_badges(ctx, &s.layout, &badges, z);
     }

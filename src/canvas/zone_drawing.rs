@@ -68,18 +68,18 @@ pub fn draw_links(
     ctx: &CanvasRenderingContext2d,
     layout: &Layout,
     outline: &Outline,
+    labels: &[(usize, String)],
     partitions: &[[String; 2]],
     page: &str,
     zoom: f64,
 ) {
     let cuts = zones::cut_edges(layout, outline, partitions);
-    let labels = zones::link_labels(layout, outline);
     ctx.set_text_align("center");
     ctx.set_text_baseline("middle");
     // Never under 9 screen pixels, as components' names.
     let size = 11f64.max(9.0 / zoom.max(0.1));
     ctx.set_font(&format!("600 {size:.2}px system-ui, sans-serif"));
-    for (edge, text) in &labels {
+    for (edge, text) in labels {
         let Some(e) = layout.edges.get(*edge) else { continue };
         let (a, b) = layout.segment(e);
         let at = label_spot(a, b);
