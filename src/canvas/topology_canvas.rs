@@ -943,17 +943,6 @@ fn draw(s: &Scene, ctx: &CanvasRenderingContext2d, dpr: f64, css_w: f64, ts: f64
     }
     ctx.fill();
     queue_glyphs(ctx, &glyphs);
-    if s.zoned {
-        zone_drawing::draw_links(
-            ctx,
-            &s.layout,
-            &s.outline,
-            &s.link_labels,
-            &s.partitions,
-            t.page,
-            z,
-        );
-    }
     for (points, colour) in breaker_dots.iter().zip(["#1f9d55", "#d9a400", "#d6322e"]) {
         if points.is_empty() {
             continue;
@@ -999,6 +988,18 @@ fn draw(s: &Scene, ctx: &CanvasRenderingContext2d, dpr: f64, css_w: f64, ts: f64
         ctx.fill();
     }
 
+    // Over the dots, so a call's label and a partition's cut stay legible.
+    if s.zoned {
+        zone_drawing::draw_links(
+            ctx,
+            &s.layout,
+            &s.outline,
+            &s.link_labels,
+            &s.partitions,
+            t.page,
+            z,
+        );
+    }
     if s.replicated {
         zone_drawing::draw_followers(ctx, &s.layout, &s.outline, t.box_fill);
     }

@@ -32,8 +32,13 @@ pub struct Props {
 pub fn inspector(props: &Props) -> Html {
     // A message for what the user typed, before anything is sent.
     let local_error = use_state(|| None::<(String, String)>);
-    // The zone picker's "new zone…" chosen: a name entry shows.
+    // The zone picker's "new zone…" chosen: a name entry shows, until
+    // another selection.
     let new_zone = use_state(|| false);
+    {
+        let new_zone = new_zone.clone();
+        use_effect_with(props.selected.clone(), move |_| new_zone.set(false));
+    }
     let Some(selected) = props.selected.clone() else {
         return html! {
             <aside class="inspector" aria-label="Inspector">
