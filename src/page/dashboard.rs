@@ -45,7 +45,7 @@ const CHARTS: [(&str, &str, &str); 8] = [
     ("queue-chart", "Queue length per node", "requests waiting"),
     ("retries-chart", "Retries and amplification", "per second / visits per request"),
     ("cost-chart", "Cost per million requests", "cost / 10⁶ requests"),
-    ("network-chart", "The network: messages lost, share of user latency", "share (%)"),
+    ("network-chart", "Network: messages lost, latency share", "share (%)"),
     ("stale-chart", "Stale reads per replicated database", "stale reads (%)"),
 ];
 
