@@ -392,7 +392,8 @@ fn zone_picker(
     setter: &(impl Fn(String, FieldKind, String) + Clone + 'static),
     new_zone: &UseStateHandle<bool>,
 ) -> Html {
-    const NEW: &str = "\u{0}new";
+    // Not a zone name (names are letters, digits, - and _).
+    const NEW: &str = "+new";
     let onchange = {
         let (setter, path, new_zone) = (setter.clone(), path.to_owned(), new_zone.clone());
         Callback::from(move |e: Event| {
@@ -417,7 +418,10 @@ fn zone_picker(
     };
     html! {
         <>
-            <select id={input_id.to_owned()} {onchange}>
+            // Keyed by what it shows, so it is drawn afresh when that
+            // changes (a select keeps the user's last pick otherwise, as
+            // after a refused new zone).
+            <select key={format!("{current:?}/{}", **new_zone)} id={input_id.to_owned()} {onchange}>
                 <option value="" selected={current.is_none() && !**new_zone}>{"(none)"}</option>
                 { for zones.iter().map(|z| html! { <option value={z.clone()} selected={current == Some(z.as_str()) && !**new_zone}>{ z.clone() }</option> }) }
                 <option value={NEW} selected={**new_zone}>{"new zone…"}</option>

@@ -118,6 +118,20 @@ test('stale reads, zones, a partition while it lasts, and a zone picked in the i
   assert.deepEqual(changed, [['zone = "eu"', 'zone = "us"']]);
   await networkWhere(page, (n) => n.zones.length === 2, 'the zones redrawn');
   await screenshot(page, 'network-zone-edit-1280x720');
+  // A new zone, typed: no link reaches it from eu, so the worker refuses
+  // it beside the field and the file keeps "us".
+  await page.locator('#field-zone').focus();
+  await page.keyboard.press('ArrowDown');
+  await page.locator('#field-zone-new').click();
+  await page.keyboard.type('ap');
+  await page.keyboard.press('Enter');
+  const refusal = page.locator('.field[data-path="node.catalog.zone"] .field-error');
+  await refusal.waitFor({ timeout: 10000 });
+  assert.match(await refusal.textContent(), /link/);
+  assert.equal(await page.locator('#field-zone').inputValue(), 'us', 'the picker shows the zone in force');
+  await screenshot(page, 'network-zone-refused-1280x720');
+  await page.waitForTimeout(600);
+  assert.equal(await page.evaluate(() => JSON.parse(localStorage.getItem('scalesim.autosave.v1')).toml), after);
   assert.deepEqual(errors, []);
   await page.close();
 });
