@@ -125,3 +125,39 @@ test('the slowest request, where the p99 goes, its change after the lane switch,
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+// Across regions: the p99 split's largest part is on the network (its own
+// colour and label), and the slowest request's waterfall has the messages'
+// rows out and back around the remote visit.
+test('across regions, the tail is on the network', async () => {
+  const page = await site.context.newPage();
+  const errors = collectErrors(page);
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await gotoFresh(page, site.url);
+  await ready(page);
+  await page.selectOption('#library', 'cross-region.toml');
+  await nameIs(page, /across regions/);
+  await ready(page);
+  await page.locator('button.speed', { hasText: '10×' }).click();
+  await page.click('#play');
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid="windows"]').textContent) >= 4, null, { timeout: 30000 });
+  await page.click('#tab-tail');
+  await page.waitForSelector('[data-testid="tail-summary"]', { timeout: 15000 });
+  assert.match(await summary(page), /\d+% on the network/);
+  await page.click('.tail-table summary');
+  const rows = await tailRows(page);
+  assert.deepEqual(rows[0].slice(0, 2), ['cart', 'on the network'], JSON.stringify(rows));
+  await screenshotOf(page, '.dashboard', 'tracenet-p99-1280');
+  await page.click('#tab-request');
+  await page.click('#pick-slowest');
+  await page.waitForSelector('#waterfall', { timeout: 10000 });
+  assert.equal(await page.locator('.wf-row.network', { hasText: 'network: to inventory' }).count(), 3);
+  assert.equal(await page.locator('.wf-row.network', { hasText: 'network: answer from inventory' }).count(), 3);
+  await screenshotOf(page, '.side', 'tracenet-waterfall-1280');
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.click('#view-charts');
+  await page.click('#tab-tail');
+  await screenshot(page, 'tracenet-390-p99');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
