@@ -15,6 +15,14 @@ pub struct Key {
     generation: u32,
 }
 
+impl Key {
+    /// The slot it names (dense from 0: a side table indexed by it stays
+    /// as small as the slab).
+    pub fn slot(self) -> usize {
+        self.index as usize
+    }
+}
+
 #[derive(Debug)]
 enum Slot<T> {
     Occupied { generation: u32, value: T },

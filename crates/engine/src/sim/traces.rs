@@ -24,7 +24,7 @@
 //! its visit hangs under the attempt as without a network; when an answer
 //! arrives, a plain call's attempt ends then, not when the visit did.
 
-use std::collections::{BinaryHeap, HashMap, VecDeque};
+use std::collections::{BinaryHeap, VecDeque};
 
 use super::*;
 use crate::trace::{
@@ -108,8 +108,9 @@ pub(super) struct Tracer {
     /// delivery, a request that arrives later) leaves it.
     next: Option<(SpanRef, Reply)>,
     door: Option<SpanRef>,
-    /// Traced messages on the network, by packet.
-    transit: HashMap<Key, InTransit>,
+    /// Traced messages on the network, by packet's slot (with its key:
+    /// a stale slot is never read as another packet's).
+    transit: Vec<Option<(Key, InTransit)>>,
     rng: Rng,
     window: WindowKeep,
     closed: VecDeque<TraceWindow>,
@@ -138,7 +139,7 @@ impl Tracer {
             ctx: None,
             next: None,
             door: None,
-            transit: HashMap::new(),
+            transit: Vec::new(),
             // A stream of its own: the run's streams are never drawn from.
             rng: Rng::seeded(seed ^ 0x7472_6163_6573_0001),
             window: WindowKeep { cap: TAIL_FLOOR, ..WindowKeep::default() },
@@ -147,6 +148,27 @@ impl Tracer {
             run_median: SplitSum::default(),
             spare: Vec::new(),
             scratch: PathScratch::default(),
+        }
+    }
+
+    /// Keeps a traced message by its packet.
+    fn put_transit(&mut self, packet: Key, m: InTransit) {
+        let i = packet.slot();
+        if self.transit.len() <= i {
+            self.transit.resize(i + 1, None);
+        }
+        self.transit[i] = Some((packet, m));
+    }
+
+    /// Takes the traced message of a packet that arrived, if any.
+    fn take_transit(&mut self, packet: Key) -> Option<InTransit> {
+        let slot = self.transit.get_mut(packet.slot())?;
+        match slot.take() {
+            Some((k, m)) if k == packet => Some(m),
+            other => {
+                *slot = other;
+                None
+            }
         }
     }
 
@@ -724,7 +746,7 @@ impl Simulation {
         t.next = None;
         let kind = SpanKind::Network { to: to as u32, answer: false };
         if let Some(span) = t.push(attempt, self.now, kind, false) {
-            t.transit.insert(packet, InTransit { span, attempt, request: Some(*reply) });
+            t.put_transit(packet, InTransit { span, attempt, request: Some(*reply) });
         }
     }
 
@@ -746,7 +768,7 @@ impl Simulation {
         let Some(attempt) = attempt else { return };
         let kind = SpanKind::Network { to: to as u32, answer: true };
         if let Some(span) = t.push(attempt, self.now, kind, false) {
-            t.transit.insert(packet, InTransit { span, attempt, request: None });
+            t.put_transit(packet, InTransit { span, attempt, request: None });
         }
     }
 
@@ -775,7 +797,7 @@ impl Simulation {
     pub(super) fn trace_packet_arrived(&mut self, packet: Key, answer: Option<Outcome>) {
         let window = self.window_index;
         let Some(t) = self.traces.as_deref_mut() else { return };
-        let Some(m) = t.transit.remove(&packet) else { return };
+        let Some(m) = t.take_transit(packet) else { return };
         if !t.close(m.span, self.now, Some(Outcome::Ok)) {
             return;
         }
