@@ -141,6 +141,15 @@ impl Simulation {
         if let Some(reason) = self.network_restart_needed(scenario) {
             return Some(reason);
         }
+        let memory_toggled = self
+            .scenario
+            .nodes
+            .iter()
+            .zip(&scenario.nodes)
+            .find(|(a, b)| a.memory.is_some() != b.memory.is_some());
+        if let Some((_, node)) = memory_toggled {
+            return Some(format!("adding or removing `{}`'s memory model needs a restart", node.id));
+        }
         self.scenario.nodes.iter().zip(&scenario.nodes).find(|(a, b)| a.kind != b.kind).map(
             |(old, new)| {
                 format!(
