@@ -344,3 +344,63 @@ impl Simulation {
         report.memory = Some(tally.report());
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Two replicas, 1 000 requests/s, a limit never reached; replica 0 is
+    /// killed by hand at 5 s and is down for 10 s.
+    fn killed_at_five(balancer: &str) -> (u64, u64) {
+        let text = format!(
+            r#"
+[scenario]
+name = "skip"
+seed = 5
+duration = "30s"
+warmup = "0s"
+
+[[load]]
+id = "users"
+target = "svc"
+rate = 1000
+
+[[node]]
+id = "svc"
+kind = "service"
+replicas = 2
+workers = 100
+balancer = "{balancer}"
+service_time = {{ dist = "const", value = "10ms" }}
+memory = {{ per_request = "1MB", limit = "10GB", restart = "10s" }}
+"#
+        );
+        let mut sim = Simulation::new(Scenario::from_toml("t.toml", &text).unwrap()).unwrap();
+        sim.advance_until(SimTime::ZERO + SimDuration::from_secs(5));
+        sim.out_of_memory(0, 0);
+        sim.advance_until(SimTime::from_nanos(15_000_000_000 - 1));
+        let down = sim.summary().nodes["svc"].outcomes.error;
+        sim.advance_until(SimTime::ZERO + SimDuration::from_secs(30));
+        let after = sim.summary().nodes["svc"].outcomes.error - down;
+        assert_eq!(sim.summary().nodes["svc"].memory.unwrap().restarts, 1);
+        (down, after)
+    }
+
+    #[test]
+    fn naive_balancers_send_to_a_restarting_replica_health_aware_ones_skip_it() {
+        // Killed: the ~5 requests replica 0 held (1 000/s × 10 ms / 2).
+        // Round robin then sends every other request of the 10 s down to
+        // it: about 5 000 errors at the door. Least outstanding sends none.
+        let (down, after) = killed_at_five("round_robin");
+        assert!((4_990..=5_010).contains(&down), "round robin: {down} errors while down");
+        assert_eq!(after, 0, "back after its restart");
+        let (down, after) = killed_at_five("random");
+        assert!((4_700..=5_300).contains(&down), "random: {down} errors while down");
+        assert_eq!(after, 0);
+        for balancer in ["least_outstanding", "p2c"] {
+            let (down, after) = killed_at_five(balancer);
+            assert!(down <= 10, "{balancer}: {down} errors, only what the kill ended");
+            assert_eq!(after, 0);
+        }
+    }
+}
