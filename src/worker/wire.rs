@@ -19,7 +19,8 @@ use scalesim_engine::coordination::UslFit;
 use scalesim_engine::edit::Edit;
 use scalesim_engine::formula::FormulaCheck;
 use scalesim_engine::metrics::{
-    LatencyStats, LoadReport, NetworkWindow, NodeCounters, NodeReport, RequestCounts, WindowReport,
+    LatencyStats, LoadReport, MemoryReport, NetworkWindow, NodeCounters, NodeReport,
+    RequestCounts, WindowReport,
 };
 use scalesim_engine::outcome::OutcomeCounts;
 use scalesim_engine::outline::{Outline, OutlineCall, OutlineLoad, OutlineNode};
@@ -327,8 +328,9 @@ wire_struct! {
     NodeReport {
         arrivals, completed, rejected, outcomes, utilization, mean_queue, max_queue,
         mean_wait_ms, replicas, max_replicas, latency_ms, calls, retries, cost, counters,
-        hit_ratio, reads, stale_reads, stale_read_share, staleness_ms,
+        hit_ratio, reads, stale_reads, stale_read_share, staleness_ms, memory,
     }
+    MemoryReport { restarts, mean_mb, peak_mb, slowed_s }
     NetworkWindow { messages, lost, latency_share, partitioned }
     WindowReport {
         index, start_s, end_s, requests, latency_ms, throughput_rps, amplification,

@@ -256,3 +256,95 @@ fn a_leak_kills_at_the_limit_and_the_replica_comes_back_empty() {
     assert!((last.peak_mb - 150.0).abs() < 1e-6, "{last:?}");
     assert!(r.windows[96].nodes[0].outcomes.error == 0);
 }
+
+/// The replicas' restarts in each window: (window start, restarts).
+fn restarts_by_window(run: &Run) -> Vec<(f64, u64)> {
+    run.windows
+        .iter()
+        .filter_map(|w| w.nodes[0].memory.map(|m| (w.start_s, m.restarts)))
+        .filter(|(_, r)| *r > 0)
+        .collect()
+}
+
+#[test]
+fn the_oom_cascade_lesson_holds() {
+    // The problem: nothing is killed before the spike; under it one
+    // replica is killed first and the other two after it (in turn, not
+    // together); then every request fails while they restart.
+    let mut problem = file("oom-cascade.toml");
+    problem.scenario.window = SimDuration::from_millis(100);
+    let r = run(problem);
+    let kills = restarts_by_window(&r);
+    assert_eq!(kills.iter().map(|(_, n)| n).sum::<u64>(), 3, "all three replicas: {kills:?}");
+    assert!(kills[0].0 >= 30.0 && kills[0].0 < 40.0, "under the spike: {kills:?}");
+    assert_eq!(kills[0].1, 1, "one replica dies first: {kills:?}");
+    assert!(kills.last().unwrap().0 > kills[0].0, "the others after it: {kills:?}");
+    // Down for the 20 s restart: no request answered from 1 s after the
+    // last kill to 19 s after the first.
+    let (first, last) = (kills[0].0, kills.last().unwrap().0);
+    let down: u64 = r
+        .windows
+        .iter()
+        .filter(|w| w.start_s > last + 1.0 && w.end_s < first + 19.0)
+        .map(|w| w.requests.ok)
+        .sum();
+    assert_eq!(down, 0, "nothing is served while every replica restarts");
+    // Past gc_from before the first kill: the slowdown feeds the growth.
+    assert!(memory_of_node(&r, "api").slowed_s > 0.0);
+
+    // The cure: the queue bound caps what a replica holds at 8 + 40
+    // requests = 492 MB, below gc_from (700 MB): never slowed, never killed,
+    // and the spike's excess is refused rather than fatal.
+    let r = run(file("oom-cascade-shed.toml"));
+    let m = memory_of_node(&r, "api");
+    assert_eq!(m.restarts, 0);
+    assert_eq!(m.slowed_s, 0.0);
+    assert!(m.peak_mb <= 492.0 + 1e-9, "{m:?}");
+    assert!(r.summary.nodes["api"].rejected > 0, "the excess is shed");
+    let served = r.summary.requests.ok as f64 / r.summary.requests.offered as f64;
+    assert!(served > 0.95, "served {served}");
+}
+
+#[test]
+fn the_leak_lesson_holds() {
+    // The problem: memory climbs with uptime (10 MB/min) and the p99
+    // follows it, window after window, for two hours; then both replicas
+    // (started together) are killed together, memory falls to its base,
+    // and the climb begins again.
+    let r = run(file("memory-leak.toml"));
+    let kills = restarts_by_window(&r);
+    assert_eq!(kills.iter().map(|(_, n)| n).sum::<u64>(), 2, "{kills:?}");
+    assert!(kills[0].0 > 120.0 * 60.0, "after two hours: {kills:?}");
+    assert!(kills.last().unwrap().0 - kills[0].0 <= 120.0, "together: {kills:?}");
+    let p99 = |from: f64, to: f64| {
+        let mut h: Vec<f64> = r
+            .windows
+            .iter()
+            .filter(|w| w.start_s >= from * 60.0 && w.end_s <= to * 60.0)
+            .filter_map(|w| w.latency_ms.figure(scalesim_engine::expect::LatencyField::P99))
+            .collect();
+        h.sort_by(f64::total_cmp);
+        h[h.len() / 2]
+    };
+    // The median window's p99 in each 20-minute stretch rises with uptime.
+    let stretches: Vec<f64> = (0..6).map(|k| p99(20.0 * k as f64 + 1.0, 20.0 * (k + 1) as f64)).collect();
+    assert!(stretches.windows(2).all(|w| w[1] > w[0] * 0.98), "{stretches:?}");
+    assert!(stretches[5] > stretches[0] * 1.8, "{stretches:?}");
+    let mean_mb = |w: &scalesim_engine::WindowReport| w.nodes[0].memory.unwrap().mean_mb.unwrap();
+    let at = |minute: usize| mean_mb(&r.windows[minute]);
+    // 10 MB a minute, each minute: 100 minutes' leak is 1 000 MB (±3%,
+    // the requests' share wanders).
+    assert!(((at(110) - at(10)) / 1000.0 - 1.0).abs() < 0.03, "{} → {}", at(10), at(110));
+    let after = kills.last().unwrap().0 as usize / 60 + 2;
+    assert!(at(after) < 500.0, "back to its base after the restart: {}", at(after));
+
+    // The fix: flat memory, flat p99, nothing killed.
+    let r = run(file("memory-leak-fixed.toml"));
+    let m = memory_of_node(&r, "api");
+    assert_eq!(m.restarts, 0);
+    assert!(m.peak_mb < 500.0 && m.slowed_s == 0.0, "{m:?}");
+}
+
+fn memory_of_node(run: &Run, node: &str) -> MemoryReport {
+    run.summary.nodes[node].memory.expect("a memory report")
+}
