@@ -551,3 +551,53 @@ mod tests {
         assert_eq!(seconds_above(100.0, 0.0, 30.0, 200.0), 0.0);
     }
 }
+
+#[cfg(test)]
+mod reading {
+    use crate::scenario::Scenario;
+
+    fn messages(extra_node: &str, effect: &str) -> Vec<String> {
+        let text = format!(
+            "[scenario]\nname = \"m\"\n\n[[load]]\nid = \"u\"\ntarget = \"api\"\nrate = 10\n\n\
+             [[node]]\nid = \"api\"\nkind = \"service\"\nservice_time = {{ dist = \"exp\", mean = \"5ms\" }}\n\
+             {extra_node}\n\n[[node]]\nid = \"db\"\nkind = \"external\"\nlatency = {{ dist = \"exp\", mean = \"5ms\" }}\n\n\
+             [[fault]]\nat = \"1s\"\nduration = \"1s\"\ntarget = \"api\"\neffect = {effect}\n"
+        );
+        match Scenario::from_toml("m.toml", &text) {
+            Ok(_) => Vec::new(),
+            Err(e) => e.diagnostics.into_iter().map(|d| format!("{}: {}", d.key, d.message)).collect(),
+        }
+    }
+
+    #[test]
+    fn sizes_and_leaks_are_read_with_messages_in_words() {
+        assert!(
+            messages(
+                "memory = { per_request = \"2MB\", limit = \"1GB\" }",
+                "{ leak = \"10MB/min\" }"
+            )
+            .is_empty()
+        );
+        let m = messages("memory = { per_request = 2, limit = \"1GB\" }", "{ outage = true }");
+        assert!(m.iter().any(|m| m.contains("`per_request` is a size: write \"2MB\"")), "{m:?}");
+        let m = messages(
+            "memory = { per_request = \"2 bananas\", limit = \"1GB\" }",
+            "{ outage = true }",
+        );
+        assert!(m.iter().any(|m| m.contains("not one of B, KB, MB, GB, TB")), "{m:?}");
+        let m = messages(
+            "memory = { per_request = \"2MB\", limit = \"1GB\" }",
+            "{ leak = \"10MB\" }",
+        );
+        assert!(m.iter().any(|m| m.contains("`leak` is a rate of growth")), "{m:?}");
+        let m = messages(
+            "memory = { per_request = \"2MB\", base = \"2GB\", limit = \"1GB\", gc_from = 1.5 }",
+            "{ outage = true }",
+        );
+        assert!(m.iter().any(|m| m.starts_with("node \"api\".memory.limit: the limit 1GB")), "{m:?}");
+        assert!(m.iter().any(|m| m.starts_with("node \"api\".memory.gc_from:")), "{m:?}");
+        // A leak needs a memory model on its target.
+        let m = messages("", "{ leak = \"10MB/min\" }");
+        assert!(m.iter().any(|m| m.contains("give `api` a `memory")), "{m:?}");
+    }
+}
