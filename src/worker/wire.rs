@@ -19,13 +19,13 @@ use scalesim_engine::coordination::UslFit;
 use scalesim_engine::edit::Edit;
 use scalesim_engine::formula::FormulaCheck;
 use scalesim_engine::metrics::{
-    LatencyStats, LoadReport, MemoryReport, NetworkWindow, NodeCounters, NodeReport,
-    RequestCounts, WindowReport,
+    LatencyStats, LoadReport, MemoryReport, NetworkWindow, NodeCounters, NodeReport, RequestCounts,
+    WindowReport,
 };
 use scalesim_engine::outcome::OutcomeCounts;
 use scalesim_engine::outline::{Outline, OutlineCall, OutlineLoad, OutlineNode};
 use scalesim_engine::scenario::{Mode, NodeKind};
-use scalesim_engine::sim::{BreakerView, InFlight, NodeState, Snapshot, Stage};
+use scalesim_engine::sim::{BreakerView, InFlight, MemoryState, NodeState, Snapshot, Stage};
 use scalesim_engine::sweep::{Estimate, SweepPoint};
 use scalesim_engine::trace::{Phase, TailReport, TimeShare, TimeSplit};
 
@@ -339,7 +339,8 @@ wire_struct! {
     TailReport { tail, median }
     TimeSplit { requests, latency_ms, shares }
     TimeShare { component, kind, phase, ms }
-    NodeState { busy, capacity, queued, in_flight, replicas }
+    NodeState { busy, capacity, queued, in_flight, replicas, memory }
+    MemoryState { limit_mb, gc_mb, used_mb, restarting, restarts }
     InFlight { node, load, stage, age_ms }
     BreakerView { node, call, state, trips }
     Snapshot { sim_time_s, events, nodes, sample, breakers }

@@ -160,7 +160,8 @@ fn sustained_overload_restarts_at_the_rate_the_excess_fills_the_limit() {
         "{errors} errors, expected about {expected_errors:.0}"
     );
     // Each window's restarts add up to the run's.
-    let by_window: u64 = r.windows.iter().filter_map(|w| w.nodes[0].memory).map(|m| m.restarts).sum();
+    let by_window: u64 =
+        r.windows.iter().filter_map(|w| w.nodes[0].memory).map(|m| m.restarts).sum();
     assert_eq!(by_window, m.restarts);
 }
 
@@ -327,7 +328,8 @@ fn the_leak_lesson_holds() {
         h[h.len() / 2]
     };
     // The median window's p99 in each 20-minute stretch rises with uptime.
-    let stretches: Vec<f64> = (0..6).map(|k| p99(20.0 * k as f64 + 1.0, 20.0 * (k + 1) as f64)).collect();
+    let stretches: Vec<f64> =
+        (0..6).map(|k| p99(20.0 * k as f64 + 1.0, 20.0 * (k + 1) as f64)).collect();
     assert!(stretches.windows(2).all(|w| w[1] > w[0] * 0.98), "{stretches:?}");
     assert!(stretches[5] > stretches[0] * 1.8, "{stretches:?}");
     let mean_mb = |w: &scalesim_engine::WindowReport| w.nodes[0].memory.unwrap().mean_mb.unwrap();

@@ -532,9 +532,10 @@ mod tests {
         assert!(spec().problems().is_empty());
         let keys = |s: MemorySpec| s.problems().into_iter().map(|(k, _)| k).collect::<Vec<_>>();
         assert_eq!(keys(MemorySpec { limit: ByteSize::from_mb(100), ..spec() }), ["limit"]);
-        assert_eq!(keys(MemorySpec { per_request: ByteSize::from_mb(201), ..spec() }), [
-            "per_request"
-        ]);
+        assert_eq!(
+            keys(MemorySpec { per_request: ByteSize::from_mb(201), ..spec() }),
+            ["per_request"]
+        );
         assert_eq!(keys(MemorySpec { gc_from: 1.0, ..spec() }), ["gc_from"]);
         assert_eq!(keys(MemorySpec { gc_from: 0.0, ..spec() }), ["gc_from"]);
         assert_eq!(keys(MemorySpec { gc_slowdown: 0.5, ..spec() }), ["gc_slowdown"]);
@@ -565,7 +566,9 @@ mod reading {
         );
         match Scenario::from_toml("m.toml", &text) {
             Ok(_) => Vec::new(),
-            Err(e) => e.diagnostics.into_iter().map(|d| format!("{}: {}", d.key, d.message)).collect(),
+            Err(e) => {
+                e.diagnostics.into_iter().map(|d| format!("{}: {}", d.key, d.message)).collect()
+            }
         }
     }
 
@@ -585,16 +588,17 @@ mod reading {
             "{ outage = true }",
         );
         assert!(m.iter().any(|m| m.contains("not one of B, KB, MB, GB, TB")), "{m:?}");
-        let m = messages(
-            "memory = { per_request = \"2MB\", limit = \"1GB\" }",
-            "{ leak = \"10MB\" }",
-        );
+        let m =
+            messages("memory = { per_request = \"2MB\", limit = \"1GB\" }", "{ leak = \"10MB\" }");
         assert!(m.iter().any(|m| m.contains("`leak` is a rate of growth")), "{m:?}");
         let m = messages(
             "memory = { per_request = \"2MB\", base = \"2GB\", limit = \"1GB\", gc_from = 1.5 }",
             "{ outage = true }",
         );
-        assert!(m.iter().any(|m| m.starts_with("node \"api\".memory.limit: the limit 1GB")), "{m:?}");
+        assert!(
+            m.iter().any(|m| m.starts_with("node \"api\".memory.limit: the limit 1GB")),
+            "{m:?}"
+        );
         assert!(m.iter().any(|m| m.starts_with("node \"api\".memory.gc_from:")), "{m:?}");
         // A leak needs a memory model on its target.
         let m = messages("", "{ leak = \"10MB/min\" }");

@@ -31,6 +31,8 @@ pub(super) struct NodeMemory {
     window: MemoryTally,
     /// The closed windows after warm-up.
     run: MemoryTally,
+    /// Replicas killed since the run started (warm-up included).
+    restarts: u64,
 }
 
 /// One replica's memory.
@@ -143,8 +145,19 @@ impl NodeMemory {
     }
 
     /// Bytes in use at `replica` now (0 while it restarts).
-    pub(super) fn used(&self, replica: usize, now: SimTime) -> f64 {
+    fn used(&self, replica: usize, now: SimTime) -> f64 {
         self.replicas.get(replica).map_or(0.0, |r| r.used_at(now, self.leak))
+    }
+
+    /// The view of the first `replicas` replicas now, for the canvas.
+    pub(super) fn state(&self, spec: &MemorySpec, replicas: usize, now: SimTime) -> MemoryState {
+        MemoryState {
+            limit_mb: spec.limit.as_f64() / 1e6,
+            gc_mb: spec.gc_threshold() / 1e6,
+            used_mb: (0..replicas).map(|r| self.used(r, now) / 1e6).collect(),
+            restarting: (0..replicas).map(|r| self.down(r)).collect(),
+            restarts: self.restarts,
+        }
     }
 
     /// The figures up to `now` without closing anything (for the summary).
@@ -252,6 +265,7 @@ impl Simulation {
             ..ReplicaMemory::default()
         };
         mem.window.restarts += 1;
+        mem.restarts += 1;
         let mut drained = 0;
         while rt.replicas[replica].queue.pop_oldest().is_some() {
             drained += 1;
@@ -378,6 +392,10 @@ memory = {{ per_request = "1MB", limit = "10GB", restart = "10s" }}
         let mut sim = Simulation::new(Scenario::from_toml("t.toml", &text).unwrap()).unwrap();
         sim.advance_until(SimTime::ZERO + SimDuration::from_secs(5));
         sim.out_of_memory(0, 0);
+        let state = sim.snapshot(0).nodes[0].memory.clone().unwrap();
+        assert_eq!((state.restarting.clone(), state.restarts), (vec![true, false], 1));
+        assert_eq!(state.used_mb[0], 0.0);
+        assert_eq!((state.limit_mb, state.gc_mb), (10_000.0, 7_000.0));
         sim.advance_until(SimTime::from_nanos(15_000_000_000 - 1));
         let down = sim.summary().nodes["svc"].outcomes.error;
         sim.advance_until(SimTime::ZERO + SimDuration::from_secs(30));

@@ -46,7 +46,7 @@ mod windows;
 
 use crate::time::{SimDuration, SimTime};
 use crate::wait_queue::WaitQueue;
-pub use live::{BreakerView, InFlight, NodeState, Snapshot};
+pub use live::{BreakerView, InFlight, MemoryState, NodeState, Snapshot};
 pub use overload::{NodeGrowth, Overload};
 pub use windows::RECENT_WINDOWS;
 use windows::{LoadTally, NodeClosed, NodeTally};

@@ -569,7 +569,7 @@ fn check_fault(
         }
     }
     if let Some(leak) = e.leak {
-        if target.is_some() && !target.is_some_and(|n| n.memory.is_some()) {
+        if target.is_some_and(|n| n.memory.is_none()) {
             p.push(
                 key("effect.leak"),
                 format!(
