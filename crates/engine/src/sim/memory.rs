@@ -174,6 +174,9 @@ impl Simulation {
     /// `replica`'s requests changed (one arrived or ended): account for
     /// the time since, take its new memory, and find out whether it is
     /// out of memory (then the kill is scheduled for now).
+    // Off the hot path: a node without memory never calls it, and the
+    // handlers that do stay small.
+    #[inline(never)]
     pub(super) fn memory_changed(&mut self, node: usize, replica: usize) {
         let Some(spec) = self.model.nodes[node].memory.as_ref() else { return };
         let rt = &mut self.nodes[node];
@@ -202,6 +205,7 @@ impl Simulation {
 
     /// Arms `replica`'s leak timer for the instant its leak would fill the
     /// limit with the requests it holds now, unless one is armed sooner.
+    #[inline(never)]
     fn arm_leak_timer(&mut self, node: usize, replica: usize) {
         let Some(spec) = self.model.nodes[node].memory.as_ref() else { return };
         let Some(mem) = self.nodes[node].memory.as_deref_mut() else { return };
@@ -227,6 +231,7 @@ impl Simulation {
 
     /// A leak timer is due: the replica is out of memory now, or its
     /// requests went down since and the timer is armed again.
+    #[inline(never)]
     pub(super) fn memory_timer(&mut self, node: usize, replica: usize, generation: u32) {
         let Some(mem) = self.nodes[node].memory.as_deref_mut() else { return };
         let Some(r) = mem.replicas.get_mut(replica) else { return };
@@ -245,6 +250,7 @@ impl Simulation {
     /// `replica` runs out of memory: it is killed, every request it holds
     /// (waiting or in service) ends as `error`, and it comes back after
     /// `restart`.
+    #[inline(never)]
     pub(super) fn out_of_memory(&mut self, node: usize, replica: usize) {
         let Some(spec) = self.model.nodes[node].memory.as_ref() else { return };
         let restart = spec.restart;
@@ -289,6 +295,7 @@ impl Simulation {
 
     /// A killed replica is back (its cold start over): it holds `base`
     /// again and takes work.
+    #[inline(never)]
     pub(super) fn memory_restarted(&mut self, node: usize, replica: usize) {
         let Some(spec) = self.model.nodes[node].memory.as_ref() else { return };
         let now = self.now;
@@ -307,6 +314,7 @@ impl Simulation {
 
     /// The leak the active faults put on `node` changed to `leak` bytes a
     /// second: account for the time at the old rate, then arm the timers.
+    #[inline(never)]
     pub(super) fn memory_leak_changed(&mut self, node: usize, leak: f64) {
         let Some(spec) = self.model.nodes[node].memory.as_ref() else { return };
         let now = self.now;
