@@ -229,6 +229,16 @@ impl Simulation {
         );
     }
 
+    /// Service time's multiplier for a service starting now at `replica`
+    /// (garbage collection past `gc_from`).
+    #[inline(never)]
+    pub(super) fn gc_slowdown(&self, node: usize, replica: usize) -> f64 {
+        match (&self.model.nodes[node].memory, self.nodes[node].memory.as_deref()) {
+            (Some(spec), Some(memory)) => memory.slowdown(spec, replica, self.now),
+            _ => 1.0,
+        }
+    }
+
     /// A leak timer is due: the replica is out of memory now, or its
     /// requests went down since and the timer is armed again.
     #[inline(never)]

@@ -242,10 +242,8 @@ impl Simulation {
                 work * c.factor(n)
             }
         };
-        let work = match (&model.memory, self.nodes[node].memory.as_deref()) {
-            (Some(spec), Some(memory)) => work * memory.slowdown(spec, replica, self.now),
-            _ => work,
-        };
+        let work =
+            if model.memory.is_some() { work * self.gc_slowdown(node, replica) } else { work };
         let service = if work == 1.0 {
             service
         } else {
@@ -467,12 +465,14 @@ impl Simulation {
             Behaviour::Queueing => {
                 let replica = task.replica as usize;
                 rt.replicas[replica].outstanding -= 1;
-                if rt.memory.is_some() {
-                    self.memory_changed(node, replica);
-                }
-                let rt = &self.nodes[node];
-                if replica >= rt.active as usize && rt.replicas[replica].outstanding == 0 {
+                let drained =
+                    replica >= rt.active as usize && rt.replicas[replica].outstanding == 0;
+                let memory = rt.memory.is_some();
+                if drained {
                     self.update_provisioned(node);
+                }
+                if memory {
+                    self.memory_changed(node, replica);
                 }
             }
         }
