@@ -46,9 +46,17 @@
 # measured on main at 5b93179: 567 kB without them, 588 with them). The custom
 # element's script (static/scalesim-player.js) is loaded by doc pages,
 # never by the app, so it is not counted.
+# Then to 700 kB on purpose (694 measured on the traces branch, against the
+# 658 above): request traces in the app, 36 kB: the worker now turns
+# tracing on (the collector's code, the critical path and the tail split
+# run, no longer dead weight), the OTLP export (the `otlp` types through
+# serde_json), the trace types in the `wire` encoding, and the page's "p99
+# split" chart, Request tab (waterfall, critical path, lit path on the
+# canvas) and their CSS. Not yet trimmed: a hand-written OTLP writer in
+# place of serde's derived one is the first candidate.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-budget_kb=${BUNDLE_BUDGET_KB:-660}
+budget_kb=${BUNDLE_BUDGET_KB:-700}
 total=0
 printf '%-40s %10s %10s\n' file bytes gzipped
 for f in dist/*_bg.wasm dist/*.js dist/*.css; do
