@@ -151,7 +151,8 @@ pub fn draw(
             ctx.set_text_align("center");
             ctx.set_text_baseline("bottom");
             ctx.set_fill_style_str("#b91c1c");
-            let _ = ctx.fill_text(&text, x + w / 2.0, y - 3.0);
+            // Clear of the ring a restart draws around the box.
+            let _ = ctx.fill_text(&text, x + w / 2.0, y - 16.0);
         }
         if let Some(strength) = flashes.strength(*node, now_ms) {
             ctx.set_stroke_style_str(&format!("rgba(214,50,46,{:.2})", strength));
