@@ -20,7 +20,7 @@ const fn lesson(title: &'static str, file: &'static str, cure: &'static str) -> 
 }
 
 /// Every built-in scenario, the demo first.
-pub const LESSONS: [Lesson; 20] = [
+pub const LESSONS: [Lesson; 22] = [
     Lesson { title: "Demo: an M/M/2 station", file: "station.toml", cure: None },
     Lesson { title: "Checkout (SPEC example)", file: "checkout.toml", cure: None },
     lesson("Latency compounds along a sync chain", "sync-chain.toml", "sync-chain-async.toml"),
@@ -81,6 +81,8 @@ pub const LESSONS: [Lesson; 20] = [
         "read-your-writes-sync.toml",
     ),
     lesson("Two sources of truth drift", "two-sources.toml", "two-sources-streamed.toml"),
+    lesson("Out of memory cascades", "oom-cascade.toml", "oom-cascade-shed.toml"),
+    lesson("A leak degrades slowly", "memory-leak.toml", "memory-leak-fixed.toml"),
 ];
 
 /// Where the page fetches a library file from (relative, so the site works
