@@ -33,13 +33,18 @@ pub fn maybe_duration_ms(ms: Option<f64>) -> String {
 }
 
 /// A plain quantity with a k/M/G suffix: "0.5", "12", "950", "1.48k",
-/// "12.3k", "1.2M".
+/// "12.3k", "1.2M"; under 0.01 in plain decimals, three significant
+/// figures ("0.0000757"), so a small figure never reads as 0.
 pub fn quantity(v: f64) -> String {
     if !v.is_finite() {
         return ABSENT.to_owned();
     }
     let a = v.abs();
     let sign = if v < 0.0 { "-" } else { "" };
+    if a > 0.0 && a < 0.01 {
+        let decimals = (2.0 - a.log10().floor()).min(20.0) as usize;
+        return format!("{sign}{}", trim(format!("{a:.decimals$}")));
+    }
     let (scaled, suffix) = if a >= 1e9 {
         (a / 1e9, "G")
     } else if a >= 1e6 {
@@ -53,9 +58,20 @@ pub fn quantity(v: f64) -> String {
     format!("{sign}{digits}{suffix}")
 }
 
-/// A rate per second: "0.5 req/s", "950 req/s", "12.3k req/s".
+/// A rate per second: "0.5 req/s", "950 req/s", "12.3k req/s"; a rate
+/// under 0.01 a second reads per hour ("3.6 req/h"), and one under one an
+/// hour per day ("8.64 req/day"): a scenario in hours and days (changes
+/// through teams) keeps its figures readable.
 pub fn rate(per_s: f64) -> String {
-    format!("{} req/s", quantity(per_s))
+    const HOUR_S: f64 = 3600.0;
+    let a = per_s.abs();
+    if a > 0.0 && a * HOUR_S < 1.0 {
+        format!("{} req/day", quantity(per_s * 24.0 * HOUR_S))
+    } else if a > 0.0 && a < 0.01 {
+        format!("{} req/h", quantity(per_s * HOUR_S))
+    } else {
+        format!("{} req/s", quantity(per_s))
+    }
 }
 
 /// A share as a percentage: "0%", "0.4%", "37%", "100%".
@@ -139,6 +155,12 @@ mod tests {
         assert_eq!(quantity(25_000.0), "25k");
         assert_eq!(quantity(1_200_000.0), "1.2M");
         assert_eq!(rate(199.4), "199 req/s");
+        assert_eq!(rate(0.0), "0 req/s");
+        assert_eq!(rate(0.001), "3.6 req/h");
+        assert_eq!(rate(0.0001), "8.64 req/day");
+        assert_eq!(quantity(0.0000757), "0.0000757");
+        assert_eq!(quantity(0.005), "0.005");
+        assert_eq!(tick(0.0001), "0.0001");
         assert_eq!(tick(0.0), "0");
         assert_eq!(tick(0.25), "0.25");
     }

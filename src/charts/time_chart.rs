@@ -207,7 +207,13 @@ fn hover_text(
 }
 
 fn format_value(v: f64) -> String {
-    if v.abs() >= 100.0 { format!("{v:.0}") } else { format!("{v:.2}") }
+    if v.abs() >= 100.0 {
+        format!("{v:.0}")
+    } else if v != 0.0 && v.abs() < 0.01 {
+        crate::format::quantity(v)
+    } else {
+        format!("{v:.2}")
+    }
 }
 
 /// Colours of the chart's frame in the page's scheme.
