@@ -63,14 +63,26 @@ pub fn quantity(v: f64) -> String {
 /// hour per day ("8.64 req/day"): a scenario in hours and days (changes
 /// through teams) keeps its figures readable.
 pub fn rate(per_s: f64) -> String {
+    let (value, unit) = rate_parts(per_s);
+    format!("{value} req/{unit}")
+}
+
+/// A rate without its noun, as the canvas labels a load: "141/s",
+/// "8.64/day" (the same units as [`rate`]).
+pub fn rate_short(per_s: f64) -> String {
+    let (value, unit) = rate_parts(per_s);
+    format!("{value}/{unit}")
+}
+
+fn rate_parts(per_s: f64) -> (String, &'static str) {
     const HOUR_S: f64 = 3600.0;
     let a = per_s.abs();
     if a > 0.0 && a * HOUR_S < 1.0 {
-        format!("{} req/day", quantity(per_s * 24.0 * HOUR_S))
+        (quantity(per_s * 24.0 * HOUR_S), "day")
     } else if a > 0.0 && a < 0.01 {
-        format!("{} req/h", quantity(per_s * HOUR_S))
+        (quantity(per_s * HOUR_S), "h")
     } else {
-        format!("{} req/s", quantity(per_s))
+        (quantity(per_s), "s")
     }
 }
 
@@ -158,6 +170,8 @@ mod tests {
         assert_eq!(rate(0.0), "0 req/s");
         assert_eq!(rate(0.001), "3.6 req/h");
         assert_eq!(rate(0.0001), "8.64 req/day");
+        assert_eq!(rate_short(141.3), "141/s");
+        assert_eq!(rate_short(0.0001), "8.64/day");
         assert_eq!(quantity(0.0000757), "0.0000757");
         assert_eq!(quantity(0.005), "0.005");
         assert_eq!(tick(0.0001), "0.0001");

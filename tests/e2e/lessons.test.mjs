@@ -75,6 +75,7 @@ test('the three lessons tell their story on screen, problem then cure', async ()
   // logged in full than sampled at the edge.
   /** The cost chart's read-out where the mouse rests at 80% of its width. */
   const costOf = async () => {
+    await page.locator('#tab-cost').click();
     const chart = page.locator('#cost-chart');
     await chart.scrollIntoViewIfNeeded();
     const box = await chart.boundingBox();

@@ -8,15 +8,15 @@ use crate::outcome::OutcomeCounts;
 use crate::time::{SimDuration, SimTime};
 use scalesim_scenario::expect::LatencyField;
 
-/// The longest latency recorded exactly: thirty simulated days, so a
-/// scenario in hours and days (a change's lead time through teams) has its
-/// percentiles. Longer ones are recorded as thirty days (and `max` says
-/// so). The bound only adds buckets at the top: latencies under it land
-/// where they did with a lower one.
-const HISTOGRAM_MAX_NANOS: u64 = 30 * 24 * 3_600_000_000_000;
+/// The longest latency recorded exactly: a simulated year, the longest run
+/// (`limits`), so a scenario in hours and days (a change's lead time
+/// through teams) has its percentiles however long it plays. The bound
+/// only adds buckets at the top: latencies under it land where they did
+/// with a lower one.
+const HISTOGRAM_MAX_NANOS: u64 = 366 * 24 * 3_600_000_000_000;
 
 /// Latencies in nanoseconds, to two significant digits (under 1% error on
-/// any percentile), in constant memory (≈ 47 kB) however many are recorded.
+/// any percentile), in constant memory (≈ 51 kB) however many are recorded.
 #[derive(Clone, Debug)]
 pub struct LatencyHistogram {
     hist: Histogram<u64>,
