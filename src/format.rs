@@ -27,6 +27,17 @@ pub fn duration_ms(ms: f64) -> String {
     }
 }
 
+/// The simulated clock: "35.5 s"; past two days in days, "56.0 days" (a
+/// scenario in hours and days reads at a glance).
+pub fn clock(seconds: f64) -> String {
+    const DAY_S: f64 = 86_400.0;
+    if seconds > 2.0 * DAY_S {
+        format!("{:.1} days", seconds / DAY_S)
+    } else {
+        format!("{seconds:.1} s")
+    }
+}
+
 /// A latency that may be absent (no answered request).
 pub fn maybe_duration_ms(ms: Option<f64>) -> String {
     ms.map_or_else(|| ABSENT.to_owned(), duration_ms)
@@ -156,6 +167,9 @@ mod tests {
         assert_eq!(duration_ms(20.0), "20 ms");
         assert_eq!(duration_ms(f64::NAN), ABSENT);
         assert_eq!(maybe_duration_ms(None), ABSENT);
+        assert_eq!(clock(0.0), "0.0 s");
+        assert_eq!(clock(35.5), "35.5 s");
+        assert_eq!(clock(4_838_400.0), "56.0 days");
     }
 
     #[test]

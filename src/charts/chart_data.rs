@@ -343,7 +343,10 @@ mod tests {
             (u.divisor, u.desc)
         };
         assert_eq!(unit("simulated time (s)", 120.0), (1.0, "simulated time (s)".to_owned()));
-        assert_eq!(unit("simulated time (s)", 4.8e6), (86_400.0, "simulated time (days)".to_owned()));
+        assert_eq!(
+            unit("simulated time (s)", 4.8e6),
+            (86_400.0, "simulated time (days)".to_owned())
+        );
         assert_eq!(unit("latency (ms)", 350.0), (1.0, "latency (ms)".to_owned()));
         assert_eq!(unit("latency (ms)", 4e9), (3_600_000.0, "latency (h)".to_owned()));
         assert_eq!(unit("requests/s", 4e9), (1.0, "requests/s".to_owned()));

@@ -4,7 +4,7 @@
 //! measured on the lesson's own file.
 
 use scalesim_engine::metrics::NodeReport;
-use scalesim_engine::{Run, Scenario, Simulation, set};
+use scalesim_engine::{Run, Scenario, SimDuration, Simulation, set};
 
 const HOUR_S: f64 = 3600.0;
 const WEEK_S: f64 = 168.0 * HOUR_S;
@@ -183,4 +183,22 @@ fn sampling_at_the_edge_keeps_the_signal_for_a_fraction() {
     assert_eq!(collector.rejected, 0);
     let spans = collector.arrivals as f64 / run.summary.measured_s;
     assert!((30.0..=50.0).contains(&spans), "{spans} spans a second");
+}
+
+/// Played on for two years as the app plays past `duration`, the
+/// coordinating team's backlog keeps growing, and the run's sums of waits
+/// (past 2⁶⁴ nanoseconds) and its latencies (past thirty days) are still
+/// counted.
+#[test]
+fn two_years_of_the_coordinating_team_are_counted() {
+    let mut sim = Simulation::new(lesson("team-change.toml")).unwrap_or_else(|e| panic!("{e}"));
+    let windows = sim
+        .advance_until(scalesim_engine::SimTime::ZERO + SimDuration::from_secs(2 * 365 * 86_400));
+    let last = windows.last().expect("windows closed");
+    assert!(last.end_s > 700.0 * 86_400.0, "played to {} s", last.end_s);
+    let summary = sim.summary();
+    let wait_h = summary.nodes["team-checkout"].mean_wait_ms / 1000.0 / HOUR_S;
+    let p99_h = summary.latency_ms.p99 / 1000.0 / HOUR_S;
+    assert!(wait_h > 1000.0, "a change waits {wait_h} h for an engineer");
+    assert!(p99_h > 2.0 * 720.0, "p99 lead time {p99_h} h");
 }
