@@ -91,8 +91,8 @@ enum Command {
         windows: bool,
         /// The bound on work in flight (requests, calls, messages and
         /// timers together) at which an overloaded run stops. The default,
-        /// 2000000 (about 180 MB), is the browser's; raise it for a large
-        /// run on a machine with memory to spare (about 90 bytes a unit).
+        /// 2000000 (about 240 MB), is the browser's; raise it for a large
+        /// run on a machine with memory to spare (about 120 bytes a unit).
         #[arg(long, value_name = "UNITS")]
         max_in_flight: Option<u64>,
         /// Write sampled request traces (the slowest of every window and

@@ -709,7 +709,7 @@ fn an_overload_stops_with_its_own_exit_code_and_names_the_node() {
     let out = scalesim(&["run", path.to_str().unwrap(), "--max-in-flight", "100000"]);
     assert_eq!(out.status.code(), Some(3));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("limit of 100,000 (about 9 MB)"), "{err}");
+    assert!(err.contains("limit of 100,000 (about 12 MB)"), "{err}");
     // The JSON has what was measured until the stop, and why it stopped.
     let out = scalesim(&["run", path.to_str().unwrap(), "--json"]);
     assert_eq!(out.status.code(), Some(3));

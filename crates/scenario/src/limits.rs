@@ -58,18 +58,13 @@ pub const MAX_VISITS_PER_REQUEST: f64 = 1_000_000.0;
 /// a node), calls awaiting answers or retries, broker messages, pending
 /// answers and scheduled events, together. A run that reaches it stops with
 /// an explanation (an overload: a queue fed faster than it drains, an async
-/// cycle that multiplies, retries that pile up). Measured natively at
-/// about 90 bytes a unit at the peak, slack of the growing tables included
-/// (`BENCHMARKS.md`): about 180 MB, well inside a browser tab. That was
-/// before traces and the network grew a task to 104 bytes and a call to
-/// 136 (the worker's peak under overload went from 322 to 450 MB): to be
-/// measured again, or the records shrunk back.
+/// cycle that multiplies, retries that pile up). Measured at the peak
+/// (`BENCHMARKS.md`): about 120 bytes a unit natively, 240 MB in all, and
+/// 233 MB of the worker's Wasm memory in the browser, well inside a tab.
 pub const MAX_WORK_IN_FLIGHT: u64 = 2_000_000;
-/// [`MAX_WORK_IN_FLIGHT`]'s memory, in MB, as the overload message states it.
-pub const WORK_IN_FLIGHT_MB: u64 = 180;
 /// Bytes a unit of work in flight takes at the peak, natively (measured:
-/// `BENCHMARKS.md`), for stating a raised bound's memory.
-pub const BYTES_PER_UNIT_OF_WORK: u64 = 90;
+/// `BENCHMARKS.md`), for stating the bound's memory in the overload message.
+pub const BYTES_PER_UNIT_OF_WORK: u64 = 120;
 
 /// Points of one sweep's curve: far more than a chart can show (it draws at
 /// most 2 000), few enough that every step's run finishes.
