@@ -46,9 +46,15 @@
 # measured on main at 5b93179: 567 kB without them, 588 with them). The custom
 # element's script (static/scalesim-player.js) is loaded by doc pages,
 # never by the app, so it is not counted.
+# Then to 665 kB (662 measured on branch lessons after merging main at
+# ab35e58, against the 658 above): figures in the units of a scenario in
+# hours and days (rates per hour or per day, chart axes in days and hours,
+# the clock in days), the saturation check that no longer counts
+# rejections as capacity, and the latency histogram that grows to what it
+# records, together about 4 kB.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-budget_kb=${BUNDLE_BUDGET_KB:-660}
+budget_kb=${BUNDLE_BUDGET_KB:-665}
 total=0
 printf '%-40s %10s %10s\n' file bytes gzipped
 for f in dist/*_bg.wasm dist/*.js dist/*.css; do
