@@ -6,6 +6,8 @@
 use std::borrow::Borrow;
 
 use scalesim_engine::WindowReport;
+use scalesim_engine::outline::Outline;
+use scalesim_engine::scenario::Mode;
 
 /// Windows the offered load and capacity are averaged over: two, so one
 /// noisy window does not flip the judgement. A node counts as flat out when
@@ -70,12 +72,35 @@ pub struct Saturation {
     pub queue_growth_per_s: f64,
     /// Share of arrivals turned away or shed.
     pub shed_share: f64,
+    /// The saturated node this one's workers wait on through its sync
+    /// calls, when there is one: it is flat out because of that node, not
+    /// short of workers of its own (see [`saturated_in`]).
+    pub waiting_on: Option<usize>,
+    /// Listed because saturated nodes wait on it, though its callers, by
+    /// holding its load back, keep it from counting as saturated itself.
+    pub throttled: bool,
 }
 
 impl Saturation {
     /// Offered load over capacity: 1.6 means 60% more than it can serve.
     pub fn ratio(&self) -> f64 {
         self.offered_rps / self.capacity_rps
+    }
+
+    /// The canvas's short label under the node: what it waits on, that it
+    /// is the bottleneck, or how far over its capacity it is; with what is
+    /// queued.
+    pub fn label(&self, callee: Option<&str>, queued: u64) -> String {
+        use crate::format::quantity;
+        let head = match callee {
+            Some(callee) => format!("waiting on {callee}"),
+            None if self.throttled => "bottleneck".to_owned(),
+            None => format!("saturated {}×", quantity(self.ratio())),
+        };
+        match queued {
+            0 => head,
+            q => format!("{head} · {} queued", quantity(q as f64)),
+        }
     }
 
     /// One sentence naming the node, its load against its capacity, and
@@ -98,10 +123,108 @@ impl Saturation {
     }
 }
 
+/// The saturated nodes as the page reports them: a node whose sync calls
+/// wait on a flat-out callee is marked as waiting on it (`waiting_on`, the
+/// end of the chain of flat-out sync callees), and that callee is listed
+/// even when its callers, by holding its load back, keep it from counting
+/// as saturated itself (`throttled`); causes first, most overloaded first.
+/// Node indices are the outline's (the scenario's order).
+pub fn saturated_in<W: Borrow<WindowReport>>(windows: &[W], outline: &Outline) -> Vec<Saturation> {
+    let flat = flat_out(windows);
+    let mut found: Vec<Saturation> = flat.iter().filter(|s| s.ratio() >= OVER).cloned().collect();
+    let is_flat = |i: usize| flat.iter().any(|s| s.node == i);
+    let index = |id: &str| outline.nodes.iter().position(|n| n.id == id);
+    let callee_of = |i: usize| {
+        outline.nodes.get(i).and_then(|n| {
+            n.calls
+                .iter()
+                .filter(|c| c.mode == Mode::Sync)
+                .filter_map(|c| index(&c.to))
+                .find(|&j| j != i && is_flat(j))
+        })
+    };
+    let mut causes = Vec::new();
+    // Steps from each node to the end of its chain: direct callers first.
+    let mut steps = vec![0usize; outline.nodes.len().max(flat.len())];
+    for s in &mut found {
+        let mut end = callee_of(s.node);
+        let mut n = usize::from(end.is_some());
+        for _ in 0..flat.len() {
+            match end.and_then(callee_of) {
+                Some(j) if j != s.node => (end, n) = (Some(j), n + 1),
+                _ => break,
+            }
+        }
+        s.waiting_on = end;
+        if let Some(slot) = steps.get_mut(s.node) {
+            *slot = n;
+        }
+        causes.extend(end);
+    }
+    for cause in causes {
+        if !found.iter().any(|s| s.node == cause)
+            && let Some(s) = flat.iter().find(|s| s.node == cause)
+        {
+            found.push(Saturation { throttled: true, ..s.clone() });
+        }
+    }
+    let steps_of = |s: &Saturation| steps.get(s.node).copied().unwrap_or(0);
+    found.sort_by(|a, b| steps_of(a).cmp(&steps_of(b)).then(b.ratio().total_cmp(&a.ratio())));
+    found
+}
+
+/// The strip's one status sentence for `found` (as [`saturated_in`] lists
+/// them), names by node index; `None` when nothing is saturated.
+pub fn status(found: &[Saturation], name_of: impl Fn(usize) -> String) -> Option<String> {
+    use crate::format::{quantity, rate};
+    let first = found.first()?;
+    let name = name_of(first.node);
+    let waiters: Vec<&Saturation> =
+        found.iter().filter(|s| s.waiting_on == Some(first.node)).collect();
+    let head = match (first.waiting_on, waiters.first()) {
+        (Some(callee), _) => {
+            let callee = name_of(callee);
+            format!(
+                "{name} is flat out waiting on {callee}: its workers are held by sync calls, \
+                 so more of its own workers would only wait too."
+            )
+        }
+        (None, Some(w)) => {
+            let caller = name_of(w.node);
+            let growth = if w.queue_growth_per_s > 0.5 {
+                format!(", and its queue grows by {} a second", quantity(w.queue_growth_per_s))
+            } else {
+                String::new()
+            };
+            let cause = if first.throttled {
+                format!(
+                    "{name} is the bottleneck: every worker busy, finishing about {}",
+                    rate(first.capacity_rps)
+                )
+            } else {
+                first.sentence(&name).trim_end_matches('.').to_owned()
+            };
+            format!("{cause}; {caller} waits on it{growth}.")
+        }
+        (None, None) => first.sentence(&name),
+    };
+    let rest = found.len() - 1 - waiters.len().min(1);
+    Some(if rest > 0 { format!("{head} ({rest} more flat out.)") } else { head })
+}
+
 /// The nodes saturated over the last [`LOOK_BACK`] windows, most
 /// overloaded first: every worker busy and more arriving than a full node
 /// finishes.
 pub fn saturated<W: Borrow<WindowReport>>(windows: &[W]) -> Vec<Saturation> {
+    let mut found: Vec<Saturation> =
+        flat_out(windows).into_iter().filter(|s| s.ratio() >= OVER).collect();
+    found.sort_by(|a, b| b.ratio().total_cmp(&a.ratio()));
+    found
+}
+
+/// Every node whose workers were all busy in one of the last
+/// [`LOOK_BACK`] windows, with its figures over them.
+fn flat_out<W: Borrow<WindowReport>>(windows: &[W]) -> Vec<Saturation> {
     let recent = &windows[windows.len().saturating_sub(LOOK_BACK)..];
     let (Some(first), Some(last)) = (recent.first(), recent.last()) else {
         return Vec::new();
@@ -111,7 +234,7 @@ pub fn saturated<W: Borrow<WindowReport>>(windows: &[W]) -> Vec<Saturation> {
     if span <= 0.0 {
         return Vec::new();
     }
-    let mut found: Vec<Saturation> = (0..last.nodes.len())
+    (0..last.nodes.len())
         .filter_map(|i| {
             let (mut arrivals, mut completed, mut rejected, mut busy) = (0u64, 0u64, 0u64, 0.0);
             for w in recent {
@@ -130,26 +253,21 @@ pub fn saturated<W: Borrow<WindowReport>>(windows: &[W]) -> Vec<Saturation> {
             if !flat_out || served == 0 || busy <= 0.0 {
                 return None;
             }
-            let offered_rps = arrivals as f64 / span;
-            // Completions per second of fully busy workers.
-            let capacity_rps = served as f64 / busy;
-            if offered_rps < capacity_rps * OVER {
-                return None;
-            }
             let growth_span = (last.end_s - first.end_s).max(last.end_s - last.start_s);
             let queue_growth_per_s =
                 (last.nodes[i].mean_queue - first.nodes.get(i)?.mean_queue) / growth_span;
             Some(Saturation {
                 node: i,
-                offered_rps,
-                capacity_rps,
+                offered_rps: arrivals as f64 / span,
+                // Completions per second of fully busy workers.
+                capacity_rps: served as f64 / busy,
                 queue_growth_per_s,
                 shed_share: rejected as f64 / arrivals.max(1) as f64,
+                waiting_on: None,
+                throttled: false,
             })
         })
-        .collect();
-    found.sort_by(|a, b| b.ratio().total_cmp(&a.ratio()));
-    found
+        .collect()
 }
 
 #[cfg(test)]
@@ -221,6 +339,73 @@ mod tests {
         assert_eq!(found.len(), 1, "{found:?}");
         // (1500 + 2400) completions over 0.6 + 1 busy seconds.
         assert!((found[0].capacity_rps - 3900.0 / 1.6).abs() < 1.0, "{found:?}");
+    }
+
+    /// Windows of a chain: `gateway` → `api` → `db`, sync, with each
+    /// node's (utilization, arrivals, completions, queue at window i).
+    fn chain(nodes: [(f64, u64, u64, f64); 3]) -> (Vec<WindowReport>, Outline) {
+        let outline: Outline = serde_json::from_value(serde_json::json!({
+            "nodes": [
+                { "id": "gateway", "kind": "service", "replicas": 1, "position": null, "feeds": null, "params": [],
+                  "calls": [{ "to": "api", "mode": "sync", "weight": 1.0, "params": [] }] },
+                { "id": "api", "kind": "service", "replicas": 1, "position": null, "feeds": null, "params": [],
+                  "calls": [{ "to": "db", "mode": "sync", "weight": 1.0, "params": [] }] },
+                { "id": "db", "kind": "database", "replicas": 1, "position": null, "feeds": null, "params": [], "calls": [] }
+            ],
+            "loads": []
+        }))
+        .expect("an outline");
+        let windows = (0..4)
+            .map(|i| {
+                let mut w = window(i, NodeReport::default(), 400);
+                w.nodes = nodes
+                    .iter()
+                    .map(|&(utilization, arrivals, completed, queue)| NodeReport {
+                        utilization,
+                        arrivals,
+                        completed,
+                        mean_queue: queue * i as f64,
+                        ..NodeReport::default()
+                    })
+                    .collect();
+                w
+            })
+            .collect();
+        (windows, outline)
+    }
+
+    #[test]
+    fn callers_flat_out_on_a_busy_callee_are_blamed_on_the_callee() {
+        // db finishes 407 a second with every worker busy; api and the
+        // gateway hold their workers waiting on it, so db sees only what
+        // they let through (not "saturated" by its own figures) while their
+        // queues grow.
+        let (w, outline) =
+            chain([(1.0, 520, 407, 100.0), (1.0, 456, 407, 50.0), (1.0, 407, 407, 0.0)]);
+        assert_eq!(saturated(&w).len(), 2, "the figures alone blame the callers");
+        let found = saturated_in(&w, &outline);
+        let order: Vec<_> = found.iter().map(|s| (s.node, s.waiting_on, s.throttled)).collect();
+        assert_eq!(order, [(2, None, true), (1, Some(2), false), (0, Some(2), false)]);
+        let names = ["gateway", "api", "db"];
+        let text = status(&found, |i| names[i].to_owned()).expect("a status");
+        assert!(
+            text.starts_with("db is the bottleneck: every worker busy, finishing about 407 req/s; api waits on it, and its queue grows by 50 a second. (1 more flat out.)"),
+            "{text}"
+        );
+        // A callee that keeps up is no cause: the caller is its own.
+        let (w, outline) = chain([(0.5, 10, 10, 0.0), (1.0, 456, 407, 50.0), (0.6, 407, 407, 0.0)]);
+        let found = saturated_in(&w, &outline);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].waiting_on, None);
+        let text = status(&found, |i| names[i].to_owned()).expect("a status");
+        assert!(text.starts_with("api is saturated: 456 req/s offered"), "{text}");
+        assert_eq!(status(&[], |i| names[i].to_owned()), None);
+        assert_eq!(found[0].label(None, 0), "saturated 1.12×");
+        let (w, outline) =
+            chain([(1.0, 520, 407, 100.0), (1.0, 456, 407, 50.0), (1.0, 407, 407, 0.0)]);
+        let found = saturated_in(&w, &outline);
+        assert_eq!(found[0].label(None, 12), "bottleneck · 12 queued");
+        assert_eq!(found[1].label(Some("db"), 3_000), "waiting on db · 3000 queued");
     }
 
     #[test]

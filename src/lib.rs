@@ -10,7 +10,7 @@
 //! pure modules (protocol and its wire encoding, a run and its history of
 //! live changes, share links, the library, chart and compare data, the
 //! sweep job, the inspector's field catalogue, the topology layout, the
-//! dots, the edit history, the workbench's rules,
+//! dots, the edit history, the workbench's rules, a request's waterfall,
 //! human units and saturation) build natively and are tested there;
 //! everything that touches the browser is wasm32-only.
 
@@ -23,6 +23,7 @@ pub mod headline;
 pub mod insight;
 pub mod keep;
 pub mod library;
+pub mod waterfall;
 pub mod workbench;
 pub mod worker;
 

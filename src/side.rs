@@ -361,9 +361,11 @@ pub fn spawn(slot: &SideSlot) {
                 }
                 side.keep();
             }
-            FromWorker::Summary { json } => {
+            FromWorker::Summary { json } | FromWorker::Traces { json, .. } => {
+                let what =
+                    if matches!(report, FromWorker::Summary { .. }) { "summary" } else { "traces" };
                 let name =
-                    format!("{}-summary.json", crate::keep::export::stem(&side.current.good.0));
+                    format!("{}-{what}.json", crate::keep::export::stem(&side.current.good.0));
                 if let Err(message) =
                     crate::browser::download_bytes(&name, "application/json", json.as_bytes())
                 {

@@ -18,15 +18,18 @@ pub enum SideTab {
     Lesson,
     /// The selected component's parameters, and the component list.
     Inspector,
+    /// One request's trace: its waterfall, its path lit on the canvas.
+    Request,
 }
 
 impl SideTab {
-    pub const ALL: [SideTab; 2] = [SideTab::Lesson, SideTab::Inspector];
+    pub const ALL: [SideTab; 3] = [SideTab::Lesson, SideTab::Inspector, SideTab::Request];
 
     pub fn label(self) -> &'static str {
         match self {
             SideTab::Lesson => "Lesson",
             SideTab::Inspector => "Inspector",
+            SideTab::Request => "Request",
         }
     }
 
@@ -35,6 +38,7 @@ impl SideTab {
         match self {
             SideTab::Lesson => "tab-lesson",
             SideTab::Inspector => "tab-inspector",
+            SideTab::Request => "tab-request",
         }
     }
 
@@ -62,14 +66,17 @@ pub enum DashTab {
     Scaling,
     /// Queueing theory beside the simulated values.
     Formulas,
+    /// Where the p99 goes: the latest window's tail split (traces).
+    Tail,
     /// Variant A against B (only while comparing).
     Compare,
 }
 
 impl DashTab {
-    const ORDER: [DashTab; 7] = [
+    const ORDER: [DashTab; 8] = [
         DashTab::Compare,
         DashTab::Nodes,
+        DashTab::Tail,
         DashTab::Queues,
         DashTab::Retries,
         DashTab::Cost,
@@ -85,6 +92,7 @@ impl DashTab {
             DashTab::Cost => "Cost",
             DashTab::Scaling => "Scaling",
             DashTab::Formulas => "Formulas",
+            DashTab::Tail => "p99 split",
             DashTab::Compare => "A vs B",
         }
     }
@@ -98,6 +106,7 @@ impl DashTab {
             DashTab::Cost => "tab-cost",
             DashTab::Scaling => "tab-scaling",
             DashTab::Formulas => "tab-formulas",
+            DashTab::Tail => "tab-tail",
             DashTab::Compare => "tab-compare",
         }
     }

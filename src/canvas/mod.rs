@@ -1,11 +1,13 @@
 //! The topology canvas: its geometry and hit tests (`topology_layout`), the
 //! animated request dots (`dots`), what each gesture means as an edit
-//! (`gestures`), all pure and tested natively, and the component that draws
+//! (`gestures`), a picked request's path (`trace_path`), all pure and
+//! tested natively, and the component that draws
 //! them and tracks the pointer (`topology_canvas`).
 
 pub mod dots;
 pub mod gestures;
 pub mod topology_layout;
+pub mod trace_path;
 
 #[cfg(target_arch = "wasm32")]
 pub mod topology_canvas;

@@ -81,6 +81,9 @@ pub struct Props {
     /// changes: an idle embed costs nothing.
     #[prop_or(true)]
     pub idle_redraw: bool,
+    /// A picked request's path, lit up (`canvas/trace_path`).
+    #[prop_or_default]
+    pub lit: Rc<crate::waterfall::LitPath>,
 }
 
 /// A gesture under way.
@@ -99,6 +102,8 @@ struct Scene {
     snapshot: Option<Rc<Snapshot>>,
     window: Option<Rc<WindowReport>>,
     saturated: Rc<Vec<Saturation>>,
+    /// A picked request's path.
+    lit: Rc<crate::waterfall::LitPath>,
     traffic: Vec<EdgeTraffic>,
     playing: bool,
     selected: Option<Selection>,
@@ -142,6 +147,7 @@ impl Scene {
             snapshot: None,
             window: None,
             saturated: Rc::default(),
+            lit: Rc::default(),
             traffic: Vec::new(),
             playing: false,
             selected: None,
@@ -259,6 +265,7 @@ pub fn topology_canvas(props: &Props) -> Html {
         };
         s.window = props.window.clone();
         s.saturated = props.saturated.clone();
+        s.lit = props.lit.clone();
         if window_changed {
             s.update_traffic();
         }
@@ -585,7 +592,10 @@ fn frame(s: &mut Scene, canvas: &HtmlCanvasElement, ts: f64) {
         canvas.set_width(px_w);
         canvas.set_height(px_h);
     }
-    if std::mem::take(&mut s.refit_if_hidden) && !s.all_in_view(css_w, css_h) {
+    // A window resized or a phone turned: fit again if that hid something
+    // (a view the user zoomed that still shows everything is kept).
+    let resized = s.drawn_size != [css_w, css_h];
+    if (std::mem::take(&mut s.refit_if_hidden) || resized) && !s.all_in_view(css_w, css_h) {
         s.fit_pending = true;
     }
     if std::mem::take(&mut s.fit_pending) {
@@ -898,6 +908,8 @@ fn draw(s: &Scene, ctx: &CanvasRenderingContext2d, dpr: f64, css_w: f64, ts: f64
         ctx.fill();
     }
 
+    crate::canvas::trace_path::draw(ctx, &s.layout, &s.lit);
+
     // Components and loads.
     let pulse = 0.5 + 0.5 * (ts / 180.0).sin();
     let detailed = z >= 0.45;
@@ -949,7 +961,7 @@ fn draw(s: &Scene, ctx: &CanvasRenderingContext2d, dpr: f64, css_w: f64, ts: f64
                     let bucket = ((utilization * 10.0) as usize).min(9);
                     fills[bucket].push((x + 2.0, y + NODE_H - 2.0 - h, NODE_W - 4.0, h));
                 }
-                let saturated = s.saturated.iter().find(|x| x.node == n).map(Saturation::ratio);
+                let saturated = s.saturated.iter().find(|x| x.node == n);
                 let failing = report.is_some_and(|r| {
                     let bad = r.outcomes.error + r.outcomes.timeout + r.rejected;
                     r.arrivals > 0 && bad as f64 > 0.02 * r.arrivals as f64
@@ -1006,16 +1018,9 @@ fn draw(s: &Scene, ctx: &CanvasRenderingContext2d, dpr: f64, css_w: f64, ts: f64
                 }
                 // Under its own queue bar, so it cannot be read as the
                 // warning of the component above.
-                if let Some(ratio) = saturated {
-                    let ratio = crate::format::quantity(ratio);
-                    let text = if queued > 0 {
-                        format!(
-                            "saturated {ratio}× · {} queued",
-                            crate::format::quantity(queued as f64)
-                        )
-                    } else {
-                        format!("saturated {ratio}×")
-                    };
+                if let Some(sat) = saturated {
+                    let callee = sat.waiting_on.and_then(|c| s.outline.nodes.get(c));
+                    let text = sat.label(callee.map(|c| c.id.as_str()), queued);
                     warnings.push((text, [it.pos[0], y + NODE_H + 11.0]));
                 }
             }

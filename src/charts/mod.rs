@@ -1,11 +1,15 @@
-//! The charts: what each one plots (`chart_data`, `compare_data`), pure and
-//! tested natively, and the plotters component that draws a series on a
-//! canvas (`time_chart`, through `chart_backend`).
+//! The charts: what each one plots (`chart_data`, `compare_data`,
+//! `tail_data`), pure and tested natively, and the plotters components that
+//! draw them on a canvas (`time_chart`, a series over time; `tail_chart`,
+//! where the p99 goes; both through `chart_backend`).
 
 pub mod chart_data;
 pub mod compare_data;
+pub mod tail_data;
 
 #[cfg(target_arch = "wasm32")]
 pub mod chart_backend;
+#[cfg(target_arch = "wasm32")]
+pub mod tail_chart;
 #[cfg(target_arch = "wasm32")]
 pub mod time_chart;

@@ -27,6 +27,7 @@ use crate::page::panels::ComponentList;
 use crate::page::shortcuts::{use_history_keys, use_menu_dismissal};
 use crate::page::sweep_panel::SweepPanel;
 use crate::page::tab_bar::TabBar;
+use crate::page::waterfall::RequestPanel;
 use crate::side::{self, Side, SideEvent, SideSlot};
 use crate::workbench::{DashTab, SideTab, SweepForm, View};
 use crate::worker::protocol::{FromWorker, Speed, ToWorker};
@@ -73,6 +74,9 @@ pub fn app() -> Html {
     let share_text = use_state(|| None::<(String, String)>);
     // The embed dialog, while open (`page/embed_dialog`).
     let embed_request = use_state(|| None::<EmbedRequest>);
+    // Requests are traced (the Traces switch), and the one picked.
+    let tracing = use_state(|| true);
+    let picked = use_state(|| None::<Rc<scalesim_engine::trace::Trace>>);
 
     {
         let (side_a, side_b, dispatch) = (side_a.clone(), side_b.clone(), state.dispatcher());
@@ -121,6 +125,18 @@ pub fn app() -> Html {
             }
         }
     };
+    // Each worker traces as the switch says, a respawned one too.
+    {
+        let send = send.clone();
+        use_effect_with((*tracing, state.ready, state_b.ready), move |(on, _, _)| {
+            send(ToWorker::SetTraces { on: *on });
+        });
+    }
+    // Another scenario, or another run of it: the picked request is gone.
+    {
+        let picked = picked.clone();
+        use_effect_with(state.scenario_key, move |_| picked.set(None));
+    }
     // The variant the canvas, the inspector and undo work on.
     let edited_side = {
         let (side_a, side_b, editing_b) = (side_a.clone(), side_b.clone(), editing_b.clone());
@@ -444,10 +460,22 @@ pub fn app() -> Html {
         let editing_b = editing_b.clone();
         Callback::from(move |b: bool| editing_b.set(b))
     };
-    // Judged once a window, for the strip and the canvas alike.
+    // Judged once a window, for the strip and the canvas alike; a caller
+    // flat out on a saturated callee is blamed on the callee.
     let saturated: Rc<Vec<insight::Saturation>> = {
         let windows = edited_state.history.windows.clone();
-        use_memo(edited_state.history.version, move |_| insight::saturated(&windows[..]))
+        let outline = edited_state.outline.clone();
+        use_memo(edited_state.history.version, move |_| {
+            insight::saturated_in(&windows[..], &outline)
+        })
+    };
+    let load_ids: Rc<Vec<String>> =
+        Rc::new(edited_state.outline.loads.iter().map(|l| l.id.clone()).collect());
+    let lit = {
+        let (picked, nodes, loads) = ((*picked).clone(), edited_names.clone(), load_ids.clone());
+        use_memo((picked, nodes, loads), |(picked, nodes, loads)| {
+            picked.as_ref().map(|t| crate::waterfall::lit_path(t, nodes, loads)).unwrap_or_default()
+        })
     };
     let editor = html! {
         <section class="stage" aria-label="Topology and editor">
@@ -464,7 +492,8 @@ pub fn app() -> Html {
                 on_select={on_select.clone()}
                 on_edit={on_edit.clone()}
                 scenario_key={state.scenario_key}
-                saturated={saturated.clone()} />
+                saturated={saturated.clone()}
+                {lit} />
         </section>
     };
     let compare = comparing.then(|| {
@@ -497,6 +526,28 @@ pub fn app() -> Html {
     });
     let lesson = html! {
         <LessonPanel scenario={state.scenario.clone()} diverged={state.edits.can_undo} on_open={open.clone()} />
+    };
+    let on_pick = {
+        let (picked, side_tab) = (picked.clone(), side_tab.clone());
+        Callback::from(move |t: Option<Rc<scalesim_engine::trace::Trace>>| {
+            if t.is_some() {
+                side_tab.set(SideTab::Request);
+            }
+            picked.set(t);
+        })
+    };
+    let on_tracing = {
+        let (tracing, picked) = (tracing.clone(), picked.clone());
+        Callback::from(move |on: bool| {
+            if !on {
+                picked.set(None);
+            }
+            tracing.set(on);
+        })
+    };
+    let request_tab = html! {
+        <RequestPanel picks={edited_state.picks.clone()} picked={(*picked).clone()} {on_pick}
+            nodes={edited_names.clone()} loads={load_ids.clone()} tracing={*tracing} {on_tracing} />
     };
     let inspector_tab = html! {
         <>
@@ -580,12 +631,12 @@ pub fn app() -> Html {
             <aside class="side" aria-label="Lesson and inspector">
                 { side_tabs }
                 <div class="side-body" role="tabpanel" aria-labelledby={side_tab.id()}>
-                    { match *side_tab { SideTab::Lesson => lesson, SideTab::Inspector => inspector_tab } }
+                    { match *side_tab { SideTab::Lesson => lesson, SideTab::Inspector => inspector_tab, SideTab::Request => request_tab } }
                 </div>
             </aside>
             <Dashboard windows={edited_state.windows().clone()} version={edited_state.charted * 2 + u64::from(*editing_b && comparing)} nodes={edited_names}
                 snapshot={edited_state.snapshot.clone()} formulas={edited_state.formulas.clone()}
-                tab={*dash_tab} on_tab={on_dash_tab} {scaling} {compare} />
+                tab={*dash_tab} on_tab={on_dash_tab} {scaling} {compare} tracing={*tracing} />
             if let Some(request) = &*embed_request {
                 <EmbedDialog request={request.clone()} on_close={on_close_embed} />
             }

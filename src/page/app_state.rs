@@ -48,6 +48,9 @@ pub struct AppState {
     pub sweep: Option<Rc<SweepResult>>,
     /// User latency over the last few windows together (the worker's).
     pub rolling: Option<scalesim_engine::LatencyStats>,
+    /// With traces on, the latest window's slowest request and a sampled
+    /// one (the Request tab's picks).
+    pub picks: Rc<Vec<scalesim_engine::trace::Trace>>,
     /// Node states and in-flight sample, as of the last frame.
     pub snapshot: Option<Rc<Snapshot>>,
     /// The history version the charts show.
@@ -144,6 +147,9 @@ impl Reducible for AppState {
                 if frame.rolling.is_some() {
                     next.rolling = frame.rolling;
                 }
+                if !frame.picks.is_empty() {
+                    next.picks = Rc::new(frame.picks);
+                }
                 if let Some(snapshot) = frame.snapshot {
                     next.snapshot = Some(Rc::new(snapshot));
                 }
@@ -196,6 +202,7 @@ impl Reducible for AppState {
                 FromWorker::Summary { .. }
                 | FromWorker::Recorded { .. }
                 | FromWorker::Text { .. }
+                | FromWorker::Traces { .. }
                 | FromWorker::BenchResult { .. }
                 | FromWorker::BenchDone { .. },
             ) => {}

@@ -31,6 +31,13 @@ pub fn library_picker(props: &LibraryPickerProps) -> Html {
         });
             std::iter::once(problem).chain(cure)
         });
+    // A file of the user's own: named first and selected, so the list does
+    // not show the first lesson as if it were playing.
+    let in_library = LESSONS.iter().any(|l| l.file == shown || l.cure == Some(shown));
+    let own = (!in_library).then(|| {
+        html! { <option value="" selected=true disabled=true>{ own_file_label(shown) }</option> }
+    });
+    let options = own.into_iter().chain(options);
     let onchange = props.on_pick.reform(|e: Event| {
         let select: HtmlSelectElement = e.target_unchecked_into();
         select.value()
@@ -40,6 +47,14 @@ pub fn library_picker(props: &LibraryPickerProps) -> Html {
             <span class="visually-hidden">{"Library"}</span>
             <select id="library" aria-label="Scenario library" {onchange}>{ for options }</select>
         </label>
+    }
+}
+
+/// How the library list names a file that is not one of its lessons.
+pub fn own_file_label(file: &str) -> String {
+    match file.trim() {
+        "" => "Your scenario".to_owned(),
+        name => format!("Your file: {name}"),
     }
 }
 

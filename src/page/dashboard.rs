@@ -1,7 +1,7 @@
 //! The dashboard under the stage: the latency and throughput charts always
 //! in view, and a tabbed third panel (per-node utilization with each node's
-//! state, queues, retries, cost when something is priced, the scaling
-//! curve, the formula check, A vs B while comparing). It owns which nodes
+//! state, queues, where the p99 goes, retries, cost when something is
+//! priced, the scaling curve, the formula check, A vs B while comparing). It owns which nodes
 //! the per-node charts show.
 
 use std::rc::Rc;
@@ -11,6 +11,8 @@ use scalesim_engine::{Snapshot, WindowReport};
 use yew::prelude::*;
 
 use crate::charts::chart_data::{self, ChartData};
+use crate::charts::tail_chart::TailChartView;
+use crate::charts::tail_data;
 use crate::charts::time_chart::TimeChart;
 use crate::page::panels::{FormulaTable, NodeChooser, NodeStates};
 use crate::page::tab_bar::TabBar;
@@ -33,6 +35,9 @@ pub struct DashboardProps {
     pub scaling: Html,
     /// The comparison's panel, while comparing.
     pub compare: Option<Html>,
+    /// Requests are traced (the p99 split has data to show).
+    #[prop_or(true)]
+    pub tracing: bool,
 }
 
 /// Which chart of the six, its canvas id, title and y axis.
@@ -68,6 +73,10 @@ pub fn dashboard(props: &DashboardProps) -> Html {
             ]
         })
     };
+    let tail = {
+        let windows = props.windows.clone();
+        use_memo(props.version, move |_| tail_data::latest(&windows[..]).map(Rc::new))
+    };
     let version = props.version;
     let chart = |i: usize| {
         let (id, title, y) = CHARTS[i];
@@ -95,6 +104,9 @@ pub fn dashboard(props: &DashboardProps) -> Html {
         },
         DashTab::Queues => html! { <>{ chooser }{ chart(3) }</> },
         DashTab::Retries => chart(4),
+        DashTab::Tail => {
+            html! { <TailChartView chart={(*tail).clone()} tracing={props.tracing} /> }
+        }
         DashTab::Cost => chart(5),
         DashTab::Formulas => html! {
             <section class="formulas" aria-label="Formula check">

@@ -67,12 +67,10 @@ pub fn figure_strip(props: &FigureStripProps) -> Html {
         w.last().filter(|l| l.end_s > 0.0).map(|l| props.events as f64 / l.end_s);
     let heavy = events_per_sim_s.is_some_and(|r| r >= HEAVY_EVENTS_PER_SIM_S);
     let saturated = &props.saturated;
-    let status = match saturated.first() {
-        Some(s) => {
-            let name = props.names.get(s.node).map_or("a node", String::as_str);
-            let more = saturated.len() - 1;
-            let tail = if more > 0 { format!(" ({more} more saturated.)") } else { String::new() };
-            html! { <p class="status bad" role="status" data-testid="status">{ format!("{}{tail}", s.sentence(name)) }</p> }
+    let name_of = |i: usize| props.names.get(i).cloned().unwrap_or_else(|| "a node".to_owned());
+    let status = match insight::status(saturated, name_of) {
+        Some(sentence) => {
+            html! { <p class="status bad" role="status" data-testid="status">{ sentence }</p> }
         }
         None if w.is_empty() => html! {
             <p class="status muted" role="status" data-testid="status">{"Press Play: requests flow, and the figures and charts fill in."}</p>

@@ -1,7 +1,7 @@
 //! The File menu: open a file from disk, save and reopen named scenarios
-//! (local storage), and export the scenario, its windows, its summary or a
-//! clip of the topology. What it writes is the worker's document as it is
-//! when asked, never a copy that may lag behind.
+//! (local storage), and export the scenario, its windows, its summary, its
+//! traces (OTLP JSON) or a clip of the topology. What it writes is the
+//! worker's document as it is when asked, never a copy that may lag behind.
 
 use std::rc::Rc;
 
@@ -141,6 +141,10 @@ pub fn file_menu(props: &FileMenuProps) -> Html {
         let side = props.side.clone();
         Callback::from(move |_| side.borrow().send(&ToWorker::Summary))
     };
+    let on_export_traces = {
+        let side = props.side.clone();
+        Callback::from(move |_| side.borrow().send(&ToWorker::ExportTraces))
+    };
     let on_record = {
         let (side, notice, on_error) = (props.side.clone(), notice.clone(), props.on_error.clone());
         Callback::from(move |_| {
@@ -172,6 +176,7 @@ pub fn file_menu(props: &FileMenuProps) -> Html {
                     <button id="export-toml" onclick={on_export_toml} title="The scenario as edited, as the CLI reads it">{"TOML"}</button>
                     <button id="export-csv" onclick={on_export_csv} title="Every window's numbers">{"CSV"}</button>
                     <button id="export-summary" onclick={on_export_summary} disabled={!props.ready} title="The run so far, as scalesim run --json prints it">{"Summary JSON"}</button>
+                    <button id="export-traces" onclick={on_export_traces} disabled={!props.ready} title="The requests traced so far (the latest 20 000 spans), as OTLP JSON for Jaeger or Tempo: the file scalesim run --traces writes">{"Traces (OTLP)"}</button>
                     <button id="record" onclick={on_record} title="Five seconds of the animated topology as a WebM clip">{"Clip (5 s)"}</button>
                 </span>
                 if let Some(n) = &*notice {

@@ -162,7 +162,9 @@ async fn open_source(options: &EmbedOptions) -> Result<Opening, String> {
         let start_ns = if options.start_s > 0 { asked_ns } else { v.time_ns };
         let load = options.load.unwrap_or(v.load);
         let replay = ToWorker::Replay { seed: v.seed, load, history: v.history, time_ns: start_ns };
-        return Ok(Opening { file: v.file, toml: v.toml, start: vec![replay], start_ns });
+        // The player shows no traces: its worker does not collect them.
+        let start = vec![ToWorker::SetTraces { on: false }, replay];
+        return Ok(Opening { file: v.file, toml: v.toml, start, start_ns });
     }
     let Some(name) = browser::query("scenario") else {
         return Err("This embed does not say which scenario to play. Open scalesim to choose one from its library.".to_owned());
@@ -178,15 +180,14 @@ async fn open_source(options: &EmbedOptions) -> Result<Opening, String> {
             "The scenario could not be fetched ({e}). Check the connection and reload the page."
         )
     })?;
-    let start = (options.start_s > 0 || options.load.is_some())
-        .then(|| ToWorker::Replay {
-            seed: None,
-            load: options.load.unwrap_or(1.0),
-            history: Vec::new(),
-            time_ns: asked_ns,
-        })
-        .into_iter()
-        .collect();
+    // The player shows no traces: its worker does not collect them.
+    let replay = (options.start_s > 0 || options.load.is_some()).then(|| ToWorker::Replay {
+        seed: None,
+        load: options.load.unwrap_or(1.0),
+        history: Vec::new(),
+        time_ns: asked_ns,
+    });
+    let start = std::iter::once(ToWorker::SetTraces { on: false }).chain(replay).collect();
     Ok(Opening { file: name, toml, start, start_ns: asked_ns })
 }
 

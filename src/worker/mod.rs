@@ -2,12 +2,14 @@
 //! (`protocol`, encoded by `wire`), the worker's loop (`runtime`, with
 //! sweeps run on a pool of workers by `sweep_pool`, or a slice at a time
 //! by `sweep_job`) and the page's handle on it
-//! (`client`). The protocol, its encoding and the sweep job are pure and
+//! (`client`), and the traces a run keeps and sends (`traces`). The
+//! protocol, its encoding, the sweep job and the traces are pure and
 //! tested natively.
 
 pub mod protocol;
 pub mod replay;
 pub mod sweep_job;
+pub mod traces;
 pub mod undo;
 pub mod wire;
 

@@ -12,6 +12,7 @@ use scalesim_engine::edit::Edit;
 use scalesim_engine::formula::FormulaCheck;
 use scalesim_engine::outline::Outline;
 use scalesim_engine::sweep::SweepPoint;
+use scalesim_engine::trace::Trace;
 use scalesim_engine::{LatencyStats, Snapshot, WindowReport};
 
 /// How fast simulated time runs against the wall clock.
@@ -109,6 +110,13 @@ pub enum ToWorker {
     Record,
     /// Ask for the run's summary so far, as `scalesim run --json` prints it.
     Summary,
+    /// Trace requests (or stop): the figures are the same either way;
+    /// with traces, each window reports where its p99 goes and frames
+    /// carry a few requests' traces (`Frame::picks`).
+    SetTraces { on: bool },
+    /// Ask for the traces kept so far as OTLP JSON, answered with
+    /// `Traces` (or an `Error` when there are none).
+    ExportTraces,
     /// Run the engine's benchmark workloads (about `customers` user
     /// requests each), then the long run for memory: the benchmark page.
     Bench { customers: u64 },
@@ -189,6 +197,10 @@ pub enum FromWorker {
     /// time. `complete` is false when the history outgrew its bounds and the
     /// record is the text as edited, from time zero.
     Recorded { run: Option<Variant>, complete: bool },
+    /// The traces kept so far as OTLP JSON (`scalesim run --traces`'
+    /// format), and how many requests and which simulated seconds they
+    /// cover.
+    Traces { json: String, requests: u64, from_s: f64, to_s: f64 },
     /// One benchmark workload's speed in the worker.
     BenchResult { name: String, customers_per_s: f64 },
     /// The benchmark is over: the worker's Wasm memory (bytes) at points of
@@ -222,6 +234,10 @@ pub struct Frame {
     /// (`scalesim_engine::sim::RECENT_WINDOWS`), sent when a window closed
     /// since the last frame; `None` keeps the last one.
     pub rolling: Option<LatencyStats>,
+    /// With traces on, when a window closed since the last frame: the
+    /// latest window's slowest answered request's trace, then one of its
+    /// sampled requests' (at most two; empty keeps the last ones).
+    pub picks: Vec<Trace>,
 }
 
 /// The most in-flight requests a frame carries.
@@ -258,6 +274,7 @@ mod tests {
             }]),
             snapshot: None,
             rolling: Some(LatencyStats { count: 3, p99: 12.5, ..LatencyStats::default() }),
+            picks: Vec::new(),
         });
         assert_eq!(decode::<FromWorker>(&encode(&frame)), Ok(frame));
     }

@@ -157,6 +157,21 @@ impl Run {
         &self.sim
     }
 
+    /// Turns request tracing on or off (the Traces toggle): the run is
+    /// the same either way.
+    pub fn set_traces(&mut self, on: bool) {
+        if on {
+            self.sim.enable_traces(crate::worker::traces::OPTIONS);
+        } else {
+            self.sim.disable_traces();
+        }
+    }
+
+    /// The traces of the windows closed since the last call.
+    pub fn take_traces(&mut self) -> Vec<scalesim_engine::trace::TraceWindow> {
+        self.sim.take_traces()
+    }
+
     /// The scenario file's name.
     pub fn file(&self) -> &str {
         &self.file

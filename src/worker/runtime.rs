@@ -15,6 +15,7 @@ use crate::browser;
 use crate::worker::replay::{Applied, Change, Run};
 use crate::worker::sweep_job::SweepStatus;
 use crate::worker::sweep_pool::Sweep;
+use crate::worker::traces::TraceKeep;
 use crate::worker::undo::Undo;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
@@ -69,6 +70,10 @@ struct Runner {
     /// Counts the document's changes since it was loaded (an edit, undo,
     /// redo, a replayed change), so the page knows how fresh its copy is.
     revision: u64,
+    /// Requests are traced (the page's Traces toggle; on until it says).
+    traces: bool,
+    /// The traces kept for an export of the run so far.
+    kept: TraceKeep,
 }
 
 /// Installs the message handler and the panic reporter, then says `Ready`.
@@ -94,6 +99,8 @@ pub fn start() {
         run_to: None,
         undo: Undo::default(),
         revision: 0,
+        traces: true,
+        kept: TraceKeep::default(),
     }));
     // The tick closure and the runner hold each other: both live as long as
     // the worker does, which is the intent.
@@ -184,6 +191,16 @@ impl Runner {
                 runner.post(&FromWorker::Recorded { run: record.map(|r| r.run), complete });
             }
             ToWorker::Bench { customers } => runner.bench(customers),
+            ToWorker::SetTraces { on } => {
+                runner.traces = on;
+                if let Some(run) = runner.run.as_mut() {
+                    run.set_traces(on);
+                }
+                if !on {
+                    runner.kept.clear();
+                }
+            }
+            ToWorker::ExportTraces => runner.export_traces(),
             ToWorker::Summary => {
                 let json = runner.run.as_ref().map(|run| {
                     serde_json::to_string_pretty(&run.sim().summary()).unwrap_or_default()
@@ -380,6 +397,9 @@ impl Runner {
             outline,
             edited,
         }));
+        let mut run = run;
+        run.set_traces(self.traces);
+        self.kept.clear();
         self.run = Some(run);
         self.unsent.clear();
         self.run_to = None;
@@ -536,6 +556,26 @@ impl Runner {
         }
     }
 
+    /// Sends the kept traces as OTLP JSON, or says why there are none.
+    fn export_traces(&self) {
+        let Some(run) = self.run.as_ref() else { return };
+        let message = match self.kept.span_s() {
+            Some((from_s, to_s)) => FromWorker::Traces {
+                json: self.kept.otlp_json(run.sim().scenario()),
+                requests: self.kept.len() as u64,
+                from_s,
+                to_s,
+            },
+            None if !self.traces => FromWorker::Error {
+                message: "No traces to export: turn Traces on and play a few windows.".to_owned(),
+            },
+            None => FromWorker::Error {
+                message: "No traces to export yet: play until a window closes.".to_owned(),
+            },
+        };
+        self.post(&message);
+    }
+
     fn post_frame(&mut self, mut windows: Vec<WindowReport>) {
         let now_ms = js_sys::Date::now();
         self.frame_at_ms = now_ms;
@@ -543,6 +583,10 @@ impl Runner {
             windows.splice(0..0, std::mem::take(&mut self.unsent));
         }
         let due = !self.playing || now_ms - self.formulas_at_ms >= FORMULA_EVERY_MS;
+        let picks = match self.run.as_mut() {
+            Some(run) if self.traces => self.kept.absorb(run.take_traces()),
+            _ => Vec::new(),
+        };
         if let Some(run) = &self.run {
             let sim = run.sim();
             let formulas = due.then(|| formula::checks_of(sim));
@@ -559,6 +603,7 @@ impl Runner {
                 formulas,
                 snapshot: Some(sim.snapshot(SAMPLE)),
                 rolling,
+                picks,
             }));
         }
     }

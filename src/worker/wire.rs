@@ -21,12 +21,15 @@ use scalesim_engine::formula::FormulaCheck;
 use scalesim_engine::metrics::{
     LatencyStats, LoadReport, NetworkWindow, NodeCounters, NodeReport, RequestCounts, WindowReport,
 };
+use scalesim_engine::outcome::Outcome;
 use scalesim_engine::outcome::OutcomeCounts;
 use scalesim_engine::outline::{Outline, OutlineCall, OutlineLoad, OutlineNode};
 use scalesim_engine::scenario::{Mode, NodeKind};
 use scalesim_engine::sim::{BreakerView, InFlight, NodeState, Snapshot, Stage};
 use scalesim_engine::sweep::{Estimate, SweepPoint};
-use scalesim_engine::trace::{Phase, TailReport, TimeShare, TimeSplit};
+use scalesim_engine::trace::{
+    Phase, Refusal, Span, SpanKind, TailReport, TimeShare, TimeSplit, Trace,
+};
 
 use crate::keep::share_link::Variant;
 use crate::worker::protocol::{Frame, FromWorker, ScenarioInfo, Speed, ToWorker};
@@ -317,6 +320,14 @@ wire_enum!(Stage { 0 => Queued, 1 => Serving, 2 => Calling });
 wire_enum!(BreakerState { 0 => Closed, 1 => Open, 2 => HalfOpen });
 wire_enum!(Speed { 0 => X1, 1 => X10, 2 => X100, 3 => Max });
 wire_enum!(Phase { 0 => Queued, 1 => InService, 2 => WaitingOnCall, 3 => BackingOff });
+wire_enum!(Outcome { 0 => Ok, 1 => Degraded, 2 => Error, 3 => Timeout, 4 => Rejected });
+wire_enum!(Refusal { 0 => Bulkhead, 1 => Breaker, 2 => TenantLimit, 3 => Door });
+wire_enum!(SpanKind {
+    0 => Request { load },
+    1 => Visit { node, replica, service_start_ns, service_end_ns, blocking, copy },
+    2 => Attempt { to, attempt, mode, fanout, timeout_ns, refused },
+    3 => Backoff { next_attempt },
+});
 
 wire_struct! {
     OutcomeCounts { ok, degraded, error, timeout, rejected }
@@ -354,7 +365,11 @@ wire_struct! {
     ScenarioInfo {
         file, name, description, watch, try_this, nodes, seed, sweep_hint, outline, edited,
     }
-    Frame { sim_time_ns, events, playing, load_multiplier, windows, formulas, snapshot, rolling }
+    Frame {
+        sim_time_ns, events, playing, load_multiplier, windows, formulas, snapshot, rolling, picks,
+    }
+    Span { parent, start_ns, end_ns, outcome, abandoned, kind }
+    Trace { id, load, window, outcome, slowest, sampled, truncated, spans }
 }
 
 wire_enum!(Edit {
@@ -400,6 +415,8 @@ wire_enum!(ToWorker {
     14 => Undo { id },
     15 => Redo { id },
     16 => Text,
+    17 => SetTraces { on },
+    18 => ExportTraces,
 });
 
 wire_enum!(FromWorker {
@@ -417,6 +434,7 @@ wire_enum!(FromWorker {
     11 => Recorded { run, complete },
     12 => Stopped { message, overload },
     13 => Text { file, toml, revision },
+    14 => Traces { json, requests, from_s, to_s },
 });
 
 #[cfg(test)]
@@ -456,7 +474,11 @@ error_rate = 0.3
 "#;
         let scenario = Scenario::from_toml("wire.toml", text).unwrap();
         let mut sim = Simulation::new(scenario).unwrap();
+        sim.enable_traces(crate::worker::traces::OPTIONS);
         let windows = sim.advance_by(SimDuration::from_secs(5));
+        // Every kind of span: a retried, timed-out, refused call's trace
+        // among them.
+        let picks: Vec<_> = sim.take_traces().into_iter().flat_map(|w| w.traces).collect();
         FromWorker::Frame(Frame {
             sim_time_ns: sim.now().as_nanos(),
             events: sim.event_count(),
@@ -466,6 +488,7 @@ error_rate = 0.3
             formulas: Some(scalesim_engine::formula::checks_of(&sim)),
             snapshot: Some(sim.snapshot(50)),
             rolling: Some(sim.recent_latency()),
+            picks,
         })
     }
 
@@ -485,6 +508,11 @@ error_rate = 0.3
         assert!(!inner.windows.is_empty());
         assert!(inner.snapshot.as_ref().is_some_and(|s| !s.sample.is_empty()));
         assert!(!inner.snapshot.as_ref().unwrap().breakers.is_empty());
+        assert!(inner.windows.iter().skip(1).all(|w| w.tail.is_some()));
+        let kinds: std::collections::BTreeSet<u8> =
+            inner.picks.iter().flat_map(|t| &t.spans).map(|s| to_bytes(&s.kind)[0]).collect();
+        assert_eq!(kinds.len(), 3, "request, visit and attempt spans: {kinds:?}");
+        assert!(inner.picks.iter().any(|t| t.outcome != Outcome::Ok));
         let bytes = to_bytes(&frame);
         assert_eq!(from_bytes::<FromWorker>(&bytes), Ok(frame));
     }
@@ -525,6 +553,9 @@ error_rate = 0.3
             ToWorker::Undo { id: 3 },
             ToWorker::Redo { id: u64::MAX },
             ToWorker::Text,
+            ToWorker::SetTraces { on: true },
+            ToWorker::SetTraces { on: false },
+            ToWorker::ExportTraces,
         ];
         commands.push(ToWorker::Edit { edit: Edit::Many { edits: edits.clone() }, id: 4 });
         commands.extend(edits.iter().cloned().map(|edit| ToWorker::Edit { edit, id: 5 }));
@@ -557,6 +588,7 @@ error_rate = 0.3
                 can_redo: false,
             },
             FromWorker::Text { file: "f".into(), toml: "t".into(), revision: 3 },
+            FromWorker::Traces { json: "{}".into(), requests: 7, from_s: 0.5, to_s: 9.0 },
             FromWorker::Refused { id: 8, message: "m".into() },
             FromWorker::SweepProgress { done: 1, total: 2 },
             FromWorker::SweepDone {

@@ -27,11 +27,25 @@ pub struct TraceOptions {
     /// Closed windows whose traces are held (oldest dropped first) until
     /// the caller takes them.
     pub keep_windows: u32,
+    /// The most spans held for requests in flight, all together (at most
+    /// [`MAX_SPANS_IN_FLIGHT`]; a caller short of memory, as the browser's
+    /// worker is under overload, holds fewer).
+    #[serde(default = "max_spans_in_flight")]
+    pub max_spans_in_flight: u64,
+}
+
+fn max_spans_in_flight() -> u64 {
+    MAX_SPANS_IN_FLIGHT
 }
 
 impl Default for TraceOptions {
     fn default() -> Self {
-        TraceOptions { slowest: 5, sample: 5, keep_windows: 120 }
+        TraceOptions {
+            slowest: 5,
+            sample: 5,
+            keep_windows: 120,
+            max_spans_in_flight: MAX_SPANS_IN_FLIGHT,
+        }
     }
 }
 
@@ -40,7 +54,7 @@ impl Default for TraceOptions {
 pub const MAX_SPANS_PER_TRACE: usize = 1_000;
 
 /// The most spans held for requests in flight, all together (about 80 bytes
-/// each): past it, requests that start are not traced and traces in flight
+/// each), unless [`TraceOptions::max_spans_in_flight`] says fewer: past it, requests that start are not traced and traces in flight
 /// stop growing (marked `truncated`), so memory stays bounded in an
 /// overloaded run.
 pub const MAX_SPANS_IN_FLIGHT: u64 = 400_000;

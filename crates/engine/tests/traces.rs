@@ -136,7 +136,15 @@ fn every_trace_is_a_tree_in_time() {
     ] {
         let mut s = scenario(file);
         s.scenario.duration = s.scenario.duration.min(SimDuration::from_secs(40));
-        let (_, kept) = run(s, Some(TraceOptions { slowest: 3, sample: 3, keep_windows: 1000 }));
+        let (_, kept) = run(
+            s,
+            Some(TraceOptions {
+                slowest: 3,
+                sample: 3,
+                keep_windows: 1000,
+                ..TraceOptions::default()
+            }),
+        );
         let traces: Vec<&Trace> = kept.iter().flat_map(|w| &w.traces).collect();
         assert!(traces.len() > 20, "{file}: {} traces", traces.len());
         for t in &traces {
@@ -156,7 +164,8 @@ fn roots_are_the_latency_the_figures_count() {
     let mut s = scenario("checkout.toml");
     s.scenario.duration = SimDuration::from_secs(30);
     set::apply(&mut s, "load.shoppers.rate", "150").unwrap();
-    let options = TraceOptions { slowest: 5, sample: 100_000, keep_windows: 1000 };
+    let options =
+        TraceOptions { slowest: 5, sample: 100_000, keep_windows: 1000, ..TraceOptions::default() };
     let (run, kept) = run(s, Some(options));
     assert_eq!(run.windows.len(), kept.len());
     for (w, t) in run.windows.iter().zip(&kept) {
@@ -193,7 +202,15 @@ fn the_slowest_request_of_a_window_is_among_its_traces() {
         let mut s = scenario(file);
         s.scenario.duration = SimDuration::from_secs(30);
         // The slowest three only, no sample: the slowest must be kept.
-        let (run, kept) = run(s, Some(TraceOptions { slowest: 3, sample: 0, keep_windows: 1000 }));
+        let (run, kept) = run(
+            s,
+            Some(TraceOptions {
+                slowest: 3,
+                sample: 0,
+                keep_windows: 1000,
+                ..TraceOptions::default()
+            }),
+        );
         for (w, t) in run.windows.iter().zip(&kept) {
             if w.latency_ms.count == 0 {
                 assert!(t.slowest().is_none());
@@ -253,7 +270,12 @@ fn memory_stays_bounded() {
     let mut s = scenario("station.toml");
     s.scenario.duration = SimDuration::from_secs(400);
     let mut sim = Simulation::new(s).unwrap();
-    sim.enable_traces(TraceOptions { slowest: 5, sample: 5, keep_windows: 20 });
+    sim.enable_traces(TraceOptions {
+        slowest: 5,
+        sample: 5,
+        keep_windows: 20,
+        ..TraceOptions::default()
+    });
     sim.advance_until(SimTime::ZERO + SimDuration::from_secs(400));
     let windows: Vec<&TraceWindow> = sim.traces().collect();
     assert_eq!(windows.len(), 20);
@@ -281,4 +303,58 @@ fn memory_stays_bounded() {
     assert_eq!(a, b);
     let (_, spans) = traced.traces_in_flight();
     assert!(spans <= scalesim_engine::trace::MAX_SPANS_IN_FLIGHT);
+
+    // A caller's own, lower bound (the browser's worker) holds the same way.
+    let mut s = scenario("load-shedding.toml");
+    s.scenario.duration = SimDuration::from_secs(60);
+    let mut capped = Simulation::new(s).unwrap();
+    capped.enable_traces(TraceOptions { max_spans_in_flight: 2_000, ..TraceOptions::default() });
+    let c: Vec<_> = capped
+        .advance_until(end)
+        .into_iter()
+        .map(|mut w| {
+            w.tail = None;
+            w
+        })
+        .collect();
+    assert_eq!(a, c);
+    let (_, spans) = capped.traces_in_flight();
+    assert!(spans <= 2_000 && spans > 1_500, "{spans} spans in flight: the bound is reached");
+}
+
+/// Tracing turned on and off while the run goes (the app's toggle) leaves
+/// the run as it was, and traces collected after it is turned on again
+/// are whole trees (no span of the first collector reaches the second).
+#[test]
+fn toggling_traces_mid_run_changes_nothing() {
+    for file in ["sync-chain.toml", "retry-storm.toml", "fanout-tail-hedged.toml"] {
+        let mut s = scenario(file);
+        s.scenario.duration = s.scenario.duration.min(SimDuration::from_secs(40));
+        let end = SimTime::ZERO + s.scenario.duration;
+        let (plain, _) = run(s.clone(), None);
+        let mut sim = Simulation::new(s).unwrap();
+        let mut windows = Vec::new();
+        let mut kept = Vec::new();
+        let mut step = 0u64;
+        while sim.now() < end && sim.stalled().is_none() {
+            // On for 3 s, off for 2 s, ..., switched mid-window.
+            match step % 5 {
+                0 => sim.enable_traces(TraceOptions::default()),
+                3 => sim.disable_traces(),
+                _ => {}
+            }
+            step += 1;
+            windows
+                .extend(sim.advance_until((sim.now() + SimDuration::from_millis(1_000)).min(end)));
+            kept.extend(sim.take_traces());
+        }
+        let summary = sim.summary();
+        let toggled = without_tails(Run { windows, summary });
+        assert_eq!(toggled, without_tails(plain), "{file}: toggling traces changed the run");
+        let traces: Vec<&Trace> = kept.iter().flat_map(|w| &w.traces).collect();
+        assert!(traces.len() > 20, "{file}: traces kept while on ({})", traces.len());
+        for t in traces {
+            check_tree(t);
+        }
+    }
 }

@@ -129,6 +129,11 @@ impl Tracer {
         }
     }
 
+    /// The most spans held in flight.
+    fn limit(&self) -> u64 {
+        self.options.max_spans_in_flight.min(MAX_SPANS_IN_FLIGHT)
+    }
+
     /// Gives a finished request's lists back for reuse.
     fn recycle(&mut self, mut spans: Vec<Span>, mut extra: Vec<(bool, u32)>) {
         if self.spare.len() < SPARE {
@@ -157,7 +162,7 @@ impl Tracer {
         if !self.is_open(parent) {
             return None;
         }
-        let full = self.held >= MAX_SPANS_IN_FLIGHT;
+        let full = self.held >= self.limit();
         let open = self.open.get_mut(parent.request)?;
         if full || open.spans.len() >= MAX_SPANS_PER_TRACE {
             open.truncated = true;
@@ -336,6 +341,23 @@ impl Simulation {
         }
     }
 
+    /// Turns request tracing off, dropping what was collected; like
+    /// turning it on, this does not change the run. The spans tasks and
+    /// calls carry are cleared, so tracing turned on again later starts
+    /// from requests that start then (no stale span reaches the new
+    /// collector).
+    pub fn disable_traces(&mut self) {
+        if self.traces.take().is_none() {
+            return;
+        }
+        for (_, task) in self.tasks.iter_mut() {
+            task.span = None;
+        }
+        for (_, call) in self.calls.iter_mut() {
+            call.span = None;
+        }
+    }
+
     /// Whether traces are being collected.
     pub fn tracing(&self) -> bool {
         self.traces.is_some()
@@ -366,7 +388,7 @@ impl Simulation {
         let Some(t) = self.traces.as_deref_mut() else { return };
         t.next_id += 1;
         t.ctx = None;
-        if t.held >= MAX_SPANS_IN_FLIGHT {
+        if t.held >= t.limit() {
             return;
         }
         let now = self.now.as_nanos();
