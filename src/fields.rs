@@ -21,6 +21,8 @@ pub enum FieldKind {
     Flag,
     /// A distribution of durations (`{ dist = "exp", mean = "5ms" }`).
     Dist,
+    /// A zone: one the scenario already names, or a new short name.
+    Zone,
 }
 
 /// One parameter.
@@ -100,10 +102,13 @@ const REPLICATION: [Field; 7] = [
     f("skew", "Zipf skew", num(0.0, 3.0, "")),
 ];
 
+/// Where a component or a load is: messages to other zones cross a link.
+const ZONE: Field = f("zone", "Zone", FieldKind::Zone);
+
 /// The fields of a component of `kind`, in the order the inspector shows
 /// them.
 pub fn node_fields(kind: NodeKind) -> Vec<Field> {
-    let mut out = Vec::new();
+    let mut out = vec![ZONE];
     match kind {
         NodeKind::Service | NodeKind::Database => {
             out.push(REPLICAS);
@@ -199,6 +204,7 @@ pub fn load_fields() -> Vec<Field> {
     ];
     out.extend(RETRY);
     out.extend(RATE_LIMIT);
+    out.push(ZONE);
     out
 }
 
@@ -387,6 +393,13 @@ pub fn parse_entry(kind: FieldKind, text: &str) -> Result<String, String> {
             _ => Err("true or false".to_owned()),
         },
         FieldKind::Dist => Ok(text.to_owned()),
+        FieldKind::Zone => {
+            let short = text.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+            if text.is_empty() || !short || text.len() > 64 {
+                return Err("a short name: letters, digits, - and _".to_owned());
+            }
+            Ok(format!("\"{text}\""))
+        }
     }
 }
 
@@ -413,6 +426,12 @@ mod tests {
         assert_eq!(parse_entry(ms(1e4), "2s"), Ok("\"2s\"".to_owned()));
         assert_eq!(parse_entry(ms(1e4), "0.5"), Ok("\"500us\"".to_owned()));
         assert!(parse_entry(ms(1e4), "soon").is_err());
+        assert_eq!(parse_entry(FieldKind::Zone, " us-east "), Ok("\"us-east\"".to_owned()));
+        assert!(parse_entry(FieldKind::Zone, "us east").is_err());
+        assert!(parse_entry(FieldKind::Zone, "eu\"").is_err());
+        // Every component and load can be placed in a zone.
+        assert_eq!(node_fields(NodeKind::Cache)[0].kind, FieldKind::Zone);
+        assert!(load_fields().iter().any(|f| f.kind == FieldKind::Zone));
         assert!(parse_entry(count(1.0, 10.0), "2.5").is_err());
         assert!(parse_entry(count(1.0, 10.0), "0").is_err());
         assert_eq!(parse_entry(count(1.0, 10.0), "4"), Ok("4".to_owned()));

@@ -70,14 +70,20 @@ pub enum DashTab {
     Tail,
     /// Variant A against B (only while comparing).
     Compare,
+    /// Messages lost and the network's share of latency (only with a network).
+    Network,
+    /// Stale reads per replicated database (only with one).
+    Stale,
 }
 
 impl DashTab {
-    const ORDER: [DashTab; 8] = [
+    const ORDER: [DashTab; 10] = [
         DashTab::Compare,
         DashTab::Nodes,
         DashTab::Tail,
         DashTab::Queues,
+        DashTab::Network,
+        DashTab::Stale,
         DashTab::Retries,
         DashTab::Cost,
         DashTab::Scaling,
@@ -94,6 +100,8 @@ impl DashTab {
             DashTab::Formulas => "Formulas",
             DashTab::Tail => "p99 split",
             DashTab::Compare => "A vs B",
+            DashTab::Network => "Network",
+            DashTab::Stale => "Stale reads",
         }
     }
 
@@ -108,17 +116,32 @@ impl DashTab {
             DashTab::Formulas => "tab-formulas",
             DashTab::Tail => "tab-tail",
             DashTab::Compare => "tab-compare",
+            DashTab::Network => "tab-network",
+            DashTab::Stale => "tab-stale",
         }
     }
 
     /// The tabs worth showing: cost only when something is priced, the
     /// comparison only while comparing.
     pub fn visible(priced: bool, comparing: bool) -> Vec<DashTab> {
+        Self::visible_with(priced, comparing, false, false)
+    }
+
+    /// The tabs worth showing, the network's only when the run has a
+    /// network and stale reads only with a replicated database.
+    pub fn visible_with(
+        priced: bool,
+        comparing: bool,
+        network: bool,
+        replicated: bool,
+    ) -> Vec<DashTab> {
         Self::ORDER
             .into_iter()
             .filter(|t| match t {
                 DashTab::Cost => priced,
                 DashTab::Compare => comparing,
+                DashTab::Network => network,
+                DashTab::Stale => replicated,
                 _ => true,
             })
             .collect()
@@ -407,5 +430,9 @@ mod tests {
         assert_eq!(DashTab::Cost.shown(&plain), DashTab::Nodes);
         assert_eq!(DashTab::Compare.shown(&plain), DashTab::Nodes);
         assert_eq!(DashTab::Retries.shown(&plain), DashTab::Retries);
+        assert!(!plain.contains(&DashTab::Network) && !plain.contains(&DashTab::Stale));
+        let networked = DashTab::visible_with(false, false, true, true);
+        assert!(networked.contains(&DashTab::Network) && networked.contains(&DashTab::Stale));
+        assert_eq!(DashTab::Network.shown(&plain), DashTab::Nodes);
     }
 }

@@ -1,6 +1,7 @@
 //! The topology canvas: its geometry and hit tests (`topology_layout`), the
 //! animated request dots (`dots`), what each gesture means as an edit
-//! (`gestures`), a picked request's path (`trace_path`), all pure and
+//! (`gestures`), a picked request's path (`trace_path`), the zones, links,
+//! partitions and stale reads drawn over it (`zones`), all pure and
 //! tested natively, and the component that draws
 //! them and tracks the pointer (`topology_canvas`).
 
@@ -8,6 +9,9 @@ pub mod dots;
 pub mod gestures;
 pub mod topology_layout;
 pub mod trace_path;
+pub mod zones;
 
 #[cfg(target_arch = "wasm32")]
 pub mod topology_canvas;
+#[cfg(target_arch = "wasm32")]
+pub mod zone_drawing;

@@ -29,6 +29,8 @@ use crate::canvas::gestures;
 use crate::canvas::topology_layout::{
     self as tl, EdgeRef, ItemRef, Lane, Layout, NODE_H, NODE_W, PORT_R, Selection,
 };
+use crate::canvas::zone_drawing;
+use crate::canvas::zones;
 use crate::charts::chart_data;
 use crate::insight::Saturation;
 
@@ -81,6 +83,9 @@ pub struct Props {
     /// changes: an idle embed costs nothing.
     #[prop_or(true)]
     pub idle_redraw: bool,
+    /// The pairs of zones partitioned now: their calls are drawn cut.
+    #[prop_or_default]
+    pub partitions: Rc<Vec<[String; 2]>>,
     /// A picked request's path, lit up (`canvas/trace_path`).
     #[prop_or_default]
     pub lit: Rc<crate::waterfall::LitPath>,
@@ -102,6 +107,14 @@ struct Scene {
     snapshot: Option<Rc<Snapshot>>,
     window: Option<Rc<WindowReport>>,
     saturated: Rc<Vec<Saturation>>,
+    partitions: Rc<Vec<[String; 2]>>,
+    /// What the network adds to the picture, worked out on layout:
+    /// whether anything has a zone, whether any database is replicated,
+    /// and the labels of calls across links. Without either, drawing
+    /// costs what it did before zones.
+    zoned: bool,
+    replicated: bool,
+    link_labels: Vec<(usize, String)>,
     /// A picked request's path.
     lit: Rc<crate::waterfall::LitPath>,
     traffic: Vec<EdgeTraffic>,
@@ -147,6 +160,10 @@ impl Scene {
             snapshot: None,
             window: None,
             saturated: Rc::default(),
+            partitions: Rc::default(),
+            zoned: false,
+            replicated: false,
+            link_labels: Vec::new(),
             lit: Rc::default(),
             traffic: Vec::new(),
             playing: false,
@@ -179,6 +196,9 @@ impl Scene {
     /// Lays the outline out again, keeping every known item where it was.
     fn relayout(&mut self) {
         self.layout = tl::layout(&self.outline, &self.remembered);
+        self.zoned = zones::has_zones(&self.outline);
+        self.replicated = self.outline.nodes.iter().any(|n| zones::followers(&n.params).is_some());
+        self.link_labels = zones::link_labels(&self.layout, &self.outline);
         for it in &self.layout.items {
             self.remembered.insert(it.id.clone(), it.pos);
         }
@@ -265,6 +285,7 @@ pub fn topology_canvas(props: &Props) -> Html {
         };
         s.window = props.window.clone();
         s.saturated = props.saturated.clone();
+        s.partitions = props.partitions.clone();
         s.lit = props.lit.clone();
         if window_changed {
             s.update_traffic();
@@ -440,6 +461,7 @@ pub fn topology_canvas(props: &Props) -> Html {
                 role="img"
                 aria-label="Topology: components on the request path above, the background below. Select a component with the list below; arrow keys move it, Delete removes it."
                 onpointerdown={on_down} onpointermove={on_move} onpointerup={on_up} onkeydown={on_key} />
+            <p class="visually-hidden" aria-live="polite">{network_words(&props.outline, &props.partitions)}</p>
             <div class="topology-tools" role="group" aria-label="Zoom">
                 <button onclick={zoom_button(1.2)} aria-label="Zoom in">{"+"}</button>
                 <button onclick={zoom_button(1.0 / 1.2)} aria-label="Zoom out">{"−"}</button>
@@ -447,6 +469,22 @@ pub fn topology_canvas(props: &Props) -> Html {
             </div>
         </div>
     }
+}
+
+/// The zones and the partitions in force, in words for assistive
+/// technology (the canvas draws them).
+fn network_words(outline: &Outline, partitions: &[[String; 2]]) -> String {
+    let names = zones::zone_names(outline);
+    if names.is_empty() {
+        return String::new();
+    }
+    let mut words = format!("Zones: {}.", names.join(", "));
+    for pair in partitions {
+        words.push(' ');
+        words.push_str(&zones::partition_label(pair));
+        words.push('.');
+    }
+    words
 }
 
 /// A component was dropped at its new place: the edit that keeps it there
@@ -674,6 +712,55 @@ fn publish_layout(s: &Scene, canvas: &HtmlCanvasElement) {
     if canvas.get_attribute("data-layout").as_deref() != Some(json.as_str()) {
         let _ = canvas.set_attribute("data-layout", &json);
     }
+    publish_network(s, canvas);
+}
+
+/// The zones' regions on screen, the calls a partition cuts now and the
+/// stale-read badges, as a data attribute (what end-to-end tests check
+/// beside the pixels).
+fn publish_network(s: &Scene, canvas: &HtmlCanvasElement) {
+    if !s.zoned && !s.replicated {
+        if canvas.has_attribute("data-network") {
+            let _ = canvas.remove_attribute("data-network");
+        }
+        return;
+    }
+    let screen = |p: [f64; 2]| [p[0] * s.zoom + s.pan[0], p[1] * s.zoom + s.pan[1]];
+    let regions: Vec<String> = zones::regions(&s.layout, &s.outline)
+        .iter()
+        .map(|r| {
+            let (lo, hi) = (screen(r.lo), screen(r.hi));
+            format!(
+                "{{\"zone\":{:?},\"x\":{:.1},\"y\":{:.1},\"w\":{:.1},\"h\":{:.1}}}",
+                r.zone,
+                lo[0],
+                lo[1],
+                hi[0] - lo[0],
+                hi[1] - lo[1]
+            )
+        })
+        .collect();
+    let cuts: Vec<String> = zones::cut_edges(&s.layout, &s.outline, &s.partitions)
+        .iter()
+        .map(|&i| {
+            let (a, b) = s.layout.segment(&s.layout.edges[i]);
+            let m = screen([(a[0] + b[0]) / 2.0, (a[1] + b[1]) / 2.0]);
+            format!("{{\"x\":{:.1},\"y\":{:.1}}}", m[0], m[1])
+        })
+        .collect();
+    let badges: Vec<String> = zones::badges(&s.layout, &s.outline, s.window.as_deref())
+        .iter()
+        .map(|(i, text, _)| format!("{{\"id\":{:?},\"text\":{:?}}}", s.layout.items[*i].id, text))
+        .collect();
+    let json = format!(
+        "{{\"zones\":[{}],\"cuts\":[{}],\"badges\":[{}]}}",
+        regions.join(","),
+        cuts.join(","),
+        badges.join(",")
+    );
+    if canvas.get_attribute("data-network").as_deref() != Some(json.as_str()) {
+        let _ = canvas.set_attribute("data-network", &json);
+    }
 }
 
 /// A component's stripe colour, by kind.
@@ -787,6 +874,9 @@ fn draw(s: &Scene, ctx: &CanvasRenderingContext2d, dpr: f64, css_w: f64, ts: f64
     ctx.line_to(left + width, s.layout.lane_height);
     ctx.stroke();
     set_dash(ctx, &[]);
+    if s.zoned {
+        zone_drawing::draw_regions(ctx, &zones::regions(&s.layout, &s.outline), z);
+    }
 
     // Everything below is batched: one path per style, one fill or stroke
     // per path. A software canvas pays per call, not per shape.
@@ -910,6 +1000,21 @@ fn draw(s: &Scene, ctx: &CanvasRenderingContext2d, dpr: f64, css_w: f64, ts: f64
 
     crate::canvas::trace_path::draw(ctx, &s.layout, &s.lit);
 
+    // Over the dots, so a call's label and a partition's cut stay legible.
+    if s.zoned {
+        zone_drawing::draw_links(
+            ctx,
+            &s.layout,
+            &s.outline,
+            &s.link_labels,
+            &s.partitions,
+            t.page,
+            z,
+        );
+    }
+    if s.replicated {
+        zone_drawing::draw_followers(ctx, &s.layout, &s.outline, t.box_fill);
+    }
     // Components and loads.
     let pulse = 0.5 + 0.5 * (ts / 180.0).sin();
     let detailed = z >= 0.45;
@@ -1107,6 +1212,10 @@ fn draw(s: &Scene, ctx: &CanvasRenderingContext2d, dpr: f64, css_w: f64, ts: f64
     for (text, at) in &details {
         let _ = ctx.fill_text_with_max_width(text, at[0], at[1], NODE_W - 14.0);
     }
+    if detailed && s.replicated {
+        let badges = zones::badges(&s.layout, &s.outline, s.window.as_deref());
+        zone_drawing::draw_badges(ctx, &s.layout, &badges, z);
+    }
     if !warnings.is_empty() {
         ctx.set_font("600 11px system-ui, sans-serif");
         ctx.set_text_align("center");
@@ -1137,6 +1246,7 @@ fn draw(s: &Scene, ctx: &CanvasRenderingContext2d, dpr: f64, css_w: f64, ts: f64
         set_dash(ctx, &[]);
     }
     draw_lane_names(s, t, ctx, dpr, css_w);
+    zone_drawing::draw_partition_banner(ctx, &s.partitions, css_w);
 }
 
 /// Screen pixels a lane's name takes at the lane's top.

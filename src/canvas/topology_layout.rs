@@ -24,6 +24,15 @@ pub const PORT_R: f64 = 9.0;
 const COLUMN: f64 = 180.0;
 /// Vertical distance between boxes stacked in a lane.
 const ROW: f64 = 84.0;
+/// With zones, wider: room between two zones' regions for each one's
+/// name above its boxes, and for a link's label on a call between them.
+const ZONED_COLUMN: f64 = 240.0;
+const ZONED_ROW: f64 = 116.0;
+
+/// The spacing of laid-out boxes: `(column, row)`.
+fn spacing(outline: &Outline) -> (f64, f64) {
+    if crate::canvas::zones::has_zones(outline) { (ZONED_COLUMN, ZONED_ROW) } else { (COLUMN, ROW) }
+}
 
 /// Which lane a component sits in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -196,13 +205,15 @@ fn callers_of(outline: &Outline) -> Vec<Vec<Caller>> {
 /// them: by the mean height of their callers in earlier columns (the
 /// barycenter rule of layered drawing, so edges between neighbouring
 /// columns rarely cross); nodes with no placed caller keep the file's
-/// order, after the others.
+/// order, after the others. With zones, a zone's nodes come together (in
+/// the order zones are first named), so its region stays one block.
 fn column_order(
     members: &[usize],
     callers: &[Vec<Caller>],
     depths: &[usize],
     node_y: &[Option<f64>],
     load_y: &[f64],
+    zone_rank: &[usize],
 ) -> Vec<usize> {
     let depth = members.first().map_or(0, |&i| depths[i]);
     let mut keyed: Vec<(f64, usize)> = members
@@ -224,8 +235,25 @@ fn column_order(
             (key, i)
         })
         .collect();
-    keyed.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    keyed.sort_by(|a, b| {
+        zone_rank[a.1].cmp(&zone_rank[b.1]).then(a.0.total_cmp(&b.0)).then(a.1.cmp(&b.1))
+    });
     keyed.into_iter().map(|(_, i)| i).collect()
+}
+
+/// Each node's zone as a rank: the order zones are first named (loads,
+/// then nodes), nodes without a zone last; all 0 without zones.
+fn zone_ranks(outline: &Outline) -> Vec<usize> {
+    let names = crate::canvas::zones::zone_names(outline);
+    outline
+        .nodes
+        .iter()
+        .map(|n| {
+            crate::canvas::zones::zone_in(&n.params)
+                .and_then(|z| names.iter().position(|x| x == z))
+                .unwrap_or(names.len())
+        })
+        .collect()
 }
 
 #[derive(Clone, Copy)]
@@ -236,22 +264,28 @@ enum Caller {
 
 /// The first free place right of `at` in `lane` (lane height `h`): the
 /// column one step right, from `at`'s height down, then the next column.
-fn beside(at: [f64; 2], lane: Lane, h: f64, taken: &mut Vec<[f64; 2]>) -> [f64; 2] {
+fn beside(
+    at: [f64; 2],
+    lane: Lane,
+    h: f64,
+    (column, row_h): (f64, f64),
+    taken: &mut Vec<[f64; 2]>,
+) -> [f64; 2] {
     let free = |x: f64, y: f64, taken: &[[f64; 2]]| {
         taken
             .iter()
             .all(|p| (p[0] - x).abs() >= NODE_W || (lane.clamp(p[1], h) - y).abs() >= NODE_H)
     };
     for step in 1..=200 {
-        let x = at[0] + COLUMN * f64::from((step - 1) / 4 + 1);
+        let x = at[0] + column * f64::from((step - 1) / 4 + 1);
         let row = f64::from((step - 1) % 4);
-        let y = lane.clamp(lane.clamp(at[1], h) + row * ROW, h);
+        let y = lane.clamp(lane.clamp(at[1], h) + row * row_h, h);
         if free(x, y, taken) {
             taken.push([x, y]);
             return [x, y];
         }
     }
-    let spot = [at[0] + COLUMN, lane.clamp(at[1], h)];
+    let spot = [at[0] + column, lane.clamp(at[1], h)];
     taken.push(spot);
     spot
 }
@@ -278,9 +312,10 @@ pub fn layout(outline: &Outline, remembered: &HashMap<String, [f64; 2]>) -> Layo
         *column_sizes.entry(*depth).or_default() += n;
     }
     let biggest = column_sizes.values().copied().max().unwrap_or(1) as f64;
-    let min_rows = ((LANE_HEIGHT - 60.0) / ROW).floor();
-    let per_lane = (biggest * COLUMN / ROW).sqrt().ceil().max(min_rows) as usize;
-    let h = 60.0 + per_lane as f64 * ROW;
+    let (column, row_h) = spacing(outline);
+    let min_rows = ((LANE_HEIGHT - 60.0) / row_h).floor();
+    let per_lane = (biggest * column / row_h).sqrt().ceil().max(min_rows) as usize;
+    let h = 60.0 + per_lane as f64 * row_h;
     let deepest = depths.iter().copied().max().unwrap_or(0);
     let mut column_x = Vec::with_capacity(deepest + 1);
     let mut x = 90.0;
@@ -292,7 +327,7 @@ pub fn layout(outline: &Outline, remembered: &HashMap<String, [f64; 2]>) -> Layo
             .max()
             .unwrap_or(1)
             .max(1);
-        x += widest as f64 * COLUMN;
+        x += widest as f64 * column;
     }
     // Places already taken (saved or remembered) are skipped, so a new
     // component never lands on an old one.
@@ -308,8 +343,8 @@ pub fn layout(outline: &Outline, remembered: &HashMap<String, [f64; 2]>) -> Layo
         let k = used.entry((lane, depth)).or_default();
         let row = *k;
         *k += 1;
-        let x = column_x.get(depth).copied().unwrap_or(90.0) + (row / per_lane) as f64 * COLUMN;
-        let y = lane.top(h) + 70.0 + (row % per_lane) as f64 * ROW;
+        let x = column_x.get(depth).copied().unwrap_or(90.0) + (row / per_lane) as f64 * column;
+        let y = lane.top(h) + 70.0 + (row % per_lane) as f64 * row_h;
         let free = taken
             .iter()
             .all(|p| (p[0] - x).abs() >= NODE_W || (lane.clamp(p[1], h) - y).abs() >= NODE_H);
@@ -340,6 +375,7 @@ pub fn layout(outline: &Outline, remembered: &HashMap<String, [f64; 2]>) -> Layo
         .collect();
     let load_y: Vec<f64> = items.iter().map(|it| it.pos[1]).collect();
     let callers = callers_of(outline);
+    let zone_rank = zone_ranks(outline);
     let mut by_depth: std::collections::BTreeMap<usize, Vec<usize>> = Default::default();
     for (i, d) in depths.iter().enumerate() {
         by_depth.entry(*d).or_default().push(i);
@@ -349,7 +385,7 @@ pub fn layout(outline: &Outline, remembered: &HashMap<String, [f64; 2]>) -> Layo
     let drawn = placed.clone();
     for members in by_depth.values() {
         let node_y: Vec<Option<f64>> = placed.iter().map(|p| p.map(|p| p[1])).collect();
-        for i in column_order(members, &callers, &depths, &node_y, &load_y) {
+        for i in column_order(members, &callers, &depths, &node_y, &load_y, &zone_rank) {
             if placed[i].is_some() {
                 continue;
             }
@@ -358,7 +394,7 @@ pub fn layout(outline: &Outline, remembered: &HashMap<String, [f64; 2]>) -> Layo
                 Caller::Load(_) => None,
             });
             let spot = match anchor {
-                Some(at) => beside(at, lanes[i], h, &mut taken),
+                Some(at) => beside(at, lanes[i], h, (column, row_h), &mut taken),
                 None => auto(lanes[i], depths[i], &mut taken),
             };
             placed[i] = Some(spot);

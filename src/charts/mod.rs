@@ -1,10 +1,11 @@
 //! The charts: what each one plots (`chart_data`, `compare_data`,
-//! `tail_data`), pure and tested natively, and the plotters components that
-//! draw them on a canvas (`time_chart`, a series over time; `tail_chart`,
-//! where the p99 goes; both through `chart_backend`).
+//! `tail_data`, `network_chart`), pure and tested natively, and the plotters
+//! components that draw them on a canvas (`time_chart`, a series over time;
+//! `tail_chart`, where the p99 goes; both through `chart_backend`).
 
 pub mod chart_data;
 pub mod compare_data;
+pub mod network_chart;
 pub mod tail_data;
 
 #[cfg(target_arch = "wasm32")]

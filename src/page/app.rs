@@ -493,6 +493,7 @@ pub fn app() -> Html {
                 on_edit={on_edit.clone()}
                 scenario_key={state.scenario_key}
                 saturated={saturated.clone()}
+                partitions={edited_state.partitions.clone()}
                 {lit} />
         </section>
     };

@@ -53,6 +53,8 @@ pub struct AppState {
     pub picks: Rc<Vec<scalesim_engine::trace::Trace>>,
     /// Node states and in-flight sample, as of the last frame.
     pub snapshot: Option<Rc<Snapshot>>,
+    /// The pairs of zones partitioned now, as of the last frame.
+    pub partitions: Rc<Vec<[String; 2]>>,
     /// The history version the charts show.
     pub charted: u64,
     /// When they were last redrawn.
@@ -152,6 +154,9 @@ impl Reducible for AppState {
                 }
                 if let Some(snapshot) = frame.snapshot {
                     next.snapshot = Some(Rc::new(snapshot));
+                }
+                if *next.partitions != frame.partitions {
+                    next.partitions = Rc::new(frame.partitions);
                 }
                 if !frame.windows.is_empty() {
                     let mut windows: Vec<Rc<WindowReport>> = (*next.history.windows).clone();

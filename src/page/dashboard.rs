@@ -1,7 +1,8 @@
 //! The dashboard under the stage: the latency and throughput charts always
 //! in view, and a tabbed third panel (per-node utilization with each node's
-//! state, queues, where the p99 goes, retries, cost when something is
-//! priced, the scaling curve, the formula check, A vs B while comparing). It owns which nodes
+//! state, queues, where the p99 goes, the network and stale reads when the
+//! scenario has them, retries, cost when something is priced, the scaling
+//! curve, the formula check, A vs B while comparing). It owns which nodes
 //! the per-node charts show.
 
 use std::rc::Rc;
@@ -11,6 +12,7 @@ use scalesim_engine::{Snapshot, WindowReport};
 use yew::prelude::*;
 
 use crate::charts::chart_data::{self, ChartData};
+use crate::charts::network_chart;
 use crate::charts::tail_chart::TailChartView;
 use crate::charts::tail_data;
 use crate::charts::time_chart::TimeChart;
@@ -40,14 +42,16 @@ pub struct DashboardProps {
     pub tracing: bool,
 }
 
-/// Which chart of the six, its canvas id, title and y axis.
-const CHARTS: [(&str, &str, &str); 6] = [
+/// Which chart of the eight, its canvas id, title and y axis.
+const CHARTS: [(&str, &str, &str); 8] = [
     ("latency-chart", "User latency per window", "latency (ms)"),
     ("throughput-chart", "Answers per second by outcome", "requests/s"),
     ("utilization-chart", "Utilization per node", "busy workers (%)"),
     ("queue-chart", "Queue length per node", "requests waiting"),
     ("retries-chart", "Retries and amplification", "per second / visits per request"),
     ("cost-chart", "Cost per million requests", "cost / 10⁶ requests"),
+    ("network-chart", "Network: messages lost, latency share", "share (%)"),
+    ("stale-chart", "Stale reads per replicated database", "stale reads (%)"),
 ];
 
 /// The dashboard.
@@ -61,8 +65,10 @@ pub fn dashboard(props: &DashboardProps) -> Html {
         shown.iter().filter_map(|&i| props.nodes.get(i).map(|n| (i, n.clone()))).collect();
     let data = {
         let windows = props.windows.clone();
+        let ids = props.nodes.clone();
         use_memo((props.version, shown_nodes), move |(_, nodes)| {
             let w = &windows[..];
+            let databases = network_chart::replicated(w, &ids);
             [
                 Rc::new(chart_data::latency(w)),
                 Rc::new(chart_data::throughput(w)),
@@ -70,6 +76,8 @@ pub fn dashboard(props: &DashboardProps) -> Html {
                 Rc::new(chart_data::queue(w, nodes)),
                 Rc::new(chart_data::retries(w)),
                 Rc::new(chart_data::cost(w)),
+                Rc::new(network_chart::network(w)),
+                Rc::new(network_chart::staleness(w, &databases)),
             ]
         })
     };
@@ -90,7 +98,9 @@ pub fn dashboard(props: &DashboardProps) -> Html {
     };
     let chooser = html! { <NodeChooser names={props.nodes.clone()} shown={shown.clone()} on_change={on_choose} /> };
     let priced = props.windows.iter().any(|w| w.cost_per_million > 0.0);
-    let tabs = DashTab::visible(priced, props.compare.is_some());
+    let network = network_chart::has_network(&props.windows[..]);
+    let replicated = !data[7].series.is_empty();
+    let tabs = DashTab::visible_with(priced, props.compare.is_some(), network, replicated);
     let current = props.tab.shown(&tabs);
     let body = match current {
         DashTab::Nodes => html! {
@@ -108,6 +118,8 @@ pub fn dashboard(props: &DashboardProps) -> Html {
             html! { <TailChartView chart={(*tail).clone()} tracing={props.tracing} /> }
         }
         DashTab::Cost => chart(5),
+        DashTab::Network => chart(6),
+        DashTab::Stale => chart(7),
         DashTab::Formulas => html! {
             <section class="formulas" aria-label="Formula check">
                 <FormulaTable formulas={props.formulas.clone()} />

@@ -32,6 +32,13 @@ pub struct Props {
 pub fn inspector(props: &Props) -> Html {
     // A message for what the user typed, before anything is sent.
     let local_error = use_state(|| None::<(String, String)>);
+    // The zone picker's "new zone…" chosen: a name entry shows, until
+    // another selection.
+    let new_zone = use_state(|| false);
+    {
+        let new_zone = new_zone.clone();
+        use_effect_with(props.selected.clone(), move |_| new_zone.set(false));
+    }
     let Some(selected) = props.selected.clone() else {
         return html! {
             <aside class="inspector" aria-label="Inspector">
@@ -232,6 +239,14 @@ pub fn inspector(props: &Props) -> Html {
             _ => current.clone(),
         };
         let control = match field.kind {
+            FieldKind::Zone => zone_picker(
+                &input_id,
+                &path,
+                current.as_deref(),
+                &crate::canvas::zones::zone_names(outline),
+                &setter,
+                &new_zone,
+            ),
             FieldKind::Choice(options) => {
                 let (setter, path) = (setter.clone(), path.clone());
                 let onchange = Callback::from(move |e: Event| {
@@ -366,6 +381,59 @@ pub fn inspector(props: &Props) -> Html {
 }
 
 /// A distribution: its shape, then that shape's parameters.
+/// The zone picker: none, each zone the scenario names, or a new one
+/// (then a name entry). Choosing sets `zone` as a text edit, as every
+/// field does.
+fn zone_picker(
+    input_id: &str,
+    path: &str,
+    current: Option<&str>,
+    zones: &[String],
+    setter: &(impl Fn(String, FieldKind, String) + Clone + 'static),
+    new_zone: &UseStateHandle<bool>,
+) -> Html {
+    // Not a zone name (names are letters, digits, - and _).
+    const NEW: &str = "+new";
+    let onchange = {
+        let (setter, path, new_zone) = (setter.clone(), path.to_owned(), new_zone.clone());
+        Callback::from(move |e: Event| {
+            let select: HtmlSelectElement = e.target_unchecked_into();
+            let value = select.value();
+            if value == NEW {
+                new_zone.set(true);
+            } else {
+                new_zone.set(false);
+                setter(path.clone(), FieldKind::Zone, value);
+            }
+        })
+    };
+    let on_name = {
+        let (setter, path, new_zone) = (setter.clone(), path.to_owned(), new_zone.clone());
+        Callback::from(move |text: String| {
+            if !text.trim().is_empty() {
+                new_zone.set(false);
+                setter(path.clone(), FieldKind::Zone, text);
+            }
+        })
+    };
+    html! {
+        <>
+            // Keyed by what it shows, so it is drawn afresh when that
+            // changes (a select keeps the user's last pick otherwise, as
+            // after a refused new zone).
+            <select key={format!("{current:?}/{}", **new_zone)} id={input_id.to_owned()} {onchange}>
+                <option value="" selected={current.is_none() && !**new_zone}>{"(none)"}</option>
+                { for zones.iter().map(|z| html! { <option value={z.clone()} selected={current == Some(z.as_str()) && !**new_zone}>{ z.clone() }</option> }) }
+                <option value={NEW} selected={**new_zone}>{"new zone…"}</option>
+            </select>
+            if **new_zone {
+                <DraftInput class="zone-name" id={format!("{input_id}-new")} value="" placeholder="name, e.g. ap"
+                    on_commit={on_name} invalid={false} />
+            }
+        </>
+    }
+}
+
 fn dist_row(
     field: &Field,
     path: &str,

@@ -45,6 +45,8 @@ struct PlayerState {
     charted: u64,
     charted_at_ms: f64,
     snapshot: Option<Rc<Snapshot>>,
+    /// The pairs of zones partitioned now.
+    partitions: Rc<Vec<[String; 2]>>,
     scenario: Option<ScenarioInfo>,
     outline: Rc<Outline>,
     /// How many times a scenario has loaded (the start commands go after
@@ -96,6 +98,9 @@ impl PlayerState {
                 self.load_multiplier = frame.load_multiplier;
                 if let Some(snapshot) = frame.snapshot {
                     self.snapshot = Some(Rc::new(snapshot));
+                }
+                if *self.partitions != frame.partitions {
+                    self.partitions = Rc::new(frame.partitions);
                 }
                 self.add_windows(frame.windows, frame.playing);
             }
@@ -381,6 +386,7 @@ fn body(state: &PlayerState, show: Show, figure: Figure) -> Html {
                 on_edit={Callback::noop()}
                 editable={false}
                 idle_redraw={false}
+                partitions={state.partitions.clone()}
                 scenario_key={state.loads} />
         }
     });

@@ -238,6 +238,9 @@ pub struct Frame {
     /// latest window's slowest answered request's trace, then one of its
     /// sampled requests' (at most two; empty keeps the last ones).
     pub picks: Vec<Trace>,
+    /// The pairs of zones partitioned now (a `partition` fault in force),
+    /// for the canvas to draw the cut while it lasts.
+    pub partitions: Vec<[String; 2]>,
 }
 
 /// The most in-flight requests a frame carries.
@@ -275,6 +278,7 @@ mod tests {
             snapshot: None,
             rolling: Some(LatencyStats { count: 3, p99: 12.5, ..LatencyStats::default() }),
             picks: Vec::new(),
+            partitions: vec![["eu".to_owned(), "us".to_owned()]],
         });
         assert_eq!(decode::<FromWorker>(&encode(&frame)), Ok(frame));
     }

@@ -604,6 +604,7 @@ impl Runner {
                 snapshot: Some(sim.snapshot(SAMPLE)),
                 rolling,
                 picks,
+                partitions: sim.partitions_now(),
             }));
         }
     }

@@ -23,7 +23,7 @@ use scalesim_engine::metrics::{
 };
 use scalesim_engine::outcome::Outcome;
 use scalesim_engine::outcome::OutcomeCounts;
-use scalesim_engine::outline::{Outline, OutlineCall, OutlineLoad, OutlineNode};
+use scalesim_engine::outline::{Outline, OutlineCall, OutlineLink, OutlineLoad, OutlineNode};
 use scalesim_engine::scenario::{Mode, NodeKind};
 use scalesim_engine::sim::{BreakerView, InFlight, NodeState, Snapshot, Stage};
 use scalesim_engine::sweep::{Estimate, SweepPoint};
@@ -261,13 +261,13 @@ impl<A: Wire, B: Wire> Wire for (A, B) {
     }
 }
 
-impl Wire for [f64; 2] {
+impl<T: Wire> Wire for [T; 2] {
     fn put(&self, out: &mut Vec<u8>) {
         self[0].put(out);
         self[1].put(out);
     }
     fn take(r: &mut Reader<'_>) -> Result<Self, WireError> {
-        Ok([f64::take(r)?, f64::take(r)?])
+        Ok([T::take(r)?, T::take(r)?])
     }
 }
 
@@ -356,7 +356,8 @@ wire_struct! {
     OutlineNode { id, kind, replicas, position, calls, feeds, params }
     OutlineCall { to, mode, weight, params }
     OutlineLoad { id, target, position, params }
-    Outline { nodes, loads }
+    OutlineLink { between, latency_ms, loss }
+    Outline { nodes, loads, links }
     Estimate { mean, ci95 }
     SweepPoint {
         value, offered_rps, goodput_rps, p99_ms, error_share, cost_per_million, knee, slo_met,
@@ -367,6 +368,7 @@ wire_struct! {
     }
     Frame {
         sim_time_ns, events, playing, load_multiplier, windows, formulas, snapshot, rolling, picks,
+        partitions,
     }
     Span { parent, start_ns, end_ns, outcome, abandoned, kind }
     Trace { id, load, window, outcome, slowest, sampled, truncated, spans }
@@ -489,6 +491,7 @@ error_rate = 0.3
             snapshot: Some(sim.snapshot(50)),
             rolling: Some(sim.recent_latency()),
             picks,
+            partitions: vec![["eu".to_owned(), "us".to_owned()]],
         })
     }
 
@@ -520,7 +523,7 @@ error_rate = 0.3
     #[test]
     fn every_variant_round_trips() {
         let outline =
-            scalesim_engine::outline::of_text(include_str!("../../scenarios/checkout.toml"))
+            scalesim_engine::outline::of_text(include_str!("../../scenarios/partition.toml"))
                 .unwrap();
         let edits = vec![
             Edit::Set { path: "api.workers".into(), value: "4".into() },

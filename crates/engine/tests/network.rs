@@ -299,3 +299,23 @@ replication = {{ followers = 3, mode = "sync", acks = {k}, lag = {{ dist = "exp"
         );
     }
 }
+
+/// The partitions in force are known while they last, and only then (the
+/// app draws them from this).
+#[test]
+fn partitions_now_lists_the_cut_zones_while_the_fault_lasts() {
+    use scalesim_engine::time::SimTime;
+    let text = two_zones("us", LINK_40MS, r#"timeout = "200ms""#, 40).replace(
+        "[[node]]\nid = \"db\"",
+        "[[fault]]\nat = \"20s\"\nduration = \"10s\"\neffect = { partition = [\"us\", \"eu\"] }\n\n[[node]]\nid = \"db\"",
+    );
+    let scenario = Scenario::from_toml("test.toml", &text).unwrap_or_else(|e| panic!("{e}"));
+    let mut sim = Simulation::new(scenario).unwrap_or_else(|e| panic!("{e}"));
+    let mut at = |s: u64| {
+        sim.advance_until(SimTime::from_nanos(s * 1_000_000_000));
+        sim.partitions_now()
+    };
+    assert!(at(19).is_empty());
+    assert_eq!(at(21), vec![["eu".to_owned(), "us".to_owned()]]);
+    assert!(at(31).is_empty());
+}

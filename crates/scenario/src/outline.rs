@@ -20,6 +20,21 @@ use crate::scenario::{Mode, NodeKind};
 pub struct Outline {
     pub nodes: Vec<OutlineNode>,
     pub loads: Vec<OutlineLoad>,
+    /// The network's links between zones (`[[network.link]]`), for the
+    /// canvas's labels on calls that cross zones.
+    #[serde(default)]
+    pub links: Vec<OutlineLink>,
+}
+
+/// A link between two zones: what a message across it pays.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OutlineLink {
+    /// The two zones, as written.
+    pub between: [String; 2],
+    /// Mean one-way latency, milliseconds.
+    pub latency_ms: f64,
+    /// Share of messages lost each way (0–1).
+    pub loss: f64,
 }
 
 /// A component.
@@ -125,7 +140,17 @@ pub fn outline(scenario: &Scenario, text: &str) -> Result<Outline, String> {
                 .map_or_else(Vec::new, |t| flatten(t, &["id", "target", "position"])),
         })
         .collect();
-    Ok(Outline { nodes, loads })
+    let links = scenario
+        .network
+        .iter()
+        .flat_map(|n| &n.links)
+        .map(|l| OutlineLink {
+            between: l.between.clone(),
+            latency_ms: l.latency.mean().as_nanos() as f64 / 1e6,
+            loss: l.loss,
+        })
+        .collect();
+    Ok(Outline { nodes, loads, links })
 }
 
 /// The outline of a scenario file's text, read and validated first.
@@ -194,6 +219,7 @@ latency = { dist = "const", value = "5ms" }
 "#;
         let o = of_text(text).unwrap_or_default();
         assert_eq!(o.loads[0].position, Some([5.0, 6.0]));
+        assert!(o.links.is_empty());
         assert_eq!(o.loads[0].params, vec![("rate".to_owned(), "10".to_owned())]);
         let api = &o.nodes[0];
         assert_eq!((api.replicas, api.kind), (3, NodeKind::Service));

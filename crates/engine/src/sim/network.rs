@@ -252,6 +252,20 @@ impl Simulation {
         }
     }
 
+    /// The pairs of zones partitioned now (each in name order), for
+    /// drawing a partition while it lasts. Empty without a network.
+    pub fn partitions_now(&self) -> Vec<[String; 2]> {
+        let (Some(net), Some(model)) = (self.net.as_ref(), self.model.network.as_ref()) else {
+            return Vec::new();
+        };
+        net.partitioned
+            .iter()
+            .zip(&model.routes)
+            .filter(|(p, _)| **p > 0)
+            .map(|(_, r)| r.between.clone())
+            .collect()
+    }
+
     /// Why an edit of zones, links or replication cannot be applied live:
     /// the routes messages take, or which databases are replicated, changed.
     pub(super) fn network_restart_needed(&self, scenario: &Scenario) -> Option<String> {
