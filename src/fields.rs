@@ -15,6 +15,8 @@ pub enum FieldKind {
     Ratio,
     /// A duration, entered in milliseconds, up to `max_ms`.
     Duration { max_ms: f64 },
+    /// A size, entered in megabytes (10⁶ bytes), up to `max_mb`.
+    Size { max_mb: f64 },
     /// One of these words.
     Choice(&'static [&'static str]),
     /// On or off.
@@ -68,6 +70,14 @@ const COORDINATION: [Field; 3] = [
     f("coordination.contention", "Contention σ", FieldKind::Ratio),
     f("coordination.coherency", "Coherency κ", num(0.0, 0.1, "")),
     f("coordination.scope", "Coordination among", FieldKind::Choice(&["replicas", "concurrency"])),
+];
+const MEMORY: [Field; 6] = [
+    f("memory.per_request", "Memory per request", FieldKind::Size { max_mb: 10_000.0 }),
+    f("memory.base", "Memory at rest", FieldKind::Size { max_mb: 100_000.0 }),
+    f("memory.limit", "Memory limit (out of memory)", FieldKind::Size { max_mb: 1_000_000.0 }),
+    f("memory.gc_from", "GC slows service past (share of limit)", FieldKind::Ratio),
+    f("memory.gc_slowdown", "GC slowdown at the limit", num(1.0, 20.0, "×")),
+    f("memory.restart", "Restart after out of memory", ms(600_000.0)),
 ];
 const AUTOSCALE: [Field; 5] = [
     f("autoscale.min", "Autoscale min replicas", count(1.0, 200.0)),
@@ -132,6 +142,7 @@ pub fn node_fields(kind: NodeKind) -> Vec<Field> {
             out.push(f("error_rate", "Error rate", FieldKind::Ratio));
             out.extend(RATE_LIMIT);
             out.extend(COORDINATION);
+            out.extend(MEMORY);
             out.extend(AUTOSCALE);
             if kind == NodeKind::Database {
                 out.extend(REPLICATION);
@@ -237,6 +248,10 @@ pub fn default_of(key: &str) -> Option<&'static str> {
         "autoscale.target_utilization" => "0.7",
         "autoscale.interval" => "15000",
         "autoscale.provision_delay" => "60000",
+        "memory.base" => "0",
+        "memory.gc_from" => "0.7",
+        "memory.gc_slowdown" => "2",
+        "memory.restart" => "10000",
         _ => return None,
     })
 }
@@ -296,6 +311,12 @@ pub fn duration_ms(text: &str) -> Option<f64> {
     scalesim_engine::SimDuration::parse(text.trim()).ok().map(|d| d.as_millis_f64())
 }
 
+/// A size as the file writes it (`"512MB"`), in megabytes.
+pub fn size_mb(text: &str) -> Option<f64> {
+    let text = text.trim().trim_matches('"');
+    scalesim_engine::memory::ByteSize::parse(text).ok().map(|s| s.as_f64() / 1e6)
+}
+
 /// Where a value sits on its slider, 0..=1000. Wide ranges use a log scale
 /// so that 1, 10 and 10 000 are all reachable.
 pub fn slider_position(kind: FieldKind, value: f64) -> f64 {
@@ -331,6 +352,7 @@ fn range(kind: FieldKind) -> (f64, f64, bool) {
         }
         FieldKind::Ratio => (0.0, 1.0, false),
         FieldKind::Duration { max_ms } => (0.0, max_ms, true),
+        FieldKind::Size { max_mb } => (0.0, max_mb, true),
         _ => (0.0, 1.0, false),
     }
 }
@@ -382,6 +404,19 @@ pub fn parse_entry(kind: FieldKind, text: &str) -> Result<String, String> {
             }
             Ok(format!("\"{}\"", duration_text(ms)))
         }
+        FieldKind::Size { .. } => {
+            let mb = match text.parse::<f64>() {
+                Ok(v) => v,
+                Err(_) => size_mb(text).ok_or_else(|| {
+                    format!("`{text}` is not a size: megabytes, or e.g. 512MB, 1GB")
+                })?,
+            };
+            if !(mb.is_finite() && mb >= 0.0) {
+                return Err("a size of zero or more".to_owned());
+            }
+            let bytes = scalesim_engine::memory::ByteSize::from_bytes((mb * 1e6).round() as u64);
+            Ok(format!("\"{bytes}\""))
+        }
         FieldKind::Choice(options) => {
             if !options.is_empty() && !options.contains(&text) {
                 return Err(format!("one of {}", options.join(", ")));
@@ -406,6 +441,19 @@ pub fn parse_entry(kind: FieldKind, text: &str) -> Result<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sizes_are_entered_in_megabytes_or_with_a_unit() {
+        let kind = FieldKind::Size { max_mb: 10_000.0 };
+        assert_eq!(parse_entry(kind, "512"), Ok("\"512MB\"".to_owned()));
+        assert_eq!(parse_entry(kind, "1GB"), Ok("\"1GB\"".to_owned()));
+        assert_eq!(parse_entry(kind, "2.5"), Ok("\"2500KB\"".to_owned()));
+        assert!(parse_entry(kind, "lots").unwrap_err().contains("not a size"));
+        assert_eq!(size_mb("\"1GB\""), Some(1000.0));
+        let fields = node_fields(NodeKind::Service);
+        assert!(fields.iter().any(|f| f.key == "memory.limit"));
+        assert!(!node_fields(NodeKind::Cache).iter().any(|f| f.key.starts_with("memory.")));
+    }
 
     #[test]
     fn sliders_round_trip_and_reach_both_ends() {

@@ -26,6 +26,7 @@ use yew::prelude::*;
 
 use crate::canvas::dots::{DotOutcome, DotPool, EdgeTraffic};
 use crate::canvas::gestures;
+use crate::canvas::memory_gauge::{self, Flashes};
 use crate::canvas::topology_layout::{
     self as tl, EdgeRef, ItemRef, Lane, Layout, NODE_H, NODE_W, PORT_R, Selection,
 };
@@ -149,6 +150,8 @@ struct Scene {
     asleep: bool,
     /// The loop's frame callback, to wake it with.
     waker: Option<js_sys::Function>,
+    /// When replicas were last killed for running out of memory.
+    flashes: Flashes,
 }
 
 impl Scene {
@@ -188,6 +191,7 @@ impl Scene {
             idle_redraw: props.idle_redraw,
             asleep: false,
             waker: None,
+            flashes: Flashes::default(),
         };
         scene.relayout();
         scene
@@ -265,6 +269,7 @@ pub fn topology_canvas(props: &Props) -> Html {
             let mut s = touch(&scene);
             if s.key != *key {
                 s.key = *key;
+                s.flashes.clear();
                 s.remembered.clear();
                 s.fit_pending = true;
             }
@@ -278,6 +283,14 @@ pub fn topology_canvas(props: &Props) -> Html {
     {
         let mut s = touch(&scene);
         s.snapshot = props.snapshot.clone();
+        let now_ms = web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now());
+        if let Some(snapshot) = props.snapshot.as_deref() {
+            for (node, state) in snapshot.nodes.iter().enumerate() {
+                if let Some(memory) = &state.memory {
+                    s.flashes.observe(node, memory.restarts, now_ms);
+                }
+            }
+        }
         let window_changed = match (&s.window, &props.window) {
             (Some(a), Some(b)) => !Rc::ptr_eq(a, b),
             (None, None) => false,
@@ -1031,6 +1044,7 @@ fn draw(s: &Scene, ctx: &CanvasRenderingContext2d, dpr: f64, css_w: f64, ts: f64
     let mut queue_bars = Vec::new();
     let mut queue_fills: [Vec<(f64, f64, f64)>; 2] = Default::default();
     let mut ports = Vec::new();
+    let mut gauges = Vec::new();
     for (i, it) in s.layout.items.iter().enumerate() {
         let (x, y) = (it.pos[0] - NODE_W / 2.0, it.pos[1] - NODE_H / 2.0);
         if !visible(it.pos[0]) {
@@ -1058,6 +1072,9 @@ fn draw(s: &Scene, ctx: &CanvasRenderingContext2d, dpr: f64, css_w: f64, ts: f64
             ItemRef::Node(n) => {
                 let node = &s.outline.nodes[n];
                 let state = s.snapshot.as_ref().and_then(|x| x.nodes.get(n));
+                if let Some(memory) = state.and_then(|st| st.memory.as_ref()) {
+                    gauges.push((n, memory, [x, y, NODE_W, NODE_H]));
+                }
                 let report = s.window.as_ref().and_then(|w| w.nodes.get(n));
                 let utilization = report.map_or(0.0, |r| r.utilization);
                 boxes.push((x, y));
@@ -1225,6 +1242,7 @@ fn draw(s: &Scene, ctx: &CanvasRenderingContext2d, dpr: f64, css_w: f64, ts: f64
             let _ = ctx.fill_text(text, at[0], at[1]);
         }
     }
+    memory_gauge::draw(ctx, &gauges, &s.flashes, ts);
     if !queue_labels.is_empty() {
         ctx.set_font("10px system-ui, sans-serif");
         ctx.set_text_align("right");

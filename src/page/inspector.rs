@@ -236,6 +236,7 @@ pub fn inspector(props: &Props) -> Html {
         let current = value_of(field.key);
         let shown = match field.kind {
             FieldKind::Duration { .. } => current.as_deref().and_then(fields::duration_ms).map(|v| format!("{v}")),
+            FieldKind::Size { .. } => current.as_deref().and_then(fields::size_mb).map(|v| format!("{v}")),
             _ => current.clone(),
         };
         let control = match field.kind {
@@ -287,6 +288,7 @@ pub fn inspector(props: &Props) -> Html {
                 };
                 let unit = match kind {
                     FieldKind::Duration { .. } => "ms",
+                    FieldKind::Size { .. } => "MB",
                     FieldKind::Number { unit, .. } => unit,
                     _ => "",
                 };

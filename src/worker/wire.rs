@@ -19,13 +19,14 @@ use scalesim_engine::coordination::UslFit;
 use scalesim_engine::edit::Edit;
 use scalesim_engine::formula::FormulaCheck;
 use scalesim_engine::metrics::{
-    LatencyStats, LoadReport, NetworkWindow, NodeCounters, NodeReport, RequestCounts, WindowReport,
+    LatencyStats, LoadReport, MemoryReport, NetworkWindow, NodeCounters, NodeReport, RequestCounts,
+    WindowReport,
 };
 use scalesim_engine::outcome::Outcome;
 use scalesim_engine::outcome::OutcomeCounts;
 use scalesim_engine::outline::{Outline, OutlineCall, OutlineLink, OutlineLoad, OutlineNode};
 use scalesim_engine::scenario::{Mode, NodeKind};
-use scalesim_engine::sim::{BreakerView, InFlight, NodeState, Snapshot, Stage};
+use scalesim_engine::sim::{BreakerView, InFlight, MemoryState, NodeState, Snapshot, Stage};
 use scalesim_engine::sweep::{Estimate, SweepPoint};
 use scalesim_engine::trace::{
     Phase, Refusal, Span, SpanKind, TailReport, TimeShare, TimeSplit, Trace,
@@ -338,8 +339,9 @@ wire_struct! {
     NodeReport {
         arrivals, completed, rejected, outcomes, utilization, mean_queue, max_queue,
         mean_wait_ms, replicas, max_replicas, latency_ms, calls, retries, cost, counters,
-        hit_ratio, reads, stale_reads, stale_read_share, staleness_ms,
+        hit_ratio, reads, stale_reads, stale_read_share, staleness_ms, memory,
     }
+    MemoryReport { restarts, mean_mb, peak_mb, slowed_s }
     NetworkWindow { messages, lost, latency_share, partitioned }
     WindowReport {
         index, start_s, end_s, requests, latency_ms, throughput_rps, amplification,
@@ -348,7 +350,8 @@ wire_struct! {
     TailReport { tail, median }
     TimeSplit { requests, latency_ms, shares }
     TimeShare { component, kind, phase, ms }
-    NodeState { busy, capacity, queued, in_flight, replicas }
+    NodeState { busy, capacity, queued, in_flight, replicas, memory }
+    MemoryState { limit_mb, gc_mb, used_mb, restarting, restarts }
     InFlight { node, load, stage, age_ms }
     BreakerView { node, call, state, trips }
     Snapshot { sim_time_s, events, nodes, sample, breakers }

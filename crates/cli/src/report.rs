@@ -89,6 +89,13 @@ pub fn human(scenario: &Scenario, run: &Run, with_windows: bool) -> String {
                 });
                 notes.push(format!("{stale} of {reads} reads stale ({:.2}%){age}", share * 100.0));
             }
+            if let Some(m) = n.memory {
+                let mean = m.mean_mb.map_or("–".to_owned(), |v| format!("{v:.0}"));
+                notes.push(format!(
+                    "memory {mean} MB mean, {:.0} MB peak, {} restarts, {:.1} s slowed by GC",
+                    m.peak_mb, m.restarts, m.slowed_s
+                ));
+            }
             if !notes.is_empty() {
                 let _ = writeln!(out, "  {:<16} {}", "", notes.join(", "));
             }

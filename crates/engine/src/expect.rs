@@ -84,6 +84,9 @@ pub fn measure(spec: &ExpectSpec, summary: &Summary) -> Option<f64> {
             Metric::CostPerMillion => Some(s.cost_per_million),
             Metric::StaleReadShare => n.stale_read_share.filter(|_| n.reads > Some(0)),
             Metric::StaleReads => n.stale_reads.map(|r| r as f64),
+            Metric::Restarts => n.memory.map(|m| m.restarts as f64),
+            Metric::MemoryPeak => n.memory.map(|m| m.peak_mb),
+            Metric::GcSlowed => n.memory.map(|m| m.slowed_s),
             Metric::LostMessages | Metric::NetworkShare => None,
         };
     }

@@ -365,6 +365,26 @@ pub struct NodeReport {
     /// reads (the oldest one missed).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub staleness_ms: Option<LatencyStats>,
+    /// Nodes with a memory model: restarts, memory in use, time slowed by
+    /// garbage collection. Absent (no memory model) otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub memory: Option<MemoryReport>,
+}
+
+/// A node's memory over a span (a window, or the run after warm-up).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct MemoryReport {
+    /// Replicas killed for running out of memory (each then restarts).
+    pub restarts: u64,
+    /// A replica's memory in use, time-weighted over the span and averaged
+    /// over the node's replicas (a restarting replica holds none), in MB
+    /// (10⁶ bytes). `null` over a span with no replica time.
+    pub mean_mb: Option<f64>,
+    /// The most any one replica held at once, in MB.
+    pub peak_mb: f64,
+    /// Replica-seconds spent past `gc_from` of the limit (service slowed
+    /// by garbage collection), all replicas together.
+    pub slowed_s: f64,
 }
 
 /// Counters of the mechanisms only some nodes have (0 elsewhere):

@@ -67,6 +67,8 @@ pub struct NodeModel {
     pub rate_limit: Option<crate::rate_limit::RateLimitSpec>,
     pub cost: Option<crate::cost::CostSpec>,
     pub coordination: Option<crate::coordination::CoordinationSpec>,
+    /// Each replica's memory model, if the node has one.
+    pub memory: Option<crate::memory::MemorySpec>,
     pub autoscale: Option<crate::autoscale::AutoscaleSpec>,
     pub broker: Option<BrokerModel>,
     pub cache: Option<CacheModel>,
@@ -357,6 +359,7 @@ fn compile_node(
         rate_limit: n.rate_limit.clone(),
         cost: n.cost.clone(),
         coordination: n.coordination.clone(),
+        memory: n.memory.clone(),
         autoscale: n.autoscale.clone(),
         broker,
         cache,

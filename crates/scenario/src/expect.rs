@@ -115,6 +115,12 @@ pub enum Metric {
     LostMessages,
     /// The network's share of the time users waited (0–1).
     NetworkShare,
+    /// Replicas restarted after running out of memory.
+    Restarts,
+    /// The most memory one replica held, in MB.
+    MemoryPeak,
+    /// Replica-seconds a node's service was slowed by garbage collection.
+    GcSlowed,
 }
 
 /// Which latency figure.
@@ -129,7 +135,7 @@ pub enum LatencyField {
 }
 
 /// Every metric name, for messages and suggestions.
-pub const METRICS: [&str; 29] = [
+pub const METRICS: [&str; 32] = [
     "mean",
     "p50",
     "p90",
@@ -159,6 +165,9 @@ pub const METRICS: [&str; 29] = [
     "stale_reads",
     "lost_messages",
     "network_share",
+    "restarts",
+    "memory_peak",
+    "gc_slowed",
 ];
 
 impl Metric {
@@ -195,6 +204,9 @@ impl Metric {
             "stale_reads" => Metric::StaleReads,
             "lost_messages" => Metric::LostMessages,
             "network_share" => Metric::NetworkShare,
+            "restarts" => Metric::Restarts,
+            "memory_peak" => Metric::MemoryPeak,
+            "gc_slowed" => Metric::GcSlowed,
             _ => return None,
         })
     }
@@ -215,6 +227,9 @@ impl Metric {
                 | Metric::DeadLettered
                 | Metric::StaleReadShare
                 | Metric::StaleReads
+                | Metric::Restarts
+                | Metric::MemoryPeak
+                | Metric::GcSlowed
         )
     }
 
@@ -246,6 +261,8 @@ impl Metric {
             m if m.is_duration() => "ms",
             Metric::Throughput => "req/s",
             Metric::CostPerMillion => "per million requests",
+            Metric::MemoryPeak => "MB",
+            Metric::GcSlowed => "s",
             _ => "",
         }
     }
@@ -253,7 +270,7 @@ impl Metric {
 
 /// What each metric measures, in the order of [`METRICS`]: for `--help`,
 /// the reference and the JSON Schema.
-pub const METRIC_MEANINGS: [(&str, &str); 29] = [
+pub const METRIC_MEANINGS: [(&str, &str); 32] = [
     ("mean", "mean latency of answered (ok or degraded) user requests; a duration"),
     ("p50", "median latency of answered user requests; a duration"),
     ("p90", "90th percentile latency of answered user requests; a duration"),
@@ -297,6 +314,15 @@ pub const METRIC_MEANINGS: [(&str, &str); 29] = [
     (
         "network_share",
         "share (0-1) of the time users waited that their messages spent on the network",
+    ),
+    (
+        "restarts",
+        "node only: replicas killed for running out of memory (each restarts); needs `memory`",
+    ),
+    ("memory_peak", "node only: the most memory one replica held, in MB; needs `memory`"),
+    (
+        "gc_slowed",
+        "node only: replica-seconds spent past `gc_from` of the memory limit (service slowed by garbage collection); needs `memory`",
     ),
 ];
 

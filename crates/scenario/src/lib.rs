@@ -20,6 +20,7 @@ mod document;
 pub mod edit;
 pub mod expect;
 pub mod limits;
+pub mod memory;
 pub mod network;
 pub mod outcome;
 pub mod outline;

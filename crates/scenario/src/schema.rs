@@ -120,7 +120,7 @@ impl JsonSchema for SimDuration {
 
 /// The tables of a file in reading order: a heading (the TOML path) and
 /// the schema's name of its type.
-const TABLES: [(&str, &str); 25] = [
+const TABLES: [(&str, &str); 26] = [
     ("`[scenario]`", "Meta"),
     ("`[[load]]`", "LoadSpec"),
     ("`[[load]]` `burst`", "BurstSpec"),
@@ -138,6 +138,7 @@ const TABLES: [(&str, &str); 25] = [
     ("`[[node]]` `cost`", "CostSpec"),
     ("`[[node]]` `coordination`", "CoordinationSpec"),
     ("`[[node]]` `autoscale`", "AutoscaleSpec"),
+    ("`[[node]]` `memory`", "MemorySpec"),
     ("`[[node]]` `replication` (of a database)", "ReplicationSpec"),
     ("`[network]`", "NetworkSpec"),
     ("`[[network.link]]`", "LinkSpec"),
@@ -298,6 +299,8 @@ fn type_of(p: &serde_json::Value, defs: &serde_json::Value) -> String {
         let name = r.rsplit('/').next().unwrap_or(r);
         return match name {
             "Duration" => "duration".to_owned(),
+            "Size" => "size".to_owned(),
+            "LeakRate" => "size per time".to_owned(),
             "Distribution" => "distribution".to_owned(),
             "Bound" => "number, or duration for a time metric".to_owned(),
             n if VALUE_TYPES.contains(&n) => {
@@ -375,6 +378,12 @@ fn values(defs: &serde_json::Value) -> String {
         "| duration | {} |\n",
         cell(&defs["Duration"]["description"].as_str().map(one_line).unwrap_or_default())
     );
+    for (name, what) in [("Size", "size"), ("LeakRate", "size per time")] {
+        out += &format!(
+            "| {what} | {} |\n",
+            cell(&defs[name]["description"].as_str().map(one_line).unwrap_or_default())
+        );
+    }
     for name in VALUE_TYPES {
         let listed = choices(&defs[name]);
         if listed.is_empty() {
@@ -476,7 +485,9 @@ mod tests {
         let schema = scenario_schema();
         for name in schema.as_value()["$defs"].as_object().unwrap().keys() {
             assert!(
-                TABLES.iter().any(|(_, t)| t == name) || VALUE_TYPES.contains(&name.as_str()),
+                TABLES.iter().any(|(_, t)| t == name)
+                    || VALUE_TYPES.contains(&name.as_str())
+                    || ["Size", "LeakRate"].contains(&name.as_str()),
                 "`{name}` is in the schema but not in the reference"
             );
         }

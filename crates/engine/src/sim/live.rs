@@ -16,6 +16,24 @@ pub struct NodeState {
     /// Visits at the node, in any stage.
     pub in_flight: u64,
     pub replicas: u32,
+    /// Nodes with a memory model: each replica's memory now.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub memory: Option<MemoryState>,
+}
+
+/// A node's memory now, for a gauge on each replica.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct MemoryState {
+    /// The limit, in MB (10⁶ bytes).
+    pub limit_mb: f64,
+    /// Where garbage collection starts to slow service, in MB.
+    pub gc_mb: f64,
+    /// Each replica's memory in use, in MB (0 while it restarts).
+    pub used_mb: Vec<f64>,
+    /// Which replicas are restarting after running out of memory.
+    pub restarting: Vec<bool>,
+    /// Replicas killed since the run started.
+    pub restarts: u64,
 }
 
 /// One in-flight visit, for animating dots.
@@ -70,6 +88,11 @@ impl Simulation {
                 queued: rt.queued,
                 in_flight: rt.in_flight,
                 replicas: rt.active,
+                memory: m
+                    .memory
+                    .as_ref()
+                    .zip(rt.memory.as_deref())
+                    .map(|(spec, mem)| mem.state(spec, rt.replicas.len(), self.now)),
             })
             .collect();
         let step = (self.tasks.len() / sample.max(1)).max(1);
@@ -140,6 +163,18 @@ impl Simulation {
         }
         if let Some(reason) = self.network_restart_needed(scenario) {
             return Some(reason);
+        }
+        let memory_toggled = self
+            .scenario
+            .nodes
+            .iter()
+            .zip(&scenario.nodes)
+            .find(|(a, b)| a.memory.is_some() != b.memory.is_some());
+        if let Some((_, node)) = memory_toggled {
+            return Some(format!(
+                "adding or removing `{}`'s memory model needs a restart",
+                node.id
+            ));
         }
         self.scenario.nodes.iter().zip(&scenario.nodes).find(|(a, b)| a.kind != b.kind).map(
             |(old, new)| {

@@ -35,6 +35,7 @@ mod cache;
 mod calls;
 mod live;
 mod loads;
+mod memory;
 mod network;
 mod overload;
 mod replication;
@@ -45,7 +46,7 @@ mod windows;
 
 use crate::time::{SimDuration, SimTime};
 use crate::wait_queue::WaitQueue;
-pub use live::{BreakerView, InFlight, NodeState, Snapshot};
+pub use live::{BreakerView, InFlight, MemoryState, NodeState, Snapshot};
 pub use overload::{NodeGrowth, Overload};
 pub use windows::RECENT_WINDOWS;
 use windows::{LoadTally, NodeClosed, NodeTally};
@@ -84,6 +85,13 @@ enum Event {
     ReplicasReady { node: u32, epoch: u32, count: u32 },
     /// A message crossed the network (`sim/network`).
     Packet { packet: Key },
+    /// A replica reached its memory limit: it is killed now (`sim/memory`).
+    OutOfMemory { node: u32, replica: u32 },
+    /// A replica's leak may have filled its memory (stale generations are
+    /// ignored).
+    MemoryTimer { node: u32, replica: u32, generation: u32 },
+    /// A replica killed for running out of memory is back.
+    Restarted { node: u32, replica: u32 },
 }
 
 // The event heap moves events on every push and pop: keep them small.
@@ -229,6 +237,8 @@ struct NodeRuntime {
     broker: Option<broker::BrokerState>,
     /// A cache's contents and fills in flight.
     cache: Option<cache::CacheState>,
+    /// Each replica's memory, if the node has a memory model.
+    memory: Option<Box<memory::NodeMemory>>,
     /// The node's `rate_limit`, if it has one.
     limiter: Option<TokenBucket>,
     /// What active faults do to the node now.
@@ -252,6 +262,8 @@ struct FaultState {
     replicas: Option<u32>,
     /// A cache stores nothing while a flush fault lasts.
     flush: bool,
+    /// Bytes a second each replica leaks (`sim/memory`).
+    leak: f64,
 }
 
 #[derive(Clone, Debug)]
@@ -394,6 +406,9 @@ impl Simulation {
                 scaler: n.autoscale.as_ref().map(|_| scaling::Scaler::new(0, SimTime::ZERO, 0)),
                 broker: n.broker.as_ref().map(|_| broker::BrokerState::default()),
                 cache: n.cache.as_ref().map(cache::CacheState::new),
+                memory: n.memory.as_ref().map(|m| {
+                    Box::new(memory::NodeMemory::new(m, n.replicas as usize, SimTime::ZERO))
+                }),
                 limiter: n.rate_limit.as_ref().map(TokenBucket::new),
                 fault: FaultState::default(),
                 window: NodeTally::default(),
@@ -665,6 +680,15 @@ impl Simulation {
                 self.replicas_ready(node as usize, epoch, count)
             }
             Event::Packet { packet } => self.packet_arrived(packet),
+            Event::OutOfMemory { node, replica } => {
+                self.out_of_memory(node as usize, replica as usize)
+            }
+            Event::MemoryTimer { node, replica, generation } => {
+                self.memory_timer(node as usize, replica as usize, generation)
+            }
+            Event::Restarted { node, replica } => {
+                self.memory_restarted(node as usize, replica as usize)
+            }
             Event::AttemptRejected { call, attempt } => {
                 if self.calls.get(call).is_some_and(|c| c.attempt == attempt) {
                     self.attempt_failed(call, Outcome::Rejected, false);

@@ -49,10 +49,40 @@ impl Simulation {
             Behaviour::Remote | Behaviour::Cache | Behaviour::Broker => 0,
             Behaviour::Queueing => {
                 let replicas = &rt.replicas[..active];
-                let outstanding = |i: usize| replicas[i].outstanding;
-                balancer::pick(model.balancer, active, outstanding, &mut rt.cursor, &mut rt.rng)
+                match rt.memory.as_deref() {
+                    None => {
+                        let outstanding = |i: usize| replicas[i].outstanding;
+                        balancer::pick(
+                            model.balancer,
+                            active,
+                            outstanding,
+                            &mut rt.cursor,
+                            &mut rt.rng,
+                        )
+                    }
+                    // A restarting replica looks infinitely loaded to the
+                    // balancers that weigh load; round robin and random
+                    // send to it anyway.
+                    Some(memory) => {
+                        let outstanding = |i: usize| {
+                            if memory.down(i) { u32::MAX } else { replicas[i].outstanding }
+                        };
+                        balancer::pick(
+                            model.balancer,
+                            active,
+                            outstanding,
+                            &mut rt.cursor,
+                            &mut rt.rng,
+                        )
+                    }
+                }
             }
         };
+        if rt.memory.as_deref().is_some_and(|m| m.down(replica)) {
+            // The replica is restarting after running out of memory.
+            self.answer_at_door(node, reply, Outcome::Error, via);
+            return None;
+        }
         if model.behaviour == Behaviour::Queueing {
             let r = &rt.replicas[replica];
             let full = r.busy >= model.workers
@@ -98,6 +128,11 @@ impl Simulation {
             }
             Behaviour::Queueing => {
                 rt.replicas[replica].outstanding += 1;
+                if rt.memory.is_some() {
+                    self.memory_changed(node, replica);
+                }
+                let model = &self.model.nodes[node];
+                let rt = &mut self.nodes[node];
                 if free {
                     self.begin_service(node, replica, task, work, SimDuration::ZERO);
                 } else {
@@ -163,9 +198,14 @@ impl Simulation {
             state.outage |= e.outage.unwrap_or(false);
             state.replicas = e.replicas.or(state.replicas);
             state.flush |= e.flush.unwrap_or(false);
+            state.leak += e.leak.map_or(0.0, |l| l.bytes_per_sec());
         }
         let flush_starts = active && self.scenario.faults[index].effect.flush == Some(true);
+        let leak = state.leak;
         self.nodes[node].fault = state;
+        if self.nodes[node].memory.is_some() {
+            self.memory_leak_changed(node, leak);
+        }
         if flush_starts {
             self.flush_cache(node);
         }
@@ -202,6 +242,8 @@ impl Simulation {
                 work * c.factor(n)
             }
         };
+        let work =
+            if model.memory.is_some() { work * self.gc_slowdown(node, replica) } else { work };
         let service = if work == 1.0 {
             service
         } else {
@@ -423,8 +465,14 @@ impl Simulation {
             Behaviour::Queueing => {
                 let replica = task.replica as usize;
                 rt.replicas[replica].outstanding -= 1;
-                if replica >= rt.active as usize && rt.replicas[replica].outstanding == 0 {
+                let drained =
+                    replica >= rt.active as usize && rt.replicas[replica].outstanding == 0;
+                let memory = rt.memory.is_some();
+                if drained {
                     self.update_provisioned(node);
+                }
+                if memory {
+                    self.memory_changed(node, replica);
                 }
             }
         }

@@ -123,6 +123,7 @@ impl NodeClosed {
             stale_reads: None,
             stale_read_share: None,
             staleness_ms: None,
+            memory: None,
         }
     }
 }
@@ -180,6 +181,7 @@ impl Simulation {
                 .map(|(i, n)| {
                     let mut report = n.report();
                     self.replication_summary(i, &mut report);
+                    self.memory_summary(i, &mut report);
                     (self.model.nodes[i].id.clone(), report)
                 })
                 .collect(),
@@ -240,6 +242,7 @@ impl Simulation {
             let closed = self.node_window_closed(i, &mut tally);
             let mut report = closed.report();
             self.replication_window(i, &mut report);
+            self.memory_window(i, &mut report, counted);
             nodes.push(report);
             if counted {
                 self.node_run[i].merge(&closed);

@@ -558,6 +558,15 @@ pub(crate) fn explain_type_error(path: &str, written: &str, message: &str) -> St
             "{name} is a distribution, e.g. {{ dist = \"exp\", mean = \"8ms\" }}, not {written}"
         );
     }
+    if message.starts_with("is a size") || message.starts_with("is a rate of growth") {
+        return format!("{name} {message}");
+    }
+    if message.contains("expected a size with its unit") {
+        return format!("{name} is a size with its unit, e.g. \"2MB\" or \"1GB\", not {written}");
+    }
+    if message.contains("expected a size per unit of time") {
+        return format!("{name} is a rate of growth, e.g. \"10MB/min\", not {written}");
+    }
     if message.starts_with("is a duration") {
         return format!("{name} {message}");
     }
@@ -643,6 +652,7 @@ enum Shape {
     FaultEffect,
     Cost,
     Coordination,
+    Memory,
     Autoscale,
     Network,
     Link,
@@ -675,6 +685,7 @@ impl Shape {
             Shape::FaultEffect => fields_of::<super::FaultEffect>(),
             Shape::Cost => fields_of::<crate::cost::CostSpec>(),
             Shape::Coordination => fields_of::<crate::coordination::CoordinationSpec>(),
+            Shape::Memory => fields_of::<crate::memory::MemorySpec>(),
             Shape::Autoscale => fields_of::<crate::autoscale::AutoscaleSpec>(),
             Shape::Network => fields_of::<crate::network::NetworkSpec>(),
             Shape::Link => fields_of::<crate::network::LinkSpec>(),
@@ -712,6 +723,7 @@ impl Shape {
             (Shape::Fault, "effect") => Shape::FaultEffect,
             (Shape::Node, "cost") => Shape::Cost,
             (Shape::Node, "coordination") => Shape::Coordination,
+            (Shape::Node, "memory") => Shape::Memory,
             (Shape::Node, "autoscale") => Shape::Autoscale,
             _ => Shape::Free,
         }
@@ -985,6 +997,7 @@ mod tests {
             Shape::FaultEffect => "FaultEffect",
             Shape::Cost => "CostSpec",
             Shape::Coordination => "CoordinationSpec",
+            Shape::Memory => "MemorySpec",
             Shape::Autoscale => "AutoscaleSpec",
             Shape::Network => "NetworkSpec",
             Shape::Link => "LinkSpec",

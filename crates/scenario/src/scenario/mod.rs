@@ -391,6 +391,11 @@ pub struct NodeSpec {
     /// concurrency.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coordination: Option<crate::coordination::CoordinationSpec>,
+    /// Services and databases: each replica's memory (what a request
+    /// holds, the limit, the garbage collector's slowdown, the restart
+    /// after running out). No memory model when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub memory: Option<crate::memory::MemorySpec>,
     /// Databases: followers that apply the leader's writes after a lag,
     /// and where reads are served (stale reads follow).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -644,7 +649,7 @@ pub struct FaultSpec {
     /// affects zones).
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub target: String,
-    /// What goes wrong (latency_add, error_rate, outage, replicas, flush).
+    /// What goes wrong (latency_add, error_rate, outage, replicas, flush, partition, leak).
     pub effect: FaultEffect,
 }
 
@@ -671,6 +676,11 @@ pub struct FaultEffect {
     /// Every message between these two zones is lost while the fault lasts.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub partition: Option<[String; 2]>,
+    /// Each replica of the target (which needs `memory`) leaks this much
+    /// memory while the fault lasts, e.g. "10MB/min"; what leaked is held
+    /// until the replica restarts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub leak: Option<crate::memory::LeakRate>,
 }
 
 pub use crate::expect::ExpectSpec;

@@ -548,8 +548,8 @@ fn check_fault(
     if *e == super::FaultEffect::default() {
         p.push(
             key("effect"),
-            "a fault needs an effect: latency_add, error_rate, outage, replicas, flush or \
-             partition",
+            "a fault needs an effect: latency_add, error_rate, outage, replicas, flush, \
+             partition or leak",
         );
     }
     if let Some(rate) = e.error_rate {
@@ -566,6 +566,21 @@ fn check_fault(
             );
         } else if r > n.replicas {
             p.push(key("effect.replicas"), format!("at most the node's {} replicas", n.replicas));
+        }
+    }
+    if let Some(leak) = e.leak {
+        if target.is_some_and(|n| n.memory.is_none()) {
+            p.push(
+                key("effect.leak"),
+                format!(
+                    "a leak grows a replica's memory: give `{}` a `memory = {{ per_request, \
+                     limit }}`",
+                    fault.target
+                ),
+            );
+        }
+        if leak.amount.bytes() == 0 {
+            p.push(key("effect.leak"), "a leak of 0 leaks nothing; leave it out");
         }
     }
     if e.flush == Some(true)
@@ -770,6 +785,26 @@ fn check_node(
         }
         if let Err(message) = c.check() {
             p.push(key("coordination"), message);
+        }
+    }
+    if let Some(m) = &node.memory {
+        if !matches!(node.kind, NodeKind::Service | NodeKind::Database) {
+            p.push(
+                key("memory"),
+                format!(
+                    "`memory` applies to services and databases (their replicas hold requests), \
+                     not to a {}",
+                    kind_name(node.kind)
+                ),
+            );
+        } else if node.replication.is_some() {
+            p.push(
+                key("memory"),
+                "`memory` is not modelled on a replicated database; leave out one of the two",
+            );
+        }
+        for (name, message) in m.problems() {
+            p.push(key(&format!("memory.{name}")), message);
         }
     }
     if let Some(a) = &node.autoscale {
