@@ -27,19 +27,35 @@ pub fn duration_ms(ms: f64) -> String {
     }
 }
 
+/// The simulated clock: "35.5 s"; past two days in days, "56.0 days" (a
+/// scenario in hours and days reads at a glance).
+pub fn clock(seconds: f64) -> String {
+    const DAY_S: f64 = 86_400.0;
+    if seconds > 2.0 * DAY_S {
+        format!("{:.1} days", seconds / DAY_S)
+    } else {
+        format!("{seconds:.1} s")
+    }
+}
+
 /// A latency that may be absent (no answered request).
 pub fn maybe_duration_ms(ms: Option<f64>) -> String {
     ms.map_or_else(|| ABSENT.to_owned(), duration_ms)
 }
 
 /// A plain quantity with a k/M/G suffix: "0.5", "12", "950", "1.48k",
-/// "12.3k", "1.2M".
+/// "12.3k", "1.2M"; under 0.01 in plain decimals, three significant
+/// figures ("0.0000757"), so a small figure never reads as 0.
 pub fn quantity(v: f64) -> String {
     if !v.is_finite() {
         return ABSENT.to_owned();
     }
     let a = v.abs();
     let sign = if v < 0.0 { "-" } else { "" };
+    if a > 0.0 && a < 0.01 {
+        let decimals = (2.0 - a.log10().floor()).min(20.0) as usize;
+        return format!("{sign}{}", trim(format!("{a:.decimals$}")));
+    }
     let (scaled, suffix) = if a >= 1e9 {
         (a / 1e9, "G")
     } else if a >= 1e6 {
@@ -53,9 +69,32 @@ pub fn quantity(v: f64) -> String {
     format!("{sign}{digits}{suffix}")
 }
 
-/// A rate per second: "0.5 req/s", "950 req/s", "12.3k req/s".
+/// A rate per second: "0.5 req/s", "950 req/s", "12.3k req/s"; a rate
+/// under 0.01 a second reads per hour ("3.6 req/h"), and one under one an
+/// hour per day ("8.64 req/day"): a scenario in hours and days (changes
+/// through teams) keeps its figures readable.
 pub fn rate(per_s: f64) -> String {
-    format!("{} req/s", quantity(per_s))
+    let (value, unit) = rate_parts(per_s);
+    format!("{value} req/{unit}")
+}
+
+/// A rate without its noun, as the canvas labels a load: "141/s",
+/// "8.64/day" (the same units as [`rate`]).
+pub fn rate_short(per_s: f64) -> String {
+    let (value, unit) = rate_parts(per_s);
+    format!("{value}/{unit}")
+}
+
+fn rate_parts(per_s: f64) -> (String, &'static str) {
+    const HOUR_S: f64 = 3600.0;
+    let a = per_s.abs();
+    if a > 0.0 && a * HOUR_S < 1.0 {
+        (quantity(per_s * 24.0 * HOUR_S), "day")
+    } else if a > 0.0 && a < 0.01 {
+        (quantity(per_s * HOUR_S), "h")
+    } else {
+        (quantity(per_s), "s")
+    }
 }
 
 /// A share as a percentage: "0%", "0.4%", "37%", "100%".
@@ -128,6 +167,9 @@ mod tests {
         assert_eq!(duration_ms(20.0), "20 ms");
         assert_eq!(duration_ms(f64::NAN), ABSENT);
         assert_eq!(maybe_duration_ms(None), ABSENT);
+        assert_eq!(clock(0.0), "0.0 s");
+        assert_eq!(clock(35.5), "35.5 s");
+        assert_eq!(clock(4_838_400.0), "56.0 days");
     }
 
     #[test]
@@ -139,6 +181,14 @@ mod tests {
         assert_eq!(quantity(25_000.0), "25k");
         assert_eq!(quantity(1_200_000.0), "1.2M");
         assert_eq!(rate(199.4), "199 req/s");
+        assert_eq!(rate(0.0), "0 req/s");
+        assert_eq!(rate(0.001), "3.6 req/h");
+        assert_eq!(rate(0.0001), "8.64 req/day");
+        assert_eq!(rate_short(141.3), "141/s");
+        assert_eq!(rate_short(0.0001), "8.64/day");
+        assert_eq!(quantity(0.0000757), "0.0000757");
+        assert_eq!(quantity(0.005), "0.005");
+        assert_eq!(tick(0.0001), "0.0001");
         assert_eq!(tick(0.0), "0");
         assert_eq!(tick(0.25), "0.25");
     }

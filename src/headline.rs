@@ -124,6 +124,11 @@ mod tests {
         assert_eq!(figure_for_watch(watch("fanout-tail.toml").as_deref()), Figure::P50);
         assert_eq!(figure_for_watch(watch("fanout-tail-hedged.toml").as_deref()), Figure::P50);
         assert_eq!(figure_for_watch(watch("logging-cost.toml").as_deref()), Figure::Cost);
+        assert_eq!(figure_for_watch(watch("logging-cost-sampled.toml").as_deref()), Figure::Cost);
+        assert_eq!(figure_for_watch(watch("more-servers.toml").as_deref()), Figure::Failed);
+        assert_eq!(figure_for_watch(watch("more-servers-queue.toml").as_deref()), Figure::Failed);
+        assert_eq!(figure_for_watch(watch("team-change.toml").as_deref()), Figure::P99);
+        assert_eq!(figure_for_watch(watch("team-change-owned.toml").as_deref()), Figure::P99);
     }
 
     fn window(start_s: f64, end_s: f64) -> WindowReport {

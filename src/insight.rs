@@ -248,7 +248,9 @@ fn flat_out<W: Borrow<WindowReport>>(windows: &[W]) -> Vec<Saturation> {
             let flat_out = recent
                 .iter()
                 .any(|w| w.borrow().nodes.get(i).is_some_and(|n| n.utilization >= BUSY));
-            if !flat_out || completed == 0 || busy <= 0.0 {
+            // Rejections finish without a worker: capacity counts the rest.
+            let served = completed.saturating_sub(rejected);
+            if !flat_out || served == 0 || busy <= 0.0 {
                 return None;
             }
             let growth_span = (last.end_s - first.end_s).max(last.end_s - last.start_s);
@@ -258,7 +260,7 @@ fn flat_out<W: Borrow<WindowReport>>(windows: &[W]) -> Vec<Saturation> {
                 node: i,
                 offered_rps: arrivals as f64 / span,
                 // Completions per second of fully busy workers.
-                capacity_rps: completed as f64 / busy,
+                capacity_rps: served as f64 / busy,
                 queue_growth_per_s,
                 shed_share: rejected as f64 / arrivals.max(1) as f64,
                 waiting_on: None,
@@ -404,6 +406,22 @@ mod tests {
         let found = saturated_in(&w, &outline);
         assert_eq!(found[0].label(None, 12), "bottleneck · 12 queued");
         assert_eq!(found[1].label(Some("db"), 3_000), "waiting on db · 3000 queued");
+    }
+
+    #[test]
+    fn a_node_shedding_at_a_full_queue_is_saturated_at_what_it_serves() {
+        // 4 000 spans a second into a collector that serves 2 667 and turns
+        // the rest away at its full queue: rejections are no capacity.
+        let shedding = |i| {
+            let mut w = station(i, 1.0, 4000, 100.0);
+            w.nodes[0].arrivals = 4000;
+            w.nodes[0].rejected = 1333;
+            w
+        };
+        let found = saturated(&(0..5).map(shedding).collect::<Vec<_>>());
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!((found[0].capacity_rps - 2667.0).abs() < 1.0, "{found:?}");
+        assert!((found[0].shed_share - 1333.0 / 4000.0).abs() < 1e-9, "{found:?}");
     }
 
     #[test]

@@ -20,7 +20,7 @@ const fn lesson(title: &'static str, file: &'static str, cure: &'static str) -> 
 }
 
 /// Every built-in scenario, the demo first.
-pub const LESSONS: [Lesson; 22] = [
+pub const LESSONS: [Lesson; 24] = [
     Lesson { title: "Demo: an M/M/2 station", file: "station.toml", cure: None },
     Lesson { title: "Checkout (SPEC example)", file: "checkout.toml", cure: None },
     lesson("Latency compounds along a sync chain", "sync-chain.toml", "sync-chain-async.toml"),
@@ -63,7 +63,11 @@ pub const LESSONS: [Lesson; 22] = [
         "metastable-retries.toml",
         "metastable-retries-budget.toml",
     ),
-    lesson("Logging cost at volume", "logging-cost.toml", "logging-cost-sampled.toml"),
+    lesson(
+        "Observability at volume: logs and traces",
+        "logging-cost.toml",
+        "logging-cost-sampled.toml",
+    ),
     lesson("Overload without load shedding", "load-shedding.toml", "load-shedding-bounded.toml"),
     lesson(
         "A sync call across regions sets the floor",
@@ -83,6 +87,12 @@ pub const LESSONS: [Lesson; 22] = [
     lesson("Two sources of truth drift", "two-sources.toml", "two-sources-streamed.toml"),
     lesson("Out of memory cascades", "oom-cascade.toml", "oom-cascade-shed.toml"),
     lesson("A leak degrades slowly", "memory-leak.toml", "memory-leak-fixed.toml"),
+    lesson("More servers do not fix the model", "more-servers.toml", "more-servers-queue.toml"),
+    lesson(
+        "Change does not scale through a coordinating team",
+        "team-change.toml",
+        "team-change-owned.toml",
+    ),
 ];
 
 /// Where the page fetches a library file from (relative, so the site works

@@ -1063,7 +1063,10 @@ fn draw(s: &Scene, ctx: &CanvasRenderingContext2d, dpr: f64, css_w: f64, ts: f64
                     if selected { ("#1b5fd9".to_owned(), 3) } else { ("#5b6472".to_owned(), 1) };
                 borders.entry(style).or_default().push((x, y, NODE_W, NODE_H, NODE_H / 2.0));
                 titles.push((it.id.clone(), [it.pos[0], it.pos[1] - 8.0]));
-                let text = rate.map_or_else(|| "users".to_owned(), |r| format!("users · {r:.0}/s"));
+                let text = rate.map_or_else(
+                    || "users".to_owned(),
+                    |r| format!("users · {}", crate::format::rate_short(r)),
+                );
                 details.push((text, [it.pos[0], it.pos[1] + 10.0]));
             }
             ItemRef::Node(n) => {

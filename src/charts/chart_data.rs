@@ -267,6 +267,35 @@ pub fn read_out(data: &ChartData, x: f64) -> Option<(f64, Vec<(String, f64)>)> {
     Some((nearest, values))
 }
 
+/// The unit an axis is labelled in: values are divided by `divisor`, and
+/// `desc` names the unit.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AxisUnit {
+    pub divisor: f64,
+    pub desc: String,
+}
+
+/// Long runs read in days, long latencies in hours and rare answers per
+/// day: an axis in seconds whose highest value is past two days is
+/// labelled in days, one in milliseconds past two hours in hours (a
+/// change's lead time through teams), requests/s under 0.01 per day; any
+/// other as given.
+pub fn axis_unit(desc: &str, highest: f64) -> AxisUnit {
+    const DAY_S: f64 = 86_400.0;
+    const HOUR_MS: f64 = 3_600_000.0;
+    let (divisor, unit) = if desc.ends_with("(s)") && highest > 2.0 * DAY_S {
+        (DAY_S, ("(s)", "(days)"))
+    } else if desc.ends_with("(ms)") && highest > 2.0 * HOUR_MS {
+        (HOUR_MS, ("(ms)", "(h)"))
+    } else if desc.ends_with("requests/s") && highest > 0.0 && highest < 0.01 {
+        (1.0 / DAY_S, ("requests/s", "requests/day"))
+    } else {
+        return AxisUnit { divisor: 1.0, desc: desc.to_owned() };
+    };
+    let stem = desc.strip_suffix(unit.0).unwrap_or(desc);
+    AxisUnit { divisor, desc: format!("{stem}{}", unit.1) }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -305,5 +334,22 @@ mod tests {
         assert_eq!(x, 2.0);
         assert_eq!(values[0], ("ok".to_owned(), 80.0));
         assert_eq!(values[3], ("timeout".to_owned(), 20.0));
+    }
+
+    #[test]
+    fn long_axes_read_in_days_and_hours() {
+        let unit = |desc: &str, highest: f64| {
+            let u = axis_unit(desc, highest);
+            (u.divisor, u.desc)
+        };
+        assert_eq!(unit("simulated time (s)", 120.0), (1.0, "simulated time (s)".to_owned()));
+        assert_eq!(
+            unit("simulated time (s)", 4.8e6),
+            (86_400.0, "simulated time (days)".to_owned())
+        );
+        assert_eq!(unit("latency (ms)", 350.0), (1.0, "latency (ms)".to_owned()));
+        assert_eq!(unit("latency (ms)", 4e9), (3_600_000.0, "latency (h)".to_owned()));
+        assert_eq!(unit("requests/s", 4e9), (1.0, "requests/s".to_owned()));
+        assert_eq!(unit("requests/s", 0.00015), (1.0 / 86_400.0, "requests/day".to_owned()));
     }
 }

@@ -207,7 +207,13 @@ fn hover_text(
 }
 
 fn format_value(v: f64) -> String {
-    if v.abs() >= 100.0 { format!("{v:.0}") } else { format!("{v:.2}") }
+    if v.abs() >= 100.0 {
+        format!("{v:.0}")
+    } else if v != 0.0 && v.abs() < 0.01 {
+        crate::format::quantity(v)
+    } else {
+        format!("{v:.2}")
+    }
 }
 
 /// Colours of the chart's frame in the page's scheme.
@@ -264,6 +270,8 @@ fn draw(
     let x_end = if x_last > x_start { x_last } else { x_start + 10.0 };
     let highest = all().map(|p| p.1).fold(0.0, f64::max);
     let y_max = if highest > 0.0 { highest * 1.1 } else { 1.0 };
+    let x_unit = chart_data::axis_unit(x_desc, x_end);
+    let y_unit = chart_data::axis_unit(y_desc, highest);
     let font = |size: f64| ("sans-serif", f64::from(px(size))).into_font().color(&colours.ink);
     let mut chart = ChartBuilder::on(&root)
         .margin(px(6.0))
@@ -281,12 +289,12 @@ fn draw(
         // One label per 28 px of plot at most: a short chart (a player on a
         // phone) gets two or three, not five on top of each other.
         .y_labels(usize::try_from((css_h - 40) / 28).unwrap_or(0).clamp(2, 5))
-        .x_label_formatter(&|v| crate::format::tick(*v))
-        .y_label_formatter(&|v| crate::format::tick(*v))
+        .x_label_formatter(&|v| crate::format::tick(*v / x_unit.divisor))
+        .y_label_formatter(&|v| crate::format::tick(*v / y_unit.divisor))
         .label_style(font(11.0))
         .axis_desc_style(font(11.0))
-        .x_desc(x_desc)
-        .y_desc(y_desc)
+        .x_desc(x_unit.desc.as_str())
+        .y_desc(y_unit.desc.as_str())
         .draw()
         .map_err(|e| e.to_string())?;
     for i in data.draw_order() {

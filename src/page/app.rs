@@ -12,7 +12,6 @@ use yew::prelude::*;
 use crate::canvas::topology_canvas::TopologyCanvas;
 use crate::canvas::topology_layout::Selection;
 use crate::keep::{share_link, store};
-use crate::library;
 use crate::page::alerts::Alerts;
 use crate::page::app_state::{Action, AppState};
 use crate::page::compare_view::CompareView;
@@ -33,6 +32,7 @@ use crate::side::{self, Side, SideEvent, SideSlot};
 use crate::workbench::{DashTab, SideTab, SweepForm, View};
 use crate::worker::protocol::{FromWorker, Speed, ToWorker};
 use crate::{browser, insight};
+use crate::{format, library};
 
 /// The scenario the page opens with (`scenarios/station.toml`): one service,
 /// two workers, 75% busy; past about 1.33× the load it saturates. The page
@@ -503,7 +503,7 @@ pub fn app() -> Html {
                 version={state.charted + state_b.charted} error_b={state_b.error.clone()} />
         }
     });
-    let sim_time = format!("{:.1} s", state.sim_time_ns as f64 / 1e9);
+    let sim_time = format::clock(state.sim_time_ns as f64 / 1e9);
     let scaling = html! {
         <SweepPanel ready={state.ready} progress={state.sweep_progress} result={state.sweep.clone()}
             hint={state.scenario.as_ref().map(|s| AttrValue::from(s.sweep_hint.clone())).unwrap_or_default()}

@@ -361,7 +361,7 @@ pub fn player() -> Html {
                         <strong data-testid="headline" data-figure={figure.key()}>{ headline::value(figure, &state.history.windows[..]) }</strong>
                     </span>
                     <LoadSlider multiplier={state.multiplier()} on_change={on_load} />
-                    <span class="player-clock" data-testid="sim-time" title="Simulated time">{ format!("{:.1} s", state.sim_time_ns as f64 / 1e9) }</span>
+                    <span class="player-clock" data-testid="sim-time" title="Simulated time">{ crate::format::clock(state.sim_time_ns as f64 / 1e9) }</span>
                 </div>
                 if let Some(message) = &state.stopped {
                     <div class="error" role="alert">{ message.clone() }</div>

@@ -15,7 +15,7 @@ test('a lesson opens from the library, explains itself, and its cure opens and p
 
   // Every lesson and cure is listed.
   const options = await page.locator('#library option').count();
-  assert.equal(options, 42);
+  assert.equal(options, 46);
 
   await page.selectOption('#library', 'sync-chain.toml');
   await nameIs(page, /synchronous chain: the slowest link/);

@@ -8,12 +8,17 @@ use crate::outcome::OutcomeCounts;
 use crate::time::{SimDuration, SimTime};
 use scalesim_scenario::expect::LatencyField;
 
-/// The longest latency recorded exactly: one simulated hour. Longer ones are
-/// recorded as an hour (and `max` says so).
-const HISTOGRAM_MAX_NANOS: u64 = 3_600_000_000_000;
+/// The longest latency recorded exactly: a simulated year, the longest run
+/// (`limits`), so a scenario in hours and days (a change's lead time
+/// through teams) has its percentiles however long it plays. Longer ones
+/// are recorded as a year.
+const HISTOGRAM_MAX_NANOS: u64 = 366 * 24 * 3_600_000_000_000;
 
 /// Latencies in nanoseconds, to two significant digits (under 1% error on
-/// any percentile), in constant memory (≈ 37 kB) however many are recorded.
+/// any percentile). The buckets grow to the longest latency recorded (about
+/// 2 kB per power of two, 50 kB at most), however many are recorded: a run
+/// in milliseconds pays for milliseconds, one in days for days, and a
+/// latency lands in the same bucket whatever the histogram's size.
 #[derive(Clone, Debug)]
 pub struct LatencyHistogram {
     hist: Histogram<u64>,
@@ -29,8 +34,7 @@ impl Default for LatencyHistogram {
 impl LatencyHistogram {
     /// An empty histogram.
     pub fn new() -> Self {
-        let hist = Histogram::new_with_bounds(1, HISTOGRAM_MAX_NANOS, 2)
-            .expect("constant histogram bounds are valid");
+        let hist = Histogram::new(2).expect("constant histogram precision is valid");
         LatencyHistogram { hist, sum_nanos: 0 }
     }
 
@@ -39,7 +43,12 @@ impl LatencyHistogram {
     pub fn record(&mut self, latency: SimDuration) {
         let nanos = latency.as_nanos();
         self.sum_nanos += nanos as u128;
-        self.hist.saturating_record(nanos.max(1));
+        let nanos = nanos.clamp(1, HISTOGRAM_MAX_NANOS);
+        // Within the bound the histogram grows to hold the value; should it
+        // not, the value is counted at the top rather than lost.
+        if self.hist.record(nanos).is_err() {
+            self.hist.saturating_record(nanos);
+        }
     }
 
     /// How many latencies were recorded.
@@ -537,6 +546,20 @@ mod tests {
         assert!((s.p50 / 50.0 - 1.0).abs() < 0.01, "{s:?}");
         assert!((s.p99 / 99.0 - 1.0).abs() < 0.01, "{s:?}");
         assert!((s.max / 100.0 - 1.0).abs() < 0.01, "{s:?}");
+    }
+
+    #[test]
+    fn latencies_of_days_are_counted_and_a_year_is_the_top() {
+        let mut h = LatencyHistogram::new();
+        let day = SimDuration::from_secs(86_400);
+        h.record(SimDuration::from_millis(5));
+        h.record(SimDuration::from_nanos(45 * day.as_nanos()));
+        let s = h.stats();
+        assert!((s.max / (45.0 * 86_400_000.0) - 1.0).abs() < 0.01, "{s:?}");
+        h.record(SimDuration::from_nanos(3 * 366 * day.as_nanos()));
+        let top = h.stats().max / 86_400_000.0;
+        assert!((top / 366.0 - 1.0).abs() < 0.01, "{top} days");
+        assert_eq!(h.count(), 3);
     }
 
     #[test]

@@ -36,7 +36,11 @@ fn every_scenario_parses_runs_and_adds_up() {
             "{name}: say what to watch and what to try"
         );
         // A shortened run keeps the test quick; the full runs are `scalesim check`'s.
-        scenario.scenario.duration = scenario.scenario.duration.min(SimDuration::from_secs(30));
+        // Thirty seconds, or twenty windows where windows are longer (a
+        // scenario in hours and days has few events a simulated second).
+        let windows = SimDuration::from_nanos(meta.window.as_nanos().saturating_mul(20));
+        let short = SimDuration::from_secs(30).max(windows);
+        scenario.scenario.duration = scenario.scenario.duration.min(short);
         scenario.scenario.warmup = SimDuration::ZERO;
         let run = Simulation::run(scenario.clone()).unwrap_or_else(|e| panic!("{name}: {e}"));
         let r = &run.summary.requests;

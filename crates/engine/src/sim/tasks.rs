@@ -228,7 +228,7 @@ impl Simulation {
         self.busy_changed(node);
         self.trace_service_start(key);
         let tally = &mut self.nodes[node].window;
-        tally.waited += waited.as_nanos();
+        tally.waited += u128::from(waited.as_nanos());
         tally.served += 1;
         let model = &self.model.nodes[node];
         let service = model.service.sample(&mut self.nodes[node].rng);

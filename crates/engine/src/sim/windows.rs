@@ -53,7 +53,7 @@ pub(super) struct NodeTally {
     pub(super) retries: u64,
     pub(super) counters: NodeCounters,
     /// Nanoseconds waited for a worker (or connection) by visits that got one.
-    pub(super) waited: u64,
+    pub(super) waited: u128,
     /// Visits that got a worker.
     pub(super) served: u64,
 }
@@ -70,7 +70,7 @@ pub(super) struct NodeClosed {
     pub(super) capacity_time: f64,
     pub(super) calls: u64,
     pub(super) retries: u64,
-    pub(super) waited: u64,
+    pub(super) waited: u128,
     pub(super) served: u64,
     pub(super) counters: NodeCounters,
     pub(super) cost: f64,

@@ -1,0 +1,131 @@
+// The lessons on scaling the model, the teams and observability, as a
+// newcomer meets them: picked from the library, played, and their cure
+// opened from the lesson panel; the figure each lesson is about moves as
+// its explanation says. At 1280×720, then each problem at 390 px wide.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { useSite, collectErrors, screenshot, readStat, gotoFresh, nameIs, ready } from './harness.mjs';
+
+const site = useSite();
+
+/** Picks a file from the library and waits for its title. */
+async function pick(page, file, title) {
+  await page.locator('#library').focus();
+  await page.selectOption('#library', file);
+  await nameIs(page, title);
+  await ready(page);
+}
+
+/** Plays at `speed` until `windows` windows have closed, then pauses. */
+async function playTo(page, speed, windows) {
+  await page.locator('button.speed', { hasText: speed }).click();
+  await page.locator('#play').click();
+  await page.waitForFunction(
+    (n) => Number(document.querySelector('[data-testid="windows"]').textContent) >= n,
+    windows,
+    { timeout: 60000 },
+  );
+  // At max speed a run in days may reach its end (a year) before the
+  // pause: then the run has stopped and there is nothing to pause.
+  const play = page.locator('#play');
+  if (!(await play.isDisabled()) && (await play.textContent()).trim() === 'Pause') await play.click();
+}
+
+/** A figure such as "37%" or "312 h" as a number. */
+const number = async (page, id) => parseFloat((await readStat(page, id)).replace(/[^0-9.]/g, ''));
+
+test('the three lessons tell their story on screen, problem then cure', async () => {
+  const page = await site.context.newPage();
+  const errors = collectErrors(page);
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await gotoFresh(page, site.url);
+  await ready(page);
+
+  // More servers: in the peak a third of the orders are rejected, though
+  // checkout runs 8 replicas; the paced queue rejects none.
+  await pick(page, 'more-servers.toml', /More servers do not fix the model: doubling/);
+  assert.match(await page.locator('.lesson').textContent(), /from 4 replicas to 8/);
+  await playTo(page, '10×', 32);
+  const failed = await number(page, 'failed');
+  assert.ok(failed > 20, `rejected in the peak: ${failed}%`);
+  await screenshot(page, 'lesson-more-servers');
+  await page.locator('#partner').click();
+  await nameIs(page, /provider's pace/);
+  await ready(page);
+  await playTo(page, '10×', 32);
+  assert.equal(await readStat(page, 'failed'), '0%');
+  await screenshot(page, 'lesson-more-servers-queue');
+
+  // Teams: the lead time's p99 in the last day runs to hundreds of hours
+  // and fewer changes ship than the 8.64 a day asked for; owned
+  // boundaries ship them within about a day.
+  await pick(page, 'team-change.toml', /coordinating team/);
+  await playTo(page, 'max', 56);
+  const p99 = await readStat(page, 'p99');
+  assert.match(p99, / h$/);
+  assert.ok(parseFloat(p99) > 168, `p99 lead time ${p99}`);
+  assert.match(await readStat(page, 'rate'), /req\/day$/);
+  await screenshot(page, 'lesson-team-change');
+  await page.locator('#partner').click();
+  await nameIs(page, /own their boundaries/);
+  await ready(page);
+  await playTo(page, 'max', 56);
+  const owned = await readStat(page, 'p99');
+  assert.ok(/ h$/.test(owned) && parseFloat(owned) < 48, `owned p99 lead time ${owned}`);
+  await screenshot(page, 'lesson-team-change-owned');
+
+  // Observability: the cost per million is many times larger traced and
+  // logged in full than sampled at the edge.
+  /** The cost chart's read-out where the mouse rests at 80% of its width
+   * (moved until the chart, drawn a moment after its tab opens, answers). */
+  const costOf = async () => {
+    await page.locator('#tab-cost').click();
+    const chart = page.locator('#cost-chart');
+    await chart.scrollIntoViewIfNeeded();
+    const readout = page.locator('[data-testid="readout-cost-chart"]');
+    for (let k = 0; k < 50; k++) {
+      const box = await chart.boundingBox();
+      await page.mouse.move(box.x + box.width * 0.8 + (k % 3), box.y + box.height / 2);
+      if ((await readout.textContent()).startsWith('at ')) break;
+      await page.waitForTimeout(100);
+    }
+    return parseFloat((await readStat(page, 'readout-cost-chart')).split(': ')[1].replace(/^[^0-9]*/, ''));
+  };
+  await pick(page, 'logging-cost.toml', /Observability at volume: the bill/);
+  await playTo(page, '100×', 20);
+  assert.match(await readStat(page, 'status'), /trace-collector is saturated/);
+  const everything = await costOf();
+  assert.ok(everything > 10, `cost per million, everything traced and logged: ${everything}`);
+  await screenshot(page, 'lesson-observability');
+  await page.locator('#partner').click();
+  await nameIs(page, /sampled at the edge/);
+  await ready(page);
+  await playTo(page, '100×', 20);
+  const sampled = await costOf();
+  assert.ok(sampled < 2 && sampled < everything / 10, `cost per million, sampled: ${sampled}`);
+  await screenshot(page, 'lesson-observability-sampled');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('at 390 px wide each lesson reads and plays', async () => {
+  const page = await site.context.newPage();
+  const errors = collectErrors(page);
+  await page.setViewportSize({ width: 390, height: 844 });
+  await gotoFresh(page, site.url);
+  await ready(page);
+  const lessons = [
+    ['more-servers.toml', /doubling the api/, 'lesson-more-servers-390'],
+    ['team-change.toml', /coordinating team/, 'lesson-team-change-390'],
+    ['logging-cost.toml', /Observability at volume/, 'lesson-observability-390'],
+  ];
+  for (const [file, title, shot] of lessons) {
+    await pick(page, file, title);
+    await playTo(page, 'max', 20);
+    const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(wide <= 390, `${file}: the page scrolls sideways (${wide} px)`);
+    await screenshot(page, shot);
+  }
+  assert.deepEqual(errors, []);
+  await page.close();
+});
