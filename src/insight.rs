@@ -15,6 +15,14 @@ use scalesim_engine::scenario::Mode;
 /// change (more workers) is partly idle on average and would otherwise hide
 /// a node that is still falling behind.
 pub const LOOK_BACK: usize = 2;
+/// Requests offered the figures must rest on: when two windows hold fewer
+/// (a change a day, in windows of a day), chance alone flips the verdict
+/// from one window to the next, so the figures reach further back until
+/// they hold this many, up to [`MAX_LOOK_BACK`] windows. Whether a node is
+/// flat out still reads the last [`LOOK_BACK`].
+const ENOUGH_REQUESTS: u64 = 100;
+/// The furthest back the figures reach.
+const MAX_LOOK_BACK: usize = 30;
 /// Busy share from which a node counts as running flat out.
 const BUSY: f64 = 0.95;
 /// Offered over capacity from which a flat-out node counts as saturated
@@ -222,10 +230,26 @@ pub fn saturated<W: Borrow<WindowReport>>(windows: &[W]) -> Vec<Saturation> {
     found
 }
 
+/// Windows the figures are taken over: [`LOOK_BACK`], or more while they
+/// hold fewer than [`ENOUGH_REQUESTS`] requests offered.
+fn look_back<W: Borrow<WindowReport>>(windows: &[W]) -> usize {
+    let mut offered = 0;
+    let mut n = 0;
+    for w in windows.iter().rev().take(MAX_LOOK_BACK) {
+        offered += w.borrow().requests.offered;
+        n += 1;
+        if n >= LOOK_BACK && offered >= ENOUGH_REQUESTS {
+            break;
+        }
+    }
+    n.max(LOOK_BACK.min(windows.len()))
+}
+
 /// Every node whose workers were all busy in one of the last
 /// [`LOOK_BACK`] windows, with its figures over them.
 fn flat_out<W: Borrow<WindowReport>>(windows: &[W]) -> Vec<Saturation> {
-    let recent = &windows[windows.len().saturating_sub(LOOK_BACK)..];
+    let recent = &windows[windows.len().saturating_sub(look_back(windows))..];
+    let latest = &recent[recent.len().saturating_sub(LOOK_BACK)..];
     let (Some(first), Some(last)) = (recent.first(), recent.last()) else {
         return Vec::new();
     };
@@ -245,7 +269,7 @@ fn flat_out<W: Borrow<WindowReport>>(windows: &[W]) -> Vec<Saturation> {
                 rejected += n.rejected;
                 busy += n.utilization * (w.end_s - w.start_s);
             }
-            let flat_out = recent
+            let flat_out = latest
                 .iter()
                 .any(|w| w.borrow().nodes.get(i).is_some_and(|n| n.utilization >= BUSY));
             // Rejections finish without a worker: capacity counts the rest.
@@ -422,6 +446,28 @@ mod tests {
         assert_eq!(found.len(), 1, "{found:?}");
         assert!((found[0].capacity_rps - 2667.0).abs() < 1.0, "{found:?}");
         assert!((found[0].shed_share - 1333.0 / 4000.0).abs() < 1e-9, "{found:?}");
+    }
+
+    #[test]
+    fn rare_requests_are_judged_over_enough_windows() {
+        // A change or so a day in windows of a day, into a team that
+        // finishes fewer than arrive: its backlog grows every day, but in
+        // the last two windows it happened to finish as many as arrived.
+        let day = |i: u64, arrivals, completed| {
+            let mut w = station(i, 1.0, completed, 10.0 * i as f64);
+            w.requests.offered = arrivals;
+            w.nodes[0].arrivals = arrivals;
+            w.start_s = i as f64 * 86_400.0;
+            w.end_s = w.start_s + 86_400.0;
+            w
+        };
+        let mut w: Vec<_> = (0..20).map(|i| day(i, 11, 8)).collect();
+        w.extend([day(20, 8, 8), day(21, 7, 8)]);
+        let found = saturated(&w);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].ratio() > 1.2, "{found:?}");
+        // Busy windows still read two.
+        assert_eq!(look_back(&(0..10).map(|i| station(i, 1.0, 1333, 0.0)).collect::<Vec<_>>()), 2);
     }
 
     #[test]
