@@ -11,6 +11,8 @@ pub mod tail_data;
 #[cfg(target_arch = "wasm32")]
 pub mod chart_backend;
 #[cfg(target_arch = "wasm32")]
+pub mod resize;
+#[cfg(target_arch = "wasm32")]
 pub mod tail_chart;
 #[cfg(target_arch = "wasm32")]
 pub mod time_chart;

@@ -4,12 +4,10 @@
 //! components and phases, a sentence saying where the tail's time goes,
 //! and the same numbers as a table (the chart's text alternative).
 
-use std::cell::RefCell;
 use std::rc::Rc;
 
 use plotters::prelude::*;
 use scalesim_engine::trace::Phase;
-use wasm_bindgen::JsCast;
 use web_sys::HtmlCanvasElement;
 use yew::prelude::*;
 
@@ -30,34 +28,10 @@ pub struct TailChartProps {
 #[function_component(TailChartView)]
 pub fn tail_chart(props: &TailChartProps) -> Html {
     let canvas = use_node_ref();
-    let resized = use_state(|| 0u32);
-    {
-        let (canvas, resized) = (canvas.clone(), resized.clone());
-        use_effect_with((), move |_| {
-            let observer = canvas.cast::<web_sys::Element>().and_then(|element| {
-                let size = Rc::new(RefCell::new((0, 0)));
-                let callback = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(move || {
-                    let now = (element.client_width(), element.client_height());
-                    if *size.borrow() != now {
-                        *size.borrow_mut() = now;
-                        resized.set(now.0.wrapping_mul(7919).wrapping_add(now.1) as u32);
-                    }
-                });
-                let observer =
-                    web_sys::ResizeObserver::new(callback.as_ref().unchecked_ref()).ok()?;
-                observer.observe(canvas.cast::<web_sys::Element>().as_ref()?);
-                Some((observer, callback))
-            });
-            move || {
-                if let Some((observer, _callback)) = observer {
-                    observer.disconnect();
-                }
-            }
-        });
-    }
+    let resized = crate::charts::resize::use_box_size(&canvas);
     {
         let canvas = canvas.clone();
-        use_effect_with((props.chart.clone(), *resized), move |(chart, _)| {
+        use_effect_with((props.chart.clone(), resized), move |(chart, _)| {
             if let (Some(element), Some(chart)) = (canvas.cast::<HtmlCanvasElement>(), chart)
                 && let Err(e) = draw(element, chart)
             {

@@ -7,7 +7,6 @@ use std::rc::Rc;
 
 use plotters::prelude::*;
 use scalesim_engine::WindowReport;
-use wasm_bindgen::JsCast;
 use web_sys::HtmlCanvasElement;
 use yew::prelude::*;
 
@@ -73,39 +72,13 @@ pub fn time_chart(props: &TimeChartProps) -> Html {
     let canvas = use_node_ref();
     let x_map = use_mut_ref(XMap::default);
     let read_out = use_state(String::new);
-    // Bumped when the canvas's box changes size (a tab shown, the window
-    // resized), so the drawing follows its box.
-    let resized = use_state(|| 0u32);
-    {
-        let (canvas, resized) = (canvas.clone(), resized.clone());
-        use_effect_with((), move |_| {
-            let observer = canvas.cast::<web_sys::Element>().and_then(|element| {
-                let size = Rc::new(RefCell::new((0, 0)));
-                let callback = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(move || {
-                    let now = (element.client_width(), element.client_height());
-                    if *size.borrow() != now {
-                        *size.borrow_mut() = now;
-                        resized.set(now.0.wrapping_mul(7919).wrapping_add(now.1) as u32);
-                    }
-                });
-                let observer =
-                    web_sys::ResizeObserver::new(callback.as_ref().unchecked_ref()).ok()?;
-                observer.observe(canvas.cast::<web_sys::Element>().as_ref()?);
-                Some((observer, callback))
-            });
-            move || {
-                if let Some((observer, _callback)) = observer {
-                    observer.disconnect();
-                }
-            }
-        });
-    }
+    let resized = crate::charts::resize::use_box_size(&canvas);
     {
         let (canvas, x_map, y_desc, x_desc) =
             (canvas.clone(), x_map.clone(), props.y_desc.clone(), props.x_desc.clone());
         let title = props.title.clone();
         let delay = props.delay_ms;
-        use_effect_with((props.version, props.data.clone(), *resized), move |(_, data, _)| {
+        use_effect_with((props.version, props.data.clone(), resized), move |(_, data, _)| {
             let data = data.clone();
             let draw_now = move || {
                 if let Some(element) = canvas.cast::<HtmlCanvasElement>() {
