@@ -25,7 +25,9 @@ test('the engine in the worker, against the native bare loop, and flat memory ov
   const page = await site.context.newPage();
   const errors = collectErrors(page);
   await page.goto(`${site.url}?bench=1&customers=${CUSTOMERS}`);
-  await page.waitForFunction(() => !document.querySelector('#bench-run').disabled, null, { timeout: 20000 });
+  // The bench page renders once the Wasm has started: until then there is
+  // no button to read.
+  await page.waitForFunction(() => document.querySelector('#bench-run')?.disabled === false, null, { timeout: 20000 });
   await page.locator('#bench-run').click();
   await page.locator('[data-testid="bench-done"]').waitFor({ timeout: 300000 });
   const wasm = {};
