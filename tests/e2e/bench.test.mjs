@@ -18,7 +18,7 @@ test('the engine in the worker, against the native bare loop, and flat memory ov
   // Native first (the same code, `scalesim_engine::workloads`), so the two
   // runs do not compete for the cores.
   const native = JSON.parse(execFileSync('cargo', [
-    'run', '--release', '--quiet', '-p', 'scalesim-engine', '--example', 'workloads', '--', String(CUSTOMERS),
+    'run', '--release', '--quiet', '-p', 'scalesim-engine', '--bin', 'workloads', '--', String(CUSTOMERS),
   ], { encoding: 'utf8', timeout: 600000 }));
   for (const w of WORKLOADS) assert.ok(native[w] > 0, `native ${w}`);
 

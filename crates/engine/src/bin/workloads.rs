@@ -7,7 +7,11 @@
 //! against the stricter bare loops (ziggurat exponentials, `f64` time). Criterion (`cargo bench`) gives the
 //! careful absolute figures; this gives quick ones from the same code.
 //!
-//! `cargo run --release -p scalesim-engine --example workloads -- 300000`
+//! `cargo run --release -p scalesim-engine --bin workloads -- 300000`
+//!
+//! A binary of the engine crate rather than an example: examples build
+//! with the crate's dev-dependencies (criterion and its tree), which the
+//! end-to-end benchmark would compile in release for nothing.
 
 use std::time::Instant;
 
