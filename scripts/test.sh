@@ -28,8 +28,24 @@ step "format" cargo fmt --all --check
 step "lint (native)" cargo clippy --workspace --all-targets --quiet -- -D warnings
 step "lint (wasm)" cargo clippy -p scalesim-web --target wasm32-unknown-unknown --all-targets --quiet -- -D warnings
 step "native tests" cargo test --workspace
+# The native release build the browser benchmark compares with
+# (tests/e2e/bench.test.mjs runs it) starts here, in the background: the
+# next two steps leave a core idle for long stretches (tests in Chromium,
+# wasm-bindgen, the app's single-unit LTO, wasm-opt, compression), and it
+# builds in target/release, which they do not lock. Joined before the
+# end-to-end tests, which it must not share the cores with.
+native_log=$(mktemp)
+trap 'rm -f "$log" "$native_log"' EXIT
+cargo build --release --quiet -p scalesim-engine --bin workloads >"$native_log" 2>&1 &
+native_pid=$!
 step "browser tests (wasm-bindgen, headless Chromium)" cargo test -p scalesim-web --target wasm32-unknown-unknown
 step "release build" trunk build --release --public-url ./
+waited=$SECONDS
+native_status=0
+wait "$native_pid" || native_status=$?
+echo "=== (waited $((SECONDS - waited)) s more for the native release build)"
+step "native release build (the benchmark's baseline, built beside the two steps above)" \
+  bash -c 'cat "$1"; exit "$2"' _ "$native_log" "$native_status"
 step "bundle size (first load, gzipped)" scripts/size.sh
 step "end-to-end tests (Playwright, headless Chromium)" node --test tests/e2e/
 
