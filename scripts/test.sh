@@ -43,9 +43,10 @@ step "release build" trunk build --release --public-url ./
 waited=$SECONDS
 native_status=0
 wait "$native_pid" || native_status=$?
-echo "=== (waited $((SECONDS - waited)) s more for the native release build)"
-step "native release build (the benchmark's baseline, built beside the two steps above)" \
-  bash -c 'cat "$1"; exit "$2"' _ "$native_log" "$native_status"
+# Its output and status, as a step (the arguments only name what ran).
+native_build() { cat "$native_log"; return "$native_status"; }
+step "native release build (beside the two steps above; waited $((SECONDS - waited)) s more)" \
+  native_build cargo build --release -p scalesim-engine --bin workloads
 step "bundle size (first load, gzipped)" scripts/size.sh
 step "end-to-end tests (Playwright, headless Chromium)" node --test tests/e2e/
 
