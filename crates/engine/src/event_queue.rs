@@ -154,10 +154,10 @@ impl<E: Copy> EventQueue<E> {
     fn next_source(&self) -> Option<(Source, &Entry<E>)> {
         let mut best = self.heap.first().map(|e| (Source::Heap, e));
         for (i, lane) in self.lanes.iter().enumerate() {
-            if let Some(front) = lane.front() {
-                if best.is_none_or(|(_, b)| front.before(b)) {
-                    best = Some((Source::Lane(i), front));
-                }
+            if let Some(front) = lane.front()
+                && best.is_none_or(|(_, b)| front.before(b))
+            {
+                best = Some((Source::Lane(i), front));
             }
         }
         best
