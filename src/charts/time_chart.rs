@@ -125,6 +125,8 @@ pub fn time_chart(props: &TimeChartProps) -> Html {
         })
     };
     let empty = props.data.series.iter().all(|s| s.points.is_empty());
+    // "per second" reads "per day" where the y axis does.
+    let title = chart_data::axis_unit(&props.y_desc, props.data.highest()).title(&props.title);
     let legend = props.data.series.iter().map(|s| {
         let (r, g, b) = chart_data::colour(s.color);
         html! {
@@ -134,15 +136,15 @@ pub fn time_chart(props: &TimeChartProps) -> Html {
     html! {
         <figure class="time-chart">
             <div class="chart-head">
-                <figcaption class="chart-title">{ props.title.clone() }</figcaption>
-                <div class="chart-export" role="group" aria-label={format!("Export {}", props.title)}>
+                <figcaption class="chart-title">{ title.clone() }</figcaption>
+                <div class="chart-export" role="group" aria-label={format!("Export {title}")}>
                     <button class="png" onclick={on_png} title="Download as PNG">{"PNG"}</button>
                     <button class="svg" onclick={on_svg} title="Download as SVG">{"SVG"}</button>
                 </div>
             </div>
             <div class="chart-area">
                 <canvas ref={canvas} id={props.id.clone()} width="600" height="200"
-                    role="img" aria-label={props.title.clone()}
+                    role="img" aria-label={title}
                     onmousemove={on_move} onmouseleave={on_leave}></canvas>
                 if empty {
                     <p class="chart-hint">{ props.hint.clone() }</p>
@@ -186,6 +188,38 @@ fn format_value(v: f64) -> String {
         crate::format::quantity(v)
     } else {
         format!("{v:.2}")
+    }
+}
+
+/// A linear axis whose ticks are given: round values of the unit shown
+/// ([`chart_data::AxisUnit::ticks`]), where plotters' own would be round
+/// in the data's unit (seconds ticked at 58, 116 days). Labels come from
+/// the chart's formatter; no light grid lines.
+struct Ticked {
+    inner: plotters::coord::types::RangedCoordf64,
+    ticks: Vec<f64>,
+}
+
+impl Ticked {
+    fn new(range: std::ops::Range<f64>, ticks: Vec<f64>) -> Self {
+        Ticked { inner: range.into(), ticks }
+    }
+}
+
+impl Ranged for Ticked {
+    type FormatOption = plotters::coord::ranged1d::DefaultFormatting;
+    type ValueType = f64;
+
+    fn map(&self, value: &f64, limit: (i32, i32)) -> i32 {
+        self.inner.map(value, limit)
+    }
+
+    fn key_points<Hint: plotters::coord::ranged1d::KeyPointHint>(&self, hint: Hint) -> Vec<f64> {
+        if hint.weight().allow_light_points() { Vec::new() } else { self.ticks.clone() }
+    }
+
+    fn range(&self) -> std::ops::Range<f64> {
+        self.inner.range()
     }
 }
 
@@ -241,27 +275,28 @@ fn draw(
     let x_start = all().map(|p| p.0).fold(f64::INFINITY, f64::min);
     let x_last = all().map(|p| p.0).fold(f64::NEG_INFINITY, f64::max);
     let x_end = if x_last > x_start { x_last } else { x_start + 10.0 };
-    let highest = all().map(|p| p.1).fold(0.0, f64::max);
+    let highest = data.highest();
     let y_max = if highest > 0.0 { highest * 1.1 } else { 1.0 };
     let x_unit = chart_data::axis_unit(x_desc, x_end);
     let y_unit = chart_data::axis_unit(y_desc, highest);
     let font = |size: f64| ("sans-serif", f64::from(px(size))).into_font().color(&colours.ink);
+    // One label per 28 px of plot at most: a short chart (a player on a
+    // phone) gets two or three, not five on top of each other.
+    let y_count = usize::try_from((css_h - 40) / 28).unwrap_or(0).clamp(2, 5);
+    let x_ticks = x_unit.ticks(x_start, x_end, 6);
+    let y_ticks = y_unit.ticks(0.0, y_max, y_count);
     let mut chart = ChartBuilder::on(&root)
         .margin(px(6.0))
         .margin_right(px(12.0))
         .x_label_area_size(px(30.0))
         .y_label_area_size(px(48.0))
-        .build_cartesian_2d(x_start..x_end, 0.0..y_max)
+        .build_cartesian_2d(Ticked::new(x_start..x_end, x_ticks), Ticked::new(0.0..y_max, y_ticks))
         .map_err(|e| e.to_string())?;
     chart
         .configure_mesh()
         .light_line_style(colours.grid.mix(0.5))
         .bold_line_style(colours.grid)
         .axis_style(colours.ink.mix(0.6))
-        .x_labels(6)
-        // One label per 28 px of plot at most: a short chart (a player on a
-        // phone) gets two or three, not five on top of each other.
-        .y_labels(usize::try_from((css_h - 40) / 28).unwrap_or(0).clamp(2, 5))
         .x_label_formatter(&|v| crate::format::tick(*v / x_unit.divisor))
         .y_label_formatter(&|v| crate::format::tick(*v / y_unit.divisor))
         .label_style(font(11.0))
