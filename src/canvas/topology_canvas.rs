@@ -1238,8 +1238,13 @@ fn draw(s: &Scene, ctx: &CanvasRenderingContext2d, dpr: f64, css_w: f64, ts: f64
         ctx.set_text_align("center");
         ctx.set_text_baseline("top");
         ctx.set_fill_style_str("#b91c1c");
+        // A line a part ("saturated 1.24×", "100 queued"), each within the
+        // component's width: a call's label beside the box stays clear.
         for (text, at) in &warnings {
-            let _ = ctx.fill_text(text, at[0], at[1]);
+            for (k, line) in text.split(" · ").enumerate() {
+                let y = at[1] + 13.0 * k as f64;
+                let _ = ctx.fill_text_with_max_width(line, at[0], y, NODE_W);
+            }
         }
     }
     memory_gauge::draw(ctx, &gauges, &s.flashes, ts);

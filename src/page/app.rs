@@ -462,11 +462,15 @@ pub fn app() -> Html {
     };
     // Judged once a window, for the strip and the canvas alike; a caller
     // flat out on a saturated callee is blamed on the callee.
+    // A caller whose calls cross a partition in force is blamed on the cut.
     let saturated: Rc<Vec<insight::Saturation>> = {
         let windows = edited_state.history.windows.clone();
         let outline = edited_state.outline.clone();
-        use_memo(edited_state.history.version, move |_| {
-            insight::saturated_in(&windows[..], &outline)
+        let partitions = edited_state.partitions.clone();
+        use_memo((edited_state.history.version, partitions), move |(_, partitions)| {
+            let mut found = insight::saturated_in(&windows[..], &outline);
+            insight::mark_cuts(&mut found, &outline, partitions);
+            found
         })
     };
     let load_ids: Rc<Vec<String>> =
