@@ -344,6 +344,7 @@ pub fn app() -> Html {
         let watch = state.scenario.as_ref().and_then(|s| s.watch.clone());
         let load = state.shown_multiplier();
         Callback::from(move |_| {
+            crate::page::shortcuts::close_all_menus();
             let (side_a, embed_request, dispatch) =
                 (side_a.clone(), embed_request.clone(), dispatch.clone());
             let (name, watch) = (name.clone(), watch.clone());
