@@ -57,8 +57,9 @@ pub fn tail_chart(props: &TailChartProps) -> Html {
         let (r, g, b) = chart_data::colour(i);
         html! { <span><span class="swatch" style={format!("background: rgb({r} {g} {b})")}></span>{ c.clone() }</span> }
     });
+    let dark = crate::browser::dark_theme();
     let phases = Phase::ALL.iter().map(|&p| {
-        html! { <span><span class="swatch" style={format!("background: {}", tail_data::phase_swatch(p))}></span>{ p.label() }</span> }
+        html! { <span><span class="swatch" style={format!("background: {}", tail_data::phase_swatch(p, dark))}></span>{ p.label() }</span> }
     });
     let rows = tail_data::table(&chart).into_iter().map(|(c, p, tail, median)| {
         let cell = |v: Option<f64>| v.map_or("–".to_owned(), ms_text);
@@ -136,7 +137,7 @@ fn draw(canvas: HtmlCanvasElement, chart: &TailChart) -> Result<(), String> {
     for (i, bar) in chart.bars.iter().enumerate() {
         let row = n - 1.0 - i as f64;
         for s in &bar.segments {
-            let ((r, g, b), a) = tail_data::segment_rgba(s);
+            let ((r, g, b), a) = tail_data::segment_rgba(s, dark);
             let colour = RGBColor(r, g, b).mix(a);
             let rect = Rectangle::new(
                 [(s.start_ms, row + 0.1), (s.start_ms + s.ms, row + 0.58)],
