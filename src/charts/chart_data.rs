@@ -273,6 +273,27 @@ pub fn read_out(data: &ChartData, x: f64) -> Option<(f64, Vec<(String, f64)>)> {
     Some((nearest, values))
 }
 
+/// The live changes (simulated seconds) in a chart's words, for its text
+/// alternative: "Live changes at 20.0 s and 35.5 s."; empty with none.
+pub fn marks_text(marks: &[f64]) -> String {
+    let times: Vec<String> = marks.iter().map(|&s| crate::format::clock(s)).collect();
+    match times.as_slice() {
+        [] => String::new(),
+        [one] => format!("A live change at {one}."),
+        [first @ .., last] => format!("Live changes at {} and {last}.", first.join(", ")),
+    }
+}
+
+/// The live change nearest `x` within `tolerance` (both in simulated
+/// seconds), for the hover read-out.
+pub fn mark_near(marks: &[f64], x: f64, tolerance: f64) -> Option<f64> {
+    marks
+        .iter()
+        .copied()
+        .filter(|m| (m - x).abs() <= tolerance)
+        .min_by(|a, b| (a - x).abs().total_cmp(&(b - x).abs()))
+}
+
 /// The unit an axis is labelled in: values are divided by `divisor`, and
 /// `desc` names the unit; `steps` are the tick spacings that read as round
 /// in that unit (empty: 1, 2 and 5 times a power of ten).
@@ -425,6 +446,19 @@ mod tests {
             per_day.ticks(0.0, 0.00011, 5).iter().map(|t| (t * DAY).round()).collect();
         assert_eq!(shown, vec![0.0, 2.0, 4.0, 6.0, 8.0]);
         assert!(days.ticks(5.0, 5.0, 6).is_empty(), "no span, no ticks");
+    }
+
+    #[test]
+    fn live_changes_read_in_words_and_under_the_mouse() {
+        assert_eq!(marks_text(&[]), "");
+        assert_eq!(marks_text(&[20.0]), "A live change at 20.0 s.");
+        assert_eq!(
+            marks_text(&[20.0, 35.5, 4_838_400.0]),
+            "Live changes at 20.0 s, 35.5 s and 56.0 days."
+        );
+        assert_eq!(mark_near(&[20.0, 35.5], 21.0, 2.0), Some(20.0));
+        assert_eq!(mark_near(&[20.0, 21.5], 21.0, 2.0), Some(21.5));
+        assert_eq!(mark_near(&[20.0, 35.5], 28.0, 2.0), None);
     }
 
     #[test]

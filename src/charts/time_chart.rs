@@ -52,6 +52,10 @@ pub struct TimeChartProps {
     /// separate tasks instead of one long one.
     #[prop_or(0)]
     pub delay_ms: i32,
+    /// Simulated instants (s) of live changes, each marked by a thin
+    /// vertical line (named in the text alternative and the read-out).
+    #[prop_or_default]
+    pub marks: Rc<Vec<f64>>,
     /// Shown in place of the chart while it has no data.
     #[prop_or(AttrValue::Static("Press Play: this chart fills in as the run goes."))]
     pub hint: AttrValue,
@@ -78,24 +82,30 @@ pub fn time_chart(props: &TimeChartProps) -> Html {
             (canvas.clone(), x_map.clone(), props.y_desc.clone(), props.x_desc.clone());
         let title = props.title.clone();
         let delay = props.delay_ms;
-        use_effect_with((props.version, props.data.clone(), resized), move |(_, data, _)| {
-            let data = data.clone();
-            let draw_now = move || {
-                if let Some(element) = canvas.cast::<HtmlCanvasElement>() {
-                    match draw(element, &data, &y_desc, &x_desc) {
-                        Ok(map) => *x_map.borrow_mut() = map,
-                        Err(e) => web_sys::console::warn_1(&format!("{title}: {e}").into()),
+        let marks = props.marks.clone();
+        use_effect_with(
+            (props.version, props.data.clone(), resized, marks),
+            move |(_, data, _, marks)| {
+                let (data, marks) = (data.clone(), marks.clone());
+                let draw_now = move || {
+                    if let Some(element) = canvas.cast::<HtmlCanvasElement>() {
+                        match draw(element, &data, &marks, &y_desc, &x_desc) {
+                            Ok(map) => *x_map.borrow_mut() = map,
+                            Err(e) => web_sys::console::warn_1(&format!("{title}: {e}").into()),
+                        }
                     }
-                }
-            };
-            gloo_timers::callback::Timeout::new(delay.max(0) as u32, draw_now).forget();
-        });
+                };
+                gloo_timers::callback::Timeout::new(delay.max(0) as u32, draw_now).forget();
+            },
+        );
     }
     let on_move = {
         let (canvas, x_map, data, read_out) =
             (canvas.clone(), x_map.clone(), props.data.clone(), read_out.clone());
+        let marks = props.marks.clone();
         Callback::from(move |e: MouseEvent| {
-            read_out.set(hover_text(&canvas, &x_map, &data, e.offset_x()).unwrap_or_default());
+            let text = hover_text(&canvas, &x_map, &data, &marks, e.offset_x());
+            read_out.set(text.unwrap_or_default());
         })
     };
     let on_leave = {
@@ -127,6 +137,11 @@ pub fn time_chart(props: &TimeChartProps) -> Html {
     let empty = props.data.series.iter().all(|s| s.points.is_empty());
     // "per second" reads "per day" where the y axis does.
     let title = chart_data::axis_unit(&props.y_desc, props.data.highest()).title(&props.title);
+    // The text alternative names the live changes the lines mark.
+    let described = match chart_data::marks_text(&props.marks) {
+        marks if marks.is_empty() => title.clone(),
+        marks => format!("{title}. {marks}"),
+    };
     let legend = props.data.series.iter().map(|s| {
         let (r, g, b) = chart_data::colour(s.color);
         html! {
@@ -144,7 +159,7 @@ pub fn time_chart(props: &TimeChartProps) -> Html {
             </div>
             <div class="chart-area">
                 <canvas ref={canvas} id={props.id.clone()} width="600" height="200"
-                    role="img" aria-label={title}
+                    role="img" aria-label={described}
                     onmousemove={on_move} onmouseleave={on_leave}></canvas>
                 if empty {
                     <p class="chart-hint">{ props.hint.clone() }</p>
@@ -164,6 +179,7 @@ fn hover_text(
     canvas: &NodeRef,
     x_map: &Rc<RefCell<XMap>>,
     data: &ChartData,
+    marks: &[f64],
     offset_x: i32,
 ) -> Option<String> {
     let element = canvas.cast::<HtmlCanvasElement>()?;
@@ -178,7 +194,11 @@ fn hover_text(
     let (at, values) = chart_data::read_out(data, x)?;
     let values: Vec<String> =
         values.iter().map(|(l, v)| format!("{l} {}", format_value(*v))).collect();
-    Some(format!("at {}: {}", format_value(at), values.join(", ")))
+    // Within 6 CSS pixels of a live change's mark: name it.
+    let per_px = (map.end - map.start) / f64::from(map.right - map.left) * scale;
+    let change = chart_data::mark_near(marks, x, 6.0 * per_px)
+        .map_or(String::new(), |m| format!(" · live change at {}", crate::format::clock(m)));
+    Some(format!("at {}: {}{change}", format_value(at), values.join(", ")))
 }
 
 fn format_value(v: f64) -> String {
@@ -248,6 +268,7 @@ fn scheme() -> Scheme {
 fn draw(
     canvas: HtmlCanvasElement,
     data: &ChartData,
+    marks: &[f64],
     y_desc: &str,
     x_desc: &str,
 ) -> Result<XMap, String> {
@@ -325,6 +346,13 @@ fn draw(
                 .map_err(|e| e.to_string())?;
         }
     }
+    // Live changes: a thin line from the axis up, in the frame's ink.
+    let shown = marks.iter().filter(|m| (x_start..=x_end).contains(*m));
+    chart
+        .draw_series(shown.map(|&m| {
+            PathElement::new(vec![(m, 0.0), (m, y_max)], colours.ink.mix(0.55).stroke_width(1))
+        }))
+        .map_err(|e| e.to_string())?;
     let (x_pixels, _) = chart.plotting_area().get_pixel_range();
     root.present().map_err(|e| e.to_string())?;
     // The hover read-out maps CSS pixels: the backing store is dpr times as wide.

@@ -642,6 +642,7 @@ pub fn app() -> Html {
             </aside>
             <Dashboard windows={edited_state.windows().clone()} version={edited_state.charted * 2 + u64::from(*editing_b && comparing)} nodes={edited_names}
                 snapshot={edited_state.snapshot.clone()} formulas={edited_state.formulas.clone()}
+                changes={edited_state.changes.clone()}
                 tab={*dash_tab} on_tab={on_dash_tab} {scaling} {compare} tracing={*tracing} />
             if let Some(request) = &*embed_request {
                 <EmbedDialog request={request.clone()} on_close={on_close_embed} />
