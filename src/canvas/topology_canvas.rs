@@ -28,7 +28,7 @@ use crate::canvas::dots::{DotOutcome, DotPool, EdgeTraffic};
 use crate::canvas::gestures;
 use crate::canvas::memory_gauge::{self, Flashes};
 use crate::canvas::topology_layout::{
-    self as tl, EdgeRef, ItemRef, Lane, Layout, NODE_H, NODE_W, PORT_R, Selection,
+    self as tl, EdgeRef, ItemRef, Lane, Layout, NODE_H, NODE_W, PORT_R, Selection, lane_name_place,
 };
 use crate::canvas::zone_drawing;
 use crate::canvas::zones;
@@ -1296,11 +1296,6 @@ fn draw_lane_names(s: &Scene, t: &Theme, ctx: &CanvasRenderingContext2d, dpr: f6
     ctx.set_text_align("left");
     ctx.set_text_baseline("top");
     for (lane, top, fill, label) in lane_names(s, t) {
-        // Zoomed out or narrow, the short name, which reaches past fewer
-        // boxes and fits a phone.
-        let width = |text: &str| ctx.measure_text(text).map_or(f64::INFINITY, |m| m.width());
-        let fits = s.zoom >= 0.6 && width(label) + 24.0 <= css_w;
-        let label = if fits { label } else { label.split(':').next().unwrap_or(label) };
         let at = top * s.zoom + s.pan[1];
         // The request path's name above its top edge when there is room
         // ("Fit" leaves it), so it sits over no box.
@@ -1308,6 +1303,10 @@ fn draw_lane_names(s: &Scene, t: &Theme, ctx: &CanvasRenderingContext2d, dpr: f6
             Lane::Sync if at >= LANE_NAME_BAND - 6.0 => at - LANE_NAME_BAND + 6.0,
             _ => at.max(0.0) + 6.0,
         };
+        let width = |text: &str| ctx.measure_text(text).map_or(f64::INFINITY, |m| m.width());
+        let short = label.split(':').next().unwrap_or(label);
+        let (full, y) = lane_name_place(width(label), width(short), y, css_w, s.zoom);
+        let label = if full { label } else { short };
         let w = width(label).min(css_w);
         ctx.set_fill_style_str(fill);
         ctx.fill_rect(8.0, y - 2.0, w + 8.0, 17.0);
