@@ -11,7 +11,7 @@ use scalesim_engine::trace::Phase;
 use web_sys::HtmlCanvasElement;
 use yew::prelude::*;
 
-use crate::charts::chart_backend::ChartBackend;
+use crate::charts::chart_backend::{ChartBackend, Ticked};
 use crate::charts::chart_data;
 use crate::charts::tail_data::{self, TailChart};
 use crate::waterfall::ms_text;
@@ -118,7 +118,10 @@ fn draw(canvas: HtmlCanvasElement, chart: &TailChart) -> Result<(), String> {
         .margin_right(px(14.0))
         .x_label_area_size(px(30.0))
         .y_label_area_size(px(8.0))
-        .build_cartesian_2d(0.0..x_max, 0.0..n)
+        .build_cartesian_2d(
+            Ticked::new(0.0..x_max, chart_data::axis_unit("ms", x_max).ticks(0.0, x_max, 6)),
+            Ticked::new(0.0..n, Vec::new()),
+        )
         .map_err(|e| e.to_string())?;
     plot.configure_mesh()
         .disable_y_mesh()

@@ -10,7 +10,7 @@ use scalesim_engine::WindowReport;
 use web_sys::HtmlCanvasElement;
 use yew::prelude::*;
 
-use crate::charts::chart_backend::ChartBackend;
+use crate::charts::chart_backend::{ChartBackend, Ticked};
 use crate::charts::chart_data::{self, ChartData};
 
 /// The windows received so far. Compared by `version` only, so a redraw
@@ -208,38 +208,6 @@ fn format_value(v: f64) -> String {
         crate::format::quantity(v)
     } else {
         format!("{v:.2}")
-    }
-}
-
-/// A linear axis whose ticks are given: round values of the unit shown
-/// ([`chart_data::AxisUnit::ticks`]), where plotters' own would be round
-/// in the data's unit (seconds ticked at 58, 116 days). Labels come from
-/// the chart's formatter; no light grid lines.
-struct Ticked {
-    inner: plotters::coord::types::RangedCoordf64,
-    ticks: Vec<f64>,
-}
-
-impl Ticked {
-    fn new(range: std::ops::Range<f64>, ticks: Vec<f64>) -> Self {
-        Ticked { inner: range.into(), ticks }
-    }
-}
-
-impl Ranged for Ticked {
-    type FormatOption = plotters::coord::ranged1d::DefaultFormatting;
-    type ValueType = f64;
-
-    fn map(&self, value: &f64, limit: (i32, i32)) -> i32 {
-        self.inner.map(value, limit)
-    }
-
-    fn key_points<Hint: plotters::coord::ranged1d::KeyPointHint>(&self, hint: Hint) -> Vec<f64> {
-        if hint.weight().allow_light_points() { Vec::new() } else { self.ticks.clone() }
-    }
-
-    fn range(&self) -> std::ops::Range<f64> {
-        self.inner.range()
     }
 }
 
