@@ -11,7 +11,7 @@ use scalesim_engine::trace::Phase;
 use web_sys::HtmlCanvasElement;
 use yew::prelude::*;
 
-use crate::charts::chart_backend::{ChartBackend, Ticked};
+use crate::charts::chart_backend::{ChartBackend, Scheme, Ticked, fit_to_box, scheme};
 use crate::charts::chart_data;
 use crate::charts::tail_data::{self, TailChart};
 use crate::waterfall::ms_text;
@@ -89,23 +89,10 @@ pub fn tail_chart(props: &TailChartProps) -> Html {
 
 /// Draws the bars on `canvas`, sized to its box at the device's pixel ratio.
 fn draw(canvas: HtmlCanvasElement, chart: &TailChart) -> Result<(), String> {
-    let (css_w, css_h) = (canvas.client_width(), canvas.client_height());
-    if css_w <= 0 || css_h <= 0 {
-        return Ok(());
-    }
-    let dpr = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio()).clamp(1.0, 3.0);
-    let (px_w, px_h) = ((f64::from(css_w) * dpr) as u32, (f64::from(css_h) * dpr) as u32);
-    if canvas.width() != px_w || canvas.height() != px_h {
-        canvas.set_width(px_w);
-        canvas.set_height(px_h);
-    }
+    let Some(dpr) = fit_to_box(&canvas) else { return Ok(()) };
     let px = |n: f64| (n * dpr).round() as i32;
+    let Scheme { background, ink, grid } = scheme();
     let dark = crate::browser::dark_theme();
-    let (background, ink, grid) = if dark {
-        (RGBColor(17, 21, 31), RGBColor(200, 206, 216), RGBColor(46, 54, 72))
-    } else {
-        (WHITE, RGBColor(75, 85, 99), RGBColor(232, 236, 242))
-    };
     let backend = ChartBackend::new(canvas).ok_or("no 2d context")?;
     let root = backend.into_drawing_area();
     root.fill(&background).map_err(|e| e.to_string())?;

@@ -10,7 +10,7 @@ use scalesim_engine::WindowReport;
 use web_sys::HtmlCanvasElement;
 use yew::prelude::*;
 
-use crate::charts::chart_backend::{ChartBackend, Ticked};
+use crate::charts::chart_backend::{ChartBackend, Ticked, fit_to_box, scheme};
 use crate::charts::chart_data::{self, ChartData};
 
 /// The windows received so far. Compared by `version` only, so a redraw
@@ -211,25 +211,6 @@ fn format_value(v: f64) -> String {
     }
 }
 
-/// Colours of the chart's frame in the page's scheme.
-struct Scheme {
-    background: RGBColor,
-    ink: RGBColor,
-    grid: RGBColor,
-}
-
-fn scheme() -> Scheme {
-    if crate::browser::dark_theme() {
-        Scheme {
-            background: RGBColor(17, 21, 31),
-            ink: RGBColor(200, 206, 216),
-            grid: RGBColor(46, 54, 72),
-        }
-    } else {
-        Scheme { background: WHITE, ink: RGBColor(75, 85, 99), grid: RGBColor(232, 236, 242) }
-    }
-}
-
 /// Draws `data` on `canvas`, sized to its box at the device's pixel ratio;
 /// nothing but the background while there is no data (the page shows a
 /// hint instead of empty axes).
@@ -240,17 +221,11 @@ fn draw(
     y_desc: &str,
     x_desc: &str,
 ) -> Result<XMap, String> {
-    let (css_w, css_h) = (canvas.client_width(), canvas.client_height());
-    if css_w <= 0 || css_h <= 0 {
+    let css_h = canvas.client_height();
+    let Some(dpr) = fit_to_box(&canvas) else {
         // Hidden (another tab or view): drawn when shown.
         return Ok(XMap::default());
-    }
-    let dpr = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio()).clamp(1.0, 3.0);
-    let (px_w, px_h) = ((f64::from(css_w) * dpr) as u32, (f64::from(css_h) * dpr) as u32);
-    if canvas.width() != px_w || canvas.height() != px_h {
-        canvas.set_width(px_w);
-        canvas.set_height(px_h);
-    }
+    };
     let px = |n: f64| (n * dpr).round() as i32;
     let colours = scheme();
     let backend = ChartBackend::new(canvas).ok_or("no 2d context")?;

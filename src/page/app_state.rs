@@ -6,6 +6,7 @@ use std::rc::Rc;
 
 use scalesim_engine::formula::FormulaCheck;
 use scalesim_engine::outline::Outline;
+use scalesim_engine::sim::Overload;
 use scalesim_engine::{Snapshot, WindowReport};
 use yew::prelude::*;
 
@@ -37,7 +38,7 @@ pub struct AppState {
     pub error: Option<String>,
     /// Why the run stopped for good (an overload, a zero-time loop), until
     /// it is restarted.
-    pub stopped: Option<(String, bool)>,
+    pub stopped: Option<(String, Option<Overload>)>,
     /// The loaded scenario's title and explanation.
     pub scenario: Option<ScenarioInfo>,
     /// The latest formula check.

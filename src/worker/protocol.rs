@@ -11,6 +11,7 @@ use scalesim_engine::coordination::UslFit;
 use scalesim_engine::edit::Edit;
 use scalesim_engine::formula::FormulaCheck;
 use scalesim_engine::outline::Outline;
+use scalesim_engine::sim::Overload;
 use scalesim_engine::sweep::SweepPoint;
 use scalesim_engine::trace::Trace;
 use scalesim_engine::{LatencyStats, Snapshot, WindowReport};
@@ -162,9 +163,9 @@ pub enum FromWorker {
     /// Something went wrong, in words for the user.
     Error { message: String },
     /// The run stopped and cannot go on: at the bound on work in flight
-    /// (`overload`, the page offers a restart at 1×) or in a zero-time loop.
-    /// What was measured until then stays.
-    Stopped { message: String, overload: bool },
+    /// (`overload` says what grew; the page offers a restart at 1×) or in
+    /// a zero-time loop. What was measured until then stays.
+    Stopped { message: String, overload: Option<Overload> },
     /// Edit (or undo, redo) `id` took effect; the document is now at
     /// `revision`. Id 0: a share link's changes, replayed.
     Applied {

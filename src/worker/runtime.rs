@@ -484,7 +484,7 @@ impl Runner {
             };
             windows.extend(run.advance_until(step_end));
         }
-        let stalled = run.sim().stalled().map(|m| (m.to_owned(), run.sim().overload().is_some()));
+        let stalled = run.sim().stalled().map(|m| (m.to_owned(), run.sim().overload().cloned()));
         let arrived = run_to.is_some_and(|t| run.now() >= t);
         runner.report_replay();
         if let Some((message, overload)) = stalled {
