@@ -636,6 +636,25 @@ fn distance_to_segment(p: [f64; 2], a: [f64; 2], b: [f64; 2]) -> f64 {
     (p[0] - (a[0] + t * dx)).hypot(p[1] - (a[1] + t * dy))
 }
 
+/// The zoom tools (+, −, Fit) at the canvas's top right: the width and the
+/// height of the screen pixels they cover there, a lane's name kept clear.
+pub const ZOOM_TOOLS_W: f64 = 130.0;
+pub const ZOOM_TOOLS_H: f64 = 38.0;
+
+/// Where a lane's name goes, in screen pixels: whether the full name
+/// (`full_w` wide, else the short one, `short_w`) and at which `y`, on a
+/// canvas `css_w` wide at `zoom`, the name wanted at `y`. Zoomed out or
+/// narrow, the short name, which reaches past fewer boxes and fits a
+/// phone; on the zoom tools' row a name keeps left of them, and when even
+/// the short one cannot, it goes under them.
+pub fn lane_name_place(full_w: f64, short_w: f64, y: f64, css_w: f64, zoom: f64) -> (bool, f64) {
+    let beside_tools = y < ZOOM_TOOLS_H;
+    let room = if beside_tools { css_w - ZOOM_TOOLS_W } else { css_w };
+    let full = zoom >= 0.6 && full_w + 24.0 <= room;
+    let width = if full { full_w } else { short_w };
+    (full, if beside_tools && width + 24.0 > room { ZOOM_TOOLS_H } else { y })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -877,5 +896,18 @@ service_time = { dist = "exp", mean = "1ms" }
         let (a, b) = l.segment(&l.edges[0]);
         let mid = [(a[0] + b[0]) / 2.0, (a[1] + b[1]) / 2.0 + 2.0];
         assert_eq!(l.edge_at(mid, 6.0), Some(0));
+    }
+
+    #[test]
+    fn a_lane_name_keeps_clear_of_the_zoom_tools() {
+        // The request path's name (370 px, short 140) on the tools' row.
+        assert_eq!(lane_name_place(370.0, 140.0, 6.0, 920.0, 1.0), (true, 6.0));
+        // 460 px wide: the full name would run under the tools.
+        assert_eq!(lane_name_place(370.0, 140.0, 6.0, 460.0, 1.0), (false, 6.0));
+        // Too narrow for even the short name beside them: under them.
+        assert_eq!(lane_name_place(370.0, 140.0, 6.0, 280.0, 1.0), (false, ZOOM_TOOLS_H));
+        // Below the tools' row, the canvas's whole width.
+        assert_eq!(lane_name_place(370.0, 140.0, 120.0, 460.0, 1.0), (true, 120.0));
+        assert_eq!(lane_name_place(370.0, 140.0, 120.0, 460.0, 0.5), (false, 120.0));
     }
 }

@@ -8,9 +8,10 @@
 //! the width without touching the document.
 //!
 //! Beside it, what every chart's frame shares: its backing store sized to
-//! its box at the device's pixel ratio, and its colours in the page's
-//! scheme.
+//! its box at the device's pixel ratio, its colours in the page's scheme,
+//! and its axes' type ([`Ticked`], ticks on round values of the unit shown).
 
+use plotters::prelude::Ranged;
 use plotters::style::{RGBColor, WHITE};
 use plotters_backend::{
     BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingBackend, DrawingErrorKind,
@@ -163,5 +164,38 @@ impl DrawingBackend for ChartBackend {
         ));
         let width = self.context.measure_text(text).map_or(0.0, |m| m.width());
         Ok((width.ceil() as u32, (style.size() * LINE_HEIGHT).ceil() as u32))
+    }
+}
+
+/// A linear axis whose ticks are given: round values of the unit shown
+/// ([`crate::charts::chart_data::AxisUnit::ticks`]), where plotters' own would be round
+/// in the data's unit (seconds ticked at 58, 116 days). Labels come from
+/// the chart's formatter; no light grid lines. Both charts use it, so
+/// plotters' drawing code is built for one coordinate type, not two.
+pub struct Ticked {
+    inner: plotters::coord::types::RangedCoordf64,
+    ticks: Vec<f64>,
+}
+
+impl Ticked {
+    pub fn new(range: std::ops::Range<f64>, ticks: Vec<f64>) -> Self {
+        Ticked { inner: range.into(), ticks }
+    }
+}
+
+impl Ranged for Ticked {
+    type FormatOption = plotters::coord::ranged1d::DefaultFormatting;
+    type ValueType = f64;
+
+    fn map(&self, value: &f64, limit: (i32, i32)) -> i32 {
+        self.inner.map(value, limit)
+    }
+
+    fn key_points<Hint: plotters::coord::ranged1d::KeyPointHint>(&self, hint: Hint) -> Vec<f64> {
+        if hint.weight().allow_light_points() { Vec::new() } else { self.ticks.clone() }
+    }
+
+    fn range(&self) -> std::ops::Range<f64> {
+        self.inner.range()
     }
 }

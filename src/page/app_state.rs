@@ -56,6 +56,9 @@ pub struct AppState {
     pub snapshot: Option<Rc<Snapshot>>,
     /// The pairs of zones partitioned now, as of the last frame.
     pub partitions: Rc<Vec<[String; 2]>>,
+    /// The simulated instants (s) of the run's live changes, for the time
+    /// charts' marks.
+    pub changes: Rc<Vec<f64>>,
     /// The history version the charts show.
     pub charted: u64,
     /// When they were last redrawn.
@@ -158,6 +161,9 @@ impl Reducible for AppState {
                 }
                 if *next.partitions != frame.partitions {
                     next.partitions = Rc::new(frame.partitions);
+                }
+                if let Some(changes) = frame.changes {
+                    next.changes = Rc::new(changes);
                 }
                 if !frame.windows.is_empty() {
                     let mut windows: Vec<Rc<WindowReport>> = (*next.history.windows).clone();

@@ -242,6 +242,11 @@ pub struct Frame {
     /// The pairs of zones partitioned now (a `partition` fault in force),
     /// for the canvas to draw the cut while it lasts.
     pub partitions: Vec<[String; 2]>,
+    /// The simulated instants (s) of the run's live changes (edits, undo
+    /// and redo, the load multiplier), oldest first, for the time charts to
+    /// mark; sent when they changed (a change, a restart), `None` keeps the
+    /// last ones.
+    pub changes: Option<Vec<f64>>,
 }
 
 /// The most in-flight requests a frame carries.
@@ -280,6 +285,7 @@ mod tests {
             rolling: Some(LatencyStats { count: 3, p99: 12.5, ..LatencyStats::default() }),
             picks: Vec::new(),
             partitions: vec![["eu".to_owned(), "us".to_owned()]],
+            changes: Some(vec![20.0, 35.5]),
         });
         assert_eq!(decode::<FromWorker>(&encode(&frame)), Ok(frame));
     }
