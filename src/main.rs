@@ -15,8 +15,6 @@ fn main() {
         return;
     }
     browser::remove_boot_note();
-    // The simulation worker starts the module now, while the page mounts.
-    scalesim_web::worker::client::boot_early_worker();
     if browser::query("bench").as_deref() == Some("1") {
         // `?bench=1` is the engine benchmark page, `?embed=1` the player
         // for an iframe; anything else the app.

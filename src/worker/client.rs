@@ -1,9 +1,6 @@
 //! The page side of the worker: spawns it, sends commands, and turns its
 //! messages (and its crashes) into [`FromWorker`] values for the UI.
 
-use std::cell::RefCell;
-use std::rc::Rc;
-
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::{MessageEvent, Worker, WorkerOptions, WorkerType};
@@ -34,27 +31,32 @@ pub struct SimWorker {
 impl SimWorker {
     /// Starts a worker whose every report goes to `on_report`.
     pub fn spawn(on_report: Callback<FromWorker>) -> Result<SimWorker, String> {
-        // index.html started one beside the Wasm download, and
-        // [`boot_early_worker`] has most likely started the module in it
-        // already: the first spawn takes it, with what it said meanwhile.
-        let early = EARLY.with(|early| early.borrow_mut().take());
-        let worker = match &early {
-            Some(early) => early.worker.clone(),
+        // index.html started one beside the Wasm download (it has fetched
+        // its bootstrap and the JS glue meanwhile): the first spawn takes it.
+        let worker = match take_early_worker() {
+            Some(worker) => worker,
             None => {
-                let worker = match take_early_worker() {
-                    Some(worker) => worker,
-                    None => {
-                        let options = WorkerOptions::new();
-                        options.set_type(WorkerType::Module);
-                        Worker::new_with_options(WORKER_URL, &options)
-                            .or_else(|_| Self::through_blob())
-                            .map_err(|e| format!("cannot start the simulation worker: {e:?}"))?
-                    }
-                };
-                post_boot(&worker).map_err(|e| format!("cannot start the simulation worker: {e:?}"))?;
-                worker
+                let options = WorkerOptions::new();
+                options.set_type(WorkerType::Module);
+                Worker::new_with_options(WORKER_URL, &options)
+                    .or_else(|_| Self::through_blob())
+                    .map_err(|e| format!("cannot start the simulation worker: {e:?}"))?
             }
         };
+        // The first message starts this very module in the worker: no second
+        // download, and no second compile.
+        let boot = js_sys::Object::new();
+        let glue = GLUE_URL.with(String::clone);
+        // `?sweep_workers=N` forces the size of the worker's sweep pool
+        // (worker/sweep_pool), for measuring the speed-up on any machine.
+        let sweep_workers = browser::query("sweep_workers")
+            .and_then(|n| n.parse::<f64>().ok())
+            .map_or(JsValue::UNDEFINED, JsValue::from);
+        js_sys::Reflect::set(&boot, &"glue".into(), &glue.into())
+            .and_then(|_| js_sys::Reflect::set(&boot, &"module".into(), &wasm_bindgen::module()))
+            .and_then(|_| js_sys::Reflect::set(&boot, &"sweepWorkers".into(), &sweep_workers))
+            .and_then(|_| worker.post_message(&boot))
+            .map_err(|e| format!("cannot start the simulation worker: {e:?}"))?;
         let report = on_report.clone();
         let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
             let bytes = browser::message_bytes(event.data());
@@ -73,13 +75,8 @@ impl SimWorker {
                 message: format!("{}: {message}", crate::crash::WORKER_FAILED),
             });
         });
-        match early {
-            Some(early) => adopt_later(early, &on_message, &on_error),
-            None => {
-                worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-                worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-            }
-        }
+        worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
         Ok(SimWorker { worker, _on_message: on_message, _on_error: on_error })
     }
 
@@ -110,79 +107,6 @@ impl SimWorker {
             &encode(command),
         );
     }
-}
-
-/// Posts the message that starts this very module in `worker`: no second
-/// download, and no second compile.
-fn post_boot(worker: &Worker) -> Result<(), JsValue> {
-    let boot = js_sys::Object::new();
-    let glue = GLUE_URL.with(String::clone);
-    // `?sweep_workers=N` forces the size of the worker's sweep pool
-    // (worker/sweep_pool), for measuring the speed-up on any machine.
-    let sweep_workers = browser::query("sweep_workers")
-        .and_then(|n| n.parse::<f64>().ok())
-        .map_or(JsValue::UNDEFINED, JsValue::from);
-    js_sys::Reflect::set(&boot, &"glue".into(), &glue.into())?;
-    js_sys::Reflect::set(&boot, &"module".into(), &wasm_bindgen::module())?;
-    js_sys::Reflect::set(&boot, &"sweepWorkers".into(), &sweep_workers)?;
-    worker.post_message(&boot)
-}
-
-/// The early worker, started with the module before the page has mounted,
-/// and the events it sent before [`SimWorker::spawn`] took it.
-struct Early {
-    worker: Worker,
-    held: Rc<RefCell<Vec<web_sys::Event>>>,
-    _hold: Closure<dyn FnMut(web_sys::Event)>,
-}
-
-thread_local! {
-    static EARLY: RefCell<Option<Early>> = const { RefCell::new(None) };
-}
-
-/// Starts the module in the worker `index.html` made, as soon as the page
-/// has the compiled module (`src/main.rs` calls this before mounting the
-/// page): the worker then starts while the page renders its first frame,
-/// not after. What it says meanwhile (its `Ready`, or a failure) is kept
-/// for the first [`SimWorker::spawn`].
-pub fn boot_early_worker() {
-    let Some(worker) = take_early_worker() else { return };
-    let held = Rc::new(RefCell::new(Vec::new()));
-    let keep = held.clone();
-    let hold = Closure::<dyn FnMut(web_sys::Event)>::new(move |event: web_sys::Event| {
-        event.prevent_default();
-        keep.borrow_mut().push(event);
-    });
-    worker.set_onmessage(Some(hold.as_ref().unchecked_ref()));
-    worker.set_onerror(Some(hold.as_ref().unchecked_ref()));
-    if post_boot(&worker).is_err() {
-        // The spawn reports it: it starts a worker of its own.
-        worker.terminate();
-        return;
-    }
-    EARLY.with(|early| *early.borrow_mut() = Some(Early { worker, held, _hold: hold }));
-}
-
-/// Gives the early worker its handlers, and hands them the events it held,
-/// in a task of their own after the spawn has returned (the caller keeps
-/// the worker by then, and its reports may send it commands); events that
-/// come meanwhile are held too, so they all arrive in order.
-fn adopt_later(
-    early: Early,
-    on_message: &Closure<dyn FnMut(MessageEvent)>,
-    on_error: &Closure<dyn FnMut(web_sys::Event)>,
-) {
-    let on_message = on_message.as_ref().unchecked_ref::<js_sys::Function>().clone();
-    let on_error = on_error.as_ref().unchecked_ref::<js_sys::Function>().clone();
-    gloo_timers::callback::Timeout::new(0, move || {
-        early.worker.set_onmessage(Some(&on_message));
-        early.worker.set_onerror(Some(&on_error));
-        for event in early.held.take() {
-            let handler = if event.is_instance_of::<MessageEvent>() { &on_message } else { &on_error };
-            let _ = handler.call1(&JsValue::NULL, &event);
-        }
-    })
-    .forget();
 }
 
 /// The worker `index.html`'s start-up script made (`window.scalesimWorker`),
