@@ -1,16 +1,12 @@
 // Trunk post-build step (scripts/post-build.mjs runs it before csp.mjs):
-// orders the first load's requests as they are needed. index.html's
-// early-worker script, at the top of <head>, gets the JS glue's URL (Trunk
-// names it by a hash) in its `data-glue`, so it starts the simulation
-// worker and has it fetch the glue before anything else is requested; the
-// preloads Trunk writes at the end of <head> (the glue's `modulepreload`,
-// the Wasm's `preload`) move up to just after the stylesheet. Where Trunk
-// puts them, the parser reaches them only after the inline scripts above
-// them, and a classic inline script waits for the stylesheet to arrive:
-// the Wasm, most of the first load, was requested a round trip and more
-// after the stylesheet, with the link idle meanwhile, and the worker's
-// requests went out during the Wasm's download and waited for it
-// (BENCHMARKS.md, "The first second").
+// moves the preloads Trunk writes at the end of <head> (the JS glue's
+// `modulepreload` and the Wasm's `preload`) up to just after the
+// stylesheet, so the three are requested together. Where Trunk puts them,
+// the parser reaches them only after the inline script above them, and a
+// classic inline script waits for the stylesheet to arrive: the Wasm, most
+// of the first load, was requested a round trip and more after the
+// stylesheet, with the throttled link idle meanwhile (BENCHMARKS.md, "The
+// first second"). Release and debug builds alike.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -21,15 +17,13 @@ if (!dir) {
 }
 const file = join(dir, 'index.html');
 let html = readFileSync(file, 'utf8');
-const glue = html.match(/<link rel="modulepreload" href="([^"]+)"[^>]*>/);
+const glue = html.match(/<link rel="modulepreload"[^>]*>/);
 const wasm = html.match(/<link rel="preload"[^>]*as="fetch"[^>]*>/);
-const worker = '<script id="early-worker" data-glue="">';
 const stylesheet = html.match(/<link rel="stylesheet"[^>]*>/);
-if (!glue || !wasm || !html.includes(worker) || !stylesheet) {
-  console.error('preload.mjs: index.html lacks the glue or Wasm preload, the early-worker script or the stylesheet');
+if (!glue || !wasm || !stylesheet) {
+  console.error('preload.mjs: index.html lacks the glue or Wasm preload, or the stylesheet');
   process.exit(1);
 }
 html = html.replace(glue[0], '').replace(wasm[0], '');
-html = html.replace(worker, `<script id="early-worker" data-glue="${glue[1]}">`);
 html = html.replace(stylesheet[0], `${stylesheet[0]}\n    ${glue[0]}\n    ${wasm[0]}`);
 writeFileSync(file, html);

@@ -90,6 +90,10 @@ async function coldLoad(conditions, site = server) {
     // animation frame: from the skeleton, that paint is the first
     // contentful one.
     if (seen.fcp != null) seen.meaningful = Math.max(seen.meaningful, seen.fcp);
+    // Play is enabled when the worker is up; the name follows once the
+    // scenario has loaded (read after the figures, so it does not move them).
+    await page.waitForFunction(() => document.querySelector('[data-testid="scenario-name"]')?.textContent.trim(),
+      null, { timeout: 20000, polling: 50 });
     const appName = (await page.locator('[data-testid="scenario-name"]').textContent()).trim();
     assert.deepEqual(errors, []);
     return { ...seen, appName, bytes };
