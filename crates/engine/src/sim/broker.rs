@@ -105,8 +105,12 @@ impl Simulation {
                 tally.retries += 1;
                 tally.counters.redelivered += 1;
             }
-            let at = self.now + model.delivery_timeout;
-            self.events.schedule(at, Event::DeliveryTimeout { message: key, delivery });
+            let (now, wait) = (self.now, model.delivery_timeout);
+            self.events.schedule_after(
+                now,
+                wait,
+                Event::DeliveryTimeout { message: key, delivery },
+            );
             let hop = self.delivery_hop(node);
             let via = network::Via { hop, op: crate::network::Op::Read, acked: false, tag };
             self.send(model.to, load, work, Reply::Delivery { message: key, delivery }, via);

@@ -116,7 +116,11 @@ impl Simulation {
         if bulkhead_full || breaker.is_some_and(|b| !self.breakers[b].admit(now)) {
             let why = if bulkhead_full { Refusal::Bulkhead } else { Refusal::Breaker };
             self.trace_attempt_refused(key, why);
-            self.events.schedule(self.now, Event::AttemptRejected { call: key, attempt });
+            self.events.schedule_after(
+                self.now,
+                SimDuration::ZERO,
+                Event::AttemptRejected { call: key, attempt },
+            );
             return;
         }
         if let Some((slot, _)) = bulkhead {
@@ -127,10 +131,14 @@ impl Simulation {
             call.through_breaker = breaker.is_some();
         }
         if let Some(timeout) = timeout {
-            self.events.schedule(self.now + timeout, Event::CallTimeout { call: key, attempt });
+            self.events.schedule_after(
+                self.now,
+                timeout,
+                Event::CallTimeout { call: key, attempt },
+            );
         }
         if let Some(delay) = hedge {
-            self.events.schedule(self.now + delay, Event::Hedge { call: key, attempt });
+            self.events.schedule_after(self.now, delay, Event::Hedge { call: key, attempt });
         }
         self.send_copies(key, to, fanout);
     }

@@ -554,25 +554,22 @@ impl Simulation {
     pub fn advance_until(&mut self, until: SimTime) -> Vec<WindowReport> {
         while self.stalled.is_none() {
             let window_end = self.window_start + self.scenario.scenario.window;
-            match self.events.peek_time() {
-                Some(at) if at < window_end && at <= until => {
-                    if let Some((at, event)) = self.events.pop() {
-                        self.same_instant = if at == self.now { self.same_instant + 1 } else { 0 };
-                        if self.same_instant > crate::limits::MAX_EVENTS_PER_INSTANT {
-                            self.stall();
-                            break;
-                        }
-                        self.now = at;
-                        self.event_count += 1;
-                        self.handle(event);
-                        if self.event_count & (overload::CHECK_EVERY - 1) == 0
-                            && self.check_overload()
-                        {
-                            break;
-                        }
+            match self.events.pop_due(|at| at < window_end && at <= until) {
+                Some((at, event)) => {
+                    self.same_instant = if at == self.now { self.same_instant + 1 } else { 0 };
+                    if self.same_instant > crate::limits::MAX_EVENTS_PER_INSTANT {
+                        self.stall();
+                        break;
+                    }
+                    self.now = at;
+                    self.event_count += 1;
+                    self.handle(event);
+                    if self.event_count & (overload::CHECK_EVERY - 1) == 0 && self.check_overload()
+                    {
+                        break;
                     }
                 }
-                _ if window_end <= until => {
+                None if window_end <= until => {
                     self.now = window_end;
                     self.close_window();
                 }
@@ -610,7 +607,7 @@ impl Simulation {
     fn deliver_now(&mut self, reply: Reply, outcome: Outcome) {
         self.trace_door_answer(outcome);
         let answer = self.answers.insert((reply, outcome));
-        self.events.schedule(self.now, Event::Deliver { answer });
+        self.events.schedule_after(self.now, SimDuration::ZERO, Event::Deliver { answer });
     }
 
     fn stall(&mut self) {
