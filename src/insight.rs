@@ -87,12 +87,23 @@ pub struct Saturation {
     /// Listed because saturated nodes wait on it, though its callers, by
     /// holding its load back, keep it from counting as saturated itself.
     pub throttled: bool,
+    /// The partition in force that its sync calls cross (its zone first):
+    /// its workers hang on calls the cut loses, not on a lack of workers
+    /// (see [`mark_cuts`]).
+    pub cut: Option<[String; 2]>,
 }
 
 impl Saturation {
-    /// Offered load over capacity: 1.6 means 60% more than it can serve.
+    /// Offered load over capacity: 1.6 means 60% more than it can serve
+    /// (infinite for a stuck node).
     pub fn ratio(&self) -> f64 {
         self.offered_rps / self.capacity_rps
+    }
+
+    /// Every worker busy and none finishing: its workers hang (on calls
+    /// nobody answers), so it has no capacity to speak of.
+    pub fn stuck(&self) -> bool {
+        self.capacity_rps <= 0.0
     }
 
     /// The canvas's short label under the node: what it waits on, that it
@@ -100,10 +111,12 @@ impl Saturation {
     /// queued.
     pub fn label(&self, callee: Option<&str>, queued: u64) -> String {
         use crate::format::quantity;
-        let head = match callee {
-            Some(callee) => format!("waiting on {callee}"),
-            None if self.throttled => "bottleneck".to_owned(),
-            None => format!("saturated {}×", quantity(self.ratio())),
+        let head = match (callee, &self.cut) {
+            (_, Some(_)) => "waiting across the cut".to_owned(),
+            (Some(callee), None) => format!("waiting on {callee}"),
+            (None, None) if self.throttled => "bottleneck".to_owned(),
+            (None, None) if self.stuck() => "stuck".to_owned(),
+            (None, None) => format!("saturated {}×", quantity(self.ratio())),
         };
         match queued {
             0 => head,
@@ -115,6 +128,12 @@ impl Saturation {
     /// where the excess goes.
     pub fn sentence(&self, name: &str) -> String {
         use crate::format::{quantity, rate, share};
+        if self.stuck() {
+            return format!(
+                "{name} is stuck: every worker is busy and none finishes, with {} offered.",
+                rate(self.offered_rps)
+            );
+        }
         let head = format!(
             "{name} is saturated: {} offered against a capacity of about {} ({}×)",
             rate(self.offered_rps),
@@ -181,6 +200,34 @@ pub fn saturated_in<W: Borrow<WindowReport>>(windows: &[W], outline: &Outline) -
     found
 }
 
+/// Marks each node in `found` whose sync calls cross a partition in force
+/// (`partitions`, pairs of zones as the worker reports them): such a node
+/// is flat out because the cut loses its calls and nothing answers them,
+/// however many workers it has. Zones are the outline's `zone` parameters.
+pub fn mark_cuts(found: &mut [Saturation], outline: &Outline, partitions: &[[String; 2]]) {
+    use crate::canvas::zones::zone_in;
+    if partitions.is_empty() {
+        return;
+    }
+    let zone_of =
+        |id: &str| outline.nodes.iter().find(|n| n.id == id).and_then(|n| zone_in(&n.params));
+    for s in found {
+        let Some(node) = outline.nodes.get(s.node) else { continue };
+        let Some(from) = zone_in(&node.params) else { continue };
+        s.cut = node
+            .calls
+            .iter()
+            .filter(|c| c.mode == Mode::Sync)
+            .filter_map(|c| zone_of(&c.to))
+            .find(|to| {
+                partitions
+                    .iter()
+                    .any(|p| (p[0] == from && p[1] == *to) || (p[1] == from && p[0] == *to))
+            })
+            .map(|to| [from.to_owned(), to.to_owned()]);
+    }
+}
+
 /// The strip's one status sentence for `found` (as [`saturated_in`] lists
 /// them), names by node index; `None` when nothing is saturated.
 pub fn status(found: &[Saturation], name_of: impl Fn(usize) -> String) -> Option<String> {
@@ -190,6 +237,13 @@ pub fn status(found: &[Saturation], name_of: impl Fn(usize) -> String) -> Option
     let waiters: Vec<&Saturation> =
         found.iter().filter(|s| s.waiting_on == Some(first.node)).collect();
     let head = match (first.waiting_on, waiters.first()) {
+        _ if first.cut.is_some() => {
+            let [from, to] = first.cut.clone().unwrap_or_default();
+            format!(
+                "{name} waits on calls across the cut {from} ✕ {to}: the partition loses them and \
+                 nothing answers, so its workers hang, however many it has."
+            )
+        }
         (Some(callee), _) => {
             let callee = name_of(callee);
             format!(
@@ -273,8 +327,10 @@ fn flat_out<W: Borrow<WindowReport>>(windows: &[W]) -> Vec<Saturation> {
                 .iter()
                 .any(|w| w.borrow().nodes.get(i).is_some_and(|n| n.utilization >= BUSY));
             // Rejections finish without a worker: capacity counts the rest.
+            // Flat out with nothing served and work arriving, it is stuck
+            // (capacity 0).
             let served = completed.saturating_sub(rejected);
-            if !flat_out || served == 0 || busy <= 0.0 {
+            if !flat_out || busy <= 0.0 || (served == 0 && arrivals == 0) {
                 return None;
             }
             let growth_span = (last.end_s - first.end_s).max(last.end_s - last.start_s);
@@ -289,6 +345,7 @@ fn flat_out<W: Borrow<WindowReport>>(windows: &[W]) -> Vec<Saturation> {
                 shed_share: rejected as f64 / arrivals.max(1) as f64,
                 waiting_on: None,
                 throttled: false,
+                cut: None,
             })
         })
         .collect()
@@ -430,6 +487,50 @@ mod tests {
         let found = saturated_in(&w, &outline);
         assert_eq!(found[0].label(None, 12), "bottleneck · 12 queued");
         assert_eq!(found[1].label(Some("db"), 3_000), "waiting on db · 3000 queued");
+    }
+
+    #[test]
+    fn a_caller_whose_calls_cross_a_partition_is_blamed_on_the_cut() {
+        // api (eu) calls db (us) and is flat out; db is idle.
+        let (w, mut outline) =
+            chain([(0.5, 10, 10, 0.0), (1.0, 456, 407, 50.0), (0.1, 407, 407, 0.0)]);
+        let zone = |z: &str| vec![("zone".to_owned(), z.to_owned())];
+        outline.nodes[1].params = zone("eu");
+        outline.nodes[2].params = zone("us");
+        let names = ["gateway", "api", "db"];
+        let mut found = saturated_in(&w, &outline);
+        mark_cuts(&mut found, &outline, &[]);
+        assert_eq!(found[0].cut, None, "no partition in force");
+        let text = status(&found, |i| names[i].to_owned()).expect("a status");
+        assert!(text.starts_with("api is saturated"), "{text}");
+        // The partition in force, written either way round.
+        mark_cuts(&mut found, &outline, &[["us".to_owned(), "eu".to_owned()]]);
+        assert_eq!(found[0].cut, Some(["eu".to_owned(), "us".to_owned()]));
+        let text = status(&found, |i| names[i].to_owned()).expect("a status");
+        assert!(text.starts_with("api waits on calls across the cut eu ✕ us: "), "{text}");
+        assert_eq!(found[0].label(None, 100), "waiting across the cut · 100 queued");
+        // A partition elsewhere is no cause.
+        mark_cuts(&mut found, &outline, &[["eu".to_owned(), "ap".to_owned()]]);
+        assert_eq!(found[0].cut, None);
+    }
+
+    #[test]
+    fn a_node_flat_out_that_finishes_nothing_is_stuck() {
+        // api's workers all hang on calls nobody answers: none finishes.
+        let (w, outline) = chain([(0.5, 10, 10, 0.0), (1.0, 456, 0, 50.0), (0.0, 0, 0, 0.0)]);
+        let names = ["gateway", "api", "db"];
+        let found = saturated_in(&w, &outline);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].stuck(), "{found:?}");
+        let text = status(&found, |i| names[i].to_owned()).expect("a status");
+        assert_eq!(
+            text,
+            "api is stuck: every worker is busy and none finishes, with 456 req/s offered."
+        );
+        assert_eq!(found[0].label(None, 100), "stuck · 100 queued");
+        // Idle and nothing arriving is no news.
+        let (w, outline) = chain([(0.5, 10, 10, 0.0), (1.0, 0, 0, 0.0), (0.0, 0, 0, 0.0)]);
+        assert!(saturated_in(&w, &outline).is_empty());
     }
 
     #[test]

@@ -11,7 +11,7 @@
 //! live changes, share links, the library, chart and compare data, the
 //! sweep job, the inspector's field catalogue, the topology layout, the
 //! dots, the edit history, the workbench's rules, a request's waterfall,
-//! human units and saturation) build natively and are tested there;
+//! human units, saturation and an overload's explanation) build natively and are tested there;
 //! everything that touches the browser is wasm32-only.
 
 pub mod canvas;
@@ -23,6 +23,7 @@ pub mod headline;
 pub mod insight;
 pub mod keep;
 pub mod library;
+pub mod overload_words;
 pub mod waterfall;
 pub mod workbench;
 pub mod worker;

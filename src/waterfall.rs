@@ -334,37 +334,11 @@ mod tests {
     use crate::worker::replay::Run;
     use crate::worker::traces::TraceKeep;
     use scalesim_engine::SimDuration;
+    use scalesim_engine::trace::test_support::{attempt, parallel_calls, span, visit};
 
-    fn span(parent: Option<u32>, start: u64, end: u64, kind: SpanKind) -> Span {
-        Span { parent, start_ns: start, end_ns: end, outcome: None, abandoned: false, kind }
-    }
-
-    fn visit(node: u32, ss: u64, se: u64) -> SpanKind {
-        SpanKind::Visit {
-            node,
-            replica: 0,
-            service_start_ns: ss,
-            service_end_ns: se,
-            blocking: true,
-            copy: 0,
-        }
-    }
-
-    fn attempt(to: u32) -> SpanKind {
-        SpanKind::Attempt {
-            to,
-            attempt: 1,
-            mode: Mode::Sync,
-            fanout: 1,
-            timeout_ns: None,
-            refused: None,
-        }
-    }
-
-    /// users → api (queued 2 ms, service 3 ms), which calls a (done at 40)
-    /// and b (done at 90) in parallel: the path goes through b.
+    /// `parallel_calls` in milliseconds: users → api (queued 2 ms, service
+    /// 3 ms), which calls a (done at 40) and b (done at 90) in parallel.
     fn parallel() -> Trace {
-        let ms = 1_000_000;
         Trace {
             id: 7,
             load: 0,
@@ -373,15 +347,7 @@ mod tests {
             slowest: true,
             sampled: false,
             truncated: false,
-            spans: vec![
-                span(None, 0, 100 * ms, SpanKind::Request { load: 0 }),
-                span(Some(0), 0, 100 * ms, attempt(0)),
-                span(Some(1), 0, 100 * ms, visit(0, 2 * ms, 5 * ms)),
-                span(Some(2), 5 * ms, 40 * ms, attempt(1)),
-                span(Some(3), 5 * ms, 40 * ms, visit(1, 5 * ms, 40 * ms)),
-                span(Some(2), 5 * ms, 90 * ms, attempt(2)),
-                span(Some(5), 6 * ms, 90 * ms, visit(2, 10 * ms, 90 * ms)),
-            ],
+            spans: parallel_calls(1_000_000),
         }
     }
 

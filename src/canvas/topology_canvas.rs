@@ -28,7 +28,7 @@ use crate::canvas::dots::{DotOutcome, DotPool, EdgeTraffic};
 use crate::canvas::gestures;
 use crate::canvas::memory_gauge::{self, Flashes};
 use crate::canvas::topology_layout::{
-    self as tl, EdgeRef, ItemRef, Lane, Layout, NODE_H, NODE_W, PORT_R, Selection,
+    self as tl, EdgeRef, ItemRef, Lane, Layout, NODE_H, NODE_W, PORT_R, Selection, lane_name_place,
 };
 use crate::canvas::zone_drawing;
 use crate::canvas::zones;
@@ -1238,8 +1238,13 @@ fn draw(s: &Scene, ctx: &CanvasRenderingContext2d, dpr: f64, css_w: f64, ts: f64
         ctx.set_text_align("center");
         ctx.set_text_baseline("top");
         ctx.set_fill_style_str("#b91c1c");
+        // A line a part ("saturated 1.24×", "100 queued"), each within the
+        // component's width: a call's label beside the box stays clear.
         for (text, at) in &warnings {
-            let _ = ctx.fill_text(text, at[0], at[1]);
+            for (k, line) in text.split(" · ").enumerate() {
+                let y = at[1] + 13.0 * k as f64;
+                let _ = ctx.fill_text_with_max_width(line, at[0], y, NODE_W);
+            }
         }
     }
     memory_gauge::draw(ctx, &gauges, &s.flashes, ts);
@@ -1291,11 +1296,6 @@ fn draw_lane_names(s: &Scene, t: &Theme, ctx: &CanvasRenderingContext2d, dpr: f6
     ctx.set_text_align("left");
     ctx.set_text_baseline("top");
     for (lane, top, fill, label) in lane_names(s, t) {
-        // Zoomed out or narrow, the short name, which reaches past fewer
-        // boxes and fits a phone.
-        let width = |text: &str| ctx.measure_text(text).map_or(f64::INFINITY, |m| m.width());
-        let fits = s.zoom >= 0.6 && width(label) + 24.0 <= css_w;
-        let label = if fits { label } else { label.split(':').next().unwrap_or(label) };
         let at = top * s.zoom + s.pan[1];
         // The request path's name above its top edge when there is room
         // ("Fit" leaves it), so it sits over no box.
@@ -1303,6 +1303,10 @@ fn draw_lane_names(s: &Scene, t: &Theme, ctx: &CanvasRenderingContext2d, dpr: f6
             Lane::Sync if at >= LANE_NAME_BAND - 6.0 => at - LANE_NAME_BAND + 6.0,
             _ => at.max(0.0) + 6.0,
         };
+        let width = |text: &str| ctx.measure_text(text).map_or(f64::INFINITY, |m| m.width());
+        let short = label.split(':').next().unwrap_or(label);
+        let (full, y) = lane_name_place(width(label), width(short), y, css_w, s.zoom);
+        let label = if full { label } else { short };
         let w = width(label).min(css_w);
         ctx.set_fill_style_str(fill);
         ctx.fill_rect(8.0, y - 2.0, w + 8.0, 17.0);

@@ -90,6 +90,19 @@ pub struct Placed {
     pub pos: [f64; 2],
 }
 
+impl Placed {
+    /// Its box's corners, `(top-left, bottom-right)`, world units.
+    pub fn corners(&self) -> ([f64; 2], [f64; 2]) {
+        let [x, y] = self.pos;
+        ([x - NODE_W / 2.0, y - NODE_H / 2.0], [x + NODE_W / 2.0, y + NODE_H / 2.0])
+    }
+}
+
+/// Whether boxes centred at `a` and `b` do not overlap (they may touch).
+pub fn apart(a: [f64; 2], b: [f64; 2]) -> bool {
+    (a[0] - b[0]).abs() >= NODE_W || (a[1] - b[1]).abs() >= NODE_H
+}
+
 /// What an edge stands for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum EdgeRef {
@@ -272,9 +285,7 @@ fn beside(
     taken: &mut Vec<[f64; 2]>,
 ) -> [f64; 2] {
     let free = |x: f64, y: f64, taken: &[[f64; 2]]| {
-        taken
-            .iter()
-            .all(|p| (p[0] - x).abs() >= NODE_W || (lane.clamp(p[1], h) - y).abs() >= NODE_H)
+        taken.iter().all(|p| apart([p[0], lane.clamp(p[1], h)], [x, y]))
     };
     for step in 1..=200 {
         let x = at[0] + column * f64::from((step - 1) / 4 + 1);
@@ -345,9 +356,7 @@ pub fn layout(outline: &Outline, remembered: &HashMap<String, [f64; 2]>) -> Layo
         *k += 1;
         let x = column_x.get(depth).copied().unwrap_or(90.0) + (row / per_lane) as f64 * column;
         let y = lane.top(h) + 70.0 + (row % per_lane) as f64 * row_h;
-        let free = taken
-            .iter()
-            .all(|p| (p[0] - x).abs() >= NODE_W || (lane.clamp(p[1], h) - y).abs() >= NODE_H);
+        let free = taken.iter().all(|p| apart([p[0], lane.clamp(p[1], h)], [x, y]));
         if free || row > 10_000 {
             taken.push([x, y]);
             break [x, y];
@@ -511,6 +520,12 @@ impl Layout {
         (lo, hi)
     }
 
+    /// The item named `id` (a component's or load's id).
+    #[cfg(test)]
+    pub fn placed(&self, id: &str) -> Option<&Placed> {
+        self.items.iter().find(|it| it.id == id)
+    }
+
     /// The index of the item for node `i`.
     pub fn node_item(&self, i: usize) -> Option<usize> {
         self.items.iter().position(|it| it.item == ItemRef::Node(i))
@@ -621,6 +636,25 @@ fn distance_to_segment(p: [f64; 2], a: [f64; 2], b: [f64; 2]) -> f64 {
     (p[0] - (a[0] + t * dx)).hypot(p[1] - (a[1] + t * dy))
 }
 
+/// The zoom tools (+, −, Fit) at the canvas's top right: the width and the
+/// height of the screen pixels they cover there, a lane's name kept clear.
+pub const ZOOM_TOOLS_W: f64 = 130.0;
+pub const ZOOM_TOOLS_H: f64 = 38.0;
+
+/// Where a lane's name goes, in screen pixels: whether the full name
+/// (`full_w` wide, else the short one, `short_w`) and at which `y`, on a
+/// canvas `css_w` wide at `zoom`, the name wanted at `y`. Zoomed out or
+/// narrow, the short name, which reaches past fewer boxes and fits a
+/// phone; on the zoom tools' row a name keeps left of them, and when even
+/// the short one cannot, it goes under them.
+pub fn lane_name_place(full_w: f64, short_w: f64, y: f64, css_w: f64, zoom: f64) -> (bool, f64) {
+    let beside_tools = y < ZOOM_TOOLS_H;
+    let room = if beside_tools { css_w - ZOOM_TOOLS_W } else { css_w };
+    let full = zoom >= 0.6 && full_w + 24.0 <= room;
+    let width = if full { full_w } else { short_w };
+    (full, if beside_tools && width + 24.0 > room { ZOOM_TOOLS_H } else { y })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -690,14 +724,12 @@ service_time = { dist = "exp", mean = "1ms" }
         let grown = CHAIN.to_owned()
             + "[[node]]\nid = \"new\"\nkind = \"service\"\nservice_time = { dist = \"exp\", mean = \"1ms\" }\n";
         let second = layout(&outline_of(&grown), &remembered);
-        let new = second.items.iter().find(|x| x.id == "new").map(|x| x.pos).unwrap_or_default();
+        let new = second.placed("new").map(|x| x.pos).unwrap_or_default();
         for it in &first.items {
-            let apart =
-                (it.pos[0] - new[0]).abs() >= NODE_W || (it.pos[1] - new[1]).abs() >= NODE_H;
-            assert!(apart, "the new component covers {}", it.id);
+            assert!(apart(it.pos, new), "the new component covers {}", it.id);
         }
         for it in &first.items {
-            let again = second.items.iter().find(|x| x.id == it.id).map(|x| x.pos);
+            let again = second.placed(&it.id).map(|x| x.pos);
             assert_eq!(again, Some(it.pos), "{} moved", it.id);
         }
         // A new component that api calls goes right of api, on no one.
@@ -708,22 +740,20 @@ service_time = { dist = "exp", mean = "1ms" }
         );
         assert_ne!(called, grown);
         let beside = layout(&outline_of(&called), &remembered);
-        let pos = |l: &Layout, id: &str| l.items.iter().find(|x| x.id == id).map(|x| x.pos);
+        let pos = |l: &Layout, id: &str| l.placed(id).map(|x| x.pos);
         let (Some(api), Some(new)) = (pos(&beside, "api"), pos(&beside, "new")) else {
             panic!("api and new")
         };
         assert!(new[0] > api[0], "the new component is right of its caller");
         for it in beside.items.iter().filter(|it| it.id != "new") {
-            let apart =
-                (it.pos[0] - new[0]).abs() >= NODE_W || (it.pos[1] - new[1]).abs() >= NODE_H;
-            assert!(apart, "the new component covers {}", it.id);
+            assert!(apart(it.pos, new), "the new component covers {}", it.id);
         }
         // payments made async: it drops into the background, same column.
         let async_text =
             CHAIN.replacen("to = \"payments\"", "to = \"payments\"\n  mode = \"async\"", 1);
         let third = layout(&outline_of(&async_text), &remembered);
-        let before = first.items.iter().find(|x| x.id == "payments").map(|x| x.pos);
-        let after = third.items.iter().find(|x| x.id == "payments").map(|x| (x.lane, x.pos));
+        let before = first.placed("payments").map(|x| x.pos);
+        let after = third.placed("payments").map(|x| (x.lane, x.pos));
         let (Some(before), Some((lane, after))) = (before, after) else { panic!("payments") };
         assert_eq!(lane, Lane::Async);
         assert_eq!(before[0], after[0]);
@@ -806,7 +836,7 @@ service_time = { dist = "exp", mean = "1ms" }
   to = "x"
 "#;
         let l = layout(&outline_of(text), &HashMap::new());
-        let y = |id: &str| l.items.iter().find(|it| it.id == id).map(|it| it.pos[1]).unwrap_or(0.0);
+        let y = |id: &str| l.placed(id).map_or(0.0, |it| it.pos[1]);
         assert!(
             y("a") < y("b") && y("y") < y("x"),
             "a {} b {} y {} x {}",
@@ -827,7 +857,7 @@ service_time = { dist = "exp", mean = "1ms" }
             1,
         );
         let after = layout(&outline_of(&text), &HashMap::new());
-        let lane = |l: &Layout, id: &str| l.items.iter().find(|it| it.id == id).map(|it| it.lane);
+        let lane = |l: &Layout, id: &str| l.placed(id).map(|it| it.lane);
         assert_ne!(lane(&before, "payments"), lane(&after, "payments"), "the call went async");
         assert_eq!(before.lane_height, after.lane_height);
     }
@@ -850,9 +880,7 @@ service_time = { dist = "exp", mean = "1ms" }
         }
         for (i, a) in l.items.iter().enumerate() {
             for b in &l.items[i + 1..] {
-                let apart =
-                    (a.pos[0] - b.pos[0]).abs() >= NODE_W || (a.pos[1] - b.pos[1]).abs() >= NODE_H;
-                assert!(apart, "{} and {} overlap", a.id, b.id);
+                assert!(apart(a.pos, b.pos), "{} and {} overlap", a.id, b.id);
             }
         }
     }
@@ -868,5 +896,18 @@ service_time = { dist = "exp", mean = "1ms" }
         let (a, b) = l.segment(&l.edges[0]);
         let mid = [(a[0] + b[0]) / 2.0, (a[1] + b[1]) / 2.0 + 2.0];
         assert_eq!(l.edge_at(mid, 6.0), Some(0));
+    }
+
+    #[test]
+    fn a_lane_name_keeps_clear_of_the_zoom_tools() {
+        // The request path's name (370 px, short 140) on the tools' row.
+        assert_eq!(lane_name_place(370.0, 140.0, 6.0, 920.0, 1.0), (true, 6.0));
+        // 460 px wide: the full name would run under the tools.
+        assert_eq!(lane_name_place(370.0, 140.0, 6.0, 460.0, 1.0), (false, 6.0));
+        // Too narrow for even the short name beside them: under them.
+        assert_eq!(lane_name_place(370.0, 140.0, 6.0, 280.0, 1.0), (false, ZOOM_TOOLS_H));
+        // Below the tools' row, the canvas's whole width.
+        assert_eq!(lane_name_place(370.0, 140.0, 120.0, 460.0, 1.0), (true, 120.0));
+        assert_eq!(lane_name_place(370.0, 140.0, 120.0, 460.0, 0.5), (false, 120.0));
     }
 }

@@ -10,7 +10,7 @@ use scalesim_engine::outline::{Outline, OutlineLink};
 use scalesim_engine::scenario::Mode;
 use scalesim_engine::time::SimDuration;
 
-use crate::canvas::topology_layout::{EdgeRef, ItemRef, Layout, NODE_H, NODE_W};
+use crate::canvas::topology_layout::{EdgeRef, ItemRef, Layout};
 
 /// Room around a zone's boxes, world units: beside them, above them (the
 /// zone's name sits there) and below (the queue bar under each box).
@@ -84,8 +84,9 @@ pub fn regions(layout: &Layout, outline: &Outline) -> Vec<Region> {
     let mut out: Vec<Region> = Vec::new();
     for (it, zone) in layout.items.iter().zip(&zones) {
         let Some(zone) = zone else { continue };
-        let lo = [it.pos[0] - NODE_W / 2.0 - PAD_SIDE, it.pos[1] - NODE_H / 2.0 - PAD_TOP];
-        let hi = [it.pos[0] + NODE_W / 2.0 + PAD_SIDE, it.pos[1] + NODE_H / 2.0 + PAD_BOTTOM];
+        let (lo, hi) = it.corners();
+        let (lo, hi) =
+            ([lo[0] - PAD_SIDE, lo[1] - PAD_TOP], [hi[0] + PAD_SIDE, hi[1] + PAD_BOTTOM]);
         match out.iter_mut().find(|r| r.zone == *zone) {
             Some(r) => {
                 r.lo = [r.lo[0].min(lo[0]), r.lo[1].min(lo[1])];
@@ -252,21 +253,13 @@ mod tests {
         let zones = item_zones(&l, &o);
         for (it, z) in l.items.iter().zip(&zones) {
             let region = r.iter().find(|r| Some(r.zone.as_str()) == *z).expect("a region");
-            assert!(
-                region.lo[0] < it.pos[0] - NODE_W / 2.0 && region.hi[0] > it.pos[0] + NODE_W / 2.0
-            );
-            assert!(
-                region.lo[1] < it.pos[1] - NODE_H / 2.0 && region.hi[1] > it.pos[1] + NODE_H / 2.0
-            );
+            let (lo, hi) = it.corners();
+            assert!((0..2).all(|k| region.lo[k] < lo[k] && region.hi[k] > hi[k]), "{it:?}");
             // The name's band is above every box of the region.
-            assert!(region.label_at()[1] + 14.0 <= it.pos[1] - NODE_H / 2.0, "{it:?}");
+            assert!(region.label_at()[1] + 14.0 <= lo[1], "{it:?}");
             // No other zone's region reaches this box.
+            let b = Region { zone: String::new(), lo, hi };
             for other in r.iter().filter(|o| Some(o.zone.as_str()) != *z) {
-                let b = Region {
-                    zone: String::new(),
-                    lo: [it.pos[0] - NODE_W / 2.0, it.pos[1] - NODE_H / 2.0],
-                    hi: [it.pos[0] + NODE_W / 2.0, it.pos[1] + NODE_H / 2.0],
-                };
                 assert!(!overlap(other, &b), "{} covers {}", other.zone, it.id);
             }
         }
@@ -319,20 +312,16 @@ service_time = { dist = "exp", mean = "1ms" }
 "#,
         );
         let l = layout(&o, &HashMap::new());
-        let y = |id: &str| {
-            l.items.iter().find(|it| it.id == id).map(|it| it.pos[1]).unwrap_or_default()
-        };
+        let y = |id: &str| l.placed(id).map_or(0.0, |it| it.pos[1]);
         let (a, b) = ([y("x1"), y("x2")], y("y1"));
         assert!(a.iter().all(|ya| *ya < b), "a {a:?} b {b:?}");
         // The column's b region is apart from a's (a also holds the
         // load and api, to the left).
         let r = regions(&l, &o);
         assert_eq!(r.len(), 2);
-        let x = |id: &str| {
-            l.items.iter().find(|it| it.id == id).map(|it| it.pos[0]).unwrap_or_default()
-        };
-        assert!(r[1].lo[1] > y("x2") + NODE_H / 2.0, "{r:?}");
-        assert!(r[1].lo[0] > x("api") + NODE_W / 2.0, "{r:?}");
+        let bottom_right = |id: &str| l.placed(id).map_or([0.0; 2], |it| it.corners().1);
+        assert!(r[1].lo[1] > bottom_right("x2")[1], "{r:?}");
+        assert!(r[1].lo[0] > bottom_right("api")[0], "{r:?}");
     }
 
     #[test]

@@ -6,7 +6,13 @@
 //! a couple of dozen times a chart, so every redraw was a long main-thread
 //! task while the simulation played. The canvas's own `measureText` gives
 //! the width without touching the document.
+//!
+//! Beside it, what every chart's frame shares: its backing store sized to
+//! its box at the device's pixel ratio, its colours in the page's scheme,
+//! and its axes' type ([`Ticked`], ticks on round values of the unit shown).
 
+use plotters::prelude::Ranged;
+use plotters::style::{RGBColor, WHITE};
 use plotters_backend::{
     BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingBackend, DrawingErrorKind,
 };
@@ -19,6 +25,44 @@ type Drawn = Result<(), DrawingErrorKind<CanvasError>>;
 
 /// Line height as a multiple of the font size (the browser's `normal`).
 const LINE_HEIGHT: f64 = 1.15;
+
+/// Sizes `canvas`'s backing store to its box at the device's pixel ratio
+/// (1 to 3, so a zoomed-out page stays sharp and a huge ratio stays
+/// cheap): the ratio, or `None` while the box is empty (hidden in another
+/// tab or view: drawn when shown).
+pub fn fit_to_box(canvas: &HtmlCanvasElement) -> Option<f64> {
+    let (css_w, css_h) = (canvas.client_width(), canvas.client_height());
+    if css_w <= 0 || css_h <= 0 {
+        return None;
+    }
+    let dpr = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio()).clamp(1.0, 3.0);
+    let (px_w, px_h) = ((f64::from(css_w) * dpr) as u32, (f64::from(css_h) * dpr) as u32);
+    if canvas.width() != px_w || canvas.height() != px_h {
+        canvas.set_width(px_w);
+        canvas.set_height(px_h);
+    }
+    Some(dpr)
+}
+
+/// Colours of a chart's frame in the page's scheme.
+pub struct Scheme {
+    pub background: RGBColor,
+    pub ink: RGBColor,
+    pub grid: RGBColor,
+}
+
+/// The frame's colours for the page's theme now (dark or light).
+pub fn scheme() -> Scheme {
+    if crate::browser::dark_theme() {
+        Scheme {
+            background: RGBColor(17, 21, 31),
+            ink: RGBColor(200, 206, 216),
+            grid: RGBColor(46, 54, 72),
+        }
+    } else {
+        Scheme { background: WHITE, ink: RGBColor(75, 85, 99), grid: RGBColor(232, 236, 242) }
+    }
+}
 
 /// A canvas to draw a chart on.
 pub struct ChartBackend {
@@ -120,5 +164,38 @@ impl DrawingBackend for ChartBackend {
         ));
         let width = self.context.measure_text(text).map_or(0.0, |m| m.width());
         Ok((width.ceil() as u32, (style.size() * LINE_HEIGHT).ceil() as u32))
+    }
+}
+
+/// A linear axis whose ticks are given: round values of the unit shown
+/// ([`crate::charts::chart_data::AxisUnit::ticks`]), where plotters' own would be round
+/// in the data's unit (seconds ticked at 58, 116 days). Labels come from
+/// the chart's formatter; no light grid lines. Both charts use it, so
+/// plotters' drawing code is built for one coordinate type, not two.
+pub struct Ticked {
+    inner: plotters::coord::types::RangedCoordf64,
+    ticks: Vec<f64>,
+}
+
+impl Ticked {
+    pub fn new(range: std::ops::Range<f64>, ticks: Vec<f64>) -> Self {
+        Ticked { inner: range.into(), ticks }
+    }
+}
+
+impl Ranged for Ticked {
+    type FormatOption = plotters::coord::ranged1d::DefaultFormatting;
+    type ValueType = f64;
+
+    fn map(&self, value: &f64, limit: (i32, i32)) -> i32 {
+        self.inner.map(value, limit)
+    }
+
+    fn key_points<Hint: plotters::coord::ranged1d::KeyPointHint>(&self, hint: Hint) -> Vec<f64> {
+        if hint.weight().allow_light_points() { Vec::new() } else { self.ticks.clone() }
+    }
+
+    fn range(&self) -> std::ops::Range<f64> {
+        self.inner.range()
     }
 }

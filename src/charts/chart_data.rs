@@ -62,6 +62,12 @@ pub struct ChartData {
 }
 
 impl ChartData {
+    /// The highest value plotted (0 with none): what the y axis and its
+    /// unit are chosen from.
+    pub fn highest(&self) -> f64 {
+        self.series.iter().flat_map(|s| s.points.iter().map(|p| p.1)).fold(0.0, f64::max)
+    }
+
     /// The order to draw series in: stacked bands top band first, so each
     /// lower band covers the part of the ones above that is not theirs.
     pub fn draw_order(&self) -> Vec<usize> {
@@ -267,13 +273,41 @@ pub fn read_out(data: &ChartData, x: f64) -> Option<(f64, Vec<(String, f64)>)> {
     Some((nearest, values))
 }
 
+/// The live changes (simulated seconds) in a chart's words, for its text
+/// alternative: "Live changes at 20.0 s and 35.5 s."; empty with none.
+pub fn marks_text(marks: &[f64]) -> String {
+    let times: Vec<String> = marks.iter().map(|&s| crate::format::clock(s)).collect();
+    match times.as_slice() {
+        [] => String::new(),
+        [one] => format!("A live change at {one}."),
+        [first @ .., last] => format!("Live changes at {} and {last}.", first.join(", ")),
+    }
+}
+
+/// The live change nearest `x` within `tolerance` (both in simulated
+/// seconds), for the hover read-out.
+pub fn mark_near(marks: &[f64], x: f64, tolerance: f64) -> Option<f64> {
+    marks
+        .iter()
+        .copied()
+        .filter(|m| (m - x).abs() <= tolerance)
+        .min_by(|a, b| (a - x).abs().total_cmp(&(b - x).abs()))
+}
+
 /// The unit an axis is labelled in: values are divided by `divisor`, and
-/// `desc` names the unit.
+/// `desc` names the unit; `steps` are the tick spacings that read as round
+/// in that unit (empty: 1, 2 and 5 times a power of ten).
 #[derive(Clone, Debug, PartialEq)]
 pub struct AxisUnit {
     pub divisor: f64,
     pub desc: String,
+    pub steps: &'static [f64],
 }
+
+/// Tick spacings in days: a day, two, a week, two weeks, a month, …
+const DAY_STEPS: [f64; 10] = [0.25, 0.5, 1.0, 2.0, 7.0, 14.0, 30.0, 60.0, 180.0, 365.0];
+/// Tick spacings in hours: up to a day, then days and weeks.
+const HOUR_STEPS: [f64; 11] = [1.0, 2.0, 3.0, 6.0, 12.0, 24.0, 48.0, 72.0, 168.0, 336.0, 720.0];
 
 /// Long runs read in days, long latencies in hours and rare answers per
 /// day: an axis in seconds whose highest value is past two days is
@@ -283,17 +317,53 @@ pub struct AxisUnit {
 pub fn axis_unit(desc: &str, highest: f64) -> AxisUnit {
     const DAY_S: f64 = 86_400.0;
     const HOUR_MS: f64 = 3_600_000.0;
-    let (divisor, unit) = if desc.ends_with("(s)") && highest > 2.0 * DAY_S {
-        (DAY_S, ("(s)", "(days)"))
-    } else if desc.ends_with("(ms)") && highest > 2.0 * HOUR_MS {
-        (HOUR_MS, ("(ms)", "(h)"))
-    } else if desc.ends_with("requests/s") && highest > 0.0 && highest < 0.01 {
-        (1.0 / DAY_S, ("requests/s", "requests/day"))
-    } else {
-        return AxisUnit { divisor: 1.0, desc: desc.to_owned() };
-    };
+    let (divisor, unit, steps): (f64, _, &'static [f64]) =
+        if desc.ends_with("(s)") && highest > 2.0 * DAY_S {
+            (DAY_S, ("(s)", "(days)"), &DAY_STEPS)
+        } else if desc.ends_with("(ms)") && highest > 2.0 * HOUR_MS {
+            (HOUR_MS, ("(ms)", "(h)"), &HOUR_STEPS)
+        } else if desc.ends_with("requests/s") && highest > 0.0 && highest < 0.01 {
+            (1.0 / DAY_S, ("requests/s", "requests/day"), &[])
+        } else {
+            return AxisUnit { divisor: 1.0, desc: desc.to_owned(), steps: &[] };
+        };
     let stem = desc.strip_suffix(unit.0).unwrap_or(desc);
-    AxisUnit { divisor, desc: format!("{stem}{}", unit.1) }
+    AxisUnit { divisor, desc: format!("{stem}{}", unit.1), steps }
+}
+
+impl AxisUnit {
+    /// Where the ticks of an axis over `low..high` (in the data's own unit)
+    /// go: on whole multiples of the smallest round step in this unit that
+    /// needs at most `most` ticks, so a run in days ticks at 14, 28, 42,
+    /// not at 58, 116. Values in the data's unit.
+    pub fn ticks(&self, low: f64, high: f64, most: usize) -> Vec<f64> {
+        let (lo, hi) = (low / self.divisor, high / self.divisor);
+        if !(lo.is_finite() && hi.is_finite()) || hi <= lo || most == 0 {
+            return Vec::new();
+        }
+        let wanted = (hi - lo) / most as f64;
+        let step = self.steps.iter().copied().find(|s| *s >= wanted).unwrap_or_else(|| {
+            let decade = 10f64.powf(wanted.log10().floor());
+            [1.0, 2.0, 5.0, 10.0]
+                .iter()
+                .map(|m| m * decade)
+                .find(|s| *s >= wanted * (1.0 - 1e-9))
+                .unwrap_or(10.0 * decade)
+        });
+        let first = (lo / step - 1e-9).ceil() as i64;
+        let last = (hi / step + 1e-9).floor() as i64;
+        (first..=last).map(|k| k as f64 * step * self.divisor).collect()
+    }
+
+    /// A chart's title in this unit: "Answers per second by outcome" reads
+    /// "per day" where the axis does.
+    pub fn title(&self, title: &str) -> String {
+        if self.desc.ends_with("/day") {
+            title.replace("per second", "per day")
+        } else {
+            title.to_owned()
+        }
+    }
 }
 
 #[cfg(test)]
@@ -351,5 +421,50 @@ mod tests {
         assert_eq!(unit("latency (ms)", 4e9), (3_600_000.0, "latency (h)".to_owned()));
         assert_eq!(unit("requests/s", 4e9), (1.0, "requests/s".to_owned()));
         assert_eq!(unit("requests/s", 0.00015), (1.0 / 86_400.0, "requests/day".to_owned()));
+    }
+
+    #[test]
+    fn ticks_land_on_round_values_of_the_unit_shown() {
+        const DAY: f64 = 86_400.0;
+        // The team lesson: windows end from day 1 to day 56.
+        let days = axis_unit("simulated time (s)", 56.0 * DAY);
+        let shown: Vec<f64> = days.ticks(DAY, 56.0 * DAY, 6).iter().map(|t| t / DAY).collect();
+        assert_eq!(shown, vec![14.0, 28.0, 42.0, 56.0]);
+        let shown: Vec<f64> = days.ticks(DAY, 10.0 * DAY, 6).iter().map(|t| t / DAY).collect();
+        assert_eq!(shown, vec![2.0, 4.0, 6.0, 8.0, 10.0]);
+        // Seconds: 1, 2, 5 times a power of ten.
+        let seconds = axis_unit("simulated time (s)", 120.0);
+        assert_eq!(seconds.ticks(1.0, 120.0, 6), vec![20.0, 40.0, 60.0, 80.0, 100.0, 120.0]);
+        assert_eq!(seconds.ticks(0.5, 3.0, 6), vec![0.5, 1.0, 1.5, 2.0, 2.5, 3.0]);
+        // Lead times in hours: 0, 1, 2 days…
+        let hours = axis_unit("latency (ms)", 2.0e8);
+        let shown: Vec<f64> = hours.ticks(0.0, 2.2e8, 5).iter().map(|t| t / 3.6e6).collect();
+        assert_eq!(shown, vec![0.0, 24.0, 48.0]);
+        // Rare answers per day: 0.01 … requests/s is 864 a day.
+        let per_day = axis_unit("requests/s", 0.0001);
+        let shown: Vec<f64> =
+            per_day.ticks(0.0, 0.00011, 5).iter().map(|t| (t * DAY).round()).collect();
+        assert_eq!(shown, vec![0.0, 2.0, 4.0, 6.0, 8.0]);
+        assert!(days.ticks(5.0, 5.0, 6).is_empty(), "no span, no ticks");
+    }
+
+    #[test]
+    fn live_changes_read_in_words_and_under_the_mouse() {
+        assert_eq!(marks_text(&[]), "");
+        assert_eq!(marks_text(&[20.0]), "A live change at 20.0 s.");
+        assert_eq!(
+            marks_text(&[20.0, 35.5, 4_838_400.0]),
+            "Live changes at 20.0 s, 35.5 s and 56.0 days."
+        );
+        assert_eq!(mark_near(&[20.0, 35.5], 21.0, 2.0), Some(20.0));
+        assert_eq!(mark_near(&[20.0, 21.5], 21.0, 2.0), Some(21.5));
+        assert_eq!(mark_near(&[20.0, 35.5], 28.0, 2.0), None);
+    }
+
+    #[test]
+    fn titles_follow_the_axis_unit() {
+        let title = "Answers per second by outcome";
+        assert_eq!(axis_unit("requests/s", 0.0001).title(title), "Answers per day by outcome");
+        assert_eq!(axis_unit("requests/s", 120.0).title(title), title);
     }
 }

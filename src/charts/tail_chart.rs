@@ -11,7 +11,7 @@ use scalesim_engine::trace::Phase;
 use web_sys::HtmlCanvasElement;
 use yew::prelude::*;
 
-use crate::charts::chart_backend::ChartBackend;
+use crate::charts::chart_backend::{ChartBackend, Scheme, Ticked, fit_to_box, scheme};
 use crate::charts::chart_data;
 use crate::charts::tail_data::{self, TailChart};
 use crate::waterfall::ms_text;
@@ -57,8 +57,9 @@ pub fn tail_chart(props: &TailChartProps) -> Html {
         let (r, g, b) = chart_data::colour(i);
         html! { <span><span class="swatch" style={format!("background: rgb({r} {g} {b})")}></span>{ c.clone() }</span> }
     });
+    let dark = crate::browser::dark_theme();
     let phases = Phase::ALL.iter().map(|&p| {
-        html! { <span><span class="swatch" style={format!("background: {}", tail_data::phase_swatch(p))}></span>{ p.label() }</span> }
+        html! { <span><span class="swatch" style={format!("background: {}", tail_data::phase_swatch(p, dark))}></span>{ p.label() }</span> }
     });
     let rows = tail_data::table(&chart).into_iter().map(|(c, p, tail, median)| {
         let cell = |v: Option<f64>| v.map_or("–".to_owned(), ms_text);
@@ -88,23 +89,10 @@ pub fn tail_chart(props: &TailChartProps) -> Html {
 
 /// Draws the bars on `canvas`, sized to its box at the device's pixel ratio.
 fn draw(canvas: HtmlCanvasElement, chart: &TailChart) -> Result<(), String> {
-    let (css_w, css_h) = (canvas.client_width(), canvas.client_height());
-    if css_w <= 0 || css_h <= 0 {
-        return Ok(());
-    }
-    let dpr = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio()).clamp(1.0, 3.0);
-    let (px_w, px_h) = ((f64::from(css_w) * dpr) as u32, (f64::from(css_h) * dpr) as u32);
-    if canvas.width() != px_w || canvas.height() != px_h {
-        canvas.set_width(px_w);
-        canvas.set_height(px_h);
-    }
+    let Some(dpr) = fit_to_box(&canvas) else { return Ok(()) };
     let px = |n: f64| (n * dpr).round() as i32;
+    let Scheme { background, ink, grid } = scheme();
     let dark = crate::browser::dark_theme();
-    let (background, ink, grid) = if dark {
-        (RGBColor(17, 21, 31), RGBColor(200, 206, 216), RGBColor(46, 54, 72))
-    } else {
-        (WHITE, RGBColor(75, 85, 99), RGBColor(232, 236, 242))
-    };
     let backend = ChartBackend::new(canvas).ok_or("no 2d context")?;
     let root = backend.into_drawing_area();
     root.fill(&background).map_err(|e| e.to_string())?;
@@ -117,7 +105,10 @@ fn draw(canvas: HtmlCanvasElement, chart: &TailChart) -> Result<(), String> {
         .margin_right(px(14.0))
         .x_label_area_size(px(30.0))
         .y_label_area_size(px(8.0))
-        .build_cartesian_2d(0.0..x_max, 0.0..n)
+        .build_cartesian_2d(
+            Ticked::new(0.0..x_max, chart_data::axis_unit("ms", x_max).ticks(0.0, x_max, 6)),
+            Ticked::new(0.0..n, Vec::new()),
+        )
         .map_err(|e| e.to_string())?;
     plot.configure_mesh()
         .disable_y_mesh()
@@ -136,7 +127,7 @@ fn draw(canvas: HtmlCanvasElement, chart: &TailChart) -> Result<(), String> {
     for (i, bar) in chart.bars.iter().enumerate() {
         let row = n - 1.0 - i as f64;
         for s in &bar.segments {
-            let ((r, g, b), a) = tail_data::segment_rgba(s);
+            let ((r, g, b), a) = tail_data::segment_rgba(s, dark);
             let colour = RGBColor(r, g, b).mix(a);
             let rect = Rectangle::new(
                 [(s.start_ms, row + 0.1), (s.start_ms + s.ms, row + 0.58)],

@@ -138,26 +138,49 @@ pub fn phase_alpha(phase: Phase) -> f64 {
     }
 }
 
-/// The colour of time on the network: one of its own (slate), whichever
-/// component waited, so the network reads as a place of its own.
-pub const NETWORK_RGB: (u8, u8, u8) = (30, 41, 59);
+/// The colour of time on the network: one of its own, whichever component
+/// waited, so the network reads as a place of its own. Set apart from every
+/// component's colour and from the phases' grey by lightness, which every
+/// kind of colour vision sees: near-black on the light page, near-white on
+/// the dark one.
+pub fn network_rgb(dark: bool) -> (u8, u8, u8) {
+    if dark { (241, 245, 249) } else { (30, 41, 59) }
+}
+
+/// The legend's grey for the phases (each in its shade): mid grey, so "in
+/// service" (full strength) reads apart from the network's near-black (or
+/// near-white), and at 3:1 or more against either page.
+pub const PHASE_RGB: (u8, u8, u8) = (128, 136, 148);
 
 /// A segment's colour and opacity: its component's colour in its phase's
 /// shade, or the network's.
-pub fn segment_rgba(s: &Segment) -> ((u8, u8, u8), f64) {
+pub fn segment_rgba(s: &Segment, dark: bool) -> ((u8, u8, u8), f64) {
     match s.phase {
-        Phase::Network => (NETWORK_RGB, phase_alpha(s.phase)),
+        Phase::Network => (network_rgb(dark), phase_alpha(s.phase)),
         p => (crate::charts::chart_data::colour(s.colour), phase_alpha(p)),
     }
 }
 
 /// A phase's swatch in the legend (CSS colour).
-pub fn phase_swatch(phase: Phase) -> String {
+pub fn phase_swatch(phase: Phase, dark: bool) -> String {
     let (r, g, b) = match phase {
-        Phase::Network => NETWORK_RGB,
-        _ => (75, 85, 99),
+        Phase::Network => network_rgb(dark),
+        _ => PHASE_RGB,
     };
     format!("rgba({r} {g} {b} / {})", phase_alpha(phase))
+}
+
+/// The contrast ratio of two opaque colours (WCAG 2: 1 to 21).
+pub fn contrast(a: (u8, u8, u8), b: (u8, u8, u8)) -> f64 {
+    let luminance = |(r, g, b): (u8, u8, u8)| {
+        let lin = |c: u8| {
+            let c = f64::from(c) / 255.0;
+            if c <= 0.04045 { c / 12.92 } else { ((c + 0.055) / 1.055).powf(2.4) }
+        };
+        0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b)
+    };
+    let (la, lb) = (luminance(a), luminance(b));
+    (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
 }
 
 /// The table beside the chart (its text alternative): per component and
@@ -294,13 +317,13 @@ mod tests {
         };
         let c = chart(&report, 3, 5.0);
         let net = c.bars[0].segments.iter().find(|s| s.phase == Phase::Network).unwrap();
-        assert_eq!(segment_rgba(net), (NETWORK_RGB, 1.0));
+        assert_eq!(segment_rgba(net, false), (network_rgb(false), 1.0));
         let own = c.bars[0]
             .segments
             .iter()
             .find(|s| s.component == "cart" && s.phase == Phase::InService);
-        assert_eq!(segment_rgba(own.unwrap()).0, crate::charts::chart_data::colour(0));
-        assert_ne!(phase_swatch(Phase::Network), phase_swatch(Phase::InService));
+        assert_eq!(segment_rgba(own.unwrap(), true).0, crate::charts::chart_data::colour(0));
+        assert_ne!(phase_swatch(Phase::Network, false), phase_swatch(Phase::InService, false));
         assert_eq!(Phase::Network.label(), "on the network");
         assert_eq!(
             c.summary,
@@ -308,6 +331,30 @@ mod tests {
         );
         let rows = table(&c);
         assert_eq!(rows[0], ("cart".to_owned(), Phase::Network, Some(80.0), None));
+    }
+
+    /// The legend's "in service" and "on the network" swatches, and the
+    /// network's bars, read apart (WCAG's 3:1 for graphics).
+    #[test]
+    fn the_network_and_in_service_swatches_read_apart_on_either_page() {
+        const WHITE: (u8, u8, u8) = (255, 255, 255);
+        const DARK_PAGE: (u8, u8, u8) = (17, 21, 31);
+        for (dark, page) in [(false, WHITE), (true, DARK_PAGE)] {
+            let network = network_rgb(dark);
+            // Apart by lightness (what every kind of colour vision keeps).
+            assert!(
+                contrast(network, PHASE_RGB) >= 3.0,
+                "dark {dark}: {}",
+                contrast(network, PHASE_RGB)
+            );
+            assert!(contrast(network, page) >= 3.0, "dark {dark}");
+            assert!(contrast(PHASE_RGB, page) >= 3.0, "dark {dark}: {}", contrast(PHASE_RGB, page));
+            // And apart from every component's colour too.
+            for c in crate::charts::chart_data::PALETTE {
+                assert!(contrast(network, c) >= 1.5, "dark {dark}: {c:?}");
+            }
+        }
+        assert!((contrast(WHITE, (0, 0, 0)) - 21.0).abs() < 1e-9);
     }
 
     /// The cross-region lesson's tail, through the worker's run and this

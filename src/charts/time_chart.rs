@@ -10,7 +10,7 @@ use scalesim_engine::WindowReport;
 use web_sys::HtmlCanvasElement;
 use yew::prelude::*;
 
-use crate::charts::chart_backend::ChartBackend;
+use crate::charts::chart_backend::{ChartBackend, Ticked, fit_to_box, scheme};
 use crate::charts::chart_data::{self, ChartData};
 
 /// The windows received so far. Compared by `version` only, so a redraw
@@ -52,6 +52,10 @@ pub struct TimeChartProps {
     /// separate tasks instead of one long one.
     #[prop_or(0)]
     pub delay_ms: i32,
+    /// Simulated instants (s) of live changes, each marked by a thin
+    /// vertical line (named in the text alternative and the read-out).
+    #[prop_or_default]
+    pub marks: Rc<Vec<f64>>,
     /// Shown in place of the chart while it has no data.
     #[prop_or(AttrValue::Static("Press Play: this chart fills in as the run goes."))]
     pub hint: AttrValue,
@@ -78,24 +82,30 @@ pub fn time_chart(props: &TimeChartProps) -> Html {
             (canvas.clone(), x_map.clone(), props.y_desc.clone(), props.x_desc.clone());
         let title = props.title.clone();
         let delay = props.delay_ms;
-        use_effect_with((props.version, props.data.clone(), resized), move |(_, data, _)| {
-            let data = data.clone();
-            let draw_now = move || {
-                if let Some(element) = canvas.cast::<HtmlCanvasElement>() {
-                    match draw(element, &data, &y_desc, &x_desc) {
-                        Ok(map) => *x_map.borrow_mut() = map,
-                        Err(e) => web_sys::console::warn_1(&format!("{title}: {e}").into()),
+        let marks = props.marks.clone();
+        use_effect_with(
+            (props.version, props.data.clone(), resized, marks),
+            move |(_, data, _, marks)| {
+                let (data, marks) = (data.clone(), marks.clone());
+                let draw_now = move || {
+                    if let Some(element) = canvas.cast::<HtmlCanvasElement>() {
+                        match draw(element, &data, &marks, &y_desc, &x_desc) {
+                            Ok(map) => *x_map.borrow_mut() = map,
+                            Err(e) => web_sys::console::warn_1(&format!("{title}: {e}").into()),
+                        }
                     }
-                }
-            };
-            gloo_timers::callback::Timeout::new(delay.max(0) as u32, draw_now).forget();
-        });
+                };
+                gloo_timers::callback::Timeout::new(delay.max(0) as u32, draw_now).forget();
+            },
+        );
     }
     let on_move = {
         let (canvas, x_map, data, read_out) =
             (canvas.clone(), x_map.clone(), props.data.clone(), read_out.clone());
+        let marks = props.marks.clone();
         Callback::from(move |e: MouseEvent| {
-            read_out.set(hover_text(&canvas, &x_map, &data, e.offset_x()).unwrap_or_default());
+            let text = hover_text(&canvas, &x_map, &data, &marks, e.offset_x());
+            read_out.set(text.unwrap_or_default());
         })
     };
     let on_leave = {
@@ -125,6 +135,13 @@ pub fn time_chart(props: &TimeChartProps) -> Html {
         })
     };
     let empty = props.data.series.iter().all(|s| s.points.is_empty());
+    // "per second" reads "per day" where the y axis does.
+    let title = chart_data::axis_unit(&props.y_desc, props.data.highest()).title(&props.title);
+    // The text alternative names the live changes the lines mark.
+    let described = match chart_data::marks_text(&props.marks) {
+        marks if marks.is_empty() => title.clone(),
+        marks => format!("{title}. {marks}"),
+    };
     let legend = props.data.series.iter().map(|s| {
         let (r, g, b) = chart_data::colour(s.color);
         html! {
@@ -134,15 +151,15 @@ pub fn time_chart(props: &TimeChartProps) -> Html {
     html! {
         <figure class="time-chart">
             <div class="chart-head">
-                <figcaption class="chart-title">{ props.title.clone() }</figcaption>
-                <div class="chart-export" role="group" aria-label={format!("Export {}", props.title)}>
+                <figcaption class="chart-title">{ title.clone() }</figcaption>
+                <div class="chart-export" role="group" aria-label={format!("Export {title}")}>
                     <button class="png" onclick={on_png} title="Download as PNG">{"PNG"}</button>
                     <button class="svg" onclick={on_svg} title="Download as SVG">{"SVG"}</button>
                 </div>
             </div>
             <div class="chart-area">
                 <canvas ref={canvas} id={props.id.clone()} width="600" height="200"
-                    role="img" aria-label={props.title.clone()}
+                    role="img" aria-label={described}
                     onmousemove={on_move} onmouseleave={on_leave}></canvas>
                 if empty {
                     <p class="chart-hint">{ props.hint.clone() }</p>
@@ -162,6 +179,7 @@ fn hover_text(
     canvas: &NodeRef,
     x_map: &Rc<RefCell<XMap>>,
     data: &ChartData,
+    marks: &[f64],
     offset_x: i32,
 ) -> Option<String> {
     let element = canvas.cast::<HtmlCanvasElement>()?;
@@ -176,7 +194,11 @@ fn hover_text(
     let (at, values) = chart_data::read_out(data, x)?;
     let values: Vec<String> =
         values.iter().map(|(l, v)| format!("{l} {}", format_value(*v))).collect();
-    Some(format!("at {}: {}", format_value(at), values.join(", ")))
+    // Within 6 CSS pixels of a live change's mark: name it.
+    let per_px = (map.end - map.start) / f64::from(map.right - map.left) * scale;
+    let change = chart_data::mark_near(marks, x, 6.0 * per_px)
+        .map_or(String::new(), |m| format!(" · live change at {}", crate::format::clock(m)));
+    Some(format!("at {}: {}{change}", format_value(at), values.join(", ")))
 }
 
 fn format_value(v: f64) -> String {
@@ -189,45 +211,21 @@ fn format_value(v: f64) -> String {
     }
 }
 
-/// Colours of the chart's frame in the page's scheme.
-struct Scheme {
-    background: RGBColor,
-    ink: RGBColor,
-    grid: RGBColor,
-}
-
-fn scheme() -> Scheme {
-    if crate::browser::dark_theme() {
-        Scheme {
-            background: RGBColor(17, 21, 31),
-            ink: RGBColor(200, 206, 216),
-            grid: RGBColor(46, 54, 72),
-        }
-    } else {
-        Scheme { background: WHITE, ink: RGBColor(75, 85, 99), grid: RGBColor(232, 236, 242) }
-    }
-}
-
 /// Draws `data` on `canvas`, sized to its box at the device's pixel ratio;
 /// nothing but the background while there is no data (the page shows a
 /// hint instead of empty axes).
 fn draw(
     canvas: HtmlCanvasElement,
     data: &ChartData,
+    marks: &[f64],
     y_desc: &str,
     x_desc: &str,
 ) -> Result<XMap, String> {
-    let (css_w, css_h) = (canvas.client_width(), canvas.client_height());
-    if css_w <= 0 || css_h <= 0 {
+    let css_h = canvas.client_height();
+    let Some(dpr) = fit_to_box(&canvas) else {
         // Hidden (another tab or view): drawn when shown.
         return Ok(XMap::default());
-    }
-    let dpr = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio()).clamp(1.0, 3.0);
-    let (px_w, px_h) = ((f64::from(css_w) * dpr) as u32, (f64::from(css_h) * dpr) as u32);
-    if canvas.width() != px_w || canvas.height() != px_h {
-        canvas.set_width(px_w);
-        canvas.set_height(px_h);
-    }
+    };
     let px = |n: f64| (n * dpr).round() as i32;
     let colours = scheme();
     let backend = ChartBackend::new(canvas).ok_or("no 2d context")?;
@@ -241,27 +239,28 @@ fn draw(
     let x_start = all().map(|p| p.0).fold(f64::INFINITY, f64::min);
     let x_last = all().map(|p| p.0).fold(f64::NEG_INFINITY, f64::max);
     let x_end = if x_last > x_start { x_last } else { x_start + 10.0 };
-    let highest = all().map(|p| p.1).fold(0.0, f64::max);
+    let highest = data.highest();
     let y_max = if highest > 0.0 { highest * 1.1 } else { 1.0 };
     let x_unit = chart_data::axis_unit(x_desc, x_end);
     let y_unit = chart_data::axis_unit(y_desc, highest);
     let font = |size: f64| ("sans-serif", f64::from(px(size))).into_font().color(&colours.ink);
+    // One label per 28 px of plot at most: a short chart (a player on a
+    // phone) gets two or three, not five on top of each other.
+    let y_count = usize::try_from((css_h - 40) / 28).unwrap_or(0).clamp(2, 5);
+    let x_ticks = x_unit.ticks(x_start, x_end, 6);
+    let y_ticks = y_unit.ticks(0.0, y_max, y_count);
     let mut chart = ChartBuilder::on(&root)
         .margin(px(6.0))
         .margin_right(px(12.0))
         .x_label_area_size(px(30.0))
         .y_label_area_size(px(48.0))
-        .build_cartesian_2d(x_start..x_end, 0.0..y_max)
+        .build_cartesian_2d(Ticked::new(x_start..x_end, x_ticks), Ticked::new(0.0..y_max, y_ticks))
         .map_err(|e| e.to_string())?;
     chart
         .configure_mesh()
         .light_line_style(colours.grid.mix(0.5))
         .bold_line_style(colours.grid)
         .axis_style(colours.ink.mix(0.6))
-        .x_labels(6)
-        // One label per 28 px of plot at most: a short chart (a player on a
-        // phone) gets two or three, not five on top of each other.
-        .y_labels(usize::try_from((css_h - 40) / 28).unwrap_or(0).clamp(2, 5))
         .x_label_formatter(&|v| crate::format::tick(*v / x_unit.divisor))
         .y_label_formatter(&|v| crate::format::tick(*v / y_unit.divisor))
         .label_style(font(11.0))
@@ -290,6 +289,13 @@ fn draw(
                 .map_err(|e| e.to_string())?;
         }
     }
+    // Live changes: a thin line from the axis up, in the frame's ink.
+    let shown = marks.iter().filter(|m| (x_start..=x_end).contains(*m));
+    chart
+        .draw_series(shown.map(|&m| {
+            PathElement::new(vec![(m, 0.0), (m, y_max)], colours.ink.mix(0.55).stroke_width(1))
+        }))
+        .map_err(|e| e.to_string())?;
     let (x_pixels, _) = chart.plotting_area().get_pixel_range();
     root.present().map_err(|e| e.to_string())?;
     // The hover read-out maps CSS pixels: the backing store is dpr times as wide.

@@ -3,9 +3,11 @@
 //! run stopped at the overload bound (with a restart at 1×) or in a loop,
 //! and the last error in words.
 
+use scalesim_engine::sim::Overload;
 use yew::prelude::*;
 
 use crate::format;
+use crate::overload_words::{self, Piece};
 
 #[derive(Properties, PartialEq)]
 pub struct AlertsProps {
@@ -13,8 +15,9 @@ pub struct AlertsProps {
     pub crashed: Option<String>,
     /// Why what the URL asked to open could not be opened.
     pub open_error: Option<String>,
-    /// Why the run stopped for good, and whether at the overload bound.
-    pub stopped: Option<(String, bool)>,
+    /// Why the run stopped for good, and what grew if at the overload
+    /// bound.
+    pub stopped: Option<(String, Option<Overload>)>,
     pub error: Option<String>,
     /// The load multiplier in force.
     pub multiplier: f64,
@@ -44,19 +47,16 @@ pub fn alerts(props: &AlertsProps) -> Html {
             </div>
         }
     });
-    let stopped = props.stopped.as_ref().map(|(message, overload)| {
-        if *overload {
-            html! {
-                <div class="error overload" role="alert" data-testid="overload">
-                    <p class="overload-head"><strong>{"The run stopped: more work piled up than a tab can hold."}</strong>
-                        {" What it measured until then stays on screen. "}
-                        <button id="restart-1x" onclick={props.on_restart.clone()}>{"Restart at 1× load"}</button></p>
-                    <p class="overload-detail">{ message.clone() }</p>
-                </div>
-            }
-        } else {
-            html! { <div class="error" role="alert">{ message.clone() }</div> }
-        }
+    let stopped = props.stopped.as_ref().map(|(message, overload)| match overload {
+        Some(overload) => html! {
+            <div class="error overload" role="alert" data-testid="overload">
+                <p class="overload-head"><strong>{"The run stopped: more work piled up than a tab can hold."}</strong>
+                    {" What it measured until then stays on screen. "}
+                    <button id="restart-1x" onclick={props.on_restart.clone()}>{"Restart at 1× load"}</button></p>
+                { overload_detail(overload) }
+            </div>
+        },
+        None => html! { <div class="error" role="alert">{ message.clone() }</div> },
     });
     let plain = |message: &Option<String>, class: &'static str| {
         message.as_ref().map(|m| html! { <div class={class} role="alert">{ m.clone() }</div> })
@@ -69,4 +69,42 @@ pub fn alerts(props: &AlertsProps) -> Html {
             { for plain(&props.error, "error") }
         </>
     }
+}
+
+/// What grew, where, and what would bound it (`overload_words`).
+fn overload_detail(overload: &Overload) -> Html {
+    let words = overload_words::explain(overload);
+    let nodes = words.nodes.iter().map(|n| {
+        let remedies = n.remedies.iter().map(|r| html! { <li>{ pieces(r) }</li> });
+        html! {
+            <li>{ n.sentence.clone() }
+                if !n.remedies.is_empty() {
+                    {" To bound it, any of:"}
+                    <ul class="overload-remedies">{ for remedies }</ul>
+                }
+            </li>
+        }
+    });
+    html! {
+        <div class="overload-detail">
+            <p>{ words.summary }</p>
+            if !words.nodes.is_empty() {
+                <ul class="overload-nodes">{ for nodes }</ul>
+            }
+            if let Some(note) = &words.note {
+                <p>{ pieces(note) }</p>
+            }
+        </div>
+    }
+}
+
+/// Prose and TOML, the TOML set as code.
+fn pieces(pieces: &[Piece]) -> Html {
+    pieces
+        .iter()
+        .map(|p| match p {
+            Piece::Text(t) => html! { { t.clone() } },
+            Piece::Code(c) => html! { <code>{ c.clone() }</code> },
+        })
+        .collect()
 }

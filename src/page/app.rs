@@ -344,6 +344,7 @@ pub fn app() -> Html {
         let watch = state.scenario.as_ref().and_then(|s| s.watch.clone());
         let load = state.shown_multiplier();
         Callback::from(move |_| {
+            crate::page::shortcuts::close_all_menus();
             let (side_a, embed_request, dispatch) =
                 (side_a.clone(), embed_request.clone(), dispatch.clone());
             let (name, watch) = (name.clone(), watch.clone());
@@ -462,11 +463,15 @@ pub fn app() -> Html {
     };
     // Judged once a window, for the strip and the canvas alike; a caller
     // flat out on a saturated callee is blamed on the callee.
+    // A caller whose calls cross a partition in force is blamed on the cut.
     let saturated: Rc<Vec<insight::Saturation>> = {
         let windows = edited_state.history.windows.clone();
         let outline = edited_state.outline.clone();
-        use_memo(edited_state.history.version, move |_| {
-            insight::saturated_in(&windows[..], &outline)
+        let partitions = edited_state.partitions.clone();
+        use_memo((edited_state.history.version, partitions), move |(_, partitions)| {
+            let mut found = insight::saturated_in(&windows[..], &outline);
+            insight::mark_cuts(&mut found, &outline, partitions);
+            found
         })
     };
     let load_ids: Rc<Vec<String>> =
@@ -637,6 +642,7 @@ pub fn app() -> Html {
             </aside>
             <Dashboard windows={edited_state.windows().clone()} version={edited_state.charted * 2 + u64::from(*editing_b && comparing)} nodes={edited_names}
                 snapshot={edited_state.snapshot.clone()} formulas={edited_state.formulas.clone()}
+                changes={edited_state.changes.clone()}
                 tab={*dash_tab} on_tab={on_dash_tab} {scaling} {compare} tracing={*tracing} />
             if let Some(request) = &*embed_request {
                 <EmbedDialog request={request.clone()} on_close={on_close_embed} />

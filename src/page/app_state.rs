@@ -6,6 +6,7 @@ use std::rc::Rc;
 
 use scalesim_engine::formula::FormulaCheck;
 use scalesim_engine::outline::Outline;
+use scalesim_engine::sim::Overload;
 use scalesim_engine::{Snapshot, WindowReport};
 use yew::prelude::*;
 
@@ -37,7 +38,7 @@ pub struct AppState {
     pub error: Option<String>,
     /// Why the run stopped for good (an overload, a zero-time loop), until
     /// it is restarted.
-    pub stopped: Option<(String, bool)>,
+    pub stopped: Option<(String, Option<Overload>)>,
     /// The loaded scenario's title and explanation.
     pub scenario: Option<ScenarioInfo>,
     /// The latest formula check.
@@ -55,6 +56,9 @@ pub struct AppState {
     pub snapshot: Option<Rc<Snapshot>>,
     /// The pairs of zones partitioned now, as of the last frame.
     pub partitions: Rc<Vec<[String; 2]>>,
+    /// The simulated instants (s) of the run's live changes, for the time
+    /// charts' marks.
+    pub changes: Rc<Vec<f64>>,
     /// The history version the charts show.
     pub charted: u64,
     /// When they were last redrawn.
@@ -157,6 +161,9 @@ impl Reducible for AppState {
                 }
                 if *next.partitions != frame.partitions {
                     next.partitions = Rc::new(frame.partitions);
+                }
+                if let Some(changes) = frame.changes {
+                    next.changes = Rc::new(changes);
                 }
                 if !frame.windows.is_empty() {
                     let mut windows: Vec<Rc<WindowReport>> = (*next.history.windows).clone();

@@ -37,6 +37,10 @@ pub struct DashboardProps {
     pub scaling: Html,
     /// The comparison's panel, while comparing.
     pub compare: Option<Html>,
+    /// The simulated instants (s) of the run's live changes, marked on the
+    /// time charts.
+    #[prop_or_default]
+    pub changes: Rc<Vec<f64>>,
     /// Requests are traced (the p99 split has data to show).
     #[prop_or(true)]
     pub tracing: bool,
@@ -90,7 +94,8 @@ pub fn dashboard(props: &DashboardProps) -> Html {
         let (id, title, y) = CHARTS[i];
         let data: Rc<ChartData> = data[i].clone();
         let delay_ms = 20 * i as i32;
-        html! { <TimeChart {id} {title} y_desc={y} {data} {version} {delay_ms} /> }
+        let marks = props.changes.clone();
+        html! { <TimeChart {id} {title} y_desc={y} {data} {version} {delay_ms} {marks} /> }
     };
     let on_choose = {
         let chosen = chosen.clone();

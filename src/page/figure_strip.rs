@@ -111,7 +111,7 @@ pub fn figure_strip(props: &FigureStripProps) -> Html {
                 </span>
             }
             <span class="fig meta" title="Events processed and windows closed"><span class="value" data-testid="events">{ props.events.to_string() }</span>
-                <span class="label">{"events"}</span><span class="value" data-testid="windows">{ props.windows.len().to_string() }</span><span class="label">{"windows"}</span></span>
+                <span class="label">{"events"}</span><span class="value" data-testid="windows">{ props.windows.len().to_string() }</span><span class="label">{ if props.windows.len() == 1 { "window" } else { "windows" } }</span></span>
             { status }
         </section>
     }

@@ -80,12 +80,23 @@ fn close_menus(event: &web_sys::Event) {
         return;
     }
     let target = event.target().and_then(|t| t.dyn_into::<web_sys::Node>().ok());
+    close_menus_outside(if escape == Some(true) { None } else { target.as_ref() });
+}
+
+/// Closes every open menu: a menu item that opens a dialog of its own
+/// (Share ▸ Embed…) does not leave its menu open behind it.
+pub fn close_all_menus() {
+    close_menus_outside(None);
+}
+
+/// Closes the open `details.menu` elements that do not hold `inside`.
+fn close_menus_outside(inside: Option<&web_sys::Node>) {
     let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
     let Ok(open) = document.query_selector_all("details.menu[open]") else { return };
     for i in 0..open.length() {
         let Some(menu) = open.item(i) else { continue };
-        let inside = escape != Some(true) && menu.contains(target.as_ref());
-        if !inside && let Ok(details) = menu.dyn_into::<web_sys::Element>() {
+        let keep = inside.is_some() && menu.contains(inside);
+        if !keep && let Ok(details) = menu.dyn_into::<web_sys::Element>() {
             let _ = details.remove_attribute("open");
         }
     }

@@ -11,6 +11,7 @@ use scalesim_engine::coordination::UslFit;
 use scalesim_engine::edit::Edit;
 use scalesim_engine::formula::FormulaCheck;
 use scalesim_engine::outline::Outline;
+use scalesim_engine::sim::Overload;
 use scalesim_engine::sweep::SweepPoint;
 use scalesim_engine::trace::Trace;
 use scalesim_engine::{LatencyStats, Snapshot, WindowReport};
@@ -162,9 +163,9 @@ pub enum FromWorker {
     /// Something went wrong, in words for the user.
     Error { message: String },
     /// The run stopped and cannot go on: at the bound on work in flight
-    /// (`overload`, the page offers a restart at 1×) or in a zero-time loop.
-    /// What was measured until then stays.
-    Stopped { message: String, overload: bool },
+    /// (`overload` says what grew; the page offers a restart at 1×) or in
+    /// a zero-time loop. What was measured until then stays.
+    Stopped { message: String, overload: Option<Overload> },
     /// Edit (or undo, redo) `id` took effect; the document is now at
     /// `revision`. Id 0: a share link's changes, replayed.
     Applied {
@@ -241,6 +242,11 @@ pub struct Frame {
     /// The pairs of zones partitioned now (a `partition` fault in force),
     /// for the canvas to draw the cut while it lasts.
     pub partitions: Vec<[String; 2]>,
+    /// The simulated instants (s) of the run's live changes (edits, undo
+    /// and redo, the load multiplier), oldest first, for the time charts to
+    /// mark; sent when they changed (a change, a restart), `None` keeps the
+    /// last ones.
+    pub changes: Option<Vec<f64>>,
 }
 
 /// The most in-flight requests a frame carries.
@@ -279,6 +285,7 @@ mod tests {
             rolling: Some(LatencyStats { count: 3, p99: 12.5, ..LatencyStats::default() }),
             picks: Vec::new(),
             partitions: vec![["eu".to_owned(), "us".to_owned()]],
+            changes: Some(vec![20.0, 35.5]),
         });
         assert_eq!(decode::<FromWorker>(&encode(&frame)), Ok(frame));
     }

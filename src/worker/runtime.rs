@@ -74,6 +74,8 @@ struct Runner {
     traces: bool,
     /// The traces kept for an export of the run so far.
     kept: TraceKeep,
+    /// The instants of the live changes the page was last sent.
+    posted_changes: Vec<u64>,
 }
 
 /// Installs the message handler and the panic reporter, then says `Ready`.
@@ -101,6 +103,7 @@ pub fn start() {
         revision: 0,
         traces: true,
         kept: TraceKeep::default(),
+        posted_changes: Vec::new(),
     }));
     // The tick closure and the runner hold each other: both live as long as
     // the worker does, which is the intent.
@@ -481,7 +484,7 @@ impl Runner {
             };
             windows.extend(run.advance_until(step_end));
         }
-        let stalled = run.sim().stalled().map(|m| (m.to_owned(), run.sim().overload().is_some()));
+        let stalled = run.sim().stalled().map(|m| (m.to_owned(), run.sim().overload().cloned()));
         let arrived = run_to.is_some_and(|t| run.now() >= t);
         runner.report_replay();
         if let Some((message, overload)) = stalled {
@@ -588,6 +591,10 @@ impl Runner {
             _ => Vec::new(),
         };
         if let Some(run) = &self.run {
+            let instants: Vec<u64> = run.history().iter().map(|e| e.at_ns).collect();
+            let changes = (instants != self.posted_changes)
+                .then(|| instants.iter().map(|&ns| ns as f64 / 1e9).collect());
+            self.posted_changes = instants;
             let sim = run.sim();
             let formulas = due.then(|| formula::checks_of(sim));
             let rolling = (!windows.is_empty()).then(|| sim.recent_latency());
@@ -605,6 +612,7 @@ impl Runner {
                 rolling,
                 picks,
                 partitions: sim.partitions_now(),
+                changes,
             }));
         }
     }

@@ -26,7 +26,9 @@ use scalesim_engine::outcome::Outcome;
 use scalesim_engine::outcome::OutcomeCounts;
 use scalesim_engine::outline::{Outline, OutlineCall, OutlineLink, OutlineLoad, OutlineNode};
 use scalesim_engine::scenario::{Mode, NodeKind};
-use scalesim_engine::sim::{BreakerView, InFlight, MemoryState, NodeState, Snapshot, Stage};
+use scalesim_engine::sim::{
+    BreakerView, InFlight, MemoryState, NodeGrowth, NodeState, Overload, Snapshot, Stage,
+};
 use scalesim_engine::sweep::{Estimate, SweepPoint};
 use scalesim_engine::trace::{
     Phase, Refusal, Span, SpanKind, TailReport, TimeShare, TimeSplit, Trace,
@@ -332,6 +334,8 @@ wire_enum!(SpanKind {
 });
 
 wire_struct! {
+    Overload { at_s, work_in_flight, limit, visits, calls, events, nodes, retried }
+    NodeGrowth { node, in_flight, queued, growth_per_s, serves_per_s, remedies }
     OutcomeCounts { ok, degraded, error, timeout, rejected }
     LatencyStats { count, mean, p50, p90, p99, p999, max }
     RequestCounts { offered, ok, degraded, error, timeout, rejected, in_flight }
@@ -372,7 +376,7 @@ wire_struct! {
     }
     Frame {
         sim_time_ns, events, playing, load_multiplier, windows, formulas, snapshot, rolling, picks,
-        partitions,
+        partitions, changes,
     }
     Span { parent, start_ns, end_ns, outcome, abandoned, kind }
     Trace { id, load, window, outcome, slowest, sampled, truncated, spans }
@@ -496,6 +500,7 @@ error_rate = 0.3
             rolling: Some(sim.recent_latency()),
             picks,
             partitions: vec![["eu".to_owned(), "us".to_owned()]],
+            changes: Some(vec![1.5]),
         })
     }
 
@@ -607,7 +612,26 @@ error_rate = 0.3
             }),
             busy_frame(),
             FromWorker::Error { message: "e".into() },
-            FromWorker::Stopped { message: "overload: …".into(), overload: true },
+            FromWorker::Stopped {
+                message: "overload: …".into(),
+                overload: Some(Overload {
+                    at_s: 1.3,
+                    work_in_flight: 2_000_742,
+                    limit: 2_000_000,
+                    visits: 2_000_739,
+                    calls: 0,
+                    events: 3,
+                    nodes: vec![NodeGrowth {
+                        node: "api".into(),
+                        in_flight: 2_000_739,
+                        queued: 2_000_737,
+                        growth_per_s: 1_496_418.5,
+                        serves_per_s: Some(2000.0),
+                        remedies: vec!["a `rate_limit`".into()],
+                    }],
+                    retried: vec!["users".into()],
+                }),
+            },
             FromWorker::Applied {
                 id: 7,
                 revision: 9,

@@ -52,6 +52,8 @@ test('every chart draws live, reads out on hover, and answers a live change', as
   await page.waitForFunction((n) => Number(document.querySelector('[data-testid="windows"]').textContent) >= n + 3, appliedAt, { timeout: 30000 });
   const after = parseFloat(await readStat(page, 'utilization'));
   assert.ok(after < 45, `utilization after the change: ${after}%`);
+  // The change is marked on the time charts, named in their text alternative.
+  assert.match(await page.locator('#latency-chart').getAttribute('aria-label'), /^User latency per window\. A live change at [\d.]+ s\.$/);
   await screenshot(page, 'charts');
 
   // A bad change is refused in words and the run goes on.
@@ -74,6 +76,7 @@ test('every chart draws live, reads out on hover, and answers a live change', as
   await page.locator('#restart').click();
   await page.waitForFunction(() => Number(document.querySelector('[data-testid="windows"]').textContent) === 0, null, { timeout: 10000 });
   assert.equal(await readStat(page, 'sim-time'), '0.0 s');
+  await page.waitForFunction(() => !/live change/.test(document.querySelector('#latency-chart').getAttribute('aria-label')), null, { timeout: 5000 });
   assert.deepEqual(errors, []);
   await page.close();
 });

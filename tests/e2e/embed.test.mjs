@@ -115,6 +115,7 @@ test('the embed dialog: live preview, options, three forms; a lesson by name, an
   await openMenu(page, '#menu-share');
   await page.click('#embed-button');
   await page.locator('.embed-dialog').waitFor();
+  assert.equal(await page.$eval('#menu-share', (s) => s.parentElement.open), false, 'the Share menu closes behind the dialog');
   const iframe = await page.inputValue('#embed-snippet');
   assert.match(iframe, /^<iframe src="[^"]+\?embed=1&amp;scenario=fanout-tail\.toml"/);
   assert.match(iframe, /width="100%"/);

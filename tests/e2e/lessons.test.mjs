@@ -65,6 +65,8 @@ test('the three lessons tell their story on screen, problem then cure', async ()
   assert.match(p99, / h$/);
   assert.ok(parseFloat(p99) > 168, `p99 lead time ${p99}`);
   assert.match(await readStat(page, 'rate'), /req\/day$/);
+  // The throughput chart's title reads in its axis's unit.
+  assert.match(await page.locator('#throughput-chart').getAttribute('aria-label'), /Answers per day/);
   await screenshot(page, 'lesson-team-change');
   await page.locator('#partner').click();
   await nameIs(page, /own their boundaries/);

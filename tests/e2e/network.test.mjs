@@ -75,6 +75,8 @@ test('stale reads, zones, a partition while it lasts, and a zone picked in the i
   await page.locator('#play').click();
   // 20 s to 35 s of simulated time: the calls between eu and us are cut.
   net = await networkWhere(page, (n) => n.cuts.length === 1, 'the partition');
+  // The status names the cut, not a shortage of api workers.
+  await page.waitForFunction(() => /^api waits on calls across the cut eu ✕ us/.test(document.querySelector('[data-testid="status"]').textContent), null, { timeout: 10000 });
   // Paused while it lasts, to look at it.
   await page.locator('#play').click();
   assert.match(await page.locator('.topology .visually-hidden').textContent(), /partitioned: eu ✕ us/);

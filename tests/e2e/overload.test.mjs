@@ -54,9 +54,12 @@ test(`the demo at 1000× and max speed for ${WALL_S} s: a message, no reset, bou
   console.log(`# overload at 1000× max speed: message after ${messageAfterMs} ms, worker memory peak ${peakMb.toFixed(0)} MB (bound ${MEMORY_BOUND_MB} MB)`);
   assert.ok(messageAfterMs !== null, 'the overload message appeared');
   const message = await page.locator('[data-testid="overload"]').textContent();
-  assert.match(message, /overload: the run stopped at .* s of simulated time/);
-  assert.match(message, /`api`: .* requests in flight .* growing by/);
-  assert.match(message, /queue `capacity`/);
+  assert.match(message, /At [\d.]+ s of simulated time [\d.]+M units of work were in flight/);
+  assert.match(message, /api: [\d.]+M requests in flight, [\d.]+M of them queued/);
+  assert.doesNotMatch(message, /`/, 'the TOML is set as code, not in backticks');
+  assert.match(message, /growing by [\d.]+M a simulated second; it finishes about/);
+  const code = await page.locator('[data-testid="overload"] code').allTextContents();
+  assert.ok(code.includes('queue = { capacity = 1000 }'), `remedies as code: ${code}`);
   assert.ok(peakMb < MEMORY_BOUND_MB, `worker memory peak ${peakMb} MB`);
   // Nothing was reset: the run's time and windows stay, and so do the controls.
   assert.notEqual(await readStat(page, 'sim-time'), '0.0 s');

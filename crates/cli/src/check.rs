@@ -187,18 +187,28 @@ fn check_file(file: &PathBuf, options: &Options) -> FileReport {
 
 /// The verdict in words: `p99 of all users < 250ms: 284.5 ms ± 3.1 ms,
 /// 13.8% over the bound (250 ms)`, or with why it has no value.
+///
+/// Durations read in their own unit (`11.75 days`, not `1015069135 ms`);
+/// the JSON keeps milliseconds.
 fn summary(v: &Verdict) -> String {
+    let detail = crate::report::readable_durations(&v.detail);
     match v.actual {
-        Some(_) => format!("{}: {}, {}", v.expectation, measured(v), v.detail),
-        None => format!("{}: {}", v.expectation, v.detail),
+        Some(_) => format!("{}: {}, {detail}", v.expectation, measured(v)),
+        None => format!("{}: {detail}", v.expectation),
     }
 }
 
-/// The measured value: `284.5 ms ± 3.1 ms`, or `no value`.
+/// The measured value: `284.5 ms ± 3.1 ms`, `11.75 days ± 0.2 days`, or
+/// `no value`.
 fn measured(v: &Verdict) -> String {
     let metric = Metric::parse(&v.metric);
     match v.actual {
         None => "no value".to_owned(),
+        Some(x) if v.unit == "ms" => {
+            let unit = crate::report::TimeUnit::for_ms(x.abs());
+            let value = |ms: f64| crate::report::readable_in(ms, unit);
+            if v.runs > 1 { format!("{} ± {}", value(x), value(v.ci95)) } else { value(x) }
+        }
         Some(x) if v.runs > 1 => {
             format!("{} ± {}", expect::show(metric, x), expect::show(metric, v.ci95))
         }

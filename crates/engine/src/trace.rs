@@ -543,15 +543,24 @@ impl SplitSum {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+/// Spans built by hand for tests, here and in the app's (`waterfall`):
+/// compiled for the engine's own tests and, through the `test-support`
+/// feature, for crates that name it in their dev-dependencies, so the
+/// bundle carries none of it.
+#[cfg(any(test, feature = "test-support"))]
+#[doc(hidden)]
+pub mod test_support {
+    use super::{Span, SpanKind};
+    use crate::scenario::Mode;
 
-    fn span(parent: Option<u32>, start: u64, end: u64, kind: SpanKind) -> Span {
+    /// A span from `start` to `end` under `parent`, with no outcome.
+    pub fn span(parent: Option<u32>, start: u64, end: u64, kind: SpanKind) -> Span {
         Span { parent, start_ns: start, end_ns: end, outcome: None, abandoned: false, kind }
     }
 
-    fn visit(node: u32, ss: u64, se: u64) -> SpanKind {
+    /// A blocking visit to `node` (replica 0, first copy), in service from
+    /// `ss` to `se`.
+    pub fn visit(node: u32, ss: u64, se: u64) -> SpanKind {
         SpanKind::Visit {
             node,
             replica: 0,
@@ -562,7 +571,8 @@ mod tests {
         }
     }
 
-    fn attempt(to: u32) -> SpanKind {
+    /// A first sync attempt to `to`, no fan-out, no timeout.
+    pub fn attempt(to: u32) -> SpanKind {
         SpanKind::Attempt {
             to,
             attempt: 1,
@@ -573,20 +583,30 @@ mod tests {
         }
     }
 
+    /// users → api (queued 2 units, in service 3), which calls a (done at
+    /// 40) and b (done at 90) in parallel, b's visit queued from 6 to 10:
+    /// the critical path goes through b. Times in `unit` nanoseconds.
+    pub fn parallel_calls(unit: u64) -> Vec<Span> {
+        vec![
+            span(None, 0, 100 * unit, SpanKind::Request { load: 0 }),
+            span(Some(0), 0, 100 * unit, attempt(0)),
+            span(Some(1), 0, 100 * unit, visit(0, 2 * unit, 5 * unit)),
+            span(Some(2), 5 * unit, 40 * unit, attempt(1)),
+            span(Some(3), 5 * unit, 40 * unit, visit(1, 5 * unit, 40 * unit)),
+            span(Some(2), 5 * unit, 90 * unit, attempt(2)),
+            span(Some(5), 6 * unit, 90 * unit, visit(2, 10 * unit, 90 * unit)),
+        ]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::test_support::{parallel_calls, span, visit};
+    use super::*;
+
     #[test]
     fn critical_path_follows_the_call_waited_for() {
-        // user → api (queued 2, service 3, then calls a and b in parallel;
-        // b ends last) → the path goes through b.
-        let spans = vec![
-            span(None, 0, 100, SpanKind::Request { load: 0 }),
-            span(Some(0), 0, 100, attempt(0)),
-            span(Some(1), 0, 100, visit(0, 2, 5)),
-            span(Some(2), 5, 40, attempt(1)),
-            span(Some(3), 5, 40, visit(1, 5, 40)),
-            span(Some(2), 5, 90, attempt(2)),
-            span(Some(5), 6, 90, visit(2, 10, 90)),
-        ];
-        let split = critical_path(&spans);
+        let split = critical_path(&parallel_calls(1));
         let total: u64 = split.iter().map(|s| s.2).sum();
         assert_eq!(total, 100);
         let get = |c, p| split.iter().find(|s| s.0 == c && s.1 == p).map_or(0, |s| s.2);

@@ -1,11 +1,9 @@
 //! Call and queue mechanisms behave as a user of the real thing expects.
 
-use scalesim_engine::{Scenario, Simulation, Summary};
+mod common;
 
-fn run(toml: &str) -> Summary {
-    let scenario = Scenario::from_toml("test.toml", toml).unwrap_or_else(|e| panic!("{e}"));
-    Simulation::run(scenario).unwrap_or_else(|e| panic!("{e}")).summary
-}
+use common::run;
+use scalesim_engine::{Scenario, Simulation, Summary};
 
 /// A front that calls a back-end of `back_ms` mean service with `call` keys.
 fn chain(rate: u32, back_ms: f64, call: &str, front_extra: &str) -> String {

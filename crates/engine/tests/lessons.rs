@@ -3,17 +3,14 @@
 //! problem against its cure, one part of the bill against the rest), each
 //! measured on the lesson's own file.
 
+mod common;
+
+use common::scenario_file;
 use scalesim_engine::metrics::NodeReport;
-use scalesim_engine::{Run, Scenario, SimDuration, Simulation, set};
+use scalesim_engine::{Run, SimDuration, Simulation, set};
 
 const HOUR_S: f64 = 3600.0;
 const WEEK_S: f64 = 168.0 * HOUR_S;
-
-fn lesson(file: &str) -> Scenario {
-    let path = format!("{}/../../scenarios/{file}", env!("CARGO_MANIFEST_DIR"));
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    Scenario::from_toml(file, &text).unwrap_or_else(|e| panic!("{e}"))
-}
 
 /// A lesson's run, with its nodes' ids in the order windows list them.
 struct Lesson {
@@ -30,7 +27,7 @@ impl std::ops::Deref for Lesson {
 
 /// The lesson's file with `edits` (`path=value`, as `--set` takes them).
 fn run(file: &str, edits: &[(&str, &str)]) -> Lesson {
-    let mut scenario = lesson(file);
+    let mut scenario = scenario_file(file);
     for (path, value) in edits {
         set::apply(&mut scenario, path, value).unwrap_or_else(|e| panic!("{file} {path}: {e}"));
     }
@@ -191,7 +188,8 @@ fn sampling_at_the_edge_keeps_the_signal_for_a_fraction() {
 /// counted.
 #[test]
 fn two_years_of_the_coordinating_team_are_counted() {
-    let mut sim = Simulation::new(lesson("team-change.toml")).unwrap_or_else(|e| panic!("{e}"));
+    let mut sim =
+        Simulation::new(scenario_file("team-change.toml")).unwrap_or_else(|e| panic!("{e}"));
     let windows = sim
         .advance_until(scalesim_engine::SimTime::ZERO + SimDuration::from_secs(2 * 365 * 86_400));
     let last = windows.last().expect("windows closed");

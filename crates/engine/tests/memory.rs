@@ -12,23 +12,17 @@
 //! Tolerances are stated beside each check, derived from run length;
 //! seeds are fixed.
 
+mod common;
+
+use common::{scenario, scenario_file};
 use scalesim_engine::memory::{ByteSize, MemorySpec};
 use scalesim_engine::metrics::MemoryReport;
 use scalesim_engine::scenario::NodeKind;
 use scalesim_engine::time::SimDuration;
 use scalesim_engine::{Run, Scenario, Simulation};
 
-fn scenario(toml: &str) -> Scenario {
-    Scenario::from_toml("test.toml", toml).unwrap_or_else(|e| panic!("{e}"))
-}
-
 fn run(scenario: Scenario) -> Run {
     Simulation::run(scenario).unwrap_or_else(|e| panic!("{e}"))
-}
-
-fn file(name: &str) -> Scenario {
-    let path = format!("{}/../../scenarios/{name}", env!("CARGO_MANIFEST_DIR"));
-    scenario(&std::fs::read_to_string(path).unwrap())
 }
 
 /// The run with every node's memory figures taken out.
@@ -65,7 +59,7 @@ fn memory_below_gc_from_changes_nothing() {
         "autoscale-late.toml",
         "db-contention.toml",
     ] {
-        let plain = file(name);
+        let plain = scenario_file(name);
         let mut with = plain.clone();
         let mut modelled = 0;
         for n in &mut with.nodes {
@@ -272,7 +266,7 @@ fn the_oom_cascade_lesson_holds() {
     // The problem: nothing is killed before the spike; under it one
     // replica is killed first and the other two after it (in turn, not
     // together); then every request fails while they restart.
-    let mut problem = file("oom-cascade.toml");
+    let mut problem = scenario_file("oom-cascade.toml");
     problem.scenario.window = SimDuration::from_millis(100);
     let r = run(problem);
     let kills = restarts_by_window(&r);
@@ -296,7 +290,7 @@ fn the_oom_cascade_lesson_holds() {
     // The cure: the queue bound caps what a replica holds at 8 + 40
     // requests = 492 MB, below gc_from (700 MB): never slowed, never killed,
     // and the spike's excess is refused rather than fatal.
-    let r = run(file("oom-cascade-shed.toml"));
+    let r = run(scenario_file("oom-cascade-shed.toml"));
     let m = memory_of_node(&r, "api");
     assert_eq!(m.restarts, 0);
     assert_eq!(m.slowed_s, 0.0);
@@ -312,7 +306,7 @@ fn the_leak_lesson_holds() {
     // follows it, window after window, for two hours; then both replicas
     // (started together) are killed together, memory falls to its base,
     // and the climb begins again.
-    let r = run(file("memory-leak.toml"));
+    let r = run(scenario_file("memory-leak.toml"));
     let kills = restarts_by_window(&r);
     assert_eq!(kills.iter().map(|(_, n)| n).sum::<u64>(), 2, "{kills:?}");
     assert!(kills[0].0 > 120.0 * 60.0, "after two hours: {kills:?}");
@@ -341,7 +335,7 @@ fn the_leak_lesson_holds() {
     assert!(at(after) < 500.0, "back to its base after the restart: {}", at(after));
 
     // The fix: flat memory, flat p99, nothing killed.
-    let r = run(file("memory-leak-fixed.toml"));
+    let r = run(scenario_file("memory-leak-fixed.toml"));
     let m = memory_of_node(&r, "api");
     assert_eq!(m.restarts, 0);
     assert!(m.peak_mb < 500.0 && m.slowed_s == 0.0, "{m:?}");

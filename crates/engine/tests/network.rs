@@ -13,19 +13,10 @@
 //! Each states its tolerance against the estimate's standard error; the
 //! seeds are fixed, so every check is also repeatable.
 
-use scalesim_engine::{Scenario, Simulation, Summary};
+mod common;
 
-fn run(toml: &str) -> Summary {
-    let scenario = Scenario::from_toml("test.toml", toml).unwrap_or_else(|e| panic!("{e}"));
-    let s = Simulation::run(scenario).unwrap_or_else(|e| panic!("{e}")).summary;
-    let r = &s.requests;
-    assert_eq!(
-        r.offered,
-        r.ok + r.degraded + r.error + r.timeout + r.rejected + r.in_flight,
-        "conservation"
-    );
-    s
-}
+use common::{run, scenario};
+use scalesim_engine::Simulation;
 
 /// Users in `eu` call `api` (in `eu`), which calls `db` (in `db_zone`).
 fn two_zones(db_zone: &str, link: &str, call: &str, seconds: u32) -> String {
@@ -309,8 +300,7 @@ fn partitions_now_lists_the_cut_zones_while_the_fault_lasts() {
         "[[node]]\nid = \"db\"",
         "[[fault]]\nat = \"20s\"\nduration = \"10s\"\neffect = { partition = [\"us\", \"eu\"] }\n\n[[node]]\nid = \"db\"",
     );
-    let scenario = Scenario::from_toml("test.toml", &text).unwrap_or_else(|e| panic!("{e}"));
-    let mut sim = Simulation::new(scenario).unwrap_or_else(|e| panic!("{e}"));
+    let mut sim = Simulation::new(scenario(&text)).unwrap_or_else(|e| panic!("{e}"));
     let mut at = |s: u64| {
         sim.advance_until(SimTime::from_nanos(s * 1_000_000_000));
         sim.partitions_now()

@@ -5,31 +5,12 @@
 //! As in `theory.rs`, tolerances are derived from run length and allow at
 //! least three standard errors; seeds are fixed.
 
+mod common;
+
+use common::{assert_close, run};
 use scalesim_engine::coordination;
 use scalesim_engine::theory;
-use scalesim_engine::{Scenario, Simulation, Summary};
-
-fn run(toml: &str) -> Summary {
-    let scenario = Scenario::from_toml("test.toml", toml).unwrap_or_else(|e| panic!("{e}"));
-    let s = Simulation::run(scenario).unwrap_or_else(|e| panic!("{e}")).summary;
-    let r = &s.requests;
-    assert_eq!(
-        r.offered,
-        r.ok + r.degraded + r.error + r.timeout + r.rejected + r.in_flight,
-        "conservation"
-    );
-    s
-}
-
-fn assert_close(what: &str, simulated: f64, expected: f64, tolerance: f64) {
-    let error = (simulated / expected - 1.0).abs();
-    assert!(
-        error < tolerance,
-        "{what}: simulated {simulated:.4}, expected {expected:.4}, error {:.2}% ≥ {:.1}%",
-        error * 100.0,
-        tolerance * 100.0
-    );
-}
+use scalesim_engine::{Scenario, Simulation};
 
 /// A saturated service: far more offered than it can serve, a short queue
 /// per replica, so every worker is always busy and throughput is capacity.

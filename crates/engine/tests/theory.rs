@@ -6,35 +6,10 @@
 //! at least four of them, so a correct engine never fails; the seeds are
 //! fixed, so every check is also repeatable.
 
+mod common;
+
+use common::{assert_close, run};
 use scalesim_engine::theory;
-use scalesim_engine::{Scenario, Simulation, Summary};
-
-fn run(toml: &str) -> Summary {
-    let scenario = Scenario::from_toml("test.toml", toml).unwrap_or_else(|e| panic!("{e}"));
-    let run = Simulation::run(scenario).unwrap_or_else(|e| panic!("{e}"));
-    let s = run.summary;
-    assert_eq!(
-        s.requests.offered,
-        s.requests.ok
-            + s.requests.degraded
-            + s.requests.error
-            + s.requests.timeout
-            + s.requests.rejected
-            + s.requests.in_flight,
-        "conservation"
-    );
-    s
-}
-
-fn assert_close(what: &str, simulated: f64, theory: f64, tolerance: f64) {
-    let error = (simulated / theory - 1.0).abs();
-    assert!(
-        error < tolerance,
-        "{what}: simulated {simulated:.5}, theory {theory:.5}, error {:.2}% ≥ {:.1}%",
-        error * 100.0,
-        tolerance * 100.0
-    );
-}
 
 /// One service, Poisson load, exponential service: M/M/c.
 fn station(rate: f64, mean_ms: f64, workers: u32, seconds: u32, extra: &str) -> String {

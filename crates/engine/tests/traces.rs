@@ -5,15 +5,13 @@
 //! p99 goes" for the sync-chain lesson, before and after the call is made
 //! async.
 
+mod common;
+
+use common::scenario_file;
 use scalesim_engine::trace::{Phase, SpanKind, Trace, TraceOptions, TraceWindow};
 use scalesim_engine::{Outcome, Run, Scenario, SimDuration, SimTime, Simulation, set};
 
 const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
-
-fn scenario(file: &str) -> Scenario {
-    let text = std::fs::read_to_string(format!("{ROOT}/scenarios/{file}")).unwrap();
-    Scenario::from_toml(file, &text).unwrap()
-}
 
 /// Runs to the end, with traces (`Some`) or without; the windows' traces
 /// collected as they close.
@@ -92,7 +90,7 @@ fn traces_do_not_change_the_run() {
         "partition.toml",
         "partition-timeouts.toml",
     ] {
-        let mut s = scenario(file);
+        let mut s = scenario_file(file);
         s.scenario.duration = s.scenario.duration.min(SimDuration::from_secs(40));
         let (plain, none) = run(s.clone(), None);
         assert!(none.is_empty());
@@ -141,7 +139,7 @@ fn every_trace_is_a_tree_in_time() {
         "cross-region-local.toml",
         "partition-timeouts.toml",
     ] {
-        let mut s = scenario(file);
+        let mut s = scenario_file(file);
         s.scenario.duration = s.scenario.duration.min(SimDuration::from_secs(40));
         let (_, kept) = run(
             s,
@@ -168,7 +166,7 @@ fn every_trace_is_a_tree_in_time() {
 /// so the traces must add up to the window's own figures exactly.
 #[test]
 fn roots_are_the_latency_the_figures_count() {
-    let mut s = scenario("checkout.toml");
+    let mut s = scenario_file("checkout.toml");
     s.scenario.duration = SimDuration::from_secs(30);
     set::apply(&mut s, "load.shoppers.rate", "150").unwrap();
     let options =
@@ -206,7 +204,7 @@ fn roots_are_the_latency_the_figures_count() {
 #[test]
 fn the_slowest_request_of_a_window_is_among_its_traces() {
     for file in ["sync-chain.toml", "retry-storm.toml", "checkout.toml"] {
-        let mut s = scenario(file);
+        let mut s = scenario_file(file);
         s.scenario.duration = SimDuration::from_secs(30);
         // The slowest three only, no sample: the slowest must be kept.
         let (run, kept) = run(
@@ -239,7 +237,7 @@ fn the_slowest_request_of_a_window_is_among_its_traces() {
 
 #[test]
 fn where_the_p99_goes_in_the_sync_chain() {
-    let (sync, _) = run(scenario("sync-chain.toml"), Some(TraceOptions::default()));
+    let (sync, _) = run(scenario_file("sync-chain.toml"), Some(TraceOptions::default()));
     let tail = sync.summary.tail.clone().expect("a tail with traces on").tail;
     let recs = tail.share_of("recommendations");
     assert!(recs > 0.8, "sync: recommendations holds {recs:.2} of the tail: {tail:#?}");
@@ -252,7 +250,7 @@ fn where_the_p99_goes_in_the_sync_chain() {
     let median = sync.summary.tail.as_ref().and_then(|t| t.median.clone()).unwrap();
     assert!(median.latency_ms < tail.latency_ms / 3.0);
 
-    let mut cured = scenario("sync-chain.toml");
+    let mut cured = scenario_file("sync-chain.toml");
     set::apply(&mut cured, "api.call.1.mode", "async").unwrap();
     let (async_run, _) = run(cured, Some(TraceOptions::default()));
     let tail = async_run.summary.tail.expect("a tail").tail;
@@ -274,7 +272,7 @@ fn where_the_p99_goes_in_the_sync_chain() {
 /// traces, and spans in flight capped even when requests pile up.
 #[test]
 fn memory_stays_bounded() {
-    let mut s = scenario("station.toml");
+    let mut s = scenario_file("station.toml");
     s.scenario.duration = SimDuration::from_secs(400);
     let mut sim = Simulation::new(s).unwrap();
     sim.enable_traces(TraceOptions {
@@ -292,7 +290,7 @@ fn memory_stays_bounded() {
 
     // An overloaded run: the queue grows without end; spans in flight stop
     // at their bound and the run is unchanged.
-    let mut s = scenario("load-shedding.toml");
+    let mut s = scenario_file("load-shedding.toml");
     s.scenario.duration = SimDuration::from_secs(60);
     let end = SimTime::ZERO + s.scenario.duration;
     let mut plain = Simulation::new(s.clone()).unwrap();
@@ -312,7 +310,7 @@ fn memory_stays_bounded() {
     assert!(spans <= scalesim_engine::trace::MAX_SPANS_IN_FLIGHT);
 
     // A caller's own, lower bound (the browser's worker) holds the same way.
-    let mut s = scenario("load-shedding.toml");
+    let mut s = scenario_file("load-shedding.toml");
     s.scenario.duration = SimDuration::from_secs(60);
     let mut capped = Simulation::new(s).unwrap();
     capped.enable_traces(TraceOptions { max_spans_in_flight: 2_000, ..TraceOptions::default() });
@@ -335,7 +333,7 @@ fn memory_stays_bounded() {
 #[test]
 fn toggling_traces_mid_run_changes_nothing() {
     for file in ["sync-chain.toml", "retry-storm.toml", "fanout-tail-hedged.toml"] {
-        let mut s = scenario(file);
+        let mut s = scenario_file(file);
         s.scenario.duration = s.scenario.duration.min(SimDuration::from_secs(40));
         let end = SimTime::ZERO + s.scenario.duration;
         let (plain, _) = run(s.clone(), None);
@@ -500,7 +498,7 @@ fn a_sync_call_across_zones_is_two_hops_on_the_network() {
 
 #[test]
 fn the_cross_region_tail_is_mostly_network() {
-    let (run, kept) = run(scenario("cross-region.toml"), Some(TraceOptions::default()));
+    let (run, kept) = run(scenario_file("cross-region.toml"), Some(TraceOptions::default()));
     let tail = run.summary.tail.expect("a tail").tail;
     let phases = tail.by_phase();
     let (largest, ms) = phases.iter().copied().max_by(|a, b| a.1.total_cmp(&b.1)).expect("phases");
