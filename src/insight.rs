@@ -236,22 +236,19 @@ pub fn status(found: &[Saturation], name_of: impl Fn(usize) -> String) -> Option
     let name = name_of(first.node);
     let waiters: Vec<&Saturation> =
         found.iter().filter(|s| s.waiting_on == Some(first.node)).collect();
-    let head = match (first.waiting_on, waiters.first()) {
-        _ if first.cut.is_some() => {
-            let [from, to] = first.cut.clone().unwrap_or_default();
-            format!(
-                "{name} waits on calls across the cut {from} ✕ {to}: the partition loses them and \
-                 nothing answers, so its workers hang, however many it has."
-            )
-        }
-        (Some(callee), _) => {
+    let head = match (&first.cut, first.waiting_on, waiters.first()) {
+        (Some([from, to]), _, _) => format!(
+            "{name} waits on calls across the cut {from} ✕ {to}: the partition loses them and \
+             nothing answers, so its workers hang, however many it has."
+        ),
+        (None, Some(callee), _) => {
             let callee = name_of(callee);
             format!(
                 "{name} is flat out waiting on {callee}: its workers are held by sync calls, \
                  so more of its own workers would only wait too."
             )
         }
-        (None, Some(w)) => {
+        (None, None, Some(w)) => {
             let caller = name_of(w.node);
             let growth = if w.queue_growth_per_s > 0.5 {
                 format!(", and its queue grows by {} a second", quantity(w.queue_growth_per_s))
@@ -268,7 +265,7 @@ pub fn status(found: &[Saturation], name_of: impl Fn(usize) -> String) -> Option
             };
             format!("{cause}; {caller} waits on it{growth}.")
         }
-        (None, None) => first.sentence(&name),
+        (None, None, None) => first.sentence(&name),
     };
     let rest = found.len() - 1 - waiters.len().min(1);
     Some(if rest > 0 { format!("{head} ({rest} more flat out.)") } else { head })

@@ -106,36 +106,39 @@ pub fn pieces(text: &str) -> Vec<Piece> {
     out
 }
 
+/// The demo's station at 1000×, as the worker reports it: for this
+/// module's and the wire encoding's tests.
+#[cfg(test)]
+pub(crate) fn sample() -> Overload {
+    Overload {
+        at_s: 1.3,
+        work_in_flight: 2_000_742,
+        limit: 2_000_000,
+        visits: 2_000_739,
+        calls: 0,
+        events: 3,
+        nodes: vec![NodeGrowth {
+            node: "api".into(),
+            in_flight: 2_000_739,
+            queued: 2_000_737,
+            growth_per_s: 1_496_418.0,
+            serves_per_s: Some(2000.0),
+            remedies: vec![
+                "a queue `capacity` (`queue = { capacity = 1000 }`: more are rejected)".into(),
+                "more `replicas` or `workers`".into(),
+            ],
+        }],
+        retried: vec![],
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn demo_at_1000x() -> Overload {
-        Overload {
-            at_s: 1.3,
-            work_in_flight: 2_000_742,
-            limit: 2_000_000,
-            visits: 2_000_739,
-            calls: 0,
-            events: 3,
-            nodes: vec![NodeGrowth {
-                node: "api".into(),
-                in_flight: 2_000_739,
-                queued: 2_000_737,
-                growth_per_s: 1_496_418.0,
-                serves_per_s: Some(2000.0),
-                remedies: vec![
-                    "a queue `capacity` (`queue = { capacity = 1000 }`: more are rejected)".into(),
-                    "more `replicas` or `workers`".into(),
-                ],
-            }],
-            retried: vec![],
-        }
-    }
-
     #[test]
     fn the_figures_read_as_the_page_reads_them() {
-        let w = explain(&demo_at_1000x());
+        let w = explain(&sample());
         assert_eq!(
             w.summary,
             "At 1.3 s of simulated time 2M units of work were in flight (2M requests at nodes, 0 \
@@ -151,7 +154,7 @@ mod tests {
 
     #[test]
     fn remedies_set_their_toml_as_code() {
-        let w = explain(&demo_at_1000x());
+        let w = explain(&sample());
         assert_eq!(
             w.nodes[0].remedies[0],
             vec![
@@ -171,7 +174,7 @@ mod tests {
 
     #[test]
     fn retries_or_no_single_node_get_a_note() {
-        let mut o = demo_at_1000x();
+        let mut o = sample();
         o.retried = vec!["users".into()];
         let note = explain(&o).note.expect("a note on retries");
         assert!(note.contains(&Piece::Code("users".into())));

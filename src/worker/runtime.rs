@@ -591,10 +591,12 @@ impl Runner {
             _ => Vec::new(),
         };
         if let Some(run) = &self.run {
-            let instants: Vec<u64> = run.history().iter().map(|e| e.at_ns).collect();
-            let changes = (instants != self.posted_changes)
-                .then(|| instants.iter().map(|&ns| ns as f64 / 1e9).collect());
-            self.posted_changes = instants;
+            // Only when they changed: most frames compare and allocate nothing.
+            let instants = || run.history().iter().map(|e| e.at_ns);
+            let changes = instants().ne(self.posted_changes.iter().copied()).then(|| {
+                self.posted_changes = instants().collect();
+                self.posted_changes.iter().map(|&ns| ns as f64 / 1e9).collect()
+            });
             let sim = run.sim();
             let formulas = due.then(|| formula::checks_of(sim));
             let rolling = (!windows.is_empty()).then(|| sim.recent_latency());

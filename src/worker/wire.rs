@@ -615,21 +615,8 @@ error_rate = 0.3
             FromWorker::Stopped {
                 message: "overload: …".into(),
                 overload: Some(Overload {
-                    at_s: 1.3,
-                    work_in_flight: 2_000_742,
-                    limit: 2_000_000,
-                    visits: 2_000_739,
-                    calls: 0,
-                    events: 3,
-                    nodes: vec![NodeGrowth {
-                        node: "api".into(),
-                        in_flight: 2_000_739,
-                        queued: 2_000_737,
-                        growth_per_s: 1_496_418.5,
-                        serves_per_s: Some(2000.0),
-                        remedies: vec!["a `rate_limit`".into()],
-                    }],
                     retried: vec!["users".into()],
+                    ..crate::overload_words::sample()
                 }),
             },
             FromWorker::Applied {
