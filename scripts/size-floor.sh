@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
 # What scalesim's stack weighs before the app's own features: builds
 # tools/size-floor (a one-button Yew page) with each part of the stack added
-# in turn (with the target features of .cargo/config.toml, as the app),
-# runs wasm-bindgen and `wasm-opt -Oz` as Trunk does for the app,
+# in turn, runs wasm-bindgen and `wasm-opt -Oz` as Trunk does for the app,
 # and prints the Wasm and JS glue gzipped at level 9, as scripts/size.sh
 # counts the app. Not part of the test command (it builds four times);
 # figures in BENCHMARKS.md. Needs what scripts/setup.sh installs.
@@ -22,7 +21,7 @@ for features in "" chart chart,scenario chart,engine; do
   rm -rf "$out/$label" && mkdir -p "$out/$label"
   wasm-bindgen --target web --out-dir "$out/$label" "$out/target/wasm32-unknown-unknown/release/size-floor.wasm"
   wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
-    --enable-reference-types --enable-multivalue --enable-mutable-globals --enable-simd \
+    --enable-reference-types --enable-multivalue --enable-mutable-globals \
     "$out/$label/size-floor_bg.wasm" -o "$out/$label/opt.wasm"
   wasm=$(gz "$out/$label/opt.wasm")
   glue=$(gz "$out/$label/size-floor.js")

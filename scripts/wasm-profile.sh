@@ -18,7 +18,7 @@ trap 'rm -rf "$out"' EXIT
 (cd tools/wasm-profile && CARGO_TARGET_DIR=$target cargo build --quiet --release --target wasm32-unknown-unknown)
 wasm=$target/wasm32-unknown-unknown/release/wasm_profile.wasm
 if [ "${WASM_OPT:-0}" = 1 ]; then
-  wasm-opt -O3 --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals --enable-simd --debuginfo "$wasm" -o "$out/opt.wasm"
+  wasm-opt -O3 --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals --debuginfo "$wasm" -o "$out/opt.wasm"
   wasm=$out/opt.wasm
 fi
 wasm-bindgen --target nodejs --keep-debug --out-dir "$out/pkg" "$wasm"
