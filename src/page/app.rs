@@ -78,6 +78,20 @@ pub fn app() -> Html {
     let tracing = use_state(|| true);
     let picked = use_state(|| None::<Rc<scalesim_engine::trace::Trace>>);
 
+    // When what the page opens needs nothing awaited (the demo, or the
+    // user's autosaved work), its worker is taken in the first render: the
+    // worker has been starting since `main` and its `Ready` is acted on as
+    // soon as it comes, not after the page's first layout and effects.
+    let started = *use_state(|| {
+        let own = store::start_up_now()?;
+        {
+            let mut a = side_a.borrow_mut();
+            a.current.good = own;
+            a.autosave();
+        }
+        side::spawn(&side_a);
+        Some(())
+    });
     {
         let (side_a, side_b, dispatch) = (side_a.clone(), side_b.clone(), state.dispatcher());
         let (linked_b, dispatch_b) = (side_b.clone(), state_b.dispatcher());
@@ -85,6 +99,9 @@ pub fn app() -> Html {
         use_effect_with((), move |_| {
             let starting = side_a.clone();
             wasm_bindgen_futures::spawn_local(async move {
+                if started.is_some() {
+                    return;
+                }
                 let start = store::start_up().await;
                 {
                     let mut a = starting.borrow_mut();
