@@ -15,6 +15,9 @@ fn main() {
         return;
     }
     browser::remove_boot_note();
+    // The simulation worker starts this module now, on another core, while
+    // the page renders its first frame (`worker::client`).
+    scalesim_web::worker::client::boot_early_worker();
     if browser::query("bench").as_deref() == Some("1") {
         // `?bench=1` is the engine benchmark page, `?embed=1` the player
         // for an iframe; anything else the app.

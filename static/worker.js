@@ -8,6 +8,8 @@
 // The page's own start-up script (index.html) may start this worker before
 // the Wasm has arrived and post `{preload: glue}` first: the JS glue is then
 // fetched now, beside the Wasm, and the import below finds it loaded.
+// Messages that come while the module starts are handed to its handler
+// once it has one.
 // Checked against this script's own origin: the same as the worker's,
 // except in a worker started from a blob (an embed in a sandboxed frame,
 // src/worker/client.rs), whose origin is opaque.
@@ -29,7 +31,11 @@ self.onmessage = async (event) => {
     }
     return;
   }
-  self.onmessage = null;
+  // Commands the page sends before the Rust side listens are kept and
+  // handed to it once it does: a worker's message that finds no handler is
+  // lost.
+  const early = [];
+  self.onmessage = (e) => early.push(e);
   try {
     const { glue, module, role, sweepWorkers } = event.data;
     const url = sameOrigin(glue);
@@ -40,6 +46,7 @@ self.onmessage = async (event) => {
     self.scalesimBoot = { glue: url.href, module, sweepWorkers };
     const bindings = await import(url.href);
     await bindings.default({ module_or_path: module });
+    for (const e of early) self.onmessage?.(e);
   } catch (error) {
     // The page reads a string message as this failure, in words.
     self.postMessage(`the simulation worker could not start: ${error}`);

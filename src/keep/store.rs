@@ -54,11 +54,25 @@ fn opening(variant: Variant) -> Opening {
     (file, toml, vec![ToWorker::Replay { seed, load, history, time_ns }])
 }
 
+/// The user's own scenario: the autosaved work, else the demo.
+fn own_work() -> (String, String) {
+    browser::load(AUTOSAVE_KEY)
+        .and_then(|json| serde_json::from_str::<Autosaved>(&json).ok())
+        .map_or_else(|| (DEMO_FILE.to_owned(), DEMO_TOML.to_owned()), |a| (a.file, a.toml))
+}
+
+/// What the page opens with when that needs nothing awaited (no share link
+/// to decompress, no library scenario named in the URL to fetch): the
+/// user's own work. `None` when [`start_up`] must decide.
+pub fn start_up_now() -> Option<(String, String)> {
+    let waits =
+        share_link::looks_like_link(&browser::hash()) || browser::query("scenario").is_some();
+    (!waits).then(own_work)
+}
+
 /// Decides what the page opens with.
 pub async fn start_up() -> StartUp {
-    let own = browser::load(AUTOSAVE_KEY)
-        .and_then(|json| serde_json::from_str::<Autosaved>(&json).ok())
-        .map_or_else(|| (DEMO_FILE.to_owned(), DEMO_TOML.to_owned()), |a| (a.file, a.toml));
+    let own = own_work();
     let hash = browser::hash();
     if share_link::looks_like_link(&hash) {
         return match open_link(&hash).await {

@@ -78,6 +78,20 @@ pub fn app() -> Html {
     let tracing = use_state(|| true);
     let picked = use_state(|| None::<Rc<scalesim_engine::trace::Trace>>);
 
+    // When what the page opens needs nothing awaited (the demo, or the
+    // user's autosaved work), its worker is taken in the first render: the
+    // worker has been starting since `main` and its `Ready` is acted on as
+    // soon as it comes, not after the page's first layout and effects.
+    let started = *use_state(|| {
+        let own = store::start_up_now()?;
+        {
+            let mut a = side_a.borrow_mut();
+            a.current.good = own;
+            a.autosave();
+        }
+        side::spawn(&side_a);
+        Some(())
+    });
     {
         let (side_a, side_b, dispatch) = (side_a.clone(), side_b.clone(), state.dispatcher());
         let (linked_b, dispatch_b) = (side_b.clone(), state_b.dispatcher());
@@ -85,6 +99,9 @@ pub fn app() -> Html {
         use_effect_with((), move |_| {
             let starting = side_a.clone();
             wasm_bindgen_futures::spawn_local(async move {
+                if started.is_some() {
+                    return;
+                }
                 let start = store::start_up().await;
                 {
                     let mut a = starting.borrow_mut();
@@ -573,6 +590,15 @@ pub fn app() -> Html {
         </>
     };
     let shown_multiplier = edited_state.shown_multiplier();
+    // The charts come with the first scenario (or the worker's failure):
+    // before it they are empty axes, and leaving them (their code, their
+    // layout and their first drawing) out of the page's first frames lets
+    // Play be enabled sooner. Their cells stand in meanwhile, as in the
+    // start-up skeleton.
+    let charts_shown = use_mut_ref(|| false);
+    if state.scenario.is_some() || state.crashed.is_some() || state.error.is_some() {
+        *charts_shown.borrow_mut() = true;
+    }
     html! {
         <main class="workbench" data-view={view.key()} ondrop={on_drop.clone()} ondragover={on_drag_over.clone()}>
             <header class="topbar">
@@ -640,10 +666,16 @@ pub fn app() -> Html {
                     { match *side_tab { SideTab::Lesson => lesson, SideTab::Inspector => inspector_tab, SideTab::Request => request_tab } }
                 </div>
             </aside>
+            if *charts_shown.borrow() {
             <Dashboard windows={edited_state.windows().clone()} version={edited_state.charted * 2 + u64::from(*editing_b && comparing)} nodes={edited_names}
                 snapshot={edited_state.snapshot.clone()} formulas={edited_state.formulas.clone()}
                 changes={edited_state.changes.clone()}
                 tab={*dash_tab} on_tab={on_dash_tab} {scaling} {compare} tracing={*tracing} />
+            } else {
+                <section class="dashboard" aria-label="Live charts">
+                    <div class="dash-cell"></div><div class="dash-cell"></div><div class="dash-cell"></div>
+                </section>
+            }
             if let Some(request) = &*embed_request {
                 <EmbedDialog request={request.clone()} on_close={on_close_embed} />
             }

@@ -41,6 +41,8 @@ test('page served from a sub-path plays the worker simulation and plots it live'
   await play.waitFor();
   // Enabled once the worker has said Ready: the worker really started.
   await page.waitForFunction(() => document.querySelector('#play')?.disabled === false, null, { timeout: 20000 });
+  // The charts come with the scenario, which loads just after.
+  await page.locator('#latency-chart').waitFor();
   const redBefore = await redPixels(page, '#latency-chart');
 
   await page.locator('button.speed', { hasText: '10×' }).click();
