@@ -401,9 +401,24 @@ test('exports are valid: TOML re-imports to the same scenario, PNG decodes, SVG 
   const svg = await download(page, '.time-chart:has(#latency-chart) .svg');
   const parsed = await page.evaluate((text) => {
     const doc = new DOMParser().parseFromString(text, 'image/svg+xml');
-    return { error: !!doc.querySelector('parsererror'), lines: doc.querySelectorAll('polyline').length, root: doc.documentElement.nodeName };
+    const texts = (selector) => [...doc.querySelectorAll(selector)].map((t) => t.textContent);
+    return {
+      error: !!doc.querySelector('parsererror'), lines: doc.querySelectorAll('polyline').length, root: doc.documentElement.nodeName,
+      xTicks: texts('text[y="388"]'), yTicks: texts('text[text-anchor="end"]'),
+    };
   }, svg.bytes.toString('utf8'));
-  assert.deepEqual(parsed, { error: false, lines: 3, root: 'svg' });
+  const { xTicks, yTicks, ...shape } = parsed;
+  assert.deepEqual(shape, { error: false, lines: 3, root: 'svg' });
+  // Its ticks are the screen chart's: round values of the unit shown
+  // (1, 2 or 5 times a power of ten apart), not fifths of the data's range.
+  for (const ticks of [xTicks, yTicks]) {
+    const values = ticks.map(Number);
+    assert.ok(values.length >= 2 && values.every(Number.isFinite), `ticks ${ticks}`);
+    const step = values[1] - values[0];
+    const mantissa = step / 10 ** Math.floor(Math.log10(step));
+    assert.ok([1, 2, 5].some((m) => Math.abs(mantissa - m) < 1e-9), `ticks ${ticks} step ${step}`);
+    assert.ok(values.every((v) => Math.abs(v / step - Math.round(v / step)) < 1e-6), `ticks ${ticks} on multiples of ${step}`);
+  }
 
   await openMenu(page, '#menu-file');
   const csv = (await download(page, '#export-csv')).bytes.toString('utf8').trim().split('\n');
