@@ -103,7 +103,7 @@ pub fn app() -> Html {
                     let sink = Callback::from(move |e: SideEvent| dispatch_b.dispatch(e.into()));
                     *linked_b.borrow_mut() = Some(side::spawn_linked(file, toml, after, sink));
                     dash_tab.set(DashTab::Compare);
-                    editing_b.set(true);
+                    editing_b.set(start.editing_b);
                 }
             });
             move || {
@@ -316,11 +316,12 @@ pub fn app() -> Html {
     let on_share = {
         let (side_a, side_b, share_text, dispatch) =
             (side_a.clone(), side_b.clone(), share_text.clone(), state.dispatcher());
+        let editing_b = *editing_b;
         Callback::from(move |_| {
             let (side_a, side_b) = (side_a.clone(), side_b.borrow().clone());
             let (share_text, dispatch) = (share_text.clone(), dispatch.clone());
             wasm_bindgen_futures::spawn_local(async move {
-                match store::share_runs(&side_a, side_b.as_ref()).await {
+                match store::share_runs(&side_a, side_b.as_ref(), editing_b).await {
                     Ok((fragment, complete)) => {
                         browser::replace_hash(&fragment);
                         let url = format!("{}#{fragment}", browser::page_url());

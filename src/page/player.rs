@@ -445,7 +445,7 @@ fn open_full_app(
         e.prevent_default();
         let (base, note) = (base.clone(), note.clone());
         wasm_bindgen_futures::spawn_local(async move {
-            let link = store::share_runs(&side, None).await;
+            let link = store::share_runs(&side, None, false).await;
             match link {
                 Ok((fragment, _)) => {
                     let url = format!("{base}#{fragment}");

@@ -236,7 +236,12 @@ test('a link made while comparing opens the same comparison', async () => {
   await page.waitForFunction(() => document.querySelector('#lane-toggle')?.textContent.includes('request path'), null, { timeout: 20000 });
   await page.waitForFunction(() => document.querySelector('[data-testid="compare-p99-b"]')
     && Number(document.querySelector('[data-testid="windows"]').textContent) >= 12, null, { timeout: 60000 });
-  const shared = await pauseAndRead(page);
+  await pauseAndRead(page);
+  // Shared while editing A: the link opens on A, the side the sharer saw.
+  await page.locator('#edit-a').click();
+  await page.locator('#edit-a[aria-pressed="true"]').waitFor();
+  await page.waitForTimeout(300);
+  const shared = await readStats(page);
   // Both workers have paused and their last frames are in: the table holds
   // still.
   let table = await page.locator('[data-testid="compare-table"]').textContent();
@@ -250,6 +255,7 @@ test('a link made while comparing opens the same comparison', async () => {
   assert.match(await readStat(page, 'share-status'), /both variants/);
   const held = await payload(page, url);
   assert.ok(held.b && historyLength(held.b.history) >= 1, 'B with its lane switch');
+  assert.equal(held.editing, 'a', 'the link records the side being edited');
   assert.deepEqual(errors, []);
 
   const fresh = await launchBrowser();
@@ -257,6 +263,7 @@ test('a link made while comparing opens the same comparison', async () => {
     const opened = await openAt(fresh.context, url, shared['sim-time']);
     assert.deepEqual(opened.stats, shared);
     await opened.page.locator('#close-compare').waitFor();
+    assert.equal(await opened.page.locator('#edit-a').getAttribute('aria-pressed'), 'true', 'opened editing A');
     await opened.page.waitForFunction(
       (t) => document.querySelector('[data-testid="compare-table"]')?.textContent === t,
       table,
