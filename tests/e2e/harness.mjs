@@ -175,6 +175,13 @@ export async function screenshotOf(page, selector, name) {
   return path;
 }
 
+/** A figure in the page's human units as a number: "2492", "467k",
+ * "1.23M", "2.1G" (`format::quantity`). */
+export function quantityOf(text) {
+  const m = /^(-?[\d.]+)([kMG]?)$/.exec(text.trim());
+  return m ? Number(m[1]) * { '': 1, k: 1e3, M: 1e6, G: 1e9 }[m[2]] : NaN;
+}
+
 /** Reads a `data-testid` element's text. */
 export async function readStat(page, id) {
   return (await page.locator(`[data-testid="${id}"]`).textContent()).trim();

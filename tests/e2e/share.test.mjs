@@ -14,8 +14,12 @@ const site = useSite();
 
 
 const STATS = ['sim-time', 'events', 'windows', 'p50', 'p99', 'throughput', 'rate'];
-const readStats = async (page) =>
-  Object.fromEntries(await Promise.all(STATS.map(async (id) => [id, await readStat(page, id)])));
+const readStats = async (page) => ({
+  ...Object.fromEntries(await Promise.all(STATS.map(async (id) => [id, await readStat(page, id)]))),
+  // The strip shows events in human units ("467k"); its tooltip has the
+  // exact count, which a replayed run must match.
+  'events-exact': await page.locator('[data-testid="events"]').getAttribute('title'),
+});
 
 /** Clicks `selector` and returns the downloaded file's name and bytes. */
 async function download(page, selector) {
