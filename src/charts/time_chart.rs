@@ -125,8 +125,9 @@ pub fn time_chart(props: &TimeChartProps) -> Html {
     let on_svg = {
         let (data, title, x, y) =
             (props.data.clone(), props.title.clone(), props.x_desc.clone(), props.y_desc.clone());
+        let marks = props.marks.clone();
         Callback::from(move |_| {
-            let svg = crate::keep::export::chart_svg(&data, &title, &x, &y);
+            let svg = crate::keep::export::chart_svg(&data, &marks, &title, &x, &y);
             let _ = crate::browser::download_bytes(
                 &format!("{slug}.svg"),
                 "image/svg+xml",

@@ -79,11 +79,18 @@ fn xml(text: &str) -> String {
 }
 
 /// A chart as a standalone SVG document: title, axes with ticks and labels,
-/// one polyline a series (stacked bands as filled polygons), and a legend.
-/// Its axes are the screen chart's ([`chart_data::axes`]): the same range,
+/// one polyline a series (stacked bands as filled polygons), a thin line at
+/// each live change in `marks` (simulated seconds), and a legend. Its axes
+/// are the screen chart's ([`chart_data::axes`]): the same range,
 /// scale (linear, or logarithmic for a latency spanning decades), units
 /// and round ticks.
-pub fn chart_svg(data: &ChartData, title: &str, x_desc: &str, y_desc: &str) -> String {
+pub fn chart_svg(
+    data: &ChartData,
+    marks: &[f64],
+    title: &str,
+    x_desc: &str,
+    y_desc: &str,
+) -> String {
     let (w, h) = (800.0, 420.0);
     let (left, right, top, bottom) = (70.0, 20.0, 40.0, 50.0);
     let axes = chart_data::axes(data, x_desc, y_desc, 6);
@@ -170,6 +177,16 @@ pub fn chart_svg(data: &ChartData, title: &str, x_desc: &str, y_desc: &str) -> S
             );
         }
     }
+    if let Some(axes) = &axes {
+        for &m in marks.iter().filter(|m| (axes.x.low..=axes.x.high).contains(*m)) {
+            let _ = writeln!(
+                out,
+                "<path class=\"live-change\" d=\"M{:.1},{top} V{}\" stroke=\"#4b5563\" stroke-opacity=\"0.55\"/>",
+                px(m),
+                h - bottom
+            );
+        }
+    }
     for (k, s) in data.series.iter().enumerate() {
         let (r, g, b) = chart_data::colour(s.color);
         let y = top + 10.0 + 18.0 * k as f64;
@@ -221,7 +238,7 @@ mod tests {
     #[test]
     fn svg_is_well_formed_and_holds_every_series() {
         let data = chart_data::latency(&windows());
-        let svg = chart_svg(&data, "Latency <ms> & more", "time (s)", "ms");
+        let svg = chart_svg(&data, &[], "Latency <ms> & more", "time (s)", "ms");
         assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
         assert_eq!(svg.matches("<polyline").count(), 3);
         assert!(svg.contains("Latency &lt;ms&gt; &amp; more"));
@@ -229,9 +246,9 @@ mod tests {
         let opened = svg.matches('<').count();
         let closed = svg.matches("/>").count() + svg.matches("</").count() * 2;
         assert_eq!(opened, closed);
-        let stacked = chart_svg(&chart_data::throughput(&windows()), "t", "x", "y");
+        let stacked = chart_svg(&chart_data::throughput(&windows()), &[], "t", "x", "y");
         assert!(stacked.contains("<polygon"));
-        let empty = chart_svg(&ChartData::default(), "t", "x", "y");
+        let empty = chart_svg(&ChartData::default(), &[2.0], "t", "x", "y");
         assert!(empty.ends_with("</svg>\n"));
     }
 
@@ -245,7 +262,7 @@ mod tests {
             series: vec![series((1..=56).map(|d| (d as f64 * day, 3.6e7)).collect())],
             stacked: false,
         };
-        let svg = chart_svg(&days, "t", "simulated time (s)", "latency (ms)");
+        let svg = chart_svg(&days, &[], "t", "simulated time (s)", "latency (ms)");
         for label in [">14<", ">28<", ">42<", ">56<", "simulated time (days)", "latency (h)"] {
             assert!(svg.contains(label), "{label} in {svg}");
         }
@@ -255,9 +272,11 @@ mod tests {
         points.extend((11..=40).map(|s| (s as f64, 1000.0 * (s - 10) as f64)));
         points.extend((41..=50).map(|s| (s as f64, 12.0)));
         let cured = ChartData { series: vec![series(points)], stacked: false };
-        let svg = chart_svg(&cured, "t", "simulated time (s)", "latency (ms)");
+        let svg = chart_svg(&cured, &[10.5, 40.5, 99.0], "t", "simulated time (s)", "latency (ms)");
         for label in [">10 ms<", ">1 s<", ">10 s<", "latency (log scale)"] {
             assert!(svg.contains(label), "{label} in {svg}");
         }
+        // The live changes are marked as on screen; one past the data is not.
+        assert_eq!(svg.matches("class=\"live-change\"").count(), 2);
     }
 }
