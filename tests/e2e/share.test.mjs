@@ -268,6 +268,7 @@ test('a link made while comparing opens the same comparison', async () => {
     assert.deepEqual(opened.stats, shared);
     await opened.page.locator('#close-compare').waitFor();
     assert.equal(await opened.page.locator('#edit-a').getAttribute('aria-pressed'), 'true', 'opened editing A');
+    await screenshot(opened.page, 'uxleft-compare-link-a');
     await opened.page.waitForFunction(
       (t) => document.querySelector('[data-testid="compare-table"]')?.textContent === t,
       table,
