@@ -22,6 +22,7 @@ pub mod dist;
 pub mod event_queue;
 pub mod expect;
 pub mod formula;
+pub mod log_histogram;
 pub mod lru;
 pub mod metrics;
 pub mod model;

@@ -1,9 +1,9 @@
 //! Measurement: latency histograms, time-averaged levels, and the per-window
 //! and whole-run records the UI and the CLI show.
 
-use hdrhistogram::Histogram;
 use serde::{Deserialize, Serialize};
 
+use crate::log_histogram::LogHistogram;
 use crate::outcome::OutcomeCounts;
 use crate::time::{SimDuration, SimTime};
 use scalesim_scenario::expect::LatencyField;
@@ -21,7 +21,7 @@ const HISTOGRAM_MAX_NANOS: u64 = 366 * 24 * 3_600_000_000_000;
 /// latency lands in the same bucket whatever the histogram's size.
 #[derive(Clone, Debug)]
 pub struct LatencyHistogram {
-    hist: Histogram<u64>,
+    hist: LogHistogram,
     sum_nanos: u128,
 }
 
@@ -34,8 +34,7 @@ impl Default for LatencyHistogram {
 impl LatencyHistogram {
     /// An empty histogram.
     pub fn new() -> Self {
-        let hist = Histogram::new(2).expect("constant histogram precision is valid");
-        LatencyHistogram { hist, sum_nanos: 0 }
+        LatencyHistogram { hist: LogHistogram::new(), sum_nanos: 0 }
     }
 
     /// Records one latency.
@@ -43,12 +42,7 @@ impl LatencyHistogram {
     pub fn record(&mut self, latency: SimDuration) {
         let nanos = latency.as_nanos();
         self.sum_nanos += nanos as u128;
-        let nanos = nanos.clamp(1, HISTOGRAM_MAX_NANOS);
-        // Within the bound the histogram grows to hold the value; should it
-        // not, the value is counted at the top rather than lost.
-        if self.hist.record(nanos).is_err() {
-            self.hist.saturating_record(nanos);
-        }
+        self.hist.record(nanos.clamp(1, HISTOGRAM_MAX_NANOS));
     }
 
     /// How many latencies were recorded.
@@ -64,8 +58,7 @@ impl LatencyHistogram {
 
     /// Adds everything `other` recorded.
     pub fn merge(&mut self, other: &LatencyHistogram) {
-        // Both share the same bounds, so adding cannot fail.
-        let _ = self.hist.add(&other.hist);
+        self.hist.add(&other.hist);
         self.sum_nanos += other.sum_nanos;
     }
 
