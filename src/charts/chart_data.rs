@@ -370,7 +370,7 @@ impl AxisUnit {
 /// (the series holding the chart's highest point) spans more than this
 /// many times its own lowest value: a cured overload's new level (tens of
 /// milliseconds after tens of seconds) then reads beside the old peak
-/// instead of lying flat on the axis (docs/editor.md, "Charts").
+/// instead of lying flat on the axis (docs/editor.md, "The workbench").
 pub const LOG_FROM_SPAN: f64 = 30.0;
 
 /// Tick values of a logarithmic latency axis (ms): round durations from a
@@ -404,11 +404,12 @@ impl Axis {
     }
 
     /// Where `v` falls along the axis: 0 at `low`, 1 at `high` (on a log
-    /// axis by its logarithm, and a value at or under 0 at the bottom).
+    /// axis by its logarithm, and a value under its floor, 0 included, at
+    /// the bottom).
     pub fn fraction(&self, v: f64) -> f64 {
         if self.log {
             let (lo, hi) = (self.low.log10(), self.high.log10());
-            if v <= 0.0 { 0.0 } else { (v.log10() - lo) / (hi - lo) }
+            if v <= 0.0 { 0.0 } else { ((v.log10() - lo) / (hi - lo)).max(0.0) }
         } else {
             (v - self.low) / (self.high - self.low)
         }
@@ -648,6 +649,7 @@ mod tests {
         assert!(a.y.fraction(11.0) > 0.2, "the cured p99 stands clear of the axis");
         assert!(a.y.fraction(30_600.0) > 0.9 && a.y.fraction(30_600.0) <= 1.0);
         assert_eq!(a.y.fraction(0.0), 0.0, "no data under the floor falls off the chart");
+        assert_eq!(a.y.fraction(0.5), 0.0);
         let labels: Vec<String> = a.y.ticks.iter().map(|t| a.y.label(*t)).collect();
         assert_eq!(labels, vec!["1 ms", "10 ms", "100 ms", "1 s", "10 s"]);
         assert_eq!(axes_of(&cured, 3), vec!["1 ms", "100 ms", "10 s"], "every other, the top kept");
