@@ -69,6 +69,21 @@ pub fn quantity(v: f64) -> String {
     format!("{sign}{digits}{suffix}")
 }
 
+/// A count in full with its thousands apart: "950", "1 234 567" (narrow
+/// no-break spaces), where the exact figure matters (a tooltip beside a
+/// [`quantity`]).
+pub fn whole(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() * 2);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push('\u{202f}');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// A rate per second: "0.5 req/s", "950 req/s", "12.3k req/s"; a rate
 /// under 0.01 a second reads per hour ("3.6 req/h"), and one under one an
 /// hour per day ("8.64 req/day"): a scenario in hours and days (changes
@@ -170,6 +185,15 @@ mod tests {
         assert_eq!(clock(0.0), "0.0 s");
         assert_eq!(clock(35.5), "35.5 s");
         assert_eq!(clock(4_838_400.0), "56.0 days");
+    }
+
+    #[test]
+    fn whole_counts_group_their_thousands() {
+        assert_eq!(whole(0), "0");
+        assert_eq!(whole(950), "950");
+        assert_eq!(whole(1_000), "1\u{202f}000");
+        assert_eq!(whole(1_234_567), "1\u{202f}234\u{202f}567");
+        assert_eq!(quantity(1_234_567.0), "1.23M", "the strip's figure beside it");
     }
 
     #[test]

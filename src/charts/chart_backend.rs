@@ -12,6 +12,8 @@
 //! and its axes' type ([`Ticked`], ticks on round values of the unit shown).
 
 use plotters::prelude::Ranged;
+
+use crate::charts::chart_data::{Axis, AxisUnit};
 use plotters::style::{RGBColor, WHITE};
 use plotters_backend::{
     BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingBackend, DrawingErrorKind,
@@ -167,19 +169,27 @@ impl DrawingBackend for ChartBackend {
     }
 }
 
-/// A linear axis whose ticks are given: round values of the unit shown
-/// ([`crate::charts::chart_data::AxisUnit::ticks`]), where plotters' own would be round
-/// in the data's unit (seconds ticked at 58, 116 days). Labels come from
-/// the chart's formatter; no light grid lines. Both charts use it, so
+/// An axis whose ticks and mapping are given by a
+/// [`crate::charts::chart_data::Axis`]: ticks on round values of the unit
+/// shown, where plotters' own would be round in the data's unit (seconds
+/// ticked at 58, 116 days), and a linear or logarithmic scale, computed
+/// once for the canvas and the SVG export alike. Labels come from the
+/// chart's formatter; no light grid lines. Every chart uses it, so
 /// plotters' drawing code is built for one coordinate type, not two.
 pub struct Ticked {
-    inner: plotters::coord::types::RangedCoordf64,
-    ticks: Vec<f64>,
+    axis: Axis,
 }
 
 impl Ticked {
+    /// A linear axis over `range` with these ticks (in the data's unit).
     pub fn new(range: std::ops::Range<f64>, ticks: Vec<f64>) -> Self {
-        Ticked { inner: range.into(), ticks }
+        let unit = AxisUnit { divisor: 1.0, desc: String::new(), steps: &[] };
+        Ticked { axis: Axis { low: range.start, high: range.end, log: false, unit, ticks } }
+    }
+
+    /// The axis `axis` describes.
+    pub fn of(axis: &Axis) -> Self {
+        Ticked { axis: axis.clone() }
     }
 }
 
@@ -188,14 +198,16 @@ impl Ranged for Ticked {
     type ValueType = f64;
 
     fn map(&self, value: &f64, limit: (i32, i32)) -> i32 {
-        self.inner.map(value, limit)
+        let f = self.axis.fraction(*value);
+        let f = if f.is_finite() { f.clamp(-1.0, 2.0) } else { 0.0 };
+        limit.0 + (f * f64::from(limit.1 - limit.0)).round() as i32
     }
 
     fn key_points<Hint: plotters::coord::ranged1d::KeyPointHint>(&self, hint: Hint) -> Vec<f64> {
-        if hint.weight().allow_light_points() { Vec::new() } else { self.ticks.clone() }
+        if hint.weight().allow_light_points() { Vec::new() } else { self.axis.ticks.clone() }
     }
 
     fn range(&self) -> std::ops::Range<f64> {
-        self.inner.range()
+        self.axis.low..self.axis.high
     }
 }

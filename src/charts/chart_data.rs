@@ -366,6 +366,145 @@ impl AxisUnit {
     }
 }
 
+/// A latency axis over simulated time turns logarithmic once its top line
+/// (the series holding the chart's highest point) spans more than this
+/// many times its own lowest value: a cured overload's new level (tens of
+/// milliseconds after tens of seconds) then reads beside the old peak
+/// instead of lying flat on the axis (docs/editor.md, "The workbench").
+pub const LOG_FROM_SPAN: f64 = 30.0;
+
+/// Tick values of a logarithmic latency axis (ms): round durations from a
+/// microsecond to ten days, each read as such ("10 ms", "1 s", "1 min").
+const LOG_TICKS_MS: [f64; 16] = [
+    0.001, 0.01, 0.1, 1.0, 10.0, 100.0, 1e3, 1e4, 6e4, 6e5, 3.6e6, 3.6e7, 8.64e7, 8.64e8, 8.64e9,
+    8.64e10,
+];
+
+/// One axis of a chart as drawn, on the screen and in the SVG export
+/// alike: its range and scale, its unit and its ticks in the data's own
+/// unit. One source of truth for where a value lands and what the ticks
+/// say.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Axis {
+    pub low: f64,
+    pub high: f64,
+    /// Logarithmic: values map by their logarithm, ticks are round
+    /// durations ([`LOG_FROM_SPAN`]).
+    pub log: bool,
+    pub unit: AxisUnit,
+    pub ticks: Vec<f64>,
+}
+
+impl Axis {
+    /// A linear axis over `low..high` with about `most` ticks on round
+    /// values of `unit`.
+    fn linear(low: f64, high: f64, unit: AxisUnit, most: usize) -> Axis {
+        let ticks = unit.ticks(low, high, most);
+        Axis { low, high, log: false, unit, ticks }
+    }
+
+    /// Where `v` falls along the axis: 0 at `low`, 1 at `high` (on a log
+    /// axis by its logarithm, and a value under its floor, 0 included, at
+    /// the bottom).
+    pub fn fraction(&self, v: f64) -> f64 {
+        if self.log {
+            let (lo, hi) = (self.low.log10(), self.high.log10());
+            if v <= 0.0 { 0.0 } else { ((v.log10() - lo) / (hi - lo)).max(0.0) }
+        } else {
+            (v - self.low) / (self.high - self.low)
+        }
+    }
+
+    /// A tick's label: a duration on a log axis ("10 ms", "1 s"), else the
+    /// value in the axis's unit ("25k", "14").
+    pub fn label(&self, v: f64) -> String {
+        if self.log {
+            crate::format::duration_ms(v)
+        } else {
+            crate::format::tick(v / self.unit.divisor)
+        }
+    }
+
+    /// The axis's description: the unit's, or "latency (log scale)" where
+    /// the ticks carry the unit themselves.
+    pub fn desc(&self) -> String {
+        if self.log {
+            format!("{} (log scale)", self.unit.desc.trim_end_matches("(ms)").trim_end())
+        } else {
+            self.unit.desc.clone()
+        }
+    }
+}
+
+/// A chart's two axes.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Axes {
+    pub x: Axis,
+    pub y: Axis,
+}
+
+/// The axes `data` is drawn on, with at most `y_most` ticks up the side:
+/// x from the first to the last point (ten units past a lone point), y
+/// from 0 to a tenth above the highest point, or logarithmic for a latency
+/// over simulated time whose top line spans more than [`LOG_FROM_SPAN`].
+/// `None` without points.
+pub fn axes(data: &ChartData, x_desc: &str, y_desc: &str, y_most: usize) -> Option<Axes> {
+    let all = || data.series.iter().flat_map(|s| s.points.iter());
+    let x_start = all().map(|p| p.0).fold(f64::INFINITY, f64::min);
+    let x_last = all().map(|p| p.0).fold(f64::NEG_INFINITY, f64::max);
+    if !x_start.is_finite() {
+        return None;
+    }
+    let x_end = if x_last > x_start { x_last } else { x_start + 10.0 };
+    let x = Axis::linear(x_start, x_end, axis_unit(x_desc, x_end), 6);
+    let highest = data.highest();
+    let unit = axis_unit(y_desc, highest);
+    let over_time = x_desc.contains("time");
+    let y = match log_range(data).filter(|_| over_time && unit.desc.ends_with("(ms)")) {
+        Some((low, high)) => {
+            let mut ticks: Vec<f64> =
+                LOG_TICKS_MS.iter().copied().filter(|t| (low..=high).contains(t)).collect();
+            // Every other tick (keeping the top one) until they fit.
+            while ticks.len() > y_most.max(2) {
+                let keep = ticks.len() % 2;
+                ticks = ticks
+                    .into_iter()
+                    .enumerate()
+                    .filter(|(i, _)| i % 2 != keep)
+                    .map(|p| p.1)
+                    .collect();
+            }
+            Axis { low, high, log: true, unit, ticks }
+        }
+        None => {
+            let y_max = if highest > 0.0 { highest * 1.1 } else { 1.0 };
+            Axis::linear(0.0, y_max, unit, y_most)
+        }
+    };
+    Some(Axes { x, y })
+}
+
+/// A log axis's range when the chart's top line spans more than
+/// [`LOG_FROM_SPAN`]: from the round duration at or under the lowest
+/// positive value (a labelled floor) to a third above the highest.
+fn log_range(data: &ChartData) -> Option<(f64, f64)> {
+    let top = data.series.iter().max_by(|a, b| {
+        let peak = |s: &Series| s.points.iter().map(|p| p.1).fold(0.0, f64::max);
+        peak(a).total_cmp(&peak(b))
+    })?;
+    let positive =
+        |s: &Series| s.points.iter().map(|p| p.1).filter(|v| *v > 0.0).collect::<Vec<_>>();
+    let top_values = positive(top);
+    let top_low = top_values.iter().copied().fold(f64::INFINITY, f64::min);
+    let highest = data.highest();
+    if !(top_low.is_finite() && highest / top_low > LOG_FROM_SPAN) {
+        return None;
+    }
+    let lowest = data.series.iter().flat_map(positive).fold(f64::INFINITY, f64::min);
+    let low = LOG_TICKS_MS.iter().rev().copied().find(|t| *t <= lowest).unwrap_or(LOG_TICKS_MS[0]);
+    Some((low, highest * 1.3))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -466,5 +605,70 @@ mod tests {
         let title = "Answers per second by outcome";
         assert_eq!(axis_unit("requests/s", 0.0001).title(title), "Answers per day by outcome");
         assert_eq!(axis_unit("requests/s", 120.0).title(title), title);
+    }
+
+    /// A latency chart whose lines are `levels` (p50, p99, p99.9 in ms) a
+    /// window each, one window a second.
+    fn latency_of(levels: &[(f64, f64, f64)]) -> ChartData {
+        let line = |label: &str, color: usize, pick: fn(&(f64, f64, f64)) -> f64| Series {
+            label: label.to_owned(),
+            color,
+            points: levels.iter().enumerate().map(|(i, l)| (i as f64 + 1.0, pick(l))).collect(),
+        };
+        ChartData {
+            series: vec![
+                line("p50", 0, |l| l.0),
+                line("p99", 1, |l| l.1),
+                line("p99.9", 2, |l| l.2),
+            ],
+            stacked: false,
+        }
+    }
+
+    #[test]
+    fn a_cured_overload_reads_on_a_log_axis_beside_its_peak() {
+        let x = "simulated time (s)";
+        // Healthy: p50 2 ms, p99.9 up to 18 ms: linear from 0, round ticks.
+        let healthy = latency_of(&[(2.0, 11.0, 15.0), (2.1, 12.0, 18.0), (2.0, 11.5, 16.0)]);
+        let a = axes(&healthy, x, "latency (ms)", 5).unwrap_or_else(|| panic!("axes"));
+        assert!(!a.y.log);
+        assert_eq!((a.y.low, a.y.ticks.clone()), (0.0, vec![0.0, 5.0, 10.0, 15.0]));
+        assert_eq!(a.y.desc(), "latency (ms)");
+        assert_eq!(a.x.ticks, vec![1.0, 1.5, 2.0, 2.5, 3.0]);
+        // The demo raised past capacity (waits to 30 s), then cured: the
+        // cured level would sit at a two-thousandth of a linear axis; on
+        // the log axis it stands a fifth of the way up, and the peak near
+        // the top.
+        let mut run: Vec<(f64, f64, f64)> = (0..10).map(|_| (2.0, 11.0, 15.0)).collect();
+        run.extend((1..=30).map(|k| (1000.0 * k as f64, 1010.0 * k as f64, 1020.0 * k as f64)));
+        run.extend((0..10).map(|_| (2.0, 11.0, 15.0)));
+        let cured = latency_of(&run);
+        let a = axes(&cured, x, "latency (ms)", 5).unwrap_or_else(|| panic!("axes"));
+        assert!(a.y.log);
+        assert_eq!(a.y.low, 1.0, "floored on the round duration under the lowest p50");
+        assert!(a.y.fraction(11.0) > 0.2, "the cured p99 stands clear of the axis");
+        assert!(a.y.fraction(30_600.0) > 0.9 && a.y.fraction(30_600.0) <= 1.0);
+        assert_eq!(a.y.fraction(0.0), 0.0, "no data under the floor falls off the chart");
+        assert_eq!(a.y.fraction(0.5), 0.0);
+        let labels: Vec<String> = a.y.ticks.iter().map(|t| a.y.label(*t)).collect();
+        assert_eq!(labels, vec!["1 ms", "10 ms", "100 ms", "1 s", "10 s"]);
+        assert_eq!(axes_of(&cured, 3), vec!["1 ms", "100 ms", "10 s"], "every other, the top kept");
+        assert_eq!(a.y.desc(), "latency (log scale)");
+        // The same span elsewhere stays linear: a throughput, a sweep's p99
+        // against load (its knee is the point), a span under the threshold.
+        assert!(!axes_y_log(&cured, x, "requests/s"));
+        assert!(!axes_y_log(&cured, "load.users.rate", "p99 (ms)"));
+        let tenfold = latency_of(&[(2.0, 11.0, 15.0), (20.0, 110.0, 150.0)]);
+        assert!(!axes_y_log(&tenfold, x, "latency (ms)"));
+        assert!(axes(&ChartData::default(), x, "latency (ms)", 5).is_none());
+    }
+
+    fn axes_y_log(data: &ChartData, x: &str, y: &str) -> bool {
+        axes(data, x, y, 5).is_some_and(|a| a.y.log)
+    }
+
+    fn axes_of(data: &ChartData, most: usize) -> Vec<String> {
+        let axes = axes(data, "simulated time (s)", "latency (ms)", most);
+        axes.map(|a| a.y.ticks.iter().map(|t| a.y.label(*t)).collect()).unwrap_or_default()
     }
 }

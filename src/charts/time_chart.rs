@@ -125,8 +125,9 @@ pub fn time_chart(props: &TimeChartProps) -> Html {
     let on_svg = {
         let (data, title, x, y) =
             (props.data.clone(), props.title.clone(), props.x_desc.clone(), props.y_desc.clone());
+        let marks = props.marks.clone();
         Callback::from(move |_| {
-            let svg = crate::keep::export::chart_svg(&data, &title, &x, &y);
+            let svg = crate::keep::export::chart_svg(&data, &marks, &title, &x, &y);
             let _ = crate::browser::download_bytes(
                 &format!("{slug}.svg"),
                 "image/svg+xml",
@@ -137,10 +138,14 @@ pub fn time_chart(props: &TimeChartProps) -> Html {
     let empty = props.data.series.iter().all(|s| s.points.is_empty());
     // "per second" reads "per day" where the y axis does.
     let title = chart_data::axis_unit(&props.y_desc, props.data.highest()).title(&props.title);
-    // The text alternative names the live changes the lines mark.
+    // A latency spanning decades is drawn on a log scale: said in words
+    // too, with the live changes the lines mark.
+    let log =
+        chart_data::axes(&props.data, &props.x_desc, &props.y_desc, 5).is_some_and(|a| a.y.log);
+    let scaled = if log { format!("{title}, on a log scale") } else { title.clone() };
     let described = match chart_data::marks_text(&props.marks) {
-        marks if marks.is_empty() => title.clone(),
-        marks => format!("{title}. {marks}"),
+        marks if marks.is_empty() => scaled,
+        marks => format!("{scaled}. {marks}"),
     };
     let legend = props.data.series.iter().map(|s| {
         let (r, g, b) = chart_data::colour(s.color);
@@ -159,7 +164,7 @@ pub fn time_chart(props: &TimeChartProps) -> Html {
             </div>
             <div class="chart-area">
                 <canvas ref={canvas} id={props.id.clone()} width="600" height="200"
-                    role="img" aria-label={described}
+                    role="img" aria-label={described} data-y-scale={if log { "log" } else { "linear" }}
                     onmousemove={on_move} onmouseleave={on_leave}></canvas>
                 if empty {
                     <p class="chart-hint">{ props.hint.clone() }</p>
@@ -231,42 +236,33 @@ fn draw(
     let backend = ChartBackend::new(canvas).ok_or("no 2d context")?;
     let root = backend.into_drawing_area();
     root.fill(&colours.background).map_err(|e| e.to_string())?;
-    let all = || data.series.iter().flat_map(|s| s.points.iter());
-    if all().next().is_none() {
-        root.present().map_err(|e| e.to_string())?;
-        return Ok(XMap::default());
-    }
-    let x_start = all().map(|p| p.0).fold(f64::INFINITY, f64::min);
-    let x_last = all().map(|p| p.0).fold(f64::NEG_INFINITY, f64::max);
-    let x_end = if x_last > x_start { x_last } else { x_start + 10.0 };
-    let highest = data.highest();
-    let y_max = if highest > 0.0 { highest * 1.1 } else { 1.0 };
-    let x_unit = chart_data::axis_unit(x_desc, x_end);
-    let y_unit = chart_data::axis_unit(y_desc, highest);
-    let font = |size: f64| ("sans-serif", f64::from(px(size))).into_font().color(&colours.ink);
     // One label per 28 px of plot at most: a short chart (a player on a
     // phone) gets two or three, not five on top of each other.
     let y_count = usize::try_from((css_h - 40) / 28).unwrap_or(0).clamp(2, 5);
-    let x_ticks = x_unit.ticks(x_start, x_end, 6);
-    let y_ticks = y_unit.ticks(0.0, y_max, y_count);
+    let Some(axes) = chart_data::axes(data, x_desc, y_desc, y_count) else {
+        root.present().map_err(|e| e.to_string())?;
+        return Ok(XMap::default());
+    };
+    let (x_desc, y_desc) = (axes.x.desc(), axes.y.desc());
+    let font = |size: f64| ("sans-serif", f64::from(px(size))).into_font().color(&colours.ink);
     let mut chart = ChartBuilder::on(&root)
         .margin(px(6.0))
         .margin_right(px(12.0))
         .x_label_area_size(px(30.0))
-        .y_label_area_size(px(48.0))
-        .build_cartesian_2d(Ticked::new(x_start..x_end, x_ticks), Ticked::new(0.0..y_max, y_ticks))
+        .y_label_area_size(px(if axes.y.log { 60.0 } else { 48.0 }))
+        .build_cartesian_2d(Ticked::of(&axes.x), Ticked::of(&axes.y))
         .map_err(|e| e.to_string())?;
     chart
         .configure_mesh()
         .light_line_style(colours.grid.mix(0.5))
         .bold_line_style(colours.grid)
         .axis_style(colours.ink.mix(0.6))
-        .x_label_formatter(&|v| crate::format::tick(*v / x_unit.divisor))
-        .y_label_formatter(&|v| crate::format::tick(*v / y_unit.divisor))
+        .x_label_formatter(&|v| axes.x.label(*v))
+        .y_label_formatter(&|v| axes.y.label(*v))
         .label_style(font(11.0))
         .axis_desc_style(font(11.0))
-        .x_desc(x_unit.desc.as_str())
-        .y_desc(y_unit.desc.as_str())
+        .x_desc(x_desc.as_str())
+        .y_desc(y_desc.as_str())
         .draw()
         .map_err(|e| e.to_string())?;
     for i in data.draw_order() {
@@ -290,10 +286,12 @@ fn draw(
         }
     }
     // Live changes: a thin line from the axis up, in the frame's ink.
+    let (x_start, x_end) = (axes.x.low, axes.x.high);
+    let (y_low, y_high) = (axes.y.low, axes.y.high);
     let shown = marks.iter().filter(|m| (x_start..=x_end).contains(*m));
     chart
         .draw_series(shown.map(|&m| {
-            PathElement::new(vec![(m, 0.0), (m, y_max)], colours.ink.mix(0.55).stroke_width(1))
+            PathElement::new(vec![(m, y_low), (m, y_high)], colours.ink.mix(0.55).stroke_width(1))
         }))
         .map_err(|e| e.to_string())?;
     let (x_pixels, _) = chart.plotting_area().get_pixel_range();

@@ -79,29 +79,24 @@ fn xml(text: &str) -> String {
 }
 
 /// A chart as a standalone SVG document: title, axes with ticks and labels,
-/// one polyline a series (stacked bands as filled polygons), and a legend.
-pub fn chart_svg(data: &ChartData, title: &str, x_desc: &str, y_desc: &str) -> String {
+/// one polyline a series (stacked bands as filled polygons), a thin line at
+/// each live change in `marks` (simulated seconds), and a legend. Its axes
+/// are the screen chart's ([`chart_data::axes`]): the same range,
+/// scale (linear, or logarithmic for a latency spanning decades), units
+/// and round ticks.
+pub fn chart_svg(
+    data: &ChartData,
+    marks: &[f64],
+    title: &str,
+    x_desc: &str,
+    y_desc: &str,
+) -> String {
     let (w, h) = (800.0, 420.0);
     let (left, right, top, bottom) = (70.0, 20.0, 40.0, 50.0);
-    let points = data.series.iter().flat_map(|s| s.points.iter());
-    let (mut x0, mut x1, mut y1) = (f64::INFINITY, f64::NEG_INFINITY, 0.0_f64);
-    for &(x, y) in points {
-        x0 = x0.min(x);
-        x1 = x1.max(x);
-        y1 = y1.max(y);
-    }
-    if !x0.is_finite() {
-        (x0, x1) = (0.0, 1.0);
-    }
-    if x1 <= x0 {
-        x1 = x0 + 1.0;
-    }
-    if y1 <= 0.0 {
-        y1 = 1.0;
-    }
-    y1 *= 1.05;
-    let px = |x: f64| left + (x - x0) / (x1 - x0) * (w - left - right);
-    let py = |y: f64| h - bottom - y / y1 * (h - top - bottom);
+    let axes = chart_data::axes(data, x_desc, y_desc, 6);
+    let fraction = |axis: Option<&chart_data::Axis>, v: f64| axis.map_or(0.0, |a| a.fraction(v));
+    let px = |x: f64| left + fraction(axes.as_ref().map(|a| &a.x), x) * (w - left - right);
+    let py = |y: f64| h - bottom - fraction(axes.as_ref().map(|a| &a.y), y) * (h - top - bottom);
     let mut out = String::new();
     let _ = write!(
         out,
@@ -118,32 +113,42 @@ pub fn chart_svg(data: &ChartData, title: &str, x_desc: &str, y_desc: &str) -> S
         h - bottom,
         w - right
     );
-    for k in 0..=5 {
-        let (xv, yv) = (x0 + (x1 - x0) * k as f64 / 5.0, y1 * k as f64 / 5.0);
-        let _ = writeln!(
-            out,
-            "<text x=\"{:.1}\" y=\"{}\" text-anchor=\"middle\">{}</text>\
-             <text x=\"{}\" y=\"{:.1}\" text-anchor=\"end\" dominant-baseline=\"middle\">{}</text>\
-             <path d=\"M{left},{:.1} H{}\" stroke=\"#e5e7eb\"/>",
-            px(xv),
-            h - bottom + 18.0,
-            tick(xv),
-            left - 6.0,
-            py(yv),
-            tick(yv),
-            py(yv),
-            w - right
-        );
-    }
+    let (x_label, y_label) = match &axes {
+        Some(axes) => {
+            for &t in &axes.x.ticks {
+                let _ = writeln!(
+                    out,
+                    "<text x=\"{:.1}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
+                    px(t),
+                    h - bottom + 18.0,
+                    xml(&axes.x.label(t))
+                );
+            }
+            for &t in &axes.y.ticks {
+                let _ = writeln!(
+                    out,
+                    "<text x=\"{}\" y=\"{:.1}\" text-anchor=\"end\" dominant-baseline=\"middle\">{}</text>\
+                     <path d=\"M{left},{:.1} H{}\" stroke=\"#e5e7eb\"/>",
+                    left - 6.0,
+                    py(t),
+                    xml(&axes.y.label(t)),
+                    py(t),
+                    w - right
+                );
+            }
+            (axes.x.desc(), axes.y.desc())
+        }
+        None => (x_desc.to_owned(), y_desc.to_owned()),
+    };
     let _ = writeln!(
         out,
         "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>\
          <text transform=\"translate(16 {}) rotate(-90)\" text-anchor=\"middle\">{}</text>",
         (left + w - right) / 2.0,
         h - 12.0,
-        xml(x_desc),
+        xml(&x_label),
         (top + h - bottom) / 2.0,
-        xml(y_desc)
+        xml(&y_label)
     );
     for i in data.draw_order() {
         let s = &data.series[i];
@@ -172,6 +177,16 @@ pub fn chart_svg(data: &ChartData, title: &str, x_desc: &str, y_desc: &str) -> S
             );
         }
     }
+    if let Some(axes) = &axes {
+        for &m in marks.iter().filter(|m| (axes.x.low..=axes.x.high).contains(*m)) {
+            let _ = writeln!(
+                out,
+                "<path class=\"live-change\" d=\"M{:.1},{top} V{}\" stroke=\"#4b5563\" stroke-opacity=\"0.55\"/>",
+                px(m),
+                h - bottom
+            );
+        }
+    }
     for (k, s) in data.series.iter().enumerate() {
         let (r, g, b) = chart_data::colour(s.color);
         let y = top + 10.0 + 18.0 * k as f64;
@@ -187,16 +202,6 @@ pub fn chart_svg(data: &ChartData, title: &str, x_desc: &str, y_desc: &str) -> S
     }
     out.push_str("</svg>\n");
     out
-}
-
-fn tick(v: f64) -> String {
-    if v.abs() >= 100.0 || v == 0.0 {
-        format!("{v:.0}")
-    } else if v.abs() >= 1.0 {
-        format!("{v:.1}")
-    } else {
-        format!("{v:.3}")
-    }
 }
 
 #[cfg(test)]
@@ -233,7 +238,7 @@ mod tests {
     #[test]
     fn svg_is_well_formed_and_holds_every_series() {
         let data = chart_data::latency(&windows());
-        let svg = chart_svg(&data, "Latency <ms> & more", "time (s)", "ms");
+        let svg = chart_svg(&data, &[], "Latency <ms> & more", "time (s)", "ms");
         assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
         assert_eq!(svg.matches("<polyline").count(), 3);
         assert!(svg.contains("Latency &lt;ms&gt; &amp; more"));
@@ -241,9 +246,37 @@ mod tests {
         let opened = svg.matches('<').count();
         let closed = svg.matches("/>").count() + svg.matches("</").count() * 2;
         assert_eq!(opened, closed);
-        let stacked = chart_svg(&chart_data::throughput(&windows()), "t", "x", "y");
+        let stacked = chart_svg(&chart_data::throughput(&windows()), &[], "t", "x", "y");
         assert!(stacked.contains("<polygon"));
-        let empty = chart_svg(&ChartData::default(), "t", "x", "y");
+        let empty = chart_svg(&ChartData::default(), &[2.0], "t", "x", "y");
         assert!(empty.ends_with("</svg>\n"));
+    }
+
+    #[test]
+    fn svg_axes_are_the_screen_chart_s() {
+        // A run in days ticks on whole weeks, labelled in days, as on screen.
+        let day = 86_400.0;
+        let series =
+            |points: Vec<(f64, f64)>| chart_data::Series { label: "p99".into(), color: 1, points };
+        let days = ChartData {
+            series: vec![series((1..=56).map(|d| (d as f64 * day, 3.6e7)).collect())],
+            stacked: false,
+        };
+        let svg = chart_svg(&days, &[], "t", "simulated time (s)", "latency (ms)");
+        for label in [">14<", ">28<", ">42<", ">56<", "simulated time (days)", "latency (h)"] {
+            assert!(svg.contains(label), "{label} in {svg}");
+        }
+        assert!(!svg.contains(">967680<"), "no raw seconds");
+        // A cured overload: the log axis with durations for ticks.
+        let mut points: Vec<(f64, f64)> = (1..=10).map(|s| (s as f64, 12.0)).collect();
+        points.extend((11..=40).map(|s| (s as f64, 1000.0 * (s - 10) as f64)));
+        points.extend((41..=50).map(|s| (s as f64, 12.0)));
+        let cured = ChartData { series: vec![series(points)], stacked: false };
+        let svg = chart_svg(&cured, &[10.5, 40.5, 99.0], "t", "simulated time (s)", "latency (ms)");
+        for label in [">10 ms<", ">1 s<", ">10 s<", "latency (log scale)"] {
+            assert!(svg.contains(label), "{label} in {svg}");
+        }
+        // The live changes are marked as on screen; one past the data is not.
+        assert_eq!(svg.matches("class=\"live-change\"").count(), 2);
     }
 }

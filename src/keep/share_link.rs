@@ -48,11 +48,16 @@ pub struct Variant {
     pub history: Vec<Entry>,
 }
 
-/// What a link holds: variant A, and B when it was made while comparing.
+/// What a link holds: variant A, and B when it was made while comparing,
+/// with which of the two was being edited.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Shared {
     pub a: Variant,
     pub b: Option<Variant>,
+    /// B was being edited (the canvas, inspector and figures were B's).
+    /// Only meaningful with `b`; a comparison linked before this was
+    /// recorded opens editing B, as it always did.
+    pub editing_b: bool,
 }
 
 /// The JSON of a link: A's fields at the top (as version 1 wrote them),
@@ -70,12 +75,16 @@ struct Payload {
     history: Vec<Entry>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     b: Option<Box<Payload>>,
+    /// Which variant was being edited, `"a"` or `"b"`, beside `b`: absent
+    /// (links made before it was recorded, and on B itself) reads as B.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    editing: Option<String>,
 }
 
 impl Payload {
-    fn new(variant: &Variant, b: Option<Box<Payload>>) -> Payload {
+    fn new(variant: &Variant, b: Option<Box<Payload>>, editing: Option<String>) -> Payload {
         let Variant { file, toml, seed, time_ns, load, history } = variant.clone();
-        Payload { file, toml, seed, time_ns, load, history, b }
+        Payload { file, toml, seed, time_ns, load, history, b, editing }
     }
 
     fn variant(self) -> Variant {
@@ -211,7 +220,8 @@ pub fn read_payload(bytes: &[u8]) -> Result<Shared, LinkError> {
     if b.as_ref().is_some_and(|(alone, _)| !alone) {
         return Err(LinkError::NotAScenario("its variant B holds another".to_owned()));
     }
-    let shared = Shared { a: payload.variant(), b: b.map(|(_, b)| b) };
+    let editing_b = b.is_some() && payload.editing.as_deref() != Some("a");
+    let shared = Shared { a: payload.variant(), b: b.map(|(_, b)| b), editing_b };
     check(&shared.a)?;
     if let Some(b) = &shared.b {
         check(b)?;
@@ -244,8 +254,9 @@ pub fn valid_multiplier(load: f64) -> bool {
 
 /// The bytes a link compresses.
 pub fn write_payload(shared: &Shared) -> Vec<u8> {
-    let b = shared.b.as_ref().map(|b| Box::new(Payload::new(b, None)));
-    serde_json::to_vec(&Payload::new(&shared.a, b)).unwrap_or_default()
+    let b = shared.b.as_ref().map(|b| Box::new(Payload::new(b, None, None)));
+    let editing = b.as_ref().map(|_| if shared.editing_b { "b" } else { "a" }.to_owned());
+    serde_json::to_vec(&Payload::new(&shared.a, b, editing)).unwrap_or_default()
 }
 
 /// What the page says about a link it made: whether it was copied, and
@@ -408,7 +419,7 @@ mod tests {
             load,
             history,
         };
-        Shared { a, b: None }
+        Shared { a, b: None, editing_b: false }
     }
 
     #[test]
@@ -426,7 +437,10 @@ mod tests {
         assert_eq!(read_payload(&write_payload(&alone)), Ok(alone.clone()));
         let mut both = alone;
         both.b = Some(Variant { time_ns: 42_400_000_000, ..shared(0.5, history).a });
-        assert_eq!(read_payload(&write_payload(&both)), Ok(both));
+        for editing_b in [false, true] {
+            both.editing_b = editing_b;
+            assert_eq!(read_payload(&write_payload(&both)), Ok(both.clone()));
+        }
         let f = fragment(&[1, 2, 3, 250]);
         assert!(f.starts_with("v2."));
         assert_eq!(unwrap_fragment(&format!("#{f}")), Ok(vec![1, 2, 3, 250]));
@@ -468,6 +482,13 @@ mod tests {
         assert_eq!(unwrap_fragment("#v1.AQID"), Ok(vec![1, 2, 3]));
         let v1 = r#"{"file":"sync-chain.toml","toml":"[scenario]\nname = \"x\"\n","seed":9,"time_ns":42500000001,"load":2.0}"#;
         assert_eq!(read_payload(v1.as_bytes()), Ok(shared(2.0, Vec::new())));
+        // A comparison linked before the edited side was recorded opens
+        // editing B, as it did then; one alone edits A, whatever it says.
+        let compared = r#"{"file":"a.toml","toml":"","seed":1,"time_ns":1,"b":{"file":"b.toml","toml":"","seed":1,"time_ns":1}}"#;
+        let read = read_payload(compared.as_bytes()).unwrap();
+        assert!(read.b.is_some() && read.editing_b);
+        let alone = r#"{"file":"a.toml","toml":"","seed":1,"time_ns":1,"editing":"b"}"#;
+        assert!(!read_payload(alone.as_bytes()).unwrap().editing_b);
         let no_load = r#"{"file":"a.toml","toml":"","seed":null,"time_ns":0}"#;
         let read = read_payload(no_load.as_bytes()).unwrap();
         assert_eq!((read.a.load, read.a.history.len(), read.b), (1.0, 0, None));

@@ -43,6 +43,8 @@ pub struct StartUp {
     pub open: Option<Opening>,
     /// Variant B to compare it with (a link made while comparing).
     pub open_b: Option<Opening>,
+    /// The link was made while editing B (only with `open_b`).
+    pub editing_b: bool,
     /// Why a link could not be opened.
     pub message: Option<String>,
 }
@@ -80,9 +82,16 @@ pub async fn start_up() -> StartUp {
                 own,
                 open: Some(opening(shared.a)),
                 open_b: shared.b.map(opening),
+                editing_b: shared.editing_b,
                 message: None,
             },
-            Err(e) => StartUp { own, open: None, open_b: None, message: Some(e.to_string()) },
+            Err(e) => StartUp {
+                own,
+                open: None,
+                open_b: None,
+                editing_b: false,
+                message: Some(e.to_string()),
+            },
         };
     }
     if let Some(name) = browser::query("scenario") {
@@ -93,6 +102,7 @@ pub async fn start_up() -> StartUp {
                 own,
                 open: Some((name, toml, Vec::new())),
                 open_b: None,
+                editing_b: false,
                 message: None,
             };
         }
@@ -100,12 +110,13 @@ pub async fn start_up() -> StartUp {
             own,
             open: None,
             open_b: None,
+            editing_b: false,
             message: Some(format!(
                 "There is no built-in scenario called `{name}`; the library lists them."
             )),
         };
     }
-    StartUp { own, open: None, open_b: None, message: None }
+    StartUp { own, open: None, open_b: None, editing_b: false, message: None }
 }
 
 /// The run a share link's fragment (without `#`) holds, decompressed and
@@ -128,8 +139,13 @@ pub async fn link_fragment(shared: &Shared) -> Result<String, String> {
 }
 
 /// The link to the runs as they are now, from each side's worker (B while
-/// comparing): `(fragment, whether it reproduces every figure)`.
-pub async fn share_runs(a: &SideSlot, b: Option<&SideSlot>) -> Result<(String, bool), String> {
+/// comparing, and whether B is the one being edited): `(fragment, whether
+/// it reproduces every figure)`.
+pub async fn share_runs(
+    a: &SideSlot,
+    b: Option<&SideSlot>,
+    editing_b: bool,
+) -> Result<(String, bool), String> {
     let unrecorded = || "the simulation is not running; restart it to share".to_owned();
     let a = side::record(a).await.ok_or_else(unrecorded)?;
     let b = match b {
@@ -137,7 +153,8 @@ pub async fn share_runs(a: &SideSlot, b: Option<&SideSlot>) -> Result<(String, b
         None => None,
     };
     let complete = a.complete && b.as_ref().is_none_or(|b| b.complete);
-    let shared = Shared { a: a.run, b: b.map(|b| b.run) };
+    let editing_b = editing_b && b.is_some();
+    let shared = Shared { a: a.run, b: b.map(|b| b.run), editing_b };
     Ok((link_fragment(&shared).await?, complete))
 }
 

@@ -1,7 +1,8 @@
 //! What went wrong, under the figure strip: a crashed worker (with a
 //! restart at 1× or at the load it died at), a link that could not open, a
 //! run stopped at the overload bound (with a restart at 1×) or in a loop,
-//! and the last error in words.
+//! and the last error in words; and, not an error, a run paused at its
+//! scenario's end (with Continue).
 
 use scalesim_engine::sim::Overload;
 use yew::prelude::*;
@@ -25,6 +26,12 @@ pub struct AlertsProps {
     pub on_respawn: Callback<f64>,
     /// Starts the run over at time zero (at 1×).
     pub on_restart: Callback<MouseEvent>,
+    /// The run paused at its scenario's end: the simulated seconds it lasts.
+    #[prop_or_default]
+    pub finished: Option<f64>,
+    /// Plays on past the end.
+    #[prop_or_default]
+    pub on_continue: Callback<MouseEvent>,
 }
 
 /// The page's alerts.
@@ -58,6 +65,15 @@ pub fn alerts(props: &AlertsProps) -> Html {
         },
         None => html! { <div class="error" role="alert">{ message.clone() }</div> },
     });
+    let finished = props.finished.map(|end_s| {
+        html! {
+            <div class="notice finished" role="status" data-testid="finished">
+                <strong>{ format!("Finished at {}", format::clock(end_s)) }</strong>
+                { ", the scenario's duration (scalesim run stops there too)." }
+                <button id="continue" onclick={props.on_continue.clone()}>{"Continue past the end"}</button>
+            </div>
+        }
+    });
     let plain = |message: &Option<String>, class: &'static str| {
         message.as_ref().map(|m| html! { <div class={class} role="alert">{ m.clone() }</div> })
     };
@@ -66,6 +82,7 @@ pub fn alerts(props: &AlertsProps) -> Html {
             { for crash }
             { for plain(&props.open_error, "error link-error") }
             { for stopped }
+            { for finished }
             { for plain(&props.error, "error") }
         </>
     }

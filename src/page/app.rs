@@ -120,7 +120,7 @@ pub fn app() -> Html {
                     let sink = Callback::from(move |e: SideEvent| dispatch_b.dispatch(e.into()));
                     *linked_b.borrow_mut() = Some(side::spawn_linked(file, toml, after, sink));
                     dash_tab.set(DashTab::Compare);
-                    editing_b.set(true);
+                    editing_b.set(start.editing_b);
                 }
             });
             move || {
@@ -333,11 +333,12 @@ pub fn app() -> Html {
     let on_share = {
         let (side_a, side_b, share_text, dispatch) =
             (side_a.clone(), side_b.clone(), share_text.clone(), state.dispatcher());
+        let editing_b = *editing_b;
         Callback::from(move |_| {
             let (side_a, side_b) = (side_a.clone(), side_b.borrow().clone());
             let (share_text, dispatch) = (share_text.clone(), dispatch.clone());
             wasm_bindgen_futures::spawn_local(async move {
-                match store::share_runs(&side_a, side_b.as_ref()).await {
+                match store::share_runs(&side_a, side_b.as_ref(), editing_b).await {
                     Ok((fragment, complete)) => {
                         browser::replace_hash(&fragment);
                         let url = format!("{}#{fragment}", browser::page_url());
@@ -605,8 +606,14 @@ pub fn app() -> Html {
                 <h1 class="brand">{"scalesim"}</h1>
                 <LibraryPicker shown_file={shown_file.clone()} on_pick={open.clone()} />
                 <span class="transport" role="group" aria-label="Playback">
-                    <button id="play" class="primary" onclick={on_play} disabled={!state.ready || state.stopped.is_some()}
-                        title={if state.stopped.is_some() { "The run stopped: restart it to play again" } else { "Play or pause the run" }}>
+                    <button id="play" class="primary" onclick={on_play.clone()} disabled={!state.ready || state.stopped.is_some()}
+                        title={if state.stopped.is_some() {
+                            "The run stopped: restart it to play again"
+                        } else if state.ended {
+                            "The run reached the scenario's duration: Play continues past it"
+                        } else {
+                            "Play or pause the run"
+                        }}>
                         { if state.playing { "Pause" } else { "Play" } }
                     </button>
                     <button id="step" onclick={on_step} disabled={!state.ready} title="Advance one window">{"Step"}</button>
@@ -656,7 +663,8 @@ pub fn app() -> Html {
                     saturated={saturated.clone()} />
                 <Alerts crashed={state.crashed.clone().or_else(|| state_b.crashed.clone())}
                     open_error={state.open_error.clone()} stopped={state.stopped.clone()} error={state.error.clone()}
-                    multiplier={state.shown_multiplier()} on_respawn={on_respawn} on_restart={on_restart.clone()} />
+                    multiplier={state.shown_multiplier()} on_respawn={on_respawn} on_restart={on_restart.clone()}
+                    finished={state.ended.then_some(state.sim_time_ns as f64 / 1e9)} on_continue={on_play} />
             </div>
             <nav class="views" aria-label="Views">{ for view_tabs }</nav>
             { editor }

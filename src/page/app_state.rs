@@ -30,6 +30,9 @@ const CHART_EVERY_MS: f64 = 500.0;
 pub struct AppState {
     pub ready: bool,
     pub playing: bool,
+    /// Paused at the scenario's `duration`, where the run stopped on its
+    /// own (Play continues past it).
+    pub ended: bool,
     /// Simulated time now, exactly (share links record it).
     pub sim_time_ns: u64,
     pub events: u64,
@@ -144,6 +147,7 @@ impl Reducible for AppState {
             }
             Action::Report(FromWorker::Frame(frame)) => {
                 next.playing = frame.playing;
+                next.ended = frame.ended;
                 next.sim_time_ns = frame.sim_time_ns;
                 next.events = frame.events;
                 next.load_multiplier = frame.load_multiplier;

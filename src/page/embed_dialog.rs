@@ -51,7 +51,9 @@ pub async fn request_for(
         Source::Lesson(file)
     } else {
         let a = share_link::Variant { file, toml, seed, time_ns: 0, load, history: Vec::new() };
-        Source::Link(store::link_fragment(&share_link::Shared { a, b: None }).await?)
+        Source::Link(
+            store::link_fragment(&share_link::Shared { a, b: None, editing_b: false }).await?,
+        )
     };
     Ok(EmbedRequest { source, name, edited: !shipped, watch, load })
 }

@@ -110,7 +110,7 @@ pub fn figure_strip(props: &FigureStripProps) -> Html {
                     <span class="value" data-testid="event-rate">{ format::quantity(rate) }</span><span class="label">{"events / sim s"}</span>
                 </span>
             }
-            <span class="fig meta" title="Events processed and windows closed"><span class="value" data-testid="events">{ props.events.to_string() }</span>
+            <span class="fig meta" title="Events processed and windows closed"><span class="value" data-testid="events" title={format!("{} events processed", format::whole(props.events))}>{ format::quantity(props.events as f64) }</span>
                 <span class="label">{"events"}</span><span class="value" data-testid="windows">{ props.windows.len().to_string() }</span><span class="label">{ if props.windows.len() == 1 { "window" } else { "windows" } }</span></span>
             { status }
         </section>

@@ -38,6 +38,8 @@ const CHART_EVERY_MS: f64 = 500.0;
 struct PlayerState {
     ready: bool,
     playing: bool,
+    /// Paused at the scenario's `duration` (Play continues past it).
+    ended: bool,
     sim_time_ns: u64,
     load_multiplier: f64,
     history: History,
@@ -94,6 +96,7 @@ impl PlayerState {
             }
             FromWorker::Frame(frame) => {
                 self.playing = frame.playing;
+                self.ended = frame.ended;
                 self.sim_time_ns = frame.sim_time_ns;
                 self.load_multiplier = frame.load_multiplier;
                 if let Some(snapshot) = frame.snapshot {
@@ -362,6 +365,9 @@ pub fn player() -> Html {
                     </span>
                     <LoadSlider multiplier={state.multiplier()} on_change={on_load} />
                     <span class="player-clock" data-testid="sim-time" title="Simulated time">{ crate::format::clock(state.sim_time_ns as f64 / 1e9) }</span>
+                    if state.ended {
+                        <span class="player-ended muted" data-testid="finished" title="The run reached the scenario's duration: Play continues past it">{"finished"}</span>
+                    }
                 </div>
                 if let Some(message) = &state.stopped {
                     <div class="error" role="alert">{ message.clone() }</div>
@@ -445,7 +451,7 @@ fn open_full_app(
         e.prevent_default();
         let (base, note) = (base.clone(), note.clone());
         wasm_bindgen_futures::spawn_local(async move {
-            let link = store::share_runs(&side, None).await;
+            let link = store::share_runs(&side, None, false).await;
             match link {
                 Ok((fragment, _)) => {
                     let url = format!("{base}#{fragment}");

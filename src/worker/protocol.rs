@@ -247,6 +247,9 @@ pub struct Frame {
     /// mark; sent when they changed (a change, a restart), `None` keeps the
     /// last ones.
     pub changes: Option<Vec<f64>>,
+    /// The run is paused at its scenario's `duration`, where it stopped on
+    /// its own (`worker::ending`); Play continues past it.
+    pub ended: bool,
 }
 
 /// The most in-flight requests a frame carries.
@@ -286,6 +289,7 @@ mod tests {
             picks: Vec::new(),
             partitions: vec![["eu".to_owned(), "us".to_owned()]],
             changes: Some(vec![20.0, 35.5]),
+            ended: false,
         });
         assert_eq!(decode::<FromWorker>(&encode(&frame)), Ok(frame));
     }

@@ -12,6 +12,7 @@ use scalesim_engine::{Scenario, SimDuration, SimTime, Simulation, WindowReport};
 use scalesim_engine::{formula, outline, workloads};
 
 use crate::browser;
+use crate::worker::ending::Ending;
 use crate::worker::replay::{Applied, Change, Run};
 use crate::worker::sweep_job::SweepStatus;
 use crate::worker::sweep_pool::Sweep;
@@ -76,6 +77,8 @@ struct Runner {
     kept: TraceKeep,
     /// The instants of the live changes the page was last sent.
     posted_changes: Vec<u64>,
+    /// Whether the run pauses at its scenario's end or goes past it.
+    ending: Ending,
 }
 
 /// Installs the message handler and the panic reporter, then says `Ready`.
@@ -104,6 +107,7 @@ pub fn start() {
         traces: true,
         kept: TraceKeep::default(),
         posted_changes: Vec::new(),
+        ending: Ending::default(),
     }));
     // The tick closure and the runner hold each other: both live as long as
     // the worker does, which is the intent.
@@ -159,6 +163,7 @@ impl Runner {
             },
             ToWorker::Play => {
                 runner.run_to = None;
+                runner.note_play();
                 if runner.run.is_some() {
                     runner.playing = true;
                     runner.last_tick_ms = js_sys::Date::now();
@@ -175,9 +180,7 @@ impl Runner {
                         runner.report_replay();
                         // No further than the scenario runs: a link's time
                         // cannot keep the worker at full speed for ever.
-                        let end = runner.run.as_ref().map_or(SimTime::ZERO, |r| {
-                            SimTime::ZERO + r.sim().scenario().scenario.duration
-                        });
+                        let end = runner.run.as_ref().map_or(SimTime::ZERO, end_of);
                         runner.run_to = Some(SimTime::from_nanos(time_ns).min(end));
                         runner.playing = true;
                         runner.last_tick_ms = js_sys::Date::now();
@@ -220,6 +223,7 @@ impl Runner {
             ToWorker::SetSpeed { speed } => runner.speed = speed,
             ToWorker::Step => {
                 runner.playing = false;
+                runner.note_play();
                 let windows = runner.run.as_mut().map_or_else(Vec::new, |run| {
                     let window = run.sim().scenario().scenario.window;
                     run.advance_by(window)
@@ -289,6 +293,14 @@ impl Runner {
                     Some(Ok(_)) | None => {}
                 }
             }
+        }
+    }
+
+    /// Play or Step was asked: from the scenario's end on, the run goes
+    /// past it.
+    fn note_play(&mut self) {
+        if let Some(run) = self.run.as_ref() {
+            self.ending.on_play(run.now(), end_of(run));
         }
     }
 
@@ -407,6 +419,7 @@ impl Runner {
         self.unsent.clear();
         self.run_to = None;
         self.playing = false;
+        self.ending.reset();
         self.post_frame(Vec::new());
     }
 
@@ -457,7 +470,7 @@ impl Runner {
         runner.last_tick_ms = now_ms;
         let speed = runner.speed;
         let mut windows = std::mem::take(&mut runner.unsent);
-        let run_to = runner.run_to;
+        let (run_to, ending) = (runner.run_to, runner.ending);
         let Some(run) = runner.run.as_mut() else {
             return;
         };
@@ -466,12 +479,14 @@ impl Runner {
         // a scenario too heavy for its speed runs slower rather than
         // stalling the worker, and a frame stays bounded.
         let window = run.sim().scenario().scenario.window;
-        let target = match run_to {
+        let end = end_of(run);
+        let asked = match run_to {
             Some(t) => Some(t),
             None => speed
                 .factor()
                 .map(|factor| run.now() + SimDuration::from_secs_f64(wall_ms / 1e3 * factor)),
         };
+        let target = ending.limit(asked, end);
         let started = js_sys::Date::now();
         while run.sim().stalled().is_none()
             && windows.len() < MAX_WINDOWS_PER_FRAME
@@ -486,6 +501,7 @@ impl Runner {
         }
         let stalled = run.sim().stalled().map(|m| (m.to_owned(), run.sim().overload().cloned()));
         let arrived = run_to.is_some_and(|t| run.now() >= t);
+        let ended = ending.at_end(run.now(), end);
         runner.report_replay();
         if let Some((message, overload)) = stalled {
             runner.playing = false;
@@ -494,7 +510,7 @@ impl Runner {
             runner.post_frame(windows);
             return;
         }
-        if arrived {
+        if arrived || ended {
             runner.run_to = None;
             runner.playing = false;
             runner.post_frame(windows);
@@ -597,6 +613,7 @@ impl Runner {
                 self.posted_changes = instants().collect();
                 self.posted_changes.iter().map(|&ns| ns as f64 / 1e9).collect()
             });
+            let ended = !self.playing && self.ending.at_end(run.now(), end_of(run));
             let sim = run.sim();
             let formulas = due.then(|| formula::checks_of(sim));
             let rolling = (!windows.is_empty()).then(|| sim.recent_latency());
@@ -615,9 +632,15 @@ impl Runner {
                 picks,
                 partitions: sim.partitions_now(),
                 changes,
+                ended,
             }));
         }
     }
+}
+
+/// Where `run`'s scenario ends: its `duration`.
+fn end_of(run: &Run) -> SimTime {
+    SimTime::ZERO + run.sim().scenario().scenario.duration
 }
 
 /// The worker's Wasm linear memory, in bytes (it only ever grows, so a

@@ -56,6 +56,40 @@ test('every chart draws live, reads out on hover, and answers a live change', as
   assert.match(await page.locator('#latency-chart').getAttribute('aria-label'), /^User latency per window\. A live change at [\d.]+ s\.$/);
   await screenshot(page, 'charts');
 
+  // A cure reads at once: the load raised far past capacity until the
+  // waits run to seconds, then lowered; the latency chart turns to a log
+  // scale, so the cured p99 stands clear of the axis beside the old peak.
+  const slider = page.locator('#load-multiplier');
+  await slider.focus();
+  await page.keyboard.press('PageUp');
+  await page.keyboard.press('PageUp');
+  await page.waitForFunction(() => / s$/.test(document.querySelector('[data-testid="p99"]').textContent), null, { timeout: 30000 });
+  await slider.focus();
+  await page.keyboard.press('PageDown');
+  await page.keyboard.press('PageDown');
+  await page.waitForFunction(() => document.querySelector('[data-testid="load-multiplier"]').textContent === '1×');
+  await page.waitForFunction(() => / ms$/.test(document.querySelector('[data-testid="p99"]').textContent)
+    && parseFloat(document.querySelector('[data-testid="p99"]').textContent) < 50, null, { timeout: 30000 });
+  const cured = await windows(page);
+  await page.waitForFunction((n) => Number(document.querySelector('[data-testid="windows"]').textContent) >= n + 4, cured, { timeout: 30000 });
+  await page.waitForFunction(() => document.querySelector('#latency-chart').dataset.yScale === 'log', null, { timeout: 5000 });
+  assert.match(await page.locator('#latency-chart').getAttribute('aria-label'), /^User latency per window, on a log scale\. Live changes at /);
+  // The red p99 line at the right end stands in the upper three quarters
+  // of the canvas, not along its bottom axis.
+  await page.waitForTimeout(600);
+  const lift = await page.$eval('#latency-chart', (canvas) => {
+    const { width, height } = canvas;
+    const { data } = canvas.getContext('2d').getImageData(Math.floor(width * 0.9), 0, Math.floor(width * 0.08), height);
+    const w = Math.floor(width * 0.08);
+    let lowest = null;
+    for (let i = 0; i < data.length; i += 4) {
+      if (data[i] > 200 && data[i + 1] < 60 && data[i + 2] < 60) lowest = Math.max(lowest ?? 0, Math.floor(i / 4 / w));
+    }
+    return lowest === null ? null : 1 - lowest / height;
+  });
+  assert.ok(lift !== null && lift > 0.25, `the cured p99 line stands at ${lift} of the chart's height`);
+  await screenshot(page, 'uxleft-cure-log');
+
   // A bad change is refused in words and the run goes on.
   await page.click('#tab-inspector');
   await page.fill('#change', 'api.wrokers = 4');

@@ -175,6 +175,20 @@ export async function screenshotOf(page, selector, name) {
   return path;
 }
 
+/** A figure in the page's human units as a number: "2492", "467k",
+ * "1.23M", "2.1G" (`format::quantity`). */
+export function quantityOf(text) {
+  const m = /^(-?[\d.]+)([kMG]?)$/.exec(text.trim());
+  return m ? Number(m[1]) * { '': 1, k: 1e3, M: 1e6, G: 1e9 }[m[2]] : NaN;
+}
+
+/** A duration in the page's human units in milliseconds: "850 µs",
+ * "6.85 ms", "1.24 s", "11.3 min", "2.5 h" (`format::duration_ms`). */
+export function msOf(text) {
+  const m = /^([\d.]+) (µs|ms|s|min|h)$/.exec(text.trim());
+  return m ? Number(m[1]) * { 'µs': 1e-3, ms: 1, s: 1e3, min: 6e4, h: 3.6e6 }[m[2]] : NaN;
+}
+
 /** Reads a `data-testid` element's text. */
 export async function readStat(page, id) {
   return (await page.locator(`[data-testid="${id}"]`).textContent()).trim();

@@ -25,8 +25,8 @@ async function playTo(page, speed, windows) {
     windows,
     { timeout: 60000 },
   );
-  // At max speed a run in days may reach its end (a year) before the
-  // pause: then the run has stopped and there is nothing to pause.
+  // At max speed a run may reach its scenario's end before the pause:
+  // then it has paused there on its own.
   const play = page.locator('#play');
   if (!(await play.isDisabled()) && (await play.textContent()).trim() === 'Pause') await play.click();
 }
@@ -61,6 +61,14 @@ test('the three lessons tell their story on screen, problem then cure', async ()
   // boundaries ship them within about a day.
   await pick(page, 'team-change.toml', /coordinating team/);
   await playTo(page, 'max', 56);
+  // At max speed the run pauses at the scenario's 56 days, as the CLI
+  // stops there, and says so; it continues past the end when asked.
+  await page.locator('[data-testid="finished"]').waitFor({ timeout: 10000 });
+  assert.match(await readStat(page, 'finished'), /^Finished at 56\.0 days, the scenario's duration/);
+  assert.equal(await readStat(page, 'sim-time'), '56.0 days');
+  assert.equal(await readStat(page, 'windows'), '56');
+  assert.equal((await page.locator('#play').textContent()).trim(), 'Play');
+  await screenshot(page, 'uxleft-finished');
   const p99 = await readStat(page, 'p99');
   assert.match(p99, / h$/);
   assert.ok(parseFloat(p99) > 168, `p99 lead time ${p99}`);
@@ -68,6 +76,10 @@ test('the three lessons tell their story on screen, problem then cure', async ()
   // The throughput chart's title reads in its axis's unit.
   assert.match(await page.locator('#throughput-chart').getAttribute('aria-label'), /Answers per day/);
   await screenshot(page, 'lesson-team-change');
+  await page.locator('#continue').click();
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid="windows"]').textContent) >= 58, null, { timeout: 10000 });
+  await page.locator('#play').click();
+  assert.equal(await page.locator('[data-testid="finished"]').count(), 0, 'past the end, not finished');
   await page.locator('#partner').click();
   await nameIs(page, /own their boundaries/);
   await ready(page);
@@ -124,6 +136,12 @@ test('at 390 px wide each lesson reads and plays', async () => {
   for (const [file, title, shot] of lessons) {
     await pick(page, file, title);
     await playTo(page, 'max', 20);
+    if (file === 'team-change.toml') {
+      // Paused before its end by `playTo`: play on to it.
+      if (await page.locator('[data-testid="finished"]').count() === 0) await page.locator('#play').click();
+      await page.locator('[data-testid="finished"]').waitFor({ timeout: 10000 });
+      await screenshot(page, 'uxleft-finished-390');
+    }
     const wide = await page.evaluate(() => document.documentElement.scrollWidth);
     assert.ok(wide <= 390, `${file}: the page scrolls sideways (${wide} px)`);
     await screenshot(page, shot);

@@ -5,7 +5,7 @@
 // included.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useSite, gotoFresh, nameIs, ready, readStat } from './harness.mjs';
+import { useSite, gotoFresh, nameIs, ready, readStat, quantityOf } from './harness.mjs';
 
 const site = useSite();
 
@@ -46,7 +46,7 @@ test('a failed worker is reported in words, restarted when asked, and the edited
   assert.ok(page.workers().some((w) => w !== worker && w.url().includes('worker.js')), 'a new worker');
   await page.locator('#play').click();
   await page.waitForFunction(() => Number(document.querySelector('[data-testid="windows"]').textContent) >= 2, null, { timeout: 20000 });
-  assert.ok(Number(await readStat(page, 'events')) > 0);
+  assert.ok(quantityOf(await readStat(page, 'events')) > 0);
   assert.deepEqual(pageErrors, []);
   await page.close();
 });

@@ -14,8 +14,12 @@ const site = useSite();
 
 
 const STATS = ['sim-time', 'events', 'windows', 'p50', 'p99', 'throughput', 'rate'];
-const readStats = async (page) =>
-  Object.fromEntries(await Promise.all(STATS.map(async (id) => [id, await readStat(page, id)])));
+const readStats = async (page) => ({
+  ...Object.fromEntries(await Promise.all(STATS.map(async (id) => [id, await readStat(page, id)]))),
+  // The strip shows events in human units ("467k"); its tooltip has the
+  // exact count, which a replayed run must match.
+  'events-exact': await page.locator('[data-testid="events"]').getAttribute('title'),
+});
 
 /** Clicks `selector` and returns the downloaded file's name and bytes. */
 async function download(page, selector) {
@@ -236,7 +240,12 @@ test('a link made while comparing opens the same comparison', async () => {
   await page.waitForFunction(() => document.querySelector('#lane-toggle')?.textContent.includes('request path'), null, { timeout: 20000 });
   await page.waitForFunction(() => document.querySelector('[data-testid="compare-p99-b"]')
     && Number(document.querySelector('[data-testid="windows"]').textContent) >= 12, null, { timeout: 60000 });
-  const shared = await pauseAndRead(page);
+  await pauseAndRead(page);
+  // Shared while editing A: the link opens on A, the side the sharer saw.
+  await page.locator('#edit-a').click();
+  await page.locator('#edit-a[aria-pressed="true"]').waitFor();
+  await page.waitForTimeout(300);
+  const shared = await readStats(page);
   // Both workers have paused and their last frames are in: the table holds
   // still.
   let table = await page.locator('[data-testid="compare-table"]').textContent();
@@ -250,6 +259,7 @@ test('a link made while comparing opens the same comparison', async () => {
   assert.match(await readStat(page, 'share-status'), /both variants/);
   const held = await payload(page, url);
   assert.ok(held.b && historyLength(held.b.history) >= 1, 'B with its lane switch');
+  assert.equal(held.editing, 'a', 'the link records the side being edited');
   assert.deepEqual(errors, []);
 
   const fresh = await launchBrowser();
@@ -257,6 +267,8 @@ test('a link made while comparing opens the same comparison', async () => {
     const opened = await openAt(fresh.context, url, shared['sim-time']);
     assert.deepEqual(opened.stats, shared);
     await opened.page.locator('#close-compare').waitFor();
+    assert.equal(await opened.page.locator('#edit-a').getAttribute('aria-pressed'), 'true', 'opened editing A');
+    await screenshot(opened.page, 'uxleft-compare-link-a');
     await opened.page.waitForFunction(
       (t) => document.querySelector('[data-testid="compare-table"]')?.textContent === t,
       table,
@@ -401,9 +413,24 @@ test('exports are valid: TOML re-imports to the same scenario, PNG decodes, SVG 
   const svg = await download(page, '.time-chart:has(#latency-chart) .svg');
   const parsed = await page.evaluate((text) => {
     const doc = new DOMParser().parseFromString(text, 'image/svg+xml');
-    return { error: !!doc.querySelector('parsererror'), lines: doc.querySelectorAll('polyline').length, root: doc.documentElement.nodeName };
+    const texts = (selector) => [...doc.querySelectorAll(selector)].map((t) => t.textContent);
+    return {
+      error: !!doc.querySelector('parsererror'), lines: doc.querySelectorAll('polyline').length, root: doc.documentElement.nodeName,
+      xTicks: texts('text[y="388"]'), yTicks: texts('text[text-anchor="end"]'),
+    };
   }, svg.bytes.toString('utf8'));
-  assert.deepEqual(parsed, { error: false, lines: 3, root: 'svg' });
+  const { xTicks, yTicks, ...shape } = parsed;
+  assert.deepEqual(shape, { error: false, lines: 3, root: 'svg' });
+  // Its ticks are the screen chart's: round values of the unit shown
+  // (1, 2 or 5 times a power of ten apart), not fifths of the data's range.
+  for (const ticks of [xTicks, yTicks]) {
+    const values = ticks.map(Number);
+    assert.ok(values.length >= 2 && values.every(Number.isFinite), `ticks ${ticks}`);
+    const step = values[1] - values[0];
+    const mantissa = step / 10 ** Math.floor(Math.log10(step));
+    assert.ok([1, 2, 5].some((m) => Math.abs(mantissa - m) < 1e-9), `ticks ${ticks} step ${step}`);
+    assert.ok(values.every((v) => Math.abs(v / step - Math.round(v / step)) < 1e-6), `ticks ${ticks} on multiples of ${step}`);
+  }
 
   await openMenu(page, '#menu-file');
   const csv = (await download(page, '#export-csv')).bytes.toString('utf8').trim().split('\n');

@@ -74,7 +74,11 @@ test('no main-thread task over 150 ms, and at most three over 50 ms, while the s
   });
   await page.locator('button.speed', { hasText: 'max' }).click();
   await page.locator('#play').click();
+  // The demo's 120 s pass in a second or two at max speed, where the run
+  // pauses: continue past its end, and measure while it plays on.
+  await page.locator('#continue').click({ timeout: 10000 });
   await page.waitForTimeout(6000);
+  assert.equal((await page.locator('#play').textContent()).trim(), 'Pause', 'still playing past the end');
   const windows = Number(await page.locator('[data-testid="windows"]').textContent());
   const longTasks = await page.evaluate(() => window.__longTasks);
   const longFrames = await page.evaluate(() => window.__longFrames);
