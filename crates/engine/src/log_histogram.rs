@@ -197,6 +197,16 @@ mod tests {
         (0..n).map(|_| 1 + (rng.next_u64() >> (9 + rng.below(55)))).collect()
     }
 
+    /// `values` recorded into both histograms.
+    fn recorded(values: impl IntoIterator<Item = u64>) -> (LogHistogram, Histogram<u64>) {
+        let (mut mine, mut theirs) = (LogHistogram::new(), reference());
+        for v in values {
+            mine.record(v);
+            theirs.record(v).unwrap();
+        }
+        (mine, theirs)
+    }
+
     fn same(mine: &LogHistogram, theirs: &Histogram<u64>) {
         assert_eq!(mine.len(), theirs.len());
         assert_eq!(mine.counts.len(), theirs.distinct_values());
@@ -215,37 +225,21 @@ mod tests {
     #[test]
     fn records_read_as_hdrhistogram_reads_them() {
         for (seed, n) in [(1, 0), (2, 1), (3, 10), (4, 1_000), (5, 100_000)] {
-            let (mut mine, mut theirs) = (LogHistogram::new(), reference());
-            for v in values(seed, n) {
-                mine.record(v);
-                theirs.record(v).unwrap();
-            }
+            let (mine, theirs) = recorded(values(seed, n));
             same(&mine, &theirs);
         }
     }
 
     #[test]
     fn small_values_grow_nothing() {
-        let (mut mine, mut theirs) = (LogHistogram::new(), reference());
-        for v in 1..300 {
-            mine.record(v);
-            theirs.record(v).unwrap();
-        }
+        let (mine, theirs) = recorded(1..300);
         same(&mine, &theirs);
     }
 
     #[test]
     fn adds_and_resets_as_hdrhistogram_does() {
-        let (mut a, mut ra) = (LogHistogram::new(), reference());
-        let (mut b, mut rb) = (LogHistogram::new(), reference());
-        for v in values(7, 500) {
-            a.record(v);
-            ra.record(v).unwrap();
-        }
-        for v in values(8, 500).into_iter().map(|v| v.min(1 << 30)) {
-            b.record(v);
-            rb.record(v).unwrap();
-        }
+        let (mut a, mut ra) = recorded(values(7, 500));
+        let (b, rb) = recorded(values(8, 500).into_iter().map(|v| v.min(1 << 30)));
         // A small one into a large one, and a large one into a small one.
         let (mut small, mut rsmall) = (b.clone(), rb.clone());
         small.add(&a);
