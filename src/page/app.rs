@@ -460,10 +460,9 @@ pub fn app() -> Html {
         let sweep_form = sweep_form.clone();
         Callback::from(move |form: SweepForm| sweep_form.set(form))
     };
-    let node_names = Rc::new(state.scenario.as_ref().map(|s| s.nodes.clone()).unwrap_or_default());
+    let node_names = Rc::new(state.outline.node_ids());
     // What the strip and the dashboard show: the variant being edited.
-    let edited_names =
-        Rc::new(edited_state.scenario.as_ref().map(|s| s.nodes.clone()).unwrap_or_default());
+    let edited_names = Rc::new(edited_state.outline.node_ids());
     let comparing = side_b.borrow().is_some();
     let selected_node = match &edited_state.selected {
         Some(Selection::Node(id)) => Some(id.clone()),

@@ -102,6 +102,24 @@ test('dragging a component into the background makes its calls async, live, and 
   await layoutWhere(page, (l) => item(l, 'recommendations')?.lane === 'sync', 'the undo');
   await page.keyboard.press('Control+Shift+z');
   await layoutWhere(page, (l) => item(l, 'recommendations')?.lane === 'async', 'the redo');
+
+  // A component added from the palette joins the run as it plays: the api
+  // now also waits on a new third party (50 ms mean), so the run goes on
+  // without starting over and p99 rises by the new call.
+  await select(page, 'service api');
+  const windows = Number(await readStat(page, 'windows'));
+  await page.locator('#add-external').click();
+  await layoutWhere(page, (l) => item(l, 'external'), 'the new external');
+  assert.ok(Number(await readStat(page, 'windows')) >= windows, 'the run did not start over');
+  await page.waitForFunction(
+    () => parseFloat(document.querySelector('[data-testid="p99"]').textContent) > 100,
+    null,
+    { timeout: 30000 },
+  );
+  assert.ok(Number(await readStat(page, 'windows')) > windows);
+  await page.locator('.dashboard [role="tab"]', { hasText: 'Nodes' }).click();
+  await page.waitForFunction(() => [...document.querySelectorAll('.node-choice')].some((l) => l.textContent === 'external'));
+  await screenshot(page, 'editor-added-live');
   assert.deepEqual(errors, []);
   await page.close();
 });
