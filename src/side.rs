@@ -92,6 +92,10 @@ pub struct Side {
     /// app's own work); an embedded player shows the error instead, and
     /// plays nothing unrelated under it.
     demo_fallback: bool,
+    /// What the summary and traces downloads are named by, as the File
+    /// menu said when it asked for them (`sync-chain-B` while comparing);
+    /// the file's stem until then.
+    pub export_stem: Option<String>,
 }
 
 /// One wait for a record: the promise's resolver and where the answer goes.
@@ -124,6 +128,7 @@ impl Side {
             recording: VecDeque::new(),
             from_link: false,
             demo_fallback: true,
+            export_stem: None,
         }))
     }
 
@@ -364,8 +369,11 @@ pub fn spawn(slot: &SideSlot) {
             FromWorker::Summary { json } | FromWorker::Traces { json, .. } => {
                 let what =
                     if matches!(report, FromWorker::Summary { .. }) { "summary" } else { "traces" };
-                let name =
-                    format!("{}-{what}.json", crate::keep::export::stem(&side.current.good.0));
+                let stem = side
+                    .export_stem
+                    .clone()
+                    .unwrap_or_else(|| crate::keep::export::stem(&side.current.good.0).to_owned());
+                let name = format!("{stem}-{what}.json");
                 if let Err(message) =
                     crate::browser::download_bytes(&name, "application/json", json.as_bytes())
                 {

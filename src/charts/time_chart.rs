@@ -56,6 +56,11 @@ pub struct TimeChartProps {
     /// vertical line (named in the text alternative and the read-out).
     #[prop_or_default]
     pub marks: Rc<Vec<f64>>,
+    /// What its PNG and SVG downloads are named by, before the chart's own
+    /// name (`sync-chain-B` gives `sync-chain-B-latency.png`); the chart's
+    /// name alone when empty.
+    #[prop_or_default]
+    pub file_stem: AttrValue,
     /// Shown in place of the chart while it has no data.
     #[prop_or(AttrValue::Static("Press Play: this chart fills in as the run goes."))]
     pub hint: AttrValue,
@@ -112,7 +117,12 @@ pub fn time_chart(props: &TimeChartProps) -> Html {
         let read_out = read_out.clone();
         Callback::from(move |_| read_out.set(String::new()))
     };
-    let slug = props.id.trim_end_matches("-chart").to_owned();
+    let slug = props.id.trim_end_matches("-chart");
+    let slug = if props.file_stem.is_empty() {
+        slug.to_owned()
+    } else {
+        format!("{}-{slug}", props.file_stem)
+    };
     let on_png = {
         let (canvas, slug) = (canvas.clone(), slug.clone());
         Callback::from(move |_| {

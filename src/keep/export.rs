@@ -15,6 +15,18 @@ pub fn stem(file: &str) -> &str {
     file.strip_suffix(".toml").unwrap_or(file)
 }
 
+/// What every export of a variant is named by: the file's [`stem`], and
+/// while comparing the variant it comes from (`sync-chain-B`, then
+/// `sync-chain-B-metrics.csv`), so two downloads never look alike when
+/// they hold different runs. Outside a comparison there is one variant and
+/// the name is the stem alone.
+pub fn variant_stem(file: &str, variant: Option<&str>) -> String {
+    match variant {
+        Some(v) => format!("{}-{v}", stem(file)),
+        None => stem(file).to_owned(),
+    }
+}
+
 /// One row a window: the user's counts, latency and figures, then each
 /// node's utilization, mean queue and p99.
 pub fn windows_csv<W: Borrow<WindowReport>>(windows: &[W], nodes: &[String]) -> String {
@@ -221,6 +233,9 @@ mod tests {
         assert_eq!(stem("checkout.toml"), "checkout");
         assert_eq!(stem("hundred"), "hundred");
         assert_eq!(stem("a.toml.toml"), "a.toml");
+        assert_eq!(variant_stem("sync-chain.toml", Some("B")), "sync-chain-B");
+        assert_eq!(variant_stem("sync-chain.toml", Some("A")), "sync-chain-A");
+        assert_eq!(variant_stem("sync-chain.toml", None), "sync-chain");
     }
 
     #[test]

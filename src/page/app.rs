@@ -460,10 +460,16 @@ pub fn app() -> Html {
         let sweep_form = sweep_form.clone();
         Callback::from(move |form: SweepForm| sweep_form.set(form))
     };
-    let node_names = Rc::new(state.outline.node_ids());
     // What the strip and the dashboard show: the variant being edited.
     let edited_names = Rc::new(edited_state.outline.node_ids());
     let comparing = side_b.borrow().is_some();
+    // The shown variant's letter while comparing, and the name its exports
+    // (the File menu's, the charts') start with.
+    let variant = comparing.then(|| AttrValue::Static(if *editing_b { "B" } else { "A" }));
+    let export_stem = AttrValue::from(crate::keep::export::variant_stem(
+        &edited_side().borrow().current.good.0,
+        variant.as_deref(),
+    ));
     let selected_node = match &edited_state.selected {
         Some(Selection::Node(id)) => Some(id.clone()),
         Some(Selection::Call { node, .. }) => Some(node.clone()),
@@ -650,14 +656,15 @@ pub fn app() -> Html {
                             }
                         </div>
                     </details>
-                    <FileMenu side={side_a.clone()} windows={state.windows().clone()} nodes={node_names.clone()}
-                        ready={state.ready} on_open_file={open_file.clone()} on_error={on_error.clone()} />
+                    <FileMenu side={side_a.clone()} shown={edited_side()} variant={variant.clone()}
+                        windows={edited_state.windows().clone()} nodes={edited_names.clone()}
+                        ready={edited_state.ready} on_open_file={open_file.clone()} on_error={on_error.clone()} />
                 </span>
             </header>
             <div class="strip">
                 <FigureStrip name={state.scenario.as_ref().map(|s| AttrValue::from(s.name.clone())).unwrap_or_default()}
                     windows={edited_state.history.windows.clone()} version={edited_state.history.version}
-                    names={edited_names.clone()} variant={comparing.then(|| AttrValue::Static(if *editing_b { "B" } else { "A" }))}
+                    names={edited_names.clone()} variant={variant.clone()}
                     events={edited_state.events} rolling={edited_state.rolling}
                     saturated={saturated.clone()} />
                 <Alerts crashed={state.crashed.clone().or_else(|| state_b.crashed.clone())}
@@ -677,7 +684,7 @@ pub fn app() -> Html {
             <Dashboard windows={edited_state.windows().clone()} version={edited_state.charted * 2 + u64::from(*editing_b && comparing)} nodes={edited_names}
                 snapshot={edited_state.snapshot.clone()} formulas={edited_state.formulas.clone()}
                 changes={edited_state.changes.clone()}
-                tab={*dash_tab} on_tab={on_dash_tab} {scaling} {compare} tracing={*tracing} />
+                tab={*dash_tab} on_tab={on_dash_tab} {scaling} {compare} tracing={*tracing} {export_stem} />
             } else {
                 <section class="dashboard" aria-label="Live charts">
                     <div class="dash-cell"></div><div class="dash-cell"></div><div class="dash-cell"></div>

@@ -41,6 +41,10 @@ pub struct DashboardProps {
     /// time charts.
     #[prop_or_default]
     pub changes: Rc<Vec<f64>>,
+    /// What the charts' PNG and SVG downloads are named by (the scenario,
+    /// and the variant while comparing: `sync-chain-B-latency.png`).
+    #[prop_or_default]
+    pub export_stem: AttrValue,
     /// Requests are traced (the p99 split has data to show).
     #[prop_or(true)]
     pub tracing: bool,
@@ -95,7 +99,8 @@ pub fn dashboard(props: &DashboardProps) -> Html {
         let data: Rc<ChartData> = data[i].clone();
         let delay_ms = 20 * i as i32;
         let marks = props.changes.clone();
-        html! { <TimeChart {id} {title} y_desc={y} {data} {version} {delay_ms} {marks} /> }
+        let file_stem = props.export_stem.clone();
+        html! { <TimeChart {id} {title} y_desc={y} {data} {version} {delay_ms} {marks} {file_stem} /> }
     };
     let on_choose = {
         let chosen = chosen.clone();

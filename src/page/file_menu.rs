@@ -2,6 +2,11 @@
 //! (local storage), and export the scenario, its windows, its summary, its
 //! traces (OTLP JSON) or a clip of the topology. What it writes is the
 //! worker's document as it is when asked, never a copy that may lag behind.
+//!
+//! While comparing, everything it saves or exports is the variant on
+//! screen (the one being edited), named with its letter
+//! (`sync-chain-B-metrics.csv`); a file opened from disk or from the saved
+//! list replaces variant A, as outside a comparison.
 
 use std::rc::Rc;
 
@@ -17,9 +22,14 @@ use crate::worker::protocol::ToWorker;
 
 #[derive(Properties, Clone)]
 pub struct FileMenuProps {
-    /// Variant A, whose document is saved and exported.
+    /// Variant A, which a saved scenario opens into.
     pub side: SideSlot,
-    /// The windows so far (the CSV export).
+    /// The variant on screen (A, or B while editing it): what is saved and
+    /// exported.
+    pub shown: SideSlot,
+    /// Its letter while comparing (in every export's name), else `None`.
+    pub variant: Option<AttrValue>,
+    /// The shown variant's windows so far (the CSV export).
     pub windows: Rc<Vec<Rc<WindowReport>>>,
     /// Node ids in window order.
     pub nodes: Rc<Vec<String>>,
@@ -33,6 +43,8 @@ pub struct FileMenuProps {
 impl PartialEq for FileMenuProps {
     fn eq(&self, other: &Self) -> bool {
         Rc::ptr_eq(&self.side, &other.side)
+            && Rc::ptr_eq(&self.shown, &other.shown)
+            && self.variant == other.variant
             && Rc::ptr_eq(&self.windows, &other.windows)
             && self.nodes == other.nodes
             && self.ready == other.ready
@@ -64,7 +76,7 @@ pub fn file_menu(props: &FileMenuProps) -> Html {
     };
     let on_save = {
         let (side, save_name, saved, notice) =
-            (props.side.clone(), save_name.clone(), saved.clone(), notice.clone());
+            (props.shown.clone(), save_name.clone(), saved.clone(), notice.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             let (side, name, saved, notice) =
@@ -115,40 +127,48 @@ pub fn file_menu(props: &FileMenuProps) -> Html {
             }
         }
     };
+    let variant = props.variant.clone();
+    // The shown variant's name for its exports, read when clicked.
+    let stem_of = move |side: &SideSlot| {
+        export::variant_stem(&side.borrow().current.good.0, variant.as_deref())
+    };
     let on_export_toml = {
-        let (side, report) = (props.side.clone(), report.clone());
+        let (side, report, stem_of) = (props.shown.clone(), report.clone(), stem_of.clone());
         Callback::from(move |_| {
             let (side, report) = (side.clone(), report.clone());
+            let stem = stem_of(&side);
             wasm_bindgen_futures::spawn_local(async move {
-                if let Some((file, toml)) = side::text(&side).await {
-                    let name = format!("{}.toml", export::stem(&file));
+                if let Some((_, toml)) = side::text(&side).await {
+                    let name = format!("{stem}.toml");
                     report(browser::download_bytes(&name, "application/toml", toml.as_bytes()));
                 }
             });
         })
     };
     let on_export_csv = {
-        let (side, report) = (props.side.clone(), report.clone());
+        let (side, report, stem_of) = (props.shown.clone(), report.clone(), stem_of.clone());
         let (windows, nodes) = (props.windows.clone(), props.nodes.clone());
         Callback::from(move |_| {
             let csv = export::windows_csv(&windows, &nodes);
-            let file = export::stem(&side.borrow().current.good.0).to_owned();
-            let name = format!("{file}-metrics.csv");
+            let name = format!("{}-metrics.csv", stem_of(&side));
             report(browser::download_bytes(&name, "text/csv", csv.as_bytes()));
         })
     };
-    let on_export_summary = {
-        let side = props.side.clone();
-        Callback::from(move |_| side.borrow().send(&ToWorker::Summary))
-    };
-    let on_export_traces = {
-        let side = props.side.clone();
-        Callback::from(move |_| side.borrow().send(&ToWorker::ExportTraces))
-    };
-    let on_record = {
-        let (side, notice, on_error) = (props.side.clone(), notice.clone(), props.on_error.clone());
+    // The worker answers these; the side names the download.
+    let ask = |command: ToWorker| {
+        let (side, stem_of) = (props.shown.clone(), stem_of.clone());
         Callback::from(move |_| {
-            let name = format!("{}-topology.webm", export::stem(&side.borrow().current.good.0));
+            side.borrow_mut().export_stem = Some(stem_of(&side));
+            side.borrow().send(&command);
+        })
+    };
+    let on_export_summary = ask(ToWorker::Summary);
+    let on_export_traces = ask(ToWorker::ExportTraces);
+    let on_record = {
+        let (side, notice, on_error) =
+            (props.shown.clone(), notice.clone(), props.on_error.clone());
+        Callback::from(move |_| {
+            let name = format!("{}-topology.webm", stem_of(&side));
             record_clip(name, notice.clone(), on_error.clone());
         })
     };

@@ -401,7 +401,7 @@ test('exports are valid: TOML re-imports to the same scenario, PNG decodes, SVG 
   await page.waitForFunction(() => Number(document.querySelector('[data-testid="windows"]').textContent) >= 5, null, { timeout: 30000 });
   await page.locator('#play').click();
   const png = await download(page, '#latency-chart ~ * .png, .time-chart:has(#latency-chart) .png');
-  assert.equal(png.name, 'latency.png');
+  assert.equal(png.name, 'checkout-latency.png');
   assert.deepEqual([...png.bytes.subarray(0, 8)], [137, 80, 78, 71, 13, 10, 26, 10]);
   const size = await page.evaluate(async (b64) => {
     const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));

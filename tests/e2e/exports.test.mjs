@@ -1,0 +1,86 @@
+// Exports as a user makes them, on one page load: while comparing, every
+// File menu export and chart image is the variant on screen and says which
+// in its name (B's CSV has B's numbers, A's has A's). Screenshots at
+// 1280×720.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile, writeFile, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { useSite, collectErrors, screenshot, nameIs, ready, openMenu, ARTIFACTS } from './harness.mjs';
+
+const site = useSite();
+let page;
+let errors;
+
+after(async () => page?.close());
+
+/** Clicks `selector` and returns the downloaded file's name and bytes. */
+async function download(selector) {
+  const [file] = await Promise.all([page.waitForEvent('download', { timeout: 20000 }), page.locator(selector).first().click()]);
+  return { name: file.suggestedFilename(), bytes: await readFile(await file.path()) };
+}
+
+/** The mean p99 (ms) of a windows CSV's last `n` rows. */
+function tailP99(csv, n = 4) {
+  const rows = csv.trim().split('\n');
+  const column = rows[0].split(',').indexOf('p99_ms');
+  const tail = rows.slice(-n).map((r) => Number(r.split(',')[column]));
+  return tail.reduce((a, b) => a + b, 0) / tail.length;
+}
+
+test('comparing: File ▸ CSV and every other export are the variant on screen, named A or B', async () => {
+  page = await site.context.newPage();
+  await page.setViewportSize({ width: 1280, height: 720 });
+  errors = collectErrors(page);
+  await page.goto(site.url);
+  await ready(page);
+  await page.selectOption('#library', 'sync-chain.toml');
+  await nameIs(page, /synchronous chain/);
+  await ready(page);
+  await page.locator('#compare').click();
+  await page.locator('#edit-b[aria-pressed="true"]').waitFor();
+  // B: recommendations into the background.
+  await page.click('#tab-inspector');
+  await page.locator('.component-list button', { hasText: 'service recommendations' }).click();
+  await page.locator('#lane-toggle').click();
+  await page.waitForFunction(() => document.querySelector('#lane-toggle')?.textContent.includes('request path'), null, { timeout: 20000 });
+  await page.locator('button.speed', { hasText: '100×' }).click();
+  await page.locator('#play').click();
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid="windows"]').textContent) >= 12, null, { timeout: 60000 });
+  await page.locator('#play').click();
+
+  await openMenu(page, '#menu-file');
+  const b = await download('#export-csv');
+  assert.equal(b.name, 'sync-chain-B-metrics.csv');
+  await openMenu(page, '#menu-file');
+  const summaryB = await download('#export-summary');
+  assert.equal(summaryB.name, 'sync-chain-B-summary.json');
+  await openMenu(page, '#menu-file');
+  assert.equal((await download('#export-toml')).name, 'sync-chain-B.toml');
+  const pngB = await download('.time-chart:has(#latency-chart) .png');
+  assert.equal(pngB.name, 'sync-chain-B-latency.png');
+  assert.equal((await download('.time-chart:has(#latency-chart) .svg')).name, 'sync-chain-B-latency.svg');
+
+  await page.locator('#edit-a').click();
+  await page.locator('#edit-a[aria-pressed="true"]').waitFor();
+  await openMenu(page, '#menu-file');
+  const a = await download('#export-csv');
+  assert.equal(a.name, 'sync-chain-A-metrics.csv');
+  await openMenu(page, '#menu-file');
+  const summaryA = await download('#export-summary');
+  assert.equal(summaryA.name, 'sync-chain-A-summary.json');
+  const [textA, textB] = [a.bytes.toString('utf8'), b.bytes.toString('utf8')];
+  assert.notEqual(textA, textB, 'A and B export different runs');
+  const [p99A, p99B] = [tailP99(textA), tailP99(textB)];
+  console.log(`# p99 over the last 4 windows: A ${p99A.toFixed(1)} ms, B ${p99B.toFixed(1)} ms`);
+  // The lesson's point: in the background, recommendations leave the p99.
+  assert.ok(p99A > 3 * p99B, `A's p99 ${p99A} ms against B's ${p99B} ms`);
+  const [jsonA, jsonB] = [JSON.parse(summaryA.bytes), JSON.parse(summaryB.bytes)];
+  assert.ok(jsonA.latency_ms.p99 > jsonB.latency_ms.p99, 'the summaries are each variant\'s');
+  await mkdir(ARTIFACTS, { recursive: true });
+  await writeFile(join(ARTIFACTS, 'exports-sync-chain-A-metrics.csv'), textA);
+  await writeFile(join(ARTIFACTS, 'exports-sync-chain-B-metrics.csv'), textB);
+  await screenshot(page, 'exports-compare-1280');
+  await page.locator('#close-compare').click();
+  assert.deepEqual(errors, []);
+});
