@@ -62,6 +62,14 @@ pub fn scheme() -> Scheme {
             grid: RGBColor(46, 54, 72),
         }
     } else {
+        Scheme::light()
+    }
+}
+
+impl Scheme {
+    /// The light theme's colours: the page's by day, and every export's
+    /// (an image pasted into a document or a chat sits on white).
+    pub fn light() -> Scheme {
         Scheme { background: WHITE, ink: RGBColor(75, 85, 99), grid: RGBColor(232, 236, 242) }
     }
 }

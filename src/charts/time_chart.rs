@@ -10,7 +10,9 @@ use scalesim_engine::WindowReport;
 use web_sys::HtmlCanvasElement;
 use yew::prelude::*;
 
-use crate::charts::chart_backend::{ChartBackend, Ticked, fit_to_box, scheme};
+use wasm_bindgen::JsCast;
+
+use crate::charts::chart_backend::{ChartBackend, Scheme, Ticked, fit_to_box, scheme};
 use crate::charts::chart_data::{self, ChartData};
 
 /// The windows received so far. Compared by `version` only, so a redraw
@@ -123,19 +125,23 @@ pub fn time_chart(props: &TimeChartProps) -> Html {
     } else {
         format!("{}-{slug}", props.file_stem)
     };
+    let empty = props.data.series.iter().all(|s| s.points.is_empty());
+    // "per second" reads "per day" where the y axis does.
+    let title = chart_data::axis_unit(&props.y_desc, props.data.highest()).title(&props.title);
     let on_png = {
-        let (canvas, slug) = (canvas.clone(), slug.clone());
+        let (data, x, y) = (props.data.clone(), props.x_desc.clone(), props.y_desc.clone());
+        let (marks, title, slug) = (props.marks.clone(), title.clone(), slug.clone());
         Callback::from(move |_| {
-            if let Some(url) = canvas.cast::<HtmlCanvasElement>().and_then(|c| c.to_data_url().ok())
-            {
-                let _ = crate::browser::download_url(&format!("{slug}.png"), &url);
+            let drawn = png(&data, &marks, &title, &y, &x);
+            match drawn.and_then(|url| crate::browser::download_url(&format!("{slug}.png"), &url)) {
+                Ok(()) => {}
+                Err(e) => web_sys::console::warn_1(&format!("{title}: {e}").into()),
             }
         })
     };
     let on_svg = {
-        let (data, title, x, y) =
-            (props.data.clone(), props.title.clone(), props.x_desc.clone(), props.y_desc.clone());
-        let marks = props.marks.clone();
+        let (data, x, y) = (props.data.clone(), props.x_desc.clone(), props.y_desc.clone());
+        let (marks, title) = (props.marks.clone(), title.clone());
         Callback::from(move |_| {
             let svg = crate::keep::export::chart_svg(&data, &marks, &title, &x, &y);
             let _ = crate::browser::download_bytes(
@@ -145,9 +151,6 @@ pub fn time_chart(props: &TimeChartProps) -> Html {
             );
         })
     };
-    let empty = props.data.series.iter().all(|s| s.points.is_empty());
-    // "per second" reads "per day" where the y axis does.
-    let title = chart_data::axis_unit(&props.y_desc, props.data.highest()).title(&props.title);
     // A latency spanning decades is drawn on a log scale: said in words
     // too, with the live changes the lines mark.
     let log =
@@ -241,25 +244,95 @@ fn draw(
         // Hidden (another tab or view): drawn when shown.
         return Ok(XMap::default());
     };
-    let px = |n: f64| (n * dpr).round() as i32;
-    let colours = scheme();
     let backend = ChartBackend::new(canvas).ok_or("no 2d context")?;
     let root = backend.into_drawing_area();
-    root.fill(&colours.background).map_err(|e| e.to_string())?;
     // One label per 28 px of plot at most: a short chart (a player on a
     // phone) gets two or three, not five on top of each other.
     let y_count = usize::try_from((css_h - 40) / 28).unwrap_or(0).clamp(2, 5);
-    let Some(axes) = chart_data::axes(data, x_desc, y_desc, y_count) else {
-        root.present().map_err(|e| e.to_string())?;
-        return Ok(XMap::default());
+    let look = Look { scale: dpr, colours: scheme(), y_count, title: None };
+    let plotted = plot(&root, data, marks, y_desc, x_desc, &look)?;
+    root.present().map_err(|e| e.to_string())?;
+    // The hover read-out maps CSS pixels: the backing store is dpr times as wide.
+    Ok(plotted.map_or(XMap::default(), |(start, end, pixels)| XMap {
+        start,
+        end,
+        left: pixels.start,
+        right: pixels.end,
+    }))
+}
+
+/// The exported PNG's size in CSS pixels (the SVG export's), drawn at
+/// twice that in device pixels: sharp in a document or a chat.
+const EXPORT_SIZE: (u32, u32) = (800, 420);
+const EXPORT_SCALE: f64 = 2.0;
+
+/// The chart as a PNG image for a document: the SVG export's size at twice
+/// the pixels, on white, with its title and legend drawn in (on screen they
+/// are the page's HTML) and the live changes marked. The same drawing as
+/// the screen's ([`plot`]) on a canvas of its own, never the one shown.
+pub fn png(
+    data: &ChartData,
+    marks: &[f64],
+    title: &str,
+    y_desc: &str,
+    x_desc: &str,
+) -> Result<String, String> {
+    let canvas: HtmlCanvasElement = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.create_element("canvas").ok())
+        .and_then(|e| e.dyn_into().ok())
+        .ok_or("no canvas to draw the PNG on")?;
+    canvas.set_width((f64::from(EXPORT_SIZE.0) * EXPORT_SCALE) as u32);
+    canvas.set_height((f64::from(EXPORT_SIZE.1) * EXPORT_SCALE) as u32);
+    let backend = ChartBackend::new(canvas.clone()).ok_or("no 2d context")?;
+    let root = backend.into_drawing_area();
+    let look =
+        Look { scale: EXPORT_SCALE, colours: Scheme::light(), y_count: 6, title: Some(title) };
+    plot(&root, data, marks, y_desc, x_desc, &look)?;
+    root.present().map_err(|e| e.to_string())?;
+    canvas.to_data_url().map_err(|_| "the PNG could not be encoded".to_owned())
+}
+
+/// How a drawing looks: its pixels per CSS pixel, colours, how many y
+/// labels at most, and a title (an export's; with it, a legend too).
+struct Look<'a> {
+    scale: f64,
+    colours: Scheme,
+    y_count: usize,
+    title: Option<&'a str>,
+}
+
+/// The chart itself, on any plotters backend: background, axes in the
+/// data's units (`chart_data::axes`), the series (lines, stacked bands, a
+/// dot for a single window), a thin line at each live change, and with a
+/// title the title and a legend. The x range and the plot's pixel columns,
+/// or `None` with no data (the background alone).
+fn plot<DB: DrawingBackend>(
+    root: &DrawingArea<DB, plotters::coord::Shift>,
+    data: &ChartData,
+    marks: &[f64],
+    y_desc: &str,
+    x_desc: &str,
+    look: &Look,
+) -> Result<Option<(f64, f64, std::ops::Range<i32>)>, String> {
+    let px = |n: f64| (n * look.scale).round() as i32;
+    let colours = &look.colours;
+    root.fill(&colours.background).map_err(|e| e.to_string())?;
+    let Some(axes) = chart_data::axes(data, x_desc, y_desc, look.y_count) else {
+        return Ok(None);
     };
     let (x_desc, y_desc) = (axes.x.desc(), axes.y.desc());
     let font = |size: f64| ("sans-serif", f64::from(px(size))).into_font().color(&colours.ink);
-    let mut chart = ChartBuilder::on(&root)
+    let mut builder = ChartBuilder::on(root);
+    builder
         .margin(px(6.0))
         .margin_right(px(12.0))
         .x_label_area_size(px(30.0))
-        .y_label_area_size(px(if axes.y.log { 60.0 } else { 48.0 }))
+        .y_label_area_size(px(if axes.y.log { 60.0 } else { 48.0 }));
+    if let Some(title) = look.title {
+        builder.caption(title, font(16.0));
+    }
+    let mut chart = builder
         .build_cartesian_2d(Ticked::of(&axes.x), Ticked::of(&axes.y))
         .map_err(|e| e.to_string())?;
     chart
@@ -275,25 +348,24 @@ fn draw(
         .y_desc(y_desc.as_str())
         .draw()
         .map_err(|e| e.to_string())?;
+    let swatch = px(12.0);
     for i in data.draw_order() {
         let s = &data.series[i];
         let c = color(s.color);
         let points = s.points.iter().copied();
-        if s.points.len() == 1 {
+        let drawn = if s.points.len() == 1 {
             // One window so far: a dot, where a line or a band has nothing
             // to join.
-            chart
-                .draw_series(points.map(|p| Circle::new(p, px(3.0), c.filled())))
-                .map_err(|e| e.to_string())?;
+            chart.draw_series(points.map(|p| Circle::new(p, px(3.0), c.filled())))
         } else if data.stacked {
-            chart
-                .draw_series(AreaSeries::new(points, 0.0, c.mix(0.85)).border_style(c))
-                .map_err(|e| e.to_string())?;
+            chart.draw_series(AreaSeries::new(points, 0.0, c.mix(0.85)).border_style(c))
         } else {
-            chart
-                .draw_series(LineSeries::new(points, c.stroke_width(px(1.6) as u32)))
-                .map_err(|e| e.to_string())?;
+            chart.draw_series(LineSeries::new(points, c.stroke_width(px(1.6) as u32)))
         }
+        .map_err(|e| e.to_string())?;
+        drawn.label(s.label.as_str()).legend(move |(x, y)| {
+            Rectangle::new([(x, y - swatch / 2), (x + swatch, y + swatch / 2)], c.filled())
+        });
     }
     // Live changes: a thin line from the axis up, in the frame's ink.
     let (x_start, x_end) = (axes.x.low, axes.x.high);
@@ -301,11 +373,24 @@ fn draw(
     let shown = marks.iter().filter(|m| (x_start..=x_end).contains(*m));
     chart
         .draw_series(shown.map(|&m| {
-            PathElement::new(vec![(m, y_low), (m, y_high)], colours.ink.mix(0.55).stroke_width(1))
+            PathElement::new(
+                vec![(m, y_low), (m, y_high)],
+                colours.ink.mix(0.55).stroke_width(px(1.0).max(1) as u32),
+            )
         }))
         .map_err(|e| e.to_string())?;
+    if look.title.is_some() && !data.series.is_empty() {
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperLeft)
+            .legend_area_size(px(18.0))
+            .margin(px(10.0))
+            .label_font(font(12.0))
+            .background_style(colours.background.mix(0.85))
+            .border_style(colours.grid)
+            .draw()
+            .map_err(|e| e.to_string())?;
+    }
     let (x_pixels, _) = chart.plotting_area().get_pixel_range();
-    root.present().map_err(|e| e.to_string())?;
-    // The hover read-out maps CSS pixels: the backing store is dpr times as wide.
-    Ok(XMap { start: x_start, end: x_end, left: x_pixels.start, right: x_pixels.end })
+    Ok(Some((x_start, x_end, x_pixels)))
 }

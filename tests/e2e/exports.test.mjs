@@ -1,7 +1,8 @@
 // Exports as a user makes them, on one page load: while comparing, every
 // File menu export and chart image is the variant on screen and says which
-// in its name (B's CSV has B's numbers, A's has A's). Screenshots at
-// 1280×720.
+// in its name (B's CSV has B's numbers, A's has A's); a chart's PNG is the
+// SVG's size at twice the pixels, with title and legend drawn in.
+// Screenshots at 1280×720.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
@@ -82,5 +83,47 @@ test('comparing: File ▸ CSV and every other export are the variant on screen, 
   await writeFile(join(ARTIFACTS, 'exports-sync-chain-B-metrics.csv'), textB);
   await screenshot(page, 'exports-compare-1280');
   await page.locator('#close-compare').click();
+  assert.deepEqual(errors, []);
+});
+
+test('a chart\'s PNG is the SVG\'s size at twice the pixels, with its title and legend', async () => {
+  const png = await download('.time-chart:has(#latency-chart) .png');
+  assert.equal(png.name, 'sync-chain-latency.png', 'one variant again: the scenario\'s name alone');
+  await writeFile(join(ARTIFACTS, 'exports-latency.png'), png.bytes);
+  const look = await page.evaluate(async (b64) => {
+    const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+    const bitmap = await createImageBitmap(new Blob([bytes], { type: 'image/png' }));
+    const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+    const context = canvas.getContext('2d');
+    context.drawImage(bitmap, 0, 0);
+    const { data } = context.getImageData(0, 0, bitmap.width, bitmap.height);
+    // Dark pixels (text) in the title band, centred above the plot.
+    let title = 0;
+    for (let y = 0; y < 60; y++) {
+      for (let x = 500; x < 1100; x++) {
+        const i = 4 * (y * bitmap.width + x);
+        if (data[i] < 140 && data[i + 1] < 140 && data[i + 2] < 160) title++;
+      }
+    }
+    // A legend swatch: a solid 20 px square of the p50 line's blue
+    // (palette colour 0), which no 3 px line draws.
+    const blue = (x, y) => {
+      const i = 4 * (y * bitmap.width + x);
+      return Math.abs(data[i] - 29) < 30 && Math.abs(data[i + 1] - 78) < 30 && Math.abs(data[i + 2] - 216) < 30;
+    };
+    let swatch = null;
+    for (let y = 40; y < 400 && !swatch; y += 2) {
+      for (let x = 80; x < 600 && !swatch; x += 2) {
+        let solid = true;
+        for (let dy = 0; dy < 20 && solid; dy++) for (let dx = 0; dx < 20 && solid; dx++) solid = blue(x + dx, y + dy);
+        if (solid) swatch = [x, y];
+      }
+    }
+    return { size: [bitmap.width, bitmap.height], corner: [...data.subarray(0, 3)], title, swatch };
+  }, png.bytes.toString('base64'));
+  assert.deepEqual(look.size, [1600, 840]);
+  assert.deepEqual(look.corner, [255, 255, 255], 'on white, as the SVG');
+  assert.ok(look.title > 300, `title drawn: ${look.title} dark pixels`);
+  assert.ok(look.swatch, 'a legend swatch near the upper left');
   assert.deepEqual(errors, []);
 });

@@ -408,7 +408,7 @@ test('exports are valid: TOML re-imports to the same scenario, PNG decodes, SVG 
     const bitmap = await createImageBitmap(new Blob([bytes], { type: 'image/png' }));
     return [bitmap.width, bitmap.height];
   }, png.bytes.toString('base64'));
-  assert.ok(size[0] > 100 && size[1] > 100, `PNG ${size}`);
+  assert.deepEqual(size, [1600, 840], 'the SVG\'s 800×420 at twice the pixels');
 
   const svg = await download(page, '.time-chart:has(#latency-chart) .svg');
   const parsed = await page.evaluate((text) => {
