@@ -11,7 +11,8 @@
 //! live changes, share links, the library, chart and compare data, the
 //! sweep job, the inspector's field catalogue, the topology layout, the
 //! dots, the edit history, the workbench's rules, a request's waterfall,
-//! human units, saturation and an overload's explanation) build natively and are tested there;
+//! human units, saturation and an overload's explanation, the scaling
+//! curve's state) build natively and are tested there;
 //! everything that touches the browser is wasm32-only.
 
 pub mod canvas;
@@ -24,6 +25,7 @@ pub mod insight;
 pub mod keep;
 pub mod library;
 pub mod overload_words;
+pub mod sweep_state;
 pub mod waterfall;
 pub mod workbench;
 pub mod worker;

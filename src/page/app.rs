@@ -446,8 +446,14 @@ pub fn app() -> Html {
         })
     };
     let on_run_sweep = {
-        let send = send.clone();
-        Callback::from(move |command: ToWorker| send(command))
+        let (send, dispatch) = (send.clone(), state.dispatcher());
+        Callback::from(move |command: ToWorker| {
+            if let ToWorker::Sweep { param, runs, duration_s } = &command {
+                let inputs = crate::sweep_state::inputs(param, *runs, *duration_s);
+                dispatch.dispatch(Action::SweepStarted(inputs));
+            }
+            send(command)
+        })
     };
     let on_cancel_sweep = {
         let (send, dispatch) = (send.clone(), state.dispatcher());
@@ -533,7 +539,7 @@ pub fn app() -> Html {
     });
     let sim_time = format::clock(state.sim_time_ns as f64 / 1e9);
     let scaling = html! {
-        <SweepPanel ready={state.ready} progress={state.sweep_progress} result={state.sweep.clone()}
+        <SweepPanel ready={state.ready} state={state.sweep.clone()}
             hint={state.scenario.as_ref().map(|s| AttrValue::from(s.sweep_hint.clone())).unwrap_or_default()}
             form={(*sweep_form).clone()} on_form={on_sweep_form} on_run={on_run_sweep} on_cancel={on_cancel_sweep} />
     };

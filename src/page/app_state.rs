@@ -11,10 +11,9 @@ use scalesim_engine::{Snapshot, WindowReport};
 use yew::prelude::*;
 
 use crate::canvas::topology_layout::Selection;
-use crate::charts::chart_data;
 use crate::charts::time_chart::History;
-use crate::page::sweep_panel::SweepResult;
 use crate::side::{EditStatus, SideEvent};
+use crate::sweep_state::SweepState;
 use crate::worker::protocol::{FromWorker, ScenarioInfo};
 
 /// Windows kept for the chart; older ones scroll off.
@@ -46,10 +45,8 @@ pub struct AppState {
     pub scenario: Option<ScenarioInfo>,
     /// The latest formula check.
     pub formulas: Rc<Vec<FormulaCheck>>,
-    /// A sweep's progress `(done, total)` while it runs.
-    pub sweep_progress: Option<(u32, u32)>,
-    /// The last sweep's curve.
-    pub sweep: Option<Rc<SweepResult>>,
+    /// The scaling curve: the sweep running, the last curve, a cancel.
+    pub sweep: SweepState,
     /// User latency over the last few windows together (the worker's).
     pub rolling: Option<scalesim_engine::LatencyStats>,
     /// With traces on, the latest window's slowest request and a sampled
@@ -100,6 +97,8 @@ pub enum Action {
     Restarted,
     /// The worker died with this raw report.
     Crashed(String),
+    /// The user ran a sweep with these inputs (in words).
+    SweepStarted(String),
     SweepCancelled,
     Edits(EditStatus),
     Select(Option<Selection>),
@@ -190,29 +189,21 @@ impl Reducible for AppState {
             Action::Report(FromWorker::Error { message }) => {
                 next.error = Some(message);
                 next.playing = false;
-                next.sweep_progress = None;
+                next.sweep.failed();
             }
             Action::Report(FromWorker::Stopped { message, overload }) => {
                 next.stopped = Some((message, overload));
                 next.playing = false;
             }
             Action::Report(FromWorker::SweepProgress { done, total }) => {
-                // `total == 0`: the worker confirms a cancel.
-                next.sweep_progress = (total > 0).then_some((done, total));
+                next.sweep.progress(done, total);
                 next.playing = false;
             }
             Action::Report(FromWorker::SweepDone { param, points, usl }) => {
-                next.sweep_progress = None;
-                next.sweep = Some(Rc::new(SweepResult {
-                    param,
-                    latency: Rc::new(chart_data::sweep_latency(&points)),
-                    goodput: Rc::new(chart_data::sweep_goodput(&points, usl.as_ref())),
-                    knee: points.iter().find(|p| p.knee).map(|p| p.value),
-                    usl,
-                    points,
-                }));
+                next.sweep.finished(param, points, usl);
             }
-            Action::SweepCancelled => next.sweep_progress = None,
+            Action::SweepStarted(inputs) => next.sweep.started(inputs),
+            Action::SweepCancelled => next.sweep.cancel(),
             // Handled by the side (a download).
             Action::Report(
                 FromWorker::Summary { .. }
@@ -252,7 +243,7 @@ impl Reducible for AppState {
                 next.crashed = Some(crate::crash::explain(&raw, next.shown_multiplier()));
                 next.playing = false;
                 next.ready = false;
-                next.sweep_progress = None;
+                next.sweep.failed();
             }
             Action::Restarted => {
                 next = AppState {

@@ -1,40 +1,24 @@
 //! The scaling curve's tab: the sweep form, its progress bar with Cancel,
 //! and the finished curve (the knee, the Universal Scalability Law fit when
-//! the parameter counts units, p99 and goodput along the sweep).
+//! the parameter counts units, p99 and goodput along the sweep), captioned
+//! with the inputs it came from: while another sweep runs, or after one
+//! was cancelled, it is marked (and greyed) as the previous sweep's, and a
+//! cancel leaves a note of how far it came (`sweep_state`).
 
-use std::rc::Rc;
-
-use scalesim_engine::coordination::UslFit;
-use scalesim_engine::sweep::SweepPoint;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use crate::charts::chart_data::ChartData;
 use crate::charts::time_chart::TimeChart;
+use crate::sweep_state::{SweepResult, SweepState};
 use crate::workbench::SweepForm;
 use crate::worker::protocol::ToWorker;
-
-/// A finished sweep, as the page keeps it.
-#[derive(Debug, PartialEq)]
-pub struct SweepResult {
-    pub param: String,
-    pub latency: Rc<ChartData>,
-    pub goodput: Rc<ChartData>,
-    pub knee: Option<f64>,
-    pub usl: Option<UslFit>,
-    /// The points as the worker summarised them (each `scalesim sweep`'s
-    /// for the same file, bit for bit), published as JSON on the panel
-    /// (`data-points`) for the end-to-end test that compares them.
-    pub points: Vec<SweepPoint>,
-}
 
 #[derive(Properties, PartialEq)]
 pub struct SweepPanelProps {
     /// Whether the worker can take a sweep.
     pub ready: bool,
-    /// `(runs done, runs in all)` while a sweep runs.
-    pub progress: Option<(u32, u32)>,
-    pub result: Option<Rc<SweepResult>>,
+    /// The sweep running, the last curve and a cancel's note.
+    pub state: SweepState,
     /// The scenario's suggested sweep.
     pub hint: AttrValue,
     /// The form as typed (the page holds it, so it outlives the tab).
@@ -81,17 +65,24 @@ pub fn sweep_panel(props: &SweepPanelProps) -> Html {
                         oninput={field(|f, v| f.seconds = v)} />
                 </label>
                 <button id="sweep-run" type="submit"
-                    disabled={!props.ready || props.progress.is_some()}>{"Run sweep"}</button>
+                    disabled={!props.ready || props.state.running.is_some()}>{"Run sweep"}</button>
             </form>
-            if let Some((done, total)) = props.progress {
+            if let Some(note) = props.state.note() {
+                <p class="sweep-note" role="status" data-testid="sweep-note">{ note }</p>
+            }
+            if let Some((done, total)) = props.state.progress_shown() {
                 <div class="sweep-progress">
                     <progress id="sweep-progress" max={total.to_string()} value={done.to_string()}></progress>
                     <span data-testid="sweep-progress">{ format!("{done} / {total} runs") }</span>
                     <button id="sweep-cancel" onclick={on_cancel}>{"Cancel"}</button>
                 </div>
             }
-            if let Some(r) = &props.result {
-                { curve(r) }
+            if let Some(r) = &props.state.result {
+                <div class={classes!("sweep-result", props.state.result_is_previous().then_some("previous"))}
+                    data-testid="sweep-result">
+                    <p class="sweep-caption" data-testid="sweep-caption">{ props.state.result_caption().unwrap_or_default() }</p>
+                    { curve(r) }
+                </div>
             }
         </section>
     }
