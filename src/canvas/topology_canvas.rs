@@ -90,6 +90,10 @@ pub struct Props {
     /// A picked request's path, lit up (`canvas/trace_path`).
     #[prop_or_default]
     pub lit: Rc<crate::waterfall::LitPath>,
+    /// The component the palette's new components connect to, named in
+    /// the canvas's corner (over the canvas, so selecting never moves it).
+    #[prop_or_default]
+    pub attach_to: Option<AttrValue>,
 }
 
 /// A gesture under way.
@@ -475,10 +479,17 @@ pub fn topology_canvas(props: &Props) -> Html {
                 aria-label="Topology: components on the request path above, the background below. Select a component with the list below; arrow keys move it, Delete removes it."
                 onpointerdown={on_down} onpointermove={on_move} onpointerup={on_up} onkeydown={on_key} />
             <p class="visually-hidden" aria-live="polite">{network_words(&props.outline, &props.partitions)}</p>
-            <div class="topology-tools" role="group" aria-label="Zoom">
+            <div class="topology-tools">
+                if let Some(id) = props.attach_to.clone() {
+                    <span class="palette-target" data-testid="palette-target" title={format!("New components connect to {id}")}>
+                        {"New components connect to "}<strong>{ id }</strong>
+                    </span>
+                }
+                <span class="group" role="group" aria-label="Zoom">
                 <button onclick={zoom_button(1.2)} aria-label="Zoom in">{"+"}</button>
                 <button onclick={zoom_button(1.0 / 1.2)} aria-label="Zoom out">{"−"}</button>
                 <button onclick={on_fit}>{"Fit"}</button>
+                </span>
             </div>
         </div>
     }
