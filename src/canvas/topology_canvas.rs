@@ -1236,7 +1236,9 @@ fn draw(s: &Scene, ctx: &CanvasRenderingContext2d, dpr: f64, css_w: f64, ts: f64
         let _ = ctx.fill_text_with_max_width(text, at[0], at[1], NODE_W - 14.0);
     }
     ctx.set_fill_style_str(t.detail);
-    ctx.set_font("11px system-ui, sans-serif");
+    // The details (kind, replicas, utilization) too: never under 8 screen
+    // pixels.
+    ctx.set_font(&format!("{:.2}px system-ui, sans-serif", 11f64.max(8.0 / z)));
     for (text, at) in &details {
         let _ = ctx.fill_text_with_max_width(text, at[0], at[1], NODE_W - 14.0);
     }
@@ -1245,7 +1247,7 @@ fn draw(s: &Scene, ctx: &CanvasRenderingContext2d, dpr: f64, css_w: f64, ts: f64
         zone_drawing::draw_badges(ctx, &s.layout, &badges, z);
     }
     if !warnings.is_empty() {
-        ctx.set_font("600 11px system-ui, sans-serif");
+        ctx.set_font(&format!("600 {:.2}px system-ui, sans-serif", 11f64.max(8.0 / z)));
         ctx.set_text_align("center");
         ctx.set_text_baseline("top");
         ctx.set_fill_style_str("#b91c1c");
@@ -1260,7 +1262,7 @@ fn draw(s: &Scene, ctx: &CanvasRenderingContext2d, dpr: f64, css_w: f64, ts: f64
     }
     memory_gauge::draw(ctx, &gauges, &s.flashes, ts);
     if !queue_labels.is_empty() {
-        ctx.set_font("10px system-ui, sans-serif");
+        ctx.set_font(&format!("{:.2}px system-ui, sans-serif", 10f64.max(8.0 / z)));
         ctx.set_text_align("right");
         ctx.set_text_baseline("top");
         for (text, at) in &queue_labels {
