@@ -100,9 +100,16 @@
 # Continue, the frame's flag), the compare link's edited side, the
 # strip's counts in human units (uxleft); the early worker's held
 # messages and the charts that come with the first scenario (firstrender).
+# Then to 734 kB (734 measured on branch exports after merging main at
+# feee790, which itself measures 732 against the 731 above): the chart
+# PNG export drawn by the screen chart's own plotters drawing at 1600x840
+# with its title and legend (the legend drawn with two rectangles and a
+# text a series: plotters' series labels cost 2.6 kB more), the exports
+# named by the variant on screen, and the sweep panel's state (inputs,
+# the previous curve's caption, a cancel's note), about 2 kB.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-budget_kb=${BUNDLE_BUDGET_KB:-731}
+budget_kb=${BUNDLE_BUDGET_KB:-734}
 total=0
 printf '%-40s %10s %10s\n' file bytes gzipped
 for f in dist/*_bg.wasm dist/*.js dist/*.css; do

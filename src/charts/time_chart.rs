@@ -348,12 +348,11 @@ fn plot<DB: DrawingBackend>(
         .y_desc(y_desc.as_str())
         .draw()
         .map_err(|e| e.to_string())?;
-    let swatch = px(12.0);
     for i in data.draw_order() {
         let s = &data.series[i];
         let c = color(s.color);
         let points = s.points.iter().copied();
-        let drawn = if s.points.len() == 1 {
+        if s.points.len() == 1 {
             // One window so far: a dot, where a line or a band has nothing
             // to join.
             chart.draw_series(points.map(|p| Circle::new(p, px(3.0), c.filled())))
@@ -363,9 +362,6 @@ fn plot<DB: DrawingBackend>(
             chart.draw_series(LineSeries::new(points, c.stroke_width(px(1.6) as u32)))
         }
         .map_err(|e| e.to_string())?;
-        drawn.label(s.label.as_str()).legend(move |(x, y)| {
-            Rectangle::new([(x, y - swatch / 2), (x + swatch, y + swatch / 2)], c.filled())
-        });
     }
     // Live changes: a thin line from the axis up, in the frame's ink.
     let (x_start, x_end) = (axes.x.low, axes.x.high);
@@ -379,18 +375,36 @@ fn plot<DB: DrawingBackend>(
             )
         }))
         .map_err(|e| e.to_string())?;
-    if look.title.is_some() && !data.series.is_empty() {
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperLeft)
-            .legend_area_size(px(18.0))
-            .margin(px(10.0))
-            .label_font(font(12.0))
-            .background_style(colours.background.mix(0.85))
-            .border_style(colours.grid)
-            .draw()
-            .map_err(|e| e.to_string())?;
+    let (x_pixels, y_pixels) = chart.plotting_area().get_pixel_range();
+    if look.title.is_some() {
+        let at = (x_pixels.start + px(10.0), y_pixels.start + px(10.0));
+        legend(root, data, at, look).map_err(|e| e.to_string())?;
     }
-    let (x_pixels, _) = chart.plotting_area().get_pixel_range();
     Ok(Some((x_start, x_end, x_pixels)))
+}
+
+/// An export's legend, as the page shows it beside the chart: a swatch and
+/// the label of each series, in the series' order, on a box over the
+/// plot's upper left corner.
+fn legend<DB: DrawingBackend>(
+    root: &DrawingArea<DB, plotters::coord::Shift>,
+    data: &ChartData,
+    (x, y): (i32, i32),
+    look: &Look,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    let px = |n: f64| (n * look.scale).round() as i32;
+    let font = ("sans-serif", f64::from(px(12.0))).into_font().color(&look.colours.ink);
+    let widest = data.series.iter().filter_map(|s| root.estimate_text_size(&s.label, &font).ok());
+    let width = px(34.0) + widest.map(|(w, _)| w as i32).max().unwrap_or(0);
+    let (row, rows) = (px(18.0), data.series.len() as i32);
+    let corner = (x + width, y + rows * row + px(8.0));
+    root.draw(&Rectangle::new([(x, y), corner], look.colours.background.mix(0.85).filled()))?;
+    root.draw(&Rectangle::new([(x, y), corner], look.colours.grid))?;
+    for (k, s) in (0..).zip(&data.series) {
+        let top = y + px(4.0) + k * row + (row - px(12.0)) / 2;
+        let swatch = [(x + px(8.0), top), (x + px(20.0), top + px(12.0))];
+        root.draw(&Rectangle::new(swatch, color(s.color).filled()))?;
+        root.draw(&Text::new(s.label.as_str(), (x + px(26.0), top - px(1.0)), font.clone()))?;
+    }
+    Ok(())
 }
