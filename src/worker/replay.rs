@@ -419,7 +419,8 @@ mod tests {
                     position: None,
                     behind: None,
                 },
-                Edit::Connect { from: entry, to: "external".into(), mode: Mode::Sync },
+                Edit::Connect { from: entry.clone(), to: "external".into(), mode: Mode::Sync },
+                Edit::AddLoad { target: entry, position: None },
             ],
         };
         assert_eq!(run.apply(Change::Edit { edit: add }), Ok(Applied::Live));
@@ -436,7 +437,8 @@ mod tests {
     fn a_replayed_history_gives_the_same_run() {
         let (live, live_windows) = live_run();
         assert_eq!(live.history().len(), 4);
-        assert!(live_windows.last().is_some_and(|w| w.nodes.len() > live_windows[0].nodes.len()));
+        let (first, last) = (&live_windows[0], live_windows.last().unwrap());
+        assert!(last.nodes.len() > first.nodes.len() && last.loads.len() > first.loads.len());
         let record = live.record_now();
         assert!(record.complete);
         assert_eq!(record.run.toml, CHAIN, "the text at time zero, not as edited");
