@@ -106,10 +106,12 @@
 # with its title and legend (the legend drawn with two rectangles and a
 # text a series: plotters' series labels cost 2.6 kB more), the exports
 # named by the variant on screen, and the sweep panel's state (inputs,
-# the previous curve's caption, a cancel's note), about 2 kB.
+# the previous curve's caption, a cancel's note), about 2 kB. Then to
+# 735 kB, measured after merging main at d6eabb0 (its notice of an edit
+# that starts the run over, about 1 kB; main alone not measured).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-budget_kb=${BUNDLE_BUDGET_KB:-734}
+budget_kb=${BUNDLE_BUDGET_KB:-735}
 total=0
 printf '%-40s %10s %10s\n' file bytes gzipped
 for f in dist/*_bg.wasm dist/*.js dist/*.css; do
