@@ -73,11 +73,14 @@ pub fn table(text: &str) -> Result<Table, String> {
     plain_table(document.get_ref()).map_err(|e| e.message)
 }
 
+/// Built by insertion: `collect` into the map would sort its entries (a
+/// copy of the sort's code of its own; `crate::order`).
 fn plain_table(table: &DeTable<'_>) -> Result<Table, ReadError> {
-    table
-        .iter()
-        .map(|(key, value)| Ok((key.get_ref().to_string(), plain(value.get_ref())?)))
-        .collect()
+    let mut out = Table::new();
+    for (key, value) in table.iter() {
+        out.insert(key.get_ref().to_string(), plain(value.get_ref())?);
+    }
+    Ok(out)
 }
 
 fn plain(value: &DeValue<'_>) -> Result<Value, ReadError> {
