@@ -23,6 +23,7 @@ pub mod headline;
 pub mod insight;
 pub mod keep;
 pub mod library;
+pub mod markdown;
 pub mod overload_words;
 pub mod waterfall;
 pub mod workbench;
