@@ -60,7 +60,7 @@ mod tests {
 
     #[test]
     fn the_models_page_reads_as_headings_paragraphs_and_bullets() {
-        let found = blocks(include_str!("../../docs/models.md"));
+        let found = blocks(include_str!("../docs/models.md"));
         assert!(found.iter().any(|b| matches!(b, Block::Heading(h) if h == "What it simplifies")));
         assert!(found.iter().any(|b| matches!(b, Block::Bullets(items) if items.len() > 1)));
         for b in &found {

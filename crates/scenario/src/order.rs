@@ -89,7 +89,7 @@ mod tests {
             let mut ours = list.clone();
             let mut std = list;
             sort_by(&mut ours, |a, b| b.0.cmp(&a.0));
-            std.sort_by(|a, b| b.0.cmp(&a.0));
+            std.sort_by_key(|p| std::cmp::Reverse(p.0));
             assert_eq!(ours, std);
         }
     }
@@ -102,7 +102,7 @@ mod tests {
         let mut xs = vec![3.5, -1.0, f64::INFINITY, 0.0, -0.0, 2.0];
         sort_by(&mut xs, f64::total_cmp);
         assert_eq!(xs.iter().map(|x| x.to_bits()).collect::<Vec<_>>(), {
-            let mut s = vec![3.5, -1.0, f64::INFINITY, 0.0, -0.0, 2.0];
+            let mut s = [3.5, -1.0, f64::INFINITY, 0.0, -0.0, 2.0];
             s.sort_by(f64::total_cmp);
             s.iter().map(|x| x.to_bits()).collect::<Vec<_>>()
         });
