@@ -136,8 +136,6 @@ pub struct ScenarioInfo {
     pub watch: Option<String>,
     /// The one change that shows the cure.
     pub try_this: Option<String>,
-    /// Node ids, in the order windows report nodes.
-    pub nodes: Vec<String>,
     /// The run's seed.
     pub seed: u64,
     /// A sweep worth trying first (the first load's rate from a quarter to
@@ -173,8 +171,9 @@ pub enum FromWorker {
         revision: u64,
         /// The edited scenario's components, calls and loads.
         outline: Outline,
-        /// The change needed a fresh run (it was preceded by `Loaded`).
-        restarted: bool,
+        /// Why the change needed a fresh run, if it did (it was preceded
+        /// by `Loaded`).
+        restarted: Option<String>,
         /// Where undo and redo stand.
         can_undo: bool,
         can_redo: bool,

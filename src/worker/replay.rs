@@ -82,14 +82,14 @@ pub fn check_history(history: &[Entry]) -> Result<(), String> {
 }
 
 /// How a live change took effect.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Applied {
     /// On the running simulation, which goes on.
     Live,
-    /// Components were added, removed or renamed: a fresh run of the
-    /// edited scenario started (at the same load multiplier), and the
-    /// history starts there.
-    Restarted,
+    /// Components were removed or renamed (or another change the running
+    /// simulation cannot take, `why`): a fresh run of the edited scenario
+    /// started (at the same load multiplier), and the history starts there.
+    Restarted { why: String },
 }
 
 /// What reproduces the run so far: a link's variant, and whether it is the
@@ -239,7 +239,7 @@ impl Run {
             *self = Run::fresh(std::mem::take(&mut self.file), text, sim);
             self.multiplier = multiplier;
             self.start_load = multiplier;
-            return Ok(Applied::Restarted);
+            return Ok(Applied::Restarted { why });
         }
         self.sim.replace_scenario(scenario).map_err(|e| e.to_string())?;
         self.text = text;
@@ -410,6 +410,21 @@ mod tests {
         windows.extend(run.advance_until(secs(31)));
         run.apply(Change::Load { multiplier: 2.5 }).unwrap();
         windows.extend(run.advance_until(SimTime::from_nanos(44_000_000_017)));
+        // A component added and called, which joins the run.
+        let entry = run.sim().scenario().loads[0].target.clone();
+        let add = Edit::Many {
+            edits: vec![
+                Edit::AddNode {
+                    kind: scalesim_engine::scenario::NodeKind::External,
+                    position: None,
+                    behind: None,
+                },
+                Edit::Connect { from: entry.clone(), to: "external".into(), mode: Mode::Sync },
+                Edit::AddLoad { target: entry, position: None },
+            ],
+        };
+        assert_eq!(run.apply(Change::Edit { edit: add }), Ok(Applied::Live));
+        windows.extend(run.advance_until(secs(52)));
         (run, windows)
     }
 
@@ -421,7 +436,9 @@ mod tests {
     #[test]
     fn a_replayed_history_gives_the_same_run() {
         let (live, live_windows) = live_run();
-        assert_eq!(live.history().len(), 3);
+        assert_eq!(live.history().len(), 4);
+        let (first, last) = (&live_windows[0], live_windows.last().unwrap());
+        assert!(last.nodes.len() > first.nodes.len() && last.loads.len() > first.loads.len());
         let record = live.record_now();
         assert!(record.complete);
         assert_eq!(record.run.toml, CHAIN, "the text at time zero, not as edited");
@@ -459,7 +476,7 @@ mod tests {
     fn changes_are_recorded_in_order_at_their_instants() {
         let (live, _) = live_run();
         let at: Vec<u64> = live.history().iter().map(|e| e.at_ns).collect();
-        assert_eq!(at, [12_345_678_901, 20_122_678_901, 31_000_000_000]);
+        assert_eq!(at, [12_345_678_901, 20_122_678_901, 31_000_000_000, 44_000_000_017]);
         assert!(
             matches!(live.history()[2].change, Change::Load { multiplier } if multiplier == 2.5)
         );
@@ -482,12 +499,9 @@ mod tests {
         run.apply(Change::Load { multiplier: 3.0 }).unwrap();
         run.apply(set("payments.workers", "60")).unwrap();
         run.advance_until(secs(9));
-        let add = Edit::AddNode {
-            kind: scalesim_engine::scenario::NodeKind::Service,
-            position: None,
-            behind: None,
-        };
-        assert_eq!(run.apply(Change::Edit { edit: add }), Ok(Applied::Restarted));
+        let rename = Edit::Rename { from: first_callee(&run), to: "renamed".into() };
+        let applied = run.apply(Change::Edit { edit: rename });
+        assert!(matches!(applied, Ok(Applied::Restarted { why }) if why.contains("renaming")));
         assert_eq!(run.now(), SimTime::ZERO);
         assert!(run.history().is_empty());
         let record = run.record_now();

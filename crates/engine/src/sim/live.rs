@@ -4,6 +4,10 @@
 
 use super::*;
 
+/// Where the streams of added loads start among `added_rngs`' forks (an
+/// added node's is its index).
+const ADDED_LOADS: u64 = 1 << 32;
+
 /// A node's state now, for the topology view.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NodeState {
@@ -151,12 +155,21 @@ impl Simulation {
     /// or loads, a node of another kind, another fault timeline), or
     /// `None` when it can: the editor then starts a fresh run instead.
     pub fn restart_needed(&self, scenario: &Scenario) -> Option<String> {
-        let same_nodes =
-            scenario.nodes.iter().map(|n| &n.id).eq(self.scenario.nodes.iter().map(|n| &n.id));
-        let same_loads =
-            scenario.loads.iter().map(|l| &l.id).eq(self.scenario.loads.iter().map(|l| &l.id));
-        if !(same_nodes && same_loads) {
-            return Some("adding, removing or renaming nodes or loads needs a restart".to_owned());
+        // Nodes and loads added after the last ones join the run; any other
+        // change of either list needs a fresh start.
+        let (old, new) = (&self.scenario.nodes, &scenario.nodes);
+        let kept_nodes =
+            new.len() >= old.len() && new.iter().zip(old.iter()).all(|(a, b)| a.id == b.id);
+        let (was, now) = (&self.scenario.loads, &scenario.loads);
+        let kept_loads =
+            now.len() >= was.len() && now.iter().zip(was.iter()).all(|(a, b)| a.id == b.id);
+        if !(kept_nodes && kept_loads) {
+            return Some(
+                "removing, renaming or reordering nodes or loads needs a restart".to_owned(),
+            );
+        }
+        if let Some(added) = new[old.len()..].iter().find(|n| n.replication.is_some()) {
+            return Some(format!("adding `{}` with replication needs a restart", added.id));
         }
         if scenario.faults != self.scenario.faults {
             return Some("changing the fault timeline needs a restart".to_owned());
@@ -208,10 +221,11 @@ impl Simulation {
         };
         let model = Model::compile(&validated)?;
         let scenario = validated.into_scenario();
+        self.add_nodes(&model);
         let old_replicas: Vec<u32> = self.model.nodes.iter().map(|n| n.replicas).collect();
-        for (i, n) in model.nodes.iter().enumerate() {
+        for (i, (n, was)) in model.nodes.iter().zip(&self.model.nodes).enumerate() {
             let rt = &mut self.nodes[i];
-            if let (Some(new), Some(old)) = (&n.cache, &self.model.nodes[i].cache)
+            if let (Some(new), Some(old)) = (&n.cache, &was.cache)
                 && (new.keys, new.skew, new.capacity, new.hit_ratio)
                     != (old.keys, old.skew, old.capacity, old.hit_ratio)
             {
@@ -247,10 +261,18 @@ impl Simulation {
         }
         let rates_changed: Vec<bool> =
             scenario.loads.iter().zip(&self.scenario.loads).map(|(a, b)| a != b).collect();
+        let old_loads = self.loads.len();
+        self.add_loads(&model);
         self.scenario = scenario;
         self.model = model;
-        for (node, old) in old_replicas.into_iter().enumerate() {
+        for load in old_loads..self.loads.len() {
+            self.start_load(load);
+        }
+        for (node, old) in old_replicas.iter().copied().enumerate() {
             self.rescale_after_edit(node, old);
+        }
+        for node in old_replicas.len()..self.nodes.len() {
+            self.schedule_autoscale(node);
         }
         for (i, changed) in rates_changed.into_iter().enumerate() {
             if changed {
@@ -277,5 +299,39 @@ impl Simulation {
             }
         }
         Ok(())
+    }
+
+    /// Gives the loads `model` adds after the running ones their state at
+    /// the load multiplier in force, with streams of their own in the
+    /// order they join; they start once the model is in place.
+    fn add_loads(&mut self, model: &Model) {
+        let multiplier = self.loads.first().map_or(1.0, |l| l.multiplier);
+        for l in &model.loads[self.loads.len().min(model.loads.len())..] {
+            let rng = self.added_rngs.fork(ADDED_LOADS + self.loads.len() as u64);
+            let mut rt = LoadRuntime::fresh(l);
+            rt.multiplier = multiplier;
+            if let Some(a) = rt.arrivals.as_mut() {
+                a.set_multiplier(multiplier);
+            }
+            self.loads.push(rt);
+            self.load_rngs.push(rng);
+            self.load_window.push(LoadTally::default());
+            self.load_run.push(LoadTally::default());
+        }
+    }
+
+    /// Gives the nodes `model` adds after the running ones their state,
+    /// starting now, with streams of their own in the order they join.
+    fn add_nodes(&mut self, model: &Model) {
+        for n in &model.nodes[self.nodes.len().min(model.nodes.len())..] {
+            let rng = self.added_rngs.fork(self.nodes.len() as u64);
+            let mut rt = NodeRuntime::fresh(n, rng, self.now);
+            rt.window.replicas.set(self.now, u64::from(rt.provisioned));
+            self.nodes.push(rt);
+            self.node_run.push(NodeClosed::default());
+            if let Some(r) = self.replication.as_mut() {
+                r.add_node();
+            }
+        }
     }
 }
