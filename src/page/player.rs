@@ -167,9 +167,13 @@ async fn open_source(options: &EmbedOptions) -> Result<Opening, String> {
             format!("{e} Open scalesim to start afresh, or ask the page's author for a new embed.")
         })?;
         let v = shared.a;
-        let start_ns = if options.start_s > 0 { asked_ns } else { v.time_ns };
+        // The link's own time, past the end if its sharer went there; a
+        // start time the embed asks for stops at the end, as a fresh run does.
+        let (start_ns, past_end) =
+            if options.start_s > 0 { (asked_ns, false) } else { (v.time_ns, v.past_end) };
         let load = options.load.unwrap_or(v.load);
-        let replay = ToWorker::Replay { seed: v.seed, load, history: v.history, time_ns: start_ns };
+        let history = v.history;
+        let replay = ToWorker::Replay { seed: v.seed, load, history, time_ns: start_ns, past_end };
         // The player shows no traces: its worker does not collect them.
         let start = vec![ToWorker::SetTraces { on: false }, replay];
         return Ok(Opening { file: v.file, toml: v.toml, start, start_ns });
@@ -194,6 +198,7 @@ async fn open_source(options: &EmbedOptions) -> Result<Opening, String> {
         load: options.load.unwrap_or(1.0),
         history: Vec::new(),
         time_ns: asked_ns,
+        past_end: false,
     });
     let start = std::iter::once(ToWorker::SetTraces { on: false }).chain(replay).collect();
     Ok(Opening { file: name, toml, start, start_ns: asked_ns })

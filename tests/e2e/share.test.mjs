@@ -128,7 +128,7 @@ async function openAt(context, url, simTime) {
   return { page, errors, stats: await readStats(page) };
 }
 
-test('a run edited live three times and shared mid-run opens with every figure equal', async () => {
+test('a run edited live three times and shared mid-run, then past its end, opens with every figure equal', async () => {
   const page = await site.context.newPage();
   const errors = collectErrors(page);
   await page.goto(site.url);
@@ -177,9 +177,31 @@ test('a run edited live three times and shared mid-run opens with every figure e
     await opened.page.locator('.component-list button', { hasText: 'service recommendations' }).click();
     await opened.page.waitForFunction(() => document.querySelector('#lane-toggle')?.textContent.includes('request path'), null, { timeout: 20000 });
     assert.deepEqual(opened.errors, []);
+
+    // The same run played on at max speed to the scenario's end (60 s),
+    // where it pauses, continued past it, and shared there: the link opens
+    // past the end too, with every figure equal and no "Finished" notice,
+    // and Play goes on from there.
+    await page.locator('button.speed', { hasText: 'max' }).click();
+    await page.locator('#play').click();
+    await page.locator('[data-testid="finished"]').waitFor({ timeout: 60000 });
+    assert.equal(await readStat(page, 'sim-time'), '60.0 s');
+    await page.locator('#continue').click();
+    await page.waitForFunction(() => parseFloat(document.querySelector('[data-testid="sim-time"]').textContent) >= 70, null, { timeout: 30000 });
+    const past = await pauseAndRead(page);
+    const pastUrl = await share(page);
+    assert.equal((await payload(page, pastUrl)).past_end, true, 'the link says the run went past its end');
+    const reopened = await openAt(fresh.context, pastUrl, past['sim-time']);
+    assert.deepEqual(reopened.stats, past);
+    assert.equal(await reopened.page.locator('[data-testid="finished"]').count(), 0, 'past the end, not finished');
+    await reopened.page.locator('#play').click();
+    await reopened.page.waitForFunction(
+      (t) => parseFloat(document.querySelector('[data-testid="sim-time"]').textContent) > parseFloat(t), past['sim-time'], { timeout: 20000 });
+    assert.deepEqual(reopened.errors, []);
   } finally {
     await fresh.close();
   }
+  assert.deepEqual(errors, []);
   await page.close();
 });
 
