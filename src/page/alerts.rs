@@ -32,6 +32,10 @@ pub struct AlertsProps {
     /// Plays on past the end.
     #[prop_or_default]
     pub on_continue: Callback<MouseEvent>,
+    /// Opens a component (by id) in the inspector, where the overload's
+    /// remedies are fields.
+    #[prop_or_default]
+    pub on_inspect: Callback<String>,
 }
 
 /// The page's alerts.
@@ -60,7 +64,7 @@ pub fn alerts(props: &AlertsProps) -> Html {
                 <p class="overload-head"><strong>{"The run stopped: more work piled up than a tab can hold."}</strong>
                     {" What it measured until then stays on screen. "}
                     <button id="restart-1x" onclick={props.on_restart.clone()}>{"Restart at 1× load"}</button></p>
-                { overload_detail(overload) }
+                { overload_detail(overload, &props.on_inspect) }
             </div>
         },
         None => html! { <div class="error" role="alert">{ message.clone() }</div> },
@@ -89,16 +93,19 @@ pub fn alerts(props: &AlertsProps) -> Html {
 }
 
 /// What grew, where, and what would bound it (`overload_words`).
-fn overload_detail(overload: &Overload) -> Html {
+fn overload_detail(overload: &Overload, on_inspect: &Callback<String>) -> Html {
     let words = overload_words::explain(overload);
-    let nodes = words.nodes.iter().map(|n| {
+    let nodes = words.nodes.iter().zip(&overload.nodes).map(|(n, grown)| {
         let remedies = n.remedies.iter().map(|r| html! { <li>{ pieces(r) }</li> });
+        let id = grown.node.clone();
+        let onclick = on_inspect.reform(move |_: MouseEvent| id.clone());
         html! {
             <li>{ n.sentence.clone() }
                 if !n.remedies.is_empty() {
-                    {" To bound it, any of:"}
+                    {" To bound it, any of these, each a field of the component in the inspector:"}
                     <ul class="overload-remedies">{ for remedies }</ul>
                 }
+                <button class="inspect" {onclick}>{ format!("Open {} in the inspector", grown.node) }</button>
             </li>
         }
     });

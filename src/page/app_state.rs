@@ -126,7 +126,7 @@ impl Reducible for AppState {
         match action {
             Action::Report(FromWorker::Ready) => next.ready = true,
             Action::Report(FromWorker::Loaded(info)) => {
-                // An edit that added or removed components restarts the run
+                // An edit that removed or renamed components restarts the run
                 // but keeps the user's place; another scenario starts afresh.
                 let edited = info.edited;
                 let selected = if edited {

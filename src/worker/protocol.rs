@@ -137,8 +137,6 @@ pub struct ScenarioInfo {
     pub watch: Option<String>,
     /// The one change that shows the cure.
     pub try_this: Option<String>,
-    /// Node ids, in the order windows report nodes.
-    pub nodes: Vec<String>,
     /// The run's seed.
     pub seed: u64,
     /// A sweep worth trying first (the first load's rate from a quarter to

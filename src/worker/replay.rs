@@ -414,6 +414,20 @@ mod tests {
         windows.extend(run.advance_until(secs(31)));
         run.apply(Change::Load { multiplier: 2.5 }).unwrap();
         windows.extend(run.advance_until(SimTime::from_nanos(44_000_000_017)));
+        // A component added and called, which joins the run.
+        let entry = run.sim().scenario().loads[0].target.clone();
+        let add = Edit::Many {
+            edits: vec![
+                Edit::AddNode {
+                    kind: scalesim_engine::scenario::NodeKind::External,
+                    position: None,
+                    behind: None,
+                },
+                Edit::Connect { from: entry, to: "external".into(), mode: Mode::Sync },
+            ],
+        };
+        assert_eq!(run.apply(Change::Edit { edit: add }), Ok(Applied::Live));
+        windows.extend(run.advance_until(secs(52)));
         (run, windows)
     }
 
@@ -425,7 +439,8 @@ mod tests {
     #[test]
     fn a_replayed_history_gives_the_same_run() {
         let (live, live_windows) = live_run();
-        assert_eq!(live.history().len(), 3);
+        assert_eq!(live.history().len(), 4);
+        assert!(live_windows.last().is_some_and(|w| w.nodes.len() > live_windows[0].nodes.len()));
         let record = live.record_now(false);
         assert!(record.complete);
         assert_eq!(record.run.toml, CHAIN, "the text at time zero, not as edited");
@@ -514,7 +529,7 @@ mod tests {
     fn changes_are_recorded_in_order_at_their_instants() {
         let (live, _) = live_run();
         let at: Vec<u64> = live.history().iter().map(|e| e.at_ns).collect();
-        assert_eq!(at, [12_345_678_901, 20_122_678_901, 31_000_000_000]);
+        assert_eq!(at, [12_345_678_901, 20_122_678_901, 31_000_000_000, 44_000_000_017]);
         assert!(
             matches!(live.history()[2].change, Change::Load { multiplier } if multiplier == 2.5)
         );
@@ -537,12 +552,8 @@ mod tests {
         run.apply(Change::Load { multiplier: 3.0 }).unwrap();
         run.apply(set("payments.workers", "60")).unwrap();
         run.advance_until(secs(9));
-        let add = Edit::AddNode {
-            kind: scalesim_engine::scenario::NodeKind::Service,
-            position: None,
-            behind: None,
-        };
-        assert_eq!(run.apply(Change::Edit { edit: add }), Ok(Applied::Restarted));
+        let rename = Edit::Rename { from: first_callee(&run), to: "renamed".into() };
+        assert_eq!(run.apply(Change::Edit { edit: rename }), Ok(Applied::Restarted));
         assert_eq!(run.now(), SimTime::ZERO);
         assert!(run.history().is_empty());
         let record = run.record_now(false);

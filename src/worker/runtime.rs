@@ -403,7 +403,6 @@ impl Runner {
             description: meta.description.clone(),
             watch: meta.watch.clone(),
             try_this: meta.try_this.clone(),
-            nodes: scenario.nodes.iter().map(|n| n.id.clone()).collect(),
             seed: meta.seed,
             sweep_hint: scenario
                 .loads

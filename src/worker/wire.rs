@@ -372,7 +372,7 @@ wire_struct! {
     }
     UslFit { contention, coherency, x1, peak }
     ScenarioInfo {
-        file, name, description, watch, try_this, nodes, seed, sweep_hint, outline, edited,
+        file, name, description, watch, try_this, seed, sweep_hint, outline, edited,
     }
     Frame {
         sim_time_ns, events, playing, load_multiplier, windows, formulas, snapshot, rolling, picks,
@@ -617,7 +617,6 @@ error_rate = 0.3
                 description: Some("d".into()),
                 watch: None,
                 try_this: Some("t".into()),
-                nodes: vec!["api".into(), "db".into()],
                 seed: 42,
                 sweep_hint: "h".into(),
                 outline: outline.clone(),

@@ -102,6 +102,24 @@ test('dragging a component into the background makes its calls async, live, and 
   await layoutWhere(page, (l) => item(l, 'recommendations')?.lane === 'sync', 'the undo');
   await page.keyboard.press('Control+Shift+z');
   await layoutWhere(page, (l) => item(l, 'recommendations')?.lane === 'async', 'the redo');
+
+  // A component added from the palette joins the run as it plays: the api
+  // now also waits on a new third party (50 ms mean), so the run goes on
+  // without starting over and p99 rises by the new call.
+  await select(page, 'service api');
+  const windows = Number(await readStat(page, 'windows'));
+  await page.locator('#add-external').click();
+  await layoutWhere(page, (l) => item(l, 'external'), 'the new external');
+  assert.ok(Number(await readStat(page, 'windows')) >= windows, 'the run did not start over');
+  await page.waitForFunction(
+    () => parseFloat(document.querySelector('[data-testid="p99"]').textContent) > 100,
+    null,
+    { timeout: 30000 },
+  );
+  assert.ok(Number(await readStat(page, 'windows')) > windows);
+  await page.locator('.dashboard [role="tab"]', { hasText: 'Nodes' }).click();
+  await page.waitForFunction(() => [...document.querySelectorAll('.node-choice')].some((l) => l.textContent === 'external'));
+  await screenshot(page, 'editor-added-live');
   assert.deepEqual(errors, []);
   await page.close();
 });
@@ -113,10 +131,16 @@ test('the palette adds, a drag connects, and the inspector renames, validates an
   await ready(page);
   await nameIs(page, /two workers/);
 
+  const canvasTop = async () => (await page.locator('#topology').boundingBox()).y;
+  const topBefore = await canvasTop();
   await page.locator('#add-service').click();
   let layout = await layoutWhere(page, (l) => item(l, 'service'), 'the new service');
   assert.equal(item(layout, 'service').lane, 'sync');
   assert.ok(!(await page.locator('#undo').isDisabled()));
+  // The new service is selected; where new components go is named over
+  // the canvas, so selecting never moves the canvas.
+  await page.waitForFunction(() => document.querySelector('[data-testid="palette-target"]')?.textContent.endsWith('service'));
+  assert.equal(await canvasTop(), topBefore);
 
   // Connect api → service by dragging from api's handle onto service.
   const api = item(layout, 'api');

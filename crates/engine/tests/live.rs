@@ -87,14 +87,10 @@ fn bad_live_changes_are_refused_and_lose_nothing() {
     assert!(edit_live(&mut sim, &mut text, &lane).is_err());
     let err = edit_live(&mut sim, &mut text, &set("api.workers", "0")).unwrap_err();
     assert!(err.contains("workers"), "{err}");
-    // Another set of components cannot be swapped in: the app starts a
-    // fresh run for it instead.
-    let more = Edit::AddNode {
-        kind: scalesim_engine::scenario::NodeKind::Service,
-        position: None,
-        behind: None,
-    };
-    let err = edit_live(&mut sim, &mut text, &more).unwrap_err();
+    // Renaming a component cannot be swapped in: the app starts a fresh
+    // run for it instead.
+    let fewer = Edit::Rename { from: "payments".into(), to: "pay".into() };
+    let err = edit_live(&mut sim, &mut text, &fewer).unwrap_err();
     assert!(err.contains("restart"), "{err}");
     assert_eq!(sim.scenario(), &before, "a refused change leaves the scenario as it was");
     assert_eq!(text, CHECKOUT, "and the text too");
@@ -128,4 +124,71 @@ fn the_rolling_latency_spans_the_last_ten_windows_exactly() {
     let lo = recent.iter().map(|w| w.latency_ms.p99).fold(f64::INFINITY, f64::min);
     let hi = recent.iter().map(|w| w.latency_ms.p99).fold(0.0, f64::max);
     assert!(rolling.p99 >= lo * 0.99 && rolling.p99 <= hi * 1.01, "{lo} ≤ {} ≤ {hi}", rolling.p99);
+}
+
+/// The edits that add a slow third party the api calls on every request.
+fn add_fraud_check() -> Edit {
+    Edit::Many {
+        edits: vec![
+            Edit::AddNode {
+                kind: scalesim_engine::scenario::NodeKind::External,
+                position: None,
+                behind: None,
+            },
+            Edit::Connect { from: "api".into(), to: "external".into(), mode: Mode::Sync },
+            set("external.latency", r#"{ dist = "const", value = "40ms" }"#),
+        ],
+    }
+}
+
+/// A healthy service on its own: 200 requests/s against 32 workers.
+const SOLO: &str = r#"
+[scenario]
+name = "one service"
+seed = 7
+duration = "60s"
+window = "1s"
+
+[[load]]
+id = "users"
+target = "api"
+rate = 200
+
+[[node]]
+id = "api"
+kind = "service"
+workers = 32
+service_time = { dist = "exp", mean = "5ms" }
+"#;
+
+#[test]
+fn a_component_added_during_the_run_joins_it() {
+    let run = || {
+        let scenario = Scenario::from_toml("solo.toml", SOLO).unwrap();
+        let (mut sim, mut text) = (Simulation::new(scenario).unwrap(), SOLO.to_owned());
+        let before = sim.advance_by(SimDuration::from_secs(10));
+        let events = sim.snapshot(0).events;
+        edit_live(&mut sim, &mut text, &add_fraud_check()).unwrap();
+        assert_eq!(sim.snapshot(0).events, events, "the run goes on from where it was");
+        let after = sim.advance_by(SimDuration::from_secs(10));
+        (sim, before, after)
+    };
+    let (sim, before, after) = run();
+    let nodes = sim.scenario().nodes.len();
+    assert!(before.iter().all(|w| w.nodes.len() == nodes - 1));
+    assert!(after.iter().all(|w| w.nodes.len() == nodes), "the new node has a report");
+    // Every api visit calls it, but for the visits in flight at either
+    // end (200/s over 45 ms: about nine).
+    let arrivals = |i: usize| after.iter().map(|w| w.nodes[i].arrivals).sum::<u64>();
+    let (api, added) = (arrivals(0), arrivals(nodes - 1));
+    assert!(api > 1900 && api.abs_diff(added) <= 20, "api {api}, added {added}");
+    // A constant 40 ms on the sync path: every user's latency grows by it.
+    let (p50_before, p50_after) =
+        (before.last().unwrap().latency_ms.p50, after.last().unwrap().latency_ms.p50);
+    assert!((p50_after - p50_before - 40.0).abs() < 5.0, "{p50_before} → {p50_after} ms");
+    assert!(sim.conserved());
+    assert!(sim.summary().nodes.contains_key("external"));
+    // The same edits at the same instant give the same run, bit for bit.
+    let (_, again_before, again_after) = run();
+    assert_eq!((before, after), (again_before, again_after));
 }

@@ -26,6 +26,14 @@ pub struct Outline {
     pub links: Vec<OutlineLink>,
 }
 
+impl Outline {
+    /// The components' ids, in the scenario's order: the order windows,
+    /// snapshots and summaries report nodes in.
+    pub fn node_ids(&self) -> Vec<String> {
+        self.nodes.iter().map(|n| n.id.clone()).collect()
+    }
+}
+
 /// A link between two zones: what a message across it pays.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct OutlineLink {

@@ -151,12 +151,21 @@ impl Simulation {
     /// or loads, a node of another kind, another fault timeline), or
     /// `None` when it can: the editor then starts a fresh run instead.
     pub fn restart_needed(&self, scenario: &Scenario) -> Option<String> {
-        let same_nodes =
-            scenario.nodes.iter().map(|n| &n.id).eq(self.scenario.nodes.iter().map(|n| &n.id));
+        // Nodes added after the last one join the run; any other change
+        // of the node list needs a fresh start.
+        let (old, new) = (&self.scenario.nodes, &scenario.nodes);
+        let kept_nodes =
+            new.len() >= old.len() && new.iter().zip(old.iter()).all(|(a, b)| a.id == b.id);
         let same_loads =
             scenario.loads.iter().map(|l| &l.id).eq(self.scenario.loads.iter().map(|l| &l.id));
-        if !(same_nodes && same_loads) {
-            return Some("adding, removing or renaming nodes or loads needs a restart".to_owned());
+        if !(kept_nodes && same_loads) {
+            return Some(
+                "removing, renaming or reordering nodes, or changing loads, needs a restart"
+                    .to_owned(),
+            );
+        }
+        if let Some(added) = new[old.len()..].iter().find(|n| n.replication.is_some()) {
+            return Some(format!("adding `{}` with replication needs a restart", added.id));
         }
         if scenario.faults != self.scenario.faults {
             return Some("changing the fault timeline needs a restart".to_owned());
@@ -208,10 +217,11 @@ impl Simulation {
         };
         let model = Model::compile(&validated)?;
         let scenario = validated.into_scenario();
+        self.add_nodes(&model);
         let old_replicas: Vec<u32> = self.model.nodes.iter().map(|n| n.replicas).collect();
-        for (i, n) in model.nodes.iter().enumerate() {
+        for (i, (n, was)) in model.nodes.iter().zip(&self.model.nodes).enumerate() {
             let rt = &mut self.nodes[i];
-            if let (Some(new), Some(old)) = (&n.cache, &self.model.nodes[i].cache)
+            if let (Some(new), Some(old)) = (&n.cache, &was.cache)
                 && (new.keys, new.skew, new.capacity, new.hit_ratio)
                     != (old.keys, old.skew, old.capacity, old.hit_ratio)
             {
@@ -249,8 +259,11 @@ impl Simulation {
             scenario.loads.iter().zip(&self.scenario.loads).map(|(a, b)| a != b).collect();
         self.scenario = scenario;
         self.model = model;
-        for (node, old) in old_replicas.into_iter().enumerate() {
+        for (node, old) in old_replicas.iter().copied().enumerate() {
             self.rescale_after_edit(node, old);
+        }
+        for node in old_replicas.len()..self.nodes.len() {
+            self.schedule_autoscale(node);
         }
         for (i, changed) in rates_changed.into_iter().enumerate() {
             if changed {
@@ -277,5 +290,20 @@ impl Simulation {
             }
         }
         Ok(())
+    }
+
+    /// Gives the nodes `model` adds after the running ones their state,
+    /// starting now, with streams of their own in the order they join.
+    fn add_nodes(&mut self, model: &Model) {
+        for n in &model.nodes[self.nodes.len().min(model.nodes.len())..] {
+            let rng = self.added_rngs.fork(self.nodes.len() as u64);
+            let mut rt = NodeRuntime::fresh(n, rng, self.now);
+            rt.window.replicas.set(self.now, u64::from(rt.provisioned));
+            self.nodes.push(rt);
+            self.node_run.push(NodeClosed::default());
+            if let Some(r) = self.replication.as_mut() {
+                r.add_node();
+            }
+        }
     }
 }

@@ -253,6 +253,33 @@ struct NodeRuntime {
     in_flight: u64,
 }
 
+impl NodeRuntime {
+    /// A node's state when it starts at `now`: idle, its replicas
+    /// provisioned, its tallies empty.
+    fn fresh(n: &crate::model::NodeModel, rng: Rng, now: SimTime) -> Self {
+        NodeRuntime {
+            replicas: vec![Replica::default(); n.replicas as usize],
+            active: n.replicas,
+            provisioned: n.replicas,
+            scaler: n.autoscale.as_ref().map(|_| scaling::Scaler::new(0, now, 0)),
+            broker: n.broker.as_ref().map(|_| broker::BrokerState::default()),
+            cache: n.cache.as_ref().map(cache::CacheState::new),
+            memory: n
+                .memory
+                .as_ref()
+                .map(|m| Box::new(memory::NodeMemory::new(m, n.replicas as usize, now))),
+            limiter: n.rate_limit.as_ref().map(TokenBucket::new),
+            fault: FaultState::default(),
+            window: NodeTally::default(),
+            rng,
+            cursor: 0,
+            queued: 0,
+            busy: 0,
+            in_flight: 0,
+        }
+    }
+}
+
 /// The combined effect of the faults active on one node.
 #[derive(Clone, Debug, Default)]
 struct FaultState {
@@ -333,6 +360,10 @@ pub struct Simulation {
     net: Option<Box<network::NetState>>,
     /// Replicated databases' state.
     replication: Option<Box<replication::Replication>>,
+    /// The stream nodes added during the run fork theirs from, in the
+    /// order they are added (`sim/live`); forked after every other stream
+    /// and drawn from only then, so runs without such an edit never see it.
+    added_rngs: Rng,
 }
 
 /// Why [`Simulation::run_to_end`] gave no complete run.
@@ -399,25 +430,7 @@ impl Simulation {
             .nodes
             .iter()
             .zip(node_rngs)
-            .map(|(n, rng)| NodeRuntime {
-                replicas: vec![Replica::default(); n.replicas as usize],
-                active: n.replicas,
-                provisioned: n.replicas,
-                scaler: n.autoscale.as_ref().map(|_| scaling::Scaler::new(0, SimTime::ZERO, 0)),
-                broker: n.broker.as_ref().map(|_| broker::BrokerState::default()),
-                cache: n.cache.as_ref().map(cache::CacheState::new),
-                memory: n.memory.as_ref().map(|m| {
-                    Box::new(memory::NodeMemory::new(m, n.replicas as usize, SimTime::ZERO))
-                }),
-                limiter: n.rate_limit.as_ref().map(TokenBucket::new),
-                fault: FaultState::default(),
-                window: NodeTally::default(),
-                rng,
-                cursor: 0,
-                queued: 0,
-                busy: 0,
-                in_flight: 0,
-            })
+            .map(|(n, rng)| NodeRuntime::fresh(n, rng, SimTime::ZERO))
             .collect();
         let loads = model
             .loads
@@ -480,6 +493,7 @@ impl Simulation {
             traces: None,
             net,
             replication,
+            added_rngs: root.fork(4_000_000),
         };
         for (index, (start, end)) in fault_events.into_iter().enumerate() {
             sim.events.schedule(start, Event::Fault { index: index as u32, active: true });

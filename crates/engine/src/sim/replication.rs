@@ -75,6 +75,11 @@ pub(super) struct Replication {
 }
 
 impl Replication {
+    /// A node added during the run: never replicated (`sim/live`).
+    pub(super) fn add_node(&mut self) {
+        self.nodes.push(None);
+    }
+
     /// The state of `model`'s replicated databases, each with a stream
     /// forked from `root` (after every other stream).
     pub(super) fn new(model: &Model, root: &mut Rng) -> Option<Box<Replication>> {
