@@ -386,12 +386,9 @@ pub fn player() -> Html {
                 </div>
                 if state.ended {
                     <p class="notice player-finished" role="status" data-testid="finished">
-                        <span><strong>{ format!("Finished at {}", crate::format::clock(state.sim_time_ns as f64 / 1e9)) }</strong>
-                            {", the scenario's duration."}</span>
-                        <span class="player-finished-actions">
-                            <button id="replay" onclick={on_replay} title="Watch it again from the start">{"Replay"}</button>
-                            <button id="continue" onclick={on_play} title="Play on past the scenario's duration">{"Continue"}</button>
-                        </span>
+                        { format!("Finished at {}, the scenario's duration.", crate::format::clock(state.sim_time_ns as f64 / 1e9)) }
+                        <button id="replay" onclick={on_replay} title="Watch it again from the start">{"Replay"}</button>
+                        <button id="continue" onclick={on_play} title="Play on past the scenario's duration">{"Continue"}</button>
                     </p>
                 }
                 if let Some(message) = &state.stopped {
