@@ -32,6 +32,9 @@ pub struct AlertsProps {
     /// Plays on past the end.
     #[prop_or_default]
     pub on_continue: Callback<MouseEvent>,
+    /// Why the last edit started the run over, if it did.
+    #[prop_or_default]
+    pub started_over: Option<String>,
     /// Opens a component (by id) in the inspector, where the overload's
     /// remedies are fields.
     #[prop_or_default]
@@ -78,6 +81,13 @@ pub fn alerts(props: &AlertsProps) -> Html {
             </div>
         }
     });
+    let started_over = props.started_over.as_ref().map(|why| {
+        html! {
+            <div class="notice started-over" role="status" data-testid="started-over">
+                <strong>{"The run started over at 0 s"}</strong>{ format!(": {}.", in_page_words(why)) }
+            </div>
+        }
+    });
     let plain = |message: &Option<String>, class: &'static str| {
         message.as_ref().map(|m| html! { <div class={class} role="alert">{ m.clone() }</div> })
     };
@@ -87,6 +97,7 @@ pub fn alerts(props: &AlertsProps) -> Html {
             { for plain(&props.open_error, "error link-error") }
             { for stopped }
             { for finished }
+            { for started_over }
             { for plain(&props.error, "error") }
         </>
     }
@@ -131,4 +142,10 @@ fn pieces(pieces: &[Piece]) -> Html {
             Piece::Code(c) => html! { <code>{ c.clone() }</code> },
         })
         .collect()
+}
+
+/// The engine's reason ("removing, renaming … needs a restart") as the
+/// page says it: a fresh run, not a restart the user asked for.
+fn in_page_words(why: &str) -> String {
+    why.replace("needs a restart", "needs a fresh run")
 }

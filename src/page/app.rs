@@ -665,7 +665,8 @@ pub fn app() -> Html {
                     open_error={state.open_error.clone()} stopped={state.stopped.clone()} error={state.error.clone()}
                     multiplier={state.shown_multiplier()} on_respawn={on_respawn} on_restart={on_restart.clone()}
                     finished={state.ended.then_some(state.sim_time_ns as f64 / 1e9)} on_continue={on_play}
-                    on_inspect={on_select.reform(|id| Some(Selection::Node(id)))} />
+                    on_inspect={on_select.reform(|id| Some(Selection::Node(id)))}
+                    started_over={edited_state.started_over.clone()} />
             </div>
             <nav class="views" aria-label="Views">{ for view_tabs }</nav>
             { editor }

@@ -180,6 +180,10 @@ test('the palette adds, a drag connects, and the inspector renames, validates an
   await select(page, 'service audit');
   await page.locator('#delete').click();
   await layoutWhere(page, (l) => !item(l, 'audit'), 'audit deleted');
+  // A removal cannot join the running simulation: the page says the run
+  // started over, and why.
+  await page.locator('[data-testid="started-over"]').waitFor();
+  assert.match(await readStat(page, 'started-over'), /^The run started over at 0 s: removing, renaming or reordering nodes or loads needs a fresh run\.$/);
   await page.locator('#undo').click();
   await layoutWhere(page, (l) => item(l, 'audit'), 'audit back');
   await page.locator('#undo').click();
