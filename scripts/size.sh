@@ -100,18 +100,30 @@
 # Continue, the frame's flag), the compare link's edited side, the
 # strip's counts in human units (uxleft); the early worker's held
 # messages and the charts that come with the first scenario (firstrender).
-# Then to 734 kB (734 measured on branch exports after merging main at
-# feee790, which itself measures 732 against the 731 above): the chart
-# PNG export drawn by the screen chart's own plotters drawing at 1600x840
-# with its title and legend (the legend drawn with two rectangles and a
-# text a series: plotters' series labels cost 2.6 kB more), the exports
-# named by the variant on screen, and the sweep panel's state (inputs,
-# the previous curve's caption, a cancel's note), about 2 kB. Then to
-# 735 kB, measured after merging main at d6eabb0 (its notice of an edit
-# that starts the run over, about 1 kB; main alone not measured).
+# Lowered to 694 kB (694 measured after merging main at d6eabb0; 692 on
+# branch lean before the merge, against 731 at 6ac32a9; Brotli 568 -> 545
+# kB): one stable sort on positions (`order`) in place of the standard
+# sort's copy per element type and comparison (31 kB gzipped), a struct
+# read from a table only, the engine's trace reports sorted through
+# `order`, and docs/models.md fetched when the Models page is first opened
+# rather than compiled in (8.5 kB together; BENCHMARKS.md, "The first
+# load's bytes").
+# Then to 696 kB: a link that records a run continued past its end
+# (`past_end`, read and written compatibly, and the replay's flag in
+# `wire`) and the embedded player's end notice with Replay and Continue,
+# about 1.3 kB (branch gaps: 750 764 B against main's 749 489 B at
+# d6eabb0, built the same hour).
+# Then to 698 kB (698 measured on branch exports after merging main at
+# 4650a4e, which budgets 696): the chart PNG export drawn by the screen
+# chart's own plotters drawing at 1600x840 with its title and legend (the
+# legend drawn with two rectangles and a text a series: plotters' series
+# labels cost 2.6 kB more), the exports named by the variant on screen,
+# and the sweep panel's state (inputs, the previous curve's caption, a
+# cancel's note), about 2 kB (734 against main's 732 at feee790, built
+# the same hour).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-budget_kb=${BUNDLE_BUDGET_KB:-735}
+budget_kb=${BUNDLE_BUDGET_KB:-698}
 total=0
 printf '%-40s %10s %10s\n' file bytes gzipped
 for f in dist/*_bg.wasm dist/*.js dist/*.css; do

@@ -6,6 +6,7 @@
 use std::borrow::Borrow;
 
 use scalesim_engine::WindowReport;
+use scalesim_engine::order;
 use scalesim_engine::outline::Outline;
 use scalesim_engine::scenario::Mode;
 
@@ -196,7 +197,9 @@ pub fn saturated_in<W: Borrow<WindowReport>>(windows: &[W], outline: &Outline) -
         }
     }
     let steps_of = |s: &Saturation| steps.get(s.node).copied().unwrap_or(0);
-    found.sort_by(|a, b| steps_of(a).cmp(&steps_of(b)).then(b.ratio().total_cmp(&a.ratio())));
+    order::sort_by(&mut found, |a, b| {
+        steps_of(a).cmp(&steps_of(b)).then(b.ratio().total_cmp(&a.ratio()))
+    });
     found
 }
 
@@ -277,7 +280,7 @@ pub fn status(found: &[Saturation], name_of: impl Fn(usize) -> String) -> Option
 pub fn saturated<W: Borrow<WindowReport>>(windows: &[W]) -> Vec<Saturation> {
     let mut found: Vec<Saturation> =
         flat_out(windows).into_iter().filter(|s| s.ratio() >= OVER).collect();
-    found.sort_by(|a, b| b.ratio().total_cmp(&a.ratio()));
+    order::sort_by(&mut found, |a, b| b.ratio().total_cmp(&a.ratio()));
     found
 }
 

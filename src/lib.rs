@@ -24,6 +24,7 @@ pub mod headline;
 pub mod insight;
 pub mod keep;
 pub mod library;
+pub mod markdown;
 pub mod overload_words;
 pub mod sweep_state;
 pub mod waterfall;

@@ -4,6 +4,7 @@
 //! visited and the calls it made, lit up on the canvas). Pure, tested
 //! natively; `page/waterfall` draws it as HTML rows, readable as text.
 
+use scalesim_engine::order;
 use scalesim_engine::outcome::Outcome;
 use scalesim_engine::scenario::Mode;
 use scalesim_engine::trace::{Refusal, Span, SpanKind, Trace};
@@ -105,7 +106,7 @@ pub fn critical_spans(spans: &[Span]) -> Vec<bool> {
         }
     }
     for list in &mut children {
-        list.sort_by_key(|&c| (std::cmp::Reverse(spans[c].end_ns), spans[c].abandoned));
+        order::sort_by_key(list, |&c| (std::cmp::Reverse(spans[c].end_ns), spans[c].abandoned));
     }
     let mut on = vec![false; n];
     let Some(root) = spans.first() else { return on };
@@ -284,7 +285,7 @@ fn depth_first(spans: &[Span]) -> Vec<(usize, u32)> {
     while let Some((i, d)) = stack.pop() {
         out.push((i, d));
         let mut kids = children[i].clone();
-        kids.sort_by_key(|&c| (spans[c].start_ns, c));
+        order::sort_by_key(&mut kids, |&c| (spans[c].start_ns, c));
         for &c in kids.iter().rev() {
             stack.push((c, d + 1));
         }

@@ -58,6 +58,7 @@ async fn commands_round_trip() {
                 },
             }],
             time_ns: 3_000_000_000,
+            past_end: true,
         },
         ToWorker::Record,
         ToWorker::Edit {

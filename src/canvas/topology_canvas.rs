@@ -16,6 +16,7 @@ use std::rc::Rc;
 
 use scalesim_engine::breaker::BreakerState;
 use scalesim_engine::edit::Edit;
+use scalesim_engine::order;
 use scalesim_engine::outline::Outline;
 use scalesim_engine::scenario::{Mode, NodeKind};
 use scalesim_engine::{Snapshot, WindowReport};
@@ -696,7 +697,7 @@ fn push_sample(samples: &mut Vec<f64>, v: f64) {
 
 fn p95(samples: &[f64]) -> f64 {
     let mut sorted = samples.to_vec();
-    sorted.sort_by(f64::total_cmp);
+    order::sort_by(&mut sorted, f64::total_cmp);
     sorted.get((sorted.len() as f64 * 0.95) as usize).or(sorted.last()).copied().unwrap_or(0.0)
 }
 

@@ -7,6 +7,7 @@
 use std::collections::HashMap;
 
 use scalesim_engine::WindowReport;
+use scalesim_engine::order;
 use scalesim_engine::outline::Outline;
 use scalesim_engine::scenario::{Mode, NodeKind};
 
@@ -248,7 +249,7 @@ fn column_order(
             (key, i)
         })
         .collect();
-    keyed.sort_by(|a, b| {
+    order::sort_by(&mut keyed, |a, b| {
         zone_rank[a.1].cmp(&zone_rank[b.1]).then(a.0.total_cmp(&b.0)).then(a.1.cmp(&b.1))
     });
     keyed.into_iter().map(|(_, i)| i).collect()

@@ -7,6 +7,7 @@ use std::borrow::Borrow;
 
 use scalesim_engine::WindowReport;
 use scalesim_engine::coordination::UslFit;
+use scalesim_engine::order;
 use scalesim_engine::sweep::SweepPoint;
 
 /// Most points drawn for one series (SPEC: ≤ 10 k a series): about one
@@ -91,7 +92,7 @@ pub fn decimate(points: &[(f64, f64)], max: usize) -> Vec<(f64, f64)> {
         let lo = bucket.iter().copied().fold(bucket[0], |a, p| if p.1 < a.1 { p } else { a });
         let hi = bucket.iter().copied().fold(bucket[0], |a, p| if p.1 > a.1 { p } else { a });
         let mut picks = [bucket[0], lo, hi];
-        picks.sort_by(|a, b| a.0.total_cmp(&b.0));
+        order::sort_by(&mut picks, |a, b| a.0.total_cmp(&b.0));
         for (i, p) in picks.iter().enumerate() {
             if i == 0 || p.0 != picks[i - 1].0 {
                 out.push(*p);

@@ -7,6 +7,7 @@
 //! `tail_chart` draws it.
 
 use scalesim_engine::WindowReport;
+use scalesim_engine::order;
 use scalesim_engine::trace::{Phase, TailReport, TimeSplit};
 
 /// One stretch of a bar.
@@ -201,7 +202,7 @@ pub fn table(chart: &TailChart) -> Vec<(String, Phase, Option<f64>, Option<f64>)
             }
         }
     }
-    rows.sort_by(|a, b| b.2.unwrap_or(0.0).total_cmp(&a.2.unwrap_or(0.0)));
+    order::sort_by(&mut rows, |a, b| b.2.unwrap_or(0.0).total_cmp(&a.2.unwrap_or(0.0)));
     rows
 }
 

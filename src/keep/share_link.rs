@@ -4,9 +4,10 @@
 //!
 //! A link holds each variant's scenario as it was at time zero of its run,
 //! the seed, the load multiplier it started at, the live changes made
-//! during the run at their simulated instants ([`crate::worker::replay`]), and the
-//! time to run to: the recipient replays the same run and sees every
-//! figure equal. A link made while comparing holds variant B too. Version
+//! during the run at their simulated instants ([`crate::worker::replay`]), the
+//! time to run to, and whether the sharer had continued past the
+//! scenario's end (`past_end`, so the replay goes past it too): the
+//! recipient replays the same run and sees every figure equal. A link made while comparing holds variant B too. Version
 //! 1 links (no history, no B) are still read: their text is replayed from
 //! time zero, as they always were.
 //!
@@ -46,6 +47,11 @@ pub struct Variant {
     /// `Entry`, `Change` or `Edit` needs a new link version, and a test
     /// pins it).
     pub history: Vec<Entry>,
+    /// The sharer had continued past the scenario's `duration` ("Continue
+    /// past the end"): the replay runs through the end to `time_ns`, and
+    /// plays on past it. Without it (and in links made before it was
+    /// recorded) the replay stops at the end, as a fresh run does.
+    pub past_end: bool,
 }
 
 /// What a link holds: variant A, and B when it was made while comparing,
@@ -73,6 +79,9 @@ struct Payload {
     load: f64,
     #[serde(default, with = "history_text")]
     history: Vec<Entry>,
+    /// Written only when true: a link that stops at the end reads as it did.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    past_end: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     b: Option<Box<Payload>>,
     /// Which variant was being edited, `"a"` or `"b"`, beside `b`: absent
@@ -83,13 +92,13 @@ struct Payload {
 
 impl Payload {
     fn new(variant: &Variant, b: Option<Box<Payload>>, editing: Option<String>) -> Payload {
-        let Variant { file, toml, seed, time_ns, load, history } = variant.clone();
-        Payload { file, toml, seed, time_ns, load, history, b, editing }
+        let Variant { file, toml, seed, time_ns, load, history, past_end } = variant.clone();
+        Payload { file, toml, seed, time_ns, load, history, past_end, b, editing }
     }
 
     fn variant(self) -> Variant {
-        let Payload { file, toml, seed, time_ns, load, history, .. } = self;
-        Variant { file, toml, seed, time_ns, load, history }
+        let Payload { file, toml, seed, time_ns, load, history, past_end, .. } = self;
+        Variant { file, toml, seed, time_ns, load, history, past_end }
     }
 }
 
@@ -418,6 +427,7 @@ mod tests {
             time_ns: 42_500_000_001,
             load,
             history,
+            past_end: false,
         };
         Shared { a, b: None, editing_b: false }
     }
@@ -435,8 +445,16 @@ mod tests {
         ];
         let alone = shared(2.0, history.clone());
         assert_eq!(read_payload(&write_payload(&alone)), Ok(alone.clone()));
+        // A run continued past its end says so (and only then: a link that
+        // stops at the end is written as before).
+        let past = Shared { a: Variant { past_end: true, ..alone.a.clone() }, ..alone.clone() };
+        let json = String::from_utf8(write_payload(&past)).unwrap();
+        assert!(json.contains(r#""past_end":true"#), "{json}");
+        assert_eq!(read_payload(json.as_bytes()), Ok(past));
+        assert!(!String::from_utf8(write_payload(&alone)).unwrap().contains("past_end"));
         let mut both = alone;
-        both.b = Some(Variant { time_ns: 42_400_000_000, ..shared(0.5, history).a });
+        both.b =
+            Some(Variant { time_ns: 42_400_000_000, past_end: true, ..shared(0.5, history).a });
         for editing_b in [false, true] {
             both.editing_b = editing_b;
             assert_eq!(read_payload(&write_payload(&both)), Ok(both.clone()));
@@ -492,5 +510,8 @@ mod tests {
         let no_load = r#"{"file":"a.toml","toml":"","seed":null,"time_ns":0}"#;
         let read = read_payload(no_load.as_bytes()).unwrap();
         assert_eq!((read.a.load, read.a.history.len(), read.b), (1.0, 0, None));
+        // Links made before `past_end` was recorded stop at the end, as
+        // they did.
+        assert!(!read.a.past_end);
     }
 }

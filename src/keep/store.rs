@@ -52,8 +52,8 @@ pub struct StartUp {
 /// How a link's variant opens: its text at time zero, then its run
 /// replayed to the shared time.
 fn opening(variant: Variant) -> Opening {
-    let Variant { file, toml, seed, time_ns, load, history } = variant;
-    (file, toml, vec![ToWorker::Replay { seed, load, history, time_ns }])
+    let Variant { file, toml, seed, time_ns, load, history, past_end } = variant;
+    (file, toml, vec![ToWorker::Replay { seed, load, history, time_ns, past_end }])
 }
 
 /// The user's own scenario: the autosaved work, else the demo.

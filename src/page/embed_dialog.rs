@@ -50,7 +50,15 @@ pub async fn request_for(
     let source = if shipped {
         Source::Lesson(file)
     } else {
-        let a = share_link::Variant { file, toml, seed, time_ns: 0, load, history: Vec::new() };
+        let a = share_link::Variant {
+            file,
+            toml,
+            seed,
+            time_ns: 0,
+            load,
+            history: Vec::new(),
+            past_end: false,
+        };
         Source::Link(
             store::link_fragment(&share_link::Shared { a, b: None, editing_b: false }).await?,
         )

@@ -2,77 +2,99 @@
 //! in the page as a collapsible section. The Markdown is rendered by a
 //! minimal reader of the subset the page uses (headings, bullets,
 //! paragraphs), as text nodes only: no HTML from the file reaches the DOM.
+//!
+//! The text is fetched when the section is first opened (the build copies
+//! `docs/models.md` next to the page as `models.md`), not compiled in: it
+//! is not needed for the page's first second, and the README and the app
+//! still show one text. A failed fetch says so and is tried again on the
+//! next opening.
+
+use std::cell::RefCell;
+use std::rc::Rc;
 
 use yew::prelude::*;
 
-/// The page's source, compiled in so the app and the README show one text.
-const MODELS_MD: &str = include_str!("../../docs/models.md");
+use crate::markdown::{Block, blocks};
+use crate::page::app::fetch_text;
 
-/// One block of the page.
-#[derive(Debug, PartialEq)]
-enum Block {
-    Heading(String),
-    Paragraph(String),
-    Bullets(Vec<String>),
+/// Where the build puts the page's source, relative to the page.
+const MODELS_URL: &str = "models.md";
+
+thread_local! {
+    /// The text once fetched, for every later opening and panel.
+    static FETCHED: RefCell<Option<Rc<str>>> = const { RefCell::new(None) };
 }
 
-/// Splits the Markdown into blocks; inline marks (`**`, backticks, links)
-/// are reduced to their text.
-fn blocks(markdown: &str) -> Vec<Block> {
-    let mut out = Vec::new();
-    for chunk in markdown.split("\n\n") {
-        let chunk = chunk.trim();
-        if chunk.is_empty() || chunk.starts_with("# ") {
-            continue;
-        }
-        if let Some(h) = chunk.strip_prefix("## ") {
-            out.push(Block::Heading(plain(h)));
-        } else if chunk.starts_with("- ") {
-            let items = chunk.split("\n- ").map(|i| plain(i.trim_start_matches("- "))).collect();
-            out.push(Block::Bullets(items));
-        } else {
-            out.push(Block::Paragraph(plain(chunk)));
-        }
-    }
-    out
+/// Where the section's text is.
+#[derive(Clone, PartialEq)]
+enum Text {
+    /// Not asked for yet (the section has not been opened).
+    Idle,
+    Loading,
+    Shown(Rc<str>),
+    /// The fetch failed, with why.
+    Failed(String),
 }
 
-/// Text without Markdown marks: `[text](url)` becomes `text`.
-fn plain(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut rest = s;
-    while let Some(open) = rest.find('[') {
-        let (before, after) = rest.split_at(open);
-        out.push_str(before);
-        match (after.find("]("), after.find(')')) {
-            (Some(close), Some(end)) if close < end => {
-                out.push_str(&after[1..close]);
-                rest = &after[end + 1..];
-            }
-            _ => {
-                out.push('[');
-                rest = &after[1..];
-            }
-        }
-    }
-    out.push_str(rest);
-    out.replace("**", "").replace(['*', '`'], "").split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-/// The collapsible page.
-#[function_component(ModelsPage)]
-pub fn models_page() -> Html {
-    let body = blocks(MODELS_MD).into_iter().map(|b| match b {
+/// The Markdown as the page's nodes.
+fn render(markdown: &str) -> Html {
+    let body = blocks(markdown).into_iter().map(|b| match b {
         Block::Heading(h) => html! { <h3>{ h }</h3> },
         Block::Paragraph(p) => html! { <p>{ p }</p> },
         Block::Bullets(items) => {
             html! { <ul>{ for items.into_iter().map(|i| html! { <li>{ i }</li> }) }</ul> }
         }
     });
+    html! { <>{ for body }</> }
+}
+
+/// The collapsible page.
+#[function_component(ModelsPage)]
+pub fn models_page() -> Html {
+    let text = use_state(|| match FETCHED.with(|f| f.borrow().clone()) {
+        Some(t) => Text::Shown(t),
+        None => Text::Idle,
+    });
+    let ontoggle = {
+        let text = text.clone();
+        Callback::from(move |e: Event| {
+            let open = e
+                .target()
+                .and_then(|t| js_sys::Reflect::get(&t, &"open".into()).ok())
+                .and_then(|v| v.as_bool())
+                .unwrap_or(false);
+            if !open || matches!(*text, Text::Loading | Text::Shown(_)) {
+                return;
+            }
+            text.set(Text::Loading);
+            let text = text.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                match fetch_text(MODELS_URL).await {
+                    Ok(t) => {
+                        let t: Rc<str> = t.into();
+                        FETCHED.with(|f| *f.borrow_mut() = Some(t.clone()));
+                        text.set(Text::Shown(t));
+                    }
+                    Err(e) => text.set(Text::Failed(e)),
+                }
+            });
+        })
+    };
+    let body = match &*text {
+        Text::Idle => html! {},
+        Text::Loading => html! { <p class="muted" role="status">{ "Loading…" }</p> },
+        Text::Shown(t) => render(t),
+        Text::Failed(why) => html! {
+            <p class="error" role="alert">{ format!(
+                "This page could not be loaded ({why}). It is docs/models.md in scalesim's \
+                 sources; close and open this section to try again."
+            ) }</p>
+        },
+    };
     html! {
-        <details class="models" id="models">
+        <details class="models" id="models" {ontoggle}>
             <summary>{ "What scalesim models, and what it does not" }</summary>
-            { for body }
+            { body }
         </details>
     }
 }

@@ -119,7 +119,7 @@ pub fn node_chooser(props: &NodeChooserProps) -> Html {
         let onchange = Callback::from(move |_| {
             let mut next = shown.clone();
             if checked { next.retain(|&k| k != i) } else { next.push(i) }
-            next.sort_unstable();
+            scalesim_engine::order::sort(&mut next);
             on_change.emit(next);
         });
         html! {

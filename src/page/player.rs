@@ -167,9 +167,13 @@ async fn open_source(options: &EmbedOptions) -> Result<Opening, String> {
             format!("{e} Open scalesim to start afresh, or ask the page's author for a new embed.")
         })?;
         let v = shared.a;
-        let start_ns = if options.start_s > 0 { asked_ns } else { v.time_ns };
+        // The link's own time, past the end if its sharer went there; a
+        // start time the embed asks for stops at the end, as a fresh run does.
+        let (start_ns, past_end) =
+            if options.start_s > 0 { (asked_ns, false) } else { (v.time_ns, v.past_end) };
         let load = options.load.unwrap_or(v.load);
-        let replay = ToWorker::Replay { seed: v.seed, load, history: v.history, time_ns: start_ns };
+        let history = v.history;
+        let replay = ToWorker::Replay { seed: v.seed, load, history, time_ns: start_ns, past_end };
         // The player shows no traces: its worker does not collect them.
         let start = vec![ToWorker::SetTraces { on: false }, replay];
         return Ok(Opening { file: v.file, toml: v.toml, start, start_ns });
@@ -194,6 +198,7 @@ async fn open_source(options: &EmbedOptions) -> Result<Opening, String> {
         load: options.load.unwrap_or(1.0),
         history: Vec::new(),
         time_ns: asked_ns,
+        past_end: false,
     });
     let start = std::iter::once(ToWorker::SetTraces { on: false }).chain(replay).collect();
     Ok(Opening { file: name, toml, start, start_ns: asked_ns })
@@ -226,6 +231,9 @@ fn chart_for(
     }
 }
 
+/// The scenario as the embed opened it, with its start commands.
+type Opened = Rc<RefCell<Option<(String, String, Vec<ToWorker>)>>>;
+
 /// Shared handles the player's callbacks use.
 #[derive(Clone)]
 struct Handles {
@@ -249,6 +257,9 @@ pub fn player() -> Html {
     // The commands to send once the scenario has loaded, and whether to
     // play once they have run.
     let start = use_mut_ref(Vec::<ToWorker>::new);
+    // The scenario as the embed opened it, with its start commands: what
+    // Replay opens again.
+    let opened = use_mut_ref(|| None::<(String, String, Vec<ToWorker>)>);
     let start_ns = use_mut_ref(|| 0u64);
     let want_play = use_mut_ref(|| Cell::new(options.autoplay));
     let main_ref = use_node_ref();
@@ -258,12 +269,17 @@ pub fn player() -> Html {
     use_height_messages(main_ref.clone());
     {
         let (handles, dispatch, options) = (handles.clone(), state.dispatcher(), options.clone());
-        let (start, start_ns) = (start.clone(), start_ns.clone());
+        let (start, start_ns, opened) = (start.clone(), start_ns.clone(), opened.clone());
         use_effect_with((), move |_| {
             let slot = handles.side.clone();
             wasm_bindgen_futures::spawn_local(async move {
                 match open_source(&options).await {
                     Ok(opening) => {
+                        *opened.borrow_mut() = Some((
+                            opening.file.clone(),
+                            opening.toml.clone(),
+                            opening.start.clone(),
+                        ));
                         *start.borrow_mut() = opening.start;
                         *start_ns.borrow_mut() = opening.start_ns;
                         let sink = dispatch.clone();
@@ -293,7 +309,7 @@ pub fn player() -> Html {
     // Once loaded: the start commands; then, with autoplay, Play once they
     // have run to the start time.
     {
-        let handles = handles.clone();
+        let (handles, want_play) = (handles.clone(), want_play.clone());
         let key = (state.loads, state.playing, state.sim_time_ns);
         use_effect_with(key, move |&(loads, playing, now_ns)| {
             if loads == 1 {
@@ -319,6 +335,7 @@ pub fn player() -> Html {
             handles.send(if playing { &ToWorker::Pause } else { &ToWorker::Play })
         })
     };
+    let on_replay = replay(&handles, &opened, &want_play);
     let on_load = {
         let handles = handles.clone();
         Callback::from(move |m: f64| handles.send(&ToWorker::SetLoadMultiplier { multiplier: m }))
@@ -356,7 +373,8 @@ pub fn player() -> Html {
                 <div class="error" role="alert" data-testid="player-error">{ problem.clone() }</div>
             } else {
                 <div class="player-controls">
-                    <button id="play" class="primary" onclick={on_play} disabled={!runnable}>
+                    <button id="play" class="primary" onclick={on_play.clone()} disabled={!runnable}
+                        title={if state.ended { "The run reached the scenario's duration: Play continues past it" } else { "Play or pause the run" }}>
                         { if state.playing { "Pause" } else { "Play" } }
                     </button>
                     <span class="player-figure" title="The figure this scenario is about, over the last window">
@@ -365,10 +383,14 @@ pub fn player() -> Html {
                     </span>
                     <LoadSlider multiplier={state.multiplier()} on_change={on_load} />
                     <span class="player-clock" data-testid="sim-time" title="Simulated time">{ crate::format::clock(state.sim_time_ns as f64 / 1e9) }</span>
-                    if state.ended {
-                        <span class="player-ended muted" data-testid="finished" title="The run reached the scenario's duration: Play continues past it">{"finished"}</span>
-                    }
                 </div>
+                if state.ended {
+                    <p class="notice player-finished" role="status" data-testid="finished">
+                        { format!("Finished at {}, the scenario's duration.", crate::format::clock(state.sim_time_ns as f64 / 1e9)) }
+                        <button id="replay" onclick={on_replay} title="Watch it again from the start">{"Replay"}</button>
+                        <button id="continue" onclick={on_play} title="Play on past the scenario's duration">{"Continue"}</button>
+                    </p>
+                }
                 if let Some(message) = &state.stopped {
                     <div class="error" role="alert">{ message.clone() }</div>
                 }
@@ -423,6 +445,26 @@ fn action_of(event: SideEvent) -> Option<PlayerAction> {
         SideEvent::OpenFailed(message) => Some(PlayerAction::Problem(message)),
         SideEvent::Edits(_) => None,
     }
+}
+
+/// Replay: the scenario opened again as the embed opened it (its start
+/// time, load and a link's run), then played.
+fn replay(
+    handles: &Handles,
+    opened: &Opened,
+    want_play: &Rc<RefCell<Cell<bool>>>,
+) -> Callback<MouseEvent> {
+    let (handles, opened, want_play) = (handles.clone(), opened.clone(), want_play.clone());
+    Callback::from(move |_| {
+        let Some((file, toml, start)) = opened.borrow().clone() else { return };
+        let Some(side) = handles.side.borrow().clone() else { return };
+        side::open(&side, file, toml);
+        for command in &start {
+            handles.send(command);
+        }
+        // Played once the start commands have run (the autoplay effect).
+        want_play.borrow().set(true);
+    })
 }
 
 /// The full app on this embed's scenario as the URL gave it (the link's

@@ -25,6 +25,18 @@ impl Ending {
         self.past = false;
     }
 
+    /// A share link's run is replayed: `past_end` when its sharer had
+    /// continued past the end, so the replay runs through the end to the
+    /// link's time, and Play goes on from there as it did for the sharer.
+    pub fn replaying(&mut self, past_end: bool) {
+        self.past = past_end;
+    }
+
+    /// Whether the run was continued past its end (a link records it).
+    pub fn past(&self) -> bool {
+        self.past
+    }
+
     /// How far a tick may advance: the time `asked` (`None`: as far as the
     /// tick's budget allows, at max speed) and no further than the end,
     /// unless the user continues past it.

@@ -104,8 +104,9 @@ pub enum ToWorker {
     /// Start the loaded scenario over to replay a share link's run: with
     /// `seed`, at load multiplier `load`, applying each change of `history`
     /// at its instant; run as fast as it goes to `time_ns` (nanoseconds),
-    /// then pause, where the sharer was.
-    Replay { seed: Option<u64>, load: f64, history: Vec<Entry>, time_ns: u64 },
+    /// then pause, where the sharer was. It stops at the scenario's end
+    /// first unless `past_end` (the sharer had continued past it).
+    Replay { seed: Option<u64>, load: f64, history: Vec<Entry>, time_ns: u64, past_end: bool },
     /// Ask for what reproduces the run so far (for a share link), answered
     /// with `Recorded`.
     Record,

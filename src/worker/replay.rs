@@ -343,8 +343,9 @@ impl Run {
         self.advance_until(self.sim.now() + span)
     }
 
-    /// What reproduces the run as it is now.
-    pub fn record_now(&self) -> Record {
+    /// What reproduces the run as it is now; `past_end`: it was continued
+    /// past its scenario's end (the worker's `ending` knows).
+    pub fn record_now(&self, past_end: bool) -> Record {
         let time_ns = self.sim.now().as_nanos();
         let seed = Some(self.start_seed);
         let file = self.file.clone();
@@ -356,6 +357,7 @@ impl Run {
                 time_ns,
                 load: self.multiplier,
                 history: Vec::new(),
+                past_end,
             };
             return Record { run, complete: false };
         }
@@ -366,6 +368,7 @@ impl Run {
             time_ns,
             load: self.start_load,
             history: self.history.clone(),
+            past_end,
         };
         Record { run, complete: true }
     }
@@ -374,6 +377,7 @@ impl Run {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::worker::ending::Ending;
     use scalesim_engine::scenario::Mode;
 
     const CHAIN: &str = include_str!("../../scenarios/sync-chain.toml");
@@ -439,7 +443,7 @@ mod tests {
         assert_eq!(live.history().len(), 4);
         let (first, last) = (&live_windows[0], live_windows.last().unwrap());
         assert!(last.nodes.len() > first.nodes.len() && last.loads.len() > first.loads.len());
-        let record = live.record_now();
+        let record = live.record_now(false);
         assert!(record.complete);
         assert_eq!(record.run.toml, CHAIN, "the text at time zero, not as edited");
         let mut replayed = Run::load("sync-chain.toml", &record.run.toml).unwrap();
@@ -459,7 +463,58 @@ mod tests {
         assert_eq!(replayed.multiplier(), 2.5);
         // Replaying recorded the same history: sharing again gives the
         // same link.
-        assert_eq!(replayed.record_now(), record);
+        assert_eq!(replayed.record_now(false), record);
+    }
+
+    /// Plays `run` as the worker's ticks do, in steps of 3 s: to `run_to`
+    /// (a link's time; `None`: on at max speed), no further than `ending`
+    /// lets it, pausing at the scenario's end unless continued.
+    fn play(run: &mut Run, ending: &Ending, run_to: Option<SimTime>) -> Vec<WindowReport> {
+        let mut windows = Vec::new();
+        loop {
+            let end = SimTime::ZERO + run.sim().scenario().scenario.duration;
+            let Some(target) = ending.limit(run_to, end) else { return windows };
+            if run.now() >= target || ending.at_end(run.now(), end) {
+                return windows;
+            }
+            windows.extend(run.advance_until((run.now() + SimDuration::from_secs(3)).min(target)));
+        }
+    }
+
+    #[test]
+    fn a_run_continued_past_its_end_replays_past_it() {
+        // The sharer plays the 60 s chain to its end, continues past it,
+        // changes the load there, and shares at 81.5 s.
+        let mut live = Run::load("sync-chain.toml", CHAIN).unwrap();
+        let mut ending = Ending::default();
+        let mut live_windows = play(&mut live, &ending, None);
+        assert_eq!(live.now(), secs(60), "paused at the end");
+        ending.on_play(live.now(), secs(60));
+        live_windows.extend(play(&mut live, &ending, Some(secs(70))));
+        live.apply(Change::Load { multiplier: 2.0 }).unwrap();
+        live_windows.extend(play(&mut live, &ending, Some(SimTime::from_nanos(81_500_000_000))));
+        let record = live.record_now(ending.past());
+        assert!(record.run.past_end);
+        // The link's run, replayed as the worker does: the same run, and
+        // not standing at its end (no "Finished", Play goes on).
+        let replay = |past_end: bool| {
+            let mut run = Run::load("sync-chain.toml", &record.run.toml).unwrap();
+            let Variant { seed, load, history, time_ns, .. } = record.run.clone();
+            run.replay(seed, load, history).unwrap();
+            let mut ending = Ending::default();
+            ending.replaying(past_end);
+            let windows = play(&mut run, &ending, Some(SimTime::from_nanos(time_ns)));
+            let finished = ending.at_end(run.now(), secs(60));
+            (run, windows, finished)
+        };
+        let (replayed, windows, finished) = replay(true);
+        assert_eq!(state(&replayed, &windows), state(&live, &live_windows));
+        assert!(!finished);
+        assert_eq!(replayed.record_now(true), record, "shared again: the same link");
+        // A link without the mark (made before it was recorded) stops at
+        // the end, as it always did.
+        let (old, _, finished) = replay(false);
+        assert_eq!((old.now(), finished), (secs(60), true));
     }
 
     #[test]
@@ -504,12 +559,12 @@ mod tests {
         assert!(matches!(applied, Ok(Applied::Restarted { why }) if why.contains("renaming")));
         assert_eq!(run.now(), SimTime::ZERO);
         assert!(run.history().is_empty());
-        let record = run.record_now();
+        let record = run.record_now(false);
         assert_eq!(record.run.toml, run.text(), "the history starts at the restart");
         assert_eq!(record.run.load, 3.0, "at the load in force");
         assert_eq!(run.multiplier(), 3.0);
         run.restart(Some(7)).unwrap();
-        assert_eq!((run.multiplier(), run.record_now().run.seed), (1.0, Some(7)));
+        assert_eq!((run.multiplier(), run.record_now(false).run.seed), (1.0, Some(7)));
     }
 
     #[test]
@@ -519,9 +574,9 @@ mod tests {
             run.advance_by(SimDuration::from_millis(10));
             run.apply(Change::Load { multiplier: 1.0 + (k % 3) as f64 }).unwrap();
         }
-        assert!(run.record_now().complete);
+        assert!(run.record_now(false).complete);
         run.apply(set("payments.workers", "60")).unwrap();
-        let record = run.record_now();
+        let record = run.record_now(false);
         assert!(!record.complete, "past the cap");
         assert!(run.history().is_empty(), "nothing more is kept");
         assert_eq!(record.run.toml, run.text());
@@ -533,7 +588,7 @@ mod tests {
         for _ in 0..5 {
             run.apply(Change::Text { toml: big.clone() }).unwrap();
         }
-        assert!(!run.record_now().complete);
+        assert!(!run.record_now(false).complete);
     }
 
     #[test]

@@ -171,17 +171,19 @@ impl Runner {
                     runner.post_frame(Vec::new());
                 }
             }
-            ToWorker::Replay { seed, load, history, time_ns } => {
+            ToWorker::Replay { seed, load, history, time_ns, past_end } => {
                 let Some(mut run) = runner.run.take() else { return };
                 let replayed = run.replay(seed, load, history);
                 runner.start(run, false);
                 match replayed {
                     Ok(()) => {
                         runner.report_replay();
-                        // No further than the scenario runs: a link's time
-                        // cannot keep the worker at full speed for ever.
-                        let end = runner.run.as_ref().map_or(SimTime::ZERO, end_of);
-                        runner.run_to = Some(SimTime::from_nanos(time_ns).min(end));
+                        // No further than the scenario's end (as it stands
+                        // when the replay reaches it, edits included) unless
+                        // the sharer went past it; then no further than the
+                        // link's time, which a link caps at 366 days.
+                        runner.ending.replaying(past_end);
+                        runner.run_to = Some(SimTime::from_nanos(time_ns));
                         runner.playing = true;
                         runner.last_tick_ms = js_sys::Date::now();
                         runner.schedule_tick();
@@ -192,7 +194,8 @@ impl Runner {
                 }
             }
             ToWorker::Record => {
-                let record = runner.run.as_ref().map(Run::record_now);
+                let past_end = runner.ending.past();
+                let record = runner.run.as_ref().map(|run| run.record_now(past_end));
                 let complete = record.as_ref().is_none_or(|r| r.complete);
                 runner.post(&FromWorker::Recorded { run: record.map(|r| r.run), complete });
             }

@@ -404,7 +404,7 @@ wire_enum!(Change {
 
 wire_struct! {
     Entry { at_ns, change }
-    Variant { file, toml, seed, time_ns, load, history }
+    Variant { file, toml, seed, time_ns, load, history, past_end }
 }
 
 wire_enum!(ToWorker {
@@ -418,7 +418,7 @@ wire_enum!(ToWorker {
     7 => Edit { edit, id },
     8 => Sweep { param, runs, duration_s },
     9 => CancelSweep,
-    10 => Replay { seed, load, history, time_ns },
+    10 => Replay { seed, load, history, time_ns, past_end },
     11 => Summary,
     12 => Bench { customers },
     13 => Record,
@@ -580,8 +580,20 @@ error_rate = 0.3
             ToWorker::Restart { seed: None },
             ToWorker::Sweep { param: "p".into(), runs: u32::MAX, duration_s: None },
             ToWorker::CancelSweep,
-            ToWorker::Replay { seed: None, load: 1.0, history: Vec::new(), time_ns: 1 << 62 },
-            ToWorker::Replay { seed: Some(3), load: 2.5, history: history(&edits), time_ns: 9 },
+            ToWorker::Replay {
+                seed: None,
+                load: 1.0,
+                history: Vec::new(),
+                time_ns: 1 << 62,
+                past_end: true,
+            },
+            ToWorker::Replay {
+                seed: Some(3),
+                load: 2.5,
+                history: history(&edits),
+                time_ns: 9,
+                past_end: false,
+            },
             ToWorker::Summary,
             ToWorker::Bench { customers: 0 },
             ToWorker::Record,
@@ -657,6 +669,7 @@ error_rate = 0.3
                     time_ns: 5,
                     load: 0.5,
                     history: history(&edits),
+                    past_end: true,
                 }),
                 complete: false,
             },

@@ -6,12 +6,14 @@
 // player requests no animation frame, axe-core finds nothing inside the
 // player, and the reader's own work in the app (autosave, saved list) is
 // the same after visiting the doc. A player with a bad address says what
-// to do and plays nothing.
+// to do and plays nothing. A short scenario (a link) pauses at its
+// duration, says so, and replays or continues.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import { deflateRawSync } from 'node:zlib';
 import { useSite, collectErrors, screenshot, ready, nameIs, openMenu, gotoFresh, ARTIFACTS } from './harness.mjs';
 
 const site = useSite();
@@ -330,18 +332,52 @@ test('the wheel scrolls the doc over a diagram that has no focus', async () => {
   await page.close();
 });
 
-test('a frame with sandbox="allow-scripts" plays: storage refused, nothing crashes', async () => {
+/** A share link's fragment for `toml`, as the app writes one. */
+function linkFragment(file, toml) {
+  const json = JSON.stringify({ file, toml, seed: 1, time_ns: 0, load: 1 });
+  return `v2.${deflateRawSync(Buffer.from(json)).toString('base64url')}`;
+}
+
+test('a frame with sandbox="allow-scripts" plays: storage refused, nothing crashes; a short scenario finishes, replays and continues', async () => {
   const page = await site.context.newPage();
   const errors = collectErrors(page);
+  // Beside it, in an ordinary frame: the station lesson cut to 2 s, as a
+  // link (an author's own scenario).
+  const station = await readFile(new URL('../../scenarios/station.toml', import.meta.url), 'utf8');
+  const short = linkFragment('short.toml', station.replace(/^duration = .*$/m, 'duration = "2s"'));
   doc.pages['/sandbox.html'] = `<!doctype html><html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>sandbox</title></head><body>
-<iframe sandbox="allow-scripts" src="${site.url}?embed=1&amp;scenario=station.toml" title="scalesim: sandboxed" style="width:100%;height:420px"></iframe></body></html>`;
+<iframe sandbox="allow-scripts" src="${site.url}?embed=1&amp;scenario=station.toml" title="scalesim: sandboxed" style="width:100%;height:420px"></iframe>
+<iframe src="${site.url}?embed=1#${short}" title="scalesim: a short scenario" style="width:100%;height:420px"></iframe></body></html>`;
   await page.goto(`${doc.url}/sandbox.html`);
-  for (let i = 0; i < 100 && playerFrames(page).length < 1; i++) await page.waitForTimeout(100);
-  const frame = playerFrames(page)[0];
+  for (let i = 0; i < 100 && playerFrames(page).length < 2; i++) await page.waitForTimeout(100);
+  const [frame, shortFrame] = playerFrames(page);
   await waitForPlayer(frame);
   assert.equal(await frame.evaluate(() => { try { return typeof localStorage; } catch { return 'refused'; } }), 'refused');
   await frame.click('#play');
+  await waitForPlayer(shortFrame);
+  await shortFrame.click('#play');
   await frame.waitForFunction(() => parseFloat(document.querySelector('[data-testid="sim-time"]').textContent) > 1, null, { timeout: 30000 });
+
+  // The short one pauses at its 2 s and says so, offering Replay and
+  // Continue as the workbench does.
+  const clock = () => shortFrame.evaluate(() => parseFloat(document.querySelector('[data-testid="sim-time"]').textContent));
+  const finished = shortFrame.locator('[data-testid="finished"]');
+  await finished.waitFor({ timeout: 20000 });
+  assert.match(await finished.textContent(), /^Finished at 2\.0 s, the scenario's duration\.ReplayContinue$/);
+  assert.equal(await shortFrame.locator('#play').textContent(), 'Play');
+  assert.equal(await clock(), 2);
+  await page.locator('iframe').nth(1).screenshot({ path: `${ARTIFACTS}/gaps-embed-finished-frame.png` });
+  // Replay: from the start again, playing, and finished again at 2 s.
+  await shortFrame.click('#replay');
+  await shortFrame.waitForFunction(() => parseFloat(document.querySelector('[data-testid="sim-time"]').textContent) < 2
+    && document.querySelector('#play').textContent === 'Pause', null, { timeout: 10000 });
+  assert.equal(await finished.count(), 0, 'replaying, not finished');
+  await finished.waitFor({ timeout: 20000 });
+  assert.equal(await clock(), 2);
+  // Continue: past the end, the notice gone.
+  await shortFrame.click('#continue');
+  await shortFrame.waitForFunction(() => parseFloat(document.querySelector('[data-testid="sim-time"]').textContent) > 2.5, null, { timeout: 10000 });
+  assert.equal(await finished.count(), 0, 'past the end, not finished');
   assert.deepEqual(errors, []);
   await page.close();
 });

@@ -21,11 +21,14 @@ import { writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { serveDist, launchBrowser, collectErrors, ARTIFACTS } from './harness.mjs';
 
-const RUNS = Number(process.env.FIRST_SECOND_RUNS ?? 3);
+// Loads a link (FIRST_SECOND_RUNS sets every link's): five at 10 Mbit/s,
+// where the goal is read against 1.2 s and one slow load moves a median of
+// three, three elsewhere.
+const RUNS = process.env.FIRST_SECOND_RUNS ? Number(process.env.FIRST_SECOND_RUNS) : null;
 const PROFILES = [
-  { name: 'loopback', conditions: null },
-  { name: '10 Mbit/s, 40 ms', conditions: { latency: 40, downloadThroughput: 10e6 / 8, uploadThroughput: 10e6 / 8 } },
-  { name: '1.6 Mbit/s, 150 ms', conditions: { latency: 150, downloadThroughput: 1.6e6 / 8, uploadThroughput: 0.75e6 / 8 } },
+  { name: 'loopback', runs: 3, conditions: null },
+  { name: '10 Mbit/s, 40 ms', runs: 5, conditions: { latency: 40, downloadThroughput: 10e6 / 8, uploadThroughput: 10e6 / 8 } },
+  { name: '1.6 Mbit/s, 150 ms', runs: 3, conditions: { latency: 150, downloadThroughput: 1.6e6 / 8, uploadThroughput: 0.75e6 / 8 } },
 ];
 
 // Runs in the page before its own scripts: notes, at each animation frame
@@ -114,14 +117,15 @@ async function coldLoad(conditions, site = server) {
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 test('the first second: meaningful paint and Play enabled, cold, on three links', { timeout: 600000 }, async () => {
-  const report = { viewport: '1440x900', runs: RUNS, profiles: {} };
+  const report = { viewport: '1440x900', profiles: {} };
   // FIRST_SECOND_PROFILES=loopback;10 Mbit measures the links whose names
   // contain one of these (the names themselves contain commas).
   const only = process.env.FIRST_SECOND_PROFILES?.split(';');
-  for (const { name, conditions } of PROFILES.filter((p) => !only || only.some((o) => p.name.includes(o.trim())))) {
+  for (const { name, runs: linkRuns, conditions } of PROFILES.filter((p) => !only || only.some((o) => p.name.includes(o.trim())))) {
+    const runs = RUNS ?? linkRuns;
     const loads = [];
     const baseLoads = [];
-    for (let i = 0; i < RUNS; i++) {
+    for (let i = 0; i < runs; i++) {
       // With a baseline, the two builds take turns going first, so neither
       // always loads just after the other's browser has closed.
       if (baseline && i % 2 === 1) baseLoads.push(await coldLoad(conditions, baseline));
@@ -134,6 +138,7 @@ test('the first second: meaningful paint and Play enabled, cold, on three links'
       assert.ok(l.meaningful <= l.play, `meaningful paint (${l.meaningful}) before Play (${l.play})`);
     }
     report.profiles[name] = {
+      runs,
       meaningful_ms: Math.round(median(loads.map((l) => l.meaningful))),
       fcp_ms: Math.round(median(loads.map((l) => l.fcp ?? NaN))),
       play_ms: Math.round(median(loads.map((l) => l.play))),

@@ -40,7 +40,9 @@ test('a lesson opens from the library, explains itself, and its cure opens and p
   const p99 = parseFloat(await readStat(page, 'p99'));
   assert.ok(p99 > 0 && p99 < 60, `p99 of the async chain: ${p99} ms`);
 
+  // The models page is fetched when it is first opened.
   await page.locator('#models summary').click();
+  await page.locator('#models h3').first().waitFor({ timeout: 10000 });
   const models = await page.locator('#models').textContent();
   assert.match(models, /What it simplifies/);
   assert.match(models, /The network is latency and loss/);
@@ -60,5 +62,18 @@ test('a library file that is missing is reported and the running scenario is kep
   // Still the demo, still playable.
   await nameIs(page, /two workers/);
   assert.equal(await page.locator('#play').isDisabled(), false);
+
+  // The models page, fetched on opening: a failure says so, and the next
+  // opening tries again.
+  await page.route('**/models.md', (route) => route.fulfill({ status: 404, body: 'gone' }));
+  await page.locator('#models summary').click();
+  await page.locator('#models [role="alert"]').waitFor({ timeout: 10000 });
+  assert.match(await page.locator('#models').textContent(), /could not be loaded \(HTTP 404\)/);
+  await page.unroute('**/models.md');
+  await page.locator('#models summary').click();
+  await page.locator('#models summary').click();
+  await page.locator('#models h3').first().waitFor({ timeout: 10000 });
+  assert.match(await page.locator('#models').textContent(), /What it simplifies/);
+  assert.equal(await page.locator('#models [role="alert"]').count(), 0);
   await page.close();
 });

@@ -4,14 +4,54 @@
 // work is kept; a reload keeps an edit; an exported file re-imports to the
 // same scenario; the embed example renders two players; exported files are
 // valid.
-import { test } from 'node:test';
+//
+// The link tests share one sender's page (each goes on to its own lesson
+// through the library, no reload) and one fresh browser where each link
+// opens in a page of its own; the keep, export and safety tests share
+// another page. Each test still makes its own run, link and checks.
+import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { useSite, launchBrowser, collectErrors, screenshot, readStat, nameIs, ready, openMenu, kept, gotoFresh } from './harness.mjs';
+import { useSite, launchBrowser, collectErrors, screenshot, readStat, nameIs, ready, openMenu, kept } from './harness.mjs';
 
 const site = useSite();
 
+/** The sender's page, loaded once, with its errors; every menu closed
+ * (a test may have left one open over the panel's tabs). */
+const sender = {};
+async function senderPage() {
+  if (!sender.page) {
+    sender.page = await site.context.newPage();
+    sender.errors = collectErrors(sender.page);
+    await sender.page.goto(site.url);
+    await ready(sender.page);
+  }
+  await sender.page.$$eval('details.menu[open]', (menus) => menus.forEach((m) => { m.open = false; }));
+  return sender;
+}
 
+/** The recipients' browser: a fresh profile, nothing saved, launched once. */
+async function recipients() {
+  sender.fresh ??= await launchBrowser();
+  return sender.fresh.context;
+}
+
+/** The page the keep, export and safety tests share, loaded once. */
+const keeper = {};
+async function keeperPage() {
+  if (!keeper.page) {
+    keeper.page = await site.context.newPage();
+    keeper.errors = collectErrors(keeper.page);
+    await keeper.page.goto(site.url);
+    await ready(keeper.page);
+  }
+  await keeper.page.$$eval('details.menu[open]', (menus) => menus.forEach((m) => { m.open = false; }));
+  return keeper;
+}
+
+after(async () => {
+  await sender.fresh?.close();
+});
 
 const STATS = ['sim-time', 'events', 'windows', 'p50', 'p99', 'throughput', 'rate'];
 const readStats = async (page) => ({
@@ -28,10 +68,7 @@ async function download(page, selector) {
 }
 
 test('a share link opened in a fresh browser reproduces the run: the same numbers at the same time', async () => {
-  const page = await site.context.newPage();
-  const errors = collectErrors(page);
-  await page.goto(site.url);
-  await ready(page);
+  const { page, errors } = await senderPage();
   await page.selectOption('#library', 'retry-storm.toml');
   await nameIs(page, /.+/);
   await ready(page);
@@ -45,33 +82,15 @@ test('a share link opened in a fresh browser reproduces the run: the same number
   await page.waitForFunction(() => document.querySelector('#play').textContent.trim() === 'Play');
   await page.waitForTimeout(300);
   const shared = await readStats(page);
-  await openMenu(page, '#menu-share');
-  await page.locator('#share').click();
-  const url = await page.locator('#share-url').inputValue();
-  assert.match(url, /#v2\.[A-Za-z0-9_-]+$/);
+  const url = await share(page);
   assert.deepEqual(errors, []);
 
-  // A new browser: a fresh profile, nothing saved.
-  const fresh = await launchBrowser();
-  try {
-    const other = await fresh.context.newPage();
-    const otherErrors = collectErrors(other);
-    await other.goto(url);
-    await other.waitForFunction(
-      (t) => document.querySelector('[data-testid="sim-time"]')?.textContent.trim() === t
-        && document.querySelector('#play').textContent.trim() === 'Play',
-      shared['sim-time'],
-      { timeout: 60000 },
-    );
-    await other.waitForTimeout(300);
-    const opened = await readStats(other);
-    assert.deepEqual(opened, shared);
-    assert.equal(await other.locator('#seed').getAttribute('placeholder'), '1234');
-    assert.deepEqual(otherErrors, []);
-  } finally {
-    await fresh.close();
-  }
-  await page.close();
+  // A new browser: a fresh profile, nothing saved (this is its first page).
+  const opened = await openAt(await recipients(), url, shared['sim-time']);
+  assert.deepEqual(opened.stats, shared);
+  assert.equal(await opened.page.locator('#seed').getAttribute('placeholder'), '1234');
+  assert.deepEqual(opened.errors, []);
+  await opened.page.close();
 });
 
 /** Pauses, waits for the figures to settle, and returns them. */
@@ -128,11 +147,8 @@ async function openAt(context, url, simTime) {
   return { page, errors, stats: await readStats(page) };
 }
 
-test('a run edited live three times and shared mid-run opens with every figure equal', async () => {
-  const page = await site.context.newPage();
-  const errors = collectErrors(page);
-  await page.goto(site.url);
-  await ready(page);
+test('a run edited live three times and shared mid-run, then past its end, opens with every figure equal', async () => {
+  const { page, errors } = await senderPage();
   await page.selectOption('#library', 'sync-chain.toml');
   await nameIs(page, /synchronous chain/);
   await ready(page);
@@ -166,28 +182,44 @@ test('a run edited live three times and shared mid-run opens with every figure e
   assert.equal(historyLength(held.history), 3);
   assert.deepEqual(errors, []);
 
-  const fresh = await launchBrowser();
-  try {
-    const opened = await openAt(fresh.context, url, shared['sim-time']);
-    assert.deepEqual(opened.stats, shared);
-    assert.equal(await readStat(opened.page, 'load-multiplier'), load);
-    // The design shows as the sender left it: recommendations in the
-    // background.
-    await opened.page.click('#tab-inspector');
-    await opened.page.locator('.component-list button', { hasText: 'service recommendations' }).click();
-    await opened.page.waitForFunction(() => document.querySelector('#lane-toggle')?.textContent.includes('request path'), null, { timeout: 20000 });
-    assert.deepEqual(opened.errors, []);
-  } finally {
-    await fresh.close();
-  }
-  await page.close();
+  const context = await recipients();
+  const opened = await openAt(context, url, shared['sim-time']);
+  assert.deepEqual(opened.stats, shared);
+  assert.equal(await readStat(opened.page, 'load-multiplier'), load);
+  // The design shows as the sender left it: recommendations in the
+  // background.
+  await opened.page.click('#tab-inspector');
+  await opened.page.locator('.component-list button', { hasText: 'service recommendations' }).click();
+  await opened.page.waitForFunction(() => document.querySelector('#lane-toggle')?.textContent.includes('request path'), null, { timeout: 20000 });
+  assert.deepEqual(opened.errors, []);
+
+  // The same run played on at max speed to the scenario's end (60 s),
+  // where it pauses, continued past it, and shared there: the link opens
+  // past the end too, with every figure equal and no "Finished" notice,
+  // and Play goes on from there.
+  await page.locator('button.speed', { hasText: 'max' }).click();
+  await page.locator('#play').click();
+  await page.locator('[data-testid="finished"]').waitFor({ timeout: 60000 });
+  assert.equal(await readStat(page, 'sim-time'), '60.0 s');
+  await page.locator('#continue').click();
+  await page.waitForFunction(() => parseFloat(document.querySelector('[data-testid="sim-time"]').textContent) >= 70, null, { timeout: 30000 });
+  const past = await pauseAndRead(page);
+  const pastUrl = await share(page);
+  assert.equal((await payload(page, pastUrl)).past_end, true, 'the link says the run went past its end');
+  const reopened = await openAt(context, pastUrl, past['sim-time']);
+  assert.deepEqual(reopened.stats, past);
+  assert.equal(await reopened.page.locator('[data-testid="finished"]').count(), 0, 'past the end, not finished');
+  await reopened.page.locator('#play').click();
+  await reopened.page.waitForFunction(
+    (t) => parseFloat(document.querySelector('[data-testid="sim-time"]').textContent) > parseFloat(t), past['sim-time'], { timeout: 20000 });
+  assert.deepEqual(reopened.errors, []);
+  await opened.page.close();
+  await reopened.page.close();
+  assert.deepEqual(errors, []);
 });
 
 test('a link at a load other than 1× opens at that load and keeps it when shared again', async () => {
-  const page = await site.context.newPage();
-  const errors = collectErrors(page);
-  await page.goto(site.url);
-  await ready(page);
+  const { page, errors } = await senderPage();
   await page.selectOption('#library', 'station.toml');
   await nameIs(page, /two workers/);
   await ready(page);
@@ -201,28 +233,22 @@ test('a link at a load other than 1× opens at that load and keeps it when share
   const url = await share(page);
   assert.deepEqual(errors, []);
 
-  const fresh = await launchBrowser();
-  try {
-    const first = await openAt(fresh.context, url, shared['sim-time']);
-    assert.equal(await readStat(first.page, 'load-multiplier'), load);
-    assert.deepEqual(first.stats, shared);
-    // Shared again by the recipient: the same load, the same run.
-    const again = await share(first.page);
-    const second = await openAt(fresh.context, again, shared['sim-time']);
-    assert.equal(await readStat(second.page, 'load-multiplier'), load);
-    assert.deepEqual(second.stats, shared);
-    assert.deepEqual([...first.errors, ...second.errors], []);
-  } finally {
-    await fresh.close();
-  }
-  await page.close();
+  const context = await recipients();
+  const first = await openAt(context, url, shared['sim-time']);
+  assert.equal(await readStat(first.page, 'load-multiplier'), load);
+  assert.deepEqual(first.stats, shared);
+  // Shared again by the recipient: the same load, the same run.
+  const again = await share(first.page);
+  const second = await openAt(context, again, shared['sim-time']);
+  assert.equal(await readStat(second.page, 'load-multiplier'), load);
+  assert.deepEqual(second.stats, shared);
+  assert.deepEqual([...first.errors, ...second.errors], []);
+  await first.page.close();
+  await second.page.close();
 });
 
 test('a link made while comparing opens the same comparison', async () => {
-  const page = await site.context.newPage();
-  const errors = collectErrors(page);
-  await page.goto(site.url);
-  await ready(page);
+  const { page, errors } = await senderPage();
   await page.selectOption('#library', 'sync-chain.toml');
   await nameIs(page, /synchronous chain/);
   await ready(page);
@@ -262,24 +288,20 @@ test('a link made while comparing opens the same comparison', async () => {
   assert.equal(held.editing, 'a', 'the link records the side being edited');
   assert.deepEqual(errors, []);
 
-  const fresh = await launchBrowser();
-  try {
-    const opened = await openAt(fresh.context, url, shared['sim-time']);
-    assert.deepEqual(opened.stats, shared);
-    await opened.page.locator('#close-compare').waitFor();
-    assert.equal(await opened.page.locator('#edit-a').getAttribute('aria-pressed'), 'true', 'opened editing A');
-    await screenshot(opened.page, 'uxleft-compare-link-a');
-    await opened.page.waitForFunction(
-      (t) => document.querySelector('[data-testid="compare-table"]')?.textContent === t,
-      table,
-      { timeout: 60000 },
-    ).catch(() => {});
-    assert.equal(await opened.page.locator('[data-testid="compare-table"]').textContent(), table);
-    assert.deepEqual(opened.errors, []);
-  } finally {
-    await fresh.close();
-  }
-  await page.close();
+  const context = await recipients();
+  const opened = await openAt(context, url, shared['sim-time']);
+  assert.deepEqual(opened.stats, shared);
+  await opened.page.locator('#close-compare').waitFor();
+  assert.equal(await opened.page.locator('#edit-a').getAttribute('aria-pressed'), 'true', 'opened editing A');
+  await screenshot(opened.page, 'uxleft-compare-link-a');
+  await opened.page.waitForFunction(
+    (t) => document.querySelector('[data-testid="compare-table"]')?.textContent === t,
+    table,
+    { timeout: 60000 },
+  ).catch(() => {});
+  assert.equal(await opened.page.locator('[data-testid="compare-table"]').textContent(), table);
+  assert.deepEqual(opened.errors, []);
+  await opened.page.close();
 });
 
 test('corrupt, truncated, newer and hostile links are explained, and the user\'s work is kept', async () => {
@@ -337,9 +359,7 @@ test('corrupt, truncated, newer and hostile links are explained, and the user\'s
 });
 
 test('a reload keeps an edit; saved scenarios are listed and reopen', async () => {
-  const page = await site.context.newPage();
-  await page.goto(site.url);
-  await ready(page);
+  const { page } = await keeperPage();
   await page.selectOption('#library', 'station.toml');
   await nameIs(page, /two workers/);
   await page.click('#tab-inspector');
@@ -362,14 +382,10 @@ test('a reload keeps an edit; saved scenarios are listed and reopen', async () =
   await page.selectOption('#saved', 'seven workers');
   await nameIs(page, /two workers/);
   await page.waitForFunction(() => /api: \d+\/7 busy/.test(document.querySelector('[data-testid="node-states"]')?.textContent ?? ''), null, { timeout: 20000 });
-  await page.close();
 });
 
 test('exports are valid: TOML re-imports to the same scenario, PNG decodes, SVG parses, CSV and JSON read', async () => {
-  const page = await site.context.newPage();
-  const errors = collectErrors(page);
-  await page.goto(site.url);
-  await ready(page);
+  const { page, errors } = await keeperPage();
   await page.selectOption('#library', 'checkout.toml');
   await nameIs(page, /.+/);
   await ready(page);
@@ -453,7 +469,6 @@ test('exports are valid: TOML re-imports to the same scenario, PNG decodes, SVG 
   // WebM (Matroska) files start with the EBML magic.
   assert.deepEqual([...clip.bytes.subarray(0, 4)], [0x1a, 0x45, 0xdf, 0xa3]);
   assert.deepEqual(errors, []);
-  await page.close();
 });
 
 test('the embed example renders two players, and the app offers the snippet', async () => {
@@ -479,9 +494,11 @@ test('the embed example renders two players, and the app offers the snippet', as
   await player.locator('#play', { hasText: 'Pause' }).waitFor();
   await screenshot(page, 'embed-example');
 
-  // The app's Embed dialog gives an iframe snippet with embed=1.
-  const app = await site.context.newPage();
-  await gotoFresh(app, site.url);
+  // The app's Embed dialog gives an iframe snippet with embed=1: the
+  // shared page, reloaded with nothing kept, starts on the demo.
+  const { page: app, errors: appErrors } = await keeperPage();
+  await app.evaluate(() => localStorage.clear());
+  await app.reload();
   await ready(app);
   await openMenu(app, '#menu-share');
   await app.locator('#embed-button').click();
@@ -489,16 +506,14 @@ test('the embed example renders two players, and the app offers the snippet', as
   // dialog and its three forms are tests/e2e/embed.test.mjs's).
   const snippet = await app.locator('#embed-snippet').inputValue();
   assert.match(snippet, /^<iframe src="[^"]+[?&]embed=1&amp;scenario=station\.toml"/);
-  assert.deepEqual(errors, []);
-  await app.close();
+  await app.locator('#embed-close').click();
+  assert.deepEqual([...errors, ...appErrors], []);
   await page.close();
 });
 
 test('safety: the page has a Content-Security-Policy, and scenario text never becomes HTML', async () => {
-  const page = await site.context.newPage();
-  const errors = collectErrors(page);
-  const response = await page.goto(site.url);
-  const html = await response.text();
+  const { page, errors } = await keeperPage();
+  const html = await (await page.request.get(site.url)).text();
   const policy = html.match(/<meta http-equiv="Content-Security-Policy" content="([^"]+)"/)?.[1] ?? '';
   assert.match(policy, /script-src 'self' 'wasm-unsafe-eval' 'sha256-[A-Za-z0-9+/=]+'/);
   assert.match(policy, /object-src 'none'/);
@@ -511,5 +526,4 @@ test('safety: the page has a Content-Security-Policy, and scenario text never be
   assert.equal(await page.locator('.lesson img, .lesson script').count(), 0);
   assert.equal(await page.evaluate(() => window.pwned), undefined);
   assert.deepEqual(errors, []);
-  await page.close();
 });

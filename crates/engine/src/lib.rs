@@ -10,8 +10,8 @@
 // The scenario format lives in its own crate (built for size in the
 // browser); its modules keep their paths here.
 pub use scalesim_scenario::{
-    autoscale, coordination, cost, edit, limits, memory, outcome, outline, scenario, schema, set,
-    time,
+    autoscale, coordination, cost, edit, limits, memory, order, outcome, outline, scenario, schema,
+    set, time,
 };
 
 pub mod arrival;

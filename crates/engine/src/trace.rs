@@ -457,7 +457,7 @@ impl TimeSplit {
                 None => out.push((s.component.clone(), s.ms)),
             }
         }
-        out.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        crate::order::sort_by(&mut out, |a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         out
     }
 
@@ -530,7 +530,9 @@ impl SplitSum {
                 }
             })
             .collect();
-        shares.sort_by(|a, b| {
+        // A report's few rows: the shared sort (`order`), not a copy of
+        // the standard one.
+        crate::order::sort_by(&mut shares, |a, b| {
             b.ms.total_cmp(&a.ms)
                 .then_with(|| a.component.cmp(&b.component))
                 .then_with(|| a.phase.cmp(&b.phase))

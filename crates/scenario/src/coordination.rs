@@ -92,7 +92,7 @@ pub fn fit(points: &[(f64, f64)]) -> Option<UslFit> {
     if pts.len() < 3 {
         return None;
     }
-    pts.sort_by(|a, b| a.0.total_cmp(&b.0));
+    crate::order::sort_by(&mut pts, |a, b| a.0.total_cmp(&b.0));
     let (n0, x0) = pts[0];
     let x1 = x0 / n0;
     // Normal equations for y = σ·a + κ·b.

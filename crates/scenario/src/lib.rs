@@ -22,6 +22,7 @@ pub mod expect;
 pub mod limits;
 pub mod memory;
 pub mod network;
+pub mod order;
 pub mod outcome;
 pub mod outline;
 pub mod rate_limit;

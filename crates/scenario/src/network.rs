@@ -134,12 +134,14 @@ pub fn zone_of(zone: &Option<String>) -> &str {
 
 /// Every zone named by a node, a load or a link, sorted.
 pub fn zones(scenario: &Scenario) -> BTreeSet<&str> {
-    let mut zones: BTreeSet<&str> = scenario
-        .nodes
-        .iter()
-        .filter_map(|n| n.zone.as_deref())
-        .chain(scenario.loads.iter().filter_map(|l| l.zone.as_deref()))
-        .collect();
+    let mut zones = BTreeSet::new();
+    zones.extend(
+        scenario
+            .nodes
+            .iter()
+            .filter_map(|n| n.zone.as_deref())
+            .chain(scenario.loads.iter().filter_map(|l| l.zone.as_deref())),
+    );
     if let Some(net) = &scenario.network {
         for link in &net.links {
             zones.extend(link.between.iter().map(String::as_str));

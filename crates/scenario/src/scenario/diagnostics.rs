@@ -250,7 +250,7 @@ pub fn parse(file: &str, text: &str) -> Result<Scenario, ScenarioError> {
             line: 0,
         });
     }
-    found.sort_by_key(|f| if f.line == 0 { usize::MAX } else { f.line });
+    crate::order::sort_by_key(&mut found, |f| if f.line == 0 { usize::MAX } else { f.line });
     let diagnostics = found
         .into_iter()
         .map(|f| diag(f.line, &named(table.get_ref(), &f.key), f.message))

@@ -73,11 +73,14 @@ pub fn table(text: &str) -> Result<Table, String> {
     plain_table(document.get_ref()).map_err(|e| e.message)
 }
 
+/// Built by insertion: `collect` into the map would sort its entries (a
+/// copy of the sort's code of its own; `crate::order`).
 fn plain_table(table: &DeTable<'_>) -> Result<Table, ReadError> {
-    table
-        .iter()
-        .map(|(key, value)| Ok((key.get_ref().to_string(), plain(value.get_ref())?)))
-        .collect()
+    let mut out = Table::new();
+    for (key, value) in table.iter() {
+        out.insert(key.get_ref().to_string(), plain(value.get_ref())?);
+    }
+    Ok(out)
 }
 
 fn plain(value: &DeValue<'_>) -> Result<Value, ReadError> {
@@ -185,9 +188,62 @@ impl<'de> de::Deserializer<'de> for Node<'_, '_> {
         visitor.visit_unit()
     }
 
+    /// A struct is a table. Anything else is refused in serde's words, as
+    /// its derived visitor would refuse it, except an array: serde reads
+    /// one positionally (`toml` lets it), which no scenario means, and
+    /// that reading is a copy of code for every struct of the format (in
+    /// the browser's Wasm, about 10 kB after compression).
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, ReadError> {
+        match self {
+            Node::Parsed(DeValue::Table(table)) | Node::ParsedTable(table) => {
+                visitor.visit_map(Entries::Parsed(table.iter(), None))
+            }
+            Node::Plain(Value::Table(table)) | Node::PlainTable(table) => {
+                visitor.visit_map(Entries::Plain(table.iter(), None))
+            }
+            _ => Err(de::Error::invalid_type(self.unexpected()?, &visitor)),
+        }
+    }
+
     serde::forward_to_deserialize_any! {
         bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
-        bytes byte_buf unit unit_struct seq tuple tuple_struct map struct identifier
+        bytes byte_buf unit unit_struct seq tuple tuple_struct map identifier
+    }
+}
+
+impl<'a> Node<'a, '_> {
+    /// What a value that is not a table is, in serde's terms (what a
+    /// derived visitor names when it refuses it).
+    fn unexpected(self) -> Result<Unexpected<'a>, ReadError> {
+        Ok(match self {
+            Node::Parsed(DeValue::String(s)) => Unexpected::Str(s),
+            Node::Parsed(DeValue::Integer(i)) => {
+                if let Ok(v) = i64::from_str_radix(i.as_str(), i.radix()) {
+                    Unexpected::Signed(v)
+                } else if let Ok(v) = u64::from_str_radix(i.as_str(), i.radix()) {
+                    Unexpected::Unsigned(v)
+                } else {
+                    return Err(de::Error::custom("integer number overflowed"));
+                }
+            }
+            Node::Parsed(DeValue::Float(f)) => Unexpected::Float(float(f)?),
+            Node::Parsed(DeValue::Boolean(b)) => Unexpected::Bool(*b),
+            Node::Plain(Value::String(s)) => Unexpected::Str(s),
+            Node::Plain(Value::Integer(v)) => Unexpected::Signed(*v),
+            Node::Plain(Value::Float(v)) => Unexpected::Float(*v),
+            Node::Plain(Value::Boolean(b)) => Unexpected::Bool(*b),
+            Node::Parsed(DeValue::Array(_)) | Node::Plain(Value::Array(_)) => Unexpected::Seq,
+            Node::Parsed(DeValue::Table(_)) | Node::ParsedTable(_) => Unexpected::Map,
+            Node::Plain(Value::Table(_)) | Node::PlainTable(_) => Unexpected::Map,
+            Node::Parsed(DeValue::Datetime(_)) | Node::Plain(Value::Datetime(_)) => {
+                Unexpected::Other("a date or time")
+            }
+        })
     }
 }
 
@@ -322,6 +378,48 @@ mod tests {
 
     fn parsed(text: &str) -> Result<Probe, ReadError> {
         from_parsed(&DeTable::parse(text).unwrap())
+    }
+
+    #[derive(Debug, PartialEq, Deserialize)]
+    struct Outer {
+        inner: Inner,
+    }
+
+    #[derive(Debug, PartialEq, Deserialize)]
+    struct Inner {
+        a: u32,
+        #[serde(default)]
+        b: u32,
+    }
+
+    #[test]
+    fn a_struct_is_a_table_and_other_values_are_refused_in_toml_s_words() {
+        let read = |text: &str| from_parsed::<Outer>(&DeTable::parse(text).unwrap());
+        let plain = |text: &str| from_table::<Outer>(&text.parse().unwrap());
+        for text in ["inner = { a = 1 }\n", "[inner]\na = 1\nb = 2\n"] {
+            assert_eq!(read(text).ok(), toml::from_str::<Outer>(text).ok(), "{text}");
+            assert_eq!(plain(text).ok(), toml::from_str::<Outer>(text).ok(), "{text}");
+        }
+        for text in
+            ["inner = \"x\"\n", "inner = 3\n", "inner = -3\n", "inner = 2.5\n", "inner = true\n"]
+        {
+            let ours = read(text).unwrap_err();
+            assert_eq!(ours.message(), toml::from_str::<Outer>(text).unwrap_err().message().trim());
+            assert_eq!(ours.span(), Some(8..text.len() - 1), "{text}");
+            assert_eq!(plain(text).unwrap_err().message(), ours.message(), "{text}");
+        }
+        assert_eq!(
+            read("inner = 99999999999999999999\n").unwrap_err().message(),
+            "integer number overflowed"
+        );
+        // A date is refused as every other value of this reader refuses one.
+        let e = read("inner = 1979-05-27\n").unwrap_err();
+        assert_eq!(e.message(), "invalid type: a date or time, expected struct Inner");
+        // An array is not read positionally (`toml` would take `[1, 2]`).
+        let e = read("inner = [1, 2]\n").unwrap_err();
+        assert_eq!(e.message(), "invalid type: sequence, expected struct Inner");
+        assert_eq!(e.span(), Some(8..14));
+        assert_eq!(plain("inner = [1, 2]\n").unwrap_err().message(), e.message());
     }
 
     #[test]

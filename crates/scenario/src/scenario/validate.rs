@@ -313,7 +313,10 @@ fn check_async_cycles(p: &mut Problems, scenario: &Scenario) {
         }
     }
     for component in strongly_connected(&edges) {
-        let inside: BTreeSet<usize> = component.iter().copied().collect();
+        // Built by insertion: `collect` would sort (a copy of the sort's
+        // code for each element type; `order`).
+        let mut inside = BTreeSet::new();
+        inside.extend(component.iter().copied());
         let cyclic =
             component.len() > 1 || edges[component[0]].iter().any(|&(t, _)| t == component[0]);
         if !cyclic {
@@ -1135,8 +1138,8 @@ fn check_sync_cycles(p: &mut Problems, scenario: &Scenario) {
                             .map(|&(n, _)| scenario.nodes[n].id.as_str())
                             .collect();
                         cycle.push(&scenario.nodes[to].id);
-                        let members: BTreeSet<usize> =
-                            stack[from..].iter().map(|&(n, _)| n).collect();
+                        let mut members = BTreeSet::new();
+                        members.extend(stack[from..].iter().map(|&(n, _)| n));
                         if reported.insert(members) {
                             p.push(
                                 format!("node[{node}].call[{call}].to"),
