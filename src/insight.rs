@@ -5,7 +5,7 @@
 
 use std::borrow::Borrow;
 
-use scalesim_engine::WindowReport;
+use scalesim_engine::{NodeReport, WindowReport};
 use scalesim_engine::outline::Outline;
 use scalesim_engine::scenario::Mode;
 
@@ -64,6 +64,22 @@ pub fn figures<W: Borrow<WindowReport>>(windows: &[W]) -> Figures {
         answered,
         failed_share: (finished > 0).then(|| failed as f64 / finished as f64),
     }
+}
+
+/// A cache's hit ratio over a window, for the label under its box: "58%
+/// hits", "99.2% hits" (tenths from 90%, rounded down, so a cache still
+/// missing never reads 100%); `None` without lookups (or not a cache).
+pub fn cache_hits(node: &NodeReport) -> Option<String> {
+    let c = &node.counters;
+    if c.hits + c.misses == 0 {
+        return None;
+    }
+    let p = c.hit_ratio() * 100.0;
+    Some(if p >= 90.0 && c.misses > 0 {
+        format!("{:.1}% hits", (p * 10.0).floor() / 10.0)
+    } else {
+        format!("{p:.0}% hits")
+    })
 }
 
 /// A node offered more than it serves.
@@ -351,7 +367,7 @@ fn flat_out<W: Borrow<WindowReport>>(windows: &[W]) -> Vec<Saturation> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use scalesim_engine::metrics::{LatencyStats, NodeReport, RequestCounts};
+    use scalesim_engine::metrics::{LatencyStats, RequestCounts};
 
     fn window(i: u64, node: NodeReport, ok: u64) -> WindowReport {
         let latency_ms = LatencyStats { count: ok, p99: 400.0, ..LatencyStats::default() };
@@ -576,6 +592,21 @@ mod tests {
         let w: Vec<_> = (0..5).map(|i| station(i, 0.99, 1500, 9.0)).collect();
         assert!(saturated(&w).is_empty());
         assert!(saturated::<WindowReport>(&[]).is_empty());
+    }
+
+    #[test]
+    fn a_caches_hits_read_as_a_share_that_never_rounds_a_miss_away() {
+        let cache = |hits, misses| {
+            let mut n = NodeReport::default();
+            n.counters.hits = hits;
+            n.counters.misses = misses;
+            n
+        };
+        assert_eq!(cache_hits(&cache(0, 0)), None);
+        assert_eq!(cache_hits(&cache(3087, 1885)).as_deref(), Some("62% hits"));
+        assert_eq!(cache_hits(&cache(4970, 40)).as_deref(), Some("99.2% hits"));
+        assert_eq!(cache_hits(&cache(9999, 1)).as_deref(), Some("99.9% hits"));
+        assert_eq!(cache_hits(&cache(5000, 0)).as_deref(), Some("100% hits"));
     }
 
     #[test]

@@ -200,3 +200,44 @@ fn two_years_of_the_coordinating_team_are_counted() {
     assert!(wait_h > 1000.0, "a change waits {wait_h} h for an engineer");
     assert!(p99_h > 2.0 * 720.0, "p99 lead time {p99_h} h");
 }
+
+/// The windows of `run` that lie within `from_s..to_s`.
+fn windows_in(run: &Run, from_s: f64, to_s: f64) -> Vec<&scalesim_engine::WindowReport> {
+    let found: Vec<_> =
+        run.windows.iter().filter(|w| w.start_s >= from_s && w.end_s <= to_s).collect();
+    assert!(!found.is_empty(), "no windows in {from_s}..{to_s} s");
+    found
+}
+
+/// The cache stampede: the cache fills while traffic ramps up (the
+/// database never saturates before the flush), the database then sees
+/// almost no reads; the flush at 60 s sends thousands of reads of the same
+/// 500 pages to it, its workers busy for the rest of the run; the hit
+/// ratio is back within seconds while the users still wait many seconds.
+#[test]
+fn a_flushed_cache_stampedes_its_database_after_a_calm_warm_up() {
+    let run = run("cache-stampede.toml", &[]);
+    let (cache, db) = (0, 1);
+    assert_eq!(run.ids, ["cache", "db"]);
+    for w in windows_in(&run, 0.0, 20.0) {
+        let busy = w.nodes[db].utilization;
+        assert!(busy < 0.8, "warm-up: the db is {busy} busy at {} s", w.end_s);
+        assert!(w.latency_ms.p99 < 100.0, "warm-up: p99 {} ms at {} s", w.latency_ms.p99, w.end_s);
+    }
+    let calm = windows_in(&run, 20.0, 60.0);
+    let reads: u64 = calm.iter().map(|w| w.nodes[db].arrivals).sum();
+    assert!(reads < 20, "the db reads {reads} times between 20 s and 60 s");
+    assert!(calm.iter().all(|w| w.nodes[cache].hit_ratio > 0.999));
+    let after = windows_in(&run, 60.0, 90.0);
+    let reads: u64 = after.iter().map(|w| w.nodes[db].arrivals).sum();
+    assert!(reads > 4 * 500, "after the flush the db reads {reads} times for 500 pages");
+    for w in windows_in(&run, 61.0, 85.0) {
+        assert!(w.nodes[db].utilization > 0.99, "db busy {} at {} s", w.nodes[db].utilization, w.end_s);
+        assert!(w.nodes[db].mean_queue > 1000.0, "db queue {} at {} s", w.nodes[db].mean_queue, w.end_s);
+    }
+    for w in windows_in(&run, 70.0, 85.0) {
+        let hits = w.nodes[cache].hit_ratio;
+        assert!(hits > 0.95, "hit ratio {hits} at {} s", w.end_s);
+        assert!(w.latency_ms.p99 > 5_000.0, "users' p99 {} ms at {} s", w.latency_ms.p99, w.end_s);
+    }
+}
