@@ -232,12 +232,84 @@ fn a_flushed_cache_stampedes_its_database_after_a_calm_warm_up() {
     let reads: u64 = after.iter().map(|w| w.nodes[db].arrivals).sum();
     assert!(reads > 4 * 500, "after the flush the db reads {reads} times for 500 pages");
     for w in windows_in(&run, 61.0, 85.0) {
-        assert!(w.nodes[db].utilization > 0.99, "db busy {} at {} s", w.nodes[db].utilization, w.end_s);
-        assert!(w.nodes[db].mean_queue > 1000.0, "db queue {} at {} s", w.nodes[db].mean_queue, w.end_s);
+        assert!(
+            w.nodes[db].utilization > 0.99,
+            "db busy {} at {} s",
+            w.nodes[db].utilization,
+            w.end_s
+        );
+        assert!(
+            w.nodes[db].mean_queue > 1000.0,
+            "db queue {} at {} s",
+            w.nodes[db].mean_queue,
+            w.end_s
+        );
     }
     for w in windows_in(&run, 70.0, 85.0) {
         let hits = w.nodes[cache].hit_ratio;
         assert!(hits > 0.95, "hit ratio {hits} at {} s", w.end_s);
         assert!(w.latency_ms.p99 > 5_000.0, "users' p99 {} ms at {} s", w.latency_ms.p99, w.end_s);
+    }
+}
+
+/// The retry storm: before the outage the database is under half busy
+/// with one query per user request; were it fast enough, the outage's
+/// retries would ask it for about five per user request (the closed form
+/// 2.44 × 1.77 × 1.15); at its 500 a second it saturates instead, its
+/// arrivals about three per user request and its queue growing about 100
+/// a second; from about 35 s no user request succeeds (they time out at
+/// 2 s), and none does for several seconds after the outage ends at 50 s;
+/// by 60 s it has recovered.
+#[test]
+fn a_retry_storm_saturates_the_database_and_fails_every_user() {
+    let storm = run("retry-storm.toml", &[]);
+    let db = storm.ids.iter().position(|n| n == "db").expect("db");
+    let per_user = |w: &&scalesim_engine::WindowReport| {
+        w.nodes[db].arrivals as f64 / w.requests.offered.max(1) as f64
+    };
+    for w in windows_in(&storm, 10.0, 20.0) {
+        assert!(w.nodes[db].utilization < 0.6, "before: db {} busy", w.nodes[db].utilization);
+        assert!((per_user(&w) - 1.0).abs() < 0.05, "before: {} queries a request", per_user(&w));
+        assert_eq!(w.requests.timeout + w.requests.error, 0);
+    }
+    let fast = run("retry-storm.toml", &[("db.pool", "50")]);
+    let asked: f64 = windows_in(&fast, 21.0, 50.0).iter().map(per_user).sum::<f64>() / 29.0;
+    assert!((4.6..=5.4).contains(&asked), "a fast db is asked {asked} queries a request");
+    let outage = windows_in(&storm, 22.0, 50.0);
+    let arrived = outage.iter().map(per_user).sum::<f64>() / outage.len() as f64;
+    assert!((2.7..=3.3).contains(&arrived), "the saturated db gets {arrived} a request");
+    assert!(outage.iter().all(|w| w.nodes[db].utilization > 0.99));
+    let (first, last) =
+        (outage[0].nodes[db].mean_queue, outage[outage.len() - 1].nodes[db].mean_queue);
+    let growth = (last - first) / (outage.len() - 1) as f64;
+    assert!((70.0..=130.0).contains(&growth), "the db's queue grows {growth} a second");
+    for w in windows_in(&storm, 35.0, 56.0) {
+        assert_eq!(w.requests.ok, 0, "a request succeeded at {} s", w.end_s);
+        assert!(w.requests.timeout > 150, "{} timed out at {} s", w.requests.timeout, w.end_s);
+    }
+    for w in windows_in(&storm, 62.0, 70.0) {
+        assert_eq!(w.requests.timeout + w.requests.error, 0, "still failing at {} s", w.end_s);
+        assert!(w.nodes[db].utilization < 0.6);
+    }
+}
+
+/// The cure: the same outage fails about 80% of requests, at once (no
+/// timeouts), the database under half busy with about 1.1 queries a
+/// request, and every request succeeds again from 50 s.
+#[test]
+fn one_layer_retrying_within_a_budget_keeps_the_database_out_of_the_storm() {
+    let cure = run("retry-storm-budget.toml", &[]);
+    let db = cure.ids.iter().position(|n| n == "db").expect("db");
+    let outage = windows_in(&cure, 21.0, 50.0);
+    let (offered, failed, timeouts) = outage.iter().fold((0, 0, 0), |(o, f, t), w| {
+        let r = &w.requests;
+        (o + r.offered, f + r.error + r.timeout + r.rejected, t + r.timeout)
+    });
+    let share = failed as f64 / offered as f64;
+    assert!((0.7..=0.85).contains(&share), "{share} of requests fail in the outage");
+    assert_eq!(timeouts, 0);
+    assert!(outage.iter().all(|w| w.nodes[db].utilization < 0.6 && w.latency_ms.p99 < 200.0));
+    for w in windows_in(&cure, 51.0, 70.0) {
+        assert_eq!(w.requests.error + w.requests.timeout, 0, "failing at {} s", w.end_s);
     }
 }
