@@ -115,7 +115,7 @@ pub fn dashboard(props: &DashboardProps) -> Html {
                 { chooser }
                 { chart(2) }
                 if let Some(snap) = &props.snapshot {
-                    <NodeStates snapshot={snap.clone()} names={props.nodes.clone()} />
+                    <NodeStates snapshot={snap.clone()} names={props.nodes.clone()} last={props.windows.last().cloned()} />
                 }
             </>
         },
