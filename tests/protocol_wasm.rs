@@ -111,7 +111,7 @@ async fn reports_round_trip() {
             id: 9,
             revision: 2,
             outline: scalesim_engine::outline::of_text(DEMO_TOML).unwrap(),
-            restarted: false,
+            restarted: None,
             can_undo: true,
             can_redo: false,
         },

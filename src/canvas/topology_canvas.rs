@@ -90,6 +90,10 @@ pub struct Props {
     /// A picked request's path, lit up (`canvas/trace_path`).
     #[prop_or_default]
     pub lit: Rc<crate::waterfall::LitPath>,
+    /// The component the palette's new components connect to, named in
+    /// the canvas's corner (over the canvas, so selecting never moves it).
+    #[prop_or_default]
+    pub attach_to: Option<AttrValue>,
 }
 
 /// A gesture under way.
@@ -475,10 +479,17 @@ pub fn topology_canvas(props: &Props) -> Html {
                 aria-label="Topology: components on the request path above, the background below. Select a component with the list below; arrow keys move it, Delete removes it."
                 onpointerdown={on_down} onpointermove={on_move} onpointerup={on_up} onkeydown={on_key} />
             <p class="visually-hidden" aria-live="polite">{network_words(&props.outline, &props.partitions)}</p>
-            <div class="topology-tools" role="group" aria-label="Zoom">
+            <div class="topology-tools">
+                if let Some(id) = props.attach_to.clone() {
+                    <span class="palette-target" data-testid="palette-target" title={format!("New components connect to {id}")}>
+                        {"New components connect to "}<strong>{ id }</strong>
+                    </span>
+                }
+                <span class="group" role="group" aria-label="Zoom">
                 <button onclick={zoom_button(1.2)} aria-label="Zoom in">{"+"}</button>
                 <button onclick={zoom_button(1.0 / 1.2)} aria-label="Zoom out">{"−"}</button>
                 <button onclick={on_fit}>{"Fit"}</button>
+                </span>
             </div>
         </div>
     }
@@ -1228,7 +1239,9 @@ fn draw(s: &Scene, ctx: &CanvasRenderingContext2d, dpr: f64, css_w: f64, ts: f64
         let _ = ctx.fill_text_with_max_width(text, at[0], at[1], NODE_W - 14.0);
     }
     ctx.set_fill_style_str(t.detail);
-    ctx.set_font("11px system-ui, sans-serif");
+    // The details (kind, replicas, utilization) too: never under 8 screen
+    // pixels.
+    ctx.set_font(&format!("{:.2}px system-ui, sans-serif", 11f64.max(8.0 / z)));
     for (text, at) in &details {
         let _ = ctx.fill_text_with_max_width(text, at[0], at[1], NODE_W - 14.0);
     }
@@ -1237,7 +1250,7 @@ fn draw(s: &Scene, ctx: &CanvasRenderingContext2d, dpr: f64, css_w: f64, ts: f64
         zone_drawing::draw_badges(ctx, &s.layout, &badges, z);
     }
     if !warnings.is_empty() {
-        ctx.set_font("600 11px system-ui, sans-serif");
+        ctx.set_font(&format!("600 {:.2}px system-ui, sans-serif", 11f64.max(8.0 / z)));
         ctx.set_text_align("center");
         ctx.set_text_baseline("top");
         ctx.set_fill_style_str("#b91c1c");
@@ -1252,7 +1265,7 @@ fn draw(s: &Scene, ctx: &CanvasRenderingContext2d, dpr: f64, css_w: f64, ts: f64
     }
     memory_gauge::draw(ctx, &gauges, &s.flashes, ts);
     if !queue_labels.is_empty() {
-        ctx.set_font("10px system-ui, sans-serif");
+        ctx.set_font(&format!("{:.2}px system-ui, sans-serif", 10f64.max(8.0 / z)));
         ctx.set_text_align("right");
         ctx.set_text_baseline("top");
         for (text, at) in &queue_labels {

@@ -32,6 +32,13 @@ pub struct AlertsProps {
     /// Plays on past the end.
     #[prop_or_default]
     pub on_continue: Callback<MouseEvent>,
+    /// Why the last edit started the run over, if it did.
+    #[prop_or_default]
+    pub started_over: Option<String>,
+    /// Opens a component (by id) in the inspector, where the overload's
+    /// remedies are fields.
+    #[prop_or_default]
+    pub on_inspect: Callback<String>,
 }
 
 /// The page's alerts.
@@ -60,7 +67,7 @@ pub fn alerts(props: &AlertsProps) -> Html {
                 <p class="overload-head"><strong>{"The run stopped: more work piled up than a tab can hold."}</strong>
                     {" What it measured until then stays on screen. "}
                     <button id="restart-1x" onclick={props.on_restart.clone()}>{"Restart at 1× load"}</button></p>
-                { overload_detail(overload) }
+                { overload_detail(overload, &props.on_inspect) }
             </div>
         },
         None => html! { <div class="error" role="alert">{ message.clone() }</div> },
@@ -74,6 +81,13 @@ pub fn alerts(props: &AlertsProps) -> Html {
             </div>
         }
     });
+    let started_over = props.started_over.as_ref().map(|why| {
+        html! {
+            <div class="notice started-over" role="status" data-testid="started-over">
+                <strong>{"The run started over at 0 s"}</strong>{ format!(": {}.", in_page_words(why)) }
+            </div>
+        }
+    });
     let plain = |message: &Option<String>, class: &'static str| {
         message.as_ref().map(|m| html! { <div class={class} role="alert">{ m.clone() }</div> })
     };
@@ -83,22 +97,26 @@ pub fn alerts(props: &AlertsProps) -> Html {
             { for plain(&props.open_error, "error link-error") }
             { for stopped }
             { for finished }
+            { for started_over }
             { for plain(&props.error, "error") }
         </>
     }
 }
 
 /// What grew, where, and what would bound it (`overload_words`).
-fn overload_detail(overload: &Overload) -> Html {
+fn overload_detail(overload: &Overload, on_inspect: &Callback<String>) -> Html {
     let words = overload_words::explain(overload);
-    let nodes = words.nodes.iter().map(|n| {
+    let nodes = words.nodes.iter().zip(&overload.nodes).map(|(n, grown)| {
         let remedies = n.remedies.iter().map(|r| html! { <li>{ pieces(r) }</li> });
+        let id = grown.node.clone();
+        let onclick = on_inspect.reform(move |_: MouseEvent| id.clone());
         html! {
             <li>{ n.sentence.clone() }
                 if !n.remedies.is_empty() {
-                    {" To bound it, any of:"}
+                    {" To bound it, any of these, each a field of the component in the inspector:"}
                     <ul class="overload-remedies">{ for remedies }</ul>
                 }
+                <button class="inspect" {onclick}>{ format!("Open {} in the inspector", grown.node) }</button>
             </li>
         }
     });
@@ -124,4 +142,10 @@ fn pieces(pieces: &[Piece]) -> Html {
             Piece::Code(c) => html! { <code>{ c.clone() }</code> },
         })
         .collect()
+}
+
+/// The engine's reason ("removing, renaming … needs a restart") as the
+/// page says it: a fresh run, not a restart the user asked for.
+fn in_page_words(why: &str) -> String {
+    why.replace("needs a restart", "needs a fresh run")
 }

@@ -501,7 +501,7 @@ pub fn app() -> Html {
     };
     let editor = html! {
         <section class="stage" aria-label="Topology and editor">
-            <EditorBar outline={edited_state.outline.clone()} {selected_node}
+            <EditorBar outline={edited_state.outline.clone()} selected_node={selected_node.clone()}
                 can_undo={edited_state.edits.can_undo} can_redo={edited_state.edits.can_redo}
                 ready={state.ready} {comparing} editing_b={*editing_b} on_edit={on_edit.clone()}
                 {on_undo} {on_redo} {on_compare} {on_close_compare} {on_edit_b} />
@@ -516,6 +516,7 @@ pub fn app() -> Html {
                 scenario_key={state.scenario_key}
                 saturated={saturated.clone()}
                 partitions={edited_state.partitions.clone()}
+                attach_to={selected_node.clone().map(AttrValue::from)}
                 {lit} />
         </section>
     };
@@ -663,7 +664,9 @@ pub fn app() -> Html {
                 <Alerts crashed={state.crashed.clone().or_else(|| state_b.crashed.clone())}
                     open_error={state.open_error.clone()} stopped={state.stopped.clone()} error={state.error.clone()}
                     multiplier={state.shown_multiplier()} on_respawn={on_respawn} on_restart={on_restart.clone()}
-                    finished={state.ended.then_some(state.sim_time_ns as f64 / 1e9)} on_continue={on_play} />
+                    finished={state.ended.then_some(state.sim_time_ns as f64 / 1e9)} on_continue={on_play}
+                    on_inspect={on_select.reform(|id| Some(Selection::Node(id)))}
+                    started_over={edited_state.started_over.clone()} />
             </div>
             <nav class="views" aria-label="Views">{ for view_tabs }</nav>
             { editor }

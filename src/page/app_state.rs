@@ -39,6 +39,9 @@ pub struct AppState {
     pub load_multiplier: f64,
     pub history: History,
     pub error: Option<String>,
+    /// Why the last edit started the run over (it removed or renamed a
+    /// component), until the next edit.
+    pub started_over: Option<String>,
     /// Why the run stopped for good (an overload, a zero-time loop), until
     /// it is restarted.
     pub stopped: Option<(String, Option<Overload>)>,
@@ -222,8 +225,9 @@ impl Reducible for AppState {
                 | FromWorker::BenchResult { .. }
                 | FromWorker::BenchDone { .. },
             ) => {}
-            Action::Report(FromWorker::Applied { outline, .. }) => {
+            Action::Report(FromWorker::Applied { outline, restarted, .. }) => {
                 next.error = None;
+                next.started_over = restarted;
                 next.selected =
                     crate::workbench::selection_after(next.selected, &next.outline, &outline);
                 next.outline = Rc::new(outline);

@@ -146,8 +146,11 @@ pub fn dashboard(props: &DashboardProps) -> Html {
         let labels = tabs.iter().map(|t| (t.id(), t.label())).collect::<Vec<_>>();
         html! { <TabBar label="More charts" tabs={labels} current={at} {on_pick} /> }
     };
+    // The scaling curve and A against B take the dashboard's wider half:
+    // the time charts stay in view beside them.
+    let wide = matches!(current, DashTab::Scaling | DashTab::Compare);
     html! {
-        <section class="dashboard" aria-label="Live charts">
+        <section class={classes!("dashboard", wide.then_some("wide"))} aria-label="Live charts">
             <div class="dash-cell">{ chart(0) }</div>
             <div class="dash-cell">{ chart(1) }</div>
             <div class="dash-cell dash-more">

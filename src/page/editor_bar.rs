@@ -65,9 +65,6 @@ pub fn editor_bar(props: &EditorBarProps) -> Html {
         <div class="editor-bar">
             <span class="group palette" role="group" aria-label="Add a component">
                 { for palette }{ add_load }
-                if let Some(id) = selected {
-                    <span class="palette-target" data-testid="palette-target">{"New components connect to "}<strong>{ id.to_owned() }</strong></span>
-                }
             </span>
             <span class="group" role="group" aria-label="History">
                 <button id="undo" onclick={props.on_undo.clone()} disabled={!props.can_undo} title="Undo (Ctrl+Z)">{"Undo"}</button>

@@ -171,8 +171,9 @@ pub enum FromWorker {
         revision: u64,
         /// The edited scenario's components, calls and loads.
         outline: Outline,
-        /// The change needed a fresh run (it was preceded by `Loaded`).
-        restarted: bool,
+        /// Why the change needed a fresh run, if it did (it was preceded
+        /// by `Loaded`).
+        restarted: Option<String>,
         /// Where undo and redo stand.
         can_undo: bool,
         can_redo: bool,

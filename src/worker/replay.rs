@@ -82,14 +82,14 @@ pub fn check_history(history: &[Entry]) -> Result<(), String> {
 }
 
 /// How a live change took effect.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Applied {
     /// On the running simulation, which goes on.
     Live,
-    /// Components were added, removed or renamed: a fresh run of the
-    /// edited scenario started (at the same load multiplier), and the
-    /// history starts there.
-    Restarted,
+    /// Components were removed or renamed (or another change the running
+    /// simulation cannot take, `why`): a fresh run of the edited scenario
+    /// started (at the same load multiplier), and the history starts there.
+    Restarted { why: String },
 }
 
 /// What reproduces the run so far: a link's variant, and whether it is the
@@ -239,7 +239,7 @@ impl Run {
             *self = Run::fresh(std::mem::take(&mut self.file), text, sim);
             self.multiplier = multiplier;
             self.start_load = multiplier;
-            return Ok(Applied::Restarted);
+            return Ok(Applied::Restarted { why });
         }
         self.sim.replace_scenario(scenario).map_err(|e| e.to_string())?;
         self.text = text;
@@ -419,7 +419,8 @@ mod tests {
                     position: None,
                     behind: None,
                 },
-                Edit::Connect { from: entry, to: "external".into(), mode: Mode::Sync },
+                Edit::Connect { from: entry.clone(), to: "external".into(), mode: Mode::Sync },
+                Edit::AddLoad { target: entry, position: None },
             ],
         };
         assert_eq!(run.apply(Change::Edit { edit: add }), Ok(Applied::Live));
@@ -436,7 +437,8 @@ mod tests {
     fn a_replayed_history_gives_the_same_run() {
         let (live, live_windows) = live_run();
         assert_eq!(live.history().len(), 4);
-        assert!(live_windows.last().is_some_and(|w| w.nodes.len() > live_windows[0].nodes.len()));
+        let (first, last) = (&live_windows[0], live_windows.last().unwrap());
+        assert!(last.nodes.len() > first.nodes.len() && last.loads.len() > first.loads.len());
         let record = live.record_now();
         assert!(record.complete);
         assert_eq!(record.run.toml, CHAIN, "the text at time zero, not as edited");
@@ -498,7 +500,8 @@ mod tests {
         run.apply(set("payments.workers", "60")).unwrap();
         run.advance_until(secs(9));
         let rename = Edit::Rename { from: first_callee(&run), to: "renamed".into() };
-        assert_eq!(run.apply(Change::Edit { edit: rename }), Ok(Applied::Restarted));
+        let applied = run.apply(Change::Edit { edit: rename });
+        assert!(matches!(applied, Ok(Applied::Restarted { why }) if why.contains("renaming")));
         assert_eq!(run.now(), SimTime::ZERO);
         assert!(run.history().is_empty());
         let record = run.record_now();

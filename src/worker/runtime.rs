@@ -326,7 +326,7 @@ impl Runner {
 
     /// Tells the page how edit `id` went; a change that took effect shows
     /// at once, even while paused.
-    fn answer(&mut self, id: u64, applied: Result<bool, String>) {
+    fn answer(&mut self, id: u64, applied: Result<Option<String>, String>) {
         match applied {
             Ok(restarted) => {
                 self.post_applied(id, restarted);
@@ -338,7 +338,7 @@ impl Runner {
 
     /// Tells the page the document changed (edit `id`, or 0 for a link's
     /// replayed changes): its revision, outline and where undo stands.
-    fn post_applied(&mut self, id: u64, restarted: bool) {
+    fn post_applied(&mut self, id: u64, restarted: Option<String>) {
         self.revision += 1;
         let outline = self.run.as_ref().map(|r| self.outline_of(r)).unwrap_or_default();
         self.post(&FromWorker::Applied {
@@ -352,19 +352,21 @@ impl Runner {
     }
 
     /// Applies a change to the document and the run (recorded in its
-    /// history); `true` when it needed a fresh run (components added,
-    /// removed or renamed), which keeps playing if the old one was. The
-    /// user's own change ends a link's replay.
-    fn apply(&mut self, change: Change) -> Result<bool, String> {
+    /// history); why, when it needed a fresh run (components removed or
+    /// renamed), which keeps playing if the old one was. The user's own
+    /// change ends a link's replay.
+    fn apply(&mut self, change: Change) -> Result<Option<String>, String> {
         let Some(mut run) = self.run.take() else {
             return Err("No scenario runs yet.".to_owned());
         };
         run.stop_replay();
-        let applied = run.apply(change);
-        if applied != Ok(Applied::Restarted) {
-            self.run = Some(run);
-            return applied.map(|_| false);
-        }
+        let why = match run.apply(change) {
+            Ok(Applied::Restarted { why }) => why,
+            applied => {
+                self.run = Some(run);
+                return applied.map(|_| None);
+            }
+        };
         let playing = self.playing;
         self.start(run, true);
         if playing {
@@ -372,12 +374,9 @@ impl Runner {
             self.last_tick_ms = js_sys::Date::now();
             self.schedule_tick();
         }
-        Ok(true)
+        Ok(Some(why))
     }
 
-    /// Shows `run` from where it stands, paused, and tells the page what it
-    /// is; `edited`: it restarts an edited scenario (components added,
-    /// removed or renamed).
     /// The editor's outline of the run's document, which has just been read and
     /// validated; should the outline's reading still fail, the page is told
     /// why (its canvas and inspector would otherwise go blank unexplained).
@@ -390,6 +389,9 @@ impl Runner {
         })
     }
 
+    /// Shows `run` from where it stands, paused, and tells the page what it
+    /// is; `edited`: it restarts an edited scenario (components removed or
+    /// renamed).
     fn start(&mut self, run: Run, edited: bool) {
         let outline = self.outline_of(&run);
         let scenario = run.sim().scenario();
@@ -431,7 +433,7 @@ impl Runner {
         let error = run.take_replay_error();
         // The caller posts the frame that follows (a tick's, a step's).
         if run.take_replayed() {
-            self.post_applied(0, false);
+            self.post_applied(0, None);
         }
         if let Some(message) = error {
             self.post(&FromWorker::Error { message });

@@ -623,7 +623,7 @@ error_rate = 0.3
                 id: 7,
                 revision: 9,
                 outline,
-                restarted: true,
+                restarted: Some("renaming needs a restart".into()),
                 can_undo: true,
                 can_redo: false,
             },

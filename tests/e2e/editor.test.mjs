@@ -131,10 +131,16 @@ test('the palette adds, a drag connects, and the inspector renames, validates an
   await ready(page);
   await nameIs(page, /two workers/);
 
+  const canvasTop = async () => (await page.locator('#topology').boundingBox()).y;
+  const topBefore = await canvasTop();
   await page.locator('#add-service').click();
   let layout = await layoutWhere(page, (l) => item(l, 'service'), 'the new service');
   assert.equal(item(layout, 'service').lane, 'sync');
   assert.ok(!(await page.locator('#undo').isDisabled()));
+  // The new service is selected; where new components go is named over
+  // the canvas, so selecting never moves the canvas.
+  await page.waitForFunction(() => document.querySelector('[data-testid="palette-target"]')?.textContent.endsWith('service'));
+  assert.equal(await canvasTop(), topBefore);
 
   // Connect api → service by dragging from api's handle onto service.
   const api = item(layout, 'api');
@@ -174,6 +180,10 @@ test('the palette adds, a drag connects, and the inspector renames, validates an
   await select(page, 'service audit');
   await page.locator('#delete').click();
   await layoutWhere(page, (l) => !item(l, 'audit'), 'audit deleted');
+  // A removal cannot join the running simulation: the page says the run
+  // started over, and why.
+  await page.locator('[data-testid="started-over"]').waitFor();
+  assert.match(await readStat(page, 'started-over'), /^The run started over at 0 s: removing, renaming or reordering nodes or loads needs a fresh run\.$/);
   await page.locator('#undo').click();
   await layoutWhere(page, (l) => item(l, 'audit'), 'audit back');
   await page.locator('#undo').click();

@@ -77,6 +77,11 @@ test(`the demo at 1000× and max speed until it stops, and ${HOLD_S} s after: a 
   const longest = await page.evaluate(() => Math.max(0, ...window.longTasks));
   console.log(`# longest main-thread task: ${longest.toFixed(0)} ms`);
   assert.ok(longest < 200, `longest main-thread task ${longest} ms`);
+  // The remedies are fields of the component: one click opens it in the
+  // inspector, its queue capacity among them.
+  await page.locator('[data-testid="overload"] button.inspect', { hasText: 'Open api in the inspector' }).click();
+  await page.waitForFunction(() => document.querySelector('#rename')?.value === 'api');
+  assert.match(await page.locator('.inspector').textContent(), /Queue capacity/);
   // The way out: restart at 1×.
   await page.click('#restart-1x');
   await page.waitForFunction(() => document.querySelector('[data-testid="sim-time"]').textContent === '0.0 s', null, { timeout: 10000 });

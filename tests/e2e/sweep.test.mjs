@@ -27,9 +27,10 @@ test('a load sweep runs to completion through its progress bar and marks the kne
   assert.equal(await page.locator('#sweep-progress').count(), 0, 'the progress bar is gone');
   // Two 1 ms workers saturate at 2 000 requests/s.
   assert.match(await page.locator('[data-testid="knee"]').textContent(), /Knee at load\.users\.rate = (2000|2500)/);
-  // The goodput line's green (palette colour 3, rgb(22, 163, 74)).
-  const inked = await pixelsAppear(page, '#sweep-goodput-chart', [22, 163, 74], 100);
-  assert.ok(inked > 100, `goodput line drawn: ${inked}`);
+  // The goodput line's green (palette colour 3, rgb(22, 163, 74)); it
+  // shows where it leaves the offered line (the chart is half the panel).
+  const inked = await pixelsAppear(page, '#sweep-goodput-chart', [22, 163, 74], 40);
+  assert.ok(inked > 40, `goodput line drawn: ${inked}`);
   await page.locator('#sweep-latency-chart').scrollIntoViewIfNeeded();
   await screenshot(page, 'sweep');
   assert.deepEqual(errors, []);

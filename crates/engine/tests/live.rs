@@ -192,3 +192,24 @@ fn a_component_added_during_the_run_joins_it() {
     let (_, again_before, again_after) = run();
     assert_eq!((before, after), (again_before, again_after));
 }
+
+#[test]
+fn a_load_added_during_the_run_joins_it_at_the_multiplier_in_force() {
+    let scenario = Scenario::from_toml("solo.toml", SOLO).unwrap();
+    let (mut sim, mut text) = (Simulation::new(scenario).unwrap(), SOLO.to_owned());
+    sim.set_load_multiplier(2.0).unwrap();
+    let before = sim.advance_by(SimDuration::from_secs(10));
+    let add = Edit::AddLoad { target: "api".into(), position: None };
+    edit_live(&mut sim, &mut text, &add).unwrap();
+    assert_eq!(sim.scenario().loads.len(), 2);
+    let after = sim.advance_by(SimDuration::from_secs(20));
+    // 200/s and the new load's 100/s, both at 2×.
+    let rate = |ws: &[WindowReport]| {
+        ws[2..].iter().map(|w| w.requests.offered).sum::<u64>() as f64 / (ws.len() - 2) as f64
+    };
+    let (was, now) = (rate(&before), rate(&after));
+    assert!((was / 400.0 - 1.0).abs() < 0.1, "{was}/s before");
+    assert!((now / 600.0 - 1.0).abs() < 0.1, "{now}/s after");
+    assert!(after.iter().all(|w| w.loads.len() == 2));
+    assert!(sim.conserved());
+}

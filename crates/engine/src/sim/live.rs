@@ -4,6 +4,10 @@
 
 use super::*;
 
+/// Where the streams of added loads start among `added_rngs`' forks (an
+/// added node's is its index).
+const ADDED_LOADS: u64 = 1 << 32;
+
 /// A node's state now, for the topology view.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NodeState {
@@ -151,17 +155,17 @@ impl Simulation {
     /// or loads, a node of another kind, another fault timeline), or
     /// `None` when it can: the editor then starts a fresh run instead.
     pub fn restart_needed(&self, scenario: &Scenario) -> Option<String> {
-        // Nodes added after the last one join the run; any other change
-        // of the node list needs a fresh start.
+        // Nodes and loads added after the last ones join the run; any other
+        // change of either list needs a fresh start.
         let (old, new) = (&self.scenario.nodes, &scenario.nodes);
         let kept_nodes =
             new.len() >= old.len() && new.iter().zip(old.iter()).all(|(a, b)| a.id == b.id);
-        let same_loads =
-            scenario.loads.iter().map(|l| &l.id).eq(self.scenario.loads.iter().map(|l| &l.id));
-        if !(kept_nodes && same_loads) {
+        let (was, now) = (&self.scenario.loads, &scenario.loads);
+        let kept_loads =
+            now.len() >= was.len() && now.iter().zip(was.iter()).all(|(a, b)| a.id == b.id);
+        if !(kept_nodes && kept_loads) {
             return Some(
-                "removing, renaming or reordering nodes, or changing loads, needs a restart"
-                    .to_owned(),
+                "removing, renaming or reordering nodes or loads needs a restart".to_owned(),
             );
         }
         if let Some(added) = new[old.len()..].iter().find(|n| n.replication.is_some()) {
@@ -257,8 +261,13 @@ impl Simulation {
         }
         let rates_changed: Vec<bool> =
             scenario.loads.iter().zip(&self.scenario.loads).map(|(a, b)| a != b).collect();
+        let old_loads = self.loads.len();
+        self.add_loads(&model);
         self.scenario = scenario;
         self.model = model;
+        for load in old_loads..self.loads.len() {
+            self.start_load(load);
+        }
         for (node, old) in old_replicas.iter().copied().enumerate() {
             self.rescale_after_edit(node, old);
         }
@@ -290,6 +299,25 @@ impl Simulation {
             }
         }
         Ok(())
+    }
+
+    /// Gives the loads `model` adds after the running ones their state at
+    /// the load multiplier in force, with streams of their own in the
+    /// order they join; they start once the model is in place.
+    fn add_loads(&mut self, model: &Model) {
+        let multiplier = self.loads.first().map_or(1.0, |l| l.multiplier);
+        for l in &model.loads[self.loads.len().min(model.loads.len())..] {
+            let rng = self.added_rngs.fork(ADDED_LOADS + self.loads.len() as u64);
+            let mut rt = LoadRuntime::fresh(l);
+            rt.multiplier = multiplier;
+            if let Some(a) = rt.arrivals.as_mut() {
+                a.set_multiplier(multiplier);
+            }
+            self.loads.push(rt);
+            self.load_rngs.push(rng);
+            self.load_window.push(LoadTally::default());
+            self.load_run.push(LoadTally::default());
+        }
     }
 
     /// Gives the nodes `model` adds after the running ones their state,

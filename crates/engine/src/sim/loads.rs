@@ -6,19 +6,25 @@ use super::*;
 impl Simulation {
     pub(super) fn start_loads(&mut self) {
         for i in 0..self.model.loads.len() {
-            match self.model.loads[i].spec.users {
-                Some(users) => {
-                    let think = self.think_mean(i).max(SimDuration::from_millis(1));
-                    for user in 0..users {
-                        let offset = self.load_rngs[i].below(think.as_nanos() + 1);
-                        self.events.schedule(
-                            SimTime::from_nanos(offset),
-                            Event::UserStart { load: i as u32, user },
-                        );
-                    }
+            self.start_load(i);
+        }
+    }
+
+    /// Load `i`'s first requests, from now: its users each start within a
+    /// think time, or its first arrival is scheduled.
+    pub(super) fn start_load(&mut self, i: usize) {
+        match self.model.loads[i].spec.users {
+            Some(users) => {
+                let think = self.think_mean(i).max(SimDuration::from_millis(1));
+                for user in 0..users {
+                    let offset = self.load_rngs[i].below(think.as_nanos() + 1);
+                    self.events.schedule(
+                        self.now + SimDuration::from_nanos(offset),
+                        Event::UserStart { load: i as u32, user },
+                    );
                 }
-                None => self.schedule_arrival(i),
             }
+            None => self.schedule_arrival(i),
         }
     }
 

@@ -305,6 +305,22 @@ struct LoadRuntime {
     limiter: Option<TokenBucket>,
 }
 
+impl LoadRuntime {
+    /// A load before its first request, at 1×.
+    fn fresh(l: &crate::model::LoadModel) -> Self {
+        LoadRuntime {
+            arrivals: l.spec.rate.map(|rate| {
+                Arrivals::new(l.spec.arrival, rate, l.spec.pattern.clone(), l.spec.burst.clone())
+            }),
+            generation: 0,
+            multiplier: 1.0,
+            in_flight: 0,
+            run_in_flight: 0,
+            limiter: l.spec.rate_limit.as_ref().map(TokenBucket::new),
+        }
+    }
+}
+
 /// A running simulation. Deterministic: the same scenario, seed and calls
 /// give the same numbers, natively and in Wasm.
 #[derive(Debug)]
@@ -432,25 +448,7 @@ impl Simulation {
             .zip(node_rngs)
             .map(|(n, rng)| NodeRuntime::fresh(n, rng, SimTime::ZERO))
             .collect();
-        let loads = model
-            .loads
-            .iter()
-            .map(|l| LoadRuntime {
-                arrivals: l.spec.rate.map(|rate| {
-                    Arrivals::new(
-                        l.spec.arrival,
-                        rate,
-                        l.spec.pattern.clone(),
-                        l.spec.burst.clone(),
-                    )
-                }),
-                generation: 0,
-                multiplier: 1.0,
-                in_flight: 0,
-                run_in_flight: 0,
-                limiter: l.spec.rate_limit.as_ref().map(TokenBucket::new),
-            })
-            .collect();
+        let loads = model.loads.iter().map(LoadRuntime::fresh).collect();
         let budgets = model.budgets.iter().map(|&r| RetryBudget::new(r)).collect();
         let model_bulkheads = model.bulkheads;
         let model_breakers = model.breakers.iter().map(|(_, _, spec)| Breaker::new(spec)).collect();
