@@ -5,10 +5,10 @@
 
 use std::borrow::Borrow;
 
-use scalesim_engine::WindowReport;
 use scalesim_engine::order;
 use scalesim_engine::outline::Outline;
 use scalesim_engine::scenario::Mode;
+use scalesim_engine::{NodeReport, WindowReport};
 
 /// Windows the offered load and capacity are averaged over: two, so one
 /// noisy window does not flip the judgement. A node counts as flat out when
@@ -29,6 +29,14 @@ const BUSY: f64 = 0.95;
 /// Offered over capacity from which a flat-out node counts as saturated
 /// rather than merely busy.
 const OVER: f64 = 1.02;
+/// Windows' worth of work queued from which a flat-out node counts as
+/// saturated whatever it is offered now: a node draining a backlog it built
+/// earlier (a cache stampede's duplicate reads) may be offered less than it
+/// serves, yet every worker is busy and a new arrival waits behind the
+/// whole queue. A node that merely keeps up at high utilization queues a
+/// small fraction of a window (M/M/1 at 99% busy holds about 100 visits,
+/// a tenth of a second at 1 000 a second).
+const BACKLOG_WINDOWS: f64 = 1.0;
 
 /// The strip's figures, from the last closed window; `None` is absent.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -67,6 +75,22 @@ pub fn figures<W: Borrow<WindowReport>>(windows: &[W]) -> Figures {
     }
 }
 
+/// A cache's hit ratio over a window, for the label under its box: "58%
+/// hits", "99.2% hits" (tenths from 90%, rounded down, so a cache still
+/// missing never reads 100%); `None` without lookups (or not a cache).
+pub fn cache_hits(node: &NodeReport) -> Option<String> {
+    let c = &node.counters;
+    if c.hits + c.misses == 0 {
+        return None;
+    }
+    let p = c.hit_ratio() * 100.0;
+    Some(if p >= 90.0 && c.misses > 0 {
+        format!("{:.1}% hits", (p * 10.0).floor() / 10.0)
+    } else {
+        format!("{p:.0}% hits")
+    })
+}
+
 /// A node offered more than it serves.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Saturation {
@@ -81,6 +105,13 @@ pub struct Saturation {
     pub queue_growth_per_s: f64,
     /// Share of arrivals turned away or shed.
     pub shed_share: f64,
+    /// Visits waiting in its queue (the last window's mean).
+    pub queued: f64,
+    /// How long its queue takes to clear at its capacity, in seconds.
+    pub backlog_s: f64,
+    /// Its queue holds at least [`BACKLOG_WINDOWS`] windows' worth of work:
+    /// saturated by the backlog, even when offered less than it serves.
+    pub behind: bool,
     /// The saturated node this one's workers wait on through its sync
     /// calls, when there is one: it is flat out because of that node, not
     /// short of workers of its own (see [`saturated_in`]).
@@ -107,6 +138,18 @@ impl Saturation {
         self.capacity_rps <= 0.0
     }
 
+    /// Saturated: offered more than it serves, or behind a backlog it
+    /// cannot clear within a window.
+    pub fn is_saturated(&self) -> bool {
+        self.ratio() >= OVER || self.behind
+    }
+
+    /// Behind a backlog while offered no more than it serves: the backlog,
+    /// not the offered load, is what the page reports.
+    fn draining(&self) -> bool {
+        self.behind && self.ratio() < OVER
+    }
+
     /// The canvas's short label under the node: what it waits on, that it
     /// is the bottleneck, or how far over its capacity it is; with what is
     /// queued.
@@ -117,6 +160,9 @@ impl Saturation {
             (Some(callee), None) => format!("waiting on {callee}"),
             (None, None) if self.throttled => "bottleneck".to_owned(),
             (None, None) if self.stuck() => "stuck".to_owned(),
+            (None, None) if self.draining() => {
+                format!("backlog {}", crate::format::duration_ms(self.backlog_s * 1000.0))
+            }
             (None, None) => format!("saturated {}×", quantity(self.ratio())),
         };
         match queued {
@@ -128,10 +174,20 @@ impl Saturation {
     /// One sentence naming the node, its load against its capacity, and
     /// where the excess goes.
     pub fn sentence(&self, name: &str) -> String {
-        use crate::format::{quantity, rate, share};
+        use crate::format::{duration_ms, quantity, rate, share};
         if self.stuck() {
             return format!(
                 "{name} is stuck: every worker is busy and none finishes, with {} offered.",
+                rate(self.offered_rps)
+            );
+        }
+        if self.draining() {
+            return format!(
+                "{name} is saturated: every worker busy with {} queued, about {} of work at \
+                 the {} it finishes ({} offered).",
+                quantity(self.queued.round()),
+                duration_ms(self.backlog_s * 1000.0),
+                rate(self.capacity_rps),
                 rate(self.offered_rps)
             );
         }
@@ -159,7 +215,7 @@ impl Saturation {
 /// Node indices are the outline's (the scenario's order).
 pub fn saturated_in<W: Borrow<WindowReport>>(windows: &[W], outline: &Outline) -> Vec<Saturation> {
     let flat = flat_out(windows);
-    let mut found: Vec<Saturation> = flat.iter().filter(|s| s.ratio() >= OVER).cloned().collect();
+    let mut found: Vec<Saturation> = flat.iter().filter(|s| s.is_saturated()).cloned().collect();
     let is_flat = |i: usize| flat.iter().any(|s| s.node == i);
     let index = |id: &str| outline.nodes.iter().position(|n| n.id == id);
     let callee_of = |i: usize| {
@@ -276,10 +332,10 @@ pub fn status(found: &[Saturation], name_of: impl Fn(usize) -> String) -> Option
 
 /// The nodes saturated over the last [`LOOK_BACK`] windows, most
 /// overloaded first: every worker busy and more arriving than a full node
-/// finishes.
+/// finishes, or a window's worth of work or more queued.
 pub fn saturated<W: Borrow<WindowReport>>(windows: &[W]) -> Vec<Saturation> {
     let mut found: Vec<Saturation> =
-        flat_out(windows).into_iter().filter(|s| s.ratio() >= OVER).collect();
+        flat_out(windows).into_iter().filter(Saturation::is_saturated).collect();
     order::sort_by(&mut found, |a, b| b.ratio().total_cmp(&a.ratio()));
     found
 }
@@ -336,13 +392,20 @@ fn flat_out<W: Borrow<WindowReport>>(windows: &[W]) -> Vec<Saturation> {
             let growth_span = (last.end_s - first.end_s).max(last.end_s - last.start_s);
             let queue_growth_per_s =
                 (last.nodes[i].mean_queue - first.nodes.get(i)?.mean_queue) / growth_span;
+            // Completions per second of fully busy workers.
+            let capacity_rps = served as f64 / busy;
+            let queued = last.nodes[i].mean_queue;
+            let backlog_s = if capacity_rps > 0.0 { queued / capacity_rps } else { f64::INFINITY };
+            let window_s = last.end_s - last.start_s;
             Some(Saturation {
                 node: i,
                 offered_rps: arrivals as f64 / span,
-                // Completions per second of fully busy workers.
-                capacity_rps: served as f64 / busy,
+                capacity_rps,
                 queue_growth_per_s,
                 shed_share: rejected as f64 / arrivals.max(1) as f64,
+                queued,
+                backlog_s,
+                behind: queued >= 1.0 && backlog_s >= BACKLOG_WINDOWS * window_s,
                 waiting_on: None,
                 throttled: false,
                 cut: None,
@@ -354,7 +417,7 @@ fn flat_out<W: Borrow<WindowReport>>(windows: &[W]) -> Vec<Saturation> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use scalesim_engine::metrics::{LatencyStats, NodeReport, RequestCounts};
+    use scalesim_engine::metrics::{LatencyStats, RequestCounts};
 
     fn window(i: u64, node: NodeReport, ok: u64) -> WindowReport {
         let latency_ms = LatencyStats { count: ok, p99: 400.0, ..LatencyStats::default() };
@@ -579,6 +642,74 @@ mod tests {
         let w: Vec<_> = (0..5).map(|i| station(i, 0.99, 1500, 9.0)).collect();
         assert!(saturated(&w).is_empty());
         assert!(saturated::<WindowReport>(&[]).is_empty());
+    }
+
+    #[test]
+    fn a_node_working_off_a_backlog_is_saturated_though_offered_less_than_it_serves() {
+        // The db behind a flushed cache: every worker busy, 48 reads a
+        // second arriving against 156 finished, 2 979 queued (the
+        // stampede's duplicate reads): about 19 s of work.
+        let draining = |i| {
+            let mut w = station(i, 1.0, 156, 2979.0 - 108.0 * i as f64);
+            w.nodes[0].arrivals = 48;
+            w
+        };
+        let found = saturated(&(0..5).map(draining).collect::<Vec<_>>());
+        assert_eq!(found.len(), 1, "{found:?}");
+        let s = &found[0];
+        assert!(s.behind && s.ratio() < 1.0, "{s:?}");
+        assert!((s.backlog_s - 2547.0 / 156.0).abs() < 0.1, "{s:?}");
+        assert_eq!(
+            s.sentence("db"),
+            "db is saturated: every worker busy with 2547 queued, about 16.3 s of work at the \
+             156 req/s it finishes (48 req/s offered)."
+        );
+        assert_eq!(s.label(None, 2547), "backlog 16.3 s · 2547 queued");
+        // A queue of a tenth of a window is a busy node keeping up.
+        let w: Vec<_> = (0..5).map(|i| station(i, 1.0, 1500, 150.0)).collect();
+        assert!(saturated(&w).is_empty());
+    }
+
+    /// The cache-stampede lesson as the page plays it: from the flush at
+    /// 60 s the status names the db in every window while it is flat out
+    /// behind its queue (first offered more than it serves, then working
+    /// off the duplicate reads), and names nobody while the cache holds.
+    #[test]
+    fn the_stampede_lessons_database_is_named_until_its_backlog_clears() {
+        use scalesim_engine::Simulation;
+        use scalesim_engine::scenario::Scenario;
+        let text = include_str!("../scenarios/cache-stampede.toml");
+        let outline = scalesim_engine::outline::of_text(text).expect("an outline");
+        let scenario = Scenario::from_toml("cache-stampede.toml", text).expect("the lesson");
+        let windows = Simulation::run(scenario).expect("a run").windows;
+        let names = ["cache", "db"];
+        let status_at =
+            |end: usize| status(&saturated_in(&windows[..end], &outline), |i| names[i].to_owned());
+        for end in 2..=60 {
+            assert_eq!(status_at(end), None, "at {end} s");
+        }
+        let mut draining = 0;
+        for end in 62..=85 {
+            let text = status_at(end).unwrap_or_else(|| panic!("all is well at {end} s"));
+            assert!(text.starts_with("db is saturated"), "{end} s: {text}");
+            draining += usize::from(text.contains("of work at the"));
+        }
+        assert!(draining > 10, "the backlog is named as such in {draining} windows");
+    }
+
+    #[test]
+    fn a_caches_hits_read_as_a_share_that_never_rounds_a_miss_away() {
+        let cache = |hits, misses| {
+            let mut n = NodeReport::default();
+            n.counters.hits = hits;
+            n.counters.misses = misses;
+            n
+        };
+        assert_eq!(cache_hits(&cache(0, 0)), None);
+        assert_eq!(cache_hits(&cache(3087, 1885)).as_deref(), Some("62% hits"));
+        assert_eq!(cache_hits(&cache(4970, 40)).as_deref(), Some("99.2% hits"));
+        assert_eq!(cache_hits(&cache(9999, 1)).as_deref(), Some("99.9% hits"));
+        assert_eq!(cache_hits(&cache(5000, 0)).as_deref(), Some("100% hits"));
     }
 
     #[test]

@@ -1133,6 +1133,9 @@ fn draw(s: &Scene, ctx: &CanvasRenderingContext2d, dpr: f64, css_w: f64, ts: f64
                     {
                         detail.push_str(&format!(" · {:.0}%", utilization * 100.0));
                     }
+                    if let Some(hits) = report.and_then(crate::insight::cache_hits) {
+                        detail.push_str(&format!(" · {hits}"));
+                    }
                     details.push((detail, [it.pos[0] + 2.0, it.pos[1] + 9.0]));
                 }
                 // Queue bar under the box.

@@ -178,20 +178,36 @@ fn per_node<W: Borrow<WindowReport>>(
     ChartData { series, stacked: false }
 }
 
-/// Amplification (node visits per user request) and retries per second,
-/// all nodes together.
+/// Amplification on an axis of its own (a few visits per request would lie
+/// flat under hundreds of retries a second): node visits per user request
+/// of all nodes together, then each chosen node's arrivals per user
+/// request (the `amplification` of an `[[expect]]` with `node`), so a
+/// retry storm shows at the node it buries. Windows with no request
+/// offered have none.
+pub fn amplification<W: Borrow<WindowReport>>(
+    windows: &[W],
+    nodes: &[(usize, String)],
+) -> ChartData {
+    let offered = |w: &WindowReport| (w.requests.offered > 0).then_some(w.requests.offered as f64);
+    let mut lines =
+        vec![series("all nodes", REJECTED, windows, |w| offered(w).map(|_| w.amplification))];
+    lines.extend(nodes.iter().enumerate().map(|(k, (index, name))| {
+        series(name, k, windows, |w| {
+            let per = offered(w)?;
+            w.nodes.get(*index).map(|n| n.arrivals as f64 / per)
+        })
+    }));
+    ChartData { series: lines, stacked: false }
+}
+
+/// Retries per second, all nodes and loads together.
 pub fn retries<W: Borrow<WindowReport>>(windows: &[W]) -> ChartData {
     ChartData {
-        series: vec![
-            series("amplification (visits/request)", 0, windows, |w| {
-                (w.requests.offered > 0).then_some(w.amplification)
-            }),
-            series("retries per second", 1, windows, |w| {
-                let retries: u64 = w.nodes.iter().map(|n| n.retries).sum::<u64>()
-                    + w.loads.iter().map(|l| l.retries).sum::<u64>();
-                Some(retries as f64 / span(w))
-            }),
-        ],
+        series: vec![series("retries per second", 1, windows, |w| {
+            let retries: u64 = w.nodes.iter().map(|n| n.retries).sum::<u64>()
+                + w.loads.iter().map(|l| l.retries).sum::<u64>();
+            Some(retries as f64 / span(w))
+        })],
         stacked: false,
     }
 }
@@ -509,6 +525,7 @@ fn log_range(data: &ChartData) -> Option<(f64, f64)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use scalesim_engine::NodeReport;
 
     #[test]
     fn decimation_bounds_points_and_keeps_the_spike() {
@@ -544,6 +561,28 @@ mod tests {
         assert_eq!(x, 2.0);
         assert_eq!(values[0], ("ok".to_owned(), 80.0));
         assert_eq!(values[3], ("timeout".to_owned(), 20.0));
+    }
+
+    #[test]
+    fn amplification_has_its_own_chart_with_each_nodes_arrivals_per_request() {
+        let mut w = window(0, 200, 0);
+        w.amplification = 6.5;
+        w.nodes = vec![
+            NodeReport { arrivals: 200, ..NodeReport::default() },
+            NodeReport { arrivals: 600, retries: 900, ..NodeReport::default() },
+        ];
+        let mut idle = window(1, 0, 0);
+        idle.nodes = w.nodes.clone();
+        let windows = [w, idle];
+        let data = amplification(&windows, &[(0, "edge".to_owned()), (1, "db".to_owned())]);
+        let labels: Vec<_> = data.series.iter().map(|s| s.label.as_str()).collect();
+        assert_eq!(labels, ["all nodes", "edge", "db"]);
+        assert_eq!(data.series[0].points, vec![(1.0, 6.5)], "no request offered, no point");
+        assert_eq!(data.series[2].points, vec![(1.0, 3.0)]);
+        assert!(data.highest() < 10.0, "retries are not on its axis");
+        let r = retries(&windows);
+        assert_eq!(r.series.len(), 1);
+        assert_eq!(r.series[0].points, vec![(1.0, 900.0), (2.0, 900.0)]);
     }
 
     #[test]

@@ -50,16 +50,17 @@ pub struct DashboardProps {
     pub tracing: bool,
 }
 
-/// Which chart of the eight, its canvas id, title and y axis.
-const CHARTS: [(&str, &str, &str); 8] = [
+/// Which chart of the nine, its canvas id, title and y axis.
+const CHARTS: [(&str, &str, &str); 9] = [
     ("latency-chart", "User latency per window", "latency (ms)"),
     ("throughput-chart", "Answers per second by outcome", "requests/s"),
     ("utilization-chart", "Utilization per node", "busy workers (%)"),
     ("queue-chart", "Queue length per node", "requests waiting"),
-    ("retries-chart", "Retries and amplification", "per second / visits per request"),
+    ("retries-chart", "Retries per second, all nodes", "retries/s"),
     ("cost-chart", "Cost per million requests", "cost / 10⁶ requests"),
     ("network-chart", "Network: messages lost, latency share", "share (%)"),
     ("stale-chart", "Stale reads per replicated database", "stale reads (%)"),
+    ("amplification-chart", "Visits per user request", "visits/request"),
 ];
 
 /// The dashboard.
@@ -86,6 +87,7 @@ pub fn dashboard(props: &DashboardProps) -> Html {
                 Rc::new(chart_data::cost(w)),
                 Rc::new(network_chart::network(w)),
                 Rc::new(network_chart::staleness(w, &databases)),
+                Rc::new(chart_data::amplification(w, nodes)),
             ]
         })
     };
@@ -118,12 +120,12 @@ pub fn dashboard(props: &DashboardProps) -> Html {
                 { chooser }
                 { chart(2) }
                 if let Some(snap) = &props.snapshot {
-                    <NodeStates snapshot={snap.clone()} names={props.nodes.clone()} />
+                    <NodeStates snapshot={snap.clone()} names={props.nodes.clone()} last={props.windows.last().cloned()} />
                 }
             </>
         },
         DashTab::Queues => html! { <>{ chooser }{ chart(3) }</> },
-        DashTab::Retries => chart(4),
+        DashTab::Retries => html! { <>{ chooser }{ chart(8) }{ chart(4) }</> },
         DashTab::Tail => {
             html! { <TailChartView chart={(*tail).clone()} tracing={props.tracing} /> }
         }

@@ -5,9 +5,9 @@
 
 use std::rc::Rc;
 
-use scalesim_engine::Snapshot;
 use scalesim_engine::formula::FormulaCheck;
 use scalesim_engine::outline::Outline;
+use scalesim_engine::{Snapshot, WindowReport};
 use yew::prelude::*;
 
 use crate::canvas::topology_layout::Selection;
@@ -19,9 +19,13 @@ const LISTED_NODES: usize = 12;
 pub struct NodeStatesProps {
     pub snapshot: Rc<Snapshot>,
     pub names: Rc<Vec<String>>,
+    /// The last closed window: a cache's hit ratio is over it.
+    #[prop_or_default]
+    pub last: Option<Rc<WindowReport>>,
 }
 
-/// Each node's workers, queue and replicas now.
+/// Each node's workers, queue and replicas now; a cache's hit ratio over
+/// the last window (as the canvas writes it under the cache's box).
 #[function_component(NodeStates)]
 pub fn node_states(props: &NodeStatesProps) -> Html {
     let snap = &props.snapshot;
@@ -30,12 +34,16 @@ pub fn node_states(props: &NodeStatesProps) -> Html {
     html! {
         <p class="node-states" data-testid="node-states">
             { format!("Now: {in_flight} requests in flight (sample of {}). ", snap.sample.len()) }
-            { for snap.nodes.iter().zip(props.names.iter()).take(LISTED_NODES).map(|(n, name)| html! {
-                <span class="node-state">{ if n.capacity > 0 {
-                    format!("{name}: {}/{} busy, {} queued, {} replica{}", n.busy, n.capacity, n.queued, n.replicas, if n.replicas == 1 { "" } else { "s" })
-                } else {
-                    format!("{name}: {} in flight", n.in_flight)
-                } }</span>
+            { for snap.nodes.iter().zip(props.names.iter()).enumerate().take(LISTED_NODES).map(|(i, (n, name))| {
+                let hits = props.last.as_ref().and_then(|w| w.nodes.get(i)).and_then(crate::insight::cache_hits);
+                let hits = hits.map_or(String::new(), |h| format!(", {h}"));
+                html! {
+                    <span class="node-state">{ if n.capacity > 0 {
+                        format!("{name}: {}/{} busy, {} queued, {} replica{}{hits}", n.busy, n.capacity, n.queued, n.replicas, if n.replicas == 1 { "" } else { "s" })
+                    } else {
+                        format!("{name}: {} in flight{hits}", n.in_flight)
+                    } }</span>
+                }
             }) }
             if more > 0 {
                 <span class="node-state">{ format!("…and {more} more (see the canvas).") }</span>

@@ -220,10 +220,10 @@ fn chart_for(
             chart_data::throughput(windows),
         ),
         Figure::Amplification => (
-            "retries-chart",
-            "Retries and amplification",
-            "per second / visits",
-            chart_data::retries(windows),
+            "amplification-chart",
+            "Visits per user request",
+            "visits/request",
+            chart_data::amplification(windows, &[]),
         ),
         Figure::Cost => {
             ("cost-chart", "Cost per million requests", "cost / 10⁶", chart_data::cost(windows))

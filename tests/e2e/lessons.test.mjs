@@ -4,7 +4,7 @@
 // its explanation says. At 1280×720, then each problem at 390 px wide.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useSite, collectErrors, screenshot, readStat, gotoFresh, nameIs, ready } from './harness.mjs';
+import { useSite, collectErrors, screenshot, readStat, gotoFresh, nameIs, ready, msOf } from './harness.mjs';
 
 const site = useSite();
 
@@ -118,6 +118,83 @@ test('the three lessons tell their story on screen, problem then cure', async ()
   const sampled = await costOf();
   assert.ok(sampled < 2 && sampled < everything / 10, `cost per million, sampled: ${sampled}`);
   await screenshot(page, 'lesson-observability-sampled');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+/** The value of `label` in a chart's hover read-out at `share` of its
+ * width (moved until the chart, drawn a moment after its tab opens,
+ * answers): "at 40.00: all nodes 6.50, db 3.05" gives 3.05 for "db". */
+async function readOut(page, id, label, share) {
+  const chart = page.locator(`#${id}`);
+  await chart.scrollIntoViewIfNeeded();
+  const readout = page.locator(`[data-testid="readout-${id}"]`);
+  for (let k = 0; k < 50; k++) {
+    const box = await chart.boundingBox();
+    await page.mouse.move(box.x + box.width * share + (k % 3), box.y + box.height / 2);
+    if ((await readout.textContent()).startsWith('at ')) break;
+    await page.waitForTimeout(100);
+  }
+  const text = await readStat(page, `readout-${id}`);
+  const m = new RegExp(`(?:: |, )${label} (-?[\\d.]+)`).exec(text);
+  assert.ok(m, `${label} in the ${id} read-out: ${text}`);
+  return parseFloat(m[1]);
+}
+
+test('the cache stampede and the retry storm break when and as their text says', async () => {
+  const page = await site.context.newPage();
+  const errors = collectErrors(page);
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await gotoFresh(page, site.url);
+  await ready(page);
+  const calm = 'Every node keeps up with its load.';
+  /** The cache's hit ratio as the Nodes tab writes it (the canvas too). */
+  const hits = async () => {
+    await page.locator('#tab-nodes').click();
+    const m = /cache: \d+ in flight, ([\d.]+)% hits/.exec(await readStat(page, 'node-states'));
+    assert.ok(m, await readStat(page, 'node-states'));
+    return parseFloat(m[1]);
+  };
+
+  // The cache fills while traffic ramps up: calm, every read a hit, until
+  // the flush at 60 s; then the db is saturated behind its duplicate
+  // reads long after the hit ratio is back.
+  await pick(page, 'cache-stampede.toml', /Cache flush stampede/);
+  await playTo(page, '10×', 40);
+  assert.equal(await readStat(page, 'status'), calm);
+  assert.ok(await hits() > 99.9, 'the warm cache hits');
+  assert.ok(msOf(await readStat(page, 'p99')) < 5, `p99 before the flush: ${await readStat(page, 'p99')}`);
+  await playTo(page, '10×', 72);
+  assert.match(await readStat(page, 'status'), /^db is saturated: /);
+  assert.ok(await hits() > 95, 'the hit ratio is back');
+  assert.ok(msOf(await readStat(page, 'p99')) > 5000, `p99 after the flush: ${await readStat(page, 'p99')}`);
+  await screenshot(page, 'lessons-cache-stampede');
+  await page.setViewportSize({ width: 390, height: 844 });
+  await screenshot(page, 'lessons-cache-stampede-390');
+  await page.setViewportSize({ width: 1280, height: 720 });
+
+  // The retry storm: calm before the outage; from 35 s the db saturated,
+  // every request failing, and the db's line on the amplification chart
+  // about three queries a user request, on an axis of its own.
+  await pick(page, 'retry-storm.toml', /A retry storm/);
+  await playTo(page, '10×', 15);
+  assert.equal(await readStat(page, 'status'), calm);
+  assert.equal(await readStat(page, 'failed'), '0%');
+  await playTo(page, '10×', 42);
+  assert.match(await readStat(page, 'status'), /^db is saturated: /);
+  assert.equal(await readStat(page, 'failed'), '100%');
+  await page.locator('#tab-retries').click();
+  const db = await readOut(page, 'amplification-chart', 'db', 0.97);
+  assert.ok(db > 2.5 && db < 4, `db queries per user request: ${db}`);
+  const before = await readOut(page, 'amplification-chart', 'db', 0.3);
+  assert.ok(Math.abs(before - 1) < 0.1, `db queries per user request before the outage: ${before}`);
+  assert.ok(await readOut(page, 'retries-chart', 'retries per second', 0.97) > 100);
+  await page.locator('#amplification-chart').scrollIntoViewIfNeeded();
+  await screenshot(page, 'lessons-retry-storm');
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.click('#view-charts');
+  await page.locator('#amplification-chart').scrollIntoViewIfNeeded();
+  await screenshot(page, 'lessons-retry-storm-390');
   assert.deepEqual(errors, []);
   await page.close();
 });

@@ -200,3 +200,140 @@ fn two_years_of_the_coordinating_team_are_counted() {
     assert!(wait_h > 1000.0, "a change waits {wait_h} h for an engineer");
     assert!(p99_h > 2.0 * 720.0, "p99 lead time {p99_h} h");
 }
+
+/// The windows of `run` that lie within `from_s..to_s`.
+fn windows_in(run: &Run, from_s: f64, to_s: f64) -> Vec<&scalesim_engine::WindowReport> {
+    let found: Vec<_> =
+        run.windows.iter().filter(|w| w.start_s >= from_s && w.end_s <= to_s).collect();
+    assert!(!found.is_empty(), "no windows in {from_s}..{to_s} s");
+    found
+}
+
+/// The cache stampede: the cache fills while traffic ramps up (the
+/// database never saturates before the flush), the database then sees
+/// almost no reads; the flush at 60 s sends thousands of reads of the same
+/// 500 pages to it, its workers busy for the rest of the run; the hit
+/// ratio is back within seconds while the users still wait many seconds.
+#[test]
+fn a_flushed_cache_stampedes_its_database_after_a_calm_warm_up() {
+    let run = run("cache-stampede.toml", &[]);
+    let (cache, db) = (0, 1);
+    assert_eq!(run.ids, ["cache", "db"]);
+    for w in windows_in(&run, 0.0, 20.0) {
+        let busy = w.nodes[db].utilization;
+        assert!(busy < 0.8, "warm-up: the db is {busy} busy at {} s", w.end_s);
+        assert!(w.latency_ms.p99 < 100.0, "warm-up: p99 {} ms at {} s", w.latency_ms.p99, w.end_s);
+    }
+    let calm = windows_in(&run, 20.0, 60.0);
+    let reads: u64 = calm.iter().map(|w| w.nodes[db].arrivals).sum();
+    assert!(reads < 20, "the db reads {reads} times between 20 s and 60 s");
+    assert!(calm.iter().all(|w| w.nodes[cache].hit_ratio > 0.999));
+    let after = windows_in(&run, 60.0, 90.0);
+    let reads: u64 = after.iter().map(|w| w.nodes[db].arrivals).sum();
+    assert!(reads > 4 * 500, "after the flush the db reads {reads} times for 500 pages");
+    for w in windows_in(&run, 61.0, 85.0) {
+        assert!(
+            w.nodes[db].utilization > 0.99,
+            "db busy {} at {} s",
+            w.nodes[db].utilization,
+            w.end_s
+        );
+        assert!(
+            w.nodes[db].mean_queue > 1000.0,
+            "db queue {} at {} s",
+            w.nodes[db].mean_queue,
+            w.end_s
+        );
+    }
+    for w in windows_in(&run, 70.0, 85.0) {
+        let hits = w.nodes[cache].hit_ratio;
+        assert!(hits > 0.95, "hit ratio {hits} at {} s", w.end_s);
+        assert!(w.latency_ms.p99 > 5_000.0, "users' p99 {} ms at {} s", w.latency_ms.p99, w.end_s);
+    }
+}
+
+/// The cure: the same ramp and flush with coalescing; the database reads
+/// each of the 500 pages once after the flush, never saturates before it,
+/// the cache is back to 99% hits within 3 s and the users' p99 under 5 ms
+/// from 65 s.
+#[test]
+fn coalesced_misses_read_each_page_once_after_the_flush() {
+    let run = run("cache-stampede-coalesced.toml", &[]);
+    let (cache, db) = (0, 1);
+    assert!(windows_in(&run, 0.0, 20.0).iter().all(|w| w.nodes[db].utilization < 0.8));
+    let reads: u64 = windows_in(&run, 60.0, 90.0).iter().map(|w| w.nodes[db].arrivals).sum();
+    assert!(reads <= 500, "after the flush the db reads {reads} times for 500 pages");
+    for w in windows_in(&run, 63.0, 90.0) {
+        assert!(
+            w.nodes[cache].hit_ratio > 0.99,
+            "hit ratio {} at {} s",
+            w.nodes[cache].hit_ratio,
+            w.end_s
+        );
+    }
+    for w in windows_in(&run, 65.0, 90.0) {
+        assert!(w.latency_ms.p99 < 5.0, "users' p99 {} ms at {} s", w.latency_ms.p99, w.end_s);
+    }
+}
+
+/// The retry storm: before the outage the database is under half busy
+/// with one query per user request; were it fast enough, the outage's
+/// retries would ask it for about five per user request (the closed form
+/// 2.44 × 1.77 × 1.15); at its 500 a second it saturates instead, its
+/// arrivals about three per user request and its queue growing about 100
+/// a second; from about 35 s no user request succeeds (they time out at
+/// 2 s), and none does for several seconds after the outage ends at 50 s;
+/// by 60 s it has recovered.
+#[test]
+fn a_retry_storm_saturates_the_database_and_fails_every_user() {
+    let storm = run("retry-storm.toml", &[]);
+    let db = storm.ids.iter().position(|n| n == "db").expect("db");
+    let per_user = |w: &&scalesim_engine::WindowReport| {
+        w.nodes[db].arrivals as f64 / w.requests.offered.max(1) as f64
+    };
+    for w in windows_in(&storm, 10.0, 20.0) {
+        assert!(w.nodes[db].utilization < 0.6, "before: db {} busy", w.nodes[db].utilization);
+        assert!((per_user(&w) - 1.0).abs() < 0.05, "before: {} queries a request", per_user(&w));
+        assert_eq!(w.requests.timeout + w.requests.error, 0);
+    }
+    let fast = run("retry-storm.toml", &[("db.pool", "50")]);
+    let asked: f64 = windows_in(&fast, 21.0, 50.0).iter().map(per_user).sum::<f64>() / 29.0;
+    assert!((4.6..=5.4).contains(&asked), "a fast db is asked {asked} queries a request");
+    let outage = windows_in(&storm, 22.0, 50.0);
+    let arrived = outage.iter().map(per_user).sum::<f64>() / outage.len() as f64;
+    assert!((2.7..=3.3).contains(&arrived), "the saturated db gets {arrived} a request");
+    assert!(outage.iter().all(|w| w.nodes[db].utilization > 0.99));
+    let (first, last) =
+        (outage[0].nodes[db].mean_queue, outage[outage.len() - 1].nodes[db].mean_queue);
+    let growth = (last - first) / (outage.len() - 1) as f64;
+    assert!((70.0..=130.0).contains(&growth), "the db's queue grows {growth} a second");
+    for w in windows_in(&storm, 35.0, 56.0) {
+        assert_eq!(w.requests.ok, 0, "a request succeeded at {} s", w.end_s);
+        assert!(w.requests.timeout > 150, "{} timed out at {} s", w.requests.timeout, w.end_s);
+    }
+    for w in windows_in(&storm, 62.0, 70.0) {
+        assert_eq!(w.requests.timeout + w.requests.error, 0, "still failing at {} s", w.end_s);
+        assert!(w.nodes[db].utilization < 0.6);
+    }
+}
+
+/// The cure: the same outage fails about 80% of requests, at once (no
+/// timeouts), the database under half busy with about 1.1 queries a
+/// request, and every request succeeds again from 50 s.
+#[test]
+fn one_layer_retrying_within_a_budget_keeps_the_database_out_of_the_storm() {
+    let cure = run("retry-storm-budget.toml", &[]);
+    let db = cure.ids.iter().position(|n| n == "db").expect("db");
+    let outage = windows_in(&cure, 21.0, 50.0);
+    let (offered, failed, timeouts) = outage.iter().fold((0, 0, 0), |(o, f, t), w| {
+        let r = &w.requests;
+        (o + r.offered, f + r.error + r.timeout + r.rejected, t + r.timeout)
+    });
+    let share = failed as f64 / offered as f64;
+    assert!((0.7..=0.85).contains(&share), "{share} of requests fail in the outage");
+    assert_eq!(timeouts, 0);
+    assert!(outage.iter().all(|w| w.nodes[db].utilization < 0.6 && w.latency_ms.p99 < 200.0));
+    for w in windows_in(&cure, 51.0, 70.0) {
+        assert_eq!(w.requests.error + w.requests.timeout, 0, "failing at {} s", w.end_s);
+    }
+}
