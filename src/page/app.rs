@@ -445,18 +445,21 @@ pub fn app() -> Html {
             }
         })
     };
+    // The scaling curve is the edited variant's: its sweep runs on that
+    // variant's worker alone. A cancel goes to both, so a sweep left
+    // running on the other variant stops too.
     let on_run_sweep = {
-        let (send, dispatch) = (send.clone(), state.dispatcher());
+        let (edited_side, dispatch) = (edited_side.clone(), edited_state.dispatcher());
         Callback::from(move |command: ToWorker| {
             if let ToWorker::Sweep { param, runs, duration_s } = &command {
                 let inputs = crate::sweep_state::inputs(param, *runs, *duration_s);
                 dispatch.dispatch(Action::SweepStarted(inputs));
             }
-            send(command)
+            edited_side().borrow().send(&command)
         })
     };
     let on_cancel_sweep = {
-        let (send, dispatch) = (send.clone(), state.dispatcher());
+        let (send, dispatch) = (send.clone(), edited_state.dispatcher());
         Callback::from(move |()| {
             send(ToWorker::CancelSweep);
             dispatch.dispatch(Action::SweepCancelled);
@@ -540,8 +543,8 @@ pub fn app() -> Html {
     });
     let sim_time = format::clock(state.sim_time_ns as f64 / 1e9);
     let scaling = html! {
-        <SweepPanel ready={state.ready} state={state.sweep.clone()}
-            hint={state.scenario.as_ref().map(|s| AttrValue::from(s.sweep_hint.clone())).unwrap_or_default()}
+        <SweepPanel ready={edited_state.ready} state={edited_state.sweep.clone()}
+            hint={edited_state.scenario.as_ref().map(|s| AttrValue::from(s.sweep_hint.clone())).unwrap_or_default()}
             form={(*sweep_form).clone()} on_form={on_sweep_form} on_run={on_run_sweep} on_cancel={on_cancel_sweep} />
     };
     let on_dash_tab = {

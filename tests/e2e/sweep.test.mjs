@@ -37,6 +37,31 @@ test('a load sweep runs to completion through its progress bar and marks the kne
   await page.close();
 });
 
+test('while comparing, the scaling curve is the edited variant\'s', async () => {
+  const page = await site.context.newPage();
+  const errors = collectErrors(page);
+  await ready(page);
+  await page.locator('#compare').click();
+  await page.waitForFunction(() => document.querySelector('#edit-b')?.getAttribute('aria-pressed') === 'true');
+  // B gets four workers: twice the capacity, so its knee moves right.
+  await page.locator('[role=tab]', { hasText: 'Inspector' }).click();
+  await page.fill('#change', 'api.workers = 4');
+  await page.locator('#apply').click();
+  await page.click('#tab-scaling');
+  await page.fill('#sweep-param', 'load.users.rate=500..4500:5');
+  await page.fill('#sweep-runs', '1');
+  await page.fill('#sweep-seconds', '5');
+  await page.locator('#sweep-run').click();
+  await page.locator('[data-testid="knee"]').waitFor({ timeout: 60000 });
+  const knee = await page.locator('[data-testid="knee"]').textContent();
+  assert.doesNotMatch(knee, /= (500|1500|2500)\b/, `B's four workers keep up past 2 500/s: ${knee}`);
+  // A was never swept: its panel has no curve.
+  await page.locator('#edit-a').click();
+  await page.waitForFunction(() => !document.querySelector('[data-testid="knee"]'));
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('a sweep can be cancelled, and the page is usable again', async () => {
   const page = await site.context.newPage();
   await ready(page);
