@@ -29,18 +29,11 @@ pub struct SweepResult {
     pub points: Vec<SweepPoint>,
 }
 
-/// A sweep under way: its inputs in words and `(runs done, runs in all)`
-/// as the worker last said (`total` is 0 until its first report).
+/// A sweep asked for: its inputs in words and `(runs done, runs in all)`
+/// as the worker last said (`total` is 0 until its first report). Kept
+/// while it runs, and after a cancel as how far it had come.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Running {
-    pub inputs: String,
-    pub done: u32,
-    pub total: u32,
-}
-
-/// A sweep the user cancelled: its inputs and how far it had come.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Cancelled {
+pub struct Asked {
     pub inputs: String,
     pub done: u32,
     pub total: u32,
@@ -49,11 +42,11 @@ pub struct Cancelled {
 /// The scaling curve's tab as state.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct SweepState {
-    pub running: Option<Running>,
+    pub running: Option<Asked>,
     /// The last sweep that finished.
     pub result: Option<Rc<SweepResult>>,
     /// The last sweep asked for was cancelled (until another starts).
-    pub cancelled: Option<Cancelled>,
+    pub cancelled: Option<Asked>,
 }
 
 /// A sweep's inputs in words, as the form sent them:
@@ -70,7 +63,7 @@ pub fn inputs(param: &str, runs: u32, duration_s: Option<f64>) -> String {
 impl SweepState {
     /// The user ran a sweep with these inputs: a cancelled one's note goes.
     pub fn started(&mut self, inputs: String) {
-        self.running = Some(Running { inputs, done: 0, total: 0 });
+        self.running = Some(Asked { inputs, done: 0, total: 0 });
         self.cancelled = None;
     }
 
@@ -103,8 +96,8 @@ impl SweepState {
 
     /// The user cancelled the sweep running: noted with how far it came.
     pub fn cancel(&mut self) {
-        if let Some(Running { inputs, done, total }) = self.running.take() {
-            self.cancelled = Some(Cancelled { inputs, done, total });
+        if self.running.is_some() {
+            self.cancelled = self.running.take();
         }
     }
 
