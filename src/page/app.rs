@@ -676,6 +676,7 @@ pub fn app() -> Html {
                     windows={edited_state.history.windows.clone()} version={edited_state.history.version}
                     names={edited_names.clone()} variant={variant.clone()}
                     events={edited_state.events} rolling={edited_state.rolling}
+                    stopped={edited_state.stopped.is_some()}
                     saturated={saturated.clone()} />
                 <Alerts crashed={state.crashed.clone().or_else(|| state_b.crashed.clone())}
                     open_error={state.open_error.clone()} stopped={state.stopped.clone()} error={state.error.clone()}

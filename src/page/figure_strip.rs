@@ -36,6 +36,10 @@ pub struct FigureStripProps {
     /// The saturated nodes, most overloaded first (judged once a window).
     #[prop_or_default]
     pub saturated: Rc<Vec<Saturation>>,
+    /// The run stopped for good (an overload, a zero-time loop): the
+    /// windows may end before they show why, so nothing is said to keep up.
+    #[prop_or_default]
+    pub stopped: bool,
 }
 
 /// The figure strip.
@@ -72,6 +76,9 @@ pub fn figure_strip(props: &FigureStripProps) -> Html {
         Some(sentence) => {
             html! { <p class="status bad" role="status" data-testid="status">{ sentence }</p> }
         }
+        None if props.stopped => html! {
+            <p class="status bad" role="status" data-testid="status">{"The run stopped; why is in the message below."}</p>
+        },
         None if w.is_empty() => html! {
             <p class="status muted" role="status" data-testid="status">{"Press Play: requests flow, and the figures and charts fill in."}</p>
         },

@@ -65,6 +65,9 @@ test(`the demo at 1000× and max speed until it stops, and ${HOLD_S} s after: a 
   assert.match(message, /api: [\d.]+M requests in flight, [\d.]+M of them queued/);
   assert.doesNotMatch(message, /`/, 'the TOML is set as code, not in backticks');
   assert.match(message, /growing by [\d.]+M a simulated second; it finishes about/);
+  // The strip does not say every node keeps up: the windows may end
+  // before they show the overload.
+  assert.doesNotMatch(await readStat(page, 'status'), /keeps up/);
   const code = await page.locator('[data-testid="overload"] code').allTextContents();
   assert.ok(code.includes('queue = { capacity = 1000 }'), `remedies as code: ${code}`);
   assert.ok(peakMb < MEMORY_BOUND_MB, `worker memory peak ${peakMb} MB`);
