@@ -45,24 +45,66 @@ pub fn colour(index: usize) -> (u8, u8, u8) {
 }
 
 /// One plotted line (or, for stacked charts, one band's upper edge).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub struct Series {
     pub label: String,
     /// Index into the chart palette.
     pub color: usize,
-    /// `(simulated seconds, value)`, in time order.
+    /// `(simulated seconds, value)`, in time order. A value of NaN is a
+    /// gap ([`GAP`]): the line stops there and starts again at the next
+    /// point ([`segments`]).
     pub points: Vec<(f64, f64)>,
 }
 
-/// A chart's content: its series, and whether they are stacked bands.
+/// The value of a point that marks a gap in a line: windows with nothing
+/// to plot (a latency where no request was answered), which a line must
+/// not bridge and must not draw as 0.
+pub const GAP: f64 = f64::NAN;
+
+/// Points are compared bit for bit, so a series with a gap equals itself
+/// (and a chart whose data did not change is not drawn again).
+impl PartialEq for Series {
+    fn eq(&self, other: &Self) -> bool {
+        let bits = |p: &(f64, f64)| (p.0.to_bits(), p.1.to_bits());
+        self.label == other.label
+            && self.color == other.color
+            && self.points.iter().map(bits).eq(other.points.iter().map(bits))
+    }
+}
+
+/// The runs of a series' points between its gaps, each drawn as one line
+/// (a run of one point as a dot).
+pub fn segments(points: &[(f64, f64)]) -> impl Iterator<Item = &[(f64, f64)]> {
+    points.split(|p| p.1.is_nan()).filter(|run| !run.is_empty())
+}
+
+/// A chart's content: its series, whether they are stacked bands, and the
+/// simulated time its x axis spans.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ChartData {
     pub series: Vec<Series>,
     /// Series are cumulative bands (each one's points include those below).
     pub stacked: bool,
+    /// The ends of the first and last windows the chart was made from:
+    /// every chart over the same windows spans the same time, whether or
+    /// not its series have a point at either end (a latency after answers
+    /// stopped has none). `None`: the points' own range.
+    pub span: Option<(f64, f64)>,
 }
 
 impl ChartData {
+    /// A chart over simulated time of `series` made from `windows`,
+    /// spanning all of them.
+    pub fn over<W: Borrow<WindowReport>>(
+        windows: &[W],
+        series: Vec<Series>,
+        stacked: bool,
+    ) -> Self {
+        let end = |w: &W| w.borrow().end_s;
+        let span = windows.first().map(end).zip(windows.last().map(end));
+        ChartData { series, stacked, span }
+    }
+
     /// The highest value plotted (0 with none): what the y axis and its
     /// unit are chosen from.
     pub fn highest(&self) -> f64 {
@@ -81,17 +123,23 @@ impl ChartData {
 }
 
 /// Keeps at most `max` points: for each bucket of consecutive points, the
-/// first, the lowest and the highest, so spikes survive decimation.
+/// first value, the lowest and the highest, so spikes survive decimation,
+/// and the bucket's first gap ([`GAP`]), so a gap does too.
 pub fn decimate(points: &[(f64, f64)], max: usize) -> Vec<(f64, f64)> {
-    if points.len() <= max || max < 3 {
+    if points.len() <= max || max < 4 {
         return points.to_vec();
     }
-    let per_bucket = points.len().div_ceil(max / 3);
+    let per_bucket = points.len().div_ceil(max / 4);
     let mut out = Vec::with_capacity(max);
     for bucket in points.chunks(per_bucket) {
-        let lo = bucket.iter().copied().fold(bucket[0], |a, p| if p.1 < a.1 { p } else { a });
-        let hi = bucket.iter().copied().fold(bucket[0], |a, p| if p.1 > a.1 { p } else { a });
-        let mut picks = [bucket[0], lo, hi];
+        let mut values = bucket.iter().copied().filter(|p| !p.1.is_nan());
+        let mut picks: Vec<(f64, f64)> = Vec::with_capacity(4);
+        if let Some(first) = values.next() {
+            let lo = values.clone().fold(first, |a, p| if p.1 < a.1 { p } else { a });
+            let hi = values.fold(first, |a, p| if p.1 > a.1 { p } else { a });
+            picks.extend([first, lo, hi]);
+        }
+        picks.extend(bucket.iter().copied().find(|p| p.1.is_nan()));
         order::sort_by(&mut picks, |a, b| a.0.total_cmp(&b.0));
         for (i, p) in picks.iter().enumerate() {
             if i == 0 || p.0 != picks[i - 1].0 {
@@ -103,15 +151,22 @@ pub fn decimate(points: &[(f64, f64)], max: usize) -> Vec<(f64, f64)> {
 }
 
 /// One series over the windows: `value` of each window that has one, at
-/// the window's end, decimated.
+/// the window's end, decimated; where windows have none, a gap ([`GAP`],
+/// at the end of the first of them), so the line is not drawn across them.
 pub fn series<W: Borrow<WindowReport>>(
     label: &str,
     color: usize,
     windows: &[W],
     value: impl Fn(&WindowReport) -> Option<f64>,
 ) -> Series {
-    let points: Vec<(f64, f64)> =
-        windows.iter().map(Borrow::borrow).filter_map(|w| value(w).map(|v| (w.end_s, v))).collect();
+    let mut points: Vec<(f64, f64)> = Vec::new();
+    for w in windows.iter().map(Borrow::borrow) {
+        match value(w) {
+            Some(v) => points.push((w.end_s, v)),
+            None if points.last().is_some_and(|p| !p.1.is_nan()) => points.push((w.end_s, GAP)),
+            None => {}
+        }
+    }
     Series { label: label.to_owned(), color, points: decimate(&points, MAX_POINTS) }
 }
 
@@ -122,14 +177,12 @@ fn span(w: &WindowReport) -> f64 {
 /// User latency p50, p99 and p99.9 (ms), over the windows with answers.
 pub fn latency<W: Borrow<WindowReport>>(windows: &[W]) -> ChartData {
     let answered = |w: &WindowReport| w.latency_ms.count > 0;
-    ChartData {
-        series: vec![
-            series("p50", 0, windows, |w| answered(w).then_some(w.latency_ms.p50)),
-            series("p99", 1, windows, |w| answered(w).then_some(w.latency_ms.p99)),
-            series("p99.9", 2, windows, |w| answered(w).then_some(w.latency_ms.p999)),
-        ],
-        stacked: false,
-    }
+    let lines = vec![
+        series("p50", 0, windows, |w| answered(w).then_some(w.latency_ms.p50)),
+        series("p99", 1, windows, |w| answered(w).then_some(w.latency_ms.p99)),
+        series("p99.9", 2, windows, |w| answered(w).then_some(w.latency_ms.p999)),
+    ];
+    ChartData::over(windows, lines, false)
 }
 
 /// Reads one count off a window.
@@ -152,7 +205,7 @@ pub fn throughput<W: Borrow<WindowReport>>(windows: &[W]) -> ChartData {
             })
         })
         .collect();
-    ChartData { series, stacked: true }
+    ChartData::over(windows, series, true)
 }
 
 /// Utilization (%) of the chosen nodes.
@@ -175,7 +228,7 @@ fn per_node<W: Borrow<WindowReport>>(
         .enumerate()
         .map(|(k, (index, name))| series(name, k, windows, |w| w.nodes.get(*index).map(&value)))
         .collect();
-    ChartData { series, stacked: false }
+    ChartData::over(windows, series, false)
 }
 
 /// Amplification on an axis of its own (a few visits per request would lie
@@ -197,29 +250,25 @@ pub fn amplification<W: Borrow<WindowReport>>(
             w.nodes.get(*index).map(|n| n.arrivals as f64 / per)
         })
     }));
-    ChartData { series: lines, stacked: false }
+    ChartData::over(windows, lines, false)
 }
 
 /// Retries per second, all nodes and loads together.
 pub fn retries<W: Borrow<WindowReport>>(windows: &[W]) -> ChartData {
-    ChartData {
-        series: vec![series("retries per second", 1, windows, |w| {
-            let retries: u64 = w.nodes.iter().map(|n| n.retries).sum::<u64>()
-                + w.loads.iter().map(|l| l.retries).sum::<u64>();
-            Some(retries as f64 / span(w))
-        })],
-        stacked: false,
-    }
+    let line = series("retries per second", 1, windows, |w| {
+        let retries: u64 = w.nodes.iter().map(|n| n.retries).sum::<u64>()
+            + w.loads.iter().map(|l| l.retries).sum::<u64>();
+        Some(retries as f64 / span(w))
+    });
+    ChartData::over(windows, vec![line], false)
 }
 
 /// Cost per million requests, per window.
 pub fn cost<W: Borrow<WindowReport>>(windows: &[W]) -> ChartData {
-    ChartData {
-        series: vec![series("cost per million requests", 0, windows, |w| {
-            (w.requests.offered > 0).then_some(w.cost_per_million)
-        })],
-        stacked: false,
-    }
+    let line = series("cost per million requests", 0, windows, |w| {
+        (w.requests.offered > 0).then_some(w.cost_per_million)
+    });
+    ChartData::over(windows, vec![line], false)
 }
 
 /// The scaling curve's p99 against the swept value, with the knee drawn
@@ -237,7 +286,7 @@ pub fn sweep_latency(points: &[SweepPoint]) -> ChartData {
             points: vec![(knee.value, 0.0), (knee.value, top)],
         });
     }
-    ChartData { series, stacked: false }
+    ChartData { series, stacked: false, span: None }
 }
 
 /// The scaling curve's goodput and offered load against the swept value,
@@ -268,7 +317,7 @@ pub fn sweep_goodput(points: &[SweepPoint], usl: Option<&UslFit>) -> ChartData {
             points: curve.collect(),
         });
     }
-    ChartData { series, stacked: false }
+    ChartData { series, stacked: false, span: None }
 }
 
 /// The values of every series at the window ending nearest to `x` (for the
@@ -277,12 +326,12 @@ pub fn read_out(data: &ChartData, x: f64) -> Option<(f64, Vec<(String, f64)>)> {
     let nearest = data
         .series
         .iter()
-        .flat_map(|s| s.points.iter().map(|p| p.0))
+        .flat_map(|s| s.points.iter().filter(|p| !p.1.is_nan()).map(|p| p.0))
         .min_by(|a, b| (a - x).abs().total_cmp(&(b - x).abs()))?;
     let mut values = Vec::new();
     let mut below = 0.0;
     for s in &data.series {
-        if let Some(&(_, v)) = s.points.iter().find(|p| p.0 == nearest) {
+        if let Some(&(_, v)) = s.points.iter().find(|p| p.0 == nearest && !p.1.is_nan()) {
             values.push((s.label.clone(), if data.stacked { v - below } else { v }));
             below = v;
         }
@@ -461,17 +510,16 @@ pub struct Axes {
 }
 
 /// The axes `data` is drawn on, with at most `y_most` ticks up the side:
-/// x from the first to the last point (ten units past a lone point), y
+/// x over the chart's span and its points (ten units past a lone point), y
 /// from 0 to a tenth above the highest point, or logarithmic for a latency
 /// over simulated time whose top line spans more than [`LOG_FROM_SPAN`].
 /// `None` without points.
 pub fn axes(data: &ChartData, x_desc: &str, y_desc: &str, y_most: usize) -> Option<Axes> {
     let all = || data.series.iter().flat_map(|s| s.points.iter());
-    let x_start = all().map(|p| p.0).fold(f64::INFINITY, f64::min);
-    let x_last = all().map(|p| p.0).fold(f64::NEG_INFINITY, f64::max);
-    if !x_start.is_finite() {
-        return None;
-    }
+    all().next()?;
+    let (span_start, span_end) = data.span.unwrap_or((f64::INFINITY, f64::NEG_INFINITY));
+    let x_start = all().map(|p| p.0).fold(span_start, f64::min);
+    let x_last = all().map(|p| p.0).fold(span_end, f64::max);
     let x_end = if x_last > x_start { x_last } else { x_start + 10.0 };
     let x = Axis::linear(x_start, x_end, axis_unit(x_desc, x_end), 6);
     let highest = data.highest();
@@ -564,6 +612,42 @@ mod tests {
     }
 
     #[test]
+    fn every_time_chart_spans_the_runs_windows_and_latency_breaks_where_nothing_is_answered() {
+        // Answers for 3 s, none for 4 s (the metastable lesson's collapse),
+        // then answers again for 2 s.
+        let answered = |i| !(3..7).contains(&i);
+        let windows: Vec<_> = (0..9)
+            .map(|i| if answered(i) { window(i, 100, 0) } else { window(i, 0, 100) })
+            .collect();
+        let latency = latency(&windows);
+        let throughput = throughput(&windows);
+        let x = |data: &ChartData| {
+            let a = axes(data, "simulated time (s)", "latency (ms)", 5);
+            a.map(|a| (a.x.low, a.x.high, a.x.ticks))
+        };
+        assert_eq!(x(&latency), x(&throughput), "one time axis");
+        assert_eq!(x(&latency).map(|x| (x.0, x.1)), Some((1.0, 9.0)));
+        let p99 = &latency.series[1];
+        let runs: Vec<Vec<(f64, f64)>> = segments(&p99.points).map(<[_]>::to_vec).collect();
+        assert_eq!(runs, [vec![(1.0, 3.0), (2.0, 3.0), (3.0, 3.0)], vec![(8.0, 3.0), (9.0, 3.0)]]);
+        assert!(p99.points.iter().all(|p| p.1 != 0.0), "no answers is no value, never 0");
+        assert_eq!(p99, &p99.clone(), "a series with a gap equals itself");
+        // The read-out names the values that exist, at the nearest window
+        // that has one.
+        assert_eq!(read_out(&latency, 5.0).map(|r| r.0), Some(3.0));
+        // Answers that never resume: the line ends, the axis does not.
+        let collapsed = &windows[..6];
+        assert_eq!(x(&super::latency(collapsed)).map(|x| x.1), Some(6.0));
+        // A long run decimated keeps its gaps.
+        let long: Vec<(f64, f64)> = (0..10_000)
+            .map(|i| (f64::from(i), if (4_000..4_100).contains(&i) { GAP } else { 1.0 }))
+            .collect();
+        let kept = decimate(&long, 1_000);
+        assert!(kept.len() <= 1_000, "{}", kept.len());
+        assert_eq!(segments(&kept).count(), 2);
+    }
+
+    #[test]
     fn amplification_has_its_own_chart_with_each_nodes_arrivals_per_request() {
         let mut w = window(0, 200, 0);
         w.amplification = 6.5;
@@ -577,8 +661,9 @@ mod tests {
         let data = amplification(&windows, &[(0, "edge".to_owned()), (1, "db".to_owned())]);
         let labels: Vec<_> = data.series.iter().map(|s| s.label.as_str()).collect();
         assert_eq!(labels, ["all nodes", "edge", "db"]);
-        assert_eq!(data.series[0].points, vec![(1.0, 6.5)], "no request offered, no point");
-        assert_eq!(data.series[2].points, vec![(1.0, 3.0)]);
+        let runs = |s: &Series| segments(&s.points).map(<[_]>::to_vec).collect::<Vec<_>>();
+        assert_eq!(runs(&data.series[0]), [vec![(1.0, 6.5)]], "no request offered, no point");
+        assert_eq!(runs(&data.series[2]), [vec![(1.0, 3.0)]]);
         assert!(data.highest() < 10.0, "retries are not on its axis");
         let r = retries(&windows);
         assert_eq!(r.series.len(), 1);
@@ -661,7 +746,7 @@ mod tests {
                 line("p99", 1, |l| l.1),
                 line("p99.9", 2, |l| l.2),
             ],
-            stacked: false,
+            ..ChartData::default()
         }
     }
 

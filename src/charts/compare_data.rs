@@ -67,12 +67,21 @@ pub fn common_span<A: Borrow<WindowReport>, B: Borrow<WindowReport>>(
 /// User p99 of both variants, overlaid.
 pub fn latency<A: Borrow<WindowReport>, B: Borrow<WindowReport>>(a: &[A], b: &[B]) -> ChartData {
     let p99 = |w: &WindowReport| (w.latency_ms.count > 0).then_some(w.latency_ms.p99);
-    ChartData {
-        series: vec![
-            chart_data::series("A p99", 1, a, p99),
-            chart_data::series("B p99", 3, b, p99),
-        ],
-        stacked: false,
+    let series =
+        vec![chart_data::series("A p99", 1, a, p99), chart_data::series("B p99", 3, b, p99)];
+    ChartData { series, stacked: false, span: both_spans(a, b) }
+}
+
+/// The time both variants' windows span together (either may have run
+/// further).
+fn both_spans<A: Borrow<WindowReport>, B: Borrow<WindowReport>>(
+    a: &[A],
+    b: &[B],
+) -> Option<(f64, f64)> {
+    let span_a = ChartData::over(a, Vec::new(), false).span;
+    match (span_a, ChartData::over(b, Vec::new(), false).span) {
+        (Some(x), Some(y)) => Some((x.0.min(y.0), x.1.max(y.1))),
+        (x, y) => x.or(y),
     }
 }
 
@@ -81,13 +90,11 @@ pub fn goodput<A: Borrow<WindowReport>, B: Borrow<WindowReport>>(a: &[A], b: &[B
     let good = |w: &WindowReport| {
         Some((w.requests.ok + w.requests.degraded) as f64 / (w.end_s - w.start_s).max(1e-9))
     };
-    ChartData {
-        series: vec![
-            chart_data::series("A goodput", 0, a, good),
-            chart_data::series("B goodput", 3, b, good),
-        ],
-        stacked: false,
-    }
+    let series = vec![
+        chart_data::series("A goodput", 0, a, good),
+        chart_data::series("B goodput", 3, b, good),
+    ];
+    ChartData { series, stacked: false, span: both_spans(a, b) }
 }
 
 #[cfg(test)]

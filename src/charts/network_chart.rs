@@ -36,19 +36,17 @@ pub fn replicated<W: Borrow<WindowReport>>(
 /// partitions; no point in a window with no messages) and the network's
 /// share of the time users waited (no point in a window with no answers).
 pub fn network<W: Borrow<WindowReport>>(windows: &[W]) -> ChartData {
-    ChartData {
-        series: vec![
-            series("messages lost", 5, windows, |w| {
-                let n = w.network?;
-                (n.messages > 0).then(|| 100.0 * n.lost as f64 / n.messages as f64)
-            }),
-            series("network's share of user latency", 8, windows, |w| {
-                let n = w.network?;
-                (w.latency_ms.count > 0).then_some(100.0 * n.latency_share)
-            }),
-        ],
-        stacked: false,
-    }
+    let lines = vec![
+        series("messages lost", 5, windows, |w| {
+            let n = w.network?;
+            (n.messages > 0).then(|| 100.0 * n.lost as f64 / n.messages as f64)
+        }),
+        series("network's share of user latency", 8, windows, |w| {
+            let n = w.network?;
+            (w.latency_ms.count > 0).then_some(100.0 * n.latency_share)
+        }),
+    ];
+    ChartData::over(windows, lines, false)
 }
 
 /// Each replicated database's stale reads over its reads, in percent (no
@@ -67,7 +65,7 @@ pub fn staleness<W: Borrow<WindowReport>>(
             })
         })
         .collect();
-    ChartData { series, stacked: false }
+    ChartData::over(windows, series, false)
 }
 
 #[cfg(test)]

@@ -304,7 +304,7 @@ struct Look<'a> {
 
 /// The chart itself, on any plotters backend: background, axes in the
 /// data's units (`chart_data::axes`), the series (lines, stacked bands, a
-/// dot for a single window), a thin line at each live change, and with a
+/// dot for a single window; broken at their gaps), a thin line at each live change, and with a
 /// title the title and a legend. The x range and the plot's pixel columns,
 /// or `None` with no data (the background alone).
 fn plot<DB: DrawingBackend>(
@@ -348,13 +348,14 @@ fn plot<DB: DrawingBackend>(
         .y_desc(y_desc.as_str())
         .draw()
         .map_err(|e| e.to_string())?;
-    for i in data.draw_order() {
-        let s = &data.series[i];
+    // Each run between gaps on its own: a line never bridges windows
+    // without a value.
+    let runs = data.draw_order().into_iter().map(|i| &data.series[i]);
+    for (s, run) in runs.flat_map(|s| chart_data::segments(&s.points).map(move |run| (s, run))) {
         let c = color(s.color);
-        let points = s.points.iter().copied();
-        if s.points.len() == 1 {
-            // One window so far: a dot, where a line or a band has nothing
-            // to join.
+        let points = run.iter().copied();
+        if run.len() == 1 {
+            // One window: a dot, where a line or a band has nothing to join.
             chart.draw_series(points.map(|p| Circle::new(p, px(3.0), c.filled())))
         } else if data.stacked {
             chart.draw_series(AreaSeries::new(points, 0.0, c.mix(0.85)).border_style(c))

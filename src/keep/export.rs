@@ -91,7 +91,8 @@ fn xml(text: &str) -> String {
 }
 
 /// A chart as a standalone SVG document: title, axes with ticks and labels,
-/// one polyline a series (stacked bands as filled polygons), a thin line at
+/// one polyline a series and run between its gaps (stacked bands as filled
+/// polygons, a lone window as a dot), a thin line at
 /// each live change in `marks` (simulated seconds), and a legend. Its axes
 /// are the screen chart's ([`chart_data::axes`]): the same range,
 /// scale (linear, or logarithmic for a latency spanning decades), units
@@ -162,16 +163,22 @@ pub fn chart_svg(
         (top + h - bottom) / 2.0,
         xml(&y_label)
     );
-    for i in data.draw_order() {
-        let s = &data.series[i];
-        if s.points.is_empty() {
-            continue;
-        }
+    // Each run between gaps on its own, as on screen: a line never
+    // bridges windows without a value, and a lone window is a dot.
+    let runs = data.draw_order().into_iter().map(|i| &data.series[i]);
+    for (s, run) in runs.flat_map(|s| chart_data::segments(&s.points).map(move |run| (s, run))) {
         let (r, g, b) = chart_data::colour(s.color);
         let path: Vec<String> =
-            s.points.iter().map(|&(x, y)| format!("{:.1},{:.1}", px(x), py(y))).collect();
-        if data.stacked {
-            let (first, last) = (s.points[0].0, s.points[s.points.len() - 1].0);
+            run.iter().map(|&(x, y)| format!("{:.1},{:.1}", px(x), py(y))).collect();
+        if let [(x, y)] = run {
+            let _ = writeln!(
+                out,
+                "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"3\" fill=\"rgb({r},{g},{b})\"/>",
+                px(*x),
+                py(*y)
+            );
+        } else if data.stacked {
+            let (first, last) = (run[0].0, run[run.len() - 1].0);
             let _ = writeln!(
                 out,
                 "<polygon points=\"{:.1},{:.1} {} {:.1},{:.1}\" fill=\"rgb({r},{g},{b})\" fill-opacity=\"0.85\"/>",
@@ -275,7 +282,7 @@ mod tests {
             |points: Vec<(f64, f64)>| chart_data::Series { label: "p99".into(), color: 1, points };
         let days = ChartData {
             series: vec![series((1..=56).map(|d| (d as f64 * day, 3.6e7)).collect())],
-            stacked: false,
+            ..ChartData::default()
         };
         let svg = chart_svg(&days, &[], "t", "simulated time (s)", "latency (ms)");
         for label in [">14<", ">28<", ">42<", ">56<", "simulated time (days)", "latency (h)"] {
@@ -286,7 +293,7 @@ mod tests {
         let mut points: Vec<(f64, f64)> = (1..=10).map(|s| (s as f64, 12.0)).collect();
         points.extend((11..=40).map(|s| (s as f64, 1000.0 * (s - 10) as f64)));
         points.extend((41..=50).map(|s| (s as f64, 12.0)));
-        let cured = ChartData { series: vec![series(points)], stacked: false };
+        let cured = ChartData { series: vec![series(points)], ..ChartData::default() };
         let svg = chart_svg(&cured, &[10.5, 40.5, 99.0], "t", "simulated time (s)", "latency (ms)");
         for label in [">10 ms<", ">1 s<", ">10 s<", "latency (log scale)"] {
             assert!(svg.contains(label), "{label} in {svg}");
