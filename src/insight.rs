@@ -96,8 +96,18 @@ pub fn cache_hits(node: &NodeReport) -> Option<String> {
 pub struct Saturation {
     /// The node's index in the scenario (as in `WindowReport::nodes`).
     pub node: usize,
-    /// Visits arriving per second.
+    /// Visits arriving per second (retries and repeat calls included).
     pub offered_rps: f64,
+    /// Requests users offered per second: the strip's figure
+    /// ([`figures`]' `offered_rps`, the last window), quoted beside the
+    /// node's own so the two are never read as one figure that disagrees.
+    pub users_rps: Option<f64>,
+    /// Visits to the node per request users offered, over the same windows
+    /// as `offered_rps`.
+    pub per_user: Option<f64>,
+    /// Users or callers retried in those windows: what multiplies the
+    /// visits, said as such.
+    pub retried: bool,
     /// Visits it finishes per second when every worker is busy.
     pub capacity_rps: f64,
     /// How fast its queue grows (requests per second); 0 or less when it
@@ -105,8 +115,11 @@ pub struct Saturation {
     pub queue_growth_per_s: f64,
     /// Share of arrivals turned away or shed.
     pub shed_share: f64,
-    /// Visits waiting in its queue (the last window's mean).
+    /// Visits waiting in its queue (the last window's mean): the one
+    /// count the status sentence and the canvas's label quote.
     pub queued: f64,
+    /// The last window's length in seconds: what `queued` is the mean over.
+    pub window_s: f64,
     /// How long its queue takes to clear at its capacity, in seconds.
     pub backlog_s: f64,
     /// Its queue holds at least [`BACKLOG_WINDOWS`] windows' worth of work:
@@ -152,8 +165,8 @@ impl Saturation {
 
     /// The canvas's short label under the node: what it waits on, that it
     /// is the bottleneck, or how far over its capacity it is; with what is
-    /// queued.
-    pub fn label(&self, callee: Option<&str>, queued: u64) -> String {
+    /// queued (`queued`, the figure the status sentence quotes).
+    pub fn label(&self, callee: Option<&str>) -> String {
         use crate::format::quantity;
         let head = match (callee, &self.cut) {
             (_, Some(_)) => "waiting across the cut".to_owned(),
@@ -165,9 +178,26 @@ impl Saturation {
             }
             (None, None) => format!("saturated {}×", quantity(self.ratio())),
         };
-        match queued {
-            0 => head,
-            q => format!("{head} · {} queued", quantity(q as f64)),
+        let queued = self.queued.round();
+        if queued > 0.0 { format!("{head} · {} queued", quantity(queued)) } else { head }
+    }
+
+    /// What arrives at the node per second, said apart from what users
+    /// offer: "2410 req/s arrive (809 req/s from users, ×2.98 with
+    /// retries)".
+    fn arriving(&self) -> String {
+        use crate::format::{quantity, rate};
+        let arrive = rate(self.offered_rps);
+        let Some((users, k)) = self.users_rps.zip(self.per_user).filter(|(u, _)| *u > 0.0) else {
+            return format!("{arrive} arrive");
+        };
+        let users = rate(users);
+        if (0.99..=1.01).contains(&k) && !self.retried {
+            format!("{arrive} arrive ({users} from users)")
+        } else if self.retried {
+            format!("{arrive} arrive ({users} from users, ×{} with retries)", quantity(k))
+        } else {
+            format!("{arrive} arrive ({users} from users, {} visits each)", quantity(k))
         }
     }
 
@@ -177,23 +207,24 @@ impl Saturation {
         use crate::format::{duration_ms, quantity, rate, share};
         if self.stuck() {
             return format!(
-                "{name} is stuck: every worker is busy and none finishes, with {} offered.",
+                "{name} is stuck: every worker is busy and none finishes, while {} arrive.",
                 rate(self.offered_rps)
             );
         }
         if self.draining() {
             return format!(
-                "{name} is saturated: every worker busy with {} queued, about {} of work at \
-                 the {} it finishes ({} offered).",
+                "{name} is working off a backlog: every worker busy, {} queued on average over \
+                 the last {}, about {} of work at the {} it finishes, while {} arrive.",
                 quantity(self.queued.round()),
+                duration_ms(self.window_s * 1000.0),
                 duration_ms(self.backlog_s * 1000.0),
                 rate(self.capacity_rps),
                 rate(self.offered_rps)
             );
         }
         let head = format!(
-            "{name} is saturated: {} offered against a capacity of about {} ({}×)",
-            rate(self.offered_rps),
+            "{name} is saturated: {} against a capacity of about {} ({}×)",
+            self.arriving(),
             rate(self.capacity_rps),
             quantity(self.ratio())
         );
@@ -368,6 +399,12 @@ fn flat_out<W: Borrow<WindowReport>>(windows: &[W]) -> Vec<Saturation> {
     if span <= 0.0 {
         return Vec::new();
     }
+    let users: u64 = recent.iter().map(|w| w.borrow().requests.offered).sum();
+    let retried = recent
+        .iter()
+        .map(Borrow::borrow)
+        .any(|w| w.loads.iter().any(|l| l.retries > 0) || w.nodes.iter().any(|n| n.retries > 0));
+    let users_rps = figures(windows).offered_rps;
     (0..last.nodes.len())
         .filter_map(|i| {
             let (mut arrivals, mut completed, mut rejected, mut busy) = (0u64, 0u64, 0u64, 0.0);
@@ -400,10 +437,14 @@ fn flat_out<W: Borrow<WindowReport>>(windows: &[W]) -> Vec<Saturation> {
             Some(Saturation {
                 node: i,
                 offered_rps: arrivals as f64 / span,
+                users_rps,
+                per_user: (users > 0).then(|| arrivals as f64 / users as f64),
+                retried,
                 capacity_rps,
                 queue_growth_per_s,
                 shed_share: rejected as f64 / arrivals.max(1) as f64,
                 queued,
+                window_s,
                 backlog_s,
                 behind: queued >= 1.0 && backlog_s >= BACKLOG_WINDOWS * window_s,
                 waiting_on: None,
@@ -459,7 +500,10 @@ mod tests {
         assert!((s.ratio() - 1.125).abs() < 0.01, "{s:?}");
         assert!((s.queue_growth_per_s - 167.0).abs() < 1.0, "{s:?}");
         let text = s.sentence("api");
-        assert!(text.starts_with("api is saturated: 1500 req/s offered"), "{text}");
+        assert!(
+            text.starts_with("api is saturated: 1500 req/s arrive (1500 req/s from users) against"),
+            "{text}"
+        );
         assert!(text.contains("queue grows by 167 a second"), "{text}");
     }
 
@@ -542,14 +586,19 @@ mod tests {
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].waiting_on, None);
         let text = status(&found, |i| names[i].to_owned()).expect("a status");
-        assert!(text.starts_with("api is saturated: 456 req/s offered"), "{text}");
+        assert!(
+            text.starts_with(
+                "api is saturated: 456 req/s arrive (1500 req/s from users, 0.3 visits each)"
+            ),
+            "{text}"
+        );
         assert_eq!(status(&[], |i| names[i].to_owned()), None);
-        assert_eq!(found[0].label(None, 0), "saturated 1.12×");
+        assert_eq!(found[0].label(None), "saturated 1.12× · 150 queued");
         let (w, outline) =
             chain([(1.0, 520, 407, 100.0), (1.0, 456, 407, 50.0), (1.0, 407, 407, 0.0)]);
         let found = saturated_in(&w, &outline);
-        assert_eq!(found[0].label(None, 12), "bottleneck · 12 queued");
-        assert_eq!(found[1].label(Some("db"), 3_000), "waiting on db · 3000 queued");
+        assert_eq!(found[0].label(None), "bottleneck");
+        assert_eq!(found[2].label(Some("db")), "waiting on db · 300 queued");
     }
 
     #[test]
@@ -571,7 +620,7 @@ mod tests {
         assert_eq!(found[0].cut, Some(["eu".to_owned(), "us".to_owned()]));
         let text = status(&found, |i| names[i].to_owned()).expect("a status");
         assert!(text.starts_with("api waits on calls across the cut eu ✕ us: "), "{text}");
-        assert_eq!(found[0].label(None, 100), "waiting across the cut · 100 queued");
+        assert_eq!(found[0].label(None), "waiting across the cut · 150 queued");
         // A partition elsewhere is no cause.
         mark_cuts(&mut found, &outline, &[["eu".to_owned(), "ap".to_owned()]]);
         assert_eq!(found[0].cut, None);
@@ -588,9 +637,9 @@ mod tests {
         let text = status(&found, |i| names[i].to_owned()).expect("a status");
         assert_eq!(
             text,
-            "api is stuck: every worker is busy and none finishes, with 456 req/s offered."
+            "api is stuck: every worker is busy and none finishes, while 456 req/s arrive."
         );
-        assert_eq!(found[0].label(None, 100), "stuck · 100 queued");
+        assert_eq!(found[0].label(None), "stuck · 150 queued");
         // Idle and nothing arriving is no news.
         let (w, outline) = chain([(0.5, 10, 10, 0.0), (1.0, 0, 0, 0.0), (0.0, 0, 0, 0.0)]);
         assert!(saturated_in(&w, &outline).is_empty());
@@ -659,12 +708,14 @@ mod tests {
         let s = &found[0];
         assert!(s.behind && s.ratio() < 1.0, "{s:?}");
         assert!((s.backlog_s - 2547.0 / 156.0).abs() < 0.1, "{s:?}");
+        // Worded as a backlog, not as an overload by what arrives; the count
+        // it quotes is the canvas label's.
         assert_eq!(
             s.sentence("db"),
-            "db is saturated: every worker busy with 2547 queued, about 16.3 s of work at the \
-             156 req/s it finishes (48 req/s offered)."
+            "db is working off a backlog: every worker busy, 2547 queued on average over the \
+             last 1 s, about 16.3 s of work at the 156 req/s it finishes, while 48 req/s arrive."
         );
-        assert_eq!(s.label(None, 2547), "backlog 16.3 s · 2547 queued");
+        assert_eq!(s.label(None), "backlog 16.3 s · 2547 queued");
         // A queue of a tenth of a window is a busy node keeping up.
         let w: Vec<_> = (0..5).map(|i| station(i, 1.0, 1500, 150.0)).collect();
         assert!(saturated(&w).is_empty());
@@ -690,11 +741,48 @@ mod tests {
         }
         let mut draining = 0;
         for end in 62..=85 {
+            let found = saturated_in(&windows[..end], &outline);
             let text = status_at(end).unwrap_or_else(|| panic!("all is well at {end} s"));
-            assert!(text.starts_with("db is saturated"), "{end} s: {text}");
-            draining += usize::from(text.contains("of work at the"));
+            let backlog = text.starts_with("db is working off a backlog: every worker busy, ");
+            assert!(text.starts_with("db is saturated") || backlog, "{end} s: {text}");
+            if backlog {
+                draining += 1;
+                // The count the sentence quotes is the canvas label's.
+                let label = found[0].label(None);
+                let count = label.rsplit(" · ").next().unwrap_or_default();
+                assert!(
+                    text.contains(&format!(", {count} on average over the last 1 s")),
+                    "{text} / {label}"
+                );
+                assert!(!text.contains("saturated"), "{text}");
+            }
         }
         assert!(draining > 10, "the backlog is named as such in {draining} windows");
+    }
+
+    /// The metastable lesson after its spike: the api is offered three
+    /// times what users send, the rest retries; the status says both
+    /// figures, and the users' is the strip's.
+    #[test]
+    fn the_status_says_what_arrives_apart_from_what_users_offer() {
+        use scalesim_engine::scenario::Scenario;
+        use scalesim_engine::{SimDuration, SimTime, Simulation};
+        let text = include_str!("../scenarios/metastable-retries.toml");
+        let outline = scalesim_engine::outline::of_text(text).expect("an outline");
+        let scenario = Scenario::from_toml("metastable-retries.toml", text).expect("the lesson");
+        let mut sim = Simulation::new(scenario).expect("a run");
+        let windows = sim.advance_until(SimTime::ZERO + SimDuration::from_secs(120));
+        let found = saturated_in(&windows, &outline);
+        let api = found.first().expect("the api is saturated");
+        assert!(api.retried && api.per_user.unwrap_or(0.0) > 2.0, "{api:?}");
+        let text = status(&found, |_| "api".to_owned()).expect("a status");
+        let users = crate::format::rate(figures(&windows).offered_rps.unwrap_or(0.0));
+        let arrive = crate::format::rate(api.offered_rps);
+        assert!(
+            text.starts_with(&format!("api is saturated: {arrive} arrive ({users} from users, ×")),
+            "{text}"
+        );
+        assert!(text.contains(" with retries) against a capacity of about "), "{text}");
     }
 
     #[test]

@@ -1157,7 +1157,7 @@ fn draw(s: &Scene, ctx: &CanvasRenderingContext2d, dpr: f64, css_w: f64, ts: f64
                 // warning of the component above.
                 if let Some(sat) = saturated {
                     let callee = sat.waiting_on.and_then(|c| s.outline.nodes.get(c));
-                    let text = sat.label(callee.map(|c| c.id.as_str()), queued);
+                    let text = sat.label(callee.map(|c| c.id.as_str()));
                     warnings.push((text, [it.pos[0], y + NODE_H + 11.0]));
                 }
             }
