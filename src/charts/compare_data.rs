@@ -64,6 +64,21 @@ pub fn common_span<A: Borrow<WindowReport>, B: Borrow<WindowReport>>(
     Some(((end - TABLE_SPAN_S).max(0.0), end))
 }
 
+/// The table's caption for the span `(from, to)` of [`common_span`]: the
+/// last stretch of the time both variants have run, said as such ("Over
+/// the last 30 s of the 60 s both variants have run (30–60 s)."), or all
+/// of it while they have run less.
+pub fn span_words(from: f64, to: f64) -> String {
+    if from > 0.0 {
+        format!(
+            "Over the last {:.0} s of the {to:.0} s both variants have run ({from:.0}–{to:.0} s).",
+            to - from
+        )
+    } else {
+        format!("Over all {to:.0} s both variants have run.")
+    }
+}
+
 /// User p99 of both variants, overlaid.
 pub fn latency<A: Borrow<WindowReport>, B: Borrow<WindowReport>>(a: &[A], b: &[B]) -> ChartData {
     let p99 = |w: &WindowReport| (w.latency_ms.count > 0).then_some(w.latency_ms.p99);
@@ -118,6 +133,12 @@ mod tests {
         ));
         let (from, to) = common_span(&a, &b).unwrap_or_default();
         assert_eq!((from, to), (10.0, 40.0));
+        assert_eq!(
+            span_words(from, to),
+            "Over the last 30 s of the 40 s both variants have run (10–40 s)."
+        );
+        let early = common_span(&a[..12], &b).unwrap_or_default();
+        assert_eq!(span_words(early.0, early.1), "Over all 12 s both variants have run.");
         let (fa, fb) = (figures(&a, from, to), figures(&b, from, to));
         assert!(fa.p99_ms > 5.0 * fb.p99_ms, "{fa:?} {fb:?}");
         assert!((fa.goodput - 200.0).abs() < 20.0 && (fb.goodput - 200.0).abs() < 20.0);

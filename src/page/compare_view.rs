@@ -6,7 +6,7 @@ use std::rc::Rc;
 use scalesim_engine::WindowReport;
 use yew::prelude::*;
 
-use crate::charts::compare_data::{self, Figures, TABLE_SPAN_S};
+use crate::charts::compare_data::{self, Figures};
 use crate::charts::time_chart::TimeChart;
 
 #[derive(Properties, PartialEq)]
@@ -45,7 +45,7 @@ pub fn compare_view(props: &Props) -> Html {
         };
         html! {
             <>
-                <p class="muted">{ format!("Over simulated time {from:.0}–{to:.0} s (the last {TABLE_SPAN_S:.0} s both variants have run).") }</p>
+                <p class="muted">{ compare_data::span_words(from, to) }</p>
                 <table class="compare-table" data-testid="compare-table">
                     <thead><tr><th></th><th>{"A"}</th><th>{"B"}</th><th>{"B against A"}</th></tr></thead>
                     <tbody>

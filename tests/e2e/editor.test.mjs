@@ -223,6 +223,10 @@ test('compare: B is the async design, both run on one seed and load, B wins on p
   assert.ok(a > 150 && b < a / 3, `p99 A ${a} ms, B ${b} ms`);
   const [ga, gb] = [await read('compare-goodput-a'), await read('compare-goodput-b')];
   assert.ok(Math.abs(ga - gb) / ga < 0.1, `same load: goodput A ${ga}, B ${gb}`);
+  // The caption says what the table sums over: all the time both ran, or
+  // its last 30 s, never "the last 30 s" for a longer run.
+  assert.match(await page.locator('.compare > p.muted').textContent(),
+    /^Over (all \d+ s|the last 30 s of the \d+ s) both variants have run( \(\d+–\d+ s\))?\.$/);
   await page.locator('#compare-latency-chart').scrollIntoViewIfNeeded();
   await page.waitForTimeout(600);
   await screenshot(page, 'compare');
