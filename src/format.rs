@@ -84,6 +84,11 @@ pub fn whole(n: u64) -> String {
     out
 }
 
+/// A count with its noun, singular for one: "1 request", "3 requests".
+pub fn counted(n: u64, noun: &str) -> String {
+    if n == 1 { format!("1 {noun}") } else { format!("{n} {noun}s") }
+}
+
 /// A rate per second: "0.5 req/s", "950 req/s", "12.3k req/s"; a rate
 /// under 0.01 a second reads per hour ("3.6 req/h"), and one under one an
 /// hour per day ("8.64 req/day"): a scenario in hours and days (changes
@@ -194,6 +199,9 @@ mod tests {
         assert_eq!(whole(1_000), "1\u{202f}000");
         assert_eq!(whole(1_234_567), "1\u{202f}234\u{202f}567");
         assert_eq!(quantity(1_234_567.0), "1.23M", "the strip's figure beside it");
+        assert_eq!(counted(1, "request"), "1 request");
+        assert_eq!(counted(0, "request"), "0 requests");
+        assert_eq!(counted(12, "request"), "12 requests");
     }
 
     #[test]

@@ -33,7 +33,7 @@ pub fn node_states(props: &NodeStatesProps) -> Html {
     let more = snap.nodes.len().saturating_sub(LISTED_NODES);
     html! {
         <p class="node-states" data-testid="node-states">
-            { format!("Now: {in_flight} requests in flight (sample of {}). ", snap.sample.len()) }
+            { format!("Now: {} in flight (sample of {}). ", crate::format::counted(in_flight, "request"), snap.sample.len()) }
             { for snap.nodes.iter().zip(props.names.iter()).enumerate().take(LISTED_NODES).map(|(i, (n, name))| {
                 let hits = props.last.as_ref().and_then(|w| w.nodes.get(i)).and_then(crate::insight::cache_hits);
                 let hits = hits.map_or(String::new(), |h| format!(", {h}"));

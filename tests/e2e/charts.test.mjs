@@ -33,7 +33,7 @@ test('every chart draws live, reads out on hover, and answers a live change', as
   assert.match(readout, /^at [\d.]+: ok \d+/);
 
   // The frame's snapshot: node states now.
-  assert.match(await readStat(page, 'node-states'), /requests in flight .* api: \d+\/2 busy, \d+ queued, 1 replica/);
+  assert.match(await readStat(page, 'node-states'), /requests? in flight .* api: \d+\/2 busy, \d+ queued, 1 replica/);
 
   // The formula check: the station is an M/M/2 queue.
   await page.click('#tab-formulas');
