@@ -167,6 +167,9 @@ test('a run edited live three times and shared mid-run, then past its end, opens
   await page.locator('.component-list button', { hasText: 'service recommendations' }).click();
   await page.locator('#lane-toggle').click();
   await page.waitForFunction(() => document.querySelector('#lane-toggle')?.textContent.includes('request path'), null, { timeout: 20000 });
+  // The lane button stands on a line of its own, above "Call another component".
+  const [lane, connect] = [await page.locator('#lane-toggle').boundingBox(), await page.locator('label:has(#connect-to)').boundingBox()];
+  assert.ok(lane.y + lane.height <= connect.y, `lane button ${JSON.stringify(lane)} above ${JSON.stringify(connect)}`);
   await windowsAtLeast(14);
   // 3. The load: about 2×.
   await page.locator('#load-multiplier').fill('0.3');
