@@ -64,6 +64,8 @@ pub fn file_menu(props: &FileMenuProps) -> Html {
             let input: HtmlInputElement = e.target_unchecked_into();
             if let Some(file) = input.files().and_then(|f| f.get(0)) {
                 input.set_value("");
+                // The menu closes, so what opening says (an error too) shows.
+                crate::page::shortcuts::close_all_menus();
                 open.emit(file);
             }
         })

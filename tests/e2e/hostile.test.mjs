@@ -51,6 +51,30 @@ for (const [file, expected] of REFUSED) {
   });
 }
 
+test('a file over the size limit, opened from the File menu, is refused in MB where it can be read', async () => {
+  const page = await site.context.newPage();
+  const errors = collectErrors(page);
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await gotoFresh(page, site.url);
+  await ready(page);
+  await page.click('#menu-file');
+  const chooser = page.waitForEvent('filechooser');
+  await page.click('#import');
+  const buffer = Buffer.from(`# ${'x'.repeat(13_508_770)}\n`);
+  await (await chooser).setFiles({ name: 'huge.toml', mimeType: 'text/plain', buffer });
+  const error = page.locator('.error', { hasText: 'huge.toml' });
+  await error.waitFor({ timeout: 20000 });
+  assert.match(await error.textContent(), /the file is 13\.5 MB; at most 4\.19 MB/);
+  // The menu has closed, so nothing covers the message.
+  assert.equal(await page.$eval('#menu-file', (s) => s.parentElement.open), false);
+  const box = await error.boundingBox();
+  const hit = await page.evaluate(([x, y]) => document.elementFromPoint(x, y)?.closest('.error') !== null, [box.x + box.width / 2, box.y + box.height / 2]);
+  assert.ok(hit, 'the message is on top where it is');
+  await nameIs(page, /two workers/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('a million requests a second into one worker stops with the overload explanation', async () => {
   const page = await site.context.newPage();
   await gotoFresh(page, site.url);

@@ -36,7 +36,7 @@ fn a_million_nodes_is_refused_unread() {
     while text.len() <= limits::MAX_TEXT_BYTES {
         text.push_str(&node);
     }
-    assert_refused(&text, "bytes; at most");
+    assert_refused(&text, "MB; at most 4.19 MB");
     // Fewer, still too many: counted after reading.
     let mut text = String::from(HEAD) + &load("10");
     for i in 0..=limits::MAX_NODES {

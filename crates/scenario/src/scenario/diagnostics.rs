@@ -124,6 +124,38 @@ struct Found {
     line: usize,
 }
 
+/// A file of `len` bytes refused for its size, both sizes as people read
+/// them ("the file is 13.5 MB; at most 4.19 MB"), in bytes where the two
+/// would read the same.
+fn too_large(len: usize, most: usize) -> String {
+    let (size, limit) = (size_words(len), size_words(most));
+    let why = crate::limits::WHY;
+    if size == limit {
+        format!("the file is {len} bytes; at most {most} bytes ({why})")
+    } else {
+        format!("the file is {size}; at most {limit} ({why})")
+    }
+}
+
+/// A size in decimal units to three figures: "812 bytes", "41.2 kB",
+/// "13.5 MB".
+fn size_words(bytes: usize) -> String {
+    let b = bytes as f64;
+    let (v, unit) = match b {
+        b if b >= 1e6 => (b / 1e6, "MB"),
+        b if b >= 1e3 => (b / 1e3, "kB"),
+        _ => return format!("{bytes} bytes"),
+    };
+    let decimals = if v >= 100.0 {
+        0
+    } else if v >= 10.0 {
+        1
+    } else {
+        2
+    };
+    format!("{v:.decimals$} {unit}")
+}
+
 /// Parses and validates a scenario: syntax, unknown keys, types, meaning.
 /// Every problem of the three later passes is listed in one go, in line
 /// order: a value that does not fit is left out and reading goes on, and
@@ -138,12 +170,7 @@ pub fn parse(file: &str, text: &str) -> Result<Scenario, ScenarioError> {
     };
 
     if text.len() > crate::limits::MAX_TEXT_BYTES {
-        let message = format!(
-            "the file is {} bytes; at most {} ({})",
-            text.len(),
-            crate::limits::MAX_TEXT_BYTES,
-            crate::limits::WHY
-        );
+        let message = too_large(text.len(), crate::limits::MAX_TEXT_BYTES);
         return Err(ScenarioError { diagnostics: vec![diag(0, "", message)] });
     }
     let table = match DeTable::parse(text) {
@@ -944,6 +971,23 @@ impl<'de> de::Deserializer<'de> for &mut FieldProbe {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_file_too_large_is_refused_in_sizes_people_read() {
+        let why = crate::limits::WHY;
+        assert_eq!(
+            too_large(13_508_775, 4_194_304),
+            format!("the file is 13.5 MB; at most 4.19 MB ({why})")
+        );
+        assert_eq!(
+            too_large(4_194_305, 4_194_304),
+            format!("the file is 4194305 bytes; at most 4194304 bytes ({why})"),
+            "one byte over does not read as the limit itself"
+        );
+        assert_eq!(size_words(812), "812 bytes");
+        assert_eq!(size_words(41_230), "41.2 kB");
+        assert_eq!(size_words(412_300), "412 kB");
+    }
 
     #[test]
     fn field_probe_reads_serde_field_names() {
