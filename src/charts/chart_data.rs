@@ -124,12 +124,14 @@ impl ChartData {
 
 /// Keeps at most `max` points: for each bucket of consecutive points, the
 /// first value, the lowest and the highest, so spikes survive decimation,
-/// and the bucket's first gap ([`GAP`]), so a gap does too.
+/// and the bucket's first gap ([`GAP`]), so a gap does too (`max` over four
+/// buckets where the series has gaps, over three where it has none).
 pub fn decimate(points: &[(f64, f64)], max: usize) -> Vec<(f64, f64)> {
     if points.len() <= max || max < 4 {
         return points.to_vec();
     }
-    let per_bucket = points.len().div_ceil(max / 4);
+    let picks_per_bucket = if points.iter().any(|p| p.1.is_nan()) { 4 } else { 3 };
+    let per_bucket = points.len().div_ceil(max / picks_per_bucket);
     let mut out = Vec::with_capacity(max);
     for bucket in points.chunks(per_bucket) {
         let mut values = bucket.iter().copied().filter(|p| !p.1.is_nan());
