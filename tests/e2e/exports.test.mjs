@@ -64,8 +64,21 @@ test('comparing: File ▸ CSV and every other export are the variant on screen, 
   assert.equal(pngB.name, 'sync-chain-B-latency.png');
   assert.equal((await download('.time-chart:has(#latency-chart) .svg')).name, 'sync-chain-B-latency.svg');
 
+  // Share ▸ Embed takes the variant being edited too: B, edited, as a link
+  // holding its text; A, the lesson as shipped, by name.
+  const embedded = async () => {
+    await openMenu(page, '#menu-share');
+    await page.click('#embed-button');
+    await page.locator('.embed-dialog').waitFor();
+    const snippet = await page.inputValue('#embed-snippet');
+    await page.click('#embed-close');
+    return snippet;
+  };
+  assert.match(await embedded(), /\?embed=1[^"]*#v2\./, 'B embeds as a link');
+
   await page.locator('#edit-a').click();
   await page.locator('#edit-a[aria-pressed="true"]').waitFor();
+  assert.match(await embedded(), /\?embed=1&amp;scenario=sync-chain\.toml"/, 'A embeds by name');
   await openMenu(page, '#menu-file');
   const a = await download('#export-csv');
   assert.equal(a.name, 'sync-chain-A-metrics.csv');
