@@ -131,7 +131,10 @@ test('the palette adds, a drag connects, and the inspector renames, validates an
   await ready(page);
   await nameIs(page, /two workers/);
 
-  const canvasTop = async () => (await page.locator('#topology').boundingBox()).y;
+  const canvasTop = async () => {
+    const box = await page.locator('#topology').boundingBox();
+    return [box.y, box.height];
+  };
   const topBefore = await canvasTop();
   await page.locator('#add-service').click();
   let layout = await layoutWhere(page, (l) => item(l, 'service'), 'the new service');
@@ -140,7 +143,7 @@ test('the palette adds, a drag connects, and the inspector renames, validates an
   // The new service is selected; where new components go is named over
   // the canvas, so selecting never moves the canvas.
   await page.waitForFunction(() => document.querySelector('[data-testid="palette-target"]')?.textContent.endsWith('service'));
-  assert.equal(await canvasTop(), topBefore);
+  assert.deepEqual(await canvasTop(), topBefore);
 
   // Connect api → service by dragging from api's handle onto service.
   const api = item(layout, 'api');
@@ -184,6 +187,13 @@ test('the palette adds, a drag connects, and the inspector renames, validates an
   // started over, and why.
   await page.locator('[data-testid="started-over"]').waitFor();
   assert.match(await readStat(page, 'started-over'), /^The run started over at 0 s: removing, renaming or reordering nodes or loads needs a fresh run\.$/);
+  // The notice lies over the canvas's foot: the canvas does not move, and
+  // the zoom controls stay clear of it.
+  assert.deepEqual(await canvasTop(), topBefore);
+  const notice = await page.locator('[data-testid="started-over"]').boundingBox();
+  const zoom = await page.locator('.topology-tools').boundingBox();
+  assert.ok(notice.y > zoom.y + zoom.height, `the notice (${notice.y}) is below the zoom controls (${zoom.y + zoom.height})`);
+  await screenshot(page, 'polish-started-over');
   await page.locator('#undo').click();
   await layoutWhere(page, (l) => item(l, 'audit'), 'audit back');
   await page.locator('#undo').click();
