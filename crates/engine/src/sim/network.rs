@@ -115,6 +115,7 @@ impl Simulation {
     /// Sends a request to `node` over `via`'s hop: it arrives now (no
     /// network, or no latency), later, or never (lost). Returns the task
     /// when it arrived at once.
+    #[inline(always)]
     pub(super) fn send(
         &mut self,
         node: usize,
@@ -126,6 +127,18 @@ impl Simulation {
         if via.hop == LOCAL {
             return self.arrive(node, load, work, reply, via);
         }
+        self.send_over_network(node, load, work, reply, via)
+    }
+
+    /// [`Simulation::send`] over a hop of the network.
+    fn send_over_network(
+        &mut self,
+        node: usize,
+        load: u32,
+        work: f64,
+        reply: Reply,
+        via: Via,
+    ) -> Option<Key> {
         let awaited = self.awaited(reply);
         match self.transmit(via.hop, awaited) {
             None => {
@@ -147,6 +160,7 @@ impl Simulation {
     /// request came by. `attempt` is the traced attempt it answers, when
     /// the visit's trace left it open for the answer (see
     /// [`Simulation::trace_visit_end`]); `node` is the visit's.
+    #[inline(always)]
     pub(super) fn reply_via(
         &mut self,
         via: Via,
@@ -160,6 +174,18 @@ impl Simulation {
             self.answer(reply, arrived, outcome);
             return;
         }
+        self.reply_over_network(via, reply, arrived, outcome, (node, attempt));
+    }
+
+    /// [`Simulation::reply_via`] over a hop of the network.
+    fn reply_over_network(
+        &mut self,
+        via: Via,
+        reply: Reply,
+        arrived: SimTime,
+        outcome: Outcome,
+        (node, attempt): (usize, Option<traces::SpanRef>),
+    ) {
         let awaited = self.awaited(reply);
         match self.transmit(via.hop, awaited) {
             None => {}

@@ -388,13 +388,19 @@ impl Simulation {
 
     /// Hands free workers of a replica to waiting tasks, shedding those that
     /// waited past `max_wait` and dropping cancelled ones.
+    #[inline(always)]
     pub(super) fn start_waiting(&mut self, node: usize, replica: usize) {
-        let model = &self.model.nodes[node];
-        if model.behaviour != Behaviour::Queueing
-            || self.nodes[node].replicas[replica].queue.is_empty()
+        if self.model.nodes[node].behaviour == Behaviour::Queueing
+            && !self.nodes[node].replicas[replica].queue.is_empty()
         {
-            return;
+            self.hand_out_workers(node, replica);
         }
+    }
+
+    /// [`Simulation::start_waiting`] for a queueing replica with tasks
+    /// waiting.
+    fn hand_out_workers(&mut self, node: usize, replica: usize) {
+        let model = &self.model.nodes[node];
         let (workers, discipline, max_wait, lifo_after) =
             (model.workers, model.discipline, model.max_wait, model.lifo_after);
         loop {
