@@ -23,54 +23,60 @@ pub fn describe(param: &str, runs: &str, seconds: &str) -> Result<String, String
     })?;
     let n = spec.step_count();
     let unit = match (spec.kind, spec.path.rsplit('.').next()) {
-        (ValueKind::Duration, _) => "",
-        (_, Some("rate")) => " requests/s",
+        (ValueKind::Number | ValueKind::Integer, Some("rate")) => " requests/s",
         _ => "",
     };
-    let values = spec.values();
     // Durations with their unit, numbers rounded for reading ("167").
-    let text = |v: &f64| match spec.kind {
-        ValueKind::Duration => spec.text_of(*v),
-        _ => crate::format::quantity(*v),
+    let text = |step: usize| match spec.kind {
+        ValueKind::Duration => spec.text_of(spec.value(step)),
+        _ => crate::format::quantity(spec.value(step)),
     };
-    let listed: Vec<String> = if n <= 5 {
-        values.iter().map(text).collect()
-    } else {
-        let first = values.iter().take(3).map(text);
-        first.chain(["…".to_owned(), text(&values[n - 1])]).collect()
-    };
-    let each = match seconds.trim().parse::<f64>() {
-        Ok(s) => format!("{} of {} s", plural(runs, "run"), crate::format::quantity(s)),
-        Err(_) => format!("{} as long as the scenario", plural(runs, "run")),
-    };
-    Ok(format!(
-        "Tries {} at {n} values from {} to {}{unit} ({}), {each} at each: {}.",
-        subject(&spec.path),
-        text(&values[0]),
-        text(&values[n - 1]),
-        listed.join(", "),
-        plural(n as u32 * runs, "run"),
-    ))
-}
-
-/// A parameter's path as a phrase: `load.users.rate` is "the rate of the
-/// users load", `api.queue.capacity` "the queue capacity of api".
-fn subject(path: &str) -> String {
-    let path = path.strip_prefix("node.").unwrap_or(path);
-    let words = |key: &str| key.replace(['.', '_'], " ");
-    match path.split_once('.') {
-        Some(("scenario", key)) => format!("the scenario's {}", words(key)),
-        Some(("load", rest)) => match rest.split_once('.') {
-            Some((id, key)) => format!("the {} of the {id} load", words(key)),
-            None => format!("the {}", words(rest)),
-        },
-        Some((id, key)) => format!("the {} of {id}", words(key)),
-        None => words(path),
+    let mut out = String::from("Tries the ");
+    subject(&mut out, &spec.path);
+    let (first, last) = (text(0), text(n - 1));
+    out += &format!(" at {n} values from {first} to {last}{unit} (");
+    let shown: &[usize] = if n <= 5 { &[0, 1, 2, 3, 4][..n] } else { &[0, 1, 2] };
+    for &step in shown {
+        out += &text(step);
+        out += ", ";
     }
+    if n > 5 {
+        out += "…, ";
+        out += &last;
+    } else {
+        out.truncate(out.len() - 2);
+    }
+    out += &format!("), {runs} run");
+    plural(&mut out, runs);
+    match seconds.trim().parse::<f64>() {
+        Ok(s) => out += &format!(" of {} s", crate::format::quantity(s)),
+        Err(_) => out += " as long as the scenario",
+    }
+    out += &format!(" at each: {} run", n as u32 * runs);
+    plural(&mut out, n as u32 * runs);
+    out.push('.');
+    Ok(out)
 }
 
-fn plural(n: u32, word: &str) -> String {
-    if n == 1 { format!("1 {word}") } else { format!("{n} {word}s") }
+/// A parameter's path as a phrase after "the ": `load.users.rate` is
+/// "rate of the users load", `api.queue.capacity` "queue capacity of api".
+fn subject(out: &mut String, path: &str) {
+    let path = path.strip_prefix("node.").unwrap_or(path);
+    let (owner, key) = path.split_once('.').unwrap_or(("", path));
+    let (owner, key) = match (owner, key.split_once('.')) {
+        ("load", Some((id, key))) => (format!(" of the {id} load"), key),
+        ("", _) | ("load", None) => (String::new(), key),
+        (id, _) => (format!(" of {id}"), key),
+    };
+    out.extend(key.chars().map(|c| if c == '.' || c == '_' { ' ' } else { c }));
+    *out += &owner;
+}
+
+/// An "s" after a count's word unless the count is 1.
+fn plural(out: &mut String, n: u32) {
+    if n != 1 {
+        out.push('s');
+    }
 }
 
 #[cfg(test)]
