@@ -380,6 +380,8 @@ pub fn parse_entry(kind: FieldKind, text: &str) -> Result<String, String> {
         FieldKind::Count { min, max } => {
             let v = number()?;
             if v.fract() != 0.0 || v < min || v > max {
+                let (min, max) =
+                    (crate::format::whole(min as u64), crate::format::whole(max as u64));
                 return Err(format!("a whole number from {min} to {max}"));
             }
             Ok(format!("{v}"))
@@ -475,7 +477,8 @@ mod tests {
             let field = node_fields(kind).into_iter().find(|f| f.key == key).unwrap();
             assert_eq!(slider_value(field.kind, 1000.0), f64::from(max), "{key}");
             assert_eq!(parse_entry(field.kind, &max.to_string()), Ok(max.to_string()), "{key}");
-            assert!(parse_entry(field.kind, &(max + 1).to_string()).is_err(), "{key}");
+            let over = parse_entry(field.kind, &(max + 1).to_string()).unwrap_err();
+            assert_eq!(over, "a whole number from 1 to 100\u{202f}000", "{key}");
         }
         let text = include_str!("../scenarios/checkout.toml").replacen(
             "workers = 16",
