@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { loadavg } from 'node:os';
 import { useSite, collectErrors, ARTIFACTS } from './harness.mjs';
 
 const CUSTOMERS = 300000;
@@ -15,6 +16,9 @@ const WORKLOADS = ['bare_heap_loop_mm1', 'bare_zig_loop_mm1', 'engine_mm1', 'eng
 const site = useSite();
 
 test('the engine in the worker, against the native bare loop, and flat memory over a long run', { timeout: 900000 }, async () => {
+  // The machine's load over the last minute, at the start and the end: on a
+  // shared machine the figures move with it (BENCHMARKS.md).
+  const loadBefore = loadavg()[0];
   // Native first (the same code, `scalesim_engine::workloads`), so the two
   // runs do not compete for the cores.
   const native = JSON.parse(execFileSync('cargo', [
@@ -44,6 +48,7 @@ test('the engine in the worker, against the native bare loop, and flat memory ov
   const report = {
     customers: CUSTOMERS, native, wasm, wasm_over_native_bare_loop: ratios,
     wasm_engine_mm1_over_wasm_bare: wasmEngineOverWasmBare, memory_bytes: memory,
+    load_average: { before: loadBefore, after: loadavg()[0] },
   };
   await mkdir(ARTIFACTS, { recursive: true });
   await writeFile(join(ARTIFACTS, 'bench.json'), JSON.stringify(report, null, 2));
