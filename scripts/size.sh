@@ -130,7 +130,7 @@
 # in words as it is typed (`sweep_words`, 1.1 kB), the notices over the
 # canvas's foot, the A vs B and scaling charts' images named by the
 # scenario, a failed download said beside the chart and the inspector's
-# slider naming its value, about 0.6 kB with their CSS (717 656 B against
+# slider naming its value, about 0.6 kB with their CSS (717 705 B against
 # main's 715 938 B, built the same hour).
 set -euo pipefail
 cd "$(dirname "$0")/.."

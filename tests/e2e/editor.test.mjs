@@ -193,6 +193,9 @@ test('the palette adds, a drag connects, and the inspector renames, validates an
   const notice = await page.locator('[data-testid="started-over"]').boundingBox();
   const zoom = await page.locator('.topology-tools').boundingBox();
   assert.ok(notice.y > zoom.y + zoom.height, `the notice (${notice.y}) is below the zoom controls (${zoom.y + zoom.height})`);
+  // Its words let the canvas's gestures through.
+  const under = await page.evaluate(([x, y]) => document.elementFromPoint(x, y)?.id, [notice.x + notice.width / 2, notice.y + notice.height / 2]);
+  assert.equal(under, 'topology');
   await screenshot(page, 'polish-started-over');
   await page.locator('#undo').click();
   await layoutWhere(page, (l) => item(l, 'audit'), 'audit back');
