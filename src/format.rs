@@ -138,6 +138,36 @@ pub fn slider_multiplier(exponent: f64) -> f64 {
     (m / magnitude).round() * magnitude
 }
 
+/// The multiplier an arrow key moves the load slider to from `m`: the
+/// next value of two significant figures up or down (1 → 1.1, 1 → 0.99).
+/// `None` for other keys, which the browser's range input handles (Page
+/// Up/Down, Home, End). Its own arrow step (0.01 in the exponent) is
+/// smaller than the snapping near 1×, so it would never leave 1×.
+pub fn slider_key(m: f64, key: &str) -> Option<f64> {
+    let next = match key {
+        "ArrowRight" | "ArrowUp" => grid_step(m, 1),
+        "ArrowLeft" | "ArrowDown" => grid_step(m, -1),
+        _ => return None,
+    };
+    Some(next.clamp(SLIDER_MIN, SLIDER_MAX))
+}
+
+const SLIDER_MIN: f64 = 0.1;
+const SLIDER_MAX: f64 = 1000.0;
+
+/// `m` (two significant figures) moved one unit of its second figure
+/// up or down, crossing decades: 9.9 → 10, 1 → 0.99.
+fn grid_step(m: f64, by: i32) -> f64 {
+    let mut decade = (m.log10() + 1e-9).floor() as i32;
+    let mut mantissa = (m / 10f64.powf(f64::from(decade) - 1.0)).round() as i32 + by;
+    if mantissa >= 100 {
+        (mantissa, decade) = (10, decade + 1);
+    } else if mantissa < 10 {
+        (mantissa, decade) = (99, decade - 1);
+    }
+    f64::from(mantissa) * 10f64.powf(f64::from(decade) - 1.0)
+}
+
 /// An axis tick: like [`quantity`], but never more than four characters
 /// wide where it can help it ("25k", "1.5M", "0.25").
 pub fn tick(v: f64) -> String {
@@ -233,5 +263,26 @@ mod tests {
         assert_eq!(slider_multiplier(3.0), 1000.0);
         assert_eq!(slider_multiplier(9.0), 1000.0);
         assert!((slider_multiplier(0.5) - 3.2).abs() < 1e-9);
+    }
+
+    #[test]
+    fn slider_keys_step_off_one_and_across_decades() {
+        assert_eq!(slider_key(1.0, "ArrowRight"), Some(1.1));
+        assert_eq!(slider_key(1.0, "ArrowUp"), Some(1.1));
+        assert_eq!(slider_key(1.0, "ArrowLeft"), Some(0.99));
+        assert_eq!(slider_key(9.9, "ArrowRight"), Some(10.0));
+        assert_eq!(slider_key(10.0, "ArrowLeft"), Some(9.9));
+        assert_eq!(slider_key(0.1, "ArrowDown"), Some(0.1));
+        assert_eq!(slider_key(1000.0, "ArrowUp"), Some(1000.0));
+        assert_eq!(slider_key(2.0, "PageUp"), None);
+        // Every arrow press lands on a value the slider itself would snap to
+        // (the same float), so dragging afterwards does not jump.
+        let mut m = 0.1;
+        while m < 1000.0 {
+            let next = slider_key(m, "ArrowRight").unwrap_or(m);
+            assert!(next > m, "stuck at {m}");
+            assert_eq!(slider_multiplier(next.log10()), next, "{next} is off the slider's grid");
+            m = next;
+        }
     }
 }

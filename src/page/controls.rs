@@ -98,11 +98,23 @@ pub fn load_slider(props: &LoadSliderProps) -> Html {
         })
     };
     let m = props.multiplier;
+    // The keys step on the slider's own grid (`format::slider_key`): the
+    // browser's step would snap back to where it was.
+    let onkeydown = {
+        let on_change = props.on_change.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            if let Some(next) = format::slider_key(m, &e.key()) {
+                e.prevent_default();
+                on_change.emit(next);
+            }
+        })
+    };
     html! {
         <label class="load" title="Every load's rate times this">
             {"Load"}
             <input id="load-multiplier" type="range" min="-1" max="3" step="0.01"
-                aria-valuetext={format::multiplier(m)} value={format!("{}", m.log10())} {oninput} />
+                aria-valuetext={format::multiplier(m)} value={format!("{}", m.log10())}
+                {oninput} {onkeydown} />
             <span class="load-value" data-testid="load-multiplier">{ format::multiplier(m) }</span>
         </label>
     }

@@ -61,6 +61,12 @@ test('every chart draws live, reads out on hover, and answers a live change', as
   // scale, so the cured p99 stands clear of the axis beside the old peak.
   const slider = page.locator('#load-multiplier');
   await slider.focus();
+  // The arrows step the slider off 1× and back (the range input's own step
+  // is finer than its snapping there).
+  await page.keyboard.press('ArrowRight');
+  await page.waitForFunction(() => document.querySelector('[data-testid="load-multiplier"]').textContent === '1.1×');
+  await page.keyboard.press('ArrowLeft');
+  await page.waitForFunction(() => document.querySelector('[data-testid="load-multiplier"]').textContent === '1×');
   await page.keyboard.press('PageUp');
   await page.keyboard.press('PageUp');
   await page.waitForFunction(() => / s$/.test(document.querySelector('[data-testid="p99"]').textContent), null, { timeout: 30000 });
