@@ -14,8 +14,8 @@ pub fn describe(param: &str, runs: &str, seconds: &str) -> Result<String, String
     }
     let spec = SweepSpec::parse(param.trim(), runs).map_err(|e| {
         if e.contains("expected PATH") {
-            "Write what to vary and over what: a parameter, = , its first and last values \
-             with .. between, then : and how many values to try."
+            "Write what to vary, =, its first and last values with .. between, then : and \
+             how many to try."
                 .to_owned()
         } else {
             e
