@@ -353,21 +353,22 @@ pub fn app() -> Html {
             });
         })
     };
-    // Share ▸ Embed… opens the embed dialog on the scenario as it runs.
+    // Share ▸ Embed… opens the embed dialog on the scenario as it runs
+    // (while comparing, the variant being edited, as the exports do).
     let on_embed = {
-        let (side_a, embed_request, dispatch) =
-            (side_a.clone(), embed_request.clone(), state.dispatcher());
-        let seed = state.scenario.as_ref().map(|s| s.seed);
-        let name = state.scenario.as_ref().map(|s| s.name.clone()).unwrap_or_default();
-        let watch = state.scenario.as_ref().and_then(|s| s.watch.clone());
-        let load = state.shown_multiplier();
+        let (edited_side, embed_request, dispatch) =
+            (edited_side.clone(), embed_request.clone(), state.dispatcher());
+        let seed = edited_state.scenario.as_ref().map(|s| s.seed);
+        let name = edited_state.scenario.as_ref().map(|s| s.name.clone()).unwrap_or_default();
+        let watch = edited_state.scenario.as_ref().and_then(|s| s.watch.clone());
+        let load = edited_state.shown_multiplier();
         Callback::from(move |_| {
             crate::page::shortcuts::close_all_menus();
-            let (side_a, embed_request, dispatch) =
-                (side_a.clone(), embed_request.clone(), dispatch.clone());
+            let (side, embed_request, dispatch) =
+                (edited_side(), embed_request.clone(), dispatch.clone());
             let (name, watch) = (name.clone(), watch.clone());
             wasm_bindgen_futures::spawn_local(async move {
-                match embed_dialog::request_for(&side_a, seed, load, name, watch).await {
+                match embed_dialog::request_for(&side, seed, load, name, watch).await {
                     Ok(request) => embed_request.set(Some(request)),
                     Err(message) => {
                         dispatch.dispatch(Action::Report(FromWorker::Error { message }))

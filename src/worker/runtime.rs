@@ -406,13 +406,7 @@ impl Runner {
             watch: meta.watch.clone(),
             try_this: meta.try_this.clone(),
             seed: meta.seed,
-            sweep_hint: scenario
-                .loads
-                .iter()
-                .find_map(|l| {
-                    l.rate.map(|r| format!("load.{}.rate={}..{}:8", l.id, r * 0.25, r * 2.0))
-                })
-                .unwrap_or_default(),
+            sweep_hint: scalesim_engine::saturation::suggested_sweep(scenario).unwrap_or_default(),
             outline,
             edited,
         }));

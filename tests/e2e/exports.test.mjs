@@ -70,8 +70,21 @@ test('comparing: File ▸ CSV and every other export are the variant on screen, 
   assert.equal((await download('.time-chart:has(#compare-latency-chart) .png')).name, 'sync-chain-compare-latency.png');
   assert.equal((await download('.time-chart:has(#compare-goodput-chart) .svg')).name, 'sync-chain-compare-goodput.svg');
 
+  // Share ▸ Embed takes the variant being edited too: B, edited, as a link
+  // holding its text; A, the lesson as shipped, by name.
+  const embedded = async () => {
+    await openMenu(page, '#menu-share');
+    await page.click('#embed-button');
+    await page.locator('.embed-dialog').waitFor();
+    const snippet = await page.inputValue('#embed-snippet');
+    await page.click('#embed-close');
+    return snippet;
+  };
+  assert.match(await embedded(), /\?embed=1[^"]*#v2\./, 'B embeds as a link');
+
   await page.locator('#edit-a').click();
   await page.locator('#edit-a[aria-pressed="true"]').waitFor();
+  assert.match(await embedded(), /\?embed=1&amp;scenario=sync-chain\.toml"/, 'A embeds by name');
   await openMenu(page, '#menu-file');
   const a = await download('#export-csv');
   assert.equal(a.name, 'sync-chain-A-metrics.csv');

@@ -32,6 +32,7 @@ pub mod rate_limit;
 pub mod retry;
 pub mod rng;
 pub mod sampler;
+pub mod saturation;
 pub mod sim;
 pub mod slab;
 pub mod sweep;
