@@ -125,6 +125,11 @@
 # and the sweep panel's state (inputs, the previous curve's caption, a
 # cancel's note), about 2 kB (734 against main's 732 at feee790, built
 # the same hour).
+# Main grew from 699 to 702 kB between 1f9eae3 and 1d4fa2d: the Scaling
+# tab's suggested sweep across the file's knee, estimated in the worker
+# without a run (engine `saturation`: the call graph's visits and each
+# node's hold), the load slider's arrow keys on its own grid, and Share ▸
+# Embed on the variant being edited, about 2.5 kB together.
 # Then to 705 kB (705 measured on branch polish after merging main at
 # 1d4fa2d, which measures 702 against the 699 above): the sweep form said
 # in words as it is typed (`sweep_words`, about 1.2 kB), the notices over
