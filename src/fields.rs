@@ -2,6 +2,7 @@
 //! that the spec names, with its label, unit and range, and how a slider
 //! maps onto it. Pure data (tested natively); `inspector` draws it.
 
+use scalesim_engine::limits;
 use scalesim_engine::scenario::NodeKind;
 
 /// What sort of value a field holds.
@@ -49,6 +50,11 @@ const fn ms(max_ms: f64) -> FieldKind {
 const fn num(min: f64, max: f64, unit: &'static str) -> FieldKind {
     FieldKind::Number { min, max, unit }
 }
+
+/// Workers of a replica (a service's workers, a database's connections, a
+/// queue's consumers): what the scenario format accepts, so the slider's
+/// far end and the number typed stop at the same value as the file does.
+const WORKERS: FieldKind = count(1.0, limits::MAX_WORKERS as f64);
 
 const REPLICAS: Field = f("replicas", "Replicas", count(1.0, 200.0));
 const QUEUE: [Field; 4] = [
@@ -123,9 +129,9 @@ pub fn node_fields(kind: NodeKind) -> Vec<Field> {
         NodeKind::Service | NodeKind::Database => {
             out.push(REPLICAS);
             out.push(if kind == NodeKind::Database {
-                f("pool", "Connections per replica", count(1.0, 1_000.0))
+                f("pool", "Connections per replica", WORKERS)
             } else {
-                f("workers", "Workers per replica", count(1.0, 10_000.0))
+                f("workers", "Workers per replica", WORKERS)
             });
             out.push(f("service_time", "Service time", FieldKind::Dist));
             out.extend(QUEUE);
@@ -163,7 +169,7 @@ pub fn node_fields(kind: NodeKind) -> Vec<Field> {
             out.push(f("coalesce", "Coalesce concurrent misses", FieldKind::Flag));
         }
         NodeKind::Queue => {
-            out.push(f("consumers", "Consumers", count(1.0, 10_000.0)));
+            out.push(f("consumers", "Consumers", WORKERS));
             out.push(f("capacity", "Capacity (messages)", count(1.0, 10_000_000.0)));
             out.push(f("max_deliveries", "Deliveries before dead letter", count(1.0, 100.0)));
             out.push(f("delivery_timeout", "Visibility timeout", ms(3_600_000.0)));
@@ -374,6 +380,8 @@ pub fn parse_entry(kind: FieldKind, text: &str) -> Result<String, String> {
         FieldKind::Count { min, max } => {
             let v = number()?;
             if v.fract() != 0.0 || v < min || v > max {
+                let (min, max) =
+                    (crate::format::whole(min as u64), crate::format::whole(max as u64));
                 return Err(format!("a whole number from {min} to {max}"));
             }
             Ok(format!("{v}"))
@@ -453,6 +461,34 @@ mod tests {
         let fields = node_fields(NodeKind::Service);
         assert!(fields.iter().any(|f| f.key == "memory.limit"));
         assert!(!node_fields(NodeKind::Cache).iter().any(|f| f.key.starts_with("memory.")));
+    }
+
+    /// The workers' slider, their number field and the scenario format
+    /// share one bound: the slider's far end is the largest number the
+    /// field takes, and the file takes it too.
+    #[test]
+    fn workers_stop_where_the_format_does() {
+        let max = limits::MAX_WORKERS;
+        for (kind, key) in [
+            (NodeKind::Service, "workers"),
+            (NodeKind::Database, "pool"),
+            (NodeKind::Queue, "consumers"),
+        ] {
+            let field = node_fields(kind).into_iter().find(|f| f.key == key).unwrap();
+            assert_eq!(slider_value(field.kind, 1000.0), f64::from(max), "{key}");
+            assert_eq!(parse_entry(field.kind, &max.to_string()), Ok(max.to_string()), "{key}");
+            let over = parse_entry(field.kind, &(max + 1).to_string()).unwrap_err();
+            assert_eq!(over, "a whole number from 1 to 100\u{202f}000", "{key}");
+        }
+        let text = include_str!("../scenarios/checkout.toml").replacen(
+            "workers = 16",
+            &format!("workers = {max}"),
+            1,
+        );
+        assert!(text.contains(&format!("workers = {max}")));
+        assert!(scalesim_engine::Scenario::from_toml("checkout.toml", &text).is_ok());
+        let over = text.replace(&format!("workers = {max}"), &format!("workers = {}", max + 1));
+        assert!(scalesim_engine::Scenario::from_toml("checkout.toml", &over).is_err());
     }
 
     #[test]

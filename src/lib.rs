@@ -27,6 +27,7 @@ pub mod library;
 pub mod markdown;
 pub mod overload_words;
 pub mod sweep_state;
+pub mod sweep_words;
 pub mod waterfall;
 pub mod workbench;
 pub mod worker;

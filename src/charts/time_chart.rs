@@ -59,8 +59,8 @@ pub struct TimeChartProps {
     #[prop_or_default]
     pub marks: Rc<Vec<f64>>,
     /// What its PNG and SVG downloads are named by, before the chart's own
-    /// name (`sync-chain-B` gives `sync-chain-B-latency.png`); the chart's
-    /// name alone when empty.
+    /// name (`sync-chain-B` gives `sync-chain-B-latency.png`,
+    /// `export::chart_file`); the chart's name alone when empty.
     #[prop_or_default]
     pub file_stem: AttrValue,
     /// Shown in place of the chart while it has no data.
@@ -119,36 +119,34 @@ pub fn time_chart(props: &TimeChartProps) -> Html {
         let read_out = read_out.clone();
         Callback::from(move |_| read_out.set(String::new()))
     };
-    let slug = props.id.trim_end_matches("-chart");
-    let slug = if props.file_stem.is_empty() {
-        slug.to_owned()
-    } else {
-        format!("{}-{slug}", props.file_stem)
+    let file =
+        |extension: &str| crate::keep::export::chart_file(&props.file_stem, &props.id, extension);
+    // A download that failed, said beside the chart's buttons.
+    let export_error = use_state(|| None::<String>);
+    let report = {
+        let export_error = export_error.clone();
+        move |what: &str, result: Result<(), String>| {
+            export_error.set(result.err().map(|e| format!("The {what} could not be made: {e}.")))
+        }
     };
     let empty = props.data.series.iter().all(|s| s.points.is_empty());
     // "per second" reads "per day" where the y axis does.
     let title = chart_data::axis_unit(&props.y_desc, props.data.highest()).title(&props.title);
     let on_png = {
         let (data, x, y) = (props.data.clone(), props.x_desc.clone(), props.y_desc.clone());
-        let (marks, title, slug) = (props.marks.clone(), title.clone(), slug.clone());
+        let (marks, title, name, report) =
+            (props.marks.clone(), title.clone(), file("png"), report.clone());
         Callback::from(move |_| {
             let drawn = png(&data, &marks, &title, &y, &x);
-            match drawn.and_then(|url| crate::browser::download_url(&format!("{slug}.png"), &url)) {
-                Ok(()) => {}
-                Err(e) => web_sys::console::warn_1(&format!("{title}: {e}").into()),
-            }
+            report("PNG", drawn.and_then(|url| crate::browser::download_url(&name, &url)));
         })
     };
     let on_svg = {
         let (data, x, y) = (props.data.clone(), props.x_desc.clone(), props.y_desc.clone());
-        let (marks, title) = (props.marks.clone(), title.clone());
+        let (marks, title, name) = (props.marks.clone(), title.clone(), file("svg"));
         Callback::from(move |_| {
             let svg = crate::keep::export::chart_svg(&data, &marks, &title, &x, &y);
-            let _ = crate::browser::download_bytes(
-                &format!("{slug}.svg"),
-                "image/svg+xml",
-                svg.as_bytes(),
-            );
+            report("SVG", crate::browser::download_bytes(&name, "image/svg+xml", svg.as_bytes()));
         })
     };
     // A latency spanning decades is drawn on a log scale: said in words
@@ -175,6 +173,9 @@ pub fn time_chart(props: &TimeChartProps) -> Html {
                     <button class="svg" onclick={on_svg} title="Download as SVG">{"SVG"}</button>
                 </div>
             </div>
+            if let Some(message) = &*export_error {
+                <p class="error chart-export-error" role="alert">{ message.clone() }</p>
+            }
             <div class="chart-area">
                 <canvas ref={canvas} id={props.id.clone()} width="600" height="200"
                     role="img" aria-label={described} data-y-scale={if log { "log" } else { "linear" }}
@@ -290,7 +291,7 @@ pub fn png(
         Look { scale: EXPORT_SCALE, colours: Scheme::light(), y_count: 6, title: Some(title) };
     plot(&root, data, marks, y_desc, x_desc, &look)?;
     root.present().map_err(|e| e.to_string())?;
-    canvas.to_data_url().map_err(|_| "the PNG could not be encoded".to_owned())
+    canvas.to_data_url().map_err(|_| "the browser refused to encode it".to_owned())
 }
 
 /// How a drawing looks: its pixels per CSS pixel, colours, how many y

@@ -27,6 +27,17 @@ pub fn variant_stem(file: &str, variant: Option<&str>) -> String {
     }
 }
 
+/// A chart's download: the chart's name (its canvas id less `-chart`)
+/// after the variant's stem when there is one (`sync-chain-B` and
+/// `latency-chart` give `sync-chain-B-latency.png`).
+pub fn chart_file(stem: &str, chart_id: &str, extension: &str) -> String {
+    let chart = chart_id.trim_end_matches("-chart");
+    match stem {
+        "" => format!("{chart}.{extension}"),
+        stem => format!("{stem}-{chart}.{extension}"),
+    }
+}
+
 /// One row a window: the user's counts, latency and figures, then each
 /// node's utilization, mean queue and p99.
 pub fn windows_csv<W: Borrow<WindowReport>>(windows: &[W], nodes: &[String]) -> String {
@@ -243,6 +254,18 @@ mod tests {
         assert_eq!(variant_stem("sync-chain.toml", Some("B")), "sync-chain-B");
         assert_eq!(variant_stem("sync-chain.toml", Some("A")), "sync-chain-A");
         assert_eq!(variant_stem("sync-chain.toml", None), "sync-chain");
+        // Charts: the dashboard's, A against B (both variants: the stem
+        // alone) and the scaling curve's (the edited variant's).
+        assert_eq!(chart_file("sync-chain-B", "latency-chart", "png"), "sync-chain-B-latency.png");
+        assert_eq!(
+            chart_file("sync-chain", "compare-latency-chart", "svg"),
+            "sync-chain-compare-latency.svg"
+        );
+        assert_eq!(
+            chart_file("sync-chain-A", "sweep-goodput-chart", "png"),
+            "sync-chain-A-sweep-goodput.png"
+        );
+        assert_eq!(chart_file("", "latency-chart", "png"), "latency.png");
     }
 
     #[test]

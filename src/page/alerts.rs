@@ -84,7 +84,7 @@ pub fn alerts(props: &AlertsProps) -> Html {
     let started_over = props.started_over.as_ref().map(|why| {
         html! {
             <div class="notice started-over" role="status" data-testid="started-over">
-                <strong>{"The run started over at 0 s"}</strong>{ format!(": {}.", in_page_words(why)) }
+                <strong>{"The run started over at 0 s"}</strong>{ format!(": {why}.") }
             </div>
         }
     });
@@ -142,10 +142,4 @@ fn pieces(pieces: &[Piece]) -> Html {
             Piece::Code(c) => html! { <code>{ c.clone() }</code> },
         })
         .collect()
-}
-
-/// The engine's reason ("removing, renaming … needs a restart") as the
-/// page says it: a fresh run, not a restart the user asked for.
-fn in_page_words(why: &str) -> String {
-    why.replace("needs a restart", "needs a fresh run")
 }

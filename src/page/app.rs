@@ -539,14 +539,16 @@ pub fn app() -> Html {
     let compare = comparing.then(|| {
         html! {
             <CompareView a={state.windows().clone()} b={state_b.windows().clone()}
-                version={state.charted + state_b.charted} error_b={state_b.error.clone()} />
+                version={state.charted + state_b.charted} error_b={state_b.error.clone()}
+                file_stem={AttrValue::from(crate::keep::export::stem(&side_a.borrow().current.good.0).to_owned())} />
         }
     });
     let sim_time = format::clock(state.sim_time_ns as f64 / 1e9);
     let scaling = html! {
         <SweepPanel ready={edited_state.ready} state={edited_state.sweep.clone()}
             hint={edited_state.scenario.as_ref().map(|s| AttrValue::from(s.sweep_hint.clone())).unwrap_or_default()}
-            form={(*sweep_form).clone()} on_form={on_sweep_form} on_run={on_run_sweep} on_cancel={on_cancel_sweep} />
+            form={(*sweep_form).clone()} on_form={on_sweep_form} on_run={on_run_sweep} on_cancel={on_cancel_sweep}
+            file_stem={export_stem.clone()} />
     };
     let on_dash_tab = {
         let dash_tab = dash_tab.clone();
@@ -679,6 +681,8 @@ pub fn app() -> Html {
                     events={edited_state.events} rolling={edited_state.rolling}
                     stopped={edited_state.stopped.is_some()}
                     saturated={saturated.clone()} />
+            </div>
+            <div class="notices">
                 <Alerts crashed={state.crashed.clone().or_else(|| state_b.crashed.clone())}
                     open_error={state.open_error.clone()} stopped={state.stopped.clone()} error={state.error.clone()}
                     multiplier={state.shown_multiplier()} on_respawn={on_respawn} on_restart={on_restart.clone()}

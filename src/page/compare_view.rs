@@ -17,6 +17,10 @@ pub struct Props {
     pub version: u64,
     /// B's worker's last error, if any.
     pub error_b: Option<String>,
+    /// What the charts' downloads are named by: the scenario's stem, no
+    /// variant (they hold both).
+    #[prop_or_default]
+    pub file_stem: AttrValue,
 }
 
 /// The compare panel.
@@ -66,9 +70,9 @@ pub fn compare_view(props: &Props) -> Html {
             }
             { table.unwrap_or_else(|| html! { <p class="muted">{"Play to compare: both variants run on the same seed and load."}</p> }) }
             <TimeChart id="compare-latency-chart" title="User p99: A against B" y_desc="p99 (ms)"
-                data={charts.0.clone()} version={props.version} />
+                data={charts.0.clone()} version={props.version} file_stem={props.file_stem.clone()} />
             <TimeChart id="compare-goodput-chart" title="Goodput: A against B" y_desc="requests/s"
-                data={charts.1.clone()} version={props.version} delay_ms={30} />
+                data={charts.1.clone()} version={props.version} delay_ms={30} file_stem={props.file_stem.clone()} />
         </section>
     }
 }

@@ -295,7 +295,8 @@ pub fn inspector(props: &Props) -> Html {
                 html! {
                     <>
                         <input type="range" min="0" max="1000" step="1" value={format!("{position}")}
-                            aria-label={format!("{} slider", field.label)} onchange={on_slide} />
+                            aria-label={format!("{} slider", field.label)} onchange={on_slide}
+                            aria-valuetext={number.map(|v| format!("{v} {unit}").trim_end().to_owned())} />
                         <DraftInput inputmode="decimal" class="num" id={input_id.clone()}
                             value={shown.clone().unwrap_or_default()} {placeholder} on_commit={on_enter}
                             invalid={error.is_some()} />

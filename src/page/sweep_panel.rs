@@ -1,4 +1,5 @@
-//! The scaling curve's tab: the sweep form, its progress bar with Cancel,
+//! The scaling curve's tab: the sweep form (said in words under it as it
+//! is typed, `sweep_words`), its progress bar with Cancel,
 //! and the finished curve (the knee, the Universal Scalability Law fit when
 //! the parameter counts units, p99 and goodput along the sweep), captioned
 //! with the inputs it came from: while another sweep runs, or after one
@@ -27,6 +28,10 @@ pub struct SweepPanelProps {
     /// Starts a sweep.
     pub on_run: Callback<ToWorker>,
     pub on_cancel: Callback<()>,
+    /// What the curve's downloads are named by (the edited variant's
+    /// stem, `export::variant_stem`).
+    #[prop_or_default]
+    pub file_stem: AttrValue,
 }
 
 /// The scaling curve's tab.
@@ -49,12 +54,15 @@ pub fn sweep_panel(props: &SweepPanelProps) -> Html {
         })
     };
     let on_cancel = props.on_cancel.reform(|_: MouseEvent| ());
+    let form = &props.form;
+    let words = crate::sweep_words::describe(form.param_or(&props.hint), &form.runs, &form.seconds);
     html! {
         <section class="sweep" aria-label="Scaling curve">
             <form {onsubmit}>
                 <label>{"Sweep "}
                     <input id="sweep-param" type="text" value={props.form.param_or(&props.hint).to_owned()}
-                        oninput={field(|f, v| f.param = Some(v))} placeholder="load.users.rate=100..2000:8" />
+                        oninput={field(|f, v| f.param = Some(v))} placeholder="load.users.rate=100..2000:8"
+                        aria-describedby="sweep-words" />
                 </label>
                 <label>{"runs a point "}
                     <input id="sweep-runs" type="number" min="1" max="10" value={props.form.runs.clone()}
@@ -67,6 +75,10 @@ pub fn sweep_panel(props: &SweepPanelProps) -> Html {
                 <button id="sweep-run" type="submit"
                     disabled={!props.ready || props.state.running.is_some()}>{"Run sweep"}</button>
             </form>
+            <p id="sweep-words" class={classes!("sweep-words", words.is_err().then_some("unclear"))}
+                data-testid="sweep-words" aria-live="polite">
+                { words.unwrap_or_else(|e| e) }
+            </p>
             if let Some(note) = props.state.note() {
                 <p class="sweep-note" role="status" data-testid="sweep-note">{ note }</p>
             }
@@ -81,7 +93,7 @@ pub fn sweep_panel(props: &SweepPanelProps) -> Html {
                 <div class={classes!("sweep-result", props.state.result_is_previous().then_some("previous"))}
                     data-testid="sweep-result">
                     <p class="sweep-caption" data-testid="sweep-caption">{ props.state.result_caption().unwrap_or_default() }</p>
-                    { curve(r) }
+                    { curve(r, &props.file_stem) }
                 </div>
             }
         </section>
@@ -89,7 +101,7 @@ pub fn sweep_panel(props: &SweepPanelProps) -> Html {
 }
 
 /// The finished curve.
-fn curve(r: &SweepResult) -> Html {
+fn curve(r: &SweepResult, file_stem: &AttrValue) -> Html {
     let x = r.param.split('=').next().unwrap_or_default().to_owned();
     let points = serde_json::to_string(&r.points).unwrap_or_default();
     html! {
@@ -105,9 +117,9 @@ fn curve(r: &SweepResult) -> Html {
                 ) }</p>
             }
             <TimeChart id="sweep-latency-chart" title="p99 along the sweep" y_desc="p99 (ms)"
-                x_desc={x.clone()} data={r.latency.clone()} version={0} />
+                x_desc={x.clone()} data={r.latency.clone()} version={0} file_stem={file_stem.clone()} />
             <TimeChart id="sweep-goodput-chart" title="Goodput along the sweep" y_desc="requests/s"
-                x_desc={x} data={r.goodput.clone()} version={0} />
+                x_desc={x} data={r.goodput.clone()} version={0} file_stem={file_stem.clone()} />
         </>
     }
 }

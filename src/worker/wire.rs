@@ -635,7 +635,7 @@ error_rate = 0.3
                 id: 7,
                 revision: 9,
                 outline,
-                restarted: Some("renaming needs a restart".into()),
+                restarted: Some("renaming needs a fresh run".into()),
                 can_undo: true,
                 can_redo: false,
             },

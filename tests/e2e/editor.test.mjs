@@ -1,8 +1,8 @@
 // The topology canvas and the editor, driven with real mouse and keyboard
 // events: drag a component from the request path into the background and
 // watch p99 fall; connect, rename, delete; undo and redo; the inspector's
-// validation; A/B compare; and frame times with 100 components at
-// 100 000 requests/s.
+// validation; a notice that never moves the canvas (also at 390 px); A/B
+// compare; and frame times with 100 components at 100 000 requests/s.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFile, mkdir } from 'node:fs/promises';
@@ -131,7 +131,10 @@ test('the palette adds, a drag connects, and the inspector renames, validates an
   await ready(page);
   await nameIs(page, /two workers/);
 
-  const canvasTop = async () => (await page.locator('#topology').boundingBox()).y;
+  const canvasTop = async () => {
+    const box = await page.locator('#topology').boundingBox();
+    return [box.y, box.height];
+  };
   const topBefore = await canvasTop();
   await page.locator('#add-service').click();
   let layout = await layoutWhere(page, (l) => item(l, 'service'), 'the new service');
@@ -140,7 +143,7 @@ test('the palette adds, a drag connects, and the inspector renames, validates an
   // The new service is selected; where new components go is named over
   // the canvas, so selecting never moves the canvas.
   await page.waitForFunction(() => document.querySelector('[data-testid="palette-target"]')?.textContent.endsWith('service'));
-  assert.equal(await canvasTop(), topBefore);
+  assert.deepEqual(await canvasTop(), topBefore);
 
   // Connect api → service by dragging from api's handle onto service.
   const api = item(layout, 'api');
@@ -184,6 +187,16 @@ test('the palette adds, a drag connects, and the inspector renames, validates an
   // started over, and why.
   await page.locator('[data-testid="started-over"]').waitFor();
   assert.match(await readStat(page, 'started-over'), /^The run started over at 0 s: removing, renaming or reordering nodes or loads needs a fresh run\.$/);
+  // The notice lies over the canvas's foot: the canvas does not move, and
+  // the zoom controls stay clear of it.
+  assert.deepEqual(await canvasTop(), topBefore);
+  const notice = await page.locator('[data-testid="started-over"]').boundingBox();
+  const zoom = await page.locator('.topology-tools').boundingBox();
+  assert.ok(notice.y > zoom.y + zoom.height, `the notice (${notice.y}) is below the zoom controls (${zoom.y + zoom.height})`);
+  // Its words let the canvas's gestures through.
+  const under = await page.evaluate(([x, y]) => document.elementFromPoint(x, y)?.id, [notice.x + notice.width / 2, notice.y + notice.height / 2]);
+  assert.equal(under, 'topology');
+  await screenshot(page, 'polish-started-over');
   await page.locator('#undo').click();
   await layoutWhere(page, (l) => item(l, 'audit'), 'audit back');
   await page.locator('#undo').click();
@@ -191,6 +204,36 @@ test('the palette adds, a drag connects, and the inspector renames, validates an
   await page.locator('#redo').click();
   await layoutWhere(page, (l) => item(l, 'audit'), 'the rename redone');
   await screenshot(page, 'editor-connected');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('at 390 px a notice appearing does not move the canvas either, and shows over every view', async () => {
+  const page = await site.context.newPage();
+  const errors = collectErrors(page);
+  await page.setViewportSize({ width: 390, height: 844 });
+  await gotoFresh(page, site.url);
+  await ready(page);
+  await nameIs(page, /two workers/);
+  // Where the canvas is in the document, whatever the scroll.
+  const canvasAt = () => page.evaluate(() => {
+    const box = document.querySelector('#topology').getBoundingClientRect();
+    return [box.top + scrollY, box.height];
+  });
+  await page.locator('#view-topology').click();
+  const before = await canvasAt();
+  await page.locator('#add-service').click();
+  await page.locator('#view-panel').click();
+  await page.locator('#tab-inspector').click();
+  await page.locator('.component-list button', { hasText: 'service service' }).click();
+  await page.locator('#delete').click();
+  const notice = page.locator('[data-testid="started-over"]');
+  await notice.waitFor();
+  await page.locator('#view-topology').click();
+  assert.deepEqual(await canvasAt(), before);
+  await screenshot(page, 'polish-started-over-390');
+  await page.locator('#view-charts').click();
+  assert.ok(await notice.isVisible(), 'the notice stays in sight over the charts');
   assert.deepEqual(errors, []);
   await page.close();
 });

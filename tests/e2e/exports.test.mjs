@@ -3,8 +3,10 @@
 // in its name (B's CSV has B's numbers, A's has A's); a chart's PNG is the
 // SVG's size at twice the pixels, with title and legend drawn in; a
 // cancelled sweep says so, and the curve left on screen is labelled as the
-// previous sweep's, also while the new one runs. Screenshots at 1280×720
-// and 390 px wide.
+// previous sweep's, also while the new one runs; the A against B and
+// scaling charts' images are named by the scenario too, and a PNG that
+// cannot be made says so on the page. Screenshots at 1280×720 and 390 px
+// wide.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
@@ -63,6 +65,10 @@ test('comparing: File ▸ CSV and every other export are the variant on screen, 
   const pngB = await download('.time-chart:has(#latency-chart) .png');
   assert.equal(pngB.name, 'sync-chain-B-latency.png');
   assert.equal((await download('.time-chart:has(#latency-chart) .svg')).name, 'sync-chain-B-latency.svg');
+  // A against B holds both variants: the scenario's name, no letter.
+  await page.click('#tab-compare');
+  assert.equal((await download('.time-chart:has(#compare-latency-chart) .png')).name, 'sync-chain-compare-latency.png');
+  assert.equal((await download('.time-chart:has(#compare-goodput-chart) .svg')).name, 'sync-chain-compare-goodput.svg');
 
   // Share ▸ Embed takes the variant being edited too: B, edited, as a link
   // holding its text; A, the lesson as shipped, by name.
@@ -143,13 +149,25 @@ test('a chart\'s PNG is the SVG\'s size at twice the pixels, with its title and 
 
 test('a cancelled sweep says so, and the curve left is labelled as the previous sweep\'s', async () => {
   await page.click('#tab-scaling');
-  await page.fill('#sweep-param', 'load.users.rate=50..400:4');
+  // The form says in words what it will do, as it is typed.
+  const words = page.locator('[data-testid="sweep-words"]');
+  await page.locator('#sweep-param').fill('');
+  await page.locator('#sweep-param').pressSequentially('load.users.rate=50');
+  assert.match(await words.textContent(), /^Write what to vary/);
+  await page.locator('#sweep-param').pressSequentially('..400:4');
   await page.fill('#sweep-runs', '1');
   await page.fill('#sweep-seconds', '5');
+  assert.equal(await words.textContent(),
+    'Tries the rate of the users load at 4 values from 50 to 400 requests/s (50, 167, 283, 400), 1 run of 5 s at each: 4 runs.');
+  await page.locator('.sweep').scrollIntoViewIfNeeded();
+  await screenshot(page, 'polish-sweep-words-1280');
   await page.locator('#sweep-run').click();
   await page.locator('[data-testid="knee"]').waitFor({ timeout: 60000 });
   const caption = page.locator('[data-testid="sweep-caption"]');
   assert.equal(await caption.textContent(), 'Sweep of load.users.rate=50..400:4, 1 run a point, 5 s a run.');
+  // The curve's images are named by the scenario, as the other exports.
+  assert.equal((await download('.time-chart:has(#sweep-latency-chart) .png')).name, 'sync-chain-sweep-latency.png');
+  assert.equal((await download('.time-chart:has(#sweep-goodput-chart) .svg')).name, 'sync-chain-sweep-goodput.svg');
   await page.fill('#sweep-param', 'load.users.rate=100..20000:12');
   await page.fill('#sweep-runs', '2');
   await page.fill('#sweep-seconds', '120');
@@ -171,5 +189,23 @@ test('a cancelled sweep says so, and the curve left is labelled as the previous 
   await page.click('#view-charts');
   await page.locator('.sweep').scrollIntoViewIfNeeded();
   await screenshot(page, 'exports-sweep-cancelled-390');
+  assert.deepEqual(errors, []);
+});
+
+test('a PNG that cannot be made says so beside the chart, in words', async () => {
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await page.evaluate(() => {
+    window.__toDataURL = HTMLCanvasElement.prototype.toDataURL;
+    HTMLCanvasElement.prototype.toDataURL = () => { throw new Error('refused'); };
+  });
+  const chart = page.locator('.time-chart:has(#latency-chart)');
+  await chart.locator('.png').click();
+  const alert = chart.locator('.chart-export-error[role="alert"]');
+  await alert.waitFor({ timeout: 5000 });
+  assert.equal(await alert.textContent(), 'The PNG could not be made: the browser refused to encode it.');
+  await screenshot(page, 'polish-png-failed-1280');
+  await page.evaluate(() => { HTMLCanvasElement.prototype.toDataURL = window.__toDataURL; });
+  assert.equal((await download('.time-chart:has(#latency-chart) .png')).name, 'sync-chain-latency.png');
+  assert.equal(await alert.count(), 0, 'a download that works clears it');
   assert.deepEqual(errors, []);
 });

@@ -37,7 +37,7 @@ for (const [file, expected] of REFUSED) {
     await nameIs(page, /two workers/);
     const started = Date.now();
     await importFile(page, file);
-    const error = page.locator('.strip .error');
+    const error = page.locator('.notices .error');
     await error.waitFor({ timeout: 20000 });
     const ms = Date.now() - started;
     const text = await error.textContent();
@@ -102,7 +102,7 @@ test('a sweep past the step limit is refused in words; one at the limit starts a
   await page.click('#tab-scaling');
   await page.fill('#sweep-param', 'load.users.rate=1..100000:100000');
   await page.click('#sweep-run');
-  const error = page.locator('.strip .error');
+  const error = page.locator('.notices .error');
   await error.waitFor({ timeout: 10000 });
   assert.match(await error.textContent(), /10[ ,]?000/);
   await page.fill('#sweep-param', 'load.users.rate=1..10000:10000');

@@ -18,7 +18,7 @@ test('a load sweep runs to completion through its progress bar and marks the kne
   await page.click('#tab-scaling');
   // The suggestion crosses the demo station's knee (two workers at 1 ms:
   // about 2 000/s) and passes its own 1 500/s (engine `saturation`).
-  assert.equal(await page.inputValue('#sweep-param'), 'load.users.rate=380..3000:8', 'the suggestion');
+  assert.equal(await page.inputValue('#sweep-param'), 'load.users.rate=380..3040:8', 'the suggestion');
   await page.click('#tab-scaling');
   await page.fill('#sweep-param', 'load.users.rate=500..2500:5');
   await page.fill('#sweep-runs', '1');

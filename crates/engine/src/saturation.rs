@@ -27,7 +27,36 @@ pub fn suggested_sweep(scenario: &Scenario) -> Option<String> {
     let rate = load.rate.filter(|r| r.is_finite() && *r > 0.0)?;
     let knee = saturation_rate(scenario, index).filter(|k| *k > 0.0).unwrap_or(rate);
     let (low, high) = (0.25 * knee.min(rate), (1.5 * knee).max(2.0 * rate));
-    Some(format!("load.{}.rate={}..{}:8", load.id, two_figures(low), two_figures(high)))
+    let (from, to) = round_steps(low, high, 7);
+    Some(format!("load.{}.rate={from}..{to}:8", load.id))
+}
+
+/// `low..high` moved to a start of two significant figures and a step on
+/// the same grid, so every point of the sweep reads round (50, 630, 1210,
+/// … rather than 628.5714285714286); the end is the start plus `steps`
+/// steps, at or past `high`.
+fn round_steps(low: f64, high: f64, steps: i64) -> (f64, f64) {
+    let digit = |v: f64| v.log10().floor() as i32 - 1;
+    let step = (high - low) / steps as f64;
+    let exponent = digit(low).min(digit(step));
+    let units = |v: f64| (v / 10f64.powi(exponent)).round() as i64;
+    let start = units(two_figures(low));
+    // The step rounded up, so the range reaches `high` (and a step a hair
+    // either side of a half does not flip the figures).
+    let figures = (step / 10f64.powi(digit(step)) - 1e-6).ceil() as i64;
+    let step_units = figures * 10i64.pow((digit(step) - exponent) as u32);
+    let end = start + steps * step_units.max(1);
+    (decimal(start, exponent), decimal(end, exponent))
+}
+
+/// `units` × 10^`exponent`, divided rather than multiplied below one so it
+/// prints as written.
+fn decimal(units: i64, exponent: i32) -> f64 {
+    if exponent >= 0 {
+        units as f64 * 10f64.powi(exponent)
+    } else {
+        units as f64 / 10f64.powi(-exponent)
+    }
 }
 
 /// The rate of load `load` (the others at theirs) at which its busiest
@@ -55,13 +84,12 @@ pub fn saturation_rate(scenario: &Scenario, load: usize) -> Option<f64> {
 /// as written (0.000025, not 2.5000000000000002e-5).
 fn two_figures(v: f64) -> f64 {
     let exponent = v.log10().floor() as i32 - 1;
-    if exponent >= 0 {
-        let unit = 10f64.powi(exponent);
-        (v / unit).round() * unit
+    let units = if exponent >= 0 {
+        (v / 10f64.powi(exponent)).round()
     } else {
-        let scale = 10f64.powi(-exponent);
-        (v * scale).round() / scale
-    }
+        (v * 10f64.powi(-exponent)).round()
+    };
+    decimal(units as i64, exponent)
 }
 
 /// The nodes by name, with their calls.
@@ -224,7 +252,7 @@ service_time = { dist = "exp", mean = "2ms" }
         let knee = saturation_rate(&s, 0).expect("an estimate");
         assert!((knee - 4000.0).abs() < 1e-6, "{knee}");
         // From a quarter of the load (100/s) to 1.5 times the knee.
-        assert_eq!(suggested_sweep(&s).as_deref(), Some("load.users.rate=25..6000:8"));
+        assert_eq!(suggested_sweep(&s).as_deref(), Some("load.users.rate=25..6045:8"));
     }
 
     #[test]
@@ -308,6 +336,19 @@ latency = { dist = "exp", mean = "20ms" }
         );
         assert_eq!(saturation_rate(&s, 0), None);
         assert_eq!(suggested_sweep(&s).as_deref(), Some("load.users.rate=50..400:8"));
+    }
+
+    #[test]
+    fn every_point_of_a_suggested_sweep_reads_round() {
+        assert_eq!(round_steps(50.0, 4100.0, 7), (50.0, 4110.0));
+        assert_eq!(round_steps(0.000025, 0.00021, 7), (0.000025, 0.000214));
+        // A step a hair under a half rounds up as one a hair over does.
+        assert_eq!(round_steps(375.0, 2999.999999, 7), (380.0, 3040.0));
+        assert_eq!(round_steps(375.0, 3000.000001, 7), (380.0, 3040.0));
+        let spec = crate::sweep::SweepSpec::parse("load.users.rate=50..4110:8", 1).expect("parses");
+        for v in spec.values() {
+            assert_eq!(v.fract(), 0.0, "{v}");
+        }
     }
 
     #[test]

@@ -91,7 +91,13 @@ fn bad_live_changes_are_refused_and_lose_nothing() {
     // run for it instead.
     let fewer = Edit::Rename { from: "payments".into(), to: "pay".into() };
     let err = edit_live(&mut sim, &mut text, &fewer).unwrap_err();
-    assert!(err.contains("restart"), "{err}");
+    assert!(err.contains("needs a fresh run"), "{err}");
+    // Another kind of node cannot be swapped in either; the reason says
+    // what the app does instead, in the words the page shows.
+    let mut other_kind = checkout();
+    other_kind.nodes[1].kind = scalesim_engine::scenario::NodeKind::Service;
+    let why = sim.restart_needed(&other_kind).unwrap();
+    assert_eq!(why, "changing `payments`'s kind from external to service needs a fresh run");
     assert_eq!(sim.scenario(), &before, "a refused change leaves the scenario as it was");
     assert_eq!(text, CHECKOUT, "and the text too");
     sim.advance_by(SimDuration::from_secs(2));

@@ -165,14 +165,14 @@ impl Simulation {
             now.len() >= was.len() && now.iter().zip(was.iter()).all(|(a, b)| a.id == b.id);
         if !(kept_nodes && kept_loads) {
             return Some(
-                "removing, renaming or reordering nodes or loads needs a restart".to_owned(),
+                "removing, renaming or reordering nodes or loads needs a fresh run".to_owned(),
             );
         }
         if let Some(added) = new[old.len()..].iter().find(|n| n.replication.is_some()) {
-            return Some(format!("adding `{}` with replication needs a restart", added.id));
+            return Some(format!("adding `{}` with replication needs a fresh run", added.id));
         }
         if scenario.faults != self.scenario.faults {
-            return Some("changing the fault timeline needs a restart".to_owned());
+            return Some("changing the fault timeline needs a fresh run".to_owned());
         }
         if let Some(reason) = self.network_restart_needed(scenario) {
             return Some(reason);
@@ -185,17 +185,16 @@ impl Simulation {
             .find(|(a, b)| a.memory.is_some() != b.memory.is_some());
         if let Some((_, node)) = memory_toggled {
             return Some(format!(
-                "adding or removing `{}`'s memory model needs a restart",
+                "adding or removing `{}`'s memory model needs a fresh run",
                 node.id
             ));
         }
         self.scenario.nodes.iter().zip(&scenario.nodes).find(|(a, b)| a.kind != b.kind).map(
             |(old, new)| {
                 format!(
-                    "changing `{}` from a {:?} to a {:?} needs a restart",
+                    "changing `{}`'s kind from {} to {} needs a fresh run",
                     new.id, old.kind, new.kind
                 )
-                .to_lowercase()
             },
         )
     }

@@ -339,14 +339,16 @@ impl Simulation {
         let new = routes(crate::network::NetworkModel::compile(scenario))
             .map(|r| r.into_iter().map(|r| r.between).collect::<Vec<_>>());
         if old != new {
-            return Some("changing zones or the network's links needs a restart".to_owned());
+            return Some("changing zones or the network's links needs a fresh run".to_owned());
         }
         // Over the running nodes: an added node with replication is
         // refused by `restart_needed`.
         let toggled = (scenario.nodes.iter().zip(&self.scenario.nodes))
             .any(|(a, b)| a.replication.is_some() != b.replication.is_some());
         if toggled {
-            return Some("adding or removing a database's replication needs a restart".to_owned());
+            return Some(
+                "adding or removing a database's replication needs a fresh run".to_owned(),
+            );
         }
         None
     }

@@ -577,8 +577,7 @@ pub(crate) fn explain_type_error(path: &str, written: &str, message: &str) -> St
     if let Some(rest) = message.strip_prefix("unknown field `") {
         let (got, expected) = rest.split_once('`').unwrap_or((rest, ""));
         let options: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
-        let hint = suggest(got, &options);
-        return format!("unknown key `{got}`{hint}; expected one of {}", list(&options));
+        return format!("unknown key `{got}`{}", hint_or_list(got, &options));
     }
     if message.contains("internally tagged enum Distribution") {
         return format!(
@@ -814,10 +813,9 @@ fn check_table(
         locations.spans.insert(child_path.clone(), key.span().start..value.span().end);
         locations.values.insert(child_path.clone(), value.span());
         if shape != Shape::Free && !keys.contains(&name) {
-            let hint = suggest(name, &keys);
             problems.push((
                 child_path.clone(),
-                format!("unknown key{hint}; expected one of {}", list(&keys)),
+                format!("unknown key{}", hint_or_list(name, &keys)),
                 child_path,
             ));
             continue;
@@ -849,6 +847,15 @@ fn join(path: &str, key: &str) -> String {
 
 fn list(keys: &[&str]) -> String {
     keys.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
+}
+
+/// What follows "unknown key": the nearest key when one is close (the
+/// full list would bury it), else every key it could be.
+fn hint_or_list(got: &str, keys: &[&str]) -> String {
+    match suggest(got, keys) {
+        hint if hint.is_empty() => format!("; expected one of {}", list(keys)),
+        hint => hint,
+    }
 }
 
 /// `"; did you mean `x`?"` for the nearest candidate within a small edit
@@ -998,6 +1005,8 @@ mod tests {
     #[test]
     fn suggestions_find_typos() {
         assert_eq!(suggest("tiemout", &["to", "timeout", "mode"]), "; did you mean `timeout`?");
+        assert_eq!(hint_or_list("tiemout", &["to", "timeout"]), "; did you mean `timeout`?");
+        assert_eq!(hint_or_list("banana", &["to", "timeout"]), "; expected one of `to`, `timeout`");
         assert_eq!(suggest("replcias", &["replicas", "workers"]), "; did you mean `replicas`?");
         assert_eq!(suggest("banana", &["to", "timeout"]), "");
         assert_eq!(suggest("ab", &["ba", "abc"]), "; did you mean `abc`?");
