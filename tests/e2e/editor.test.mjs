@@ -234,6 +234,12 @@ test('at 390 px a notice appearing does not move the canvas either, and shows ov
   await screenshot(page, 'polish-started-over-390');
   await page.locator('#view-charts').click();
   assert.ok(await notice.isVisible(), 'the notice stays in sight over the charts');
+  // Nor does the figure strip filling in at the first Play.
+  await page.locator('#view-topology').click();
+  await page.locator('#play').click();
+  await page.waitForFunction(() => /ms$/.test(document.querySelector('[data-testid="p50"]').textContent), null, { timeout: 30000 });
+  await page.locator('#play').click();
+  assert.deepEqual(await canvasAt(), before, 'the strip filling in moves the canvas');
   assert.deepEqual(errors, []);
   await page.close();
 });
