@@ -88,24 +88,42 @@ pub struct LoadSliderProps {
 /// move under the pointer.
 #[function_component(LoadSlider)]
 pub fn load_slider(props: &LoadSliderProps) -> Html {
+    let m = props.multiplier;
+    // The multiplier asked for and not yet reported back by the worker:
+    // the slider stands there, and the arrows step from it, so presses
+    // and drags faster than the worker's answers are not lost.
+    let pending = use_mut_ref(|| None::<f64>);
+    if *pending.borrow() == Some(m) {
+        *pending.borrow_mut() = None;
+    }
+    let at = pending.borrow().unwrap_or(m);
+    let ask = {
+        let (on_change, pending) = (props.on_change.clone(), pending.clone());
+        move |next: f64| {
+            *pending.borrow_mut() = Some(next);
+            on_change.emit(next);
+        }
+    };
     let oninput = {
-        let on_change = props.on_change.clone();
+        let ask = ask.clone();
         Callback::from(move |e: InputEvent| {
             let input: HtmlInputElement = e.target_unchecked_into();
             if let Ok(exponent) = input.value().parse::<f64>() {
-                on_change.emit(format::slider_multiplier(exponent));
+                ask(format::slider_multiplier(exponent));
             }
         })
     };
-    let m = props.multiplier;
-    // The keys step on the slider's own grid (`format::slider_key`): the
+    // The arrows step on the slider's own grid (`format::slider_key`): the
     // browser's step would snap back to where it was.
     let onkeydown = {
-        let on_change = props.on_change.clone();
+        let pending = pending.clone();
         Callback::from(move |e: KeyboardEvent| {
-            if let Some(next) = format::slider_key(m, &e.key()) {
+            let from = pending.borrow().unwrap_or(m);
+            if let Some(next) = format::slider_key(from, &e.key()) {
                 e.prevent_default();
-                on_change.emit(next);
+                let input: HtmlInputElement = e.target_unchecked_into();
+                input.set_value(&format!("{}", next.log10()));
+                ask(next);
             }
         })
     };
@@ -113,7 +131,7 @@ pub fn load_slider(props: &LoadSliderProps) -> Html {
         <label class="load" title="Every load's rate times this">
             {"Load"}
             <input id="load-multiplier" type="range" min="-1" max="3" step="0.01"
-                aria-valuetext={format::multiplier(m)} value={format!("{}", m.log10())}
+                aria-valuetext={format::multiplier(at)} value={format!("{}", at.log10())}
                 {oninput} {onkeydown} />
             <span class="load-value" data-testid="load-multiplier">{ format::multiplier(m) }</span>
         </label>
