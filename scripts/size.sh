@@ -144,9 +144,12 @@
 # without a value (on screen and in the SVG), the status saying what
 # arrives at a node apart from what users offer and a backlog as such,
 # the A vs B caption, a file's size in MB and kB.
+# Then to 707 kB (723 047 B measured at ca8d245, against 722 775 at
+# 6ceeebc): the load slider holds the value asked for until the worker
+# reports it, so fast arrow presses and drags each count (272 B).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-budget_kb=${BUNDLE_BUDGET_KB:-706}
+budget_kb=${BUNDLE_BUDGET_KB:-707}
 total=0
 printf '%-40s %10s %10s\n' file bytes gzipped
 for f in dist/*_bg.wasm dist/*.js dist/*.css; do
