@@ -92,37 +92,47 @@ fn two_figures(v: f64) -> f64 {
     decimal(units as i64, exponent)
 }
 
-/// The nodes by name, with their calls.
+/// The nodes by name, with their calls, and each node's mean latency.
 struct Graph<'a> {
     nodes: &'a [NodeSpec],
     by_id: HashMap<&'a str, usize>,
+    latency: Vec<f64>,
 }
 
 impl<'a> Graph<'a> {
     fn new(scenario: &'a Scenario) -> Self {
         let by_id = scenario.nodes.iter().enumerate().map(|(i, n)| (n.id.as_str(), i)).collect();
-        Graph { nodes: &scenario.nodes, by_id }
+        let mut graph = Graph { nodes: &scenario.nodes, by_id, latency: Vec::new() };
+        let mut memo = vec![Memo::Unseen; scenario.nodes.len()];
+        for n in 0..scenario.nodes.len() {
+            graph.latency_of(n, &mut memo);
+        }
+        graph.latency = memo.iter().map(|m| if let Memo::Done(l) = m { *l } else { 0.0 }).collect();
+        graph
     }
 
-    /// Visits to each node that one request arriving at `target` makes.
+    /// Visits to each node that one request arriving at `target` makes,
+    /// spread one call deep at a time for [`MAX_DEPTH`] levels: work in
+    /// proportion to the calls whatever the graph's shape (a path count
+    /// can grow exponentially; an async cycle never ends).
     fn visits(&self, target: &str) -> Vec<f64> {
         let mut visits = vec![0.0; self.nodes.len()];
-        if let Some(&n) = self.by_id.get(target) {
-            self.add_visits(n, 1.0, 0, &mut visits);
+        let Some(&start) = self.by_id.get(target) else { return visits };
+        let mut level = vec![0.0; self.nodes.len()];
+        level[start] = 1.0;
+        for _ in 0..=MAX_DEPTH {
+            let mut next = vec![0.0; self.nodes.len()];
+            for (n, &share) in level.iter().enumerate().filter(|(_, s)| **s > 0.0) {
+                visits[n] += share;
+                for (to, each) in self.onward(n) {
+                    if let Some(&m) = self.by_id.get(to) {
+                        next[m] += share * each;
+                    }
+                }
+            }
+            level = next;
         }
         visits
-    }
-
-    fn add_visits(&self, n: usize, share: f64, depth: usize, visits: &mut [f64]) {
-        if depth > MAX_DEPTH || share <= 0.0 {
-            return;
-        }
-        visits[n] += share;
-        for (to, each) in self.onward(n) {
-            if let Some(&m) = self.by_id.get(to) {
-                self.add_visits(m, share * each, depth + 1, visits);
-            }
-        }
     }
 
     /// Where a visit to `n` goes on, and how many visits each gets: its
@@ -158,12 +168,12 @@ impl<'a> Graph<'a> {
         let node = &self.nodes[n];
         let replicas = f64::from(node.replicas.max(1));
         let (concurrency, hold) = match node.kind {
-            NodeKind::Service => (f64::from(node.workers), self.hold(n, 0)),
-            NodeKind::Database => (f64::from(node.pool.unwrap_or(node.workers)), self.hold(n, 0)),
+            NodeKind::Service => (f64::from(node.workers), self.hold(n)),
+            NodeKind::Database => (f64::from(node.pool.unwrap_or(node.workers)), self.hold(n)),
             NodeKind::External => return node.rate_limit.as_ref().map(|r| r.rate),
             NodeKind::Queue => {
                 let to = node.to.as_deref().and_then(|t| self.by_id.get(t))?;
-                (f64::from(node.consumers.unwrap_or(1)), self.latency(*to, 0))
+                (f64::from(node.consumers.unwrap_or(1)), self.latency[*to])
             }
             NodeKind::Cache => return None,
         };
@@ -172,50 +182,61 @@ impl<'a> Graph<'a> {
 
     /// Seconds a request holds one of `n`'s workers: its service time, and
     /// with blocking io its sync calls too.
-    fn hold(&self, n: usize, depth: usize) -> f64 {
+    fn hold(&self, n: usize) -> f64 {
         let node = &self.nodes[n];
         match node.io {
-            Io::Blocking => self.latency(n, depth),
+            Io::Blocking => self.latency[n],
             Io::Nonblocking => service_secs(node),
         }
     }
 
     /// Mean seconds a request to `n` takes, queueing aside: its own time,
     /// then each call group's slowest sync call (weighted by probability).
-    fn latency(&self, n: usize, depth: usize) -> f64 {
+    /// Each node is worked out once (`memo`); a node met again while it is
+    /// being worked out (a cycle, which validation refuses for sync calls)
+    /// counts nothing.
+    fn latency_of(&self, n: usize, memo: &mut [Memo]) -> f64 {
+        match memo[n] {
+            Memo::Done(latency) => return latency,
+            Memo::Working => return 0.0,
+            Memo::Unseen => memo[n] = Memo::Working,
+        }
         let node = &self.nodes[n];
+        let callee = |to: &str, memo: &mut [Memo]| match self.by_id.get(to) {
+            Some(&m) => self.latency_of(m, memo),
+            None => 0.0,
+        };
         let own = match node.kind {
             NodeKind::External => node.latency.as_ref().map_or(0.0, |d| d.mean().as_secs_f64()),
             NodeKind::Cache => {
                 let lookup = node.hit_time.as_ref().map_or(0.0005, |d| d.mean().as_secs_f64());
                 let miss = 1.0 - node.hit_ratio.unwrap_or(0.0);
-                let store = node.on_miss.as_deref().and_then(|s| self.by_id.get(s));
-                let store = match store {
-                    Some(&m) if depth < MAX_DEPTH => self.latency(m, depth + 1),
-                    _ => 0.0,
-                };
+                let store = node.on_miss.as_deref().map_or(0.0, |s| callee(s, memo));
                 lookup + miss * store
             }
             NodeKind::Queue => 0.0,
             NodeKind::Service | NodeKind::Database => service_secs(node),
         };
-        if depth >= MAX_DEPTH {
-            return own;
-        }
         // A call without a group is a group of its own.
         let mut groups: HashMap<(bool, u32), f64> = HashMap::new();
-        for (i, call) in node.calls.iter().enumerate() {
-            let Some(&m) = self.by_id.get(call.to.as_str()) else { continue };
-            if call.mode == Mode::Async {
-                continue;
-            }
+        for (i, call) in node.calls.iter().enumerate().filter(|(_, c)| c.mode == Mode::Sync) {
             let group = call.group.map_or((false, i as u32), |g| (true, g));
-            let wait = call.probability * self.latency(m, depth + 1);
+            let wait = call.probability * callee(&call.to, memo);
             let slowest = groups.entry(group).or_insert(0.0);
             *slowest = slowest.max(wait);
         }
-        own + groups.values().sum::<f64>()
+        let latency = own + groups.values().sum::<f64>();
+        memo[n] = Memo::Done(latency);
+        latency
     }
+}
+
+/// Where working out a node's latency stands.
+#[derive(Clone, Copy)]
+enum Memo {
+    Unseen,
+    Working,
+    Done(f64),
 }
 
 fn service_secs(node: &NodeSpec) -> f64 {
@@ -349,6 +370,40 @@ latency = { dist = "exp", mean = "20ms" }
         for v in spec.values() {
             assert_eq!(v.fract(), 0.0, "{v}");
         }
+    }
+
+    #[test]
+    fn a_ladder_of_sync_calls_is_worked_out_in_time_in_proportion_to_its_calls() {
+        // 40 rungs of 3 services, each calling all 3 of the next rung: 3^40
+        // paths, which a walk along every path would never finish. No load
+        // reaches it (the format bounds the visits a request can make),
+        // yet every node's latency is worked out.
+        let mut text = String::from(
+            "[scenario]\nname = \"ladder\"\n[[load]]\nid = \"users\"\ntarget = \"api\"\nrate = 10\n\
+             [[node]]\nid = \"api\"\nkind = \"service\"\n\
+             service_time = { dist = \"const\", value = \"1ms\" }\n",
+        );
+        for rung in 0..40 {
+            for i in 0..3 {
+                text += &format!(
+                    "[[node]]\nid = \"n{rung}_{i}\"\nkind = \"service\"\n\
+                     service_time = {{ dist = \"const\", value = \"1ms\" }}\n"
+                );
+                if rung < 39 {
+                    for j in 0..3 {
+                        text += &format!("  [[node.call]]\n  to = \"n{}_{j}\"\n", rung + 1);
+                    }
+                }
+            }
+        }
+        let s = scenario(&text);
+        let graph = Graph::new(&s);
+        // Each rung waits for the next rung's three calls in turn:
+        // L = 1 ms + 3 L', so the head's is (3^40 - 1) / 2 ms.
+        let head = (3f64.powi(40) - 1.0) / 2.0 * 1e-3;
+        assert!((graph.latency[1] / head - 1.0).abs() < 1e-9, "the head: {}", graph.latency[1]);
+        let knee = saturation_rate(&s, 0).expect("an estimate");
+        assert!((knee - 1000.0).abs() < 1e-6, "{knee}");
     }
 
     #[test]
