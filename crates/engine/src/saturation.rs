@@ -25,7 +25,10 @@ const MAX_DEPTH: usize = 16;
 pub fn suggested_sweep(scenario: &Scenario) -> Option<String> {
     let (index, load) = scenario.loads.iter().enumerate().find(|(_, l)| l.rate.is_some())?;
     let rate = load.rate.filter(|r| r.is_finite() && *r > 0.0)?;
-    let knee = saturation_rate(scenario, index).filter(|k| *k > 0.0).unwrap_or(rate);
+    let knee = saturation_rate(scenario, index)
+        .filter(|k| *k > 0.0)
+        .unwrap_or(rate)
+        .min(crate::limits::MAX_RATE);
     let (low, high) = (0.25 * knee.min(rate), (1.5 * knee).max(2.0 * rate));
     let (from, to) = round_steps(low, high, 7);
     Some(format!("load.{}.rate={from}..{to}:8", load.id))
@@ -36,17 +39,26 @@ pub fn suggested_sweep(scenario: &Scenario) -> Option<String> {
 /// … rather than 628.5714285714286); the end is the start plus `steps`
 /// steps, at or past `high`.
 fn round_steps(low: f64, high: f64, steps: i64) -> (f64, f64) {
+    on_one_grid(low, high, steps).unwrap_or((two_figures(low), two_figures(high)))
+}
+
+/// [`round_steps`]' grid; `None` where start and step are too many decades
+/// apart to share one in whole numbers (a rate of 10⁻³⁰⁰ beside a knee of
+/// thousands).
+fn on_one_grid(low: f64, high: f64, steps: i64) -> Option<(f64, f64)> {
     let digit = |v: f64| v.log10().floor() as i32 - 1;
     let step = (high - low) / steps as f64;
+    if !(low > 0.0 && step > 0.0 && high.is_finite()) {
+        return None;
+    }
     let exponent = digit(low).min(digit(step));
-    let units = |v: f64| (v / 10f64.powi(exponent)).round() as i64;
-    let start = units(two_figures(low));
+    let start = (two_figures(low) / 10f64.powi(exponent)).round() as i64;
     // The step rounded up, so the range reaches `high` (and a step a hair
     // either side of a half does not flip the figures).
     let figures = (step / 10f64.powi(digit(step)) - 1e-6).ceil() as i64;
-    let step_units = figures * 10i64.pow((digit(step) - exponent) as u32);
-    let end = start + steps * step_units.max(1);
-    (decimal(start, exponent), decimal(end, exponent))
+    let scale = 10i64.checked_pow(u32::try_from(digit(step) - exponent).ok()?)?;
+    let end = start.checked_add(steps.checked_mul(figures.max(1).checked_mul(scale)?)?)?;
+    Some((decimal(start, exponent), decimal(end, exponent)))
 }
 
 /// `units` × 10^`exponent`, divided rather than multiplied below one so it
@@ -366,6 +378,9 @@ latency = { dist = "exp", mean = "20ms" }
         // A step a hair under a half rounds up as one a hair over does.
         assert_eq!(round_steps(375.0, 2999.999999, 7), (380.0, 3040.0));
         assert_eq!(round_steps(375.0, 3000.000001, 7), (380.0, 3040.0));
+        // Decades too far apart for one grid: each end on its own.
+        let (from, to) = round_steps(1e-300, 3000.0, 7);
+        assert!((from / 1e-300 - 1.0).abs() < 1e-9 && to == 3000.0, "{from}..{to}");
         let spec = crate::sweep::SweepSpec::parse("load.users.rate=50..4110:8", 1).expect("parses");
         for v in spec.values() {
             assert_eq!(v.fract(), 0.0, "{v}");
@@ -404,6 +419,33 @@ latency = { dist = "exp", mean = "20ms" }
         assert!((graph.latency[1] / head - 1.0).abs() < 1e-9, "the head: {}", graph.latency[1]);
         let knee = saturation_rate(&s, 0).expect("an estimate");
         assert!((knee - 1000.0).abs() < 1e-6, "{knee}");
+    }
+
+    #[test]
+    fn absurd_rates_and_shares_still_give_a_sweep_that_parses() {
+        let s = scenario(
+            r#"
+[scenario]
+name = "s"
+[[load]]
+id = "users"
+target = "api"
+rate = 0.000000001
+[[node]]
+id = "api"
+kind = "service"
+service_time = { dist = "const", value = "1ns" }
+  [[node.call]]
+  to = "db"
+  probability = 0.000000000001
+[[node]]
+id = "db"
+kind = "service"
+service_time = { dist = "const", value = "1ns" }
+"#,
+        );
+        let sweep = suggested_sweep(&s).expect("a sweep");
+        assert!(crate::sweep::SweepSpec::parse(&sweep, 1).is_ok(), "{sweep}");
     }
 
     #[test]
