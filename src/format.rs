@@ -138,7 +138,7 @@ pub fn multiplier(m: f64) -> String {
 /// for, to two significant figures, so the slider lands on 2× rather than
 /// 1.995× and its label keeps one width.
 pub fn slider_multiplier(exponent: f64) -> f64 {
-    let m = 10f64.powf(exponent.clamp(-1.0, 3.0));
+    let m = 10f64.powf(exponent.clamp(SLIDER_EXPONENTS.0, SLIDER_EXPONENTS.1));
     let magnitude = 10f64.powf(m.log10().floor() - 1.0);
     (m / magnitude).round() * magnitude
 }
@@ -154,11 +154,12 @@ pub fn slider_key(m: f64, key: &str) -> Option<f64> {
         "ArrowLeft" | "ArrowDown" => grid_step(m, -1),
         _ => return None,
     };
-    Some(next.clamp(SLIDER_MIN, SLIDER_MAX))
+    let (low, high) = SLIDER_EXPONENTS;
+    Some(next.clamp(slider_multiplier(low), slider_multiplier(high)))
 }
 
-const SLIDER_MIN: f64 = 0.1;
-const SLIDER_MAX: f64 = 1000.0;
+/// The load slider's ends as powers of ten: 0.1× to 1000×.
+pub const SLIDER_EXPONENTS: (f64, f64) = (-1.0, 3.0);
 
 /// `m` (two significant figures) moved one unit of its second figure
 /// up or down, crossing decades: 9.9 → 10, 1 → 0.99.

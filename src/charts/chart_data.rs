@@ -120,6 +120,14 @@ impl ChartData {
             (0..self.series.len()).collect()
         }
     }
+
+    /// Every series' runs between its gaps, in drawing order, each with its
+    /// series: what the screen and the SVG draw, a line each (a lone window
+    /// a dot), so neither bridges windows without a value.
+    pub fn drawn_runs(&self) -> impl Iterator<Item = (&Series, &[(f64, f64)])> {
+        let series = self.draw_order().into_iter().map(|i| &self.series[i]);
+        series.flat_map(|s| segments(&s.points).map(move |run| (s, run)))
+    }
 }
 
 /// Keeps at most `max` points: for each bucket of consecutive points, the

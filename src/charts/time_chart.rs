@@ -349,10 +349,7 @@ fn plot<DB: DrawingBackend>(
         .y_desc(y_desc.as_str())
         .draw()
         .map_err(|e| e.to_string())?;
-    // Each run between gaps on its own: a line never bridges windows
-    // without a value.
-    let runs = data.draw_order().into_iter().map(|i| &data.series[i]);
-    for (s, run) in runs.flat_map(|s| chart_data::segments(&s.points).map(move |run| (s, run))) {
+    for (s, run) in data.drawn_runs() {
         let c = color(s.color);
         let points = run.iter().copied();
         if run.len() == 1 {

@@ -174,10 +174,7 @@ pub fn chart_svg(
         (top + h - bottom) / 2.0,
         xml(&y_label)
     );
-    // Each run between gaps on its own, as on screen: a line never
-    // bridges windows without a value, and a lone window is a dot.
-    let runs = data.draw_order().into_iter().map(|i| &data.series[i]);
-    for (s, run) in runs.flat_map(|s| chart_data::segments(&s.points).map(move |run| (s, run))) {
+    for (s, run) in data.drawn_runs() {
         let (r, g, b) = chart_data::colour(s.color);
         let path: Vec<String> =
             run.iter().map(|&(x, y)| format!("{:.1},{:.1}", px(x), py(y))).collect();

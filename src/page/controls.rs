@@ -130,7 +130,8 @@ pub fn load_slider(props: &LoadSliderProps) -> Html {
     html! {
         <label class="load" title="Every load's rate times this">
             {"Load"}
-            <input id="load-multiplier" type="range" min="-1" max="3" step="0.01"
+            <input id="load-multiplier" type="range" step="0.01"
+                min={format::SLIDER_EXPONENTS.0.to_string()} max={format::SLIDER_EXPONENTS.1.to_string()}
                 aria-valuetext={format::multiplier(at)} value={format!("{}", at.log10())}
                 {oninput} {onkeydown} />
             <span class="load-value" data-testid="load-multiplier">{ format::multiplier(m) }</span>
