@@ -113,7 +113,8 @@ enum Command {
         /// `PATH=FROM..TO:STEPS`, e.g. `load.users.rate=100..5000:20`.
         #[arg(long)]
         param: String,
-        /// Independent replications a step.
+        /// Independent replications a step, seeded S, S+1, … (S the
+        /// scenario's seed, or `--seed`): the same seeds at every step.
         #[arg(long, default_value_t = 3)]
         runs: u32,
         #[command(flatten)]

@@ -83,7 +83,7 @@ pub fn run(
                                 "{}: at {} = {}: {overload}",
                                 file.display(),
                                 spec.path,
-                                spec.text_of(spec.value(step))
+                                spec.shown(spec.value(step))
                             )),
                         ),
                         Err(e) => fail(i, Failure::CannotRun(e.to_string())),
@@ -104,6 +104,8 @@ pub fn run(
     }
     let mut points = sweep::summarise(&spec, &by_step);
     sweep::mark_slos(&mut points, &base.expects, &by_step);
+    let seeds: Vec<u64> =
+        (0..runs).map(|r| base.scenario.seed.wrapping_add(u64::from(r))).collect();
     let out = if json {
         let mut points_json = serde_json::to_value(&points).map_err(|e| e.to_string())?;
         if let Some(list) = points_json.as_array_mut() {
@@ -113,6 +115,7 @@ pub fn run(
         }
         let doc = serde_json::json!({
             "scenario": base.scenario.name, "param": spec.path, "kind": spec.kind, "runs": runs,
+            "seeds": seeds,
             "slo_boundary": sweep::slo_boundary(&points).map(|i| points[i].value),
             "points": points_json,
         });
@@ -120,7 +123,7 @@ pub fn run(
     } else if csv {
         csv_table(&spec, &points)
     } else {
-        human_table(&base.scenario.name, &spec, &points)
+        human_table(&base.scenario.name, &spec, &points, &seeds)
     };
     print!("{out}");
     Ok(())
@@ -154,12 +157,15 @@ fn csv_table(spec: &SweepSpec, points: &[SweepPoint]) -> String {
     out
 }
 
-fn human_table(name: &str, spec: &SweepSpec, points: &[SweepPoint]) -> String {
+/// The curve for people: each value as a person reads it
+/// ([`SweepSpec::shown`]; the CSV and JSON keep the exact value set), and
+/// a heading that says which seeds every step ran with.
+fn human_table(name: &str, spec: &SweepSpec, points: &[SweepPoint], seeds: &[u64]) -> String {
     let mut out = format!(
-        "{name}: sweeping {} over {} steps, {} runs each (± = 95% CI)\n",
+        "{name}: {} at {} values, {} at each (± = 95% CI)\n",
         spec.path,
         points.len(),
-        spec.runs
+        runs_in_words(seeds)
     );
     let slos = points.first().is_some_and(|p| p.slo_met.is_some());
     let _ = writeln!(
@@ -188,7 +194,7 @@ fn human_table(name: &str, spec: &SweepSpec, points: &[SweepPoint]) -> String {
         let _ = writeln!(
             out,
             "{:>12} {:>10.1} ±{:<7.1} {:>10.1} ±{:<7.1} {p99} {:>7.2}% ±{:<4.2}{}{}",
-            spec.text_of(p.value),
+            spec.shown(p.value),
             p.offered_rps.mean,
             p.offered_rps.ci95,
             p.goodput_rps.mean,
@@ -204,4 +210,33 @@ fn human_table(name: &str, spec: &SweepSpec, points: &[SweepPoint]) -> String {
         );
     }
     out
+}
+
+/// "1 run (seed 42)", "3 runs (seeds 42, 43, 44)", "20 runs (seeds 42 to
+/// 61)": the replications of every step, the same seeds at each.
+fn runs_in_words(seeds: &[u64]) -> String {
+    match seeds {
+        [] => "no runs".to_owned(),
+        [one] => format!("1 run (seed {one})"),
+        [first, .., last] if seeds.len() > 4 => {
+            format!("{} runs (seeds {first} to {last})", seeds.len())
+        }
+        _ => {
+            let list: Vec<String> = seeds.iter().map(u64::to_string).collect();
+            format!("{} runs (seeds {})", seeds.len(), list.join(", "))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_runs_of_a_step_are_said_with_their_seeds() {
+        assert_eq!(runs_in_words(&[42]), "1 run (seed 42)");
+        assert_eq!(runs_in_words(&[42, 43, 44]), "3 runs (seeds 42, 43, 44)");
+        let many: Vec<u64> = (42..62).collect();
+        assert_eq!(runs_in_words(&many), "20 runs (seeds 42 to 61)");
+    }
 }

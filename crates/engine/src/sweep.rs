@@ -166,6 +166,25 @@ impl SweepSpec {
         }
     }
 
+    /// A value as a person reads it in a table or a sentence: whole
+    /// numbers and durations as [`SweepSpec::text_of`] writes them, other
+    /// numbers to four significant figures (`166.7` for a step of
+    /// `50..400:4`, where the file gets `166.66666666666669`).
+    pub fn shown(&self, value: f64) -> String {
+        if self.kind == ValueKind::Duration || value.fract() == 0.0 || !value.is_finite() {
+            return self.text_of(value);
+        }
+        let magnitude = libm::floor(libm::log10(libm::fabs(value))) as i32;
+        let decimals = (3 - magnitude).clamp(0, 12) as usize;
+        let text = format!("{value:.decimals$}");
+        let text = if text.contains('.') {
+            text.trim_end_matches('0').trim_end_matches('.')
+        } else {
+            &text
+        };
+        text.to_owned()
+    }
+
     /// The scenario of step `step`, replication `run`: the value set, and the
     /// seed the scenario's plus `run` (the same at every step). Integer
     /// parameters (replicas, workers) are rounded.
@@ -466,6 +485,26 @@ mod tests {
         assert_eq!(s.kind, ValueKind::Duration);
         let texts: Vec<String> = s.values().iter().map(|v| s.text_of(*v)).collect();
         assert_eq!(texts, ["100ms", "400ms", "700ms", "1s"]);
+    }
+
+    #[test]
+    fn values_are_shown_as_people_read_them() {
+        let s = SweepSpec::parse("load.users.rate=50..400:4", 1).unwrap();
+        let shown: Vec<String> = s.values().iter().map(|v| s.shown(*v)).collect();
+        assert_eq!(shown, ["50", "166.7", "283.3", "400"]);
+        assert_eq!(s.text_of(s.value(1)), "166.66666666666669", "the file gets the exact value");
+        for (value, text) in
+            [(0.25, "0.25"), (0.123456, "0.1235"), (1250.7, "1251"), (12345.678, "12346")]
+        {
+            assert_eq!(s.shown(value), text);
+        }
+        let s = SweepSpec::parse("load.users.rate=50..4110:8", 1).unwrap();
+        let shown: Vec<String> = s.values().iter().map(|v| s.shown(*v)).collect();
+        assert_eq!(shown, ["50", "630", "1210", "1790", "2370", "2950", "3530", "4110"]);
+        let s = SweepSpec::parse("api.call.0.timeout=50ms..2s:3", 1).unwrap();
+        assert_eq!(s.shown(s.value(1)), "1025ms");
+        let s = SweepSpec::parse("api.replicas=1..10:4", 1).unwrap();
+        assert_eq!(s.shown(s.value(1)), "4");
     }
 
     #[test]
