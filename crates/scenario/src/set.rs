@@ -113,7 +113,14 @@ pub(crate) fn set_in(doc: &mut DocumentMut, path: &str, value: &str) -> Result<(
                 return Ok(());
             }
             // `queue.capacity` on a node without a `queue`: made inline.
+            // An index into a list that is not there (`api.call.0.mode` on
+            // a node with no calls) is out of range, not a table to make.
             if table.get(segment).is_none() {
+                if let Some(n) = rest.get(i + 1).and_then(|s| s.parse::<usize>().ok()) {
+                    return Err(format!(
+                        "index {n} in `{path}` is out of range (there is no `{segment}` entry)"
+                    ));
+                }
                 table.add_table(segment);
             }
             cursor = table
@@ -163,5 +170,17 @@ service_time = { dist = "exp", mean = "1ms" }
         let text = apply_to_text(TEXT, "users.rate", "25").unwrap_or_default();
         assert_eq!(Scenario::from_toml("t", &text).ok(), Some(scenario));
         assert!(apply_to_text(TEXT, "apii.replicas", "2").is_err_and(|e| e.contains("`api`")));
+    }
+
+    #[test]
+    fn an_index_into_a_list_that_is_not_there_is_out_of_range() {
+        let e = apply_to_text(TEXT, "db.call.0.timeout", "50ms").unwrap_err();
+        assert_eq!(e, "index 0 in `db.call.0.timeout` is out of range (there is no `call` entry)");
+        let e = apply_to_text(TEXT, "api.call.1.timeout", "50ms").unwrap_err();
+        assert_eq!(e, "index 1 in `api.call.1.timeout` is out of range (there are 1)");
+        // A table that is not there is still made: `queue.capacity`.
+        let text = apply_to_text(TEXT, "db.queue.capacity", "10").unwrap_or_default();
+        let edited = Scenario::from_toml("t", &text).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(edited.nodes[1].queue.capacity, Some(10));
     }
 }
