@@ -9,7 +9,7 @@
 use std::rc::Rc;
 
 use scalesim_engine::coordination::UslFit;
-use scalesim_engine::sweep::SweepPoint;
+use scalesim_engine::sweep::{SweepPoint, SweepSpec};
 
 use crate::charts::chart_data::{self, ChartData};
 
@@ -22,6 +22,8 @@ pub struct SweepResult {
     pub latency: Rc<ChartData>,
     pub goodput: Rc<ChartData>,
     pub knee: Option<f64>,
+    /// The knee's value as a person reads it (`166.7`, `150ms`).
+    pub knee_text: Option<String>,
     pub usl: Option<UslFit>,
     /// The points as the worker summarised them (each `scalesim sweep`'s
     /// for the same file, bit for bit), published as JSON on the panel
@@ -60,6 +62,16 @@ pub fn inputs(param: &str, runs: u32, duration_s: Option<f64>) -> String {
     format!("{}, {runs}, {length}", param.trim())
 }
 
+/// A value of the sweep `param` (`load.users.rate=50..400:4`) as a
+/// person reads it, as `scalesim sweep`'s table writes it
+/// (`SweepSpec::shown`: `166.7`, `150ms`).
+pub fn shown(param: &str, value: f64) -> String {
+    match SweepSpec::parse(param, 1) {
+        Ok(spec) => spec.shown(value),
+        Err(_) => crate::format::quantity(value),
+    }
+}
+
 impl SweepState {
     /// The user ran a sweep with these inputs: a cancelled one's note goes.
     pub fn started(&mut self, inputs: String) {
@@ -83,12 +95,15 @@ impl SweepState {
     /// A curve that arrives after a cancel is not shown (the user said no).
     pub fn finished(&mut self, param: String, points: Vec<SweepPoint>, usl: Option<UslFit>) {
         let Some(running) = self.running.take() else { return };
+        let latency = chart_data::sweep_latency(&points, |v| shown(&param, v));
+        let knee_text = points.iter().find(|p| p.knee).map(|p| shown(&param, p.value));
         self.result = Some(Rc::new(SweepResult {
             param,
             inputs: running.inputs,
-            latency: Rc::new(chart_data::sweep_latency(&points)),
+            latency: Rc::new(latency),
             goodput: Rc::new(chart_data::sweep_goodput(&points, usl.as_ref())),
             knee: points.iter().find(|p| p.knee).map(|p| p.value),
+            knee_text,
             usl,
             points,
         }));
@@ -204,6 +219,23 @@ mod tests {
             s.result_caption().as_deref(),
             Some("Previous sweep: load.users.rate=50..400:8, 2 runs a point, 20 s a run.")
         );
+    }
+
+    #[test]
+    fn the_knee_is_written_as_a_person_reads_it() {
+        let mut s = SweepState::default();
+        s.started(inputs("load.users.rate=50..400:4", 1, None));
+        let knee = 50.0 + 350.0 / 3.0;
+        s.finished(
+            "load.users.rate=50..400:4".into(),
+            vec![point(50.0, false), point(knee, true)],
+            None,
+        );
+        let r = s.result.as_ref().unwrap_or_else(|| panic!("a curve"));
+        assert_eq!(r.knee, Some(knee), "the exact value, for the chart");
+        assert_eq!(r.knee_text.as_deref(), Some("166.7"));
+        assert_eq!(r.latency.series[1].label, "knee at 166.7");
+        assert_eq!(shown("api.call.0.timeout=50ms..2s:3", 1_025_000_000.0), "1025ms");
     }
 
     #[test]

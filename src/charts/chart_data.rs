@@ -282,8 +282,8 @@ pub fn cost<W: Borrow<WindowReport>>(windows: &[W]) -> ChartData {
 }
 
 /// The scaling curve's p99 against the swept value, with the knee drawn
-/// as a vertical line.
-pub fn sweep_latency(points: &[SweepPoint]) -> ChartData {
+/// as a vertical line, labelled with the value as `shown` writes it.
+pub fn sweep_latency(points: &[SweepPoint], shown: impl Fn(f64) -> String) -> ChartData {
     // A step with no answered request has no p99: it is left out, not 0.
     let p99: Vec<(f64, f64)> =
         points.iter().filter_map(|p| p.p99_ms.map(|e| (p.value, e.mean))).collect();
@@ -291,7 +291,7 @@ pub fn sweep_latency(points: &[SweepPoint]) -> ChartData {
     if let Some(knee) = points.iter().find(|p| p.knee) {
         let top = points.iter().filter_map(|p| p.p99_ms.map(|e| e.mean)).fold(0.0, f64::max);
         series.push(Series {
-            label: format!("knee at {}", knee.value),
+            label: format!("knee at {}", shown(knee.value)),
             color: 7,
             points: vec![(knee.value, 0.0), (knee.value, top)],
         });
