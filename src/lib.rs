@@ -12,12 +12,13 @@
 //! sweep job, the inspector's field catalogue, the topology layout, the
 //! dots, the edit history, the workbench's rules, a request's waterfall,
 //! human units, saturation and an overload's explanation, the scaling
-//! curve's state) build natively and are tested there;
+//! curve's state, what is said of a run past its end) build natively and are tested there;
 //! everything that touches the browser is wasm32-only.
 
 pub mod canvas;
 pub mod charts;
 pub mod crash;
+pub mod end_notice;
 pub mod fields;
 pub mod format;
 pub mod headline;

@@ -2,7 +2,7 @@
 //! restart at 1× or at the load it died at), a link that could not open, a
 //! run stopped at the overload bound (with a restart at 1×) or in a loop,
 //! and the last error in words; and, not an error, a run paused at its
-//! scenario's end (with Continue).
+//! scenario's end (with Continue), or paused past it (`end_notice`).
 
 use scalesim_engine::sim::Overload;
 use yew::prelude::*;
@@ -32,6 +32,10 @@ pub struct AlertsProps {
     /// Plays on past the end.
     #[prop_or_default]
     pub on_continue: Callback<MouseEvent>,
+    /// The run is paused past its scenario's end (continued there, or
+    /// opened from a link that was): `(end_s, now_s)`.
+    #[prop_or_default]
+    pub past_end: Option<(f64, f64)>,
     /// Why the last edit started the run over, if it did.
     #[prop_or_default]
     pub started_over: Option<String>,
@@ -81,6 +85,14 @@ pub fn alerts(props: &AlertsProps) -> Html {
             </div>
         }
     });
+    let past_end = props.past_end.map(|(end_s, now_s)| {
+        html! {
+            <div class="notice finished" role="status" data-testid="past-end">
+                { crate::end_notice::past_end_words(end_s, now_s) }
+                { " Play goes on from here; Restart starts it over at 0 s." }
+            </div>
+        }
+    });
     let started_over = props.started_over.as_ref().map(|why| {
         html! {
             <div class="notice started-over" role="status" data-testid="started-over">
@@ -97,6 +109,7 @@ pub fn alerts(props: &AlertsProps) -> Html {
             { for plain(&props.open_error, "error link-error") }
             { for stopped }
             { for finished }
+            { for past_end }
             { for started_over }
             { for plain(&props.error, "error") }
         </>

@@ -687,6 +687,7 @@ pub fn app() -> Html {
                     open_error={state.open_error.clone()} stopped={state.stopped.clone()} error={state.error.clone()}
                     multiplier={state.shown_multiplier()} on_respawn={on_respawn} on_restart={on_restart.clone()}
                     finished={state.ended.then_some(state.sim_time_ns as f64 / 1e9)} on_continue={on_play}
+                    past_end={crate::end_notice::paused_past_end(state.sim_time_ns, state.end_ns, state.ended, state.playing)}
                     on_inspect={on_select.reform(|id| Some(Selection::Node(id)))}
                     started_over={edited_state.started_over.clone()} />
             </div>

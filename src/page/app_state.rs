@@ -34,6 +34,8 @@ pub struct AppState {
     pub ended: bool,
     /// Simulated time now, exactly (share links record it).
     pub sim_time_ns: u64,
+    /// Where the scenario ends now (its `duration`), in nanoseconds.
+    pub end_ns: u64,
     pub events: u64,
     pub load_multiplier: f64,
     pub history: History,
@@ -151,6 +153,7 @@ impl Reducible for AppState {
                 next.playing = frame.playing;
                 next.ended = frame.ended;
                 next.sim_time_ns = frame.sim_time_ns;
+                next.end_ns = frame.end_ns;
                 next.events = frame.events;
                 next.load_multiplier = frame.load_multiplier;
                 if let Some(formulas) = frame.formulas {

@@ -26,7 +26,7 @@ use crate::keep::{share_link, store};
 use crate::page::controls::LoadSlider;
 use crate::side::{self, Side, SideEvent, SideSlot};
 use crate::worker::protocol::{FromWorker, ScenarioInfo, ToWorker};
-use crate::{browser, headline, library};
+use crate::{browser, end_notice, headline, library};
 
 /// Windows kept for the chart (an hour of one-second windows).
 const MAX_WINDOWS: usize = 3_600;
@@ -41,6 +41,8 @@ struct PlayerState {
     /// Paused at the scenario's `duration` (Play continues past it).
     ended: bool,
     sim_time_ns: u64,
+    /// Where the scenario ends now, in nanoseconds.
+    end_ns: u64,
     load_multiplier: f64,
     history: History,
     /// The history version the chart shows, and when it was drawn.
@@ -61,7 +63,7 @@ struct PlayerState {
 }
 
 enum PlayerAction {
-    Report(FromWorker),
+    Report(Box<FromWorker>),
     Problem(String),
 }
 
@@ -75,7 +77,7 @@ impl Reducible for PlayerState {
                 next.problem = Some(message);
                 next.playing = false;
             }
-            PlayerAction::Report(report) => next.report(report),
+            PlayerAction::Report(report) => next.report(*report),
         }
         Rc::new(next)
     }
@@ -98,6 +100,7 @@ impl PlayerState {
                 self.playing = frame.playing;
                 self.ended = frame.ended;
                 self.sim_time_ns = frame.sim_time_ns;
+                self.end_ns = frame.end_ns;
                 self.load_multiplier = frame.load_multiplier;
                 if let Some(snapshot) = frame.snapshot {
                     self.snapshot = Some(Rc::new(snapshot));
@@ -309,7 +312,7 @@ pub fn player() -> Html {
     // Once loaded: the start commands; then, with autoplay, Play once they
     // have run to the start time.
     {
-        let (handles, want_play) = (handles.clone(), want_play.clone());
+        let (handles, want_play, start_ns) = (handles.clone(), want_play.clone(), start_ns.clone());
         let key = (state.loads, state.playing, state.sim_time_ns);
         use_effect_with(key, move |&(loads, playing, now_ns)| {
             if loads == 1 {
@@ -335,7 +338,10 @@ pub fn player() -> Html {
             handles.send(if playing { &ToWorker::Pause } else { &ToWorker::Play })
         })
     };
-    let on_replay = replay(&handles, &opened, &want_play);
+    let on_replay = replay(&handles, &opened, &want_play, &start_ns);
+    let past_end =
+        end_notice::paused_past_end(state.sim_time_ns, state.end_ns, state.ended, state.playing)
+            .filter(|_| state.loads >= 1);
     let on_load = {
         let handles = handles.clone();
         Callback::from(move |m: f64| handles.send(&ToWorker::SetLoadMultiplier { multiplier: m }))
@@ -387,8 +393,15 @@ pub fn player() -> Html {
                 if state.ended {
                     <p class="notice player-finished" role="status" data-testid="finished">
                         { format!("Finished at {}, the scenario's duration.", crate::format::clock(state.sim_time_ns as f64 / 1e9)) }
-                        <button id="replay" onclick={on_replay} title="Watch it again from the start">{"Replay"}</button>
-                        <button id="continue" onclick={on_play} title="Play on past the scenario's duration">{"Continue"}</button>
+                        <button id="replay" onclick={on_replay.clone()} title="Watch it again from the start">{"Replay"}</button>
+                        <button id="continue" onclick={on_play.clone()} title="Play on past the scenario's duration">{"Continue"}</button>
+                    </p>
+                }
+                if let Some((end_s, now_s)) = past_end {
+                    <p class="notice player-finished" role="status" data-testid="past-end">
+                        { end_notice::past_end_words(end_s, now_s) }
+                        <button id="replay" onclick={on_replay} title="Watch it from time zero; it pauses at the scenario's duration">{"Replay from the start"}</button>
+                        <button id="continue" onclick={on_play} title="Play on from here">{"Continue"}</button>
                     </p>
                 }
                 if let Some(message) = &state.stopped {
@@ -437,7 +450,7 @@ fn body(state: &PlayerState, show: Show, figure: Figure) -> Html {
 /// so their status is nothing to it).
 fn action_of(event: SideEvent) -> Option<PlayerAction> {
     match event {
-        SideEvent::Report(report) => Some(PlayerAction::Report(report)),
+        SideEvent::Report(report) => Some(PlayerAction::Report(Box::new(report))),
         SideEvent::Crashed(raw) => Some(PlayerAction::Problem(format!(
             "{} Reload the page to start it again.",
             crate::crash::explain(&raw, 1.0)
@@ -448,18 +461,23 @@ fn action_of(event: SideEvent) -> Option<PlayerAction> {
 }
 
 /// Replay: the scenario opened again as the embed opened it (its start
-/// time, load and a link's run), then played.
+/// time, load and a link's run; a run opened past its end from time
+/// zero, `end_notice::replay_commands`), then played.
 fn replay(
     handles: &Handles,
     opened: &Opened,
     want_play: &Rc<RefCell<Cell<bool>>>,
+    start_ns: &Rc<RefCell<u64>>,
 ) -> Callback<MouseEvent> {
     let (handles, opened, want_play) = (handles.clone(), opened.clone(), want_play.clone());
+    let start_ns = start_ns.clone();
     Callback::from(move |_| {
         let Some((file, toml, start)) = opened.borrow().clone() else { return };
         let Some(side) = handles.side.borrow().clone() else { return };
+        let (commands, to_ns) = end_notice::replay_commands(&start);
+        *start_ns.borrow_mut() = to_ns;
         side::open(&side, file, toml);
-        for command in &start {
+        for command in &commands {
             handles.send(command);
         }
         // Played once the start commands have run (the autoplay effect).

@@ -250,6 +250,10 @@ pub struct Frame {
     /// The run is paused at its scenario's `duration`, where it stopped on
     /// its own (`worker::ending`); Play continues past it.
     pub ended: bool,
+    /// Where the scenario ends now (its `duration`, as live changes leave
+    /// it), in nanoseconds: a run standing past it was continued there
+    /// (`crate::end_notice`).
+    pub end_ns: u64,
 }
 
 /// The most in-flight requests a frame carries.
@@ -290,6 +294,7 @@ mod tests {
             partitions: vec![["eu".to_owned(), "us".to_owned()]],
             changes: Some(vec![20.0, 35.5]),
             ended: false,
+            end_ns: 120_000_000_000,
         });
         assert_eq!(decode::<FromWorker>(&encode(&frame)), Ok(frame));
     }

@@ -611,7 +611,8 @@ impl Runner {
                 self.posted_changes = instants().collect();
                 self.posted_changes.iter().map(|&ns| ns as f64 / 1e9).collect()
             });
-            let ended = !self.playing && self.ending.at_end(run.now(), end_of(run));
+            let end = end_of(run);
+            let ended = !self.playing && self.ending.at_end(run.now(), end);
             let sim = run.sim();
             let formulas = due.then(|| formula::checks_of(sim));
             let rolling = (!windows.is_empty()).then(|| sim.recent_latency());
@@ -631,6 +632,7 @@ impl Runner {
                 partitions: sim.partitions_now(),
                 changes,
                 ended,
+                end_ns: end.as_nanos(),
             }));
         }
     }

@@ -376,7 +376,7 @@ wire_struct! {
     }
     Frame {
         sim_time_ns, events, playing, load_multiplier, windows, formulas, snapshot, rolling, picks,
-        partitions, changes, ended,
+        partitions, changes, ended, end_ns,
     }
     Span { parent, start_ns, end_ns, outcome, abandoned, kind }
     Trace { id, load, window, outcome, slowest, sampled, truncated, spans }
@@ -502,6 +502,7 @@ error_rate = 0.3
             partitions: vec![["eu".to_owned(), "us".to_owned()]],
             changes: Some(vec![1.5]),
             ended: true,
+            end_ns: 60_000_000_000,
         })
     }
 

@@ -7,7 +7,8 @@
 // player, and the reader's own work in the app (autosave, saved list) is
 // the same after visiting the doc. A player with a bad address says what
 // to do and plays nothing. A short scenario (a link) pauses at its
-// duration, says so, and replays or continues.
+// duration, says so, and replays or continues; a link continued past its
+// end opens there, says so, and replays from time zero.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
@@ -333,8 +334,8 @@ test('the wheel scrolls the doc over a diagram that has no focus', async () => {
 });
 
 /** A share link's fragment for `toml`, as the app writes one. */
-function linkFragment(file, toml) {
-  const json = JSON.stringify({ file, toml, seed: 1, time_ns: 0, load: 1 });
+function linkFragment(file, toml, more = {}) {
+  const json = JSON.stringify({ file, toml, seed: 1, time_ns: 0, load: 1, ...more });
   return `v2.${deflateRawSync(Buffer.from(json)).toString('base64url')}`;
 }
 
@@ -378,6 +379,41 @@ test('a frame with sandbox="allow-scripts" plays: storage refused, nothing crash
   await shortFrame.click('#continue');
   await shortFrame.waitForFunction(() => parseFloat(document.querySelector('[data-testid="sim-time"]').textContent) > 2.5, null, { timeout: 10000 });
   assert.equal(await finished.count(), 0, 'past the end, not finished');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('a link continued past its end says so; Replay watches it from time zero and pauses at the end', async () => {
+  const page = await site.context.newPage();
+  const errors = collectErrors(page);
+  const station = await readFile(new URL('../../scenarios/station.toml', import.meta.url), 'utf8');
+  const past = linkFragment('short.toml', station.replace(/^duration = .*$/m, 'duration = "2s"'), { time_ns: 4e9, past_end: true });
+  doc.pages['/past.html'] = `<!doctype html><html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>past</title></head><body>
+<iframe src="${site.url}?embed=1#${past}" title="scalesim: past its end" style="width:100%;height:420px"></iframe></body></html>`;
+  await page.goto(`${doc.url}/past.html`);
+  for (let i = 0; i < 100 && playerFrames(page).length < 1; i++) await page.waitForTimeout(100);
+  const frame = playerFrames(page)[0];
+  await waitForPlayer(frame);
+  const clock = () => frame.evaluate(() => parseFloat(document.querySelector('[data-testid="sim-time"]').textContent));
+  // Opened where the sharer left it, past the 2 s, and it says so.
+  const notice = frame.locator('[data-testid="past-end"]');
+  await notice.waitFor({ timeout: 30000 });
+  assert.equal(await clock(), 4);
+  assert.match(await notice.textContent(), /^Past the scenario's duration \(2\.0 s\): this run went on to 4\.0 s\.Replay from the startContinue$/);
+  await page.locator('iframe').screenshot({ path: `${ARTIFACTS}/embed-past-end.png` });
+  // Continue plays on from there; the notice is gone while it plays.
+  await frame.click('#continue');
+  await frame.waitForFunction(() => parseFloat(document.querySelector('[data-testid="sim-time"]').textContent) > 4.5, null, { timeout: 10000 });
+  assert.equal(await notice.count(), 0, 'playing on');
+  await frame.click('#play');
+  await notice.waitFor();
+  // Replay from the start: time zero, playing, and finished at the 2 s.
+  await frame.click('#replay');
+  await frame.waitForFunction(() => parseFloat(document.querySelector('[data-testid="sim-time"]').textContent) < 2
+    && document.querySelector('#play').textContent === 'Pause', null, { timeout: 10000 });
+  await frame.locator('[data-testid="finished"]').waitFor({ timeout: 20000 });
+  assert.equal(await clock(), 2);
+  assert.equal(await notice.count(), 0);
   assert.deepEqual(errors, []);
   await page.close();
 });

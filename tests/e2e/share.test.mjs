@@ -212,6 +212,7 @@ test('a run edited live three times and shared mid-run, then past its end, opens
   const reopened = await openAt(context, pastUrl, past['sim-time']);
   assert.deepEqual(reopened.stats, past);
   assert.equal(await reopened.page.locator('[data-testid="finished"]').count(), 0, 'past the end, not finished');
+  assert.match(await readStat(reopened.page, 'past-end'), /^Past the scenario's duration \(60\.0 s\): this run went on to /);
   await reopened.page.locator('#play').click();
   await reopened.page.waitForFunction(
     (t) => parseFloat(document.querySelector('[data-testid="sim-time"]').textContent) > parseFloat(t), past['sim-time'], { timeout: 20000 });
