@@ -7,7 +7,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::ValueEnum;
-use scalesim_engine::expect::{self, Metric, Verdict};
+use scalesim_engine::Summary;
+use scalesim_engine::expect::{self, ExpectSpec, LatencyField, Metric, Verdict};
 use scalesim_engine::scenario::Diagnostic;
 use scalesim_engine::scenario::diagnostics::lines_of;
 use scalesim_engine::{RunError, Scenario};
@@ -36,10 +37,13 @@ pub struct Options {
     pub require_expect: bool,
 }
 
-/// One expectation's verdict and the line of its `[[expect]]`.
+/// One expectation's verdict and the line of its `[[expect]]`, with a
+/// note when a latency bound held over too few of the requests
+/// ([`survivor_note`]).
 struct Checked {
     verdict: Verdict,
     line: usize,
+    note: Option<String>,
 }
 
 /// What became of one file.
@@ -149,11 +153,15 @@ fn check_file(file: &PathBuf, options: &Options) -> FileReport {
         })
         .collect();
     report.seeds = runs.iter().map(|s| s.scenario.seed).collect();
-    let measured = crate::parallel(&runs, |s| expect::measure_all(s).map(|(_, values)| values));
+    let measured = crate::parallel(&runs, |s| expect::measure_all(s));
     let mut per_run = Vec::with_capacity(measured.len());
+    let mut summaries = Vec::with_capacity(measured.len());
     for m in measured {
         match m {
-            Ok(values) => per_run.push(values),
+            Ok((summary, values)) => {
+                per_run.push(values);
+                summaries.push(summary);
+            }
             Err(RunError::Invalid(e)) => {
                 report.outcome = Outcome::CannotRun(e.diagnostics);
                 return report;
@@ -175,14 +183,77 @@ fn check_file(file: &PathBuf, options: &Options) -> FileReport {
         .enumerate()
         .map(|(i, spec)| {
             let samples: Vec<Option<f64>> = per_run.iter().map(|values| values[i]).collect();
-            Checked {
-                verdict: expect::judge(spec, &samples),
-                line: lines.get(i).copied().unwrap_or(0),
-            }
+            let verdict = expect::judge(spec, &samples);
+            let failed = failure_share(spec, &summaries);
+            let note =
+                verdict.passed.then(|| survivor_note(spec, &scenario.expects, failed)).flatten();
+            Checked { verdict, line: lines.get(i).copied().unwrap_or(0), note }
         })
         .collect();
     report.outcome = Outcome::Checked(checked);
     report
+}
+
+/// The mean share of requests that failed (error, timeout or rejected)
+/// over the runs, in the scope of a latency expectation over users (all
+/// loads or one); `None` for any other expectation, or a ranged one (its
+/// runs are measured apart).
+fn failure_share(spec: &ExpectSpec, summaries: &[Summary]) -> Option<f64> {
+    let latency = matches!(Metric::parse(&spec.metric), Some(Metric::Latency(_)));
+    if !latency || spec.node.is_some() || spec.from.is_some() || spec.to.is_some() {
+        return None;
+    }
+    let failures = ExpectSpec {
+        metric: "failure_rate".to_owned(),
+        load: spec.load.clone(),
+        node: None,
+        below: None,
+        above: None,
+        from: None,
+        to: None,
+    };
+    let shares: Vec<f64> = summaries.iter().filter_map(|s| expect::measure(&failures, s)).collect();
+    (!shares.is_empty()).then(|| shares.iter().sum::<f64>() / shares.len() as f64)
+}
+
+/// A user latency holds over the requests answered (ok or degraded) only:
+/// when more failed than the share its percentile leaves out (1% for a
+/// p99; 1% for a mean or a max), the bound held over survivors, and a run
+/// where nearly every request timed out can pass it. Said beside the
+/// verdict (it still holds: shedding load fast is a design, not a bug),
+/// unless the file bounds the failures of the same users itself.
+fn survivor_note(spec: &ExpectSpec, all: &[ExpectSpec], failed: Option<f64>) -> Option<String> {
+    let Some(Metric::Latency(field)) = Metric::parse(&spec.metric) else { return None };
+    let left_out = match field {
+        LatencyField::P50 => 0.5,
+        LatencyField::P90 => 0.1,
+        LatencyField::P999 => 0.001,
+        LatencyField::P99 | LatencyField::Mean | LatencyField::Max => 0.01,
+    };
+    let failed = failed.filter(|f| *f > left_out)?;
+    let bounded = all.iter().any(|e| {
+        let rate = matches!(
+            Metric::parse(&e.metric),
+            Some(
+                Metric::FailureRate
+                    | Metric::ErrorRate
+                    | Metric::SuccessRate
+                    | Metric::TimeoutRate
+                    | Metric::RejectedRate
+            )
+        );
+        rate && e.node.is_none() && (e.load.is_none() || e.load == spec.load)
+    });
+    if bounded {
+        return None;
+    }
+    let of_load = spec.load.as_deref().map_or(String::new(), |l| format!(" of load {l}"));
+    Some(format!(
+        "{} counts answered requests only, and {:.1}% of the requests{of_load} failed (error, \
+         timeout or rejected): bound the failures too, e.g. metric = \"failure_rate\", below = 0.01",
+        spec.metric,
+        failed * 100.0
+    ))
 }
 
 /// The verdict in words: `p99 of all users < 250ms: 284.5 ms ± 3.1 ms,
@@ -294,6 +365,23 @@ fn text(reports: &[FileReport], options: &Options, github: bool) -> String {
                     let words = summary(v);
                     if v.passed {
                         let _ = writeln!(out, "  ok    {words}");
+                        if let Some(note) = &c.note {
+                            if github {
+                                let _ = writeln!(
+                                    out,
+                                    "{}",
+                                    annotation(
+                                        "warning",
+                                        &r.file,
+                                        c.line,
+                                        "held over few requests",
+                                        note
+                                    )
+                                );
+                            } else {
+                                let _ = writeln!(out, "        note: {note}");
+                            }
+                        }
                     } else {
                         failed += 1;
                         if github {
@@ -364,6 +452,13 @@ fn json(reports: &[FileReport], options: &Options, code: u8) -> String {
                         .map(|c| {
                             let mut v = serde_json::to_value(&c.verdict).unwrap_or_default();
                             v["line"] = c.line.into();
+                            // An interval around no value is no value.
+                            if c.verdict.actual.is_none() {
+                                v["ci95"] = serde_json::Value::Null;
+                            }
+                            if let Some(note) = &c.note {
+                                v["note"] = note.as_str().into();
+                            }
                             v
                         })
                         .collect(),
@@ -515,4 +610,45 @@ fn xml(s: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spec(metric: &str, load: Option<&str>) -> ExpectSpec {
+        ExpectSpec {
+            metric: metric.to_owned(),
+            load: load.map(str::to_owned),
+            node: None,
+            below: None,
+            above: None,
+            from: None,
+            to: None,
+        }
+    }
+
+    #[test]
+    fn a_latency_bound_over_survivors_is_noted_past_its_percentiles_share() {
+        let p99 = spec("p99", None);
+        let note = survivor_note(&p99, std::slice::from_ref(&p99), Some(0.975));
+        assert!(note.is_some_and(|n| {
+            n.starts_with("p99 counts answered requests only, and 97.5% of the requests failed")
+        }));
+        // Fewer failures than the 1% a p99 leaves out: nothing to say.
+        assert_eq!(survivor_note(&p99, &[], Some(0.005)), None);
+        // A p50 leaves out half: 30% failed still leaves it about users.
+        assert_eq!(survivor_note(&spec("p50", None), &[], Some(0.3)), None);
+        assert!(survivor_note(&spec("p50", None), &[], Some(0.6)).is_some());
+        // The file bounds the same users' failures: it says it already.
+        let users = spec("p99", Some("users"));
+        for rate in [spec("failure_rate", None), spec("success_rate", Some("users"))] {
+            assert_eq!(survivor_note(&users, &[users.clone(), rate], Some(0.9)), None);
+        }
+        let other = spec("failure_rate", Some("batch"));
+        let note = survivor_note(&users, &[users.clone(), other], Some(0.9));
+        assert!(note.is_some_and(|n| n.contains("of the requests of load users failed")));
+        // Not a user latency: no note.
+        assert_eq!(survivor_note(&spec("throughput", None), &[], Some(0.9)), None);
+    }
 }

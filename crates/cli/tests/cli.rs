@@ -377,6 +377,81 @@ fn a_collapse_fails_latency_and_error_checks_and_has_no_latency() {
     assert!(text.contains("latency ms: no answers"), "{text}");
 }
 
+#[test]
+fn a_near_collapse_passes_a_latency_bound_with_a_note_and_absent_values_have_no_interval() {
+    // No warm-up: the first second's few answers make a p99 under the
+    // timeout while 98% of requests time out.
+    let near = COLLAPSE.replace("warmup = \"5s\"", "warmup = \"0s\"");
+    let p99 = temp_file(
+        "near-collapse.toml",
+        &format!("{near}\n[[expect]]\nmetric = \"p99\"\nbelow = \"1100ms\"\n"),
+    );
+    let out = scalesim(&["check", p99.to_str().unwrap()]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "the bound holds over the answers: {text}");
+    assert!(
+        text.contains("note: p99 counts answered requests only, and 9")
+            && text.contains("failure_rate"),
+        "{text}"
+    );
+    let out = scalesim(&["check", p99.to_str().unwrap(), "--format", "github"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("::warning file="), "{text}");
+    // Bounding the failures too: the failure bound fails, and no note.
+    let bounded = temp_file(
+        "near-collapse-bounded.toml",
+        &format!(
+            "{near}\n[[expect]]\nmetric = \"p99\"\nbelow = \"1100ms\"\n\n[[expect]]\nmetric = \"failure_rate\"\nbelow = 0.01\n"
+        ),
+    );
+    let out = scalesim(&["check", bounded.to_str().unwrap()]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(!text.contains("note:"), "{text}");
+    // A total collapse: no value, so no interval either (null, not 0).
+    let total = temp_file(
+        "collapse-json.toml",
+        &format!("{COLLAPSE}\n[[expect]]\nmetric = \"p99\"\nbelow = \"250ms\"\n"),
+    );
+    let out = scalesim(&["check", total.to_str().unwrap(), "--runs", "2", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let e = &v["files"][0]["expectations"][0];
+    assert!(e["actual"].is_null() && e["ci95"].is_null(), "{e}");
+    assert_eq!(e["passed"], false);
+}
+
+#[test]
+fn sweep_table_shows_values_as_people_read_them_and_its_seeds() {
+    let out = scalesim(&[
+        "sweep",
+        STATION,
+        "--param",
+        "load.users.rate=50..400:4",
+        "--runs",
+        "2",
+        "--duration",
+        "2s",
+    ]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    assert!(text.contains("at 4 values, 2 runs (seeds 42, 43) at each"), "{text}");
+    assert!(text.contains("       166.7 ") && text.contains("       283.3 "), "{text}");
+    assert!(!text.contains("166.666"), "{text}");
+    let out = scalesim(&[
+        "sweep",
+        STATION,
+        "--param",
+        "load.users.rate=50..400:4",
+        "--runs",
+        "1",
+        "--duration",
+        "2s",
+        "--csv",
+    ]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("\n166.66666666666669,"), "the CSV keeps the value set: {text}");
+}
+
 /// The station with one expectation that holds and one that breaks.
 fn station_with_a_breach() -> std::path::PathBuf {
     let text = std::fs::read_to_string(STATION).unwrap()
