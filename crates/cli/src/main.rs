@@ -349,7 +349,7 @@ pub fn scenario_from(
             |p| Diagnostic {
                 file: name.to_owned(),
                 line: 0,
-                key: p.key,
+                key: scalesim_engine::scenario::diagnostics::named_in(&scenario, &p.key),
                 message: format!("{} (with the command line's overrides)", p.message),
             },
         ));

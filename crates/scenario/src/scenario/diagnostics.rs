@@ -540,6 +540,27 @@ fn named(table: &DeTable<'_>, path: &str) -> String {
     out
 }
 
+/// [`Diagnostic::key`]'s naming for a scenario already read (a problem
+/// found after `--set` overrides): `node[0].replicas` is
+/// `node "api".replicas`, as a file's own problems are named.
+pub fn named_in(scenario: &Scenario, path: &str) -> String {
+    let ids: [(&str, Vec<&str>); 2] = [
+        ("node", scenario.nodes.iter().map(|n| n.id.as_str()).collect()),
+        ("load", scenario.loads.iter().map(|l| l.id.as_str()).collect()),
+    ];
+    for (kind, ids) in ids {
+        let Some(rest) = path.strip_prefix(kind).and_then(|r| r.strip_prefix('[')) else {
+            continue;
+        };
+        let Some((index, tail)) = rest.split_once(']') else { continue };
+        let id = index.parse::<usize>().ok().and_then(|i| ids.get(i).copied());
+        if let Some(id) = id.filter(|id| id.chars().count() <= crate::limits::MAX_ID_LEN) {
+            return format!("{kind} \"{id}\"{tail}");
+        }
+    }
+    path.to_owned()
+}
+
 /// `x` of serde's "missing field `x`".
 fn missing_field(message: &str) -> Option<&str> {
     message.trim().strip_prefix("missing field `")?.split('`').next()
@@ -1113,6 +1134,17 @@ mod tests {
             }
         }
         assert!(seen.len() > 15, "{seen:?}");
+    }
+
+    #[test]
+    fn a_problem_found_after_overrides_names_components_by_id() {
+        let text = "[scenario]\nname = \"t\"\n\n[[load]]\nid = \"users\"\ntarget = \"api\"\nrate = 5\n\n[[node]]\nid = \"api\"\nkind = \"service\"\nservice_time = { dist = \"exp\", mean = \"1ms\" }\n";
+        let scenario = Scenario::from_toml("t.toml", text).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(named_in(&scenario, "node[0].replicas"), "node \"api\".replicas");
+        assert_eq!(named_in(&scenario, "load[0].rate"), "load \"users\".rate");
+        assert_eq!(named_in(&scenario, "node[7].replicas"), "node[7].replicas", "no such node");
+        assert_eq!(named_in(&scenario, "node"), "node");
+        assert_eq!(named_in(&scenario, "scenario.warmup"), "scenario.warmup");
     }
 
     #[test]
