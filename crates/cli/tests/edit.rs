@@ -95,7 +95,7 @@ fn refused_edits_leave_the_file_and_say_what_run_says() {
     // A value of the right type that makes the scenario impossible.
     let edit = scalesim(&["edit", file, "--set", "load.users.rate=-5"]);
     assert_eq!(edit.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&edit.stderr).contains("`load[0].rate`"));
+    assert!(String::from_utf8_lossy(&edit.stderr).contains("`load \"users\".rate`"));
     assert_eq!(std::fs::read_to_string(&path).expect("the file"), before, "nothing written");
     // Usage (64, as for every command) and unreadable files (2).
     assert_eq!(scalesim(&["edit", file]).status.code(), Some(64));
