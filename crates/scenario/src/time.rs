@@ -167,6 +167,9 @@ impl fmt::Display for DurationError {
                     "`{t}` has no unit; write it as e.g. \"250us\", \"8ms\", \"2s\" or \"5m\""
                 )
             }
+            DurationError::BadNumber(t) if t.starts_with('-') => {
+                write!(f, "`{t}` is negative: a duration is zero or more")
+            }
             DurationError::BadNumber(t) => write!(f, "`{t}` does not start with a number"),
             DurationError::UnknownUnit { text, unit } => {
                 write!(f, "`{text}` has unknown unit `{unit}`; expected one of ns, us, ms, s, m, h")
@@ -295,6 +298,8 @@ mod tests {
         assert!(matches!(SimDuration::parse("ms"), Err(DurationError::BadNumber(_))));
         assert!(matches!(SimDuration::parse("3 weeks"), Err(DurationError::UnknownUnit { .. })));
         assert!(matches!(SimDuration::parse("-1s"), Err(DurationError::BadNumber(_))));
+        let negative = SimDuration::parse("-1s").err().map(|e| e.to_string());
+        assert_eq!(negative.as_deref(), Some("`-1s` is negative: a duration is zero or more"));
         assert!(SimDuration::parse("1e30h").is_err());
         assert!(matches!(SimDuration::parse("1000000000000h"), Err(DurationError::TooLong(_))));
     }
