@@ -142,6 +142,18 @@ pub fn embed_dialog(props: &EmbedDialogProps) -> Html {
         Height::Auto => format!("height:{AUTO_GUESS_PX}px"),
     };
     let on_close = props.on_close.reform(|_: MouseEvent| ());
+    // A modal dialog takes the focus when it opens (the Embed… button
+    // that opened it sits in a menu that has closed), so Escape and Tab
+    // work in it at once.
+    let close_ref = use_node_ref();
+    {
+        let close_ref = close_ref.clone();
+        use_effect_with((), move |_| {
+            if let Some(button) = close_ref.cast::<web_sys::HtmlElement>() {
+                let _ = button.focus();
+            }
+        });
+    }
     let on_key = {
         let on_close = props.on_close.clone();
         Callback::from(move |e: KeyboardEvent| {
@@ -155,7 +167,7 @@ pub fn embed_dialog(props: &EmbedDialogProps) -> Html {
             <section class="embed-dialog" role="dialog" aria-modal="true" aria-labelledby="embed-dialog-title" onkeydown={on_key}>
                 <header class="embed-dialog-head">
                     <h2 id="embed-dialog-title">{"Embed this scenario"}</h2>
-                    <button id="embed-close" onclick={on_close}>{"Close"}</button>
+                    <button id="embed-close" ref={close_ref} onclick={on_close}>{"Close"}</button>
                 </header>
                 <p class="muted">{ if request.edited {
                     "Your edited design travels inside the embed's address; a reader's changes stay in their page."

@@ -156,6 +156,8 @@ test('the embed dialog: live preview, options, three forms; a lesson by name, an
   await openMenu(page, '#menu-share');
   await page.click('#embed-button');
   await page.locator('.embed-dialog').waitFor();
+  // The dialog takes the focus as it opens, so Escape closes it at once.
+  await page.waitForFunction(() => document.activeElement?.id === 'embed-close');
   assert.match(await page.inputValue('#embed-title'), /\(edited\)$/);
   await setOption(page, '#embed-height', '16:10');
   const mdx = await page.inputValue('#embed-mdx');
@@ -167,7 +169,8 @@ test('the embed dialog: live preview, options, three forms; a lesson by name, an
   assert.match(element, /^<script defer src="[^"]+\/scalesim-player\.js"><\/script>\n<scalesim-player src="[^"]+height=auto[^"]*#v2\./);
   assert.match(decodeURIComponent(element), /load=3\.2/, 'the load in force');
   snippets.edited = { mdx, element };
-  await page.click('#embed-close');
+  await page.keyboard.press('Escape');
+  await page.locator('.embed-dialog').waitFor({ state: 'detached' });
   // The reader's own work as the app keeps it: the edited fan-out (the doc
   // embeds the lesson as shipped, and a copy), and the saved list.
   await page.waitForFunction(() => localStorage.getItem('scalesim.autosave.v1')?.includes('rate = 15'));
