@@ -974,3 +974,15 @@ fn run_traces_across_regions_names_the_network() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_duration_shorter_than_the_warm_up_says_both() {
+    let checkout = concat!(env!("CARGO_MANIFEST_DIR"), "/../../scenarios/checkout.toml");
+    let out = scalesim(&["run", checkout, "--duration", "10s"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("the warm-up (10s) must end before the run does (its duration is 10s)"),
+        "{stderr}"
+    );
+}

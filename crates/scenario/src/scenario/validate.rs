@@ -117,7 +117,14 @@ pub fn problems(scenario: &Scenario) -> Vec<Problem> {
         );
     }
     if meta.warmup >= meta.duration && meta.duration.as_nanos() > 0 {
-        p.push("scenario.warmup", "the warm-up must end before the run does");
+        p.push(
+            "scenario.warmup",
+            format!(
+                "the warm-up ({}) must end before the run does (its duration is {}): a shorter \
+                 warm-up, or a longer duration",
+                meta.warmup, meta.duration
+            ),
+        );
     }
 
     let ids: Vec<&str> = scenario.nodes.iter().map(|n| n.id.as_str()).collect();
