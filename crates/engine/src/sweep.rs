@@ -402,9 +402,12 @@ pub fn summarise_figures(spec: &SweepSpec, runs: &[Vec<RunFigures>]) -> Vec<Swee
 pub fn mark_knee(points: &mut [SweepPoint]) {
     let best_p99 =
         points.iter().filter_map(|p| p.p99_ms.map(|e| e.mean)).fold(f64::INFINITY, f64::min);
+    // A step where nothing was offered (a rate too low to send one request
+    // in the run) has no p99 and no failure: nothing there is stressed.
     let healthy = |p: &SweepPoint| {
-        p.goodput_rps.mean >= 0.95 * p.offered_rps.mean
-            && p.p99_ms.is_some_and(|e| !(best_p99 > 0.0 && e.mean > 3.0 * best_p99))
+        p.offered_rps.mean == 0.0
+            || (p.goodput_rps.mean >= 0.95 * p.offered_rps.mean
+                && p.p99_ms.is_some_and(|e| !(best_p99 > 0.0 && e.mean > 3.0 * best_p99)))
     };
     let stressed_first = match (points.first(), points.last()) {
         (Some(first), Some(last)) => !healthy(first) && healthy(last),
@@ -505,6 +508,17 @@ mod tests {
         assert_eq!(s.shown(s.value(1)), "1025ms");
         let s = SweepSpec::parse("api.replicas=1..10:4", 1).unwrap();
         assert_eq!(s.shown(s.value(1)), "4");
+    }
+
+    #[test]
+    fn a_step_where_nothing_was_offered_is_not_the_knee() {
+        let mut points = vec![
+            point(0.1, 0.0, 0.0, None),
+            point(100.0, 100.0, 100.0, Some(5.0)),
+            point(200.0, 200.0, 120.0, Some(90.0)),
+        ];
+        mark_knee(&mut points);
+        assert_eq!(points.iter().position(|p| p.knee), Some(2));
     }
 
     #[test]
