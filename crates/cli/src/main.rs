@@ -115,7 +115,7 @@ enum Command {
         param: String,
         /// Independent replications a step, seeded S, S+1, … (S the
         /// scenario's seed, or `--seed`): the same seeds at every step.
-        #[arg(long, default_value_t = 3)]
+        #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=1000))]
         runs: u32,
         #[command(flatten)]
         overrides: Overrides,

@@ -296,6 +296,9 @@ fn sweep_csv_and_bad_ranges() {
     assert!(lines[0].starts_with("value,offered_rps,offered_rps_ci95,goodput_rps"), "{text}");
     assert_eq!(lines.len(), 5);
     assert!(lines[1].starts_with("1,"));
+    // Zero runs is a usage error, as for `check` and `capacity`.
+    let out = scalesim(&["sweep", STATION, "--param", "api.workers=1..4:4", "--runs", "0"]);
+    assert_eq!(out.status.code(), Some(64));
     for bad in ["api.workers", "api.workers=1..4", "api.workerz=1..4:4", "api.workers=0..4:4"] {
         let out = scalesim(&["sweep", STATION, "--param", bad, "--duration", "1s"]);
         assert_eq!(out.status.code(), Some(2), "{bad}");
