@@ -521,11 +521,12 @@ fn junit(reports: &[FileReport], options: &Options) -> String {
                         c.line
                     );
                     if v.passed {
-                        let _ = writeln!(
-                            cases,
-                            "><system-out>{}</system-out></testcase>",
-                            xml(&summary(v))
-                        );
+                        let out = match &c.note {
+                            Some(note) => format!("{}\nnote: {note}", summary(v)),
+                            None => summary(v),
+                        };
+                        let _ =
+                            writeln!(cases, "><system-out>{}</system-out></testcase>", xml(&out));
                     } else {
                         f += 1;
                         let message = summary(v);

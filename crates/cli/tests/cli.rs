@@ -400,6 +400,9 @@ fn a_near_collapse_passes_a_latency_bound_with_a_note_and_absent_values_have_no_
     let out = scalesim(&["check", p99.to_str().unwrap(), "--format", "github"]);
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("::warning file="), "{text}");
+    let out = scalesim(&["check", p99.to_str().unwrap(), "--format", "junit"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("\nnote: p99 counts answered requests only"), "{text}");
     // Bounding the failures too: the failure bound fails, and no note.
     let bounded = temp_file(
         "near-collapse-bounded.toml",
