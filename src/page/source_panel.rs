@@ -74,11 +74,24 @@ pub fn source_panel(props: &SourcePanelProps) -> Html {
         })
     };
     let on_apply = {
-        let (draft, apply) = (draft.clone(), props.on_apply.clone());
-        Callback::from(move |_| {
+        let (draft, apply, ready) = (draft.clone(), props.on_apply.clone(), props.ready);
+        Callback::from(move |()| {
+            if !ready {
+                return;
+            }
             if let Some(text) = (*draft).clone().send() {
                 apply.emit(text);
                 draft.dispatch(SourceAction::Sent);
+            }
+        })
+    };
+    // Ctrl+Enter (⌘+Enter) applies, as in code review tools and consoles.
+    let onkeydown = {
+        let on_apply = on_apply.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Enter" && (e.ctrl_key() || e.meta_key()) {
+                e.prevent_default();
+                on_apply.emit(());
             }
         })
     };
@@ -94,9 +107,10 @@ pub fn source_panel(props: &SourcePanelProps) -> Html {
                 { refusal_view(message, draft.shown(), &area) }
             }
             <textarea id="source-text" ref={area.clone()} spellcheck="false" aria-label="Scenario file"
-                value={draft.shown().to_owned()} {oninput} disabled={!draft.loaded()} />
+                value={draft.shown().to_owned()} {oninput} {onkeydown} disabled={!draft.loaded()} />
             <div class="source-actions">
-                <button id="source-apply" onclick={on_apply} disabled={!draft.dirty() || !props.ready}>{"Apply"}</button>
+                <button id="source-apply" onclick={on_apply.reform(|_| ())} disabled={!draft.dirty() || !props.ready}
+                    title="Apply (Ctrl+Enter)">{"Apply"}</button>
                 <button id="source-revert" onclick={on_revert} disabled={!draft.dirty()}>{"Revert"}</button>
                 if draft.dirty() {
                     <span class="muted">{"Not applied yet."}</span>

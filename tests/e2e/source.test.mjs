@@ -1,7 +1,8 @@
 // The Source tab, driven with real keyboard and mouse events: the file as
 // text, an edit applied live (comments kept, one undo step), a typo
 // refused with its line and "did you mean", the draft kept, the problem's
-// line selected on a click, and the fix applied; at 1280x720 and 390 px.
+// line selected on a click, and the fix applied (Ctrl+Enter); at 1280x720
+// and 390 px.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { useSite, collectErrors, screenshot, ready } from './harness.mjs';
@@ -96,7 +97,7 @@ test('a typo is refused with its line; the draft stays; a click selects the line
   assert.equal(selected, 'workerz = 4');
 
   await page.keyboard.type('workers = 4');
-  await page.locator('#source-apply').click();
+  await page.keyboard.press('Control+Enter');
   await textWhere(page, (t) => t === original.replace('workers = 2', 'workers = 4'), 'the fixed text, applied');
   await problems.waitFor({ state: 'detached', timeout: 15000 });
   assert.deepEqual(errors, []);
