@@ -153,7 +153,7 @@ fn check_file(file: &PathBuf, options: &Options) -> FileReport {
         })
         .collect();
     report.seeds = runs.iter().map(|s| s.scenario.seed).collect();
-    let measured = crate::parallel(&runs, |s| expect::measure_all(s));
+    let measured = crate::parallel(&runs, expect::measure_all);
     let mut per_run = Vec::with_capacity(measured.len());
     let mut summaries = Vec::with_capacity(measured.len());
     for m in measured {
