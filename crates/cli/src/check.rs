@@ -63,6 +63,9 @@ struct FileReport {
     file: String,
     name: String,
     seeds: Vec<u64>,
+    /// What the scenario runs but probably did not mean
+    /// (`network::warnings`): `(key, message)`.
+    warnings: Vec<(String, String)>,
     outcome: Outcome,
 }
 
@@ -106,6 +109,16 @@ pub fn run(files: &[PathBuf], options: &Options) -> ExitCode {
     } else {
         0
     };
+    // A scenario's warnings go where its format's reader looks: GitHub
+    // annotations and the JSON carry them; for people (and JUnit) they go
+    // to stderr, as every command prints them.
+    if matches!(options.format, Format::Text | Format::Junit) {
+        for r in &reports {
+            for (key, message) in &r.warnings {
+                eprintln!("scalesim: warning: {}: `{key}`: {message}", r.file);
+            }
+        }
+    }
     let out = match options.format {
         Format::Text => text(&reports, options, false),
         Format::Github => text(&reports, options, true),
@@ -122,6 +135,7 @@ fn check_file(file: &PathBuf, options: &Options) -> FileReport {
         file: name.clone(),
         name: String::new(),
         seeds: Vec::new(),
+        warnings: Vec::new(),
         outcome: Outcome::NoExpectations,
     };
     let whole = |message: String| {
@@ -134,7 +148,7 @@ fn check_file(file: &PathBuf, options: &Options) -> FileReport {
             return report;
         }
     };
-    let scenario = match crate::scenario_from(&name, &text, &options.overrides) {
+    let scenario = match crate::scenario_quietly(&name, &text, &options.overrides) {
         Ok(s) => s,
         Err(e) => {
             report.outcome = Outcome::CannotRun(e);
@@ -142,6 +156,7 @@ fn check_file(file: &PathBuf, options: &Options) -> FileReport {
         }
     };
     report.name = scenario.scenario.name.clone();
+    report.warnings = scalesim_engine::network::warnings(&scenario);
     if scenario.expects.is_empty() {
         return report;
     }
@@ -298,6 +313,16 @@ fn text(reports: &[FileReport], options: &Options, github: bool) -> String {
     let mut out = String::new();
     let (mut total, mut failed, mut broken, mut overloaded) = (0, 0, 0, 0);
     for r in reports {
+        if github {
+            for (key, message) in &r.warnings {
+                let words = format!("`{key}`: {message}");
+                let _ = writeln!(
+                    out,
+                    "{}",
+                    annotation("warning", &r.file, 0, "scenario warning", &words)
+                );
+            }
+        }
         match &r.outcome {
             Outcome::Overload(message) => {
                 overloaded += 1;
@@ -485,6 +510,9 @@ fn json(reports: &[FileReport], options: &Options, code: u8) -> String {
             serde_json::json!({
                 "file": r.file, "scenario": r.name, "seeds": r.seeds, "status": status,
                 "expectations": expectations, "problems": problems,
+                "warnings": r.warnings.iter()
+                    .map(|(key, message)| serde_json::json!({"key": key, "message": message}))
+                    .collect::<Vec<_>>(),
             })
         })
         .collect();

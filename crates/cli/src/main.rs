@@ -321,10 +321,22 @@ pub fn scenario_from(
     text: &str,
     overrides: &Overrides,
 ) -> Result<Scenario, Vec<Diagnostic>> {
-    let mut scenario = Scenario::from_toml(name, text).map_err(|e| e.diagnostics)?;
+    let scenario = scenario_quietly(name, text, overrides)?;
     for (key, message) in scalesim_engine::network::warnings(&scenario) {
         eprintln!("scalesim: warning: {name}: `{key}`: {message}");
     }
+    Ok(scenario)
+}
+
+/// [`scenario_from`] without printing the scenario's warnings
+/// (`network::warnings`), for a caller that reports them its own way
+/// (`check`, as annotations or JSON).
+pub fn scenario_quietly(
+    name: &str,
+    text: &str,
+    overrides: &Overrides,
+) -> Result<Scenario, Vec<Diagnostic>> {
+    let mut scenario = Scenario::from_toml(name, text).map_err(|e| e.diagnostics)?;
     if let Some(seed) = overrides.seed {
         scenario.scenario.seed = seed;
     }

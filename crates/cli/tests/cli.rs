@@ -992,3 +992,21 @@ fn a_duration_shorter_than_the_warm_up_says_both() {
         "{stderr}"
     );
 }
+
+#[test]
+fn check_carries_a_scenarios_warnings_in_its_format() {
+    let partition = concat!(env!("CARGO_MANIFEST_DIR"), "/../../scenarios/partition.toml");
+    let out = scalesim(&["check", partition, "--format", "github"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.lines().any(|l| l.starts_with("::warning file=")
+            && l.contains("title=scenario warning::`fault[0].effect.partition`")),
+        "{text}"
+    );
+    let out = scalesim(&["check", partition, "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["files"][0]["warnings"][0]["key"], "fault[0].effect.partition");
+    let out = scalesim(&["check", partition]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("scalesim: warning: "));
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("warning"));
+}
