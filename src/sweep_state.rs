@@ -9,7 +9,7 @@
 use std::rc::Rc;
 
 use scalesim_engine::coordination::UslFit;
-use scalesim_engine::sweep::{SweepPoint, SweepSpec};
+use scalesim_engine::sweep::{SweepPoint, SweepSpec, ValueKind};
 
 use crate::charts::chart_data::{self, ChartData};
 
@@ -22,7 +22,7 @@ pub struct SweepResult {
     pub latency: Rc<ChartData>,
     pub goodput: Rc<ChartData>,
     pub knee: Option<f64>,
-    /// The knee's value as a person reads it (`166.7`, `150ms`).
+    /// The knee's value as a person reads it (`167`, `150ms`).
     pub knee_text: Option<String>,
     pub usl: Option<UslFit>,
     /// The points as the worker summarised them (each `scalesim sweep`'s
@@ -63,12 +63,12 @@ pub fn inputs(param: &str, runs: u32, duration_s: Option<f64>) -> String {
 }
 
 /// A value of the sweep `param` (`load.users.rate=50..400:4`) as a
-/// person reads it, as `scalesim sweep`'s table writes it
-/// (`SweepSpec::shown`: `166.7`, `150ms`).
+/// person reads it, as the form's words write it (`sweep_words`): a
+/// duration with its unit (`150ms`), a number rounded (`167`).
 pub fn shown(param: &str, value: f64) -> String {
     match SweepSpec::parse(param, 1) {
-        Ok(spec) => spec.shown(value),
-        Err(_) => crate::format::quantity(value),
+        Ok(spec) if spec.kind == ValueKind::Duration => spec.text_of(value),
+        _ => crate::format::quantity(value),
     }
 }
 
@@ -233,8 +233,8 @@ mod tests {
         );
         let r = s.result.as_ref().unwrap_or_else(|| panic!("a curve"));
         assert_eq!(r.knee, Some(knee), "the exact value, for the chart");
-        assert_eq!(r.knee_text.as_deref(), Some("166.7"));
-        assert_eq!(r.latency.series[1].label, "knee at 166.7");
+        assert_eq!(r.knee_text.as_deref(), Some("167"));
+        assert_eq!(r.latency.series[1].label, "knee at 167");
         assert_eq!(shown("api.call.0.timeout=50ms..2s:3", 1_025_000_000.0), "1025ms");
     }
 
