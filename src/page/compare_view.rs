@@ -69,7 +69,7 @@ pub fn compare_view(props: &Props) -> Html {
                 <div class="error" role="alert">{ format!("B: {message}") }</div>
             }
             { table.unwrap_or_else(|| html! { <p class="muted">{"Play to compare: both variants run on the same seed and load."}</p> }) }
-            <TimeChart id="compare-latency-chart" title="User p99: A against B" y_desc="p99 (ms)"
+            <TimeChart id="compare-latency-chart" title="User p99: A against B" y_desc="p99 (ms)" empty="no request answered"
                 data={charts.0.clone()} version={props.version} file_stem={props.file_stem.clone()} />
             <TimeChart id="compare-goodput-chart" title="Goodput: A against B" y_desc="requests/s"
                 data={charts.1.clone()} version={props.version} delay_ms={30} file_stem={props.file_stem.clone()} />
