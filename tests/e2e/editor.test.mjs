@@ -32,6 +32,12 @@ async function layoutWhere(page, check, what) {
 
 const item = (layout, id) => layout.items.find((i) => i.id === id);
 
+/** Pairs of boxes that overlap on the canvas (a box is 132 × 58 world
+ * units, `topology_layout::NODE_W` and `NODE_H`). */
+const overlaps = (layout) => layout.items.flatMap((a, k) => layout.items.slice(k + 1)
+  .filter((b) => Math.abs(a.x - b.x) < 132 * layout.zoom - 1 && Math.abs(a.y - b.y) < 58 * layout.zoom - 1)
+  .map((b) => `${a.id} and ${b.id}`));
+
 /** A real mouse drag on the canvas, from one canvas point to another. */
 async function drag(page, from, to) {
   const canvas = page.locator('#topology');
@@ -97,9 +103,12 @@ test('dragging a component into the background makes its calls async, live, and 
   const after = await lastP99(page);
   assert.ok(after < before / 3, `p99 ${before} → ${after} ms`);
 
-  // Undo puts it back on the request path; redo moves it out again.
+  // Undo puts it back on the request path, on no other box (dropped a
+  // row below the boundary, a lane up it would cover payments); redo
+  // moves it out again.
   await page.keyboard.press('Control+z');
-  await layoutWhere(page, (l) => item(l, 'recommendations')?.lane === 'sync', 'the undo');
+  layout = await layoutWhere(page, (l) => item(l, 'recommendations')?.lane === 'sync', 'the undo');
+  assert.deepEqual(overlaps(layout), [], 'after the undo, boxes overlap');
   await page.keyboard.press('Control+Shift+z');
   await layoutWhere(page, (l) => item(l, 'recommendations')?.lane === 'async', 'the redo');
 
