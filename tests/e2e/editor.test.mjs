@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { useSite, collectErrors, screenshot, screenshotOf, readStat, ARTIFACTS, gotoFresh, nameIs, ready } from './harness.mjs';
+import { useSite, collectErrors, screenshot, screenshotOf, readStat, ARTIFACTS, gotoFresh, nameIs, ready, msOf } from './harness.mjs';
 
 const site = useSite();
 
@@ -277,10 +277,13 @@ test('compare: B is the async design, both run on one seed and load, B wins on p
   await page.waitForFunction(() => document.querySelector('[data-testid="compare-p99-b"]'), null, { timeout: 30000 });
   await waitWindows(page, 20);
   const read = async (id) => parseFloat(await readStat(page, id));
-  const [a, b] = [await read('compare-p99-a'), await read('compare-p99-b')];
+  const ms = async (id) => msOf(await readStat(page, id));
+  const [a, b] = [await ms('compare-p99-a'), await ms('compare-p99-b')];
   assert.ok(a > 150 && b < a / 3, `p99 A ${a} ms, B ${b} ms`);
   const [ga, gb] = [await read('compare-goodput-a'), await read('compare-goodput-b')];
   assert.ok(Math.abs(ga - gb) / ga < 0.1, `same load: goodput A ${ga}, B ${gb}`);
+  // Nothing is priced in this lesson: its cost is no figure, not 0.
+  assert.deepEqual([await readStat(page, 'compare-cost-a'), await readStat(page, 'compare-cost-b')], ['–', '–']);
   // The caption says what the table sums over: all the time both ran, or
   // its last 30 s, never "the last 30 s" for a longer run.
   assert.match(await page.locator('.compare > p.muted').textContent(),
