@@ -82,6 +82,18 @@ for (const [width, height] of [[768, 1024], [390, 844]]) {
         .filter((el) => el.getBoundingClientRect().right > innerWidth + 0.5)
         .map((el) => `${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''}.${el.className}`).slice(0, 5));
       assert.equal(await overflowX(page), 0, `${view}: no sideways scrolling (${wide.join(', ')})`);
+      if (view === 'charts') {
+        // Every chart's tab in sight, none cut off in a scrolled strip.
+        const cut = await page.$$eval('.dash-more [role="tab"]', (tabs) => tabs
+          .filter((t) => { const r = t.getBoundingClientRect(), bar = t.parentElement.getBoundingClientRect(); return r.right > bar.right + 0.5 || r.left < bar.left - 0.5; })
+          .map((t) => t.textContent));
+        assert.deepEqual(cut, [], 'chart tabs cut off');
+        // Each node's state wraps as a whole, none cut at the panel's edge.
+        const clipped = await page.$$eval('.node-state', (spans) => spans
+          .filter((n) => n.getBoundingClientRect().right > n.closest('.dash-cell').getBoundingClientRect().right + 0.5)
+          .map((n) => n.textContent));
+        assert.deepEqual(clipped, [], 'node states cut off');
+      }
     }
     // The topology view shows the canvas at a usable size.
     await page.click('#view-topology');
