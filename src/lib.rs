@@ -26,6 +26,7 @@ pub mod keep;
 pub mod library;
 pub mod markdown;
 pub mod overload_words;
+pub mod source_draft;
 pub mod sweep_state;
 pub mod sweep_words;
 pub mod waterfall;

@@ -219,6 +219,17 @@ pub fn edit(slot: &SideSlot, edit: Edit) {
     side.send(&ToWorker::Edit { edit, id });
 }
 
+/// The path a refusal of the Source tab's text is reported under.
+pub const SOURCE: &str = "source";
+
+/// Sends the document's whole text, as written in the Source tab (one
+/// undo step); a refusal is reported under [`SOURCE`].
+pub fn set_text(slot: &SideSlot, toml: String) {
+    let mut side = slot.borrow_mut();
+    let id = side.new_id(SOURCE.to_owned());
+    side.send(&ToWorker::SetText { toml, id });
+}
+
 /// Sends a parameter change typed as `path = value` (one undo step); a
 /// refusal is reported for the page, not for a field.
 pub fn set(slot: &SideSlot, path: String, value: String) {

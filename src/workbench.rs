@@ -20,16 +20,20 @@ pub enum SideTab {
     Inspector,
     /// One request's trace: its waterfall, its path lit on the canvas.
     Request,
+    /// The scenario file as text, to edit and apply whole.
+    Source,
 }
 
 impl SideTab {
-    pub const ALL: [SideTab; 3] = [SideTab::Lesson, SideTab::Inspector, SideTab::Request];
+    pub const ALL: [SideTab; 4] =
+        [SideTab::Lesson, SideTab::Inspector, SideTab::Request, SideTab::Source];
 
     pub fn label(self) -> &'static str {
         match self {
             SideTab::Lesson => "Lesson",
             SideTab::Inspector => "Inspector",
             SideTab::Request => "Request",
+            SideTab::Source => "Source",
         }
     }
 
@@ -39,6 +43,7 @@ impl SideTab {
             SideTab::Lesson => "tab-lesson",
             SideTab::Inspector => "tab-inspector",
             SideTab::Request => "tab-request",
+            SideTab::Source => "tab-source",
         }
     }
 

@@ -25,6 +25,7 @@ use crate::page::inspector::Inspector;
 use crate::page::lesson_panel::LessonPanel;
 use crate::page::panels::ComponentList;
 use crate::page::shortcuts::{use_history_keys, use_menu_dismissal};
+use crate::page::source_panel::SourcePanel;
 use crate::page::sweep_panel::SweepPanel;
 use crate::page::tab_bar::TabBar;
 use crate::page::waterfall::RequestPanel;
@@ -61,6 +62,8 @@ pub fn app() -> Html {
     // Variant B while comparing.
     let side_b = use_mut_ref(|| None::<SideSlot>);
     let editing_b = use_state(|| false);
+    // The Source tab's draft, kept while other tabs are shown.
+    let source_draft = use_reducer(crate::source_draft::SourceDraft::default);
     let side_tab = use_state(SideTab::default);
     let dash_tab = use_state(DashTab::default);
     let view = use_state(View::default);
@@ -608,6 +611,25 @@ pub fn app() -> Html {
             </form>
         </>
     };
+    let source_tab = {
+        let draft = source_draft.clone();
+        let refusal = edited_state.edits.refusal.as_ref().filter(|(p, _)| p == side::SOURCE);
+        let (fetch_side, apply_side) = (edited_side.clone(), edited_side.clone());
+        let on_fetch = Callback::from(move |reply: Callback<String>| {
+            let slot = fetch_side();
+            wasm_bindgen_futures::spawn_local(async move {
+                if let Some((_, toml)) = side::text(&slot).await {
+                    reply.emit(toml);
+                }
+            });
+        });
+        let on_apply = Callback::from(move |toml: String| side::set_text(&apply_side(), toml));
+        html! {
+            <SourcePanel {draft} file={edited_state.scenario.as_ref().map(|s| AttrValue::from(s.file.clone())).unwrap_or_default()}
+                revision={Rc::as_ptr(&edited_state.outline) as usize} {on_fetch} {on_apply}
+                refusal={refusal.map(|(_, m)| AttrValue::from(m.clone()))} ready={edited_state.ready} />
+        }
+    };
     let shown_multiplier = edited_state.shown_multiplier();
     // The charts come with the first scenario (or the worker's failure):
     // before it they are empty axes, and leaving them (their code, their
@@ -695,7 +717,7 @@ pub fn app() -> Html {
             <aside class="side" aria-label="Lesson and inspector">
                 { side_tabs }
                 <div class="side-body" role="tabpanel" aria-labelledby={side_tab.id()}>
-                    { match *side_tab { SideTab::Lesson => lesson, SideTab::Inspector => inspector_tab, SideTab::Request => request_tab } }
+                    { match *side_tab { SideTab::Lesson => lesson, SideTab::Inspector => inspector_tab, SideTab::Request => request_tab, SideTab::Source => source_tab } }
                 </div>
             </aside>
             if *charts_shown.borrow() {

@@ -1,6 +1,6 @@
 //! The page's components: the root (`app`, the workbench), the embedded
 //! player (`player`) and the embed dialog (`embed_dialog`), the inspector, the lists (`panels`), the comparison, the models
-//! page, the benchmark page, the Request tab (`waterfall`), and the regions of the workbench that own
+//! page, the benchmark page, the Request tab (`waterfall`), the Source tab (`source_panel`), and the regions of the workbench that own
 //! their own rendering: the figure strip, the tab bars and the text entry
 //! that keeps a user's draft.
 
@@ -22,6 +22,7 @@ pub mod models_page;
 pub mod panels;
 pub mod player;
 pub mod shortcuts;
+pub mod source_panel;
 pub mod sweep_panel;
 pub mod tab_bar;
 pub mod waterfall;

@@ -87,6 +87,11 @@ pub enum ToWorker {
         /// The page's number for this edit, echoed in the answer.
         id: u64,
     },
+    /// The document's whole text, as the user wrote it in the Source tab:
+    /// applied as an edit is (one undo step, live where it can be, a
+    /// restart where components changed), or refused with every problem
+    /// in the file, the run left as it was.
+    SetText { toml: String, id: u64 },
     /// Go back one edit (answered as an edit is).
     Undo { id: u64 },
     /// Go forward one undone edit (answered as an edit is).

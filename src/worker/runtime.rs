@@ -267,14 +267,8 @@ impl Runner {
                 // After any progress already posted: no sweep under way.
                 runner.post(&FromWorker::SweepProgress { done: 0, total: 0 });
             }
-            ToWorker::Edit { edit, id } => {
-                let before = runner.run.as_ref().map(|r| r.text().to_owned());
-                let applied = runner.apply(Change::Edit { edit });
-                if let (Ok(_), Some(before)) = (&applied, before) {
-                    runner.undo.edited(before);
-                }
-                runner.answer(id, applied);
-            }
+            ToWorker::Edit { edit, id } => runner.edit(id, Change::Edit { edit }),
+            ToWorker::SetText { toml, id } => runner.edit(id, Change::Text { toml }),
             ToWorker::Undo { id } => runner.step_history(id, true),
             ToWorker::Redo { id } => runner.step_history(id, false),
             ToWorker::Text => {
@@ -305,6 +299,16 @@ impl Runner {
         if let Some(run) = self.run.as_ref() {
             self.ending.on_play(run.now(), end_of(run));
         }
+    }
+
+    /// Applies an editor's `change` (one undo step) and answers edit `id`.
+    fn edit(&mut self, id: u64, change: Change) {
+        let before = self.run.as_ref().map(|r| r.text().to_owned());
+        let applied = self.apply(change);
+        if let (Ok(_), Some(before)) = (&applied, before) {
+            self.undo.edited(before);
+        }
+        self.answer(id, applied);
     }
 
     /// Goes back (`back`) or forward one step of the document's history,

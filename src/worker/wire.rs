@@ -427,6 +427,7 @@ wire_enum!(ToWorker {
     16 => Text,
     17 => SetTraces { on },
     18 => ExportTraces,
+    19 => SetText { toml, id },
 });
 
 wire_enum!(FromWorker {
@@ -603,6 +604,7 @@ error_rate = 0.3
             ToWorker::SetTraces { on: true },
             ToWorker::SetTraces { on: false },
             ToWorker::ExportTraces,
+            ToWorker::SetText { toml: "[scenario]\nname = \"é\"\n".into(), id: 6 },
         ];
         commands.push(ToWorker::Edit { edit: Edit::Many { edits: edits.clone() }, id: 4 });
         commands.extend(edits.iter().cloned().map(|edit| ToWorker::Edit { edit, id: 5 }));

@@ -221,6 +221,44 @@ test('a run edited live three times and shared mid-run, then past its end, opens
   assert.deepEqual(errors, []);
 });
 
+test('a text applied in the Source tab mid-run is in the link, and the link opens with every figure equal', async () => {
+  const { page, errors } = await senderPage();
+  await page.selectOption('#library', 'sync-chain.toml');
+  await nameIs(page, /synchronous chain/);
+  await ready(page);
+  await page.locator('button.speed', { hasText: '10×' }).click();
+  await page.locator('#play').click();
+  const windowsAtLeast = (n) => page.waitForFunction(
+    (n) => Number(document.querySelector('[data-testid="windows"]').textContent) >= n, n, { timeout: 60000 });
+  await windowsAtLeast(3);
+  await page.click('#tab-source');
+  await page.waitForFunction(() => document.querySelector('#source-text')?.value.includes('id = "payments"'));
+  // The payments node's workers, typed over in the text.
+  await page.$eval('#source-text', (t) => {
+    const at = t.value.indexOf('workers = 50');
+    t.focus();
+    t.setSelectionRange(at, at + 'workers = 50'.length);
+  });
+  await page.keyboard.type('workers = 8  # fewer');
+  await page.locator('#source-apply').click();
+  // Applied: the text is the file, nothing left to apply.
+  await page.waitForFunction(() => document.querySelector('#source-apply').disabled);
+  await windowsAtLeast(8);
+  const shared = await pauseAndRead(page);
+  const url = await share(page);
+  const held = await payload(page, url);
+  assert.doesNotMatch(held.toml, /fewer/, 'the link holds the file at time zero');
+  assert.equal(historyLength(held.history), 1, 'and the text applied as one change');
+  assert.deepEqual(errors, []);
+
+  const opened = await openAt(await recipients(), url, shared['sim-time']);
+  assert.deepEqual(opened.stats, shared);
+  await opened.page.click('#tab-source');
+  await opened.page.waitForFunction(() => document.querySelector('#source-text')?.value.includes('workers = 8  # fewer'));
+  assert.deepEqual(opened.errors, []);
+  await opened.page.close();
+});
+
 test('a link at a load other than 1× opens at that load and keeps it when shared again', async () => {
   const { page, errors } = await senderPage();
   await page.selectOption('#library', 'station.toml');

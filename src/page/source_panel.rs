@@ -1,0 +1,157 @@
+//! The side panel's Source tab: the scenario file as text, to read, edit
+//! and apply whole (one undo step). The worker reads the text as it reads
+//! a file: a text that cannot run is refused with every problem, each a
+//! button that selects its line, and the draft stays. State in
+//! [`crate::source_draft`].
+
+use std::rc::Rc;
+
+use web_sys::HtmlTextAreaElement;
+use yew::prelude::*;
+
+use crate::source_draft::{SourceDraft, line_span, problems};
+
+/// What changes the Source tab's state.
+pub enum SourceAction {
+    Fetched(String),
+    Typed(String),
+    Sent,
+    Revert,
+}
+
+impl Reducible for SourceDraft {
+    type Action = SourceAction;
+
+    fn reduce(self: Rc<Self>, action: SourceAction) -> Rc<Self> {
+        let mut next = (*self).clone();
+        match action {
+            SourceAction::Fetched(text) => next.fetched(text),
+            SourceAction::Typed(text) => next.typed(text),
+            SourceAction::Sent => {
+                next.send();
+            }
+            SourceAction::Revert => next.revert(),
+        }
+        Rc::new(next)
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct SourcePanelProps {
+    /// The draft, held by the page so that it outlives the tab.
+    pub draft: UseReducerHandle<SourceDraft>,
+    /// The file's name, as the worker reports problems in it.
+    pub file: AttrValue,
+    /// The document's revision as the page last heard of it: the text is
+    /// fetched again whenever it moves.
+    pub revision: usize,
+    /// Asks for the document's text; the callback gets it.
+    pub on_fetch: Callback<Callback<String>>,
+    /// Sends a draft to apply.
+    pub on_apply: Callback<String>,
+    /// The worker's refusal of the last text applied.
+    pub refusal: Option<AttrValue>,
+    /// The worker is ready for edits.
+    pub ready: bool,
+}
+
+/// The Source tab.
+#[function_component(SourcePanel)]
+pub fn source_panel(props: &SourcePanelProps) -> Html {
+    let draft = props.draft.clone();
+    let area = use_node_ref();
+    {
+        let (on_fetch, dispatcher) = (props.on_fetch.clone(), draft.dispatcher());
+        use_effect_with(props.revision, move |_| {
+            on_fetch.emit(Callback::from(move |t| dispatcher.dispatch(SourceAction::Fetched(t))));
+        });
+    }
+    let oninput = {
+        let dispatcher = draft.dispatcher();
+        Callback::from(move |e: InputEvent| {
+            let area: HtmlTextAreaElement = e.target_unchecked_into();
+            dispatcher.dispatch(SourceAction::Typed(area.value()));
+        })
+    };
+    let on_apply = {
+        let (draft, apply, ready) = (draft.clone(), props.on_apply.clone(), props.ready);
+        Callback::from(move |()| {
+            if !ready {
+                return;
+            }
+            if let Some(text) = (*draft).clone().send() {
+                apply.emit(text);
+                draft.dispatch(SourceAction::Sent);
+            }
+        })
+    };
+    // Ctrl+Enter (⌘+Enter) applies, as in code review tools and consoles.
+    let onkeydown = {
+        let on_apply = on_apply.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Enter" && (e.ctrl_key() || e.meta_key()) {
+                e.prevent_default();
+                on_apply.emit(());
+            }
+        })
+    };
+    let on_revert = {
+        let dispatcher = draft.dispatcher();
+        Callback::from(move |_| dispatcher.dispatch(SourceAction::Revert))
+    };
+    let refusal = props.refusal.as_ref().filter(|_| draft.dirty());
+    html! {
+        <section class="source" aria-label="Scenario source">
+            <p class="muted">{ format!("{}: edit and apply; comments and layout stay as written.", props.file) }</p>
+            if let Some(message) = refusal {
+                { refusal_view(message, draft.shown(), &area) }
+            }
+            <textarea id="source-text" ref={area.clone()} spellcheck="false" aria-label="Scenario file"
+                value={draft.shown().to_owned()} {oninput} {onkeydown} disabled={!draft.loaded()} />
+            <div class="source-actions">
+                <button id="source-apply" onclick={on_apply.reform(|_| ())} disabled={!draft.dirty() || !props.ready}
+                    title="Apply (Ctrl+Enter)">{"Apply"}</button>
+                <button id="source-revert" onclick={on_revert} disabled={!draft.dirty()}>{"Revert"}</button>
+                if draft.dirty() {
+                    <span class="muted">{"Not applied yet."}</span>
+                }
+            </div>
+            if draft.moved() {
+                <p class="warning" data-testid="source-moved">{"The design changed elsewhere since you began editing: applying this text undoes that change. Revert to see it."}</p>
+            }
+        </section>
+    }
+}
+
+/// The worker's reasons for refusing the text, each cited line a button
+/// that selects it in the text area.
+fn refusal_view(message: &str, text: &str, area: &NodeRef) -> Html {
+    let (heading, list) = problems(message);
+    let lines = text.lines().count().max(1);
+    let items = list.into_iter().map(|(line, words)| {
+        if line == 0 {
+            return html! { <li>{ words.to_owned() }</li> };
+        }
+        let (start, end) = line_span(text, line);
+        let area = area.clone();
+        let onclick = Callback::from(move |_| {
+            if let Some(a) = area.cast::<HtmlTextAreaElement>() {
+                let _ = a.focus();
+                let _ = a.set_selection_range(start, end);
+                // The line a third of the way down the area, where the eye is.
+                let per_line = f64::from(a.scroll_height()) / lines as f64;
+                let top = per_line * (line - 1) as f64 - f64::from(a.client_height()) / 3.0;
+                a.set_scroll_top(top.max(0.0) as i32);
+            }
+        });
+        html! { <li><button class="linkish" {onclick}>{ format!("line {line}: {words}") }</button></li> }
+    });
+    let heading = heading
+        .map_or("Not applied.".to_owned(), |h| format!("Not applied: {}", h.trim_end_matches(':')));
+    html! {
+        <div class="source-problems" role="alert" data-testid="source-problems">
+            <p><strong>{ heading }</strong>{" (the run goes on with the file as it was):"}</p>
+            <ul>{ for items }</ul>
+        </div>
+    }
+}
