@@ -170,7 +170,7 @@ test('the metastable lesson to its end: one time axis on every chart, and retrie
 
 /** The value of `label` in a chart's hover read-out at `share` of its
  * width (moved until the chart, drawn a moment after its tab opens,
- * answers): "at 40.00: all nodes 6.50, db 3.05" gives 3.05 for "db". */
+ * answers): "at 40.0 s: all nodes 6.50, db 3.05" gives 3.05 for "db". */
 async function readOut(page, id, label, share) {
   const chart = page.locator(`#${id}`);
   await chart.scrollIntoViewIfNeeded();
@@ -182,9 +182,10 @@ async function readOut(page, id, label, share) {
     await page.waitForTimeout(100);
   }
   const text = await readStat(page, `readout-${id}`);
-  const m = new RegExp(`(?:: |, )${label} (-?[\\d.]+)`).exec(text);
+  // In the axis' unit: "3.05", "37%", "1.23k/s" (per second).
+  const m = new RegExp(`(?:: |, )${label} (-?[\\d.]+[kMG]?)(%|/s)?(?:,|$| ·)`).exec(text);
   assert.ok(m, `${label} in the ${id} read-out: ${text}`);
-  return parseFloat(m[1]);
+  return quantityOf(m[1]);
 }
 
 test('the cache stampede and the retry storm break when and as their text says', async () => {
