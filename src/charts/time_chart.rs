@@ -89,10 +89,14 @@ pub fn time_chart(props: &TimeChartProps) -> Html {
     let canvas = use_node_ref();
     let x_map = use_mut_ref(XMap::default);
     let read_out = use_state(String::new);
+    // Where the mouse rests over the canvas (CSS pixels), so the read-out
+    // follows the chart as new windows redraw it under a still mouse.
+    let mouse_x = use_mut_ref(|| None::<i32>);
     let resized = crate::charts::resize::use_box_size(&canvas);
     {
         let (canvas, x_map, y_desc, x_desc) =
             (canvas.clone(), x_map.clone(), props.y_desc.clone(), props.x_desc.clone());
+        let (mouse_x, read_out, empty) = (mouse_x.clone(), read_out.clone(), props.empty.clone());
         let title = props.title.clone();
         let delay = props.delay_ms;
         let marks = props.marks.clone();
@@ -107,6 +111,11 @@ pub fn time_chart(props: &TimeChartProps) -> Html {
                             Err(e) => web_sys::console::warn_1(&format!("{title}: {e}").into()),
                         }
                     }
+                    if let Some(x) = *mouse_x.borrow() {
+                        let axes = Axes { x_desc: &x_desc, y_desc: &y_desc, empty: &empty };
+                        let text = hover_text(&canvas, &x_map, &data, &marks, &axes, x);
+                        read_out.set(text.unwrap_or_default());
+                    }
                 };
                 gloo_timers::callback::Timeout::new(delay.max(0) as u32, draw_now).forget();
             },
@@ -115,9 +124,11 @@ pub fn time_chart(props: &TimeChartProps) -> Html {
     let on_move = {
         let (canvas, x_map, data, read_out) =
             (canvas.clone(), x_map.clone(), props.data.clone(), read_out.clone());
+        let mouse_x = mouse_x.clone();
         let (marks, x_desc, y_desc, empty) =
             (props.marks.clone(), props.x_desc.clone(), props.y_desc.clone(), props.empty.clone());
         Callback::from(move |e: MouseEvent| {
+            *mouse_x.borrow_mut() = Some(e.offset_x());
             let axes = Axes { x_desc: &x_desc, y_desc: &y_desc, empty: &empty };
             let text = hover_text(&canvas, &x_map, &data, &marks, &axes, e.offset_x());
             read_out.set(text.unwrap_or_default());
@@ -125,7 +136,10 @@ pub fn time_chart(props: &TimeChartProps) -> Html {
     };
     let on_leave = {
         let read_out = read_out.clone();
-        Callback::from(move |_| read_out.set(String::new()))
+        Callback::from(move |_| {
+            *mouse_x.borrow_mut() = None;
+            read_out.set(String::new())
+        })
     };
     let file =
         |extension: &str| crate::keep::export::chart_file(&props.file_stem, &props.id, extension);
