@@ -248,3 +248,28 @@ test('the latency read-out says where no request was answered, in the axes\' uni
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('at 390×844 a component tapped on the canvas offers its parameters, a tap away', async () => {
+  const page = await site.context.newPage();
+  const errors = collectErrors(page);
+  await page.setViewportSize({ width: 390, height: 844 });
+  await gotoFresh(page, site.url);
+  await ready(page);
+  const details = page.locator('#show-details');
+  assert.equal(await details.isVisible(), false, 'nothing selected, nothing offered');
+  const layout = JSON.parse(await page.$eval('#topology', (c) => c.getAttribute('data-layout')));
+  const api = layout.items.find((i) => i.id === 'api');
+  const box = await page.locator('#topology').boundingBox();
+  await page.mouse.click(box.x + api.x, box.y + api.y);
+  await details.waitFor({ state: 'visible' });
+  await details.click();
+  await page.locator('#view-panel[aria-pressed="true"]').waitFor();
+  await page.waitForFunction(() => document.querySelector('#rename')?.value === 'api');
+  assert.ok(await page.locator('#rename').isVisible(), 'the inspector is in view');
+  await screenshot(page, 'newcomer-details-390');
+  // On a laptop the inspector is beside the canvas: no such button.
+  await page.setViewportSize({ width: 1280, height: 720 });
+  assert.equal(await details.isVisible(), false);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
