@@ -120,6 +120,34 @@ impl LogHistogram {
         0
     }
 
+    /// [`LogHistogram::value_at_quantile`] at each of `qs` (ascending), in
+    /// one pass over the buckets rather than one a quantile: what the
+    /// windows' summaries read, several quantiles at a time.
+    pub fn values_at_quantiles<const N: usize>(&self, qs: [f64; N]) -> [u64; N] {
+        let targets = qs.map(|q| ((q.min(1.0) * self.total as f64).ceil() as u64).max(1));
+        let mut values = [0; N];
+        let (mut next, mut seen, mut index) = (0, 0, 0);
+        while next < N {
+            // The bucket where the count reaches the next target.
+            while index < self.counts.len() && seen + self.counts[index] < targets[next] {
+                seen += self.counts[index];
+                index += 1;
+            }
+            let Some(&count) = self.counts.get(index) else { break };
+            let value = value_of(index);
+            let q = qs[next];
+            values[next] =
+                if q == 0.0 { lowest_equivalent(value) } else { highest_equivalent(value) };
+            next += 1;
+            // The next target may lie in the same bucket.
+            if next < N && seen + count < targets[next] {
+                seen += count;
+                index += 1;
+            }
+        }
+        values
+    }
+
     /// How many values lie in the buckets from `low`'s to `high`'s, each
     /// index held to the last bucket.
     pub fn count_between(&self, low: u64, high: u64) -> u64 {
@@ -189,6 +217,20 @@ mod tests {
 
     fn reference() -> Histogram<u64> {
         Histogram::new(2).unwrap()
+    }
+
+    #[test]
+    fn quantiles_in_one_pass_equal_one_at_a_time() {
+        let mut h = LogHistogram::new();
+        assert_eq!(h.values_at_quantiles([0.5, 0.99]), [0, 0]);
+        for v in values(7, 20_000) {
+            h.record(v);
+        }
+        let qs = [0.0, 0.1, 0.5, 0.5, 0.9, 0.99, 0.999, 1.0];
+        assert_eq!(h.values_at_quantiles(qs), qs.map(|q| h.value_at_quantile(q)));
+        h.reset();
+        h.record(42);
+        assert_eq!(h.values_at_quantiles(qs), qs.map(|q| h.value_at_quantile(q)));
     }
 
     /// Values from 1 to about 2⁵⁵ (a year in nanoseconds), log-spread.

@@ -91,14 +91,19 @@ impl LatencyHistogram {
 
     /// The summary the CLI and the UI report.
     pub fn stats(&self) -> LatencyStats {
+        if self.count() == 0 {
+            return LatencyStats::default();
+        }
+        let [p50, p90, p99, p999] =
+            self.hist.values_at_quantiles([0.50, 0.90, 0.99, 0.999]).map(|v| v as f64 / 1e6);
         LatencyStats {
             count: self.count(),
             mean: self.mean_ms(),
-            p50: self.quantile_ms(0.50),
-            p90: self.quantile_ms(0.90),
-            p99: self.quantile_ms(0.99),
-            p999: self.quantile_ms(0.999),
-            max: if self.count() == 0 { 0.0 } else { self.hist.max() as f64 / 1e6 },
+            p50,
+            p90,
+            p99,
+            p999,
+            max: self.hist.max() as f64 / 1e6,
         }
     }
 }
