@@ -126,6 +126,17 @@ pub fn share(x: f64) -> String {
     if p == 0.0 || p >= 10.0 { format!("{p:.0}%") } else { format!("{}%", sig2(p)) }
 }
 
+/// A figure in its named unit, as the formula check names them: "ms" a
+/// duration ("2.31 ms"), "share" a percentage ("75%"), any other a
+/// quantity with the unit after it ("1905 requests", "0 requests").
+pub fn in_unit(v: f64, unit: &str) -> String {
+    match unit {
+        "ms" => duration_ms(v),
+        "share" => share(v),
+        _ => format!("{} {unit}", quantity(v)),
+    }
+}
+
 /// A load multiplier: "0.1×", "0.5×", "2×", "3.16×", "1000×".
 pub fn multiplier(m: f64) -> String {
     if !m.is_finite() || m <= 0.0 {
@@ -293,5 +304,14 @@ mod tests {
             assert_eq!(slider_multiplier(next.log10()), next, "{next} is off the slider's grid");
             m = next;
         }
+    }
+
+    #[test]
+    fn a_formulas_figures_read_in_their_unit() {
+        assert_eq!(in_unit(2.3045, "ms"), "2.3 ms");
+        assert_eq!(in_unit(0.75, "share"), "75%");
+        assert_eq!(in_unit(1905.4481, "requests"), "1905 requests");
+        assert_eq!(in_unit(0.0, "requests"), "0 requests");
+        assert_eq!(in_unit(0.0042, "requests"), "0.0042 requests");
     }
 }

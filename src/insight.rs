@@ -98,9 +98,10 @@ pub struct Saturation {
     pub node: usize,
     /// Visits arriving per second (retries and repeat calls included).
     pub offered_rps: f64,
-    /// Requests users offered per second: the strip's figure
-    /// ([`figures`]' `offered_rps`, the last window), quoted beside the
-    /// node's own so the two are never read as one figure that disagrees.
+    /// Requests users offered per second over the same windows as
+    /// `offered_rps`, quoted beside the node's own so the two are never
+    /// read as one figure that disagrees: `offered_rps` is this times
+    /// `per_user`.
     pub users_rps: Option<f64>,
     /// Visits to the node per request users offered, over the same windows
     /// as `offered_rps`.
@@ -120,6 +121,11 @@ pub struct Saturation {
     pub queued: f64,
     /// The last window's length in seconds: what `queued` is the mean over.
     pub window_s: f64,
+    /// The length in seconds of the windows the rates, the capacity and
+    /// the growth are taken over ([`LOOK_BACK`] windows, or more while
+    /// requests are rare): said in the sentence, since it is not the
+    /// strip's last window.
+    pub span_s: f64,
     /// How long its queue takes to clear at its capacity, in seconds.
     pub backlog_s: f64,
     /// Its queue holds at least [`BACKLOG_WINDOWS`] windows' worth of work:
@@ -182,9 +188,14 @@ impl Saturation {
         if queued > 0.0 { format!("{head} · {} queued", quantity(queued)) } else { head }
     }
 
+    /// The period the figures are taken over: "over the last 2 s".
+    fn period(&self) -> String {
+        format!("over the last {}", crate::format::duration_ms(self.span_s * 1000.0))
+    }
+
     /// What arrives at the node per second, said apart from what users
     /// offer: "2410 req/s arrive (809 req/s from users, ×2.98 with
-    /// retries)".
+    /// retries)", both over [`Self::period`].
     fn arriving(&self) -> String {
         use crate::format::{quantity, rate};
         let arrive = rate(self.offered_rps);
@@ -207,23 +218,26 @@ impl Saturation {
         use crate::format::{duration_ms, quantity, rate, share};
         if self.stuck() {
             return format!(
-                "{name} is stuck: every worker is busy and none finishes, while {} arrive.",
+                "{name} is stuck: every worker is busy and none finished {}, while {} arrived.",
+                self.period(),
                 rate(self.offered_rps)
             );
         }
         if self.draining() {
             return format!(
                 "{name} is working off a backlog: every worker busy, {} queued on average over \
-                 the last {}, about {} of work at the {} it finishes, while {} arrive.",
+                 the last {}, about {} of work at the {} it finished {}, while {} arrived.",
                 quantity(self.queued.round()),
                 duration_ms(self.window_s * 1000.0),
                 duration_ms(self.backlog_s * 1000.0),
                 rate(self.capacity_rps),
+                self.period(),
                 rate(self.offered_rps)
             );
         }
         let head = format!(
-            "{name} is saturated: {} against a capacity of about {} ({}×)",
+            "{name} is saturated: {}, {} against a capacity of about {} ({}×)",
+            self.period(),
             self.arriving(),
             rate(self.capacity_rps),
             quantity(self.ratio())
@@ -404,7 +418,7 @@ fn flat_out<W: Borrow<WindowReport>>(windows: &[W]) -> Vec<Saturation> {
         .iter()
         .map(Borrow::borrow)
         .any(|w| w.loads.iter().any(|l| l.retries > 0) || w.nodes.iter().any(|n| n.retries > 0));
-    let users_rps = figures(windows).offered_rps;
+    let users_rps = Some(users as f64 / span);
     (0..last.nodes.len())
         .filter_map(|i| {
             let (mut arrivals, mut completed, mut rejected, mut busy) = (0u64, 0u64, 0u64, 0.0);
@@ -445,6 +459,7 @@ fn flat_out<W: Borrow<WindowReport>>(windows: &[W]) -> Vec<Saturation> {
                 shed_share: rejected as f64 / arrivals.max(1) as f64,
                 queued,
                 window_s,
+                span_s: span,
                 backlog_s,
                 behind: queued >= 1.0 && backlog_s >= BACKLOG_WINDOWS * window_s,
                 waiting_on: None,
@@ -501,7 +516,10 @@ mod tests {
         assert!((s.queue_growth_per_s - 167.0).abs() < 1.0, "{s:?}");
         let text = s.sentence("api");
         assert!(
-            text.starts_with("api is saturated: 1500 req/s arrive (1500 req/s from users) against"),
+            text.starts_with(
+                "api is saturated: over the last 2 s, 1500 req/s arrive (1500 req/s from users) \
+                 against"
+            ),
             "{text}"
         );
         assert!(text.contains("queue grows by 167 a second"), "{text}");
@@ -588,7 +606,8 @@ mod tests {
         let text = status(&found, |i| names[i].to_owned()).expect("a status");
         assert!(
             text.starts_with(
-                "api is saturated: 456 req/s arrive (1500 req/s from users, 0.3 visits each)"
+                "api is saturated: over the last 2 s, 456 req/s arrive (1500 req/s from users, \
+                 0.3 visits each)"
             ),
             "{text}"
         );
@@ -637,7 +656,8 @@ mod tests {
         let text = status(&found, |i| names[i].to_owned()).expect("a status");
         assert_eq!(
             text,
-            "api is stuck: every worker is busy and none finishes, while 456 req/s arrive."
+            "api is stuck: every worker is busy and none finished over the last 2 s, while 456 \
+             req/s arrived."
         );
         assert_eq!(found[0].label(None), "stuck · 150 queued");
         // Idle and nothing arriving is no news.
@@ -713,7 +733,8 @@ mod tests {
         assert_eq!(
             s.sentence("db"),
             "db is working off a backlog: every worker busy, 2547 queued on average over the \
-             last 1 s, about 16.3 s of work at the 156 req/s it finishes, while 48 req/s arrive."
+             last 1 s, about 16.3 s of work at the 156 req/s it finished over the last 2 s, \
+             while 48 req/s arrived."
         );
         assert_eq!(s.label(None), "backlog 16.3 s · 2547 queued");
         // A queue of a tenth of a window is a busy node keeping up.
@@ -762,7 +783,8 @@ mod tests {
 
     /// The metastable lesson after its spike: the api is offered three
     /// times what users send, the rest retries; the status says both
-    /// figures, and the users' is the strip's.
+    /// figures over the period it names, what arrives being what users
+    /// send times the visits each.
     #[test]
     fn the_status_says_what_arrives_apart_from_what_users_offer() {
         use scalesim_engine::scenario::Scenario;
@@ -776,10 +798,15 @@ mod tests {
         let api = found.first().expect("the api is saturated");
         assert!(api.retried && api.per_user.unwrap_or(0.0) > 2.0, "{api:?}");
         let text = status(&found, |_| "api".to_owned()).expect("a status");
-        let users = crate::format::rate(figures(&windows).offered_rps.unwrap_or(0.0));
+        let (users, k) = (api.users_rps.unwrap_or(0.0), api.per_user.unwrap_or(0.0));
+        assert!((users * k - api.offered_rps).abs() < 1e-6 * api.offered_rps, "{api:?}");
         let arrive = crate::format::rate(api.offered_rps);
+        let users = crate::format::rate(users);
+        let span = crate::format::duration_ms(api.span_s * 1000.0);
         assert!(
-            text.starts_with(&format!("api is saturated: {arrive} arrive ({users} from users, ×")),
+            text.starts_with(&format!(
+                "api is saturated: over the last {span}, {arrive} arrive ({users} from users, ×"
+            )),
             "{text}"
         );
         assert!(text.contains(" with retries) against a capacity of about "), "{text}");

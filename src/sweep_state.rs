@@ -143,6 +143,18 @@ impl SweepState {
         self.result.is_some() && (self.running.is_some() || self.cancelled.is_some())
     }
 
+    /// Whether the curve shown is the finished sweep of `command` (a
+    /// [`ToWorker::Sweep`](crate::worker::protocol::ToWorker::Sweep)): the
+    /// form then says nothing the caption does not, and its words give
+    /// their room to the curve.
+    pub fn shows(&self, command: &crate::worker::protocol::ToWorker) -> bool {
+        let crate::worker::protocol::ToWorker::Sweep { param, runs, duration_s } = command else {
+            return false;
+        };
+        let shown = self.result.as_ref().filter(|_| !self.result_is_previous());
+        shown.is_some_and(|r| r.inputs == inputs(param, *runs, *duration_s))
+    }
+
     /// The caption over the curve: which sweep it is.
     pub fn result_caption(&self) -> Option<String> {
         let r = self.result.as_ref()?;
@@ -289,5 +301,25 @@ mod tests {
         s.started(inputs("x=1..2:2", 1, Some(5.0)));
         s.failed();
         assert_eq!((s.running.clone(), s.note()), (None, None));
+    }
+
+    #[test]
+    fn the_form_gives_way_to_the_curve_of_what_it_asks_for() {
+        use crate::worker::protocol::ToWorker;
+        let sweep = |param: &str, runs| ToWorker::Sweep {
+            param: param.to_owned(),
+            runs,
+            duration_s: Some(20.0),
+        };
+        let mut state = SweepState::default();
+        let asked = sweep("load.users.rate=100..2000:8", 2);
+        assert!(!state.shows(&asked), "no curve yet");
+        state.started(inputs("load.users.rate=100..2000:8", 2, Some(20.0)));
+        state.finished("load.users.rate".to_owned(), Vec::new(), None);
+        assert!(state.shows(&asked));
+        assert!(!state.shows(&sweep("load.users.rate=100..2000:8", 3)), "another run count");
+        assert!(!state.shows(&sweep("load.users.rate=100..4000:8", 2)), "another range");
+        state.started(inputs("load.users.rate=100..4000:8", 2, Some(20.0)));
+        assert!(!state.shows(&asked), "the curve is the previous sweep's while another runs");
     }
 }

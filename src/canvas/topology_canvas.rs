@@ -95,6 +95,10 @@ pub struct Props {
     /// the canvas's corner (over the canvas, so selecting never moves it).
     #[prop_or_default]
     pub attach_to: Option<AttrValue>,
+    /// Shows the selected component's parameters: on a narrow screen, where
+    /// the inspector is another view, a button over the canvas offers it.
+    #[prop_or_default]
+    pub on_details: Option<Callback<()>>,
 }
 
 /// A gesture under way.
@@ -485,6 +489,10 @@ pub fn topology_canvas(props: &Props) -> Html {
                     <span class="palette-target" data-testid="palette-target" title={format!("New components connect to {id}")}>
                         {"New components connect to "}<strong>{ id }</strong>
                     </span>
+                }
+                if let (Some(id), Some(on_details)) = (props.attach_to.clone(), props.on_details.clone()) {
+                    <button class="details-link" id="show-details" onclick={on_details.reform(|_| ())}
+                        aria-label={format!("Show the parameters of {id}")}>{"Details ›"}</button>
                 }
                 <span class="group" role="group" aria-label="Zoom">
                 <button onclick={zoom_button(1.2)} aria-label="Zoom in">{"+"}</button>

@@ -68,7 +68,13 @@ impl Lane {
                 Lane::Async => y + h,
             }
         };
-        y.clamp(self.top(h) + NODE_H / 2.0 + 24.0, self.top(h) + h - NODE_H / 2.0 - 8.0)
+        let (low, high) = self.bounds(h);
+        y.clamp(low, high)
+    }
+
+    /// The highest and lowest centre a box may have in this lane.
+    fn bounds(self, h: f64) -> (f64, f64) {
+        (self.top(h) + NODE_H / 2.0 + 24.0, self.top(h) + h - NODE_H / 2.0 - 8.0)
     }
 }
 
@@ -302,6 +308,32 @@ fn beside(
     spot
 }
 
+/// The first free place at or near `at` in `lane` (lane height `h`) among
+/// the boxes at `taken`: `at` itself, the rows below and above it in its
+/// column, then the same in each column to its right.
+fn free_near(
+    at: [f64; 2],
+    lane: Lane,
+    h: f64,
+    (column, row_h): (f64, f64),
+    taken: &mut Vec<[f64; 2]>,
+) -> [f64; 2] {
+    let (low, high) = lane.bounds(h);
+    for step in 0..50 {
+        let x = at[0] + column * f64::from(step);
+        for k in 0..32 {
+            let rows = f64::from(k / 2 + k % 2) * if k % 2 == 1 { 1.0 } else { -1.0 };
+            let y = at[1] + rows * row_h;
+            if (low..=high).contains(&y) && taken.iter().all(|p| apart(*p, [x, y])) {
+                taken.push([x, y]);
+                return [x, y];
+            }
+        }
+    }
+    taken.push(at);
+    at
+}
+
 /// Lays out an outline. A position saved in the scenario wins, then one in
 /// `remembered` (where the canvas drew the item before), then a place by
 /// depth; every node is then kept inside its lane. Callers remember the
@@ -410,15 +442,23 @@ pub fn layout(outline: &Outline, remembered: &HashMap<String, [f64; 2]>) -> Layo
             placed[i] = Some(spot);
         }
     }
+    // A node whose place is in the other lane (its calls switched, by a
+    // drag or an undo) keeps its place in the lane it moves to, unless
+    // another box is there: then the nearest free place beside it.
+    let raw: Vec<[f64; 2]> = (0..outline.nodes.len())
+        .map(|i| placed[i].unwrap_or([90.0, lanes[i].top(h) + 70.0]))
+        .collect();
+    let crossed = |i: usize| Lane::at(raw[i][1], h) != lanes[i];
+    let mut settled: Vec<[f64; 2]> = items.iter().map(|it| it.pos).collect();
+    settled.extend(
+        (0..raw.len()).filter(|&i| !crossed(i)).map(|i| [raw[i][0], lanes[i].clamp(raw[i][1], h)]),
+    );
     for (i, node) in outline.nodes.iter().enumerate() {
         let lane = lanes[i];
-        let pos = placed[i].unwrap_or([90.0, lane.top(h) + 70.0]);
-        items.push(Placed {
-            item: ItemRef::Node(i),
-            id: node.id.clone(),
-            lane,
-            pos: [pos[0], lane.clamp(pos[1], h)],
-        });
+        let at = [raw[i][0], lane.clamp(raw[i][1], h)];
+        let pos =
+            if crossed(i) { free_near(at, lane, h, (column, row_h), &mut settled) } else { at };
+        items.push(Placed { item: ItemRef::Node(i), id: node.id.clone(), lane, pos });
     }
     let first_node = outline.loads.len();
     let node_at: HashMap<&str, usize> =
@@ -759,6 +799,30 @@ service_time = { dist = "exp", mean = "1ms" }
         assert_eq!(lane, Lane::Async);
         assert_eq!(before[0], after[0]);
         assert!((after[1] - before[1] - third.lane_height).abs() < 1e-9);
+    }
+
+    #[test]
+    fn a_component_moved_back_across_the_lanes_lands_on_no_one() {
+        // payments was dropped in the background right under `spare`'s
+        // place, then its call made sync again (an undo): moved up by a
+        // lane it would cover spare.
+        let o = outline_of(CHAIN);
+        let first = layout(&o, &HashMap::new());
+        let mut remembered: HashMap<String, [f64; 2]> =
+            first.items.iter().map(|it| (it.id.clone(), it.pos)).collect();
+        let spare = first.placed("spare").map(|it| it.pos).unwrap_or_default();
+        remembered.insert("payments".into(), [spare[0], spare[1] + first.lane_height]);
+        let back = layout(&o, &remembered);
+        for (k, a) in back.items.iter().enumerate() {
+            for b in &back.items[k + 1..] {
+                assert!(apart(a.pos, b.pos), "{} covers {}", a.id, b.id);
+            }
+        }
+        let payments = back.placed("payments").map(|it| (it.lane, it.pos));
+        let Some((lane, pos)) = payments else { panic!("payments") };
+        assert_eq!(lane, Lane::Sync);
+        assert_eq!(pos[0], spare[0], "beside spare, in its column");
+        assert_eq!(back.placed("spare").map(|it| it.pos), Some(spare), "spare stays put");
     }
 
     #[test]

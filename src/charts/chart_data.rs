@@ -330,25 +330,6 @@ pub fn sweep_goodput(points: &[SweepPoint], usl: Option<&UslFit>) -> ChartData {
     ChartData { series, stacked: false, span: None }
 }
 
-/// The values of every series at the window ending nearest to `x` (for the
-/// hover read-out): `(label, value)`, and that window's end time.
-pub fn read_out(data: &ChartData, x: f64) -> Option<(f64, Vec<(String, f64)>)> {
-    let nearest = data
-        .series
-        .iter()
-        .flat_map(|s| s.points.iter().filter(|p| !p.1.is_nan()).map(|p| p.0))
-        .min_by(|a, b| (a - x).abs().total_cmp(&(b - x).abs()))?;
-    let mut values = Vec::new();
-    let mut below = 0.0;
-    for s in &data.series {
-        if let Some(&(_, v)) = s.points.iter().find(|p| p.0 == nearest && !p.1.is_nan()) {
-            values.push((s.label.clone(), if data.stacked { v - below } else { v }));
-            below = v;
-        }
-    }
-    Some((nearest, values))
-}
-
 /// The live changes (simulated seconds) in a chart's words, for its text
 /// alternative: "Live changes at 20.0 s and 35.5 s."; empty with none.
 pub fn marks_text(marks: &[f64]) -> String {
@@ -615,8 +596,11 @@ mod tests {
         assert!(data.stacked);
         assert_eq!(data.series[0].points, vec![(1.0, 90.0), (2.0, 80.0)]);
         assert_eq!(data.series[3].points, vec![(1.0, 100.0), (2.0, 100.0)], "timeout's top");
-        let (x, values) = read_out(&data, 1.9).unwrap_or_default();
-        assert_eq!(x, 2.0);
+        let read = crate::charts::read_out::read_out(&data, 1.9);
+        let Some(crate::charts::read_out::ReadOut::Values { at, values }) = read else {
+            panic!("{read:?}")
+        };
+        assert_eq!(at, 2.0);
         assert_eq!(values[0], ("ok".to_owned(), 80.0));
         assert_eq!(values[3], ("timeout".to_owned(), 20.0));
     }
@@ -642,9 +626,11 @@ mod tests {
         assert_eq!(runs, [vec![(1.0, 3.0), (2.0, 3.0), (3.0, 3.0)], vec![(8.0, 3.0), (9.0, 3.0)]]);
         assert!(p99.points.iter().all(|p| p.1 != 0.0), "no answers is no value, never 0");
         assert_eq!(p99, &p99.clone(), "a series with a gap equals itself");
-        // The read-out names the values that exist, at the nearest window
-        // that has one.
-        assert_eq!(read_out(&latency, 5.0).map(|r| r.0), Some(3.0));
+        // Under the gap the read-out says there is nothing there.
+        assert_eq!(
+            crate::charts::read_out::read_out(&latency, 5.0),
+            Some(crate::charts::read_out::ReadOut::Gap { after: Some(3.0), until: Some(7.0) })
+        );
         // Answers that never resume: the line ends, the axis does not.
         let collapsed = &windows[..6];
         assert_eq!(x(&super::latency(collapsed)).map(|x| x.1), Some(6.0));

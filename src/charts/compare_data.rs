@@ -12,17 +12,29 @@ use crate::charts::chart_data::{self, ChartData};
 /// sums over.
 pub const TABLE_SPAN_S: f64 = 30.0;
 
-/// One variant's figures over a span.
+/// One variant's figures over a span; `None` where there is nothing to
+/// figure from (the table shows "–", never a 0 that reads as a result).
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Figures {
-    /// Mean of the windows' p99, weighted by answers (ms).
-    pub p99_ms: f64,
+    /// Mean of the windows' p99, weighted by answers (ms); none without an
+    /// answered request.
+    pub p99_ms: Option<f64>,
     /// Answered ok or degraded, per second.
-    pub goodput: f64,
-    /// Errors, timeouts and rejections over requests offered.
-    pub errors: f64,
-    /// Cost per million requests offered.
-    pub cost_per_million: f64,
+    pub goodput: Option<f64>,
+    /// Errors, timeouts and rejections over requests offered; none without
+    /// a request offered.
+    pub errors: Option<f64>,
+    /// Cost per million requests offered; none when nothing is priced.
+    pub cost_per_million: Option<f64>,
+}
+
+/// B against A in words: "-94%", "+0%"; "–" where either has no figure or
+/// A's is 0.
+pub fn change(a: Option<f64>, b: Option<f64>) -> String {
+    match (a, b) {
+        (Some(a), Some(b)) if a != 0.0 => format!("{:+.0}%", (b / a - 1.0) * 100.0),
+        _ => crate::format::ABSENT.to_owned(),
+    }
 }
 
 /// The figures of `windows` that end within `(from, to]`.
@@ -40,17 +52,16 @@ pub fn figures<W: Borrow<WindowReport>>(windows: &[W], from: f64, to: f64) -> Fi
         picked.iter().map(|w| w.requests.error + w.requests.timeout + w.requests.rejected).sum();
     let weighted =
         |f: &dyn Fn(&WindowReport) -> f64, weight: &dyn Fn(&WindowReport) -> u64, total: u64| {
-            if total == 0 {
-                0.0
-            } else {
-                picked.iter().map(|w| f(w) * weight(w) as f64).sum::<f64>() / total as f64
-            }
+            (total > 0)
+                .then(|| picked.iter().map(|w| f(w) * weight(w) as f64).sum::<f64>() / total as f64)
         };
+    let priced = picked.iter().any(|w| w.cost_per_million > 0.0);
     Figures {
         p99_ms: weighted(&|w| w.latency_ms.p99, &|w| w.latency_ms.count, answered),
-        goodput: if span > 0.0 { good as f64 / span } else { 0.0 },
-        errors: if offered > 0 { bad as f64 / offered as f64 } else { 0.0 },
-        cost_per_million: weighted(&|w| w.cost_per_million, &|w| w.requests.offered, offered),
+        goodput: (span > 0.0).then(|| good as f64 / span),
+        errors: (offered > 0).then(|| bad as f64 / offered as f64),
+        cost_per_million: weighted(&|w| w.cost_per_million, &|w| w.requests.offered, offered)
+            .filter(|_| priced),
     }
 }
 
@@ -140,10 +151,42 @@ mod tests {
         let early = common_span(&a[..12], &b).unwrap_or_default();
         assert_eq!(span_words(early.0, early.1), "Over all 12 s both variants have run.");
         let (fa, fb) = (figures(&a, from, to), figures(&b, from, to));
-        assert!(fa.p99_ms > 5.0 * fb.p99_ms, "{fa:?} {fb:?}");
-        assert!((fa.goodput - 200.0).abs() < 20.0 && (fb.goodput - 200.0).abs() < 20.0);
+        let (pa, pb) = (fa.p99_ms.unwrap_or(0.0), fb.p99_ms.unwrap_or(f64::INFINITY));
+        assert!(pa > 5.0 * pb, "{fa:?} {fb:?}");
+        let near_200 = |g: Option<f64>| g.is_some_and(|g| (g - 200.0).abs() < 20.0);
+        assert!(near_200(fa.goodput) && near_200(fb.goodput), "{fa:?} {fb:?}");
+        assert_eq!(fa.cost_per_million, None, "nothing is priced: no cost, not 0");
+        assert!(change(fa.p99_ms, fb.p99_ms).starts_with('-'));
         let chart = latency(&a, &b);
         assert_eq!(chart.series.len(), 2);
         assert_eq!(chart.series[0].points.len(), 40);
+    }
+
+    #[test]
+    fn a_variant_that_answers_nothing_has_no_p99_not_0() {
+        // B's api is far too slow: every user gives up at its 100 ms
+        // timeout, nothing is answered.
+        let text = r#"
+[scenario]
+name = "t"
+duration = "20s"
+[[load]]
+id = "u"
+target = "api"
+rate = 50
+timeout = "100ms"
+[[node]]
+id = "api"
+kind = "service"
+workers = 100
+service_time = { dist = "const", value = "5s" }
+"#;
+        let b = windows(text);
+        let (from, to) = common_span(&b, &b).unwrap_or_default();
+        let fb = figures(&b, from + 10.0, to);
+        assert_eq!(fb.p99_ms, None, "{fb:?}");
+        assert_eq!(fb.errors, Some(1.0), "{fb:?}");
+        assert_eq!(change(Some(400.0), fb.p99_ms), "–");
+        assert_eq!(figures(&b, to, to + 5.0), Figures::default(), "an empty span has no figures");
     }
 }

@@ -1,6 +1,7 @@
 //! A live chart over simulated time, drawn with plotters on a canvas: lines,
-//! or stacked bands, with axes, units, a legend, and a hover read-out of the
-//! values at the nearest window. What it plots comes from [`chart_data`].
+//! or stacked bands, with axes, units, a legend, and a hover read-out
+//! (`read_out`: the values at the window under the mouse, or that it has
+//! none). What it plots comes from [`chart_data`].
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -14,6 +15,7 @@ use wasm_bindgen::JsCast;
 
 use crate::charts::chart_backend::{ChartBackend, Scheme, Ticked, fit_to_box, scheme};
 use crate::charts::chart_data::{self, ChartData};
+use crate::charts::read_out;
 
 /// The windows received so far. Compared by `version` only, so a redraw
 /// costs nothing to decide.
@@ -63,6 +65,10 @@ pub struct TimeChartProps {
     /// `export::chart_file`); the chart's name alone when empty.
     #[prop_or_default]
     pub file_stem: AttrValue,
+    /// What the read-out says over a stretch without values (a latency's
+    /// windows where no request was answered).
+    #[prop_or(AttrValue::Static("no data"))]
+    pub empty: AttrValue,
     /// Shown in place of the chart while it has no data.
     #[prop_or(AttrValue::Static("Press Play: this chart fills in as the run goes."))]
     pub hint: AttrValue,
@@ -83,10 +89,14 @@ pub fn time_chart(props: &TimeChartProps) -> Html {
     let canvas = use_node_ref();
     let x_map = use_mut_ref(XMap::default);
     let read_out = use_state(String::new);
+    // Where the mouse rests over the canvas (CSS pixels), so the read-out
+    // follows the chart as new windows redraw it under a still mouse.
+    let mouse_x = use_mut_ref(|| None::<i32>);
     let resized = crate::charts::resize::use_box_size(&canvas);
     {
         let (canvas, x_map, y_desc, x_desc) =
             (canvas.clone(), x_map.clone(), props.y_desc.clone(), props.x_desc.clone());
+        let (mouse_x, read_out, empty) = (mouse_x.clone(), read_out.clone(), props.empty.clone());
         let title = props.title.clone();
         let delay = props.delay_ms;
         let marks = props.marks.clone();
@@ -101,6 +111,11 @@ pub fn time_chart(props: &TimeChartProps) -> Html {
                             Err(e) => web_sys::console::warn_1(&format!("{title}: {e}").into()),
                         }
                     }
+                    if let Some(x) = *mouse_x.borrow() {
+                        let axes = Axes { x_desc: &x_desc, y_desc: &y_desc, empty: &empty };
+                        let text = hover_text(&canvas, &x_map, &data, &marks, &axes, x);
+                        read_out.set(text.unwrap_or_default());
+                    }
                 };
                 gloo_timers::callback::Timeout::new(delay.max(0) as u32, draw_now).forget();
             },
@@ -109,15 +124,22 @@ pub fn time_chart(props: &TimeChartProps) -> Html {
     let on_move = {
         let (canvas, x_map, data, read_out) =
             (canvas.clone(), x_map.clone(), props.data.clone(), read_out.clone());
-        let marks = props.marks.clone();
+        let mouse_x = mouse_x.clone();
+        let (marks, x_desc, y_desc, empty) =
+            (props.marks.clone(), props.x_desc.clone(), props.y_desc.clone(), props.empty.clone());
         Callback::from(move |e: MouseEvent| {
-            let text = hover_text(&canvas, &x_map, &data, &marks, e.offset_x());
+            *mouse_x.borrow_mut() = Some(e.offset_x());
+            let axes = Axes { x_desc: &x_desc, y_desc: &y_desc, empty: &empty };
+            let text = hover_text(&canvas, &x_map, &data, &marks, &axes, e.offset_x());
             read_out.set(text.unwrap_or_default());
         })
     };
     let on_leave = {
         let read_out = read_out.clone();
-        Callback::from(move |_| read_out.set(String::new()))
+        Callback::from(move |_| {
+            *mouse_x.borrow_mut() = None;
+            read_out.set(String::new())
+        })
     };
     let file =
         |extension: &str| crate::keep::export::chart_file(&props.file_stem, &props.id, extension);
@@ -194,40 +216,40 @@ pub fn time_chart(props: &TimeChartProps) -> Html {
     }
 }
 
+/// What the chart's axes say.
+struct Axes<'a> {
+    x_desc: &'a str,
+    y_desc: &'a str,
+    /// What a gap is short of ("no request answered").
+    empty: &'a str,
+}
+
+/// The read-out at the mouse (`offset_x`, CSS pixels); nothing outside the
+/// plot.
 fn hover_text(
     canvas: &NodeRef,
     x_map: &Rc<RefCell<XMap>>,
     data: &ChartData,
     marks: &[f64],
+    axes: &Axes,
     offset_x: i32,
 ) -> Option<String> {
     let element = canvas.cast::<HtmlCanvasElement>()?;
     let scale = f64::from(element.width()) / f64::from(element.client_width().max(1));
     let px = f64::from(offset_x) * scale;
     let map = *x_map.borrow();
-    if map.right <= map.left {
+    if map.right <= map.left || px < f64::from(map.left) || px > f64::from(map.right) {
         return None;
     }
     let x = map.start
         + (px - f64::from(map.left)) / f64::from(map.right - map.left) * (map.end - map.start);
-    let (at, values) = chart_data::read_out(data, x)?;
-    let values: Vec<String> =
-        values.iter().map(|(l, v)| format!("{l} {}", format_value(*v))).collect();
+    let read = read_out::read_out(data, x)?;
+    let text = read_out::words(&read, x, axes.x_desc, axes.y_desc, axes.empty);
     // Within 6 CSS pixels of a live change's mark: name it.
     let per_px = (map.end - map.start) / f64::from(map.right - map.left) * scale;
     let change = chart_data::mark_near(marks, x, 6.0 * per_px)
         .map_or(String::new(), |m| format!(" · live change at {}", crate::format::clock(m)));
-    Some(format!("at {}: {}{change}", format_value(at), values.join(", ")))
-}
-
-fn format_value(v: f64) -> String {
-    if v.abs() >= 100.0 {
-        format!("{v:.0}")
-    } else if v != 0.0 && v.abs() < 0.01 {
-        crate::format::quantity(v)
-    } else {
-        format!("{v:.2}")
-    }
+    Some(format!("{text}{change}"))
 }
 
 /// Draws `data` on `canvas`, sized to its box at the device's pixel ratio;

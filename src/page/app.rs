@@ -488,6 +488,11 @@ pub fn app() -> Html {
         Some(Selection::Call { node, .. }) => Some(node.clone()),
         _ => None,
     };
+    // On a narrow screen the inspector is the Details view.
+    let on_details = {
+        let view = view.clone();
+        Callback::from(move |()| view.set(View::Panel))
+    };
     let component_list = html! {
         <ComponentList outline={edited_state.outline.clone()} selected={edited_state.selected.clone()}
             on_select={on_select.clone()} />
@@ -536,6 +541,7 @@ pub fn app() -> Html {
                 saturated={saturated.clone()}
                 partitions={edited_state.partitions.clone()}
                 attach_to={selected_node.clone().map(AttrValue::from)}
+                on_details={on_details}
                 {lit} />
         </section>
     };

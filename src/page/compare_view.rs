@@ -8,6 +8,7 @@ use yew::prelude::*;
 
 use crate::charts::compare_data::{self, Figures};
 use crate::charts::time_chart::TimeChart;
+use crate::format;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
@@ -35,9 +36,10 @@ pub fn compare_view(props: &Props) -> Html {
     let span = compare_data::common_span(&props.a, &props.b);
     let table = span.map(|(from, to)| {
         let (fa, fb) = (compare_data::figures(&props.a, from, to), compare_data::figures(&props.b, from, to));
-        let row = |name: &'static str, id: &'static str, f: fn(&Figures) -> f64, fmt: fn(f64) -> String| {
+        let row = |name: &'static str, id: &'static str, f: fn(&Figures) -> Option<f64>, fmt: fn(f64) -> String| {
             let (va, vb) = (f(&fa), f(&fb));
-            let diff = if va != 0.0 { format!("{:+.0}%", (vb / va - 1.0) * 100.0) } else { "–".to_owned() };
+            let diff = compare_data::change(va, vb);
+            let fmt = |v: Option<f64>| v.map_or_else(|| format::ABSENT.to_owned(), fmt);
             html! {
                 <tr data-metric={id}>
                     <th scope="row">{ name }</th>
@@ -53,9 +55,9 @@ pub fn compare_view(props: &Props) -> Html {
                 <table class="compare-table" data-testid="compare-table">
                     <thead><tr><th></th><th>{"A"}</th><th>{"B"}</th><th>{"B against A"}</th></tr></thead>
                     <tbody>
-                        { row("p99", "p99", |f| f.p99_ms, |v| format!("{v:.1} ms")) }
-                        { row("goodput", "goodput", |f| f.goodput, |v| format!("{v:.0} req/s")) }
-                        { row("errors", "errors", |f| f.errors, |v| format!("{:.2}%", v * 100.0)) }
+                        { row("p99", "p99", |f| f.p99_ms, format::duration_ms) }
+                        { row("goodput", "goodput", |f| f.goodput, format::rate) }
+                        { row("errors", "errors", |f| f.errors, format::share) }
                         { row("cost", "cost", |f| f.cost_per_million, |v| format!("{v:.2} / 10⁶")) }
                     </tbody>
                 </table>
@@ -69,7 +71,7 @@ pub fn compare_view(props: &Props) -> Html {
                 <div class="error" role="alert">{ format!("B: {message}") }</div>
             }
             { table.unwrap_or_else(|| html! { <p class="muted">{"Play to compare: both variants run on the same seed and load."}</p> }) }
-            <TimeChart id="compare-latency-chart" title="User p99: A against B" y_desc="p99 (ms)"
+            <TimeChart id="compare-latency-chart" title="User p99: A against B" y_desc="p99 (ms)" empty="no request answered"
                 data={charts.0.clone()} version={props.version} file_stem={props.file_stem.clone()} />
             <TimeChart id="compare-goodput-chart" title="Goodput: A against B" y_desc="requests/s"
                 data={charts.1.clone()} version={props.version} delay_ms={30} file_stem={props.file_stem.clone()} />

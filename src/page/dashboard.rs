@@ -102,7 +102,9 @@ pub fn dashboard(props: &DashboardProps) -> Html {
         let delay_ms = 20 * i as i32;
         let marks = props.changes.clone();
         let file_stem = props.export_stem.clone();
-        html! { <TimeChart {id} {title} y_desc={y} {data} {version} {delay_ms} {marks} {file_stem} /> }
+        // A latency's gaps are windows where no request was answered.
+        let empty = if i == 0 { "no request answered" } else { "no data" };
+        html! { <TimeChart {id} {title} y_desc={y} {data} {version} {delay_ms} {marks} {file_stem} {empty} /> }
     };
     let on_choose = {
         let chosen = chosen.clone();

@@ -1,7 +1,9 @@
 //! The key figures as one compact strip under the top bar: the scenario's
 //! name, latency with the number of answers it rests on, goodput, offered
 //! load, failures, and what is happening in words (which node is
-//! saturated, by how much).
+//! saturated, by how much). The strip keeps one height while a run plays
+//! (`static/style.css`): the figures have room for their lines, and the
+//! sentence its own lines, a longer one shown whole on hover or tap.
 
 use std::rc::Rc;
 
@@ -74,20 +76,21 @@ pub fn figure_strip(props: &FigureStripProps) -> Html {
     let name_of = |i: usize| props.names.get(i).cloned().unwrap_or_else(|| "a node".to_owned());
     let status = match insight::status(saturated, name_of) {
         Some(sentence) => {
-            html! { <p class="status bad" role="status" data-testid="status">{ sentence }</p> }
+            html! { <p class="status bad" role="status" data-testid="status" tabindex="0">{ sentence }</p> }
         }
         None if props.stopped => html! {
-            <p class="status bad" role="status" data-testid="status">{"The run stopped; why is in the message below."}</p>
+            <p class="status bad" role="status" data-testid="status" tabindex="0">{"The run stopped; why is in the message below."}</p>
         },
         None if w.is_empty() => html! {
-            <p class="status muted" role="status" data-testid="status">{"Press Play: requests flow, and the figures and charts fill in."}</p>
+            <p class="status muted" role="status" data-testid="status" tabindex="0">{"Press Play: requests flow, and the figures and charts fill in."}</p>
         },
         None => html! {
-            <p class="status ok" role="status" data-testid="status">{"Every node keeps up with its load."}</p>
+            <p class="status ok" role="status" data-testid="status" tabindex="0">{"Every node keeps up with its load."}</p>
         },
     };
     html! {
         <section class="figures" aria-label="Live numbers">
+            <div class="figs">
             <strong class="scenario-name" data-testid="scenario-name">{ props.name.clone() }</strong>
             if let Some(v) = &props.variant {
                 <span class="variant-badge" title="Figures of the variant being edited">{ v.clone() }</span>
@@ -98,6 +101,7 @@ pub fn figure_strip(props: &FigureStripProps) -> Html {
                 <span class="value" data-testid="p99">{ format::maybe_duration_ms(f.p99_ms) }</span>
                 <span class="sub" data-testid="p99-n">{ answered }</span>
             </span>
+            { line_break() }
             if let Some(r) = props.rolling.filter(|_| !w.is_empty()) {
                 <span class="fig" title={format!("User latency that 99% of the answers of the last {RECENT_WINDOWS} windows together beat: steadier than one window's")}>
                     <span class="label">{ format!("p99 · {RECENT_WINDOWS} win.") }</span>
@@ -106,8 +110,10 @@ pub fn figure_strip(props: &FigureStripProps) -> Html {
                 </span>
             }
             { fig("throughput", "ok", f.goodput_rps.map_or(ABSENT.into(), format::rate), "Requests answered ok or degraded per second, last window") }
+            { line_break() }
             { fig("rate", "offered", f.offered_rps.map_or(ABSENT.into(), format::rate), "Requests offered per second, last window") }
             { fig("failed", "failed", f.failed_share.map_or(ABSENT.into(), format::share), "Share of finished requests that ended in error, timeout or rejection, last window") }
+            { line_break() }
             <span class="fig" title="The node whose workers were busiest in the last window, and their busy share">
                 <span class="label">{"busiest"}</span><span class="sub">{ busiest_name }</span>
                 <span class="value" data-testid="utilization">{ utilization.unwrap_or_else(|| ABSENT.into()) }</span>
@@ -119,7 +125,18 @@ pub fn figure_strip(props: &FigureStripProps) -> Html {
             }
             <span class="fig meta" title="Events processed and windows closed"><span class="value" data-testid="events" title={format!("{} events processed", format::whole(props.events))}>{ format::quantity(props.events as f64) }</span>
                 <span class="label">{"events"}</span><span class="value" data-testid="windows">{ props.windows.len().to_string() }</span><span class="label">{ if props.windows.len() == 1 { "window" } else { "windows" } }</span></span>
-            { status }
+            </div>
+            // Lines of their own whatever the sentence's length: a long one
+            // is cut short with an ellipsis and shown whole over what is
+            // below on hover or focus (a tap), so the canvas never moves.
+            <div class="status-line">{ status }</div>
         </section>
     }
+}
+
+/// Where a phone's strip starts a new line (nothing on wider screens): the
+/// figures wrap to the same lines whatever their values, so the strip
+/// keeps its height.
+fn line_break() -> Html {
+    html! { <span class="fig-break" aria-hidden="true"></span> }
 }

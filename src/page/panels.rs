@@ -74,8 +74,8 @@ pub fn formula_table(props: &FormulaTableProps) -> Html {
                     <tr>
                         <td>{ f.node.clone() }</td>
                         <td>{ f.formula.clone() }</td>
-                        <td>{ format!("{:.4} {}", f.theory, f.unit) }</td>
-                        <td>{ format!("{:.4} {}", f.simulated, f.unit) }</td>
+                        <td>{ crate::format::in_unit(f.theory, &f.unit) }</td>
+                        <td>{ crate::format::in_unit(f.simulated, &f.unit) }</td>
                         <td>{ if f.theory != 0.0 { format!("{:+.1}%", (f.simulated / f.theory - 1.0) * 100.0) } else { "–".to_owned() } }</td>
                     </tr>
                 }) }

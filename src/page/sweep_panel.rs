@@ -1,5 +1,6 @@
 //! The scaling curve's tab: the sweep form (said in words under it as it
-//! is typed, `sweep_words`), its progress bar with Cancel,
+//! is typed, `sweep_words`, until the curve shown is the one it asks for),
+//! its progress bar with Cancel,
 //! and the finished curve (the knee, the Universal Scalability Law fit when
 //! the parameter counts units, p99 and goodput along the sweep), captioned
 //! with the inputs it came from: while another sweep runs, or after one
@@ -76,7 +77,7 @@ pub fn sweep_panel(props: &SweepPanelProps) -> Html {
                     disabled={!props.ready || props.state.running.is_some()}>{"Run sweep"}</button>
             </form>
             <p id="sweep-words" class={classes!("sweep-words", words.is_err().then_some("unclear"))}
-                data-testid="sweep-words" aria-live="polite">
+                data-testid="sweep-words" aria-live="polite" hidden={props.state.shows(&form.command(&props.hint))}>
                 { words.unwrap_or_else(|e| e) }
             </p>
             if let Some(note) = props.state.note() {

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { useSite, collectErrors, screenshot, screenshotOf, readStat, ARTIFACTS, gotoFresh, nameIs, ready } from './harness.mjs';
+import { useSite, collectErrors, screenshot, screenshotOf, readStat, ARTIFACTS, gotoFresh, nameIs, ready, msOf } from './harness.mjs';
 
 const site = useSite();
 
@@ -31,6 +31,12 @@ async function layoutWhere(page, check, what) {
 }
 
 const item = (layout, id) => layout.items.find((i) => i.id === id);
+
+/** Pairs of boxes that overlap on the canvas (a box is 132 × 58 world
+ * units, `topology_layout::NODE_W` and `NODE_H`). */
+const overlaps = (layout) => layout.items.flatMap((a, k) => layout.items.slice(k + 1)
+  .filter((b) => Math.abs(a.x - b.x) < 132 * layout.zoom - 1 && Math.abs(a.y - b.y) < 58 * layout.zoom - 1)
+  .map((b) => `${a.id} and ${b.id}`));
 
 /** A real mouse drag on the canvas, from one canvas point to another. */
 async function drag(page, from, to) {
@@ -97,9 +103,12 @@ test('dragging a component into the background makes its calls async, live, and 
   const after = await lastP99(page);
   assert.ok(after < before / 3, `p99 ${before} → ${after} ms`);
 
-  // Undo puts it back on the request path; redo moves it out again.
+  // Undo puts it back on the request path, on no other box (dropped a
+  // row below the boundary, a lane up it would cover payments); redo
+  // moves it out again.
   await page.keyboard.press('Control+z');
-  await layoutWhere(page, (l) => item(l, 'recommendations')?.lane === 'sync', 'the undo');
+  layout = await layoutWhere(page, (l) => item(l, 'recommendations')?.lane === 'sync', 'the undo');
+  assert.deepEqual(overlaps(layout), [], 'after the undo, boxes overlap');
   await page.keyboard.press('Control+Shift+z');
   await layoutWhere(page, (l) => item(l, 'recommendations')?.lane === 'async', 'the redo');
 
@@ -268,10 +277,13 @@ test('compare: B is the async design, both run on one seed and load, B wins on p
   await page.waitForFunction(() => document.querySelector('[data-testid="compare-p99-b"]'), null, { timeout: 30000 });
   await waitWindows(page, 20);
   const read = async (id) => parseFloat(await readStat(page, id));
-  const [a, b] = [await read('compare-p99-a'), await read('compare-p99-b')];
+  const ms = async (id) => msOf(await readStat(page, id));
+  const [a, b] = [await ms('compare-p99-a'), await ms('compare-p99-b')];
   assert.ok(a > 150 && b < a / 3, `p99 A ${a} ms, B ${b} ms`);
   const [ga, gb] = [await read('compare-goodput-a'), await read('compare-goodput-b')];
   assert.ok(Math.abs(ga - gb) / ga < 0.1, `same load: goodput A ${ga}, B ${gb}`);
+  // Nothing is priced in this lesson: its cost is no figure, not 0.
+  assert.deepEqual([await readStat(page, 'compare-cost-a'), await readStat(page, 'compare-cost-b')], ['–', '–']);
   // The caption says what the table sums over: all the time both ran, or
   // its last 30 s, never "the last 30 s" for a longer run.
   assert.match(await page.locator('.compare > p.muted').textContent(),

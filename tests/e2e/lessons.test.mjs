@@ -4,7 +4,7 @@
 // its explanation says. At 1280×720, then each problem at 390 px wide.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useSite, collectErrors, screenshot, readStat, gotoFresh, nameIs, ready, msOf } from './harness.mjs';
+import { useSite, collectErrors, screenshot, readStat, gotoFresh, nameIs, ready, msOf, quantityOf } from './harness.mjs';
 
 const site = useSite();
 
@@ -156,11 +156,13 @@ test('the metastable lesson to its end: one time axis on every chart, and retrie
   assert.ok(p50End > 0.1 && p50End < 0.35, `p50 line ends at ${p50End} of the width`);
   assert.ok(timeoutEnd > 0.9, `timeouts run to ${timeoutEnd} of the width`);
   // What arrives at the api (retries included) is said beside what users
-  // offer, and the users' figure is the strip's.
-  const offered = await readStat(page, 'rate');
+  // offer, both over the period the sentence names (not the strip's last
+  // window): what arrives is what users send times the visits each.
   const status = await readStat(page, 'status');
-  assert.ok(status.startsWith('api is saturated: '), status);
-  assert.ok(status.includes(` arrive (${offered} from users, ×`) && status.includes(' with retries) against a capacity of about '), `${offered} / ${status}`);
+  const said = /^api is saturated: over the last [\d.]+ (s|min), ([\d.]+k?) req\/s arrive \(([\d.]+k?) req\/s from users, ×([\d.]+) with retries\) against a capacity of about /.exec(status);
+  assert.ok(said, status);
+  const [arrive, users, k] = [quantityOf(said[2]), quantityOf(said[3]), Number(said[4])];
+  assert.ok(Math.abs(users * k - arrive) <= 0.01 * arrive, `${users} × ${k} against ${arrive}: ${status}`);
   await screenshot(page, 'lesson-metastable-end');
   assert.deepEqual(errors, []);
   await page.close();
@@ -168,7 +170,7 @@ test('the metastable lesson to its end: one time axis on every chart, and retrie
 
 /** The value of `label` in a chart's hover read-out at `share` of its
  * width (moved until the chart, drawn a moment after its tab opens,
- * answers): "at 40.00: all nodes 6.50, db 3.05" gives 3.05 for "db". */
+ * answers): "at 40.0 s: all nodes 6.50, db 3.05" gives 3.05 for "db". */
 async function readOut(page, id, label, share) {
   const chart = page.locator(`#${id}`);
   await chart.scrollIntoViewIfNeeded();
@@ -180,9 +182,10 @@ async function readOut(page, id, label, share) {
     await page.waitForTimeout(100);
   }
   const text = await readStat(page, `readout-${id}`);
-  const m = new RegExp(`(?:: |, )${label} (-?[\\d.]+)`).exec(text);
+  // In the axis' unit: "3.05", "37%", "1.23k/s" (per second).
+  const m = new RegExp(`(?:: |, )${label} (-?[\\d.]+[kMG]?)(%|/s)?(?:,|$| ·)`).exec(text);
   assert.ok(m, `${label} in the ${id} read-out: ${text}`);
-  return parseFloat(m[1]);
+  return quantityOf(m[1]);
 }
 
 test('the cache stampede and the retry storm break when and as their text says', async () => {
@@ -213,7 +216,7 @@ test('the cache stampede and the retry storm break when and as their text says',
   // a backlog (the count is the canvas label's, natively tested), never
   // "saturated" beside a trickle of arrivals.
   assert.match(await readStat(page, 'status'),
-    /^db is working off a backlog: every worker busy, \d+ queued on average over the last 1 s, about [\d.]+ s of work at the \d+ req\/s it finishes, while \d+ req\/s arrive\.$/);
+    /^db is working off a backlog: every worker busy, \d+ queued on average over the last 1 s, about [\d.]+ s of work at the \d+ req\/s it finished over the last \d+ s, while \d+ req\/s arrived\.$/);
   assert.ok(await hits() > 95, 'the hit ratio is back');
   assert.ok(msOf(await readStat(page, 'p99')) > 5000, `p99 after the flush: ${await readStat(page, 'p99')}`);
   await screenshot(page, 'lessons-cache-stampede');

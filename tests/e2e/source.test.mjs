@@ -24,6 +24,15 @@ async function selectText(page, needle) {
   assert.ok(found, `the text area holds ${needle}`);
 }
 
+/** Waits until the worker has taken the draft: nothing is left to apply
+ * (until then the text area shows the draft itself). */
+const applied = (page) => page.waitForFunction(
+  () => document.querySelector('#source-apply')?.disabled
+    && !document.querySelector('.source-actions')?.textContent.includes('Not applied'),
+  null,
+  { timeout: 15000 },
+);
+
 /** Waits until the text area's text satisfies `check`. */
 async function textWhere(page, check, what) {
   const deadline = Date.now() + 15000;
@@ -57,9 +66,8 @@ test('the Source tab edits the file as text: applied live, comments kept, one un
   await page.locator('#source-apply').click();
 
   // Applied live: the file now reads as typed, everything else as it was.
-  const edited = await textWhere(page, (t) => t.includes('workers = 3  # one more'), 'the applied edit');
-  assert.equal(edited, original.replace('workers = 2', 'workers = 3  # one more'));
-  assert.ok(await page.locator('#source-apply').isDisabled(), 'applied: nothing left to apply');
+  await applied(page);
+  assert.equal(await text(page), original.replace('workers = 2', 'workers = 3  # one more'));
   await page.waitForFunction(
     () => /api: \d+\/3 busy/.test(document.querySelector('[data-testid="node-states"]')?.textContent ?? ''),
     null,
@@ -98,7 +106,8 @@ test('a typo is refused with its line; the draft stays; a click selects the line
 
   await page.keyboard.type('workers = 4');
   await page.keyboard.press('Control+Enter');
-  await textWhere(page, (t) => t === original.replace('workers = 2', 'workers = 4'), 'the fixed text, applied');
+  await applied(page);
+  assert.equal(await text(page), original.replace('workers = 2', 'workers = 4'));
   await problems.waitFor({ state: 'detached', timeout: 15000 });
   assert.deepEqual(errors, []);
   await page.close();

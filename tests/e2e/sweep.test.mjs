@@ -39,6 +39,38 @@ test('a load sweep runs to completion through its progress bar and marks the kne
   await page.close();
 });
 
+test('at 1280×720 the finished curve shows whole without scrolling the panel, its caption under it', async () => {
+  const page = await site.context.newPage();
+  const errors = collectErrors(page);
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await ready(page);
+  await page.click('#tab-scaling');
+  await page.fill('#sweep-param', 'load.users.rate=500..2500:5');
+  await page.fill('#sweep-runs', '1');
+  await page.fill('#sweep-seconds', '5');
+  assert.ok(await page.locator('[data-testid="sweep-words"]').isVisible(), 'the form said in words');
+  await page.locator('#sweep-run').click();
+  await page.locator('[data-testid="knee"]').waitFor({ timeout: 60000 });
+  // The words repeat the caption now: they give their room to the curve.
+  assert.ok(!(await page.locator('[data-testid="sweep-words"]').isVisible()));
+  for (const id of ['#sweep-latency-chart', '#sweep-goodput-chart']) {
+    const [top, bottom, panelTop, panelBottom] = await page.$eval(id, (el) => {
+      const r = el.getBoundingClientRect();
+      const p = el.closest('.dash-body').getBoundingClientRect();
+      return [r.top, r.bottom, p.top, p.bottom];
+    });
+    assert.ok(top >= panelTop && bottom <= panelBottom && bottom <= 720, `${id} at ${top}..${bottom} in ${panelTop}..${panelBottom}`);
+    assert.ok(bottom - top >= 60, `${id} is ${bottom - top} px tall`);
+  }
+  assert.equal(await page.evaluate(() => scrollY), 0);
+  await screenshot(page, 'newcomer-sweep-1280');
+  // Typing another sweep brings the words back.
+  await page.fill('#sweep-runs', '2');
+  assert.ok(await page.locator('[data-testid="sweep-words"]').isVisible());
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('while comparing, the scaling curve is the edited variant\'s', async () => {
   const page = await site.context.newPage();
   const errors = collectErrors(page);

@@ -82,6 +82,18 @@ for (const [width, height] of [[768, 1024], [390, 844]]) {
         .filter((el) => el.getBoundingClientRect().right > innerWidth + 0.5)
         .map((el) => `${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''}.${el.className}`).slice(0, 5));
       assert.equal(await overflowX(page), 0, `${view}: no sideways scrolling (${wide.join(', ')})`);
+      if (view === 'charts') {
+        // Every chart's tab in sight, none cut off in a scrolled strip.
+        const cut = await page.$$eval('.dash-more [role="tab"]', (tabs) => tabs
+          .filter((t) => { const r = t.getBoundingClientRect(), bar = t.parentElement.getBoundingClientRect(); return r.right > bar.right + 0.5 || r.left < bar.left - 0.5; })
+          .map((t) => t.textContent));
+        assert.deepEqual(cut, [], 'chart tabs cut off');
+        // Each node's state wraps as a whole, none cut at the panel's edge.
+        const clipped = await page.$$eval('.node-state', (spans) => spans
+          .filter((n) => n.getBoundingClientRect().right > n.closest('.dash-cell').getBoundingClientRect().right + 0.5)
+          .map((n) => n.textContent));
+        assert.deepEqual(clipped, [], 'node states cut off');
+      }
     }
     // The topology view shows the canvas at a usable size.
     await page.click('#view-topology');
@@ -129,5 +141,135 @@ test('dark mode: the page, the canvas and the charts follow prefers-color-scheme
   const body = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
   assert.match(body, /rgb\((\d{1,2}), (\d{1,2}), (\d{1,2})\)/, `the page is dark: ${body}`);
   await screenshot(page, 'workbench-1280x720-dark');
+  await page.close();
+});
+
+/** Plays the retry storm at 1.6× its load until it has collapsed: from
+ * about 27 s no request is answered, and the status line names the
+ * database in a long sentence. */
+async function collapse(page) {
+  await page.selectOption('#library', 'retry-storm.toml');
+  await page.waitForFunction(() => /retry storm/i.test(document.querySelector('[data-testid="scenario-name"]').textContent));
+  await ready(page);
+  await page.locator('button.speed', { hasText: '10×' }).click();
+  await page.click('#play');
+  await page.focus('#load-multiplier');
+  for (let i = 0; i < 6; i++) await page.keyboard.press('ArrowRight');
+  await page.waitForFunction(() => /^db is /.test(document.querySelector('[data-testid="status"]').textContent), null, { timeout: 60000 });
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid="windows"]').textContent) >= 45, null, { timeout: 60000 });
+}
+
+for (const [width, height] of [[1280, 720], [390, 844]]) {
+  test(`at ${width}×${height} a long status line never moves the canvas, and shows whole on hover or focus`, async () => {
+    const page = await site.context.newPage();
+    const errors = collectErrors(page);
+    await page.setViewportSize({ width, height });
+    await gotoFresh(page, site.url);
+    await ready(page);
+    // Where the canvas is in the document, whatever the scroll.
+    const canvasAt = () => page.evaluate(() => {
+      const box = document.querySelector('#topology').getBoundingClientRect();
+      return [Math.round(box.top + scrollY), Math.round(box.height)];
+    });
+    const before = await canvasAt();
+    await page.evaluate(() => {
+      window.__canvasMoves = [];
+      const at = () => Math.round(document.querySelector('#topology').getBoundingClientRect().top + scrollY);
+      const first = at();
+      window.__canvasWatch = new MutationObserver(() => {
+        if (at() !== first) window.__canvasMoves.push(`${at()}: ${document.querySelector('.figures')?.innerText}`);
+      });
+      window.__canvasWatch.observe(document.body, { subtree: true, childList: true, characterData: true });
+    });
+    await collapse(page);
+    const moves = await page.evaluate(() => { window.__canvasWatch.disconnect(); return window.__canvasMoves; });
+    assert.deepEqual(moves.slice(0, 3), [], 'the canvas moved while the strip filled in');
+    assert.deepEqual(await canvasAt(), before);
+    // The sentence is longer than its lines: cut short, and whole on hover.
+    const status = page.locator('[data-testid="status"]');
+    const cut = () => status.evaluate((p) => p.scrollHeight > p.clientHeight + 1);
+    assert.ok(await cut(), 'the long sentence is cut short');
+    await status.hover();
+    assert.ok(!(await cut()), 'hovered, it shows whole');
+    assert.deepEqual(await canvasAt(), before, 'shown whole over what is below');
+    await screenshot(page, `newcomer-status-${width}`);
+    await page.mouse.move(1, height - 1);
+    await status.focus();
+    assert.ok(!(await cut()), 'focused (a tap), it shows whole');
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+}
+
+test('the latency read-out says where no request was answered, in the axes\' units', async () => {
+  const page = await site.context.newPage();
+  const errors = collectErrors(page);
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await gotoFresh(page, site.url);
+  await ready(page);
+  await collapse(page);
+  // A mouse resting on the chart while it plays: the read-out follows the
+  // chart as it redraws (the axis grows, so the time under the mouse does).
+  const rest = await page.locator('#latency-chart').boundingBox();
+  await page.mouse.move(rest.x + rest.width * 0.9, rest.y + rest.height / 2);
+  const readNow = () => page.locator('[data-testid="readout-latency-chart"]').textContent();
+  const first = await readNow();
+  assert.match(first, /^at [\d.]+ s: /);
+  await page.waitForFunction((old) => document.querySelector('[data-testid="readout-latency-chart"]').textContent !== old, first, { timeout: 10000 });
+  await page.click('#play'); // pause: the axes stay put while the mouse moves
+  await page.waitForFunction(() => document.querySelector('#play').textContent.trim() === 'Play');
+  await page.waitForTimeout(500);
+  const box = await page.locator('#latency-chart').boundingBox();
+  const reads = [];
+  for (let k = 0; k <= 60; k++) {
+    await page.mouse.move(box.x + (box.width * k) / 60, box.y + box.height / 2);
+    const text = (await page.locator('[data-testid="readout-latency-chart"]').textContent()).trim();
+    if (text) reads.push(text);
+  }
+  const values = reads.filter((t) => / p50 /.test(t));
+  const gaps = reads.filter((t) => /no request answered/.test(t));
+  assert.ok(values.length >= 5 && gaps.length >= 10, reads.join('\n'));
+  for (const t of values) {
+    assert.match(t, /^at [\d.]+ s: p50 [\d.]+ (µs|ms|s), p99 [\d.]+ (µs|ms|s), p99\.9 [\d.]+ (µs|ms|s)/, t);
+  }
+  // Past the last answer nothing reads as a value: each gap names where
+  // the answers stopped, the last window that had any (at or after the
+  // last one the mouse met).
+  const last = Math.max(...values.map((t) => Number(/^at ([\d.]+) s/.exec(t)[1])));
+  const since = new Set();
+  for (const t of gaps) {
+    const m = /^at ([\d.]+) s: no request answered since ([\d.]+) s$/.exec(t);
+    assert.ok(m && Number(m[1]) > Number(m[2]) && Number(m[2]) >= last, `${t} (last value at ${last} s)`);
+    since.add(m[2]);
+  }
+  assert.equal(since.size, 1, [...since].join(', '));
+  assert.ok(reads.indexOf(gaps[0]) > reads.lastIndexOf(values.at(-1)), 'the values come first, then the gap');
+  await screenshot(page, 'newcomer-readout-gap');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('at 390×844 a component tapped on the canvas offers its parameters, a tap away', async () => {
+  const page = await site.context.newPage();
+  const errors = collectErrors(page);
+  await page.setViewportSize({ width: 390, height: 844 });
+  await gotoFresh(page, site.url);
+  await ready(page);
+  const details = page.locator('#show-details');
+  assert.equal(await details.isVisible(), false, 'nothing selected, nothing offered');
+  const layout = JSON.parse(await page.$eval('#topology', (c) => c.getAttribute('data-layout')));
+  const api = layout.items.find((i) => i.id === 'api');
+  const box = await page.locator('#topology').boundingBox();
+  await page.mouse.click(box.x + api.x, box.y + api.y);
+  await details.waitFor({ state: 'visible' });
+  await details.click();
+  await page.locator('#view-panel[aria-pressed="true"]').waitFor();
+  await page.waitForFunction(() => document.querySelector('#rename')?.value === 'api');
+  assert.ok(await page.locator('#rename').isVisible(), 'the inspector is in view');
+  await screenshot(page, 'newcomer-details-390');
+  // On a laptop the inspector is beside the canvas: no such button.
+  await page.setViewportSize({ width: 1280, height: 720 });
+  assert.equal(await details.isVisible(), false);
+  assert.deepEqual(errors, []);
   await page.close();
 });
