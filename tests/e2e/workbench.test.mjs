@@ -257,6 +257,13 @@ test('at 390×844 a component tapped on the canvas offers its parameters, a tap 
   await ready(page);
   const details = page.locator('#show-details');
   assert.equal(await details.isVisible(), false, 'nothing selected, nothing offered');
+  // The canvas publishes its layout once it has drawn the scenario.
+  await page.waitForFunction(
+    () => JSON.parse(document.querySelector('#topology')?.getAttribute('data-layout') || '{"items":[]}')
+      .items.some((i) => i.id === 'api'),
+    null,
+    { timeout: 15000 },
+  );
   const layout = JSON.parse(await page.$eval('#topology', (c) => c.getAttribute('data-layout')));
   const api = layout.items.find((i) => i.id === 'api');
   const box = await page.locator('#topology').boundingBox();
