@@ -80,10 +80,7 @@ pub fn figures<W: Borrow<WindowReport>>(windows: &[W]) -> Figures {
 /// missing never reads 100%); `None` without lookups (or not a cache).
 pub fn cache_hits(node: &NodeReport) -> Option<String> {
     let c = &node.counters;
-    if c.hits + c.misses == 0 {
-        return None;
-    }
-    let p = c.hit_ratio() * 100.0;
+    let p = c.hit_ratio()? * 100.0;
     Some(if p >= 90.0 && c.misses > 0 {
         format!("{:.1}% hits", (p * 10.0).floor() / 10.0)
     } else {

@@ -74,12 +74,12 @@ pub fn human(scenario: &Scenario, run: &Run, with_windows: bool) -> String {
             if node.autoscale.is_some() || n.max_replicas != u64::from(node.replicas) {
                 notes.push(format!("replicas {:.1} (max {})", n.replicas, n.max_replicas));
             }
-            if n.mean_wait_ms > 0.0 {
-                notes.push(format!("wait {}", readable_ms(n.mean_wait_ms)));
+            if let Some(wait) = n.mean_wait_ms.filter(|w| *w > 0.0) {
+                notes.push(format!("wait {}", readable_ms(wait)));
             }
             let c = &n.counters;
-            if c.hits + c.misses > 0 {
-                notes.push(format!("hit ratio {:.1}%", n.hit_ratio * 100.0));
+            if let Some(ratio) = n.hit_ratio {
+                notes.push(format!("hit ratio {:.1}%", ratio * 100.0));
             }
             if c.coalesced > 0 {
                 notes.push(format!("{} coalesced", c.coalesced));

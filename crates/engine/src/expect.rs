@@ -73,11 +73,9 @@ pub fn measure(spec: &ExpectSpec, summary: &Summary) -> Option<f64> {
             }
             Metric::SuccessRate => share(o.ok + o.degraded, n.arrivals),
             Metric::Amplification => share(n.arrivals, s.requests.offered),
-            Metric::MeanWait => Some(n.mean_wait_ms),
+            Metric::MeanWait => n.mean_wait_ms,
             Metric::Replicas => Some(n.replicas),
-            Metric::HitRatio => {
-                (n.counters.hits + n.counters.misses > 0).then_some(n.counters.hit_ratio())
-            }
+            Metric::HitRatio => n.counters.hit_ratio(),
             Metric::Redelivered => Some(n.counters.redelivered as f64),
             Metric::Duplicates => Some(n.counters.duplicates as f64),
             Metric::DeadLettered => Some(n.counters.dead_lettered as f64),
@@ -135,6 +133,9 @@ pub fn judge(spec: &ExpectSpec, samples: &[Option<f64>]) -> Verdict {
                 format!("no request was answered (ok or degraded), so {} has no value", spec.metric)
             }
             Some(Metric::HitRatio) => "the cache had no lookups".to_owned(),
+            Some(Metric::MeanWait) => {
+                "no visit got a worker at the node, so mean_wait has no value".to_owned()
+            }
             Some(Metric::StaleReadShare | Metric::StaleReads) => {
                 "the node is not a replicated database, or served no reads".to_owned()
             }
@@ -345,6 +346,41 @@ mod tests {
         assert!(!v.passed);
         assert_eq!(v.actual, None);
         assert!(v.detail.contains("no request was answered"), "{}", v.detail);
+    }
+
+    #[test]
+    fn a_wait_at_a_node_no_visit_reached_fails() {
+        let text = r#"
+[scenario]
+name = "idle node"
+duration = "5s"
+[[load]]
+id = "users"
+target = "api"
+rate = 100
+[[node]]
+id = "api"
+kind = "service"
+service_time = { dist = "exp", mean = "1ms" }
+[[node]]
+id = "spare"
+kind = "service"
+service_time = { dist = "exp", mean = "1ms" }
+[[expect]]
+metric = "mean_wait"
+node = "spare"
+below = "5ms"
+[[expect]]
+metric = "mean_wait"
+node = "api"
+below = "5ms"
+"#;
+        let scenario = Scenario::from_toml("idle.toml", text).expect("a valid file");
+        let (summary, verdicts) = evaluate(&scenario).expect("it runs");
+        assert_eq!(summary.nodes["spare"].mean_wait_ms, None);
+        assert!(!verdicts[0].passed, "{:?}", verdicts[0]);
+        assert!(verdicts[0].detail.contains("no visit got a worker"), "{}", verdicts[0].detail);
+        assert!(verdicts[1].passed, "{:?}", verdicts[1]);
     }
 
     #[test]

@@ -85,13 +85,15 @@ pub fn checks(scenario: &Scenario, summary: &Summary) -> Vec<FormulaCheck> {
             continue;
         }
         let served_rate = (report.arrivals - report.rejected) as f64 / span;
-        out.push(FormulaCheck {
-            node: node.id.clone(),
-            formula: "Little's law: waiting = arrival rate × wait".to_owned(),
-            theory: served_rate * report.mean_wait_ms / 1e3,
-            simulated: report.mean_queue,
-            unit: "requests".to_owned(),
-        });
+        if let Some(wait) = report.mean_wait_ms {
+            out.push(FormulaCheck {
+                node: node.id.clone(),
+                formula: "Little's law: waiting = arrival rate × wait".to_owned(),
+                theory: served_rate * wait / 1e3,
+                simulated: report.mean_queue,
+                unit: "requests".to_owned(),
+            });
+        }
         if !poisson_only(scenario, &node.id) {
             continue;
         }

@@ -326,9 +326,9 @@ pub struct NodeReport {
     /// Most waiting at once, all replicas together.
     pub max_queue: u64,
     /// Mean time a visit waited for a worker (a database: for a
-    /// connection), over the visits that got one.
+    /// connection), over the visits that got one; `null` when none did.
     #[serde(default)]
-    pub mean_wait_ms: f64,
+    pub mean_wait_ms: Option<f64>,
     /// Time-average replicas running (active and draining).
     #[serde(default)]
     pub replicas: f64,
@@ -346,9 +346,10 @@ pub struct NodeReport {
     /// Broker and cache counters.
     #[serde(flatten)]
     pub counters: NodeCounters,
-    /// Caches: hits over lookups.
+    /// Caches: hits over lookups; `null` without a lookup (and for nodes
+    /// that are not caches).
     #[serde(default)]
-    pub hit_ratio: f64,
+    pub hit_ratio: Option<f64>,
     /// Replicated databases: reads served (at the leader or a follower).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reads: Option<u64>,
@@ -423,9 +424,9 @@ impl NodeCounters {
     }
 
     /// Hits over lookups (0 without lookups).
-    pub fn hit_ratio(&self) -> f64 {
+    pub fn hit_ratio(&self) -> Option<f64> {
         let lookups = self.hits + self.misses;
-        if lookups == 0 { 0.0 } else { self.hits as f64 / lookups as f64 }
+        (lookups > 0).then(|| self.hits as f64 / lookups as f64)
     }
 }
 

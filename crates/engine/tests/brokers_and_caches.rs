@@ -159,7 +159,7 @@ fn a_fixed_hit_ratio_sends_the_rest_to_the_backing_store() {
     let cache = &s.nodes["cache"];
     let miss = s.nodes["db"].arrivals as f64 / cache.arrivals as f64;
     assert!((miss - 0.1).abs() < 0.004, "miss share {miss}");
-    assert!((cache.hit_ratio - 0.9).abs() < 0.004);
+    assert!((cache.hit_ratio.expect("lookups") - 0.9).abs() < 0.004);
     assert_eq!(s.requests.ok, s.requests.offered - s.requests.in_flight);
 }
 
@@ -184,7 +184,7 @@ fn a_ttl_cache_hit_ratio_emerges_from_the_key_model() {
             p * (rate * p * ttl) / (1.0 + rate * p * ttl)
         })
         .sum();
-    let h = s.nodes["cache"].hit_ratio;
+    let h = s.nodes["cache"].hit_ratio.expect("lookups");
     assert!((h / expected - 1.0).abs() < 0.02, "hit ratio {h}, expected {expected}");
 }
 

@@ -105,11 +105,7 @@ impl NodeClosed {
                 0.0
             },
             mean_queue: self.queue.mean(),
-            mean_wait_ms: if self.served == 0 {
-                0.0
-            } else {
-                self.waited as f64 / self.served as f64 / 1e6
-            },
+            mean_wait_ms: (self.served > 0).then(|| self.waited as f64 / self.served as f64 / 1e6),
             max_queue: self.queue.max,
             replicas: self.replicas.mean(),
             max_replicas: self.replicas.max,
