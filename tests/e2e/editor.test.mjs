@@ -173,7 +173,12 @@ test('the palette adds, a drag connects, and the inspector renames, validates an
   await workers.press('Enter');
   await page.waitForFunction(() => !document.querySelector('[data-path="node.api.workers"] .field-error'));
   await page.waitForFunction(() => document.querySelector('#field-workers').value === '3');
-  assert.match(await readStat(page, 'node-states').catch(() => ''), /api: \d+\/3 busy/);
+  // The node's state comes with the frame after the edit is applied.
+  await page.waitForFunction(
+    () => /api: \d+\/3 busy/.test(document.querySelector('[data-testid="node-states"]')?.textContent ?? ''),
+    null,
+    { timeout: 15000 },
+  );
 
   // What only the engine can judge is refused by it, and shown beside the field.
   const min = page.locator('#field-autoscale-min');

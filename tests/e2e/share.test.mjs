@@ -147,15 +147,21 @@ async function openAt(context, url, simTime) {
   return { page, errors, stats: await readStats(page) };
 }
 
-test('a run edited live three times and shared mid-run, then past its end, opens with every figure equal', async () => {
-  const { page, errors } = await senderPage();
+/** Opens the sync-chain lesson on the sender's page and plays it at 10×;
+ * returns a wait for at least `n` closed windows. */
+async function playSyncChain(page) {
   await page.selectOption('#library', 'sync-chain.toml');
   await nameIs(page, /synchronous chain/);
   await ready(page);
   await page.locator('button.speed', { hasText: '10×' }).click();
   await page.locator('#play').click();
-  const windowsAtLeast = (n) => page.waitForFunction(
+  return (n) => page.waitForFunction(
     (n) => Number(document.querySelector('[data-testid="windows"]').textContent) >= n, n, { timeout: 60000 });
+}
+
+test('a run edited live three times and shared mid-run, then past its end, opens with every figure equal', async () => {
+  const { page, errors } = await senderPage();
+  const windowsAtLeast = await playSyncChain(page);
   await windowsAtLeast(4);
   // 1. A parameter, through the live-change form.
   await page.click('#tab-inspector');
@@ -224,13 +230,7 @@ test('a run edited live three times and shared mid-run, then past its end, opens
 
 test('a text applied in the Source tab mid-run is in the link, and the link opens with every figure equal', async () => {
   const { page, errors } = await senderPage();
-  await page.selectOption('#library', 'sync-chain.toml');
-  await nameIs(page, /synchronous chain/);
-  await ready(page);
-  await page.locator('button.speed', { hasText: '10×' }).click();
-  await page.locator('#play').click();
-  const windowsAtLeast = (n) => page.waitForFunction(
-    (n) => Number(document.querySelector('[data-testid="windows"]').textContent) >= n, n, { timeout: 60000 });
+  const windowsAtLeast = await playSyncChain(page);
   await windowsAtLeast(3);
   await page.click('#tab-source');
   await page.waitForFunction(() => document.querySelector('#source-text')?.value.includes('id = "payments"'));
