@@ -68,11 +68,15 @@ impl SourceDraft {
         self.draft = Some(text);
     }
 
-    /// The draft to send, if there is one; from now on it is awaited.
-    pub fn send(&mut self) -> Option<String> {
-        let draft = self.draft.clone()?;
-        self.sent = Some(draft.clone());
-        Some(draft)
+    /// The user's text, while it differs from the file.
+    pub fn draft(&self) -> Option<&str> {
+        self.draft.as_deref()
+    }
+
+    /// `text` went to the worker: when the file's text comes back as it,
+    /// the draft is done.
+    pub fn sent(&mut self, text: String) {
+        self.sent = Some(text);
     }
 
     /// Drops the draft: the text area shows the file again.
@@ -121,6 +125,13 @@ pub fn line_span(text: &str, line: usize) -> (u32, u32) {
 mod tests {
     use super::*;
 
+    /// What the Apply button does: the draft, marked as sent.
+    fn send(d: &mut SourceDraft) -> Option<String> {
+        let text = d.draft()?.to_owned();
+        d.sent(text.clone());
+        Some(text)
+    }
+
     fn loaded(text: &str) -> SourceDraft {
         let mut d = SourceDraft::default();
         d.fetched(text.to_owned());
@@ -147,7 +158,7 @@ mod tests {
     fn an_applied_draft_becomes_the_file() {
         let mut d = loaded("a = 1\n");
         d.typed("a = 2\n".into());
-        assert_eq!(d.send().as_deref(), Some("a = 2\n"));
+        assert_eq!(send(&mut d).as_deref(), Some("a = 2\n"));
         // Until the worker's text comes back, the draft is what shows.
         d.fetched("a = 1\n".into());
         assert_eq!(d.shown(), "a = 2\n");
@@ -160,13 +171,13 @@ mod tests {
     fn a_refused_draft_stays_and_can_be_sent_again() {
         let mut d = loaded("a = 1\n");
         d.typed("a = \n".into());
-        d.send();
+        send(&mut d);
         // Refused: the worker's file is unchanged, the draft stays.
         d.fetched("a = 1\n".into());
         assert_eq!(d.shown(), "a = \n");
         assert!(d.dirty());
         d.typed("a = 3\n".into());
-        assert_eq!(d.send().as_deref(), Some("a = 3\n"));
+        assert_eq!(send(&mut d).as_deref(), Some("a = 3\n"));
     }
 
     #[test]

@@ -22,13 +22,18 @@ pub struct SweepResult {
     pub latency: Rc<ChartData>,
     pub goodput: Rc<ChartData>,
     pub knee: Option<f64>,
-    /// The knee's value as a person reads it (`167`, `150ms`).
-    pub knee_text: Option<String>,
     pub usl: Option<UslFit>,
     /// The points as the worker summarised them (each `scalesim sweep`'s
     /// for the same file, bit for bit), published as JSON on the panel
     /// (`data-points`) for the end-to-end test that compares them.
     pub points: Vec<SweepPoint>,
+}
+
+impl SweepResult {
+    /// The knee's value as a person reads it (`167`, `150ms`).
+    pub fn knee_text(&self) -> Option<String> {
+        self.knee.map(|k| shown(&self.param, k))
+    }
 }
 
 /// A sweep asked for: its inputs in words and `(runs done, runs in all)`
@@ -96,14 +101,12 @@ impl SweepState {
     pub fn finished(&mut self, param: String, points: Vec<SweepPoint>, usl: Option<UslFit>) {
         let Some(running) = self.running.take() else { return };
         let latency = chart_data::sweep_latency(&points, |v| shown(&param, v));
-        let knee_text = points.iter().find(|p| p.knee).map(|p| shown(&param, p.value));
         self.result = Some(Rc::new(SweepResult {
             param,
             inputs: running.inputs,
             latency: Rc::new(latency),
             goodput: Rc::new(chart_data::sweep_goodput(&points, usl.as_ref())),
             knee: points.iter().find(|p| p.knee).map(|p| p.value),
-            knee_text,
             usl,
             points,
         }));
@@ -245,7 +248,7 @@ mod tests {
         );
         let r = s.result.as_ref().unwrap_or_else(|| panic!("a curve"));
         assert_eq!(r.knee, Some(knee), "the exact value, for the chart");
-        assert_eq!(r.knee_text.as_deref(), Some("167"));
+        assert_eq!(r.knee_text().as_deref(), Some("167"));
         assert_eq!(r.latency.series[1].label, "knee at 167");
         assert_eq!(shown("api.call.0.timeout=50ms..2s:3", 1_025_000_000.0), "1025ms");
     }

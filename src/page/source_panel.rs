@@ -15,7 +15,7 @@ use crate::source_draft::{SourceDraft, line_span, problems};
 pub enum SourceAction {
     Fetched(String),
     Typed(String),
-    Sent,
+    Sent(String),
     Revert,
 }
 
@@ -27,9 +27,7 @@ impl Reducible for SourceDraft {
         match action {
             SourceAction::Fetched(text) => next.fetched(text),
             SourceAction::Typed(text) => next.typed(text),
-            SourceAction::Sent => {
-                next.send();
-            }
+            SourceAction::Sent(text) => next.sent(text),
             SourceAction::Revert => next.revert(),
         }
         Rc::new(next)
@@ -79,9 +77,9 @@ pub fn source_panel(props: &SourcePanelProps) -> Html {
             if !ready {
                 return;
             }
-            if let Some(text) = (*draft).clone().send() {
-                apply.emit(text);
-                draft.dispatch(SourceAction::Sent);
+            if let Some(text) = draft.draft() {
+                apply.emit(text.to_owned());
+                draft.dispatch(SourceAction::Sent(text.to_owned()));
             }
         })
     };

@@ -107,7 +107,7 @@ fn curve(r: &SweepResult, file_stem: &AttrValue) -> Html {
     let points = serde_json::to_string(&r.points).unwrap_or_default();
     html! {
         <>
-            <p data-testid="knee" data-points={points}>{ match &r.knee_text {
+            <p data-testid="knee" data-points={points}>{ match r.knee_text() {
                 Some(v) => format!("Knee at {x} = {v}: p99 past three times its first value, or goodput under 95% of offered."),
                 None => "No knee in this range.".to_owned(),
             } }</p>

@@ -129,16 +129,16 @@ fn failing<'a>(probe: Option<&'a Probe>, lines: &'a [usize]) -> Vec<(&'a Verdict
 
 fn words(v: &Verdict) -> String {
     let metric = expect::Metric::parse(&v.metric);
-    match v.actual {
-        Some(x) if v.runs > 1 => format!(
+    match (v.actual, v.ci95.filter(|_| v.runs > 1)) {
+        (Some(x), Some(ci)) => format!(
             "{}: {} ± {}, {}",
             v.expectation,
             expect::show(metric, x),
-            expect::show(metric, v.ci95),
+            expect::show(metric, ci),
             v.detail
         ),
-        Some(x) => format!("{}: {}, {}", v.expectation, expect::show(metric, x), v.detail),
-        None => format!("{}: {}", v.expectation, v.detail),
+        (Some(x), None) => format!("{}: {}, {}", v.expectation, expect::show(metric, x), v.detail),
+        (None, _) => format!("{}: {}", v.expectation, v.detail),
     }
 }
 

@@ -288,17 +288,18 @@ fn summary(v: &Verdict) -> String {
 /// `no value`.
 fn measured(v: &Verdict) -> String {
     let metric = Metric::parse(&v.metric);
+    let ci = v.ci95.filter(|_| v.runs > 1);
     match v.actual {
         None => "no value".to_owned(),
         Some(x) if v.unit == "ms" => {
             let unit = crate::report::TimeUnit::for_ms(x.abs());
             let value = |ms: f64| crate::report::readable_in(ms, unit);
-            if v.runs > 1 { format!("{} ± {}", value(x), value(v.ci95)) } else { value(x) }
+            ci.map_or_else(|| value(x), |ci| format!("{} ± {}", value(x), value(ci)))
         }
-        Some(x) if v.runs > 1 => {
-            format!("{} ± {}", expect::show(metric, x), expect::show(metric, v.ci95))
+        Some(x) => {
+            let show = |v: f64| expect::show(metric, v);
+            ci.map_or_else(|| show(x), |ci| format!("{} ± {}", show(x), show(ci)))
         }
-        Some(x) => expect::show(metric, x),
     }
 }
 
@@ -477,10 +478,6 @@ fn json(reports: &[FileReport], options: &Options, code: u8) -> String {
                         .map(|c| {
                             let mut v = serde_json::to_value(&c.verdict).unwrap_or_default();
                             v["line"] = c.line.into();
-                            // An interval around no value is no value.
-                            if c.verdict.actual.is_none() {
-                                v["ci95"] = serde_json::Value::Null;
-                            }
                             if let Some(note) = &c.note {
                                 v["note"] = note.as_str().into();
                             }

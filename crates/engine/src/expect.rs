@@ -39,8 +39,9 @@ pub struct Verdict {
     /// The measured value (the mean over runs); `None` when the figure has
     /// no value in some run (no answered request, say).
     pub actual: Option<f64>,
-    /// Half-width of the 95% confidence interval of `actual` (0 for one run).
-    pub ci95: f64,
+    /// Half-width of the 95% confidence interval of `actual` (0 for one
+    /// run); `None` with `actual` (an interval around no value is none).
+    pub ci95: Option<f64>,
     /// How many runs were measured.
     pub runs: u32,
     pub passed: bool,
@@ -121,7 +122,7 @@ pub fn judge(spec: &ExpectSpec, samples: &[Option<f64>]) -> Verdict {
         metric: spec.metric.clone(),
         unit,
         actual: None,
-        ci95: 0.0,
+        ci95: None,
         runs,
         passed: false,
         detail: String::new(),
@@ -148,7 +149,7 @@ pub fn judge(spec: &ExpectSpec, samples: &[Option<f64>]) -> Verdict {
     let values: Vec<f64> = samples.iter().flatten().copied().collect();
     let estimate = Estimate::of(&values);
     verdict.actual = Some(estimate.mean);
-    verdict.ci95 = estimate.ci95;
+    verdict.ci95 = Some(estimate.ci95);
     let (low, high) = (estimate.mean - estimate.ci95, estimate.mean + estimate.ci95);
     let mut failures = Vec::new();
     let mut margins = Vec::new();
@@ -402,7 +403,11 @@ below = "5ms"
         let p99 = spec("p99", Some(Bound::Duration(SimDuration::from_millis(250))), None);
         let v = judge(&p99, &[Some(200.0), Some(240.0), Some(280.0)]);
         assert!(!v.passed, "{v:?}");
-        assert!(v.ci95 > 0.0 && v.detail.contains("95% interval"), "{}", v.detail);
+        assert!(
+            v.ci95.is_some_and(|c| c > 0.0) && v.detail.contains("95% interval"),
+            "{}",
+            v.detail
+        );
         let v = judge(&p99, &[Some(200.0), Some(201.0), Some(202.0)]);
         assert!(v.passed, "{v:?}");
     }

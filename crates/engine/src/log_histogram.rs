@@ -107,17 +107,7 @@ impl LogHistogram {
     /// to the bucket where the count reaches `⌈q × len⌉` (at least 1); the
     /// lowest when `q` is 0. 0 when empty.
     pub fn value_at_quantile(&self, q: f64) -> u64 {
-        let q = q.min(1.0);
-        let target = ((q * self.total as f64).ceil() as u64).max(1);
-        let mut seen = 0;
-        for (index, count) in self.counts.iter().enumerate() {
-            seen += count;
-            if seen >= target {
-                let value = value_of(index);
-                return if q == 0.0 { lowest_equivalent(value) } else { highest_equivalent(value) };
-            }
-        }
-        0
+        self.values_at_quantiles([q])[0]
     }
 
     /// [`LogHistogram::value_at_quantile`] at each of `qs` (ascending), in
@@ -128,22 +118,19 @@ impl LogHistogram {
         let mut values = [0; N];
         let (mut next, mut seen, mut index) = (0, 0, 0);
         while next < N {
-            // The bucket where the count reaches the next target.
+            // The bucket where the count reaches the next target (the next
+            // quantile's may be the same one).
             while index < self.counts.len() && seen + self.counts[index] < targets[next] {
                 seen += self.counts[index];
                 index += 1;
             }
-            let Some(&count) = self.counts.get(index) else { break };
-            let value = value_of(index);
-            let q = qs[next];
-            values[next] =
-                if q == 0.0 { lowest_equivalent(value) } else { highest_equivalent(value) };
-            next += 1;
-            // The next target may lie in the same bucket.
-            if next < N && seen + count < targets[next] {
-                seen += count;
-                index += 1;
+            if index == self.counts.len() {
+                break;
             }
+            let value = value_of(index);
+            values[next] =
+                if qs[next] == 0.0 { lowest_equivalent(value) } else { highest_equivalent(value) };
+            next += 1;
         }
         values
     }

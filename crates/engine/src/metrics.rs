@@ -70,14 +70,6 @@ impl LatencyHistogram {
         }
     }
 
-    /// The latency at quantile `q` (0.99 for p99), in milliseconds.
-    pub fn quantile_ms(&self, q: f64) -> f64 {
-        if self.count() == 0 {
-            return 0.0;
-        }
-        self.hist.value_at_quantile(q) as f64 / 1e6
-    }
-
     /// The share of recorded latencies above `threshold` (0 when empty).
     pub fn share_above(&self, threshold: SimDuration) -> f64 {
         match self.count() {
