@@ -61,7 +61,7 @@ pub fn measure(spec: &ExpectSpec, summary: &Summary) -> Option<f64> {
         let o = &n.outcomes;
         return match metric {
             Metric::Latency(f) => n.latency_ms.figure(f),
-            Metric::Utilization => Some(n.utilization),
+            Metric::Utilization => n.utilization,
             Metric::MeanQueue => Some(n.mean_queue),
             Metric::MaxQueue => Some(n.max_queue as f64),
             Metric::Retries => Some(n.retries as f64),

@@ -99,11 +99,8 @@ impl NodeClosed {
             completed: self.outcomes.total(),
             rejected: self.outcomes.rejected,
             outcomes: self.outcomes,
-            utilization: if self.capacity_time > 0.0 {
-                self.busy.area as f64 / self.capacity_time
-            } else {
-                0.0
-            },
+            utilization: (self.capacity_time > 0.0)
+                .then(|| self.busy.area as f64 / self.capacity_time),
             mean_queue: self.queue.mean(),
             mean_wait_ms: (self.served > 0).then(|| self.waited as f64 / self.served as f64 / 1e6),
             max_queue: self.queue.max,
