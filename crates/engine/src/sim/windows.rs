@@ -210,7 +210,7 @@ impl Simulation {
         NodeClosed {
             arrivals: tally.arrivals,
             outcomes: tally.outcomes,
-            latency: tally.latency.clone(),
+            latency: std::mem::take(&mut tally.latency),
             queue,
             busy,
             capacity_time,
@@ -232,7 +232,7 @@ impl Simulation {
         let mut nodes = Vec::with_capacity(self.nodes.len());
         for i in 0..self.nodes.len() {
             let mut tally = std::mem::take(&mut self.nodes[i].window);
-            let closed = self.node_window_closed(i, &mut tally);
+            let mut closed = self.node_window_closed(i, &mut tally);
             let mut report = closed.report();
             self.replication_window(i, &mut report);
             self.memory_window(i, &mut report, counted);
@@ -240,6 +240,9 @@ impl Simulation {
             if counted {
                 self.node_run[i].merge(&closed);
             }
+            // The window's histogram goes back to the tally, emptied: its
+            // buckets are reused rather than copied each window.
+            tally.latency = std::mem::take(&mut closed.latency);
             tally.arrivals = 0;
             tally.outcomes = OutcomeCounts::default();
             tally.latency.clear();
