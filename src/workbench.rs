@@ -52,6 +52,14 @@ impl SideTab {
     pub fn after_selection(self, selected: bool) -> SideTab {
         if selected { SideTab::Inspector } else { self }
     }
+
+    /// The tab after the user opens a scenario from the library (the picker
+    /// or a lesson's problem or cure): its lesson, which is what they chose
+    /// it for, rather than the inspector or a trace of the one before. The
+    /// Source tab stays: someone reading files reads the next one too.
+    pub fn after_open(self) -> SideTab {
+        if self == SideTab::Source { self } else { SideTab::Lesson }
+    }
 }
 
 /// The dashboard's third panel, beside the latency and throughput charts
@@ -417,9 +425,13 @@ mod tests {
     }
 
     #[test]
-    fn a_selection_opens_the_inspector_and_clearing_it_keeps_the_tab() {
+    fn a_selection_opens_the_inspector_clearing_it_keeps_the_tab_and_a_pick_shows_its_lesson() {
         assert_eq!(SideTab::Lesson.after_selection(true), SideTab::Inspector);
         assert_eq!(SideTab::Lesson.after_selection(false), SideTab::Lesson);
+        for tab in [SideTab::Lesson, SideTab::Inspector, SideTab::Request] {
+            assert_eq!(tab.after_open(), SideTab::Lesson, "{tab:?}");
+        }
+        assert_eq!(SideTab::Source.after_open(), SideTab::Source);
         assert_eq!(SideTab::Inspector.after_selection(false), SideTab::Inspector);
     }
 

@@ -366,20 +366,26 @@ pub struct AxisUnit {
 
 /// Tick spacings in days: a day, two, a week, two weeks, a month, …
 const DAY_STEPS: [f64; 10] = [0.25, 0.5, 1.0, 2.0, 7.0, 14.0, 30.0, 60.0, 180.0, 365.0];
+/// Tick spacings in minutes: up to half a day.
+const MINUTE_STEPS: [f64; 11] = [1.0, 2.0, 5.0, 10.0, 15.0, 30.0, 60.0, 120.0, 180.0, 360.0, 720.0];
 /// Tick spacings in hours: up to a day, then days and weeks.
 const HOUR_STEPS: [f64; 11] = [1.0, 2.0, 3.0, 6.0, 12.0, 24.0, 48.0, 72.0, 168.0, 336.0, 720.0];
 
-/// Long runs read in days, long latencies in hours and rare answers per
-/// day: an axis in seconds whose highest value is past two days is
-/// labelled in days, one in milliseconds past two hours in hours (a
+/// Long runs read in minutes or days, long latencies in hours and rare
+/// answers per day: an axis in seconds whose highest value is past two days
+/// is labelled in days, past an hour in minutes (a lesson over hours says
+/// "twenty minutes in", not "1200 s"), one in milliseconds past two hours in hours (a
 /// change's lead time through teams), requests/s under 0.01 per day; any
 /// other as given.
 pub fn axis_unit(desc: &str, highest: f64) -> AxisUnit {
     const DAY_S: f64 = 86_400.0;
     const HOUR_MS: f64 = 3_600_000.0;
+    const HOUR_S: f64 = 3_600.0;
     let (divisor, unit, steps): (f64, _, &'static [f64]) =
         if desc.ends_with("(s)") && highest > 2.0 * DAY_S {
             (DAY_S, ("(s)", "(days)"), &DAY_STEPS)
+        } else if desc.ends_with("(s)") && highest > HOUR_S {
+            (60.0, ("(s)", "(min)"), &MINUTE_STEPS)
         } else if desc.ends_with("(ms)") && highest > 2.0 * HOUR_MS {
             (HOUR_MS, ("(ms)", "(h)"), &HOUR_STEPS)
         } else if desc.ends_with("requests/s") && highest > 0.0 && highest < 0.01 {
@@ -680,6 +686,8 @@ mod tests {
             unit("simulated time (s)", 4.8e6),
             (86_400.0, "simulated time (days)".to_owned())
         );
+        assert_eq!(unit("simulated time (s)", 3600.0), (1.0, "simulated time (s)".to_owned()));
+        assert_eq!(unit("simulated time (s)", 10_800.0), (60.0, "simulated time (min)".to_owned()));
         assert_eq!(unit("latency (ms)", 350.0), (1.0, "latency (ms)".to_owned()));
         assert_eq!(unit("latency (ms)", 4e9), (3_600_000.0, "latency (h)".to_owned()));
         assert_eq!(unit("requests/s", 4e9), (1.0, "requests/s".to_owned()));
@@ -699,6 +707,10 @@ mod tests {
         let seconds = axis_unit("simulated time (s)", 120.0);
         assert_eq!(seconds.ticks(1.0, 120.0, 6), vec![20.0, 40.0, 60.0, 80.0, 100.0, 120.0]);
         assert_eq!(seconds.ticks(0.5, 3.0, 6), vec![0.5, 1.0, 1.5, 2.0, 2.5, 3.0]);
+        // The memory leak's three hours: every half hour, in minutes.
+        let minutes = axis_unit("simulated time (s)", 10_800.0);
+        let shown: Vec<f64> = minutes.ticks(60.0, 10_800.0, 6).iter().map(|t| t / 60.0).collect();
+        assert_eq!(shown, vec![30.0, 60.0, 90.0, 120.0, 150.0, 180.0]);
         // Lead times in hours: 0, 1, 2 days…
         let hours = axis_unit("latency (ms)", 2.0e8);
         let shown: Vec<f64> = hours.ticks(0.0, 2.2e8, 5).iter().map(|t| t / 3.6e6).collect();

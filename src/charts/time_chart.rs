@@ -173,8 +173,11 @@ pub fn time_chart(props: &TimeChartProps) -> Html {
     };
     // A latency spanning decades is drawn on a log scale: said in words
     // too, with the live changes the lines mark.
-    let log =
-        chart_data::axes(&props.data, &props.x_desc, &props.y_desc, 5).is_some_and(|a| a.y.log);
+    let axes = chart_data::axes(&props.data, &props.x_desc, &props.y_desc, 5);
+    let log = axes.as_ref().is_some_and(|a| a.y.log);
+    // The time axis's unit as drawn ("simulated time (min)"), for tests and
+    // assistive tools: the canvas holds it only as pixels.
+    let x_axis = axes.map(|a| a.x.unit.desc);
     let scaled = if log { format!("{title}, on a log scale") } else { title.clone() };
     let described = match chart_data::marks_text(&props.marks) {
         marks if marks.is_empty() => scaled,
@@ -200,7 +203,7 @@ pub fn time_chart(props: &TimeChartProps) -> Html {
             }
             <div class="chart-area">
                 <canvas ref={canvas} id={props.id.clone()} width="600" height="200"
-                    role="img" aria-label={described} data-y-scale={if log { "log" } else { "linear" }}
+                    role="img" aria-label={described} data-y-scale={if log { "log" } else { "linear" }} data-x-axis={x_axis}
                     onmousemove={on_move} onmouseleave={on_leave}></canvas>
                 if empty {
                     <p class="chart-hint">{ props.hint.clone() }</p>

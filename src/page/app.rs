@@ -297,9 +297,10 @@ pub fn app() -> Html {
         })
     };
     let open = {
-        let (side_a, dispatch) = (side_a.clone(), state.dispatcher());
+        let (side_a, dispatch, side_tab) = (side_a.clone(), state.dispatcher(), side_tab.clone());
         Callback::from(move |file: String| {
             dispatch.dispatch(Action::ClearOpenError);
+            side_tab.set(side_tab.after_open());
             let (side_a, dispatch) = (side_a.clone(), dispatch.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 match fetch_text(&library::url(&file)).await {

@@ -277,3 +277,102 @@ test('at 390 px wide each lesson reads and plays', async () => {
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+/** The tabs a lesson's text sends the reader to ("the p99 split tab",
+ * "(Queues tab)"), by the words before "tab". */
+function tabsNamed(text) {
+  return [...text.matchAll(/([A-Za-z0-9]+(?: split| reads)?) tab\b/g)].map((m) => m[1]);
+}
+
+/** Every tab a lesson names is one the page shows, once the run has data
+ * (the Network tab appears with the first window of a run with zones). */
+async function namedTabsShown(page, file) {
+  const text = await page.locator('.lesson').textContent();
+  const shown = (await page.locator('[role="tab"]').allTextContents()).map((t) => t.trim());
+  for (const name of tabsNamed(text)) {
+    assert.ok(shown.includes(name), `${file} names the ${name} tab; the page shows ${shown.join(', ')}`);
+  }
+  return text;
+}
+
+test('each lesson\'s Watch names what the page shows: its tabs, its figures, in the units it speaks', async () => {
+  const page = await site.context.newPage();
+  const errors = collectErrors(page);
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await gotoFresh(page, site.url);
+  await ready(page);
+
+  // The demo: the mean the explanation quotes from theory is in the
+  // Formulas tab, beside the run's.
+  await playTo(page, '10×', 12);
+  let text = await namedTabsShown(page, 'station.toml');
+  assert.match(text, /2\.3 ms/);
+  await page.locator('#tab-formulas').click();
+  assert.match(await readStat(page, 'formulas'), /M\/M\/2 mean time in node \(Erlang C\)2\.(2|3)\d ms/);
+  const busy = parseFloat(await readStat(page, 'utilization'));
+  assert.ok(busy > 68 && busy < 82, `the demo's utilization: ${busy}%`);
+
+  // The sync chain: about 400 ms at the p99, as the text says; with the
+  // call async, about 30 ms, payments' (as the p99 split then says).
+  await pick(page, 'sync-chain.toml', /synchronous chain: the slowest link/);
+  await playTo(page, '10×', 14);
+  text = await namedTabsShown(page, 'sync-chain.toml');
+  assert.match(text, /about 400 ms[\s\S]*from about 400 ms to about 30 ms/);
+  const chain = msOf(await readStat(page, 'p99'));
+  assert.ok(chain > 250 && chain < 700, `the sync chain's p99: ${chain} ms`);
+  await page.locator('#tab-tail').click();
+  assert.match(await readStat(page, 'tail-summary'), /at recommendations/);
+  await page.locator('#tab-inspector').click();
+  await page.locator('.component-list button', { hasText: 'service recommendations' }).click();
+  await page.locator('button', { hasText: 'Move to the background (async)' }).click();
+  await page.locator('#play').click();
+  await page.waitForFunction(() => parseFloat(document.querySelector('[data-testid="p99"]').textContent) < 60, null, { timeout: 30000 });
+  const cured = msOf(await readStat(page, 'p99'));
+  assert.ok(cured > 10 && cured < 60, `the chain's p99 with recommendations async: ${cured} ms`);
+  await page.waitForFunction(() => /at payments/.test(document.querySelector('[data-testid="tail-summary"]')?.textContent), null, { timeout: 30000 });
+  await screenshot(page, 'lesson-sync-chain-async');
+
+  // Metastable, picked with the inspector open: the side panel turns to
+  // its lesson (what it was picked for), and the tab it names for
+  // amplification is there.
+  await pick(page, 'metastable-retries.toml', /Metastable failure/);
+  assert.equal(await page.locator('#tab-lesson').getAttribute('aria-selected'), 'true');
+  await playTo(page, '10×', 10);
+  await namedTabsShown(page, 'metastable-retries.toml');
+
+  // Fan-out: the users' median is a slow shard's 200 ms.
+  await pick(page, 'fanout-tail.toml', /Fan-out: your p99/);
+  await playTo(page, '10×', 15);
+  await namedTabsShown(page, 'fanout-tail.toml');
+  await page.locator('#tab-tail').click();
+  assert.match(await readStat(page, 'tail-summary'), /at shard/);
+  // A window holds about 20 searches, so its median is a slow shard's
+  // in most windows, not all: read several as they close.
+  const medians = [];
+  await page.locator('#play').click();
+  for (let k = 0; k < 8; k++) {
+    await page.waitForTimeout(250);
+    medians.push(msOf(await readStat(page, 'p50')));
+  }
+  await page.locator('#play').click();
+  assert.ok(medians.filter((m) => m > 150).length >= 5, `the searches' p50: ${medians.join(', ')} ms`);
+
+  // Cross-region: the Network tab it names appears with the run's windows.
+  await pick(page, 'cross-region.toml', /across regions/);
+  await playTo(page, '10×', 12);
+  await namedTabsShown(page, 'cross-region.toml');
+  assert.ok(msOf(await readStat(page, 'p50')) > 240, 'everyone pays the round trips');
+
+  // The memory leak speaks in minutes and hours: so does the time axis,
+  // and the long clock leaves the top bar on one row.
+  await pick(page, 'memory-leak.toml', /A leak degrades slowly/);
+  await playTo(page, 'max', 150);
+  await namedTabsShown(page, 'memory-leak.toml');
+  assert.equal(await page.locator('#latency-chart').getAttribute('data-x-axis'), 'simulated time (min)');
+  assert.match(await readStat(page, 'sim-time'), /^\d{4,}\.\d s$/);
+  const bar = await page.locator('.topbar').boundingBox();
+  assert.ok(bar.height < 40, `the top bar wraps: ${bar.height} px high`);
+  await screenshot(page, 'lesson-memory-leak-minutes');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
