@@ -278,6 +278,19 @@ test('at 390 px wide each lesson reads and plays', async () => {
   await page.close();
 });
 
+/** Sets a field of a component in the inspector as a user does: the
+ * component picked from its list (then one of its calls, if `call`), the
+ * value typed and Enter. */
+async function setField(page, component, field, value, call) {
+  await page.locator('#tab-inspector').click();
+  await page.locator('.component-list button', { hasText: component }).click();
+  if (call) await page.locator('.inspector button', { hasText: call }).click();
+  const input = page.locator(field);
+  await input.click();
+  await input.fill(value);
+  await input.press('Enter');
+}
+
 /** The tabs a lesson's text sends the reader to ("the p99 split tab",
  * "(Queues tab)"), by the words before "tab". */
 function tabsNamed(text) {
@@ -338,7 +351,17 @@ test('each lesson\'s Watch names what the page shows: its tabs, its figures, in 
   await pick(page, 'metastable-retries.toml', /Metastable failure/);
   assert.equal(await page.locator('#tab-lesson').getAttribute('aria-selected'), 'true');
   await playTo(page, '10×', 10);
-  await namedTabsShown(page, 'metastable-retries.toml');
+  text = await namedTabsShown(page, 'metastable-retries.toml');
+  // Its Try, as written: the budget in the inspector, then Restart (set
+  // during the outage, it would take ten minutes, as the text says).
+  assert.match(text, /Inspector ▸ load clients ▸ Retry budget 0\.1[^.]*press Restart/);
+  await setField(page, 'load clients', '#field-retry-budget', '0.1');
+  await page.locator('#restart').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="windows"]').textContent.trim() === '0');
+  await ready(page);
+  await playTo(page, '10×', 24);
+  assert.equal(await readStat(page, 'failed'), '0%', 'recovered a minute after the spike');
+  assert.ok(quantityOf((await readStat(page, 'rate')).replace(/ req\/s$/, '')) > 700);
 
   // Fan-out: the users' median is a slow shard's 200 ms.
   await pick(page, 'fanout-tail.toml', /Fan-out: your p99/);
@@ -356,6 +379,18 @@ test('each lesson\'s Watch names what the page shows: its tabs, its figures, in 
   }
   await page.locator('#play').click();
   assert.ok(medians.filter((m) => m > 150).length >= 5, `the searches' p50: ${medians.join(', ')} ms`);
+  // Its Try: hedged after 20 ms, live, the median falls to about 26 ms.
+  await setField(page, 'service search', '#field-hedge', '20', '→ shard');
+  await page.locator('#play').click();
+  const w = Number(await readStat(page, 'windows'));
+  await page.waitForFunction((n) => Number(document.querySelector('[data-testid="windows"]').textContent) >= n, w + 3);
+  const hedged = [];
+  for (let k = 0; k < 8; k++) {
+    await page.waitForTimeout(250);
+    hedged.push(msOf(await readStat(page, 'p50')));
+  }
+  await page.locator('#play').click();
+  assert.ok(hedged.filter((m) => m < 40).length >= 6, `the hedged searches' p50: ${hedged.join(', ')} ms`);
 
   // Cross-region: the Network tab it names appears with the run's windows.
   await pick(page, 'cross-region.toml', /across regions/);
