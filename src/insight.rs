@@ -75,6 +75,56 @@ pub fn figures<W: Borrow<WindowReport>>(windows: &[W]) -> Figures {
     }
 }
 
+/// Requests fail while no node is saturated: a replica out of memory and
+/// restarting, an outage, a breaker open, a partner refusing. The status
+/// line says so rather than that every node keeps up: the share that
+/// failed over the last window, as what, and the nodes that restarted in
+/// the last minute (`None` under 10% failed, or with nothing finished).
+pub fn unsaturated_failures<W: Borrow<WindowReport>>(
+    windows: &[W],
+    name_of: impl Fn(usize) -> String,
+) -> Option<String> {
+    /// How far back a restart still explains failures: a replica killed
+    /// out of memory is down for its `restart` (seconds, typically).
+    const RESTART_LOOK_BACK_S: f64 = 60.0;
+    let w = windows.last()?.borrow();
+    let recent: Vec<&WindowReport> = windows
+        .iter()
+        .rev()
+        .map(Borrow::borrow)
+        .take_while(|x| x.end_s > w.end_s - RESTART_LOOK_BACK_S)
+        .collect();
+    let r = &w.requests;
+    let failed = r.error + r.timeout + r.rejected;
+    let finished = failed + r.ok + r.degraded;
+    if finished == 0 || (failed as f64) < 0.1 * finished as f64 {
+        return None;
+    }
+    let kinds = [(r.error, "errors"), (r.timeout, "timeouts"), (r.rejected, "refused")];
+    let (_, most) = kinds.iter().copied().max_by_key(|(n, _)| *n).unwrap_or((0, "errors"));
+    let share = crate::format::share(failed as f64 / finished as f64);
+    let restarted: Vec<String> = (0..w.nodes.len())
+        .filter_map(|i| {
+            let k: u64 = recent.iter().filter_map(|x| Some(x.nodes.get(i)?.memory?.restarts)).sum();
+            (k > 0).then(|| {
+                format!(
+                    "{} lost {k} replica{} to out of memory",
+                    name_of(i),
+                    if k == 1 { "" } else { "s" }
+                )
+            })
+        })
+        .collect();
+    let why = if restarted.is_empty() {
+        "something is down or refusing (the canvas shows which)".to_owned()
+    } else {
+        format!("{} in the last minute", restarted.join(", "))
+    };
+    Some(format!(
+        "{share} of the requests that finished in the last window failed (mostly {most}), though no node is saturated: {why}."
+    ))
+}
+
 /// A cache's hit ratio over a window, for the label under its box: "58%
 /// hits", "99.2% hits" (tenths from 90%, rounded down, so a cache still
 /// missing never reads 100%); `None` without lookups (or not a cache).
@@ -488,6 +538,39 @@ mod tests {
             tail: None,
             network: None,
         }
+    }
+
+    #[test]
+    fn failures_without_a_saturated_node_are_said_with_what_restarted() {
+        use scalesim_engine::metrics::MemoryReport;
+        let name = |i: usize| ["api", "db"][i].to_owned();
+        let mut w = window(40, NodeReport::default(), 0);
+        assert_eq!(unsaturated_failures(&[w.clone()], name), None, "nothing finished");
+        w.requests =
+            RequestCounts { offered: 1200, ok: 950, error: 50, ..RequestCounts::default() };
+        assert_eq!(unsaturated_failures(&[w.clone()], name), None, "5% is not an outage");
+        w.requests =
+            RequestCounts { offered: 1200, error: 1100, timeout: 100, ..RequestCounts::default() };
+        assert_eq!(
+            unsaturated_failures(&[w.clone()], name).as_deref(),
+            Some(
+                "100% of the requests that finished in the last window failed (mostly errors), though no \
+                 node is saturated: something is down or refusing (the canvas shows which)."
+            )
+        );
+        // The replicas were killed in an earlier window, and are still
+        // restarting in this one.
+        let mut killed = window(35, NodeReport::default(), 0);
+        killed.nodes[0].memory = Some(MemoryReport { restarts: 3, ..MemoryReport::default() });
+        let said = unsaturated_failures(&[killed.clone(), w.clone()], name).unwrap();
+        assert!(
+            said.ends_with("api lost 3 replicas to out of memory in the last minute."),
+            "{said}"
+        );
+        // Killed more than a minute before: no longer the explanation.
+        killed.end_s = -30.0;
+        let said = unsaturated_failures(&[killed, w], name).unwrap();
+        assert!(said.ends_with("(the canvas shows which)."), "{said}");
     }
 
     fn station(i: u64, utilization: f64, completed: u64, queue: f64) -> WindowReport {

@@ -88,8 +88,13 @@ pub fn figure_strip(props: &FigureStripProps) -> Html {
         None if w.is_empty() => html! {
             <p class="status muted" role="status" data-testid="status" tabindex="0">{"Press Play: requests flow, and the figures and charts fill in."}</p>
         },
-        None => html! {
-            <p class="status ok" role="status" data-testid="status" tabindex="0">{"Every node keeps up with its load."}</p>
+        None => match insight::unsaturated_failures(w, name_of) {
+            Some(sentence) => html! {
+                <p class="status bad" role="status" data-testid="status" tabindex="0">{ sentence }</p>
+            },
+            None => html! {
+                <p class="status ok" role="status" data-testid="status" tabindex="0">{"Every node keeps up with its load."}</p>
+            },
         },
     };
     html! {

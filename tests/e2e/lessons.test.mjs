@@ -398,6 +398,17 @@ test('each lesson\'s Watch names what the page shows: its tabs, its figures, in 
   await namedTabsShown(page, 'cross-region.toml');
   assert.ok(msOf(await readStat(page, 'p50')) > 240, 'everyone pays the round trips');
 
+  // Out of memory: every request fails while no node is saturated; the
+  // status line says so, and why, rather than that all keep up.
+  await pick(page, 'oom-cascade.toml', /Out of memory cascades/);
+  await playTo(page, '10×', 40);
+  await namedTabsShown(page, 'oom-cascade.toml');
+  assert.equal(await readStat(page, 'failed'), '100%');
+  assert.match(await readStat(page, 'status'),
+    /^100% of the requests that finished in the last window failed \(mostly errors\), though no node is saturated: api lost [23] replicas to out of memory in the last minute\.$/);
+  assert.match(await page.locator('[data-testid="status"]').getAttribute('class'), /\bbad\b/);
+  await screenshot(page, 'lesson-oom-cascade-status');
+
   // The memory leak speaks in minutes and hours: so does the time axis,
   // and the long clock leaves the top bar on one row.
   await pick(page, 'memory-leak.toml', /A leak degrades slowly/);
