@@ -1083,10 +1083,22 @@ fn draw(s: &Scene, ctx: &CanvasRenderingContext2d, dpr: f64, css_w: f64, ts: f64
                     if selected { ("#1b5fd9".to_owned(), 3) } else { ("#5b6472".to_owned(), 1) };
                 borders.entry(style).or_default().push((x, y, NODE_W, NODE_H, NODE_H / 2.0));
                 titles.push((it.id.clone(), [it.pos[0], it.pos[1] - 8.0]));
-                let text = rate.map_or_else(
-                    || "users".to_owned(),
-                    |r| format!("users · {}", crate::format::rate_short(r)),
-                );
+                // With several loads (tenants), each one's own p99 beside its
+                // rate: the headline figures mix them.
+                let p99 = s
+                    .window
+                    .as_ref()
+                    .filter(|w| w.loads.len() > 1)
+                    .and_then(|w| w.loads.get(l))
+                    .filter(|r| r.latency_ms.count > 0)
+                    .map(|r| crate::format::duration_ms(r.latency_ms.p99));
+                let text = match (rate, p99) {
+                    (Some(r), Some(p99)) => {
+                        format!("{} · p99 {p99}", crate::format::rate_short(r))
+                    }
+                    (Some(r), None) => format!("users · {}", crate::format::rate_short(r)),
+                    (None, _) => "users".to_owned(),
+                };
                 details.push((text, [it.pos[0], it.pos[1] + 10.0]));
             }
             ItemRef::Node(n) => {

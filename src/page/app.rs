@@ -729,7 +729,7 @@ pub fn app() -> Html {
                 </div>
             </aside>
             if *charts_shown.borrow() {
-            <Dashboard windows={edited_state.windows().clone()} version={edited_state.charted * 2 + u64::from(*editing_b && comparing)} nodes={edited_names}
+            <Dashboard windows={edited_state.windows().clone()} version={edited_state.charted * 2 + u64::from(*editing_b && comparing)} nodes={edited_names} loads={load_ids.clone()}
                 snapshot={edited_state.snapshot.clone()} formulas={edited_state.formulas.clone()}
                 changes={edited_state.changes.clone()}
                 tab={*dash_tab} on_tab={on_dash_tab} {scaling} {compare} tracing={*tracing} {export_stem} />

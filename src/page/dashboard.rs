@@ -28,6 +28,9 @@ pub struct DashboardProps {
     pub version: u64,
     /// Node ids in window order.
     pub nodes: Rc<Vec<String>>,
+    /// Load ids in window order (each said apart when there are several).
+    #[prop_or_default]
+    pub loads: Rc<Vec<String>>,
     pub snapshot: Option<Rc<Snapshot>>,
     pub formulas: Rc<Vec<FormulaCheck>>,
     /// The tab asked for (shown if it applies), and a pick.
@@ -123,6 +126,9 @@ pub fn dashboard(props: &DashboardProps) -> Html {
                 { chart(2) }
                 if let Some(snap) = &props.snapshot {
                     <NodeStates snapshot={snap.clone()} names={props.nodes.clone()} last={props.windows.last().cloned()} />
+                }
+                if let Some(each) = props.windows.last().and_then(|w| crate::insight::load_figures(w, &props.loads)) {
+                    <p class="node-states" data-testid="load-figures">{ each }</p>
                 }
             </>
         },

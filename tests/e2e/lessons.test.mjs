@@ -409,6 +409,25 @@ test('each lesson\'s Watch names what the page shows: its tabs, its figures, in 
   assert.match(await page.locator('[data-testid="status"]').getAttribute('class'), /\bbad\b/);
   await screenshot(page, 'lesson-oom-cascade-status');
 
+  // The tabs the other lessons name are there once they play; two
+  // tenants are each said apart, the small one's p99 below the big one's.
+  for (const [file, title] of [
+    ['checkout.toml', /Checkout: a synchronous chain/],
+    ['partition.toml', /A partition without timeouts/],
+    ['read-your-writes.toml', /Read-your-writes/],
+    ['two-sources.toml', /Two sources of truth/],
+    ['noisy-tenant.toml', /A noisy tenant/],
+  ]) {
+    await pick(page, file, title);
+    await playTo(page, '10×', 12);
+    await namedTabsShown(page, file);
+  }
+  await page.locator('#tab-nodes').click();
+  const each = /^Each load over the last window: small p99 ([\d.]+ m?s), [\d.]+% failed; big p99 ([\d.]+ m?s), [\d.]+% failed\.$/.exec(await readStat(page, 'load-figures'));
+  assert.ok(each, await readStat(page, 'load-figures'));
+  assert.ok(msOf(each[1]) < msOf(each[2]), `small ${each[1]} against big ${each[2]}`);
+  await screenshot(page, 'lesson-noisy-tenant-loads');
+
   // The memory leak speaks in minutes and hours: so does the time axis,
   // and the long clock leaves the top bar on one row.
   await pick(page, 'memory-leak.toml', /A leak degrades slowly/);
