@@ -677,6 +677,62 @@ fn distance_to_segment(p: [f64; 2], a: [f64; 2], b: [f64; 2]) -> f64 {
     (p[0] - (a[0] + t * dx)).hypot(p[1] - (a[1] + t * dy))
 }
 
+/// A view of the world: screen = world × `zoom` + `pan`, in CSS pixels.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct View {
+    pub zoom: f64,
+    pub pan: [f64; 2],
+}
+
+/// The part of a canvas `size` CSS pixels that shows the diagram whole:
+/// below a `top` band (the request path's name) and above a `foot` band
+/// (notices laid over the canvas's foot), the foot at most half the
+/// canvas (a taller notice does not squeeze the diagram to nothing).
+fn open_rows(size: [f64; 2], top: f64, foot: f64) -> (f64, f64) {
+    let foot = foot.clamp(0.0, size[1] / 2.0);
+    (top, (size[1] - foot).max(top + 1.0))
+}
+
+/// The view "Fit" gives: `bounds` (world corners) as large as fits
+/// between the `top` and `foot` bands of a canvas `size` CSS pixels,
+/// centred there, at a zoom between 0.1 and 1.6.
+pub fn fit_view(bounds: ([f64; 2], [f64; 2]), size: [f64; 2], top: f64, foot: f64) -> View {
+    let (lo, hi) = bounds;
+    let (first, last) = open_rows(size, top, foot);
+    let room = last - first;
+    let zoom = (size[0] / (hi[0] - lo[0])).min(room / (hi[1] - lo[1])).clamp(0.1, 1.6);
+    View {
+        zoom,
+        pan: [
+            -lo[0] * zoom + (size[0] - (hi[0] - lo[0]) * zoom) / 2.0,
+            first - lo[1] * zoom + (room - (hi[1] - lo[1]) * zoom) / 2.0,
+        ],
+    }
+}
+
+/// Whether `bounds` are all on a canvas `size` CSS pixels in `view`, none
+/// of them under its `foot` band.
+pub fn in_view(bounds: ([f64; 2], [f64; 2]), view: View, size: [f64; 2], foot: f64) -> bool {
+    let screen = |p: [f64; 2]| [p[0] * view.zoom + view.pan[0], p[1] * view.zoom + view.pan[1]];
+    let (a, b) = (screen(bounds.0), screen(bounds.1));
+    let (_, last) = open_rows(size, 0.0, foot);
+    a[0] >= -1.0 && a[1] >= -1.0 && b[0] <= size[0] + 1.0 && b[1] <= last + 1.0
+}
+
+/// CSS pixels of a canvas's foot that an element laid over it covers:
+/// from the element's top (less a margin) to the canvas's bottom, when the
+/// two overlap (rectangles as `[left, top, right, bottom]`); nothing for
+/// an empty element.
+pub fn covered_foot(canvas: [f64; 4], over: [f64; 4]) -> f64 {
+    const MARGIN: f64 = 6.0;
+    let [cl, ct, cr, cb] = canvas;
+    let [ol, ot, or, ob] = over;
+    if ob <= ot || or <= ol || or <= cl || ol >= cr || ob <= ct || ot >= cb {
+        return 0.0;
+    }
+    (cb - ot + MARGIN).clamp(0.0, cb - ct)
+}
+
 /// The zoom tools (+, −, Fit) at the canvas's top right: the width and the
 /// height of the screen pixels they cover there, a lane's name kept clear.
 pub const ZOOM_TOOLS_W: f64 = 130.0;
@@ -974,5 +1030,37 @@ service_time = { dist = "exp", mean = "1ms" }
         // Below the tools' row, the canvas's whole width.
         assert_eq!(lane_name_place(370.0, 140.0, 120.0, 460.0, 1.0), (true, 120.0));
         assert_eq!(lane_name_place(370.0, 140.0, 120.0, 460.0, 0.5), (false, 120.0));
+    }
+
+    #[test]
+    fn fit_keeps_the_diagram_above_what_covers_the_canvas_foot() {
+        // The sync-chain-async picture at 1280×720: the canvas 923×343,
+        // the Finished notice over its lowest 43 px.
+        let l = layout(&outline_of(CHAIN), &HashMap::new());
+        let (bounds, size) = (l.bounds(), [923.0, 343.0]);
+        let bottom = |v: View| bounds.1[1] * v.zoom + v.pan[1];
+        let bare = fit_view(bounds, size, 26.0, 0.0);
+        assert!(in_view(bounds, bare, size, 0.0));
+        assert!(bottom(bare) > 300.0, "without a notice the diagram takes the height");
+        assert!(!in_view(bounds, bare, size, 43.0), "a notice would cover its foot");
+        let fitted = fit_view(bounds, size, 26.0, 43.0);
+        assert!(in_view(bounds, fitted, size, 43.0));
+        assert!(bottom(fitted) <= 300.0 + 1e-9, "{}", bottom(fitted));
+        assert!(bounds.0[1] * fitted.zoom + fitted.pan[1] >= 26.0 - 1e-9, "below the lane's name");
+        // A notice taller than half the canvas takes at most half of it.
+        assert_eq!(fit_view(bounds, size, 26.0, 300.0), fit_view(bounds, size, 26.0, 171.5));
+    }
+
+    #[test]
+    fn what_covers_the_foot_is_measured_where_it_overlaps_the_canvas() {
+        let canvas = [10.0, 143.0, 933.0, 486.0];
+        // The Finished notice, 35 px high, 8 px above the canvas's bottom.
+        assert_eq!(covered_foot(canvas, [18.0, 443.0, 850.0, 478.0]), 49.0);
+        // Empty (no notice), beside the canvas, or below it: nothing.
+        assert_eq!(covered_foot(canvas, [18.0, 478.0, 850.0, 478.0]), 0.0);
+        assert_eq!(covered_foot(canvas, [940.0, 443.0, 1270.0, 478.0]), 0.0);
+        assert_eq!(covered_foot(canvas, [18.0, 500.0, 850.0, 530.0]), 0.0);
+        // Over the whole canvas: all of it, no more.
+        assert_eq!(covered_foot(canvas, [0.0, 100.0, 950.0, 500.0]), 343.0);
     }
 }
