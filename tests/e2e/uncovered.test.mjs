@@ -1,6 +1,8 @@
 // Nothing the user needs is covered or cut short: the run's notices over
 // the canvas's foot leave every component in view (and clickable), and the
-// view grows back when they go.
+// view grows back when they go; the inspector's entries show their
+// defaults whole, and while comparing every chart's title reads whole (a
+// long one on two lines), on a laptop and a phone.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { useSite, collectErrors, screenshot, gotoFresh, nameIs, ready } from './harness.mjs';
@@ -84,3 +86,84 @@ test('at 1280×720 the Finished notice leaves the background lane\'s components 
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+/** The inspector's entries whose text (the value, else the default shown
+ * in grey) is wider than the room inside them, and its cut titles. */
+function clippedInInspector(page) {
+  return page.evaluate(() => {
+    const ctx = document.createElement('canvas').getContext('2d');
+    const out = [];
+    for (const el of document.querySelectorAll('.side-body input[placeholder], .side-body input.num')) {
+      if (!el.offsetParent) continue;
+      const cs = getComputedStyle(el);
+      ctx.font = `${cs.fontStyle} ${cs.fontWeight} ${cs.fontSize} ${cs.fontFamily}`;
+      const text = el.value || el.placeholder;
+      const room = el.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
+      if (ctx.measureText(text).width > room + 0.5) out.push(`${el.id} "${text}"`);
+    }
+    for (const el of document.querySelectorAll('.side-body label, .side-body h3')) {
+      if (el.offsetParent && el.scrollWidth > el.clientWidth + 1) out.push(`${el.tagName} "${el.textContent}"`);
+    }
+    return out;
+  });
+}
+
+for (const [width, height] of [[1280, 720], [390, 844]]) {
+  test(`at ${width}×${height} the inspector's entries show their defaults whole`, async () => {
+    const page = await site.context.newPage();
+    const errors = collectErrors(page);
+    await page.setViewportSize({ width, height });
+    await gotoFresh(page, site.url);
+    await ready(page);
+    await page.locator('#library').focus();
+    await page.selectOption('#library', 'checkout.toml');
+    await nameIs(page, /^Checkout/);
+    await ready(page);
+    if (width <= 900) await page.locator('#view-panel').click();
+    await page.locator('#tab-inspector').click();
+    const clipped = [];
+    const components = page.locator('.component-list button');
+    for (let k = 0; k < await components.count(); k++) {
+      await components.nth(k).click();
+      await page.locator('.component-list button[aria-pressed="true"]').nth(0).waitFor();
+      clipped.push(...await clippedInInspector(page));
+    }
+    assert.deepEqual(clipped, [], 'every default reads whole');
+    // The api's scaling fields, whose defaults are the longest.
+    await page.locator('.component-list button', { hasText: 'service api' }).click();
+    await page.locator('#field-autoscale-provision_delay').scrollIntoViewIfNeeded();
+    assert.equal(await page.locator('#field-autoscale-provision_delay').getAttribute('placeholder'), '60000 (default)');
+    await screenshot(page, `uncovered-inspector-${width}`);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  test(`at ${width}×${height} while comparing every chart's title reads whole`, async () => {
+    const page = await site.context.newPage();
+    const errors = collectErrors(page);
+    await page.setViewportSize({ width, height });
+    await gotoFresh(page, site.url);
+    await ready(page);
+    await page.locator('#library').focus();
+    await page.selectOption('#library', 'sync-chain.toml');
+    await nameIs(page, /slowest link/);
+    await ready(page);
+    if (width <= 900) await page.locator('#view-topology').click();
+    await page.locator('#compare').click();
+    await page.locator('button.speed', { hasText: '100×' }).click();
+    await page.locator('#play').click();
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid="windows"]').textContent) >= 20, null, { timeout: 30000 });
+    await page.locator('#play').click();
+    if (width <= 900) await page.locator('#view-charts').click();
+    await page.locator('#tab-compare').click();
+    await page.locator('.compare .chart-title').first().waitFor();
+    const titles = await page.$$eval('.dashboard .chart-title', (els) => els.filter((e) => e.offsetParent)
+      .map((e) => ({ text: e.textContent, cut: e.scrollWidth > e.clientWidth + 1 || e.scrollHeight > e.clientHeight + 1 })));
+    assert.ok(titles.some((t) => t.text === 'Answers per second by outcome'), JSON.stringify(titles));
+    assert.ok(titles.some((t) => t.text === 'User p99: A against B'), JSON.stringify(titles));
+    assert.deepEqual(titles.filter((t) => t.cut).map((t) => t.text), [], 'no title cut short');
+    await screenshot(page, `uncovered-compare-${width}`);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+}
