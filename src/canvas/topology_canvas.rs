@@ -616,11 +616,8 @@ fn foot_inset(canvas: &HtmlCanvasElement, foot: &NodeRef) -> f64 {
     if foot.offset_parent().is_none() {
         return 0.0;
     }
-    let corners = |r: web_sys::DomRect| [r.left(), r.top(), r.right(), r.bottom()];
-    tl::covered_foot(
-        corners(canvas.get_bounding_client_rect()),
-        corners(foot.get_bounding_client_rect()),
-    )
+    let rows = |r: web_sys::DomRect| [r.top(), r.top() + r.height()];
+    tl::covered_foot(rows(canvas.get_bounding_client_rect()), rows(foot.get_bounding_client_rect()))
 }
 
 /// A size watch, undone when dropped.

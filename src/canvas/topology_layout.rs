@@ -719,15 +719,14 @@ pub fn in_view(bounds: ([f64; 2], [f64; 2]), view: View, size: [f64; 2], foot: f
     a[0] >= -1.0 && a[1] >= -1.0 && b[0] <= size[0] + 1.0 && b[1] <= last + 1.0
 }
 
-/// CSS pixels of a canvas's foot that an element laid over it covers:
-/// from the element's top (less a margin) to the canvas's bottom, when the
-/// two overlap (rectangles as `[left, top, right, bottom]`); nothing for
+/// CSS pixels of a canvas's foot that an element laid over it (within its
+/// width) covers: from the element's top (less a margin) to the canvas's
+/// bottom, when their rows overlap (each as `[top, bottom]`); nothing for
 /// an empty element.
-pub fn covered_foot(canvas: [f64; 4], over: [f64; 4]) -> f64 {
+pub fn covered_foot(canvas: [f64; 2], over: [f64; 2]) -> f64 {
     const MARGIN: f64 = 6.0;
-    let [cl, ct, cr, cb] = canvas;
-    let [ol, ot, or, ob] = over;
-    if ob <= ot || or <= ol || or <= cl || ol >= cr || ob <= ct || ot >= cb {
+    let ([ct, cb], [ot, ob]) = (canvas, over);
+    if ob <= ot || ob <= ct || ot >= cb {
         return 0.0;
     }
     (cb - ot + MARGIN).clamp(0.0, cb - ct)
@@ -1053,14 +1052,13 @@ service_time = { dist = "exp", mean = "1ms" }
 
     #[test]
     fn what_covers_the_foot_is_measured_where_it_overlaps_the_canvas() {
-        let canvas = [10.0, 143.0, 933.0, 486.0];
+        let canvas = [143.0, 486.0];
         // The Finished notice, 35 px high, 8 px above the canvas's bottom.
-        assert_eq!(covered_foot(canvas, [18.0, 443.0, 850.0, 478.0]), 49.0);
-        // Empty (no notice), beside the canvas, or below it: nothing.
-        assert_eq!(covered_foot(canvas, [18.0, 478.0, 850.0, 478.0]), 0.0);
-        assert_eq!(covered_foot(canvas, [940.0, 443.0, 1270.0, 478.0]), 0.0);
-        assert_eq!(covered_foot(canvas, [18.0, 500.0, 850.0, 530.0]), 0.0);
+        assert_eq!(covered_foot(canvas, [443.0, 478.0]), 49.0);
+        // Empty (no notice), or below the canvas: nothing.
+        assert_eq!(covered_foot(canvas, [478.0, 478.0]), 0.0);
+        assert_eq!(covered_foot(canvas, [500.0, 530.0]), 0.0);
         // Over the whole canvas: all of it, no more.
-        assert_eq!(covered_foot(canvas, [0.0, 100.0, 950.0, 500.0]), 343.0);
+        assert_eq!(covered_foot(canvas, [100.0, 500.0]), 343.0);
     }
 }

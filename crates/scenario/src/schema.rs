@@ -126,7 +126,7 @@ impl JsonSchema for SimDuration {
 /// us (or µs), …: "250us", …".
 fn duration_words() -> String {
     let examples: Vec<String> = time::EXAMPLES.iter().map(|e| format!("\"{e}\"")).collect();
-    format!("a unit, one of {}: {}", time::unit_names(true), examples.join(", "))
+    format!("a unit, one of {}: {}", time::unit_names(), examples.join(", "))
 }
 
 /// The tables of a file in reading order: a heading (the TOML path) and

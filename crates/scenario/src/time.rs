@@ -31,14 +31,14 @@ fn unit_nanos(unit: &str) -> Option<u64> {
     UNITS.iter().find(|(name, also, _)| *name == unit || also.contains(&unit)).map(|u| u.2)
 }
 
-/// The units' names as a list in words: `ns, us, ms, s, m, h, d`, with
-/// their other spellings when `aliases` (`us (or µs)`).
-pub fn unit_names(aliases: bool) -> String {
+/// The units' names as a list in words, with their other spellings:
+/// `ns, us (or µs), ms, s, m (or min), h, d`.
+pub fn unit_names() -> String {
     let name = |(name, also, _): &(&str, &[&str], u64)| {
-        if aliases && !also.is_empty() {
-            format!("{name} (or {})", also.join(", "))
-        } else {
+        if also.is_empty() {
             (*name).to_owned()
+        } else {
+            format!("{name} (or {})", also.join(", "))
         }
     };
     UNITS.iter().map(name).collect::<Vec<_>>().join(", ")
@@ -199,11 +199,14 @@ impl fmt::Display for DurationError {
             }
             DurationError::BadNumber(t) => write!(f, "`{t}` does not start with a number"),
             DurationError::UnknownUnit { text, unit } => {
-                write!(
-                    f,
-                    "`{text}` has unknown unit `{unit}`; expected one of {}",
-                    unit_names(false)
-                )
+                write!(f, "`{text}` has unknown unit `{unit}`; expected one of ")?;
+                for (k, (name, _, _)) in UNITS.iter().enumerate() {
+                    if k > 0 {
+                        f.write_str(", ")?;
+                    }
+                    f.write_str(name)?;
+                }
+                Ok(())
             }
             DurationError::TooLong(t) => write!(f, "`{t}` is longer than a simulation can run"),
         }
