@@ -170,8 +170,8 @@
 # the lanes placed on a free spot; the sweep's curve in view; "Details ›"
 # on phones; the formula check in the page's units.
 # Both branches merged: 719 kB (735 484 B, built at the merge).
-# Then to 720 kB (736 892 B measured on branch gaps after merging main at
-# 1dafdf0, against 736 233 B at 1dafdf0, built the same hour; 659 B): the
+# Then to 720 kB (737 004 B measured on branch gaps after merging main at
+# 1dafdf0, against 736 233 B at 1dafdf0, built the same hour; 771 B): the
 # canvas keeps its components above the notices laid over its foot (their
 # rows measured each drawn frame, a fitted view following them), the
 # durations' units read from one table that now has days (`time::UNITS`),

@@ -255,7 +255,7 @@ impl Scene {
     /// what covers its foot.
     fn all_in_view(&self, width: f64, height: f64) -> bool {
         let view = tl::View { zoom: self.zoom, pan: self.pan };
-        tl::in_view(self.framed(), view, [width, height], self.foot_inset)
+        tl::in_view(self.framed(), self.clear_to(), view, [width, height], self.foot_inset)
     }
 
     /// What "Fit" frames: both lanes in the editor; the items alone in
@@ -264,11 +264,18 @@ impl Scene {
         if self.editable { self.layout.bounds() } else { self.layout.items_bounds() }
     }
 
+    /// What nothing may cover (`Layout::clear_to`; in the player, which
+    /// frames the items alone, all of them).
+    fn clear_to(&self) -> f64 {
+        if self.editable { self.layout.clear_to() } else { self.framed().1[1] }
+    }
+
     /// Frames every item, below the band the request path's name takes
     /// at the top (so at any zoom the name covers no box) and above the
     /// notices over the foot.
     fn fit(&mut self, width: f64, height: f64) {
-        let view = tl::fit_view(self.framed(), [width, height], LANE_NAME_BAND, self.foot_inset);
+        let (framed, clear_to) = (self.framed(), self.clear_to());
+        let view = tl::fit_view(framed, clear_to, [width, height], LANE_NAME_BAND, self.foot_inset);
         (self.zoom, self.pan, self.fitted) = (view.zoom, view.pan, true);
     }
 

@@ -87,6 +87,36 @@ test('at 1280×720 the Finished notice leaves the background lane\'s components 
   await page.close();
 });
 
+test('at 1280×720 a request path alone keeps its size under the Finished notice: the empty background band may lie under it, its name may not', async () => {
+  const page = await site.context.newPage();
+  const errors = collectErrors(page);
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await gotoFresh(page, site.url);
+  await ready(page);
+  await page.locator('#library').focus();
+  await page.selectOption('#library', 'sync-chain.toml');
+  await nameIs(page, /slowest link/);
+  await ready(page);
+  const fitted = await layoutWhere(page, (l) => l.items.length === 4 && l.items.every((i) => i.lane === 'sync'), 'the chain');
+  await page.locator('button.speed', { hasText: 'max' }).click();
+  await page.locator('#play').click();
+  const finished = page.locator('[data-testid="finished"]');
+  await finished.waitFor({ timeout: 60000 });
+  await page.waitForTimeout(300);
+  const under = await layoutOf(page);
+  // At most the room for the background's name above the notice (a
+  // fit of the whole band above it took a fifth of the size).
+  assert.ok(under.zoom >= fitted.zoom * 0.97, `the diagram keeps its size: ${fitted.zoom} → ${under.zoom}`);
+  assert.deepEqual(await coveredItems(page, under), []);
+  const canvas = await page.locator('#topology').boundingBox();
+  const notice = await finished.boundingBox();
+  const name = canvas.y + under.boundary + 23;
+  assert.ok(name < notice.y, `the background's name (to ${name}) above the notice (${notice.y})`);
+  await screenshot(page, 'uncovered-finished-sync-1280');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 /** The inspector's entries whose text (the value, else the default shown
  * in grey) is wider than the room inside them, and its cut titles. */
 function clippedInInspector(page) {
