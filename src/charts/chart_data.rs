@@ -219,9 +219,18 @@ pub fn throughput<W: Borrow<WindowReport>>(windows: &[W]) -> ChartData {
 }
 
 /// Utilization (%) of the chosen nodes; a node without workers (an
-/// external, a cache) has none, so no line.
+/// external, a cache) has none, so no line, and its legend says why.
 pub fn utilization<W: Borrow<WindowReport>>(windows: &[W], nodes: &[(usize, String)]) -> ChartData {
-    per_node(windows, nodes, |n| n.utilization.map(|u| u * 100.0))
+    let mut chart = per_node(windows, nodes, |n| n.utilization.map(|u| u * 100.0));
+    let measured = |index: usize| {
+        windows.iter().any(|w| w.borrow().nodes.get(index).is_some_and(|n| n.utilization.is_some()))
+    };
+    for (line, (index, _)) in chart.series.iter_mut().zip(nodes) {
+        if !windows.is_empty() && !measured(*index) {
+            line.label.push_str(" (no workers)");
+        }
+    }
+    chart
 }
 
 /// Mean queue length of the chosen nodes.
@@ -596,6 +605,23 @@ mod tests {
             ok + timeout
         );
         serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn a_node_without_workers_has_no_utilization_line_and_says_why() {
+        let mut windows = [window(0, 90, 10), window(1, 80, 20)];
+        for w in &mut windows {
+            w.nodes = vec![
+                NodeReport { utilization: Some(0.5), ..NodeReport::default() },
+                NodeReport { utilization: None, ..NodeReport::default() },
+            ];
+        }
+        let nodes = [(0, "api".to_owned()), (1, "partner".to_owned())];
+        let data = utilization(&windows, &nodes);
+        assert_eq!(data.series[0].label, "api");
+        assert_eq!(data.series[0].points, vec![(1.0, 50.0), (2.0, 50.0)]);
+        assert_eq!(data.series[1].label, "partner (no workers)");
+        assert!(data.series[1].points.is_empty());
     }
 
     #[test]
