@@ -88,40 +88,41 @@ pub fn unsaturated_failures<W: Borrow<WindowReport>>(
     /// out of memory is down for its `restart` (seconds, typically).
     const RESTART_LOOK_BACK_S: f64 = 60.0;
     let w = windows.last()?.borrow();
-    let recent: Vec<&WindowReport> = windows
-        .iter()
-        .rev()
-        .map(Borrow::borrow)
-        .take_while(|x| x.end_s > w.end_s - RESTART_LOOK_BACK_S)
-        .collect();
     let r = &w.requests;
     let failed = r.error + r.timeout + r.rejected;
     let finished = failed + r.ok + r.degraded;
-    if finished == 0 || (failed as f64) < 0.1 * finished as f64 {
+    if finished == 0 || failed * 10 < finished {
         return None;
     }
-    let kinds = [(r.error, "errors"), (r.timeout, "timeouts"), (r.rejected, "refused")];
-    let (_, most) = kinds.iter().copied().max_by_key(|(n, _)| *n).unwrap_or((0, "errors"));
-    let share = crate::format::share(failed as f64 / finished as f64);
-    let restarted: Vec<String> = (0..w.nodes.len())
-        .filter_map(|i| {
-            let k: u64 = recent.iter().filter_map(|x| Some(x.nodes.get(i)?.memory?.restarts)).sum();
-            (k > 0).then(|| {
-                format!(
-                    "{} lost {k} replica{} to out of memory",
-                    name_of(i),
-                    if k == 1 { "" } else { "s" }
-                )
-            })
-        })
-        .collect();
-    let why = if restarted.is_empty() {
-        "something is down or refusing (the canvas shows which)".to_owned()
+    let most = if r.error >= r.timeout.max(r.rejected) {
+        "errors"
+    } else if r.timeout >= r.rejected {
+        "timeouts"
     } else {
-        format!("{} in the last minute", restarted.join(", "))
+        "refused"
+    };
+    let mut why = String::new();
+    for i in 0..w.nodes.len() {
+        let k: u64 = windows
+            .iter()
+            .rev()
+            .map(Borrow::borrow)
+            .take_while(|x| x.end_s > w.end_s - RESTART_LOOK_BACK_S)
+            .filter_map(|x| Some(x.nodes.get(i)?.memory?.restarts))
+            .sum();
+        if k > 0 {
+            let sep = if why.is_empty() { "" } else { ", " };
+            why += &format!("{sep}{} restarted out of memory ({k}×)", name_of(i));
+        }
+    }
+    why += if why.is_empty() {
+        "something is down or refusing (the canvas shows which)"
+    } else {
+        " in the last minute"
     };
     Some(format!(
-        "{share} of the requests that finished in the last window failed (mostly {most}), though no node is saturated: {why}."
+        "{} of the requests that finished in the last window failed (mostly {most}), though no node is saturated: {why}.",
+        crate::format::share(failed as f64 / finished as f64)
     ))
 }
 
@@ -613,10 +614,7 @@ mod tests {
         let mut killed = window(35, NodeReport::default(), 0);
         killed.nodes[0].memory = Some(MemoryReport { restarts: 3, ..MemoryReport::default() });
         let said = unsaturated_failures(&[killed.clone(), w.clone()], name).unwrap();
-        assert!(
-            said.ends_with("api lost 3 replicas to out of memory in the last minute."),
-            "{said}"
-        );
+        assert!(said.ends_with("api restarted out of memory (3×) in the last minute."), "{said}");
         // Killed more than a minute before: no longer the explanation.
         killed.end_s = -30.0;
         let said = unsaturated_failures(&[killed, w], name).unwrap();

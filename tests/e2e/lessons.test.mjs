@@ -417,7 +417,7 @@ test('each lesson\'s Watch names what the page shows: its tabs, its figures, in 
   await namedTabsShown(page, 'oom-cascade.toml');
   assert.equal(await readStat(page, 'failed'), '100%');
   assert.match(await readStat(page, 'status'),
-    /^100% of the requests that finished in the last window failed \(mostly errors\), though no node is saturated: api lost [23] replicas to out of memory in the last minute\.$/);
+    /^100% of the requests that finished in the last window failed \(mostly errors\), though no node is saturated: api restarted out of memory \([23]×\) in the last minute\.$/);
   assert.match(await page.locator('[data-testid="status"]').getAttribute('class'), /\bbad\b/);
   await screenshot(page, 'lesson-oom-cascade-status');
 
