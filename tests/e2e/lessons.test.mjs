@@ -434,6 +434,16 @@ test('each lesson\'s Watch names what the page shows: its tabs, its figures, in 
     await playTo(page, '10×', 12);
     await namedTabsShown(page, file);
   }
+  // Database contention: the capacity the Watch quotes is the status line's.
+  await pick(page, 'db-contention.toml', /Database contention/);
+  await playTo(page, '10×', 20);
+  assert.match(await namedTabsShown(page, 'db-contention.toml'), /about 190 requests\/s for the 360/);
+  const cap = /^db is saturated: over the last [\d.]+ s, (\d+) req\/s arrive .* capacity of about (\d+) req\/s/.exec(await readStat(page, 'status'));
+  assert.ok(cap && Math.abs(cap[2] - 190) < 25 && Math.abs(cap[1] - 360) < 40, await readStat(page, 'status'));
+
+  // Back to the noisy tenant, paused where it was.
+  await pick(page, 'noisy-tenant.toml', /A noisy tenant/);
+  await playTo(page, '10×', 12);
   await page.locator('#tab-nodes').click();
   const each = /^Each load over the last window: small p99 ([\d.]+ m?s), [\d.]+% failed; big p99 ([\d.]+ m?s), [\d.]+% failed\.$/.exec(await readStat(page, 'load-figures'));
   assert.ok(each, await readStat(page, 'load-figures'));
