@@ -156,6 +156,19 @@ function bigScenario(nodes, lines) {
   return `${out.join('\n')}\n`;
 }
 
+/** The page's display locks: elements whose content Chromium keeps laid
+ * out but locked (`content-visibility` other than visible, a closed
+ * `<details>`'s content unless it is `display: none`, `hidden="until-found"`).
+ * With any of them in the document, every frame goes over the whole
+ * selection. */
+const displayLocks = (page) => page.evaluate(() => [...document.querySelectorAll('*')]
+  .filter((e) => getComputedStyle(e).contentVisibility !== 'visible'
+    || e.getAttribute('hidden') === 'until-found'
+    || (e.localName === 'details' && !e.open
+      && getComputedStyle(e, '::details-content').contentVisibility !== 'visible'
+      && getComputedStyle(e, '::details-content').display !== 'none'))
+  .map((e) => `${e.localName}${e.id ? `#${e.id}` : ''}${e.className ? `.${e.className}` : ''}`));
+
 /** How long the page takes to run the next animation frame (ms). */
 const frameRoundTrip = (page) => page.evaluate(
   () => new Promise((done) => { const t = performance.now(); requestAnimationFrame(() => done(performance.now() - t)); }),
@@ -176,6 +189,7 @@ test('a large text selected whole keeps the page responsive while a run plays', 
     });
   });
   await openSource(page);
+  assert.deepEqual(await displayLocks(page), [], 'no display lock in the page');
   await page.locator('#play').click();
   const big = bigScenario(1100, 8000);
   assert.equal(big.split('\n').length - 1, 8000);
