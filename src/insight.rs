@@ -425,11 +425,11 @@ fn flat_out<W: Borrow<WindowReport>>(windows: &[W]) -> Vec<Saturation> {
                 arrivals += n.arrivals;
                 completed += n.completed;
                 rejected += n.rejected;
-                busy += n.utilization * (w.end_s - w.start_s);
+                busy += n.utilization? * (w.end_s - w.start_s);
             }
-            let flat_out = latest
-                .iter()
-                .any(|w| w.borrow().nodes.get(i).is_some_and(|n| n.utilization >= BUSY));
+            let flat_out = latest.iter().any(|w| {
+                w.borrow().nodes.get(i).is_some_and(|n| n.utilization.is_some_and(|u| u >= BUSY))
+            });
             // Rejections finish without a worker: capacity counts the rest.
             // Flat out with nothing served and work arriving, it is stuck
             // (capacity 0).
@@ -494,7 +494,7 @@ mod tests {
         let node = NodeReport {
             arrivals: 1500,
             completed,
-            utilization,
+            utilization: Some(utilization),
             mean_queue: queue,
             ..NodeReport::default()
         };
@@ -564,7 +564,7 @@ mod tests {
                 w.nodes = nodes
                     .iter()
                     .map(|&(utilization, arrivals, completed, queue)| NodeReport {
-                        utilization,
+                        utilization: Some(utilization),
                         arrivals,
                         completed,
                         mean_queue: queue * i as f64,

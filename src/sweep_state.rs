@@ -34,7 +34,36 @@ impl SweepResult {
     pub fn knee_text(&self) -> Option<String> {
         self.knee.map(|k| shown(&self.param, k))
     }
+
+    /// Where requests were left waiting when the runs ended, in words:
+    /// past a collapse most requests are neither answered nor failed, and
+    /// the p99 curve, over answered requests only, does not show them.
+    /// `None` when every point answered or failed at least 95% of them.
+    pub fn unanswered_text(&self) -> Option<String> {
+        let waiting = |p: &&SweepPoint| p.unanswered_share.mean >= UNANSWERED_NOTED;
+        let first = self.points.iter().find(waiting)?;
+        let most = self.points.iter().map(|p| p.unanswered_share.mean).fold(0.0, f64::max);
+        let x = self.param.split('=').next().unwrap_or_default();
+        let at = shown(&self.param, first.value);
+        let most = crate::format::share(most);
+        let only = self.points.iter().filter(waiting).count() == 1;
+        Some(if only {
+            format!(
+                "At {x} = {at}, {most} of the requests were still waiting when the runs ended: \
+                 the p99 curve counts answered requests only."
+            )
+        } else {
+            format!(
+                "From {x} = {at}, up to {most} of the requests were still waiting when the runs \
+                 ended: the p99 curve counts answered requests only."
+            )
+        })
+    }
 }
+
+/// The share of requests left waiting from which a point is said to have
+/// left them waiting (the knee's 95% answered, turned round).
+const UNANSWERED_NOTED: f64 = 0.05;
 
 /// A sweep asked for: its inputs in words and `(runs done, runs in all)`
 /// as the worker last said (`total` is 0 until its first report). Kept
@@ -182,6 +211,7 @@ mod tests {
             goodput_rps: e(value),
             p99_ms: Some(e(12.0)),
             error_share: e(0.0),
+            unanswered_share: e(0.0),
             cost_per_million: e(0.0),
             knee,
             slo_met: None,
@@ -194,6 +224,33 @@ mod tests {
         s.progress(16, 16);
         s.finished("load.users.rate".into(), vec![point(50.0, false), point(400.0, false)], None);
         s
+    }
+
+    #[test]
+    fn requests_left_waiting_are_said() {
+        let waiting = |value: f64, share: f64| SweepPoint {
+            unanswered_share: Estimate { mean: share, ci95: 0.0 },
+            ..point(value, false)
+        };
+        let result = |points: Vec<SweepPoint>| {
+            let mut s = SweepState::default();
+            s.started(inputs("load.users.rate=1000..5000:3", 1, None));
+            s.finished("load.users.rate".into(), points, None);
+            s.result.expect("finished").unanswered_text()
+        };
+        assert_eq!(result(vec![waiting(1000.0, 0.001), waiting(2000.0, 0.04)]), None);
+        assert_eq!(
+            result(vec![waiting(1000.0, 0.0), waiting(3000.0, 0.2), waiting(5000.0, 0.54)])
+                .as_deref(),
+            Some(
+                "From load.users.rate = 3000, up to 54% of the requests were still waiting when \
+                 the runs ended: the p99 curve counts answered requests only."
+            )
+        );
+        assert!(
+            result(vec![waiting(1000.0, 0.0), waiting(5000.0, 0.3)])
+                .is_some_and(|t| t.starts_with("At load.users.rate = 5000, 30% of the requests"))
+        );
     }
 
     #[test]

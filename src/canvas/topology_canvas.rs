@@ -1096,7 +1096,7 @@ fn draw(s: &Scene, ctx: &CanvasRenderingContext2d, dpr: f64, css_w: f64, ts: f64
                     gauges.push((n, memory, [x, y, NODE_W, NODE_H]));
                 }
                 let report = s.window.as_ref().and_then(|w| w.nodes.get(n));
-                let utilization = report.map_or(0.0, |r| r.utilization);
+                let utilization = report.and_then(|r| r.utilization).unwrap_or(0.0);
                 boxes.push((x, y));
                 if utilization > 0.0 {
                     let h = (NODE_H - 4.0) * utilization.min(1.0);
@@ -1133,13 +1133,8 @@ fn draw(s: &Scene, ctx: &CanvasRenderingContext2d, dpr: f64, css_w: f64, ts: f64
                     if replicas > 1 || matches!(node.kind, NodeKind::Service | NodeKind::Database) {
                         detail.push_str(&format!(" ×{replicas}"));
                     }
-                    if report.is_some()
-                        && matches!(
-                            node.kind,
-                            NodeKind::Service | NodeKind::Database | NodeKind::Queue
-                        )
-                    {
-                        detail.push_str(&format!(" · {:.0}%", utilization * 100.0));
+                    if let Some(busy) = report.and_then(|r| r.utilization) {
+                        detail.push_str(&format!(" · {:.0}%", busy * 100.0));
                     }
                     if let Some(hits) = report.and_then(crate::insight::cache_hits) {
                         detail.push_str(&format!(" · {hits}"));

@@ -218,25 +218,28 @@ pub fn throughput<W: Borrow<WindowReport>>(windows: &[W]) -> ChartData {
     ChartData::over(windows, series, true)
 }
 
-/// Utilization (%) of the chosen nodes.
+/// Utilization (%) of the chosen nodes; a node without workers (an
+/// external, a cache) has none, so no line.
 pub fn utilization<W: Borrow<WindowReport>>(windows: &[W], nodes: &[(usize, String)]) -> ChartData {
-    per_node(windows, nodes, |n| n.utilization * 100.0)
+    per_node(windows, nodes, |n| n.utilization.map(|u| u * 100.0))
 }
 
 /// Mean queue length of the chosen nodes.
 pub fn queue<W: Borrow<WindowReport>>(windows: &[W], nodes: &[(usize, String)]) -> ChartData {
-    per_node(windows, nodes, |n| n.mean_queue)
+    per_node(windows, nodes, |n| Some(n.mean_queue))
 }
 
 fn per_node<W: Borrow<WindowReport>>(
     windows: &[W],
     nodes: &[(usize, String)],
-    value: impl Fn(&scalesim_engine::NodeReport) -> f64,
+    value: impl Fn(&scalesim_engine::NodeReport) -> Option<f64>,
 ) -> ChartData {
     let series = nodes
         .iter()
         .enumerate()
-        .map(|(k, (index, name))| series(name, k, windows, |w| w.nodes.get(*index).map(&value)))
+        .map(|(k, (index, name))| {
+            series(name, k, windows, |w| w.nodes.get(*index).and_then(&value))
+        })
         .collect();
     ChartData::over(windows, series, false)
 }

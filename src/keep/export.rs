@@ -78,7 +78,8 @@ pub fn windows_csv<W: Borrow<WindowReport>>(windows: &[W], nodes: &[String]) -> 
         for i in 0..nodes.len() {
             match w.nodes.get(i) {
                 Some(n) => {
-                    let _ = write!(out, ",{},{},{}", n.utilization, n.mean_queue, n.latency_ms.p99);
+                    let utilization = n.utilization.map_or(String::new(), |u| u.to_string());
+                    let _ = write!(out, ",{utilization},{},{}", n.mean_queue, n.latency_ms.p99);
                 }
                 None => out.push_str(",,,"),
             }

@@ -55,12 +55,16 @@ pub fn figure_strip(props: &FigureStripProps) -> Html {
                 <span class="value" data-testid={id}>{value}</span></span>
         }
     };
-    // The busiest node: the one that will saturate first.
+    // The busiest node with workers: the one that will saturate first.
     let busiest = w.last().and_then(|w| {
-        w.nodes.iter().enumerate().max_by(|a, b| a.1.utilization.total_cmp(&b.1.utilization))
+        w.nodes
+            .iter()
+            .enumerate()
+            .filter_map(|(i, n)| Some((i, n.utilization?)))
+            .max_by(|a, b| a.1.total_cmp(&b.1))
     });
     let busiest_name = busiest.and_then(|(i, _)| props.names.get(i).cloned()).unwrap_or_default();
-    let utilization = busiest.map(|(_, n)| format::share(n.utilization));
+    let utilization = busiest.map(|(_, u)| format::share(u));
     let answered = if w.is_empty() {
         String::new()
     } else if f.answered == 0 {

@@ -111,6 +111,9 @@ fn curve(r: &SweepResult, file_stem: &AttrValue) -> Html {
                 Some(v) => format!("Knee at {x} = {v}: p99 past three times its first value, or goodput under 95% of offered."),
                 None => "No knee in this range.".to_owned(),
             } }</p>
+            if let Some(waiting) = r.unanswered_text() {
+                <p class="sweep-waiting" role="note" data-testid="sweep-waiting">{ waiting }</p>
+            }
             if let Some(fit) = r.usl {
                 <p data-testid="usl">{ format!(
                     "Universal Scalability Law fit: contention σ = {:.3}, coherency κ = {:.4}, throughput peaks at N* = {:.1}, one unit serves {:.0} req/s.",

@@ -253,14 +253,14 @@ fn on_report(state: &Rc<RefCell<PoolState>>, worker: &Worker, plan: &JsValue, da
         return;
     }
     let array = js_sys::Float64Array::new(&get("figures"));
-    let mut six = [0.0; 6];
-    if array.length() == 6 {
-        array.copy_to(&mut six);
+    let mut numbers = [0.0; RunFigures::LEN];
+    if array.length() as usize == RunFigures::LEN {
+        array.copy_to(&mut numbers);
     }
     if let Some(slot) = s.figures.get_mut(run as usize)
         && slot.is_none()
     {
-        *slot = Some(RunFigures::from_array(six));
+        *slot = Some(RunFigures::from_array(numbers));
         s.done += 1;
     }
     s.give(worker);

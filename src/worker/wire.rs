@@ -368,7 +368,8 @@ wire_struct! {
     Outline { nodes, loads, links }
     Estimate { mean, ci95 }
     SweepPoint {
-        value, offered_rps, goodput_rps, p99_ms, error_share, cost_per_million, knee, slo_met,
+        value, offered_rps, goodput_rps, p99_ms, error_share, unanswered_share, cost_per_million, knee,
+        slo_met,
     }
     UslFit { contention, coherency, x1, peak }
     ScenarioInfo {
@@ -654,6 +655,7 @@ error_rate = 0.3
                     goodput_rps: Estimate { mean: 0.9, ci95: 0.2 },
                     p99_ms: Some(Estimate { mean: 12.0, ci95: 1.0 }),
                     error_share: Estimate::default(),
+                    unanswered_share: Estimate { mean: 0.5, ci95: 0.01 },
                     cost_per_million: Estimate { mean: 3.0, ci95: 0.0 },
                     knee: true,
                     slo_met: Some(false),

@@ -40,7 +40,7 @@ async function sweepInPage(workers, param, runs, seconds) {
 
 /** The figures both compute (the page does not judge `[[expect]]`s along
  * the curve, the CLI's `slo_met`). */
-const FIELDS = ['value', 'offered_rps', 'goodput_rps', 'p99_ms', 'error_share', 'cost_per_million', 'knee'];
+const FIELDS = ['value', 'offered_rps', 'goodput_rps', 'p99_ms', 'error_share', 'unanswered_share', 'cost_per_million', 'knee'];
 const figures = (points) => points.map((p) => Object.fromEntries(FIELDS.map((f) => [f, p[f] ?? null])));
 
 test('the page sweeps on a pool of workers and every point equals scalesim sweep\'s, bit for bit', { timeout: 900000 }, async () => {

@@ -29,6 +29,10 @@ test('a load sweep runs to completion through its progress bar and marks the kne
   assert.equal(await page.locator('#sweep-progress').count(), 0, 'the progress bar is gone');
   // Two 1 ms workers saturate at 2 000 requests/s.
   assert.match(await page.locator('[data-testid="knee"]').textContent(), /Knee at load\.users\.rate = (2000|2500)/);
+  // Past the knee requests wait in the queue; the p99 curve, over answered
+  // requests only, does not show them, so a note says so.
+  assert.match(await page.locator('[data-testid="sweep-waiting"]').textContent(),
+    /^(From|At) load\.users\.rate = (2000|2500), (up to )?\d+% of the requests were still waiting/);
   // The goodput line's green (palette colour 3, rgb(22, 163, 74)); it
   // shows where it leaves the offered line (the chart is half the panel).
   const inked = await pixelsAppear(page, '#sweep-goodput-chart', [22, 163, 74], 40);

@@ -59,11 +59,11 @@ pub fn human(scenario: &Scenario, run: &Run, with_windows: bool) -> String {
         if let Some(n) = s.nodes.get(&node.id) {
             let _ = writeln!(
                 out,
-                "  {:<16} {:>10} {:>9} {:>5.0}% {:>10.2} {:>9} {} {} {:>8}",
+                "  {:<16} {:>10} {:>9} {:>6} {:>10.2} {:>9} {} {} {:>8}",
                 node.id,
                 n.arrivals,
                 n.rejected,
-                n.utilization * 100.0,
+                n.utilization.map_or("–".to_owned(), |u| format!("{:.0}%", u * 100.0)),
                 n.mean_queue,
                 n.max_queue,
                 ms(&n.latency_ms, n.latency_ms.mean, 10, node_unit),

@@ -131,7 +131,7 @@ pub fn run(
 
 fn csv_table(spec: &SweepSpec, points: &[SweepPoint]) -> String {
     let mut out = String::from(
-        "value,offered_rps,offered_rps_ci95,goodput_rps,goodput_rps_ci95,p99_ms,p99_ms_ci95,error_share,error_share_ci95,cost_per_million,cost_per_million_ci95,knee,slo_met\n",
+        "value,offered_rps,offered_rps_ci95,goodput_rps,goodput_rps_ci95,p99_ms,p99_ms_ci95,error_share,error_share_ci95,unanswered_share,unanswered_share_ci95,cost_per_million,cost_per_million_ci95,knee,slo_met\n",
     );
     for p in points {
         // An absent p99 (no answered request) is an empty cell, not 0.
@@ -140,7 +140,7 @@ fn csv_table(spec: &SweepSpec, points: &[SweepPoint]) -> String {
             .map_or((String::new(), String::new()), |e| (e.mean.to_string(), e.ci95.to_string()));
         let _ = writeln!(
             out,
-            "{},{},{},{},{},{p99},{p99_ci},{},{},{},{},{},{}",
+            "{},{},{},{},{},{p99},{p99_ci},{},{},{},{},{},{},{},{}",
             spec.text_of(p.value),
             p.offered_rps.mean,
             p.offered_rps.ci95,
@@ -148,6 +148,8 @@ fn csv_table(spec: &SweepSpec, points: &[SweepPoint]) -> String {
             p.goodput_rps.ci95,
             p.error_share.mean,
             p.error_share.ci95,
+            p.unanswered_share.mean,
+            p.unanswered_share.ci95,
             p.cost_per_million.mean,
             p.cost_per_million.ci95,
             p.knee,
@@ -170,12 +172,13 @@ fn human_table(name: &str, spec: &SweepSpec, points: &[SweepPoint], seeds: &[u64
     let slos = points.first().is_some_and(|p| p.slo_met.is_some());
     let _ = writeln!(
         out,
-        "{:>12} {:>18} {:>18} {:>20} {:>14}{}",
+        "{:>12} {:>18} {:>18} {:>20} {:>14} {:>14}{}",
         "value",
         "offered/s",
         "goodput/s",
         "p99 ms",
         "failed",
+        "unanswered",
         if slos { "   SLOs" } else { "" }
     );
     let boundary = sweep::slo_boundary(points);
@@ -193,7 +196,7 @@ fn human_table(name: &str, spec: &SweepSpec, points: &[SweepPoint], seeds: &[u64
         }
         let _ = writeln!(
             out,
-            "{:>12} {:>10.1} ±{:<7.1} {:>10.1} ±{:<7.1} {p99} {:>7.2}% ±{:<4.2}{}{}",
+            "{:>12} {:>10.1} ±{:<7.1} {:>10.1} ±{:<7.1} {p99} {:>7.2}% ±{:<4.2} {:>7.2}% ±{:<4.2}{}{}",
             spec.shown(p.value),
             p.offered_rps.mean,
             p.offered_rps.ci95,
@@ -201,6 +204,8 @@ fn human_table(name: &str, spec: &SweepSpec, points: &[SweepPoint], seeds: &[u64
             p.goodput_rps.ci95,
             p.error_share.mean * 100.0,
             p.error_share.ci95 * 100.0,
+            p.unanswered_share.mean * 100.0,
+            p.unanswered_share.ci95 * 100.0,
             match p.slo_met {
                 Some(true) => "    met",
                 Some(false) => " missed",

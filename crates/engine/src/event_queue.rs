@@ -33,6 +33,9 @@ pub const MAX_LANES: usize = 8;
 pub struct EventQueue<E> {
     heap: Vec<Entry<E>>,
     lanes: Vec<Lane<E>>,
+    /// The lane whose front comes first, if any lane has entries: kept as
+    /// lanes change, so a pop compares the heap's root with one front.
+    first_lane: Option<usize>,
     next_seq: u64,
 }
 
@@ -95,7 +98,7 @@ enum Source {
 
 impl<E> Default for EventQueue<E> {
     fn default() -> Self {
-        EventQueue { heap: Vec::new(), lanes: Vec::new(), next_seq: 0 }
+        EventQueue { heap: Vec::new(), lanes: Vec::new(), first_lane: None, next_seq: 0 }
     }
 }
 
@@ -141,26 +144,47 @@ impl<E: Copy> EventQueue<E> {
             }
             None => return self.schedule(at, event),
         };
-        let entries = &mut self.lanes[lane].entries;
-        if entries.last().is_some_and(|last| last.at > at.as_nanos()) {
+        let l = &self.lanes[lane];
+        if l.entries.last().is_some_and(|last| last.at > at.as_nanos()) {
             return self.schedule(at, event);
         }
-        entries.push(Entry { at: at.as_nanos(), seq: self.next_seq, event });
+        let was_empty = l.len() == 0;
+        let entry = Entry { at: at.as_nanos(), seq: self.next_seq, event };
+        self.lanes[lane].entries.push(entry);
         self.next_seq += 1;
+        if was_empty && self.first_lane.is_none_or(|f| entry.before(self.front(f))) {
+            self.first_lane = Some(lane);
+        }
+    }
+
+    /// Lane `i`'s front; only for a lane with entries.
+    #[inline]
+    fn front(&self, i: usize) -> &Entry<E> {
+        &self.lanes[i].entries[self.lanes[i].head]
+    }
+
+    /// Finds the lane whose front comes first, after that lane's front went.
+    fn find_first_lane(&mut self) {
+        let mut first: Option<(usize, &Entry<E>)> = None;
+        for (i, lane) in self.lanes.iter().enumerate() {
+            if let Some(front) = lane.front()
+                && first.is_none_or(|(_, b)| front.before(b))
+            {
+                first = Some((i, front));
+            }
+        }
+        self.first_lane = first.map(|(i, _)| i);
     }
 
     /// Where the earliest pending event is, if any.
     #[inline]
     fn next_source(&self) -> Option<(Source, &Entry<E>)> {
-        let mut best = self.heap.first().map(|e| (Source::Heap, e));
-        for (i, lane) in self.lanes.iter().enumerate() {
-            if let Some(front) = lane.front()
-                && best.is_none_or(|(_, b)| front.before(b))
-            {
-                best = Some((Source::Lane(i), front));
-            }
+        let root = self.heap.first();
+        match (root, self.first_lane) {
+            (_, None) => root.map(|e| (Source::Heap, e)),
+            (Some(r), Some(i)) if r.before(self.front(i)) => Some((Source::Heap, r)),
+            (_, Some(i)) => Some((Source::Lane(i), self.front(i))),
         }
-        best
     }
 
     /// When the next event happens, if any.
@@ -195,6 +219,7 @@ impl<E: Copy> EventQueue<E> {
             Source::Heap => self.pop_heap(),
             Source::Lane(i) => {
                 let e = self.lanes[i].pop_front()?;
+                self.find_first_lane();
                 Some((SimTime::from_nanos(e.at), e.event))
             }
         }

@@ -61,7 +61,7 @@ pub fn measure(spec: &ExpectSpec, summary: &Summary) -> Option<f64> {
         let o = &n.outcomes;
         return match metric {
             Metric::Latency(f) => n.latency_ms.figure(f),
-            Metric::Utilization => Some(n.utilization),
+            Metric::Utilization => n.utilization,
             Metric::MeanQueue => Some(n.mean_queue),
             Metric::MaxQueue => Some(n.max_queue as f64),
             Metric::Retries => Some(n.retries as f64),
@@ -136,6 +136,10 @@ pub fn judge(spec: &ExpectSpec, samples: &[Option<f64>]) -> Verdict {
             Some(Metric::HitRatio) => "the cache had no lookups".to_owned(),
             Some(Metric::MeanWait) => {
                 "no visit got a worker at the node, so mean_wait has no value".to_owned()
+            }
+            Some(Metric::Utilization) => {
+                "the node has no workers (an external or a cache), so utilization has no value"
+                    .to_owned()
             }
             Some(Metric::StaleReadShare | Metric::StaleReads) => {
                 "the node is not a replicated database, or served no reads".to_owned()
@@ -381,6 +385,44 @@ below = "5ms"
         assert_eq!(summary.nodes["spare"].mean_wait_ms, None);
         assert!(!verdicts[0].passed, "{:?}", verdicts[0]);
         assert!(verdicts[0].detail.contains("no visit got a worker"), "{}", verdicts[0].detail);
+        assert!(verdicts[1].passed, "{:?}", verdicts[1]);
+    }
+
+    #[test]
+    fn the_utilization_of_a_node_without_workers_fails() {
+        let text = r#"
+[scenario]
+name = "third party"
+duration = "5s"
+[[load]]
+id = "users"
+target = "api"
+rate = 100
+[[node]]
+id = "api"
+kind = "service"
+workers = 8
+service_time = { dist = "exp", mean = "1ms" }
+  [[node.call]]
+  to = "partner"
+[[node]]
+id = "partner"
+kind = "external"
+latency = { dist = "exp", mean = "20ms" }
+[[expect]]
+metric = "utilization"
+node = "partner"
+below = 0.5
+[[expect]]
+metric = "utilization"
+node = "api"
+below = 0.5
+"#;
+        let scenario = Scenario::from_toml("partner.toml", text).expect("a valid file");
+        let (summary, verdicts) = evaluate(&scenario).expect("it runs");
+        assert_eq!(summary.nodes["partner"].utilization, None);
+        assert!(!verdicts[0].passed, "{:?}", verdicts[0]);
+        assert!(verdicts[0].detail.contains("has no workers"), "{}", verdicts[0].detail);
         assert!(verdicts[1].passed, "{:?}", verdicts[1]);
     }
 

@@ -311,8 +311,9 @@ pub struct NodeReport {
     pub rejected: u64,
     /// Finished visits by outcome.
     pub outcomes: OutcomeCounts,
-    /// Busy worker-time over available worker-time (0 for externals).
-    pub utilization: f64,
+    /// Busy worker-time over available worker-time; `null` for a node
+    /// without workers (an external, a cache) or with none running.
+    pub utilization: Option<f64>,
     /// Time-average number waiting, all replicas together.
     pub mean_queue: f64,
     /// Most waiting at once, all replicas together.

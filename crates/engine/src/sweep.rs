@@ -288,6 +288,11 @@ pub struct SweepPoint {
     pub p99_ms: Option<Estimate>,
     /// Share of offered requests that failed (error, timeout, rejected).
     pub error_share: Estimate,
+    /// Share of offered requests still unanswered when the run ended:
+    /// past a collapse most requests wait in queues, neither answered nor
+    /// failed, and this is where they show.
+    #[serde(default)]
+    pub unanswered_share: Estimate,
     pub cost_per_million: Estimate,
     /// The first point past the knee, in the direction the system is
     /// stressed (rising load, or falling capacity).
@@ -301,7 +306,7 @@ pub struct SweepPoint {
 
 /// What a sweep keeps of one run: the figures its point is made of, so a
 /// run can be done elsewhere (another thread, another Web Worker) and sent
-/// back as six numbers. [`summarise`] is [`summarise_figures`] over these,
+/// back as [`RunFigures::LEN`] numbers. [`summarise`] is [`summarise_figures`] over these,
 /// so both give the same points, bit for bit.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct RunFigures {
@@ -310,6 +315,8 @@ pub struct RunFigures {
     /// User p99 in milliseconds; `None` when no request was answered.
     pub p99_ms: Option<f64>,
     pub error_share: f64,
+    /// Share of offered requests still in flight at the end of the run.
+    pub unanswered_share: f64,
     pub cost_per_million: f64,
 }
 
@@ -321,37 +328,39 @@ impl RunFigures {
             offered_rps: if s.measured_s > 0.0 { r.offered as f64 / s.measured_s } else { 0.0 },
             goodput_rps: s.throughput_rps,
             p99_ms: s.latency_ms.figure(P99),
-            error_share: if r.offered == 0 {
-                0.0
-            } else {
-                (r.error + r.timeout + r.rejected) as f64 / r.offered as f64
-            },
+            error_share: share(r.error + r.timeout + r.rejected, r.offered),
+            unanswered_share: share(r.in_flight, r.offered),
             cost_per_million: s.cost_per_million,
         }
     }
 
-    /// As six numbers (p99's presence as 0 or 1, then its value), for a
+    /// How many numbers [`RunFigures::to_array`] writes.
+    pub const LEN: usize = 7;
+
+    /// As numbers (p99's presence as 0 or 1, then its value), for a
     /// message between workers; [`RunFigures::from_array`] reads them back
     /// exactly.
-    pub fn to_array(&self) -> [f64; 6] {
+    pub fn to_array(&self) -> [f64; Self::LEN] {
         [
             self.offered_rps,
             self.goodput_rps,
             if self.p99_ms.is_some() { 1.0 } else { 0.0 },
             self.p99_ms.unwrap_or(0.0),
             self.error_share,
+            self.unanswered_share,
             self.cost_per_million,
         ]
     }
 
     /// The figures written by [`RunFigures::to_array`].
-    pub fn from_array(a: [f64; 6]) -> RunFigures {
+    pub fn from_array(a: [f64; Self::LEN]) -> RunFigures {
         RunFigures {
             offered_rps: a[0],
             goodput_rps: a[1],
             p99_ms: (a[2] != 0.0).then_some(a[3]),
             error_share: a[4],
-            cost_per_million: a[5],
+            unanswered_share: a[5],
+            cost_per_million: a[6],
         }
     }
 }
@@ -383,6 +392,7 @@ pub fn summarise_figures(spec: &SweepSpec, runs: &[Vec<RunFigures>]) -> Vec<Swee
                     (!answered.is_empty()).then(|| Estimate::of(&answered))
                 },
                 error_share: figure(&|r| r.error_share),
+                unanswered_share: figure(&|r| r.unanswered_share),
                 cost_per_million: figure(&|r| r.cost_per_million),
                 knee: false,
                 slo_met: None,
@@ -452,6 +462,11 @@ pub fn slo_boundary(points: &[SweepPoint]) -> Option<usize> {
     }
 }
 
+/// `part` of `whole` as a share; 0 when there is no whole.
+fn share(part: u64, whole: u64) -> f64 {
+    if whole == 0 { 0.0 } else { part as f64 / whole as f64 }
+}
+
 const P99: crate::expect::LatencyField = crate::expect::LatencyField::P99;
 
 #[cfg(test)]
@@ -459,13 +474,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn run_figures_travel_as_six_numbers_exactly() {
+    fn run_figures_travel_as_numbers_exactly() {
         for f in [
             RunFigures {
                 offered_rps: 1499.8333333333333,
                 goodput_rps: 0.1 + 0.2,
                 p99_ms: Some(11.534),
                 error_share: 1.0 / 3.0,
+                unanswered_share: 2.0 / 7.0,
                 cost_per_million: 0.0,
             },
             RunFigures { p99_ms: None, ..RunFigures::default() },
@@ -560,10 +576,35 @@ mod tests {
             goodput_rps: e(goodput),
             p99_ms: p99.map(e),
             error_share: Estimate::default(),
+            unanswered_share: Estimate::default(),
             cost_per_million: Estimate::default(),
             knee: false,
             slo_met: None,
         }
+    }
+
+    #[test]
+    fn a_collapse_shows_as_unanswered_not_as_failed() {
+        // Twice what one worker serves, no timeout: half the requests wait
+        // in the queue at the end, none fails.
+        let overloaded = r#"
+[scenario]
+name = "overloaded"
+duration = "20s"
+[[load]]
+id = "users"
+target = "svc"
+rate = 2000
+[[node]]
+id = "svc"
+kind = "service"
+service_time = { dist = "const", value = "1ms" }
+"#;
+        let scenario = Scenario::from_toml("overloaded.toml", overloaded).expect("valid");
+        let run = crate::sim::Simulation::run(scenario).expect("runs");
+        let f = RunFigures::of(&run.summary);
+        assert_eq!(f.error_share, 0.0);
+        assert!((f.unanswered_share - 0.5).abs() < 0.02, "{f:?}");
     }
 
     #[test]

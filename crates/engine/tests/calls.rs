@@ -53,7 +53,10 @@ fn cancel_on_timeout_stops_wasted_work() {
     let cancelled = run(&chain(500, 10.0, "timeout = \"50ms\"\n  cancel_on_timeout = true", ""));
     // The back end is flat out either way; what differs is whether its
     // answers reach anyone.
-    assert!(wasted.nodes["back"].utilization > 0.99 && cancelled.nodes["back"].utilization > 0.99);
+    assert!(
+        wasted.nodes["back"].utilization.expect("a node with workers") > 0.99
+            && cancelled.nodes["back"].utilization.expect("a node with workers") > 0.99
+    );
     let useful = |s: &Summary| s.requests.ok as f64 / s.nodes["back"].outcomes.ok as f64;
     assert!(
         useful(&wasted) < 0.05,
@@ -161,9 +164,9 @@ latency = {{ dist = "const", value = "100ms" }}
     let blocking = run(&toml("blocking"));
     let nonblocking = run(&toml("nonblocking"));
     // 250/s × 101 ms = 25 workers needed > 20: the blocking front saturates.
-    assert!(blocking.nodes["front"].utilization > 0.99);
+    assert!(blocking.nodes["front"].utilization.expect("a node with workers") > 0.99);
     assert!(blocking.latency_ms.p50 > 1000.0, "queue grows: {}", blocking.latency_ms.p50);
-    assert!(nonblocking.nodes["front"].utilization < 0.02);
+    assert!(nonblocking.nodes["front"].utilization.expect("a node with workers") < 0.02);
     assert!((nonblocking.latency_ms.mean - 101.0).abs() < 1.0);
 }
 
@@ -190,7 +193,9 @@ service_time = { dist = "exp", mean = "5ms" }
     let law = 50.0 / (0.100 + s.latency_ms.mean / 1e3);
     assert!((s.throughput_rps / law - 1.0).abs() < 0.01, "X {} vs N/(Z+R) {law}", s.throughput_rps);
     // Saturated: 2 workers / 5 ms = 400/s at most.
-    assert!(s.throughput_rps < 401.0 && s.nodes["svc"].utilization > 0.95);
+    assert!(
+        s.throughput_rps < 401.0 && s.nodes["svc"].utilization.expect("a node with workers") > 0.95
+    );
 }
 
 #[test]
@@ -228,7 +233,11 @@ fn a_rate_limit_rejects_what_exceeds_it() {
         s.requests.rejected,
         back.rejected
     );
-    assert!(back.utilization < 0.06, "rejected requests cost no work: {}", back.utilization);
+    assert!(
+        back.utilization.expect("a node with workers") < 0.06,
+        "rejected requests cost no work: {}",
+        back.utilization.expect("a node with workers")
+    );
 }
 
 #[test]
@@ -313,7 +322,7 @@ latency = {{ dist = "const", value = "200ms" }}
     };
     let open = run(&toml(""));
     let contained = run(&toml("bulkhead = 10"));
-    assert!(open.nodes["front"].utilization > 0.99);
+    assert!(open.nodes["front"].utilization.expect("a node with workers") > 0.99);
     assert!(open.latency_ms.p50 > 1000.0, "the whole pool is stuck: p50 {}", open.latency_ms.p50);
     assert!(
         contained.latency_ms.p50 < 2.0,

@@ -82,7 +82,7 @@ fn losing_replicas_overloads_the_rest() {
     // 400/s × 2 ms = 0.8 workers' worth… of 16: idle. Cap to 1 replica of
     // 4 workers at 10× the work each (latency_add 18 ms) to make it bite.
     let w = faulty("back", r#"{ replicas = 1, latency_add = "18ms" }"#, 4);
-    let busy = |w: &WindowReport| w.nodes[1].utilization;
+    let busy = |w: &WindowReport| w.nodes[1].utilization.expect("a node with workers");
     // 400/s × 20 ms = 8 workers needed; one replica has 4: it saturates.
     assert!(during(&w, 25.0, 40.0, busy) > 0.24, "4 of 16 workers flat out");
     let p99 = |w: &WindowReport| w.latency_ms.p99;

@@ -119,7 +119,11 @@ fn change_through_a_coordinating_team_waits_and_backs_up() {
     let team = node(&six, "team-checkout");
     let per_week = six.summary.throughput_rps * WEEK_S;
     let own_work = six.summary.throughput_rps * 6.0 * HOUR_S / 6.0;
-    assert!(team.utilization > 0.95, "engineers busy: {}", team.utilization);
+    assert!(
+        team.utilization.expect("a node with workers") > 0.95,
+        "engineers busy: {}",
+        team.utilization.expect("a node with workers")
+    );
     assert!(own_work < 0.5, "share of their time on their own work: {own_work}");
     assert!((40.0..=52.0).contains(&per_week), "{per_week} changes ship a week");
     let backlog = |n: &NodeReport| n.mean_queue;
@@ -221,7 +225,7 @@ fn a_flushed_cache_stampedes_its_database_after_a_calm_warm_up() {
     let (cache, db) = (0, 1);
     assert_eq!(run.ids, ["cache", "db"]);
     for w in windows_in(&run, 0.0, 20.0) {
-        let busy = w.nodes[db].utilization;
+        let busy = w.nodes[db].utilization.expect("a node with workers");
         assert!(busy < 0.8, "warm-up: the db is {busy} busy at {} s", w.end_s);
         assert!(w.latency_ms.p99 < 100.0, "warm-up: p99 {} ms at {} s", w.latency_ms.p99, w.end_s);
     }
@@ -234,9 +238,9 @@ fn a_flushed_cache_stampedes_its_database_after_a_calm_warm_up() {
     assert!(reads > 4 * 500, "after the flush the db reads {reads} times for 500 pages");
     for w in windows_in(&run, 61.0, 85.0) {
         assert!(
-            w.nodes[db].utilization > 0.99,
+            w.nodes[db].utilization.expect("a node with workers") > 0.99,
             "db busy {} at {} s",
-            w.nodes[db].utilization,
+            w.nodes[db].utilization.expect("a node with workers"),
             w.end_s
         );
         assert!(
@@ -261,7 +265,11 @@ fn a_flushed_cache_stampedes_its_database_after_a_calm_warm_up() {
 fn coalesced_misses_read_each_page_once_after_the_flush() {
     let run = run("cache-stampede-coalesced.toml", &[]);
     let (cache, db) = (0, 1);
-    assert!(windows_in(&run, 0.0, 20.0).iter().all(|w| w.nodes[db].utilization < 0.8));
+    assert!(
+        windows_in(&run, 0.0, 20.0)
+            .iter()
+            .all(|w| w.nodes[db].utilization.expect("a node with workers") < 0.8)
+    );
     let reads: u64 = windows_in(&run, 60.0, 90.0).iter().map(|w| w.nodes[db].arrivals).sum();
     assert!(reads <= 500, "after the flush the db reads {reads} times for 500 pages");
     for w in windows_in(&run, 63.0, 90.0) {
@@ -293,7 +301,11 @@ fn a_retry_storm_saturates_the_database_and_fails_every_user() {
         w.nodes[db].arrivals as f64 / w.requests.offered.max(1) as f64
     };
     for w in windows_in(&storm, 10.0, 20.0) {
-        assert!(w.nodes[db].utilization < 0.6, "before: db {} busy", w.nodes[db].utilization);
+        assert!(
+            w.nodes[db].utilization.expect("a node with workers") < 0.6,
+            "before: db {} busy",
+            w.nodes[db].utilization.expect("a node with workers")
+        );
         assert!((per_user(&w) - 1.0).abs() < 0.05, "before: {} queries a request", per_user(&w));
         assert_eq!(w.requests.timeout + w.requests.error, 0);
     }
@@ -303,7 +315,7 @@ fn a_retry_storm_saturates_the_database_and_fails_every_user() {
     let outage = windows_in(&storm, 22.0, 50.0);
     let arrived = outage.iter().map(per_user).sum::<f64>() / outage.len() as f64;
     assert!((2.7..=3.3).contains(&arrived), "the saturated db gets {arrived} a request");
-    assert!(outage.iter().all(|w| w.nodes[db].utilization > 0.99));
+    assert!(outage.iter().all(|w| w.nodes[db].utilization.expect("a node with workers") > 0.99));
     let (first, last) =
         (outage[0].nodes[db].mean_queue, outage[outage.len() - 1].nodes[db].mean_queue);
     let growth = (last - first) / (outage.len() - 1) as f64;
@@ -314,7 +326,7 @@ fn a_retry_storm_saturates_the_database_and_fails_every_user() {
     }
     for w in windows_in(&storm, 62.0, 70.0) {
         assert_eq!(w.requests.timeout + w.requests.error, 0, "still failing at {} s", w.end_s);
-        assert!(w.nodes[db].utilization < 0.6);
+        assert!(w.nodes[db].utilization.expect("a node with workers") < 0.6);
     }
 }
 
@@ -333,7 +345,10 @@ fn one_layer_retrying_within_a_budget_keeps_the_database_out_of_the_storm() {
     let share = failed as f64 / offered as f64;
     assert!((0.7..=0.85).contains(&share), "{share} of requests fail in the outage");
     assert_eq!(timeouts, 0);
-    assert!(outage.iter().all(|w| w.nodes[db].utilization < 0.6 && w.latency_ms.p99 < 200.0));
+    assert!(
+        outage.iter().all(|w| w.nodes[db].utilization.expect("a node with workers") < 0.6
+            && w.latency_ms.p99 < 200.0)
+    );
     for w in windows_in(&cure, 51.0, 70.0) {
         assert_eq!(w.requests.error + w.requests.timeout, 0, "failing at {} s", w.end_s);
     }

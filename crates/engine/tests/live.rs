@@ -58,10 +58,10 @@ fn setting_a_parameter_live_takes_effect() {
     let latency = set("payments.latency", r#"{ dist = "exp", mean = "5ms" }"#);
     edit_live(&mut sim, &mut text, &latency).unwrap();
     let w = sim.advance_by(SimDuration::from_secs(20));
-    let busy = w.last().unwrap().nodes[0].utilization;
+    let busy = w.last().unwrap().nodes[0].utilization.expect("a node with workers");
     edit_live(&mut sim, &mut text, &set("api.workers", "64")).unwrap();
     let w = sim.advance_by(SimDuration::from_secs(20));
-    let busy_after = w.last().unwrap().nodes[0].utilization;
+    let busy_after = w.last().unwrap().nodes[0].utilization.expect("a node with workers");
     assert!(busy_after < busy * 0.5, "4× the workers: {busy} → {busy_after}");
     assert_eq!(sim.scenario().nodes[0].workers, 64);
 }

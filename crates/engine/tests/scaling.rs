@@ -178,7 +178,7 @@ service_time = { dist = "exp", mean = "1ms" }
     let wait = theory::erlang_c(c, lambda / mu).unwrap() / (f64::from(c) * mu - lambda) * 1e3;
     let waited = s.nodes["db"].mean_wait_ms.expect("visits got a connection");
     assert_close("connection wait (ms)", waited, wait, 0.05);
-    assert_close("utilization", s.nodes["db"].utilization, 0.8, 0.01);
+    assert_close("utilization", s.nodes["db"].utilization.expect("a node with workers"), 0.8, 0.01);
 }
 
 /// A step from 100 to 800 requests/s at 60 s on a service autoscaled from

@@ -53,7 +53,12 @@ fn mm1_at_half_load() {
         theory::mm1_response_quantile(500.0, 1000.0, 0.99).unwrap() * 1e3,
         0.03,
     );
-    assert_close("utilization", s.nodes["svc"].utilization, 0.5, 0.01);
+    assert_close(
+        "utilization",
+        s.nodes["svc"].utilization.expect("a node with workers"),
+        0.5,
+        0.01,
+    );
     assert_close(
         "mean queue",
         s.nodes["svc"].mean_queue,
@@ -102,7 +107,12 @@ fn mmc_matches_erlang_c() {
     let s = run(&station(lambda, 1.0, c, 2500, ""));
     let mean = theory::mmc_mean_response(c, lambda, mu).unwrap() * 1e3;
     assert_close("mean (ms)", s.latency_ms.mean, mean, 0.04);
-    assert_close("utilization", s.nodes["svc"].utilization, 0.85, 0.01);
+    assert_close(
+        "utilization",
+        s.nodes["svc"].utilization.expect("a node with workers"),
+        0.85,
+        0.01,
+    );
 }
 
 /// M/M/1/K with K = 5 at ρ = 0.9: blocking ≈ 12.4%. With ~2.7·10⁶ arrivals
@@ -276,5 +286,10 @@ fn timeout_share_of_mm1() {
     let share = s.requests.timeout as f64 / s.requests.offered as f64;
     assert_close("timeout share", share, (-(1000.0f64 - 500.0) * 0.004).exp(), 0.03);
     // The server keeps working on timed-out requests: utilization stays ρ.
-    assert_close("utilization", s.nodes["svc"].utilization, 0.5, 0.015);
+    assert_close(
+        "utilization",
+        s.nodes["svc"].utilization.expect("a node with workers"),
+        0.5,
+        0.015,
+    );
 }

@@ -294,7 +294,10 @@ pub const METRIC_MEANINGS: [(&str, &str); 32] = [
         "share (0-1) of offered requests that failed their user: error, timeout or rejected",
     ),
     ("amplification", "node visits per user request"),
-    ("utilization", "node only: busy share (0-1) of its workers"),
+    (
+        "utilization",
+        "node only: busy share (0-1) of its workers; none for a node without workers (an external, a cache), so an expectation there fails",
+    ),
     ("mean_queue", "node only: time-average number of waiting requests"),
     ("max_queue", "node only: most requests waiting at once"),
     ("retries", "node only: retries the node's calls made"),

@@ -99,11 +99,8 @@ impl NodeClosed {
             completed: self.outcomes.total(),
             rejected: self.outcomes.rejected,
             outcomes: self.outcomes,
-            utilization: if self.capacity_time > 0.0 {
-                self.busy.area as f64 / self.capacity_time
-            } else {
-                0.0
-            },
+            utilization: (self.capacity_time > 0.0)
+                .then(|| self.busy.area as f64 / self.capacity_time),
             mean_queue: self.queue.mean(),
             mean_wait_ms: (self.served > 0).then(|| self.waited as f64 / self.served as f64 / 1e6),
             max_queue: self.queue.max,
@@ -213,7 +210,7 @@ impl Simulation {
         NodeClosed {
             arrivals: tally.arrivals,
             outcomes: tally.outcomes,
-            latency: tally.latency.clone(),
+            latency: std::mem::take(&mut tally.latency),
             queue,
             busy,
             capacity_time,
@@ -235,7 +232,7 @@ impl Simulation {
         let mut nodes = Vec::with_capacity(self.nodes.len());
         for i in 0..self.nodes.len() {
             let mut tally = std::mem::take(&mut self.nodes[i].window);
-            let closed = self.node_window_closed(i, &mut tally);
+            let mut closed = self.node_window_closed(i, &mut tally);
             let mut report = closed.report();
             self.replication_window(i, &mut report);
             self.memory_window(i, &mut report, counted);
@@ -243,6 +240,9 @@ impl Simulation {
             if counted {
                 self.node_run[i].merge(&closed);
             }
+            // The window's histogram goes back to the tally, emptied: its
+            // buckets are reused rather than copied each window.
+            tally.latency = std::mem::take(&mut closed.latency);
             tally.arrivals = 0;
             tally.outcomes = OutcomeCounts::default();
             tally.latency.clear();
