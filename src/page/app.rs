@@ -626,16 +626,19 @@ pub fn app() -> Html {
         // value back to compare it.
         let which = (*editing_b, side_b.borrow().is_some());
         let (fetch_side, apply_side) = (edited_side.clone(), edited_side.clone());
-        let on_fetch = use_callback(which, move |reply: Callback<String>, _| {
-            let slot = fetch_side();
-            wasm_bindgen_futures::spawn_local(async move {
-                if let Some((_, toml)) = side::text(&slot).await {
-                    reply.emit(toml);
-                }
+        let callbacks = use_memo(which, move |_| {
+            let on_fetch = Callback::from(move |reply: Callback<String>| {
+                let slot = fetch_side();
+                wasm_bindgen_futures::spawn_local(async move {
+                    if let Some((_, toml)) = side::text(&slot).await {
+                        reply.emit(toml);
+                    }
+                });
             });
+            let on_apply = Callback::from(move |toml: String| side::set_text(&apply_side(), toml));
+            (on_fetch, on_apply)
         });
-        let on_apply =
-            use_callback(which, move |toml: String, _| side::set_text(&apply_side(), toml));
+        let (on_fetch, on_apply) = (*callbacks).clone();
         html! {
             <SourcePanel {draft} file={edited_state.scenario.as_ref().map(|s| AttrValue::from(s.file.clone())).unwrap_or_default()}
                 revision={Rc::as_ptr(&edited_state.outline) as usize} {on_fetch} {on_apply}
