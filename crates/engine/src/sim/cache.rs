@@ -21,6 +21,10 @@ pub(super) struct CacheState {
     /// Keys being read from the backing store, with the visits waiting on
     /// each read (coalescing).
     fills: HashMap<u64, Vec<Key>>,
+    /// The visits reading the backing store, by task's slot (with its
+    /// key: a stale slot is never read as another visit's), and the key
+    /// each reads.
+    reading: Vec<Option<(Key, u64)>>,
 }
 
 impl CacheState {
@@ -29,13 +33,13 @@ impl CacheState {
             let capacity = model.capacity.unwrap_or(model.keys).min(model.keys);
             (Lru::new(capacity as usize), Zipf::new(model.keys, model.skew))
         });
-        CacheState { keyed, fills: HashMap::new() }
+        CacheState { keyed, fills: HashMap::new(), reading: Vec::new() }
     }
 
     /// `fresh`'s (empty) store, keeping this state's reads in flight and
     /// the visits waiting on them.
     pub(super) fn rebuilt(self, fresh: CacheState) -> CacheState {
-        CacheState { keyed: fresh.keyed, fills: self.fills }
+        CacheState { keyed: fresh.keyed, fills: self.fills, reading: self.reading }
     }
 }
 
@@ -68,7 +72,6 @@ impl Simulation {
         counters.misses += 1;
         let keyed = state.keyed.is_some();
         if let Some(task) = self.tasks.get_mut(key) {
-            task.key = item;
             task.stage = Stage::Calling;
         }
         if coalesce && keyed {
@@ -79,18 +82,22 @@ impl Simulation {
             }
             state.fills.insert(item, Vec::new());
         }
-        if let Some(task) = self.tasks.get_mut(key) {
-            task.fill = true;
+        let slot = key.slot();
+        if state.reading.len() <= slot {
+            state.reading.resize(slot + 1, None);
         }
+        state.reading[slot] = Some((key, item));
         self.run_groups(key);
     }
 
     /// A cache visit ended: a successful read stores its key (unless a
     /// flush is under way), and visits coalesced on it get its outcome.
-    pub(super) fn cache_visit_done(&mut self, node: usize, task: &Task, outcome: Outcome) {
-        if !task.fill {
-            return;
-        }
+    pub(super) fn cache_visit_done(&mut self, node: usize, task: Key, outcome: Outcome) {
+        let Some(state) = self.nodes[node].cache.as_mut() else { return };
+        let item = match state.reading.get_mut(task.slot()).map(Option::take) {
+            Some(Some((k, item))) if k == task => item,
+            _ => return,
+        };
         let ttl = self.model.nodes[node].cache.as_ref().and_then(|c| c.ttl);
         let expires = ttl.map_or(SimTime::from_nanos(u64::MAX), |t| self.now + t);
         let frozen = self.nodes[node].fault.flush;
@@ -99,9 +106,9 @@ impl Simulation {
             && !frozen
             && let Some((lru, _)) = state.keyed.as_mut()
         {
-            lru.insert(task.key, expires);
+            lru.insert(item, expires);
         }
-        let waiters = state.fills.remove(&task.key).unwrap_or_default();
+        let waiters = state.fills.remove(&item).unwrap_or_default();
         for waiter in waiters {
             self.finish_task(waiter, outcome);
         }

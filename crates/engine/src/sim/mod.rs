@@ -127,13 +127,6 @@ struct Task {
     /// Sync calls of the current group still awaited. (If the task ends
     /// early, the others answer a stale key and are ignored.)
     pending: u32,
-    /// Caches: the key looked up.
-    key: u64,
-    /// Caches: this visit reads the backing store for its key (others may
-    /// wait on it).
-    fill: bool,
-    /// The visit's span, when its request is traced.
-    span: Option<traces::SpanRef>,
     /// The hop its answer crosses back, its `op` and its request's tag.
     via: network::Via,
 }

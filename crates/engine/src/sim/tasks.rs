@@ -97,7 +97,6 @@ impl Simulation {
         let queueing = model.behaviour == Behaviour::Queueing;
         let free = queueing && self.nodes[node].replicas[replica].busy < model.workers;
         let span = self.trace_visit_start(node, replica, !queueing);
-        let model = &self.model.nodes[node];
         let task = self.tasks.insert(Task {
             node: node as u32,
             replica: replica as u32,
@@ -111,11 +110,12 @@ impl Simulation {
             degraded: false,
             next_group: 0,
             pending: 0,
-            key: 0,
-            fill: false,
-            span,
             via,
         });
+        if let Some(span) = span {
+            self.trace_visit_span(task, span);
+        }
+        let model = &self.model.nodes[node];
         let rt = &mut self.nodes[node];
         rt.in_flight += 1;
         match model.behaviour {
@@ -447,7 +447,7 @@ impl Simulation {
             return;
         };
         let remote = task.via.hop != network::LOCAL && !matches!(task.reply, Reply::Nobody);
-        let attempt = self.trace_visit_end(task.span, outcome, remote);
+        let attempt = self.trace_visit_end(key, outcome, remote);
         let node = task.node as usize;
         if task.holds_worker {
             self.free_worker(node, task.replica as usize);
@@ -467,7 +467,7 @@ impl Simulation {
             Behaviour::Cache => {
                 rt.busy -= 1;
                 self.busy_changed(node);
-                self.cache_visit_done(node, &task, outcome);
+                self.cache_visit_done(node, key, outcome);
             }
             Behaviour::Queueing => {
                 let replica = task.replica as usize;

@@ -111,6 +111,10 @@ pub(super) struct Tracer {
     /// Traced messages on the network, by packet's slot (with its key:
     /// a stale slot is never read as another packet's).
     transit: Vec<Option<(Key, InTransit)>>,
+    /// Traced visits' spans, by task's slot (with its key, as `transit`):
+    /// kept here rather than in every task, which stays small for the
+    /// untraced runs that are most of them.
+    visits: Vec<Option<(Key, SpanRef)>>,
     rng: Rng,
     window: WindowKeep,
     closed: VecDeque<TraceWindow>,
@@ -140,6 +144,7 @@ impl Tracer {
             next: None,
             door: None,
             transit: Vec::new(),
+            visits: Vec::new(),
             // A stream of its own: the run's streams are never drawn from.
             rng: Rng::seeded(seed ^ 0x7472_6163_6573_0001),
             window: WindowKeep { cap: TAIL_FLOOR, ..WindowKeep::default() },
@@ -158,6 +163,23 @@ impl Tracer {
             self.transit.resize(i + 1, None);
         }
         self.transit[i] = Some((packet, m));
+    }
+
+    /// Keeps a traced visit's span by its task.
+    fn put_visit(&mut self, task: Key, span: SpanRef) {
+        let i = task.slot();
+        if self.visits.len() <= i {
+            self.visits.resize(i + 1, None);
+        }
+        self.visits[i] = Some((task, span));
+    }
+
+    /// The span of a traced visit, if `task` is one.
+    fn visit(&self, task: Key) -> Option<SpanRef> {
+        match self.visits.get(task.slot()) {
+            Some(&Some((k, span))) if k == task => Some(span),
+            _ => None,
+        }
     }
 
     /// Takes the traced message of a packet that arrived, if any.
@@ -393,9 +415,6 @@ impl Simulation {
         if self.traces.take().is_none() {
             return;
         }
-        for (_, task) in self.tasks.iter_mut() {
-            task.span = None;
-        }
         for (_, call) in self.calls.iter_mut() {
             call.span = None;
         }
@@ -475,7 +494,7 @@ impl Simulation {
     #[inline]
     pub(super) fn trace_caller(&mut self, caller: Key) {
         if let Some(t) = self.traces.as_deref_mut() {
-            t.ctx = self.tasks.get(caller).and_then(|task| task.span);
+            t.ctx = t.visit(caller);
         }
     }
 
@@ -488,7 +507,7 @@ impl Simulation {
         let t = self.traces.as_deref_mut()?;
         let ctx = t.ctx.take();
         let caller = match parent {
-            Parent::Task(task) => self.tasks.get(task).and_then(|task| task.span),
+            Parent::Task(task) => t.visit(task),
             _ => ctx,
         }?;
         let model = match site {
@@ -673,7 +692,7 @@ impl Simulation {
 
     fn set_visit_time(&mut self, task: Key, start: bool) {
         let Some(t) = self.traces.as_deref_mut() else { return };
-        let Some(r) = self.tasks.get(task).and_then(|task| task.span) else { return };
+        let Some(r) = t.visit(task) else { return };
         let now = self.now.as_nanos();
         let Some(span) = t.open.get_mut(r.request).and_then(|o| o.spans.get_mut(r.span as usize))
         else {
@@ -694,6 +713,13 @@ impl Simulation {
         }
     }
 
+    /// The visit `task` (just created) is traced under `span`.
+    pub(super) fn trace_visit_span(&mut self, task: Key, span: SpanRef) {
+        if let Some(t) = self.traces.as_deref_mut() {
+            t.put_visit(task, span);
+        }
+    }
+
     /// The visit is over (and, for a plain call, its attempt; for a plain
     /// user request, the request) unless its answer crosses the network
     /// (`remote`): then the attempt it answers is returned, for
@@ -701,13 +727,13 @@ impl Simulation {
     #[inline]
     pub(super) fn trace_visit_end(
         &mut self,
-        span: Option<SpanRef>,
+        task: Key,
         outcome: Outcome,
         remote: bool,
     ) -> Option<SpanRef> {
         let window = self.window_index;
         let t = self.traces.as_deref_mut()?;
-        let r = span?;
+        let r = t.visit(task)?;
         if !t.close(r, self.now, Some(outcome)) {
             return None;
         }
