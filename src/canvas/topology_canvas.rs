@@ -99,6 +99,10 @@ pub struct Props {
     /// the inspector is another view, a button over the canvas offers it.
     #[prop_or_default]
     pub on_details: Option<Callback<()>>,
+    /// What the page lays over the canvas's foot (its notices): the view
+    /// keeps the diagram above it (`topology_layout::covered_foot`).
+    #[prop_or_default]
+    pub foot: NodeRef,
 }
 
 /// A gesture under way.
@@ -139,6 +143,12 @@ struct Scene {
     /// After an edit: fit again if a component or the lane boundary left
     /// the view (a new component can land below the canvas's edge).
     refit_if_hidden: bool,
+    /// The view is the one "Fit" gave (no zoom or pan since): it follows
+    /// the notices over the canvas's foot as they come and go.
+    fitted: bool,
+    /// See [`Props::foot`], and the CSS pixels of the canvas it covers.
+    foot: NodeRef,
+    foot_inset: f64,
     drag: Option<Drag>,
     pool: DotPool,
     last_ts: Option<f64>,
@@ -187,6 +197,9 @@ impl Scene {
             pan: [0.0, 0.0],
             fit_pending: true,
             refit_if_hidden: false,
+            fitted: false,
+            foot: props.foot.clone(),
+            foot_inset: 0.0,
             drag: None,
             pool: DotPool::new(DOT_CAP, DOTS_PER_SECOND, DOT_TRAVEL_S),
             last_ts: None,
@@ -232,17 +245,17 @@ impl Scene {
 
     /// Zooms by `factor` keeping screen point `at` still.
     fn zoom_at(&mut self, factor: f64, at: [f64; 2]) {
+        self.fitted = false;
         let world = self.to_world(at);
         self.zoom = (self.zoom * factor).clamp(0.1, 4.0);
         self.pan = [at[0] - world[0] * self.zoom, at[1] - world[1] * self.zoom];
     }
 
-    /// Whether everything "Fit" would frame is on the canvas now.
+    /// Whether everything "Fit" would frame is on the canvas now, above
+    /// what covers its foot.
     fn all_in_view(&self, width: f64, height: f64) -> bool {
-        let (lo, hi) = self.framed();
-        let screen = |p: [f64; 2]| [p[0] * self.zoom + self.pan[0], p[1] * self.zoom + self.pan[1]];
-        let (a, b) = (screen(lo), screen(hi));
-        a[0] >= -1.0 && a[1] >= -1.0 && b[0] <= width + 1.0 && b[1] <= height + 1.0
+        let view = tl::View { zoom: self.zoom, pan: self.pan };
+        tl::in_view(self.framed(), self.clear_to(), view, [width, height], self.foot_inset)
     }
 
     /// What "Fit" frames: both lanes in the editor; the items alone in
@@ -251,17 +264,36 @@ impl Scene {
         if self.editable { self.layout.bounds() } else { self.layout.items_bounds() }
     }
 
+    /// What nothing may cover (`Layout::clear_to`; in the player, which
+    /// frames the items alone, all of them).
+    fn clear_to(&self) -> f64 {
+        if self.editable { self.layout.clear_to() } else { self.framed().1[1] }
+    }
+
     /// Frames every item, below the band the request path's name takes
-    /// at the top (so at any zoom the name covers no box).
+    /// at the top (so at any zoom the name covers no box) and above the
+    /// notices over the foot.
     fn fit(&mut self, width: f64, height: f64) {
-        let (lo, hi) = self.framed();
-        let room = (height - LANE_NAME_BAND).max(1.0);
-        let zoom = (width / (hi[0] - lo[0])).min(room / (hi[1] - lo[1])).clamp(0.1, 1.6);
-        self.zoom = zoom;
-        self.pan = [
-            -lo[0] * zoom + (width - (hi[0] - lo[0]) * zoom) / 2.0,
-            LANE_NAME_BAND - lo[1] * zoom + (room - (hi[1] - lo[1]) * zoom) / 2.0,
-        ];
+        let (framed, clear_to) = (self.framed(), self.clear_to());
+        let view = tl::fit_view(framed, clear_to, [width, height], LANE_NAME_BAND, self.foot_inset);
+        (self.zoom, self.pan, self.fitted) = (view.zoom, view.pan, true);
+    }
+
+    /// Measures what covers the canvas's foot; when that changed, a
+    /// fitted view fits again (growing back when a notice goes) and any
+    /// other fits only if something went under it.
+    fn follow_foot(&mut self, canvas: &HtmlCanvasElement) {
+        let inset = foot_inset(canvas, &self.foot);
+        if (inset - self.foot_inset).abs() < 0.5 {
+            return;
+        }
+        self.foot_inset = inset;
+        self.dirty = true;
+        if self.fitted {
+            self.fit_pending = true;
+        } else {
+            self.refit_if_hidden = true;
+        }
     }
 }
 
@@ -406,6 +438,7 @@ pub fn topology_canvas(props: &Props) -> Html {
             match s.drag.clone() {
                 Some(Drag::Pan { from, pan }) => {
                     s.pan = [pan[0] + screen[0] - from[0], pan[1] + screen[1] - from[1]];
+                    s.fitted &= s.pan == pan;
                 }
                 Some(Drag::Move { item, grab, start, moved }) => {
                     let pos = [w[0] - grab[0], w[1] - grab[1]];
@@ -567,15 +600,31 @@ fn wheel_zooms(s: &Scene, e: &web_sys::WheelEvent) -> bool {
     matches!((focused, target), (Some(f), Some(t)) if f == t)
 }
 
-/// Wakes the loop when the canvas's box changes size (a sleeping loop
-/// would not notice).
+/// Wakes the loop when the canvas's box or what covers its foot changes
+/// size (a sleeping loop would not notice).
 fn watch_size(scene: &Rc<RefCell<Scene>>, canvas: &NodeRef) -> Option<ResizeWatch> {
     let canvas = canvas.cast::<HtmlCanvasElement>()?;
+    let foot = scene.borrow().foot.cast::<web_sys::Element>();
     let scene = scene.clone();
     let on_resize = Closure::<dyn FnMut()>::new(move || drop(touch(&scene)));
     let observer = web_sys::ResizeObserver::new(on_resize.as_ref().unchecked_ref()).ok()?;
     observer.observe(&canvas);
+    if let Some(foot) = foot {
+        observer.observe(&foot);
+    }
     Some(ResizeWatch { observer, _on_resize: on_resize })
+}
+
+/// CSS pixels of the canvas's foot that `foot` covers. Nothing when it is
+/// fixed to the window (phones: the page scrolls from under it) or hidden,
+/// which is when it has no offset parent.
+fn foot_inset(canvas: &HtmlCanvasElement, foot: &NodeRef) -> f64 {
+    let Some(foot) = foot.cast::<web_sys::HtmlElement>() else { return 0.0 };
+    if foot.offset_parent().is_none() {
+        return 0.0;
+    }
+    let rows = |r: web_sys::DomRect| [r.top(), r.top() + r.height()];
+    tl::covered_foot(rows(canvas.get_bounding_client_rect()), rows(foot.get_bounding_client_rect()))
 }
 
 /// A size watch, undone when dropped.
@@ -663,6 +712,7 @@ fn frame(s: &mut Scene, canvas: &HtmlCanvasElement, ts: f64) {
         canvas.set_width(px_w);
         canvas.set_height(px_h);
     }
+    s.follow_foot(canvas);
     // A window resized or a phone turned: fit again if that hid something
     // (a view the user zoomed that still shows everything is kept).
     let resized = s.drawn_size != [css_w, css_h];

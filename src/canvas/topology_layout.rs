@@ -544,6 +544,14 @@ impl Layout {
         (lo, hi)
     }
 
+    /// The lowest world `y` nothing may cover: the components with their
+    /// labels and the lane boundary with the background's name (not the
+    /// empty band below it, which only receives drops).
+    pub fn clear_to(&self) -> f64 {
+        let boundary = self.lane_height + NODE_H / 2.0;
+        if self.items.is_empty() { boundary } else { self.items_bounds().1[1].max(boundary) }
+    }
+
     /// The box around the items alone (with room for their labels): what
     /// the embedded player frames, so an empty background lane does not
     /// take half of a small diagram.
@@ -675,6 +683,78 @@ fn distance_to_segment(p: [f64; 2], a: [f64; 2], b: [f64; 2]) -> f64 {
         (((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / len2).clamp(0.0, 1.0)
     };
     (p[0] - (a[0] + t * dx)).hypot(p[1] - (a[1] + t * dy))
+}
+
+/// A view of the world: screen = world × `zoom` + `pan`, in CSS pixels.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct View {
+    pub zoom: f64,
+    pub pan: [f64; 2],
+}
+
+/// The view "Fit" gives: `bounds` (world corners) as large as fits below
+/// a `top` band (the request path's name) of a canvas `size` CSS pixels
+/// and centred there, at a zoom between 0.1 and 1.6, with everything
+/// above the world `y` `clear_to` (the components and the lane boundary,
+/// not the empty band below it) also above a `foot` band (notices laid
+/// over the canvas's foot, at most half the canvas: a taller notice does
+/// not squeeze the diagram to nothing).
+pub fn fit_view(
+    bounds: ([f64; 2], [f64; 2]),
+    clear_to: f64,
+    size: [f64; 2],
+    top: f64,
+    foot: f64,
+) -> View {
+    let ((lo, hi), height) = (bounds, size[1]);
+    let foot = foot.clamp(0.0, height / 2.0);
+    let room = (height - top).max(1.0);
+    let clear_room = (height - foot - top).max(1.0);
+    let zoom = (size[0] / (hi[0] - lo[0]))
+        .min(room / (hi[1] - lo[1]))
+        .min(clear_room / (clear_to - lo[1]).max(1e-9))
+        .clamp(0.1, 1.6);
+    let centred = top - lo[1] * zoom + (room - (hi[1] - lo[1]) * zoom) / 2.0;
+    View {
+        zoom,
+        pan: [
+            -lo[0] * zoom + (size[0] - (hi[0] - lo[0]) * zoom) / 2.0,
+            centred.min(height - foot - clear_to * zoom).max(top - lo[1] * zoom),
+        ],
+    }
+}
+
+/// Whether `bounds` are all on a canvas `size` CSS pixels in `view`, and
+/// what lies above `clear_to` above its `foot` band.
+pub fn in_view(
+    bounds: ([f64; 2], [f64; 2]),
+    clear_to: f64,
+    view: View,
+    size: [f64; 2],
+    foot: f64,
+) -> bool {
+    let screen = |p: [f64; 2]| [p[0] * view.zoom + view.pan[0], p[1] * view.zoom + view.pan[1]];
+    let (a, b) = (screen(bounds.0), screen(bounds.1));
+    let clear = clear_to * view.zoom + view.pan[1];
+    let foot = foot.clamp(0.0, size[1] / 2.0);
+    a[0] >= -1.0
+        && a[1] >= -1.0
+        && b[0] <= size[0] + 1.0
+        && b[1] <= size[1] + 1.0
+        && clear <= size[1] - foot + 1.0
+}
+
+/// CSS pixels of a canvas's foot that an element laid over it (within its
+/// width) covers: from the element's top (less a margin) to the canvas's
+/// bottom, when their rows overlap (each as `[top, bottom]`); nothing for
+/// an empty element.
+pub fn covered_foot(canvas: [f64; 2], over: [f64; 2]) -> f64 {
+    const MARGIN: f64 = 6.0;
+    let ([ct, cb], [ot, ob]) = (canvas, over);
+    if ob <= ot || ob <= ct || ot >= cb {
+        return 0.0;
+    }
+    (cb - ot + MARGIN).clamp(0.0, cb - ct)
 }
 
 /// The zoom tools (+, −, Fit) at the canvas's top right: the width and the
@@ -974,5 +1054,57 @@ service_time = { dist = "exp", mean = "1ms" }
         // Below the tools' row, the canvas's whole width.
         assert_eq!(lane_name_place(370.0, 140.0, 120.0, 460.0, 1.0), (true, 120.0));
         assert_eq!(lane_name_place(370.0, 140.0, 120.0, 460.0, 0.5), (false, 120.0));
+    }
+
+    #[test]
+    fn fit_keeps_the_diagram_above_what_covers_the_canvas_foot() {
+        // The sync-chain-async picture at 1280×720: the canvas 923×343,
+        // the Finished notice over its lowest 43 px.
+        let l = layout(&outline_of(CHAIN), &HashMap::new());
+        let (bounds, clear, size) = (l.bounds(), l.clear_to(), [923.0, 343.0]);
+        assert_eq!(clear, bounds.1[1], "components in the background: all of it kept clear");
+        let bottom = |v: View| bounds.1[1] * v.zoom + v.pan[1];
+        let bare = fit_view(bounds, clear, size, 26.0, 0.0);
+        assert!(in_view(bounds, clear, bare, size, 0.0));
+        assert!(bottom(bare) > 300.0, "without a notice the diagram takes the height");
+        assert!(!in_view(bounds, clear, bare, size, 43.0), "a notice would cover its foot");
+        let fitted = fit_view(bounds, clear, size, 26.0, 43.0);
+        assert!(in_view(bounds, clear, fitted, size, 43.0));
+        assert!(bottom(fitted) <= 300.0 + 1e-9, "{}", bottom(fitted));
+        assert!(bounds.0[1] * fitted.zoom + fitted.pan[1] >= 26.0 - 1e-9, "below the lane's name");
+        // A notice taller than half the canvas takes at most half of it.
+        assert_eq!(
+            fit_view(bounds, clear, size, 26.0, 300.0),
+            fit_view(bounds, clear, size, 26.0, 171.5)
+        );
+    }
+
+    #[test]
+    fn an_empty_background_band_may_lie_under_a_notice() {
+        // A request path alone: the band below the boundary only takes
+        // drops, so a notice over it costs the diagram no size.
+        let text = CHAIN.replace("  mode = \"async\"\n", "");
+        let l = layout(&outline_of(&text), &HashMap::new());
+        assert!(l.items.iter().all(|it| it.lane == Lane::Sync));
+        let (bounds, clear, size) = (l.bounds(), l.clear_to(), [923.0, 343.0]);
+        assert!(clear < bounds.1[1]);
+        let bare = fit_view(bounds, clear, size, 26.0, 0.0);
+        let fitted = fit_view(bounds, clear, size, 26.0, 43.0);
+        assert_eq!(fitted.zoom, bare.zoom);
+        assert!(in_view(bounds, clear, fitted, size, 43.0));
+        let boundary = l.lane_height * fitted.zoom + fitted.pan[1];
+        assert!(boundary < 300.0, "the lane boundary above the notice: {boundary}");
+    }
+
+    #[test]
+    fn what_covers_the_foot_is_measured_where_it_overlaps_the_canvas() {
+        let canvas = [143.0, 486.0];
+        // The Finished notice, 35 px high, 8 px above the canvas's bottom.
+        assert_eq!(covered_foot(canvas, [443.0, 478.0]), 49.0);
+        // Empty (no notice), or below the canvas: nothing.
+        assert_eq!(covered_foot(canvas, [478.0, 478.0]), 0.0);
+        assert_eq!(covered_foot(canvas, [500.0, 530.0]), 0.0);
+        // Over the whole canvas: all of it, no more.
+        assert_eq!(covered_foot(canvas, [100.0, 500.0]), 343.0);
     }
 }

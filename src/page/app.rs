@@ -65,6 +65,8 @@ pub fn app() -> Html {
     // The Source tab's draft, kept while other tabs are shown.
     let source_draft = use_reducer(crate::source_draft::SourceDraft::default);
     let side_tab = use_state(SideTab::default);
+    // The notices over the canvas's foot: the canvas keeps its view above them.
+    let notices = use_node_ref();
     let dash_tab = use_state(DashTab::default);
     let view = use_state(View::default);
     let speed = use_state(Speed::default);
@@ -542,6 +544,7 @@ pub fn app() -> Html {
                 partitions={edited_state.partitions.clone()}
                 attach_to={selected_node.clone().map(AttrValue::from)}
                 on_details={on_details}
+                foot={notices.clone()}
                 {lit} />
         </section>
     };
@@ -719,7 +722,7 @@ pub fn app() -> Html {
                     stopped={edited_state.stopped.is_some()}
                     saturated={saturated.clone()} />
             </div>
-            <div class="notices">
+            <div class="notices" ref={notices}>
                 <Alerts crashed={state.crashed.clone().or_else(|| state_b.crashed.clone())}
                     open_error={state.open_error.clone()} stopped={state.stopped.clone()} error={state.error.clone()}
                     multiplier={state.shown_multiplier()} on_respawn={on_respawn} on_restart={on_restart.clone()}

@@ -199,9 +199,9 @@ fn check_file(file: &PathBuf, options: &Options) -> FileReport {
         .map(|(i, spec)| {
             let samples: Vec<Option<f64>> = per_run.iter().map(|values| values[i]).collect();
             let verdict = expect::judge(spec, &samples);
-            let failed = failure_share(spec, &summaries);
+            let missed = unanswered(spec, &summaries);
             let note =
-                verdict.passed.then(|| survivor_note(spec, &scenario.expects, failed)).flatten();
+                verdict.passed.then(|| survivor_note(spec, &scenario.expects, missed)).flatten();
             Checked { verdict, line: lines.get(i).copied().unwrap_or(0), note }
         })
         .collect();
@@ -209,35 +209,61 @@ fn check_file(file: &PathBuf, options: &Options) -> FileReport {
     report
 }
 
-/// The mean share of requests that failed (error, timeout or rejected)
-/// over the runs, in the scope of a latency expectation over users (all
+/// What the users of a latency expectation did not get, as mean shares of
+/// their offered requests over the runs.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Unanswered {
+    /// Ended in error, timeout or rejected.
+    failed: f64,
+    /// Still waiting when the run ended.
+    waiting: f64,
+}
+
+/// [`Unanswered`] in the scope of a latency expectation over users (all
 /// loads or one); `None` for any other expectation, or a ranged one (its
 /// runs are measured apart).
-fn failure_share(spec: &ExpectSpec, summaries: &[Summary]) -> Option<f64> {
+fn unanswered(spec: &ExpectSpec, summaries: &[Summary]) -> Option<Unanswered> {
     let latency = matches!(Metric::parse(&spec.metric), Some(Metric::Latency(_)));
     if !latency || spec.node.is_some() || spec.from.is_some() || spec.to.is_some() {
         return None;
     }
-    let failures = ExpectSpec {
-        metric: "failure_rate".to_owned(),
-        load: spec.load.clone(),
-        node: None,
-        below: None,
-        above: None,
-        from: None,
-        to: None,
+    let mean_of = |metric: &str| {
+        let same_users = ExpectSpec {
+            metric: metric.to_owned(),
+            load: spec.load.clone(),
+            node: None,
+            below: None,
+            above: None,
+            from: None,
+            to: None,
+        };
+        let shares: Vec<f64> =
+            summaries.iter().filter_map(|s| expect::measure(&same_users, s)).collect();
+        (!shares.is_empty()).then(|| shares.iter().sum::<f64>() / shares.len() as f64)
     };
-    let shares: Vec<f64> = summaries.iter().filter_map(|s| expect::measure(&failures, s)).collect();
-    (!shares.is_empty()).then(|| shares.iter().sum::<f64>() / shares.len() as f64)
+    let (failed, answered) = (mean_of("failure_rate")?, mean_of("success_rate")?);
+    Some(Unanswered { failed, waiting: (1.0 - answered - failed).max(0.0) })
 }
 
+/// Requests still waiting at the end count towards a note from this share
+/// (and when more waited than failed): a healthy run leaves its last
+/// moments' requests in flight (about its latency over its duration), a
+/// collapse without timeouts leaves a queue that grew.
+const WAITING_NOTED: f64 = 0.01;
+
 /// A user latency holds over the requests answered (ok or degraded) only:
-/// when more failed than the share its percentile leaves out (1% for a
-/// p99; 1% for a mean or a max), the bound held over survivors, and a run
-/// where nearly every request timed out can pass it. Said beside the
-/// verdict (it still holds: shedding load fast is a design, not a bug),
-/// unless the file bounds the failures of the same users itself.
-fn survivor_note(spec: &ExpectSpec, all: &[ExpectSpec], failed: Option<f64>) -> Option<String> {
+/// when more went unanswered than the share its percentile leaves out (1%
+/// for a p99; 1% for a mean or a max), the bound held over survivors, and
+/// a run where nearly every request timed out, or waited in a queue that
+/// grew without bound, can pass it. Said beside the verdict (it still
+/// holds: shedding load fast is a design, not a bug), unless the file
+/// bounds the same users' answered share, or their failures when none
+/// were left waiting.
+fn survivor_note(
+    spec: &ExpectSpec,
+    all: &[ExpectSpec],
+    missed: Option<Unanswered>,
+) -> Option<String> {
     let Some(Metric::Latency(field)) = Metric::parse(&spec.metric) else { return None };
     let left_out = match field {
         LatencyField::P50 => 0.5,
@@ -245,30 +271,53 @@ fn survivor_note(spec: &ExpectSpec, all: &[ExpectSpec], failed: Option<f64>) -> 
         LatencyField::P999 => 0.001,
         LatencyField::P99 | LatencyField::Mean | LatencyField::Max => 0.01,
     };
-    let failed = failed.filter(|f| *f > left_out)?;
-    let bounded = all.iter().any(|e| {
-        let rate = matches!(
-            Metric::parse(&e.metric),
-            Some(
-                Metric::FailureRate
-                    | Metric::ErrorRate
-                    | Metric::SuccessRate
-                    | Metric::TimeoutRate
-                    | Metric::RejectedRate
-            )
-        );
-        rate && e.node.is_none() && (e.load.is_none() || e.load == spec.load)
-    });
-    if bounded {
+    let bounds = |metrics: &[Metric]| {
+        all.iter().any(|e| {
+            Metric::parse(&e.metric).is_some_and(|m| metrics.contains(&m))
+                && e.node.is_none()
+                && (e.load.is_none() || e.load == spec.load)
+        })
+    };
+    if bounds(&[Metric::SuccessRate]) {
+        return None;
+    }
+    let failures =
+        [Metric::FailureRate, Metric::ErrorRate, Metric::TimeoutRate, Metric::RejectedRate];
+    let missed = missed?;
+    // Waiting is the story when it outweighs the failures (a queue that
+    // grew); otherwise those left waiting are mostly on their way to a
+    // timeout, and bounding the failures covers them.
+    let queue_grew = missed.waiting > WAITING_NOTED && missed.waiting > missed.failed;
+    let failed = if bounds(&failures) { 0.0 } else { missed.failed };
+    let waiting = if queue_grew { missed.waiting } else { 0.0 };
+    if failed + waiting <= left_out {
         return None;
     }
     let of_load = spec.load.as_deref().map_or(String::new(), |l| format!(" of load {l}"));
-    Some(format!(
-        "{} counts answered requests only, and {:.1}% of the requests{of_load} failed (error, \
-         timeout or rejected): bound the failures too, e.g. metric = \"failure_rate\", below = 0.01",
-        spec.metric,
-        failed * 100.0
-    ))
+    let percent = |share: f64| format!("{:.1}%", share * 100.0);
+    let what = if waiting == 0.0 {
+        format!(
+            "{} of the requests{of_load} failed (error, timeout or rejected): bound the failures \
+             too, e.g. metric = \"failure_rate\", below = 0.01",
+            percent(failed)
+        )
+    } else if failed == 0.0 {
+        format!(
+            "{} of the requests{of_load} were still waiting when the run ended: bound the share \
+             answered too, e.g. metric = \"success_rate\", above = 0.99",
+            percent(waiting)
+        )
+    } else {
+        format!(
+            "{} of the requests{of_load} were not answered ({} failed: error, timeout or \
+             rejected; {} still waiting when the run ended): bound the share answered too, e.g. \
+             metric = \"success_rate\", above = 0.99",
+            percent(failed + waiting),
+            percent(failed),
+            percent(waiting)
+        )
+    };
+    Some(format!("{} counts answered requests only, and {what}", spec.metric))
 }
 
 /// The verdict in words: `p99 of all users < 250ms: 284.5 ms ± 3.1 ms,
@@ -654,27 +703,61 @@ mod tests {
         }
     }
 
+    /// Shares failed and left waiting.
+    fn missed(failed: f64, waiting: f64) -> Option<Unanswered> {
+        Some(Unanswered { failed, waiting })
+    }
+
     #[test]
     fn a_latency_bound_over_survivors_is_noted_past_its_percentiles_share() {
         let p99 = spec("p99", None);
-        let note = survivor_note(&p99, std::slice::from_ref(&p99), Some(0.975));
+        let note = survivor_note(&p99, std::slice::from_ref(&p99), missed(0.975, 0.0));
         assert!(note.is_some_and(|n| {
             n.starts_with("p99 counts answered requests only, and 97.5% of the requests failed")
         }));
         // Fewer failures than the 1% a p99 leaves out: nothing to say.
-        assert_eq!(survivor_note(&p99, &[], Some(0.005)), None);
+        assert_eq!(survivor_note(&p99, &[], missed(0.005, 0.0)), None);
         // A p50 leaves out half: 30% failed still leaves it about users.
-        assert_eq!(survivor_note(&spec("p50", None), &[], Some(0.3)), None);
-        assert!(survivor_note(&spec("p50", None), &[], Some(0.6)).is_some());
+        assert_eq!(survivor_note(&spec("p50", None), &[], missed(0.3, 0.0)), None);
+        assert!(survivor_note(&spec("p50", None), &[], missed(0.6, 0.0)).is_some());
         // The file bounds the same users' failures: it says it already.
         let users = spec("p99", Some("users"));
         for rate in [spec("failure_rate", None), spec("success_rate", Some("users"))] {
-            assert_eq!(survivor_note(&users, &[users.clone(), rate], Some(0.9)), None);
+            assert_eq!(survivor_note(&users, &[users.clone(), rate], missed(0.9, 0.0)), None);
         }
         let other = spec("failure_rate", Some("batch"));
-        let note = survivor_note(&users, &[users.clone(), other], Some(0.9));
+        let note = survivor_note(&users, &[users.clone(), other], missed(0.9, 0.0));
         assert!(note.is_some_and(|n| n.contains("of the requests of load users failed")));
         // Not a user latency: no note.
-        assert_eq!(survivor_note(&spec("throughput", None), &[], Some(0.9)), None);
+        assert_eq!(survivor_note(&spec("throughput", None), &[], missed(0.9, 0.0)), None);
+    }
+
+    #[test]
+    fn requests_left_waiting_are_noted_even_with_failures_bounded() {
+        let p99 = spec("p99", None);
+        let failures = spec("failure_rate", None);
+        // A queue that grew without bound: half the requests still waiting,
+        // none failed, so a failure bound holds too.
+        let note = survivor_note(&p99, &[p99.clone(), failures.clone()], missed(0.0, 0.497));
+        assert_eq!(
+            note.as_deref(),
+            Some(
+                "p99 counts answered requests only, and 49.7% of the requests were still \
+                 waiting when the run ended: bound the share answered too, e.g. metric = \
+                 \"success_rate\", above = 0.99"
+            )
+        );
+        let both = survivor_note(&p99, &[], missed(0.2, 0.3));
+        assert!(both.is_some_and(|n| n.contains(
+            "50.0% of the requests were not answered (20.0% \
+             failed: error, timeout or rejected; 30.0% still waiting"
+        )));
+        // The share answered bounds both.
+        assert_eq!(
+            survivor_note(&p99, &[p99.clone(), spec("success_rate", None)], missed(0.2, 0.3)),
+            None
+        );
+        // A healthy run's last requests in flight are not a queue that grew.
+        assert_eq!(survivor_note(&spec("p999", None), &[], missed(0.0, 0.004)), None);
     }
 }

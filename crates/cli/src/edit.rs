@@ -24,10 +24,14 @@ const REFUSED: u8 = EXIT_CANNOT_RUN;
 const BROKEN: u8 = EXIT_CANNOT_RUN;
 
 /// Applies every `--set` to `file` and writes it to `out` (`-` for standard
-/// output), or back to `file`.
+/// output), or back to `file`; then says on stderr, in one line, what
+/// changed (stdout carries only the file, when it carries it).
 pub fn run(file: &Path, sets: &[(String, String)], out: Option<&Path>) -> ExitCode {
     match edit(file, sets, out) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(changes) => {
+            eprintln!("{}", confirmation(file, out, &changes));
+            ExitCode::SUCCESS
+        }
         Err((code, message)) => {
             eprintln!("scalesim: {message}");
             ExitCode::from(code)
@@ -35,7 +39,24 @@ pub fn run(file: &Path, sets: &[(String, String)], out: Option<&Path>) -> ExitCo
     }
 }
 
-fn edit(file: &Path, sets: &[(String, String)], out: Option<&Path>) -> Result<(), (u8, String)> {
+/// The line that confirms a written edit: where it went and each change
+/// (`edited x.toml: node "api".workers 4 → 8`).
+fn confirmation(file: &Path, out: Option<&Path>, changes: &[String]) -> String {
+    let file = file.display();
+    let place = match out {
+        None => format!("edited {file}"),
+        Some(path) if path == Path::new("-") => format!("edited {file} onto standard output"),
+        Some(path) => format!("edited {file} into {}", path.display()),
+    };
+    format!("{place}: {}", changes.join(", "))
+}
+
+/// The edit itself: what each `--set` changed, in words, once written.
+fn edit(
+    file: &Path,
+    sets: &[(String, String)],
+    out: Option<&Path>,
+) -> Result<Vec<String>, (u8, String)> {
     let name = file.display().to_string();
     let original =
         std::fs::read_to_string(file).map_err(|e| (BROKEN, format!("cannot read {name}: {e}")))?;
@@ -49,9 +70,12 @@ fn edit(file: &Path, sets: &[(String, String)], out: Option<&Path>) -> Result<()
         (REFUSED, scalesim_engine::ScenarioError { diagnostics: problems }.to_string())
     })?;
     let mut text = original.clone();
+    let mut changes = Vec::with_capacity(sets.len());
     for (path, value) in sets {
-        text = set::apply_to_text(&text, path, value)
+        let edited = set::apply_to_text(&text, path, value)
             .map_err(|e| (REFUSED, format!("--set {path}={value}: {e}")))?;
+        changes.push(set::describe(&text, &edited, path, value));
+        text = edited;
     }
     Scenario::from_toml(&name, &text).map_err(|e| {
         (REFUSED, format!("the edited scenario would not run, so {name} is left as it was: {e}"))
@@ -59,10 +83,11 @@ fn edit(file: &Path, sets: &[(String, String)], out: Option<&Path>) -> Result<()
     match out {
         Some(path) if path == Path::new("-") => std::io::stdout()
             .write_all(text.as_bytes())
-            .map_err(|e| (BROKEN, format!("cannot write the result: {e}"))),
-        Some(path) => write(path, &text),
-        None => write(file, &text),
+            .map_err(|e| (BROKEN, format!("cannot write the result: {e}")))?,
+        Some(path) => write(path, &text)?,
+        None => write(file, &text)?,
     }
+    Ok(changes)
 }
 
 /// Writes `text` to `path` whole or not at all (a temporary file beside it,

@@ -164,8 +164,10 @@ enum Command {
     /// Change values in a scenario file, in place, changing only those lines.
     ///
     /// Comments, layout and the spelling of everything else are kept. The
-    /// result must be a valid scenario, else nothing is written. Exit 0 when
-    /// written; 2 when an edit is refused (a path, a value, or a scenario
+    /// result must be a valid scenario, else nothing is written. Once
+    /// written, one line on stderr says what changed (`edited FILE: node
+    /// "api".workers 4 → 8`); stdout carries only the file, with `-o -`.
+    /// Exit 0 when written; 2 when an edit is refused (a path, a value, or a scenario
     /// that would not run, with `run --set`'s message) or the file cannot be
     /// read or written or is not valid to begin with; 64 on a usage error
     /// (a `--set` without `=`).

@@ -381,6 +381,33 @@ fn a_collapse_fails_latency_and_error_checks_and_has_no_latency() {
 }
 
 #[test]
+fn a_queue_that_grew_without_bound_is_noted_and_fails_a_bound_on_the_share_answered() {
+    // Twice what one worker serves and no timeout: nothing fails, half
+    // the requests wait in the queue at the end, and those answered make a
+    // p99 under a generous bound; so does a bound on failures.
+    let piled = "[scenario]\nname = \"piled up\"\nduration = \"20s\"\n[[load]]\nid = \"users\"\ntarget = \"svc\"\nrate = 2000\n[[node]]\nid = \"svc\"\nkind = \"service\"\nservice_time = { dist = \"const\", value = \"1ms\" }\n[[expect]]\nmetric = \"p99\"\nbelow = \"20s\"\n[[expect]]\nmetric = \"failure_rate\"\nbelow = 0.01\n";
+    let file = temp_file("piled-up.toml", piled);
+    let out = scalesim(&["check", file.to_str().unwrap()]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(
+        text.contains(
+            "note: p99 counts answered requests only, and 49.7% of the requests were still \
+             waiting when the run ended: bound the share answered too"
+        ),
+        "{text}"
+    );
+    let bounded = temp_file(
+        "piled-up-bounded.toml",
+        &format!("{piled}[[expect]]\nmetric = \"success_rate\"\nabove = 0.99\n"),
+    );
+    let out = scalesim(&["check", bounded.to_str().unwrap()]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(!text.contains("note:"), "{text}");
+}
+
+#[test]
 fn a_near_collapse_passes_a_latency_bound_with_a_note_and_absent_values_have_no_interval() {
     // No warm-up: the first second's few answers make a p99 under the
     // timeout while 98% of requests time out.

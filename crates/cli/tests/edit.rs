@@ -46,6 +46,15 @@ fn edit_changes_exactly_the_edited_lines_and_the_file_still_runs() {
         "api.call.1.mode=async",
     ]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(out.stdout.is_empty(), "the file is edited in place: nothing on stdout");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        format!(
+            "edited {file}: node \"api\".service_time.mean \"3ms\" → \"5ms\", \
+             load \"users\".rate 200 → 300, node \"api\".call[1].mode (not set) → \"async\"\n"
+        ),
+        "one line says what changed"
+    );
     let after = std::fs::read_to_string(&path).expect("the edited file");
     let (gone, new) = changed(&before, &after);
     assert_eq!(
@@ -117,6 +126,15 @@ fn output_goes_elsewhere_when_asked() {
     assert_eq!(std::fs::read_to_string(&path).expect("the file"), before, "the original is kept");
     let written = std::fs::read_to_string(&copy).expect("the copy");
     assert_eq!(written, before.replacen("workers = 200", "workers = 64", 1));
+    let copy_name = copy.display();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        format!("edited {file} into {copy_name}: node \"api\".workers 200 → 64\n")
+    );
     let out = scalesim(&["edit", file, "--set", "api.workers=64", "-o", "-"]);
-    assert_eq!(String::from_utf8_lossy(&out.stdout), written);
+    assert_eq!(String::from_utf8_lossy(&out.stdout), written, "stdout carries the file alone");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        format!("edited {file} onto standard output: node \"api\".workers 200 → 64\n")
+    );
 }

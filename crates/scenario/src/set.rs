@@ -32,6 +32,68 @@ pub fn apply_to_text(text: &str, path: &str, value: &str) -> Result<String, Stri
     Ok(document::render(&doc, text))
 }
 
+/// One edit as a person reads it, for a confirmation: the path with
+/// components named by id and the value as written before and after it
+/// (`node "api".workers 4 → 8`; `(not set)` for a key the file did not
+/// have; `(unchanged)` when the edit wrote what was there). `before` and
+/// `after` are the file's text either side of [`apply_to_text`] with
+/// `path` and `value`.
+pub fn describe(before: &str, after: &str, path: &str, value: &str) -> String {
+    let name = named(before, path);
+    let old = written_at(before, path);
+    let new = written_at(after, path).unwrap_or_else(|| value.to_owned());
+    match old {
+        Some(old) if old == new => format!("{name} {new} (unchanged)"),
+        Some(old) => format!("{name} {old} → {new}"),
+        None => format!("{name} (not set) → {new}"),
+    }
+}
+
+/// `path` as diagnostics name it: `node "api".call[1].mode` for
+/// `api.call.1.mode`, `load "users".rate` for `users.rate`.
+fn named(text: &str, path: &str) -> String {
+    let resolved = document::parse(text).ok().and_then(|doc| resolve(&doc, path).ok());
+    let Some((target, rest)) = resolved else { return path.to_owned() };
+    let mut out = match target {
+        None => "scenario".to_owned(),
+        Some((kind, id)) => format!("{kind} \"{id}\""),
+    };
+    for segment in rest {
+        if segment.parse::<usize>().is_ok() {
+            out.push_str(&format!("[{segment}]"));
+        } else {
+            out.push_str(&format!(".{segment}"));
+        }
+    }
+    out
+}
+
+/// The value at `path` as the file writes it (`4`, `"5ms"`), or `None`
+/// when the file has no such key (or it names a table).
+fn written_at(text: &str, path: &str) -> Option<String> {
+    let doc = document::parse(text).ok()?;
+    let (target, rest) = resolve(&doc, path).ok()?;
+    let mut item = match target {
+        None => doc.get("scenario")?,
+        Some((kind, id)) => {
+            let index = document::entries(&doc, kind)
+                .iter()
+                .position(|t| document::str_in(*t, "id") == Some(id.as_str()))?;
+            doc.get(kind)?.get(index)?
+        }
+    };
+    for segment in rest {
+        item = match segment.parse::<usize>() {
+            Ok(n) if document::array_len(item).is_some() => item.get(n)?,
+            _ => item.get(segment)?,
+        };
+    }
+    // Without its decor: the spaces and end-of-line comment around it.
+    let mut value = item.as_value()?.clone();
+    value.decor_mut().clear();
+    Some(value.to_string())
+}
+
 /// The ids of the `[[kind]]` entries of a scenario document.
 pub(crate) fn ids(doc: &DocumentMut, kind: &str) -> Vec<String> {
     document::entries(doc, kind)
@@ -144,7 +206,7 @@ name = "t"
 [[load]]
 id = "users"
 target = "api"
-rate = 10
+rate = 10 # peak
 
 [[node]]
 id = "api"
@@ -170,6 +232,25 @@ service_time = { dist = "exp", mean = "1ms" }
         let text = apply_to_text(TEXT, "users.rate", "25").unwrap_or_default();
         assert_eq!(Scenario::from_toml("t", &text).ok(), Some(scenario));
         assert!(apply_to_text(TEXT, "apii.replicas", "2").is_err_and(|e| e.contains("`api`")));
+    }
+
+    #[test]
+    fn describes_an_edit_by_component_and_value_as_written() {
+        let said = |path: &str, value: &str| {
+            let after = apply_to_text(TEXT, path, value).unwrap_or_default();
+            describe(TEXT, &after, path, value)
+        };
+        assert_eq!(said("users.rate", "25"), "load \"users\".rate 10 → 25");
+        assert_eq!(
+            said("api.call.0.mode", "async"),
+            "node \"api\".call[0].mode (not set) → \"async\""
+        );
+        assert_eq!(
+            said("node.api.service_time.mean", "5ms"),
+            "node \"api\".service_time.mean \"1ms\" → \"5ms\""
+        );
+        assert_eq!(said("scenario.name", "\"t\""), "scenario.name \"t\" (unchanged)");
+        assert_eq!(said("db.queue.capacity", "10"), "node \"db\".queue.capacity (not set) → 10");
     }
 
     #[test]

@@ -8,6 +8,42 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 const NANOS_PER_SEC: f64 = 1e9;
 
+/// The units a duration is written in, each with its other spellings and
+/// its nanoseconds, shortest first: the one description of durations that
+/// reading ([`SimDuration::parse`]), its messages, writing (`Display`), the
+/// JSON Schema and the reference follow.
+pub const UNITS: [(&str, &[&str], u64); 7] = [
+    ("ns", &[], 1),
+    ("us", &["µs"], 1_000),
+    ("ms", &[], 1_000_000),
+    ("s", &[], 1_000_000_000),
+    ("m", &["min"], 60_000_000_000),
+    ("h", &[], 3_600_000_000_000),
+    ("d", &[], 86_400_000_000_000),
+];
+
+/// Examples of durations, one a unit from microseconds to days, as the
+/// schema and the reference show them.
+pub const EXAMPLES: [&str; 6] = ["250us", "8ms", "2s", "5m", "1h", "1d"];
+
+/// The nanoseconds in one `unit` (any of its spellings).
+fn unit_nanos(unit: &str) -> Option<u64> {
+    UNITS.iter().find(|(name, also, _)| *name == unit || also.contains(&unit)).map(|u| u.2)
+}
+
+/// The units' names as a list in words, with their other spellings:
+/// `ns, us (or µs), ms, s, m (or min), h, d`.
+pub fn unit_names() -> String {
+    let name = |(name, also, _): &(&str, &[&str], u64)| {
+        if also.is_empty() {
+            (*name).to_owned()
+        } else {
+            format!("{name} (or {})", also.join(", "))
+        }
+    };
+    UNITS.iter().map(name).collect::<Vec<_>>().join(", ")
+}
+
 /// An instant of simulated time, in nanoseconds since the run started.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct SimTime(u64);
@@ -113,9 +149,9 @@ impl SimDuration {
         self.0 as f64 / 1e6
     }
 
-    /// Parses a duration with a unit: `"250us"`, `"8ms"`, `"2s"`, `"5m"`,
-    /// `"1h"`, `"1.5s"`, `"100ns"`. A bare number is refused: the unit is the
-    /// point of writing the value down.
+    /// Parses a duration with a unit of [`UNITS`]: `"250us"`, `"8ms"`,
+    /// `"2s"`, `"5m"`, `"1h"`, `"1d"`, `"1.5s"`, `"100ns"`. A bare number is
+    /// refused: the unit is the point of writing the value down.
     pub fn parse(text: &str) -> Result<Self, DurationError> {
         let text = text.trim();
         let split = text
@@ -123,21 +159,12 @@ impl SimDuration {
             .ok_or_else(|| DurationError::MissingUnit(text.to_owned()))?;
         let (number, unit) = text.split_at(split);
         let value: f64 = number.parse().map_err(|_| DurationError::BadNumber(text.to_owned()))?;
-        let scale = match unit.trim() {
-            "ns" => 1.0,
-            "us" | "µs" => 1e3,
-            "ms" => 1e6,
-            "s" => 1e9,
-            "m" | "min" => 60e9,
-            "h" => 3600e9,
-            other => {
-                return Err(DurationError::UnknownUnit {
-                    text: text.to_owned(),
-                    unit: other.to_owned(),
-                });
-            }
-        };
-        let nanos = value * scale;
+        let unit = unit.trim();
+        let scale = unit_nanos(unit).ok_or_else(|| DurationError::UnknownUnit {
+            text: text.to_owned(),
+            unit: unit.to_owned(),
+        })?;
+        let nanos = value * scale as f64;
         if !nanos.is_finite() || nanos >= u64::MAX as f64 {
             return Err(DurationError::TooLong(text.to_owned()));
         }
@@ -152,7 +179,7 @@ pub enum DurationError {
     MissingUnit(String),
     /// The part before the unit is not a number.
     BadNumber(String),
-    /// The unit is none of ns, us, ms, s, m, h.
+    /// The unit is none of [`UNITS`].
     UnknownUnit { text: String, unit: String },
     /// Longer than simulated time can count (about 584 years).
     TooLong(String),
@@ -172,7 +199,14 @@ impl fmt::Display for DurationError {
             }
             DurationError::BadNumber(t) => write!(f, "`{t}` does not start with a number"),
             DurationError::UnknownUnit { text, unit } => {
-                write!(f, "`{text}` has unknown unit `{unit}`; expected one of ns, us, ms, s, m, h")
+                write!(f, "`{text}` has unknown unit `{unit}`; expected one of ")?;
+                for (k, (name, _, _)) in UNITS.iter().enumerate() {
+                    if k > 0 {
+                        f.write_str(", ")?;
+                    }
+                    f.write_str(name)?;
+                }
+                Ok(())
             }
             DurationError::TooLong(t) => write!(f, "`{t}` is longer than a simulation can run"),
         }
@@ -185,14 +219,7 @@ impl fmt::Display for SimDuration {
     /// The shortest exact form with a unit, e.g. `8ms`, `250us`, `2s`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let n = self.0;
-        let units = [
-            (3_600_000_000_000, "h"),
-            (60_000_000_000, "m"),
-            (1_000_000_000, "s"),
-            (1_000_000, "ms"),
-            (1_000, "us"),
-        ];
-        for (size, unit) in units {
+        for &(unit, _, size) in UNITS.iter().rev() {
             if n >= size && n.is_multiple_of(size) {
                 return write!(f, "{}{unit}", n / size);
             }
@@ -290,6 +317,15 @@ mod tests {
         assert_eq!(SimDuration::parse("1.5s"), Ok(SimDuration::from_millis(1500)));
         assert_eq!(SimDuration::parse("5m"), Ok(SimDuration::from_secs(300)));
         assert_eq!(SimDuration::parse("1h"), Ok(SimDuration::from_secs(3600)));
+        assert_eq!(SimDuration::parse("2d"), Ok(SimDuration::from_secs(2 * 86_400)));
+        assert_eq!(SimDuration::parse("1.5d"), Ok(SimDuration::from_secs(36 * 3600)));
+        assert_eq!(SimDuration::parse("90min"), Ok(SimDuration::from_secs(90 * 60)));
+        assert_eq!(SimDuration::parse("3µs"), Ok(SimDuration::from_micros(3)));
+        let unknown = SimDuration::parse("2w").err().map(|e| e.to_string());
+        assert_eq!(
+            unknown.as_deref(),
+            Some("`2w` has unknown unit `w`; expected one of ns, us, ms, s, m, h, d")
+        );
     }
 
     #[test]
@@ -306,10 +342,12 @@ mod tests {
 
     #[test]
     fn displays_round_trip() {
-        for text in ["8ms", "250us", "2s", "5m", "1h", "7ns", "1500us"] {
+        for text in ["8ms", "250us", "2s", "5m", "1h", "7ns", "1500us", "2d", "36h"] {
             let d = SimDuration::parse(text).unwrap();
             assert_eq!(SimDuration::parse(&d.to_string()), Ok(d));
         }
         assert_eq!(SimDuration::from_millis(1500).to_string(), "1500ms");
+        assert_eq!(SimDuration::from_secs(2 * 86_400).to_string(), "2d");
+        assert_eq!(SimDuration::from_secs(36 * 3600).to_string(), "36h");
     }
 }
