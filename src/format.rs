@@ -105,6 +105,18 @@ pub fn rate_short(per_s: f64) -> String {
     format!("{value}/{unit}")
 }
 
+/// A rate beside the rate it is part of, in the whole's unit: "201 of 202
+/// req/s" (goodput of offered).
+pub fn rate_of(part_per_s: f64, whole_per_s: f64) -> String {
+    let (whole, unit) = rate_parts(whole_per_s);
+    let per_unit = match unit {
+        "day" => 86_400.0,
+        "h" => 3_600.0,
+        _ => 1.0,
+    };
+    format!("{} of {whole} req/{unit}", quantity(part_per_s * per_unit))
+}
+
 fn rate_parts(per_s: f64) -> (String, &'static str) {
     const HOUR_S: f64 = 3600.0;
     let a = per_s.abs();
@@ -259,6 +271,8 @@ mod tests {
         assert_eq!(rate(0.001), "3.6 req/h");
         assert_eq!(rate(0.0001), "8.64 req/day");
         assert_eq!(rate_short(141.3), "141/s");
+        assert_eq!(rate_of(1000.0, 1999.6), "1000 of 2000 req/s");
+        assert_eq!(rate_of(0.0005, 0.001), "1.8 of 3.6 req/h");
         assert_eq!(rate_short(0.0001), "8.64/day");
         assert_eq!(quantity(0.0000757), "0.0000757");
         assert_eq!(quantity(0.005), "0.005");

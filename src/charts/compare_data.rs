@@ -19,6 +19,8 @@ pub struct Figures {
     /// Mean of the windows' p99, weighted by answers (ms); none without an
     /// answered request.
     pub p99_ms: Option<f64>,
+    /// Offered per second (the table writes goodput beside it).
+    pub offered: Option<f64>,
     /// Answered ok or degraded, per second.
     pub goodput: Option<f64>,
     /// Errors, timeouts and rejections over requests offered; none without
@@ -26,6 +28,16 @@ pub struct Figures {
     pub errors: Option<f64>,
     /// Cost per million requests offered; none when nothing is priced.
     pub cost_per_million: Option<f64>,
+}
+
+/// A variant's goodput as the table writes it, beside what it was offered
+/// ("201 of 202 req/s"): a collapse shows as the gap between them even
+/// where nothing fails (requests left waiting).
+pub fn goodput_text(f: &Figures, goodput: f64) -> String {
+    match f.offered {
+        Some(offered) => crate::format::rate_of(goodput, offered),
+        None => crate::format::rate(goodput),
+    }
 }
 
 /// B against A in words: "-94%", "+0%"; "–" where either has no figure or
@@ -58,6 +70,7 @@ pub fn figures<W: Borrow<WindowReport>>(windows: &[W], from: f64, to: f64) -> Fi
     let priced = picked.iter().any(|w| w.cost_per_million > 0.0);
     Figures {
         p99_ms: weighted(&|w| w.latency_ms.p99, &|w| w.latency_ms.count, answered),
+        offered: (span > 0.0).then(|| offered as f64 / span),
         goodput: (span > 0.0).then(|| good as f64 / span),
         errors: (offered > 0).then(|| bad as f64 / offered as f64),
         cost_per_million: weighted(&|w| w.cost_per_million, &|w| w.requests.offered, offered)
@@ -155,6 +168,7 @@ mod tests {
         assert!(pa > 5.0 * pb, "{fa:?} {fb:?}");
         let near_200 = |g: Option<f64>| g.is_some_and(|g| (g - 200.0).abs() < 20.0);
         assert!(near_200(fa.goodput) && near_200(fb.goodput), "{fa:?} {fb:?}");
+        assert!(near_200(fa.offered) && near_200(fb.offered), "{fa:?} {fb:?}");
         assert_eq!(fa.cost_per_million, None, "nothing is priced: no cost, not 0");
         assert!(change(fa.p99_ms, fb.p99_ms).starts_with('-'));
         let chart = latency(&a, &b);
@@ -186,6 +200,9 @@ service_time = { dist = "const", value = "5s" }
         let fb = figures(&b, from + 10.0, to);
         assert_eq!(fb.p99_ms, None, "{fb:?}");
         assert_eq!(fb.errors, Some(1.0), "{fb:?}");
+        assert_eq!(fb.goodput, Some(0.0), "{fb:?}");
+        assert!(goodput_text(&fb, 0.0).starts_with("0 of "), "{fb:?}");
+        assert!(fb.offered.is_some_and(|o| (o - 50.0).abs() < 10.0), "{fb:?}");
         assert_eq!(change(Some(400.0), fb.p99_ms), "–");
         assert_eq!(figures(&b, to, to + 5.0), Figures::default(), "an empty span has no figures");
     }

@@ -36,15 +36,15 @@ pub fn compare_view(props: &Props) -> Html {
     let span = compare_data::common_span(&props.a, &props.b);
     let table = span.map(|(from, to)| {
         let (fa, fb) = (compare_data::figures(&props.a, from, to), compare_data::figures(&props.b, from, to));
-        let row = |name: &'static str, id: &'static str, f: fn(&Figures) -> Option<f64>, fmt: fn(f64) -> String| {
+        let row = |name: &'static str, id: &'static str, f: fn(&Figures) -> Option<f64>, text: &dyn Fn(&Figures, f64) -> String| {
             let (va, vb) = (f(&fa), f(&fb));
             let diff = compare_data::change(va, vb);
-            let fmt = |v: Option<f64>| v.map_or_else(|| format::ABSENT.to_owned(), fmt);
+            let cell = |fig: &Figures, v: Option<f64>| v.map_or_else(|| format::ABSENT.to_owned(), |v| text(fig, v));
             html! {
                 <tr data-metric={id}>
                     <th scope="row">{ name }</th>
-                    <td data-testid={format!("compare-{id}-a")}>{ fmt(va) }</td>
-                    <td data-testid={format!("compare-{id}-b")}>{ fmt(vb) }</td>
+                    <td data-testid={format!("compare-{id}-a")}>{ cell(&fa, va) }</td>
+                    <td data-testid={format!("compare-{id}-b")}>{ cell(&fb, vb) }</td>
                     <td>{ diff }</td>
                 </tr>
             }
@@ -55,10 +55,10 @@ pub fn compare_view(props: &Props) -> Html {
                 <table class="compare-table" data-testid="compare-table">
                     <thead><tr><th></th><th>{"A"}</th><th>{"B"}</th><th>{"B against A"}</th></tr></thead>
                     <tbody>
-                        { row("p99", "p99", |f| f.p99_ms, format::duration_ms) }
-                        { row("goodput", "goodput", |f| f.goodput, format::rate) }
-                        { row("errors", "errors", |f| f.errors, format::share) }
-                        { row("cost", "cost", |f| f.cost_per_million, |v| format!("{v:.2} / 10⁶")) }
+                        { row("p99", "p99", |f| f.p99_ms, &|_, v| format::duration_ms(v)) }
+                        { row("goodput", "goodput", |f| f.goodput, &compare_data::goodput_text) }
+                        { row("errors", "errors", |f| f.errors, &|_, v| format::share(v)) }
+                        { row("cost", "cost", |f| f.cost_per_million, &|_, v| format!("{v:.2} / 10⁶")) }
                     </tbody>
                 </table>
             </>
