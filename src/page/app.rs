@@ -624,19 +624,9 @@ pub fn app() -> Html {
     let source_tab = {
         let draft = source_draft.clone();
         let refusal = edited_state.edits.refusal.as_ref().filter(|(p, _)| p == side::SOURCE);
-        let (fetch_side, apply_side) = (edited_side.clone(), edited_side.clone());
-        let on_fetch = Callback::from(move |reply: Callback<String>| {
-            let slot = fetch_side();
-            wasm_bindgen_futures::spawn_local(async move {
-                if let Some((_, toml)) = side::text(&slot).await {
-                    reply.emit(toml);
-                }
-            });
-        });
-        let on_apply = Callback::from(move |toml: String| side::set_text(&apply_side(), toml));
         html! {
-            <SourcePanel {draft} file={edited_state.scenario.as_ref().map(|s| AttrValue::from(s.file.clone())).unwrap_or_default()}
-                revision={Rc::as_ptr(&edited_state.outline) as usize} {on_fetch} {on_apply}
+            <SourcePanel {draft} side={edited_side()} file={edited_state.scenario.as_ref().map(|s| AttrValue::from(s.file.clone())).unwrap_or_default()}
+                revision={Rc::as_ptr(&edited_state.outline) as usize}
                 refusal={refusal.map(|(_, m)| AttrValue::from(m.clone()))} ready={edited_state.ready} />
         }
     };

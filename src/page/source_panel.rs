@@ -9,6 +9,7 @@ use std::rc::Rc;
 use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
 
+use crate::side::{self, SideSlot};
 use crate::source_draft::{SourceDraft, line_span, problems};
 
 /// What changes the Source tab's state.
@@ -34,23 +35,37 @@ impl Reducible for SourceDraft {
     }
 }
 
-#[derive(Properties, PartialEq)]
+#[derive(Properties)]
 pub struct SourcePanelProps {
     /// The draft, held by the page so that it outlives the tab.
     pub draft: UseReducerHandle<SourceDraft>,
+    /// The variant edited: its document is the text shown, and a draft
+    /// applied goes to it.
+    pub side: SideSlot,
     /// The file's name, as the worker reports problems in it.
     pub file: AttrValue,
     /// The document's revision as the page last heard of it: the text is
     /// fetched again whenever it moves.
     pub revision: usize,
-    /// Asks for the document's text; the callback gets it.
-    pub on_fetch: Callback<Callback<String>>,
-    /// Sends a draft to apply.
-    pub on_apply: Callback<String>,
     /// The worker's refusal of the last text applied.
     pub refusal: Option<AttrValue>,
     /// The worker is ready for edits.
     pub ready: bool,
+}
+
+/// Equal from one of the run's frames to the next, so that a frame does
+/// not render the tab again (a render reads the text area's whole value
+/// back to compare it with the draft): the side is compared by identity,
+/// not by its state, which every frame changes.
+impl PartialEq for SourcePanelProps {
+    fn eq(&self, other: &Self) -> bool {
+        self.draft == other.draft
+            && Rc::ptr_eq(&self.side, &other.side)
+            && self.file == other.file
+            && self.revision == other.revision
+            && self.refusal == other.refusal
+            && self.ready == other.ready
+    }
 }
 
 /// The Source tab.
@@ -59,9 +74,13 @@ pub fn source_panel(props: &SourcePanelProps) -> Html {
     let draft = props.draft.clone();
     let area = use_node_ref();
     {
-        let (on_fetch, dispatcher) = (props.on_fetch.clone(), draft.dispatcher());
-        use_effect_with(props.revision, move |_| {
-            on_fetch.emit(Callback::from(move |t| dispatcher.dispatch(SourceAction::Fetched(t))));
+        let (slot, dispatcher) = (props.side.clone(), draft.dispatcher());
+        use_effect_with((props.revision, Rc::as_ptr(&props.side) as usize), move |_| {
+            wasm_bindgen_futures::spawn_local(async move {
+                if let Some((_, toml)) = side::text(&slot).await {
+                    dispatcher.dispatch(SourceAction::Fetched(toml));
+                }
+            });
         });
     }
     let oninput = {
@@ -72,13 +91,13 @@ pub fn source_panel(props: &SourcePanelProps) -> Html {
         })
     };
     let on_apply = {
-        let (draft, apply, ready) = (draft.clone(), props.on_apply.clone(), props.ready);
+        let (draft, slot, ready) = (draft.clone(), props.side.clone(), props.ready);
         Callback::from(move |()| {
             if !ready {
                 return;
             }
             if let Some(text) = draft.draft() {
-                apply.emit(text.to_owned());
+                side::set_text(&slot, text.to_owned());
                 draft.dispatch(SourceAction::Sent(text.to_owned()));
             }
         })

@@ -142,3 +142,86 @@ test('an edit made elsewhere while a draft is open keeps the draft and says so',
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+/** A valid scenario of `nodes` services in a binary tree of sync calls,
+ * padded with comment lines to `lines` lines. */
+function bigScenario(nodes, lines) {
+  const out = ['[scenario]', 'name = "A big tree"', 'seed = 1', 'duration = "60s"', '',
+    '[[load]]', 'id = "users"', 'target = "s0"', 'rate = 1', ''];
+  for (let i = 0; i < nodes; i++) {
+    out.push('[[node]]', `id = "s${i}"`, 'kind = "service"', 'service_time = { dist = "const", value = "1us" }');
+    for (const c of [2 * i + 1, 2 * i + 2]) if (c < nodes) out.push('  [[node.call]]', `  to = "s${c}"`);
+  }
+  while (out.length < lines) out.push(`# note ${out.length}`);
+  return `${out.join('\n')}\n`;
+}
+
+/** The page's display locks: elements whose content Chromium keeps laid
+ * out but locked (`content-visibility` other than visible, a closed
+ * `<details>`'s content unless it is `display: none`, `hidden="until-found"`).
+ * With any of them in the document, every frame goes over the whole
+ * selection. */
+const displayLocks = (page) => page.evaluate(() => [...document.querySelectorAll('*')]
+  .filter((e) => getComputedStyle(e).contentVisibility !== 'visible'
+    || e.getAttribute('hidden') === 'until-found'
+    || (e.localName === 'details' && !e.open
+      && getComputedStyle(e, '::details-content').contentVisibility !== 'visible'
+      && getComputedStyle(e, '::details-content').display !== 'none'))
+  .map((e) => `${e.localName}${e.id ? `#${e.id}` : ''}${e.className ? `.${e.className}` : ''}`));
+
+/** How long the page takes to run the next animation frame (ms). */
+const frameRoundTrip = (page) => page.evaluate(
+  () => new Promise((done) => { const t = performance.now(); requestAnimationFrame(() => done(performance.now() - t)); }),
+);
+
+test('a large text selected whole keeps the page responsive while a run plays', async () => {
+  const page = await site.context.newPage();
+  await page.setViewportSize({ width: 1280, height: 720 });
+  const errors = collectErrors(page);
+  // Counts reads of a text area's value: a render of the Source tab reads
+  // it back whole to compare it with the draft.
+  await page.addInitScript(() => {
+    const value = Object.getOwnPropertyDescriptor(HTMLTextAreaElement.prototype, 'value');
+    window.sourceReads = 0;
+    Object.defineProperty(HTMLTextAreaElement.prototype, 'value', {
+      ...value,
+      get() { if (this.id === 'source-text') window.sourceReads += 1; return value.get.call(this); },
+    });
+  });
+  await openSource(page);
+  assert.deepEqual(await displayLocks(page), [], 'no display lock in the page');
+  await page.locator('#play').click();
+  const big = bigScenario(1100, 8000);
+  assert.equal(big.split('\n').length - 1, 8000);
+  await page.$eval('#source-text', (t, v) => {
+    t.value = v;
+    t.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertFromPaste' }));
+  }, big);
+  await page.locator('#source-apply').waitFor({ state: 'visible' });
+  assert.ok(await page.locator('#source-apply').isEnabled(), 'the pasted text is a draft to apply');
+
+  // The run's frames do not render the tab again (nor read its text).
+  const reads = await page.evaluate(() => window.sourceReads);
+  await page.waitForTimeout(1000);
+  assert.equal(await page.evaluate(() => window.sourceReads) - reads, 0, 'the run\'s frames leave the Source tab alone');
+
+  await page.locator('#source-text').focus();
+  await page.keyboard.press('Control+A');
+  assert.equal(await page.$eval('#source-text', (t) => t.selectionEnd - t.selectionStart), big.length);
+  // Each frame once took over a second with 8 000 lines selected (a closed
+  // <details> in the page, a display lock, made Chromium go over the whole
+  // selection every frame); now tens of milliseconds. The bound leaves room
+  // for a loaded two-core machine.
+  const trips = [];
+  for (let i = 0; i < 7; i++) trips.push(await frameRoundTrip(page));
+  trips.sort((a, b) => a - b);
+  const median = trips[3];
+  assert.ok(median < 400, `a frame within 400 ms with 8 000 lines selected, not ${median.toFixed(0)} ms (${trips.map(Math.round)})`);
+  console.log(`8 000 lines selected whole: a frame in ${trips.map(Math.round).join(', ')} ms`);
+
+  // Typing replaces the selection, as in any text area.
+  await page.keyboard.type('# ');
+  assert.equal(await text(page), '# ');
+  assert.deepEqual(errors, []);
+  await page.close();
+});

@@ -16,18 +16,23 @@ const BUDGET_RESERVE: f64 = 10.0;
 #[derive(Clone, Debug)]
 pub struct RetryBudget {
     ratio: f64,
+    /// The most tokens it holds: the reserve, or a hundred calls' deposits.
+    cap: f64,
     tokens: f64,
 }
 
 impl RetryBudget {
     /// A budget allowing retries up to `ratio` of calls.
     pub fn new(ratio: f64) -> Self {
-        RetryBudget { ratio, tokens: BUDGET_RESERVE }
+        RetryBudget { ratio, cap: BUDGET_RESERVE.max(ratio * 100.0), tokens: BUDGET_RESERVE }
     }
 
-    /// A call was made (its first attempt).
+    /// A call was made (its first attempt). Capped by a comparison rather
+    /// than `f64::min`, which in Wasm is a call into `fmin` (it must
+    /// treat NaN as Rust says; the tokens are never NaN).
     pub fn deposit(&mut self) {
-        self.tokens = (self.tokens + self.ratio).min(BUDGET_RESERVE.max(self.ratio * 100.0));
+        let tokens = self.tokens + self.ratio;
+        self.tokens = if tokens < self.cap { tokens } else { self.cap };
     }
 
     /// Takes a token for a retry, if there is one.
