@@ -160,11 +160,15 @@ export function ready(page) {
 }
 
 /** Opens the app with nothing kept from earlier tests (autosaved work in
- * local storage), so it starts on the demo. */
+ * local storage), so it starts on the demo. The origin's storage is
+ * cleared before the app loads (through the DevTools protocol): clearing
+ * it from a loaded app page left a race, as that page could save what it
+ * had restored between the clear and a reload. */
 export async function gotoFresh(page, url) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Storage.clearDataForOrigin', { origin: new URL(url).origin, storageTypes: 'local_storage' });
+  await cdp.detach();
   await page.goto(url);
-  await page.evaluate(() => localStorage.clear());
-  await page.reload();
 }
 
 /** Saves a screenshot of one element under tests/artifacts/. */
