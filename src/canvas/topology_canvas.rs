@@ -80,9 +80,10 @@ pub struct Props {
     #[prop_or_default]
     pub saturated: Rc<Vec<Saturation>>,
     /// While paused with nothing changed, still draw a frame a second (a
-    /// clip recorded while paused gets frames). Without it (the embedded
-    /// player) the loop requests no animation frame at all until something
-    /// changes: an idle embed costs nothing.
+    /// clip recorded while paused gets frames), woken by a timer in
+    /// between. Without it (the embedded player) the loop requests no
+    /// animation frame at all until something changes: an idle embed
+    /// costs nothing.
     #[prop_or(true)]
     pub idle_redraw: bool,
     /// The pairs of zones partitioned now: their calls are drawn cut.
@@ -169,6 +170,9 @@ struct Scene {
     asleep: bool,
     /// The loop's frame callback, to wake it with.
     waker: Option<js_sys::Function>,
+    /// With idle redraws, what wakes the sleeping loop for its next idle
+    /// frame (a timer, not a frame requested 60 times a second).
+    idle_wake: Option<gloo_timers::callback::Timeout>,
     /// When replicas were last killed for running out of memory.
     flashes: Flashes,
 }
@@ -213,6 +217,7 @@ impl Scene {
             idle_redraw: props.idle_redraw,
             asleep: false,
             waker: None,
+            idle_wake: None,
             flashes: Flashes::default(),
         };
         scene.relayout();
@@ -578,13 +583,29 @@ type LoopSlot = Rc<RefCell<Option<Closure<dyn FnMut(f64)>>>>;
 fn touch(scene: &RefCell<Scene>) -> std::cell::RefMut<'_, Scene> {
     let mut s = scene.borrow_mut();
     s.dirty = true;
+    wake(&mut s);
+    s
+}
+
+/// Wakes the loop if it sleeps: it requests the next animation frame.
+fn wake(s: &mut Scene) {
     if s.asleep
         && let (Some(window), Some(waker)) = (web_sys::window(), s.waker.as_ref())
     {
         let _ = window.request_animation_frame(waker);
         s.asleep = false;
     }
-    s
+}
+
+/// Wakes the sleeping loop after [`IDLE_FRAME_MS`], for an idle redraw.
+fn arm_idle_wake(scene: &Rc<RefCell<Scene>>) {
+    let weak = Rc::downgrade(scene);
+    let timer = gloo_timers::callback::Timeout::new(IDLE_FRAME_MS as u32, move || {
+        if let Some(scene) = weak.upgrade() {
+            wake(&mut scene.borrow_mut());
+        }
+    });
+    scene.borrow_mut().idle_wake = Some(timer);
 }
 
 /// Whether a wheel event zooms the diagram. In the editor it always does;
@@ -658,6 +679,9 @@ fn start_loop(
             frame(&mut scene.borrow_mut(), &canvas, ts);
         }
         if scene.borrow().asleep {
+            if scene.borrow().idle_redraw {
+                arm_idle_wake(scene);
+            }
             return;
         }
         if let (Some(window), Some(cb)) = (web_sys::window(), next.borrow().as_ref()) {
@@ -687,10 +711,11 @@ fn frame(s: &mut Scene, canvas: &HtmlCanvasElement, ts: f64) {
     let moving = s.playing || s.drag.is_some();
     let unchanged = !moving && !s.dirty && s.drawn_size == [css_w, css_h];
     if unchanged && (!s.idle_redraw || ts - s.drawn_at < IDLE_FRAME_MS) {
-        // Paused and unchanged: the picture stands, and the page idles;
-        // without idle redraws the loop sleeps until `touch` wakes it.
+        // Paused and unchanged: the picture stands, and the page idles:
+        // the loop sleeps until `touch` wakes it, or, with idle redraws,
+        // a timer for the next idle frame.
         s.last_ts = None;
-        s.asleep = !s.idle_redraw;
+        s.asleep = true;
         return;
     }
     let started = now_ms();
