@@ -301,7 +301,7 @@ fn survivor_note(
              too, e.g. metric = \"failure_rate\", below = 0.01",
             percent(failed)
         )
-    } else if failed == 0.0 {
+    } else if percent(failed) == percent(0.0) {
         format!(
             "{} of the requests{of_load} were still waiting when the run ended: bound the share \
              answered too, e.g. metric = \"success_rate\", above = 0.99",
@@ -747,6 +747,9 @@ mod tests {
                  \"success_rate\", above = 0.99"
             )
         );
+        // Failures too few to write are not written.
+        let few = survivor_note(&p99, &[], missed(0.0003, 0.54));
+        assert!(few.is_some_and(|n| n.contains("and 54.0% of the requests were still waiting")));
         let both = survivor_note(&p99, &[], missed(0.2, 0.3));
         assert!(both.is_some_and(|n| n.contains(
             "50.0% of the requests were not answered (20.0% \
