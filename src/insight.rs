@@ -89,8 +89,7 @@ pub fn unsaturated_failures<W: Borrow<WindowReport>>(
     const RESTART_LOOK_BACK_S: f64 = 60.0;
     let w = windows.last()?.borrow();
     let r = &w.requests;
-    let failed = r.error + r.timeout + r.rejected;
-    let finished = failed + r.ok + r.degraded;
+    let (failed, finished) = (r.failed(), r.failed() + r.answered());
     if finished == 0 || failed * 10 < finished {
         return None;
     }
@@ -140,8 +139,7 @@ pub fn load_figures(w: &WindowReport, ids: &[String]) -> Option<String> {
         .zip(&w.loads)
         .map(|(id, l)| {
             let r = &l.requests;
-            let failed = r.error + r.timeout + r.rejected;
-            let finished = failed + r.ok + r.degraded;
+            let (failed, finished) = (r.failed(), r.failed() + r.answered());
             let p99 = maybe_duration_ms((l.latency_ms.count > 0).then_some(l.latency_ms.p99));
             let failed = if finished > 0 {
                 share(failed as f64 / finished as f64)

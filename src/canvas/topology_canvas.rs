@@ -150,6 +150,9 @@ struct Scene {
     /// See [`Props::foot`], and the CSS pixels of the canvas it covers.
     foot: NodeRef,
     foot_inset: f64,
+    /// The canvas or its foot changed size since the foot was measured
+    /// (measuring reads layout, so it is not done every frame).
+    measure_foot: bool,
     drag: Option<Drag>,
     pool: DotPool,
     last_ts: Option<f64>,
@@ -204,6 +207,7 @@ impl Scene {
             fitted: false,
             foot: props.foot.clone(),
             foot_inset: 0.0,
+            measure_foot: true,
             drag: None,
             pool: DotPool::new(DOT_CAP, DOTS_PER_SECOND, DOT_TRAVEL_S),
             last_ts: None,
@@ -622,12 +626,14 @@ fn wheel_zooms(s: &Scene, e: &web_sys::WheelEvent) -> bool {
 }
 
 /// Wakes the loop when the canvas's box or what covers its foot changes
-/// size (a sleeping loop would not notice).
+/// size (a sleeping loop would not notice), and has it measure the foot
+/// again. The notices share the canvas's grid cell, aligned to its
+/// bottom, so what they cover changes only with these sizes.
 fn watch_size(scene: &Rc<RefCell<Scene>>, canvas: &NodeRef) -> Option<ResizeWatch> {
     let canvas = canvas.cast::<HtmlCanvasElement>()?;
     let foot = scene.borrow().foot.cast::<web_sys::Element>();
     let scene = scene.clone();
-    let on_resize = Closure::<dyn FnMut()>::new(move || drop(touch(&scene)));
+    let on_resize = Closure::<dyn FnMut()>::new(move || touch(&scene).measure_foot = true);
     let observer = web_sys::ResizeObserver::new(on_resize.as_ref().unchecked_ref()).ok()?;
     observer.observe(&canvas);
     if let Some(foot) = foot {
@@ -737,7 +743,9 @@ fn frame(s: &mut Scene, canvas: &HtmlCanvasElement, ts: f64) {
         canvas.set_width(px_w);
         canvas.set_height(px_h);
     }
-    s.follow_foot(canvas);
+    if std::mem::take(&mut s.measure_foot) {
+        s.follow_foot(canvas);
+    }
     // A window resized or a phone turned: fit again if that hid something
     // (a view the user zoomed that still shows everything is kept).
     let resized = s.drawn_size != [css_w, css_h];

@@ -39,9 +39,13 @@ pub fn apply_to_text(text: &str, path: &str, value: &str) -> Result<String, Stri
 /// `after` are the file's text either side of [`apply_to_text`] with
 /// `path` and `value`.
 pub fn describe(before: &str, after: &str, path: &str, value: &str) -> String {
-    let name = named(before, path);
-    let old = written_at(before, path);
-    let new = written_at(after, path).unwrap_or_else(|| value.to_owned());
+    let before = document::parse(before).ok();
+    let name = before.as_ref().map_or_else(|| path.to_owned(), |doc| named(doc, path));
+    let old = before.as_ref().and_then(|doc| written_at(doc, path));
+    let new = document::parse(after)
+        .ok()
+        .and_then(|doc| written_at(&doc, path))
+        .unwrap_or_else(|| value.to_owned());
     match old {
         Some(old) if old == new => format!("{name} {new} (unchanged)"),
         Some(old) => format!("{name} {old} → {new}"),
@@ -51,9 +55,8 @@ pub fn describe(before: &str, after: &str, path: &str, value: &str) -> String {
 
 /// `path` as diagnostics name it: `node "api".call[1].mode` for
 /// `api.call.1.mode`, `load "users".rate` for `users.rate`.
-fn named(text: &str, path: &str) -> String {
-    let resolved = document::parse(text).ok().and_then(|doc| resolve(&doc, path).ok());
-    let Some((target, rest)) = resolved else { return path.to_owned() };
+fn named(doc: &DocumentMut, path: &str) -> String {
+    let Ok((target, rest)) = resolve(doc, path) else { return path.to_owned() };
     let mut out = match target {
         None => "scenario".to_owned(),
         Some((kind, id)) => format!("{kind} \"{id}\""),
@@ -70,13 +73,12 @@ fn named(text: &str, path: &str) -> String {
 
 /// The value at `path` as the file writes it (`4`, `"5ms"`), or `None`
 /// when the file has no such key (or it names a table).
-fn written_at(text: &str, path: &str) -> Option<String> {
-    let doc = document::parse(text).ok()?;
-    let (target, rest) = resolve(&doc, path).ok()?;
+fn written_at(doc: &DocumentMut, path: &str) -> Option<String> {
+    let (target, rest) = resolve(doc, path).ok()?;
     let mut item = match target {
         None => doc.get("scenario")?,
         Some((kind, id)) => {
-            let index = document::entries(&doc, kind)
+            let index = document::entries(doc, kind)
                 .iter()
                 .position(|t| document::str_in(*t, "id") == Some(id.as_str()))?;
             doc.get(kind)?.get(index)?
