@@ -1,0 +1,433 @@
+//! The canvas's view when the topology need not fit whole: on a narrow
+//! canvas (a phone) "Fit" stops at a zoom where the components' names
+//! read ([`zoom_floor`]) and the user pans to the rest, so the view after
+//! an edit or a resize keeps the user's pan and the selected component in
+//! sight rather than fitting again ([`settle`]); what lies past each edge
+//! ([`hidden_sides`]) is shown by a fade and an arrow that pans toward it
+//! ([`arrow_at`], [`pan_toward`]), and the arrow keys pan too. Pure, in
+//! CSS pixels and world units, tested natively; `topology_canvas` draws
+//! the hints and applies the views.
+
+use crate::canvas::topology_layout::{self as tl, View};
+
+/// A canvas narrower than this (CSS pixels) is a phone's: its fit has a
+/// zoom floor. A laptop's canvas (923 px at 1280×720) is far wider.
+pub const NARROW_CANVAS: f64 = 600.0;
+/// The narrow canvas's zoom floor: a box 86 px wide, its name at 9 px in
+/// full (chosen by looking at the library's widest designs at 390 px: at
+/// 0.40 the names were squeezed to a smudge).
+pub const NARROW_ZOOM_FLOOR: f64 = 0.65;
+/// The lowest zoom "Fit" gives on a wide canvas (as before the floor).
+const WIDE_ZOOM_FLOOR: f64 = 0.1;
+/// CSS pixels an arrow key pans by.
+pub const KEY_PAN: f64 = 60.0;
+/// An edge arrow's radius and its distance from the edge, CSS pixels.
+pub const ARROW_R: f64 = 15.0;
+const ARROW_INSET: f64 = 4.0;
+/// Pixels of a box past an edge before that side counts as hidden.
+const HIDDEN_SLACK: f64 = 4.0;
+
+/// A box's corners, `(top-left, bottom-right)`, world units.
+pub type Corners = ([f64; 2], [f64; 2]);
+
+/// The lowest zoom "Fit" may give on a canvas `width` CSS pixels wide.
+pub fn zoom_floor(width: f64) -> f64 {
+    if width < NARROW_CANVAS { NARROW_ZOOM_FLOOR } else { WIDE_ZOOM_FLOOR }
+}
+
+/// What a view is judged against: what "Fit" frames (`bounds`, with
+/// `clear_to`, `Layout::clear_to`), the canvas's `size`, the band at its
+/// `top` kept for the request path's name and the `foot` covered by
+/// notices (CSS pixels).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Stage {
+    pub bounds: Corners,
+    pub clear_to: f64,
+    pub size: [f64; 2],
+    pub top: f64,
+    pub foot: f64,
+}
+
+impl Stage {
+    /// The view "Fit" gives (`topology_layout::fit_view`).
+    pub fn fit(&self) -> View {
+        tl::fit_view(self.bounds, self.clear_to, self.size, self.top, self.foot)
+    }
+
+    /// Whether `view` shows everything "Fit" frames.
+    pub fn shows_all(&self, view: View) -> bool {
+        tl::in_view(self.bounds, self.clear_to, view, self.size, self.foot)
+    }
+
+    /// The room the diagram is kept in, per axis: `[low, high]` CSS px.
+    fn room(&self, axis: usize) -> [f64; 2] {
+        let foot = self.foot.clamp(0.0, self.size[1] / 2.0);
+        if axis == 0 { [0.0, self.size[0]] } else { [0.0, self.size[1] - foot] }
+    }
+
+    /// The diagram's extent along an axis that must stay clear: the
+    /// bounds across, down to `clear_to` (the empty drop band below may
+    /// lie under a notice).
+    fn extent(&self, axis: usize) -> [f64; 2] {
+        if axis == 0 {
+            [self.bounds.0[0], self.bounds.1[0]]
+        } else {
+            [self.bounds.0[1], self.clear_to]
+        }
+    }
+}
+
+/// The view after an edit, a resize or a notice: the same view while it
+/// shows everything; else "Fit" when that shows everything; else (the
+/// design does not fit at a readable zoom) the user's zoom and pan, moved
+/// the least to keep the diagram over the canvas and `focus` (the
+/// selected component's box) in sight.
+pub fn settle(stage: &Stage, current: View, focus: Option<Corners>) -> View {
+    if stage.shows_all(current) {
+        return current;
+    }
+    let fit = stage.fit();
+    if stage.shows_all(fit) {
+        return fit;
+    }
+    let kept = contain(stage, current);
+    focus.map_or(kept, |f| reveal(stage, kept, f))
+}
+
+/// The pan along one axis that keeps content spanning `[lo, hi]` screen
+/// pixels at pan 0 inside `room` when it fits there, and over all of the
+/// room when it is larger (no empty margin past either end).
+fn clamp_axis(pan: f64, [lo, hi]: [f64; 2], [a, b]: [f64; 2]) -> f64 {
+    let (x, y) = (a - lo, b - hi);
+    pan.clamp(x.min(y), x.max(y))
+}
+
+/// `view` moved the least so the diagram stays inside the canvas along an
+/// axis where it fits and covers it along one where it does not.
+pub fn contain(stage: &Stage, view: View) -> View {
+    let mut pan = view.pan;
+    for (axis, p) in pan.iter_mut().enumerate() {
+        let [lo, hi] = stage.extent(axis);
+        *p = clamp_axis(*p, [lo * view.zoom, hi * view.zoom], stage.room(axis));
+    }
+    View { pan, ..view }
+}
+
+/// A pan the user drags to, held along each axis where the diagram is
+/// larger than the canvas so it still covers it (dragging stops at the
+/// last component); free along an axis where it fits, as it always was.
+pub fn drag_pan(stage: &Stage, view: View) -> View {
+    let mut pan = view.pan;
+    for (axis, p) in pan.iter_mut().enumerate() {
+        let [lo, hi] = stage.extent(axis);
+        let (content, room) = ([lo * view.zoom, hi * view.zoom], stage.room(axis));
+        if content[1] - content[0] > room[1] - room[0] {
+            *p = clamp_axis(*p, content, room);
+        }
+    }
+    View { pan, ..view }
+}
+
+/// `view` moved the least to show the box `focus` whole (its top-left
+/// first when it is larger than the canvas).
+pub fn reveal(stage: &Stage, view: View, focus: Corners) -> View {
+    let mut pan = view.pan;
+    for (axis, p) in pan.iter_mut().enumerate() {
+        let [a, b] = stage.room(axis);
+        let (lo, hi) = (focus.0[axis] * view.zoom, focus.1[axis] * view.zoom);
+        if hi + *p > b {
+            *p = b - hi;
+        }
+        if lo + *p < a {
+            *p = a - lo;
+        }
+    }
+    View { pan, ..view }
+}
+
+/// A side of the canvas.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Side {
+    Left,
+    Right,
+    Up,
+    Down,
+}
+
+impl Side {
+    pub const ALL: [Side; 4] = [Side::Left, Side::Right, Side::Up, Side::Down];
+
+    /// Its name, as `data-layout` publishes it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Side::Left => "left",
+            Side::Right => "right",
+            Side::Up => "up",
+            Side::Down => "down",
+        }
+    }
+}
+
+/// Which sides of the canvas have components past them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Sides {
+    pub left: bool,
+    pub right: bool,
+    pub up: bool,
+    pub down: bool,
+}
+
+impl Sides {
+    pub fn has(self, side: Side) -> bool {
+        match side {
+            Side::Left => self.left,
+            Side::Right => self.right,
+            Side::Up => self.up,
+            Side::Down => self.down,
+        }
+    }
+
+    pub fn any(self) -> bool {
+        self.left || self.right || self.up || self.down
+    }
+
+    /// The sides set, in [`Side::ALL`]'s order.
+    pub fn list(self) -> impl Iterator<Item = Side> {
+        Side::ALL.into_iter().filter(move |s| self.has(*s))
+    }
+}
+
+/// The sides of a canvas `size` CSS pixels (its lowest `foot` covered)
+/// that some of `boxes` lie past in `view`.
+pub fn hidden_sides(
+    boxes: impl IntoIterator<Item = Corners>,
+    view: View,
+    size: [f64; 2],
+    foot: f64,
+) -> Sides {
+    let bottom = size[1] - foot.clamp(0.0, size[1] / 2.0);
+    let mut sides = Sides::default();
+    for (lo, hi) in boxes {
+        let (a, b) = (view.screen(lo), view.screen(hi));
+        sides.left |= a[0] < -HIDDEN_SLACK;
+        sides.right |= b[0] > size[0] + HIDDEN_SLACK;
+        sides.up |= a[1] < -HIDDEN_SLACK;
+        sides.down |= b[1] > bottom + HIDDEN_SLACK;
+    }
+    sides
+}
+
+/// Where the arrow toward `side` sits (its centre, CSS pixels): at the
+/// middle of that edge of the room between the `top` band and the `foot`.
+pub fn arrow_centre(side: Side, size: [f64; 2], top: f64, foot: f64) -> [f64; 2] {
+    let bottom = size[1] - foot.clamp(0.0, size[1] / 2.0);
+    let middle = [size[0] / 2.0, (top + bottom) / 2.0];
+    let edge = ARROW_R + ARROW_INSET;
+    match side {
+        Side::Left => [edge, middle[1]],
+        Side::Right => [size[0] - edge, middle[1]],
+        Side::Up => [middle[0], top + edge],
+        Side::Down => [middle[0], bottom - edge],
+    }
+}
+
+/// The arrow (of the `shown` sides) under screen point `p`, if any: a
+/// little larger than drawn, for a finger.
+pub fn arrow_at(shown: Sides, p: [f64; 2], size: [f64; 2], top: f64, foot: f64) -> Option<Side> {
+    shown.list().find(|&side| {
+        let c = arrow_centre(side, size, top, foot);
+        (p[0] - c[0]).hypot(p[1] - c[1]) <= ARROW_R + 8.0
+    })
+}
+
+/// The pan an edge arrow asks for: most of the canvas toward `side`, so
+/// what was past that edge comes in with some of what was in view.
+pub fn pan_toward(side: Side, size: [f64; 2]) -> [f64; 2] {
+    let [w, h] = [size[0] * 0.7, size[1] * 0.7];
+    step_toward(side, [w, h])
+}
+
+/// The side an arrow key (`KeyboardEvent.key`) pans toward, and by how much.
+pub fn key_pan(key: &str) -> Option<[f64; 2]> {
+    let side = match key {
+        "ArrowLeft" => Side::Left,
+        "ArrowRight" => Side::Right,
+        "ArrowUp" => Side::Up,
+        "ArrowDown" => Side::Down,
+        _ => return None,
+    };
+    Some(step_toward(side, [KEY_PAN, KEY_PAN]))
+}
+
+/// The change of pan that brings what is toward `side` into view by
+/// `by` pixels (the diagram moves the other way).
+fn step_toward(side: Side, by: [f64; 2]) -> [f64; 2] {
+    match side {
+        Side::Left => [by[0], 0.0],
+        Side::Right => [-by[0], 0.0],
+        Side::Up => [0.0, by[1]],
+        Side::Down => [0.0, -by[1]],
+    }
+}
+
+/// `view` panned by `delta` CSS pixels.
+pub fn panned(view: View, delta: [f64; 2]) -> View {
+    View { pan: [view.pan[0] + delta[0], view.pan[1] + delta[1]], ..view }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+    use crate::canvas::topology_layout::{Layout, layout};
+
+    /// The library's widest design: users and four components in a row.
+    const RETRY_STORM: &str = include_str!("../../scenarios/retry-storm.toml");
+    /// The canvas at 390×844 (Topology view) and at 1280×720.
+    const PHONE: [f64; 2] = [370.0, 431.0];
+    const LAPTOP: [f64; 2] = [923.0, 343.0];
+    /// `topology_canvas`'s band for the request path's name.
+    const TOP: f64 = 26.0;
+
+    fn storm() -> Layout {
+        let outline =
+            scalesim_engine::outline::of_text(RETRY_STORM).unwrap_or_else(|e| panic!("{e}"));
+        layout(&outline, &HashMap::new())
+    }
+
+    fn stage(l: &Layout, size: [f64; 2], foot: f64) -> Stage {
+        Stage { bounds: l.bounds(), clear_to: l.clear_to(), size, top: TOP, foot }
+    }
+
+    fn boxes(l: &Layout) -> Vec<Corners> {
+        l.items.iter().map(|it| it.corners()).collect()
+    }
+
+    /// Item `id`'s box on screen.
+    fn on_screen(l: &Layout, id: &str, v: View) -> ([f64; 2], [f64; 2]) {
+        let it = l.items.iter().find(|it| it.id == id).unwrap_or_else(|| panic!("{id}"));
+        let (a, b) = it.corners();
+        (v.screen(a), v.screen(b))
+    }
+
+    fn shows(l: &Layout, id: &str, v: View, size: [f64; 2]) -> bool {
+        let (a, b) = on_screen(l, id, v);
+        a[0] >= 0.0 && b[0] <= size[0] && a[1] >= 0.0 && b[1] <= size[1]
+    }
+
+    #[test]
+    fn a_phone_fits_at_a_readable_zoom_from_the_users_on() {
+        assert_eq!(zoom_floor(PHONE[0]), NARROW_ZOOM_FLOOR);
+        assert_eq!(zoom_floor(LAPTOP[0]), 0.1);
+        let l = storm();
+        let s = stage(&l, PHONE, 0.0);
+        let fit = s.fit();
+        assert_eq!(fit.zoom, NARROW_ZOOM_FLOOR, "was 0.40 without the floor");
+        assert!(!s.shows_all(fit), "the design is wider than the phone");
+        assert!((fit.screen(l.bounds().0)[0]).abs() < 1e-9, "its left edge at the canvas's");
+        assert!(shows(&l, "users", fit, PHONE) && shows(&l, "edge", fit, PHONE));
+        assert!(!shows(&l, "db", fit, PHONE), "the database is a pan away");
+        let hidden = hidden_sides(boxes(&l), fit, PHONE, 0.0);
+        assert_eq!(hidden, Sides { right: true, ..Sides::default() });
+    }
+
+    #[test]
+    fn a_laptop_fits_everything_as_before() {
+        let l = storm();
+        let s = stage(&l, LAPTOP, 0.0);
+        let fit = s.fit();
+        let (lo, hi) = l.bounds();
+        let by_width = LAPTOP[0] / (hi[0] - lo[0]);
+        assert!((fit.zoom - by_width.min(1.6)).abs() < 1e-9, "{}", fit.zoom);
+        assert!(s.shows_all(fit));
+        assert!(!hidden_sides(boxes(&l), fit, LAPTOP, 0.0).any());
+        // Centred across, as always.
+        let (a, b) = (fit.screen(lo)[0], fit.screen(hi)[0]);
+        assert!((a - (LAPTOP[0] - b)).abs() < 1e-6);
+    }
+
+    #[test]
+    fn after_an_edit_a_partial_view_keeps_the_users_pan() {
+        let l = storm();
+        let s = stage(&l, PHONE, 0.0);
+        // The user panned to the database's end.
+        let right_end = drag_pan(&s, panned(s.fit(), [-10_000.0, 0.0]));
+        assert!(shows(&l, "db", right_end, PHONE));
+        assert_eq!(settle(&s, right_end, None), right_end, "an edit does not fit again");
+        // The focus (the component selected or just added) stays in view.
+        let users = l.items[0].corners();
+        let back = settle(&s, right_end, Some(users));
+        assert!(shows(&l, "users", back, PHONE));
+        assert_eq!(back.zoom, right_end.zoom);
+        // A component added past the canvas's right edge comes into view.
+        let fit = s.fit();
+        let beyond = ([2_000.0, 60.0], [2_132.0, 118.0]);
+        let wider = Stage { bounds: (s.bounds.0, [2_200.0, s.bounds.1[1]]), ..s };
+        let shown = settle(&wider, fit, Some(beyond));
+        let (a, b) = (shown.screen(beyond.0), shown.screen(beyond.1));
+        assert!(a[0] >= 0.0 && b[0] <= PHONE[0] + 1e-9, "{a:?} {b:?}");
+    }
+
+    #[test]
+    fn a_view_that_can_show_everything_does() {
+        let l = storm();
+        // Turned to landscape, or a window widened: everything fits, so Fit.
+        let s = stage(&l, LAPTOP, 0.0);
+        let phone = stage(&l, PHONE, 0.0);
+        let panned_to_db = drag_pan(&phone, panned(phone.fit(), [-10_000.0, 0.0]));
+        assert!(!s.shows_all(panned_to_db));
+        assert_eq!(settle(&s, panned_to_db, None), s.fit());
+        // A view already showing everything stays as the user left it.
+        let zoomed_out = View { zoom: 0.5, pan: [40.0, 60.0] };
+        assert!(s.shows_all(zoomed_out));
+        assert_eq!(settle(&s, zoomed_out, None), zoomed_out);
+    }
+
+    #[test]
+    fn a_notice_over_the_foot_lifts_a_partial_view() {
+        let l = storm();
+        let s = stage(&l, PHONE, 0.0);
+        // The user dragged the diagram down, its lowest box near the foot.
+        let low = panned(s.fit(), [0.0, 150.0]);
+        let noticed = Stage { foot: 60.0, ..s };
+        let lifted = settle(&noticed, low, None);
+        assert!(lifted.screen([0.0, l.clear_to()])[1] <= PHONE[1] - 60.0 + 1e-9);
+        assert_eq!(lifted.pan[0], low.pan[0], "the sideways pan kept");
+    }
+
+    #[test]
+    fn dragging_stops_at_the_designs_ends_only_where_it_overflows() {
+        let l = storm();
+        let s = stage(&l, PHONE, 0.0);
+        let fit = s.fit();
+        let far_right = drag_pan(&s, panned(fit, [-10_000.0, 0.0]));
+        let (_, hi) = l.bounds();
+        assert!(
+            (far_right.screen(hi)[0] - PHONE[0]).abs() < 1e-9,
+            "its right edge at the canvas's"
+        );
+        let far_left = drag_pan(&s, panned(fit, [10_000.0, 0.0]));
+        assert_eq!(far_left.pan[0], fit.pan[0], "Fit starts at the left end");
+        // Up and down the diagram fits: the drag is free, as on a laptop.
+        assert_eq!(drag_pan(&s, panned(fit, [0.0, 500.0])).pan[1], fit.pan[1] + 500.0);
+        let laptop = stage(&l, LAPTOP, 0.0);
+        let moved = panned(laptop.fit(), [300.0, -200.0]);
+        assert_eq!(drag_pan(&laptop, moved), moved);
+    }
+
+    #[test]
+    fn edge_arrows_sit_on_hidden_sides_and_pan_toward_them() {
+        let shown = Sides { right: true, ..Sides::default() };
+        let c = arrow_centre(Side::Right, PHONE, TOP, 40.0);
+        assert_eq!(c, [PHONE[0] - ARROW_R - 4.0, (TOP + PHONE[1] - 40.0) / 2.0]);
+        assert_eq!(arrow_at(shown, [c[0] + 5.0, c[1] - 5.0], PHONE, TOP, 40.0), Some(Side::Right));
+        assert_eq!(arrow_at(shown, [20.0, c[1]], PHONE, TOP, 40.0), None, "no arrow on the left");
+        assert_eq!(arrow_at(Sides::default(), c, PHONE, TOP, 40.0), None);
+        assert_eq!(pan_toward(Side::Right, PHONE), [-PHONE[0] * 0.7, 0.0]);
+        assert_eq!(key_pan("ArrowLeft"), Some([KEY_PAN, 0.0]));
+        assert_eq!(key_pan("ArrowDown"), Some([0.0, -KEY_PAN]));
+        assert_eq!(key_pan("Enter"), None);
+        assert_eq!(shown.list().map(Side::name).collect::<Vec<_>>(), ["right"]);
+    }
+}
