@@ -16,6 +16,8 @@ pub mod viewport;
 pub mod zones;
 
 #[cfg(target_arch = "wasm32")]
+pub mod edge_hints;
+#[cfg(target_arch = "wasm32")]
 pub mod topology_canvas;
 #[cfg(target_arch = "wasm32")]
 pub mod zone_drawing;

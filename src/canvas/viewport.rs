@@ -24,6 +24,8 @@ pub const KEY_PAN: f64 = 60.0;
 /// An edge arrow's radius and its distance from the edge, CSS pixels.
 pub const ARROW_R: f64 = 15.0;
 const ARROW_INSET: f64 = 4.0;
+/// CSS pixels kept between a revealed box and the canvas's edge.
+const REVEAL_MARGIN: f64 = 24.0;
 /// Pixels of a box past an edge before that side counts as hidden.
 const HIDDEN_SLACK: f64 = 4.0;
 
@@ -128,12 +130,15 @@ pub fn drag_pan(stage: &Stage, view: View) -> View {
     View { pan, ..view }
 }
 
-/// `view` moved the least to show the box `focus` whole (its top-left
-/// first when it is larger than the canvas).
+/// `view` moved the least to show the box `focus` whole, with a margin
+/// for its connect handle and clear of an edge's fade (its top-left first
+/// when it is larger than the canvas).
 pub fn reveal(stage: &Stage, view: View, focus: Corners) -> View {
     let mut pan = view.pan;
     for (axis, p) in pan.iter_mut().enumerate() {
         let [a, b] = stage.room(axis);
+        let margin = REVEAL_MARGIN.min((b - a) / 4.0);
+        let [a, b] = [a + margin, b - margin];
         let (lo, hi) = (focus.0[axis] * view.zoom, focus.1[axis] * view.zoom);
         if hi + *p > b {
             *p = b - hi;
@@ -148,10 +153,10 @@ pub fn reveal(stage: &Stage, view: View, focus: Corners) -> View {
 /// A side of the canvas.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Side {
-    Left,
-    Right,
-    Up,
-    Down,
+    Left = 0,
+    Right = 1,
+    Up = 2,
+    Down = 3,
 }
 
 impl Side {
@@ -168,75 +173,99 @@ impl Side {
     }
 }
 
-/// Which sides of the canvas have components past them.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+/// The canvas as the hints see it: its `size`, the lane name's `top`
+/// band and the `foot` its notices cover (CSS pixels).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Room {
+    pub size: [f64; 2],
+    pub top: f64,
+    pub foot: f64,
+}
+
+impl Room {
+    /// Where the room ends at the foot: above the notices (at most half
+    /// the canvas, as `fit_view` counts them).
+    pub fn bottom(self) -> f64 {
+        self.size[1] - self.foot.clamp(0.0, self.size[1] / 2.0)
+    }
+}
+
+/// Which sides of the canvas have components past them, and for each,
+/// where along that edge (CSS pixels: a `y` for left and right, an `x`
+/// for up and down) the middle of those components is.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Sides {
-    pub left: bool,
-    pub right: bool,
-    pub up: bool,
-    pub down: bool,
+    along: [Option<f64>; 4],
 }
 
 impl Sides {
+    /// Components past `side`, their middle `along` its edge.
+    pub fn with(mut self, side: Side, along: f64) -> Sides {
+        self.along[side as usize] = Some(along);
+        self
+    }
+
     pub fn has(self, side: Side) -> bool {
-        match side {
-            Side::Left => self.left,
-            Side::Right => self.right,
-            Side::Up => self.up,
-            Side::Down => self.down,
-        }
+        self.along[side as usize].is_some()
     }
 
     pub fn any(self) -> bool {
-        self.left || self.right || self.up || self.down
+        self.along.iter().any(Option::is_some)
     }
 
     /// The sides set, in [`Side::ALL`]'s order.
     pub fn list(self) -> impl Iterator<Item = Side> {
         Side::ALL.into_iter().filter(move |s| self.has(*s))
     }
+
+    /// Where the arrow toward `side` sits (its centre, CSS pixels): at
+    /// that edge, level with the components past it, kept inside the
+    /// room between the `top` band and the `foot`.
+    pub fn arrow(self, side: Side, room: Room) -> Option<[f64; 2]> {
+        let along = self.along[side as usize]?;
+        let edge = ARROW_R + ARROW_INSET;
+        let (w, bottom) = (room.size[0], room.bottom());
+        let y = along.clamp(room.top + edge, (bottom - edge).max(room.top + edge));
+        let x = along.clamp(edge, (w - edge).max(edge));
+        Some(match side {
+            Side::Left => [edge, y],
+            Side::Right => [w - edge, y],
+            Side::Up => [x, room.top + edge],
+            Side::Down => [x, bottom - edge],
+        })
+    }
 }
 
-/// The sides of a canvas `size` CSS pixels (its lowest `foot` covered)
-/// that some of `boxes` lie past in `view`.
-pub fn hidden_sides(
-    boxes: impl IntoIterator<Item = Corners>,
-    view: View,
-    size: [f64; 2],
-    foot: f64,
-) -> Sides {
-    let bottom = size[1] - foot.clamp(0.0, size[1] / 2.0);
-    let mut sides = Sides::default();
+/// The sides of `room` that some of `boxes` lie past in `view`.
+pub fn hidden_sides(boxes: impl IntoIterator<Item = Corners>, view: View, room: Room) -> Sides {
+    let (w, bottom) = (room.size[0], room.bottom());
+    // Per side, the span along its edge of the boxes past it.
+    let mut spans = [[f64::INFINITY, f64::NEG_INFINITY]; 4];
     for (lo, hi) in boxes {
         let (a, b) = (view.screen(lo), view.screen(hi));
-        sides.left |= a[0] < -HIDDEN_SLACK;
-        sides.right |= b[0] > size[0] + HIDDEN_SLACK;
-        sides.up |= a[1] < -HIDDEN_SLACK;
-        sides.down |= b[1] > bottom + HIDDEN_SLACK;
+        let past = [
+            a[0] < -HIDDEN_SLACK,
+            b[0] > w + HIDDEN_SLACK,
+            a[1] < -HIDDEN_SLACK,
+            b[1] > bottom + HIDDEN_SLACK,
+        ];
+        for (side, span) in Side::ALL.iter().zip(&mut spans) {
+            if past[*side as usize] {
+                let axis = usize::from(matches!(side, Side::Left | Side::Right));
+                *span = [span[0].min(a[axis]), span[1].max(b[axis])];
+            }
+        }
     }
-    sides
-}
-
-/// Where the arrow toward `side` sits (its centre, CSS pixels): at the
-/// middle of that edge of the room between the `top` band and the `foot`.
-pub fn arrow_centre(side: Side, size: [f64; 2], top: f64, foot: f64) -> [f64; 2] {
-    let bottom = size[1] - foot.clamp(0.0, size[1] / 2.0);
-    let middle = [size[0] / 2.0, (top + bottom) / 2.0];
-    let edge = ARROW_R + ARROW_INSET;
-    match side {
-        Side::Left => [edge, middle[1]],
-        Side::Right => [size[0] - edge, middle[1]],
-        Side::Up => [middle[0], top + edge],
-        Side::Down => [middle[0], bottom - edge],
-    }
+    Side::ALL.into_iter().zip(spans).fold(Sides::default(), |sides, (side, [lo, hi])| {
+        if lo <= hi { sides.with(side, (lo + hi) / 2.0) } else { sides }
+    })
 }
 
 /// The arrow (of the `shown` sides) under screen point `p`, if any: a
 /// little larger than drawn, for a finger.
-pub fn arrow_at(shown: Sides, p: [f64; 2], size: [f64; 2], top: f64, foot: f64) -> Option<Side> {
+pub fn arrow_at(shown: Sides, p: [f64; 2], room: Room) -> Option<Side> {
     shown.list().find(|&side| {
-        let c = arrow_centre(side, size, top, foot);
-        (p[0] - c[0]).hypot(p[1] - c[1]) <= ARROW_R + 8.0
+        shown.arrow(side, room).is_some_and(|c| (p[0] - c[0]).hypot(p[1] - c[1]) <= ARROW_R + 8.0)
     })
 }
 
@@ -300,6 +329,10 @@ mod tests {
         Stage { bounds: l.bounds(), clear_to: l.clear_to(), size, top: TOP, foot }
     }
 
+    fn room(size: [f64; 2], foot: f64) -> Room {
+        Room { size, top: TOP, foot }
+    }
+
     fn boxes(l: &Layout) -> Vec<Corners> {
         l.items.iter().map(|it| it.corners()).collect()
     }
@@ -328,8 +361,12 @@ mod tests {
         assert!((fit.screen(l.bounds().0)[0]).abs() < 1e-9, "its left edge at the canvas's");
         assert!(shows(&l, "users", fit, PHONE) && shows(&l, "edge", fit, PHONE));
         assert!(!shows(&l, "db", fit, PHONE), "the database is a pan away");
-        let hidden = hidden_sides(boxes(&l), fit, PHONE, 0.0);
-        assert_eq!(hidden, Sides { right: true, ..Sides::default() });
+        let hidden = hidden_sides(boxes(&l), fit, room(PHONE, 0.0));
+        assert_eq!(hidden.list().collect::<Vec<_>>(), [Side::Right]);
+        // Its arrow level with the row that runs on past the edge.
+        let db = on_screen(&l, "db", fit);
+        let arrow = hidden.arrow(Side::Right, room(PHONE, 0.0)).unwrap_or_default();
+        assert_eq!(arrow, [PHONE[0] - ARROW_R - 4.0, (db.0[1] + db.1[1]) / 2.0]);
     }
 
     #[test]
@@ -341,7 +378,7 @@ mod tests {
         let by_width = LAPTOP[0] / (hi[0] - lo[0]);
         assert!((fit.zoom - by_width.min(1.6)).abs() < 1e-9, "{}", fit.zoom);
         assert!(s.shows_all(fit));
-        assert!(!hidden_sides(boxes(&l), fit, LAPTOP, 0.0).any());
+        assert!(!hidden_sides(boxes(&l), fit, room(LAPTOP, 0.0)).any());
         // Centred across, as always.
         let (a, b) = (fit.screen(lo)[0], fit.screen(hi)[0]);
         assert!((a - (LAPTOP[0] - b)).abs() < 1e-6);
@@ -366,7 +403,7 @@ mod tests {
         let wider = Stage { bounds: (s.bounds.0, [2_200.0, s.bounds.1[1]]), ..s };
         let shown = settle(&wider, fit, Some(beyond));
         let (a, b) = (shown.screen(beyond.0), shown.screen(beyond.1));
-        assert!(a[0] >= 0.0 && b[0] <= PHONE[0] + 1e-9, "{a:?} {b:?}");
+        assert!((b[0] - (PHONE[0] - 24.0)).abs() < 1e-9, "clear of the edge: {a:?} {b:?}");
     }
 
     #[test]
@@ -418,16 +455,21 @@ mod tests {
 
     #[test]
     fn edge_arrows_sit_on_hidden_sides_and_pan_toward_them() {
-        let shown = Sides { right: true, ..Sides::default() };
-        let c = arrow_centre(Side::Right, PHONE, TOP, 40.0);
-        assert_eq!(c, [PHONE[0] - ARROW_R - 4.0, (TOP + PHONE[1] - 40.0) / 2.0]);
-        assert_eq!(arrow_at(shown, [c[0] + 5.0, c[1] - 5.0], PHONE, TOP, 40.0), Some(Side::Right));
-        assert_eq!(arrow_at(shown, [20.0, c[1]], PHONE, TOP, 40.0), None, "no arrow on the left");
-        assert_eq!(arrow_at(Sides::default(), c, PHONE, TOP, 40.0), None);
+        let r = room(PHONE, 40.0);
+        let shown = Sides::default().with(Side::Right, 100.0);
+        assert_eq!(shown.arrow(Side::Right, r), Some([PHONE[0] - ARROW_R - 4.0, 100.0]));
+        assert_eq!(shown.arrow(Side::Left, r), None);
+        assert_eq!(arrow_at(shown, [PHONE[0] - 14.0, 95.0], r), Some(Side::Right));
+        assert_eq!(arrow_at(shown, [20.0, 100.0], r), None, "no arrow on the left");
+        assert_eq!(arrow_at(Sides::default(), [PHONE[0] - 19.0, 100.0], r), None);
+        // Kept inside the room: under the lane name's band, above the foot.
+        let high = Sides::default().with(Side::Left, -300.0).with(Side::Down, 1_000.0);
+        assert_eq!(high.arrow(Side::Left, r), Some([19.0, TOP + 19.0]));
+        assert_eq!(high.arrow(Side::Down, r), Some([PHONE[0] - 19.0, PHONE[1] - 40.0 - 19.0]));
         assert_eq!(pan_toward(Side::Right, PHONE), [-PHONE[0] * 0.7, 0.0]);
         assert_eq!(key_pan("ArrowLeft"), Some([KEY_PAN, 0.0]));
         assert_eq!(key_pan("ArrowDown"), Some([0.0, -KEY_PAN]));
         assert_eq!(key_pan("Enter"), None);
-        assert_eq!(shown.list().map(Side::name).collect::<Vec<_>>(), ["right"]);
+        assert_eq!(high.list().map(Side::name).collect::<Vec<_>>(), ["left", "down"]);
     }
 }
