@@ -702,7 +702,7 @@ impl View {
 /// The view "Fit" gives: `bounds` (world corners) as large as fits below
 /// a `top` band (the request path's name) of a canvas `size` CSS pixels
 /// and centred there, at a zoom between the canvas's floor
-/// (`viewport::zoom_floor`: on a phone, names stay readable and a design
+/// (`viewport::floored`: on a phone, names stay readable and a design
 /// wider than the canvas starts at its left, where its users are, the
 /// rest a pan away) and 1.6, with everything
 /// above the world `y` `clear_to` (the components and the lane boundary,
@@ -723,7 +723,8 @@ pub fn fit_view(
     let zoom = (size[0] / (hi[0] - lo[0]))
         .min(room / (hi[1] - lo[1]))
         .min(clear_room / (clear_to - lo[1]).max(1e-9))
-        .clamp(crate::canvas::viewport::zoom_floor(size[0]), 1.6);
+        .clamp(0.1, 1.6);
+    let zoom = crate::canvas::viewport::floored(zoom, size[0]);
     let centred = top - lo[1] * zoom + (room - (hi[1] - lo[1]) * zoom) / 2.0;
     View {
         zoom,

@@ -32,9 +32,21 @@ const HIDDEN_SLACK: f64 = 4.0;
 /// A box's corners, `(top-left, bottom-right)`, world units.
 pub type Corners = ([f64; 2], [f64; 2]);
 
+/// A fit this close to the floor (a share of it) is kept: its names are
+/// as large (9 px is their minimum either way), squeezed a little, and
+/// nothing is cut (a player 342 px wide fits a three-box row at 0.63).
+const NEAR_FLOOR: f64 = 0.9;
+
 /// The lowest zoom "Fit" may give on a canvas `width` CSS pixels wide.
 pub fn zoom_floor(width: f64) -> f64 {
     if width < NARROW_CANVAS { NARROW_ZOOM_FLOOR } else { WIDE_ZOOM_FLOOR }
+}
+
+/// The zoom "Fit" gives on a canvas `width` CSS pixels wide when
+/// everything would fit at `fit`: the floor when `fit` is well below it.
+pub fn floored(fit: f64, width: f64) -> f64 {
+    let floor = zoom_floor(width);
+    if fit >= floor * NEAR_FLOOR { fit } else { floor }
 }
 
 /// What a view is judged against: what "Fit" frames (`bounds`, with
@@ -347,6 +359,14 @@ mod tests {
     fn shows(l: &Layout, id: &str, v: View, size: [f64; 2]) -> bool {
         let (a, b) = on_screen(l, id, v);
         a[0] >= 0.0 && b[0] <= size[0] && a[1] >= 0.0 && b[1] <= size[1]
+    }
+
+    #[test]
+    fn the_floor_yields_to_a_fit_just_under_it() {
+        assert_eq!(floored(0.40, PHONE[0]), NARROW_ZOOM_FLOOR);
+        assert_eq!(floored(0.63, PHONE[0]), 0.63, "everything shows, names as large");
+        assert_eq!(floored(0.9, PHONE[0]), 0.9);
+        assert_eq!(floored(0.1, LAPTOP[0]), 0.1);
     }
 
     #[test]
