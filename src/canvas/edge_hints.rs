@@ -14,27 +14,29 @@ use crate::canvas::viewport::{ARROW_R, Room, Side, Sides};
 /// CSS pixels of an edge's fade.
 const FADE: f64 = 36.0;
 
-/// Fades each hidden side's edge into the page's colour (`page_rgb`,
-/// "r,g,b"): the diagram visibly runs on under it.
-pub fn draw_fades(ctx: &CanvasRenderingContext2d, hidden: Sides, room: Room, page_rgb: &str) {
-    let [w, h] = room.size;
-    for side in hidden.list() {
-        // The band, and the gradient's line from inside to the edge.
-        let (rect, from, to) = match side {
-            Side::Left => ([0.0, 0.0, FADE, h], [FADE, 0.0], [0.0, 0.0]),
-            Side::Right => ([w - FADE, 0.0, FADE, h], [w - FADE, 0.0], [w, 0.0]),
-            Side::Up => ([0.0, 0.0, w, FADE], [0.0, FADE], [0.0, 0.0]),
-            Side::Down => {
-                let b = room.bottom();
-                ([0.0, b - FADE, w, FADE], [0.0, b - FADE], [0.0, b])
-            }
-        };
-        let gradient = ctx.create_linear_gradient(from[0], from[1], to[0], to[1]);
-        let _ = gradient.add_color_stop(0.0, &format!("rgba({page_rgb},0)"));
-        let _ = gradient.add_color_stop(1.0, &format!("rgba({page_rgb},0.9)"));
-        ctx.set_fill_style_canvas_gradient(&gradient);
-        ctx.fill_rect(rect[0], rect[1], rect[2], rect[3]);
+/// Strips of an edge's fade, each more opaque toward the edge.
+const STRIPS: u8 = 12;
+
+/// Fades each hidden side's edge into the page's colour (`page`): the
+/// diagram visibly runs on under it. Drawn as strips of rising opacity
+/// (a gradient's bindings cost the bundle more than they show).
+pub fn draw_fades(ctx: &CanvasRenderingContext2d, hidden: Sides, room: Room, page: &str) {
+    let end = [room.size[0], room.bottom()];
+    let step = FADE / f64::from(STRIPS);
+    ctx.set_fill_style_str(page);
+    for k in 0..STRIPS {
+        // Strip `k` from the inside, its depth into the fade.
+        let (depth, alpha) = (f64::from(k) * step, 0.9 * f64::from(k + 1) / f64::from(STRIPS));
+        ctx.set_global_alpha(alpha);
+        for side in hidden.list() {
+            let axis = side.axis();
+            let (mut at, mut extent) = ([0.0; 2], room.size);
+            at[axis] = if side.far() { end[axis] - FADE + depth } else { FADE - depth - step };
+            extent[axis] = step;
+            ctx.fill_rect(at[0], at[1], extent[0], extent[1]);
+        }
     }
+    ctx.set_global_alpha(1.0);
 }
 
 /// A round button with a chevron at each hidden side's edge.
@@ -65,16 +67,18 @@ pub fn draw_arrows(ctx: &CanvasRenderingContext2d, hidden: Sides, room: Room, fi
 
 /// A chevron pointing toward `side`, centred at `c`.
 fn chevron(ctx: &CanvasRenderingContext2d, c: [f64; 2], side: Side) {
-    let (d, s) = (4.0, 6.0);
-    let [tip, a, b] = match side {
-        Side::Left => [[-d, 0.0], [d, -s], [d, s]],
-        Side::Right => [[d, 0.0], [-d, -s], [-d, s]],
-        Side::Up => [[0.0, -d], [-s, d], [s, d]],
-        Side::Down => [[0.0, d], [-s, -d], [s, -d]],
+    let (axis, d) = (side.axis(), if side.far() { 4.0 } else { -4.0 });
+    // Along the side's axis and across it, from the centre.
+    let point = |along: f64, across: f64| {
+        let mut p = c;
+        p[axis] += along;
+        p[1 - axis] += across;
+        p
     };
-    ctx.move_to(c[0] + a[0], c[1] + a[1]);
-    ctx.line_to(c[0] + tip[0], c[1] + tip[1]);
-    ctx.line_to(c[0] + b[0], c[1] + b[1]);
+    let [a, tip, b] = [point(-d, -6.0), point(d, 0.0), point(-d, 6.0)];
+    ctx.move_to(a[0], a[1]);
+    ctx.line_to(tip[0], tip[1]);
+    ctx.line_to(b[0], b[1]);
 }
 
 /// "Drag to see more" on a pill at the foot's middle.

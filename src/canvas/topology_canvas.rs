@@ -1007,8 +1007,6 @@ fn utilization_colour(u: f64) -> String {
 /// and warnings keep theirs).
 struct Theme {
     page: &'static str,
-    /// The page's colour as "r,g,b", for fades.
-    page_rgb: &'static str,
     sync_lane: &'static str,
     async_lane: &'static str,
     lane_label: &'static str,
@@ -1021,7 +1019,6 @@ struct Theme {
 
 const LIGHT: Theme = Theme {
     page: "#ffffff",
-    page_rgb: "255,255,255",
     sync_lane: "#f3f6fb",
     async_lane: "#f7f3ec",
     lane_label: "#6b7480",
@@ -1034,7 +1031,6 @@ const LIGHT: Theme = Theme {
 
 const DARK: Theme = Theme {
     page: "#11151f",
-    page_rgb: "17,21,31",
     sync_lane: "#161c2a",
     async_lane: "#1e1b18",
     lane_label: "#9aa3b2",
@@ -1482,7 +1478,7 @@ fn draw(s: &Scene, ctx: &CanvasRenderingContext2d, dpr: f64, size: [f64; 2], ts:
     }
     let room = s.room(size);
     let _ = ctx.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0);
-    edge_hints::draw_fades(ctx, s.hidden, room, t.page_rgb);
+    edge_hints::draw_fades(ctx, s.hidden, room, t.page);
     draw_lane_names(s, t, ctx, dpr, css_w);
     zone_drawing::draw_partition_banner(ctx, &s.partitions, css_w);
     edge_hints::draw_arrows(ctx, s.hidden, room, t.box_fill);

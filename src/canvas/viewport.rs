@@ -176,12 +176,18 @@ impl Side {
 
     /// Its name, as `data-layout` publishes it.
     pub fn name(self) -> &'static str {
-        match self {
-            Side::Left => "left",
-            Side::Right => "right",
-            Side::Up => "up",
-            Side::Down => "down",
-        }
+        ["left", "right", "up", "down"][self as usize]
+    }
+
+    /// The axis it is across: 0 (x) for left and right, 1 (y) for up and
+    /// down.
+    pub fn axis(self) -> usize {
+        self as usize / 2
+    }
+
+    /// Whether it is the far end of its axis (right, down).
+    pub fn far(self) -> bool {
+        self as usize % 2 == 1
     }
 }
 
@@ -199,6 +205,12 @@ impl Room {
     /// the canvas, as `fit_view` counts them).
     pub fn bottom(self) -> f64 {
         self.size[1] - self.foot.clamp(0.0, self.size[1] / 2.0)
+    }
+
+    /// The room along `axis`, `[start, end]`: the width; the height
+    /// between the `top` band and the foot.
+    fn span(self, axis: usize) -> [f64; 2] {
+        if axis == 0 { [0.0, self.size[0]] } else { [self.top, self.bottom()] }
     }
 }
 
@@ -236,41 +248,42 @@ impl Sides {
     pub fn arrow(self, side: Side, room: Room) -> Option<[f64; 2]> {
         let along = self.along[side as usize]?;
         let edge = ARROW_R + ARROW_INSET;
-        let (w, bottom) = (room.size[0], room.bottom());
-        let y = along.clamp(room.top + edge, (bottom - edge).max(room.top + edge));
-        let x = along.clamp(edge, (w - edge).max(edge));
-        Some(match side {
-            Side::Left => [edge, y],
-            Side::Right => [w - edge, y],
-            Side::Up => [x, room.top + edge],
-            Side::Down => [x, bottom - edge],
-        })
+        let (axis, mut at) = (side.axis(), [0.0; 2]);
+        let [a, b] = room.span(axis);
+        at[axis] = if side.far() { b - edge } else { a + edge };
+        let [a, b] = room.span(1 - axis);
+        at[1 - axis] = along.clamp(a + edge, (b - edge).max(a + edge));
+        Some(at)
     }
 }
 
-/// The sides of `room` that some of `boxes` lie past in `view`.
+/// The sides of `room` that some of `boxes` lie past in `view` (above
+/// the canvas's top, not the name's band).
 pub fn hidden_sides(boxes: impl IntoIterator<Item = Corners>, view: View, room: Room) -> Sides {
-    let (w, bottom) = (room.size[0], room.bottom());
-    // Per side, the span along its edge of the boxes past it.
+    let end = [room.size[0], room.bottom()];
+    // Per side, the span across it of the boxes past it.
     let mut spans = [[f64::INFINITY, f64::NEG_INFINITY]; 4];
     for (lo, hi) in boxes {
         let (a, b) = (view.screen(lo), view.screen(hi));
-        let past = [
-            a[0] < -HIDDEN_SLACK,
-            b[0] > w + HIDDEN_SLACK,
-            a[1] < -HIDDEN_SLACK,
-            b[1] > bottom + HIDDEN_SLACK,
-        ];
-        for (side, span) in Side::ALL.iter().zip(&mut spans) {
-            if past[*side as usize] {
-                let axis = usize::from(matches!(side, Side::Left | Side::Right));
-                *span = [span[0].min(a[axis]), span[1].max(b[axis])];
+        for (side, span) in Side::ALL.into_iter().zip(&mut spans) {
+            let axis = side.axis();
+            let past = if side.far() {
+                b[axis] > end[axis] + HIDDEN_SLACK
+            } else {
+                a[axis] < -HIDDEN_SLACK
+            };
+            if past {
+                *span = [span[0].min(a[1 - axis]), span[1].max(b[1 - axis])];
             }
         }
     }
-    Side::ALL.into_iter().zip(spans).fold(Sides::default(), |sides, (side, [lo, hi])| {
-        if lo <= hi { sides.with(side, (lo + hi) / 2.0) } else { sides }
-    })
+    let mut sides = Sides::default();
+    for (side, [lo, hi]) in Side::ALL.into_iter().zip(spans) {
+        if lo <= hi {
+            sides = sides.with(side, (lo + hi) / 2.0);
+        }
+    }
+    sides
 }
 
 /// The arrow (of the `shown` sides) under screen point `p`, if any: a
@@ -303,12 +316,10 @@ pub fn key_pan(key: &str) -> Option<[f64; 2]> {
 /// The change of pan that brings what is toward `side` into view by
 /// `by` pixels (the diagram moves the other way).
 fn step_toward(side: Side, by: [f64; 2]) -> [f64; 2] {
-    match side {
-        Side::Left => [by[0], 0.0],
-        Side::Right => [-by[0], 0.0],
-        Side::Up => [0.0, by[1]],
-        Side::Down => [0.0, -by[1]],
-    }
+    let mut step = [0.0; 2];
+    let axis = side.axis();
+    step[axis] = if side.far() { -by[axis] } else { by[axis] };
+    step
 }
 
 /// `view` panned by `delta` CSS pixels.
