@@ -822,8 +822,10 @@ fn frame(s: &mut Scene, canvas: &HtmlCanvasElement, ts: f64) {
     if std::mem::take(&mut s.measure_foot) {
         s.follow_foot(canvas);
     }
-    // A window resized or a phone turned: fit again if that hid something
-    // (a view the user zoomed that still shows everything is kept).
+    // A window resized or a phone turned, or an edit: fit again if that
+    // hid something and Fit shows everything (a view the user zoomed that
+    // still shows everything is kept); on a phone, where Fit cannot, keep
+    // the user's pan with the selected component in it.
     let resized = s.drawn_size != [css_w, css_h];
     if std::mem::take(&mut s.refit_if_hidden) || resized {
         s.settle([css_w, css_h]);

@@ -77,7 +77,7 @@ test('at 390×844 the widest design fits at a readable zoom, and a drag, a finge
   assert.ok(shows(fitted, 'users', canvas) && shows(fitted, 'edge', canvas), JSON.stringify(fitted));
   assert.ok(!shows(fitted, 'db', canvas), 'the database is a pan away');
   assert.deepEqual(fitted.hidden.map((h) => h.side), ['right']);
-  await screenshot(page, 'narrow-after-390-retry-storm');
+  await screenshot(page, 'narrow-390-retry-storm');
 
   // A mouse drag leftward on empty canvas (the background lane) brings the
   // database in; the drag stops at the design's end.
@@ -88,7 +88,7 @@ test('at 390×844 the widest design fits at a readable zoom, and a drag, a finge
   assert.deepEqual(dragged.hidden.map((h) => h.side), ['left']);
   const db = dragged.items.find((i) => i.id === 'db');
   assert.ok(db.x + (BOX[0] / 2 + 40) * dragged.zoom >= canvas.width - 1, `no empty canvas past the last box: db at ${db.x}`);
-  await screenshot(page, 'narrow-after-390-retry-storm-dragged');
+  await screenshot(page, 'narrow-390-retry-storm-dragged');
 
   // A finger drag back, to the users.
   await fingerDrag(page, empty, [600, 0]);
@@ -131,7 +131,7 @@ test('at 390×844 an edit keeps the user\'s pan and brings the new component int
   const settled = await layoutWhere(page, (l) => shows(l, fresh.id, canvas), `${fresh.id} in view`);
   assert.ok(!shows(settled, 'users', canvas), 'not fitted again to the users\' end');
   assert.equal(settled.zoom, panned.zoom);
-  await screenshot(page, 'narrow-after-390-retry-storm-added');
+  await screenshot(page, 'narrow-390-retry-storm-added');
   assert.deepEqual(errors, []);
   await page.close();
 });
@@ -149,7 +149,7 @@ test('at 1280×720 Fit still shows every component of the widest designs', async
     assert.ok(Math.abs(l.zoom - zoom) < 0.002, `${file}: zoom ${l.zoom}, was ${zoom}`);
     for (const it of l.items) assert.ok(shows(l, it.id, canvas), `${file}: ${it.id} in view`);
     assert.deepEqual(l.hidden, [], `${file}: nothing past an edge`);
-    await screenshot(page, `narrow-after-1280-${file.replace('.toml', '')}`);
+    await screenshot(page, `narrow-1280-${file.replace('.toml', '')}`);
   }
   assert.deepEqual(errors, []);
   await page.close();
