@@ -81,6 +81,9 @@ impl SimTime {
     }
 }
 
+/// 2⁶³, the first `f64` past `i64::MAX`.
+const I64_LIMIT: f64 = 9_223_372_036_854_775_808.0;
+
 impl SimDuration {
     /// No time at all.
     pub const ZERO: SimDuration = SimDuration(0);
@@ -128,7 +131,17 @@ impl SimDuration {
     /// no call into a math library on the hot path.)
     #[inline]
     pub fn from_nanos_f64(nanos: f64) -> Self {
-        SimDuration((nanos + 0.5) as u64)
+        let x = nanos + 0.5;
+        // On x86-64, below 2⁶³, a signed conversion truncates the same in
+        // one instruction where an unsigned one takes a few more on the
+        // simulation's critical path (BENCHMARKS.md); negatives become 0
+        // as they would unsigned, and NaN and larger values go the
+        // unsigned way. Wasm converts unsigned in one instruction.
+        if cfg!(not(target_arch = "wasm32")) && x < I64_LIMIT {
+            SimDuration((x as i64).max(0) as u64)
+        } else {
+            SimDuration(x as u64)
+        }
     }
 
     /// Nanoseconds in this span.
@@ -308,6 +321,38 @@ impl Add for SimDuration {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rounding_from_f64_is_the_unsigned_conversion_everywhere() {
+        let unsigned = |n: f64| (n + 0.5) as u64;
+        let mut edges = vec![
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            -1e300,
+            -1.0,
+            -0.5,
+            -0.4,
+            0.0,
+            0.49,
+            0.5,
+            1.5,
+            1e18,
+            I64_LIMIT - 2048.0,
+            I64_LIMIT,
+            1.8e19,
+            1e20,
+        ];
+        let mut x = 0.37_f64;
+        for _ in 0..10_000 {
+            x = (x * 7.31 + 0.11).fract();
+            edges.push(x * 1e12);
+            edges.push(x * 3e19 - 1e19);
+        }
+        for n in edges {
+            assert_eq!(SimDuration::from_nanos_f64(n).as_nanos(), unsigned(n), "{n}");
+        }
+    }
 
     #[test]
     fn parses_every_unit() {
