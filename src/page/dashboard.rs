@@ -139,7 +139,18 @@ pub fn dashboard(props: &DashboardProps) -> Html {
         }
         DashTab::Cost => chart(5),
         DashTab::Network => chart(6),
-        DashTab::Stale => chart(7),
+        DashTab::Stale => {
+            let databases = network_chart::replicated(&props.windows[..], &props.nodes);
+            let said = props.windows.last().and_then(|w| crate::insight::stale_figures(w, &databases));
+            html! {
+                <>
+                    { chart(7) }
+                    if let Some(said) = said {
+                        <p class="node-states" data-testid="stale-figures">{ said }</p>
+                    }
+                </>
+            }
+        }
         DashTab::Formulas => html! {
             <section class="formulas" aria-label="Formula check">
                 <FormulaTable formulas={props.formulas.clone()} />
