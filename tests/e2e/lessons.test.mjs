@@ -586,3 +586,55 @@ test('read-your-writes: the Stale reads tab says how old the missed write was, a
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+/** A per-node chart's read-out for `node` at `steps` places across it, as
+ * [seconds, value] pairs (the mouse moved until the read-out answers). */
+async function readAcross(page, id, node, steps) {
+  const chart = page.locator(`#${id}`);
+  const readout = page.locator(`[data-testid="readout-${id}"]`);
+  const out = [];
+  for (let k = 0; k < steps; k++) {
+    let m = null;
+    for (let tries = 0; tries < 20 && !m; tries++) {
+      const box = await chart.boundingBox();
+      await page.mouse.move(box.x + 60 + (box.width - 80) * (k / (steps - 1)) + (tries % 2), box.y + box.height / 2);
+      m = new RegExp(`^at ([\\d.]+) s: .*\\b${node} ([\\d.]+)`).exec(await readout.textContent());
+      if (!m) await page.waitForTimeout(50);
+    }
+    assert.ok(m, `no ${node} in ${id}'s read-out: ${await readout.textContent()}`);
+    out.push([Number(m[1]), Number(m[2])]);
+  }
+  return out;
+}
+
+test('autoscale-late as written: the Queues tab shows the api\'s replicas beside its queue, the 5th after the peak', async () => {
+  const page = await site.context.newPage();
+  const errors = collectErrors(page);
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await gotoFresh(page, site.url);
+  await ready(page);
+  await pick(page, 'autoscale-late.toml', /autoscaler that reacts late/);
+  const text = await namedTabsShown(page, 'autoscale-late.toml');
+  assert.match(text, /the queue peaks at the spike's end, about 8 000 waiting, half a minute before a 5th replica arrives/);
+  await page.locator('#tab-queues').click();
+  // Fixed replicas until the autoscaler acts: the queue alone.
+  await playTo(page, '10×', 4);
+  assert.equal(await page.locator('#replicas-chart').count(), 0);
+  await playTo(page, '100×', 40);
+  await page.locator('#replicas-chart').waitFor();
+  // Side by side, the latency chart still in view beside them.
+  const [queueBox, replicasBox] = [await page.locator('#queue-chart').boundingBox(), await page.locator('#replicas-chart').boundingBox()];
+  assert.ok(Math.abs(queueBox.y - replicasBox.y) < 2 && replicasBox.x > queueBox.x + queueBox.width, 'side by side');
+  assert.ok(replicasBox.y + replicasBox.height <= 720 && replicasBox.height > 80, `in view: ${JSON.stringify(replicasBox)}`);
+  assert.ok(await page.locator('#latency-chart').isVisible());
+  const queue = await readAcross(page, 'queue-chart', 'api', 25);
+  const replicas = await readAcross(page, 'replicas-chart', 'api', 25);
+  const [peakAt, peak] = queue.reduce((a, b) => (b[1] > a[1] ? b : a));
+  const arrived = replicas.find(([, r]) => r > 4.5)?.[0];
+  assert.ok(peak > 6000 && peak < 10000 && peakAt >= 110 && peakAt <= 130, `the queue's peak: ${peak} at ${peakAt} s`);
+  assert.ok(arrived >= peakAt + 20 && arrived <= peakAt + 45, `the 5th replica at ${arrived} s, the peak at ${peakAt} s`);
+  assert.ok(replicas.every(([t, r]) => t >= arrived || r === 4), `4 replicas before: ${JSON.stringify(replicas)}`);
+  await screenshot(page, 'lesson-autoscale-late-replicas');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
