@@ -55,7 +55,7 @@ function description(text) {
       + '<button class="link more" aria-expanded="false" aria-controls="lesson-more">more</button>' : '')
     + '</p>';
   if (chars(flat) <= WHOLE_MAX) return p(flat, '', false);
-  const ends = [...flat.matchAll(/[.?!](?= [\p{Lu}0-9"“(`])/gu)]
+  const ends = [...flat.matchAll(/[.?!](?= [A-Z0-9"“(`])/g)]
     .map((m) => m.index + 1)
     .filter((e) => !/(e\.g|i\.e)\.$/.test(flat.slice(0, e)));
   const fitting = ends.filter((e) => chars(flat.slice(0, e)) <= LEAD_MAX).pop();

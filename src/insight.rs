@@ -169,7 +169,13 @@ pub fn stale_figures(w: &WindowReport, databases: &[(usize, String)]) -> Option<
             let shown = n.stale_read_share.filter(|_| reads > 0).map_or(ABSENT.to_owned(), share);
             let age = n.staleness_ms.filter(|s| s.count > 0 && stale > 0).map_or_else(
                 || format!("missed write's age p50 {ABSENT}, p99 {ABSENT}"),
-                |s| format!("missed write's age p50 {}, p99 {}", duration_ms(s.p50), duration_ms(s.p99)),
+                |s| {
+                    format!(
+                        "missed write's age p50 {}, p99 {}",
+                        duration_ms(s.p50),
+                        duration_ms(s.p99)
+                    )
+                },
             );
             format!("{id}: {} of {} reads stale ({shown}), {age}", whole(stale), whole(reads))
         })
@@ -1006,18 +1012,24 @@ mod tests {
         let w = window(3, db(320, 20, Some(age)), 300);
         assert_eq!(
             stale_figures(&w, &dbs).as_deref(),
-            Some("Over the last window, profiles: 20 of 320 reads stale (6.2%), missed write's age p50 2.5 ms, p99 152 ms.")
+            Some(
+                "Over the last window, profiles: 20 of 320 reads stale (6.2%), missed write's age p50 2.5 ms, p99 152 ms."
+            )
         );
         let fresh = window(3, db(320, 0, Some(LatencyStats::default())), 300);
         assert_eq!(
             stale_figures(&fresh, &dbs).as_deref(),
-            Some("Over the last window, profiles: 0 of 320 reads stale (0%), missed write's age p50 –, p99 –."),
+            Some(
+                "Over the last window, profiles: 0 of 320 reads stale (0%), missed write's age p50 –, p99 –."
+            ),
             "no stale read: no age, never 0 ms"
         );
         let idle = window(3, db(0, 0, None), 0);
         assert_eq!(
             stale_figures(&idle, &dbs).as_deref(),
-            Some("Over the last window, profiles: 0 of 0 reads stale (–), missed write's age p50 –, p99 –.")
+            Some(
+                "Over the last window, profiles: 0 of 0 reads stale (–), missed write's age p50 –, p99 –."
+            )
         );
         assert_eq!(stale_figures(&w, &[]), None, "no replicated database, nothing said");
     }

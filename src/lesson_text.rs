@@ -32,52 +32,52 @@ impl Lead {
 }
 
 /// Splits a description into what the Lesson tab shows at once and what
-/// waits behind "more".
+/// waits behind "more". (Over bytes, without `str`'s pattern searches: the
+/// bundle's size.)
 pub fn lead(description: &str) -> Lead {
     let flat = description.split_whitespace().collect::<Vec<_>>().join(" ");
-    if flat.chars().count() <= WHOLE_MAX {
+    let chars = |end: usize| flat[..end].chars().count();
+    if chars(flat.len()) <= WHOLE_MAX {
         return Lead { head: flat, tail: String::new(), cut: false };
     }
-    let ends = sentence_ends(&flat);
-    let fitting = ends.iter().copied().take_while(|&e| flat[..e].chars().count() <= LEAD_MAX).last();
-    let first_fits = ends.first().is_some_and(|&e| flat[..e].chars().count() <= WHOLE_MAX);
-    let (at, cut) = match (fitting, ends.first()) {
-        (Some(e), _) => (e, false),
-        (None, Some(&e)) if first_fits => (e, false),
-        _ => (word_cut(&flat), true),
-    };
+    let b = flat.as_bytes();
+    let mut at = 0;
+    for i in (1..b.len().saturating_sub(1)).filter(|&i| sentence_ends_at(b, i)) {
+        let n = chars(i);
+        if n <= LEAD_MAX || (at == 0 && n <= WHOLE_MAX) {
+            at = i;
+        }
+        if n > LEAD_MAX {
+            break;
+        }
+    }
+    let cut = at == 0;
+    if cut {
+        let limit = flat.char_indices().nth(LEAD_MAX).map_or(flat.len(), |(i, _)| i);
+        at = b[..limit].iter().rposition(|&c| c == b' ').unwrap_or(limit);
+        while at > 0 && matches!(b[at - 1], b',' | b';' | b':') {
+            at -= 1;
+        }
+    }
     Lead { head: flat[..at].to_owned(), tail: flat[at..].to_owned(), cut }
 }
 
-/// Byte offsets just past each sentence's full stop (or ? or !) that is
-/// followed by a space and what starts a sentence (a capital, a digit, a
-/// quote or a parenthesis), the text's end not included. "e.g." and
-/// "i.e." end no sentence.
-fn sentence_ends(flat: &str) -> Vec<usize> {
-    let bytes = flat.as_bytes();
-    let mut ends = Vec::new();
-    for (i, c) in flat.char_indices() {
-        if !matches!(c, '.' | '?' | '!') || bytes.get(i + 1) != Some(&b' ') {
-            continue;
-        }
-        let next = flat[i + 2..].chars().next();
-        let starts = next.is_some_and(|n| n.is_uppercase() || n.is_ascii_digit() || "\"“(`".contains(n));
-        let abbreviation = flat[..=i].ends_with("e.g.") || flat[..=i].ends_with("i.e.");
-        if starts && !abbreviation {
-            ends.push(i + 1);
-        }
-    }
-    ends
-}
-
-/// The byte offset of the last space within the first `LEAD_MAX`
-/// characters (trailing punctuation that would dangle before "…" left
-/// with the tail).
-fn word_cut(flat: &str) -> usize {
-    let limit = flat.char_indices().nth(LEAD_MAX).map_or(flat.len(), |(i, _)| i);
-    let space = flat[..limit].rfind(' ').unwrap_or(limit);
-    let head = flat[..space].trim_end_matches([',', ';', ':']);
-    head.len()
+/// Whether the space at byte `i` follows the end of a sentence: a full
+/// stop (or ? or !) before it and what starts a sentence after it (a
+/// capital A to Z, a digit, a quote or a parenthesis: the library's
+/// explanations are in English, and Unicode's case tables would cost the
+/// bundle). "e.g." and "i.e." end no sentence.
+fn sentence_ends_at(b: &[u8], i: usize) -> bool {
+    let next = b[i + 1];
+    let starts = next.is_ascii_uppercase()
+        || next.is_ascii_digit()
+        || matches!(next, b'"' | b'(' | b'`')
+        || b[i + 1..].starts_with("“".as_bytes());
+    b[i] == b' '
+        && matches!(b[i - 1], b'.' | b'?' | b'!')
+        && starts
+        && !b[..i].ends_with(b"e.g.")
+        && !b[..i].ends_with(b"i.e.")
 }
 
 #[cfg(test)]
@@ -104,12 +104,18 @@ mod tests {
             "The api runs 4 replicas at 75% utilization and autoscales towards 80%. At 60 s traffic jumps 1.8× for a minute."
         );
         assert!(l.tail.starts_with(" The autoscaler measures") && !l.cut);
-        assert_eq!(format!("{}{}", l.head, l.tail), text.split_whitespace().collect::<Vec<_>>().join(" "));
+        assert_eq!(
+            format!("{}{}", l.head, l.tail),
+            text.split_whitespace().collect::<Vec<_>>().join(" ")
+        );
     }
 
     #[test]
     fn abbreviations_and_lower_case_do_not_end_a_sentence() {
-        let text = format!("A cache (e.g. Redis) holds pages, i.e. the hot ones. Then more. {}", "x ".repeat(100));
+        let text = format!(
+            "A cache (e.g. Redis) holds pages, i.e. the hot ones. Then more. {}",
+            "x ".repeat(100)
+        );
         let l = lead(&text);
         assert_eq!(l.head, "A cache (e.g. Redis) holds pages, i.e. the hot ones.");
     }
@@ -125,7 +131,9 @@ mod tests {
 
     #[test]
     fn every_library_lead_is_short() {
-        for file in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios")).expect("scenarios") {
+        for file in
+            std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios")).expect("scenarios")
+        {
             let text = std::fs::read_to_string(file.expect("entry").path()).expect("read");
             let scenario = Scenario::from_toml("library", &text).expect("a library file reads");
             let Some(d) = scenario.scenario.description else { continue };

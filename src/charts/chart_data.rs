@@ -169,8 +169,19 @@ pub fn series<W: Borrow<WindowReport>>(
     windows: &[W],
     value: impl Fn(&WindowReport) -> Option<f64>,
 ) -> Series {
+    series_of(label, color, &mut windows.iter().map(Borrow::borrow), &value)
+}
+
+/// `series`' work, built once for every chart's figure (through `dyn`)
+/// rather than once for each: the bundle's size.
+fn series_of<'a>(
+    label: &str,
+    color: usize,
+    windows: &mut dyn Iterator<Item = &'a WindowReport>,
+    value: &dyn Fn(&WindowReport) -> Option<f64>,
+) -> Series {
     let mut points: Vec<(f64, f64)> = Vec::new();
-    for w in windows.iter().map(Borrow::borrow) {
+    for w in windows {
         match value(w) {
             Some(v) => points.push((w.end_s, v)),
             None if points.last().is_some_and(|p| !p.1.is_nan()) => points.push((w.end_s, GAP)),
@@ -871,9 +882,13 @@ mod tests {
         let api = [(0, "api".to_owned())];
         let line = &replicas(&late, &api).series[0].points;
         let queue = &queue(&late, &api).series[0].points;
-        let peak = queue.iter().copied().reduce(|a, b| if b.1 > a.1 { b } else { a }).expect("a queue");
+        let peak =
+            queue.iter().copied().reduce(|a, b| if b.1 > a.1 { b } else { a }).expect("a queue");
         let arrived = line.iter().find(|p| p.1 > 4.5).expect("a 5th replica");
         assert!(peak.1 > 6000.0, "about 8 000 waiting at the peak: {peak:?}");
-        assert!(arrived.0 > peak.0 + 20.0, "the replica after the peak: {arrived:?} against {peak:?}");
+        assert!(
+            arrived.0 > peak.0 + 20.0,
+            "the replica after the peak: {arrived:?} against {peak:?}"
+        );
     }
 }

@@ -122,8 +122,12 @@ mod tests {
     fn the_missed_writes_are_a_few_milliseconds_old() {
         let (w, nodes) = windows_of(include_str!("../../scenarios/read-your-writes.toml"), 20);
         let dbs = replicated(&w, &nodes);
-        let said = crate::insight::stale_figures(w.last().expect("windows"), &dbs).expect("a replicated database");
+        let said = crate::insight::stale_figures(w.last().expect("windows"), &dbs)
+            .expect("a replicated database");
         let p50 = said.split("age p50 ").nth(1).and_then(|t| t.split(" ms,").next());
-        assert!(p50.and_then(|v| v.parse::<f64>().ok()).is_some_and(|v| v > 0.1 && v < 20.0), "{said}");
+        assert!(
+            p50.and_then(|v| v.parse::<f64>().ok()).is_some_and(|v| v > 0.1 && v < 20.0),
+            "{said}"
+        );
     }
 }

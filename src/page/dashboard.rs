@@ -148,7 +148,8 @@ pub fn dashboard(props: &DashboardProps) -> Html {
         DashTab::Network => chart(6),
         DashTab::Stale => {
             let databases = network_chart::replicated(&props.windows[..], &props.nodes);
-            let said = props.windows.last().and_then(|w| crate::insight::stale_figures(w, &databases));
+            let said =
+                props.windows.last().and_then(|w| crate::insight::stale_figures(w, &databases));
             html! {
                 <>
                     { chart(7) }
