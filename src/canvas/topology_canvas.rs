@@ -26,11 +26,14 @@ use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 use yew::prelude::*;
 
 use crate::canvas::dots::{DotOutcome, DotPool, EdgeTraffic};
+use crate::canvas::edge_hints;
 use crate::canvas::gestures;
 use crate::canvas::memory_gauge::{self, Flashes};
 use crate::canvas::topology_layout::{
-    self as tl, EdgeRef, ItemRef, Lane, Layout, NODE_H, NODE_W, PORT_R, Selection, lane_name_place,
+    self as tl, EdgeRef, ItemRef, Lane, Layout, NODE_H, NODE_W, PORT_R, Selection, View,
+    lane_name_place,
 };
+use crate::canvas::viewport::{self, Room, Sides, Stage};
 use crate::canvas::zone_drawing;
 use crate::canvas::zones;
 use crate::charts::chart_data;
@@ -141,9 +144,16 @@ struct Scene {
     zoom: f64,
     pan: [f64; 2],
     fit_pending: bool,
-    /// After an edit: fit again if a component or the lane boundary left
-    /// the view (a new component can land below the canvas's edge).
+    /// After an edit: settle the view (`viewport::settle`): fit again if
+    /// a component or the lane boundary left it and Fit shows everything,
+    /// else keep the user's pan with the selected component in it.
     refit_if_hidden: bool,
+    /// The selection changed: pan it into a view that does not show
+    /// everything (once no gesture is under way).
+    reveal_pending: bool,
+    /// The sides of the canvas that components lie past, as last drawn:
+    /// their edges fade and carry an arrow that pans toward them.
+    hidden: Sides,
     /// The view is the one "Fit" gave (no zoom or pan since): it follows
     /// the notices over the canvas's foot as they come and go.
     fitted: bool,
@@ -204,6 +214,8 @@ impl Scene {
             pan: [0.0, 0.0],
             fit_pending: true,
             refit_if_hidden: false,
+            reveal_pending: false,
+            hidden: Sides::default(),
             fitted: false,
             foot: props.foot.clone(),
             foot_inset: 0.0,
@@ -260,11 +272,55 @@ impl Scene {
         self.pan = [at[0] - world[0] * self.zoom, at[1] - world[1] * self.zoom];
     }
 
-    /// Whether everything "Fit" would frame is on the canvas now, above
-    /// what covers its foot.
-    fn all_in_view(&self, width: f64, height: f64) -> bool {
-        let view = tl::View { zoom: self.zoom, pan: self.pan };
-        tl::in_view(self.framed(), self.clear_to(), view, [width, height], self.foot_inset)
+    fn view(&self) -> View {
+        View { zoom: self.zoom, pan: self.pan }
+    }
+
+    /// What views are judged against on a canvas `size` CSS pixels.
+    fn stage(&self, size: [f64; 2]) -> Stage {
+        let (bounds, clear_to) = (self.framed(), self.clear_to());
+        Stage { bounds, clear_to, size, top: LANE_NAME_BAND, foot: self.foot_inset }
+    }
+
+    /// The canvas's room for the edge hints, `size` CSS pixels.
+    fn room(&self, size: [f64; 2]) -> Room {
+        Room { size, top: LANE_NAME_BAND, foot: self.foot_inset }
+    }
+
+    /// The selected component's box, if a component or load is selected.
+    fn focus(&self) -> Option<viewport::Corners> {
+        let selected = self.selected.as_ref();
+        let item = (0..self.layout.items.len()).find(|&i| self.layout.is_selected(i, selected))?;
+        Some(self.layout.items[item].corners())
+    }
+
+    /// After an edit, a resize or a notice: the view `viewport::settle`
+    /// gives; "fitted" when that is Fit's.
+    fn settle(&mut self, size: [f64; 2]) {
+        let stage = self.stage(size);
+        let view = viewport::settle(&stage, self.view(), self.focus());
+        if view != self.view() {
+            self.fitted = view == stage.fit();
+            (self.zoom, self.pan) = (view.zoom, view.pan);
+        }
+    }
+
+    /// Pans the selected component into a view that does not show
+    /// everything (one that does already shows it).
+    fn reveal_selected(&mut self, size: [f64; 2]) {
+        let stage = self.stage(size);
+        if let Some(focus) = self.focus().filter(|_| !stage.shows_all(self.view())) {
+            let view = viewport::reveal(&stage, self.view(), focus);
+            self.fitted &= view == self.view();
+            self.pan = view.pan;
+        }
+    }
+
+    /// Pans to `view`'s pan as a drag would (`viewport::drag_pan`).
+    fn pan_to(&mut self, view: View) {
+        let held = viewport::drag_pan(&self.stage(self.drawn_size), view);
+        self.fitted &= held.pan == self.pan;
+        self.pan = held.pan;
     }
 
     /// What "Fit" frames: both lanes in the editor; the items alone in
@@ -354,6 +410,7 @@ pub fn topology_canvas(props: &Props) -> Html {
             s.update_traffic();
         }
         s.playing = props.playing;
+        s.reveal_pending |= s.selected != props.selected;
         s.selected = props.selected.clone();
         s.on_select = props.on_select.clone();
         s.on_edit = props.on_edit.clone();
@@ -415,6 +472,12 @@ pub fn topology_canvas(props: &Props) -> Html {
             }
             let mut s = touch(&scene);
             let screen = point(&e);
+            let size = s.drawn_size;
+            if let Some(side) = viewport::arrow_at(s.hidden, screen, s.room(size)) {
+                let view = viewport::panned(s.view(), viewport::pan_toward(side, size));
+                s.pan_to(view);
+                return;
+            }
             let w = s.to_world(screen);
             let tolerance = 7.0 / s.zoom;
             if let Some(from) = s.layout.port_at(w) {
@@ -446,8 +509,9 @@ pub fn topology_canvas(props: &Props) -> Html {
             let w = s.to_world(screen);
             match s.drag.clone() {
                 Some(Drag::Pan { from, pan }) => {
-                    s.pan = [pan[0] + screen[0] - from[0], pan[1] + screen[1] - from[1]];
-                    s.fitted &= s.pan == pan;
+                    let to = [pan[0] + screen[0] - from[0], pan[1] + screen[1] - from[1]];
+                    let zoom = s.zoom;
+                    s.pan_to(View { zoom, pan: to });
                 }
                 Some(Drag::Move { item, grab, start, moved }) => {
                     let pos = [w[0] - grab[0], w[1] - grab[1]];
@@ -485,6 +549,12 @@ pub fn topology_canvas(props: &Props) -> Html {
         let scene = scene.clone();
         Callback::from(move |e: KeyboardEvent| {
             let mut s = touch(&scene);
+            if let Some(delta) = viewport::key_pan(&e.key()).filter(|_| keys_pan(&s)) {
+                e.prevent_default();
+                let view = viewport::panned(s.view(), delta);
+                s.pan_to(view);
+                return;
+            }
             if !s.editable && !matches!(e.key().as_str(), "+" | "=" | "-") {
                 return;
             }
@@ -523,7 +593,7 @@ pub fn topology_canvas(props: &Props) -> Html {
         <div class="topology">
             <canvas id={props.id.clone()} ref={canvas_ref} tabindex="0"
                 role="img"
-                aria-label="Topology: components on the request path above, the background below. Select a component with the list below; arrow keys move it, Delete removes it."
+                aria-label="Topology: components on the request path above, the background below. Select a component with the list below; arrow keys move it, Delete removes it. With nothing selected, arrow keys pan to components past the canvas's edges."
                 onpointerdown={on_down} onpointermove={on_move} onpointerup={on_up} onkeydown={on_key} />
             <p class="visually-hidden" aria-live="polite">{network_words(&props.outline, &props.partitions)}</p>
             <div class="topology-tools">
@@ -560,6 +630,12 @@ fn network_words(outline: &Outline, partitions: &[[String; 2]]) -> String {
         words.push('.');
     }
     words
+}
+
+/// Whether the arrow keys pan: something lies past an edge and no
+/// component is selected to nudge (the player never nudges).
+fn keys_pan(s: &Scene) -> bool {
+    s.hidden.any() && (!s.editable || s.focus().is_none())
 }
 
 /// A component was dropped at its new place: the edit that keeps it there
@@ -746,15 +822,22 @@ fn frame(s: &mut Scene, canvas: &HtmlCanvasElement, ts: f64) {
     if std::mem::take(&mut s.measure_foot) {
         s.follow_foot(canvas);
     }
-    // A window resized or a phone turned: fit again if that hid something
-    // (a view the user zoomed that still shows everything is kept).
+    // A window resized or a phone turned, or an edit: fit again if that
+    // hid something and Fit shows everything (a view the user zoomed that
+    // still shows everything is kept); on a phone, where Fit cannot, keep
+    // the user's pan with the selected component in it.
     let resized = s.drawn_size != [css_w, css_h];
-    if (std::mem::take(&mut s.refit_if_hidden) || resized) && !s.all_in_view(css_w, css_h) {
-        s.fit_pending = true;
+    if std::mem::take(&mut s.refit_if_hidden) || resized {
+        s.settle([css_w, css_h]);
+    }
+    if s.drag.is_none() && std::mem::take(&mut s.reveal_pending) {
+        s.reveal_selected([css_w, css_h]);
     }
     if std::mem::take(&mut s.fit_pending) {
         s.fit(css_w, css_h);
     }
+    let boxes = s.layout.items.iter().map(|it| it.corners());
+    s.hidden = viewport::hidden_sides(boxes, s.view(), s.room([css_w, css_h]));
     let Some(ctx) = canvas
         .get_context("2d")
         .ok()
@@ -763,7 +846,7 @@ fn frame(s: &mut Scene, canvas: &HtmlCanvasElement, ts: f64) {
     else {
         return;
     };
-    draw(s, &ctx, dpr, css_w, ts);
+    draw(s, &ctx, dpr, [css_w, css_h], ts);
     push_sample(&mut s.draw_ms, now_ms() - started);
     s.dirty = false;
     s.drawn_size = [css_w, css_h];
@@ -821,14 +904,25 @@ fn publish_layout(s: &Scene, canvas: &HtmlCanvasElement) {
     let boundary = s.layout.lane_height * s.zoom + s.pan[1];
     let port_dx = NODE_W / 2.0 * s.zoom;
     let json = format!(
-        "{{\"boundary\":{boundary:.1},\"zoom\":{:.3},\"port_dx\":{port_dx:.1},\"items\":[{}]}}",
+        "{{\"boundary\":{boundary:.1},\"zoom\":{:.3},\"port_dx\":{port_dx:.1},\"hidden\":[{}],\"items\":[{}]}}",
         s.zoom,
+        hidden_json(s),
         items.join(",")
     );
     if canvas.get_attribute("data-layout").as_deref() != Some(json.as_str()) {
         let _ = canvas.set_attribute("data-layout", &json);
     }
     publish_network(s, canvas);
+}
+
+/// The sides components lie past and where each one's arrow is:
+/// `{"side":"right","x":…,"y":…}`.
+fn hidden_json(s: &Scene) -> String {
+    let sides = s.hidden.list().map(|side| {
+        let at = s.hidden.arrow(side, s.room(s.drawn_size)).unwrap_or_default();
+        format!("{{\"side\":\"{}\",\"x\":{:.1},\"y\":{:.1}}}", side.name(), at[0], at[1])
+    });
+    sides.collect::<Vec<_>>().join(",")
 }
 
 /// The zones' regions on screen, the calls a partition cuts now and the
@@ -954,7 +1048,8 @@ fn theme() -> &'static Theme {
     if crate::browser::dark_theme() { &DARK } else { &LIGHT }
 }
 
-fn draw(s: &Scene, ctx: &CanvasRenderingContext2d, dpr: f64, css_w: f64, ts: f64) {
+fn draw(s: &Scene, ctx: &CanvasRenderingContext2d, dpr: f64, size: [f64; 2], ts: f64) {
+    let css_w = size[0];
     let t = theme();
     let _ = ctx.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0);
     ctx.set_fill_style_str(t.page);
@@ -1383,8 +1478,15 @@ fn draw(s: &Scene, ctx: &CanvasRenderingContext2d, dpr: f64, css_w: f64, ts: f64
         ctx.stroke();
         set_dash(ctx, &[]);
     }
+    let room = s.room(size);
+    let _ = ctx.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0);
+    edge_hints::draw_fades(ctx, s.hidden, room, t.page);
     draw_lane_names(s, t, ctx, dpr, css_w);
     zone_drawing::draw_partition_banner(ctx, &s.partitions, css_w);
+    edge_hints::draw_arrows(ctx, s.hidden, room, t.box_fill);
+    if s.fitted && s.hidden.any() {
+        edge_hints::draw_drag_hint(ctx, room, t.box_fill, t.title);
+    }
 }
 
 /// Screen pixels a lane's name takes at the lane's top.

@@ -692,9 +692,19 @@ pub struct View {
     pub pan: [f64; 2],
 }
 
+impl View {
+    /// World point `p` on screen, CSS pixels.
+    pub fn screen(self, p: [f64; 2]) -> [f64; 2] {
+        [p[0] * self.zoom + self.pan[0], p[1] * self.zoom + self.pan[1]]
+    }
+}
+
 /// The view "Fit" gives: `bounds` (world corners) as large as fits below
 /// a `top` band (the request path's name) of a canvas `size` CSS pixels
-/// and centred there, at a zoom between 0.1 and 1.6, with everything
+/// and centred there, at a zoom between the canvas's floor
+/// (`viewport::floored`: on a phone, names stay readable and a design
+/// wider than the canvas starts at its left, where its users are, the
+/// rest a pan away) and 1.6, with everything
 /// above the world `y` `clear_to` (the components and the lane boundary,
 /// not the empty band below it) also above a `foot` band (notices laid
 /// over the canvas's foot, at most half the canvas: a taller notice does
@@ -714,11 +724,12 @@ pub fn fit_view(
         .min(room / (hi[1] - lo[1]))
         .min(clear_room / (clear_to - lo[1]).max(1e-9))
         .clamp(0.1, 1.6);
+    let zoom = crate::canvas::viewport::floored(zoom, size[0]);
     let centred = top - lo[1] * zoom + (room - (hi[1] - lo[1]) * zoom) / 2.0;
     View {
         zoom,
         pan: [
-            -lo[0] * zoom + (size[0] - (hi[0] - lo[0]) * zoom) / 2.0,
+            -lo[0] * zoom + ((size[0] - (hi[0] - lo[0]) * zoom) / 2.0).max(0.0),
             centred.min(height - foot - clear_to * zoom).max(top - lo[1] * zoom),
         ],
     }
@@ -733,8 +744,7 @@ pub fn in_view(
     size: [f64; 2],
     foot: f64,
 ) -> bool {
-    let screen = |p: [f64; 2]| [p[0] * view.zoom + view.pan[0], p[1] * view.zoom + view.pan[1]];
-    let (a, b) = (screen(bounds.0), screen(bounds.1));
+    let (a, b) = (view.screen(bounds.0), view.screen(bounds.1));
     let clear = clear_to * view.zoom + view.pan[1];
     let foot = foot.clamp(0.0, size[1] / 2.0);
     a[0] >= -1.0

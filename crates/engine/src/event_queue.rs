@@ -14,46 +14,56 @@
 //!
 //! **Lanes.** A timeout is scheduled a call site's fixed delay after now,
 //! and now never goes back, so the timeouts of one delay come due in the
-//! order they were scheduled: a FIFO keeps them sorted for free. Most of
-//! them are cancelled long before they are due, and in the heap they made
-//! it ten levels deep where the events that matter need five.
+//! order they were scheduled: a FIFO keeps them sorted for free.
 //! [`EventQueue::schedule_after`] puts such an event in the lane of its
 //! delay (up to [`MAX_LANES`] delays; past that, or if an entry would go
-//! out of order, in the heap). Pop takes the least `(time, sequence)` of
-//! the heap's root and the lanes' fronts, so the order of events is
-//! exactly the heap-only order.
+//! out of order, in the heap). Only a lane's earliest entry waits in the
+//! heap; when it is popped, the lane's next entry takes its place.
+//!
+//! **Void events.** Most timeouts are void long before they are due: the
+//! call they guard has answered. [`EventQueue::pop_due`] takes the
+//! caller's test of whether an event still matters, drops the void ones
+//! it meets unreturned, and skips a lane's void entries when it moves the
+//! lane's next entry into the heap, so they never reach the heap at all.
+//! The events returned, and their order, are exactly the heap-only order
+//! without the void ones.
 
 use crate::time::{SimDuration, SimTime};
 
 /// How many distinct delays get a lane of their own.
 pub const MAX_LANES: usize = 8;
 
+/// Low bits of an entry's sequence number that tell which lane it came
+/// from (0: none; `i + 1`: lane `i`). Sequence numbers are unique, so
+/// shifting them up keeps their order.
+const LANE_BITS: u32 = 4;
+const _: () = assert!(MAX_LANES < 1 << LANE_BITS);
+
 /// Events of type `E`, popped earliest first, first-scheduled first on ties.
 #[derive(Debug)]
 pub struct EventQueue<E> {
     heap: Vec<Entry<E>>,
     lanes: Vec<Lane<E>>,
-    /// The lane whose front comes first, if any lane has entries: kept as
-    /// lanes change, so a pop compares the heap's root with one front.
-    first_lane: Option<usize>,
+    /// The next entry's sequence number, its lane bits clear.
     next_seq: u64,
 }
 
 /// Events scheduled one fixed delay ahead, in the order they are due:
-/// `entries[head..]` are pending.
+/// `entries[head..]` wait behind the lane's front, which is in the heap
+/// (`in_heap`).
 #[derive(Debug)]
 struct Lane<E> {
     delay: u64,
     entries: Vec<Entry<E>>,
     head: usize,
+    /// Whether the lane's front is in the heap: always, unless the lane
+    /// is empty.
+    in_heap: bool,
+    /// The time of the latest entry scheduled in the lane.
+    last_at: u64,
 }
 
 impl<E: Copy> Lane<E> {
-    #[inline]
-    fn front(&self) -> Option<&Entry<E>> {
-        self.entries.get(self.head)
-    }
-
     #[inline]
     fn pop_front(&mut self) -> Option<Entry<E>> {
         let e = *self.entries.get(self.head)?;
@@ -73,7 +83,8 @@ impl<E: Copy> Lane<E> {
     }
 }
 
-/// A pending event: its time, then its sequence number.
+/// A pending event: its time, then its sequence number (with its lane in
+/// the low bits).
 #[derive(Clone, Copy, Debug)]
 struct Entry<E> {
     at: u64,
@@ -82,23 +93,31 @@ struct Entry<E> {
 }
 
 impl<E> Entry<E> {
-    /// Whether this entry comes before `other`.
+    /// Whether this entry comes before `other`. Compared as one 128-bit
+    /// key, which compiles without branches: which of a heap's entries
+    /// comes first is what a processor cannot predict, and a tuple's
+    /// compare-then-compare is a branch.
     #[inline]
     fn before(&self, other: &Self) -> bool {
-        (self.at, self.seq) < (other.at, other.seq)
+        self.key() < other.key()
     }
-}
 
-/// Where the next event is: the heap's root or a lane's front.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Source {
-    Heap,
-    Lane(usize),
+    /// Time then sequence, as one number.
+    #[inline]
+    fn key(&self) -> u128 {
+        (u128::from(self.at) << 64) | u128::from(self.seq)
+    }
+
+    /// The lane the entry came from, if any.
+    #[inline]
+    fn lane(&self) -> Option<usize> {
+        ((self.seq & ((1 << LANE_BITS) - 1)) as usize).checked_sub(1)
+    }
 }
 
 impl<E> Default for EventQueue<E> {
     fn default() -> Self {
-        EventQueue { heap: Vec::new(), lanes: Vec::new(), first_lane: None, next_seq: 0 }
+        EventQueue { heap: Vec::new(), lanes: Vec::new(), next_seq: 0 }
     }
 }
 
@@ -108,13 +127,26 @@ impl<E: Copy> EventQueue<E> {
         Self::default()
     }
 
+    /// The next entry at `at`, from lane `lane` if any.
+    #[inline(always)]
+    fn entry(&mut self, at: SimTime, event: E, lane: Option<usize>) -> Entry<E> {
+        let tag = lane.map_or(0, |i| i as u64 + 1);
+        let seq = self.next_seq | tag;
+        self.next_seq += 1 << LANE_BITS;
+        Entry { at: at.as_nanos(), seq, event }
+    }
+
     /// Schedules `event` to happen at `at`. Always inlined: an event built
     /// in pieces by the caller and read back whole by a called function
     /// stalls store forwarding, as above.
     #[inline(always)]
     pub fn schedule(&mut self, at: SimTime, event: E) {
-        let entry = Entry { at: at.as_nanos(), seq: self.next_seq, event };
-        self.next_seq += 1;
+        let entry = self.entry(at, event, None);
+        self.push_heap(entry);
+    }
+
+    #[inline(always)]
+    fn push_heap(&mut self, entry: Entry<E>) {
         let mut pos = self.heap.len();
         self.heap.push(entry);
         while pos > 0 {
@@ -139,88 +171,76 @@ impl<E: Copy> EventQueue<E> {
         let lane = match self.lanes.iter().position(|l| l.delay == delay) {
             Some(i) => i,
             None if self.lanes.len() < MAX_LANES => {
-                self.lanes.push(Lane { delay, entries: Vec::new(), head: 0 });
+                let lane = Lane { delay, entries: Vec::new(), head: 0, in_heap: false, last_at: 0 };
+                self.lanes.push(lane);
                 self.lanes.len() - 1
             }
             None => return self.schedule(at, event),
         };
-        let l = &self.lanes[lane];
-        if l.entries.last().is_some_and(|last| last.at > at.as_nanos()) {
+        if self.lanes[lane].last_at > at.as_nanos() {
             return self.schedule(at, event);
         }
-        let was_empty = l.len() == 0;
-        let entry = Entry { at: at.as_nanos(), seq: self.next_seq, event };
-        self.lanes[lane].entries.push(entry);
-        self.next_seq += 1;
-        if was_empty && self.first_lane.is_none_or(|f| entry.before(self.front(f))) {
-            self.first_lane = Some(lane);
+        let entry = self.entry(at, event, Some(lane));
+        let l = &mut self.lanes[lane];
+        l.last_at = entry.at;
+        if l.in_heap {
+            l.entries.push(entry);
+        } else {
+            l.in_heap = true;
+            self.push_heap(entry);
         }
     }
 
-    /// Lane `i`'s front; only for a lane with entries.
-    #[inline]
-    fn front(&self, i: usize) -> &Entry<E> {
-        &self.lanes[i].entries[self.lanes[i].head]
-    }
-
-    /// Finds the lane whose front comes first, after that lane's front went.
-    fn find_first_lane(&mut self) {
-        let mut first: Option<(usize, &Entry<E>)> = None;
-        for (i, lane) in self.lanes.iter().enumerate() {
-            if let Some(front) = lane.front()
-                && first.is_none_or(|(_, b)| front.before(b))
-            {
-                first = Some((i, front));
+    /// Moves lane `i`'s next entry that is `live` into the heap, dropping
+    /// the void ones before it. Kept out of the event loop, whose registers
+    /// it would take.
+    #[inline(never)]
+    fn refill(&mut self, i: usize, live: &impl Fn(&E) -> bool) {
+        let lane = &mut self.lanes[i];
+        lane.in_heap = false;
+        while let Some(e) = lane.pop_front() {
+            if live(&e.event) {
+                lane.in_heap = true;
+                self.push_heap(e);
+                return;
             }
         }
-        self.first_lane = first.map(|(i, _)| i);
     }
 
-    /// Where the earliest pending event is, if any.
-    #[inline]
-    fn next_source(&self) -> Option<(Source, &Entry<E>)> {
-        let root = self.heap.first();
-        match (root, self.first_lane) {
-            (_, None) => root.map(|e| (Source::Heap, e)),
-            (Some(r), Some(i)) if r.before(self.front(i)) => Some((Source::Heap, r)),
-            (_, Some(i)) => Some((Source::Lane(i), self.front(i))),
-        }
-    }
-
-    /// When the next event happens, if any.
+    /// When the next event happens, if any (it may be one `pop_due` will
+    /// find void).
     #[inline]
     pub fn peek_time(&self) -> Option<SimTime> {
-        self.next_source().map(|(_, e)| SimTime::from_nanos(e.at))
+        self.heap.first().map(|e| SimTime::from_nanos(e.at))
     }
 
     /// Removes and returns the next event.
     #[inline]
     pub fn pop(&mut self) -> Option<(SimTime, E)> {
-        self.pop_due(|_| true)
+        self.pop_due(|_| true, |_| true)
     }
 
-    /// Removes and returns the next event if `due(its time)`; `None` if
-    /// the queue is empty or the next event is not due.
+    /// Removes and returns the next event, if `due(its time)`; `None` if
+    /// the queue is empty or the next event is not due. Events from lanes
+    /// that are not `live` are dropped on the way (`live` must stay false
+    /// for an event once it is false); the heap's own are all returned.
     #[inline]
-    pub fn pop_due(&mut self, due: impl Fn(SimTime) -> bool) -> Option<(SimTime, E)> {
-        if self.lanes.is_empty() {
-            // No timeouts in this scenario: the heap alone, as cheap as before lanes.
-            return if due(SimTime::from_nanos(self.heap.first()?.at)) {
-                self.pop_heap()
-            } else {
-                None
-            };
-        }
-        let (source, next) = self.next_source()?;
-        if !due(SimTime::from_nanos(next.at)) {
-            return None;
-        }
-        match source {
-            Source::Heap => self.pop_heap(),
-            Source::Lane(i) => {
-                let e = self.lanes[i].pop_front()?;
-                self.find_first_lane();
-                Some((SimTime::from_nanos(e.at), e.event))
+    pub fn pop_due(
+        &mut self,
+        due: impl Fn(SimTime) -> bool,
+        live: impl Fn(&E) -> bool,
+    ) -> Option<(SimTime, E)> {
+        loop {
+            let root = self.heap.first()?;
+            if !due(SimTime::from_nanos(root.at)) {
+                return None;
+            }
+            let lane = root.lane();
+            let next = self.pop_heap();
+            let Some(lane) = lane else { return next };
+            self.refill(lane, &live);
+            if next.as_ref().is_some_and(|(_, e)| live(e)) {
+                return next;
             }
         }
     }
@@ -240,8 +260,11 @@ impl<E: Copy> EventQueue<E> {
                 break;
             }
             let right = left + 1;
-            let child =
-                if right < len && self.heap[right].before(&self.heap[left]) { right } else { left };
+            let child = if right < len {
+                left + usize::from(self.heap[right].before(&self.heap[left]))
+            } else {
+                left
+            };
             if !self.heap[child].before(&last) {
                 break;
             }
@@ -252,7 +275,7 @@ impl<E: Copy> EventQueue<E> {
         Some((SimTime::from_nanos(first.at), first.event))
     }
 
-    /// How many events are pending.
+    /// How many events are pending (void ones not yet dropped included).
     pub fn len(&self) -> usize {
         self.heap.len() + self.lanes.iter().map(Lane::len).sum::<usize>()
     }
@@ -267,6 +290,7 @@ impl<E: Copy> EventQueue<E> {
 mod tests {
     use super::*;
     use crate::rng::Rng;
+    use std::collections::HashSet;
 
     #[test]
     fn pops_in_time_order_then_insertion_order() {
@@ -313,6 +337,53 @@ mod tests {
             assert_eq!(q.peek_time().map(SimTime::as_nanos), reference.iter().min().map(|r| r.0));
         }
         assert!(q.lanes.len() == MAX_LANES);
+    }
+
+    #[test]
+    fn void_events_are_dropped_and_the_rest_keep_their_order() {
+        // Lanes and heap as above, and events turning void at random (for
+        // good): pops return every live event in sorted order; void events
+        // from lanes are never returned (the heap's own may be: the
+        // caller's handler ignores them).
+        let mut rng = Rng::seeded(5);
+        let mut q = EventQueue::new();
+        let mut reference: Vec<(u64, u64)> = Vec::new();
+        let (mut void, mut in_heap) = (HashSet::new(), HashSet::new());
+        let (mut now, mut seq, mut dropped) = (0u64, 0u64, 0);
+        for _ in 0..40_000 {
+            let r = rng.next_f64();
+            if r < 0.2 {
+                let at = now + rng.below(1_000);
+                q.schedule(SimTime::from_nanos(at), seq);
+                reference.push((at, seq));
+                in_heap.insert(seq);
+                seq += 1;
+            } else if r < 0.6 {
+                let delay = [5, 500, 50_000, 70][rng.below(4) as usize];
+                q.schedule_after(SimTime::from_nanos(now), SimDuration::from_nanos(delay), seq);
+                reference.push((now + delay, seq));
+                seq += 1;
+            } else if r < 0.8 {
+                void.insert(rng.below(seq.max(1)));
+            } else {
+                dropped += reference.len();
+                reference.retain(|(_, s)| !void.contains(s));
+                dropped -= reference.len();
+                reference.sort_unstable();
+                let expected = (!reference.is_empty()).then(|| reference.remove(0));
+                let got = loop {
+                    match q.pop_due(|_| true, |s| !void.contains(s)) {
+                        Some((_, s)) if void.contains(&s) => assert!(in_heap.contains(&s)),
+                        got => break got.map(|(at, s)| (at.as_nanos(), s)),
+                    }
+                };
+                assert_eq!(got, expected);
+                if let Some((at, _)) = got {
+                    now = at;
+                }
+            }
+        }
+        assert!(dropped > 1_000, "the test voids events waiting in lanes");
     }
 
     #[test]

@@ -94,6 +94,21 @@ enum Event {
     Restarted { node: u32, replica: u32 },
 }
 
+impl Event {
+    /// Whether handling the event would still do something. A call's
+    /// timeout or hedge is void once its attempt is over (answered,
+    /// failed, or the call gone), and stays void: the event queue drops
+    /// void events uncounted, most before they reach its heap.
+    fn is_live(&self, calls: &Slab<Call>) -> bool {
+        match *self {
+            Event::CallTimeout { call, attempt } | Event::Hedge { call, attempt } => {
+                calls.get(call).is_some_and(|c| c.attempt == attempt)
+            }
+            _ => true,
+        }
+    }
+}
+
 // The event heap moves events on every push and pop: keep them small.
 const _: () = assert!(std::mem::size_of::<Event>() <= 16);
 
@@ -559,7 +574,9 @@ impl Simulation {
     pub fn advance_until(&mut self, until: SimTime) -> Vec<WindowReport> {
         while self.stalled.is_none() {
             let window_end = self.window_start + self.scenario.scenario.window;
-            match self.events.pop_due(|at| at < window_end && at <= until) {
+            let calls = &self.calls;
+            let due = |at| at < window_end && at <= until;
+            match self.events.pop_due(due, |e: &Event| e.is_live(calls)) {
                 Some((at, event)) => {
                     self.same_instant = if at == self.now { self.same_instant + 1 } else { 0 };
                     if self.same_instant > crate::limits::MAX_EVENTS_PER_INSTANT {
