@@ -40,9 +40,37 @@ if (!name) {
   console.error(`boot.mjs: no [scenario] name in scenarios/${DEMO_FILE}`);
   process.exit(1);
 }
-// The app shows the description as one paragraph (whitespace collapses).
+/** The description as the Lesson tab shows it (src/lesson_text.rs, the
+ * same rule): whitespace collapsed; past WHOLE_MAX characters, its lead
+ * (whole sentences within LEAD_MAX, or the first sentence if it alone is
+ * within WHOLE_MAX, or else cut at a word) with the rest hidden behind
+ * "more". */
+function description(text) {
+  const WHOLE_MAX = 180;
+  const LEAD_MAX = 120;
+  const flat = text.split(/\s+/).filter(Boolean).join(' ');
+  const chars = (s) => [...s].length;
+  const p = (head, tail, cut) => `<p class="description" data-testid="lesson-description">${escapeHtml(head)}`
+    + (tail ? `${cut ? '…' : ''}<span id="lesson-more" hidden>${escapeHtml(tail)}</span> `
+      + '<button class="link more" aria-expanded="false" aria-controls="lesson-more">more</button>' : '')
+    + '</p>';
+  if (chars(flat) <= WHOLE_MAX) return p(flat, '', false);
+  const ends = [...flat.matchAll(/[.?!](?= [A-Z0-9"“(`])/g)]
+    .map((m) => m.index + 1)
+    .filter((e) => !/(e\.g|i\.e)\.$/.test(flat.slice(0, e)));
+  const fitting = ends.filter((e) => chars(flat.slice(0, e)) <= LEAD_MAX).pop();
+  const first = ends[0];
+  if (fitting ?? (first != null && chars(flat.slice(0, first)) <= WHOLE_MAX)) {
+    const at = fitting ?? first;
+    return p(flat.slice(0, at), flat.slice(at), false);
+  }
+  const limit = [...flat].slice(0, LEAD_MAX).join('');
+  const head = limit.slice(0, limit.lastIndexOf(' ')).replace(/[,;:]+$/, '');
+  return p(head, flat.slice(head.length), true);
+}
+
 const parts = [
-  ['description', (t) => `<p class="description">${escapeHtml(t)}</p>`],
+  ['description', description],
   ['watch', (t) => `<p><strong>Watch: </strong>${escapeHtml(t)}</p>`],
   ['try', (t) => `<p><strong>Try: </strong>${escapeHtml(t)}</p>`],
 ];

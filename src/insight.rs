@@ -152,6 +152,37 @@ pub fn load_figures(w: &WindowReport, ids: &[String]) -> Option<String> {
     Some(format!("Each load over the last window: {}.", each.join("; ")))
 }
 
+/// Each replicated database's stale reads over the last window, for the
+/// Stale reads tab: how many of its reads were stale, and how old the write
+/// a stale read missed was (the engine's `staleness_ms`: the time from the
+/// write's answer to the read), "–" where there is no data (no reads, no
+/// stale read), never 0. `databases` are (window index, id), as
+/// `network_chart::replicated` finds them; `None` without any.
+pub fn stale_figures(w: &WindowReport, databases: &[(usize, String)]) -> Option<String> {
+    use crate::format::{ABSENT, duration_ms, share, whole};
+    let each: Vec<String> = databases
+        .iter()
+        .filter_map(|(i, id)| Some((w.nodes.get(*i)?, id)))
+        .map(|(n, id)| {
+            let reads = n.reads.unwrap_or(0);
+            let stale = n.stale_reads.unwrap_or(0);
+            let shown = n.stale_read_share.filter(|_| reads > 0).map_or(ABSENT.to_owned(), share);
+            let age = n.staleness_ms.filter(|s| s.count > 0 && stale > 0).map_or_else(
+                || format!("missed write's age p50 {ABSENT}, p99 {ABSENT}"),
+                |s| {
+                    format!(
+                        "missed write's age p50 {}, p99 {}",
+                        duration_ms(s.p50),
+                        duration_ms(s.p99)
+                    )
+                },
+            );
+            format!("{id}: {} of {} reads stale ({shown}), {age}", whole(stale), whole(reads))
+        })
+        .collect();
+    (!each.is_empty()).then(|| format!("Over the last window, {}.", each.join("; ")))
+}
+
 /// A cache's hit ratio over a window, for the label under its box: "58%
 /// hits", "99.2% hits" (tenths from 90%, rounded down, so a cache still
 /// missing never reads 100%); `None` without lookups (or not a cache).
@@ -965,5 +996,41 @@ mod tests {
         let fine = figures(&[station(1, 0.5, 1400, 0.0)]);
         assert_eq!(fine.p99_ms, Some(400.0));
         assert_eq!(fine.answered, 1400);
+    }
+
+    #[test]
+    fn stale_reads_are_said_with_the_missed_writes_age_or_a_dash() {
+        let dbs = [(0, "profiles".to_owned())];
+        let db = |reads: u64, stale: u64, age: Option<LatencyStats>| NodeReport {
+            reads: Some(reads),
+            stale_reads: Some(stale),
+            stale_read_share: Some(if reads > 0 { stale as f64 / reads as f64 } else { 0.0 }),
+            staleness_ms: age,
+            ..NodeReport::default()
+        };
+        let age = LatencyStats { count: 20, p50: 2.5, p99: 152.0, ..LatencyStats::default() };
+        let w = window(3, db(320, 20, Some(age)), 300);
+        assert_eq!(
+            stale_figures(&w, &dbs).as_deref(),
+            Some(
+                "Over the last window, profiles: 20 of 320 reads stale (6.2%), missed write's age p50 2.5 ms, p99 152 ms."
+            )
+        );
+        let fresh = window(3, db(320, 0, Some(LatencyStats::default())), 300);
+        assert_eq!(
+            stale_figures(&fresh, &dbs).as_deref(),
+            Some(
+                "Over the last window, profiles: 0 of 320 reads stale (0%), missed write's age p50 –, p99 –."
+            ),
+            "no stale read: no age, never 0 ms"
+        );
+        let idle = window(3, db(0, 0, None), 0);
+        assert_eq!(
+            stale_figures(&idle, &dbs).as_deref(),
+            Some(
+                "Over the last window, profiles: 0 of 0 reads stale (–), missed write's age p50 –, p99 –."
+            )
+        );
+        assert_eq!(stale_figures(&w, &[]), None, "no replicated database, nothing said");
     }
 }

@@ -24,6 +24,7 @@ pub mod format;
 pub mod headline;
 pub mod insight;
 pub mod keep;
+pub mod lesson_text;
 pub mod library;
 pub mod markdown;
 pub mod overload_words;

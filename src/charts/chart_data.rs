@@ -169,8 +169,19 @@ pub fn series<W: Borrow<WindowReport>>(
     windows: &[W],
     value: impl Fn(&WindowReport) -> Option<f64>,
 ) -> Series {
+    series_of(label, color, &mut windows.iter().map(Borrow::borrow), &value)
+}
+
+/// `series`' work, built once for every chart's figure (through `dyn`)
+/// rather than once for each: the bundle's size.
+fn series_of<'a>(
+    label: &str,
+    color: usize,
+    windows: &mut dyn Iterator<Item = &'a WindowReport>,
+    value: &dyn Fn(&WindowReport) -> Option<f64>,
+) -> Series {
     let mut points: Vec<(f64, f64)> = Vec::new();
-    for w in windows.iter().map(Borrow::borrow) {
+    for w in windows {
         match value(w) {
             Some(v) => points.push((w.end_s, v)),
             None if points.last().is_some_and(|p| !p.1.is_nan()) => points.push((w.end_s, GAP)),
@@ -236,6 +247,25 @@ pub fn utilization<W: Borrow<WindowReport>>(windows: &[W], nodes: &[(usize, Stri
 /// Mean queue length of the chosen nodes.
 pub fn queue<W: Borrow<WindowReport>>(windows: &[W], nodes: &[(usize, String)]) -> ChartData {
     per_node(windows, nodes, |n| Some(n.mean_queue))
+}
+
+/// Replicas running (active and draining, averaged over each window) of
+/// the chosen nodes: when an autoscaler's or a fault's capacity arrived,
+/// beside the queue it was meant for.
+pub fn replicas<W: Borrow<WindowReport>>(windows: &[W], nodes: &[(usize, String)]) -> ChartData {
+    per_node(windows, nodes, |n| Some(n.replicas))
+}
+
+/// Whether any node's replicas changed during the run so far (an
+/// autoscaler, a `replicas` fault, a live edit): only then is a replicas
+/// chart worth its room.
+pub fn replicas_vary<W: Borrow<WindowReport>>(windows: &[W]) -> bool {
+    let Some(first) = windows.first().map(Borrow::borrow) else { return false };
+    windows.iter().any(|w| {
+        w.borrow().nodes.iter().zip(&first.nodes).any(|(n, f)| {
+            n.max_replicas != f.max_replicas || (n.replicas - f.replicas).abs() > 1e-9
+        })
+    })
 }
 
 fn per_node<W: Borrow<WindowReport>>(
@@ -832,5 +862,33 @@ mod tests {
     fn axes_of(data: &ChartData, most: usize) -> Vec<String> {
         let axes = axes(data, "simulated time (s)", "latency (ms)", most);
         axes.map(|a| a.y.ticks.iter().map(|t| a.y.label(*t)).collect()).unwrap_or_default()
+    }
+
+    /// The late autoscaler's lesson: its replicas chart appears, and shows
+    /// the 5th replica arriving after the queue has peaked.
+    #[test]
+    fn replicas_over_time_when_they_change() {
+        use scalesim_engine::time::SimDuration;
+        use scalesim_engine::{Scenario, Simulation};
+        let run = |text: &str| {
+            let scenario = Scenario::from_toml("t.toml", text).unwrap_or_else(|e| panic!("{e}"));
+            let mut sim = Simulation::new(scenario).unwrap_or_else(|e| panic!("{e}"));
+            sim.advance_by(SimDuration::from_secs(200))
+        };
+        let fixed = run(include_str!("../../scenarios/station.toml"));
+        assert!(!replicas_vary(&fixed), "fixed replicas: no chart");
+        let late = run(include_str!("../../scenarios/autoscale-late.toml"));
+        assert!(replicas_vary(&late));
+        let api = [(0, "api".to_owned())];
+        let line = &replicas(&late, &api).series[0].points;
+        let queue = &queue(&late, &api).series[0].points;
+        let peak =
+            queue.iter().copied().reduce(|a, b| if b.1 > a.1 { b } else { a }).expect("a queue");
+        let arrived = line.iter().find(|p| p.1 > 4.5).expect("a 5th replica");
+        assert!(peak.1 > 6000.0, "about 8 000 waiting at the peak: {peak:?}");
+        assert!(
+            arrived.0 > peak.0 + 20.0,
+            "the replica after the peak: {arrived:?} against {peak:?}"
+        );
     }
 }

@@ -115,4 +115,19 @@ mod tests {
         let last = data.series[0].points.last().map_or(0.0, |p| p.1);
         assert!(last > 2.0 && last < 50.0, "{:?}", data.series[0].points);
     }
+
+    /// The read-your-writes lesson's Watch: the write an editor's reload
+    /// missed is a few milliseconds old, as the Stale reads tab says.
+    #[test]
+    fn the_missed_writes_are_a_few_milliseconds_old() {
+        let (w, nodes) = windows_of(include_str!("../../scenarios/read-your-writes.toml"), 20);
+        let dbs = replicated(&w, &nodes);
+        let said = crate::insight::stale_figures(w.last().expect("windows"), &dbs)
+            .expect("a replicated database");
+        let p50 = said.split("age p50 ").nth(1).and_then(|t| t.split(" ms,").next());
+        assert!(
+            p50.and_then(|v| v.parse::<f64>().ok()).is_some_and(|v| v > 0.1 && v < 20.0),
+            "{said}"
+        );
+    }
 }

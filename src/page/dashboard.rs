@@ -53,8 +53,8 @@ pub struct DashboardProps {
     pub tracing: bool,
 }
 
-/// Which chart of the nine, its canvas id, title and y axis.
-const CHARTS: [(&str, &str, &str); 9] = [
+/// Which chart of the ten, its canvas id, title and y axis.
+const CHARTS: [(&str, &str, &str); 10] = [
     ("latency-chart", "User latency per window", "latency (ms)"),
     ("throughput-chart", "Answers per second by outcome", "requests/s"),
     ("utilization-chart", "Utilization per node", "busy workers (%)"),
@@ -64,6 +64,7 @@ const CHARTS: [(&str, &str, &str); 9] = [
     ("network-chart", "Network: messages lost, latency share", "share (%)"),
     ("stale-chart", "Stale reads per replicated database", "stale reads (%)"),
     ("amplification-chart", "Visits per user request", "visits/request"),
+    ("replicas-chart", "Replicas running per node", "replicas"),
 ];
 
 /// The dashboard.
@@ -91,6 +92,7 @@ pub fn dashboard(props: &DashboardProps) -> Html {
                 Rc::new(network_chart::network(w)),
                 Rc::new(network_chart::staleness(w, &databases)),
                 Rc::new(chart_data::amplification(w, nodes)),
+                Rc::new(chart_data::replicas(w, nodes)),
             ]
         })
     };
@@ -119,6 +121,7 @@ pub fn dashboard(props: &DashboardProps) -> Html {
     let replicated = !data[7].series.is_empty();
     let tabs = DashTab::visible_with(priced, props.compare.is_some(), network, replicated);
     let current = props.tab.shown(&tabs);
+    let scaled = current == DashTab::Queues && chart_data::replicas_vary(&props.windows[..]);
     let body = match current {
         DashTab::Nodes => html! {
             <>
@@ -132,6 +135,10 @@ pub fn dashboard(props: &DashboardProps) -> Html {
                 }
             </>
         },
+        // Replicas that came and went beside the queue they were for.
+        DashTab::Queues if scaled => html! {
+            <>{ chooser }<div class="chart-pair">{ chart(3) }{ chart(9) }</div></>
+        },
         DashTab::Queues => html! { <>{ chooser }{ chart(3) }</> },
         DashTab::Retries => html! { <>{ chooser }{ chart(8) }{ chart(4) }</> },
         DashTab::Tail => {
@@ -139,7 +146,19 @@ pub fn dashboard(props: &DashboardProps) -> Html {
         }
         DashTab::Cost => chart(5),
         DashTab::Network => chart(6),
-        DashTab::Stale => chart(7),
+        DashTab::Stale => {
+            let databases = network_chart::replicated(&props.windows[..], &props.nodes);
+            let said =
+                props.windows.last().and_then(|w| crate::insight::stale_figures(w, &databases));
+            html! {
+                <>
+                    { chart(7) }
+                    if let Some(said) = said {
+                        <p class="node-states" data-testid="stale-figures">{ said }</p>
+                    }
+                </>
+            }
+        }
         DashTab::Formulas => html! {
             <section class="formulas" aria-label="Formula check">
                 <FormulaTable formulas={props.formulas.clone()} />
@@ -159,9 +178,9 @@ pub fn dashboard(props: &DashboardProps) -> Html {
         let labels = tabs.iter().map(|t| (t.id(), t.label())).collect::<Vec<_>>();
         html! { <TabBar label="More charts" tabs={labels} current={at} {on_pick} /> }
     };
-    // The scaling curve and A against B take the dashboard's wider half:
-    // the time charts stay in view beside them.
-    let wide = matches!(current, DashTab::Scaling | DashTab::Compare);
+    // The scaling curve, A against B and a queue beside its replicas take
+    // the dashboard's wider half: the time charts stay in view beside them.
+    let wide = scaled || matches!(current, DashTab::Scaling | DashTab::Compare);
     html! {
         <section class={classes!("dashboard", wide.then_some("wide"))} aria-label="Live charts">
             <div class="dash-cell">{ chart(0) }</div>

@@ -1,9 +1,12 @@
 //! The side panel's Lesson tab: the scenario's explanation (what breaks,
 //! what to watch, what to try) and the way to its problem or cure; once the
-//! user has changed the design, it steps aside for "Your design".
+//! user has changed the design, it steps aside for "Your design". A long
+//! explanation shows its lead with the rest behind "more" (`lesson_text`),
+//! so Watch and Try are in view when a scenario is picked.
 
 use yew::prelude::*;
 
+use crate::lesson_text;
 use crate::library::LESSONS;
 use crate::page::models_page::ModelsPage;
 use crate::worker::protocol::ScenarioInfo;
@@ -31,14 +34,34 @@ fn partner(file: &str) -> Option<(&'static str, &'static str)> {
 /// The Lesson tab.
 #[function_component(LessonPanel)]
 pub fn lesson_panel(props: &LessonPanelProps) -> Html {
+    // The file whose explanation is shown whole ("more" pressed): another
+    // scenario picked starts with its lead again.
+    let open_for = use_state(|| None::<String>);
     let Some(info) = &props.scenario else {
         return html! { <section class="lesson" aria-label="About this scenario"><ModelsPage /></section> };
     };
+    let open = open_for.as_deref() == Some(info.file.as_str());
+    let description = info.description.as_deref().map(lesson_text::lead).map(|lead| {
+        let toggle = {
+            let (open_for, file) = (open_for.clone(), info.file.clone());
+            Callback::from(move |_: MouseEvent| open_for.set((!open).then(|| file.clone())))
+        };
+        html! {
+            <p class="description" data-testid="lesson-description">
+                { lead.head.clone() }
+                if lead.has_more() {
+                    if lead.cut && !open { {"…"} }
+                    <span id="lesson-more" hidden={!open}>{ lead.tail.clone() }</span>
+                    {" "}
+                    <button class="link more" aria-expanded={open.to_string()} aria-controls="lesson-more"
+                        onclick={toggle}>{ if open { "less" } else { "more" } }</button>
+                }
+            </p>
+        }
+    });
     let text = html! {
         <>
-            if let Some(d) = &info.description {
-                <p class="description">{ d.clone() }</p>
-            }
+            { for description }
             if let Some(w) = &info.watch {
                 <p><strong>{"Watch: "}</strong>{ w.clone() }</p>
             }

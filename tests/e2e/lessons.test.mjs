@@ -463,3 +463,178 @@ test('each lesson\'s Watch names what the page shows: its tabs, its figures, in 
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+/** Where the Lesson tab's Try ends below the panel's visible foot (px;
+ * negative: in view), with no scrolling. */
+async function tryBelowFold(page) {
+  return page.evaluate(() => {
+    const body = document.querySelector('.side-body');
+    const paragraphs = [...document.querySelectorAll('.lesson p')];
+    const tryP = paragraphs.find((p) => p.textContent.startsWith('Try: '));
+    const foot = Math.min(body.getBoundingClientRect().bottom, innerHeight);
+    return body.scrollTop === 0 && tryP ? tryP.getBoundingClientRect().bottom - foot : Infinity;
+  });
+}
+
+test('every lesson\'s Watch and Try are in view when it is picked, at 1280×720 and 390 px wide; the rest of a long explanation is behind "more"', async () => {
+  const page = await site.context.newPage();
+  const errors = collectErrors(page);
+  for (const [width, height] of [[1280, 720], [390, 844]]) {
+    await page.setViewportSize({ width, height });
+    await gotoFresh(page, site.url);
+    await ready(page);
+    // The start-up skeleton shows the demo's explanation as the app does.
+    if (width === 1280) {
+      const html = await (await fetch(new URL('index.html', site.url))).text();
+      const boot = /<p class="description"[^>]*>([^<]*)/.exec(html)?.[1];
+      assert.equal(boot, (await page.locator('[data-testid="lesson-description"]').evaluate((p) => p.firstChild.textContent)));
+    }
+    const files = await page.$$eval('#library option', (os) => os.map((o) => o.value).filter((v) => v.endsWith('.toml')));
+    assert.equal(files.length, 46);
+    for (const file of files) {
+      const before = await page.locator('.lesson h2').textContent();
+      await page.locator('#library').focus();
+      await page.selectOption('#library', file);
+      await page.waitForFunction((was) => {
+        const h2 = document.querySelector('.lesson h2')?.textContent;
+        return h2 && h2 !== was && /Try: /.test(document.querySelector('.lesson').textContent);
+      }, file === files[0] ? null : before);
+      await ready(page);
+      if (width < 900) await page.locator('.views button', { hasText: 'Details' }).click();
+      const below = await tryBelowFold(page);
+      assert.ok(below <= 0, `${file} at ${width}×${height}: Try ends ${below} px below the panel's foot`);
+    }
+  }
+  // The rest of a long explanation, one click away; another pick starts
+  // with its lead again.
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await pick(page, 'usl-retrograde.toml', /Scaling out past the peak/);
+  const more = page.locator('.lesson .more');
+  assert.equal(await more.getAttribute('aria-expanded'), 'false');
+  assert.equal(await page.locator('#lesson-more').isVisible(), false);
+  await more.click();
+  assert.equal(await more.getAttribute('aria-expanded'), 'true');
+  assert.match(await page.locator('#lesson-more').innerText(), /32 replicas serve less than 14 do/);
+  await screenshot(page, 'lesson-usl-retrograde-more');
+  await pick(page, 'read-your-writes.toml', /Read-your-writes/);
+  assert.equal(await page.locator('#lesson-more').isVisible(), false);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('usl-retrograde as written: the replicas sweep in the Scaling tab is retrograde, and 14 replicas serve more than 32', async () => {
+  const page = await site.context.newPage();
+  const errors = collectErrors(page);
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await gotoFresh(page, site.url);
+  await ready(page);
+  await pick(page, 'usl-retrograde.toml', /Scaling out past the peak/);
+  const text = await namedTabsShown(page, 'usl-retrograde.toml');
+  const sweep = /in the Scaling tab, sweep (\S+=\S+) \(Run sweep\)/.exec(text)?.[1];
+  assert.equal(sweep, 'cluster.replicas=1..32:16');
+  await page.locator('#tab-scaling').click();
+  await page.locator('#sweep-param').click();
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type(sweep);
+  await page.locator('#sweep-run').click();
+  const knee = page.locator('[data-testid="knee"]');
+  await knee.waitFor({ timeout: 120000 });
+  const goodput = new Map(JSON.parse(await knee.getAttribute('data-points')).map((p) => [p.value, p.goodput_rps.mean]));
+  const [peakAt, peak] = [...goodput].reduce((a, b) => (b[1] > a[1] ? b : a));
+  assert.ok(peakAt >= 11 && peakAt <= 17, `the peak near 14 replicas: at ${peakAt} (${peak} req/s)`);
+  assert.ok(goodput.get(32) < goodput.get(9), `32 replicas serve less than 9 do: ${goodput.get(32)} against ${goodput.get(9)}`);
+  await screenshot(page, 'lesson-usl-retrograde-sweep');
+  // Its Try: at 32 replicas about 370 answers a second; scaled in to 14,
+  // about 540.
+  await page.locator('#tab-nodes').click();
+  await playTo(page, '10×', 25);
+  const at32 = quantityOf((await readStat(page, 'throughput')).replace(/ req\/s$/, ''));
+  assert.ok(at32 > 300 && at32 < 460, `32 replicas: ${at32} req/s`);
+  await setField(page, 'service cluster', '#field-replicas', '14');
+  await playTo(page, '10×', 40);
+  const at14 = quantityOf((await readStat(page, 'throughput')).replace(/ req\/s$/, ''));
+  assert.ok(at14 > 480 && at14 < 620, `14 replicas: ${at14} req/s`);
+  await screenshot(page, 'lesson-usl-retrograde-14');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('read-your-writes: the Stale reads tab says how old the missed write was, a dash without stale reads', async () => {
+  const page = await site.context.newPage();
+  const errors = collectErrors(page);
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await gotoFresh(page, site.url);
+  await ready(page);
+  await pick(page, 'read-your-writes.toml', /Read-your-writes/);
+  assert.match(await page.locator('.lesson').textContent(), /Stale reads tab: their share of reads, and how old the write a stale read missed was\): nearly every editor's reload is stale, with the missed write a few milliseconds old/);
+  await playTo(page, '10×', 12);
+  await page.locator('#tab-stale').click();
+  const said = /^Over the last window, profiles: ([\d\u202f]+) of ([\d\u202f]+) reads stale \(([\d.]+)%\), missed write's age p50 ([\d.]+ (?:µs|ms)), p99 ([\d.]+ (?:µs|ms|s))\.$/
+    .exec(await readStat(page, 'stale-figures'));
+  assert.ok(said, await readStat(page, 'stale-figures'));
+  const [stale, reads] = [said[1], said[2]].map((n) => Number(n.replace(/\u202f/g, '')));
+  assert.ok(stale >= 10 && stale <= 30, `about the 20 editors' reloads a second: ${stale} of ${reads}`);
+  assert.ok(msOf(said[4]) > 0 && msOf(said[4]) < 20, `a few milliseconds old: ${said[4]}`);
+  await screenshot(page, 'lesson-read-your-writes-stale');
+  // The cure: no stale read, so no age (a dash, never 0).
+  await page.locator('#partner').click();
+  await nameIs(page, /cured/);
+  await ready(page);
+  await playTo(page, '10×', 12);
+  await page.locator('#tab-stale').click();
+  assert.match(await readStat(page, 'stale-figures'), /^Over the last window, profiles: 0 of [\d\u202f]+ reads stale \(0%\), missed write's age p50 –, p99 –\.$/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+/** A per-node chart's read-out for `node` at `steps` places across it, as
+ * [seconds, value] pairs (the mouse moved until the read-out answers). */
+async function readAcross(page, id, node, steps) {
+  const chart = page.locator(`#${id}`);
+  const readout = page.locator(`[data-testid="readout-${id}"]`);
+  const out = [];
+  for (let k = 0; k < steps; k++) {
+    let m = null;
+    for (let tries = 0; tries < 20 && !m; tries++) {
+      const box = await chart.boundingBox();
+      await page.mouse.move(box.x + 60 + (box.width - 80) * (k / (steps - 1)) + (tries % 2), box.y + box.height / 2);
+      m = new RegExp(`^at ([\\d.]+) s: .*\\b${node} ([\\d.]+)`).exec(await readout.textContent());
+      if (!m) await page.waitForTimeout(50);
+    }
+    assert.ok(m, `no ${node} in ${id}'s read-out: ${await readout.textContent()}`);
+    out.push([Number(m[1]), Number(m[2])]);
+  }
+  return out;
+}
+
+test('autoscale-late as written: the Queues tab shows the api\'s replicas beside its queue, the 5th after the peak', async () => {
+  const page = await site.context.newPage();
+  const errors = collectErrors(page);
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await gotoFresh(page, site.url);
+  await ready(page);
+  await pick(page, 'autoscale-late.toml', /autoscaler that reacts late/);
+  const text = await namedTabsShown(page, 'autoscale-late.toml');
+  assert.match(text, /the queue peaks at the spike's end, about 8 000 waiting, half a minute before a 5th replica arrives/);
+  await page.locator('#tab-queues').click();
+  // Fixed replicas until the autoscaler acts: the queue alone.
+  await playTo(page, '10×', 4);
+  assert.equal(await page.locator('#replicas-chart').count(), 0);
+  await playTo(page, '100×', 40);
+  await page.locator('#replicas-chart').waitFor();
+  // Side by side, the latency chart still in view beside them.
+  const [queueBox, replicasBox] = [await page.locator('#queue-chart').boundingBox(), await page.locator('#replicas-chart').boundingBox()];
+  assert.ok(Math.abs(queueBox.y - replicasBox.y) < 2 && replicasBox.x > queueBox.x + queueBox.width, 'side by side');
+  assert.ok(replicasBox.y + replicasBox.height <= 720 && replicasBox.height > 80, `in view: ${JSON.stringify(replicasBox)}`);
+  assert.ok(await page.locator('#latency-chart').isVisible());
+  const queue = await readAcross(page, 'queue-chart', 'api', 25);
+  const replicas = await readAcross(page, 'replicas-chart', 'api', 25);
+  const [peakAt, peak] = queue.reduce((a, b) => (b[1] > a[1] ? b : a));
+  const arrived = replicas.find(([, r]) => r > 4.5)?.[0];
+  assert.ok(peak > 6000 && peak < 10000 && peakAt >= 110 && peakAt <= 130, `the queue's peak: ${peak} at ${peakAt} s`);
+  assert.ok(arrived >= peakAt + 20 && arrived <= peakAt + 45, `the 5th replica at ${arrived} s, the peak at ${peakAt} s`);
+  assert.ok(replicas.every(([t, r]) => t >= arrived || r === 4), `4 replicas before: ${JSON.stringify(replicas)}`);
+  await screenshot(page, 'lesson-autoscale-late-replicas');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
