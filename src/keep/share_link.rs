@@ -135,9 +135,10 @@ pub enum LinkError {
     Newer(u32),
     /// Longer than [`MAX_FRAGMENT`].
     TooLong(usize),
-    /// Not base64url: damaged when copied.
+    /// Characters base64url never has: damaged when copied.
     Damaged,
-    /// Decompression failed: cut short or altered.
+    /// Cut at a length base64 never has, or not decompressing: cut short
+    /// or altered.
     Truncated,
     /// Decompressed to more than [`MAX_DECOMPRESSED`].
     TooBig,
@@ -201,7 +202,10 @@ pub fn unwrap_fragment(fragment: &str) -> Result<Vec<u8>, LinkError> {
     if version == 0 {
         return Err(LinkError::NotALink);
     }
-    base64url_decode(data).ok_or(LinkError::Damaged)
+    // Characters of the alphabet that do not decode are a link cut at a
+    // length base64 never has: cut short, not altered.
+    let clean = data.trim_end_matches('=').bytes().all(|c| ALPHABET.contains(&c));
+    base64url_decode(data).ok_or(if clean { LinkError::Truncated } else { LinkError::Damaged })
 }
 
 /// Whether a URL fragment is meant as a share link (so a bad one is
@@ -344,6 +348,7 @@ mod tests {
         assert_eq!(unwrap_fragment("#hello"), Err(LinkError::NotALink));
         assert_eq!(unwrap_fragment("#v3.AAAA"), Err(LinkError::Newer(3)));
         assert_eq!(unwrap_fragment("#v1.ab$cd"), Err(LinkError::Damaged));
+        assert_eq!(unwrap_fragment("#v1.abcde"), Err(LinkError::Truncated), "cut at 4n + 1");
         let long = format!("v1.{}", "A".repeat(MAX_FRAGMENT));
         assert!(matches!(unwrap_fragment(&long), Err(LinkError::TooLong(_))));
         assert!(matches!(read_payload(b"{\"toml\": 3}"), Err(LinkError::NotAScenario(_))));

@@ -22,11 +22,12 @@
 //!
 //! **Void events.** Most timeouts are void long before they are due: the
 //! call they guard has answered. [`EventQueue::pop_due`] takes the
-//! caller's test of whether an event still matters, drops the void ones
-//! it meets unreturned, and skips a lane's void entries when it moves the
-//! lane's next entry into the heap, so they never reach the heap at all.
-//! The events returned, and their order, are exactly the heap-only order
-//! without the void ones.
+//! caller's test of whether an event still matters. When it moves a
+//! lane's next entry into the heap it skips the void ones, so they never
+//! reach the heap; a lane's entry that went void while in the heap is
+//! dropped when popped. Events scheduled into the heap itself are all
+//! returned (their handlers ignore the void ones). The live events
+//! returned, and their order, are exactly the heap-only order.
 
 use crate::time::{SimDuration, SimTime};
 
@@ -145,6 +146,8 @@ impl<E: Copy> EventQueue<E> {
         self.push_heap(entry);
     }
 
+    /// Puts `entry` in the heap, moving it up from the end without first
+    /// storing it there.
     #[inline(always)]
     fn push_heap(&mut self, entry: Entry<E>) {
         let mut pos = self.heap.len();

@@ -408,7 +408,8 @@ pub fn summarise_figures(spec: &SweepSpec, runs: &[Vec<RunFigures>]) -> Vec<Swee
 /// is within three times the best p99 of the curve. A curve unhealthy at
 /// its start and healthy at its end (capacity rising: replicas, workers)
 /// is stressed towards its start, so the knee is the last unhealthy point;
-/// otherwise (load rising) the first.
+/// otherwise (load rising) the first. A curve with no healthy point has
+/// no knee.
 pub fn mark_knee(points: &mut [SweepPoint]) {
     let best_p99 =
         points.iter().filter_map(|p| p.p99_ms.map(|e| e.mean)).fold(f64::INFINITY, f64::min);
@@ -419,6 +420,11 @@ pub fn mark_knee(points: &mut [SweepPoint]) {
             || (p.goodput_rps.mean >= 0.95 * p.offered_rps.mean
                 && p.p99_ms.is_some_and(|e| !(best_p99 > 0.0 && e.mean > 3.0 * best_p99)))
     };
+    // A knee is where healthy turns unhealthy: a curve past its limit at
+    // every point (offered load above the best any point serves) has none.
+    if !points.iter().any(healthy) {
+        return;
+    }
     let stressed_first = match (points.first(), points.last()) {
         (Some(first), Some(last)) => !healthy(first) && healthy(last),
         _ => false,
@@ -535,6 +541,17 @@ mod tests {
         ];
         mark_knee(&mut points);
         assert_eq!(points.iter().position(|p| p.knee), Some(2));
+    }
+
+    #[test]
+    fn a_curve_unhealthy_everywhere_has_no_knee() {
+        // Replicas swept under a load above every point's capacity (the
+        // retrograde lesson): nothing turns, so nothing is marked.
+        let mut points: Vec<SweepPoint> = [(1.0, 99.0), (13.0, 517.0), (32.0, 312.0)]
+            .map(|(v, ok)| point(v, 700.0, ok, Some(50.0)))
+            .into();
+        mark_knee(&mut points);
+        assert!(points.iter().all(|p| !p.knee));
     }
 
     #[test]
