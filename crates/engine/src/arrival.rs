@@ -34,9 +34,6 @@ pub struct Arrivals {
     state_until: SimTime,
     /// Poisson at a constant rate: no thinning needed.
     steady: bool,
-    /// The steady process's mean gap, seconds (`1 / rate`), while its
-    /// rate is positive: worked out when the rate changes, not per arrival.
-    steady_gap: Option<f64>,
 }
 
 impl Arrivals {
@@ -48,7 +45,7 @@ impl Arrivals {
         burst: Option<BurstSpec>,
     ) -> Self {
         let pattern = pattern.unwrap_or_default();
-        let mut arrivals = Arrivals {
+        Arrivals {
             steady: kind == ArrivalKind::Poisson && pattern == Pattern::default(),
             kind,
             base_rate: rate,
@@ -57,17 +54,12 @@ impl Arrivals {
             multiplier: 1.0,
             in_burst: false,
             state_until: SimTime::ZERO,
-            steady_gap: None,
-        };
-        arrivals.set_multiplier(1.0);
-        arrivals
+        }
     }
 
     /// Scales every rate from now on (the UI's load slider).
     pub fn set_multiplier(&mut self, multiplier: f64) {
         self.multiplier = multiplier;
-        let rate = self.base_rate * self.multiplier;
-        self.steady_gap = (rate > 0.0).then(|| 1.0 / rate);
     }
 
     /// The mean rate in force at `t`, requests per second.
@@ -135,15 +127,17 @@ impl Arrivals {
 
     /// The next arrival after `now`.
     pub fn next(&mut self, now: SimTime, rng: &mut Rng) -> Next {
-        if self.steady
-            && let Some(mean) = self.steady_gap
-        {
-            // A product with the reciprocal, not a quotient: a division
-            // after the draw held every arrival up for its latency
-            // (BENCHMARKS.md). The two differ by an ulp at most, so the
-            // whole nanoseconds differ only within 10⁻¹⁰ ns of a half.
-            let gap = SimDuration::from_secs_f64(standard_exponential(rng) * mean);
-            return Next::Arrival(now + gap.max_one());
+        if self.steady {
+            let rate = self.base_rate * self.multiplier;
+            if rate > 0.0 {
+                // A product with the reciprocal, not a quotient: `1 / rate`
+                // is worked out beside the draw, where a division after it
+                // held every arrival up for its latency (BENCHMARKS.md).
+                // The two differ by an ulp at most, so the whole
+                // nanoseconds differ only within 10⁻¹⁰ ns of a half.
+                let gap = SimDuration::from_secs_f64(standard_exponential(rng) * (1.0 / rate));
+                return Next::Arrival(now + gap.max_one());
+            }
         }
         let burst_peak = if self.kind == ArrivalKind::Bursty { self.burst.multiplier } else { 1.0 };
         let peak = self.peak_rate() * burst_peak;
