@@ -7,28 +7,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { useSite, collectErrors, screenshot, screenshotOf, readStat, ARTIFACTS, gotoFresh, nameIs, ready, msOf } from './harness.mjs';
+import { useSite, collectErrors, screenshot, screenshotOf, readStat, ARTIFACTS, gotoFresh, nameIs, ready, msOf, layoutOf, layoutWhere } from './harness.mjs';
 
 const site = useSite();
-
-
-
-/** The canvas's layout: screen positions (CSS px in the canvas) and lanes. */
-async function layoutOf(page) {
-  const text = await page.$eval('#topology', (c) => c.getAttribute('data-layout'));
-  return JSON.parse(text);
-}
-
-/** Waits until `check(layout)` holds. */
-async function layoutWhere(page, check, what) {
-  const deadline = Date.now() + 15000;
-  for (;;) {
-    const layout = await layoutOf(page).catch(() => null);
-    if (layout && check(layout)) return layout;
-    if (Date.now() > deadline) throw new Error(`the canvas never showed ${what}: ${JSON.stringify(layout)}`);
-    await page.waitForTimeout(100);
-  }
-}
 
 const item = (layout, id) => layout.items.find((i) => i.id === id);
 

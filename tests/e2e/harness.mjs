@@ -238,3 +238,24 @@ export async function kept(page, pattern) {
     return kept !== null && new RegExp(source).test(JSON.parse(kept).toml);
   }, pattern.source, { timeout: 10000 });
 }
+
+/** A component's box on the canvas, in `topology_layout::NODE_W` ×
+ * `NODE_H` world units. */
+export const BOX = [132, 58];
+
+/** The canvas's layout (`data-layout`): screen positions (CSS px within
+ * the canvas), lanes, zoom, hidden sides. */
+export async function layoutOf(page) {
+  return JSON.parse(await page.$eval('#topology', (c) => c.getAttribute('data-layout')));
+}
+
+/** Waits until `check(layout)` holds; returns that layout. */
+export async function layoutWhere(page, check, what) {
+  const deadline = Date.now() + 15000;
+  for (;;) {
+    const layout = await layoutOf(page).catch(() => null);
+    if (layout && check(layout)) return layout;
+    if (Date.now() > deadline) throw new Error(`the canvas never showed ${what}: ${JSON.stringify(layout)}`);
+    await page.waitForTimeout(50);
+  }
+}

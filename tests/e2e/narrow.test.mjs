@@ -5,30 +5,12 @@
 // new component into view. At 1280×720 Fit still shows everything.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useSite, collectErrors, screenshot, gotoFresh, ready } from './harness.mjs';
+import { useSite, collectErrors, screenshot, gotoFresh, ready, layoutOf, layoutWhere, BOX } from './harness.mjs';
 
 const site = useSite();
 
 /** `canvas::viewport::NARROW_ZOOM_FLOOR`. */
 const FLOOR = 0.65;
-/** A component's box, in `topology_layout::NODE_W` × `NODE_H` world units. */
-const BOX = [132, 58];
-
-async function layoutOf(page) {
-  return JSON.parse(await page.$eval('#topology', (c) => c.getAttribute('data-layout')));
-}
-
-/** Waits until `check(layout)` holds; returns that layout. */
-async function layoutWhere(page, check, what) {
-  const deadline = Date.now() + 15000;
-  for (;;) {
-    const layout = await layoutOf(page).catch(() => null);
-    if (layout && check(layout)) return layout;
-    if (Date.now() > deadline) throw new Error(`the canvas never showed ${what}: ${JSON.stringify(layout)}`);
-    await page.waitForTimeout(50);
-  }
-}
-
 /** Whether item `id`'s whole box is on the canvas (`size` CSS px). */
 function shows(layout, id, size) {
   const it = layout.items.find((i) => i.id === id);

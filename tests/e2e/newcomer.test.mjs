@@ -6,25 +6,9 @@
 // compare A against B; share a link. Every user action is counted.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useSite, collectErrors, screenshot, readStat, gotoFresh, nameIs, ready } from './harness.mjs';
+import { useSite, collectErrors, screenshot, readStat, gotoFresh, nameIs, ready, layoutOf, layoutWhere } from './harness.mjs';
 
 const site = useSite();
-
-/** The canvas's layout: screen positions (CSS px in the canvas) and lanes. */
-async function layoutOf(page) {
-  return JSON.parse(await page.$eval('#topology', (c) => c.getAttribute('data-layout')));
-}
-
-/** Waits until `check(layout)` holds. */
-async function layoutWhere(page, check, what) {
-  const deadline = Date.now() + 15000;
-  for (;;) {
-    const layout = await layoutOf(page).catch(() => null);
-    if (layout && check(layout)) return layout;
-    if (Date.now() > deadline) throw new Error(`the canvas never showed ${what}: ${JSON.stringify(layout)}`);
-    await page.waitForTimeout(100);
-  }
-}
 
 const item = (layout, id) => layout.items.find((i) => i.id === id);
 

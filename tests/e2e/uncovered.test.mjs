@@ -5,29 +5,9 @@
 // long one on two lines), on a laptop and a phone.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useSite, collectErrors, screenshot, gotoFresh, nameIs, ready } from './harness.mjs';
+import { useSite, collectErrors, screenshot, gotoFresh, nameIs, ready, layoutOf, layoutWhere, BOX } from './harness.mjs';
 
 const site = useSite();
-
-/** A component's box on the canvas, in `topology_layout::NODE_W` ×
- * `NODE_H` world units. */
-const BOX = [132, 58];
-
-/** The canvas's layout (positions in CSS px within the canvas). */
-async function layoutOf(page) {
-  return JSON.parse(await page.$eval('#topology', (c) => c.getAttribute('data-layout')));
-}
-
-/** Waits until `check(layout)` holds; returns that layout. */
-async function layoutWhere(page, check, what) {
-  const deadline = Date.now() + 15000;
-  for (;;) {
-    const layout = await layoutOf(page).catch(() => null);
-    if (layout && check(layout)) return layout;
-    if (Date.now() > deadline) throw new Error(`the canvas never showed ${what}: ${JSON.stringify(layout)}`);
-    await page.waitForTimeout(100);
-  }
-}
 
 /** The components whose box a notice over the canvas overlaps (the
  * notices let the pointer through, so `elementFromPoint` cannot tell). */
