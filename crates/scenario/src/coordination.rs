@@ -114,8 +114,17 @@ pub fn fit(points: &[(f64, f64)]) -> Option<UslFit> {
     if det.abs() < 1e-12 {
         return None;
     }
-    let contention = ((ay * bb - by * ab) / det).clamp(0.0, 1.0);
-    let coherency = ((by * aa - ay * ab) / det).max(0.0);
+    let (contention, coherency) = ((ay * bb - by * ab) / det, (by * aa - ay * ab) / det);
+    // A coefficient below zero is held at zero and the other fitted alone
+    // (clamping it without refitting would leave the other fitted to a
+    // law the points never followed).
+    let (contention, coherency) = if contention < 0.0 {
+        (0.0, (by / bb).max(0.0))
+    } else if coherency < 0.0 {
+        ((ay / aa).min(1.0), 0.0)
+    } else {
+        (contention.min(1.0), coherency)
+    };
     Some(UslFit { contention, coherency, x1, peak: peak(contention, coherency) })
 }
 
@@ -173,6 +182,23 @@ mod tests {
         assert!((fit.peak - 13.0).abs() < 1.0, "{fit:?}");
         let worst = points.iter().map(|&(n, x)| (fit.throughput(n) / x - 1.0).abs());
         assert!(worst.fold(0.0, f64::max) < 0.1, "{fit:?}");
+    }
+
+    /// Points that scale better than linearly at first (σ would fit below
+    /// zero) keep the coherency that fits them with σ at zero.
+    #[test]
+    fn a_negative_contention_is_held_at_zero_and_coherency_refitted() {
+        let k = 0.01;
+        let points: Vec<(f64, f64)> = [1.0, 2.0, 4.0, 8.0, 16.0]
+            .iter()
+            .map(|&n| {
+                (n, 100.0 * relative_throughput(0.0, k, n) * if n == 2.0 { 1.05 } else { 1.0 })
+            })
+            .collect();
+        let fit = fit(&points).unwrap_or_else(|| panic!("no fit"));
+        assert_eq!(fit.contention, 0.0);
+        // Unrefitted, κ would read 0.0104.
+        assert!((fit.coherency / k - 1.0).abs() < 0.01, "{fit:?}");
     }
 
     #[test]
