@@ -6,7 +6,23 @@
 //! elsewhere (the canvas, the inspector, undo) update the file but not the
 //! draft, and the tab says so; a draft the worker refuses stays (the page
 //! shows the worker's reasons beside it) until the user applies a fixed one
-//! or reverts.
+//! or reverts. Nor to a reload: the page keeps the draft over variant A in
+//! local storage ([`SourceDraft::kept`]) and restores it on the next visit
+//! ([`SourceDraft::restored`]), to be checked by the worker again so its
+//! problems show as before, while the run goes on with the last file that
+//! could run.
+
+use serde::{Deserialize, Serialize};
+
+/// A draft as kept between visits.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct KeptDraft {
+    /// The file it was written over.
+    pub file: String,
+    pub text: String,
+    /// The file had changed elsewhere since the draft was begun.
+    pub moved: bool,
+}
 
 /// The file and the draft over it.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -20,6 +36,13 @@ pub struct SourceDraft {
     /// The draft last sent to the worker: when the file's text comes back
     /// as this, the draft is done.
     sent: Option<String>,
+    /// A restored draft over a file not yet fetched: its base is the file
+    /// as it arrives.
+    rebase: bool,
+    /// A restored draft whose file had changed elsewhere (or is another).
+    moved_before: bool,
+    /// A restored draft the worker has not checked yet.
+    unchecked: bool,
 }
 
 impl SourceDraft {
@@ -41,18 +64,49 @@ impl SourceDraft {
     /// Whether the file changed elsewhere since the draft was begun (then
     /// applying the draft undoes that change, which the tab says).
     pub fn moved(&self) -> bool {
-        self.draft.is_some() && self.base != self.current
+        self.draft.is_some() && (self.moved_before || (!self.rebase && self.base != self.current))
     }
 
     /// The worker's text of the file arrived. The draft just sent is now
     /// the file: it is done.
     pub fn fetched(&mut self, text: String) {
         if self.sent.as_ref() == Some(&text) || self.draft.as_ref() == Some(&text) {
-            self.draft = None;
-            self.base = None;
-            self.sent = None;
+            self.revert();
+        } else if std::mem::take(&mut self.rebase) {
+            self.base = Some(text.clone());
         }
         self.current = Some(text);
+    }
+
+    /// The draft to keep for the next visit, written over `file`; `None`
+    /// without a draft, or for one larger than a scenario may be (the
+    /// worker would refuse it, and storage stays bounded).
+    pub fn kept(&self, file: &str) -> Option<KeptDraft> {
+        let text = self.draft.as_ref().filter(|t| t.len() <= MAX_TEXT_BYTES)?;
+        Some(KeptDraft { file: file.to_owned(), text: text.clone(), moved: self.moved() })
+    }
+
+    /// A draft kept on an earlier visit, over the file `file` that opens
+    /// now (a draft over another file reads as changed elsewhere).
+    pub fn restored(kept: KeptDraft, file: &str) -> SourceDraft {
+        SourceDraft {
+            moved_before: kept.moved || kept.file != file,
+            draft: Some(kept.text),
+            rebase: true,
+            unchecked: true,
+            ..SourceDraft::default()
+        }
+    }
+
+    /// The restored draft the worker should check (once the file runs), so
+    /// its problems show again.
+    pub fn to_check(&self) -> Option<&str> {
+        self.draft.as_deref().filter(|_| self.unchecked)
+    }
+
+    /// The restored draft went to the worker to be checked.
+    pub fn checking(&mut self) {
+        self.unchecked = false;
     }
 
     /// The user typed: `text` is the whole text area.
@@ -81,11 +135,12 @@ impl SourceDraft {
 
     /// Drops the draft: the text area shows the file again.
     pub fn revert(&mut self) {
-        self.draft = None;
-        self.base = None;
-        self.sent = None;
+        *self = SourceDraft { current: self.current.take(), ..SourceDraft::default() };
     }
 }
+
+/// The most a kept draft may hold: what a scenario file may.
+const MAX_TEXT_BYTES: usize = scalesim_engine::limits::MAX_TEXT_BYTES;
 
 /// A refusal read for the Source tab: its heading (`2 problems in the
 /// scenario:`) and each problem with the line it cites (0 for a problem of
@@ -192,6 +247,61 @@ mod tests {
         d.revert();
         assert_eq!(d.shown(), "a = 5\n");
         assert!(!d.moved() && !d.dirty());
+    }
+
+    #[test]
+    fn a_draft_outlives_a_reload_with_its_check() {
+        let mut d = loaded("a = 1\n");
+        assert_eq!(d.kept("f.toml"), None);
+        d.typed("a = -5\n".into());
+        let kept = d.kept("f.toml").unwrap();
+        assert_eq!(
+            kept,
+            KeptDraft { file: "f.toml".into(), text: "a = -5\n".into(), moved: false }
+        );
+        // The next visit: the draft shows at once, over the file to come.
+        let mut d = SourceDraft::restored(kept, "f.toml");
+        assert_eq!(d.shown(), "a = -5\n");
+        assert!(d.dirty() && !d.moved());
+        assert_eq!(d.to_check(), Some("a = -5\n"));
+        d.checking();
+        assert_eq!(d.to_check(), None);
+        d.fetched("a = 1\n".into());
+        assert_eq!(d.shown(), "a = -5\n");
+        assert!(!d.moved());
+        // An edit elsewhere after the reload moves it, as before one.
+        d.fetched("a = 7\n".into());
+        assert!(d.moved());
+        d.revert();
+        assert!(!d.dirty() && !d.moved());
+        assert_eq!(d.kept("f.toml"), None);
+    }
+
+    #[test]
+    fn a_restored_draft_over_a_moved_or_other_file_says_so() {
+        let kept = KeptDraft { file: "f.toml".into(), text: "b\n".into(), moved: true };
+        let mut d = SourceDraft::restored(kept.clone(), "f.toml");
+        d.fetched("a\n".into());
+        assert!(d.moved());
+        assert!(d.kept("f.toml").unwrap().moved);
+        let d = SourceDraft::restored(KeptDraft { moved: false, ..kept }, "g.toml");
+        assert!(d.moved());
+    }
+
+    #[test]
+    fn a_restored_draft_already_applied_is_done() {
+        let kept = KeptDraft { file: "f.toml".into(), text: "a = 2\n".into(), moved: false };
+        let mut d = SourceDraft::restored(kept, "f.toml");
+        d.fetched("a = 2\n".into());
+        assert!(!d.dirty());
+        assert_eq!(d.to_check(), None);
+    }
+
+    #[test]
+    fn a_draft_too_large_for_a_file_is_not_kept() {
+        let mut d = loaded("a = 1\n");
+        d.typed("#".repeat(MAX_TEXT_BYTES + 1));
+        assert_eq!(d.kept("f.toml"), None);
     }
 
     #[test]

@@ -92,6 +92,10 @@ pub enum ToWorker {
     /// restart where components changed), or refused with every problem
     /// in the file, the run left as it was.
     SetText { toml: String, id: u64 },
+    /// Read a text as `SetText` would, without applying it: answered with
+    /// `Refused` listing every problem when it cannot run, else not at all
+    /// (a Source draft restored after a reload shows its problems again).
+    Check { toml: String, id: u64 },
     /// Go back one edit (answered as an edit is).
     Undo { id: u64 },
     /// Go forward one undone edit (answered as an edit is).

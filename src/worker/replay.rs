@@ -209,6 +209,12 @@ impl Run {
         Ok(())
     }
 
+    /// Why `toml` could not replace the run's text (every problem), read
+    /// as a whole text applied would be; the run is left alone.
+    pub fn check(&self, toml: &str) -> Result<(), String> {
+        Scenario::from_toml(&self.file, toml).map(|_| ()).map_err(|e| e.to_string())
+    }
+
     /// Applies a live change now and records it; a refused change leaves
     /// the run as it was.
     pub fn apply(&mut self, change: Change) -> Result<Applied, String> {
@@ -525,6 +531,22 @@ mod tests {
         naive.apply(Change::Load { multiplier: 2.5 }).unwrap();
         let windows = naive.advance_until(live.now());
         assert_ne!(state(&naive, &windows), state(&live, &live_windows));
+    }
+
+    #[test]
+    fn a_checked_text_is_judged_and_left_unapplied() {
+        let run = Run::load("sync-chain.toml", CHAIN).unwrap();
+        let bad = CHAIN.replacen("workers = 200", "workerss = 200", 1).replacen(
+            "rate = 200",
+            "rate = -5",
+            1,
+        );
+        let message = run.check(&bad).unwrap_err();
+        assert!(message.contains("did you mean `workers`"), "{message}");
+        assert!(message.contains("rate"), "{message}");
+        assert_eq!(run.check(&CHAIN.replacen("rate = 200", "rate = 300", 1)), Ok(()));
+        assert_eq!(run.text(), CHAIN);
+        assert!(run.history().is_empty());
     }
 
     #[test]

@@ -269,6 +269,12 @@ impl Runner {
             }
             ToWorker::Edit { edit, id } => runner.edit(id, Change::Edit { edit }),
             ToWorker::SetText { toml, id } => runner.edit(id, Change::Text { toml }),
+            ToWorker::Check { toml, id } => {
+                let Some(run) = runner.run.as_ref() else { return };
+                if let Err(message) = run.check(&toml) {
+                    runner.post(&FromWorker::Refused { id, message });
+                }
+            }
             ToWorker::Undo { id } => runner.step_history(id, true),
             ToWorker::Redo { id } => runner.step_history(id, false),
             ToWorker::Text => {

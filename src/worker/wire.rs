@@ -429,6 +429,7 @@ wire_enum!(ToWorker {
     17 => SetTraces { on },
     18 => ExportTraces,
     19 => SetText { toml, id },
+    20 => Check { toml, id },
 });
 
 wire_enum!(FromWorker {
@@ -607,6 +608,7 @@ error_rate = 0.3
             ToWorker::SetTraces { on: false },
             ToWorker::ExportTraces,
             ToWorker::SetText { toml: "[scenario]\nname = \"é\"\n".into(), id: 6 },
+            ToWorker::Check { toml: "a = \n".into(), id: 7 },
         ];
         commands.push(ToWorker::Edit { edit: Edit::Many { edits: edits.clone() }, id: 4 });
         commands.extend(edits.iter().cloned().map(|edit| ToWorker::Edit { edit, id: 5 }));

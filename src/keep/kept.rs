@@ -1,0 +1,173 @@
+//! What happens to the document on screen when another one is opened in
+//! its place (a library entry, a file, a saved scenario): edited, it is
+//! kept in the personal list of saved scenarios first, under its
+//! scenario's name and "(edited)", so opening never throws work away and
+//! never asks. Pure, tested natively; `store` does the storing.
+//!
+//! The rules, so the list stays one entry per line of work:
+//! - a document unchanged since it was opened is not kept (nothing to lose);
+//! - a text already in the list is not kept again (it is there);
+//! - a document opened from a kept entry (the notice's "Back to my edits")
+//!   is kept back under that entry's name, replacing it;
+//! - otherwise it gets `NAME (edited)`, or `NAME (edited 2)`, … when that
+//!   name holds other work.
+
+use serde::{Deserialize, Serialize};
+
+/// A scenario in the personal list.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SavedScenario {
+    pub name: String,
+    pub file: String,
+    pub toml: String,
+}
+
+/// What the document on screen was opened as.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Opened {
+    /// Its text when opened; `None` when unknown (work reopened after a
+    /// reload that had been edited before it), which counts as edited.
+    pub text: Option<String>,
+    /// The saved entry it was opened from (or last kept or saved as).
+    pub saved_as: Option<String>,
+}
+
+impl Opened {
+    /// Opened as `text`, from the saved entry `saved_as` if any.
+    pub fn new(text: &str, saved_as: Option<String>) -> Opened {
+        Opened { text: Some(text.to_owned()), saved_as }
+    }
+}
+
+/// Whether `text` differs from the document as it was opened.
+pub fn edited(opened: &Opened, text: &str) -> bool {
+    opened.text.as_deref() != Some(text)
+}
+
+/// What to do with the document on screen before another is opened.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Keep {
+    /// Not edited: nothing to keep.
+    Nothing,
+    /// Already in the list under this name.
+    Already(String),
+    /// Save it under this name (replacing an entry of that name).
+    Save(String),
+}
+
+/// What to do with `text`, opened as `opened`, whose scenario is called
+/// `title`, given the list `saved`.
+pub fn plan(opened: &Opened, title: &str, text: &str, saved: &[SavedScenario]) -> Keep {
+    if !edited(opened, text) {
+        return Keep::Nothing;
+    }
+    if let Some(same) = saved.iter().find(|s| s.toml == text) {
+        return Keep::Already(same.name.clone());
+    }
+    let stem = match &opened.saved_as {
+        Some(name) if is_kept_name(name) => return Keep::Save(name.clone()),
+        Some(name) => name.trim(),
+        None => title.trim(),
+    };
+    let stem = if stem.is_empty() { "Scenario" } else { stem };
+    let taken = |name: &str| saved.iter().any(|s| s.name == name);
+    let name = (1..)
+        .map(|n| if n == 1 { format!("{stem} (edited)") } else { format!("{stem} (edited {n})") })
+        .find(|name| !taken(name))
+        .unwrap_or_default();
+    Keep::Save(name)
+}
+
+/// Whether `name` is one [`plan`] gives: `… (edited)` or `… (edited N)`.
+pub fn is_kept_name(name: &str) -> bool {
+    let Some(rest) = name.strip_suffix(')') else { return false };
+    let Some((_, tail)) = rest.rsplit_once(" (edited") else { return false };
+    tail.is_empty() || tail.strip_prefix(' ').is_some_and(|n| n.parse::<u32>().is_ok())
+}
+
+/// `list` with `entry` first, replacing any entry of its name (newest first).
+pub fn with_saved(mut list: Vec<SavedScenario>, entry: SavedScenario) -> Vec<SavedScenario> {
+    list.retain(|s| s.name != entry.name);
+    list.insert(0, entry);
+    list
+}
+
+/// The notice after keeping: where the edits went.
+pub fn notice(title: &str, name: &str) -> String {
+    format!("Your edits to “{}” are kept in File ▸ Saved as “{name}”.", title.trim())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(name: &str, toml: &str) -> SavedScenario {
+        SavedScenario { name: name.into(), file: "f.toml".into(), toml: toml.into() }
+    }
+
+    const T: &str = "Sync chain";
+
+    #[test]
+    fn an_unedited_document_is_not_kept() {
+        let opened = Opened::new("a = 1\n", None);
+        assert_eq!(plan(&opened, T, "a = 1\n", &[]), Keep::Nothing);
+    }
+
+    #[test]
+    fn an_edited_document_is_kept_under_its_scenario_name() {
+        let opened = Opened::new("a = 1\n", None);
+        assert_eq!(plan(&opened, T, "a = 2\n", &[]), Keep::Save("Sync chain (edited)".into()));
+        // Work reopened after a reload, its first text unknown, is edited.
+        let reopened = Opened { text: None, saved_as: None };
+        assert_eq!(plan(&reopened, T, "a = 1\n", &[]), Keep::Save("Sync chain (edited)".into()));
+    }
+
+    #[test]
+    fn switching_back_and_forth_piles_up_nothing() {
+        // Edited, kept, the lesson opened again fresh and left unedited.
+        let list = vec![entry("Sync chain (edited)", "a = 2\n")];
+        assert_eq!(plan(&Opened::new("a = 1\n", None), T, "a = 1\n", &list), Keep::Nothing);
+        // The same text again (kept already, e.g. a failed open).
+        let opened = Opened::new("a = 1\n", None);
+        assert_eq!(plan(&opened, T, "a = 2\n", &list), Keep::Already("Sync chain (edited)".into()));
+        // Back to the kept edits, edited further: the same entry replaced.
+        let back = Opened::new("a = 2\n", Some("Sync chain (edited)".into()));
+        assert_eq!(plan(&back, T, "a = 3\n", &list), Keep::Save("Sync chain (edited)".into()));
+    }
+
+    #[test]
+    fn other_work_under_the_name_is_never_replaced() {
+        // The lesson opened fresh and edited differently: a second entry.
+        let list = vec![entry("Sync chain (edited)", "a = 2\n")];
+        let opened = Opened::new("a = 1\n", None);
+        assert_eq!(plan(&opened, T, "a = 5\n", &list), Keep::Save("Sync chain (edited 2)".into()));
+        // A scenario the user saved by name, opened and edited: kept beside it.
+        let list = vec![entry("mine", "a = 2\n")];
+        let opened = Opened::new("a = 2\n", Some("mine".into()));
+        assert_eq!(plan(&opened, T, "a = 3\n", &list), Keep::Save("mine (edited)".into()));
+    }
+
+    #[test]
+    fn kept_names_are_recognised() {
+        assert!(is_kept_name("Sync chain (edited)"));
+        assert!(is_kept_name("Sync chain (edited 12)"));
+        assert!(!is_kept_name("Sync chain"));
+        assert!(!is_kept_name("Sync chain (edited x)"));
+        assert!(!is_kept_name("(edited"));
+    }
+
+    #[test]
+    fn a_saved_entry_replaces_its_namesake_and_goes_first() {
+        let list = vec![entry("a", "1"), entry("b", "2")];
+        let list = with_saved(list, entry("b", "3"));
+        assert_eq!(list, vec![entry("b", "3"), entry("a", "1")]);
+    }
+
+    #[test]
+    fn the_notice_says_where() {
+        assert_eq!(
+            notice(T, "Sync chain (edited)"),
+            "Your edits to “Sync chain” are kept in File ▸ Saved as “Sync chain (edited)”."
+        );
+    }
+}
