@@ -79,6 +79,11 @@ pub fn save(key: &str, value: &str) -> bool {
     storage().is_some_and(|s| s.set_item(key, value).is_ok())
 }
 
+/// Forgets a value kept in local storage.
+pub fn remove(key: &str) -> bool {
+    storage().is_some_and(|s| s.remove_item(key).is_ok())
+}
+
 /// The URL's fragment, without `#`.
 pub fn hash() -> String {
     web_sys::window()

@@ -11,6 +11,7 @@ use std::rc::Rc;
 use scalesim_engine::edit::Edit;
 use yew::Callback;
 
+use crate::keep::kept::Opened;
 use crate::worker::client::SimWorker;
 use crate::worker::protocol::{FromWorker, ToWorker};
 use crate::worker::replay::Record;
@@ -55,6 +56,12 @@ pub enum SideEvent {
 pub struct Side {
     worker: Option<SimWorker>,
     pub current: Current,
+    /// What the document on screen was opened as: whether it is edited,
+    /// and the saved entry it came from (`keep::kept`).
+    pub opened: Opened,
+    /// What the scenario being opened is opened as, once it loads (none
+    /// for a crashed worker's restart, which goes on with the same work).
+    opening_as: Option<Opened>,
     /// Where undo and redo stand, as the worker last said.
     can_undo: bool,
     can_redo: bool,
@@ -111,6 +118,8 @@ impl Side {
     pub fn new(file: String, toml: String, sink: Callback<SideEvent>) -> SideSlot {
         Rc::new(RefCell::new(Side {
             worker: None,
+            opened: Opened::new(&toml, None),
+            opening_as: None,
             current: Current { good: (file, toml), pending: None },
             can_undo: false,
             can_redo: false,
@@ -146,6 +155,7 @@ impl Side {
     /// Once the worker has loaded the side's own scenario, opens `(file,
     /// toml)` and then sends `after` (a share link).
     pub fn open_when_ready(&mut self, file: String, toml: String, after: Vec<ToWorker>) {
+        self.opening_as = Some(Opened::new(&toml, None));
         self.opening = Some((file, toml));
         self.after_load = after;
     }
@@ -153,7 +163,7 @@ impl Side {
     fn keep(&self) {
         if self.autosave {
             let (file, toml) = &self.current.good;
-            crate::keep::store::autosave(file, toml);
+            crate::keep::store::autosave(file, toml, &self.opened);
         }
     }
 
@@ -194,9 +204,11 @@ pub fn spawn_linked(
     slot
 }
 
-/// Opens another scenario: the history starts afresh.
-pub fn open(slot: &SideSlot, file: String, toml: String) {
+/// Opens another scenario (from the saved entry `saved_as`, if so): the
+/// history starts afresh.
+pub fn open(slot: &SideSlot, file: String, toml: String, saved_as: Option<String>) {
     let mut side = slot.borrow_mut();
+    side.opening_as = Some(Opened::new(&toml, saved_as));
     side.current.pending = Some((file.clone(), toml.clone()));
     (side.can_undo, side.can_redo) = (false, false);
     side.sent.clear();
@@ -228,6 +240,15 @@ pub fn set_text(slot: &SideSlot, toml: String) {
     let mut side = slot.borrow_mut();
     let id = side.new_id(SOURCE.to_owned());
     side.send(&ToWorker::SetText { toml, id });
+}
+
+/// Asks the worker to read `toml` as the Source tab's text without
+/// applying it (a draft restored after a reload): a refusal is reported
+/// under [`SOURCE`], as an applied text's is.
+pub fn check(slot: &SideSlot, toml: String) {
+    let mut side = slot.borrow_mut();
+    let id = side.new_id(SOURCE.to_owned());
+    side.send(&ToWorker::Check { toml, id });
 }
 
 /// Sends a parameter change typed as `path = value` (one undo step); a
@@ -370,6 +391,9 @@ pub fn spawn(slot: &SideSlot) {
                 }
                 let opened = side.current.pending.take().filter(|(f, _)| *f == info.file);
                 if let Some(pending) = opened {
+                    if let Some(opened) = side.opening_as.take() {
+                        side.opened = opened;
+                    }
                     side.current.good = pending;
                     for command in std::mem::take(&mut side.after_load) {
                         side.send(&command);
@@ -404,6 +428,7 @@ pub fn spawn(slot: &SideSlot) {
                 // happened and offers a restart (`respawn`).
                 unrecorded(&mut side);
                 side.current.pending = None;
+                side.opening_as = None;
                 side.after_load.clear();
                 drop(side.worker.take());
                 let sink = side.sink.clone();
@@ -431,6 +456,7 @@ pub fn spawn(slot: &SideSlot) {
             }
             FromWorker::Error { message } => {
                 let failed_open = side.current.pending.take().is_some();
+                side.opening_as = None;
                 side.after_load.clear();
                 if !side.loaded_once {
                     // Nothing runs yet. A link that failed leaves the user's
@@ -445,6 +471,7 @@ pub fn spawn(slot: &SideSlot) {
                             crate::page::app::DEMO_FILE.to_owned(),
                             crate::page::app::DEMO_TOML.to_owned(),
                         );
+                        side.opened = Opened::new(crate::page::app::DEMO_TOML, None);
                         true
                     } else {
                         false
@@ -485,6 +512,7 @@ pub fn respawn(slot: &SideSlot, after: Vec<ToWorker>) {
         let mut side = slot.borrow_mut();
         let good = side.current.good.clone();
         side.open_when_ready(good.0, good.1, after);
+        side.opening_as = None;
     }
     spawn(slot);
 }

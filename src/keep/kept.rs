@@ -92,9 +92,9 @@ pub fn with_saved(mut list: Vec<SavedScenario>, entry: SavedScenario) -> Vec<Sav
     list
 }
 
-/// The notice after keeping: where the edits went.
-pub fn notice(title: &str, name: &str) -> String {
-    format!("Your edits to “{}” are kept in File ▸ Saved as “{name}”.", title.trim())
+/// The notice after keeping: where the edits went (the name says whose).
+pub fn notice(name: &str) -> String {
+    format!("Your edits are kept in File ▸ Saved as “{name}”.")
 }
 
 #[cfg(test)]
@@ -166,8 +166,8 @@ mod tests {
     #[test]
     fn the_notice_says_where() {
         assert_eq!(
-            notice(T, "Sync chain (edited)"),
-            "Your edits to “Sync chain” are kept in File ▸ Saved as “Sync chain (edited)”."
+            notice("Sync chain (edited)"),
+            "Your edits are kept in File ▸ Saved as “Sync chain (edited)”."
         );
     }
 }

@@ -6,30 +6,106 @@
 use serde::{Deserialize, Serialize};
 
 use crate::browser;
+pub use crate::keep::kept::SavedScenario;
+use crate::keep::kept::{self, Keep, Opened};
 use crate::keep::share_link::{self, LinkError, Shared, Variant};
 use crate::library;
 use crate::page::app::{DEMO_FILE, DEMO_TOML};
 use crate::side::{self, SideSlot};
+use crate::source_draft::{KeptDraft, SourceDraft};
 use crate::worker::protocol::ToWorker;
 
 /// Where the saved list lives.
 const SAVED_KEY: &str = "scalesim.saved.v1";
 /// Where variant A's work is kept between visits.
 const AUTOSAVE_KEY: &str = "scalesim.autosave.v1";
+/// Where the Source tab's draft over variant A is kept between visits.
+const DRAFT_KEY: &str = "scalesim.draft.v1";
 
 /// The autosaved work as stored.
 #[derive(Serialize, Deserialize)]
 struct Autosaved {
     file: String,
     toml: String,
+    /// Whether it differs from what was opened (absent in older entries:
+    /// unknown, so edited).
+    #[serde(default = "unknown")]
+    edited: bool,
+    /// The saved entry it was opened from (or last kept as).
+    #[serde(default)]
+    saved_as: Option<String>,
 }
 
-/// Keeps `(file, toml)` as the work to reopen on the next visit.
-pub fn autosave(file: &str, toml: &str) {
-    let kept = Autosaved { file: file.to_owned(), toml: toml.to_owned() };
+fn unknown() -> bool {
+    true
+}
+
+/// Keeps `(file, toml)`, opened as `opened`, as the work to reopen on the
+/// next visit.
+pub fn autosave(file: &str, toml: &str, opened: &Opened) {
+    let kept = Autosaved {
+        file: file.to_owned(),
+        toml: toml.to_owned(),
+        edited: kept::edited(opened, toml),
+        saved_as: opened.saved_as.clone(),
+    };
     if let Ok(json) = serde_json::to_string(&kept) {
         browser::save(AUTOSAVE_KEY, &json);
     }
+}
+
+/// Keeps the Source tab's draft over variant A (or forgets it: `None`).
+pub fn keep_draft(draft: Option<&KeptDraft>) {
+    match draft.and_then(|d| serde_json::to_string(d).ok()) {
+        Some(json) => browser::save(DRAFT_KEY, &json),
+        None => browser::remove(DRAFT_KEY),
+    };
+}
+
+/// The Source tab's draft kept from the last visit, over the user's own
+/// work, when the page opens that (not a link or a library scenario named
+/// in the URL).
+pub fn restored_draft() -> Option<SourceDraft> {
+    let ((file, _), _) = start_up_now()?;
+    let kept = browser::load(DRAFT_KEY).and_then(|json| serde_json::from_str(&json).ok())?;
+    Some(SourceDraft::restored(kept, &file))
+}
+
+/// Opens `(file, toml)` (from the saved entry `saved_as`, if so) in
+/// `slot`, variant A, in place of its document, which is first kept in
+/// the saved list if edited (`kept::plan`; its scenario is called
+/// `title`). `Ok(Some(name))`: the edits are in the list as `name`. `Err`:
+/// they could not be kept, and nothing was opened.
+pub async fn open_keeping(
+    slot: &SideSlot,
+    title: &str,
+    (file, toml): (String, String),
+    saved_as: Option<String>,
+) -> Result<Option<String>, String> {
+    let now = match side::text(slot).await {
+        Some(now) => now,
+        None => slot.borrow().current.good.clone(),
+    };
+    let opened = slot.borrow().opened.clone();
+    let name = match kept::plan(&opened, title, &now.1, &saved()) {
+        Keep::Nothing => None,
+        Keep::Already(name) => Some(name),
+        Keep::Save(name) => {
+            save_as(&name, &now.0, &now.1).map_err(|why| {
+                format!(
+                    "Not opened: your edits could not be kept ({why}). Export them \
+                     (File ▸ Export TOML) or delete a saved scenario, then open again."
+                )
+            })?;
+            Some(name)
+        }
+    };
+    if let Some(name) = &name {
+        // Kept edits go on under that name if nothing replaces them.
+        slot.borrow_mut().opened.saved_as = Some(name.clone());
+    }
+    side::open(slot, file, toml, saved_as);
+    Ok(name)
 }
 
 /// A scenario to open, and what to send once it has loaded.
@@ -38,7 +114,7 @@ pub type Opening = (String, String, Vec<ToWorker>);
 /// What the page opens.
 pub struct StartUp {
     /// The user's own scenario: autosaved work, else the demo.
-    pub own: (String, String),
+    pub own: Own,
     /// A scenario to open over it.
     pub open: Option<Opening>,
     /// Variant B to compare it with (a link made while comparing).
@@ -56,17 +132,25 @@ fn opening(variant: Variant) -> Opening {
     (file, toml, vec![ToWorker::Replay { seed, load, history, time_ns, past_end }])
 }
 
+/// The user's own scenario, `(file, toml)`, and what it was opened as.
+pub type Own = ((String, String), Opened);
+
 /// The user's own scenario: the autosaved work, else the demo.
-fn own_work() -> (String, String) {
-    browser::load(AUTOSAVE_KEY)
-        .and_then(|json| serde_json::from_str::<Autosaved>(&json).ok())
-        .map_or_else(|| (DEMO_FILE.to_owned(), DEMO_TOML.to_owned()), |a| (a.file, a.toml))
+fn own_work() -> Own {
+    let demo = || ((DEMO_FILE.to_owned(), DEMO_TOML.to_owned()), Opened::new(DEMO_TOML, None));
+    let kept =
+        browser::load(AUTOSAVE_KEY).and_then(|json| serde_json::from_str::<Autosaved>(&json).ok());
+    kept.map_or_else(demo, |a| {
+        let edited = a.edited && a.toml != DEMO_TOML;
+        let opened = Opened { text: (!edited).then(|| a.toml.clone()), saved_as: a.saved_as };
+        ((a.file, a.toml), opened)
+    })
 }
 
 /// What the page opens with when that needs nothing awaited (no share link
 /// to decompress, no library scenario named in the URL to fetch): the
 /// user's own work. `None` when [`start_up`] must decide.
-pub fn start_up_now() -> Option<(String, String)> {
+pub fn start_up_now() -> Option<Own> {
     let waits =
         share_link::looks_like_link(&browser::hash()) || browser::query("scenario").is_some();
     (!waits).then(own_work)
@@ -158,14 +242,6 @@ pub async fn share_runs(
     Ok((link_fragment(&shared).await?, complete))
 }
 
-/// A scenario in the personal list.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct SavedScenario {
-    pub name: String,
-    pub file: String,
-    pub toml: String,
-}
-
 /// The personal list, newest first.
 pub fn saved() -> Vec<SavedScenario> {
     browser::load(SAVED_KEY).and_then(|json| serde_json::from_str(&json).ok()).unwrap_or_default()
@@ -177,12 +253,9 @@ pub fn save_as(name: &str, file: &str, toml: &str) -> Result<(), String> {
     if name.is_empty() {
         return Err("give the scenario a name to save it under".to_owned());
     }
-    let mut list = saved();
-    list.retain(|s| s.name != name);
-    list.insert(
-        0,
-        SavedScenario { name: name.to_owned(), file: file.to_owned(), toml: toml.to_owned() },
-    );
+    let entry =
+        SavedScenario { name: name.to_owned(), file: file.to_owned(), toml: toml.to_owned() };
+    let list = kept::with_saved(saved(), entry);
     let json = serde_json::to_string(&list).map_err(|e| e.to_string())?;
     if browser::save(SAVED_KEY, &json) {
         Ok(())

@@ -11,7 +11,7 @@ use yew::prelude::*;
 
 use crate::canvas::topology_canvas::TopologyCanvas;
 use crate::canvas::topology_layout::Selection;
-use crate::keep::{share_link, store};
+use crate::keep::{kept, share_link, store};
 use crate::page::alerts::Alerts;
 use crate::page::app_state::{Action, AppState};
 use crate::page::compare_view::CompareView;
@@ -62,9 +62,16 @@ pub fn app() -> Html {
     // Variant B while comparing.
     let side_b = use_mut_ref(|| None::<SideSlot>);
     let editing_b = use_state(|| false);
-    // The Source tab's draft, kept while other tabs are shown.
-    let source_draft = use_reducer(crate::source_draft::SourceDraft::default);
-    let side_tab = use_state(SideTab::default);
+    // The Source tab's draft, kept while other tabs are shown (and over a
+    // reload: then the tab opens on it).
+    let source_draft = use_reducer(|| store::restored_draft().unwrap_or_default());
+    let side_tab =
+        use_state(|| if source_draft.dirty() { SideTab::Source } else { SideTab::default() });
+    // Where the last edited document opened over went, with "Back to my
+    // edits": `(words, saved name)`.
+    let kept_notice = use_state(|| None::<(String, String)>);
+    // Bumped when the saved list changes outside the File menu.
+    let saved_version = use_state(|| 0u32);
     // The notices over the canvas's foot: the canvas keeps its view above them.
     let notices = use_node_ref();
     let dash_tab = use_state(DashTab::default);
@@ -88,10 +95,11 @@ pub fn app() -> Html {
     // worker has been starting since `main` and its `Ready` is acted on as
     // soon as it comes, not after the page's first layout and effects.
     let started = *use_state(|| {
-        let own = store::start_up_now()?;
+        let (own, opened) = store::start_up_now()?;
         {
             let mut a = side_a.borrow_mut();
             a.current.good = own;
+            a.opened = opened;
             a.autosave();
         }
         side::spawn(&side_a);
@@ -110,7 +118,7 @@ pub fn app() -> Html {
                 let start = store::start_up().await;
                 {
                     let mut a = starting.borrow_mut();
-                    a.current.good = start.own;
+                    (a.current.good, a.opened) = start.own;
                     a.autosave();
                     if let Some((file, toml, after)) = start.open {
                         a.open_when_ready(file, toml, after);
@@ -298,15 +306,51 @@ pub fn app() -> Html {
             dispatch.dispatch(Action::Report(FromWorker::Error { message }))
         })
     };
+    // Opens `(file, toml)` in variant A (from a saved entry, if named),
+    // keeping A's document in the saved list first if it was edited.
+    let open_in_a = {
+        let (side_a, dispatch) = (side_a.clone(), state.dispatcher());
+        let (kept_notice, saved_version) = (kept_notice.clone(), saved_version.clone());
+        let title = state.scenario.as_ref().map(|s| s.name.clone()).unwrap_or_default();
+        Callback::from(move |(opening, saved_as): ((String, String), Option<String>)| {
+            let (side_a, dispatch, title) = (side_a.clone(), dispatch.clone(), title.clone());
+            let (kept_notice, saved_version) = (kept_notice.clone(), saved_version.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                match store::open_keeping(&side_a, &title, opening, saved_as).await {
+                    Ok(kept) => {
+                        kept_notice.set(kept.map(|name| (kept::notice(&name), name)));
+                        saved_version.set(*saved_version + 1);
+                    }
+                    Err(message) => {
+                        dispatch.dispatch(Action::Report(FromWorker::Error { message }))
+                    }
+                }
+            });
+        })
+    };
+    // A saved entry, by name (the File menu, the kept notice's way back).
+    let open_saved = {
+        let open_in_a = open_in_a.clone();
+        Callback::from(move |name: String| {
+            if let Some(s) = store::saved().into_iter().find(|s| s.name == name) {
+                open_in_a.emit(((s.file, s.toml), Some(name)));
+            }
+        })
+    };
+    let on_dismiss_kept = {
+        let kept_notice = kept_notice.clone();
+        Callback::from(move |_| kept_notice.set(None))
+    };
     let open = {
-        let (side_a, dispatch, side_tab) = (side_a.clone(), state.dispatcher(), side_tab.clone());
+        let (open_in_a, dispatch, side_tab) =
+            (open_in_a.clone(), state.dispatcher(), side_tab.clone());
         Callback::from(move |file: String| {
             dispatch.dispatch(Action::ClearOpenError);
             side_tab.set(side_tab.after_open());
-            let (side_a, dispatch) = (side_a.clone(), dispatch.clone());
+            let (open_in_a, dispatch) = (open_in_a.clone(), dispatch.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 match fetch_text(&library::url(&file)).await {
-                    Ok(toml) => side::open(&side_a, file, toml),
+                    Ok(toml) => open_in_a.emit(((file, toml), None)),
                     Err(message) => dispatch.dispatch(Action::Report(FromWorker::Error {
                         message: format!("could not open {file}: {message}"),
                     })),
@@ -318,14 +362,14 @@ pub fn app() -> Html {
     // run like a library file (a file that cannot run is refused with every
     // problem listed, and the running scenario is kept).
     let open_file = {
-        let (side_a, dispatch) = (side_a.clone(), state.dispatcher());
+        let (open_in_a, dispatch) = (open_in_a.clone(), state.dispatcher());
         Callback::from(move |file: web_sys::File| {
             dispatch.dispatch(Action::ClearOpenError);
-            let (side_a, dispatch) = (side_a.clone(), dispatch.clone());
+            let (open_in_a, dispatch) = (open_in_a.clone(), dispatch.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 let name = file.name();
                 match JsFuture::from(file.text()).await.ok().and_then(|t| t.as_string()) {
-                    Some(toml) => side::open(&side_a, name, toml),
+                    Some(toml) => open_in_a.emit(((name, toml), None)),
                     None => dispatch.dispatch(Action::Report(FromWorker::Error {
                         message: format!("could not read {name} as text"),
                     })),
@@ -630,6 +674,16 @@ pub fn app() -> Html {
                 refusal={refusal.map(|(_, m)| AttrValue::from(m.clone()))} ready={edited_state.ready} />
         }
     };
+    // The draft over A outlives a reload (not the first render's: a draft
+    // left unrestored under a link stays kept).
+    {
+        let (first, side_a, editing_b) = (use_mut_ref(|| true), side_a.clone(), *editing_b);
+        use_effect_with(source_draft.clone(), move |draft| {
+            if !std::mem::take(&mut *first.borrow_mut()) && !editing_b {
+                store::keep_draft(draft.kept(&side_a.borrow().current.good.0).as_ref());
+            }
+        });
+    }
     let shown_multiplier = edited_state.shown_multiplier();
     // The charts come with the first scenario (or the worker's failure):
     // before it they are empty axes, and leaving them (their code, their
@@ -691,7 +745,8 @@ pub fn app() -> Html {
                             }
                         </div>
                     </details>
-                    <FileMenu side={side_a.clone()} shown={edited_side()} variant={variant.clone()}
+                    <FileMenu shown={edited_side()} variant={variant.clone()}
+                        on_open_saved={open_saved.clone()} saved_version={*saved_version}
                         windows={edited_state.windows().clone()} nodes={edited_names.clone()}
                         ready={edited_state.ready} on_open_file={open_file.clone()} on_error={on_error.clone()} />
                 </span>
@@ -711,7 +766,8 @@ pub fn app() -> Html {
                     finished={state.ended.then_some(state.sim_time_ns as f64 / 1e9)} on_continue={on_play}
                     past_end={crate::end_notice::paused_past_end(state.sim_time_ns, state.end_ns, state.ended, state.playing)}
                     on_inspect={on_select.reform(|id| Some(Selection::Node(id)))}
-                    started_over={edited_state.started_over.clone()} />
+                    started_over={edited_state.started_over.clone()}
+                    kept={(*kept_notice).clone()} on_back={open_saved.clone()} {on_dismiss_kept} />
             </div>
             <nav class="views" aria-label="Views">{ for view_tabs }</nav>
             { editor }

@@ -6,7 +6,8 @@
 //! While comparing, everything it saves or exports is the variant on
 //! screen (the one being edited), named with its letter
 //! (`sync-chain-B-metrics.csv`); a file opened from disk or from the saved
-//! list replaces variant A, as outside a comparison.
+//! list replaces variant A, as outside a comparison (A's document, if
+//! edited, kept in the saved list first: `keep::kept`).
 
 use std::rc::Rc;
 
@@ -16,14 +17,13 @@ use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use crate::browser;
+use crate::keep::kept::Opened;
 use crate::keep::{export, store};
 use crate::side::{self, SideSlot};
 use crate::worker::protocol::ToWorker;
 
 #[derive(Properties, Clone)]
 pub struct FileMenuProps {
-    /// Variant A, which a saved scenario opens into.
-    pub side: SideSlot,
     /// The variant on screen (A, or B while editing it): what is saved and
     /// exported.
     pub shown: SideSlot,
@@ -38,12 +38,16 @@ pub struct FileMenuProps {
     pub on_open_file: Callback<web_sys::File>,
     /// A failure, in words, for the page to show.
     pub on_error: Callback<String>,
+    /// Opens a saved scenario (by name) into variant A.
+    pub on_open_saved: Callback<String>,
+    /// Changes when the saved list changed elsewhere (edits kept).
+    pub saved_version: u32,
 }
 
 impl PartialEq for FileMenuProps {
     fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.side, &other.side)
-            && Rc::ptr_eq(&self.shown, &other.shown)
+        Rc::ptr_eq(&self.shown, &other.shown)
+            && self.saved_version == other.saved_version
             && self.variant == other.variant
             && Rc::ptr_eq(&self.windows, &other.windows)
             && self.nodes == other.nodes
@@ -57,6 +61,10 @@ pub fn file_menu(props: &FileMenuProps) -> Html {
     let save_name = use_state(String::new);
     let saved = use_state(store::saved);
     let notice = use_state(|| None::<String>);
+    {
+        let saved = saved.clone();
+        use_effect_with(props.saved_version, move |_| saved.set(store::saved()));
+    }
 
     let on_import = {
         let open = props.on_open_file.clone();
@@ -90,6 +98,8 @@ pub fn file_menu(props: &FileMenuProps) -> Html {
                 };
                 match store::save_as(&name, &file, &toml) {
                     Ok(()) => {
+                        // Edits from here on are kept beside it, not lost.
+                        side.borrow_mut().opened = Opened::new(&toml, Some(name.trim().to_owned()));
                         notice.set(Some(format!("Saved as “{}”.", name.trim())));
                         saved.set(store::saved());
                     }
@@ -99,13 +109,15 @@ pub fn file_menu(props: &FileMenuProps) -> Html {
         })
     };
     let on_open_saved = {
-        let (side, saved) = (props.side.clone(), saved.clone());
+        let open = props.on_open_saved.clone();
         Callback::from(move |e: Event| {
             let select: HtmlSelectElement = e.target_unchecked_into();
-            if let Some(s) = saved.iter().find(|s| s.name == select.value()) {
-                side::open(&side, s.file.clone(), s.toml.clone());
-            }
+            let name = select.value();
             select.set_value("");
+            if !name.is_empty() {
+                crate::page::shortcuts::close_all_menus();
+                open.emit(name);
+            }
         })
     };
     let on_delete_saved = {

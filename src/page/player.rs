@@ -476,7 +476,7 @@ fn replay(
         let Some(side) = handles.side.borrow().clone() else { return };
         let (commands, to_ns) = end_notice::replay_commands(&start);
         *start_ns.borrow_mut() = to_ns;
-        side::open(&side, file, toml);
+        side::open(&side, file, toml, None);
         for command in &commands {
             handles.send(command);
         }

@@ -18,6 +18,8 @@ pub enum SourceAction {
     Typed(String),
     Sent(String),
     Revert,
+    /// A restored draft went to the worker to be checked.
+    Checking,
 }
 
 impl Reducible for SourceDraft {
@@ -30,6 +32,7 @@ impl Reducible for SourceDraft {
             SourceAction::Typed(text) => next.typed(text),
             SourceAction::Sent(text) => next.sent(text),
             SourceAction::Revert => next.revert(),
+            SourceAction::Checking => next.checking(),
         }
         Rc::new(next)
     }
@@ -81,6 +84,18 @@ pub fn source_panel(props: &SourcePanelProps) -> Html {
                     dispatcher.dispatch(SourceAction::Fetched(toml));
                 }
             });
+        });
+    }
+    // A draft restored after a reload is read again once the worker runs,
+    // so its problems show as they did.
+    {
+        let (slot, draft) = (props.side.clone(), draft.clone());
+        let to_check = draft.to_check().is_some() && props.ready;
+        use_effect_with(to_check, move |to_check| {
+            if let (true, Some(text)) = (*to_check, draft.to_check()) {
+                side::check(&slot, text.to_owned());
+                draft.dispatch(SourceAction::Checking);
+            }
         });
     }
     let oninput = {
