@@ -2,7 +2,7 @@
 // open its cure, play it; and the "what scalesim models" page.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useSite, collectErrors, screenshot, readStat, gotoFresh, nameIs } from './harness.mjs';
+import { useSite, collectErrors, screenshot, readStat, gotoFresh, nameIs, ready, openMenu, layoutWhere } from './harness.mjs';
 
 const site = useSite();
 
@@ -75,5 +75,125 @@ test('a library file that is missing is reported and the running scenario is kep
   await page.locator('#models h3').first().waitFor({ timeout: 10000 });
   assert.match(await page.locator('#models').textContent(), /What it simplifies/);
   assert.equal(await page.locator('#models [role="alert"]').count(), 0);
+  await page.close();
+});
+
+/** A real mouse drag on the canvas, from one canvas point to another. */
+async function drag(page, from, to) {
+  const box = await page.locator('#topology').boundingBox();
+  await page.mouse.move(box.x + from.x, box.y + from.y);
+  await page.mouse.down();
+  for (let k = 1; k <= 12; k++) {
+    await page.mouse.move(box.x + from.x + ((to.x - from.x) * k) / 12, box.y + from.y + ((to.y - from.y) * k) / 12);
+  }
+  await page.mouse.up();
+}
+
+const item = (layout, id) => layout.items.find((i) => i.id === id);
+const savedNames = async (page) => (await page.locator('#saved option').allTextContents()).slice(1);
+
+test('picking a library entry over edits keeps them in Saved, says where, and goes back in one click', async () => {
+  const page = await site.context.newPage();
+  const errors = collectErrors(page);
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await gotoFresh(page, site.url);
+  await ready(page);
+  await page.selectOption('#library', 'sync-chain.toml');
+  await nameIs(page, /synchronous chain/);
+  await ready(page);
+
+  // The reviewer's edits: recommendations dragged into the background,
+  // and a new external behind it.
+  let layout = await layoutWhere(page, (l) => item(l, 'recommendations'), 'recommendations');
+  const rec = item(layout, 'recommendations');
+  await drag(page, rec, { x: rec.x, y: layout.boundary + 70 });
+  await layoutWhere(page, (l) => item(l, 'recommendations')?.lane === 'async', 'recommendations in the background');
+  await page.locator('.component-list button', { hasText: 'recommendations' }).click();
+  await page.locator('#add-external').click();
+  await layoutWhere(page, (l) => item(l, 'external'), 'the new external');
+
+  // Another lesson: no dialog; the edits are in Saved, and the notice says so.
+  await page.selectOption('#library', 'retry-storm.toml');
+  await nameIs(page, /retry storm/);
+  const kept = page.locator('[data-testid="kept"]');
+  await kept.waitFor({ timeout: 10000 });
+  const name = "A synchronous chain: the slowest link sets everyone's latency (edited)";
+  assert.match(await kept.textContent(), /Your edits are kept in File ▸ Saved as “A synchronous chain: .* \(edited\)”/);
+  await screenshot(page, 'library-kept-1280');
+  await openMenu(page, '#menu-file');
+  assert.deepEqual(await savedNames(page), [name]);
+  await page.keyboard.press('Escape');
+
+  // Back and forth, unedited: nothing piles up, and nothing is said.
+  await page.selectOption('#library', 'sync-chain.toml');
+  await nameIs(page, /synchronous chain/);
+  await ready(page);
+  await page.selectOption('#library', 'retry-storm.toml');
+  await nameIs(page, /retry storm/);
+  await ready(page);
+  await page.waitForTimeout(500);
+  assert.equal(await kept.count(), 0);
+  await openMenu(page, '#menu-file');
+  assert.deepEqual(await savedNames(page), [name]);
+  await page.keyboard.press('Escape');
+
+  // One click back: the edited chain, as it was.
+  await page.selectOption('#library', 'sync-chain.toml');
+  await nameIs(page, /synchronous chain/);
+  await ready(page);
+  await page.locator('#tab-inspector').click();
+  await page.locator('.component-list button', { hasText: 'payments' }).click();
+  await page.locator('#add-cache').click();
+  await layoutWhere(page, (l) => l.items.some((i) => i.id.startsWith('cache')), 'a cache');
+  await page.selectOption('#library', 'retry-storm.toml');
+  await nameIs(page, /retry storm/);
+  await kept.waitFor({ timeout: 10000 });
+  // Other edits of the same lesson never replace the first ones.
+  assert.match(await kept.textContent(), /\(edited 2\)/);
+  await openMenu(page, '#menu-file');
+  await page.selectOption('#saved', name);
+  await nameIs(page, /synchronous chain/);
+  layout = await layoutWhere(page, (l) => item(l, 'external'), 'the kept edits');
+  assert.equal(item(layout, 'recommendations').lane, 'async');
+  assert.equal(item(layout, 'external').lane, 'async');
+
+  // Edited further and left again: the same entry, replaced.
+  await page.locator('#tab-inspector').click();
+  await page.locator('.component-list button', { hasText: 'recommendations' }).click();
+  await page.locator('#add-external').click();
+  const twoExternals = (l) => l.items.filter((i) => i.id.startsWith('external')).length === 2;
+  await layoutWhere(page, twoExternals, 'a second external');
+  await page.selectOption('#library', 'retry-storm.toml');
+  await nameIs(page, /retry storm/);
+  await kept.waitFor({ timeout: 10000 });
+  assert.match(await kept.textContent(), /“A synchronous chain: .* \(edited\)”/);
+  await openMenu(page, '#menu-file');
+  assert.equal((await savedNames(page)).length, 2);
+  await page.keyboard.press('Escape');
+  await page.locator('#kept-back').click();
+  await nameIs(page, /synchronous chain/);
+  await layoutWhere(page, twoExternals, 'the kept edits, by the notice');
+  assert.equal(await kept.count(), 0);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('at 390 px the kept notice reads whole over the view, and is dismissed', async () => {
+  const page = await site.context.newPage();
+  await page.setViewportSize({ width: 390, height: 844 });
+  await gotoFresh(page, site.url);
+  await ready(page);
+  await page.locator('#add-external').click();
+  await page.locator('#undo:not([disabled])').waitFor({ timeout: 10000 });
+  await page.selectOption('#library', 'sync-chain.toml');
+  await nameIs(page, /synchronous chain/);
+  const kept = page.locator('[data-testid="kept"]');
+  await kept.waitFor({ timeout: 10000 });
+  assert.match(await kept.textContent(), /Saved as “One service, two workers \(edited\)”/);
+  const box = await kept.boundingBox();
+  assert.ok(box.x >= 0 && box.x + box.width <= 390 && box.y + box.height <= 844, JSON.stringify(box));
+  await screenshot(page, 'library-kept-390');
+  await page.locator('#kept-dismiss').click();
+  assert.equal(await kept.count(), 0);
   await page.close();
 });

@@ -5,7 +5,7 @@
 // and 390 px.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useSite, collectErrors, screenshot, ready } from './harness.mjs';
+import { useSite, collectErrors, screenshot, ready, gotoFresh } from './harness.mjs';
 
 const site = useSite();
 
@@ -45,7 +45,7 @@ async function textWhere(page, check, what) {
 }
 
 async function openSource(page) {
-  await page.goto(site.url);
+  await gotoFresh(page, site.url);
   await ready(page);
   await page.locator('#tab-source').click();
   return textWhere(page, (t) => t.includes('[scenario]'), 'the scenario file');
@@ -109,6 +109,63 @@ test('a typo is refused with its line; the draft stays; a click selects the line
   await applied(page);
   assert.equal(await text(page), original.replace('workers = 2', 'workers = 4'));
   await problems.waitFor({ state: 'detached', timeout: 15000 });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('a draft not applied comes back after a reload, its problems listed, the run on the last file that runs', async () => {
+  const page = await site.context.newPage();
+  await page.setViewportSize({ width: 1280, height: 720 });
+  const errors = collectErrors(page);
+  const original = await openSource(page);
+  await selectText(page, 'workers = 2');
+  await page.keyboard.type('workerss = 3');
+  await selectText(page, 'rate = 1500');
+  await page.keyboard.type('rate = -5');
+  const draft = await text(page);
+  await page.keyboard.press('Control+Enter');
+  const problems = page.locator('[data-testid="source-problems"]');
+  await problems.waitFor({ timeout: 15000 });
+  const before = await problems.textContent();
+  assert.match(before, /2 problems/);
+
+  // Reloaded: the Source tab opens on the draft, with the same problems.
+  await page.reload();
+  await ready(page);
+  assert.equal(await page.getAttribute('#tab-source', 'aria-selected'), 'true');
+  await problems.waitFor({ timeout: 15000 });
+  assert.equal(await text(page), draft);
+  assert.equal(await problems.textContent(), before);
+  assert.match(before, /line 18: `load "users"\.rate`/);
+  assert.match(before, /line 23: `node "api"\.workerss`: unknown key; did you mean `workers`\?/);
+  await screenshot(page, 'source-reloaded-1280');
+  // The run is the last file that runs: two workers, 1 500 requests/s.
+  await page.locator('#play').click();
+  await page.waitForFunction(
+    () => /api: \d+\/2 busy/.test(document.querySelector('[data-testid="node-states"]')?.textContent ?? ''),
+    null,
+    { timeout: 15000 },
+  );
+
+  // On a phone, in the Details view, the same.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.reload();
+  await ready(page);
+  await page.locator('#view-panel').click();
+  await problems.waitFor({ timeout: 15000 });
+  assert.equal(await text(page), draft);
+  await screenshot(page, 'source-reloaded-390');
+
+  // Reverted, it is forgotten: the next visit shows the file.
+  await page.locator('#source-revert').click();
+  await textWhere(page, (t) => t === original, 'the file after Revert');
+  await page.reload();
+  await ready(page);
+  assert.equal(await page.getAttribute('#tab-source', 'aria-selected'), 'false');
+  await page.locator('#view-panel').click();
+  await page.locator('#tab-source').click();
+  await textWhere(page, (t) => t === original, 'the file on the next visit');
+  assert.equal(await problems.count(), 0);
   assert.deepEqual(errors, []);
   await page.close();
 });
