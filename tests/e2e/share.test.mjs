@@ -411,7 +411,7 @@ test('a reload keeps an edit; saved scenarios are listed and reopen', async () =
   await openMenu(page, '#menu-file');
   await page.locator('#save-name').fill('seven workers');
   await page.locator('#save').click();
-  await page.locator('.notice', { hasText: 'Saved as' }).waitFor();
+  await page.locator('.notice', { hasText: 'Saved as “seven workers”' }).waitFor();
 
   await page.reload();
   await ready(page);
