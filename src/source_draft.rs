@@ -12,16 +12,36 @@
 //! problems show as before, while the run goes on with the last file that
 //! could run.
 
-use serde::{Deserialize, Serialize};
-
 /// A draft as kept between visits.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct KeptDraft {
     /// The file it was written over.
     pub file: String,
     pub text: String,
     /// The file had changed elsewhere since the draft was begun.
     pub moved: bool,
+}
+
+impl KeptDraft {
+    /// As stored: a line `moved` or `same`, a line with the file's name,
+    /// then the text (a format of its own: serde's derived code for it
+    /// would weigh more in the bundle than the draft's whole feature).
+    pub fn stored(&self) -> String {
+        let moved = if self.moved { "moved" } else { "same" };
+        format!("{moved}\n{}\n{}", self.file.replace('\n', " "), self.text)
+    }
+
+    /// Read back from [`KeptDraft::stored`]; `None` for anything else.
+    pub fn read(stored: &str) -> Option<KeptDraft> {
+        let (moved, rest) = stored.split_once('\n')?;
+        let (file, text) = rest.split_once('\n')?;
+        let moved = match moved {
+            "moved" => true,
+            "same" => false,
+            _ => return None,
+        };
+        Some(KeptDraft { file: file.to_owned(), text: text.to_owned(), moved })
+    }
 }
 
 /// The file and the draft over it.
@@ -275,6 +295,18 @@ mod tests {
         d.revert();
         assert!(!d.dirty() && !d.moved());
         assert_eq!(d.kept("f.toml"), None);
+    }
+
+    #[test]
+    fn a_kept_draft_reads_back_as_stored() {
+        for kept in [
+            KeptDraft { file: "f.toml".into(), text: "a = 1\n\nb = \"x\"\n".into(), moved: false },
+            KeptDraft { file: "my file.toml".into(), text: String::new(), moved: true },
+        ] {
+            assert_eq!(KeptDraft::read(&kept.stored()), Some(kept));
+        }
+        assert_eq!(KeptDraft::read("{\"file\":1}"), None);
+        assert_eq!(KeptDraft::read("maybe\nf\nt"), None);
     }
 
     #[test]

@@ -56,8 +56,8 @@ pub fn autosave(file: &str, toml: &str, opened: &Opened) {
 
 /// Keeps the Source tab's draft over variant A (or forgets it: `None`).
 pub fn keep_draft(draft: Option<&KeptDraft>) {
-    match draft.and_then(|d| serde_json::to_string(d).ok()) {
-        Some(json) => browser::save(DRAFT_KEY, &json),
+    match draft {
+        Some(draft) => browser::save(DRAFT_KEY, &draft.stored()),
         None => browser::remove(DRAFT_KEY),
     };
 }
@@ -67,7 +67,7 @@ pub fn keep_draft(draft: Option<&KeptDraft>) {
 /// in the URL).
 pub fn restored_draft() -> Option<SourceDraft> {
     let ((file, _), _) = start_up_now()?;
-    let kept = browser::load(DRAFT_KEY).and_then(|json| serde_json::from_str(&json).ok())?;
+    let kept = KeptDraft::read(&browser::load(DRAFT_KEY)?)?;
     Some(SourceDraft::restored(kept, &file))
 }
 

@@ -2,8 +2,7 @@
 //! restart at 1× or at the load it died at), a link that could not open, a
 //! run stopped at the overload bound (with a restart at 1×) or in a loop,
 //! and the last error in words; and, not an error, a run paused at its
-//! scenario's end (with Continue), or paused past it (`end_notice`), and
-//! where an edited document went when another opened (with the way back).
+//! scenario's end (with Continue), or paused past it (`end_notice`).
 
 use scalesim_engine::sim::Overload;
 use yew::prelude::*;
@@ -44,15 +43,6 @@ pub struct AlertsProps {
     /// remedies are fields.
     #[prop_or_default]
     pub on_inspect: Callback<String>,
-    /// Where the edited document went when another opened: `(words,
-    /// saved name)`.
-    #[prop_or_default]
-    pub kept: Option<(String, String)>,
-    /// Opens a saved scenario by name (back to the kept edits).
-    #[prop_or_default]
-    pub on_back: Callback<String>,
-    #[prop_or_default]
-    pub on_dismiss_kept: Callback<MouseEvent>,
 }
 
 /// The page's alerts.
@@ -110,16 +100,6 @@ pub fn alerts(props: &AlertsProps) -> Html {
             </div>
         }
     });
-    let kept = props.kept.as_ref().map(|(words, name)| {
-        let (back, name) = (props.on_back.clone(), name.clone());
-        html! {
-            <div class="notice kept" role="status" data-testid="kept">
-                { words.clone() }
-                <button id="kept-back" onclick={Callback::from(move |_| back.emit(name.clone()))}>{"Back to my edits"}</button>
-                <button id="kept-dismiss" onclick={props.on_dismiss_kept.clone()} aria-label="Dismiss">{"✕"}</button>
-            </div>
-        }
-    });
     let plain = |message: &Option<String>, class: &'static str| {
         message.as_ref().map(|m| html! { <div class={class} role="alert">{ m.clone() }</div> })
     };
@@ -131,7 +111,6 @@ pub fn alerts(props: &AlertsProps) -> Html {
             { for finished }
             { for past_end }
             { for started_over }
-            { for kept }
             { for plain(&props.error, "error") }
         </>
     }

@@ -11,7 +11,7 @@ use yew::prelude::*;
 
 use crate::canvas::topology_canvas::TopologyCanvas;
 use crate::canvas::topology_layout::Selection;
-use crate::keep::{kept, share_link, store};
+use crate::keep::{share_link, store};
 use crate::page::alerts::Alerts;
 use crate::page::app_state::{Action, AppState, LiveChange, LiveOutcome};
 use crate::page::compare_view::CompareView;
@@ -67,9 +67,9 @@ pub fn app() -> Html {
     let source_draft = use_reducer(|| store::restored_draft().unwrap_or_default());
     let side_tab =
         use_state(|| if source_draft.dirty() { SideTab::Source } else { SideTab::default() });
-    // Where the last edited document opened over went, with "Back to my
-    // edits": `(words, saved name)`.
-    let kept_notice = use_state(|| None::<(String, String)>);
+    // The saved entry the last edited document opened over went to (the
+    // notice with "Back to my edits").
+    let kept_notice = use_state(|| None::<AttrValue>);
     // Bumped when the saved list changes outside the File menu.
     let saved_version = use_state(|| 0u32);
     // The notices over the canvas's foot: the canvas keeps its view above them.
@@ -318,7 +318,7 @@ pub fn app() -> Html {
             wasm_bindgen_futures::spawn_local(async move {
                 match store::open_keeping(&side_a, &title, opening, saved_as).await {
                     Ok(kept) => {
-                        kept_notice.set(kept.map(|name| (kept::notice(&name), name)));
+                        kept_notice.set(kept.map(AttrValue::from));
                         saved_version.set(*saved_version + 1);
                     }
                     Err(message) => {
@@ -334,6 +334,14 @@ pub fn app() -> Html {
         Callback::from(move |name: String| {
             if let Some(s) = store::saved().into_iter().find(|s| s.name == name) {
                 open_in_a.emit(((s.file, s.toml), Some(name)));
+            }
+        })
+    };
+    let on_kept_back = {
+        let (open_saved, kept_notice) = (open_saved.clone(), kept_notice.clone());
+        Callback::from(move |_| {
+            if let Some(name) = &*kept_notice {
+                open_saved.emit(name.to_string());
             }
         })
     };
@@ -773,8 +781,15 @@ pub fn app() -> Html {
                     finished={state.ended.then_some(state.sim_time_ns as f64 / 1e9)} on_continue={on_play}
                     past_end={crate::end_notice::paused_past_end(state.sim_time_ns, state.end_ns, state.ended, state.playing)}
                     on_inspect={on_select.reform(|id| Some(Selection::Node(id)))}
-                    started_over={edited_state.started_over.clone()}
-                    kept={(*kept_notice).clone()} on_back={open_saved.clone()} {on_dismiss_kept} />
+                    started_over={edited_state.started_over.clone()} />
+                // Where the edited document went when another opened.
+                if let Some(name) = &*kept_notice {
+                    <div class="notice kept" role="status" data-testid="kept">
+                        { crate::keep::kept::notice(name) }
+                        <button id="kept-back" onclick={on_kept_back}>{"Back to my edits"}</button>
+                        <button id="kept-dismiss" onclick={on_dismiss_kept} aria-label="Dismiss">{"✕"}</button>
+                    </div>
+                }
             </div>
             <nav class="views" aria-label="Views">{ for view_tabs }</nav>
             { editor }
