@@ -15,6 +15,24 @@ const WORKLOADS = ['bare_heap_loop_mm1', 'bare_zig_loop_mm1', 'engine_mm1', 'eng
 
 const site = useSite();
 
+/** Environment sizes for the placements: not powers of two, so that the
+ * stack's offset varies modulo a cache line and modulo a page. */
+const PADS = [0, 528, 1056, 1584, 2112, 2640, 3168, 3696];
+
+/** M/M/1 against the strict bare loop, paired, with the process's stack
+ * moved by an environment variable of each size in `PADS`: the loop's speed
+ * depends on where its data lands by up to ±10%, the engine's hardly
+ * (BENCHMARKS.md, "Placements"). The median is the figure to read. */
+function strictRatioAtPlacements() {
+  const ratios = PADS.map((pad) => JSON.parse(execFileSync('cargo', [
+    'run', '--release', '--quiet', '-p', 'scalesim-engine', '--bin', 'workloads', '--', String(CUSTOMERS), 'strict-mm1',
+  ], { encoding: 'utf8', timeout: 120000, env: { ...process.env, SCALESIM_BENCH_PAD: 'x'.repeat(pad) } })).paired_ratio_strict_mm1);
+  for (const r of ratios) assert.ok(r > 0, `ratio ${r}`);
+  const sorted = [...ratios].sort((a, b) => a - b);
+  const median = (sorted[3] + sorted[4]) / 2;
+  return { pads: PADS, ratios, median, min: sorted[0], max: sorted[7] };
+}
+
 test('the engine in the worker, against the native bare loop, and flat memory over a long run', { timeout: 900000 }, async () => {
   // The machine's load over the last minute, at the start and the end: on a
   // shared machine the figures move with it (BENCHMARKS.md).
@@ -25,6 +43,7 @@ test('the engine in the worker, against the native bare loop, and flat memory ov
     'run', '--release', '--quiet', '-p', 'scalesim-engine', '--bin', 'workloads', '--', String(CUSTOMERS),
   ], { encoding: 'utf8', timeout: 600000 }));
   for (const w of WORKLOADS) assert.ok(native[w] > 0, `native ${w}`);
+  const placements = strictRatioAtPlacements();
 
   const page = await site.context.newPage();
   const errors = collectErrors(page);
@@ -48,6 +67,7 @@ test('the engine in the worker, against the native bare loop, and flat memory ov
   const report = {
     customers: CUSTOMERS, native, wasm, wasm_over_native_bare_loop: ratios,
     wasm_engine_mm1_over_wasm_bare: wasmEngineOverWasmBare, memory_bytes: memory,
+    native_strict_mm1_at_placements: placements,
     load_average: { before: loadBefore, after: loadavg()[0] },
   };
   await mkdir(ARTIFACTS, { recursive: true });

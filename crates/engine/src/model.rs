@@ -182,7 +182,7 @@ impl Model {
             })
         };
         let mut priorities: Vec<u32> = scenario.loads.iter().map(|l| l.priority).collect();
-        priorities.sort_unstable();
+        crate::order::sort(&mut priorities);
         priorities.dedup();
         let loads = scenario
             .loads

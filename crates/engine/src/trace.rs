@@ -321,10 +321,11 @@ pub fn critical_path_with(spans: &[Span], scratch: &mut PathScratch) -> Split {
         let list = &mut order[offsets[i] as usize..offsets[i + 1] as usize];
         if list.len() > 1 {
             // Latest end first; among equal ends, the copy that answered.
-            list.sort_by_key(|&c| {
-                let s = &spans[c as usize];
+            let key = |c: &u32| {
+                let s = &spans[*c as usize];
                 (std::cmp::Reverse(s.end_ns), s.abandoned)
-            });
+            };
+            crate::order::sort_short_by(list, |a, b| key(a).cmp(&key(b)));
         }
     }
     stack.clear();

@@ -275,16 +275,32 @@ impl<'a> Tab<'a> {
     }
 }
 
+/// A table of the document, a section or inline, for reading. An enum
+/// rather than `&dyn toml_edit::TableLike`: that trait object's table of
+/// methods would keep all of them in the Wasm, a sort among them.
+#[derive(Clone, Copy)]
+pub(crate) enum TabRef<'a> {
+    Std(&'a Table),
+    Inline(&'a InlineTable),
+}
+
+impl<'a> TabRef<'a> {
+    pub(crate) fn get(self, key: &str) -> Option<&'a Item> {
+        match self {
+            TabRef::Std(t) => t.get(key),
+            TabRef::Inline(t) => toml_edit::TableLike::get(t, key),
+        }
+    }
+}
+
 /// The tables in an array of tables or in an array (inline tables), for
 /// reading.
-pub(crate) fn tables_in(item: Option<&Item>) -> Vec<&dyn toml_edit::TableLike> {
+pub(crate) fn tables_in(item: Option<&Item>) -> Vec<TabRef<'_>> {
     match item {
-        Some(Item::ArrayOfTables(a)) => a.iter().map(|t| t as &dyn toml_edit::TableLike).collect(),
-        Some(Item::Value(Value::Array(a))) => a
-            .iter()
-            .filter_map(Value::as_inline_table)
-            .map(|t| t as &dyn toml_edit::TableLike)
-            .collect(),
+        Some(Item::ArrayOfTables(a)) => a.iter().map(TabRef::Std).collect(),
+        Some(Item::Value(Value::Array(a))) => {
+            a.iter().filter_map(Value::as_inline_table).map(TabRef::Inline).collect()
+        }
         _ => Vec::new(),
     }
 }
@@ -301,7 +317,7 @@ pub(crate) fn tables_in_mut(item: Option<&mut Item>) -> Vec<Tab<'_>> {
 }
 
 /// The `[[kind]]` entries of the document.
-pub(crate) fn entries<'a>(doc: &'a DocumentMut, kind: &str) -> Vec<&'a dyn toml_edit::TableLike> {
+pub(crate) fn entries<'a>(doc: &'a DocumentMut, kind: &str) -> Vec<TabRef<'a>> {
     tables_in(doc.get(kind))
 }
 
@@ -311,7 +327,7 @@ pub(crate) fn entries_mut<'a>(doc: &'a mut DocumentMut, kind: &str) -> Vec<Tab<'
 }
 
 /// The string under `key` of a table.
-pub(crate) fn str_in<'a>(table: &'a dyn toml_edit::TableLike, key: &str) -> Option<&'a str> {
+pub(crate) fn str_in<'a>(table: TabRef<'a>, key: &str) -> Option<&'a str> {
     table.get(key).and_then(Item::as_str)
 }
 
@@ -462,20 +478,20 @@ impl Leftovers {
 pub(crate) fn retain(
     item: Option<&mut Item>,
     leftovers: &mut Leftovers,
-    keep: impl Fn(&dyn toml_edit::TableLike) -> bool,
+    keep: impl Fn(TabRef<'_>) -> bool,
 ) -> usize {
     match item {
         Some(Item::ArrayOfTables(a)) => {
             let before = a.len();
-            for t in a.iter().filter(|t| !keep(*t)) {
+            for t in a.iter().filter(|t| !keep(TabRef::Std(t))) {
                 leftovers.left_by(t);
             }
-            a.retain(|t| keep(t));
+            a.retain(|t| keep(TabRef::Std(t)));
             before - a.len()
         }
         Some(Item::Value(Value::Array(a))) => {
             let before = a.len();
-            a.retain(|v| v.as_inline_table().is_none_or(|t| keep(t)));
+            a.retain(|v| v.as_inline_table().is_none_or(|t| keep(TabRef::Inline(t))));
             before - a.len()
         }
         _ => 0,

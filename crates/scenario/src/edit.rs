@@ -243,9 +243,8 @@ fn add_load(doc: &mut DocumentMut, target: &str, position: Option<[f64; 2]>) -> 
 
 fn remove(doc: &mut DocumentMut, id: &str) -> Result<(), String> {
     let mut leftovers = Leftovers::default();
-    let is = |key: &'static str| {
-        move |t: &dyn toml_edit::TableLike| document::str_in(t, key) != Some(id)
-    };
+    let is =
+        |key: &'static str| move |t: document::TabRef<'_>| document::str_in(t, key) != Some(id);
     if kind_of(doc, id)? == "load" {
         document::retain(doc.get_mut("load"), &mut leftovers, is("id"));
         leftovers.place(doc);

@@ -7,8 +7,9 @@
 //! comparison called through a reference; what a caller adds is its
 //! comparison and a short loop that moves the elements into place. For
 //! the lists sorted here (tens to thousands of items, not in a hot loop)
-//! the indirect calls cost nothing a user sees; the engine's own hot sorts
-//! keep the standard library's.
+//! the indirect calls cost nothing a user sees. The engine's hot sorts,
+//! whose lists are almost always a handful of items, use
+//! [`sort_short_by`]: insertion in place for those, this sort for longer.
 
 use std::cmp::Ordering;
 
@@ -27,6 +28,27 @@ pub fn sort_by_key<T, K: Ord>(items: &mut [T], mut key: impl FnMut(&T) -> K) {
 /// Sorts `items` in their own order, stably, as `slice::sort`.
 pub fn sort<T: Ord>(items: &mut [T]) {
     sort_by(items, T::cmp);
+}
+
+/// Lists this long or shorter are sorted by [`sort_short_by`] in place, by
+/// insertion, as the standard library sorts them too.
+const SHORT: usize = 20;
+
+/// Sorts `items` by `cmp`, stably, as [`sort_by`] does, for a hot loop
+/// whose lists are almost always short (a write's follower lags, a span's
+/// children): up to [`SHORT`] items by insertion in place, with no
+/// allocation or indirect call, and longer ones through [`sort_by`].
+pub fn sort_short_by<T>(items: &mut [T], mut cmp: impl FnMut(&T, &T) -> Ordering) {
+    if items.len() > SHORT {
+        return sort_by(items, cmp);
+    }
+    for i in 1..items.len() {
+        let mut j = i;
+        while j > 0 && cmp(&items[j - 1], &items[j]) == Ordering::Greater {
+            items.swap(j - 1, j);
+            j -= 1;
+        }
+    }
 }
 
 /// The positions `0..n` in the order `cmp` puts them, ties by position.
@@ -87,10 +109,16 @@ mod tests {
             std.sort_by_key(|p| p.0);
             assert_eq!(ours, std, "from {list:?}");
             let mut ours = list.clone();
+            sort_short_by(&mut ours, |a, b| a.0.cmp(&b.0));
+            assert_eq!(ours, std, "short, from {list:?}");
+            let mut ours = list.clone();
+            let mut short = list.clone();
             let mut std = list;
             sort_by(&mut ours, |a, b| b.0.cmp(&a.0));
+            sort_short_by(&mut short, |a, b| b.0.cmp(&a.0));
             std.sort_by_key(|p| std::cmp::Reverse(p.0));
             assert_eq!(ours, std);
+            assert_eq!(short, std);
         }
     }
 

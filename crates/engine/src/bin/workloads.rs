@@ -9,6 +9,11 @@
 //!
 //! `cargo run --release -p scalesim-engine --bin workloads -- 300000`
 //!
+//! With a second argument `strict-mm1`, only the paired ratio of M/M/1
+//! against the strict bare loop, as `{"paired_ratio_strict_mm1": r}`, in
+//! under a second: the end-to-end benchmark runs it at several memory
+//! placements (BENCHMARKS.md, "Placements").
+//!
 //! A binary of the engine crate rather than an example: examples build
 //! with the crate's dev-dependencies (criterion and its tree), which the
 //! end-to-end benchmark would compile in release for nothing.
@@ -23,6 +28,14 @@ fn main() {
     let customers: u64 = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(300_000);
     let epoch = Instant::now();
     let clock = || epoch.elapsed().as_secs_f64() * 1e3;
+    if std::env::args().nth(2).as_deref() == Some("strict-mm1") {
+        let (_, bare) = STRICT_BARE_LOOPS[0];
+        let (_, toml) = ENGINE_WORKLOADS[0];
+        let engine = || workloads::engine(toml, customers);
+        let ratio = paired_ratio(&clock, &|| bare(customers).0, &engine);
+        println!("{{\"paired_ratio_strict_mm1\": {ratio:.3}}}");
+        return;
+    }
     let mut fields = Vec::new();
     for (name, bare) in BARE_LOOPS.iter().chain(&STRICT_BARE_LOOPS) {
         fields.push(format!("\"{name}\": {:.0}", best_rate(&clock, &|| bare(customers).0)));

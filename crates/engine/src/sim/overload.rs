@@ -196,7 +196,7 @@ impl Simulation {
         let base = &self.marks[0];
         let span = self.now.since(base.at).as_secs_f64();
         let mut order: Vec<usize> = (0..self.nodes.len()).collect();
-        order.sort_by_key(|&i| std::cmp::Reverse(self.nodes[i].in_flight));
+        crate::order::sort_by_key(&mut order, |&i| std::cmp::Reverse(self.nodes[i].in_flight));
         let nodes = order
             .into_iter()
             .take(3)

@@ -175,7 +175,7 @@ impl Simulation {
                 let wait = match model.acks as usize {
                     0 => SimDuration::ZERO,
                     k => {
-                        lags.sort_unstable();
+                        crate::order::sort_short_by(&mut lags, SimDuration::cmp);
                         lags[k.min(followers) - 1]
                     }
                 };

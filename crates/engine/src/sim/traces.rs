@@ -849,14 +849,14 @@ impl Simulation {
         t.window.cap = (w.answered.div_ceil(100) as usize * 2).clamp(TAIL_FLOOR, TAIL_CAP);
         let mut tail = SplitSum::default();
         let mut entries: Vec<TailEntry> = w.tail.into_iter().map(|e| e.0).collect();
-        entries.sort_by(|a, b| b.cmp(a));
+        crate::order::sort_by(&mut entries, |a, b| b.cmp(a));
         let wanted = w.answered.div_ceil(100).max(1) as usize;
         for e in entries.iter().take(wanted) {
             tail.add(e.latency, &e.split);
         }
         let mut median = SplitSum::default();
         let mut middle = w.middle;
-        middle.sort_by_key(|m| m.0);
+        crate::order::sort_by_key(&mut middle, |m| m.0);
         if let Some(m) = middle.get(middle.len().saturating_sub(1) / 2) {
             median.add(m.0, &m.1);
         }
@@ -865,7 +865,7 @@ impl Simulation {
             t.run_median.merge(&median);
         }
         let mut traces = w.kept;
-        traces.sort_by_key(|tr| (std::cmp::Reverse(tr.latency_ns()), tr.id));
+        crate::order::sort_by_key(&mut traces, |tr| (std::cmp::Reverse(tr.latency_ns()), tr.id));
         t.closed.push_back(TraceWindow {
             index: self.window_index,
             start_ns: self.window_start.as_nanos(),

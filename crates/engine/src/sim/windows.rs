@@ -156,6 +156,15 @@ impl Simulation {
             all.merge(&t);
             loads.insert(self.model.loads[i].id.clone(), t.report(self.loads[i].run_in_flight));
         }
+        // Filled by insertion: a map collected from an iterator sorts it,
+        // with a copy of the standard sort of its own.
+        let mut node_reports = std::collections::BTreeMap::new();
+        for (i, n) in nodes.iter().enumerate() {
+            let mut report = n.report();
+            self.replication_summary(i, &mut report);
+            self.memory_summary(i, &mut report);
+            node_reports.insert(self.model.nodes[i].id.clone(), report);
+        }
         let in_flight = self.loads.iter().map(|l| l.run_in_flight).sum();
         let arrivals: u64 = nodes.iter().map(|n| n.arrivals).sum();
         Summary {
@@ -169,16 +178,7 @@ impl Simulation {
             throughput_rps: rate(all.outcomes.ok + all.outcomes.degraded, measured),
             amplification: ratio(arrivals, all.offered),
             loads,
-            nodes: nodes
-                .iter()
-                .enumerate()
-                .map(|(i, n)| {
-                    let mut report = n.report();
-                    self.replication_summary(i, &mut report);
-                    self.memory_summary(i, &mut report);
-                    (self.model.nodes[i].id.clone(), report)
-                })
-                .collect(),
+            nodes: node_reports,
             cost_per_million: crate::cost::per_million(
                 nodes.iter().map(|n| n.cost).sum(),
                 all.offered,
