@@ -61,6 +61,18 @@ async function pinch(page, mid, from, to, shift = 0) {
   await cdp.detach();
 }
 
+/** The canvas's layout once it stays the same for 200 ms (the view
+ * settled: a notice over its foot measured, Fit applied). */
+async function settledLayout(page) {
+  let a = await layoutOf(page);
+  for (;;) {
+    await page.waitForTimeout(200);
+    const b = await layoutOf(page);
+    if (JSON.stringify(a) === JSON.stringify(b)) return b;
+    a = b;
+  }
+}
+
 /** Where `layout`'s item `id` would be after zooming by `k` about canvas
  * point `m`. */
 function zoomedAbout(layout, id, m, k) {
@@ -74,7 +86,8 @@ test('at 390×844 two fingers pinch to zoom about their midpoint, within the zoo
   await page.setViewportSize({ width: 390, height: 844 });
   await gotoFresh(page, site.url);
   await ready(page);
-  const fitted = await open(page, 'retry-storm.toml', 5);
+  await open(page, 'retry-storm.toml', 5);
+  const fitted = await settledLayout(page);
   const canvas = await page.locator('#topology').boundingBox();
   // The page point of a canvas point as `data-layout` gives them (from
   // inside the canvas's 1 px border).
