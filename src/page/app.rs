@@ -315,12 +315,19 @@ pub fn app() -> Html {
         Callback::from(move |(opening, saved_as): ((String, String), Option<String>)| {
             let (side_a, dispatch, title) = (side_a.clone(), dispatch.clone(), title.clone());
             let (kept_notice, saved_version) = (kept_notice.clone(), saved_version.clone());
+            let saved_as_notice = saved_as.clone().map(AttrValue::from);
             wasm_bindgen_futures::spawn_local(async move {
-                match store::open_keeping(&side_a, &title, opening, saved_as).await {
-                    Ok(kept) => {
-                        kept_notice.set(kept.map(AttrValue::from));
+                match store::open_keeping(&side_a, &title, opening, saved_as.clone()).await {
+                    // The notice stays over unedited switches (back to the
+                    // lesson, say) until its edits are reopened or dismissed.
+                    Ok(Some(name)) => {
+                        kept_notice.set(Some(AttrValue::from(name)));
                         saved_version.set(*saved_version + 1);
                     }
+                    Ok(None) if saved_as.is_some() && *kept_notice == saved_as_notice => {
+                        kept_notice.set(None)
+                    }
+                    Ok(None) => {}
                     Err(message) => {
                         dispatch.dispatch(Action::Report(FromWorker::Error { message }))
                     }
