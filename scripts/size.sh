@@ -213,8 +213,8 @@
 # through an enum in place of `&dyn TableLike`, whose method table kept
 # toml_edit's table sort and the rest, 3.2 kB (BENCHMARKS.md, "The
 # engine's sorts").
-# Then to 715 kB (731 491 B on branch keep after merging main at
-# b0e525f, which measures 726 014 B, 709 kB, built the same hour; 5.5 kB):
+# Then to 715 kB (731 687 B on branch keep after merging main at
+# b0e525f, which measures 726 014 B, 709 kB, built the same hour; 5.7 kB):
 # no work lost to a switch or a reload: opening another scenario over
 # edited work keeps it in the saved list with a notice and its way back
 # (`keep/kept`, `store::open_keeping`, what a document was opened as in

@@ -88,6 +88,9 @@ pub struct Side {
     autosave: bool,
     /// Whether any scenario has loaded yet.
     loaded_once: bool,
+    /// Whether the worker now running has loaded a document (it answers
+    /// `Text` only then).
+    has_document: bool,
     /// Who waits for the worker's record of the run (a share link), in
     /// the order asked (the worker answers in order): each is resolved
     /// with its answer in its cell, or with none when the worker stops.
@@ -134,6 +137,7 @@ impl Side {
             opening: None,
             autosave: false,
             loaded_once: false,
+            has_document: false,
             recording: VecDeque::new(),
             from_link: false,
             demo_fallback: true,
@@ -165,6 +169,12 @@ impl Side {
             let (file, toml) = &self.current.good;
             crate::keep::store::autosave(file, toml, &self.opened);
         }
+    }
+
+    /// Whether the worker runs with a document loaded: until then its text
+    /// is `current.good`.
+    pub fn has_document(&self) -> bool {
+        self.worker.is_some() && self.has_document
     }
 
     /// Sends a command to the worker, if it runs.
@@ -360,6 +370,7 @@ pub fn spawn(slot: &SideSlot) {
         let mut side = slot.borrow_mut();
         drop(side.worker.take());
         unrecorded(&mut side);
+        side.has_document = false;
         side.sent.clear();
         (side.can_undo, side.can_redo) = (false, false);
         side.sink.clone()
@@ -384,6 +395,7 @@ pub fn spawn(slot: &SideSlot) {
             }
             FromWorker::Loaded(info) => {
                 side.loaded_once = true;
+                side.has_document = true;
                 if !info.edited {
                     // A new document: the worker counts its revisions anew.
                     (side.revision, side.kept_revision) = (0, 0);

@@ -82,10 +82,9 @@ pub async fn open_keeping(
     (file, toml): (String, String),
     saved_as: Option<String>,
 ) -> Result<Option<String>, String> {
-    let now = match side::text(slot).await {
-        Some(now) => now,
-        None => slot.borrow().current.good.clone(),
-    };
+    // Before its first load a worker has no text to give (and no edits).
+    let asked = if slot.borrow().has_document() { side::text(slot).await } else { None };
+    let now = asked.unwrap_or_else(|| slot.borrow().current.good.clone());
     let opened = slot.borrow().opened.clone();
     let name = match kept::plan(&opened, title, &now.1, &saved()) {
         Keep::Nothing => None,
