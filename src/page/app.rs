@@ -174,6 +174,10 @@ pub fn app() -> Html {
         let edited_side = edited_side.clone();
         Callback::from(move |e: Edit| side::edit(&edited_side(), e))
     };
+    let on_canvas_edit = {
+        let edited_side = edited_side.clone();
+        Callback::from(move |e: Edit| side::canvas_edit(&edited_side(), e))
+    };
     let on_select = {
         let dispatch = edited_state.dispatcher();
         Callback::from(move |s: Option<Selection>| dispatch.dispatch(Action::Select(s)))
@@ -539,7 +543,8 @@ pub fn app() -> Html {
                 playing={edited_state.playing}
                 selected={edited_state.selected.clone()}
                 on_select={on_select.clone()}
-                on_edit={on_edit.clone()}
+                on_edit={on_canvas_edit}
+                refusal={edited_state.canvas_refusal.clone()}
                 scenario_key={state.scenario_key}
                 saturated={saturated.clone()}
                 partitions={edited_state.partitions.clone()}

@@ -76,6 +76,10 @@ pub struct AppState {
     pub selected: Option<Selection>,
     /// Undo, redo and the last refusal.
     pub edits: EditStatus,
+    /// Why the worker refused the last canvas gesture's edit, with the
+    /// edit's number (so the same words again show again); until the next
+    /// edit applies.
+    pub canvas_refusal: Option<(u64, AttrValue)>,
     /// Why the worker died, in words, until the user restarts it.
     pub crashed: Option<String>,
     /// Why what the URL (or a file) asked to open could not be opened;
@@ -226,11 +230,16 @@ impl Reducible for AppState {
                     crate::workbench::selection_after(next.selected, &next.outline, &outline);
                 next.outline = Rc::new(outline);
                 next.edits.refusal = None;
+                next.canvas_refusal = None;
             }
-            Action::Report(FromWorker::Refused { message, .. }) => {
+            Action::Report(FromWorker::Refused { id, message }) => {
                 // Shown beside its field by the inspector (`edits.refusal`),
-                // or here when it concerns no one field.
-                if next.edits.refusal.as_ref().is_none_or(|(path, _)| path.is_empty()) {
+                // beside the component by the canvas, or here when it
+                // concerns no one field.
+                let path = next.edits.refusal.as_ref().map(|(path, _)| path.as_str());
+                if path == Some(crate::side::CANVAS) {
+                    next.canvas_refusal = Some((id, AttrValue::from(message)));
+                } else if path.is_none_or(str::is_empty) {
                     next.error = Some(message);
                 }
             }
