@@ -632,7 +632,8 @@ pub fn app() -> Html {
         html! {
             <SourcePanel {draft} side={edited_side()} file={edited_state.scenario.as_ref().map(|s| AttrValue::from(s.file.clone())).unwrap_or_default()}
                 revision={Rc::as_ptr(&edited_state.outline) as usize}
-                refusal={refusal.map(|(_, m)| AttrValue::from(m.clone()))} ready={edited_state.ready} />
+                refusal={refusal.map(|(_, m)| AttrValue::from(m.clone()))} ready={edited_state.ready}
+                stopped={edited_state.stopped.is_some()} />
         }
     };
     let shown_multiplier = edited_state.shown_multiplier();
