@@ -177,3 +177,30 @@ test('one drag of the load slider is one live change; arrow keys pressed togethe
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('at 390×844 the load slider takes its row, and a short finger drag is a small change', async () => {
+  const page = await site.context.newPage();
+  const errors = collectErrors(page);
+  await page.setViewportSize({ width: 390, height: 844 });
+  await gotoFresh(page, site.url);
+  await ready(page);
+  const s = await page.locator('#load-multiplier').boundingBox();
+  const clock = await page.locator('.clock').boundingBox();
+  console.log(`# load slider at 390 px: ${s.width.toFixed(0)} px`);
+  assert.ok(s.width >= 180, `the slider is ${s.width} px wide`);
+  assert.ok(Math.abs(clock.y - s.y) < 8, 'the clock stays on its row');
+  // A finger on the thumb (1×, a quarter of the way along its 0.1×–1000×),
+  // 29 px to the right.
+  const [x0, y] = [s.x + 8 + (s.width - 16) * 0.25, s.y + s.height / 2];
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [{ x: x0, y }] });
+  for (let k = 1; k <= 6; k++) await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: [{ x: x0 + (29 * k) / 6, y }] });
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+  await cdp.detach();
+  await page.waitForFunction(() => document.querySelector('[data-testid="load-multiplier"]').dataset.inForce !== '1×', null, { timeout: 5000 });
+  const m = parseFloat(await readStat(page, 'load-multiplier'));
+  assert.ok(m > 1 && m <= 6, `29 px moved the load to ${m}×`);
+  await screenshot(page, 'load-slider-390');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
