@@ -56,7 +56,11 @@ const fn num(min: f64, max: f64, unit: &'static str) -> FieldKind {
 /// far end and the number typed stop at the same value as the file does.
 const WORKERS: FieldKind = count(1.0, limits::MAX_WORKERS as f64);
 
-const REPLICAS: Field = f("replicas", "Replicas", count(1.0, 200.0));
+/// Replicas of a node, and an autoscaler's bounds: what the format accepts,
+/// so the inspector and a live change stop at the same value as the file.
+const REPLICA_COUNT: FieldKind = count(1.0, limits::MAX_REPLICAS as f64);
+
+const REPLICAS: Field = f("replicas", "Replicas", REPLICA_COUNT);
 const QUEUE: [Field; 4] = [
     f("queue.capacity", "Queue capacity (per replica)", count(0.0, 100_000.0)),
     f(
@@ -86,8 +90,8 @@ const MEMORY: [Field; 6] = [
     f("memory.restart", "Restart after out of memory", ms(600_000.0)),
 ];
 const AUTOSCALE: [Field; 5] = [
-    f("autoscale.min", "Autoscale min replicas", count(1.0, 200.0)),
-    f("autoscale.max", "Autoscale max replicas", count(1.0, 200.0)),
+    f("autoscale.min", "Autoscale min replicas", REPLICA_COUNT),
+    f("autoscale.max", "Autoscale max replicas", REPLICA_COUNT),
     f("autoscale.target_utilization", "Autoscale target utilization", FieldKind::Ratio),
     f("autoscale.interval", "Autoscale interval", ms(600_000.0)),
     f("autoscale.provision_delay", "Provisioning delay", ms(600_000.0)),
@@ -489,6 +493,20 @@ mod tests {
         assert!(scalesim_engine::Scenario::from_toml("checkout.toml", &text).is_ok());
         let over = text.replace(&format!("workers = {max}"), &format!("workers = {}", max + 1));
         assert!(scalesim_engine::Scenario::from_toml("checkout.toml", &over).is_err());
+    }
+
+    /// Replicas, typed in the inspector or as a live change (which the
+    /// format's reader checks), stop at the format's one bound.
+    #[test]
+    fn replicas_stop_where_the_format_does() {
+        let max = limits::MAX_REPLICAS;
+        for key in ["replicas", "autoscale.min", "autoscale.max"] {
+            let field = node_fields(NodeKind::Service).into_iter().find(|f| f.key == key).unwrap();
+            assert_eq!(slider_value(field.kind, 1000.0), f64::from(max), "{key}");
+            assert_eq!(parse_entry(field.kind, &max.to_string()), Ok(max.to_string()), "{key}");
+            let over = parse_entry(field.kind, &(max + 1).to_string()).unwrap_err();
+            assert_eq!(over, "a whole number from 1 to 10\u{202f}000", "{key}");
+        }
     }
 
     #[test]

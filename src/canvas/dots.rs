@@ -1,7 +1,10 @@
 //! The requests the topology canvas animates: dots drawn from a capped pool,
 //! spawned on each edge in proportion to its traffic and coloured by how
-//! that traffic ends, so drawing costs the same at 10 and at 100 000
-//! requests/s. Pure (its own small random stream), tested natively.
+//! that traffic ends. Below the pool's rate a dot is a request crossing an
+//! edge (a second of simulated traffic spawned over a second), so a quiet
+//! system shows single dots; above it the rate is capped, so drawing costs
+//! the same at 100 and at 100 000 requests/s. Pure (its own small random
+//! stream), tested natively.
 
 /// How a dot's request ended, for its colour.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -30,6 +33,25 @@ pub struct EdgeTraffic {
     pub mix: [f64; 4],
 }
 
+/// World units between neighbouring dots on an edge, at the least: three
+/// of their diameters, so each reads as one moving request.
+pub const DOT_SPACING: f64 = 22.0;
+
+/// `traffic` as the pool should spawn it: each edge's rate capped at what
+/// its length (`lengths`, world units) holds `DOT_SPACING` apart while a
+/// dot takes `travel_s` to cross it, so a short edge between busy nodes
+/// shows separate dots, not a solid bar.
+pub fn within_room(traffic: &[EdgeTraffic], lengths: &[f64], travel_s: f64) -> Vec<EdgeTraffic> {
+    traffic
+        .iter()
+        .zip(lengths)
+        .map(|(t, len)| {
+            let room = (len / DOT_SPACING).max(1.0) / travel_s.max(1e-3);
+            EdgeTraffic { rate: t.rate.min(room), mix: t.mix }
+        })
+        .collect()
+}
+
 /// The pool.
 #[derive(Clone, Debug)]
 pub struct DotPool {
@@ -44,7 +66,8 @@ pub struct DotPool {
 }
 
 impl DotPool {
-    /// A pool of at most `cap` dots, spawning `per_second` dots a second.
+    /// A pool of at most `cap` dots, spawning at most `per_second` dots a
+    /// second.
     pub fn new(cap: usize, per_second: f64, travel_s: f64) -> DotPool {
         DotPool {
             dots: Vec::with_capacity(cap),
@@ -80,7 +103,7 @@ impl DotPool {
         if total <= 0.0 {
             return;
         }
-        self.carry += self.per_second * dt;
+        self.carry += self.per_second.min(total) * dt;
         while self.carry >= 1.0 {
             self.carry -= 1.0;
             if self.dots.len() >= self.cap {
@@ -134,11 +157,14 @@ mod tests {
     }
 
     #[test]
-    fn the_same_number_of_dots_at_any_rate() {
+    fn a_dot_a_request_up_to_the_cap_then_the_same_number_at_any_rate() {
+        // 20 crossings a second, 0.8 s each: about 16 dots on the way.
         let slow = run(&[10.0, 10.0]).dots().len();
-        let fast = run(&[100_000.0, 100_000.0]).dots().len();
-        assert_eq!(slow, fast);
-        assert!(slow > 50 && slow <= 300, "{slow}");
+        assert!((10..=22).contains(&slow), "{slow}");
+        let fast = run(&[1_000.0, 1_000.0]).dots().len();
+        let faster = run(&[100_000.0, 100_000.0]).dots().len();
+        assert_eq!(fast, faster);
+        assert!(fast > 50 && fast <= 300, "{fast}");
     }
 
     #[test]
@@ -162,9 +188,22 @@ mod tests {
         assert_eq!(failed, counts[1]);
     }
 
+    /// A 44-unit edge at 500 requests/s shows two dots on the way, a
+    /// 440-unit one at 5 a second its 5 a second.
+    #[test]
+    fn short_busy_edges_keep_their_dots_apart() {
+        let traffic = [
+            EdgeTraffic { rate: 500.0, mix: [1.0, 0.0, 0.0, 0.0] },
+            EdgeTraffic { rate: 5.0, mix: [1.0, 0.0, 0.0, 0.0] },
+        ];
+        let shown = within_room(&traffic, &[44.0, 440.0], 0.9);
+        assert!((shown[0].rate * 0.9 - 2.0).abs() < 1e-9, "{shown:?}");
+        assert_eq!(shown[1].rate, 5.0);
+    }
+
     #[test]
     fn the_pool_is_capped_and_idle_edges_spawn_nothing() {
-        let edges = [EdgeTraffic { rate: 1.0, mix: [1.0; 4] }];
+        let edges = [EdgeTraffic { rate: 1e6, mix: [1.0; 4] }];
         let mut pool = DotPool::new(5, 1000.0, 10.0);
         pool.step(0.2, &edges);
         assert_eq!(pool.dots().len(), 5);

@@ -88,6 +88,7 @@ pub fn sweep_panel(props: &SweepPanelProps) -> Html {
                     <progress id="sweep-progress" max={total.to_string()} value={done.to_string()}></progress>
                     <span data-testid="sweep-progress">{ format!("{done} / {total} runs") }</span>
                     <button id="sweep-cancel" onclick={on_cancel}>{"Cancel"}</button>
+                    <span class="sweep-waits" data-testid="sweep-waits">{"The live run waits meanwhile: a playing run plays on after."}</span>
                 </div>
             }
             if let Some(r) = &props.state.result {

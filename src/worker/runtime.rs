@@ -58,6 +58,9 @@ struct Runner {
     formulas_at_ms: f64,
     /// A sweep under way (playback is paused meanwhile).
     sweep: Option<Sweep>,
+    /// The run was playing when the sweep started: it plays on once the
+    /// sweep ends, however it ends.
+    resume_after_sweep: bool,
     /// The sweep's parameter, for its report.
     sweep_param: String,
     /// Windows closed since the last frame.
@@ -98,6 +101,7 @@ pub fn start() {
         tick_pending: false,
         formulas_at_ms: 0.0,
         sweep: None,
+        resume_after_sweep: false,
         sweep_param: String::new(),
         unsent: Vec::new(),
         frame_at_ms: 0.0,
@@ -221,6 +225,7 @@ impl Runner {
             ToWorker::Pause => {
                 runner.run_to = None;
                 runner.playing = false;
+                runner.resume_after_sweep = false;
                 runner.post_frame(Vec::new());
             }
             ToWorker::SetSpeed { speed } => runner.speed = speed,
@@ -253,7 +258,7 @@ impl Runner {
                 let Some(run) = runner.run.as_ref() else { return };
                 match Sweep::start(&param, runs, duration_s, run.file(), run.text()) {
                     Ok(job) => {
-                        runner.playing = false;
+                        runner.resume_after_sweep |= std::mem::take(&mut runner.playing);
                         runner.post(&FromWorker::SweepProgress { done: 0, total: job.total() });
                         runner.sweep = Some(job);
                         runner.sweep_param = param;
@@ -266,6 +271,7 @@ impl Runner {
                 runner.sweep = None;
                 // After any progress already posted: no sweep under way.
                 runner.post(&FromWorker::SweepProgress { done: 0, total: 0 });
+                runner.resume_playing();
             }
             ToWorker::Edit { edit, id } => runner.edit(id, Change::Edit { edit }),
             ToWorker::SetText { toml, id } => runner.edit(id, Change::Text { toml }),
@@ -421,6 +427,7 @@ impl Runner {
         self.unsent.clear();
         self.run_to = None;
         self.playing = false;
+        self.resume_after_sweep = false;
         self.ending.reset();
         self.post_frame(Vec::new());
     }
@@ -569,11 +576,25 @@ impl Runner {
                 self.sweep = None;
                 let param = std::mem::take(&mut self.sweep_param);
                 self.post(&FromWorker::SweepDone { param, points, usl });
+                self.resume_playing();
             }
             Err(message) => {
                 self.sweep = None;
                 self.post(&FromWorker::Error { message: format!("the sweep stopped: {message}") });
+                self.resume_playing();
             }
+        }
+    }
+
+    /// After a sweep: a run that was playing when it started plays on from
+    /// where it stood.
+    fn resume_playing(&mut self) {
+        let resume = std::mem::take(&mut self.resume_after_sweep) || self.playing;
+        if resume && self.run.is_some() {
+            self.playing = true;
+            self.last_tick_ms = js_sys::Date::now();
+            self.schedule_tick();
+            self.post_frame(Vec::new());
         }
     }
 

@@ -43,6 +43,28 @@ test('a load sweep runs to completion through its progress bar and marks the kne
   await page.close();
 });
 
+test('a sweep pauses the playing run and, once done, the run plays on from where it stood', async () => {
+  const page = await site.context.newPage();
+  const errors = collectErrors(page);
+  await ready(page);
+  await page.getByRole('button', { name: '10×' }).click();
+  await page.locator('#play').click();
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid="windows"]').textContent) >= 3);
+  await page.click('#tab-scaling');
+  await page.fill('#sweep-param', 'load.users.rate=500..2500:5');
+  await page.fill('#sweep-runs', '1');
+  await page.fill('#sweep-seconds', '10');
+  await page.locator('#sweep-run').click();
+  await page.locator('#sweep-progress').waitFor({ timeout: 10000 });
+  assert.match(await page.locator('[data-testid="sweep-waits"]').textContent(), /live run waits meanwhile/);
+  await page.locator('[data-testid="knee"]').waitFor({ timeout: 60000 });
+  const at = Number(await page.locator('[data-testid="windows"]').textContent());
+  await page.waitForFunction((n) => Number(document.querySelector('[data-testid="windows"]').textContent) > n + 2, at, { timeout: 20000 });
+  assert.equal((await page.locator('#play').textContent()).trim(), 'Pause', 'it plays on');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('at 1280×720 the finished curve shows whole without scrolling the panel, its caption under it', async () => {
   const page = await site.context.newPage();
   const errors = collectErrors(page);
