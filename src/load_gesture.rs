@@ -64,16 +64,17 @@ mod tests {
     fn changes(events: &[(u32, SliderEvent)]) -> Vec<f64> {
         let (mut shown, mut in_force, mut out) = (1.0, 1.0, Vec::new());
         let mut pending: Option<(u32, f64)> = None;
-        let mut commit = |m: f64, in_force: &mut f64, out: &mut Vec<f64>| {
+        let commit = |m: f64, in_force: &mut f64, out: &mut Vec<f64>| {
             if m != *in_force {
                 *in_force = m;
                 out.push(m);
             }
         };
         for &(at, event) in events {
+            // A key's value settles before the next event (which replaces
+            // what is pending in every case).
             if let Some((_, m)) = pending.filter(|(due, _)| *due <= at) {
                 commit(m, &mut in_force, &mut out);
-                pending = None;
             }
             let (next, what) = step(shown, in_force, event);
             shown = next.unwrap_or(shown);

@@ -254,6 +254,7 @@ impl Reducible for AppState {
             Action::Select(selection) => {
                 next.selected = selection;
                 next.edits.refusal = None;
+                next.canvas_refusal = None;
             }
             Action::Crashed(raw) => {
                 next.crashed = Some(crate::crash::explain(&raw, next.shown_multiplier()));
