@@ -245,10 +245,11 @@ pub fn set_text(slot: &SideSlot, toml: String) {
 
 /// Sends a parameter change typed as `path = value` (one undo step); a
 /// refusal is reported for the page, not for a field.
-pub fn set(slot: &SideSlot, path: String, value: String) {
+pub fn set(slot: &SideSlot, path: String, value: String) -> u64 {
     let mut side = slot.borrow_mut();
     let id = side.new_id(String::new());
     side.send(&ToWorker::Edit { edit: Edit::Set { path, value }, id });
+    id
 }
 
 /// What reproduces the side's run so far, from its worker (`None` when no

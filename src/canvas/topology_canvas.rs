@@ -3,7 +3,7 @@
 //! thickness by traffic), requests as dots, and the mouse gestures that edit
 //! it: select, move, drag across the lane boundary (switching the calls into
 //! a component between sync and async), connect by dragging from a
-//! component's handle to another, pan and zoom.
+//! component's handle to another, pan and zoom (two fingers pinch).
 //!
 //! Geometry, lanes, hit tests and traffic are `topology_layout`'s; the dots
 //! are `dots`'. This file draws them on a canvas (about 30 frames a
@@ -39,6 +39,8 @@ use crate::canvas::zones;
 use crate::charts::chart_data;
 use crate::insight::Saturation;
 
+/// A free finger's pointer id (the DOM reserves -1 for no pointer).
+const NO_POINTER: i32 = -1;
 /// Dots alive at most, and spawned a second at most: the drawing budget,
 /// and few enough that dots on an edge stay apart (at 150 a second, three
 /// edges of 140 px each carried 45 dots of 7 px, one solid bar).
@@ -120,9 +122,22 @@ pub struct Props {
 /// A gesture under way.
 #[derive(Clone, Debug)]
 enum Drag {
-    Pan { from: [f64; 2], pan: [f64; 2] },
-    Move { item: usize, grab: [f64; 2], start: [f64; 2], moved: bool },
-    Connect { from: usize, to: [f64; 2] },
+    Pan {
+        from: [f64; 2],
+        pan: [f64; 2],
+    },
+    Move {
+        item: usize,
+        grab: [f64; 2],
+        start: [f64; 2],
+        moved: bool,
+    },
+    Connect {
+        from: usize,
+        to: [f64; 2],
+    },
+    /// Two fingers (`Scene::fingers`) zoom.
+    Pinch,
 }
 
 /// Everything the animation loop reads and the gestures change.
@@ -179,6 +194,9 @@ struct Scene {
     moved: Option<String>,
     view_before: Option<View>,
     refused: Option<u64>,
+    /// Two pointers down on the canvas: their ids ([`NO_POINTER`] when
+    /// free), and where each is now.
+    fingers: [(i32, [f64; 2]); 2],
     pool: DotPool,
     last_ts: Option<f64>,
     draw_ms: Vec<f64>,
@@ -239,6 +257,7 @@ impl Scene {
             moved: None,
             view_before: None,
             refused: props.refusal.as_ref().map(|r| r.0),
+            fingers: [(NO_POINTER, [0.0; 2]); 2],
             pool: DotPool::new(DOT_CAP, DOTS_PER_SECOND, DOT_TRAVEL_S),
             last_ts: None,
             draw_ms: Vec::with_capacity(FRAME_SAMPLES),
@@ -284,10 +303,44 @@ impl Scene {
 
     /// Zooms by `factor` keeping screen point `at` still.
     fn zoom_at(&mut self, factor: f64, at: [f64; 2]) {
+        self.show(viewport::zoomed_at(self.view(), factor, at));
+    }
+
+    /// Shows `view`, a zoom the user gave.
+    fn show(&mut self, view: View) {
         self.fitted = false;
-        let world = self.to_world(at);
-        self.zoom = (self.zoom * factor).clamp(0.1, 4.0);
-        self.pan = [at[0] - world[0] * self.zoom, at[1] - world[1] * self.zoom];
+        (self.zoom, self.pan) = (view.zoom, view.pan);
+    }
+
+    /// Pointer `id` is down at `p` (`first`: none other is). A second
+    /// finger starts a pinch (a component the first was moving goes
+    /// back); a third is ignored. Whether either.
+    fn finger_down(&mut self, id: i32, p: [f64; 2], first: bool) -> bool {
+        if first {
+            self.fingers = [(NO_POINTER, p); 2];
+        }
+        let Some(free) = self.fingers.iter_mut().find(|f| f.0 == NO_POINTER) else { return true };
+        *free = (id, p);
+        if self.fingers.iter().any(|f| f.0 == NO_POINTER) {
+            return false;
+        }
+        if let Some(Drag::Move { item, start, .. }) = self.drag {
+            self.layout.items[item].pos = start;
+        }
+        self.drag = Some(Drag::Pinch);
+        true
+    }
+
+    /// Pointer `id` moved to `p`: in a pinch, the view follows its two
+    /// fingers (`viewport::pinched`).
+    fn finger_moved(&mut self, id: i32, p: [f64; 2]) {
+        let from = [self.fingers[0].1, self.fingers[1].1];
+        let Some(finger) = self.fingers.iter_mut().find(|f| f.0 == id) else { return };
+        finger.1 = p;
+        if matches!(self.drag, Some(Drag::Pinch)) {
+            let to = [self.fingers[0].1, self.fingers[1].1];
+            self.show(viewport::pinched(self.view(), from, to));
+        }
     }
 
     fn view(&self) -> View {
@@ -512,6 +565,9 @@ pub fn topology_canvas(props: &Props) -> Html {
             }
             let mut s = touch(&scene);
             let screen = point(&e);
+            if s.finger_down(e.pointer_id(), screen, e.is_primary()) {
+                return;
+            }
             let size = s.drawn_size;
             if let Some(side) = viewport::arrow_at(s.hidden, screen, s.room(size)) {
                 let view = viewport::panned(s.view(), viewport::pan_toward(side, size));
@@ -547,6 +603,7 @@ pub fn topology_canvas(props: &Props) -> Html {
             let mut s = touch(&scene);
             let screen = point(&e);
             let w = s.to_world(screen);
+            s.finger_moved(e.pointer_id(), screen);
             match s.drag.clone() {
                 Some(Drag::Pan { from, pan }) => {
                     let to = [pan[0] + screen[0] - from[0], pan[1] + screen[1] - from[1]];
@@ -563,7 +620,7 @@ pub fn topology_canvas(props: &Props) -> Html {
                     s.drag = Some(Drag::Move { item, grab, start, moved });
                 }
                 Some(Drag::Connect { from, .. }) => s.drag = Some(Drag::Connect { from, to: w }),
-                None => {}
+                _ => {}
             }
         })
     };
@@ -571,6 +628,11 @@ pub fn topology_canvas(props: &Props) -> Html {
         let scene = scene.clone();
         Callback::from(move |e: PointerEvent| {
             let mut s = touch(&scene);
+            for f in &mut s.fingers {
+                if f.0 == e.pointer_id() {
+                    f.0 = NO_POINTER;
+                }
+            }
             let w = s.to_world(point(&e));
             match s.drag.take() {
                 Some(Drag::Move { item, moved: true, start, .. }) => {

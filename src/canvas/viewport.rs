@@ -4,7 +4,9 @@
 //! an edit or a resize keeps the user's pan and the selected component in
 //! sight rather than fitting again ([`settle`]); what lies past each edge
 //! ([`hidden_sides`]) is shown by a fade and an arrow that pans toward it
-//! ([`arrow_at`], [`pan_toward`]), and the arrow keys pan too. Pure, in
+//! ([`arrow_at`], [`pan_toward`]), and the arrow keys pan too; the
+//! buttons, the wheel and two fingers zoom ([`zoomed_at`], [`pinched`]).
+//! Pure, in
 //! CSS pixels and world units, tested natively; `topology_canvas` draws
 //! the hints and applies the views.
 
@@ -19,6 +21,8 @@ pub const NARROW_CANVAS: f64 = 600.0;
 pub const NARROW_ZOOM_FLOOR: f64 = 0.65;
 /// The lowest zoom "Fit" gives on a wide canvas (as before the floor).
 const WIDE_ZOOM_FLOOR: f64 = 0.1;
+/// The lowest and highest zoom the user may give (buttons, wheel, pinch).
+pub const ZOOM_RANGE: [f64; 2] = [0.1, 4.0];
 /// CSS pixels an arrow key pans by.
 pub const KEY_PAN: f64 = 60.0;
 /// An edge arrow's radius and its distance from the edge, CSS pixels.
@@ -327,6 +331,30 @@ pub fn panned(view: View, delta: [f64; 2]) -> View {
     View { pan: [view.pan[0] + delta[0], view.pan[1] + delta[1]], ..view }
 }
 
+/// `view` zoomed by `factor` (within [`ZOOM_RANGE`]) about the screen
+/// point `at`, which stays still.
+pub fn zoomed_at(view: View, factor: f64, at: [f64; 2]) -> View {
+    let zoom = (view.zoom * factor).clamp(ZOOM_RANGE[0], ZOOM_RANGE[1]);
+    let k = zoom / view.zoom;
+    let pan = [at[0] - (at[0] - view.pan[0]) * k, at[1] - (at[1] - view.pan[1]) * k];
+    View { zoom, pan }
+}
+
+/// Two fingers.
+pub type Fingers = [[f64; 2]; 2];
+
+/// The view two fingers give that were at `from` over `view` and are now
+/// at `to`: zoomed by how far apart they moved (within [`ZOOM_RANGE`])
+/// about their midpoint, the diagram's point under it carried along as
+/// the midpoint moves.
+pub fn pinched(view: View, from: Fingers, to: Fingers) -> View {
+    let gap = |f: Fingers| (f[0][0] - f[1][0]).hypot(f[0][1] - f[1][1]);
+    let mid = |f: Fingers| [(f[0][0] + f[1][0]) / 2.0, (f[0][1] + f[1][1]) / 2.0];
+    let factor = if gap(from) > 0.0 { gap(to) / gap(from) } else { 1.0 };
+    let (a, b) = (mid(from), mid(to));
+    panned(zoomed_at(view, factor, a), [b[0] - a[0], b[1] - a[1]])
+}
+
 #[cfg(test)]
 mod tests {
     use std::collections::HashMap;
@@ -502,5 +530,48 @@ mod tests {
         assert_eq!(key_pan("ArrowDown"), Some([0.0, -KEY_PAN]));
         assert_eq!(key_pan("Enter"), None);
         assert_eq!(high.list().map(Side::name).collect::<Vec<_>>(), ["left", "down"]);
+    }
+
+    fn close(a: [f64; 2], b: [f64; 2]) -> bool {
+        (a[0] - b[0]).abs() < 1e-9 && (a[1] - b[1]).abs() < 1e-9
+    }
+
+    /// The diagram's point at screen `p` in `view`.
+    fn world(view: View, p: [f64; 2]) -> [f64; 2] {
+        [0, 1].map(|i| (p[i] - view.pan[i]) / view.zoom)
+    }
+
+    #[test]
+    fn a_zoom_keeps_its_point_still_within_the_range() {
+        let v = View { zoom: 0.65, pan: [-40.0, 12.0] };
+        let at = [200.0, 150.0];
+        let z = zoomed_at(v, 1.2, at);
+        assert!((z.zoom - 0.78).abs() < 1e-12);
+        assert!(close(z.screen(world(v, at)), at));
+        assert_eq!(zoomed_at(v, 100.0, at).zoom, ZOOM_RANGE[1]);
+        assert_eq!(zoomed_at(v, 0.0, at).zoom, ZOOM_RANGE[0]);
+    }
+
+    #[test]
+    fn two_fingers_zoom_about_their_midpoint_and_carry_it() {
+        let v = View { zoom: 0.65, pan: [10.0, 20.0] };
+        let from = [[100.0, 200.0], [200.0, 200.0]];
+        // Spread twice as far apart about the same midpoint: twice the
+        // zoom, the point between the fingers still between them.
+        let spread = pinched(v, from, [[50.0, 200.0], [250.0, 200.0]]);
+        assert!((spread.zoom - 1.3).abs() < 1e-12);
+        let under = world(v, [150.0, 200.0]);
+        assert!(close(spread.screen(under), [150.0, 200.0]));
+        // Pinched in while both move right and down: the point follows.
+        let moved = pinched(v, from, [[160.0, 260.0], [210.0, 260.0]]);
+        assert!((moved.zoom - 0.325).abs() < 1e-12);
+        assert!(close(moved.screen(under), [185.0, 260.0]));
+        // Within the range however far the fingers go; fingers that
+        // started together only pan.
+        assert_eq!(pinched(v, from, [[0.0, 0.0], [9_000.0, 0.0]]).zoom, ZOOM_RANGE[1]);
+        assert_eq!(pinched(v, from, [[150.0, 200.0], [150.0, 200.0]]).zoom, ZOOM_RANGE[0]);
+        let together = [[150.0, 200.0], [150.0, 200.0]];
+        assert_eq!(pinched(v, together, [[160.0, 200.0], [180.0, 200.0]]).zoom, v.zoom);
+        assert_eq!(pinched(v, from, from), v);
     }
 }

@@ -13,7 +13,7 @@ use crate::canvas::topology_canvas::TopologyCanvas;
 use crate::canvas::topology_layout::Selection;
 use crate::keep::{share_link, store};
 use crate::page::alerts::Alerts;
-use crate::page::app_state::{Action, AppState};
+use crate::page::app_state::{Action, AppState, LiveChange, LiveOutcome};
 use crate::page::compare_view::CompareView;
 use crate::page::controls::{LibraryPicker, LoadSlider, SpeedPicker};
 use crate::page::dashboard::Dashboard;
@@ -440,20 +440,23 @@ pub fn app() -> Html {
     };
     let on_apply = {
         let (edited_side, change_text, dispatch) =
-            (edited_side.clone(), change_text.clone(), state.dispatcher());
+            (edited_side.clone(), change_text.clone(), edited_state.dispatcher());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            match change_text.split_once('=') {
+            let change = change_text.trim().to_owned();
+            let (id, outcome) = match change.split_once('=') {
                 Some((path, value)) => {
-                    side::set(&edited_side(), path.trim().to_owned(), value.trim().to_owned())
+                    let (path, value) = (path.trim().to_owned(), value.trim().to_owned());
+                    (Some(side::set(&edited_side(), path, value)), LiveOutcome::Waiting)
                 }
-                None => dispatch.dispatch(Action::Report(FromWorker::Error {
-                    message: format!(
-                        "a change is PATH = VALUE, e.g. api.replicas = 4 (got `{}`)",
-                        *change_text
-                    ),
-                })),
-            }
+                None => (
+                    None,
+                    LiveOutcome::Refused(format!(
+                        "a change is PATH = VALUE, e.g. api.replicas = 4 (got `{change}`)"
+                    )),
+                ),
+            };
+            dispatch.dispatch(Action::LiveChange(LiveChange { change, id, outcome }));
         })
     };
     // The scaling curve is the edited variant's: its sweep runs on that
@@ -624,6 +627,10 @@ pub fn app() -> Html {
                     value={(*change_text).clone()} oninput={on_change_text} />
                 <button id="apply" type="submit" disabled={!state.ready}>{"Apply"}</button>
             </form>
+            if let Some(live) = &edited_state.live_change {
+                <p class={classes!("change-outcome", matches!(live.outcome, LiveOutcome::Refused(_)).then_some("field-error"))}
+                    role="status" data-testid="change-outcome">{ live.words() }</p>
+            }
         </>
     };
     let source_tab = {

@@ -85,6 +85,44 @@ pub struct AppState {
     /// Why what the URL (or a file) asked to open could not be opened;
     /// kept while the user's own scenario loads instead.
     pub open_error: Option<String>,
+    /// The Live change form's last change and how it went, said under the
+    /// form (not at the canvas's foot), until the next.
+    pub live_change: Option<LiveChange>,
+}
+
+/// A change typed in the Live change form (`api.replicas = 4`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct LiveChange {
+    /// As typed.
+    pub change: String,
+    /// The edit's id, answered by `Applied` or `Refused` (`None`: refused
+    /// before it was sent).
+    pub id: Option<u64>,
+    pub outcome: LiveOutcome,
+}
+
+/// Where a live change stands.
+#[derive(Clone, Debug, PartialEq)]
+pub enum LiveOutcome {
+    Waiting,
+    /// In force from this simulated second.
+    Applied {
+        at_s: f64,
+    },
+    Refused(String),
+}
+
+impl LiveChange {
+    /// The line under the form.
+    pub fn words(&self) -> String {
+        match &self.outcome {
+            LiveOutcome::Waiting => format!("Applying {}…", self.change),
+            LiveOutcome::Applied { at_s } => {
+                format!("Applied at {}: {}", crate::format::clock(*at_s), self.change)
+            }
+            LiveOutcome::Refused(message) => format!("Not applied: {message}"),
+        }
+    }
 }
 
 impl AppState {
@@ -113,6 +151,8 @@ pub enum Action {
     Select(Option<Selection>),
     OpenFailed(String),
     ClearOpenError,
+    /// The user applied a change in the Live change form.
+    LiveChange(LiveChange),
 }
 
 impl From<SideEvent> for Action {
@@ -124,6 +164,11 @@ impl From<SideEvent> for Action {
             SideEvent::OpenFailed(message) => Action::OpenFailed(message),
         }
     }
+}
+
+/// `live` with `outcome` when it is edit `id`'s.
+fn answered(live: Option<LiveChange>, id: u64, outcome: LiveOutcome) -> Option<LiveChange> {
+    live.map(|l| if l.id == Some(id) { LiveChange { outcome, ..l } } else { l })
 }
 
 impl Reducible for AppState {
@@ -150,6 +195,7 @@ impl Reducible for AppState {
                     selected,
                     edits: next.edits,
                     open_error: next.open_error,
+                    live_change: next.live_change.filter(|_| edited),
                     ..AppState::default()
                 };
             }
@@ -223,7 +269,9 @@ impl Reducible for AppState {
                 | FromWorker::BenchResult { .. }
                 | FromWorker::BenchDone { .. },
             ) => {}
-            Action::Report(FromWorker::Applied { outline, restarted, .. }) => {
+            Action::Report(FromWorker::Applied { id, outline, restarted, .. }) => {
+                let at_s = next.sim_time_ns as f64 / 1e9;
+                next.live_change = answered(next.live_change, id, LiveOutcome::Applied { at_s });
                 next.error = None;
                 next.started_over = restarted;
                 next.selected =
@@ -233,16 +281,22 @@ impl Reducible for AppState {
                 next.canvas_refusal = None;
             }
             Action::Report(FromWorker::Refused { id, message }) => {
-                // Shown beside its field by the inspector (`edits.refusal`),
+                // Shown under the Live change form when it came from there,
+                // beside its field by the inspector (`edits.refusal`),
                 // beside the component by the canvas, or here when it
                 // concerns no one field.
+                let live = next.live_change.as_ref().is_some_and(|l| l.id == Some(id));
                 let path = next.edits.refusal.as_ref().map(|(path, _)| path.as_str());
-                if path == Some(crate::side::CANVAS) {
+                if live {
+                    let refused = LiveOutcome::Refused(message);
+                    next.live_change = answered(next.live_change, id, refused);
+                } else if path == Some(crate::side::CANVAS) {
                     next.canvas_refusal = Some((id, AttrValue::from(message)));
                 } else if path.is_none_or(str::is_empty) {
                     next.error = Some(message);
                 }
             }
+            Action::LiveChange(change) => next.live_change = Some(change),
             Action::Edits(status) => {
                 if status.refusal.as_ref().is_some_and(|(path, _)| !path.is_empty()) {
                     next.error = None;
@@ -276,5 +330,60 @@ impl Reducible for AppState {
             }
         }
         Rc::new(next)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn live(id: Option<u64>) -> Action {
+        let change = "api.replicas = 4".to_owned();
+        Action::LiveChange(LiveChange { change, id, outcome: LiveOutcome::Waiting })
+    }
+
+    fn applied(id: u64) -> Action {
+        Action::Report(FromWorker::Applied {
+            id,
+            revision: 1,
+            outline: Outline::default(),
+            restarted: None,
+            can_undo: true,
+            can_redo: false,
+        })
+    }
+
+    /// A live change's answer is said under the form: applied at the
+    /// simulated second it took effect, or refused, and then not at the
+    /// canvas's foot; another edit's answer leaves it as it was.
+    #[test]
+    fn a_live_change_hears_its_own_answer() {
+        let state = Rc::new(AppState { sim_time_ns: 3_500_000_000, ..AppState::default() });
+        let state = state.reduce(live(Some(7))).reduce(applied(6));
+        let words = |s: &AppState| s.live_change.as_ref().map(LiveChange::words);
+        assert_eq!(words(&state).as_deref(), Some("Applying api.replicas = 4…"));
+        let done = state.clone().reduce(applied(7));
+        assert_eq!(words(&done).as_deref(), Some("Applied at 3.5 s: api.replicas = 4"));
+        let message = "expected 1 to 10000 replicas".to_owned();
+        let refused = state.reduce(Action::Report(FromWorker::Refused { id: 7, message }));
+        assert_eq!(words(&refused).as_deref(), Some("Not applied: expected 1 to 10000 replicas"));
+        assert_eq!(refused.error, None);
+    }
+
+    /// A canvas gesture's refusal goes to the canvas (with the edit's
+    /// number, so the canvas draws the document again), not to the
+    /// canvas's foot; the next applied edit or selection puts it away.
+    #[test]
+    fn a_canvas_refusal_is_the_canvas_s() {
+        let message = "no call goes into `api`".to_owned();
+        let refusal = Some((crate::side::CANVAS.to_owned(), message.clone()));
+        let status = EditStatus { can_undo: false, can_redo: false, refusal };
+        let refused = Rc::new(AppState::default())
+            .reduce(Action::Edits(status))
+            .reduce(Action::Report(FromWorker::Refused { id: 9, message: message.clone() }));
+        assert_eq!(refused.canvas_refusal, Some((9, AttrValue::from(message))));
+        assert_eq!(refused.error, None);
+        assert_eq!(refused.clone().reduce(applied(10)).canvas_refusal, None);
+        assert_eq!(refused.reduce(Action::Select(None)).canvas_refusal, None);
     }
 }

@@ -113,11 +113,11 @@ pub fn figure_strip(props: &FigureStripProps) -> Html {
             { line_break() }
             if let Some(r) = props.rolling.filter(|_| !w.is_empty()) {
                 <span class="fig" title={format!("User latency that half and 99% of the answers of the last {RECENT_WINDOWS} windows together beat: steadier than one window's")}>
-                    <span class="label">{ format!("p50 / p99 · {RECENT_WINDOWS} win.") }</span>
+                    <span class="label"><span class="wide-only">{"p50 / p99 · "}</span>{ format!("{RECENT_WINDOWS} win.") }</span>
                     <span class="value" data-testid="p50-rolling">{ if r.count > 0 { format::duration_ms(r.p50) } else { ABSENT.to_owned() } }</span>
                     <span class="sub" aria-hidden="true">{"/"}</span>
                     <span class="value" data-testid="p99-rolling">{ if r.count > 0 { format::duration_ms(r.p99) } else { ABSENT.to_owned() } }</span>
-                    <span class="sub">{ if r.count > 0 { format!("n = {}", format::quantity(r.count as f64)) } else { "no answers".to_owned() } }</span>
+                    <span class="sub wide-only">{ if r.count > 0 { format!("n = {}", format::quantity(r.count as f64)) } else { "no answers".to_owned() } }</span>
                 </span>
             }
             { fig("throughput", "ok", f.goodput_rps.map_or(ABSENT.into(), format::rate), "Requests answered ok or degraded per second, last window") }

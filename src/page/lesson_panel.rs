@@ -1,5 +1,6 @@
 //! The side panel's Lesson tab: the scenario's explanation (what breaks,
-//! what to watch, what to try) and the way to its problem or cure; once the
+//! what to watch, what to try) and the way to its problem or cure (at the
+//! end of its Try, so in view with it); once the
 //! user has changed the design, it steps aside for "Your design". A long
 //! explanation shows its lead with the rest behind "more" (`lesson_text`),
 //! so Watch and Try are in view when a scenario is picked.
@@ -59,6 +60,14 @@ pub fn lesson_panel(props: &LessonPanelProps) -> Html {
             </p>
         }
     });
+    let partner = partner(&info.file).map(|(label, file)| {
+        let open = props.on_open.clone();
+        let onclick = Callback::from(move |_| open.emit(file.to_owned()));
+        html! { <button id="partner" class="link" {onclick}>{ label }</button> }
+    });
+    // The lesson's partner ends its Try, in view with it however long the
+    // explanation; beside an edited design, under the folded lesson.
+    let (in_try, after) = if props.diverged { (None, partner) } else { (partner, None) };
     let text = html! {
         <>
             { for description }
@@ -66,15 +75,10 @@ pub fn lesson_panel(props: &LessonPanelProps) -> Html {
                 <p><strong>{"Watch: "}</strong>{ w.clone() }</p>
             }
             if let Some(t) = &info.try_this {
-                <p><strong>{"Try: "}</strong>{ t.clone() }</p>
+                <p><strong>{"Try: "}</strong>{ t.clone() }{" "}{ for in_try }</p>
             }
         </>
     };
-    let partner = partner(&info.file).map(|(label, file)| {
-        let open = props.on_open.clone();
-        let onclick = Callback::from(move |_| open.emit(file.to_owned()));
-        html! { <button id="partner" {onclick}>{ label }</button> }
-    });
     html! {
         <section class="lesson" aria-label="About this scenario">
             if props.diverged {
@@ -88,7 +92,7 @@ pub fn lesson_panel(props: &LessonPanelProps) -> Html {
                 <h2>{ info.name.clone() }</h2>
                 { text }
             }
-            { for partner }
+            { for after }
             <ModelsPage />
         </section>
     }

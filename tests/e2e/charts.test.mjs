@@ -51,6 +51,7 @@ test('every chart draws live, reads out on hover, and answers a live change', as
   await page.click('#tab-inspector');
   await page.fill('#change', 'api.workers = 4');
   await page.locator('#apply').click();
+  await page.waitForFunction(() => /^Applied at [\d.]+ s: api\.workers = 4$/.test(document.querySelector('[data-testid="change-outcome"]')?.textContent ?? ''), null, { timeout: 10000 });
   const appliedAt = await windows(page);
   await page.waitForFunction((n) => Number(document.querySelector('[data-testid="windows"]').textContent) >= n + 3, appliedAt, { timeout: 30000 });
   const after = parseFloat(await readStat(page, 'utilization'));
@@ -108,8 +109,11 @@ test('every chart draws live, reads out on hover, and answers a live change', as
   await page.click('#tab-inspector');
   await page.fill('#change', 'api.wrokers = 4');
   await page.locator('#apply').click();
-  await page.locator('.error').waitFor({ timeout: 10000 });
-  assert.match(await page.locator('.error').textContent(), /wrokers/);
+  // Said under the form, where the user looks, not at the canvas's foot.
+  const outcome = page.locator('[data-testid="change-outcome"]');
+  await page.waitForFunction(() => /^Not applied/.test(document.querySelector('[data-testid="change-outcome"]')?.textContent ?? ''), null, { timeout: 10000 });
+  assert.match(await outcome.textContent(), /^Not applied: [\s\S]*wrokers/);
+  assert.equal(await page.locator('.error').count(), 0);
 
   // Step: paused, exactly one more window.
   await page.locator('#play').click();

@@ -468,19 +468,22 @@ test('each lesson\'s Watch names what the page shows: its tabs, its figures, in 
   await page.close();
 });
 
-/** Where the Lesson tab's Try ends below the panel's visible foot (px;
- * negative: in view), with no scrolling. */
+/** Where the Lesson tab's Try, and its button to the cure or problem
+ * when it has one, end below the panel's visible foot (px; negative: in
+ * view), with no scrolling. */
 async function tryBelowFold(page) {
   return page.evaluate(() => {
     const body = document.querySelector('.side-body');
     const paragraphs = [...document.querySelectorAll('.lesson p')];
     const tryP = paragraphs.find((p) => p.textContent.startsWith('Try: '));
     const foot = Math.min(body.getBoundingClientRect().bottom, innerHeight);
-    return body.scrollTop === 0 && tryP ? tryP.getBoundingClientRect().bottom - foot : Infinity;
+    const below = (e) => (body.scrollTop === 0 && e ? e.getBoundingClientRect().bottom - foot : Infinity);
+    const partner = document.querySelector('#partner');
+    return { tryEnd: below(tryP), partner: partner ? below(partner) : -Infinity };
   });
 }
 
-test('every lesson\'s Watch and Try are in view when it is picked, at 1280×720 and 390 px wide; the rest of a long explanation is behind "more"', async () => {
+test('every lesson\'s Watch and Try are in view when it is picked, at 1280×720 and 390 px wide, and at 1280×720 the button to its cure or problem; the rest of a long explanation is behind "more"', async () => {
   const page = await site.context.newPage();
   const errors = collectErrors(page);
   for (const [width, height] of [[1280, 720], [390, 844]]) {
@@ -505,8 +508,9 @@ test('every lesson\'s Watch and Try are in view when it is picked, at 1280×720 
       }, file === files[0] ? null : before);
       await ready(page);
       if (width < 900) await page.locator('.views button', { hasText: 'Details' }).click();
-      const below = await tryBelowFold(page);
-      assert.ok(below <= 0, `${file} at ${width}×${height}: Try ends ${below} px below the panel's foot`);
+      const { tryEnd, partner } = await tryBelowFold(page);
+      assert.ok(tryEnd <= 0, `${file} at ${width}×${height}: Try ends ${tryEnd} px below the panel's foot`);
+      if (width === 1280) assert.ok(partner <= 0, `${file}: its cure or problem's button ends ${partner} px below the panel's foot`);
     }
   }
   // The rest of a long explanation, one click away; another pick starts

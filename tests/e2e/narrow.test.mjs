@@ -1,8 +1,9 @@
 // On a phone the topology stays readable: "Fit" stops at a zoom floor
 // (`canvas::viewport`), the design's far end is a pan away with a fade, an
 // arrow and "Drag to see more" saying so; a mouse drag, a finger, the
-// arrow and the arrow keys pan to it, an edit keeps the pan and brings the
-// new component into view. At 1280×720 Fit still shows everything.
+// arrow and the arrow keys pan to it, two fingers pinch to zoom about their
+// midpoint, an edit keeps the pan and brings the new component into view.
+// At 1280×720 Fit still shows everything.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { useSite, collectErrors, screenshot, gotoFresh, ready, layoutOf, layoutWhere, BOX } from './harness.mjs';
@@ -44,6 +45,83 @@ async function fingerDrag(page, from, by) {
   await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
   await cdp.detach();
 }
+
+/** Two fingers at `mid` ± `from` (page CSS px, along x) moved to
+ * `mid + shift` ± `to` in steps, as a touch screen sends them (two touch
+ * points through the DevTools protocol: each is a pointer of its own). */
+async function pinch(page, mid, from, to, shift = 0) {
+  const cdp = await page.context().newCDPSession(page);
+  const at = (k) => {
+    const [half, x] = [from + ((to - from) * k) / 8, mid[0] + (shift * k) / 8];
+    return [{ id: 0, x: x - half, y: mid[1] }, { id: 1, x: x + half, y: mid[1] }];
+  };
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: at(0) });
+  for (let k = 1; k <= 8; k++) await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: at(k) });
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+  await cdp.detach();
+}
+
+/** The canvas's layout once it stays the same for 200 ms (the view
+ * settled: a notice over its foot measured, Fit applied). */
+async function settledLayout(page) {
+  let a = await layoutOf(page);
+  for (;;) {
+    await page.waitForTimeout(200);
+    const b = await layoutOf(page);
+    if (JSON.stringify(a) === JSON.stringify(b)) return b;
+    a = b;
+  }
+}
+
+/** Where `layout`'s item `id` would be after zooming by `k` about canvas
+ * point `m`. */
+function zoomedAbout(layout, id, m, k) {
+  const it = layout.items.find((i) => i.id === id);
+  return [m[0] + (it.x - m[0]) * k, m[1] + (it.y - m[1]) * k];
+}
+
+test('at 390×844 two fingers pinch to zoom about their midpoint, within the zoom range', async () => {
+  const page = await site.context.newPage();
+  const errors = collectErrors(page);
+  await page.setViewportSize({ width: 390, height: 844 });
+  await gotoFresh(page, site.url);
+  await ready(page);
+  await open(page, 'retry-storm.toml', 5);
+  const fitted = await settledLayout(page);
+  const canvas = await page.locator('#topology').boundingBox();
+  // The page point of a canvas point as `data-layout` gives them (from
+  // inside the canvas's 1 px border).
+  const onPage = ([x, y]) => [canvas.x + 1 + x, canvas.y + 1 + y];
+  // Spread twice as far apart on the empty background lane: twice the
+  // zoom, the diagram's point between the fingers still between them.
+  const m = [150, fitted.boundary + 60];
+  await pinch(page, onPage(m), 40, 80);
+  const spread = await layoutWhere(page, (l) => Math.abs(l.zoom - 2 * FLOOR) < 0.002, `zoom ${2 * FLOOR}`);
+  for (const id of ['users', 'edge']) {
+    const [x, y] = zoomedAbout(fitted, id, m, 2);
+    const it = spread.items.find((i) => i.id === id);
+    assert.ok(Math.abs(it.x - x) < 0.5 && Math.abs(it.y - y) < 0.5, `${id} at ${it.x},${it.y}, expected ${x},${y}`);
+  }
+  await screenshot(page, 'narrow-390-pinch-spread');
+  // Pinched in while both fingers move right: three quarters of the
+  // zoom, the point between them carried along with their midpoint.
+  const n = [m[0] + 40, m[1]];
+  await pinch(page, onPage(m), 80, 60, 40);
+  const pinched = await layoutWhere(page, (l) => l.zoom < spread.zoom - 0.1, 'a zoom out');
+  assert.ok(Math.abs(pinched.zoom - spread.zoom * 0.75) < 0.002, `zoom ${pinched.zoom}`);
+  for (const id of ['edge', 'api']) {
+    const [x, y] = zoomedAbout(spread, id, m, 0.75);
+    const it = pinched.items.find((i) => i.id === id);
+    assert.ok(Math.abs(it.x - (x + n[0] - m[0])) < 0.5 && Math.abs(it.y - y) < 0.5, `${id} at ${it.x},${it.y}`);
+  }
+  await screenshot(page, 'narrow-390-pinch-carried');
+  // However far the fingers close, the zoom stops at the buttons' floor.
+  await pinch(page, onPage(m), 120, 1);
+  await layoutWhere(page, (l) => Math.abs(l.zoom - 0.1) < 0.0005, 'zoom 0.1, the floor');
+  await screenshot(page, 'narrow-390-pinch-floor');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
 
 test('at 390×844 the widest design fits at a readable zoom, and a drag, a finger, the arrow and the keys pan to the rest', async () => {
   const page = await site.context.newPage();

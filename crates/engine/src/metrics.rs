@@ -243,11 +243,16 @@ impl LevelStats {
         if self.span_nanos == 0 { 0.0 } else { self.area as f64 / self.span_nanos as f64 }
     }
 
-    /// Adds an adjacent span.
+    /// Adds an adjacent span. A span of no time (the window opened at the
+    /// instant a run or summary ends) held no level for any time, so its
+    /// maximum is left out: the result's maximum is then the highest of the
+    /// windows a user sees, never a level reached at the very last instant.
     pub fn merge(&mut self, other: &LevelStats) {
         self.area += other.area;
         self.span_nanos += other.span_nanos;
-        self.max = self.max.max(other.max);
+        if other.span_nanos > 0 {
+            self.max = self.max.max(other.max);
+        }
     }
 }
 
@@ -568,6 +573,24 @@ mod tests {
         let mut both = first;
         both.merge(&second);
         assert_eq!((both.mean(), both.max, both.span_nanos), (1.0, 2, 50));
+    }
+
+    /// A level reached at the instant a span ends lasts no time in it: the
+    /// merged maximum is the spans' with time, however high that instant.
+    #[test]
+    fn a_span_of_no_time_adds_no_maximum() {
+        let t = SimTime::from_nanos;
+        let mut replicas = TimeWeighted::new(t(0), 5);
+        let mut run = replicas.take(t(0), t(40));
+        replicas.set(t(40), 6);
+        let open = replicas.take(t(40), t(40));
+        assert_eq!((open.max, open.span_nanos), (6, 0));
+        run.merge(&open);
+        assert_eq!((run.mean(), run.max, run.span_nanos), (5.0, 5, 40));
+        let mut later = replicas.take(t(40), t(41));
+        assert_eq!(later.max, 6, "held for 1 ns, it counts");
+        later.merge(&LevelStats::default());
+        assert_eq!(later.max, 6);
     }
 
     /// In Wasm, `wide_product`'s 64-bit branch is also covered by

@@ -260,3 +260,16 @@ cost = { per_replica_hour = 3.6 }
     assert!((api.cost - replica_seconds * 0.001).abs() < 1e-6 * replica_seconds);
     assert!(api.max_replicas >= 12);
 }
+
+/// autoscale-late's sixth replica comes up at 240 s, the instant the run
+/// ends: it never ran, so the run's maximum is the windows' five, as the
+/// time-average already says.
+#[test]
+fn a_replica_up_at_the_last_instant_is_not_the_runs_maximum() {
+    let run = Simulation::run(common::scenario_file("autoscale-late.toml"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let windows = run.windows.iter().filter(|w| w.start_s >= 30.0);
+    let most = windows.map(|w| w.nodes[0].max_replicas).max().unwrap_or_default();
+    let api = &run.summary.nodes["api"];
+    assert_eq!((most, api.max_replicas), (5, 5), "mean {:.2}", api.replicas);
+}

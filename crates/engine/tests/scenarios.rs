@@ -1,7 +1,7 @@
 //! Every scenario file in `scenarios/` is a test case: it parses, runs, adds
 //! up, round-trips through TOML, and its explanation is present.
 
-use scalesim_engine::{Scenario, SimDuration, Simulation};
+use scalesim_engine::{Run, Scenario, SimDuration, Simulation};
 
 fn scenario_files() -> Vec<(String, String)> {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../scenarios");
@@ -20,6 +20,33 @@ fn scenario_files() -> Vec<(String, String)> {
     files.sort();
     assert!(!files.is_empty(), "no scenarios found in {dir}");
     files
+}
+
+/// Whether the run ends on a window's edge, so every instant it measured
+/// is in a window a user sees.
+fn meta_fits_windows(scenario: &Scenario) -> bool {
+    let meta = &scenario.scenario;
+    meta.duration.as_nanos().is_multiple_of(meta.window.as_nanos())
+}
+
+/// The run's maxima (queue, replicas, memory) are the highest of its
+/// windows', after warm-up: a level reached at the run's last instant (in
+/// the window that opens then, of no length) was never held.
+fn summary_maxima_are_the_windows(name: &str, scenario: &Scenario, run: &Run) {
+    let warmup = run.summary.sim_time_s - run.summary.measured_s;
+    let counted: Vec<_> = run.windows.iter().filter(|w| w.start_s >= warmup).collect();
+    for (i, id) in scenario.nodes.iter().map(|n| &n.id).enumerate() {
+        let node = &run.summary.nodes[id];
+        let windows = || counted.iter().map(|w| &w.nodes[i]);
+        let queue = windows().map(|n| n.max_queue).max().unwrap_or_default();
+        let replicas = windows().map(|n| n.max_replicas).max().unwrap_or_default();
+        assert_eq!(node.max_queue, queue, "{name}: {id}'s max queue");
+        assert_eq!(node.max_replicas, replicas, "{name}: {id}'s max replicas");
+        if let Some(memory) = &node.memory {
+            let peak = windows().filter_map(|n| n.memory.as_ref()).map(|m| m.peak_mb);
+            assert_eq!(memory.peak_mb, peak.fold(0.0, f64::max), "{name}: {id}'s memory peak");
+        }
+    }
 }
 
 #[test]
@@ -50,6 +77,9 @@ fn every_scenario_parses_runs_and_adds_up() {
             r.ok + r.degraded + r.error + r.timeout + r.rejected + r.in_flight,
             "{name}"
         );
+        if meta_fits_windows(&scenario) {
+            summary_maxima_are_the_windows(&name, &scenario, &run);
+        }
         let text = scenario.try_to_toml().unwrap_or_else(|e| panic!("{name}: {e}"));
         let again =
             Scenario::from_toml(&name, &text).unwrap_or_else(|e| panic!("{name} round trip: {e}"));

@@ -33,6 +33,24 @@ const UNITS: [(&str, u64); 9] = [
     ("TiB", 1 << 40),
 ];
 
+/// The units of time a leak's rate is per, with their seconds (the same
+/// lengths as the duration units of those names); `m` is another spelling
+/// of `min`, written as the first of its length: the one description of
+/// a rate's time that reading ([`LeakRate::parse`]), writing (`Display`),
+/// the messages ([`PER_NAMES`]) and the JSON Schema follow.
+pub const PER: [(&str, u64); 5] = [("s", 1), ("min", 60), ("m", 60), ("h", 3_600), ("d", 86_400)];
+
+/// [`PER`]'s units in words, as the messages say them (a literal, so the
+/// messages are too: `concat!`).
+macro_rules! per_names {
+    () => {
+        "s, min, h or d"
+    };
+}
+
+/// [`PER`]'s units in words.
+pub const PER_NAMES: &str = per_names!();
+
 /// Why a size (or a leak's rate) was refused, in words.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum SizeError {
@@ -44,9 +62,9 @@ pub enum SizeError {
     UnknownUnit { text: String, unit: String },
     /// More bytes than can be counted.
     TooLarge(String),
-    /// A leak's rate without `/s`, `/min` or `/h`.
+    /// A leak's rate without `/` and a unit of [`PER`].
     MissingPer(String),
-    /// A leak's rate per something other than s, min or h.
+    /// A leak's rate per something other than a unit of [`PER`].
     UnknownPer { text: String, per: String },
 }
 
@@ -65,12 +83,20 @@ impl fmt::Display for SizeError {
             SizeError::TooLarge(t) => write!(f, "is a size: `{t}` is more than can be counted"),
             SizeError::MissingPer(t) => write!(
                 f,
-                "is a rate of growth: `{t}` needs the time it grows in, e.g. \"10MB/min\" \
-                 (per s, min or h)"
+                concat!(
+                    "is a rate of growth: `{}` needs the time it grows in, e.g. \"10MB/min\" (per ",
+                    per_names!(),
+                    ")"
+                ),
+                t
             ),
             SizeError::UnknownPer { text, per } => write!(
                 f,
-                "is a rate of growth: `{text}` grows per `{per}`, which is not one of s, min, h"
+                concat!(
+                    "is a rate of growth: `{}` grows per `{}`, which is not one of ",
+                    per_names!()
+                ),
+                text, per
             ),
         }
     }
@@ -196,13 +222,13 @@ impl JsonSchema for ByteSize {
     }
 }
 
-/// How fast a leak grows, written as a size per unit of time:
-/// `"10MB/min"`, `"1GB/h"`, `"100KB/s"`.
+/// How fast a leak grows, written as a size per unit of time ([`PER`]):
+/// `"10MB/min"`, `"1GB/h"`, `"100KB/s"`, `"50MB/d"`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct LeakRate {
     /// What leaks in one `per`.
     pub amount: ByteSize,
-    /// One second, minute or hour.
+    /// One of [`PER`]'s units: a second, minute, hour or day.
     pub per: SimDuration,
 }
 
@@ -212,32 +238,27 @@ impl LeakRate {
         self.amount.as_f64() / self.per.as_secs_f64()
     }
 
-    /// Parses `"10MB/min"`: a size, a slash, and s, min (or m) or h.
+    /// Parses `"10MB/min"`: a size, a slash, and a unit of [`PER`].
     pub fn parse(text: &str) -> Result<Self, SizeError> {
         let text = text.trim();
         let Some((size, per)) = text.split_once('/') else {
             return Err(SizeError::MissingPer(text.to_owned()));
         };
         let amount = ByteSize::parse(size)?;
-        let per = match per.trim() {
-            "s" => SimDuration::from_secs(1),
-            "min" | "m" => SimDuration::from_secs(60),
-            "h" => SimDuration::from_secs(3600),
-            other => {
-                return Err(SizeError::UnknownPer { text: text.to_owned(), per: other.to_owned() });
-            }
+        let per = per.trim();
+        let Some(&(_, secs)) = PER.iter().find(|u| u.0 == per) else {
+            return Err(SizeError::UnknownPer { text: text.to_owned(), per: per.to_owned() });
         };
-        Ok(LeakRate { amount, per })
+        Ok(LeakRate { amount, per: SimDuration::from_secs(secs) })
     }
 }
 
 impl fmt::Display for LeakRate {
+    /// The size per the first unit of [`PER`] as long as `per` (seconds
+    /// if none is: a rate is only ever read with one of them).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let per = match self.per.as_nanos() / 1_000_000_000 {
-            1 => "s",
-            60 => "min",
-            _ => "h",
-        };
+        let secs = self.per.as_nanos() / 1_000_000_000;
+        let per = PER.iter().find(|u| u.1 == secs).map_or("s", |u| u.0);
         write!(f, "{}/{per}", self.amount)
     }
 }
@@ -258,7 +279,12 @@ struct LeakVisitor;
 
 fn bare_leak<E: serde::de::Error>(n: impl fmt::Display) -> E {
     E::custom(format!(
-        "is a rate of growth: write \"{n}MB/min\" (a size per s, min or h), in quotes"
+        concat!(
+            "is a rate of growth: write \"{}MB/min\" (a size per ",
+            per_names!(),
+            "), in quotes"
+        ),
+        n
     ))
 }
 
@@ -299,11 +325,17 @@ impl JsonSchema for LeakRate {
     }
 
     fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        let pers: Vec<&str> = PER.iter().map(|u| u.0).collect();
         json_schema!({
             "type": "string",
-            "pattern": "^[0-9]+(\\.[0-9]+)?\\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)/(s|min|m|h)$",
-            "description": "A size per unit of time: \"10MB/min\", \"1GB/h\", \"100KB/s\".",
-            "examples": ["10MB/min", "1GB/h"]
+            "pattern": format!(
+                "^[0-9]+(\\.[0-9]+)?\\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)/({})$",
+                pers.join("|")
+            ),
+            "description": format!(
+                "A size per unit of time ({PER_NAMES}): \"10MB/min\", \"1GB/h\", \"100KB/s\", \"50MB/d\"."
+            ),
+            "examples": ["10MB/min", "1GB/h", "50MB/d"]
         })
     }
 }
@@ -500,12 +532,29 @@ mod tests {
             let size = ByteSize::parse(text).unwrap();
             assert_eq!(size.to_string(), text);
         }
-        for text in ["10MB/min", "1GB/h", "100KB/s"] {
+        for text in ["10MB/min", "1GB/h", "100KB/s", "50MB/d"] {
             assert_eq!(LeakRate::parse(text).unwrap().to_string(), text);
         }
         assert_eq!(LeakRate::parse("60MB/min").unwrap().bytes_per_sec(), 1e6);
+        assert_eq!(LeakRate::parse("10MB/m").unwrap().to_string(), "10MB/min");
+        assert_eq!(LeakRate::parse("86.4GB/d").unwrap().bytes_per_sec(), 1e6);
         assert!(matches!(LeakRate::parse("10MB"), Err(SizeError::MissingPer(_))));
         assert!(matches!(LeakRate::parse("10MB/day"), Err(SizeError::UnknownPer { .. })));
+    }
+
+    /// A rate's units are durations' units of the same names and lengths,
+    /// and the messages name each of them.
+    #[test]
+    fn per_units_are_durations_and_named() {
+        let named: Vec<&str> =
+            PER_NAMES.split([',', ' ']).filter(|w| !["", "or"].contains(w)).collect();
+        for (name, secs) in PER {
+            let one = SimDuration::parse(&format!("1{name}")).unwrap();
+            assert_eq!(one, SimDuration::from_secs(secs), "{name}");
+            let first = PER.iter().find(|u| u.1 == secs).map(|u| u.0);
+            assert_eq!(named.contains(&name), first == Some(name), "{name} in {PER_NAMES}");
+        }
+        assert_eq!(named.len(), 4);
     }
 
     #[test]
@@ -513,7 +562,7 @@ mod tests {
         let e = SizeError::MissingUnit("512".into()).to_string();
         assert!(e.contains("\"512MB\""), "{e}");
         let e = SizeError::UnknownPer { text: "1MB/day".into(), per: "day".into() }.to_string();
-        assert!(e.contains("s, min, h"), "{e}");
+        assert!(e.contains("s, min, h or d"), "{e}");
     }
 
     #[test]
@@ -591,6 +640,13 @@ mod reading {
         let m =
             messages("memory = { per_request = \"2MB\", limit = \"1GB\" }", "{ leak = \"10MB\" }");
         assert!(m.iter().any(|m| m.contains("`leak` is a rate of growth")), "{m:?}");
+        let with_memory = "memory = { per_request = \"2MB\", limit = \"1GB\" }";
+        assert!(messages(with_memory, "{ leak = \"500MB/d\" }").is_empty());
+        let m = messages(with_memory, "{ leak = \"500MB/day\" }");
+        assert!(
+            m.iter().any(|m| m.contains("per `day`, which is not one of s, min, h or d")),
+            "{m:?}"
+        );
         let m = messages(
             "memory = { per_request = \"2MB\", base = \"2GB\", limit = \"1GB\", gc_from = 1.5 }",
             "{ outage = true }",

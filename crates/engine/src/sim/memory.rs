@@ -69,10 +69,15 @@ struct MemoryTally {
 }
 
 impl MemoryTally {
+    /// Adds an adjacent span; a span of no time adds no peak (as
+    /// [`LevelStats::merge`]: memory reached at the instant a run ends was
+    /// never held).
     fn merge(&mut self, o: &MemoryTally) {
         self.byte_ns += o.byte_ns;
         self.replica_ns += o.replica_ns;
-        self.peak = self.peak.max(o.peak);
+        if o.replica_ns > 0.0 {
+            self.peak = self.peak.max(o.peak);
+        }
         self.slowed_ns += o.slowed_ns;
         self.restarts += o.restarts;
     }

@@ -122,10 +122,6 @@ impl NodeClosed {
 }
 
 impl Simulation {
-    /// The run so far, after warm-up. User counts cover the requests that
-    /// started after warm-up (so they add up); user latency covers the
-    /// answers that came after warm-up (SPEC §3); node figures cover the
-    /// time after warm-up. The open window is included.
     /// User latency over the last [`RECENT_WINDOWS`] closed windows
     /// together (warm-up included): a p99 that rests on ten windows'
     /// answers rather than one's, with its count.
@@ -137,6 +133,11 @@ impl Simulation {
         merged.stats()
     }
 
+    /// The run so far, after warm-up. User counts cover the requests that
+    /// started after warm-up (so they add up); user latency covers the
+    /// answers that came after warm-up (SPEC §3); node figures cover the
+    /// time after warm-up. The open window is included; while it has no
+    /// length its levels' maxima are not ([`LevelStats::merge`]).
     pub fn summary(&self) -> Summary {
         let mut nodes = self.node_run.clone();
         if self.window_start >= self.warmup_end {
