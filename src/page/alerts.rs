@@ -69,6 +69,11 @@ pub fn alerts(props: &AlertsProps) -> Html {
     // would bound it opens below, so on a phone it covers little. Hidden,
     // it is a short line over the canvas's foot (the window's on a phone).
     let hidden = use_state_eq(|| false);
+    {
+        // Each stop shows its panel whole, whatever the last one's was.
+        let hidden = hidden.clone();
+        use_effect_with(props.stopped.is_some(), move |_| hidden.set(false));
+    }
     let toggle = {
         let hidden = hidden.clone();
         Callback::from(move |_: MouseEvent| hidden.set(!*hidden))
