@@ -26,6 +26,7 @@ pub mod insight;
 pub mod keep;
 pub mod lesson_text;
 pub mod library;
+pub mod load_gesture;
 pub mod markdown;
 pub mod overload_words;
 pub mod source_draft;

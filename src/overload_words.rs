@@ -65,6 +65,18 @@ pub fn explain(o: &Overload) -> OverloadWords {
     OverloadWords { summary, nodes: o.nodes.iter().map(node_words).collect(), note }
 }
 
+/// The one line that stands for the explanation while it is folded: what
+/// grew (the cause, named so the canvas's red node reads as it), and that
+/// what would bound it is inside.
+pub fn grown_line(o: &Overload) -> String {
+    let names: Vec<&str> = o.nodes.iter().map(|n| n.node.as_str()).collect();
+    match names.as_slice() {
+        [] => "Why, and what would bound it".to_owned(),
+        [one] => format!("{one} piled up: why, and what would bound it"),
+        many => format!("{} piled up: why, and what would bound them", many.join(", ")),
+    }
+}
+
 fn node_words(n: &NodeGrowth) -> NodeWords {
     let mut sentence =
         format!("{}: {} requests in flight", n.node, format::quantity(n.in_flight as f64));
@@ -150,6 +162,15 @@ mod tests {
              it finishes about 2000 req/s."
         );
         assert_eq!(w.note, None);
+    }
+
+    #[test]
+    fn the_folded_line_names_what_grew() {
+        let mut o = sample();
+        let first = o.nodes[0].node.clone();
+        assert!(grown_line(&o).starts_with(&first), "{}", grown_line(&o));
+        o.nodes.clear();
+        assert_eq!(grown_line(&o), "Why, and what would bound it");
     }
 
     #[test]

@@ -241,6 +241,19 @@ pub fn edit(slot: &SideSlot, edit: Edit) {
     side.send(&ToWorker::Edit { edit, id });
 }
 
+/// The path a refusal of a canvas gesture's edit (a drop, a nudge) is
+/// reported under: the canvas shows it beside the component, which goes
+/// back where the document has it.
+pub const CANVAS: &str = "canvas";
+
+/// Sends a canvas gesture's edit (one undo step); a refusal is reported
+/// under [`CANVAS`].
+pub fn canvas_edit(slot: &SideSlot, edit: Edit) {
+    let mut side = slot.borrow_mut();
+    let id = side.new_id(CANVAS.to_owned());
+    side.send(&ToWorker::Edit { edit, id });
+}
+
 /// The path a refusal of the Source tab's text is reported under.
 pub const SOURCE: &str = "source";
 

@@ -138,6 +138,32 @@ latency = { dist = "exp", mean = "50ms" }
     }
 
     #[test]
+    fn a_refused_drop_is_drawn_back_where_the_document_has_it() {
+        // The canvas remembers nothing of a drop: laid out again from the
+        // same document (the worker refused the edit), the component is
+        // where it was; from the edited one, where it was dropped.
+        let outline = of_text(TWO).expect("outline");
+        let mut remembered = HashMap::new();
+        let mut l = layout(&outline, &remembered);
+        for it in &l.items {
+            remembered.insert(it.id.clone(), it.pos);
+        }
+        let a = at(&l, "api");
+        let start = l.items[a].pos;
+        l.items[a].pos[1] = l.lane_height + 80.0;
+        let Some(Edit::Many { edits }) = dropped(&l, a) else { panic!("lane and move") };
+        assert_eq!(layout(&outline, &remembered).items[a].pos, start);
+        assert!(matches!(edits[0], Edit::SetLane { .. }));
+        // A move the worker applied is in the document, and drawn from it.
+        l.items[a].pos = [start[0] + 140.0, start[1]];
+        let Some(Edit::Move { position, .. }) = dropped(&l, a) else { panic!("a move") };
+        let mut moved = outline.clone();
+        let n = moved.nodes.iter().position(|n| n.id == "api").expect("api");
+        moved.nodes[n].position = Some(position);
+        assert_eq!(layout(&moved, &remembered).items[a].pos, position);
+    }
+
+    #[test]
     fn a_connection_goes_to_the_component_let_go_on_in_its_lanes_mode() {
         let l = two();
         let (api, mailer, users) = (at(&l, "api"), at(&l, "mailer"), at(&l, "users"));

@@ -111,6 +111,12 @@ pub struct Props {
     /// keeps the diagram above it (`topology_layout::covered_foot`).
     #[prop_or_default]
     pub foot: NodeRef,
+    /// Why the worker refused the last gesture's edit, with the edit's
+    /// number: the drawing goes back to the document (the component
+    /// where it was) and the words show beside the component, over the
+    /// canvas, so nothing moves to make room for them.
+    #[prop_or_default]
+    pub refusal: Option<(u64, AttrValue)>,
 }
 
 /// A gesture under way.
@@ -181,6 +187,13 @@ struct Scene {
     /// (measuring reads layout, so it is not done every frame).
     measure_foot: bool,
     drag: Option<Drag>,
+    /// The component the last gesture moved, the view before it (a
+    /// refused drop goes back to it too: the drop may have panned the
+    /// dropped component into view), and the refusal last drawn back from
+    /// ([`Props::refusal`]'s number).
+    moved: Option<String>,
+    view_before: Option<View>,
+    refused: Option<u64>,
     /// Two pointers down on the canvas: their ids ([`NO_POINTER`] when
     /// free), and where each is now.
     fingers: [(i32, [f64; 2]); 2],
@@ -241,6 +254,9 @@ impl Scene {
             foot_inset: 0.0,
             measure_foot: true,
             drag: None,
+            moved: None,
+            view_before: None,
+            refused: props.refusal.as_ref().map(|r| r.0),
             fingers: [(NO_POINTER, [0.0; 2]); 2],
             pool: DotPool::new(DOT_CAP, DOTS_PER_SECOND, DOT_TRAVEL_S),
             last_ts: None,
@@ -435,6 +451,7 @@ pub fn topology_canvas(props: &Props) -> Html {
                 s.fit_pending = true;
             }
             if !Rc::ptr_eq(&s.outline, outline) || s.fit_pending {
+                s.view_before = None;
                 s.outline = outline.clone();
                 s.relayout();
                 s.refit_if_hidden = true;
@@ -463,6 +480,15 @@ pub fn topology_canvas(props: &Props) -> Html {
         s.lit = props.lit.clone();
         if window_changed {
             s.update_traffic();
+        }
+        let refused = props.refusal.as_ref().map(|r| r.0);
+        if refused.is_some() && refused != s.refused {
+            // The document did not change: draw it again as it is.
+            s.refused = refused;
+            s.relayout();
+            if let Some(view) = s.view_before.take() {
+                (s.zoom, s.pan) = (view.zoom, view.pan);
+            }
         }
         s.playing = props.playing;
         s.reveal_pending |= s.selected != props.selected;
@@ -515,13 +541,25 @@ pub fn topology_canvas(props: &Props) -> Html {
         });
     }
 
+    // The refusal's words until the next gesture or their close button.
+    let dismissed = use_state_eq(|| None::<u64>);
+    let note = props.refusal.clone().filter(|(seq, _)| *dismissed != Some(*seq));
+    let dismiss = {
+        let (dismissed, seq) = (dismissed.clone(), note.as_ref().map(|n| n.0));
+        move || {
+            if seq.is_some() {
+                dismissed.set(seq);
+            }
+        }
+    };
     let point = |e: &PointerEvent| [f64::from(e.offset_x()), f64::from(e.offset_y())];
     let on_down = {
-        let scene = scene.clone();
+        let (scene, dismiss) = (scene.clone(), dismiss.clone());
         Callback::from(move |e: PointerEvent| {
             if e.button() != 0 {
                 return;
             }
+            dismiss();
             if let Some(target) = e.target_dyn_into::<web_sys::Element>() {
                 let _ = target.set_pointer_capture(e.pointer_id());
             }
@@ -659,6 +697,13 @@ pub fn topology_canvas(props: &Props) -> Html {
                 role="img"
                 aria-label="Topology: components on the request path above, the background below. Select a component with the list below; arrow keys move it, Delete removes it. With nothing selected, arrow keys pan to components past the canvas's edges."
                 onpointerdown={on_down} onpointermove={on_move} onpointerup={on_up} onkeydown={on_key} />
+            if let Some((_, words)) = note {
+                <p class="canvas-note error" role="alert" data-testid="canvas-refusal"
+                    style={{ let [x, y] = note_place(&scene.borrow()); format!("left:{x:.0}px;top:{y:.0}px;max-width:{NOTE_WIDTH}px") }}>
+                    { words }
+                    <button class="close" aria-label="Dismiss" onclick={Callback::from(move |_| dismiss())}>{"×"}</button>
+                </p>
+            }
             <p class="visually-hidden" aria-live="polite">{network_words(&props.outline, &props.partitions)}</p>
             <div class="topology-tools">
                 if let Some(id) = props.attach_to.clone() {
@@ -703,17 +748,37 @@ fn keys_pan(s: &Scene) -> bool {
 }
 
 /// A component was dropped at its new place: the edit that keeps it there
-/// (`gestures::dropped`), or back where it started when refused.
+/// (`gestures::dropped`), or back where it started when refused. It is
+/// drawn there until the worker answers; where it stays is the
+/// document's (a refused edit draws it back, `Props::refusal`), so
+/// nothing is remembered here.
 fn finish_move(s: &mut Scene, item: usize, start: [f64; 2]) {
+    s.moved = s.layout.items.get(item).map(|it| it.id.clone());
+    s.view_before = Some(s.view());
     match gestures::dropped(&s.layout, item) {
-        Some(edit) => {
-            let placed = &s.layout.items[item];
-            s.remembered.insert(placed.id.clone(), placed.pos);
-            s.on_edit.emit(edit);
-        }
+        Some(edit) => s.on_edit.emit(edit),
         None => s.layout.items[item].pos = start,
     }
 }
+
+/// Where the refusal's words go, in CSS pixels over the canvas: under the
+/// component the gesture moved (above it near the foot), within the
+/// canvas; at the top left without one.
+fn note_place(s: &Scene) -> [f64; 2] {
+    let [w, h] = s.drawn_size;
+    let item = s.moved.as_ref().and_then(|id| s.layout.items.iter().find(|it| &it.id == id));
+    let Some(item) = item else { return [8.0, LANE_NAME_BAND + 8.0] };
+    let (lo, hi) = item.corners();
+    let screen = |p: [f64; 2]| [p[0] * s.zoom + s.pan[0], p[1] * s.zoom + s.pan[1]];
+    let (lo, hi) = (screen(lo), screen(hi));
+    let below = hi[1] + 6.0;
+    let top = if below + NOTE_HEIGHT <= h { below } else { (lo[1] - 6.0 - NOTE_HEIGHT).max(4.0) };
+    [lo[0].min(w - NOTE_WIDTH - 8.0).max(8.0), top]
+}
+
+/// The refusal note's width and the height it is placed for (CSS px).
+const NOTE_WIDTH: f64 = 320.0;
+const NOTE_HEIGHT: f64 = 72.0;
 
 /// A line from one point to another.
 type Segment = ([f64; 2], [f64; 2]);

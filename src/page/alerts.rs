@@ -65,13 +65,37 @@ pub fn alerts(props: &AlertsProps) -> Html {
             </div>
         }
     });
+    // The overload's panel is a line with its restart; what grew and what
+    // would bound it opens below, so on a phone it covers little. Hidden,
+    // it is a short line over the canvas's foot (the window's on a phone).
+    let hidden = use_state_eq(|| false);
+    {
+        // Each stop shows its panel whole, whatever the last one's was.
+        let hidden = hidden.clone();
+        use_effect_with(props.stopped.is_some(), move |_| hidden.set(false));
+    }
+    let toggle = {
+        let hidden = hidden.clone();
+        Callback::from(move |_: MouseEvent| hidden.set(!*hidden))
+    };
     let stopped = props.stopped.as_ref().map(|(message, overload)| match overload {
+        Some(_) if *hidden => html! {
+            <div class="error overload hidden" role="alert" data-testid="overload">
+                <strong>{"Run stopped."}</strong>
+                <button id="overload-show" onclick={toggle.clone()} aria-expanded="false">{"Why?"}</button>
+                <button id="restart-1x" onclick={props.on_restart.clone()} aria-label="Restart at 1× load">{"Restart at 1×"}</button>
+            </div>
+        },
         Some(overload) => html! {
             <div class="error overload" role="alert" data-testid="overload">
                 <p class="overload-head"><strong>{"The run stopped: more work piled up than a tab can hold."}</strong>
-                    {" What it measured until then stays on screen. "}
-                    <button id="restart-1x" onclick={props.on_restart.clone()}>{"Restart at 1× load"}</button></p>
-                { overload_detail(overload, &props.on_inspect) }
+                    <span class="overload-kept">{" What it measured until then stays on screen."}</span>
+                    <button id="restart-1x" onclick={props.on_restart.clone()}>{"Restart at 1× load"}</button>
+                    <button id="overload-hide" class="close" onclick={toggle.clone()} aria-label="Hide this message">{"×"}</button></p>
+                <details class="overload-more">
+                    <summary>{ overload_words::grown_line(overload) }</summary>
+                    { overload_detail(overload, &props.on_inspect) }
+                </details>
             </div>
         },
         None => html! { <div class="error" role="alert">{ message.clone() }</div> },

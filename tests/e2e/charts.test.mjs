@@ -3,7 +3,7 @@
 // Step advances one window, Restart starts over with a new seed.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useSite, collectErrors, screenshot, readStat, pixelsAppear, openMenu } from './harness.mjs';
+import { useSite, collectErrors, screenshot, readStat, pixelsAppear, openMenu, gotoFresh, ready } from './harness.mjs';
 
 const site = useSite();
 
@@ -129,6 +129,82 @@ test('every chart draws live, reads out on hover, and answers a live change', as
   await page.waitForFunction(() => Number(document.querySelector('[data-testid="windows"]').textContent) === 0, null, { timeout: 10000 });
   assert.equal(await readStat(page, 'sim-time'), '0.0 s');
   await page.waitForFunction(() => !/live change/.test(document.querySelector('#latency-chart').getAttribute('aria-label')), null, { timeout: 5000 });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+/** The simulated instants of the run's live changes, from the latency
+ * chart's text alternative ("A live change at 2.0 s." or "Live changes at
+ * 1.0 s, 2.0 s and 3.0 s."). */
+async function liveChanges(page) {
+  const label = await page.locator('#latency-chart').getAttribute('aria-label');
+  const listed = label.match(/(?:A live change|Live changes) at ([^.]*(?:\.\d[^.]*)*)\./);
+  return listed ? listed[1].split(/, | and /) : [];
+}
+
+test('one drag of the load slider is one live change; arrow keys pressed together are one too', async () => {
+  const page = await site.context.newPage();
+  const errors = collectErrors(page);
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await gotoFresh(page, site.url);
+  await ready(page);
+  await page.click('#play');
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid="windows"]').textContent) >= 1, null, { timeout: 20000 });
+  // A mouse drag from 1× most of the way up, in twelve moves: the label
+  // follows the thumb, the run changes once, when it is let go.
+  const s = await page.locator('#load-multiplier').boundingBox();
+  const y = s.y + s.height / 2;
+  await page.mouse.move(s.x + s.width * 0.25, y);
+  await page.mouse.down();
+  const passed = new Set();
+  for (let k = 1; k <= 12; k++) {
+    await page.mouse.move(s.x + s.width * (0.25 + 0.05 * k), y);
+    await page.waitForTimeout(40);
+    passed.add(await readStat(page, 'load-multiplier'));
+  }
+  await page.mouse.up();
+  assert.ok(passed.size >= 6, `the label followed the thumb: ${[...passed]}`);
+  const dragged = await readStat(page, 'load-multiplier');
+  await page.waitForFunction((m) => document.querySelector('[data-testid="load-multiplier"]').dataset.inForce === m, dragged, { timeout: 5000 });
+  await page.waitForFunction(() => /live change/i.test(document.querySelector('#latency-chart').getAttribute('aria-label')), null, { timeout: 10000 });
+  assert.equal((await liveChanges(page)).length, 1, await page.locator('#latency-chart').getAttribute('aria-label'));
+  // Five presses in quick succession: the slider steps at once, the run
+  // changes once they pause.
+  await page.locator('#load-multiplier').focus();
+  for (let i = 0; i < 5; i++) await page.keyboard.press('ArrowLeft');
+  const keyed = await readStat(page, 'load-multiplier');
+  await page.waitForFunction((m) => document.querySelector('[data-testid="load-multiplier"]').dataset.inForce === m, keyed, { timeout: 5000 });
+  await page.waitForFunction(() => /^Live changes/.test(document.querySelector('#latency-chart').getAttribute('aria-label').split('. ')[1] ?? ''), null, { timeout: 10000 });
+  await page.waitForTimeout(1000);
+  assert.equal((await liveChanges(page)).length, 2, await page.locator('#latency-chart').getAttribute('aria-label'));
+  await screenshot(page, 'load-drag-one-change');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('at 390×844 the load slider takes its row, and a short finger drag is a small change', async () => {
+  const page = await site.context.newPage();
+  const errors = collectErrors(page);
+  await page.setViewportSize({ width: 390, height: 844 });
+  await gotoFresh(page, site.url);
+  await ready(page);
+  const s = await page.locator('#load-multiplier').boundingBox();
+  const clock = await page.locator('.clock').boundingBox();
+  console.log(`# load slider at 390 px: ${s.width.toFixed(0)} px`);
+  assert.ok(s.width >= 180, `the slider is ${s.width} px wide`);
+  assert.ok(Math.abs(clock.y - s.y) < 8, 'the clock stays on its row');
+  // A finger on the thumb (1×, a quarter of the way along its 0.1×–1000×),
+  // 29 px to the right.
+  const [x0, y] = [s.x + 8 + (s.width - 16) * 0.25, s.y + s.height / 2];
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [{ x: x0, y }] });
+  for (let k = 1; k <= 6; k++) await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: [{ x: x0 + (29 * k) / 6, y }] });
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+  await cdp.detach();
+  await page.waitForFunction(() => document.querySelector('[data-testid="load-multiplier"]').dataset.inForce !== '1×', null, { timeout: 5000 });
+  const m = parseFloat(await readStat(page, 'load-multiplier'));
+  assert.ok(m > 1 && m <= 6, `29 px moved the load to ${m}×`);
+  await screenshot(page, 'load-slider-390');
   assert.deepEqual(errors, []);
   await page.close();
 });

@@ -239,6 +239,42 @@ test('at 390 px a notice appearing does not move the canvas either, and shows ov
   await page.close();
 });
 
+for (const [width, height] of [[1280, 720], [390, 844]]) {
+  test(`at ${width}×${height} a drop the worker refuses goes back where it was, says why beside it, and the canvas stays put`, async () => {
+    const page = await site.context.newPage();
+    const errors = collectErrors(page);
+    await page.setViewportSize({ width, height });
+    await gotoFresh(page, site.url);
+    await ready(page);
+    await page.click('#play');
+    await waitWindows(page, 1);
+    const before = await layoutOf(page);
+    const api = item(before, 'api');
+    // Nothing calls api (only the users' load reaches it): the worker
+    // refuses to switch calls into it.
+    await drag(page, api, { x: api.x, y: before.boundary + 60 });
+    const note = page.locator('[data-testid="canvas-refusal"]');
+    await note.waitFor({ timeout: 10000 });
+    assert.match(await note.textContent(), /no call goes into `api`/);
+    const after = await layoutWhere(page, (l) => item(l, 'api').y === api.y, 'api back where it was');
+    assert.deepEqual(item(after, 'api'), api, 'the drawing follows the document');
+    assert.deepEqual([after.zoom, after.boundary], [before.zoom, before.boundary], 'the canvas did not move');
+    assert.match(await page.locator('.inspector').textContent(), /On the request path/);
+    assert.equal(await page.locator('.notices > *').count(), 0, 'nothing laid over the canvas\'s foot');
+    assert.ok(await page.locator('button', { hasText: 'Undo' }).first().isDisabled(), 'nothing to undo');
+    // Beside the component, inside the canvas.
+    const [box, canvas] = [await note.boundingBox(), await page.locator('#topology').boundingBox()];
+    assert.ok(box.x >= canvas.x && box.x + box.width <= canvas.x + canvas.width + 1, `note at ${JSON.stringify(box)}`);
+    assert.ok(Math.abs(box.y - (canvas.y + api.y)) < 120, `note ${box.y} near api at ${canvas.y + api.y}`);
+    await screenshot(page, `refused-drop-${width}`);
+    // The next gesture on the canvas puts it away.
+    await page.mouse.click(canvas.x + 20, canvas.y + canvas.height - 20);
+    await note.waitFor({ state: 'detached' });
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+}
+
 test('compare: B is the async design, both run on one seed and load, B wins on p99', async () => {
   const page = await site.context.newPage();
   const errors = collectErrors(page);

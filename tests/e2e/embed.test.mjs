@@ -151,7 +151,7 @@ test('the embed dialog: live preview, options, three forms; a lesson by name, an
   await page.click('#apply');
   await page.locator('#undo:not([disabled])').waitFor();
   // The load slider at 10^0.5, snapped: 3.2×.
-  await page.$eval('#load-multiplier', (s) => { s.value = '0.5'; s.dispatchEvent(new Event('input', { bubbles: true })); });
+  await page.$eval('#load-multiplier', (s) => { s.value = '0.5'; s.dispatchEvent(new Event('input', { bubbles: true })); s.dispatchEvent(new Event('change', { bubbles: true })); });
   await page.locator('[data-testid="load-multiplier"]', { hasText: '3.2×' }).waitFor();
   await openMenu(page, '#menu-share');
   await page.click('#embed-button');
@@ -431,7 +431,7 @@ ${snippets.lesson.iframe}</body></html>`;
   const frame = playerFrames(page)[0];
   await waitForPlayer(frame);
   // The reader turns the load up (10^1 = 10×), plays a few seconds, pauses.
-  await frame.$eval('#load-multiplier', (s) => { s.value = '1'; s.dispatchEvent(new Event('input', { bubbles: true })); });
+  await frame.$eval('#load-multiplier', (s) => { s.value = '1'; s.dispatchEvent(new Event('input', { bubbles: true })); s.dispatchEvent(new Event('change', { bubbles: true })); });
   await frame.locator('[data-testid="load-multiplier"]', { hasText: '10×' }).waitFor();
   await frame.click('#play');
   await frame.waitForFunction(() => parseFloat(document.querySelector('[data-testid="sim-time"]').textContent) > 2, null, { timeout: 30000 });
