@@ -229,9 +229,12 @@
 # change's outcome under its form, the ten windows' p50, dots kept
 # apart on short edges, a sweep that lets the run play on, about 1.8 kB;
 # two-finger pinch zoom, about 0.5 kB (branch fixes).
+# Then to 720 kB (736 372 B against 736 036, built the same hour): a
+# load's target dragged to the background is refused with why (its users
+# call it directly and wait) instead of "no call goes into it", 336 B.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-budget_kb=${BUNDLE_BUDGET_KB:-719}
+budget_kb=${BUNDLE_BUDGET_KB:-720}
 total=0
 printf '%-40s %10s %10s\n' file bytes gzipped
 for f in dist/*_bg.wasm dist/*.js dist/*.css; do

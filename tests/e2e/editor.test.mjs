@@ -255,7 +255,7 @@ for (const [width, height] of [[1280, 720], [390, 844]]) {
     await drag(page, api, { x: api.x, y: before.boundary + 60 });
     const note = page.locator('[data-testid="canvas-refusal"]');
     await note.waitFor({ timeout: 10000 });
-    assert.match(await note.textContent(), /no call goes into `api`/);
+    assert.match(await note.textContent(), /users call `api` directly \(load `users`\) and wait for its answer/);
     const after = await layoutWhere(page, (l) => item(l, 'api').y === api.y, 'api back where it was');
     assert.deepEqual(item(after, 'api'), api, 'the drawing follows the document');
     assert.deepEqual([after.zoom, after.boundary], [before.zoom, before.boundary], 'the canvas did not move');

@@ -368,11 +368,35 @@ fn set_lane(doc: &mut DocumentMut, id: &str, mode: Mode) -> Result<(), String> {
         }
     }
     if switched == 0 {
-        return Err(format!(
-            "no call goes into `{id}`: only a component that is called can move between the request path and the background"
-        ));
+        return Err(no_call_into(doc, id));
     }
     Ok(())
+}
+
+/// Why `id`, which no call goes into, cannot change lanes: the loads whose
+/// users call it directly, when there are some.
+fn no_call_into(doc: &DocumentMut, id: &str) -> String {
+    let loads: Vec<&str> = document::entries(doc, "load")
+        .into_iter()
+        .filter(|t| document::str_in(*t, "target") == Some(id))
+        .filter_map(|t| document::str_in(t, "id"))
+        .collect();
+    match loads.as_slice() {
+        [] => format!(
+            "no call goes into `{id}`: only a component that is called can move between the request path and the background"
+        ),
+        loads => {
+            let calls = document::entries(doc, "node")
+                .into_iter()
+                .find(|t| document::str_in(*t, "id") == Some(id))
+                .is_some_and(|t| t.get("call").is_some());
+            let instead = if calls { ": what it calls can move instead" } else { "" };
+            format!(
+                "users call `{id}` directly (load `{}`) and wait for its answer, so it stays on the request path{instead}",
+                loads.join("`, `")
+            )
+        }
+    }
 }
 
 fn unset(doc: &mut DocumentMut, path: &str) -> Result<(), String> {
@@ -482,7 +506,13 @@ service_time = { dist = "exp", mean = "1ms" }
 
         let s = run(TEXT, Edit::SetLane { id: "db".into(), mode: Mode::Async });
         assert_eq!(s.nodes[0].calls[0].mode, Mode::Async);
-        assert!(apply(TEXT, &Edit::SetLane { id: "api".into(), mode: Mode::Async }).is_err());
+        let refused = apply(TEXT, &Edit::SetLane { id: "api".into(), mode: Mode::Async });
+        let why = refused.expect_err("a load's target stays on the request path");
+        assert!(why.starts_with("users call `api` directly (load `users`)"), "{why}");
+        assert!(why.ends_with("request path: what it calls can move instead"), "{why}");
+        let leaf = TEXT.replace("  [[node.call]]\n  to = \"db\"\n  timeout = \"1s\"\n", "");
+        let why = apply(&leaf, &Edit::SetLane { id: "api".into(), mode: Mode::Async }).unwrap_err();
+        assert!(why.ends_with("so it stays on the request path"), "{why}");
 
         let s = run(TEXT, Edit::Remove { id: "db".into() });
         assert_eq!(s.nodes.len(), 1);
