@@ -972,19 +972,24 @@ mod tests {
         assert!(draining > 10, "the backlog is named as such in {draining} windows");
     }
 
+    /// A lesson file's outline and its windows over its first `seconds`.
+    fn lesson_windows(text: &str, seconds: u64) -> (Outline, Vec<WindowReport>) {
+        use scalesim_engine::scenario::Scenario;
+        use scalesim_engine::{SimDuration, SimTime, Simulation};
+        let outline = scalesim_engine::outline::of_text(text).expect("an outline");
+        let scenario = Scenario::from_toml("lesson.toml", text).expect("the lesson");
+        let mut sim = Simulation::new(scenario).expect("a run");
+        (outline, sim.advance_until(SimTime::ZERO + SimDuration::from_secs(seconds)))
+    }
+
     /// The metastable lesson after its spike: the api is offered three
     /// times what users send, the rest retries; the status says both
     /// figures over the period it names, what arrives being what users
     /// send times the visits each.
     #[test]
     fn the_status_says_what_arrives_apart_from_what_users_offer() {
-        use scalesim_engine::scenario::Scenario;
-        use scalesim_engine::{SimDuration, SimTime, Simulation};
-        let text = include_str!("../scenarios/metastable-retries.toml");
-        let outline = scalesim_engine::outline::of_text(text).expect("an outline");
-        let scenario = Scenario::from_toml("metastable-retries.toml", text).expect("the lesson");
-        let mut sim = Simulation::new(scenario).expect("a run");
-        let windows = sim.advance_until(SimTime::ZERO + SimDuration::from_secs(120));
+        let (outline, windows) =
+            lesson_windows(include_str!("../scenarios/metastable-retries.toml"), 120);
         let found = saturated_in(&windows, &outline);
         let api = found.first().expect("the api is saturated");
         assert!(api.retried && api.per_user.unwrap_or(0.0) > 2.0, "{api:?}");
@@ -1009,13 +1014,8 @@ mod tests {
     /// stretch it has run flat out, it is saturated in every window.
     #[test]
     fn a_pool_flat_out_for_long_is_saturated_in_every_window() {
-        use scalesim_engine::scenario::Scenario;
-        use scalesim_engine::{SimDuration, SimTime, Simulation};
-        let text = include_str!("../scenarios/pool-exhaustion.toml");
-        let outline = scalesim_engine::outline::of_text(text).expect("an outline");
-        let scenario = Scenario::from_toml("pool-exhaustion.toml", text).expect("the lesson");
-        let mut sim = Simulation::new(scenario).expect("a run");
-        let windows = sim.advance_until(SimTime::ZERO + SimDuration::from_secs(60));
+        let (outline, windows) =
+            lesson_windows(include_str!("../scenarios/pool-exhaustion.toml"), 60);
         let short = |k: usize| figures_over(&windows[k - LOOK_BACK..k], 0);
         assert!(short(8).is_some_and(|s| !s.is_saturated()), "the pair at 8 s alone reads under");
         for k in 2..=windows.len() {

@@ -159,6 +159,9 @@ struct Scene {
     /// A picked request's path.
     lit: Rc<crate::waterfall::LitPath>,
     traffic: Vec<EdgeTraffic>,
+    /// `traffic` as the dots spawn it, each edge's within its room
+    /// (`dots::within_room`): worked out when traffic or layout changes.
+    spawning: Vec<EdgeTraffic>,
     playing: bool,
     selected: Option<Selection>,
     on_select: Callback<Option<Selection>>,
@@ -238,6 +241,7 @@ impl Scene {
             link_labels: Vec::new(),
             lit: Rc::default(),
             traffic: Vec::new(),
+            spawning: Vec::new(),
             playing: false,
             selected: None,
             on_select: props.on_select.clone(),
@@ -295,6 +299,16 @@ impl Scene {
             Some(w) => tl::edge_traffic(&self.layout, &self.outline, w),
             None => vec![EdgeTraffic::default(); self.layout.edges.len()],
         };
+        let lengths: Vec<f64> = self
+            .layout
+            .edges
+            .iter()
+            .map(|e| {
+                let (a, b) = self.layout.segment(e);
+                (b[0] - a[0]).hypot(b[1] - a[1])
+            })
+            .collect();
+        self.spawning = dots::within_room(&self.traffic, &lengths, DOT_TRAVEL_S);
     }
 
     fn to_world(&self, p: [f64; 2]) -> [f64; 2] {
@@ -936,17 +950,7 @@ fn frame(s: &mut Scene, canvas: &HtmlCanvasElement, ts: f64) {
     }
     s.last_ts = Some(ts);
     if s.playing {
-        let lengths: Vec<f64> = s
-            .layout
-            .edges
-            .iter()
-            .map(|e| {
-                let (a, b) = s.layout.segment(e);
-                (b[0] - a[0]).hypot(b[1] - a[1])
-            })
-            .collect();
-        let traffic = dots::within_room(&s.traffic, &lengths, DOT_TRAVEL_S);
-        s.pool.step(dt, &traffic);
+        s.pool.step(dt, &s.spawning);
     }
     let dpr = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio());
     if css_w <= 0.0 || css_h <= 0.0 {

@@ -169,9 +169,7 @@ impl Runner {
                 runner.run_to = None;
                 runner.note_play();
                 if runner.run.is_some() {
-                    runner.playing = true;
-                    runner.last_tick_ms = js_sys::Date::now();
-                    runner.schedule_tick();
+                    runner.play_on();
                     runner.post_frame(Vec::new());
                 }
             }
@@ -188,9 +186,7 @@ impl Runner {
                         // link's time, which a link caps at 366 days.
                         runner.ending.replaying(past_end);
                         runner.run_to = Some(SimTime::from_nanos(time_ns));
-                        runner.playing = true;
-                        runner.last_tick_ms = js_sys::Date::now();
-                        runner.schedule_tick();
+                        runner.play_on();
                     }
                     Err(why) => runner.post(&FromWorker::Error {
                         message: format!("This link's run cannot be replayed: {why}."),
@@ -249,9 +245,7 @@ impl Runner {
                 if let Err(message) = restarted {
                     runner.post(&FromWorker::Error { message });
                 } else if playing {
-                    runner.playing = true;
-                    runner.last_tick_ms = js_sys::Date::now();
-                    runner.schedule_tick();
+                    runner.play_on();
                 }
             }
             ToWorker::Sweep { param, runs, duration_s } => {
@@ -389,9 +383,7 @@ impl Runner {
         let playing = self.playing;
         self.start(run, true);
         if playing {
-            self.playing = true;
-            self.last_tick_ms = js_sys::Date::now();
-            self.schedule_tick();
+            self.play_on();
         }
         Ok(Some(why))
     }
@@ -592,14 +584,19 @@ impl Runner {
         }
     }
 
+    /// Plays from now on: ticks from this instant.
+    fn play_on(&mut self) {
+        self.playing = true;
+        self.last_tick_ms = js_sys::Date::now();
+        self.schedule_tick();
+    }
+
     /// After a sweep: a run that was playing when it started plays on from
     /// where it stood.
     fn resume_playing(&mut self) {
         let resume = std::mem::take(&mut self.resume_after_sweep) || self.playing;
         if resume && self.run.is_some() {
-            self.playing = true;
-            self.last_tick_ms = js_sys::Date::now();
-            self.schedule_tick();
+            self.play_on();
             self.post_frame(Vec::new());
         }
     }

@@ -159,6 +159,14 @@ export function ready(page) {
   );
 }
 
+/** Picks `file` from the library and waits until it has loaded, its
+ * title matching `title`. */
+export async function pick(page, file, title) {
+  await page.selectOption('#library', file);
+  await nameIs(page, title);
+  await ready(page);
+}
+
 /** Opens the app with nothing kept from earlier tests (autosaved work in
  * local storage), so it starts on the demo. The origin's storage is
  * cleared before the app loads (through the DevTools protocol): clearing

@@ -2,7 +2,7 @@
 // open its cure, play it; and the "what scalesim models" page.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useSite, collectErrors, screenshot, readStat, gotoFresh, nameIs, ready, openMenu, layoutWhere } from './harness.mjs';
+import { useSite, collectErrors, screenshot, readStat, gotoFresh, nameIs, ready, openMenu, layoutWhere, pick } from './harness.mjs';
 
 const site = useSite();
 
@@ -98,9 +98,7 @@ test('picking a library entry over edits keeps them in Saved, says where, and go
   await page.setViewportSize({ width: 1280, height: 720 });
   await gotoFresh(page, site.url);
   await ready(page);
-  await page.selectOption('#library', 'sync-chain.toml');
-  await nameIs(page, /synchronous chain/);
-  await ready(page);
+  await pick(page, 'sync-chain.toml', /synchronous chain/);
 
   // The reviewer's edits: recommendations dragged into the background,
   // and a new external behind it.
@@ -113,8 +111,7 @@ test('picking a library entry over edits keeps them in Saved, says where, and go
   await layoutWhere(page, (l) => item(l, 'external'), 'the new external');
 
   // Another lesson: no dialog; the edits are in Saved, and the notice says so.
-  await page.selectOption('#library', 'retry-storm.toml');
-  await nameIs(page, /retry storm/);
+  await pick(page, 'retry-storm.toml', /retry storm/);
   const kept = page.locator('[data-testid="kept"]');
   await kept.waitFor({ timeout: 10000 });
   const name = "A synchronous chain: the slowest link sets everyone's latency (edited)";
@@ -125,12 +122,8 @@ test('picking a library entry over edits keeps them in Saved, says where, and go
   await page.keyboard.press('Escape');
 
   // Back and forth, unedited: nothing piles up, and the notice stays.
-  await page.selectOption('#library', 'sync-chain.toml');
-  await nameIs(page, /synchronous chain/);
-  await ready(page);
-  await page.selectOption('#library', 'retry-storm.toml');
-  await nameIs(page, /retry storm/);
-  await ready(page);
+  await pick(page, 'sync-chain.toml', /synchronous chain/);
+  await pick(page, 'retry-storm.toml', /retry storm/);
   await page.waitForTimeout(500);
   assert.match(await kept.textContent(), /“A synchronous chain: .* \(edited\)”/);
   await openMenu(page, '#menu-file');
@@ -138,15 +131,12 @@ test('picking a library entry over edits keeps them in Saved, says where, and go
   await page.keyboard.press('Escape');
 
   // One click back: the edited chain, as it was.
-  await page.selectOption('#library', 'sync-chain.toml');
-  await nameIs(page, /synchronous chain/);
-  await ready(page);
+  await pick(page, 'sync-chain.toml', /synchronous chain/);
   await page.locator('#tab-inspector').click();
   await page.locator('.component-list button', { hasText: 'payments' }).click();
   await page.locator('#add-cache').click();
   await layoutWhere(page, (l) => l.items.some((i) => i.id.startsWith('cache')), 'a cache');
-  await page.selectOption('#library', 'retry-storm.toml');
-  await nameIs(page, /retry storm/);
+  await pick(page, 'retry-storm.toml', /retry storm/);
   await kept.waitFor({ timeout: 10000 });
   // Other edits of the same lesson never replace the first ones.
   assert.match(await kept.textContent(), /\(edited 2\)/);
@@ -163,8 +153,7 @@ test('picking a library entry over edits keeps them in Saved, says where, and go
   await page.locator('#add-external').click();
   const twoExternals = (l) => l.items.filter((i) => i.id.startsWith('external')).length === 2;
   await layoutWhere(page, twoExternals, 'a second external');
-  await page.selectOption('#library', 'retry-storm.toml');
-  await nameIs(page, /retry storm/);
+  await pick(page, 'retry-storm.toml', /retry storm/);
   await kept.waitFor({ timeout: 10000 });
   assert.match(await kept.textContent(), /“A synchronous chain: .* \(edited\)”/);
   await openMenu(page, '#menu-file');
@@ -185,8 +174,7 @@ test('at 390 px the kept notice reads whole over the view, and is dismissed', as
   await ready(page);
   await page.locator('#add-external').click();
   await page.locator('#undo:not([disabled])').waitFor({ timeout: 10000 });
-  await page.selectOption('#library', 'sync-chain.toml');
-  await nameIs(page, /synchronous chain/);
+  await pick(page, 'sync-chain.toml', /synchronous chain/);
   const kept = page.locator('[data-testid="kept"]');
   await kept.waitFor({ timeout: 10000 });
   assert.match(await kept.textContent(), /Saved as “One service, two workers \(edited\)”/);

@@ -5,7 +5,7 @@
 // inspector, changing that one line of the file.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useSite, collectErrors, screenshot, gotoFresh, nameIs, ready, kept, pixelsNear } from './harness.mjs';
+import { useSite, collectErrors, screenshot, gotoFresh, nameIs, ready, kept, pixelsNear, pick } from './harness.mjs';
 
 const site = useSite();
 
@@ -26,12 +26,6 @@ async function networkWhere(page, check, what, timeout = 30000) {
   }
 }
 
-async function open(page, file, title) {
-  await page.selectOption('#library', file);
-  await nameIs(page, title);
-  await ready(page);
-}
-
 test('stale reads, zones, a partition while it lasts, and a zone picked in the inspector', async () => {
   const page = await site.context.newPage();
   const errors = collectErrors(page);
@@ -40,7 +34,7 @@ test('stale reads, zones, a partition while it lasts, and a zone picked in the i
   await ready(page);
 
   // Read-your-writes: the database's followers and its stale share, live.
-  await open(page, 'read-your-writes.toml', /Read-your-writes/);
+  await pick(page, 'read-your-writes.toml', /Read-your-writes/);
   let net = await networkWhere(page, (n) => n.badges.length === 1, 'the stale badge');
   assert.equal(net.badges[0].id, 'profiles');
   assert.equal(net.badges[0].text, '2 followers · stale –', 'no reads yet: no figure');
@@ -59,7 +53,7 @@ test('stale reads, zones, a partition while it lasts, and a zone picked in the i
   await screenshot(page, 'network-stale-1280x720');
 
   // The partition lesson: two zones, the link's label, and the cut.
-  await open(page, 'partition.toml', /A partition without timeouts/);
+  await pick(page, 'partition.toml', /A partition without timeouts/);
   net = await networkWhere(page, (n) => n.zones.length === 2, 'two zones');
   assert.deepEqual(net.zones.map((z) => z.zone), ['eu', 'us']);
   const [eu, us] = net.zones;

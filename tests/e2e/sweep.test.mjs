@@ -11,6 +11,14 @@ async function ready(page) {
   await loaded(page);
 }
 
+/** Types a sweep into the Scaling tab's form: the parameter and its range,
+ * runs a point, seconds a run. */
+async function fillSweep(page, param, runs, seconds) {
+  await page.fill('#sweep-param', param);
+  await page.fill('#sweep-runs', String(runs));
+  await page.fill('#sweep-seconds', String(seconds));
+}
+
 test('a load sweep runs to completion through its progress bar and marks the knee', async () => {
   const page = await site.context.newPage();
   const errors = collectErrors(page);
@@ -20,9 +28,7 @@ test('a load sweep runs to completion through its progress bar and marks the kne
   // about 2 000/s) and passes its own 1 500/s (engine `saturation`).
   assert.equal(await page.inputValue('#sweep-param'), 'load.users.rate=380..3040:8', 'the suggestion');
   await page.click('#tab-scaling');
-  await page.fill('#sweep-param', 'load.users.rate=500..2500:5');
-  await page.fill('#sweep-runs', '1');
-  await page.fill('#sweep-seconds', '10');
+  await fillSweep(page, 'load.users.rate=500..2500:5', 1, 10);
   await page.locator('#sweep-run').click();
   await page.locator('#sweep-progress').waitFor({ timeout: 10000 });
   await page.locator('[data-testid="knee"]').waitFor({ timeout: 60000 });
@@ -51,9 +57,7 @@ test('a sweep pauses the playing run and, once done, the run plays on from where
   await page.locator('#play').click();
   await page.waitForFunction(() => Number(document.querySelector('[data-testid="windows"]').textContent) >= 3);
   await page.click('#tab-scaling');
-  await page.fill('#sweep-param', 'load.users.rate=500..2500:5');
-  await page.fill('#sweep-runs', '1');
-  await page.fill('#sweep-seconds', '10');
+  await fillSweep(page, 'load.users.rate=500..2500:5', 1, 10);
   await page.locator('#sweep-run').click();
   await page.locator('#sweep-progress').waitFor({ timeout: 10000 });
   assert.match(await page.locator('[data-testid="sweep-waits"]').textContent(), /live run waits meanwhile/);
@@ -71,9 +75,7 @@ test('at 1280×720 the finished curve shows whole without scrolling the panel, i
   await page.setViewportSize({ width: 1280, height: 720 });
   await ready(page);
   await page.click('#tab-scaling');
-  await page.fill('#sweep-param', 'load.users.rate=500..2500:5');
-  await page.fill('#sweep-runs', '1');
-  await page.fill('#sweep-seconds', '5');
+  await fillSweep(page, 'load.users.rate=500..2500:5', 1, 5);
   assert.ok(await page.locator('[data-testid="sweep-words"]').isVisible(), 'the form said in words');
   await page.locator('#sweep-run').click();
   await page.locator('[data-testid="knee"]').waitFor({ timeout: 60000 });
@@ -108,9 +110,7 @@ test('while comparing, the scaling curve is the edited variant\'s', async () => 
   await page.fill('#change', 'api.workers = 4');
   await page.locator('#apply').click();
   await page.click('#tab-scaling');
-  await page.fill('#sweep-param', 'load.users.rate=500..4500:5');
-  await page.fill('#sweep-runs', '1');
-  await page.fill('#sweep-seconds', '5');
+  await fillSweep(page, 'load.users.rate=500..4500:5', 1, 5);
   await page.locator('#sweep-run').click();
   await page.locator('[data-testid="knee"]').waitFor({ timeout: 60000 });
   const knee = await page.locator('[data-testid="knee"]').textContent();
@@ -126,9 +126,7 @@ test('a sweep can be cancelled, and the page is usable again', async () => {
   const page = await site.context.newPage();
   await ready(page);
   await page.click('#tab-scaling');
-  await page.fill('#sweep-param', 'load.users.rate=500..2500:9');
-  await page.fill('#sweep-runs', '5');
-  await page.fill('#sweep-seconds', '120');
+  await fillSweep(page, 'load.users.rate=500..2500:9', 5, 120);
   await page.locator('#sweep-run').click();
   await page.locator('#sweep-progress').waitFor({ timeout: 10000 });
   await page.locator('#sweep-cancel').click();
