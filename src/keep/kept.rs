@@ -23,19 +23,11 @@ pub struct SavedScenario {
     pub name: String,
     pub file: String,
     pub toml: String,
-    /// The Source tab's unapplied draft over `toml` when it was kept.
+    /// The Source tab's unapplied draft over `toml` when it was kept, as
+    /// `source_draft::KeptDraft::stored` writes it (a string: a struct of
+    /// its own would bring serde's derived code for it into the bundle).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub draft: Option<Draft>,
-}
-
-/// A Source tab draft kept with a saved scenario.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Draft {
-    pub text: String,
-    /// The file had changed elsewhere since the draft was begun (applying
-    /// it undoes that change, which the tab says again).
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub moved: bool,
+    pub draft: Option<String>,
 }
 
 /// What the document on screen was opened as.
@@ -78,13 +70,13 @@ pub fn plan(
     opened: &Opened,
     title: &str,
     text: &str,
-    draft: Option<&Draft>,
+    draft: Option<&str>,
     saved: &[SavedScenario],
 ) -> Keep {
     if !edited(opened, text) && draft.is_none() {
         return Keep::Nothing;
     }
-    if let Some(same) = saved.iter().find(|s| s.toml == text && s.draft.as_ref() == draft) {
+    if let Some(same) = saved.iter().find(|s| s.toml == text && s.draft.as_deref() == draft) {
         return Keep::Already(same.name.clone());
     }
     let stem = match &opened.saved_as {
@@ -189,23 +181,23 @@ mod tests {
 
     #[test]
     fn a_draft_left_open_is_kept_with_its_document() {
-        let draft = Draft { text: "a = 9\n".into(), moved: false };
+        let draft = "same\nf.toml\na = 9\n";
         // Unedited document, a draft over it: kept, draft and all.
         let opened = Opened::new("a = 1\n", None);
         assert_eq!(
-            plan(&opened, T, "a = 1\n", Some(&draft), &[]),
+            plan(&opened, T, "a = 1\n", Some(draft), &[]),
             Keep::Save("Sync chain (edited)".into())
         );
         // The same text without that draft in the list is other work.
         let list = vec![entry("Sync chain (edited)", "a = 1\n")];
         assert_eq!(
-            plan(&opened, T, "a = 1\n", Some(&draft), &list),
+            plan(&opened, T, "a = 1\n", Some(draft), &list),
             Keep::Save("Sync chain (edited 2)".into())
         );
         // With it, it is there already.
-        let list = vec![SavedScenario { draft: Some(draft.clone()), ..list[0].clone() }];
+        let list = vec![SavedScenario { draft: Some(draft.into()), ..list[0].clone() }];
         assert_eq!(
-            plan(&opened, T, "a = 1\n", Some(&draft), &list),
+            plan(&opened, T, "a = 1\n", Some(draft), &list),
             Keep::Already("Sync chain (edited)".into())
         );
     }

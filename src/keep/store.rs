@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::browser;
 pub use crate::keep::kept::SavedScenario;
-use crate::keep::kept::{self, Draft, Keep, Opened};
+use crate::keep::kept::{self, Keep, Opened};
 use crate::keep::share_link::{self, LinkError, Shared, Variant};
 use crate::library;
 use crate::page::app::{DEMO_FILE, DEMO_TOML};
@@ -82,7 +82,7 @@ pub async fn open_keeping(
     title: &str,
     (file, toml): (String, String),
     saved_as: Option<String>,
-    draft: Option<Draft>,
+    draft: Option<String>,
 ) -> Result<Option<String>, String> {
     // Before its first load a worker has no text to give (and no edits).
     let asked = if slot.borrow().has_document() { side::text(slot).await } else { None };
@@ -102,9 +102,9 @@ fn keep(
     opened: &mut Opened,
     title: &str,
     (file, toml): (String, String),
-    draft: Option<Draft>,
+    draft: Option<String>,
 ) -> Result<Option<String>, String> {
-    let name = match kept::plan(opened, title, &toml, draft.as_ref(), &saved()) {
+    let name = match kept::plan(opened, title, &toml, draft.as_deref(), &saved()) {
         Keep::Nothing => return Ok(None),
         Keep::Already(name) => name,
         Keep::Save(name) => {
@@ -132,7 +132,7 @@ pub fn keep_own(own: &mut Own) -> Result<Option<(String, bool)>, String> {
     let ((file, toml), opened) = own;
     let draft = browser::load(DRAFT_KEY)
         .and_then(|stored| KeptDraft::read(&stored))
-        .map(|d| Draft { moved: d.moved || d.file != *file, text: d.text });
+        .map(|d| KeptDraft { moved: d.moved || d.file != *file, ..d }.stored());
     let with_draft = draft.is_some();
     let title = scalesim_engine::scenario::Scenario::from_toml(file, toml)
         .map(|s| s.scenario.name)

@@ -11,7 +11,6 @@ use yew::prelude::*;
 
 use crate::canvas::topology_canvas::TopologyCanvas;
 use crate::canvas::topology_layout::Selection;
-use crate::keep::kept::Draft;
 use crate::keep::{share_link, store};
 use crate::page::alerts::Alerts;
 use crate::page::app_state::{Action, AppState, LiveChange, LiveOutcome};
@@ -47,7 +46,7 @@ pub const DEMO_TOML: &str = include_str!("../../scenarios/station.toml");
 
 /// A document to open in variant A: `(file, toml)`, the saved entry it
 /// comes from, and the Source draft kept with that entry.
-type Opening = ((String, String), Option<String>, Option<Draft>);
+type Opening = ((String, String), Option<String>, Option<String>);
 
 /// The root component.
 #[function_component(App)]
@@ -354,10 +353,10 @@ pub fn app() -> Html {
             let draft = draft_over_a
                 .then(|| source_draft.kept(&side_a.borrow().current.good.0))
                 .flatten()
-                .map(|d| Draft { text: d.text, moved: d.moved });
+                .map(|d| d.stored());
             wasm_bindgen_futures::spawn_local(async move {
                 let with_draft = draft.is_some();
-                let opened = (file.clone(), toml);
+                let opened = (file, toml);
                 match store::open_keeping(&side_a, &title, opened, saved_as.clone(), draft).await {
                     // The notice stays over unedited switches (back to the
                     // lesson, say) until its edits are reopened or dismissed.
@@ -379,11 +378,8 @@ pub fn app() -> Html {
                     }
                 }
                 if draft_over_a && (with_draft || restore.is_some()) {
-                    source_draft.dispatch(SourceAction::Switched(restore.map(|d| KeptDraft {
-                        file: file.clone(),
-                        text: d.text,
-                        moved: d.moved,
-                    })));
+                    let kept = restore.and_then(|stored| KeptDraft::read(&stored));
+                    source_draft.dispatch(SourceAction::Switched(kept));
                 }
             });
         })

@@ -220,7 +220,7 @@ test('a Source draft left open over a library pick is kept with its document and
   const [entry] = await savedList(page);
   assert.equal(entry.name, 'One service, two workers (edited)');
   assert.match(entry.toml, /workers = 2/);
-  assert.match(entry.draft.text, /workers = 7 {2}# my draft/);
+  assert.match(entry.draft, /workers = 7 {2}# my draft/);
   // The Source tab shows the lesson opened, with no draft over it.
   const lesson = await (async () => {
     await page.waitForFunction(() => document.querySelector('#source-text')?.value.includes('retry storm'), null, { timeout: 15000 });
@@ -291,7 +291,7 @@ test('a share link opened over edited autosaved work keeps it (and its Source dr
   await opened.keyboard.press('Escape');
   const [entry] = await savedList(opened);
   assert.match(entry.toml, /kind = "external"/);
-  assert.match(entry.draft.text, /workers = 5 {2}# draft over my edits/);
+  assert.match(entry.draft, /workers = 5 {2}# draft over my edits/);
   await screenshot(opened, 'library-link-kept-1280');
   await opened.setViewportSize({ width: 390, height: 844 });
   const box = await kept.boundingBox();
