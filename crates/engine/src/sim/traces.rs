@@ -446,10 +446,10 @@ hooks! {
     trace_user_call_end => user_call_end_traced(span: Option<SpanRef>, outcome: Outcome);
     /// A request reaches a node's door, to answer `reply`.
     trace_arrive => arrive_traced(reply: &Reply);
-    /// The request got past the door: its visit starts (in service at
-    /// once unless it queues).
-    trace_visit_start => visit_start_traced(node: usize, replica: usize, serving: bool)
-        -> Option<SpanRef>;
+    /// The request got past the door and is now the visit `task`: its
+    /// span starts (in service at once unless it queues).
+    trace_visit_start =>
+        visit_start_traced(task: Key, node: usize, replica: usize, serving: bool);
     /// An answer given at once (a refusal at the door, or a broker taking
     /// the message): a plain attempt ends with it.
     trace_door_answer => door_answer_traced(outcome: Outcome);
@@ -457,8 +457,6 @@ hooks! {
     trace_service_start => service_start_traced(task: Key);
     /// The visit's own service is over.
     trace_service_end => service_end_traced(task: Key);
-    /// The visit `task` (just created) is traced under `span`.
-    trace_visit_span => visit_span_traced(task: Key, span: SpanRef);
     /// The visit is over (and, for a plain call, its attempt; for a plain
     /// user request, the request) unless its answer crosses the network
     /// (`remote`): then the attempt it answers is returned, for
@@ -717,29 +715,28 @@ impl Simulation {
 
     #[cold]
     #[inline(never)]
-    fn visit_start_traced(
-        &mut self,
-        node: usize,
-        replica: usize,
-        serving: bool,
-    ) -> Option<SpanRef> {
-        let t = self.traces.as_deref_mut()?;
-        let parent = t.door.take()?;
+    fn visit_start_traced(&mut self, task: Key, node: usize, replica: usize, serving: bool) {
+        let now = self.now;
+        let blocking = self.model.nodes[node].io == Io::Blocking;
+        let Some(t) = self.traces.as_deref_mut() else { return };
+        let Some(parent) = t.door.take() else { return };
         let copy = t.open.get_mut(parent.request).and_then(|o| {
             let e = o.extra.get_mut(parent.span as usize)?;
             e.1 += 1;
             Some(e.1 - 1)
-        })?;
-        let now = self.now.as_nanos();
+        });
+        let Some(copy) = copy else { return };
         let kind = SpanKind::Visit {
             node: node as u32,
             replica: replica as u32,
-            service_start_ns: if serving { now } else { OPEN },
+            service_start_ns: if serving { now.as_nanos() } else { OPEN },
             service_end_ns: OPEN,
-            blocking: self.model.nodes[node].io == Io::Blocking,
+            blocking,
             copy,
         };
-        t.push(parent, self.now, kind, false)
+        if let Some(span) = t.push(parent, now, kind, false) {
+            t.put_visit(task, span);
+        }
     }
 
     #[cold]
@@ -794,14 +791,6 @@ impl Simulation {
                     *service_start_ns = now;
                 }
             }
-        }
-    }
-
-    #[cold]
-    #[inline(never)]
-    fn visit_span_traced(&mut self, task: Key, span: SpanRef) {
-        if let Some(t) = self.traces.as_deref_mut() {
-            t.put_visit(task, span);
         }
     }
 
