@@ -150,6 +150,17 @@ pub fn replace_hash(fragment: &str) {
     }
 }
 
+/// Removes the fragment (a share link's) without reloading or adding a
+/// history entry, once the page no longer shows what it describes.
+pub fn clear_hash() {
+    if let Some(w) = web_sys::window()
+        && w.location().hash().is_ok_and(|h| !h.is_empty())
+        && let Ok(history) = w.history()
+    {
+        let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&href_without_fragment()));
+    }
+}
+
 fn href_without_fragment() -> String {
     web_sys::window()
         .and_then(|w| w.location().href().ok())
