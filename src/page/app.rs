@@ -378,11 +378,12 @@ pub fn app() -> Html {
                         return;
                     }
                 }
-                // A link made before, and the address that holds it, are
-                // of the document just replaced: neither is offered as
-                // this one's, and a reload opens this one, not the link.
+                // A link made before, and the address that holds it (or
+                // names a lesson), are of the document just replaced:
+                // neither is offered as this one's, and a reload opens
+                // this one, not what the address named.
                 share_text.set(None);
-                browser::clear_hash();
+                browser::forget_opening();
                 if draft_over_a && (with_draft || restore.is_some()) {
                     let kept = restore.and_then(|stored| KeptDraft::read(&stored));
                     source_draft.dispatch(SourceAction::Switched(kept));

@@ -318,7 +318,7 @@ async function copyLink(page) {
   return link;
 }
 
-test('a link shared before a pick is not offered or reopened after it; a link pasted into the open tab opens, the edits kept', async () => {
+test('a link shared (or a lesson named in the address) before a pick is not offered or reopened after it; a link pasted into the open tab opens, the edits kept', async () => {
   const page = await site.context.newPage();
   const errors = collectErrors(page);
   await page.setViewportSize({ width: 1280, height: 720 });
@@ -360,6 +360,17 @@ test('a link shared before a pick is not offered or reopened after it; a link pa
   await kept.waitFor({ timeout: 10000 });
   assert.match(await kept.textContent(), /Your edits are kept in File ▸ Saved as “A synchronous chain: .* \(edited\)”/);
   await screenshot(page, 'library-link-pasted-1280');
+
+  // A lesson named in the address, then another picked: a reload opens
+  // the pick, not the lesson the address named.
+  await page.goto(`${site.url}?scenario=fanout-tail.toml`);
+  await nameIs(page, /Fan-out/);
+  await ready(page);
+  await pick(page, 'station.toml', /two workers/);
+  assert.ok(!page.url().includes('scenario='), page.url());
+  await page.reload();
+  await nameIs(page, /two workers/);
+  await ready(page);
   assert.deepEqual(errors, []);
   await page.close();
 });
