@@ -38,7 +38,8 @@ use crate::canvas::zone_drawing;
 use crate::canvas::zones;
 use crate::charts::chart_data;
 use crate::insight::Saturation;
-use crate::keep::positions::KeptLayout;
+use crate::keep::positions::{self, KeptLayout};
+use crate::keep::store;
 
 /// A free finger's pointer id (the DOM reserves -1 for no pointer).
 const NO_POINTER: i32 = -1;
@@ -118,15 +119,15 @@ pub struct Props {
     /// canvas, so nothing moves to make room for them.
     #[prop_or_default]
     pub refusal: Option<(u64, AttrValue)>,
-    /// The drawing kept at the last visit (`keep/positions`): the first
-    /// document to load is laid out from its places, and its view is taken
-    /// when the canvas is the size it was then.
+    /// The canvas draws the user's own work (the workbench's variant A):
+    /// made with it, the first document is laid out from the drawing kept
+    /// at the last visit (`keep/positions`: its places, and its view on a
+    /// canvas of the size it was then); while it holds, the drawing is
+    /// kept whenever its places or view change with no gesture under way.
+    /// The player never sets it: an embed never touches the reader's
+    /// storage.
     #[prop_or_default]
-    pub restore: Option<Rc<KeptLayout>>,
-    /// Told the drawing whenever its places or view change (no gesture
-    /// under way), to keep it. The player passes none: it keeps nothing.
-    #[prop_or_default]
-    pub on_drawn: Option<Callback<KeptLayout>>,
+    pub keeps: bool,
 }
 
 /// A gesture under way.
@@ -166,15 +167,15 @@ struct Scene {
     outline: Rc<Outline>,
     layout: Layout,
     remembered: HashMap<String, [f64; 2]>,
-    /// See [`Props::restore`]: until a document with items is laid out
-    /// from it; then its view, until the first fit takes it.
-    restore: Option<Rc<KeptLayout>>,
-    restore_view: Option<Rc<KeptLayout>>,
-    /// See [`Props::on_drawn`], with the drawing last told: the layout's
+    /// See [`Props::keeps`]: the kept drawing until a document with items
+    /// is laid out from it; then its view, until the next frame takes it.
+    restore: Option<KeptLayout>,
+    restore_view: Option<KeptLayout>,
+    /// See [`Props::keeps`], with the drawing last kept: the layout's
     /// number (one more at each relayout), the view and the canvas's size.
-    on_drawn: Option<Callback<KeptLayout>>,
+    keeps: bool,
     layout_number: u64,
-    told: Option<(u64, View, [f64; 2])>,
+    kept: Option<(u64, View, [f64; 2])>,
     snapshot: Option<Rc<Snapshot>>,
     window: Option<Rc<WindowReport>>,
     saturated: Rc<Vec<Saturation>>,
@@ -265,11 +266,11 @@ impl Scene {
             outline: props.outline.clone(),
             layout: Layout::default(),
             remembered: HashMap::new(),
-            restore: props.restore.clone(),
+            restore: if props.keeps { store::restored_layout() } else { None },
             restore_view: None,
-            on_drawn: props.on_drawn.clone(),
+            keeps: props.keeps,
             layout_number: 0,
-            told: None,
+            kept: None,
             snapshot: None,
             window: None,
             saturated: Rc::default(),
@@ -340,25 +341,24 @@ impl Scene {
             return;
         }
         let Some(kept) = self.restore.take() else { return };
-        let ids = self.outline.loads.iter().map(|l| l.id.as_str());
-        let ids = ids.chain(self.outline.nodes.iter().map(|n| n.id.as_str()));
-        self.remembered.extend(kept.places_of(ids));
+        let outline = &self.outline;
+        kept.remember_places(&mut self.remembered, |id| {
+            outline.loads.iter().any(|l| l.id == id) || outline.nodes.iter().any(|n| n.id == id)
+        });
         self.restore_view = Some(kept);
     }
 
-    /// Tells [`Props::on_drawn`] the drawing, when it changed since it was
-    /// last told and no gesture is under way (a drop is told once the
+    /// Keeps the drawing ([`Props::keeps`]) when it changed since it was
+    /// last kept and no gesture is under way (a drop is kept once the
     /// document has it).
-    fn tell_drawn(&mut self, size: [f64; 2]) {
-        let Some(on_drawn) = &self.on_drawn else { return };
+    fn keep_drawing(&mut self, size: [f64; 2]) {
         let now = (self.layout_number, self.view(), size);
-        if self.drag.is_some() || self.restore.is_some() || self.told == Some(now) {
+        if !self.keeps || self.drag.is_some() || self.restore.is_some() || self.kept == Some(now) {
             return;
         }
-        let kept = KeptLayout::of(&self.layout, self.view(), size);
-        if kept.worth_keeping() {
-            self.told = Some(now);
-            on_drawn.emit(kept);
+        if let Some(drawing) = positions::stored(&self.layout, self.view(), size) {
+            self.kept = Some(now);
+            store::keep_layout(&drawing);
         }
     }
 
@@ -578,9 +578,9 @@ pub fn topology_canvas(props: &Props) -> Html {
         s.selected = props.selected.clone();
         s.on_select = props.on_select.clone();
         s.on_edit = props.on_edit.clone();
-        if s.on_drawn != props.on_drawn {
-            s.on_drawn = props.on_drawn.clone();
-            s.told = None;
+        if s.keeps != props.keeps {
+            s.keeps = props.keeps;
+            s.kept = None;
         }
         s.editable = props.editable;
         s.idle_redraw = props.idle_redraw;
@@ -1083,7 +1083,7 @@ fn frame(s: &mut Scene, canvas: &HtmlCanvasElement, ts: f64) {
         return;
     };
     draw(s, &ctx, dpr, [css_w, css_h], ts);
-    s.tell_drawn([css_w, css_h]);
+    s.keep_drawing([css_w, css_h]);
     push_sample(&mut s.draw_ms, now_ms() - started);
     s.dirty = false;
     s.drawn_size = [css_w, css_h];

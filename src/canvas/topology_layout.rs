@@ -346,7 +346,10 @@ pub fn remember(remembered: &mut HashMap<String, [f64; 2]>, drawn: &Layout) {
         remembered.insert(it.id.clone(), it.pos);
     }
     if remembered.len() > drawn.items.len() + SPARE_PLACES {
-        remembered.retain(|id, _| drawn.items.iter().any(|it| &it.id == id));
+        remembered.clear();
+        for it in &drawn.items {
+            remembered.insert(it.id.clone(), it.pos);
+        }
     }
 }
 

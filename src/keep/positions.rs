@@ -38,72 +38,63 @@ pub struct KeptLayout {
     pub view: Option<KeptView>,
 }
 
+/// `layout` drawn in `view` on a canvas of `size`, as stored: the places
+/// of its own items only (the document's now), so the entry stays as small
+/// as the document. `None` for a drawing with no item (the page before its
+/// document has loaded), which would only wipe out what was kept.
+pub fn stored(layout: &Layout, view: View, size: [f64; 2]) -> Option<String> {
+    if layout.items.is_empty() {
+        return None;
+    }
+    let [px, py] = view.pan;
+    let mut text = format!("{HEADER}\nview {} {px} {py} {} {}", view.zoom, size[0], size[1]);
+    for it in &layout.items {
+        text.push_str(&format!("\n{} {} {}", it.id, it.pos[0], it.pos[1]));
+    }
+    Some(text)
+}
+
 impl KeptLayout {
-    /// What to keep of `layout` drawn in `view` on a canvas of `size`:
-    /// the places of its own items only (the document's now), so the entry
-    /// stays as small as the document.
-    pub fn of(layout: &Layout, view: View, size: [f64; 2]) -> KeptLayout {
-        KeptLayout {
-            places: layout.items.iter().map(|it| (it.id.clone(), it.pos)).collect(),
-            view: Some(KeptView { view, size }),
-        }
-    }
-
-    /// Whether there is anything worth keeping: a drawing with no item
-    /// (the page before its document has loaded) would only wipe out
-    /// what was kept.
-    pub fn worth_keeping(&self) -> bool {
-        !self.places.is_empty()
-    }
-
-    /// The entry as stored.
-    pub fn stored(&self) -> String {
-        let mut text = String::from(HEADER);
-        if let Some(KeptView { view, size }) = self.view {
-            let [px, py] = view.pan;
-            let line = format!("\nview {} {px} {py} {} {}", view.zoom, size[0], size[1]);
-            text.push_str(&line);
-        }
-        for (id, [x, y]) in &self.places {
-            text.push_str(&format!("\n{id} {x} {y}"));
-        }
-        text
-    }
-
     /// A stored entry read back: `None` when it is not one. Lines that
     /// cannot be read (a number that is not one or not finite, a view
     /// with a zoom out of range) are left out.
     pub fn read(stored: &str) -> Option<KeptLayout> {
-        let mut lines = stored.lines();
+        let mut lines = stored.split('\n');
         if lines.next()? != HEADER {
             return None;
         }
         let mut kept = KeptLayout::default();
         for line in lines {
-            let words: Vec<&str> = line.split(' ').collect();
-            match words.as_slice() {
-                ["view", numbers @ ..] => kept.view = view_of(numbers).or(kept.view),
-                [id, x, y] if !id.is_empty() && kept.places.len() < MAX_PLACES => {
-                    if let Some(&[x, y]) = finite(&[x, y]).as_deref() {
-                        kept.places.push(((*id).to_owned(), [x, y]));
-                    }
-                }
-                _ => {}
+            if let Some(numbers) = line.strip_prefix("view ") {
+                kept.view = view_of(numbers).or(kept.view);
+                continue;
+            }
+            let Some((id, x, y)) = line.split_once(' ').and_then(|(id, xy)| {
+                let (x, y) = xy.split_once(' ')?;
+                Some((id, number(x)?, number(y)?))
+            }) else {
+                continue;
+            };
+            if !id.is_empty() && kept.places.len() < MAX_PLACES {
+                kept.places.push((id.to_owned(), [x, y]));
             }
         }
         Some(kept)
     }
 
-    /// The kept places of the items `ids` names (the document's now: the
-    /// places of components that are gone are dropped), as the canvas
-    /// remembers places.
-    pub fn places_of<'a>(
+    /// Remembers the kept places of the document's items now (those
+    /// `is_item` names: the places of components that are gone are
+    /// dropped), as the canvas remembers places.
+    pub fn remember_places(
         &self,
-        ids: impl IntoIterator<Item = &'a str>,
-    ) -> HashMap<String, [f64; 2]> {
-        let kept: HashMap<&str, [f64; 2]> =
-            self.places.iter().map(|(id, p)| (id.as_str(), *p)).collect();
-        ids.into_iter().filter_map(|id| Some((id.to_owned(), *kept.get(id)?))).collect()
+        remembered: &mut HashMap<String, [f64; 2]>,
+        is_item: impl Fn(&str) -> bool,
+    ) {
+        for (id, place) in &self.places {
+            if is_item(id) {
+                remembered.insert(id.clone(), *place);
+            }
+        }
     }
 
     /// The kept view, when the canvas is the size it was kept at (within a
@@ -118,15 +109,17 @@ impl KeptLayout {
 
 /// `ZOOM PAN_X PAN_Y WIDTH HEIGHT`, all finite, the zoom in range and the
 /// size positive.
-fn view_of(numbers: &[&str]) -> Option<KeptView> {
-    let &[zoom, px, py, w, h] = finite(numbers)?.as_slice() else { return None };
-    let fits = (ZOOM_RANGE[0]..=ZOOM_RANGE[1]).contains(&zoom) && w > 0.0 && h > 0.0;
-    fits.then_some(KeptView { view: View { zoom, pan: [px, py] }, size: [w, h] })
+fn view_of(numbers: &str) -> Option<KeptView> {
+    let mut words = numbers.split(' ').map(number);
+    let mut next = || words.next().flatten();
+    let (zoom, pan, size) = (next()?, [next()?, next()?], [next()?, next()?]);
+    let fits = (ZOOM_RANGE[0]..=ZOOM_RANGE[1]).contains(&zoom) && size[0] > 0.0 && size[1] > 0.0;
+    (fits && words.next().is_none()).then_some(KeptView { view: View { zoom, pan }, size })
 }
 
-/// Every word as a finite number, or `None`.
-fn finite(words: &[&str]) -> Option<Vec<f64>> {
-    words.iter().map(|w| w.parse::<f64>().ok().filter(|v| v.is_finite())).collect()
+/// A word as a finite number.
+fn number(word: &str) -> Option<f64> {
+    word.parse::<f64>().ok().filter(|v| v.is_finite())
 }
 
 #[cfg(test)]
@@ -155,19 +148,19 @@ service_time = { dist = "exp", mean = "1ms" }
     #[test]
     fn a_drawing_reads_back_as_it_was_kept() {
         let drawn = layout(&of_text(TWO).expect("outline"), &HashMap::new());
-        let kept = KeptLayout::of(&drawn, view(), [800.0, 420.0]);
-        assert_eq!(kept.places.len(), 2, "the document's items: {kept:?}");
-        let back = KeptLayout::read(&kept.stored()).expect("read");
-        assert_eq!(back, kept);
+        let text = stored(&drawn, view(), [800.0, 420.0]).expect("items drawn");
+        let back = KeptLayout::read(&text).expect("read");
+        let places: Vec<_> = drawn.items.iter().map(|it| (it.id.clone(), it.pos)).collect();
+        assert_eq!(back.places, places, "the document's items");
+        assert_eq!(back.view, Some(KeptView { view: view(), size: [800.0, 420.0] }));
         assert_eq!(back.view_for([800.0, 420.0]), Some(view()));
         assert_eq!(back.view_for([800.5, 419.2]), Some(view()), "within a pixel");
         assert_eq!(back.view_for([390.0, 420.0]), None, "another canvas fits instead");
         // The places feed the layout: the same drawing again.
-        let again = layout(&of_text(TWO).expect("outline"), &back.places_of(["users", "api"]));
-        assert_eq!(
-            again.items.iter().map(|i| i.pos).collect::<Vec<_>>(),
-            kept.places.iter().map(|p| p.1).collect::<Vec<_>>()
-        );
+        let mut remembered = HashMap::new();
+        back.remember_places(&mut remembered, |_| true);
+        let again = layout(&of_text(TWO).expect("outline"), &remembered);
+        assert_eq!(again.items, drawn.items);
     }
 
     #[test]
@@ -176,8 +169,10 @@ service_time = { dist = "exp", mean = "1ms" }
             places: vec![("api".into(), [1.0, 2.0]), ("gone".into(), [3.0, 4.0])],
             view: None,
         };
-        let places = kept.places_of(["api", "new"]);
-        assert_eq!(places, HashMap::from([("api".to_owned(), [1.0, 2.0])]));
+        let mut remembered = HashMap::from([("new".to_owned(), [7.0, 8.0])]);
+        kept.remember_places(&mut remembered, |id| ["api", "new"].contains(&id));
+        let expected = [("api".to_owned(), [1.0, 2.0]), ("new".to_owned(), [7.0, 8.0])];
+        assert_eq!(remembered, HashMap::from(expected));
         assert_eq!(kept.view_for([800.0, 420.0]), None, "no view kept: fit");
     }
 
@@ -187,12 +182,12 @@ service_time = { dist = "exp", mean = "1ms" }
             assert_eq!(KeptLayout::read(bad), None, "{bad:?}");
         }
         let messy = "scalesim-layout 1\nview 99 0 0 800 400\napi NaN 2\ndb 1 inf\n\
-                     cache 1\n 4 5\nok 5 -6\nview 1 0 0 -3 400\nweird 1 2 3";
+                     cache 1\n 4 5\nok 5 -6\nview 1 0 0 -3 400\nweird 1 2 3\nview 1 0 0 8 9 10";
         let read = KeptLayout::read(messy).expect("header");
         assert_eq!(read.places, vec![("ok".to_owned(), [5.0, -6.0])]);
         assert_eq!(read.view, None, "a zoom out of range, a size below zero");
-        assert!(!KeptLayout::default().worth_keeping(), "nothing drawn yet");
-        assert!(read.worth_keeping());
+        let nothing = Layout::default();
+        assert_eq!(stored(&nothing, view(), [800.0, 420.0]), None, "nothing drawn yet");
     }
 
     #[test]

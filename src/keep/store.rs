@@ -75,10 +75,11 @@ pub fn restored_draft() -> Option<SourceDraft> {
     Some(SourceDraft::restored(kept, &file))
 }
 
-/// Keeps where the canvas drew variant A's document (not in its file: the
-/// file's text changes only by the user's edits).
-pub fn keep_layout(drawn: &KeptLayout) {
-    browser::save(LAYOUT_KEY, &drawn.stored());
+/// Keeps where the canvas drew variant A's document, as
+/// `keep/positions::stored` writes it (not in its file: the file's text
+/// changes only by the user's edits).
+pub fn keep_layout(drawing: &str) {
+    browser::save(LAYOUT_KEY, drawing);
 }
 
 /// Where the canvas drew the user's own work at the last visit, when the

@@ -11,7 +11,6 @@ use yew::prelude::*;
 
 use crate::canvas::topology_canvas::TopologyCanvas;
 use crate::canvas::topology_layout::Selection;
-use crate::keep::positions::KeptLayout;
 use crate::keep::{share_link, store};
 use crate::page::alerts::Alerts;
 use crate::page::app_state::{Action, AppState, LiveChange, LiveOutcome};
@@ -68,18 +67,6 @@ pub fn app() -> Html {
     let source_draft = use_reducer(|| store::restored_draft().unwrap_or_default());
     let side_tab =
         use_state(|| if source_draft.dirty() { SideTab::Source } else { SideTab::default() });
-    // Where the canvas drew the user's own work at the last visit, and
-    // keeping where it draws variant A now (B's drawing is not kept).
-    // Once the canvas has drawn from it (it tells nothing before), it is
-    // spent: a canvas made again later starts from its document alone.
-    let kept_layout = use_state_eq(|| store::restored_layout().map(Rc::new));
-    let on_drawn = {
-        let kept_layout = kept_layout.clone();
-        use_callback((), move |drawn: KeptLayout, _| {
-            store::keep_layout(&drawn);
-            kept_layout.set(None);
-        })
-    };
     // The saved entry the last edited document opened over went to (the
     // notice with "Back to my edits").
     let kept_notice = use_state(|| None::<AttrValue>);
@@ -627,8 +614,7 @@ pub fn app() -> Html {
                 attach_to={selected_node.clone().map(AttrValue::from)}
                 on_details={on_details}
                 foot={notices.clone()}
-                restore={(*kept_layout).clone()}
-                on_drawn={(!editing_b_now).then(|| on_drawn.clone())}
+                keeps={!editing_b_now}
                 {lit} />
         </section>
     };
