@@ -232,13 +232,14 @@
 # Then to 720 kB (736 372 B against 736 036, built the same hour): a
 # load's target dragged to the background is refused with why (its users
 # call it directly and wait) instead of "no call goes into it", 336 B.
-# Then to 721 kB (737 425 B on branch layout against 736 272 at d7fb50e,
-# built the same hour; 1 153 B): the canvas's drawing of the autosaved
-# work kept beside it and restored over a reload (`keep/positions`, a line
-# format of its own, read and written by the canvas itself: no page hooks
-# or callbacks for it), and a press on the canvas that selects only when
-# it ends as a click, so a drag keeps the lesson in view
-# (`gestures::selection_after`); 3.6 kB as first written, trimmed to this.
+# Then to 721 kB (738 189 B against main's 736 272 at d7fb50e, built the
+# same hour; branch trust): the user's edited work and the Source draft
+# over it kept in Saved when a share link or `scenario=` opens over it at
+# start-up, and a Source draft kept with its document over any switch and
+# brought back with it, about 1.7 kB (the draft kept in its entry as its
+# stored string, not a struct of its own: 0.8 kB less); the player's
+# latency headline from the strip's 10-window figure and its phone-wide
+# load slider, 205 B.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 budget_kb=${BUNDLE_BUDGET_KB:-721}

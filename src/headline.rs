@@ -5,9 +5,10 @@
 
 use std::borrow::Borrow;
 
-use scalesim_engine::WindowReport;
+use scalesim_engine::{LatencyStats, WindowReport};
 
 use crate::format;
+use crate::insight::{self, RECENT_WINDOWS};
 use crate::keep::embed_snippet::Figure;
 
 /// The figure a lesson's `watch` text points at: the first figure it
@@ -36,20 +37,48 @@ pub fn figure_for_watch(watch: Option<&str>) -> Figure {
         .map_or(Figure::P99, |(_, figure)| figure)
 }
 
-/// The figure's value over the last window, in human units; "–" when the
-/// window has no data for it (before Play, or no answered request).
-pub fn value<W: Borrow<WindowReport>>(figure: Figure, windows: &[W]) -> String {
+/// The figure's label beside its value: a latency says it is over the
+/// last [`RECENT_WINDOWS`] windows, as the main page's strip does.
+pub fn label(figure: Figure) -> String {
+    match figure {
+        Figure::P50 | Figure::P99 => format!("{} · {RECENT_WINDOWS} win.", figure.label()),
+        _ => figure.label().to_owned(),
+    }
+}
+
+/// What the figure is over, for its tooltip.
+pub fn over(figure: Figure) -> String {
+    match figure {
+        Figure::P50 | Figure::P99 => format!(
+            "The figure this scenario is about: user latency of the last {RECENT_WINDOWS} windows' answers together, steadier than one window's"
+        ),
+        _ => "The figure this scenario is about, over the last window".to_owned(),
+    }
+}
+
+/// The figure's value in human units; "–" when it has no data (before
+/// Play, or no answered request). A latency is the main page's strip's
+/// (`insight::recent`: the last [`RECENT_WINDOWS`] windows together, from
+/// the frames' `rolling`), every other figure the last window's.
+pub fn value<W: Borrow<WindowReport>>(
+    figure: Figure,
+    windows: &[W],
+    rolling: Option<&LatencyStats>,
+) -> String {
+    match figure {
+        Figure::P50 => return insight::recent(rolling).p50,
+        Figure::P99 => return insight::recent(rolling).p99,
+        _ => {}
+    }
     let Some(w) = windows.last().map(Borrow::borrow) else {
         return format::ABSENT.to_owned();
     };
     let span = w.end_s - w.start_s;
-    let answered = w.latency_ms.count > 0;
     let r = &w.requests;
     let failed = r.error + r.timeout + r.rejected;
     let finished = failed + r.ok + r.degraded;
     let shown = match figure {
-        Figure::P50 => answered.then(|| format::duration_ms(w.latency_ms.p50)),
-        Figure::P99 => answered.then(|| format::duration_ms(w.latency_ms.p99)),
+        Figure::P50 | Figure::P99 => None,
         Figure::Goodput => (span > 0.0).then(|| format::rate((r.ok + r.degraded) as f64 / span)),
         Figure::Failed => (finished > 0).then(|| format::share(failed as f64 / finished as f64)),
         Figure::Amplification => {
@@ -152,13 +181,14 @@ mod tests {
     fn no_data_is_a_dash() {
         let none: [WindowReport; 0] = [];
         for figure in Figure::ALL {
-            assert_eq!(value(figure, &none), "–");
+            assert_eq!(value(figure, &none, None), "–");
         }
         let empty = window(0.0, 1.0);
-        assert_eq!(value(Figure::P99, std::slice::from_ref(&empty)), "–");
-        assert_eq!(value(Figure::Failed, std::slice::from_ref(&empty)), "–");
-        assert_eq!(value(Figure::Cost, std::slice::from_ref(&empty)), "–");
-        assert_eq!(value(Figure::Goodput, &[empty]), "0 req/s");
+        let unanswered = LatencyStats::default();
+        assert_eq!(value(Figure::P99, std::slice::from_ref(&empty), Some(&unanswered)), "–");
+        assert_eq!(value(Figure::Failed, std::slice::from_ref(&empty), None), "–");
+        assert_eq!(value(Figure::Cost, std::slice::from_ref(&empty), None), "–");
+        assert_eq!(value(Figure::Goodput, &[empty], None), "0 req/s");
     }
 
     #[test]
@@ -173,12 +203,18 @@ mod tests {
         w.amplification = 2.5;
         w.cost_per_million = 3.5;
         let ws = [w];
-        assert_eq!(value(Figure::P50, &ws), "4.25 ms");
-        assert_eq!(value(Figure::P99, &ws), "1.25 s");
-        assert_eq!(value(Figure::Goodput, &ws), "45 req/s");
-        assert_eq!(value(Figure::Failed, &ws), "10%");
-        assert_eq!(value(Figure::Amplification, &ws), "2.5×");
-        assert_eq!(value(Figure::Cost, &ws), "3.50");
+        // Latency is the strip's: the last windows together, not this one's.
+        let recent = LatencyStats { count: 40, p50: 6.03, p99: 212.0, ..LatencyStats::default() };
+        assert_eq!(value(Figure::P50, &ws, Some(&recent)), "6.03 ms");
+        assert_eq!(value(Figure::P99, &ws, Some(&recent)), "212 ms");
+        assert_eq!(value(Figure::P50, &ws, Some(&recent)), insight::recent(Some(&recent)).p50);
+        assert_eq!(value(Figure::P50, &ws, None), "–");
+        assert_eq!(value(Figure::Goodput, &ws, None), "45 req/s");
+        assert_eq!(value(Figure::Failed, &ws, None), "10%");
+        assert_eq!(value(Figure::Amplification, &ws, None), "2.5×");
+        assert_eq!(value(Figure::Cost, &ws, None), "3.50");
+        assert_eq!(label(Figure::P50), "user p50 · 10 win.");
+        assert_eq!(label(Figure::Goodput), "goodput");
     }
 
     #[test]

@@ -8,7 +8,8 @@ use std::borrow::Borrow;
 use scalesim_engine::order;
 use scalesim_engine::outline::Outline;
 use scalesim_engine::scenario::Mode;
-use scalesim_engine::{NodeReport, WindowReport};
+pub use scalesim_engine::sim::RECENT_WINDOWS;
+use scalesim_engine::{LatencyStats, NodeReport, WindowReport};
 
 /// Windows the offered load and capacity are averaged over: two, so one
 /// noisy window does not flip the judgement. A node counts as flat out when
@@ -73,6 +74,26 @@ pub fn figures<W: Borrow<WindowReport>>(windows: &[W]) -> Figures {
         answered,
         failed_share: (finished > 0).then(|| failed as f64 / finished as f64),
     }
+}
+
+/// User latency over the last [`RECENT_WINDOWS`] closed windows together
+/// (the worker's `Simulation::recent_latency`, sent in its frames), as the
+/// page shows it: p50 and p99 in human units, "–" without answers. Steadier
+/// than one window's, whose median jumps between a slow and a fast window
+/// (fan-out). The figure strip and the embedded player both show this.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Recent {
+    pub p50: String,
+    pub p99: String,
+}
+
+/// [`Recent`] from the frames' rolling latency (`None`: none came yet).
+pub fn recent(rolling: Option<&LatencyStats>) -> Recent {
+    let shown = |ms: fn(&LatencyStats) -> f64| match rolling {
+        Some(r) if r.count > 0 => crate::format::duration_ms(ms(r)),
+        _ => crate::format::ABSENT.to_owned(),
+    };
+    Recent { p50: shown(|r| r.p50), p99: shown(|r| r.p99) }
 }
 
 /// Requests fail while no node is saturated: a replica out of memory and

@@ -10,7 +10,10 @@
 //! local storage ([`SourceDraft::kept`]) and restores it on the next visit
 //! ([`SourceDraft::restored`]), to be checked by the worker again so its
 //! problems show as before, while the run goes on with the last file that
-//! could run.
+//! could run. Nor to opening another document (a library pick, a file, a
+//! saved entry, a share link): the draft is kept in File ▸ Saved with the
+//! document it was written over (`keep::kept`), and comes back in the tab
+//! with it ([`SourceDraft::switched`]).
 
 /// A draft as kept between visits.
 #[derive(Clone, Debug, PartialEq)]
@@ -118,6 +121,19 @@ impl SourceDraft {
         }
     }
 
+    /// The tab over another document just opened: empty until its text
+    /// arrives, or the draft kept with it (a saved entry's), restored as
+    /// after a reload so the worker checks it again.
+    pub fn switched(kept: Option<KeptDraft>) -> SourceDraft {
+        match kept {
+            Some(kept) => {
+                let file = kept.file.clone();
+                SourceDraft::restored(kept, &file)
+            }
+            None => SourceDraft::default(),
+        }
+    }
+
     /// The restored draft the worker should check (once the file runs), so
     /// its problems show again.
     pub fn to_check(&self) -> Option<&str> {
@@ -199,6 +215,18 @@ pub fn line_span(text: &str, line: usize) -> (u32, u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_switch_starts_the_tab_over_or_on_the_draft_kept_with_the_document() {
+        let mut tab = SourceDraft::switched(None);
+        assert!(!tab.loaded() && !tab.dirty());
+        let kept = KeptDraft { file: "a.toml".into(), text: "x = 2\n".into(), moved: false };
+        tab = SourceDraft::switched(Some(kept));
+        assert_eq!(tab.to_check(), Some("x = 2\n"));
+        tab.fetched("x = 1\n".into());
+        assert!(tab.dirty() && !tab.moved());
+        assert_eq!(tab.shown(), "x = 2\n");
+    }
 
     /// What the Apply button does: the draft, marked as sent.
     fn send(d: &mut SourceDraft) -> Option<String> {

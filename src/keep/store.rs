@@ -92,38 +92,75 @@ pub fn restored_layout() -> Option<KeptLayout> {
 
 /// Opens `(file, toml)` (from the saved entry `saved_as`, if so) in
 /// `slot`, variant A, in place of its document, which is first kept in
-/// the saved list if edited (`kept::plan`; its scenario is called
-/// `title`). `Ok(Some(name))`: the edits are in the list as `name`. `Err`:
-/// they could not be kept, and nothing was opened.
+/// the saved list, with the Source tab's `draft` over it, if edited or
+/// drafted over (`kept::plan`; its scenario is called `title`).
+/// `Ok(Some(name))`: the edits are in the list as `name`. `Err`: they
+/// could not be kept, and nothing was opened.
 pub async fn open_keeping(
     slot: &SideSlot,
     title: &str,
     (file, toml): (String, String),
     saved_as: Option<String>,
+    draft: Option<String>,
 ) -> Result<Option<String>, String> {
     // Before its first load a worker has no text to give (and no edits).
     let asked = if slot.borrow().has_document() { side::text(slot).await } else { None };
     let now = asked.unwrap_or_else(|| slot.borrow().current.good.clone());
-    let opened = slot.borrow().opened.clone();
-    let name = match kept::plan(&opened, title, &now.1, &saved()) {
-        Keep::Nothing => None,
-        Keep::Already(name) => Some(name),
+    let mut opened = slot.borrow().opened.clone();
+    let name = keep(&mut opened, title, now, draft)?;
+    slot.borrow_mut().opened = opened;
+    side::open(slot, file, toml, saved_as);
+    Ok(name)
+}
+
+/// Keeps `(file, toml)`, opened as `opened`, with `draft` over it, in the
+/// saved list if `kept::plan` says so, before something else opens in its
+/// place; `opened` then names the entry, so the work goes on under it if
+/// nothing replaces it. `Err`: it could not be kept (say so; open nothing).
+fn keep(
+    opened: &mut Opened,
+    title: &str,
+    (file, toml): (String, String),
+    draft: Option<String>,
+) -> Result<Option<String>, String> {
+    let name = match kept::plan(opened, title, &toml, draft.as_deref(), &saved()) {
+        Keep::Nothing => return Ok(None),
+        Keep::Already(name) => name,
         Keep::Save(name) => {
-            save_as(&name, &now.0, &now.1).map_err(|why| {
+            let entry = SavedScenario { name: name.clone(), file, toml, draft };
+            save_entry(entry).map_err(|why| {
                 format!(
                     "Not opened: your edits could not be kept ({why}). Export them \
                      (File ▸ Export TOML) or delete a saved scenario, then open again."
                 )
             })?;
-            Some(name)
+            name
         }
     };
-    if let Some(name) = &name {
-        // Kept edits go on under that name if nothing replaces them.
-        slot.borrow_mut().opened.saved_as = Some(name.clone());
+    opened.saved_as = Some(name.clone());
+    Ok(Some(name))
+}
+
+/// Keeps the user's own work (the autosaved document and the Source tab's
+/// draft over it) in the saved list when a share link or a library
+/// scenario named in the URL opens in its place at start-up, as
+/// [`open_keeping`] does for a pick: `Ok(Some((name, with a draft)))`
+/// when it went there; `Err` when it could not be kept (then the link
+/// must not open).
+pub fn keep_own(own: &mut Own) -> Result<Option<(String, bool)>, String> {
+    let ((file, toml), opened) = own;
+    let draft = browser::load(DRAFT_KEY)
+        .and_then(|stored| KeptDraft::read(&stored))
+        .map(|d| KeptDraft { moved: d.moved || d.file != *file, ..d }.stored());
+    let with_draft = draft.is_some();
+    let title = scalesim_engine::scenario::Scenario::from_toml(file, toml)
+        .map(|s| s.scenario.name)
+        .unwrap_or_else(|_| crate::keep::export::stem(file).to_owned());
+    let name = keep(opened, &title, (file.clone(), toml.clone()), draft)?;
+    if name.is_some() {
+        browser::remove(DRAFT_KEY);
     }
-    side::open(slot, file, toml, saved_as);
-    Ok(name)
+    Ok(name.map(|name| (name, with_draft)))
 }
 
 /// A scenario to open, and what to send once it has loaded.
@@ -271,8 +308,16 @@ pub fn save_as(name: &str, file: &str, toml: &str) -> Result<(), String> {
     if name.is_empty() {
         return Err("give the scenario a name to save it under".to_owned());
     }
-    let entry =
-        SavedScenario { name: name.to_owned(), file: file.to_owned(), toml: toml.to_owned() };
+    save_entry(SavedScenario {
+        name: name.to_owned(),
+        file: file.to_owned(),
+        toml: toml.to_owned(),
+        draft: None,
+    })
+}
+
+/// Saves (or replaces) `entry` in the personal list.
+fn save_entry(entry: SavedScenario) -> Result<(), String> {
     let list = kept::with_saved(saved(), entry);
     let json = serde_json::to_string(&list).map_err(|e| e.to_string())?;
     if browser::save(SAVED_KEY, &json) {

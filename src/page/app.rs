@@ -25,11 +25,12 @@ use crate::page::inspector::Inspector;
 use crate::page::lesson_panel::LessonPanel;
 use crate::page::panels::ComponentList;
 use crate::page::shortcuts::{use_history_keys, use_menu_dismissal};
-use crate::page::source_panel::SourcePanel;
+use crate::page::source_panel::{SourceAction, SourcePanel};
 use crate::page::sweep_panel::SweepPanel;
 use crate::page::tab_bar::TabBar;
 use crate::page::waterfall::RequestPanel;
 use crate::side::{self, Side, SideEvent, SideSlot};
+use crate::source_draft::KeptDraft;
 use crate::workbench::{DashTab, SideTab, SweepForm, View};
 use crate::worker::protocol::{FromWorker, Speed, ToWorker};
 use crate::{browser, insight};
@@ -42,6 +43,10 @@ use crate::{format, library};
 pub const DEMO_FILE: &str = "station.toml";
 /// The text of [`DEMO_FILE`].
 pub const DEMO_TOML: &str = include_str!("../../scenarios/station.toml");
+
+/// A document to open in variant A: `(file, toml)`, the saved entry it
+/// comes from, and the Source draft kept with that entry.
+type Opening = ((String, String), Option<String>, Option<String>);
 
 /// The root component.
 #[function_component(App)]
@@ -67,9 +72,10 @@ pub fn app() -> Html {
     let source_draft = use_reducer(|| store::restored_draft().unwrap_or_default());
     let side_tab =
         use_state(|| if source_draft.dirty() { SideTab::Source } else { SideTab::default() });
-    // The saved entry the last edited document opened over went to (the
-    // notice with "Back to my edits").
-    let kept_notice = use_state(|| None::<AttrValue>);
+    // The saved entry the last edited document opened over went to, and
+    // whether the Source tab's draft went with it (the notice with "Back
+    // to my edits").
+    let kept_notice = use_state(|| None::<(AttrValue, bool)>);
     // Bumped when the saved list changes outside the File menu.
     let saved_version = use_state(|| 0u32);
     // The notices over the canvas's foot: the canvas keeps its view above them.
@@ -109,13 +115,30 @@ pub fn app() -> Html {
         let (side_a, side_b, dispatch) = (side_a.clone(), side_b.clone(), state.dispatcher());
         let (linked_b, dispatch_b) = (side_b.clone(), state_b.dispatcher());
         let (editing_b, dash_tab) = (editing_b.clone(), dash_tab.clone());
+        let (kept_notice, saved_version) = (kept_notice.clone(), saved_version.clone());
         use_effect_with((), move |_| {
             let starting = side_a.clone();
             wasm_bindgen_futures::spawn_local(async move {
                 if started.is_some() {
                     return;
                 }
-                let start = store::start_up().await;
+                let mut start = store::start_up().await;
+                // What opens over the user's own work keeps it first, as a
+                // pick from the library does; if it cannot be kept, the
+                // work stays and nothing opens over it.
+                if start.open.is_some() {
+                    match store::keep_own(&mut start.own) {
+                        Ok(Some(kept)) => {
+                            kept_notice.set(Some((AttrValue::from(kept.0), kept.1)));
+                            saved_version.set(*saved_version + 1);
+                        }
+                        Ok(None) => {}
+                        Err(message) => {
+                            (start.open, start.open_b) = (None, None);
+                            start.message = Some(message);
+                        }
+                    }
+                }
                 {
                     let mut a = starting.borrow_mut();
                     (a.current.good, a.opened) = start.own;
@@ -311,48 +334,74 @@ pub fn app() -> Html {
             dispatch.dispatch(Action::Report(FromWorker::Error { message }))
         })
     };
-    // Opens `(file, toml)` in variant A (from a saved entry, if named),
-    // keeping A's document in the saved list first if it was edited.
+    // Opens `(file, toml)` in variant A (from a saved entry, if named, with
+    // the Source draft it kept), keeping A's document and the Source tab's
+    // draft over it in the saved list first if it was edited or drafted
+    // over. The draft goes with the document it was written over: the
+    // Source tab then shows the new document (or its kept draft).
     let open_in_a = {
         let (side_a, dispatch) = (side_a.clone(), state.dispatcher());
         let (kept_notice, saved_version) = (kept_notice.clone(), saved_version.clone());
         let title = state.scenario.as_ref().map(|s| s.name.clone()).unwrap_or_default();
-        Callback::from(move |(opening, saved_as): ((String, String), Option<String>)| {
+        let source_draft = source_draft.clone();
+        // The draft is over B while editing B: it stays there.
+        let draft_over_a = !*editing_b;
+        Callback::from(move |opening: Opening| {
+            let ((file, toml), saved_as, restore) = opening;
             let (side_a, dispatch, title) = (side_a.clone(), dispatch.clone(), title.clone());
             let (kept_notice, saved_version) = (kept_notice.clone(), saved_version.clone());
-            let saved_as_notice = saved_as.clone().map(AttrValue::from);
+            let source_draft = source_draft.clone();
+            let draft = draft_over_a
+                .then(|| source_draft.kept(&side_a.borrow().current.good.0))
+                .flatten()
+                .map(|d| d.stored());
             wasm_bindgen_futures::spawn_local(async move {
-                match store::open_keeping(&side_a, &title, opening, saved_as.clone()).await {
+                let with_draft = draft.is_some();
+                let opened = (file, toml);
+                match store::open_keeping(&side_a, &title, opened, saved_as.clone(), draft).await {
                     // The notice stays over unedited switches (back to the
                     // lesson, say) until its edits are reopened or dismissed.
                     Ok(Some(name)) => {
-                        kept_notice.set(Some(AttrValue::from(name)));
+                        kept_notice.set(Some((AttrValue::from(name), with_draft)));
                         saved_version.set(*saved_version + 1);
                     }
-                    Ok(None) if saved_as.is_some() && *kept_notice == saved_as_notice => {
+                    Ok(None)
+                        if saved_as.is_some()
+                            && kept_notice.as_ref().map(|k| k.0.as_str())
+                                == saved_as.as_deref() =>
+                    {
                         kept_notice.set(None)
                     }
                     Ok(None) => {}
                     Err(message) => {
-                        dispatch.dispatch(Action::Report(FromWorker::Error { message }))
+                        dispatch.dispatch(Action::Report(FromWorker::Error { message }));
+                        return;
                     }
+                }
+                if draft_over_a && (with_draft || restore.is_some()) {
+                    let kept = restore.and_then(|stored| KeptDraft::read(&stored));
+                    source_draft.dispatch(SourceAction::Switched(kept));
                 }
             });
         })
     };
-    // A saved entry, by name (the File menu, the kept notice's way back).
+    // A saved entry, by name (the File menu, the kept notice's way back),
+    // with the Source draft kept with it in the Source tab.
     let open_saved = {
-        let open_in_a = open_in_a.clone();
+        let (open_in_a, side_tab) = (open_in_a.clone(), side_tab.clone());
         Callback::from(move |name: String| {
             if let Some(s) = store::saved().into_iter().find(|s| s.name == name) {
-                open_in_a.emit(((s.file, s.toml), Some(name)));
+                if s.draft.is_some() {
+                    side_tab.set(SideTab::Source);
+                }
+                open_in_a.emit(((s.file, s.toml), Some(name), s.draft));
             }
         })
     };
     let on_kept_back = {
         let (open_saved, kept_notice) = (open_saved.clone(), kept_notice.clone());
         Callback::from(move |_| {
-            if let Some(name) = &*kept_notice {
+            if let Some((name, _)) = &*kept_notice {
                 open_saved.emit(name.to_string());
             }
         })
@@ -370,7 +419,7 @@ pub fn app() -> Html {
             let (open_in_a, dispatch) = (open_in_a.clone(), dispatch.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 match fetch_text(&library::url(&file)).await {
-                    Ok(toml) => open_in_a.emit(((file, toml), None)),
+                    Ok(toml) => open_in_a.emit(((file, toml), None, None)),
                     Err(message) => dispatch.dispatch(Action::Report(FromWorker::Error {
                         message: format!("could not open {file}: {message}"),
                     })),
@@ -389,7 +438,7 @@ pub fn app() -> Html {
             wasm_bindgen_futures::spawn_local(async move {
                 let name = file.name();
                 match JsFuture::from(file.text()).await.ok().and_then(|t| t.as_string()) {
-                    Some(toml) => open_in_a.emit(((name, toml), None)),
+                    Some(toml) => open_in_a.emit(((name, toml), None, None)),
                     None => dispatch.dispatch(Action::Report(FromWorker::Error {
                         message: format!("could not read {name} as text"),
                     })),
@@ -798,9 +847,9 @@ pub fn app() -> Html {
                     on_inspect={on_select.reform(|id| Some(Selection::Node(id)))}
                     started_over={edited_state.started_over.clone()} />
                 // Where the edited document went when another opened.
-                if let Some(name) = &*kept_notice {
+                if let Some((name, with_draft)) = &*kept_notice {
                     <div class="notice kept" role="status" data-testid="kept">
-                        { crate::keep::kept::notice(name) }
+                        { crate::keep::kept::notice(name, *with_draft) }
                         <button id="kept-back" onclick={on_kept_back}>{"Back to my edits"}</button>
                         <button id="kept-dismiss" onclick={on_dismiss_kept} aria-label="Dismiss">{"✕"}</button>
                     </div>

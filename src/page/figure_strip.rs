@@ -7,12 +7,11 @@
 
 use std::rc::Rc;
 
-use scalesim_engine::sim::RECENT_WINDOWS;
 use scalesim_engine::{LatencyStats, WindowReport};
 use yew::prelude::*;
 
 use crate::format::{self, ABSENT};
-use crate::insight::{self, Saturation};
+use crate::insight::{self, RECENT_WINDOWS, Saturation};
 
 /// Events per simulated second from which a run is called heavy: about
 /// what the engine processes in a second of a browser worker's time.
@@ -114,9 +113,9 @@ pub fn figure_strip(props: &FigureStripProps) -> Html {
             if let Some(r) = props.rolling.filter(|_| !w.is_empty()) {
                 <span class="fig" title={format!("User latency that half and 99% of the answers of the last {RECENT_WINDOWS} windows together beat: steadier than one window's")}>
                     <span class="label"><span class="wide-only">{"p50 / p99 · "}</span>{ format!("{RECENT_WINDOWS} win.") }</span>
-                    <span class="value" data-testid="p50-rolling">{ if r.count > 0 { format::duration_ms(r.p50) } else { ABSENT.to_owned() } }</span>
+                    <span class="value" data-testid="p50-rolling">{ insight::recent(Some(&r)).p50 }</span>
                     <span class="sub" aria-hidden="true">{"/"}</span>
-                    <span class="value" data-testid="p99-rolling">{ if r.count > 0 { format::duration_ms(r.p99) } else { ABSENT.to_owned() } }</span>
+                    <span class="value" data-testid="p99-rolling">{ insight::recent(Some(&r)).p99 }</span>
                     <span class="sub wide-only">{ if r.count > 0 { format!("n = {}", format::quantity(r.count as f64)) } else { "no answers".to_owned() } }</span>
                 </span>
             }

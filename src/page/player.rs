@@ -15,7 +15,7 @@ use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use scalesim_engine::outline::Outline;
-use scalesim_engine::{Snapshot, WindowReport};
+use scalesim_engine::{LatencyStats, Snapshot, WindowReport};
 use yew::prelude::*;
 
 use crate::canvas::topology_canvas::TopologyCanvas;
@@ -45,6 +45,9 @@ struct PlayerState {
     end_ns: u64,
     load_multiplier: f64,
     history: History,
+    /// User latency over the last windows together (the frames'
+    /// `rolling`), the headline's when it is a latency.
+    rolling: Option<LatencyStats>,
     /// The history version the chart shows, and when it was drawn.
     charted: u64,
     charted_at_ms: f64,
@@ -104,6 +107,9 @@ impl PlayerState {
                 self.load_multiplier = frame.load_multiplier;
                 if let Some(snapshot) = frame.snapshot {
                     self.snapshot = Some(Rc::new(snapshot));
+                }
+                if frame.rolling.is_some() {
+                    self.rolling = frame.rolling;
                 }
                 if *self.partitions != frame.partitions {
                     self.partitions = Rc::new(frame.partitions);
@@ -383,9 +389,9 @@ pub fn player() -> Html {
                         title={if state.ended { "The run reached the scenario's duration: Play continues past it" } else { "Play or pause the run" }}>
                         { if state.playing { "Pause" } else { "Play" } }
                     </button>
-                    <span class="player-figure" title="The figure this scenario is about, over the last window">
-                        <span class="player-figure-label">{ figure.label() }</span>
-                        <strong data-testid="headline" data-figure={figure.key()}>{ headline::value(figure, &state.history.windows[..]) }</strong>
+                    <span class="player-figure" title={headline::over(figure)}>
+                        <span class="player-figure-label">{ headline::label(figure) }</span>
+                        <strong data-testid="headline" data-figure={figure.key()}>{ headline::value(figure, &state.history.windows[..], state.rolling.as_ref()) }</strong>
                     </span>
                     <LoadSlider multiplier={state.multiplier()} on_change={on_load} />
                     <span class="player-clock" data-testid="sim-time" title="Simulated time">{ crate::format::clock(state.sim_time_ns as f64 / 1e9) }</span>

@@ -10,7 +10,7 @@ use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
 
 use crate::side::{self, SideSlot};
-use crate::source_draft::{SourceDraft, line_span, problems};
+use crate::source_draft::{KeptDraft, SourceDraft, line_span, problems};
 
 /// What changes the Source tab's state.
 pub enum SourceAction {
@@ -20,6 +20,10 @@ pub enum SourceAction {
     Revert,
     /// A restored draft went to the worker to be checked.
     Checking,
+    /// Another document opened in the edited variant, the draft over the
+    /// one before kept with it: the tab starts over, on the draft kept
+    /// with the document opened if it has one.
+    Switched(Option<KeptDraft>),
 }
 
 impl Reducible for SourceDraft {
@@ -33,6 +37,7 @@ impl Reducible for SourceDraft {
             SourceAction::Sent(text) => next.sent(text),
             SourceAction::Revert => next.revert(),
             SourceAction::Checking => next.checking(),
+            SourceAction::Switched(kept) => next = SourceDraft::switched(kept),
         }
         Rc::new(next)
     }

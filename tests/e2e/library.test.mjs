@@ -2,7 +2,7 @@
 // open its cure, play it; and the "what scalesim models" page.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useSite, collectErrors, screenshot, readStat, gotoFresh, nameIs, ready, openMenu, layoutWhere, pick } from './harness.mjs';
+import { useSite, collectErrors, screenshot, readStat, gotoFresh, nameIs, ready, openMenu, layoutWhere, pick, kept as autosaved } from './harness.mjs';
 
 const site = useSite();
 
@@ -188,4 +188,126 @@ test('at 390 px the kept notice reads whole over the view, and is dismissed', as
   await page.locator('#kept-dismiss').click();
   assert.equal(await kept.count(), 0);
   await page.close();
+});
+
+/** Types `typed` over the first `needle` in the Source tab: a draft, not
+ * applied. */
+async function draftOver(page, needle, typed) {
+  await page.locator('#tab-source').click();
+  await page.waitForFunction((n) => document.querySelector('#source-text')?.value.includes(n), needle, { timeout: 15000 });
+  await page.$eval('#source-text', (t, n) => {
+    const at = t.value.indexOf(n);
+    t.focus();
+    t.setSelectionRange(at, at + n.length);
+  }, needle);
+  await page.keyboard.type(typed);
+  await page.locator('#source-apply:not([disabled])').waitFor({ timeout: 5000 });
+}
+
+const sourceText = (page) => page.$eval('#source-text', (t) => t.value);
+const storage = (page) => page.evaluate(() => ({ ...localStorage }));
+const savedList = async (page) => JSON.parse((await storage(page))['scalesim.saved.v1'] ?? '[]');
+
+test('a Source draft left open over a library pick is kept with its document and comes back with it', async () => {
+  const page = await site.context.newPage();
+  const errors = collectErrors(page);
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await gotoFresh(page, site.url);
+  await ready(page);
+  await draftOver(page, 'workers = 2', 'workers = 7  # my draft');
+
+  // Another lesson: the document (unedited) and the draft over it are kept.
+  await pick(page, 'retry-storm.toml', /retry storm/);
+  const kept = page.locator('[data-testid="kept"]');
+  await kept.waitFor({ timeout: 10000 });
+  assert.match(await kept.textContent(), /Your edits and your Source draft are kept in File ▸ Saved as “One service, two workers \(edited\)”/);
+  const [entry] = await savedList(page);
+  assert.equal(entry.name, 'One service, two workers (edited)');
+  assert.match(entry.toml, /workers = 2/);
+  assert.match(entry.draft, /workers = 7 {2}# my draft/);
+  // The Source tab shows the lesson opened, with no draft over it.
+  const lesson = await (async () => {
+    await page.waitForFunction(() => document.querySelector('#source-text')?.value.includes('retry storm'), null, { timeout: 15000 });
+    return sourceText(page);
+  })();
+  assert.ok(!lesson.includes('# my draft'));
+  assert.ok(await page.locator('#source-apply').isDisabled());
+  await screenshot(page, 'library-draft-kept-1280');
+
+  // Back to my edits: the document, and the draft over it, not applied.
+  await page.locator('#kept-back').click();
+  await nameIs(page, /two workers/);
+  await page.waitForFunction(() => document.querySelector('#source-text')?.value.includes('# my draft'), null, { timeout: 15000 });
+  assert.ok(await page.locator('#source-apply').isEnabled(), 'the draft is there to apply');
+  assert.equal(await page.locator('[data-testid="source-moved"], [data-testid="source-problems"]').count(), 0);
+  await page.locator('#source-apply').click();
+  await page.waitForFunction(() => document.querySelector('#source-apply')?.disabled, null, { timeout: 15000 });
+  assert.match(await sourceText(page), /workers = 7 {2}# my draft/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('a share link opened over edited autosaved work keeps it (and its Source draft) in Saved; an embed touches nothing', async () => {
+  const page = await site.context.newPage();
+  const errors = collectErrors(page);
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await gotoFresh(page, site.url);
+  await ready(page);
+  // A teammate's link, made here for the test: the retry storm, unedited.
+  await pick(page, 'retry-storm.toml', /retry storm/);
+  await openMenu(page, '#menu-share');
+  await page.locator('#share').click();
+  await page.waitForFunction(() => document.querySelector('#share-url')?.value.includes('#v2.'), null, { timeout: 20000 });
+  const link = await page.locator('#share-url').inputValue();
+  await page.keyboard.press('Escape');
+
+  // The user's own work: the demo edited, and a draft left in Source.
+  await pick(page, 'station.toml', /two workers/);
+  await page.locator('#tab-inspector').click();
+  await page.locator('#add-external').click();
+  await page.locator('#undo:not([disabled])').waitFor({ timeout: 10000 });
+  await autosaved(page, /kind = "external"/);
+  await draftOver(page, 'workers = 2', 'workers = 5  # draft over my edits');
+  await page.waitForFunction(() => localStorage.getItem('scalesim.draft.v1')?.includes('draft over my edits'), null, { timeout: 5000 });
+  const before = await storage(page);
+  await page.close();
+
+  // The link embedded in a doc page's player: storage is left alone.
+  const player = await site.context.newPage();
+  await player.goto(link.replace('#', '?embed=1#'));
+  await nameIs(player, /retry storm/);
+  await player.locator('#play:not([disabled])').waitFor({ timeout: 20000 });
+  await player.waitForTimeout(1000);
+  assert.deepEqual(await storage(player), before);
+  await player.close();
+
+  // The link opened in the app: the run is the link's, the work is in Saved.
+  const opened = await site.context.newPage();
+  await opened.setViewportSize({ width: 1280, height: 720 });
+  await opened.goto(link);
+  await nameIs(opened, /retry storm/);
+  await ready(opened);
+  const kept = opened.locator('[data-testid="kept"]');
+  await kept.waitFor({ timeout: 10000 });
+  assert.match(await kept.textContent(), /Your edits and your Source draft are kept in File ▸ Saved as “One service, two workers \(edited\)”/);
+  await openMenu(opened, '#menu-file');
+  assert.deepEqual(await savedNames(opened), ['One service, two workers (edited)']);
+  await opened.keyboard.press('Escape');
+  const [entry] = await savedList(opened);
+  assert.match(entry.toml, /kind = "external"/);
+  assert.match(entry.draft, /workers = 5 {2}# draft over my edits/);
+  await screenshot(opened, 'library-link-kept-1280');
+  await opened.setViewportSize({ width: 390, height: 844 });
+  const box = await kept.boundingBox();
+  assert.ok(box.x >= 0 && box.x + box.width <= 390 && box.y + box.height <= 844, JSON.stringify(box));
+  await screenshot(opened, 'library-link-kept-390');
+  await opened.setViewportSize({ width: 1280, height: 720 });
+
+  // One click back: the edited work, its draft in the Source tab.
+  await opened.locator('#kept-back').click();
+  await nameIs(opened, /two workers/);
+  await layoutWhere(opened, (l) => item(l, 'external'), 'the kept edits');
+  await opened.waitForFunction(() => document.querySelector('#source-text')?.value.includes('draft over my edits'), null, { timeout: 15000 });
+  assert.deepEqual(errors, []);
+  await opened.close();
 });

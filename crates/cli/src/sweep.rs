@@ -161,7 +161,13 @@ fn csv_table(spec: &SweepSpec, points: &[SweepPoint]) -> String {
 
 /// The curve for people: each value as a person reads it
 /// ([`SweepSpec::shown`]; the CSV and JSON keep the exact value set), and
-/// a heading that says which seeds every step ran with.
+/// a heading that says which seeds every step ran with. The `[[expect]]`
+/// column says whether the file's expectations hold or fail at each step,
+/// and the first step where they stop holding is marked "expects fail":
+/// an expectation may be a service level (fail = worse) or a lesson's
+/// assertion of its problem (`throughput below 460`: fail = better), so
+/// the words judge neither. The JSON and CSV keep their keys (`slo_met`,
+/// `slo_boundary`).
 fn human_table(name: &str, spec: &SweepSpec, points: &[SweepPoint], seeds: &[u64]) -> String {
     let mut out = format!(
         "{name}: {} at {} values, {} at each (± = 95% CI)\n",
@@ -169,7 +175,7 @@ fn human_table(name: &str, spec: &SweepSpec, points: &[SweepPoint], seeds: &[u64
         points.len(),
         runs_in_words(seeds)
     );
-    let slos = points.first().is_some_and(|p| p.slo_met.is_some());
+    let judged = points.first().is_some_and(|p| p.slo_met.is_some());
     let _ = writeln!(
         out,
         "{:>12} {:>18} {:>18} {:>20} {:>14} {:>14}{}",
@@ -179,7 +185,7 @@ fn human_table(name: &str, spec: &SweepSpec, points: &[SweepPoint], seeds: &[u64
         "p99 ms",
         "failed",
         "unanswered",
-        if slos { "   SLOs" } else { "" }
+        if judged { " expects" } else { "" }
     );
     let boundary = sweep::slo_boundary(points);
     for (i, p) in points.iter().enumerate() {
@@ -192,7 +198,7 @@ fn human_table(name: &str, spec: &SweepSpec, points: &[SweepPoint], seeds: &[u64
             marks.push("← knee");
         }
         if boundary == Some(i) {
-            marks.push("← SLOs break");
+            marks.push("← expects fail");
         }
         let _ = writeln!(
             out,
@@ -207,8 +213,8 @@ fn human_table(name: &str, spec: &SweepSpec, points: &[SweepPoint], seeds: &[u64
             p.unanswered_share.mean * 100.0,
             p.unanswered_share.ci95 * 100.0,
             match p.slo_met {
-                Some(true) => "    met",
-                Some(false) => " missed",
+                Some(true) => "    hold",
+                Some(false) => "    fail",
                 None => "",
             },
             if marks.is_empty() { String::new() } else { format!("  {}", marks.join(" ")) }

@@ -724,7 +724,7 @@ fn capacity_finds_where_a_p99_bound_breaks_as_a_fine_sweep_does() {
 }
 
 #[test]
-fn sweep_steps_whole_numbers_and_durations_marks_knee_and_slos_and_absent_p99() {
+fn sweep_steps_whole_numbers_and_durations_marks_knee_and_expectations_and_absent_p99() {
     let file = station_p99_only();
     let path = file.to_str().unwrap();
     // Capacity rising: the knee is where too few workers break, not the first step.
@@ -740,20 +740,23 @@ fn sweep_steps_whole_numbers_and_durations_marks_knee_and_slos_and_absent_p99() 
     ]);
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{text}");
+    assert!(text.lines().nth(1).is_some_and(|h| h.ends_with(" expects")), "{text}");
+    assert!(!text.contains("SLO"), "an expectation is not necessarily an SLO: {text}");
     let rows: Vec<&str> = text.lines().skip(2).collect();
     assert_eq!(rows.len(), 4, "{text}");
     for (row, value) in rows.iter().zip(["1", "3", "5", "7"]) {
         assert!(row.trim_start().starts_with(&format!("{value} ")), "whole numbers: {text}");
     }
     assert!(
-        rows[0].contains("missed")
+        rows[0].contains(" fail ")
             && rows[0].contains("← knee")
-            && rows[0].contains("← SLOs break"),
+            && rows[0].contains("← expects fail"),
         "{text}"
     );
-    assert!(rows[1].contains("met") && !rows[1].contains("knee"), "{text}");
+    assert!(rows[1].ends_with(" hold") && !rows[1].contains("knee"), "{text}");
 
-    // Durations can be swept; the SLO boundary is marked where p99 passes 15 ms.
+    // Durations can be swept; the expectations' boundary is marked where p99
+    // passes 15 ms (JSON keeps its keys: `slo_met`, `slo_boundary`).
     let out = scalesim(&[
         "sweep",
         path,

@@ -96,7 +96,6 @@ impl Simulation {
         // node serves (or awaits its third party) at once.
         let queueing = model.behaviour == Behaviour::Queueing;
         let free = queueing && self.nodes[node].replicas[replica].busy < model.workers;
-        let span = self.trace_visit_start(node, replica, !queueing);
         let task = self.tasks.insert(Task {
             node: node as u32,
             replica: replica as u32,
@@ -112,9 +111,7 @@ impl Simulation {
             pending: 0,
             via,
         });
-        if let Some(span) = span {
-            self.trace_visit_span(task, span);
-        }
+        self.trace_visit_start(task, node, replica, !queueing);
         let model = &self.model.nodes[node];
         let rt = &mut self.nodes[node];
         rt.in_flight += 1;

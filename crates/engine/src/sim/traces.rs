@@ -396,6 +396,94 @@ fn unflag(kept: &mut Vec<Trace>, id: u64, slowest: bool) {
     }
 }
 
+/// Declares each hook the simulation calls where a traced request passes:
+/// a test of whether tracing is on, inlined where the hook is called, and
+/// the hook's work in a cold function of its own. With tracing off, the
+/// hot paths carry one predictable branch a hook and none of the hook's
+/// code (BENCHMARKS.md, "Hooks out of line").
+macro_rules! hooks {
+    ($($(#[doc = $doc:literal])* $name:ident => $body:ident($($arg:ident: $ty:ty),*)
+        $(-> $ret:ty)?;)*) => {
+        impl Simulation {
+            $(
+                $(#[doc = $doc])*
+                #[inline(always)]
+                pub(super) fn $name(&mut self $(, $arg: $ty)*) $(-> $ret)? {
+                    if self.traces.is_none() {
+                        return Default::default();
+                    }
+                    self.$body($($arg),*)
+                }
+            )*
+        }
+    };
+}
+
+hooks! {
+    /// A user request starts: its root span, which its first call hangs
+    /// under.
+    trace_request_start => request_start_traced(load: usize);
+    /// The tenant's own rate limit turned the request away at the door.
+    trace_request_refused => request_refused_traced(load: usize);
+    /// The task `caller` is about to start one of its calls.
+    trace_caller => caller_traced(caller: Key);
+    /// A call starts. An async call is a hand-over (a span with no
+    /// duration; what it causes is not followed). A plain sync call's one
+    /// attempt starts here, and its visit hangs under it. Returns the span
+    /// a call entity carries (its caller's, until its first attempt).
+    trace_call_start => call_start_traced(site: Site, parent: Parent) -> Option<SpanRef>;
+    /// A call's attempt starts (ending the backoff before it, if any).
+    trace_attempt_start => attempt_start_traced(call: Key);
+    /// The current attempt was turned away by its bulkhead or breaker.
+    trace_attempt_refused => attempt_refused_traced(call: Key, why: Refusal);
+    /// A copy of the call's attempt is about to be sent.
+    trace_copy => copy_traced(call: Key);
+    /// The call's current attempt ended for its caller.
+    trace_attempt_end => attempt_end_traced(call: Key, outcome: Outcome);
+    /// The call waits before its next attempt.
+    trace_backoff => backoff_traced(call: Key);
+    /// A user's call (with retries, timeout, …) is over: so is the request.
+    trace_user_call_end => user_call_end_traced(span: Option<SpanRef>, outcome: Outcome);
+    /// A request reaches a node's door, to answer `reply`.
+    trace_arrive => arrive_traced(reply: &Reply);
+    /// The request got past the door and is now the visit `task`: its
+    /// span starts (in service at once unless it queues).
+    trace_visit_start =>
+        visit_start_traced(task: Key, node: usize, replica: usize, serving: bool);
+    /// An answer given at once (a refusal at the door, or a broker taking
+    /// the message): a plain attempt ends with it.
+    trace_door_answer => door_answer_traced(outcome: Outcome);
+    /// The visit got a worker.
+    trace_service_start => service_start_traced(task: Key);
+    /// The visit's own service is over.
+    trace_service_end => service_end_traced(task: Key);
+    /// The visit is over (and, for a plain call, its attempt; for a plain
+    /// user request, the request) unless its answer crosses the network
+    /// (`remote`): then the attempt it answers is returned, for
+    /// [`Simulation::trace_answer_sent`] or [`Simulation::trace_answered`].
+    trace_visit_end => visit_end_traced(task: Key, outcome: Outcome, remote: bool)
+        -> Option<SpanRef>;
+    /// A visit's answer reached its caller at once (no latency on its hop):
+    /// a plain call's attempt ends.
+    trace_answered => answered_traced(attempt: Option<SpanRef>, outcome: Outcome);
+    /// A request left for `to` as `packet`, to answer `reply`: if it is the
+    /// traced attempt's, its `Network` span starts.
+    trace_request_sent => request_sent_traced(packet: Key, to: usize, reply: &Reply);
+    /// A request was lost on the network: no visit hangs under its attempt.
+    trace_request_lost => request_lost_traced(reply: &Reply);
+    /// An answer left as `packet` for the caller of `attempt` (a visit's,
+    /// or one given at the door): its `Network` span starts.
+    trace_answer_sent =>
+        answer_sent_traced(packet: Key, to: usize, attempt: Option<SpanRef>);
+    /// An answer is given at the door and crosses the network: the attempt
+    /// it answers (marked refused when it is a plain call's and failed).
+    trace_door_remote => door_remote_traced(outcome: Outcome) -> Option<SpanRef>;
+    /// A message arrived (`answer`: an answer, with its outcome): its
+    /// `Network` span ends; a request's visit will hang under its attempt;
+    /// an answer ends a plain call's attempt.
+    trace_packet_arrived => packet_arrived_traced(packet: Key, answer: Option<Outcome>);
+}
+
 impl Simulation {
     /// Turns request tracing on (before the run starts, or at any point:
     /// requests that started earlier are not traced). The run itself is
@@ -441,12 +529,11 @@ impl Simulation {
         self.traces.as_ref().map_or((0, 0), |t| (t.open.len(), t.held))
     }
 
-    // ----- hooks -------------------------------------------------------------
+    // ----- the hooks' work (each hook is declared in `hooks!` above) ---------
 
-    /// A user request starts: its root span, which its first call hangs
-    /// under.
-    #[inline]
-    pub(super) fn trace_request_start(&mut self, load: usize) {
+    #[cold]
+    #[inline(never)]
+    fn request_start_traced(&mut self, load: usize) {
         let Some(t) = self.traces.as_deref_mut() else { return };
         t.next_id += 1;
         t.ctx = None;
@@ -475,9 +562,9 @@ impl Simulation {
         t.ctx = Some(SpanRef { request, span: 0 });
     }
 
-    /// The tenant's own rate limit turned the request away at the door.
-    #[inline]
-    pub(super) fn trace_request_refused(&mut self, load: usize) {
+    #[cold]
+    #[inline(never)]
+    fn request_refused_traced(&mut self, load: usize) {
         let window = self.window_index;
         let now = self.now;
         let to = self.model.loads[load].call.to as u32;
@@ -490,20 +577,17 @@ impl Simulation {
         t.finish(root.request, now, Outcome::Rejected, window);
     }
 
-    /// The task `caller` is about to start one of its calls.
-    #[inline]
-    pub(super) fn trace_caller(&mut self, caller: Key) {
+    #[cold]
+    #[inline(never)]
+    fn caller_traced(&mut self, caller: Key) {
         if let Some(t) = self.traces.as_deref_mut() {
             t.ctx = t.visit(caller);
         }
     }
 
-    /// A call starts. An async call is a hand-over (a span with no
-    /// duration; what it causes is not followed). A plain sync call's one
-    /// attempt starts here, and its visit hangs under it. Returns the span
-    /// a call entity carries (its caller's, until its first attempt).
-    #[inline]
-    pub(super) fn trace_call_start(&mut self, site: Site, parent: Parent) -> Option<SpanRef> {
+    #[cold]
+    #[inline(never)]
+    fn call_start_traced(&mut self, site: Site, parent: Parent) -> Option<SpanRef> {
         let t = self.traces.as_deref_mut()?;
         let ctx = t.ctx.take();
         let caller = match parent {
@@ -536,9 +620,9 @@ impl Simulation {
         Some(caller)
     }
 
-    /// A call's attempt starts (ending the backoff before it, if any).
-    #[inline]
-    pub(super) fn trace_attempt_start(&mut self, call: Key) {
+    #[cold]
+    #[inline(never)]
+    fn attempt_start_traced(&mut self, call: Key) {
         let Some(t) = self.traces.as_deref_mut() else { return };
         let Some(c) = self.calls.get_mut(call) else { return };
         let Some(current) = c.span else { return };
@@ -561,9 +645,9 @@ impl Simulation {
         c.span = caller.and_then(|caller| t.push(caller, now, kind, false));
     }
 
-    /// The current attempt was turned away by its bulkhead or breaker.
-    #[inline]
-    pub(super) fn trace_attempt_refused(&mut self, call: Key, why: Refusal) {
+    #[cold]
+    #[inline(never)]
+    fn attempt_refused_traced(&mut self, call: Key, why: Refusal) {
         let Some(t) = self.traces.as_deref_mut() else { return };
         let Some(r) = self.calls.get(call).and_then(|c| c.span) else { return };
         if let Some(open) = t.open.get_mut(r.request)
@@ -574,9 +658,9 @@ impl Simulation {
         }
     }
 
-    /// A copy of the call's attempt is about to be sent.
-    #[inline]
-    pub(super) fn trace_copy(&mut self, call: Key) {
+    #[cold]
+    #[inline(never)]
+    fn copy_traced(&mut self, call: Key) {
         if let Some(t) = self.traces.as_deref_mut() {
             t.next = self
                 .calls
@@ -585,18 +669,18 @@ impl Simulation {
         }
     }
 
-    /// The call's current attempt ended for its caller.
-    #[inline]
-    pub(super) fn trace_attempt_end(&mut self, call: Key, outcome: Outcome) {
+    #[cold]
+    #[inline(never)]
+    fn attempt_end_traced(&mut self, call: Key, outcome: Outcome) {
         let Some(t) = self.traces.as_deref_mut() else { return };
         if let Some(r) = self.calls.get(call).and_then(|c| c.span) {
             t.close(r, self.now, Some(outcome));
         }
     }
 
-    /// The call waits before its next attempt.
-    #[inline]
-    pub(super) fn trace_backoff(&mut self, call: Key) {
+    #[cold]
+    #[inline(never)]
+    fn backoff_traced(&mut self, call: Key) {
         let Some(t) = self.traces.as_deref_mut() else { return };
         let Some(c) = self.calls.get_mut(call) else { return };
         let Some(current) = c.span else { return };
@@ -605,9 +689,9 @@ impl Simulation {
         c.span = parent.and_then(|p| t.push(p, self.now, kind, false));
     }
 
-    /// A user's call (with retries, timeout, …) is over: so is the request.
-    #[inline]
-    pub(super) fn trace_user_call_end(&mut self, span: Option<SpanRef>, outcome: Outcome) {
+    #[cold]
+    #[inline(never)]
+    fn user_call_end_traced(&mut self, span: Option<SpanRef>, outcome: Outcome) {
         let window = self.window_index;
         let Some(t) = self.traces.as_deref_mut() else { return };
         if let Some(r) = span {
@@ -615,9 +699,9 @@ impl Simulation {
         }
     }
 
-    /// A request reaches a node's door, to answer `reply`.
-    #[inline]
-    pub(super) fn trace_arrive(&mut self, reply: &Reply) {
+    #[cold]
+    #[inline(never)]
+    fn arrive_traced(&mut self, reply: &Reply) {
         if let Some(t) = self.traces.as_deref_mut() {
             t.door = match t.next {
                 Some((span, expected)) if same_reply(&expected, reply) => {
@@ -629,38 +713,35 @@ impl Simulation {
         }
     }
 
-    /// The request got past the door: its visit starts (in service at
-    /// once unless it queues).
-    #[inline]
-    pub(super) fn trace_visit_start(
-        &mut self,
-        node: usize,
-        replica: usize,
-        serving: bool,
-    ) -> Option<SpanRef> {
-        let t = self.traces.as_deref_mut()?;
-        let parent = t.door.take()?;
+    #[cold]
+    #[inline(never)]
+    fn visit_start_traced(&mut self, task: Key, node: usize, replica: usize, serving: bool) {
+        let now = self.now;
+        let blocking = self.model.nodes[node].io == Io::Blocking;
+        let Some(t) = self.traces.as_deref_mut() else { return };
+        let Some(parent) = t.door.take() else { return };
         let copy = t.open.get_mut(parent.request).and_then(|o| {
             let e = o.extra.get_mut(parent.span as usize)?;
             e.1 += 1;
             Some(e.1 - 1)
-        })?;
-        let now = self.now.as_nanos();
+        });
+        let Some(copy) = copy else { return };
         let kind = SpanKind::Visit {
             node: node as u32,
             replica: replica as u32,
-            service_start_ns: if serving { now } else { OPEN },
+            service_start_ns: if serving { now.as_nanos() } else { OPEN },
             service_end_ns: OPEN,
-            blocking: self.model.nodes[node].io == Io::Blocking,
+            blocking,
             copy,
         };
-        t.push(parent, self.now, kind, false)
+        if let Some(span) = t.push(parent, now, kind, false) {
+            t.put_visit(task, span);
+        }
     }
 
-    /// An answer given at once (a refusal at the door, or a broker taking
-    /// the message): a plain attempt ends with it.
-    #[inline]
-    pub(super) fn trace_door_answer(&mut self, outcome: Outcome) {
+    #[cold]
+    #[inline(never)]
+    fn door_answer_traced(&mut self, outcome: Outcome) {
         let window = self.window_index;
         let Some(t) = self.traces.as_deref_mut() else { return };
         let Some(attempt) = t.door.take() else { return };
@@ -678,15 +759,15 @@ impl Simulation {
         end_plain_attempt(t, attempt, self.now, outcome, window);
     }
 
-    /// The visit got a worker.
-    #[inline]
-    pub(super) fn trace_service_start(&mut self, task: Key) {
+    #[cold]
+    #[inline(never)]
+    fn service_start_traced(&mut self, task: Key) {
         self.set_visit_time(task, true);
     }
 
-    /// The visit's own service is over.
-    #[inline]
-    pub(super) fn trace_service_end(&mut self, task: Key) {
+    #[cold]
+    #[inline(never)]
+    fn service_end_traced(&mut self, task: Key) {
         self.set_visit_time(task, false);
     }
 
@@ -713,24 +794,9 @@ impl Simulation {
         }
     }
 
-    /// The visit `task` (just created) is traced under `span`.
-    pub(super) fn trace_visit_span(&mut self, task: Key, span: SpanRef) {
-        if let Some(t) = self.traces.as_deref_mut() {
-            t.put_visit(task, span);
-        }
-    }
-
-    /// The visit is over (and, for a plain call, its attempt; for a plain
-    /// user request, the request) unless its answer crosses the network
-    /// (`remote`): then the attempt it answers is returned, for
-    /// [`Simulation::trace_answer_sent`] or [`Simulation::trace_answered`].
-    #[inline]
-    pub(super) fn trace_visit_end(
-        &mut self,
-        task: Key,
-        outcome: Outcome,
-        remote: bool,
-    ) -> Option<SpanRef> {
+    #[cold]
+    #[inline(never)]
+    fn visit_end_traced(&mut self, task: Key, outcome: Outcome, remote: bool) -> Option<SpanRef> {
         let window = self.window_index;
         let t = self.traces.as_deref_mut()?;
         let r = t.visit(task)?;
@@ -748,10 +814,9 @@ impl Simulation {
         None
     }
 
-    /// A visit's answer reached its caller at once (no latency on its hop):
-    /// a plain call's attempt ends.
-    #[inline]
-    pub(super) fn trace_answered(&mut self, attempt: Option<SpanRef>, outcome: Outcome) {
+    #[cold]
+    #[inline(never)]
+    fn answered_traced(&mut self, attempt: Option<SpanRef>, outcome: Outcome) {
         let window = self.window_index;
         let Some(t) = self.traces.as_deref_mut() else { return };
         let Some(a) = attempt else { return };
@@ -760,10 +825,9 @@ impl Simulation {
         }
     }
 
-    /// A request left for `to` as `packet`, to answer `reply`: if it is the
-    /// traced attempt's, its `Network` span starts.
-    #[inline]
-    pub(super) fn trace_request_sent(&mut self, packet: Key, to: usize, reply: &Reply) {
+    #[cold]
+    #[inline(never)]
+    fn request_sent_traced(&mut self, packet: Key, to: usize, reply: &Reply) {
         let Some(t) = self.traces.as_deref_mut() else { return };
         let Some((attempt, expected)) = t.next else { return };
         if !same_reply(&expected, reply) {
@@ -776,9 +840,9 @@ impl Simulation {
         }
     }
 
-    /// A request was lost on the network: no visit hangs under its attempt.
-    #[inline]
-    pub(super) fn trace_request_lost(&mut self, reply: &Reply) {
+    #[cold]
+    #[inline(never)]
+    fn request_lost_traced(&mut self, reply: &Reply) {
         if let Some(t) = self.traces.as_deref_mut()
             && t.next.is_some_and(|(_, expected)| same_reply(&expected, reply))
         {
@@ -786,10 +850,9 @@ impl Simulation {
         }
     }
 
-    /// An answer left as `packet` for the caller of `attempt` (a visit's,
-    /// or one given at the door): its `Network` span starts.
-    #[inline]
-    pub(super) fn trace_answer_sent(&mut self, packet: Key, to: usize, attempt: Option<SpanRef>) {
+    #[cold]
+    #[inline(never)]
+    fn answer_sent_traced(&mut self, packet: Key, to: usize, attempt: Option<SpanRef>) {
         let Some(t) = self.traces.as_deref_mut() else { return };
         let Some(attempt) = attempt else { return };
         let kind = SpanKind::Network { to: to as u32, answer: true };
@@ -798,10 +861,9 @@ impl Simulation {
         }
     }
 
-    /// An answer is given at the door and crosses the network: the attempt
-    /// it answers (marked refused when it is a plain call's and failed).
-    #[inline]
-    pub(super) fn trace_door_remote(&mut self, outcome: Outcome) -> Option<SpanRef> {
+    #[cold]
+    #[inline(never)]
+    fn door_remote_traced(&mut self, outcome: Outcome) -> Option<SpanRef> {
         let t = self.traces.as_deref_mut()?;
         let attempt = t.door.take()?;
         let open = t.open.get_mut(attempt.request)?;
@@ -816,11 +878,9 @@ impl Simulation {
         Some(attempt)
     }
 
-    /// A message arrived (`answer`: an answer, with its outcome): its
-    /// `Network` span ends; a request's visit will hang under its attempt;
-    /// an answer ends a plain call's attempt.
-    #[inline]
-    pub(super) fn trace_packet_arrived(&mut self, packet: Key, answer: Option<Outcome>) {
+    #[cold]
+    #[inline(never)]
+    fn packet_arrived_traced(&mut self, packet: Key, answer: Option<Outcome>) {
         let window = self.window_index;
         let Some(t) = self.traces.as_deref_mut() else { return };
         let Some(m) = t.take_transit(packet) else { return };
