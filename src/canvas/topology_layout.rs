@@ -334,6 +334,25 @@ fn free_near(
     at
 }
 
+/// Places remembered beyond the drawing's own items, at most: a component
+/// removed and brought back (an undo) finds its place again, while a long
+/// session of renames and removals cannot grow the map without bound.
+pub const SPARE_PLACES: usize = 64;
+
+/// Remembers where `drawn` put each item, and forgets the places of items
+/// no longer drawn once they number more than [`SPARE_PLACES`].
+pub fn remember(remembered: &mut HashMap<String, [f64; 2]>, drawn: &Layout) {
+    for it in &drawn.items {
+        remembered.insert(it.id.clone(), it.pos);
+    }
+    if remembered.len() > drawn.items.len() + SPARE_PLACES {
+        remembered.clear();
+        for it in &drawn.items {
+            remembered.insert(it.id.clone(), it.pos);
+        }
+    }
+}
+
 /// Lays out an outline. A position saved in the scenario wins, then one in
 /// `remembered` (where the canvas drew the item before), then a place by
 /// depth; every node is then kept inside its lane. Callers remember the
@@ -788,6 +807,22 @@ pub fn lane_name_place(full_w: f64, short_w: f64, y: f64, css_w: f64, zoom: f64)
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn places_of_items_gone_are_kept_to_a_bound() {
+        let outline = outline_of(CHAIN);
+        let drawn = layout(&outline, &HashMap::new());
+        let mut remembered = HashMap::from([("removed".to_owned(), [1.0, 2.0])]);
+        remember(&mut remembered, &drawn);
+        let drawn_ids = drawn.items.len();
+        assert_eq!(remembered.len(), drawn_ids + 1, "a removed component's place, for an undo");
+        for k in 0..=SPARE_PLACES {
+            remembered.insert(format!("renamed{k}"), [0.0, 0.0]);
+        }
+        remember(&mut remembered, &drawn);
+        assert_eq!(remembered.len(), drawn_ids, "past the bound, only what is drawn");
+        assert!(drawn.items.iter().all(|it| remembered.get(&it.id) == Some(&it.pos)));
+    }
+
     use super::*;
     use scalesim_engine::outline::of_text as outline;
 

@@ -200,7 +200,8 @@ pub fn app() -> Html {
             }
         }
     };
-    let edited_state = if *editing_b && side_b.borrow().is_some() { &state_b } else { &state };
+    let editing_b_now = *editing_b && side_b.borrow().is_some();
+    let edited_state = if editing_b_now { &state_b } else { &state };
     let on_edit = {
         let edited_side = edited_side.clone();
         Callback::from(move |e: Edit| side::edit(&edited_side(), e))
@@ -662,6 +663,7 @@ pub fn app() -> Html {
                 attach_to={selected_node.clone().map(AttrValue::from)}
                 on_details={on_details}
                 foot={notices.clone()}
+                keeps={!editing_b_now}
                 {lit} />
         </section>
     };
