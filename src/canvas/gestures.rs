@@ -32,16 +32,25 @@ pub fn gesture(travelled: f64) -> Gesture {
     if travelled > DRAG_THRESHOLD { Gesture::Drag } else { Gesture::Click }
 }
 
+/// What a press ends by selecting, and whether the side panel turns to
+/// show it in the Inspector.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Selected {
+    pub selection: Option<Selection>,
+    pub shown: bool,
+}
+
 /// What a press on `pressed` (the component, load or call under it; `None`
 /// on the background) selects once it ends as `gesture`. A click selects
-/// it (on the background, clears the selection), which shows its
-/// parameters in the inspector; a drag selects nothing, so the side
-/// panel stays on its tab (a lesson saying what to drag stays in view
-/// while the user drags it). `None`: the selection stays as it is.
-pub fn selection_after(pressed: Option<Selection>, gesture: Gesture) -> Option<Option<Selection>> {
-    match gesture {
-        Gesture::Click => Some(pressed),
-        Gesture::Drag => None,
+/// it (on the background, clears the selection) and shows its parameters.
+/// A drag selects what it moved, so Delete and the arrow keys act on it,
+/// but leaves the side panel on its tab: a lesson saying what to drag stays
+/// in view while the user drags it. A pan leaves the selection (`None`).
+pub fn selection_after(pressed: Option<Selection>, gesture: Gesture) -> Option<Selected> {
+    match (gesture, pressed) {
+        (Gesture::Click, selection) => Some(Selected { selection, shown: true }),
+        (Gesture::Drag, Some(moved)) => Some(Selected { selection: Some(moved), shown: false }),
+        (Gesture::Drag, None) => None,
     }
 }
 
@@ -211,18 +220,23 @@ latency = { dist = "exp", mean = "50ms" }
     }
 
     #[test]
-    fn a_click_selects_what_it_pressed_and_a_drag_leaves_the_selection() {
+    fn a_click_shows_what_it_selects_and_a_drag_selects_what_it_moved_quietly() {
         assert_eq!(gesture(0.0), Gesture::Click);
         assert_eq!(gesture(DRAG_THRESHOLD), Gesture::Click, "a hand's tremor is a click");
         assert_eq!(gesture(DRAG_THRESHOLD + 0.5), Gesture::Drag);
         assert_eq!(gesture(80.0), Gesture::Drag);
         let api = Selection::Node("api".into());
-        assert_eq!(selection_after(Some(api.clone()), Gesture::Click), Some(Some(api.clone())));
-        assert_eq!(selection_after(None, Gesture::Click), Some(None), "the background clears it");
-        assert_eq!(selection_after(Some(api), Gesture::Drag), None, "a moved component");
+        let shown = |selection| Some(Selected { selection, shown: true });
+        assert_eq!(selection_after(Some(api.clone()), Gesture::Click), shown(Some(api.clone())));
+        assert_eq!(selection_after(None, Gesture::Click), shown(None), "the background clears it");
+        assert_eq!(
+            selection_after(Some(api.clone()), Gesture::Drag),
+            Some(Selected { selection: Some(api), shown: false }),
+            "a moved component, selected without turning the side panel"
+        );
         assert_eq!(selection_after(None, Gesture::Drag), None, "a pan");
         let call = Selection::Call { node: "api".into(), call: 0 };
-        assert_eq!(selection_after(Some(call.clone()), Gesture::Click), Some(Some(call)));
+        assert_eq!(selection_after(Some(call.clone()), Gesture::Click), shown(Some(call)));
     }
 
     #[test]

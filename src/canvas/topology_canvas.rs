@@ -73,7 +73,8 @@ pub struct Props {
     /// Dots move only while the run plays.
     pub playing: bool,
     pub selected: Option<Selection>,
-    pub on_select: Callback<Option<Selection>>,
+    /// A press ended selecting something (or nothing), shown or not.
+    pub on_select: Callback<gestures::Selected>,
     pub on_edit: Callback<Edit>,
     /// Changes when another scenario is opened: positions are forgotten and
     /// the view fits the new one.
@@ -195,7 +196,7 @@ struct Scene {
     spawning: Vec<EdgeTraffic>,
     playing: bool,
     selected: Option<Selection>,
-    on_select: Callback<Option<Selection>>,
+    on_select: Callback<gestures::Selected>,
     on_edit: Callback<Edit>,
     editable: bool,
     zoom: f64,
@@ -221,7 +222,7 @@ struct Scene {
     /// (measuring reads layout, so it is not done every frame).
     measure_foot: bool,
     drag: Option<Drag>,
-    /// The press under way that selects when it ends as a click
+    /// The press under way, which selects when it ends
     /// (`gestures::selection_after`).
     press: Option<Press>,
     /// The component the last gesture moved, the view before it (a
@@ -664,7 +665,8 @@ pub fn topology_canvas(props: &Props) -> Html {
             let w = s.to_world(screen);
             let tolerance = 7.0 / s.zoom;
             // What the press selects is decided when it ends: a click
-            // selects, a drag does not (`gestures::selection_after`).
+            // shows what it selects, a drag selects what it moved quietly
+            // (`gestures::selection_after`).
             let pressed = if let Some(from) = s.layout.port_at(w) {
                 s.drag = Some(Drag::Connect { from, to: w });
                 s.press = None;

@@ -251,7 +251,7 @@ for (const [width, height] of [[1280, 720], [390, 844]]) {
     await page.click('#play');
     await waitWindows(page, 1);
     // A plain click selects api and shows its parameters (a drag selects
-    // nothing, so the side panel keeps its tab).
+    // what it moves without turning the side panel to them).
     const first = item(await layoutOf(page), 'api');
     const canvasBox = await page.locator('#topology').boundingBox();
     await page.mouse.click(canvasBox.x + first.x, canvasBox.y + first.y);

@@ -151,8 +151,6 @@ test('picking a library entry over edits keeps them in Saved, says where, and go
 
   // Edited further and left again: the same entry, replaced.
   await page.locator('#tab-inspector').click();
-  // The drag kept the Lesson tab; the Inspector's list selects.
-  await page.locator('#tab-inspector').click();
   await page.locator('.component-list button', { hasText: 'recommendations' }).click();
   await page.locator('#add-external').click();
   const twoExternals = (l) => l.items.filter((i) => i.id.startsWith('external')).length === 2;
