@@ -330,7 +330,7 @@ impl Scene {
         self.zoned = zones::has_zones(&self.outline);
         self.replicated = self.outline.nodes.iter().any(|n| zones::followers(&n.params).is_some());
         self.link_labels = zones::link_labels(&self.layout, &self.outline);
-        tl::remember(&mut self.remembered, &self.layout);
+        tl::remember(&mut self.remembered, &self.layout, &self.outline);
         self.pool.clear();
         self.update_traffic();
     }

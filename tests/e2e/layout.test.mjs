@@ -156,6 +156,7 @@ for (const [width, height] of [[1280, 720], [390, 844]]) {
     await ready(page);
     await pick(page, 'sync-chain.toml', /synchronous chain/i);
     let layout = await layoutWhere(page, (l) => item(l, 'recommendations'), 'recommendations');
+    const start = layout;
     assert.equal(await selectedSideTab(page), 'tab-lesson');
 
     // The lesson's Try: drag recommendations into the background.
@@ -174,6 +175,16 @@ for (const [width, height] of [[1280, 720], [390, 844]]) {
     } else {
       await page.locator('#show-details').waitFor({ timeout: 5000 });
     }
+    // Undo puts it back where the canvas drew it before the drag (beside
+    // api as it was, in world units: the view may have moved).
+    const fromApi = (l) => {
+      const [r, a] = [item(l, 'recommendations'), item(l, 'api')];
+      return [(r.x - a.x) / l.zoom, (r.y - a.y) / l.zoom];
+    };
+    const before = fromApi(start);
+    await page.locator('button', { hasText: 'Undo' }).first().click();
+    layout = await layoutWhere(page, (l) => item(l, 'recommendations')?.lane === 'sync'
+      && fromApi(l).every((d, i) => Math.abs(d - before[i]) < 1), 'recommendations back where it was');
 
     // A plain click on api: the inspector, for api.
     const api = item(layout, 'api');
