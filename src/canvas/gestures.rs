@@ -1,8 +1,9 @@
-//! What the canvas's gestures mean, as edits: a component dropped at a new
-//! place (and into the other lane), a connection dragged from a handle, a
-//! selection deleted, an arrow key's nudge. Pure, so each rule is tested
-//! natively; the canvas component only tracks the pointer and sends what
-//! these return.
+//! What the canvas's gestures mean: a press that ends as a click or a
+//! drag (`gesture`) and what it selects (`selection_after`), and as edits:
+//! a component dropped at a new place (and into the other lane), a
+//! connection dragged from a handle, a selection deleted, an arrow key's
+//! nudge. Pure, so each rule is tested natively; the canvas component only
+//! tracks the pointer and sends what these return.
 
 use scalesim_engine::edit::Edit;
 use scalesim_engine::scenario::Mode;
@@ -11,6 +12,47 @@ use crate::canvas::topology_layout::{ItemRef, Lane, Layout, Selection};
 
 /// How far an arrow key moves the selected component, in world units.
 pub const NUDGE: f64 = 20.0;
+
+/// Screen pixels a press may travel and still be a click: a hand on a
+/// mouse or a finger on glass moves a little while it presses.
+pub const DRAG_THRESHOLD: f64 = 3.0;
+
+/// What a press on the canvas turned out to be, judged by how far it went.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Gesture {
+    /// Pressed and let go in place.
+    Click,
+    /// Moved past [`DRAG_THRESHOLD`]: a component moved or the view panned.
+    Drag,
+}
+
+/// A press that went at most `travelled` screen pixels from where it came
+/// down.
+pub fn gesture(travelled: f64) -> Gesture {
+    if travelled > DRAG_THRESHOLD { Gesture::Drag } else { Gesture::Click }
+}
+
+/// What a press ends by selecting, and whether the side panel turns to
+/// show it in the Inspector.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Selected {
+    pub selection: Option<Selection>,
+    pub shown: bool,
+}
+
+/// What a press on `pressed` (the component, load or call under it; `None`
+/// on the background) selects once it ends as `gesture`. A click selects
+/// it (on the background, clears the selection) and shows its parameters.
+/// A drag selects what it moved, so Delete and the arrow keys act on it,
+/// but leaves the side panel on its tab: a lesson saying what to drag stays
+/// in view while the user drags it. A pan leaves the selection (`None`).
+pub fn selection_after(pressed: Option<Selection>, gesture: Gesture) -> Option<Selected> {
+    match (gesture, pressed) {
+        (Gesture::Click, selection) => Some(Selected { selection, shown: true }),
+        (Gesture::Drag, Some(moved)) => Some(Selected { selection: Some(moved), shown: false }),
+        (Gesture::Drag, None) => None,
+    }
+}
 
 /// The calls' mode that a lane stands for.
 fn lane_mode(lane: Lane) -> Mode {
@@ -175,6 +217,26 @@ latency = { dist = "exp", mean = "50ms" }
         assert_eq!(connected(&l, api, l.items[api].pos), None, "not to itself");
         assert_eq!(connected(&l, api, l.items[users].pos), None, "not to a load");
         assert_eq!(connected(&l, api, [-9_999.0, -9_999.0]), None, "not to nothing");
+    }
+
+    #[test]
+    fn a_click_shows_what_it_selects_and_a_drag_selects_what_it_moved_quietly() {
+        assert_eq!(gesture(0.0), Gesture::Click);
+        assert_eq!(gesture(DRAG_THRESHOLD), Gesture::Click, "a hand's tremor is a click");
+        assert_eq!(gesture(DRAG_THRESHOLD + 0.5), Gesture::Drag);
+        assert_eq!(gesture(80.0), Gesture::Drag);
+        let api = Selection::Node("api".into());
+        let shown = |selection| Some(Selected { selection, shown: true });
+        assert_eq!(selection_after(Some(api.clone()), Gesture::Click), shown(Some(api.clone())));
+        assert_eq!(selection_after(None, Gesture::Click), shown(None), "the background clears it");
+        assert_eq!(
+            selection_after(Some(api.clone()), Gesture::Drag),
+            Some(Selected { selection: Some(api), shown: false }),
+            "a moved component, selected without turning the side panel"
+        );
+        assert_eq!(selection_after(None, Gesture::Drag), None, "a pan");
+        let call = Selection::Call { node: "api".into(), call: 0 };
+        assert_eq!(selection_after(Some(call.clone()), Gesture::Click), shown(Some(call)));
     }
 
     #[test]

@@ -38,6 +38,8 @@ use crate::canvas::zone_drawing;
 use crate::canvas::zones;
 use crate::charts::chart_data;
 use crate::insight::Saturation;
+use crate::keep::positions::{self, KeptLayout};
+use crate::keep::store;
 
 /// A free finger's pointer id (the DOM reserves -1 for no pointer).
 const NO_POINTER: i32 = -1;
@@ -71,7 +73,8 @@ pub struct Props {
     /// Dots move only while the run plays.
     pub playing: bool,
     pub selected: Option<Selection>,
-    pub on_select: Callback<Option<Selection>>,
+    /// A press ended selecting something (or nothing), shown or not.
+    pub on_select: Callback<gestures::Selected>,
     pub on_edit: Callback<Edit>,
     /// Changes when another scenario is opened: positions are forgotten and
     /// the view fits the new one.
@@ -117,6 +120,15 @@ pub struct Props {
     /// canvas, so nothing moves to make room for them.
     #[prop_or_default]
     pub refusal: Option<(u64, AttrValue)>,
+    /// The canvas draws the user's own work (the workbench's variant A):
+    /// made with it, the first document is laid out from the drawing kept
+    /// at the last visit (`keep/positions`: its places, and its view on a
+    /// canvas of the size it was then); while it holds, the drawing is
+    /// kept whenever its places or view change with no gesture under way.
+    /// The player never sets it: an embed never touches the reader's
+    /// storage.
+    #[prop_or_default]
+    pub keeps: bool,
 }
 
 /// A gesture under way.
@@ -140,11 +152,31 @@ enum Drag {
     Pinch,
 }
 
+/// A press on a component, a call or the background, until it ends.
+#[derive(Clone, Debug)]
+struct Press {
+    /// What lay under it (`None`: the background).
+    pressed: Option<Selection>,
+    /// Where it came down, and the farthest it has gone from there, in
+    /// screen pixels.
+    at: [f64; 2],
+    travelled: f64,
+}
+
 /// Everything the animation loop reads and the gestures change.
 struct Scene {
     outline: Rc<Outline>,
     layout: Layout,
     remembered: HashMap<String, [f64; 2]>,
+    /// See [`Props::keeps`]: the kept drawing until a document with items
+    /// is laid out from it; then its view, until the next frame takes it.
+    restore: Option<KeptLayout>,
+    restore_view: Option<KeptLayout>,
+    /// See [`Props::keeps`], with the drawing last kept: the layout's
+    /// number (one more at each relayout), the view and the canvas's size.
+    keeps: bool,
+    layout_number: u64,
+    kept: Option<(u64, View, [f64; 2])>,
     snapshot: Option<Rc<Snapshot>>,
     window: Option<Rc<WindowReport>>,
     saturated: Rc<Vec<Saturation>>,
@@ -164,7 +196,7 @@ struct Scene {
     spawning: Vec<EdgeTraffic>,
     playing: bool,
     selected: Option<Selection>,
-    on_select: Callback<Option<Selection>>,
+    on_select: Callback<gestures::Selected>,
     on_edit: Callback<Edit>,
     editable: bool,
     zoom: f64,
@@ -190,6 +222,9 @@ struct Scene {
     /// (measuring reads layout, so it is not done every frame).
     measure_foot: bool,
     drag: Option<Drag>,
+    /// The press under way, which selects when it ends
+    /// (`gestures::selection_after`).
+    press: Option<Press>,
     /// The component the last gesture moved, the view before it (a
     /// refused drop goes back to it too: the drop may have panned the
     /// dropped component into view), and the refusal last drawn back from
@@ -232,6 +267,11 @@ impl Scene {
             outline: props.outline.clone(),
             layout: Layout::default(),
             remembered: HashMap::new(),
+            restore: if props.keeps { store::restored_layout() } else { None },
+            restore_view: None,
+            keeps: props.keeps,
+            layout_number: 0,
+            kept: None,
             snapshot: None,
             window: None,
             saturated: Rc::default(),
@@ -258,6 +298,7 @@ impl Scene {
             foot_inset: 0.0,
             measure_foot: true,
             drag: None,
+            press: None,
             moved: None,
             view_before: None,
             refused: props.refusal.as_ref().map(|r| r.0),
@@ -283,15 +324,43 @@ impl Scene {
 
     /// Lays the outline out again, keeping every known item where it was.
     fn relayout(&mut self) {
+        self.take_restore();
         self.layout = tl::layout(&self.outline, &self.remembered);
+        self.layout_number += 1;
         self.zoned = zones::has_zones(&self.outline);
         self.replicated = self.outline.nodes.iter().any(|n| zones::followers(&n.params).is_some());
         self.link_labels = zones::link_labels(&self.layout, &self.outline);
-        for it in &self.layout.items {
-            self.remembered.insert(it.id.clone(), it.pos);
-        }
+        tl::remember(&mut self.remembered, &self.layout, &self.outline);
         self.pool.clear();
         self.update_traffic();
+    }
+
+    /// The first document with items to lay out takes the kept drawing's
+    /// places for its own items, and its view for the first fit.
+    fn take_restore(&mut self) {
+        if self.outline.nodes.is_empty() && self.outline.loads.is_empty() {
+            return;
+        }
+        let Some(kept) = self.restore.take() else { return };
+        let outline = &self.outline;
+        kept.remember_places(&mut self.remembered, |id| {
+            outline.loads.iter().any(|l| l.id == id) || outline.nodes.iter().any(|n| n.id == id)
+        });
+        self.restore_view = Some(kept);
+    }
+
+    /// Keeps the drawing ([`Props::keeps`]) when it changed since it was
+    /// last kept and no gesture is under way (a drop is kept once the
+    /// document has it).
+    fn keep_drawing(&mut self, size: [f64; 2]) {
+        let now = (self.layout_number, self.view(), size);
+        if !self.keeps || self.drag.is_some() || self.restore.is_some() || self.kept == Some(now) {
+            return;
+        }
+        if let Some(drawing) = positions::stored(&self.layout, self.view(), size) {
+            self.kept = Some(now);
+            store::keep_layout(&drawing);
+        }
     }
 
     fn update_traffic(&mut self) {
@@ -342,6 +411,7 @@ impl Scene {
             self.layout.items[item].pos = start;
         }
         self.drag = Some(Drag::Pinch);
+        self.press = None;
         true
     }
 
@@ -509,6 +579,10 @@ pub fn topology_canvas(props: &Props) -> Html {
         s.selected = props.selected.clone();
         s.on_select = props.on_select.clone();
         s.on_edit = props.on_edit.clone();
+        if s.keeps != props.keeps {
+            s.keeps = props.keeps;
+            s.kept = None;
+        }
         s.editable = props.editable;
         s.idle_redraw = props.idle_redraw;
     }
@@ -590,8 +664,13 @@ pub fn topology_canvas(props: &Props) -> Html {
             }
             let w = s.to_world(screen);
             let tolerance = 7.0 / s.zoom;
-            if let Some(from) = s.layout.port_at(w) {
+            // What the press selects is decided when it ends: a click
+            // shows what it selects, a drag selects what it moved quietly
+            // (`gestures::selection_after`).
+            let pressed = if let Some(from) = s.layout.port_at(w) {
                 s.drag = Some(Drag::Connect { from, to: w });
+                s.press = None;
+                return;
             } else if let Some(item) = s.layout.item_at(w) {
                 let start = s.layout.items[item].pos;
                 s.drag = Some(Drag::Move {
@@ -600,15 +679,14 @@ pub fn topology_canvas(props: &Props) -> Html {
                     start,
                     moved: false,
                 });
-                let selection = s.layout.selection_of_item(item);
-                s.on_select.emit(selection);
+                s.layout.selection_of_item(item)
             } else if let Some(edge) = s.layout.edge_at(w, tolerance) {
-                let selection = s.layout.selection_of_edge(edge);
-                s.on_select.emit(selection);
+                s.layout.selection_of_edge(edge)
             } else {
                 s.drag = Some(Drag::Pan { from: screen, pan: s.pan });
-                s.on_select.emit(None);
-            }
+                None
+            };
+            s.press = Some(Press { pressed, at: screen, travelled: 0.0 });
         })
     };
     let on_move = {
@@ -618,6 +696,10 @@ pub fn topology_canvas(props: &Props) -> Html {
             let screen = point(&e);
             let w = s.to_world(screen);
             s.finger_moved(e.pointer_id(), screen);
+            if let Some(press) = &mut s.press {
+                let far = (screen[0] - press.at[0]).hypot(screen[1] - press.at[1]);
+                press.travelled = press.travelled.max(far);
+            }
             match s.drag.clone() {
                 Some(Drag::Pan { from, pan }) => {
                     let to = [pan[0] + screen[0] - from[0], pan[1] + screen[1] - from[1]];
@@ -626,8 +708,9 @@ pub fn topology_canvas(props: &Props) -> Html {
                 }
                 Some(Drag::Move { item, grab, start, moved }) => {
                     let pos = [w[0] - grab[0], w[1] - grab[1]];
-                    let moved =
-                        moved || (pos[0] - start[0]).hypot(pos[1] - start[1]) * s.zoom > 3.0;
+                    let moved = moved
+                        || gestures::gesture((pos[0] - start[0]).hypot(pos[1] - start[1]) * s.zoom)
+                            == gestures::Gesture::Drag;
                     if moved {
                         s.layout.items[item].pos = pos;
                     }
@@ -658,6 +741,12 @@ pub fn topology_canvas(props: &Props) -> Html {
                     }
                 }
                 _ => {}
+            }
+            if let Some(Press { pressed, travelled, .. }) = s.press.take()
+                && let Some(selection) =
+                    gestures::selection_after(pressed, gestures::gesture(travelled))
+            {
+                s.on_select.emit(selection);
             }
         })
     };
@@ -975,6 +1064,13 @@ fn frame(s: &mut Scene, canvas: &HtmlCanvasElement, ts: f64) {
     if s.drag.is_none() && std::mem::take(&mut s.reveal_pending) {
         s.reveal_selected([css_w, css_h]);
     }
+    // The kept drawing's view, on a canvas of the size it was kept at,
+    // in place of the fit of a freshly opened document.
+    if let Some(view) = s.restore_view.take().and_then(|kept| kept.view_for([css_w, css_h])) {
+        (s.zoom, s.pan) = (view.zoom, view.pan);
+        s.fitted = view == s.stage([css_w, css_h]).fit();
+        s.fit_pending = false;
+    }
     if std::mem::take(&mut s.fit_pending) {
         s.fit(css_w, css_h);
     }
@@ -989,6 +1085,7 @@ fn frame(s: &mut Scene, canvas: &HtmlCanvasElement, ts: f64) {
         return;
     };
     draw(s, &ctx, dpr, [css_w, css_h], ts);
+    s.keep_drawing([css_w, css_h]);
     push_sample(&mut s.draw_ms, now_ms() - started);
     s.dirty = false;
     s.drawn_size = [css_w, css_h];

@@ -334,6 +334,31 @@ fn free_near(
     at
 }
 
+/// Places remembered beyond the drawing's own items, at most: a component
+/// removed and brought back (an undo) finds its place again, while a long
+/// session of renames and removals cannot grow the map without bound.
+pub const SPARE_PLACES: usize = 64;
+
+/// Remembers where `drawn` (the layout of `outline`) put each item whose
+/// place the canvas chose, and forgets the places of items no longer drawn
+/// once they number more than [`SPARE_PLACES`]. A place saved in the file
+/// is not remembered: the file keeps it, and when an undo takes it out
+/// again the item goes back to where the canvas drew it before.
+pub fn remember(remembered: &mut HashMap<String, [f64; 2]>, drawn: &Layout, outline: &Outline) {
+    let chosen = |it: &&Placed| match it.item {
+        ItemRef::Node(i) => outline.nodes.get(i).is_some_and(|n| n.position.is_none()),
+        ItemRef::Load(i) => outline.loads.get(i).is_some_and(|l| l.position.is_none()),
+    };
+    if remembered.len() > drawn.items.len() + SPARE_PLACES {
+        let drawn_ids: std::collections::HashSet<&str> =
+            drawn.items.iter().map(|it| it.id.as_str()).collect();
+        remembered.retain(|id, _| drawn_ids.contains(id.as_str()));
+    }
+    for it in drawn.items.iter().filter(chosen) {
+        remembered.insert(it.id.clone(), it.pos);
+    }
+}
+
 /// Lays out an outline. A position saved in the scenario wins, then one in
 /// `remembered` (where the canvas drew the item before), then a place by
 /// depth; every node is then kept inside its lane. Callers remember the
@@ -788,6 +813,41 @@ pub fn lane_name_place(full_w: f64, short_w: f64, y: f64, css_w: f64, zoom: f64)
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn places_of_items_gone_are_kept_to_a_bound() {
+        let outline = outline_of(CHAIN);
+        let drawn = layout(&outline, &HashMap::new());
+        let mut remembered = HashMap::from([("removed".to_owned(), [1.0, 2.0])]);
+        remember(&mut remembered, &drawn, &outline);
+        let drawn_ids = drawn.items.len();
+        assert_eq!(remembered.len(), drawn_ids + 1, "a removed component's place, for an undo");
+        for k in 0..=SPARE_PLACES {
+            remembered.insert(format!("renamed{k}"), [0.0, 0.0]);
+        }
+        remember(&mut remembered, &drawn, &outline);
+        assert_eq!(remembered.len(), drawn_ids, "past the bound, only what is drawn");
+        assert!(drawn.items.iter().all(|it| remembered.get(&it.id) == Some(&it.pos)));
+    }
+
+    #[test]
+    fn an_undone_move_goes_back_to_where_the_canvas_drew_it() {
+        let outline = outline_of(CHAIN);
+        let mut remembered = HashMap::new();
+        let drawn = layout(&outline, &remembered);
+        remember(&mut remembered, &drawn, &outline);
+        let at = |l: &Layout| l.items.iter().find(|it| it.item == ItemRef::Node(0)).unwrap().pos;
+        let before = at(&drawn);
+        // The drop saves a place in the file (a `Move`)...
+        let mut moved = outline.clone();
+        let dropped = [before[0] + 200.0, before[1]];
+        moved.nodes[0].position = Some(dropped);
+        let drawn = layout(&moved, &remembered);
+        remember(&mut remembered, &drawn, &moved);
+        assert_eq!(at(&drawn), dropped);
+        // ...and the undo takes it out: back where it was drawn.
+        assert_eq!(at(&layout(&outline, &remembered)), before);
+    }
+
     use super::*;
     use scalesim_engine::outline::of_text as outline;
 

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::browser;
 pub use crate::keep::kept::SavedScenario;
 use crate::keep::kept::{self, Keep, Opened};
+use crate::keep::positions::KeptLayout;
 use crate::keep::share_link::{self, LinkError, Shared, Variant};
 use crate::library;
 use crate::page::app::{DEMO_FILE, DEMO_TOML};
@@ -21,6 +22,9 @@ const SAVED_KEY: &str = "scalesim.saved.v1";
 const AUTOSAVE_KEY: &str = "scalesim.autosave.v1";
 /// Where the Source tab's draft over variant A is kept between visits.
 const DRAFT_KEY: &str = "scalesim.draft.v1";
+/// Where the canvas's drawing of variant A is kept between visits
+/// (`keep/positions`).
+const LAYOUT_KEY: &str = "scalesim.layout.v1";
 
 /// The autosaved work as stored.
 #[derive(Serialize, Deserialize)]
@@ -69,6 +73,21 @@ pub fn restored_draft() -> Option<SourceDraft> {
     let ((file, _), _) = start_up_now()?;
     let kept = KeptDraft::read(&browser::load(DRAFT_KEY)?)?;
     Some(SourceDraft::restored(kept, &file))
+}
+
+/// Keeps where the canvas drew variant A's document, as
+/// `keep/positions::stored` writes it (not in its file: the file's text
+/// changes only by the user's edits).
+pub fn keep_layout(drawing: &str) {
+    browser::save(LAYOUT_KEY, drawing);
+}
+
+/// Where the canvas drew the user's own work at the last visit, when the
+/// page opens that (not a link or a library scenario named in the URL);
+/// `None` when nothing readable was kept.
+pub fn restored_layout() -> Option<KeptLayout> {
+    start_up_now()?;
+    KeptLayout::read(&browser::load(LAYOUT_KEY)?)
 }
 
 /// Opens `(file, toml)` (from the saved entry `saved_as`, if so) in

@@ -200,7 +200,8 @@ pub fn app() -> Html {
             }
         }
     };
-    let edited_state = if *editing_b && side_b.borrow().is_some() { &state_b } else { &state };
+    let editing_b_now = *editing_b && side_b.borrow().is_some();
+    let edited_state = if editing_b_now { &state_b } else { &state };
     let on_edit = {
         let edited_side = edited_side.clone();
         Callback::from(move |e: Edit| side::edit(&edited_side(), e))
@@ -213,12 +214,26 @@ pub fn app() -> Html {
         let dispatch = edited_state.dispatcher();
         Callback::from(move |s: Option<Selection>| dispatch.dispatch(Action::Select(s)))
     };
-    // Whatever selects a component (a click, a new component, a rename)
-    // shows its parameters.
+    // A component dragged on the canvas is selected without turning the
+    // side panel (`gestures::selection_after`): this holds the next
+    // selection change from turning it.
+    let quiet_selection = use_mut_ref(|| false);
+    let on_canvas_select = {
+        let (on_select, quiet) = (on_select.clone(), quiet_selection.clone());
+        let current = edited_state.selected.clone();
+        Callback::from(move |s: crate::canvas::gestures::Selected| {
+            *quiet.borrow_mut() = !s.shown && s.selection != current;
+            on_select.emit(s.selection);
+        })
+    };
+    // Whatever else selects a component (a click, a new component, a
+    // rename) shows its parameters.
     {
         let side_tab = side_tab.clone();
         use_effect_with(edited_state.selected.clone(), move |selected| {
-            side_tab.set(side_tab.after_selection(selected.is_some()));
+            if !std::mem::take(&mut *quiet_selection.borrow_mut()) {
+                side_tab.set(side_tab.after_selection(selected.is_some()));
+            }
         });
     }
     let on_undo = {
@@ -660,7 +675,7 @@ pub fn app() -> Html {
                 window={last_window}
                 playing={edited_state.playing}
                 selected={edited_state.selected.clone()}
-                on_select={on_select.clone()}
+                on_select={on_canvas_select}
                 on_edit={on_canvas_edit}
                 refusal={edited_state.canvas_refusal.clone()}
                 scenario_key={state.scenario_key}
@@ -669,6 +684,7 @@ pub fn app() -> Html {
                 attach_to={selected_node.clone().map(AttrValue::from)}
                 on_details={on_details}
                 foot={notices.clone()}
+                keeps={!editing_b_now}
                 {lit} />
         </section>
     };

@@ -68,6 +68,8 @@ test('dragging a component into the background makes its calls async, live, and 
   layout = await layoutWhere(page, (l) => item(l, 'recommendations')?.lane === 'async', 'recommendations in the background');
 
   // The scenario changed: the api's call to recommendations is async now.
+  // The drag left the side panel on its tab; the Inspector shows it.
+  await page.locator('#tab-inspector').click();
   await select(page, 'service api');
   await page.waitForFunction(() => document.querySelector('.inspector').textContent.includes('→ recommendations (async)'));
   assert.match(await page.locator('.inspector').textContent(), /→ payments \(sync\)/);
@@ -248,6 +250,12 @@ for (const [width, height] of [[1280, 720], [390, 844]]) {
     await ready(page);
     await page.click('#play');
     await waitWindows(page, 1);
+    // A plain click selects api and shows its parameters (a drag selects
+    // what it moves without turning the side panel to them).
+    const first = item(await layoutOf(page), 'api');
+    const canvasBox = await page.locator('#topology').boundingBox();
+    await page.mouse.click(canvasBox.x + first.x, canvasBox.y + first.y);
+    await page.waitForFunction(() => document.querySelector('#rename')?.value === 'api');
     const before = await layoutOf(page);
     const api = item(before, 'api');
     // Nothing calls api (only the users' load reaches it): the worker

@@ -106,6 +106,8 @@ test('picking a library entry over edits keeps them in Saved, says where, and go
   const rec = item(layout, 'recommendations');
   await drag(page, rec, { x: rec.x, y: layout.boundary + 70 });
   await layoutWhere(page, (l) => item(l, 'recommendations')?.lane === 'async', 'recommendations in the background');
+  // The drag kept the Lesson tab; the Inspector's list selects.
+  await page.locator('#tab-inspector').click();
   await page.locator('.component-list button', { hasText: 'recommendations' }).click();
   await page.locator('#add-external').click();
   await layoutWhere(page, (l) => item(l, 'external'), 'the new external');
