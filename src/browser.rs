@@ -150,6 +150,23 @@ pub fn replace_hash(fragment: &str) {
     }
 }
 
+/// Takes what named the opened scenario out of the address (a share
+/// link's fragment, a `scenario=` query), without reloading or adding a
+/// history entry, once the page shows another document: a reload then
+/// opens the user's work, not what the address named.
+pub fn forget_opening() {
+    let Some(w) = web_sys::window() else { return };
+    let Some(url) = w.location().href().ok().and_then(|h| Url::new(&h).ok()) else { return };
+    if url.hash().is_empty() && url.search_params().get("scenario").is_none() {
+        return;
+    }
+    url.set_hash("");
+    url.search_params().delete("scenario");
+    if let Ok(history) = w.history() {
+        let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&url.href()));
+    }
+}
+
 fn href_without_fragment() -> String {
     web_sys::window()
         .and_then(|w| w.location().href().ok())

@@ -77,6 +77,22 @@ pub fn grown_line(o: &Overload) -> String {
     }
 }
 
+/// The embedded player's one line for a run stopped at the bound (`o`:
+/// what grew, when the worker said): a reader of a doc page can change
+/// only the load, so it names what piled up and the way back, not the
+/// TOML that the app's panel offers its author.
+pub fn for_reader(o: Option<&Overload>) -> String {
+    let names: Vec<&str> = o.iter().flat_map(|o| &o.nodes).map(|n| n.node.as_str()).collect();
+    let what = match names.as_slice() {
+        [] => "more work piled up than a browser tab can hold".to_owned(),
+        [one] => format!("{one} piled up more work than a browser tab can hold"),
+        [rest @ .., last] => {
+            format!("{} and {last} piled up more work than a browser tab can hold", rest.join(", "))
+        }
+    };
+    format!("The run stopped: {what}. Replay starts it again at the embed's own load.")
+}
+
 fn node_words(n: &NodeGrowth) -> NodeWords {
     let mut sentence =
         format!("{}: {} requests in flight", n.node, format::quantity(n.in_flight as f64));
@@ -162,6 +178,21 @@ mod tests {
              it finishes about 2000 req/s."
         );
         assert_eq!(w.note, None);
+    }
+
+    #[test]
+    fn a_reader_is_told_what_piled_up_and_the_way_back_without_toml() {
+        let words = for_reader(Some(&sample()));
+        assert_eq!(
+            words,
+            "The run stopped: api piled up more work than a browser tab can hold. Replay starts \
+             it again at the embed's own load."
+        );
+        assert!(!words.contains('`'));
+        let mut two = sample();
+        two.nodes.push(NodeGrowth { node: "db".into(), ..two.nodes[0].clone() });
+        assert!(for_reader(Some(&two)).starts_with("The run stopped: api and db piled up"));
+        assert!(for_reader(None).starts_with("The run stopped: more work piled up"));
     }
 
     #[test]

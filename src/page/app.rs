@@ -24,7 +24,7 @@ use crate::page::file_menu::FileMenu;
 use crate::page::inspector::Inspector;
 use crate::page::lesson_panel::LessonPanel;
 use crate::page::panels::ComponentList;
-use crate::page::shortcuts::{use_history_keys, use_menu_dismissal};
+use crate::page::shortcuts::{use_history_keys, use_link_arrival, use_menu_dismissal};
 use crate::page::source_panel::{SourceAction, SourcePanel};
 use crate::page::sweep_panel::SweepPanel;
 use crate::page::tab_bar::TabBar;
@@ -246,6 +246,7 @@ pub fn app() -> Html {
     };
     use_history_keys(edited_side.clone(), (*editing_b, side_b.borrow().is_some()));
     use_menu_dismissal();
+    use_link_arrival();
     let on_play = {
         let send = send.clone();
         let playing = state.playing;
@@ -357,14 +358,14 @@ pub fn app() -> Html {
         let (side_a, dispatch) = (side_a.clone(), state.dispatcher());
         let (kept_notice, saved_version) = (kept_notice.clone(), saved_version.clone());
         let title = state.scenario.as_ref().map(|s| s.name.clone()).unwrap_or_default();
-        let source_draft = source_draft.clone();
+        let (source_draft, share_text) = (source_draft.clone(), share_text.clone());
         // The draft is over B while editing B: it stays there.
         let draft_over_a = !*editing_b;
         Callback::from(move |opening: Opening| {
             let ((file, toml), saved_as, restore) = opening;
             let (side_a, dispatch, title) = (side_a.clone(), dispatch.clone(), title.clone());
             let (kept_notice, saved_version) = (kept_notice.clone(), saved_version.clone());
-            let source_draft = source_draft.clone();
+            let (source_draft, share_text) = (source_draft.clone(), share_text.clone());
             let draft = draft_over_a
                 .then(|| source_draft.kept(&side_a.borrow().current.good.0))
                 .flatten()
@@ -392,6 +393,12 @@ pub fn app() -> Html {
                         return;
                     }
                 }
+                // A link made before, and the address that holds it (or
+                // names a lesson), are of the document just replaced:
+                // neither is offered as this one's, and a reload opens
+                // this one, not what the address named.
+                share_text.set(None);
+                browser::forget_opening();
                 if draft_over_a && (with_draft || restore.is_some()) {
                     let kept = restore.and_then(|stored| KeptDraft::read(&stored));
                     source_draft.dispatch(SourceAction::Switched(kept));

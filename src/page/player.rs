@@ -61,7 +61,7 @@ struct PlayerState {
     loads: u64,
     /// What went wrong, in words a reader can act on.
     problem: Option<String>,
-    /// Why the run stopped for good (an overload).
+    /// Why the run stopped for good (an overload), in a reader's words.
     stopped: Option<String>,
 }
 
@@ -126,8 +126,8 @@ impl PlayerState {
                 });
                 self.playing = false;
             }
-            FromWorker::Stopped { message, .. } => {
-                self.stopped = Some(message);
+            FromWorker::Stopped { overload, .. } => {
+                self.stopped = Some(crate::overload_words::for_reader(overload.as_ref()));
                 self.playing = false;
             }
             _ => {}
@@ -406,12 +406,15 @@ pub fn player() -> Html {
                 if let Some((end_s, now_s)) = past_end {
                     <p class="notice player-finished" role="status" data-testid="past-end">
                         { end_notice::past_end_words(end_s, now_s) }
-                        <button id="replay" onclick={on_replay} title="Watch it from time zero; it pauses at the scenario's duration">{"Replay from the start"}</button>
+                        <button id="replay" onclick={on_replay.clone()} title="Watch it from time zero; it pauses at the scenario's duration">{"Replay from the start"}</button>
                         <button id="continue" onclick={on_play} title="Play on from here">{"Continue"}</button>
                     </p>
                 }
                 if let Some(message) = &state.stopped {
-                    <div class="error" role="alert">{ message.clone() }</div>
+                    <p class="error player-finished" role="alert" data-testid="player-stopped">
+                        { message.clone() }
+                        <button id="stopped-replay" onclick={on_replay} title="Watch it again from the start, at the embed's load">{"Replay"}</button>
+                    </p>
                 }
                 { body(&state, options.show, figure) }
             }

@@ -1,7 +1,8 @@
 //! The page's document-wide keys and clicks, as hooks: Ctrl+Z / Ctrl+Shift+Z
 //! (and Ctrl+Y) for undo and redo anywhere but in a text field, and the top
 //! bar's menus closing on a click outside or Escape. The listeners are
-//! gloo-events', removed when the component unmounts.
+//! gloo-events', removed when the component unmounts; and a share link
+//! arriving in the address bar of an open tab.
 
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
@@ -100,4 +101,25 @@ fn close_menus_outside(inside: Option<&web_sys::Node>) {
             let _ = details.remove_attribute("open");
         }
     }
+}
+
+/// A share link pasted into this tab's address bar (or followed from a
+/// page with the app already open) changes only the fragment, which a
+/// browser does not reload for: the page reloads so the link opens as it
+/// does in a new tab, over the user's work kept first (`store::start_up`).
+/// The page's own fragment writes (`browser::replace_hash`) fire no event.
+#[hook]
+pub fn use_link_arrival() {
+    use_effect_with((), |_| {
+        let listener = web_sys::window().map(|w| {
+            gloo_events::EventListener::new(&w, "hashchange", |_| {
+                if crate::keep::share_link::looks_like_link(&crate::browser::hash())
+                    && let Some(w) = web_sys::window()
+                {
+                    let _ = w.location().reload();
+                }
+            })
+        });
+        move || drop(listener)
+    });
 }

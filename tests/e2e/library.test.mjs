@@ -309,3 +309,70 @@ test('a share link opened over edited autosaved work keeps it (and its Source dr
   assert.deepEqual(errors, []);
   await opened.close();
 });
+
+/** Share ▸ Copy link, and the link. */
+async function copyLink(page) {
+  await openMenu(page, '#menu-share');
+  await page.locator('#share').click();
+  await page.waitForFunction(() => document.querySelector('#share-url')?.value.includes('#v2.'), null, { timeout: 20000 });
+  const link = await page.locator('#share-url').inputValue();
+  await page.keyboard.press('Escape');
+  return link;
+}
+
+test('a link shared (or a lesson named in the address) before a pick is not offered or reopened after it; a link pasted into the open tab opens, the edits kept', async () => {
+  const page = await site.context.newPage();
+  const errors = collectErrors(page);
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await gotoFresh(page, site.url);
+  await ready(page);
+  await page.locator('#tab-inspector').click();
+  await page.locator('#add-external').click();
+  await autosaved(page, /kind = "external"/);
+  await copyLink(page);
+  assert.match(page.url(), /#v2\./);
+
+  // Another lesson after sharing: the old link is neither offered as this
+  // one's nor kept in the address, so a reload opens the lesson.
+  await pick(page, 'sync-chain.toml', /synchronous chain/);
+  await openMenu(page, '#menu-share');
+  assert.equal(await page.locator('#share-url').count(), 0, 'no stale link under Share');
+  await page.keyboard.press('Escape');
+  assert.ok(!page.url().includes('#'), page.url());
+  await page.reload();
+  await nameIs(page, /synchronous chain/);
+  await ready(page);
+
+  // A teammate's link pasted into this tab's address bar: only the
+  // fragment changes, yet the link opens, and the edited chain is kept.
+  const teammate = await site.context.newPage();
+  await teammate.goto(`${site.url}?scenario=retry-storm.toml`);
+  await nameIs(teammate, /retry storm/);
+  await ready(teammate);
+  const link = await copyLink(teammate);
+  await teammate.close();
+  await page.locator('#tab-inspector').click();
+  await page.locator('.component-list button', { hasText: 'payments' }).click();
+  await page.locator('#add-cache').click();
+  await autosaved(page, /kind = "cache"/);
+  await page.goto(link);
+  await nameIs(page, /retry storm/);
+  await ready(page);
+  const kept = page.locator('[data-testid="kept"]');
+  await kept.waitFor({ timeout: 10000 });
+  assert.match(await kept.textContent(), /Your edits are kept in File ▸ Saved as “A synchronous chain: .* \(edited\)”/);
+  await screenshot(page, 'library-link-pasted-1280');
+
+  // A lesson named in the address, then another picked: a reload opens
+  // the pick, not the lesson the address named.
+  await page.goto(`${site.url}?scenario=fanout-tail.toml`);
+  await nameIs(page, /Fan-out/);
+  await ready(page);
+  await pick(page, 'station.toml', /two workers/);
+  assert.ok(!page.url().includes('scenario='), page.url());
+  await page.reload();
+  await nameIs(page, /two workers/);
+  await ready(page);
+  assert.deepEqual(errors, []);
+  await page.close();
+});

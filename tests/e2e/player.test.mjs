@@ -1,7 +1,8 @@
 // The embedded player's headline and load slider: a latency headline is
 // the main page's "p50 / p99 · 10 win." figure (the same windows, the same
 // function), not one window's, which jumps between windows; and on a
-// phone the load slider takes the row's width, as the top bar's does.
+// phone the load slider takes the row's width, as the top bar's does; a
+// run stopped at the bound on work says so in a reader's words, with Replay.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { useSite, collectErrors, screenshot, gotoFresh, nameIs, ready, openMenu, msOf } from './harness.mjs';
@@ -107,6 +108,34 @@ test("on a 390 px phone the player's load slider takes its row, and a drag moves
   const after = await player.locator('[data-testid="load-multiplier"]').getAttribute('data-in-force');
   console.log(`390 px: slider ${box.width.toFixed(0)} px, load ${before} → ${after}`);
   assert.ok(parseFloat(after) > parseFloat(before), `${before} → ${after}`);
+  assert.deepEqual(errors, []);
+  await player.close();
+});
+
+test('a player run pushed past what a tab holds says what piled up in words, and Replay starts it again at the embed\'s load', async () => {
+  const player = await site.context.newPage();
+  const errors = collectErrors(player);
+  await player.setViewportSize({ width: 390, height: 844 });
+  await player.goto(`${site.url}?embed=1&scenario=fanout-tail.toml`);
+  await nameIs(player, /Fan-out/);
+  await player.locator('#play:not([disabled])').click();
+  // A thumb flung to the right end: far past what the shards can serve.
+  const slider = player.locator('#load-multiplier');
+  const box = await slider.boundingBox();
+  await player.mouse.click(box.x + box.width - 2, box.y + box.height / 2);
+  const stopped = player.locator('[data-testid="player-stopped"]');
+  await stopped.waitFor({ timeout: 60000 });
+  const words = await stopped.textContent();
+  assert.match(words, /^The run stopped: shard( and search)? piled up more work than a browser tab can hold\. Replay starts it again/);
+  assert.ok(!words.includes('`'), `no TOML for a reader: ${words}`);
+  const shown = await stopped.boundingBox();
+  assert.ok(shown.x >= 0 && shown.x + shown.width <= 390, JSON.stringify(shown));
+  await screenshot(player, 'player-stopped-390');
+
+  await player.locator('#stopped-replay').click();
+  await player.waitForFunction(() => !document.querySelector('[data-testid="player-stopped"]'), null, { timeout: 20000 });
+  await player.waitForFunction(() => document.querySelector('#play')?.textContent === 'Pause', null, { timeout: 20000 });
+  assert.equal(await player.locator('[data-testid="load-multiplier"]').getAttribute('data-in-force'), '1×');
   assert.deepEqual(errors, []);
   await player.close();
 });

@@ -123,7 +123,13 @@ pub fn run(
     } else if csv {
         csv_table(&spec, &points)
     } else {
-        human_table(&base.scenario.name, &spec, &points, &seeds)
+        let judged: Vec<String> = base
+            .expects
+            .iter()
+            .filter(|e| e.from.is_none() && e.to.is_none())
+            .map(|e| scalesim_engine::expect::judge(e, &[]).expectation)
+            .collect();
+        human_table(&base.scenario.name, &spec, &points, &seeds, &judged)
     };
     print!("{out}");
     Ok(())
@@ -166,16 +172,23 @@ fn csv_table(spec: &SweepSpec, points: &[SweepPoint]) -> String {
 /// and the first step where they stop holding is marked "expects fail":
 /// an expectation may be a service level (fail = worse) or a lesson's
 /// assertion of its problem (`throughput below 460`: fail = better), so
-/// the words judge neither. The JSON and CSV keep their keys (`slo_met`,
-/// `slo_boundary`).
-fn human_table(name: &str, spec: &SweepSpec, points: &[SweepPoint], seeds: &[u64]) -> String {
+/// the words judge neither. A last line says what `expects` judges (the
+/// expectations in words, `judged`), which the column alone does not. The
+/// JSON and CSV keep their keys (`slo_met`, `slo_boundary`).
+fn human_table(
+    name: &str,
+    spec: &SweepSpec,
+    points: &[SweepPoint],
+    seeds: &[u64],
+    judged: &[String],
+) -> String {
     let mut out = format!(
         "{name}: {} at {} values, {} at each (± = 95% CI)\n",
         spec.path,
         points.len(),
         runs_in_words(seeds)
     );
-    let judged = points.first().is_some_and(|p| p.slo_met.is_some());
+    let judged_column = points.first().is_some_and(|p| p.slo_met.is_some());
     let _ = writeln!(
         out,
         "{:>12} {:>18} {:>18} {:>20} {:>14} {:>14}{}",
@@ -185,7 +198,7 @@ fn human_table(name: &str, spec: &SweepSpec, points: &[SweepPoint], seeds: &[u64
         "p99 ms",
         "failed",
         "unanswered",
-        if judged { " expects" } else { "" }
+        if judged_column { " expects" } else { "" }
     );
     let boundary = sweep::slo_boundary(points);
     for (i, p) in points.iter().enumerate() {
@@ -218,6 +231,13 @@ fn human_table(name: &str, spec: &SweepSpec, points: &[SweepPoint], seeds: &[u64
                 None => "",
             },
             if marks.is_empty() { String::new() } else { format!("  {}", marks.join(" ")) }
+        );
+    }
+    if judged_column && !judged.is_empty() {
+        let _ = writeln!(
+            out,
+            "expects: {} (hold: each inside its bound, its 95% interval over the runs)",
+            judged.join("; ")
         );
     }
     out

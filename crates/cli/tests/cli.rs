@@ -743,7 +743,9 @@ fn sweep_steps_whole_numbers_and_durations_marks_knee_and_expectations_and_absen
     assert!(text.lines().nth(1).is_some_and(|h| h.ends_with(" expects")), "{text}");
     assert!(!text.contains("SLO"), "an expectation is not necessarily an SLO: {text}");
     let rows: Vec<&str> = text.lines().skip(2).collect();
-    assert_eq!(rows.len(), 4, "{text}");
+    assert_eq!(rows.len(), 5, "{text}");
+    // The last line says what the column judges.
+    assert!(rows[4].starts_with("expects: p99 of all users < "), "{text}");
     for (row, value) in rows.iter().zip(["1", "3", "5", "7"]) {
         assert!(row.trim_start().starts_with(&format!("{value} ")), "whole numbers: {text}");
     }
