@@ -350,9 +350,7 @@ pub fn remember(remembered: &mut HashMap<String, [f64; 2]>, drawn: &Layout, outl
         ItemRef::Load(i) => outline.loads.get(i).is_some_and(|l| l.position.is_none()),
     };
     if remembered.len() > drawn.items.len() + SPARE_PLACES {
-        let drawn_ids: std::collections::HashSet<&str> =
-            drawn.items.iter().map(|it| it.id.as_str()).collect();
-        remembered.retain(|id, _| drawn_ids.contains(id.as_str()));
+        remembered.retain(|id, _| drawn.items.iter().any(|it| it.id == *id));
     }
     for it in drawn.items.iter().filter(chosen) {
         remembered.insert(it.id.clone(), it.pos);

@@ -138,10 +138,11 @@ test('the embedded player keeps no drawing in the reader\'s storage', async () =
   await gotoFresh(page, `${site.url}?embed=1&scenario=sync-chain.toml&show=topology`);
   await page.locator('#topology').waitFor({ timeout: 30000 });
   await page.waitForFunction(() => document.querySelector('#play')?.disabled === false, null, { timeout: 30000 });
-  const layout = await layoutOf(page);
+  const layout = await layoutWhere(page, (l) => l.items.length > 0, 'the drawing');
+  const api = item(layout, 'api');
+  await drag(page, api, { x: api.x + 60, y: api.y + 20 });
   await drag(page, { x: 40, y: 40 }, { x: 120, y: 60 });
   await page.waitForTimeout(800);
-  assert.ok(layout.items.length > 0);
   assert.deepEqual(await page.evaluate(() => Object.keys(localStorage)), [], 'nothing kept');
   assert.deepEqual(errors, []);
   await page.close();
