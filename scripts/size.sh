@@ -265,7 +265,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # Main after merging review (the budget's last step), at the commit that
-# writes this: 741 861 B, still 725 kB: besides review, a drag selecting
+# writes this: 741 860 B, still 725 kB: besides review, a drag selecting
 # what it moved without turning the side panel and the undo of a drag
 # going back (`gestures::Selected`, `topology_layout::remember`), about
 # 400 B once the places past the bound are pruned without a set of their
