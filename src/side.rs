@@ -177,6 +177,15 @@ impl Side {
         self.worker.is_some() && self.has_document
     }
 
+    /// Sends the user's edit (or undo, or redo) to the worker. The address
+    /// no longer names what is on screen (a share link made before, a
+    /// lesson named in it), so it is taken out: a reload opens the edited
+    /// work, not what the address named over it.
+    fn send_edit(&self, command: &ToWorker) {
+        self.send(command);
+        crate::browser::forget_opening();
+    }
+
     /// Sends a command to the worker, if it runs.
     pub fn send(&self, command: &ToWorker) {
         if let Some(w) = &self.worker {
@@ -238,7 +247,7 @@ pub fn edit(slot: &SideSlot, edit: Edit) {
     };
     let mut side = slot.borrow_mut();
     let id = side.new_id(path);
-    side.send(&ToWorker::Edit { edit, id });
+    side.send_edit(&ToWorker::Edit { edit, id });
 }
 
 /// The path a refusal of a canvas gesture's edit (a drop, a nudge) is
@@ -251,7 +260,7 @@ pub const CANVAS: &str = "canvas";
 pub fn canvas_edit(slot: &SideSlot, edit: Edit) {
     let mut side = slot.borrow_mut();
     let id = side.new_id(CANVAS.to_owned());
-    side.send(&ToWorker::Edit { edit, id });
+    side.send_edit(&ToWorker::Edit { edit, id });
 }
 
 /// The path a refusal of the Source tab's text is reported under.
@@ -262,7 +271,7 @@ pub const SOURCE: &str = "source";
 pub fn set_text(slot: &SideSlot, toml: String) {
     let mut side = slot.borrow_mut();
     let id = side.new_id(SOURCE.to_owned());
-    side.send(&ToWorker::SetText { toml, id });
+    side.send_edit(&ToWorker::SetText { toml, id });
 }
 
 /// Asks the worker to read `toml` as the Source tab's text without
@@ -279,7 +288,7 @@ pub fn check(slot: &SideSlot, toml: String) {
 pub fn set(slot: &SideSlot, path: String, value: String) -> u64 {
     let mut side = slot.borrow_mut();
     let id = side.new_id(String::new());
-    side.send(&ToWorker::Edit { edit: Edit::Set { path, value }, id });
+    side.send_edit(&ToWorker::Edit { edit: Edit::Set { path, value }, id });
     id
 }
 
@@ -320,7 +329,7 @@ pub fn undo(slot: &SideSlot) {
     let mut side = slot.borrow_mut();
     if side.can_undo {
         let id = side.new_id(String::new());
-        side.send(&ToWorker::Undo { id });
+        side.send_edit(&ToWorker::Undo { id });
     }
 }
 
@@ -329,7 +338,7 @@ pub fn redo(slot: &SideSlot) {
     let mut side = slot.borrow_mut();
     if side.can_redo {
         let id = side.new_id(String::new());
-        side.send(&ToWorker::Redo { id });
+        side.send_edit(&ToWorker::Redo { id });
     }
 }
 

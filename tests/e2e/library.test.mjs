@@ -376,3 +376,28 @@ test('a link shared (or a lesson named in the address) before a pick is not offe
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('an edit after Share takes the link out of the address, so a reload opens the edited work', async () => {
+  const page = await site.context.newPage();
+  const errors = collectErrors(page);
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await gotoFresh(page, site.url);
+  await ready(page);
+  await page.locator('#tab-inspector').click();
+  await page.locator('#add-external').click();
+  await autosaved(page, /kind = "external"/);
+  await copyLink(page);
+  assert.match(page.url(), /#v2\./);
+
+  // Edited after sharing: the address no longer names what is on screen.
+  await page.locator('#add-cache').click();
+  await autosaved(page, /kind = "cache"/);
+  assert.ok(!page.url().includes('#'), page.url());
+  await page.reload();
+  await ready(page);
+  await layoutWhere(page, (l) => l.items.some((i) => i.id.startsWith('cache')), 'the cache added after sharing');
+  await page.waitForTimeout(500);
+  assert.equal(await page.locator('[data-testid="kept"]').count(), 0, 'nothing kept away: the work itself opened');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
