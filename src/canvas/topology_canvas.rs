@@ -1581,8 +1581,8 @@ fn draw(s: &Scene, ctx: &CanvasRenderingContext2d, dpr: f64, size: [f64; 2], ts:
                         NODE_W * fill.max(0.04),
                     ));
                     if detailed && saturated.is_none() {
-                        queue_labels
-                            .push((format!("{queued} queued"), [x + NODE_W, y + NODE_H + 11.0]));
+                        let label = format!("{} queued", crate::format::quantity(queued as f64));
+                        queue_labels.push((label, [x + NODE_W, y + NODE_H + 11.0]));
                     }
                 }
                 // Under its own queue bar, so it cannot be read as the
