@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { useSite, collectErrors, screenshot, screenshotOf, readStat, ARTIFACTS, gotoFresh, nameIs, ready, msOf, layoutOf, layoutWhere } from './harness.mjs';
+import { useSite, collectErrors, screenshot, screenshotOf, readStat, ARTIFACTS, gotoFresh, nameIs, ready, msOf, layoutOf, layoutWhere, drag } from './harness.mjs';
 
 const site = useSite();
 
@@ -18,19 +18,6 @@ const item = (layout, id) => layout.items.find((i) => i.id === id);
 const overlaps = (layout) => layout.items.flatMap((a, k) => layout.items.slice(k + 1)
   .filter((b) => Math.abs(a.x - b.x) < 132 * layout.zoom - 1 && Math.abs(a.y - b.y) < 58 * layout.zoom - 1)
   .map((b) => `${a.id} and ${b.id}`));
-
-/** A real mouse drag on the canvas, from one canvas point to another. */
-async function drag(page, from, to) {
-  const canvas = page.locator('#topology');
-  await canvas.scrollIntoViewIfNeeded();
-  const box = await canvas.boundingBox();
-  await page.mouse.move(box.x + from.x, box.y + from.y);
-  await page.mouse.down();
-  for (let k = 1; k <= 12; k++) {
-    await page.mouse.move(box.x + from.x + ((to.x - from.x) * k) / 12, box.y + from.y + ((to.y - from.y) * k) / 12);
-  }
-  await page.mouse.up();
-}
 
 async function select(page, label) {
   await page.locator('.component-list button', { hasText: label }).click();

@@ -267,3 +267,18 @@ export async function layoutWhere(page, check, what) {
     await page.waitForTimeout(50);
   }
 }
+
+/** A real mouse drag on the canvas, from one canvas point to another
+ * (CSS px within the canvas, as `layoutOf` gives them), in twelve moves;
+ * the canvas is scrolled into view first. */
+export async function drag(page, from, to) {
+  const canvas = page.locator('#topology');
+  await canvas.scrollIntoViewIfNeeded();
+  const box = await canvas.boundingBox();
+  await page.mouse.move(box.x + from.x, box.y + from.y);
+  await page.mouse.down();
+  for (let k = 1; k <= 12; k++) {
+    await page.mouse.move(box.x + from.x + ((to.x - from.x) * k) / 12, box.y + from.y + ((to.y - from.y) * k) / 12);
+  }
+  await page.mouse.up();
+}

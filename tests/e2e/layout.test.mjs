@@ -8,7 +8,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  useSite, collectErrors, gotoFresh, ready, pick, nameIs, layoutOf, layoutWhere, screenshot,
+  useSite, collectErrors, gotoFresh, ready, pick, nameIs, layoutOf, layoutWhere, screenshot, drag,
 } from './harness.mjs';
 
 const site = useSite();
@@ -44,17 +44,6 @@ service_time = { dist = "exp", mean = "5ms" }
 
 const item = (layout, id) => layout.items.find((i) => i.id === id);
 const places = (layout) => layout.items.map((i) => `${i.id} ${i.x.toFixed(1)},${i.y.toFixed(1)} ${i.lane}`);
-
-/** A real mouse drag on the canvas, from one canvas point to another. */
-async function drag(page, from, to) {
-  const box = await page.locator('#topology').boundingBox();
-  await page.mouse.move(box.x + from.x, box.y + from.y);
-  await page.mouse.down();
-  for (let k = 1; k <= 12; k++) {
-    await page.mouse.move(box.x + from.x + ((to.x - from.x) * k) / 12, box.y + from.y + ((to.y - from.y) * k) / 12);
-  }
-  await page.mouse.up();
-}
 
 /** A click (press and release in place) on a canvas point. */
 async function clickAt(page, p) {

@@ -2,7 +2,7 @@
 // open its cure, play it; and the "what scalesim models" page.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useSite, collectErrors, screenshot, readStat, gotoFresh, nameIs, ready, openMenu, layoutWhere, pick, kept as autosaved } from './harness.mjs';
+import { useSite, collectErrors, screenshot, readStat, gotoFresh, nameIs, ready, openMenu, layoutWhere, pick, kept as autosaved, drag } from './harness.mjs';
 
 const site = useSite();
 
@@ -77,17 +77,6 @@ test('a library file that is missing is reported and the running scenario is kep
   assert.equal(await page.locator('#models [role="alert"]').count(), 0);
   await page.close();
 });
-
-/** A real mouse drag on the canvas, from one canvas point to another. */
-async function drag(page, from, to) {
-  const box = await page.locator('#topology').boundingBox();
-  await page.mouse.move(box.x + from.x, box.y + from.y);
-  await page.mouse.down();
-  for (let k = 1; k <= 12; k++) {
-    await page.mouse.move(box.x + from.x + ((to.x - from.x) * k) / 12, box.y + from.y + ((to.y - from.y) * k) / 12);
-  }
-  await page.mouse.up();
-}
 
 const item = (layout, id) => layout.items.find((i) => i.id === id);
 const savedNames = async (page) => (await page.locator('#saved option').allTextContents()).slice(1);
