@@ -309,9 +309,9 @@ async function copyLink(page) {
   return link;
 }
 
-test('a link shared (or a lesson named in the address) before a pick is not offered or reopened after it; a link pasted into the open tab opens, the edits kept', async () => {
-  const page = await site.context.newPage();
-  const errors = collectErrors(page);
+/** The demo at 1280×720, edited (an external added, autosaved) and
+ * shared: the link is in the address. */
+async function editedAndShared(page) {
   await page.setViewportSize({ width: 1280, height: 720 });
   await gotoFresh(page, site.url);
   await ready(page);
@@ -320,6 +320,12 @@ test('a link shared (or a lesson named in the address) before a pick is not offe
   await autosaved(page, /kind = "external"/);
   await copyLink(page);
   assert.match(page.url(), /#v2\./);
+}
+
+test('a link shared (or a lesson named in the address) before a pick is not offered or reopened after it; a link pasted into the open tab opens, the edits kept', async () => {
+  const page = await site.context.newPage();
+  const errors = collectErrors(page);
+  await editedAndShared(page);
 
   // Another lesson after sharing: the old link is neither offered as this
   // one's nor kept in the address, so a reload opens the lesson.
@@ -369,14 +375,7 @@ test('a link shared (or a lesson named in the address) before a pick is not offe
 test('an edit after Share takes the link out of the address, so a reload opens the edited work', async () => {
   const page = await site.context.newPage();
   const errors = collectErrors(page);
-  await page.setViewportSize({ width: 1280, height: 720 });
-  await gotoFresh(page, site.url);
-  await ready(page);
-  await page.locator('#tab-inspector').click();
-  await page.locator('#add-external').click();
-  await autosaved(page, /kind = "external"/);
-  await copyLink(page);
-  assert.match(page.url(), /#v2\./);
+  await editedAndShared(page);
 
   // Edited after sharing: the address no longer names what is on screen.
   await page.locator('#add-cache').click();

@@ -78,13 +78,18 @@ test("the player's p50 is the main page's 10-window figure, steady where one win
   await app.close();
 });
 
-test("on a 390 px phone the player's load slider takes its row, and a drag moves the load", async () => {
-  const player = await site.context.newPage();
-  const errors = collectErrors(player);
+/** The fan-out lesson's player on a 390 px phone, playing. */
+async function playingOnPhone(player) {
   await player.setViewportSize({ width: 390, height: 844 });
   await player.goto(`${site.url}?embed=1&scenario=fanout-tail.toml`);
   await nameIs(player, /Fan-out/);
   await player.locator('#play:not([disabled])').click();
+}
+
+test("on a 390 px phone the player's load slider takes its row, and a drag moves the load", async () => {
+  const player = await site.context.newPage();
+  const errors = collectErrors(player);
+  await playingOnPhone(player);
   await player.waitForFunction(() => document.querySelector('[data-testid="headline"]')?.textContent !== '–', null, { timeout: 30000 });
   assert.ok(msOf(await headline(player)) > 0);
 
@@ -115,10 +120,7 @@ test("on a 390 px phone the player's load slider takes its row, and a drag moves
 test('a player run pushed past what a tab holds says what piled up in words, and Replay starts it again at the embed\'s load', async () => {
   const player = await site.context.newPage();
   const errors = collectErrors(player);
-  await player.setViewportSize({ width: 390, height: 844 });
-  await player.goto(`${site.url}?embed=1&scenario=fanout-tail.toml`);
-  await nameIs(player, /Fan-out/);
-  await player.locator('#play:not([disabled])').click();
+  await playingOnPhone(player);
   // A thumb flung to the right end: far past what the shards can serve.
   const slider = player.locator('#load-multiplier');
   const box = await slider.boundingBox();
